@@ -1,0 +1,79 @@
+"""Errors (错误): one base type carrying a machine code and a Chinese and English message.
+
+Every capability raises subclasses of :class:`IppledgeError`; the API maps ``status`` to the HTTP status and
+returns ``{"code", "message_zh", "message_en", "details"}``. Batch jobs collect these per record instead of aborting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class IppledgeError(Exception):
+    """Base error: ``code`` is stable and machine-readable; messages are for people."""
+
+    status: ClassVar[int] = 400
+    default_code: ClassVar[str] = "error"
+
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        code: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.details: dict[str, Any] = dict(details or {})
+        super().__init__(f"[{self.code}] {message_en}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "details": self.details,
+        }
+
+
+class ValidationError(IppledgeError):
+    """Malformed or missing input (输入无效)."""
+
+    status = 422
+    default_code = "invalid_input"
+
+
+class NotFoundError(IppledgeError):
+    """The record does not exist, or the caller may not know that it exists (记录不存在)."""
+
+    status = 404
+    default_code = "not_found"
+
+
+class PermissionDeniedError(IppledgeError):
+    """The caller is known but its role does not allow the action (无权操作)."""
+
+    status = 403
+    default_code = "forbidden"
+
+
+class AuthenticationError(IppledgeError):
+    """No valid credential (未认证)."""
+
+    status = 401
+    default_code = "unauthenticated"
+
+
+class ConflictError(IppledgeError):
+    """The action conflicts with the current state (状态冲突): out-of-order steps, duplicates."""
+
+    status = 409
+    default_code = "conflict"
+
+
+def not_found(what_zh: str, what_en: str, **details: Any) -> NotFoundError:
+    """A uniform 404 that never says whether the record exists for someone else."""
+    return NotFoundError(f"{what_zh}不存在", f"{what_en} not found", details=details)
