@@ -39,9 +39,7 @@ def money(value: MoneyInput, currency: str = CNY) -> Decimal:
     try:
         amount = Decimal(value.strip().replace(",", "")) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise ValidationError(
-            f"金额格式无效：{value!r}", f"malformed amount: {value!r}", code="money.format"
-        ) from None
+        raise ValidationError(f"金额格式无效：{value!r}", f"malformed amount: {value!r}", code="money.format") from None
     if not amount.is_finite():
         raise ValidationError("金额必须是有限数", "amount must be finite", code="money.format")
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)

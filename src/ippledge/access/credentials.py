@@ -1,0 +1,52 @@
+"""Credentials (凭证): argon2 password hashes, opaque bearer tokens and API keys.
+
+Tokens and API keys are random secrets shown once; only their SHA-256 digests are stored (they have 256 bits of
+entropy, so a slow hash adds nothing). Passwords are argon2id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+TOKEN_PREFIX = "ipt_"
+API_KEY_PREFIX = "ipk_"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_api_key() -> tuple[str, str]:
+    """Returns (prefix, full key). The prefix identifies the key row; the rest is the secret."""
+    prefix = secrets.token_hex(6)
+    return prefix, f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def split_api_key(key: str) -> str | None:
+    """The prefix of a well-formed API key, or None."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    body = key[len(API_KEY_PREFIX) :]
+    prefix, sep, rest = body.partition("_")
+    return prefix if sep and prefix and rest else None

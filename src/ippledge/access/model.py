@@ -1,0 +1,135 @@
+"""Parties and roles (参与方与角色): pure rules, no I/O.
+
+A *party* is an institution of one of the kinds in DOMAIN.md §1. Users belong to exactly one party and hold roles that
+the party's kind allows; API keys act for a party with a fixed set of roles. A :class:`Principal` is whoever is
+calling, and every read is scoped to ``principal.party_id`` in one place (``access.scope``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ippledge.kernel.errors import PermissionDeniedError
+
+
+class PartyKind(StrEnum):
+    ENTERPRISE = "enterprise"  # 企业（出质人/借款人）
+    BANK = "bank"  # 银行（质权人）
+    VALUER = "valuer"  # 资产评估机构
+    IP_OPERATOR = "ip_operator"  # 知识产权运营机构
+    INSURER = "insurer"  # 保险公司
+    GUARANTOR = "guarantor"  # 融资担保公司
+    REGISTRY = "registry"  # 登记机关（国家知识产权局、中国版权保护中心）
+    FUND = "fund"  # 风险补偿资金管理机构
+    REGULATOR = "regulator"  # 金融监管局
+    PLATFORM = "platform"  # 贷款服务中心（平台运营方）
+
+
+PARTY_KIND_ZH: dict[PartyKind, str] = {
+    PartyKind.ENTERPRISE: "企业",
+    PartyKind.BANK: "银行",
+    PartyKind.VALUER: "资产评估机构",
+    PartyKind.IP_OPERATOR: "知识产权运营机构",
+    PartyKind.INSURER: "保险公司",
+    PartyKind.GUARANTOR: "融资担保公司",
+    PartyKind.REGISTRY: "登记机关",
+    PartyKind.FUND: "风险补偿资金管理机构",
+    PartyKind.REGULATOR: "金融监管机构",
+    PartyKind.PLATFORM: "贷款服务中心",
+}
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # 机构管理员: manages the party's users and keys
+    ENTERPRISE_USER = "enterprise_user"  # 企业经办人
+    CREDIT_OFFICER = "credit_officer"  # 客户经理/信贷员 (maker)
+    APPROVER = "approver"  # 审批人 (checker)
+    REGISTRY_OFFICER = "registry_officer"  # 登记审查员
+    VALUER = "valuer"  # 评估师
+    UNDERWRITER = "underwriter"  # 核保/担保审查
+    FUND_REVIEWER = "fund_reviewer"  # 补偿审核员
+    ANALYST = "analyst"  # 监管统计
+    OPERATOR = "operator"  # 平台运营
+
+
+# Which roles a party kind may grant. An admin role exists everywhere.
+ALLOWED_ROLES: dict[PartyKind, frozenset[Role]] = {
+    PartyKind.ENTERPRISE: frozenset({Role.ADMIN, Role.ENTERPRISE_USER}),
+    PartyKind.BANK: frozenset({Role.ADMIN, Role.CREDIT_OFFICER, Role.APPROVER}),
+    PartyKind.GUARANTOR: frozenset({Role.ADMIN, Role.CREDIT_OFFICER, Role.APPROVER, Role.UNDERWRITER}),
+    PartyKind.VALUER: frozenset({Role.ADMIN, Role.VALUER}),
+    PartyKind.IP_OPERATOR: frozenset({Role.ADMIN, Role.VALUER, Role.OPERATOR, Role.APPROVER}),
+    PartyKind.INSURER: frozenset({Role.ADMIN, Role.UNDERWRITER, Role.APPROVER}),
+    PartyKind.REGISTRY: frozenset({Role.ADMIN, Role.REGISTRY_OFFICER}),
+    PartyKind.FUND: frozenset({Role.ADMIN, Role.FUND_REVIEWER, Role.APPROVER}),
+    PartyKind.REGULATOR: frozenset({Role.ADMIN, Role.ANALYST}),
+    PartyKind.PLATFORM: frozenset({Role.ADMIN, Role.OPERATOR}),
+}
+
+# Kinds that may be the pledgee (质权人) of a registered pledge.
+PLEDGEE_KINDS = frozenset({PartyKind.BANK, PartyKind.GUARANTOR, PartyKind.IP_OPERATOR})
+# Kinds that see registry facts (status, owners, pledges) of every IP: public-register readers.
+REGISTER_READERS = frozenset(
+    {PartyKind.REGISTRY, PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.BANK, PartyKind.GUARANTOR}
+)
+
+
+def check_roles_allowed(kind: PartyKind, roles: frozenset[Role]) -> None:
+    """Refuse roles the party's kind cannot hold (a bank cannot have registry officers)."""
+    bad = sorted(r.value for r in roles - ALLOWED_ROLES[kind])
+    if bad:
+        raise PermissionDeniedError(
+            f"{PARTY_KIND_ZH[kind]}不能拥有角色：{', '.join(bad)}",
+            f"a {kind.value} cannot hold role(s): {', '.join(bad)}",
+            code="access.role_not_allowed",
+            details={"party_kind": kind.value, "roles": bad},
+        )
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller: a user or an API key, acting for one party with some roles."""
+
+    party_id: int
+    party_kind: PartyKind
+    roles: frozenset[Role]
+    user_id: int | None = None
+    api_key_id: int | None = None
+    name: str = field(default="", compare=False)
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    def require(self, *roles: Role) -> None:
+        """Require at least one of ``roles``."""
+        if not self.roles.intersection(roles):
+            wanted = ", ".join(r.value for r in roles)
+            raise PermissionDeniedError(
+                f"需要以下角色之一：{wanted}",
+                f"requires one of the roles: {wanted}",
+                code="access.role_required",
+                details={"required": [r.value for r in roles]},
+            )
+
+    def require_kind(self, *kinds: PartyKind) -> None:
+        if self.party_kind not in kinds:
+            wanted = ", ".join(k.value for k in kinds)
+            raise PermissionDeniedError(
+                f"此操作只能由以下机构进行：{'、'.join(PARTY_KIND_ZH[k] for k in kinds)}",
+                f"only a {wanted} may do this",
+                code="access.party_kind",
+                details={"required": [k.value for k in kinds], "actual": self.party_kind.value},
+            )
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names the caller."""
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        if self.api_key_id is not None:
+            return f"apikey:{self.api_key_id}"
+        return "system"
+
+
+SYSTEM = Principal(party_id=0, party_kind=PartyKind.PLATFORM, roles=frozenset({Role.OPERATOR}), name="system")

@@ -1,0 +1,89 @@
+"""Command line (命令行): ``ippledge serve | db upgrade | simulate | demo | audit verify | ids check``.
+
+Imports are inside commands so that ``ippledge ids check`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema (数据库)")
+audit_app = typer.Typer(no_args_is_help=True, help="Audit trail (审计)")
+ids_app = typer.Typer(no_args_is_help=True, help="Identifiers (标识号)")
+app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+app.add_typer(ids_app, name="ids")
+
+DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
+
+
+def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
+    from ippledge.config import Settings
+
+    base = Settings.from_env()
+    return Settings(database_url=database_url) if database_url else base
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DbUrl = None) -> None:
+    """Create or migrate the schema to the newest revision."""
+    from ippledge.db import make_engine
+    from ippledge.db_tools import upgrade
+
+    settings = _settings(database_url)
+    upgrade(make_engine(settings.database_url))
+    typer.echo(f"schema up to date: {settings.database_url}")
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: DbUrl = None) -> None:
+    """Recompute the hash chain; exit 1 and list every altered, removed or reordered record."""
+    from ippledge.access import audit
+    from ippledge.db import make_engine, make_session_factory
+
+    settings = _settings(database_url)
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        count, problems = audit.verify(session)
+    if not problems:
+        typer.echo(f"审计链完整 audit chain intact: {count} records")
+        return
+    for p in problems:
+        typer.echo(f"#{p.seq} [{p.code}] {p.message_zh} / {p.message_en}", err=True)
+    typer.echo(f"审计链被破坏 audit chain BROKEN: {len(problems)} problem(s) in {count} records", err=True)
+    raise typer.Exit(1)
+
+
+@ids_app.command("check")
+def ids_check(number: str) -> None:
+    """Recognise an identifier, print it normalised (or why it is invalid); exit 0 if valid, 1 if not."""
+    from ippledge.kernel.identifiers.detect import format_recognition, recognise
+
+    result = recognise(number)
+    typer.echo(format_recognition(result))
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    database_url: DbUrl = None,
+) -> None:
+    """Serve the API (OpenAPI page at /docs)."""
+    import uvicorn
+
+    from ippledge.api import create_app
+
+    uvicorn.run(create_app(_settings(database_url)), host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

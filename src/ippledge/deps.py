@@ -1,0 +1,45 @@
+"""Request dependencies (请求依赖): the unit of work and the authenticated caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from ippledge.access import service as access_service
+from ippledge.access.model import Principal
+from ippledge.db import utcnow
+from ippledge.kernel.errors import AuthenticationError
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction. Routes flush through services; the commit happens here."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_principal(request: Request, session: SessionDep) -> Principal:
+    """Bearer token (people) or ``X-API-Key`` (systems); anything else is 401."""
+    key = request.headers.get("x-api-key")
+    if key:
+        return access_service.authenticate_api_key(session, key)
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise AuthenticationError("需要登录", "authentication required", code="auth.required")
+    return access_service.authenticate_token(session, token.strip(), utcnow())
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,1 @@
+"""Pledge registration (质押登记): joint filing, pre-checks, registration, change, release, in-force queries."""

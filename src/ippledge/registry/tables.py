@@ -1,0 +1,137 @@
+"""Registry tables (登记簿): enterprises, IP assets and their owners, annuities, licences and legal-status events.
+
+Column choices keep the ``beijing`` market (3.4 million assets) compact: codes are short strings, money is integer
+fen, dates are ``DATE``. ``ip_asset.number`` holds the compact canonical identifier (patent application number with
+check digit, trademark or copyright registration number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ippledge.db import Base, BigId, IdMixin, utcnow
+
+
+class Enterprise(Base):
+    """Registry profile of an enterprise party (企业信息)."""
+
+    __tablename__ = "enterprise"
+
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
+    industry: Mapped[str | None] = mapped_column(String(8))  # GB/T 4754 section/division code
+    size: Mapped[str | None] = mapped_column(String(8))  # micro | small | medium | large
+    annual_revenue_fen: Mapped[int | None]
+    revenue_year: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    high_tech: Mapped[bool] = mapped_column(Boolean, default=False)  # 高新技术企业
+
+
+class IpAsset(IdMixin, Base):
+    """One patent, trademark or copyright (知识产权) with its current legal state."""
+
+    __tablename__ = "ip_asset"
+
+    kind: Mapped[str] = mapped_column(String(12))  # patent | trademark | copyright
+    subtype: Mapped[str] = mapped_column(String(16))  # invention | utility_model | design | mark | work | software
+    number: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    filing_date: Mapped[dt.date] = mapped_column(Date)
+    grant_date: Mapped[dt.date | None] = mapped_column(Date)  # grant / registration date
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # see registry.model.LegalState
+    ipc_main: Mapped[str | None] = mapped_column(String(20))
+    ipc_all: Mapped[str | None] = mapped_column(Text)  # space-separated compact IPC symbols
+    nice_classes: Mapped[str | None] = mapped_column(String(200))  # space-separated 1..45
+    claims: Mapped[int | None] = mapped_column(SmallInteger)
+    forward_citations: Mapped[int | None] = mapped_column(Integer)
+    backward_citations: Mapped[int | None] = mapped_column(Integer)
+    family_size: Mapped[int | None] = mapped_column(SmallInteger)
+    preserved: Mapped[bool] = mapped_column(Boolean, default=False)  # court preservation / ownership suspension
+    invalidation_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_date: Mapped[dt.date | None] = mapped_column(Date)  # effective date of the last status change
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "number"), Index("ix_ip_asset_number", "number"))
+
+
+class IpOwner(Base):
+    """Owner or co-owner (权利人/共有人); ``share_bp`` in basis points, all owners sum to 10,000."""
+
+    __tablename__ = "ip_owner"
+
+    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True, index=True)
+    share_bp: Mapped[int] = mapped_column(Integer, default=10_000)
+    since: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Annuity(Base):
+    """Annual fee (年费) for patent year ``year_no``; unpaid past grace terminates the right."""
+
+    __tablename__ = "annuity"
+
+    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), primary_key=True)
+    year_no: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount_fen: Mapped[int]
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_fen: Mapped[int | None]  # includes any late surcharge
+
+
+class Licence(IdMixin, Base):
+    """A recorded licence (许可备案) of an IP asset."""
+
+    __tablename__ = "licence"
+
+    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), index=True)
+    licensor_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
+    licensee_name: Mapped[str] = mapped_column(String(200))
+    licensee_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+    exclusivity: Mapped[str] = mapped_column(String(12))  # exclusive | sole | ordinary
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    pledgee_consent_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
+
+
+class LegalStatusEvent(IdMixin, Base):
+    """One legal-status event (法律状态事件), e.g. CF01 termination for unpaid annuity, from the API or a feed."""
+
+    __tablename__ = "legal_status_event"
+
+    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    details: Mapped[str | None] = mapped_column(Text)  # JSON
+    source: Mapped[str] = mapped_column(String(16))  # api | feed | registry | simulator
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("feed_batch.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("ip_asset_id", "code", "effective_date"),
+        Index("ix_legal_status_event_asset_date", "ip_asset_id", "effective_date"),
+    )
+
+
+class FeedBatch(IdMixin, Base):
+    """One bulk legal-status feed load (批量导入): counts and the per-line errors."""
+
+    __tablename__ = "feed_batch"
+
+    source_name: Mapped[str] = mapped_column(String(200))
+    fmt: Mapped[str] = mapped_column(String(8))  # csv | jsonl
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_by: Mapped[str] = mapped_column(String(40))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    loaded: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {line, code, message_zh, message_en}
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+__all__ = ["Annuity", "BigId", "Enterprise", "FeedBatch", "IpAsset", "IpOwner", "LegalStatusEvent", "Licence"]

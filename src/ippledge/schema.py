@@ -1,0 +1,14 @@
+"""Every table of the platform, imported in one place so that Alembic and tests see the whole schema."""
+
+from __future__ import annotations
+
+from ippledge import events
+from ippledge.access import audit as _audit  # noqa: F401  (registers the commit hook that chains audit records)
+from ippledge.access import tables as access_tables
+from ippledge.db import Base
+from ippledge.pledge import tables as pledge_tables
+from ippledge.registry import tables as registry_tables
+
+metadata = Base.metadata
+
+__all__ = ["access_tables", "events", "metadata", "pledge_tables", "registry_tables"]
