@@ -52,6 +52,7 @@ class IpAsset(IdMixin, Base):
     family_size: Mapped[int | None] = mapped_column(SmallInteger)
     preserved: Mapped[bool] = mapped_column(Boolean, default=False)  # court preservation / ownership suspension
     invalidation_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    same_day_twin: Mapped[str | None] = mapped_column(String(32))  # 同日申请的发明/实用新型
     status_date: Mapped[dt.date | None] = mapped_column(Date)  # effective date of the last status change
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

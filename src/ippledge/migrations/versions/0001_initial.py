@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 03:37:46.753375
+Create Date: 2026-11-28 03:40:50.390322
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def upgrade() -> None:
     sa.Column('family_size', sa.SmallInteger(), nullable=True),
     sa.Column('preserved', sa.Boolean(), nullable=False),
     sa.Column('invalidation_pending', sa.Boolean(), nullable=False),
+    sa.Column('same_day_twin', sa.String(length=32), nullable=True),
     sa.Column('status_date', sa.Date(), nullable=True),
     sa.Column('updated_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),

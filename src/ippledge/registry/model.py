@@ -1,0 +1,264 @@
+"""Register rules (登记簿规则): kinds of IP, legal states, status events, terms and annuity grace. Pure, no I/O.
+
+Sources: DOMAIN.md §3 (CNIPA gazette headings and INPADOC codes for China; Patent Law art. 42-44; Trademark Law
+art. 39-40; annuity grace per Implementing Rules r. 98/113).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from ippledge.kernel.calendar import add_months
+from ippledge.kernel.errors import ConflictError
+
+
+class IpKind(StrEnum):
+    PATENT = "patent"  # 专利
+    TRADEMARK = "trademark"  # 商标
+    COPYRIGHT = "copyright"  # 著作权
+
+
+class Subtype(StrEnum):
+    INVENTION = "invention"  # 发明
+    UTILITY_MODEL = "utility_model"  # 实用新型
+    DESIGN = "design"  # 外观设计
+    MARK = "mark"  # 注册商标
+    WORK = "work"  # 作品
+    SOFTWARE = "software"  # 计算机软件
+
+
+KIND_OF: dict[Subtype, IpKind] = {
+    Subtype.INVENTION: IpKind.PATENT,
+    Subtype.UTILITY_MODEL: IpKind.PATENT,
+    Subtype.DESIGN: IpKind.PATENT,
+    Subtype.MARK: IpKind.TRADEMARK,
+    Subtype.WORK: IpKind.COPYRIGHT,
+    Subtype.SOFTWARE: IpKind.COPYRIGHT,
+}
+
+
+class LegalState(StrEnum):
+    PENDING = "pending"  # 审中（未授权）
+    IN_FORCE = "in_force"  # 有效
+    TERMINATED = "terminated"  # 终止（未缴年费）
+    INVALIDATED = "invalidated"  # 全部无效
+    EXPIRED = "expired"  # 期限届满
+    ABANDONED = "abandoned"  # 放弃
+
+    @property
+    def alive(self) -> bool:
+        return self is LegalState.IN_FORCE
+
+
+LEGAL_STATE_ZH: dict[LegalState, str] = {
+    LegalState.PENDING: "审中",
+    LegalState.IN_FORCE: "有效",
+    LegalState.TERMINATED: "未缴年费终止",
+    LegalState.INVALIDATED: "全部无效",
+    LegalState.EXPIRED: "期限届满",
+    LegalState.ABANDONED: "放弃",
+}
+
+
+class EventCode(StrEnum):
+    """Legal-status events (法律状态事件), CNIPA gazette headings with INPADOC codes (DOMAIN.md §3)."""
+
+    PE01 = "PE01"  # 专利权质押合同登记的生效
+    PM01 = "PM01"  # 专利权质押合同登记的变更
+    PC01 = "PC01"  # 专利权质押合同登记的注销
+    CF01 = "CF01"  # 未缴年费专利权终止
+    PP01 = "PP01"  # 专利权的保全
+    PD01 = "PD01"  # 专利权保全的解除
+    TR01 = "TR01"  # 专利权的转移
+    EE01 = "EE01"  # 专利实施许可合同备案的生效
+    EM01 = "EM01"  # 专利实施许可合同备案的变更
+    EC01 = "EC01"  # 专利实施许可合同备案的注销
+    IW01 = "IW01"  # 专利权全部无效
+    IP01 = "IP01"  # 专利权部分无效
+    CX01 = "CX01"  # 专利权有效期届满
+    AV01 = "AV01"  # 放弃专利权
+    RR01 = "RR01"  # 专利权的恢复
+
+
+EVENT_ZH: dict[EventCode, str] = {
+    EventCode.PE01: "专利权质押合同登记的生效",
+    EventCode.PM01: "专利权质押合同登记的变更",
+    EventCode.PC01: "专利权质押合同登记的注销",
+    EventCode.CF01: "未缴年费专利权终止",
+    EventCode.PP01: "专利权的保全",
+    EventCode.PD01: "专利权保全的解除",
+    EventCode.TR01: "专利权的转移",
+    EventCode.EE01: "专利实施许可合同备案的生效",
+    EventCode.EM01: "专利实施许可合同备案的变更",
+    EventCode.EC01: "专利实施许可合同备案的注销",
+    EventCode.IW01: "专利权全部无效宣告",
+    EventCode.IP01: "专利权部分无效宣告",
+    EventCode.CX01: "专利权有效期届满",
+    EventCode.AV01: "放弃专利权",
+    EventCode.RR01: "专利权的恢复",
+}
+
+EVENT_EN: dict[EventCode, str] = {
+    EventCode.PE01: "pledge registration in force",
+    EventCode.PM01: "pledge changed",
+    EventCode.PC01: "pledge cancelled",
+    EventCode.CF01: "terminated for unpaid annuity",
+    EventCode.PP01: "preservation",
+    EventCode.PD01: "preservation discharged",
+    EventCode.TR01: "transfer of the right",
+    EventCode.EE01: "licence recorded",
+    EventCode.EM01: "licence changed",
+    EventCode.EC01: "licence cancelled",
+    EventCode.IW01: "invalidated in full",
+    EventCode.IP01: "invalidated in part",
+    EventCode.CX01: "term expired",
+    EventCode.AV01: "abandoned",
+    EventCode.RR01: "right restored",
+}
+
+# State a terminal event leads to, and which states it may start from.
+_TERMINAL: dict[EventCode, LegalState] = {
+    EventCode.CF01: LegalState.TERMINATED,
+    EventCode.IW01: LegalState.INVALIDATED,
+    EventCode.CX01: LegalState.EXPIRED,
+    EventCode.AV01: LegalState.ABANDONED,
+}
+# Events that require the right to be alive (you cannot license or pledge a dead patent).
+_NEEDS_ALIVE = frozenset(
+    {
+        EventCode.PE01,
+        EventCode.PM01,
+        EventCode.TR01,
+        EventCode.EE01,
+        EventCode.EM01,
+        EventCode.IP01,
+        EventCode.PP01,
+    }
+)
+
+
+def next_state(state: LegalState, code: EventCode) -> LegalState:
+    """The legal state after ``code``; raises ``ConflictError`` for an event that cannot happen in ``state``."""
+    if code in _TERMINAL:
+        if state is not LegalState.IN_FORCE:
+            raise _out_of_order(state, code)
+        return _TERMINAL[code]
+    if code is EventCode.RR01:
+        # Restoration (恢复) is only possible after termination for a missed fee (Implementing Rules r. 6).
+        if state is not LegalState.TERMINATED:
+            raise _out_of_order(state, code)
+        return LegalState.IN_FORCE
+    if code in _NEEDS_ALIVE and state is not LegalState.IN_FORCE:
+        raise _out_of_order(state, code)
+    return state
+
+
+def _out_of_order(state: LegalState, code: EventCode) -> ConflictError:
+    return ConflictError(
+        f"{LEGAL_STATE_ZH[state]}状态下不能发生「{EVENT_ZH[code]}」（{code.value}）",
+        f"event {code.value} ({EVENT_EN[code]}) cannot happen while the right is {state.value}",
+        code="registry.event_out_of_order",
+        details={"state": state.value, "event": code.value},
+    )
+
+
+# --- terms (保护期限) -----------------------------------------------------------------------------------------------
+
+DESIGN_15_YEARS_FROM = dt.date(2021, 6, 1)  # Patent Law 2020 amendment: design term 10 -> 15 years
+
+
+def _add_years(d: dt.date, years: int) -> dt.date:
+    return add_months(d, 12 * years)
+
+
+def legal_expiry(subtype: Subtype, filing_date: dt.date, grant_date: dt.date | None) -> dt.date | None:
+    """Last day of protection. Patents run from filing; trademarks 10 years from registration (renewable).
+
+    Copyright terms depend on the author's life or first publication, which the register does not hold: None.
+    """
+    if subtype is Subtype.INVENTION:
+        return _add_years(filing_date, 20) - dt.timedelta(days=1)
+    if subtype is Subtype.UTILITY_MODEL:
+        return _add_years(filing_date, 10) - dt.timedelta(days=1)
+    if subtype is Subtype.DESIGN:
+        years = 15 if filing_date >= DESIGN_15_YEARS_FROM else 10
+        return _add_years(filing_date, years) - dt.timedelta(days=1)
+    if subtype is Subtype.MARK:
+        return None if grant_date is None else _add_years(grant_date, 10) - dt.timedelta(days=1)
+    return None
+
+
+# --- annuities (年费) ---------------------------------------------------------------------------------------------
+
+ANNUITY_GRACE_MONTHS = 6
+# Surcharge by whole months late: month 1 free, then 5% per month up to 25% (Implementing Rules r. 98).
+_SURCHARGE = (Decimal("0"), Decimal("0.05"), Decimal("0.10"), Decimal("0.15"), Decimal("0.20"), Decimal("0.25"))
+
+
+class AnnuityState(StrEnum):
+    PAID = "paid"
+    NOT_DUE = "not_due"
+    IN_GRACE = "in_grace"  # 滞纳期: the right is at risk
+    LAPSED = "lapsed"  # grace passed unpaid: the right terminates (CF01)
+
+
+def grace_end(due: dt.date) -> dt.date:
+    return add_months(due, ANNUITY_GRACE_MONTHS)
+
+
+def annuity_state(due: dt.date, paid_on: dt.date | None, as_of: dt.date) -> AnnuityState:
+    if paid_on is not None and paid_on <= as_of:
+        return AnnuityState.PAID
+    if as_of <= due:
+        return AnnuityState.NOT_DUE
+    if as_of <= grace_end(due):
+        return AnnuityState.IN_GRACE
+    return AnnuityState.LAPSED
+
+
+def surcharge_rate(due: dt.date, paid_on: dt.date) -> Decimal:
+    """Late-payment surcharge as a share of the annuity; raises if paid after the grace period."""
+    if paid_on <= due:
+        return _SURCHARGE[0]
+    months = 0
+    while add_months(due, months + 1) < paid_on:
+        months += 1
+    if months >= ANNUITY_GRACE_MONTHS:
+        raise ConflictError(
+            "已超过年费滞纳期，专利权已终止",
+            "paid after the 6-month grace period: the right has lapsed",
+            code="registry.annuity_lapsed",
+        )
+    return _SURCHARGE[months]
+
+
+# --- facts a pledge check reads -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owner:
+    party_id: int
+    share_bp: int
+
+
+@dataclass(frozen=True)
+class AssetFacts:
+    """What the register says about one IP asset on a date, as the pledge pre-checks need it."""
+
+    id: int
+    kind: IpKind
+    subtype: Subtype
+    number: str
+    title: str
+    status: LegalState
+    filing_date: dt.date
+    grant_date: dt.date | None
+    expiry_date: dt.date | None
+    owners: tuple[Owner, ...]
+    preserved: bool = False  # 保全 / ownership dispute suspension
+    invalidation_pending: bool = False  # 无效宣告请求审查中
+    same_day_twin: str | None = None  # the sibling of a same-day invention + utility model pair
+    unpaid_due_dates: tuple[dt.date, ...] = field(default=())  # annuities due on or before as_of and not paid
