@@ -111,9 +111,7 @@ def test_extra_days_override_package_and_fallback() -> None:
 
 def test_conflicting_extra_days_are_refused() -> None:
     with pytest.raises(ValidationError) as exc:
-        WorkingCalendar(
-            extra_holidays=frozenset({D(2030, 1, 1)}), extra_working_days=frozenset({D(2030, 1, 1)})
-        )
+        WorkingCalendar(extra_holidays=frozenset({D(2030, 1, 1)}), extra_working_days=frozenset({D(2030, 1, 1)}))
     assert exc.value.code == "calendar.conflict"
 
 

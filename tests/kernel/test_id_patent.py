@@ -106,12 +106,8 @@ def test_checksum_message_names_both_characters() -> None:
     assert "expected '2', got '5'" in exc.value.message_en
 
 
-new_form = st.builds(
-    app.make, st.integers(2003, 2099), st.sampled_from([1, 2, 3, 8, 9]), st.integers(0, 9_999_999)
-)
-old_form = st.builds(
-    app.make, st.integers(1985, 2002), st.sampled_from([1, 2, 3, 8, 9]), st.integers(0, 99_999)
-)
+new_form = st.builds(app.make, st.integers(2003, 2099), st.sampled_from([1, 2, 3, 8, 9]), st.integers(0, 9_999_999))
+old_form = st.builds(app.make, st.integers(1985, 2002), st.sampled_from([1, 2, 3, 8, 9]), st.integers(0, 99_999))
 
 
 @given(st.one_of(new_form, old_form))
