@@ -57,7 +57,9 @@ def add_patent(
         s.flush()
         share = 10_000 // len(owner_ids)
         for i, pid in enumerate(owner_ids):
-            s.add(IpOwner(ip_asset_id=asset.id, party_id=pid, share_bp=share + (10_000 % len(owner_ids) if i == 0 else 0)))
+            s.add(
+                IpOwner(ip_asset_id=asset.id, party_id=pid, share_bp=share + (10_000 % len(owner_ids) if i == 0 else 0))
+            )
         aid = asset.id
     return Asset(aid, number, "ZL" + patent_application.format(number))
 

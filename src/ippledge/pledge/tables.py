@@ -26,7 +26,7 @@ class PledgeFiling(IdMixin, Base):
     registry_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pledgor_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pledgee_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # see pledge.model.FilingStatus
+    status: Mapped[str] = mapped_column(String(24), index=True)  # see pledge.model.FilingStatus
     # contract content (合同必备条款), DOMAIN.md §3 ground 7
     debt_type: Mapped[str | None] = mapped_column(String(40))
     debt_amount_fen: Mapped[int | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 03:48:11.968517
+Create Date: 2026-11-28 03:50:45.763763
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def upgrade() -> None:
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgor_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('debt_type', sa.String(length=40), nullable=True),
     sa.Column('debt_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
