@@ -22,7 +22,7 @@ from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import ConflictError, ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.pledge import settings as registry_settings
 from ippledge.pledge import store
@@ -215,8 +215,6 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
 
 
 def _locked_pledge(session: Session, filing: PledgeFiling) -> Pledge:
-    from ippledge.kernel.errors import ConflictError
-
     pledge = session.scalars(select(Pledge).where(Pledge.id == filing.pledge_id).with_for_update()).one()
     if pledge.status != "in_force":
         raise ConflictError(

@@ -40,6 +40,7 @@ from ippledge.pledge.model import (
     status_after_confirmation,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingConsent, PledgeFilingItem
+from ippledge.registry.tables import IpAsset
 
 MAX_ITEMS = 200
 _PLEDGOR_ROLES = frozenset({Role.ENTERPRISE_USER, Role.ADMIN})
@@ -151,8 +152,6 @@ def resolve_assets(session: Session, numbers: Sequence[str], ids: Sequence[int])
         raise _bad("pledge.too_many_ip", f"一次最多{MAX_ITEMS}项", f"at most {MAX_ITEMS} IPs per filing")
     if len(set(out)) != len(out):
         raise _bad("pledge.duplicate_ip", "同一知识产权重复列出", "an IP is listed twice")
-    from ippledge.registry.tables import IpAsset
-
     found = set(session.scalars(select(IpAsset.id).where(IpAsset.id.in_(out))))
     if missing := sorted(set(out) - found):
         raise _bad("pledge.ip_not_found", "登记簿中没有该知识产权", "no such IP in the register", ids=missing)
