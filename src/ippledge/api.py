@@ -75,4 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
     routers: list[Any] = []
+    from ippledge.pledge.api import router as pledge_router
+
+    routers.append(pledge_router)
     return routers

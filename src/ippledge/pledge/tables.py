@@ -26,7 +26,7 @@ class PledgeFiling(IdMixin, Base):
     registry_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pledgor_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pledgee_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # see pledge.model.FilingStatus
+    status: Mapped[str] = mapped_column(String(24), index=True)  # see pledge.model.FilingStatus
     # contract content (合同必备条款), DOMAIN.md §3 ground 7
     debt_type: Mapped[str | None] = mapped_column(String(40))
     debt_amount_fen: Mapped[int | None]
@@ -49,6 +49,9 @@ class PledgeFiling(IdMixin, Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     refusal_codes: Mapped[str | None] = mapped_column(Text)  # JSON list of reason codes
+    decision_note: Mapped[str | None] = mapped_column(Text)  # officer's text, required for ground 12 (other)
+    pledgor_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    pledgee_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -58,6 +61,15 @@ class PledgeFilingItem(Base):
 
     filing_id: Mapped[int] = mapped_column(ForeignKey("pledge_filing.id", ondelete="CASCADE"), primary_key=True)
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id"), primary_key=True, index=True)
+
+
+class PledgeFilingConsent(Base):
+    """A co-owner's recorded consent (共有人同意) to pledging the co-owned IP of a filing (ground 8)."""
+
+    __tablename__ = "pledge_filing_consent"
+
+    filing_id: Mapped[int] = mapped_column(ForeignKey("pledge_filing.id", ondelete="CASCADE"), primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
 
 
 class Pledge(IdMixin, Base):
@@ -109,3 +121,31 @@ class PledgeChange(IdMixin, Base):
     effective_on: Mapped[dt.date] = mapped_column(Date)
     before: Mapped[str] = mapped_column(Text)
     after: Mapped[str] = mapped_column(Text)
+
+
+class RegistrySettings(Base):
+    """Per-registry parameters (登记机关设置): decision time limit, registration-number office code, IP kinds.
+
+    Defaults when no row exists: 3 working days (CNIPA), office code ``98``, every kind. ``version`` counts edits;
+    each edit is audited with before and after.
+    """
+
+    __tablename__ = "registry_settings"
+
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
+    time_limit_working_days: Mapped[int] = mapped_column(Integer, default=3)
+    registration_prefix: Mapped[str] = mapped_column(String(2), default="98")
+    ip_kinds: Mapped[str] = mapped_column(String(60), default="patent trademark copyright")  # space-separated
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PledgeRegistrationCounter(Base):
+    """Serial numbers of registration numbers, per registry and year; the upsert row-locks concurrent registrations."""
+
+    __tablename__ = "pledge_registration_counter"
+
+    registry_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer, default=0)

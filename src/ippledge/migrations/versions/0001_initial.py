@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 03:40:50.390322
+Create Date: 2026-11-28 03:50:45.763763
 """
 
 from __future__ import annotations
@@ -228,6 +228,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pledge_pledgor_id'), ['pledgor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_pledge_status'), ['status'], unique=False)
 
+    op.create_table('pledge_registration_counter',
+    sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_serial', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['registry_id'], ['party.id'], name=op.f('fk_pledge_registration_counter_registry_id_party')),
+    sa.PrimaryKeyConstraint('registry_id', 'year', name=op.f('pk_pledge_registration_counter'))
+    )
     op.create_table('access_token',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -289,7 +296,7 @@ def upgrade() -> None:
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgor_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('debt_type', sa.String(length=40), nullable=True),
     sa.Column('debt_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
@@ -309,13 +316,18 @@ def upgrade() -> None:
     sa.Column('decided_on', sa.Date(), nullable=True),
     sa.Column('decided_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('refusal_codes', sa.Text(), nullable=True),
+    sa.Column('decision_note', sa.Text(), nullable=True),
+    sa.Column('pledgor_confirmed_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('pledgee_confirmed_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('created_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_pledge_filing_created_by_app_user')),
     sa.ForeignKeyConstraint(['decided_by'], ['app_user.id'], name=op.f('fk_pledge_filing_decided_by_app_user')),
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_pledge_filing_pledge_id_pledge')),
+    sa.ForeignKeyConstraint(['pledgee_confirmed_by'], ['app_user.id'], name=op.f('fk_pledge_filing_pledgee_confirmed_by_app_user')),
     sa.ForeignKeyConstraint(['pledgee_id'], ['party.id'], name=op.f('fk_pledge_filing_pledgee_id_party')),
+    sa.ForeignKeyConstraint(['pledgor_confirmed_by'], ['app_user.id'], name=op.f('fk_pledge_filing_pledgor_confirmed_by_app_user')),
     sa.ForeignKeyConstraint(['pledgor_id'], ['party.id'], name=op.f('fk_pledge_filing_pledgor_id_party')),
     sa.ForeignKeyConstraint(['registry_id'], ['party.id'], name=op.f('fk_pledge_filing_registry_id_party')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pledge_filing')),
@@ -339,6 +351,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pledge_item_ip_asset_id'), ['ip_asset_id'], unique=False)
         batch_op.create_index('uq_pledge_item_one_in_force', ['ip_asset_id'], unique=True, sqlite_where=sa.text('in_force'), postgresql_where=sa.text('in_force'))
 
+    op.create_table('registry_settings',
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('time_limit_working_days', sa.Integer(), nullable=False),
+    sa.Column('registration_prefix', sa.String(length=2), nullable=False),
+    sa.Column('ip_kinds', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('updated_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_registry_settings_party_id_party')),
+    sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], name=op.f('fk_registry_settings_updated_by_app_user')),
+    sa.PrimaryKeyConstraint('party_id', name=op.f('pk_registry_settings'))
+    )
     op.create_table('user_role',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
@@ -359,6 +383,13 @@ def upgrade() -> None:
     with op.batch_alter_table('pledge_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_change_pledge_id'), ['pledge_id'], unique=False)
 
+    op.create_table('pledge_filing_consent',
+    sa.Column('filing_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['filing_id'], ['pledge_filing.id'], name=op.f('fk_pledge_filing_consent_filing_id_pledge_filing'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_pledge_filing_consent_party_id_party')),
+    sa.PrimaryKeyConstraint('filing_id', 'party_id', name=op.f('pk_pledge_filing_consent'))
+    )
     op.create_table('pledge_filing_item',
     sa.Column('filing_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -378,11 +409,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'))
 
     op.drop_table('pledge_filing_item')
+    op.drop_table('pledge_filing_consent')
     with op.batch_alter_table('pledge_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_change_pledge_id'))
 
     op.drop_table('pledge_change')
     op.drop_table('user_role')
+    op.drop_table('registry_settings')
     with op.batch_alter_table('pledge_item', schema=None) as batch_op:
         batch_op.drop_index('uq_pledge_item_one_in_force', sqlite_where=sa.text('in_force'), postgresql_where=sa.text('in_force'))
         batch_op.drop_index(batch_op.f('ix_pledge_item_ip_asset_id'))
@@ -408,6 +441,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_access_token_user_id'))
 
     op.drop_table('access_token')
+    op.drop_table('pledge_registration_counter')
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_status'))
         batch_op.drop_index(batch_op.f('ix_pledge_pledgor_id'))

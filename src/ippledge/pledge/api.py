@@ -1,0 +1,242 @@
+"""Pledge registration routes (质押登记接口): joint filings, the registry's decisions, changes, releases, queries.
+
+Business dates (submission, decision, the date a pledge takes effect) are the registry's calendar day in China time,
+taken from the ``business_date`` dependency so that tests and replays can set it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import scope
+from ippledge.access.model import PartyKind, Principal
+from ippledge.deps import PrincipalDep, SessionDep
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import from_fen
+from ippledge.pledge import decision, service, store
+from ippledge.pledge import settings as registry_settings
+from ippledge.pledge.model import FilingStatus
+from ippledge.pledge.schemas import (
+    ChangeIn,
+    FilingIn,
+    FilingOut,
+    ItemOut,
+    PledgeOnDateOut,
+    PledgeOut,
+    RefusalOut,
+    RefuseIn,
+    ReleaseIn,
+    SettingsIn,
+    SettingsOut,
+)
+from ippledge.pledge.tables import Pledge, PledgeFiling
+from ippledge.registry.tables import IpAsset
+
+router = APIRouter(tags=["pledge"])
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def business_date() -> dt.date:
+    """Today in China (UTC+8, no daylight saving)."""
+    return dt.datetime.now(CHINA).date()
+
+
+TodayDep = Annotated[dt.date, Depends(business_date)]
+
+
+def _items(assets: list[IpAsset]) -> list[ItemOut]:
+    return [ItemOut(ip_asset_id=a.id, kind=a.kind, number=a.number, title=a.title) for a in assets]
+
+
+def _filing_out(
+    session: Session, filing: PledgeFiling, principal: Principal, today: dt.date, with_precheck: bool = False
+) -> FilingOut:
+    reg_no = None
+    if filing.pledge_id is not None:
+        reg_no = session.scalar(select(Pledge.registration_no).where(Pledge.id == filing.pledge_id))
+    checks = None
+    status_ = FilingStatus(filing.status)
+    if with_precheck and not status_.decided and status_ is not FilingStatus.WITHDRAWN:
+        checks = [RefusalOut(**r.to_dict()) for r in decision.preview(session, filing, today)]
+    amount = service.amount_of(filing)
+    return FilingOut(
+        id=filing.id,
+        filing_no=filing.filing_no,
+        kind=filing.kind,
+        status=filing.status,
+        pledge_id=filing.pledge_id,
+        registry_id=filing.registry_id,
+        pledgor_id=filing.pledgor_id,
+        pledgee_id=filing.pledgee_id,
+        debt_type=filing.debt_type,
+        debt_amount=None if amount is None else str(amount),
+        currency=filing.currency,
+        debt_start=filing.debt_start,
+        debt_end=filing.debt_end,
+        security_scope=filing.security_scope,
+        forfeiture_clause=filing.forfeiture_clause,
+        confirms_same_day_dual=filing.confirms_same_day_dual,
+        confirms_invalidation_pending=filing.confirms_invalidation_pending,
+        consenting_coowner_ids=service.consents_of(session, filing.id),
+        change=json.loads(filing.change_payload) if filing.change_payload else None,
+        pledgor_confirmed=filing.pledgor_confirmed_at is not None,
+        pledgee_confirmed=filing.pledgee_confirmed_at is not None,
+        submitted_on=filing.submitted_on,
+        due_on=filing.due_on,
+        decided_on=filing.decided_on,
+        refusal_codes=json.loads(filing.refusal_codes) if filing.refusal_codes else None,
+        decision_note=filing.decision_note,
+        registration_no=reg_no,
+        items=_items(store.filing_assets(session, filing.id)),
+        precheck=checks,
+    )
+
+
+def _pledge_out(session: Session, pledge: Pledge) -> PledgeOut:
+    return PledgeOut(
+        id=pledge.id,
+        registration_no=pledge.registration_no,
+        registry_id=pledge.registry_id,
+        pledgor_id=pledge.pledgor_id,
+        pledgee_id=pledge.pledgee_id,
+        debt_amount=str(from_fen(pledge.debt_amount_fen)),
+        currency=pledge.currency,
+        debt_end=pledge.debt_end,
+        effective_on=pledge.effective_on,
+        released_on=pledge.released_on,
+        status=pledge.status,
+        version=pledge.version,
+        items=_items(store.pledge_assets(session, pledge.id)),
+    )
+
+
+@router.post("/pledge-filings", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
+def create_filing(body: FilingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    """Draft a joint filing (质押登记申请) as the pledgor's or the pledgee's user."""
+    filing = service.create_filing(session, principal, service.NewFiling(**body.model_dump()), today)
+    return _filing_out(session, filing, principal, today, with_precheck=True)
+
+
+@router.get("/pledge-filings", response_model=list[FilingOut])
+def list_filings(
+    principal: PrincipalDep, session: SessionDep, today: TodayDep, status_: str | None = Query(None, alias="status")
+) -> list[FilingOut]:
+    """The caller's filings (as pledgor, pledgee or registry)."""
+    stmt = scope.scoped(PledgeFiling, principal)
+    if status_:
+        stmt = stmt.where(PledgeFiling.status == status_)
+    rows = session.scalars(stmt.order_by(PledgeFiling.id.desc()).limit(500))
+    return [_filing_out(session, f, principal, today) for f in rows]
+
+
+@router.get("/pledge-filings/{filing_id}", response_model=FilingOut)
+def get_filing(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    """One filing with the pre-check preview: every refusal a decision today would give."""
+    filing = service.get_filing(session, principal, filing_id)
+    return _filing_out(session, filing, principal, today, with_precheck=True)
+
+
+@router.post("/pledge-filings/{filing_id}/confirm", response_model=FilingOut)
+def confirm(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    return _filing_out(session, service.confirm(session, principal, filing_id), principal, today)
+
+
+@router.post("/pledge-filings/{filing_id}/submit", response_model=FilingOut)
+def submit(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    return _filing_out(session, service.submit(session, principal, filing_id, today), principal, today)
+
+
+@router.post("/pledge-filings/{filing_id}/withdraw", response_model=FilingOut)
+def withdraw(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    return _filing_out(session, service.withdraw(session, principal, filing_id), principal, today)
+
+
+@router.post("/pledge-filings/{filing_id}/register", response_model=FilingOut)
+def register(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    """The registry officer registers (准予登记); 409 with every refusal reason when the pre-check finds any."""
+    return _filing_out(session, decision.register(session, principal, filing_id, today), principal, today)
+
+
+@router.post("/pledge-filings/{filing_id}/refuse", response_model=FilingOut)
+def refuse(filing_id: int, body: RefuseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    filing = decision.refuse(session, principal, filing_id, body.codes, body.note, today)
+    return _filing_out(session, filing, principal, today)
+
+
+@router.get("/registry/pledge-filings", response_model=list[FilingOut])
+def officer_queue(
+    principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False
+) -> list[FilingOut]:
+    """The registry officer's queue of submitted filings; ``overdue=true`` lists those past their deadline."""
+    return [_filing_out(session, f, principal, today) for f in decision.queue(session, principal, today, overdue)]
+
+
+@router.get("/registry/settings", response_model=SettingsOut)
+def get_settings(principal: PrincipalDep, session: SessionDep) -> SettingsOut:
+    principal.require_kind(PartyKind.REGISTRY)
+    return SettingsOut(**registry_settings.effective(session, principal.party_id).to_dict())
+
+
+@router.put("/registry/settings", response_model=SettingsOut)
+def put_settings(body: SettingsIn, principal: PrincipalDep, session: SessionDep) -> SettingsOut:
+    """The registry's admin sets its time limit (working days), office code and IP kinds (audited)."""
+    s = registry_settings.update(
+        session, principal, body.time_limit_working_days, body.registration_prefix, body.ip_kinds
+    )
+    return SettingsOut(**s.to_dict())
+
+
+@router.post("/pledges/{pledge_id}/changes", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
+def file_change(
+    pledge_id: int, body: ChangeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FilingOut:
+    """Draft a change filing (变更登记) of amount, term or parties; both sides confirm it again."""
+    change = service.PledgeChangeRequest(**body.model_dump())
+    filing = service.create_change_filing(session, principal, pledge_id, change, today)
+    return _filing_out(session, filing, principal, today, with_precheck=True)
+
+
+@router.post("/pledges/{pledge_id}/release", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
+def file_release(
+    pledge_id: int, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FilingOut:
+    """Draft a release filing (注销登记); the pledgee's confirmation suffices."""
+    filing = service.create_release_filing(session, principal, pledge_id, body.reason, today)
+    return _filing_out(session, filing, principal, today)
+
+
+@router.get("/pledges/{pledge_id}", response_model=PledgeOut)
+def get_pledge(pledge_id: int, principal: PrincipalDep, session: SessionDep) -> PledgeOut:
+    return _pledge_out(session, scope.get_visible(session, Pledge, pledge_id, principal))
+
+
+def _on_date(rows: list[store.PledgeOnDate]) -> list[PledgeOnDateOut]:
+    return [
+        PledgeOnDateOut(**{**r.__dict__, "debt_amount": None if r.debt_amount is None else str(r.debt_amount)})
+        for r in rows
+    ]
+
+
+@router.get("/ip-assets/{asset_id}/pledges", response_model=list[PledgeOnDateOut])
+def asset_pledges(
+    asset_id: int, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
+) -> list[PledgeOnDateOut]:
+    """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
+    if session.get(IpAsset, asset_id) is None:
+        raise not_found("知识产权", "IP asset", id=asset_id)
+    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
+
+
+@router.get("/pledges", response_model=list[PledgeOnDateOut])
+def pledges_by_number(
+    principal: PrincipalDep, session: SessionDep, ip_number: str, on: dt.date | None = None
+) -> list[PledgeOnDateOut]:
+    """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
+    (asset_id,) = service.resolve_assets(session, [ip_number], [])
+    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))

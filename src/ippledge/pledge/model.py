@@ -1,0 +1,426 @@
+"""Pledge registration rules (质押登记规则): filing states, refusal grounds, pre-checks, time limits. Pure, no I/O.
+
+Sources: DOMAIN.md §3 (专利权质押登记办法, CNIPA 2021, art. 12 refusal grounds; Civil Code art. 428 流质条款 and
+art. 444 pledge of IP exists from registration). ``precheck`` returns *every* refusal that applies, never only the
+first, so the parties can fix a filing in one round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ippledge.kernel.calendar import WorkingCalendar
+from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.registry.model import AnnuityState, AssetFacts, IpKind, LegalState, annuity_state, grace_end
+
+
+class FilingKind(StrEnum):
+    REGISTER = "register"  # 设立登记
+    CHANGE = "change"  # 变更登记
+    RELEASE = "release"  # 注销登记
+
+
+class FilingStatus(StrEnum):
+    """draft -> awaiting_confirmations -> confirmed -> submitted -> registered | refused; or withdrawn before."""
+
+    DRAFT = "draft"  # 草稿：尚无一方确认
+    AWAITING_CONFIRMATIONS = "awaiting_confirmations"  # 待对方确认
+    CONFIRMED = "confirmed"  # 双方已确认，待提交
+    SUBMITTED = "submitted"  # 已提交登记机关
+    REGISTERED = "registered"  # 准予登记
+    REFUSED = "refused"  # 不予登记
+    WITHDRAWN = "withdrawn"  # 撤回
+
+    @property
+    def decided(self) -> bool:
+        return self in (FilingStatus.REGISTERED, FilingStatus.REFUSED)
+
+
+class Side(StrEnum):
+    PLEDGOR = "pledgor"  # 出质人
+    PLEDGEE = "pledgee"  # 质权人
+
+
+class Action(StrEnum):
+    CONFIRM = "confirm"
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    DECIDE = "decide"
+
+
+_ALLOWED_FROM: dict[Action, frozenset[FilingStatus]] = {
+    Action.CONFIRM: frozenset({FilingStatus.DRAFT, FilingStatus.AWAITING_CONFIRMATIONS, FilingStatus.CONFIRMED}),
+    Action.SUBMIT: frozenset({FilingStatus.CONFIRMED}),
+    Action.WITHDRAW: frozenset(
+        {FilingStatus.DRAFT, FilingStatus.AWAITING_CONFIRMATIONS, FilingStatus.CONFIRMED, FilingStatus.SUBMITTED}
+    ),
+    Action.DECIDE: frozenset({FilingStatus.SUBMITTED}),
+}
+
+
+def required_sides(kind: FilingKind) -> frozenset[Side]:
+    """Who must confirm before submission.
+
+    Setting up and changing a pledge are joint filings (双方共同申请). A release (注销) is accepted on the pledgee's
+    application alone, since it only gives up the pledgee's own right; a pledgor's confirmation is recorded if given.
+    """
+    if kind is FilingKind.RELEASE:
+        return frozenset({Side.PLEDGEE})
+    return frozenset({Side.PLEDGOR, Side.PLEDGEE})
+
+
+def status_after_confirmation(kind: FilingKind, confirmed: frozenset[Side]) -> FilingStatus:
+    if required_sides(kind) <= confirmed:
+        return FilingStatus.CONFIRMED
+    return FilingStatus.AWAITING_CONFIRMATIONS if confirmed else FilingStatus.DRAFT
+
+
+def check_action(status: FilingStatus, action: Action) -> None:
+    """Raise ``ConflictError`` when ``action`` is not possible in ``status``."""
+    if status in _ALLOWED_FROM[action]:
+        return
+    if action is Action.SUBMIT and status in (FilingStatus.DRAFT, FilingStatus.AWAITING_CONFIRMATIONS):
+        raise ConflictError(
+            "出质人和质权人均确认后才能提交登记申请",
+            "a filing can be submitted only after both pledgor and pledgee have confirmed it",
+            code="pledge.not_confirmed",
+            details={"status": status.value},
+        )
+    raise ConflictError(
+        f"登记申请当前状态（{status.value}）下不能执行「{action.value}」",
+        f"cannot {action.value} a filing that is {status.value}",
+        code="pledge.bad_status",
+        details={"status": status.value, "action": action.value},
+    )
+
+
+# --- refusal grounds (不予登记的情形) -------------------------------------------------------------------------------
+
+
+class RefusalGround(StrEnum):
+    """The grounds of DOMAIN.md §3 in order, plus the forfeiture clause. The value is the reason code."""
+
+    NOT_OWNER = "pledge.not_owner"  # 1 出质人不是登记的权利人
+    RIGHT_NOT_ALIVE = "pledge.right_not_alive"  # 2 权利已终止或被宣告无效
+    NOT_GRANTED = "pledge.not_granted"  # 3 申请尚未授权
+    ANNUITY_UNPAID = "pledge.annuity_unpaid"  # 4 年费未缴
+    PRESERVED = "pledge.preserved"  # 5 权属纠纷中止或被保全
+    DEBT_PAST_EXPIRY = "pledge.debt_past_expiry"  # 6 债务履行期限超过权利有效期
+    CONTRACT_INCOMPLETE = "pledge.contract_incomplete"  # 7 合同缺少必备内容
+    COOWNER_CONSENT_MISSING = "pledge.coowner_consent_missing"  # 8 共有未经全体共有人同意
+    ALREADY_PLEDGED = "pledge.already_pledged"  # 9 已被质押且处于质押状态
+    SAME_DAY_DUAL = "pledge.same_day_dual"  # 10 同日申请的发明与实用新型
+    INVALIDATION_PENDING = "pledge.invalidation_pending"  # 11 无效宣告请求审查中
+    OTHER = "pledge.other"  # 12 其他不符合规定的情形
+    FORFEITURE_CLAUSE = "pledge.forfeiture_clause"  # 流质条款
+
+    @property
+    def number(self) -> int:
+        """The ground's number in DOMAIN.md §3 (13 for the forfeiture clause)."""
+        return list(RefusalGround).index(self) + 1
+
+    @property
+    def title_zh(self) -> str:
+        return _TITLES[self][0]
+
+    @property
+    def title_en(self) -> str:
+        return _TITLES[self][1]
+
+
+_TITLES: dict[RefusalGround, tuple[str, str]] = {
+    RefusalGround.NOT_OWNER: ("出质人不是登记的权利人", "pledgor is not the registered owner"),
+    RefusalGround.RIGHT_NOT_ALIVE: ("权利已终止或被宣告无效", "the right has terminated or been invalidated"),
+    RefusalGround.NOT_GRANTED: ("专利申请尚未被授权", "the application has not been granted"),
+    RefusalGround.ANNUITY_UNPAID: ("年费未按期缴纳", "annuity unpaid"),
+    RefusalGround.PRESERVED: ("因权属纠纷中止或被采取保全措施", "suspended for an ownership dispute or preserved"),
+    RefusalGround.DEBT_PAST_EXPIRY: ("债务履行期限超过权利有效期", "debt term runs past the right's expiry"),
+    RefusalGround.CONTRACT_INCOMPLETE: ("质押合同缺少必备内容", "contract lacks mandatory content"),
+    RefusalGround.COOWNER_CONSENT_MISSING: ("共有权利未经全体共有人同意", "co-owned without every co-owner's consent"),
+    RefusalGround.ALREADY_PLEDGED: ("已被质押且质押处于有效状态", "already pledged with a pledge in force"),
+    RefusalGround.SAME_DAY_DUAL: ("同日申请的发明与实用新型", "same-day invention and utility model"),
+    RefusalGround.INVALIDATION_PENDING: ("无效宣告请求正在审查", "invalidation request pending"),
+    RefusalGround.OTHER: ("其他不符合规定的情形", "other ground"),
+    RefusalGround.FORFEITURE_CLAUSE: ("合同约定流质条款", "contract transfers the right on default (forfeiture)"),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason a filing cannot be registered; ``asset_id``/``number`` name the IP when the ground is per IP."""
+
+    ground: RefusalGround
+    message_zh: str
+    message_en: str
+    asset_id: int | None = None
+    number: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.ground.value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "ground": self.ground.number,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "asset_id": self.asset_id,
+            "number": self.number,
+            "details": dict(self.details),
+        }
+
+
+@dataclass(frozen=True)
+class FilingFacts:
+    """What a filing says (the contract's content and the parties' recorded confirmations)."""
+
+    pledgor_id: int | None
+    pledgee_id: int | None
+    debt_type: str | None = None
+    debt_amount: Decimal | None = None
+    debt_start: dt.date | None = None
+    debt_end: dt.date | None = None  # performance deadline (债务履行期限)
+    security_scope: str | None = None  # 担保范围
+    forfeiture_clause: bool = False
+    consenting_party_ids: frozenset[int] = frozenset()  # co-owners whose consent is on file
+    confirms_same_day_dual: bool = False
+    confirms_invalidation_pending: bool = False
+    registry_kinds: frozenset[IpKind] | None = None  # kinds the registry registers; None = any
+
+
+_DEAD = frozenset({LegalState.TERMINATED, LegalState.INVALIDATED, LegalState.EXPIRED, LegalState.ABANDONED})
+
+
+def _missing_contract_fields(f: FilingFacts, assets: Sequence[AssetFacts]) -> list[str]:
+    missing: list[str] = []
+    if f.pledgor_id is None:
+        missing.append("pledgor")
+    if f.pledgee_id is None:
+        missing.append("pledgee")
+    if not (f.debt_type or "").strip():
+        missing.append("debt_type")
+    if f.debt_amount is None or f.debt_amount <= 0:
+        missing.append("debt_amount")
+    if f.debt_end is None:
+        missing.append("debt_end")
+    if not (f.security_scope or "").strip():
+        missing.append("security_scope")
+    if not assets:
+        missing.append("ip_items")
+    for a in assets:
+        if not a.title.strip():
+            missing.append(f"ip[{a.number}].title")
+        if not a.number.strip():
+            missing.append(f"ip[{a.id}].number")
+        # A pending application has no grant date; ground 3 already says so, so it is not listed twice.
+        if a.grant_date is None and a.status is not LegalState.PENDING:
+            missing.append(f"ip[{a.number}].grant_date")
+    return missing
+
+
+def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of: dt.date) -> list[Refusal]:
+    out: list[Refusal] = []
+    n = a.number
+
+    def add(ground: RefusalGround, zh: str, en: str, **details: Any) -> None:
+        out.append(Refusal(ground, zh, en, asset_id=a.id, number=n, details=details))
+
+    if f.registry_kinds is not None and a.kind not in f.registry_kinds:
+        kinds = sorted(k.value for k in f.registry_kinds)
+        add(
+            RefusalGround.OTHER,
+            f"{n}：该登记机关不办理此类知识产权（{a.kind.value}）的质押登记",
+            f"{n}: this registry does not register pledges of {a.kind.value} rights",
+            reason="wrong_registry",
+            registry_kinds=kinds,
+        )
+    owner_ids = {o.party_id for o in a.owners}
+    if f.pledgor_id is not None and f.pledgor_id not in owner_ids:
+        add(RefusalGround.NOT_OWNER, f"{n}：出质人不是登记的权利人", f"{n}: the pledgor is not the registered owner")
+    expired = a.expiry_date is not None and a.expiry_date < as_of
+    if a.status in _DEAD or (expired and a.status is not LegalState.PENDING):
+        add(
+            RefusalGround.RIGHT_NOT_ALIVE,
+            f"{n}：权利已终止、届满或被宣告无效",
+            f"{n}: the right has terminated, expired or been invalidated ({a.status.value})",
+            status=a.status.value,
+        )
+    if a.status is LegalState.PENDING:
+        add(RefusalGround.NOT_GRANTED, f"{n}：申请尚未授权", f"{n}: the application has not been granted")
+    if a.status is LegalState.IN_FORCE and not expired:
+        for due in a.unpaid_due_dates:
+            state = annuity_state(due, None, as_of)
+            if state is AnnuityState.IN_GRACE:
+                add(
+                    RefusalGround.ANNUITY_UNPAID,
+                    f"{n}：{due.isoformat()}到期的年费未缴，处于滞纳期（至{grace_end(due).isoformat()}），权利有终止风险",
+                    f"{n}: annuity due {due.isoformat()} unpaid, in the grace period until "
+                    f"{grace_end(due).isoformat()}; the right is at risk",
+                    due=due.isoformat(),
+                    state=state.value,
+                )
+            elif state is AnnuityState.LAPSED:
+                add(
+                    RefusalGround.ANNUITY_UNPAID,
+                    f"{n}：{due.isoformat()}到期的年费滞纳期已过仍未缴纳，权利已终止",
+                    f"{n}: annuity due {due.isoformat()} unpaid past the grace period; the right has lapsed",
+                    due=due.isoformat(),
+                    state=state.value,
+                )
+    if a.preserved:
+        add(
+            RefusalGround.PRESERVED,
+            f"{n}：因权属纠纷中止或已被法院保全",
+            f"{n}: suspended for an ownership dispute or under court preservation",
+        )
+    if f.debt_end is not None and a.expiry_date is not None and f.debt_end > a.expiry_date:
+        add(
+            RefusalGround.DEBT_PAST_EXPIRY,
+            f"{n}：债务履行期限（{f.debt_end.isoformat()}）超过权利有效期（{a.expiry_date.isoformat()}）",
+            f"{n}: the debt runs to {f.debt_end.isoformat()}, past the right's expiry {a.expiry_date.isoformat()}",
+            debt_end=f.debt_end.isoformat(),
+            expiry_date=a.expiry_date.isoformat(),
+        )
+    if f.pledgor_id is not None and f.pledgor_id in owner_ids and len(owner_ids) > 1:
+        missing = sorted(owner_ids - {f.pledgor_id} - f.consenting_party_ids)
+        if missing:
+            add(
+                RefusalGround.COOWNER_CONSENT_MISSING,
+                f"{n}：共有权利缺少共有人同意（共有人编号：{', '.join(map(str, missing))}）",
+                f"{n}: co-owned right lacks the consent of co-owner(s) {', '.join(map(str, missing))}",
+                missing_party_ids=missing,
+            )
+    if a.id in in_force:
+        reg = in_force[a.id]
+        add(
+            RefusalGround.ALREADY_PLEDGED,
+            f"{n}：已被质押（登记号 {reg}），质押尚未注销",
+            f"{n}: already pledged under registration {reg}, not yet released",
+            registration_no=reg,
+        )
+    if a.same_day_twin and not f.confirms_same_day_dual:
+        add(
+            RefusalGround.SAME_DAY_DUAL,
+            f"{n}：与{a.same_day_twin}为同日申请的发明和实用新型，需当事人确认后方可登记",
+            f"{n}: same-day invention/utility model pair with {a.same_day_twin}; needs the parties' confirmation",
+            twin=a.same_day_twin,
+        )
+    if a.invalidation_pending and not f.confirms_invalidation_pending:
+        add(
+            RefusalGround.INVALIDATION_PENDING,
+            f"{n}：无效宣告请求正在审查中，需当事人确认后方可登记",
+            f"{n}: an invalidation request is pending; needs the parties' confirmation",
+        )
+    return out
+
+
+def precheck(
+    filing: FilingFacts, assets: Sequence[AssetFacts], in_force: Mapping[int, str], as_of: dt.date
+) -> list[Refusal]:
+    """Every refusal that applies to ``filing`` on ``as_of``.
+
+    ``in_force`` maps asset id -> registration number of a pledge in force on it (other than the one a change
+    filing amends). Grounds 10 and 11 pass only when the filing records the parties' confirmation; ground 12
+    (other) is raised here only for an IP kind the registry does not handle, otherwise by an officer's decision.
+    """
+    refusals: list[Refusal] = []
+    missing = _missing_contract_fields(filing, assets)
+    if missing:
+        refusals.append(
+            Refusal(
+                RefusalGround.CONTRACT_INCOMPLETE,
+                f"质押合同缺少必备内容：{', '.join(missing)}",
+                f"the pledge contract lacks mandatory content: {', '.join(missing)}",
+                details={"missing": missing},
+            )
+        )
+    if filing.forfeiture_clause:
+        refusals.append(
+            Refusal(
+                RefusalGround.FORFEITURE_CLAUSE,
+                "合同约定债务人不履行到期债务时质物归质权人所有（流质条款）",
+                "the contract says the IP passes to the pledgee on default (forfeiture clause)",
+            )
+        )
+    for a in assets:
+        refusals.extend(_per_asset(filing, a, in_force, as_of))
+    return sorted(refusals, key=lambda r: (r.ground.number, r.number or ""))
+
+
+def refusal_error(refusals: Sequence[Refusal]) -> ConflictError:
+    """The error an officer gets when asked to register a filing that has refusals.
+
+    One distinct ground gives that ground's code (so a double pledge is ``pledge.already_pledged`` whether Python
+    or the database caught it); several give ``pledge.precheck_failed``. ``details.reasons`` lists them all.
+    """
+    grounds = sorted({r.ground for r in refusals}, key=lambda g: g.number)
+    code = grounds[0].value if len(grounds) == 1 else "pledge.precheck_failed"
+    zh = "；".join(r.message_zh for r in refusals)
+    en = "; ".join(r.message_en for r in refusals)
+    return ConflictError(
+        f"不予登记：{zh}",
+        f"cannot register: {en}",
+        code=code,
+        details={"reasons": [r.to_dict() for r in refusals]},
+    )
+
+
+def already_pledged_error(numbers: Sequence[str]) -> ConflictError:
+    """The double-pledge error when the database's unique index caught it (another registration won the race)."""
+    listed = ", ".join(numbers)
+    return ConflictError(
+        f"不予登记：{listed} 已被质押，质押尚未注销（禁止重复质押）",
+        f"cannot register: {listed} already pledged with a pledge in force (no double pledging)",
+        code=RefusalGround.ALREADY_PLEDGED.value,
+        details={"reasons": [{"code": RefusalGround.ALREADY_PLEDGED.value, "numbers": list(numbers)}]},
+    )
+
+
+# --- time limits and registration numbers ---------------------------------------------------------------------------
+
+DEFAULT_TIME_LIMIT_WORKING_DAYS = 3  # CNIPA service guide for patents and trademarks; CPCC copyright: 10
+DEFAULT_OFFICE_CODE = "98"
+
+
+def decision_due(submitted_on: dt.date, working_days: int, calendar: WorkingCalendar) -> dt.date:
+    """Last day the registry may decide: ``working_days`` working days after submission (not counting that day)."""
+    return calendar.add_working_days(submitted_on, working_days)
+
+
+def validate_time_limit(days: int) -> int:
+    if not 1 <= days <= 60:
+        raise ValidationError(
+            f"登记时限必须在 1 到 60 个工作日之间：{days}",
+            f"time limit must be 1-60 working days: {days}",
+            code="pledge.time_limit_range",
+        )
+    return days
+
+
+def validate_office_code(code: str) -> str:
+    if len(code) != 2 or not code.isascii() or not code.isdigit():
+        raise ValidationError(
+            f"登记号机关代码必须是两位数字：{code!r}",
+            f"registration office code must be two digits: {code!r}",
+            code="pledge.office_code",
+        )
+    return code
+
+
+def registration_number(year: int, office_code: str, serial: int) -> str:
+    """Pledge registration number (质押登记号) in the form CNIPA prints, e.g. ``Y2023980012345``.
+
+    ``Y`` + 4-digit year of registration + 2-digit office code (per registry setting) + 7-digit serial that
+    restarts every year at each registry.
+    """
+    validate_office_code(office_code)
+    if not 1 <= serial <= 9_999_999 or not 1985 <= year <= 9999:
+        raise ValueError(f"serial {serial} or year {year} out of range")
+    return f"Y{year:04d}{office_code}{serial:07d}"
