@@ -16,11 +16,15 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from ippledge.access.credentials import configure_hasher
 from ippledge.db import make_engine, make_session_factory
 from ippledge.db_tools import seed, upgrade
 from ippledge.schema import metadata
 
 PG_URL = os.environ.get("IPPLEDGE_TEST_POSTGRES_URL")
+
+# Production argon2 costs ~0.1 s a hash; tests create hundreds of users.
+configure_hasher(time_cost=1, memory_cost_kib=8)
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -14,6 +14,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 
+
+def configure_hasher(time_cost: int, memory_cost_kib: int) -> None:
+    """Change the argon2 cost for new hashes (tests and bulk demo loads use a cheap one; hashes record their cost)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=1)
+
+
 TOKEN_PREFIX = "ipt_"
 API_KEY_PREFIX = "ipk_"
 
