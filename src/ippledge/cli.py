@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from ippledge.simulation import cli as _simulate
+
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (数据库)")
 audit_app = typer.Typer(no_args_is_help=True, help="Audit trail (审计)")
@@ -16,6 +18,7 @@ ids_app = typer.Typer(no_args_is_help=True, help="Identifiers (标识号)")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ids_app, name="ids")
+app.command("simulate")(_simulate.simulate)
 
 DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
 
