@@ -84,6 +84,28 @@ def serve(
     uvicorn.run(create_app(_settings(database_url)), host=host, port=port)
 
 
+@app.command()
+def demo(
+    seed: int = 7,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the API afterwards")] = True,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Fresh SQLite database, simulated market, pledge filings, a summary; then serve the API (/docs)."""
+    import datetime as dt
+
+    from ippledge.demo.main import run_demo
+
+    url = run_demo(dt.date.today(), seed=seed).url  # the edge picks "today"
+    if serve_api:
+        import uvicorn
+
+        from ippledge.api import create_app
+
+        typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
+        uvicorn.run(create_app(_settings(url)), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()
 

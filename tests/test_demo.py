@@ -1,0 +1,28 @@
+"""`make demo`: every refusal ground is shown by a filing refused for exactly that ground; the rest register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from ippledge.demo.main import run_demo
+from ippledge.pledge.model import RefusalGround
+
+
+def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
+    out = io.StringIO()
+    result = run_demo(dt.date(2024, 11, 20), seed=7, db_path=tmp_path / "demo.db", console=Console(file=out, width=160))
+    assert result.audit_problems == 0
+    assert all(o.error is None for o in result.outcomes), [o.error for o in result.outcomes if o.error]
+    refused = [o for o in result.outcomes if o.case.expect]
+    for o in refused:
+        assert o.status == "refused"
+        assert {r["code"] for r in o.reasons} == {o.case.expect}, o.case.label
+    assert {o.case.expect for o in refused} == {g.value for g in RefusalGround}
+    registered = [o for o in result.outcomes if not o.case.expect]
+    assert len(registered) >= 30 and all(o.status == "registered" and o.registration_no for o in registered)
+    text = out.getvalue()
+    assert "pledge.already_pledged" in text and "intact" in text
