@@ -1,0 +1,70 @@
+"""A loaded `beijing` (or scaled-down) simulated market for the benchmarks, built once and reused from var/bench/.
+
+The pristine database is kept; each benchmark run works on a copy, so runs are repeatable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import service as access
+from ippledge.access.model import Principal
+from ippledge.access.tables import User
+from ippledge.db import make_engine
+from ippledge.db_tools import upgrade
+from ippledge.simulation.generate import generate
+from ippledge.simulation.load import load
+from ippledge.simulation.spec import preset
+
+BENCH_DIR = Path("var") / "bench"
+MARKET_DAY = dt.date(2024, 6, 28)  # fixed, so the cached market and the events stay valid across runs
+console = Console(stderr=True)
+
+
+def pristine(scale: str, seed: int, factor: float = 1.0) -> Path:
+    """Path of a pristine SQLite database with the market loaded; built on first use."""
+    name = f"{scale}-s{seed}" + (f"-x{factor:g}" if factor != 1.0 else "") + ".db"
+    path = BENCH_DIR / name
+    if path.exists():
+        return path
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{tmp}")
+    upgrade(engine)
+    spec = preset(scale, as_of=MARKET_DAY)
+    if factor != 1.0:
+        spec = spec.scaled(factor)
+    console.print(f"building the {spec.name} market once (cached in {path}) ...")
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        market = generate(spec, seed, progress)
+        load(engine, market, progress=progress)
+    engine.dispose()
+    tmp.rename(path)
+    console.print(f"market built in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def working_copy(src: Path, name: str) -> Path:
+    dst = BENCH_DIR / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def principal(session: Session, username: str) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise SystemExit(f"user {username} missing from the market")
+    return access.principal_for_user(session, user)
