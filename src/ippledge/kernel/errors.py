@@ -1,7 +1,8 @@
 """Errors (错误): one base type carrying a machine code and a Chinese and English message.
 
-Every capability raises subclasses of :class:`IppledgeError`; the API maps ``status`` to the HTTP status and
-returns ``{"code", "message_zh", "message_en", "details"}``. Batch jobs collect these per record instead of aborting.
+Every capability raises subclasses of :class:`IppledgeError`; the API maps ``status`` to the HTTP status
+and returns ``{"code", "message_zh", "message_en", "details"}``.
+Batch jobs collect these per record instead of aborting.
 """
 
 from __future__ import annotations

@@ -1,0 +1,130 @@
+"""International Patent Classification symbol (国际专利分类号, IPC), e.g. ``A61K 31/495``.
+
+Section A-H, class (2 digits), subclass (letter), main group (1-4 digits), ``/``, subgroup (2-6 digits).
+Also accepted: the compact ``A61K31/495``, a trailing version ``(2006.01)`` and WIPO's 14-character form
+(subclass + 4-digit group + 6-digit subgroup, zero padded: ``A61K0031495000``). Syntax never depends on the
+data file; ``check_subclass`` additionally requires the subclass to exist in the packaged WIPO table.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from ippledge.kernel.identifiers._text import clean
+from ippledge.kernel.identifiers.errors import (
+    InvalidComponent,
+    InvalidFormat,
+    InvalidIdentifier,
+    InvalidLength,
+)
+
+_SYMBOL = re.compile(r"([A-Z])(\d{2})([A-Z])(\d+)/(\d+)", re.ASCII)
+_WIPO14 = re.compile(r"([A-Z]\d{2}[A-Z])(\d{4})(\d{6})", re.ASCII)
+_VERSION = re.compile(r"\(\d{4}\.\d{2}\)$", re.ASCII)
+_SUBCLASS = re.compile(r"[A-H]\d{2}[A-Z]", re.ASCII)
+SECTIONS = "ABCDEFGH"
+
+
+def compact(number: str) -> str:
+    """``A61K31/495``: spaces and version dropped, the 14-character form unpacked, group zeros dropped."""
+    text = _VERSION.sub("", clean(number))
+    wipo = _WIPO14.fullmatch(text)
+    if wipo is not None:
+        subclass_code, group, subgroup = wipo.groups()
+        # Subgroups are decimal fractions padded on the right: 495000 -> 495, 000000 -> 00, 060000 -> 06.
+        text = f"{subclass_code}{group}/{subgroup.rstrip('0').ljust(2, '0')}"
+    symbol = _SYMBOL.fullmatch(text)
+    if symbol is not None:
+        section, cls, letter, group, subgroup = symbol.groups()
+        text = f"{section}{cls}{letter}{group.lstrip('0') or '0'}/{subgroup}"
+    return text
+
+
+@cache
+def subclass_titles() -> dict[str, str]:
+    """Subclass code -> English title from ``ippledge/data/ipc_subclasses.tsv`` (read once)."""
+    table = resources.files("ippledge").joinpath("data", "ipc_subclasses.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t", 1) for line in table.splitlines())
+    return {row[0]: row[1] for row in rows if len(row) == 2 and _SUBCLASS.fullmatch(row[0])}
+
+
+def validate(symbol: str, check_subclass: bool = True) -> str:
+    """Return the compact symbol or raise; ``check_subclass`` also looks the subclass up in the WIPO table."""
+    code = compact(symbol)
+    match = _SYMBOL.fullmatch(code)
+    if match is None:
+        raise InvalidFormat(
+            f"IPC分类号格式应为 部+2位大类+小类字母+主组/分组（如 A61K 31/495）：{code}",
+            f"an IPC symbol is section + 2-digit class + subclass letter + group/subgroup "
+            f"(e.g. A61K 31/495): {code}",
+            code="id.ipc.format",
+            details={"symbol": code},
+        )
+    section, _cls, _letter, group, subgroup = match.groups()
+    if section not in SECTIONS:
+        raise InvalidComponent(
+            f"IPC部“{section}”无效（应为A-H）",
+            f"IPC section '{section}' is not one of A-H",
+            code="id.ipc.section",
+            details={"symbol": code, "section": section},
+        )
+    if group == "0":
+        raise InvalidComponent(
+            "IPC主组不能为0", "an IPC main group cannot be 0", code="id.ipc.group", details={"symbol": code}
+        )
+    if len(group) > 4:
+        raise InvalidLength(
+            f"IPC主组应为1-4位数字，实际为{len(group)}位",
+            f"an IPC main group has 1-4 digits, got {len(group)}",
+            code="id.ipc.group",
+            details={"symbol": code, "group": group},
+        )
+    if not 2 <= len(subgroup) <= 6:
+        raise InvalidLength(
+            f"IPC分组应为2-6位数字，实际为{len(subgroup)}位",
+            f"an IPC subgroup has 2-6 digits, got {len(subgroup)}",
+            code="id.ipc.subgroup",
+            details={"symbol": code, "subgroup": subgroup},
+        )
+    if check_subclass and code[:4] not in subclass_titles():
+        raise InvalidComponent(
+            f"IPC小类“{code[:4]}”不存在（依据WIPO IPC表）",
+            f"IPC subclass '{code[:4]}' does not exist in the WIPO IPC table",
+            code="id.ipc.subclass",
+            details={"symbol": code, "subclass": code[:4]},
+        )
+    return code
+
+
+def is_valid(symbol: str, check_subclass: bool = True) -> bool:
+    """True when ``validate`` would accept the symbol."""
+    try:
+        validate(symbol, check_subclass)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def format(symbol: str) -> str:
+    """Display form ``A61K 31/495`` (syntax checked, subclass not looked up)."""
+    code = validate(symbol, check_subclass=False)
+    return f"{code[:4]} {code[4:]}"
+
+
+def subclass(symbol: str) -> str:
+    """First 4 characters (``A61K``): the usual technology-field cohort."""
+    return validate(symbol, check_subclass=False)[:4]
+
+
+def ipc_class(symbol: str) -> str:
+    """First 3 characters (``A61``): a coarser technology-field cohort."""
+    return validate(symbol, check_subclass=False)[:3]
+
+
+def to_wipo14(symbol: str) -> str:
+    """WIPO's fixed-width 14-character form (``A61K0031495000``), handy for sorting and joins."""
+    code = validate(symbol, check_subclass=False)
+    group, subgroup = code[4:].split("/")
+    return f"{code[:4]}{group.zfill(4)}{subgroup.ljust(6, '0')}"

@@ -1,0 +1,144 @@
+"""Unified Social Credit Code (统一社会信用代码, GB 32100-2015) with its organisation code (GB 11714-1997).
+
+Layout of the 18 characters: 1 registration department (登记管理部门), 2 organisation type (机构类别),
+3-8 administrative division (行政区划码, or ``100000`` for nationally registered firms),
+9-17 organisation code (组织机构代码, whose 17th character is its own GB 11714 check),
+18 the GB 32100 check character.
+
+The GB 32100 check comes from ``stdnum.cn.uscc`` (imported, never copied). python-stdnum does not check the
+embedded GB 11714 character, so a code can pass stdnum and still be impossible; such codes are rejected here.
+"""
+
+from __future__ import annotations
+
+from stdnum.cn import uscc as _stdnum_uscc
+
+from ippledge.kernel.identifiers._text import clean, is_ascii_digits
+from ippledge.kernel.identifiers.errors import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidIdentifier,
+    InvalidLength,
+)
+
+# GB 32100 alphabet: digits and upper-case letters without I, O, Z, S, V (easily confused).
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def compact(number: str) -> str:
+    """Strip spaces and dashes, fold full-width characters and upper-case."""
+    return clean(number, " -")
+
+
+def _org_value(char: str) -> int:
+    # GB 11714 values: digits as themselves, letters A=10 ... Z=35.
+    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
+
+
+def calc_org_check(org_body: str) -> str:
+    """GB 11714 check character for the first 8 characters of an organisation code."""
+    total = sum(_org_value(c) * w for c, w in zip(org_body, _ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def calc_check_digit(first17: str) -> str:
+    """GB 32100 check character (character 18) for the first 17 characters."""
+    return str(_stdnum_uscc.calc_check_digit(first17))
+
+
+def _check_chars(code: str) -> None:
+    for pos, char in enumerate(code, start=1):
+        if char not in ALPHABET:
+            raise InvalidFormat(
+                f"统一社会信用代码第{pos}位字符“{char}”无效（只允许数字和除I、O、Z、S、V外的大写字母）",
+                f"USCC character {pos} '{char}' is not allowed (digits and capitals except I, O, Z, S, V)",
+                code="id.uscc.format",
+                details={"number": code, "position": pos, "char": char},
+            )
+
+
+def validate(number: str) -> str:
+    """Return the compact code or raise an ``InvalidIdentifier`` naming the first problem found."""
+    code = compact(number)
+    if len(code) != 18:
+        raise InvalidLength(
+            f"统一社会信用代码应为18位，实际为{len(code)}位",
+            f"a USCC has 18 characters, got {len(code)}",
+            code="id.uscc.length",
+            details={"number": code, "length": len(code)},
+        )
+    _check_chars(code)
+    if not is_ascii_digits(code[2:8]):
+        raise InvalidComponent(
+            f"统一社会信用代码第3-8位应为6位数字的行政区划码，实际为“{code[2:8]}”",
+            f"USCC characters 3-8 must be a 6-digit division code, got '{code[2:8]}'",
+            code="id.uscc.division",
+            details={"number": code, "division": code[2:8]},
+        )
+    expected = calc_check_digit(code[:17])
+    if code[17] != expected:
+        raise InvalidChecksum(
+            f"统一社会信用代码校验位错误：应为“{expected}”，实际为“{code[17]}”",
+            f"USCC check character is wrong: expected '{expected}', got '{code[17]}'",
+            code="id.uscc.checksum",
+            details={"number": code, "expected": expected, "found": code[17]},
+        )
+    org_expected = calc_org_check(code[8:16])
+    if code[16] != org_expected:
+        raise InvalidChecksum(
+            f"统一社会信用代码中的组织机构代码（第9-17位）校验位错误：应为“{org_expected}”，实际为“{code[16]}”",
+            f"the organisation code in USCC characters 9-17 fails GB 11714: "
+            f"expected check '{org_expected}', got '{code[16]}'",
+            code="id.uscc.org_checksum",
+            details={"number": code, "expected": org_expected, "found": code[16]},
+        )
+    return code
+
+
+def is_valid(number: str) -> bool:
+    """True when ``validate`` would accept the code."""
+    try:
+        validate(number)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def format(number: str) -> str:
+    """Display form; a USCC is printed without separators."""
+    return compact(number)
+
+
+def division(number: str) -> str:
+    """The 6-digit administrative division code (characters 3-8) of a valid code."""
+    return validate(number)[2:8]
+
+
+def organisation_code(number: str) -> str:
+    """The 9-character organisation code (characters 9-17), displayed as ``XXXXXXXX-C``."""
+    code = validate(number)
+    return f"{code[8:16]}-{code[16]}"
+
+
+def generate(registration_dept: str, org_type: str, division: str, org_body: str) -> str:
+    """Build a valid code from its parts, computing the GB 11714 and then the GB 32100 check characters.
+
+    ``org_body`` is the first 8 characters of the organisation code. Used by the simulator.
+    """
+    head = compact(registration_dept) + compact(org_type)
+    div = compact(division)
+    body = compact(org_body)
+    if len(head) != 2 or len(div) != 6 or len(body) != 8:
+        raise InvalidLength(
+            "生成统一社会信用代码需要1位登记管理部门、1位机构类别、6位行政区划码和8位组织机构代码本体",
+            "generate() needs 1 department, 1 type, 6 division and 8 organisation-body characters",
+            code="id.uscc.length",
+            details={"parts": [head, div, body]},
+        )
+    _check_chars(head + div + body)
+    first17 = head + div + body + calc_org_check(body)
+    # validate() still checks the division digits.
+    return validate(first17 + calc_check_digit(first17))
