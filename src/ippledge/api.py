@@ -74,5 +74,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
+    from ippledge.registry.api import router as registry_router
+
     routers: list[Any] = []
+    routers.append(registry_router)
     return routers

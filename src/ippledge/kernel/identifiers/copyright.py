@@ -95,8 +95,7 @@ def validate(number: str) -> str:
     if _SOFTWARE_CERT.fullmatch(code):
         return code
     raise InvalidFormat(
-        f"无法识别的版权登记号：{code}"
-        "（应形如 国作登字-2021-F-00012345、2021SR0123456 或 软著登字第1234567号）",
+        f"无法识别的版权登记号：{code}（应形如 国作登字-2021-F-00012345、2021SR0123456 或 软著登字第1234567号）",
         f"unrecognised copyright registration number: {code} "
         "(expected e.g. 国作登字-2021-F-00012345, 2021SR0123456 or 软著登字第1234567号)",
         code="id.copyright.format",

@@ -57,8 +57,7 @@ def validate(symbol: str, check_subclass: bool = True) -> str:
     if match is None:
         raise InvalidFormat(
             f"IPC分类号格式应为 部+2位大类+小类字母+主组/分组（如 A61K 31/495）：{code}",
-            f"an IPC symbol is section + 2-digit class + subclass letter + group/subgroup "
-            f"(e.g. A61K 31/495): {code}",
+            f"an IPC symbol is section + 2-digit class + subclass letter + group/subgroup (e.g. A61K 31/495): {code}",
             code="id.ipc.format",
             details={"symbol": code},
         )

@@ -111,8 +111,7 @@ def validate_as(number: str, ident: str, name_zh: str, name_en: str) -> str:
     type_digit = body[4] if len(body) == 12 else body[2]
     if type_digit not in _TYPES:
         raise InvalidComponent(
-            f"{name_zh}的专利类型位“{type_digit}”无效"
-            "（应为1发明、2实用新型、3外观设计、8 PCT发明、9 PCT实用新型）",
+            f"{name_zh}的专利类型位“{type_digit}”无效（应为1发明、2实用新型、3外观设计、8 PCT发明、9 PCT实用新型）",
             f"{name_en} type digit '{type_digit}' is not one of 1 invention, 2 utility model, 3 design, "
             f"8 PCT invention, 9 PCT utility model",
             code=f"id.{ident}.type",
