@@ -51,7 +51,7 @@ def test_enterprise_profile_and_who_sees_it(reg: Register, world: Any) -> None:
         ({"region_code": "1101"}, "registry.region_code"),
         ({"size": "huge"}, "registry.enterprise_size"),
         ({"annual_revenue": "12万"}, "money.format"),
-            ({"annual_revenue": "-5"}, "registry.revenue_negative"),
+        ({"annual_revenue": "-5"}, "registry.revenue_negative"),
     ],
 )
 def test_bad_enterprise_input_is_422_and_writes_nothing(reg: Register, world: Any, change: Any, code: str) -> None:

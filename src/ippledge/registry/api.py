@@ -17,7 +17,7 @@ from ippledge.db import utcnow
 from ippledge.deps import PrincipalDep, SessionDep
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
-from ippledge.registry import batch, events_service, feed, model, service
+from ippledge.registry import annuities, batch, enterprises, events_service, feed, licences, model, service
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
 from ippledge.registry.schemas import (
@@ -115,13 +115,13 @@ def _event_out(e: LegalStatusEvent) -> EventOut:
 @router.post("/enterprises", response_model=EnterpriseOut, status_code=status.HTTP_201_CREATED)
 def register_enterprise(body: EnterpriseIn, principal: PrincipalDep, session: SessionDep) -> EnterpriseOut:
     """Register an enterprise (企业登记) with its profile; registry officers and the platform operator."""
-    ent = service.register_enterprise(session, principal, **body.model_dump())
+    ent = enterprises.register_enterprise(session, principal, **body.model_dump())
     return get_enterprise(ent.party_id, principal, session)
 
 
 @router.get("/enterprises/{party_id}", response_model=EnterpriseOut)
 def get_enterprise(party_id: int, principal: PrincipalDep, session: SessionDep) -> EnterpriseOut:
-    ent, party = service.get_enterprise(session, principal, party_id)
+    ent, party = enterprises.get_enterprise(session, principal, party_id)
     return EnterpriseOut(
         party_id=party.id,
         name=party.name,
@@ -221,7 +221,7 @@ def record_event(asset_id: int, body: EventIn, principal: PrincipalDep, session:
 @router.post("/ip-assets/{asset_id}/annuities/{year_no}/payment", response_model=AssetOut)
 def pay_annuity(asset_id: int, year_no: int, body: PaymentIn, principal: PrincipalDep, session: SessionDep) -> AssetOut:
     """Record an annuity payment (年费缴纳), with the late surcharge inside the grace period."""
-    service.pay_annuity(session, principal, asset_id, year_no, body.paid_on)
+    annuities.pay_annuity(session, principal, asset_id, year_no, body.paid_on)
     return _asset_out(session, service.get_asset(session, principal, asset_id), today())
 
 
@@ -234,17 +234,17 @@ def list_licences(asset_id: int, principal: PrincipalDep, session: SessionDep) -
 @router.post("/ip-assets/{asset_id}/licences", response_model=LicenceOut, status_code=status.HTTP_201_CREATED)
 def record_licence(asset_id: int, body: LicenceIn, principal: PrincipalDep, session: SessionDep) -> Licence:
     """Record a licence (许可备案); a pledged IP needs the pledgee's consent."""
-    return events_service.record_licence(session, principal, asset_id, **body.model_dump())
+    return licences.record_licence(session, principal, asset_id, **body.model_dump())
 
 
 @router.post("/licences/{licence_id}/change", response_model=LicenceOut)
 def change_licence(licence_id: int, body: LicenceChangeIn, principal: PrincipalDep, session: SessionDep) -> Licence:
-    return events_service.change_licence(session, principal, licence_id, **body.model_dump())
+    return licences.change_licence(session, principal, licence_id, **body.model_dump())
 
 
 @router.post("/licences/{licence_id}/cancel", response_model=LicenceOut)
 def cancel_licence(licence_id: int, body: LicenceCancelIn, principal: PrincipalDep, session: SessionDep) -> Licence:
-    return events_service.cancel_licence(session, principal, licence_id, body.cancelled_on)
+    return licences.cancel_licence(session, principal, licence_id, body.cancelled_on)
 
 
 @router.post("/ip-assets/{asset_id}/transfer", response_model=AssetOut)

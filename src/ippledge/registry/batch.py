@@ -21,6 +21,7 @@ from ippledge.access.tables import Party
 from ippledge.kernel.errors import ValidationError
 from ippledge.pledge.store import PledgeInForce, pledges_in_force_detail
 from ippledge.registry import model
+from ippledge.registry.feed_store import in_values
 from ippledge.registry.model import AnnuityState, IpKind, LegalState
 from ippledge.registry.numbers import Candidate, display, read
 from ippledge.registry.tables import Annuity, IpAsset, IpOwner
@@ -68,7 +69,9 @@ def _assets(session: Session, candidates: set[Candidate]) -> dict[Candidate, IpA
     numbers = sorted({n for _, n in candidates})
     out: dict[Candidate, IpAsset] = {}
     for start in range(0, len(numbers), _CHUNK):
-        for a in session.scalars(select(IpAsset).where(IpAsset.number.in_(numbers[start : start + _CHUNK]))):
+        for a in session.scalars(
+            select(IpAsset).where(in_values(session, IpAsset.number, numbers[start : start + _CHUNK]))
+        ):
             out[(IpKind(a.kind), a.number)] = a
     return out
 
@@ -79,7 +82,7 @@ def _owners(session: Session, ids: list[int]) -> dict[int, list[OwnerView]]:
         stmt = (
             select(IpOwner.ip_asset_id, IpOwner.party_id, Party.name, Party.uscc, IpOwner.share_bp)
             .join(Party, Party.id == IpOwner.party_id)
-            .where(IpOwner.ip_asset_id.in_(ids[start : start + _CHUNK]))
+            .where(in_values(session, IpOwner.ip_asset_id, ids[start : start + _CHUNK]))
             .order_by(IpOwner.ip_asset_id, IpOwner.party_id)
         )
         for aid, pid, name, uscc, share in session.execute(stmt):
@@ -91,7 +94,7 @@ def _unpaid(session: Session, ids: list[int], as_of: dt.date) -> dict[int, list[
     out: dict[int, list[dt.date]] = defaultdict(list)
     for start in range(0, len(ids), _CHUNK):
         stmt = select(Annuity.ip_asset_id, Annuity.due_date).where(
-            Annuity.ip_asset_id.in_(ids[start : start + _CHUNK]),
+            in_values(session, Annuity.ip_asset_id, ids[start : start + _CHUNK]),
             or_(Annuity.paid_on.is_(None), Annuity.paid_on > as_of),
         )
         for aid, due in session.execute(stmt):
