@@ -86,7 +86,7 @@ def validate_as(number: str, ident: str, name_zh: str, name_en: str) -> str:
         body, check = code[:-1], code[-1:]
     else:
         body, check = code, ""
-    if not is_ascii_digits(body) or not (is_ascii_digits(check) or check in ("X", "")):
+    if (body and not is_ascii_digits(body)) or not (is_ascii_digits(check) or check in ("X", "")):
         raise InvalidFormat(
             f"{name_zh}只能由数字和校验位（数字或X）组成：{code}",
             f"a {name_en} has only digits plus a check character (digit or X): {code}",

@@ -20,10 +20,11 @@ def compact(number: str) -> str:
 def validate(number: str) -> str:
     """Return ``ZL`` + the compact application number with check character, or raise."""
     text = clean(number)
-    if not text.startswith("ZL"):
+    # validate_as() tolerates a CN prefix on applications; "ZLCN…" is not a patent number.
+    if not text.startswith("ZL") or text.startswith("ZLCN"):
         raise InvalidFormat(
-            f"专利号应以“ZL”开头：{text}",
-            f"a patent number starts with 'ZL': {text}",
+            f"专利号应为“ZL”加申请号：{text}",
+            f"a patent number is 'ZL' followed by the application number: {text}",
             code="id.patent_number.format",
             details={"number": text},
         )

@@ -7,6 +7,8 @@ Layout of the 18 characters: 1 registration department (登记管理部门), 2 o
 
 The GB 32100 check comes from ``stdnum.cn.uscc`` (imported, never copied). python-stdnum does not check the
 embedded GB 11714 character, so a code can pass stdnum and still be impossible; such codes are rejected here.
+Conversely stdnum insists that characters 1-2 are digits, but GB 32100 also has letter department codes
+(A, N, Y, e.g. ``N2…`` for rural collective economic organisations), so those are accepted here.
 """
 
 from __future__ import annotations
