@@ -65,7 +65,12 @@ def ingest_feed(
     as_of: dt.date,
     on_bytes: Callable[[int], None] | None = None,
 ) -> FeedReport:
-    """Load a feed; per-line errors are reported with their line numbers while the good rows load."""
+    """Load a feed; per-line errors are reported with their line numbers while the good rows load.
+
+    ``data``: the whole feed as bytes, a binary file, or any iterable of byte *lines*. ``as_of``: business date;
+    events dated after it are rejected. ``on_bytes`` is told how many bytes were read (for a progress bar).
+    Raises only for a wrong format or CSV header (nothing is written); everything else is a per-line error.
+    """
     require_registry_writer(principal)
     if fmt not in FORMATS:
         raise ValidationError(
