@@ -17,7 +17,7 @@ import numpy as np
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from benchmarks.bench_market import MARKET_DAY, console, principal, pristine
+from benchmarks.bench_market import MARKET_DAY, principal, pristine
 from ippledge.access import service as access
 from ippledge.access.tables import Party
 from ippledge.api import create_app
@@ -81,14 +81,20 @@ def main() -> None:
         single_ms = (time.perf_counter() - started) * 1000 / len(singles)
 
     print(f"batch_query: backend sqlite, market {'beijing/20' if args.quick else 'beijing'} (seed {args.seed})")
-    print(f"  request   : {len(numbers):,} numbers -> found {body['found']:,}, not found {body['not_found']:,}, "
-          f"invalid {body['invalid']:,}")
-    print(f"  HTTP      : median {statistics.median(http_ms):,.0f} ms, min {min(http_ms):,.0f} ms, "
-          f"max {max(http_ms):,.0f} ms over {args.repeat} runs")
+    print(
+        f"  request   : {len(numbers):,} numbers -> found {body['found']:,}, not found {body['not_found']:,}, "
+        f"invalid {body['invalid']:,}"
+    )
+    print(
+        f"  HTTP      : median {statistics.median(http_ms):,.0f} ms, min {min(http_ms):,.0f} ms, "
+        f"max {max(http_ms):,.0f} ms over {args.repeat} runs"
+    )
     print(f"  service   : median {statistics.median(svc_ms):,.0f} ms (without JSON and HTTP)")
     per_number = statistics.median(http_ms) / len(numbers)
-    print(f"  baseline  : one number per request {single_ms:.2f} ms each -> {single_ms * len(numbers) / 1000:,.1f} s "
-          f"for {len(numbers):,}; batch is {single_ms / per_number:,.0f}x faster per number")
+    print(
+        f"  baseline  : one number per request {single_ms:.2f} ms each -> {single_ms * len(numbers) / 1000:,.1f} s "
+        f"for {len(numbers):,}; batch is {single_ms / per_number:,.0f}x faster per number"
+    )
     engine.dispose()
 
 

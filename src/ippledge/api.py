@@ -74,8 +74,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
-    routers: list[Any] = []
     from ippledge.pledge.api import router as pledge_router
+    from ippledge.registry.api import router as registry_router
 
-    routers.append(pledge_router)
-    return routers
+    return [registry_router, pledge_router]

@@ -20,6 +20,15 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(ids_app, name="ids")
 app.command("simulate")(_simulate.simulate)
 
+
+def _add_capability_commands() -> None:
+    from ippledge.registry.cli import registry_app
+
+    app.add_typer(registry_app, name="registry")
+
+
+_add_capability_commands()
+
 DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
 
 

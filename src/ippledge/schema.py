@@ -6,7 +6,9 @@ from ippledge import events
 from ippledge.access import audit as _audit  # noqa: F401  (registers the commit hook that chains audit records)
 from ippledge.access import tables as access_tables
 from ippledge.db import Base
+from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers pledge scope rules)
 from ippledge.pledge import tables as pledge_tables
+from ippledge.registry import scope_rules as _registry_scope  # noqa: F401  (registers register scope rules)
 from ippledge.registry import tables as registry_tables
 
 metadata = Base.metadata

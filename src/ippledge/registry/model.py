@@ -156,7 +156,62 @@ def next_state(state: LegalState, code: EventCode) -> LegalState:
     return state
 
 
-def _out_of_order(state: LegalState, code: EventCode) -> ConflictError:
+# Events that change the register state (status or flags); a backdated one would rewrite history.
+STATE_EVENTS = frozenset(_TERMINAL) | {EventCode.RR01, EventCode.PP01, EventCode.PD01}
+# Pledge events: the register of pledges itself belongs to the pledge capability; registry only records them.
+PLEDGE_EVENTS = frozenset({EventCode.PE01, EventCode.PM01, EventCode.PC01})
+# While preserved (保全) the owner may neither transfer nor abandon the right.
+_BLOCKED_WHILE_PRESERVED = frozenset({EventCode.TR01, EventCode.AV01})
+
+
+@dataclass(frozen=True)
+class RegisterState:
+    """The part of an asset's register entry that legal-status events change."""
+
+    status: LegalState
+    preserved: bool = False
+    invalidation_pending: bool = False
+
+
+def apply_event(state: RegisterState, code: EventCode) -> RegisterState:
+    """The register state after ``code``; raises ``ConflictError`` for an event that cannot happen now.
+
+    Beyond :func:`next_state`: PP01 needs the right unpreserved, PD01 needs it preserved; a transfer or abandonment
+    is refused while preserved; a decision on invalidation (IW01 in full, IP01 in part, which keeps the right in
+    force) closes any pending invalidation request.
+    """
+    if state.preserved and code in _BLOCKED_WHILE_PRESERVED:
+        raise ConflictError(
+            f"专利权处于保全状态，不能发生「{EVENT_ZH[code]}」（{code.value}）",
+            f"event {code.value} ({EVENT_EN[code]}) is not allowed while the right is preserved",
+            code="registry.asset_preserved",
+            details={"event": code.value},
+        )
+    if code is EventCode.PD01:
+        if not state.preserved:
+            raise _out_of_order(state.status, code, "not preserved")
+        return RegisterState(state.status, False, state.invalidation_pending)
+    if code is EventCode.PP01 and state.preserved:
+        raise _out_of_order(state.status, code, "already preserved")
+    status = next_state(state.status, code)
+    preserved = state.preserved or code is EventCode.PP01
+    pending = state.invalidation_pending and code not in (EventCode.IW01, EventCode.IP01)
+    return RegisterState(status, preserved, pending)
+
+
+def _out_of_order(state: LegalState, code: EventCode, why: str | None = None) -> ConflictError:
+    if why is not None:
+        why_zh = {"not preserved": "未处于保全状态", "already preserved": "已处于保全状态"}[why]
+        return ConflictError(
+            f"{why_zh}，不能发生「{EVENT_ZH[code]}」（{code.value}）",
+            f"event {code.value} ({EVENT_EN[code]}) cannot happen: the right is {why}",
+            code="registry.event_out_of_order",
+            details={"state": state.value, "event": code.value, "reason": why},
+        )
+    return _out_of_order_state(state, code)
+
+
+def _out_of_order_state(state: LegalState, code: EventCode) -> ConflictError:
     return ConflictError(
         f"{LEGAL_STATE_ZH[state]}状态下不能发生「{EVENT_ZH[code]}」（{code.value}）",
         f"event {code.value} ({EVENT_EN[code]}) cannot happen while the right is {state.value}",
@@ -196,6 +251,57 @@ def legal_expiry(subtype: Subtype, filing_date: dt.date, grant_date: dt.date | N
 ANNUITY_GRACE_MONTHS = 6
 # Surcharge by whole months late: month 1 free, then 5% per month up to 25% (Implementing Rules r. 98).
 _SURCHARGE = (Decimal("0"), Decimal("0.05"), Decimal("0.10"), Decimal("0.15"), Decimal("0.20"), Decimal("0.25"))
+
+
+# Official annual fees in yuan by patent year (国家知识产权局专利收费标准, 2018 schedule as reposted publicly),
+# before any fee reduction (费减). Design years 11-15 exist only under the 15-year term; their 3,000 yuan fee is an
+# assumption (not confirmed against the current schedule).
+_FEE_INVENTION = ((3, 900), (6, 1_200), (9, 2_000), (12, 4_000), (15, 6_000), (20, 8_000))
+_FEE_UTILITY_DESIGN = ((3, 600), (5, 900), (8, 1_200), (10, 2_000), (15, 3_000))
+
+
+def annuity_fee(subtype: Subtype, year_no: int) -> Decimal:
+    """Official fee for patent year ``year_no`` (1-based) of a patent of ``subtype``."""
+    table = _FEE_INVENTION if subtype is Subtype.INVENTION else _FEE_UTILITY_DESIGN
+    if KIND_OF[subtype] is not IpKind.PATENT or year_no < 1:
+        raise ValueError(f"no annuity for {subtype.value} year {year_no}")
+    for last_year, fee in table:
+        if year_no <= last_year:
+            return Decimal(fee)
+    raise ValueError(f"no annuity for {subtype.value} year {year_no}")
+
+
+def patent_term_years(subtype: Subtype, filing_date: dt.date) -> int:
+    if subtype is Subtype.INVENTION:
+        return 20
+    if subtype is Subtype.UTILITY_MODEL:
+        return 10
+    if subtype is Subtype.DESIGN:
+        return 15 if filing_date >= DESIGN_15_YEARS_FROM else 10
+    raise ValueError(f"{subtype.value} is not a patent")
+
+
+def annuity_due(filing_date: dt.date, year_no: int) -> dt.date:
+    """Patent year ``n`` starts, and its fee falls due, on the (n-1)th anniversary of the filing date."""
+    return add_months(filing_date, 12 * (year_no - 1))
+
+
+def annuity_years(subtype: Subtype, filing_date: dt.date, grant_date: dt.date, as_of: dt.date) -> list[int]:
+    """Patent years to schedule on ``as_of``: from the year of grant, every year already started plus the next one.
+
+    Fees before grant are not annuities (the grant-year fee is paid with the grant formalities, counted as the
+    year in which the grant falls).
+    """
+    term = patent_term_years(subtype, filing_date)
+    first = 1
+    while first < term and annuity_due(filing_date, first + 1) <= grant_date:
+        first += 1
+    last = first
+    while last < term and annuity_due(filing_date, last + 1) <= as_of:
+        last += 1
+    if annuity_due(filing_date, last) <= as_of and last < term:
+        last += 1  # the next year, so that its due date is known ahead
+    return list(range(first, last + 1))
 
 
 class AnnuityState(StrEnum):

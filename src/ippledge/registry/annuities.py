@@ -1,0 +1,91 @@
+"""Annuities (年费): the schedule of patent years and fee payments with the late surcharge (滞纳金)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access.model import Principal
+from ippledge.kernel.errors import ConflictError, NotFoundError
+from ippledge.kernel.money import round_fen, to_fen
+from ippledge.registry import model
+from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the register's scope rules)
+from ippledge.registry.guards import require_registry_writer
+from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry.tables import Annuity, IpAsset
+
+
+def schedule_annuities(
+    session: Session, asset: IpAsset, as_of: dt.date, paid_through: int | None = None
+) -> list[Annuity]:
+    """Add missing annuity rows for the years already started and the next one.
+
+    ``paid_through``: years up to it are recorded as paid on their due date. When not given for a right in force,
+    every year already due on ``as_of`` is taken as paid — the register says the right is alive, so its fees were
+    paid; a fee in grace must be recorded with an explicit ``paid_through``.
+    """
+    if asset.kind != IpKind.PATENT.value or asset.grant_date is None:
+        return []
+    subtype = Subtype(asset.subtype)
+    years = model.annuity_years(subtype, asset.filing_date, asset.grant_date, as_of)
+    have = set(session.scalars(select(Annuity.year_no).where(Annuity.ip_asset_id == asset.id)))
+    added: list[Annuity] = []
+    for year in years:
+        if year in have:
+            continue
+        due = model.annuity_due(asset.filing_date, year)
+        fee = to_fen(model.annuity_fee(subtype, year))
+        paid = year <= paid_through if paid_through is not None else due <= as_of
+        row = Annuity(
+            ip_asset_id=asset.id,
+            year_no=year,
+            due_date=due,
+            amount_fen=fee,
+            paid_on=due if paid else None,
+            paid_fen=fee if paid else None,
+        )
+        session.add(row)
+        added.append(row)
+    session.flush()
+    return added
+
+
+def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: int, paid_on: dt.date) -> Annuity:
+    """Record a fee payment; late payments in grace carry the surcharge (滞纳金), after grace they are refused."""
+    require_registry_writer(principal)
+    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+    row = session.get(Annuity, (asset.id, year_no))
+    if row is None:
+        raise NotFoundError(
+            f"第{year_no}年度年费不存在", f"no annuity for year {year_no}", code="registry.annuity_not_found"
+        )
+    if row.paid_on is not None:
+        raise ConflictError(
+            f"第{year_no}年度年费已于{row.paid_on}缴纳",
+            f"the year {year_no} annuity was paid on {row.paid_on}",
+            code="registry.annuity_already_paid",
+        )
+    if asset.status != LegalState.IN_FORCE.value:
+        raise ConflictError(
+            f"权利状态为{model.LEGAL_STATE_ZH[LegalState(asset.status)]}，不能缴纳年费",
+            f"the right is {asset.status}: no annuity can be paid",
+            code="registry.annuity_not_in_force",
+        )
+    rate = model.surcharge_rate(row.due_date, paid_on)
+    amount = Decimal(row.amount_fen) / 100
+    row.paid_on = paid_on
+    row.paid_fen = to_fen(round_fen(amount * (1 + rate)))
+    schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
+    audit.record(
+        session,
+        principal,
+        "annuity.paid",
+        "ip_asset",
+        asset.id,
+        {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": row.paid_fen, "surcharge_rate": str(rate)},
+    )
+    return row

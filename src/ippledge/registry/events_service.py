@@ -1,0 +1,214 @@
+"""Legal-status events (法律状态事件) one at a time, licences (许可备案), transfers (转移) and the full history.
+
+Every event goes through :func:`record_event`: the rules of ``model.apply_event`` decide whether it can happen,
+the asset row is locked while it changes, and the event, an audit record and an ``ip.status_changed`` outbox event
+are written in the caller's transaction. While an IP is pledged, a transfer or licence needs the consent of the
+pledgee in force (Civil Code art. 444); the consenting pledgee named in the request must be that pledgee.
+
+Pledge events (PE01/PM01/PC01) are accepted here and from feeds so that the asset's history is complete; the
+register of pledges itself (``pledge`` tables) is written by the pledge capability when it registers a pledge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ippledge import events
+from ippledge.access import audit
+from ippledge.access.model import Principal
+from ippledge.kernel.errors import ConflictError, ValidationError, not_found
+from ippledge.registry import model
+from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
+from ippledge.registry.model import EventCode, LegalState, RegisterState
+from ippledge.registry.service import OwnerShare, check_owners, get_asset
+from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
+
+
+def parse_code(code: str | EventCode) -> EventCode:
+    try:
+        return EventCode(code.strip().upper() if isinstance(code, str) else code)
+    except ValueError:
+        raise ValidationError(
+            f"未知的法律状态事件代码：{code}",
+            f"unknown legal-status event code: {code}",
+            code="registry.event_code",
+            details={"code": str(code), "known": [c.value for c in EventCode]},
+        ) from None
+
+
+def backdated(code: EventCode, effective_date: dt.date, status_date: dt.date | None) -> ConflictError | None:
+    """A state-changing event dated before the last change would rewrite history: refuse it."""
+    if code in model.STATE_EVENTS and status_date is not None and effective_date < status_date:
+        return ConflictError(
+            f"事件{code.value}的生效日{effective_date}早于最近一次状态变化日{status_date}",
+            f"event {code.value} dated {effective_date} precedes the last status change on {status_date}",
+            code="registry.event_backdated",
+            details={"event": code.value, "effective_date": effective_date.isoformat()},
+        )
+    return None
+
+
+def _lock(session: Session, asset_id: int) -> IpAsset:
+    asset = session.scalars(select(IpAsset).where(IpAsset.id == asset_id).with_for_update()).first()
+    if asset is None:
+        raise not_found("知识产权", "IP asset", id=asset_id)
+    return asset
+
+
+def record_event(
+    session: Session,
+    principal: Principal,
+    asset: IpAsset | int,
+    code: str | EventCode,
+    effective_date: dt.date,
+    details: Mapping[str, Any] | None = None,
+    *,
+    source: str = "api",
+    as_of: dt.date | None = None,
+    same_day_ok: bool = False,
+) -> LegalStatusEvent | None:
+    """Apply one event to the register. ``same_day_ok``: an identical event that day (two licences recorded on one
+    day) is not an error; the state is still checked and ``None`` returned instead of a second event row.
+    """
+    require_registry_writer(principal)
+    event_code = parse_code(code)
+    if not isinstance(effective_date, dt.date):
+        raise ValidationError("缺少生效日", "the effective date is required", code="registry.effective_date")
+    if as_of is not None and effective_date > as_of:
+        raise ValidationError(
+            f"生效日{effective_date}晚于今天{as_of}",
+            f"the effective date {effective_date} is in the future (today is {as_of})",
+            code="registry.event_in_future",
+        )
+    row = _lock(session, asset if isinstance(asset, int) else asset.id)
+    before = RegisterState(LegalState(row.status), row.preserved, row.invalidation_pending)
+    exists = session.scalar(
+        select(LegalStatusEvent.id).where(
+            LegalStatusEvent.ip_asset_id == row.id,
+            LegalStatusEvent.code == event_code.value,
+            LegalStatusEvent.effective_date == effective_date,
+        )
+    )
+    if exists is not None and not same_day_ok:
+        raise ConflictError(
+            f"该事件已登记：{event_code.value} {effective_date}",
+            f"event already recorded: {event_code.value} on {effective_date}",
+            code="registry.event_duplicate",
+            details={"event_id": exists},
+        )
+    late = backdated(event_code, effective_date, row.status_date)
+    if late is not None:
+        raise late
+    after = model.apply_event(before, event_code)
+    ev = None
+    if exists is None:
+        ev = LegalStatusEvent(
+            ip_asset_id=row.id,
+            code=event_code.value,
+            effective_date=effective_date,
+            details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
+            source=source,
+        )
+        session.add(ev)
+    if after != before:
+        row.status, row.preserved, row.invalidation_pending = (
+            after.status.value,
+            after.preserved,
+            after.invalidation_pending,
+        )
+        row.status_date = max(effective_date, row.status_date or effective_date)
+    session.flush()
+    payload = {
+        "asset_id": row.id,
+        "kind": row.kind,
+        "number": row.number,
+        "code": event_code.value,
+        "effective_date": effective_date.isoformat(),
+        "status_before": before.status.value,
+        "status_after": after.status.value,
+        "preserved": after.preserved,
+    }
+    audit.record(session, principal, "ip.event_recorded", "ip_asset", row.id, payload)
+    events.publish(session, "ip.status_changed", payload)
+    return ev
+
+
+def history(session: Session, principal: Principal, asset_id: int) -> list[LegalStatusEvent]:
+    """The asset's full legal-status history, oldest first."""
+    asset = get_asset(session, principal, asset_id)
+    stmt = (
+        select(LegalStatusEvent)
+        .where(LegalStatusEvent.ip_asset_id == asset.id)
+        .order_by(LegalStatusEvent.effective_date, LegalStatusEvent.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def transfer(
+    session: Session,
+    principal: Principal,
+    asset_id: int,
+    *,
+    owners: Sequence[OwnerShare],
+    effective_date: dt.date,
+    pledgee_consent: bool = False,
+    pledgee_consent_id: int | None = None,
+) -> IpAsset:
+    """Transfer of the right (权利转移, TR01) to new owners; refused while preserved or pledged without consent."""
+    require_registry_writer(principal)
+    asset = _lock(session, get_asset(session, principal, asset_id).id)
+    if asset.preserved:
+        raise ConflictError(
+            "该知识产权处于保全状态，不能转让",
+            "the IP is preserved by a court: it cannot be transferred",
+            code="registry.asset_preserved",
+        )
+    check_owners(session, owners)
+    check_pledgee_consent(session, asset.id, pledgee_consent, pledgee_consent_id)
+    old = [[o.party_id, o.share_bp] for o in session.scalars(select(IpOwner).where(IpOwner.ip_asset_id == asset.id))]
+    new = [[o.party_id, o.share_bp] for o in owners]
+    record_event(session, principal, asset, EventCode.TR01, effective_date, {"from": old, "to": new}, same_day_ok=True)
+    session.execute(delete(IpOwner).where(IpOwner.ip_asset_id == asset.id))
+    session.add_all(
+        IpOwner(ip_asset_id=asset.id, party_id=o.party_id, share_bp=o.share_bp, since=effective_date) for o in owners
+    )
+    session.flush()
+    audit.record(session, principal, "ip_asset.transferred", "ip_asset", asset.id, {"from": old, "to": new})
+    return asset
+
+
+def set_invalidation_pending(
+    session: Session, principal: Principal, asset_id: int, pending: bool, on: dt.date, note: str | None = None
+) -> IpAsset:
+    """Mark or clear a pending invalidation request (无效宣告请求审查中, refusal ground 11); not a gazette event."""
+    require_registry_writer(principal)
+    asset = _lock(session, get_asset(session, principal, asset_id).id)
+    if asset.invalidation_pending == pending:
+        raise ConflictError(
+            "无效宣告请求状态未变化" if pending else "没有待审的无效宣告请求",
+            "an invalidation request is already pending" if pending else "no invalidation request is pending",
+            code="registry.invalidation_unchanged",
+        )
+    if pending and asset.status != LegalState.IN_FORCE.value:
+        raise ConflictError(
+            "只能对有效的权利提出无效宣告请求",
+            "only a right in force can face an invalidation request",
+            code="registry.event_out_of_order",
+        )
+    asset.invalidation_pending = pending
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "ip_asset.invalidation_pending" if pending else "ip_asset.invalidation_cleared",
+        "ip_asset",
+        asset.id,
+        {"on": on.isoformat(), "note": note},
+    )
+    return asset

@@ -1,0 +1,251 @@
+"""Register request and response bodies (登记簿接口). Numbers are strings, dates ISO, money decimal strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ippledge.registry.model import IpKind, LegalState, Subtype
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnterpriseIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+    uscc: str
+    region_code: str
+    industry: str | None = None
+    size: str | None = None
+    annual_revenue: str | None = Field(default=None, description="yuan, decimal string, e.g. '12500000.00'")
+    revenue_year: int | None = None
+    employees: int | None = None
+    founded_on: dt.date | None = None
+    high_tech: bool = False
+
+
+class EnterpriseOut(BaseModel):
+    party_id: int
+    name: str
+    uscc: str | None
+    region_code: str | None
+    industry: str | None
+    size: str | None
+    annual_revenue: str | None
+    revenue_year: int | None
+    employees: int | None
+    founded_on: dt.date | None
+    high_tech: bool
+
+
+class OwnerIn(_In):
+    party_id: int
+    share_bp: int = Field(default=10_000, description="basis points; all owners sum to 10,000")
+
+
+class OwnerOut(BaseModel):
+    party_id: int
+    share_bp: int
+    since: dt.date | None
+
+
+class AssetIn(_In):
+    kind: IpKind
+    subtype: Subtype
+    number: str
+    title: str = Field(min_length=1, max_length=300)
+    filing_date: dt.date
+    grant_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    status: LegalState | None = None
+    ipc: list[str] = Field(default_factory=list)
+    nice_classes: list[int] = Field(default_factory=list)
+    claims: int | None = None
+    same_day_twin: str | None = None
+    owners: list[OwnerIn]
+    annuities_paid_through: int | None = None
+
+
+class AnnuityOut(BaseModel):
+    year_no: int
+    due_date: dt.date
+    grace_end: dt.date
+    amount: str
+    paid_on: dt.date | None
+    paid: str | None
+    state: str
+
+
+class AssetOut(BaseModel):
+    id: int
+    kind: str
+    subtype: str
+    number: str
+    display: str
+    title: str
+    filing_date: dt.date
+    grant_date: dt.date | None
+    expiry_date: dt.date | None
+    status: str
+    status_zh: str
+    status_date: dt.date | None
+    preserved: bool
+    invalidation_pending: bool
+    same_day_twin: str | None
+    ipc: list[str]
+    nice_classes: list[int]
+    claims: int | None
+    owners: list[OwnerOut]
+    annuities: list[AnnuityOut]
+
+
+class EventIn(_In):
+    code: str
+    effective_date: dt.date
+    details: dict[str, Any] | None = None
+
+
+class EventOut(BaseModel):
+    id: int
+    code: str
+    title_zh: str
+    title_en: str
+    effective_date: dt.date
+    details: Any
+    source: str
+    batch_id: int | None
+    recorded_at: dt.datetime
+
+
+class PaymentIn(_In):
+    paid_on: dt.date
+
+
+class LicenceIn(_In):
+    licensee_name: str = Field(min_length=1, max_length=200)
+    licensee_id: int | None = None
+    licensor_id: int | None = None
+    exclusivity: str
+    recorded_on: dt.date
+    ends_on: dt.date | None = None
+    pledgee_consent: bool = False
+    pledgee_consent_id: int | None = Field(default=None, description="party id of the consenting pledgee")
+
+
+class LicenceChangeIn(_In):
+    changed_on: dt.date
+    ends_on: dt.date | None = None
+    exclusivity: str | None = None
+    licensee_name: str | None = None
+    pledgee_consent: bool = False
+    pledgee_consent_id: int | None = None
+
+
+class LicenceCancelIn(_In):
+    cancelled_on: dt.date
+
+
+class LicenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ip_asset_id: int
+    licensor_id: int
+    licensee_name: str
+    licensee_id: int | None
+    exclusivity: str
+    recorded_on: dt.date
+    ends_on: dt.date | None
+    cancelled_on: dt.date | None
+    pledgee_consent_id: int | None
+
+
+class TransferIn(_In):
+    owners: list[OwnerIn]
+    effective_date: dt.date
+    pledgee_consent: bool = False
+    pledgee_consent_id: int | None = None
+
+
+class InvalidationIn(_In):
+    pending: bool
+    on: dt.date
+    note: str | None = Field(default=None, max_length=500)
+
+
+class FeedErrorOut(BaseModel):
+    line: int
+    code: str
+    message_zh: str
+    message_en: str
+    number: str | None
+
+
+class FeedReportOut(BaseModel):
+    batch_id: int
+    total: int
+    loaded: int
+    duplicates: int
+    rejected: int
+    status_changes: int
+    sha256: str
+    errors: list[FeedErrorOut]
+    errors_truncated: bool
+
+
+class BatchQueryIn(_In):
+    numbers: list[str]
+    as_of: dt.date | None = None
+
+
+class OwnerViewOut(BaseModel):
+    party_id: int
+    name: str
+    uscc: str | None
+    share_bp: int
+
+
+class PledgeViewOut(BaseModel):
+    registration_no: str
+    pledgee_id: int
+    pledgee_name: str
+    effective_on: dt.date
+    debt_amount: str | None = Field(description="withheld (null) unless the caller is a party or a supervisor")
+    currency: str
+
+
+class BatchItemOut(BaseModel):
+    query: str
+    result: str
+    kind: str | None = None
+    subtype: str | None = None
+    number: str | None = None
+    display: str | None = None
+    title: str | None = None
+    status: str | None = None
+    status_zh: str | None = None
+    status_date: dt.date | None = None
+    filing_date: dt.date | None = None
+    grant_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    preserved: bool = False
+    invalidation_pending: bool = False
+    owners: list[OwnerViewOut] = Field(default_factory=list)
+    pledges: list[PledgeViewOut] = Field(default_factory=list)
+    annuity_state: str | None = None
+    next_annuity_due: dt.date | None = None
+    unpaid_in_grace: list[dt.date] = Field(default_factory=list)
+    error_code: str | None = None
+    error_zh: str | None = None
+    error_en: str | None = None
+
+
+class BatchQueryOut(BaseModel):
+    as_of: dt.date
+    found: int
+    not_found: int
+    invalid: int
+    items: list[BatchItemOut]

@@ -1,0 +1,237 @@
+"""Register use cases (登记簿): enterprises, recording IP assets with their owners, annuities (年费).
+
+Only the registry writes the register: a registry officer, or an API key of a registry party (the system feed).
+Services add and flush; the caller's unit of work commits. Legal-status events, licences and transfers are in
+``events_service``; bulk feeds in ``feed``; batch queries in ``batch``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access.model import Principal
+from ippledge.access.tables import Party
+from ippledge.kernel.errors import ConflictError
+from ippledge.kernel.identifiers import copyright, ipc, patent_application, trademark
+from ippledge.registry import model
+from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the register's scope rules)
+from ippledge.registry.annuities import schedule_annuities
+from ippledge.registry.guards import invalid, require_registry_writer
+from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry.numbers import validate_for
+from ippledge.registry.tables import IpAsset, IpOwner
+
+SIZES = ("micro", "small", "medium", "large")
+_REGION = re.compile(r"\d{6}", re.ASCII)
+_INDUSTRY = re.compile(r"[A-T](\d{2}(\d{1,2})?)?", re.ASCII)  # GB/T 4754: section letter, division, group, class
+
+
+# --- IP assets (知识产权) --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerShare:
+    party_id: int
+    share_bp: int = 10_000
+
+
+def check_owners(session: Session, owners: Sequence[OwnerShare]) -> None:
+    """Owners exist, appear once, hold positive shares summing to 10,000 basis points (共有份额)."""
+    if not owners:
+        raise invalid("至少需要一个权利人", "at least one owner is required", "registry.owners_required")
+    ids = [o.party_id for o in owners]
+    if len(set(ids)) != len(ids):
+        raise invalid("权利人重复", "an owner appears twice", "registry.owner_duplicate", owners=ids)
+    if any(o.share_bp <= 0 for o in owners) or sum(o.share_bp for o in owners) != 10_000:
+        raise invalid(
+            "共有份额须为正数且合计 10000 个基点（100%）",
+            "owner shares must be positive and sum to 10,000 basis points (100%)",
+            "registry.owner_shares",
+            shares=[o.share_bp for o in owners],
+        )
+    known = set(session.scalars(select(Party.id).where(Party.id.in_(ids), Party.active)))
+    missing = sorted(set(ids) - known)
+    if missing:
+        raise invalid(
+            f"权利人不存在：{missing}", f"unknown owner party: {missing}", "registry.owner_unknown", party_ids=missing
+        )
+
+
+def _check_number(kind: IpKind, subtype: Subtype, number: str, filing_date: dt.date) -> str:
+    stored = validate_for(kind, number)
+    if kind is IpKind.PATENT:
+        actual = patent_application.kind(stored).value
+        if actual != subtype.value:
+            raise invalid(
+                f"申请号的类型位表示{patent_application.kind(stored).label_zh}，与专利类型不符",
+                f"the application number's type digit says {actual}, not {subtype.value}",
+                "registry.number_subtype_mismatch",
+                number=stored,
+                subtype=subtype.value,
+            )
+        if not patent_application.is_pct(stored) and patent_application.filing_year(stored) != filing_date.year:
+            raise invalid(
+                f"申请号中的年份{patent_application.filing_year(stored)}与申请日{filing_date}不符",
+                f"the application number's year {patent_application.filing_year(stored)} does not match "
+                f"the filing date {filing_date}",
+                "registry.filing_year_mismatch",
+                number=stored,
+            )
+    elif kind is IpKind.COPYRIGHT and copyright.kind(stored).value != subtype.value:
+        raise invalid(
+            "登记号类型（作品/软件）与版权类型不符",
+            f"the registration number is for a {copyright.kind(stored).value}, not {subtype.value}",
+            "registry.number_subtype_mismatch",
+            number=stored,
+            subtype=subtype.value,
+        )
+    return stored
+
+
+def _default_status(kind: IpKind, grant_date: dt.date | None) -> LegalState:
+    if kind is IpKind.COPYRIGHT:
+        return LegalState.IN_FORCE  # copyright exists from creation; registration only records it
+    return LegalState.IN_FORCE if grant_date is not None else LegalState.PENDING
+
+
+def record_asset(
+    session: Session,
+    principal: Principal,
+    *,
+    kind: IpKind,
+    subtype: Subtype,
+    number: str,
+    title: str,
+    filing_date: dt.date,
+    owners: Sequence[OwnerShare],
+    as_of: dt.date,
+    grant_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+    status: LegalState | None = None,
+    ipc_symbols: Sequence[str] = (),
+    nice_classes: Sequence[int] = (),
+    claims: int | None = None,
+    same_day_twin: str | None = None,
+    annuities_paid_through: int | None = None,
+) -> IpAsset:
+    """Record an IP asset (登记) with its owners; patents in force get their annuity schedule."""
+    require_registry_writer(principal)
+    if model.KIND_OF[subtype] is not kind:
+        raise invalid(
+            f"{kind.value} 不能有子类型 {subtype.value}",
+            f"a {kind.value} cannot be a {subtype.value}",
+            "registry.subtype_mismatch",
+            kind=kind.value,
+            subtype=subtype.value,
+        )
+    stored = _check_number(kind, subtype, number, filing_date)
+    if not title or not title.strip():
+        raise invalid("名称不能为空", "the title is required", "registry.title_required")
+    if grant_date is not None and grant_date < filing_date:
+        raise invalid(
+            "授权（注册）日不能早于申请日",
+            "the grant date cannot precede the filing date",
+            "registry.grant_before_filing",
+            filing_date=filing_date.isoformat(),
+            grant_date=grant_date.isoformat(),
+        )
+    state = status or _default_status(kind, grant_date)
+    if state is LegalState.PENDING and grant_date is not None:
+        raise invalid("已授权的权利不能为审中状态", "a granted right cannot be pending", "registry.status_pending")
+    if state is not LegalState.PENDING and grant_date is None and kind is not IpKind.COPYRIGHT:
+        raise invalid(
+            "未授权（注册）的专利或商标只能为审中状态",
+            "a patent or trademark without a grant date can only be pending",
+            "registry.grant_date_required",
+        )
+    expiry = expiry_date or model.legal_expiry(subtype, filing_date, grant_date)
+    if expiry is not None and expiry < filing_date:
+        raise invalid("届满日不能早于申请日", "expiry cannot precede filing", "registry.expiry_before_filing")
+    if state is LegalState.IN_FORCE and expiry is not None and expiry < as_of:
+        raise invalid(
+            f"保护期已于{expiry}届满，不能登记为有效",
+            f"the term ended on {expiry}: the right cannot be in force",
+            "registry.expired_in_force",
+            expiry_date=expiry.isoformat(),
+        )
+    symbols = [ipc.validate(s) for s in ipc_symbols]
+    if kind is IpKind.TRADEMARK and not nice_classes:
+        raise invalid("商标须指定尼斯分类", "a trademark needs its Nice classes", "registry.nice_classes_required")
+    if kind is not IpKind.TRADEMARK and nice_classes:
+        raise invalid("只有商标有尼斯分类", "only trademarks have Nice classes", "registry.nice_classes_not_allowed")
+    classes = sorted({trademark.validate_nice_class(n) for n in nice_classes})
+    twin = patent_application.validate(same_day_twin) if same_day_twin else None
+    if claims is not None and claims < 0:
+        raise invalid("权利要求数不能为负", "claims cannot be negative", "registry.claims_negative")
+    check_owners(session, owners)
+    existing = session.scalar(select(IpAsset.id).where(IpAsset.kind == kind.value, IpAsset.number == stored))
+    if existing is not None:
+        raise ConflictError(
+            f"该编号已登记：{stored}",
+            f"already on the register: {stored}",
+            code="registry.asset_exists",
+            details={"number": stored, "id": existing},
+        )
+    asset = IpAsset(
+        kind=kind.value,
+        subtype=subtype.value,
+        number=stored,
+        title=title.strip(),
+        filing_date=filing_date,
+        grant_date=grant_date,
+        expiry_date=expiry,
+        status=state.value,
+        status_date=grant_date or filing_date,
+        ipc_main=symbols[0] if symbols else None,
+        ipc_all=" ".join(symbols) or None,
+        nice_classes=" ".join(str(n) for n in classes) or None,
+        claims=claims,
+        same_day_twin=twin,
+        preserved=False,
+        invalidation_pending=False,
+    )
+    session.add(asset)
+    session.flush()
+    session.add_all(
+        IpOwner(ip_asset_id=asset.id, party_id=o.party_id, share_bp=o.share_bp, since=grant_date or filing_date)
+        for o in owners
+    )
+    if kind is IpKind.PATENT and state is LegalState.IN_FORCE and grant_date is not None:
+        schedule_annuities(session, asset, as_of, annuities_paid_through)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "ip_asset.recorded",
+        "ip_asset",
+        asset.id,
+        {
+            "kind": kind.value,
+            "subtype": subtype.value,
+            "number": stored,
+            "status": state.value,
+            "owners": [[o.party_id, o.share_bp] for o in owners],
+        },
+    )
+    return asset
+
+
+def get_asset(session: Session, principal: Principal, asset_id: int) -> IpAsset:
+    return scope.get_visible(session, IpAsset, asset_id, principal)
+
+
+def find_asset(session: Session, principal: Principal, kind: IpKind, number: str) -> IpAsset:
+    stored = validate_for(kind, number)
+    stmt = select(IpAsset).where(IpAsset.kind == kind.value, IpAsset.number == stored)
+    return scope.one_visible(session, stmt, IpAsset, principal)
+
+
+def owners_of(session: Session, asset_id: int) -> list[IpOwner]:
+    return list(session.scalars(select(IpOwner).where(IpOwner.ip_asset_id == asset_id).order_by(IpOwner.party_id)))
