@@ -31,8 +31,8 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/pytest -m slow
-	$(BIN)/python benchmarks/registry_bulk.py
-	$(BIN)/python benchmarks/batch_query.py
+	$(BIN)/python -m benchmarks.registry_bulk
+	$(BIN)/python -m benchmarks.batch_query
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)

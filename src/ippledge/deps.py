@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -44,3 +45,14 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+CHINA = dt.timezone(dt.timedelta(hours=8))  # China Standard Time, no daylight saving
+
+
+def business_date() -> dt.date:
+    """The business date (营业日) at the edge: today in China. Rules never read the clock; they take this."""
+    return dt.datetime.now(CHINA).date()
+
+
+TodayDep = Annotated[dt.date, Depends(business_date)]

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.deps import PrincipalDep, SessionDep
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
 from ippledge.pledge import decision, service, store
@@ -39,15 +38,6 @@ from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import IpAsset
 
 router = APIRouter(tags=["pledge"])
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-def business_date() -> dt.date:
-    """Today in China (UTC+8, no daylight saving)."""
-    return dt.datetime.now(CHINA).date()
-
-
-TodayDep = Annotated[dt.date, Depends(business_date)]
 
 
 def _items(assets: list[IpAsset]) -> list[ItemOut]:

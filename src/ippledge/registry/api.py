@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ippledge.db import utcnow
-from ippledge.deps import PrincipalDep, SessionDep
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.registry import annuities, batch, enterprises, events_service, feed, licences, model, service
@@ -46,12 +44,6 @@ from ippledge.registry.schemas import (
 from ippledge.registry.tables import Annuity, IpAsset, LegalStatusEvent, Licence
 
 router = APIRouter(tags=["registry"])
-_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> dt.date:
-    """Business date at the edge: the register keeps Beijing time."""
-    return utcnow().astimezone(_TZ).date()
 
 
 def _money(fen: int | None) -> str | None:
@@ -138,9 +130,9 @@ def get_enterprise(party_id: int, principal: PrincipalDep, session: SessionDep) 
 
 
 @router.post("/ip-assets", response_model=AssetOut, status_code=status.HTTP_201_CREATED)
-def record_asset(body: AssetIn, principal: PrincipalDep, session: SessionDep) -> AssetOut:
+def record_asset(body: AssetIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> AssetOut:
     """Record a patent, trademark or copyright with its owners (知识产权登记)."""
-    as_of = today()
+    as_of = today
     asset = service.record_asset(
         session,
         principal,
@@ -164,9 +156,11 @@ def record_asset(body: AssetIn, principal: PrincipalDep, session: SessionDep) ->
 
 
 @router.post("/ip-assets/batch-query", response_model=BatchQueryOut)
-def batch_query(body: BatchQueryIn, request: Request, principal: PrincipalDep, session: SessionDep) -> BatchQueryOut:
+def batch_query(
+    body: BatchQueryIn, request: Request, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> BatchQueryOut:
     """Status, owners, pledges and annuity state of up to 10,000 numbers (批量查询)."""
-    as_of = body.as_of or today()
+    as_of = body.as_of or today
     limit = request.app.state.settings.bulk_query_limit
     items = batch.batch_query(session, principal, body.numbers, as_of, limit)
     out = [
@@ -192,13 +186,15 @@ def batch_query(body: BatchQueryIn, request: Request, principal: PrincipalDep, s
 
 
 @router.get("/ip-assets/by-number/{kind}/{number}", response_model=AssetOut)
-def get_asset_by_number(kind: IpKind, number: str, principal: PrincipalDep, session: SessionDep) -> AssetOut:
-    return _asset_out(session, service.find_asset(session, principal, kind, number), today())
+def get_asset_by_number(
+    kind: IpKind, number: str, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> AssetOut:
+    return _asset_out(session, service.find_asset(session, principal, kind, number), today)
 
 
 @router.get("/ip-assets/{asset_id}", response_model=AssetOut)
-def get_asset(asset_id: int, principal: PrincipalDep, session: SessionDep) -> AssetOut:
-    return _asset_out(session, service.get_asset(session, principal, asset_id), today())
+def get_asset(asset_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> AssetOut:
+    return _asset_out(session, service.get_asset(session, principal, asset_id), today)
 
 
 @router.get("/ip-assets/{asset_id}/history", response_model=list[EventOut])
@@ -208,21 +204,25 @@ def history(asset_id: int, principal: PrincipalDep, session: SessionDep) -> list
 
 
 @router.post("/ip-assets/{asset_id}/events", response_model=EventOut, status_code=status.HTTP_201_CREATED)
-def record_event(asset_id: int, body: EventIn, principal: PrincipalDep, session: SessionDep) -> EventOut:
+def record_event(
+    asset_id: int, body: EventIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> EventOut:
     """Record one legal-status event; an event that cannot happen now is 409 and nothing is written."""
     service.get_asset(session, principal, asset_id)
     ev = events_service.record_event(
-        session, principal, asset_id, body.code, body.effective_date, body.details, as_of=today()
+        session, principal, asset_id, body.code, body.effective_date, body.details, as_of=today
     )
     assert ev is not None
     return _event_out(ev)
 
 
 @router.post("/ip-assets/{asset_id}/annuities/{year_no}/payment", response_model=AssetOut)
-def pay_annuity(asset_id: int, year_no: int, body: PaymentIn, principal: PrincipalDep, session: SessionDep) -> AssetOut:
+def pay_annuity(
+    asset_id: int, year_no: int, body: PaymentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> AssetOut:
     """Record an annuity payment (年费缴纳), with the late surcharge inside the grace period."""
     annuities.pay_annuity(session, principal, asset_id, year_no, body.paid_on)
-    return _asset_out(session, service.get_asset(session, principal, asset_id), today())
+    return _asset_out(session, service.get_asset(session, principal, asset_id), today)
 
 
 @router.get("/ip-assets/{asset_id}/licences", response_model=list[LicenceOut])
@@ -248,7 +248,9 @@ def cancel_licence(licence_id: int, body: LicenceCancelIn, principal: PrincipalD
 
 
 @router.post("/ip-assets/{asset_id}/transfer", response_model=AssetOut)
-def transfer(asset_id: int, body: TransferIn, principal: PrincipalDep, session: SessionDep) -> AssetOut:
+def transfer(
+    asset_id: int, body: TransferIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> AssetOut:
     """Transfer the right (转让); refused while preserved, or while pledged without the pledgee's consent."""
     asset = events_service.transfer(
         session,
@@ -259,14 +261,16 @@ def transfer(asset_id: int, body: TransferIn, principal: PrincipalDep, session: 
         pledgee_consent=body.pledgee_consent,
         pledgee_consent_id=body.pledgee_consent_id,
     )
-    return _asset_out(session, asset, today())
+    return _asset_out(session, asset, today)
 
 
 @router.post("/ip-assets/{asset_id}/invalidation-request", response_model=AssetOut)
-def invalidation_request(asset_id: int, body: InvalidationIn, principal: PrincipalDep, session: SessionDep) -> AssetOut:
+def invalidation_request(
+    asset_id: int, body: InvalidationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> AssetOut:
     """Mark or clear a pending invalidation request (无效宣告请求审查中)."""
     asset = events_service.set_invalidation_pending(session, principal, asset_id, body.pending, body.on, body.note)
-    return _asset_out(session, asset, today())
+    return _asset_out(session, asset, today)
 
 
 async def _feed_body(request: Request) -> bytes:
@@ -284,12 +288,13 @@ async def _feed_body(request: Request) -> bytes:
 def load_feed(
     principal: PrincipalDep,
     session: SessionDep,
+    today: TodayDep,
     data: Annotated[bytes, Depends(_feed_body)],
     format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv",
     source_name: Annotated[str, Query(max_length=200)] = "api",
 ) -> FeedReportOut:
     """Bulk legal-status feed (批量导入); bad lines come back with line number and reason, good lines load."""
-    report = feed.ingest_feed(session, principal, data, format, source_name, today())
+    report = feed.ingest_feed(session, principal, data, format, source_name, today)
     return FeedReportOut(
         **{k: v for k, v in vars(report).items() if k != "errors"},
         errors=[FeedErrorOut(**e.to_dict()) for e in report.errors],

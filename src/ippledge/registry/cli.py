@@ -26,7 +26,7 @@ def load_events(
     from ippledge.access.model import PartyKind, Principal, Role
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.registry.api import today
+    from ippledge.deps import business_date as today
     from ippledge.registry.feed import ingest_feed
 
     chosen = fmt or ("jsonl" if file.suffix.lower() in (".jsonl", ".ndjson") else "csv")
