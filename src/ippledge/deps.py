@@ -11,21 +11,14 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import service as access_service
 from ippledge.access.model import Principal
-from ippledge.db import utcnow
+from ippledge.db import unit_of_work, utcnow
 from ippledge.kernel.errors import AuthenticationError
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction. Routes flush through services; the commit happens here."""
-    session: Session = request.app.state.session_factory()
-    try:
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": commit before the response is sent, so a failed commit is reported, never a false 200.

@@ -21,8 +21,8 @@ from ippledge.kernel.identifiers._text import clean
 from ippledge.kernel.identifiers.errors import (
     InvalidComponent,
     InvalidFormat,
-    InvalidIdentifier,
     InvalidLength,
+    validity,
 )
 
 # Issuers: 国 (national) and provincial abbreviations.
@@ -103,13 +103,7 @@ def validate(number: str) -> str:
     )
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the number."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:

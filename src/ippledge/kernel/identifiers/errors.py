@@ -7,6 +7,8 @@ for checksums, the expected and the found check character.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ippledge.kernel.errors import ValidationError
 
 
@@ -38,3 +40,17 @@ class InvalidComponent(InvalidIdentifier):
     """A part has a value that cannot occur: type digit, year, kind code, section (组成部分无效)."""
 
     default_code = "id.component"
+
+
+def validity(validate: Callable[[str], str]) -> Callable[[str], bool]:
+    """``is_valid`` for a module's ``validate``: True when it accepts the number, False when it raises."""
+
+    def is_valid(number: str) -> bool:
+        try:
+            validate(number)
+        except InvalidIdentifier:
+            return False
+        return True
+
+    is_valid.__doc__ = "True when ``validate`` would accept the number."
+    return is_valid

@@ -18,8 +18,8 @@ from ippledge.kernel.identifiers.errors import (
     InvalidChecksum,
     InvalidComponent,
     InvalidFormat,
-    InvalidIdentifier,
     InvalidLength,
+    validity,
 )
 
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
@@ -133,13 +133,7 @@ def validate(number: str) -> str:
     return validate_as(number, "patent_application", "专利申请号", "patent application number")
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the number."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ippledge.kernel.identifiers import patent_application
 from ippledge.kernel.identifiers._text import clean
-from ippledge.kernel.identifiers.errors import InvalidFormat, InvalidIdentifier
+from ippledge.kernel.identifiers.errors import InvalidFormat, validity
 from ippledge.kernel.identifiers.patent_application import PatentKind
 
 
@@ -31,13 +31,7 @@ def validate(number: str) -> str:
     return "ZL" + patent_application.validate_as(text[2:], "patent_number", "专利号", "patent number")
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the number."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:

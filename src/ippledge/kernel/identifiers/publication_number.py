@@ -14,8 +14,8 @@ from ippledge.kernel.identifiers._text import clean
 from ippledge.kernel.identifiers.errors import (
     InvalidComponent,
     InvalidFormat,
-    InvalidIdentifier,
     InvalidLength,
+    validity,
 )
 from ippledge.kernel.identifiers.patent_application import PatentKind
 
@@ -72,13 +72,7 @@ def validate(number: str) -> str:
     return code
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the number."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:

@@ -12,8 +12,8 @@ from ippledge.kernel.identifiers._text import clean, is_ascii_digits
 from ippledge.kernel.identifiers.errors import (
     InvalidComponent,
     InvalidFormat,
-    InvalidIdentifier,
     InvalidLength,
+    validity,
 )
 
 NICE_CLASSES = range(1, 46)
@@ -47,13 +47,7 @@ def validate(number: str) -> str:
     return code
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the number."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:

@@ -20,8 +20,8 @@ from ippledge.kernel.identifiers.errors import (
     InvalidChecksum,
     InvalidComponent,
     InvalidFormat,
-    InvalidIdentifier,
     InvalidLength,
+    validity,
 )
 
 # GB 32100 alphabet: digits and upper-case letters without I, O, Z, S, V (easily confused).
@@ -100,13 +100,7 @@ def validate(number: str) -> str:
     return code
 
 
-def is_valid(number: str) -> bool:
-    """True when ``validate`` would accept the code."""
-    try:
-        validate(number)
-    except InvalidIdentifier:
-        return False
-    return True
+is_valid = validity(validate)
 
 
 def format(number: str) -> str:
