@@ -186,6 +186,11 @@ def test_batch_query(reg: Register, world: Any) -> None:
     assert first["owners"][0]["party_id"] == owner.party.id and first["owners"][0]["uscc"]
     assert first["pledges"][0]["pledgee_id"] == bank.party.id and first["pledges"][0]["debt_amount"] == "5000000.00"
     assert items[1]["status"] == "terminated" and items[1]["pledges"] == []
+    # another bank sees that the IP is pledged, and to whom, but not the secured amount (gazette extract)
+    rival = world.actor(PartyKind.BANK, Role.CREDIT_OFFICER)
+    r = reg.client.post("/ip-assets/batch-query", json={"numbers": numbers[:1]}, headers=rival.headers)
+    seen = r.json()["items"][0]["pledges"][0]
+    assert seen["pledgee_id"] == bank.party.id and seen["debt_amount"] is None
     assert items[2]["error_code"] == "id.patent_application.checksum" and items[2]["error_zh"]
     # an enterprise sees only its own: the other firm's patent reads as not found
     r = reg.client.post("/ip-assets/batch-query", json={"numbers": numbers}, headers=owner.headers)
