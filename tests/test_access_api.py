@@ -79,6 +79,9 @@ def test_maker_checker(world, session_factory) -> None:
     with session_factory.begin() as s:
         approval = service.propose(s, maker.principal, "loan", 1, "write_off", {"amount": "100.00"})
         aid = approval.id
+    queue = world.client.get("/approvals", headers=checker.headers).json()
+    assert [a["id"] for a in queue] == [aid]
+    assert world.client.get("/approvals", headers=other_bank_approver.headers).json() == []
     r = world.client.post(f"/approvals/{aid}/decision", headers=maker.headers, json={"approve": True})
     assert r.status_code == 403 and r.json()["code"] == "access.self_approval"
     r = world.client.post(f"/approvals/{aid}/decision", headers=other_bank_approver.headers, json={"approve": True})

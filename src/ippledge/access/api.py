@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from sqlalchemy import select
 
 from ippledge.access import service
@@ -20,7 +20,7 @@ from ippledge.access.schemas import (
     UserIn,
     UserOut,
 )
-from ippledge.access.tables import ApiKey, Party, User
+from ippledge.access.tables import ApiKey, Approval, Party, User
 from ippledge.db import utcnow
 from ippledge.deps import PrincipalDep, SessionDep
 from ippledge.kernel.errors import not_found
@@ -141,6 +141,15 @@ def list_api_keys(principal: PrincipalDep, session: SessionDep) -> list[ApiKeyOu
 def revoke_api_key(key_id: int, principal: PrincipalDep, session: SessionDep) -> None:
     principal.require(Role.ADMIN)
     service.revoke_api_key(session, principal, key_id, utcnow())
+
+
+@router.get("/approvals", response_model=list[ApprovalOut])
+def list_approvals(
+    principal: PrincipalDep, session: SessionDep, status_: str = Query("pending", alias="status")
+) -> object:
+    """The caller's party's maker-checker queue (待复核), pending by default."""
+    stmt = select(Approval).where(Approval.party_id == principal.party_id, Approval.status == status_)
+    return list(session.scalars(stmt.order_by(Approval.id)))
 
 
 @router.post("/approvals/{approval_id}/decision", response_model=ApprovalOut)
