@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ippledge import events
+from ippledge import events, idempotency
 from ippledge.access import audit as _audit  # noqa: F401  (registers the commit hook that chains audit records)
 from ippledge.access import tables as access_tables
 from ippledge.db import Base
@@ -13,4 +13,4 @@ from ippledge.registry import tables as registry_tables
 
 metadata = Base.metadata
 
-__all__ = ["access_tables", "events", "metadata", "pledge_tables", "registry_tables"]
+__all__ = ["access_tables", "events", "idempotency", "metadata", "pledge_tables", "registry_tables"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 03:50:45.763763
+Create Date: 2026-11-28 04:23:25.376658
 """
 
 from __future__ import annotations
@@ -57,6 +57,18 @@ def upgrade() -> None:
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_batch'))
+    )
+    op.create_table('idempotency_record',
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('key', sa.String(length=100), nullable=False),
+    sa.Column('operation', sa.String(length=100), nullable=False),
+    sa.Column('request_sha256', sa.String(length=64), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_record')),
+    sa.UniqueConstraint('party_id', 'key', name=op.f('uq_idempotency_record_party_id_key'))
     )
     op.create_table('ip_asset',
     sa.Column('kind', sa.String(length=12), nullable=False),
@@ -482,6 +494,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ip_asset_number')
 
     op.drop_table('ip_asset')
+    op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_record_subject')

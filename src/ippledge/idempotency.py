@@ -1,0 +1,112 @@
+"""Idempotent requests (幂等请求): a retried money-moving request returns the first result and never acts twice.
+
+The caller sends an ``Idempotency-Key`` header. The first request with a key inserts a row keyed on (party, key)
+before it acts; a concurrent duplicate blocks on that unique row until the first commits, then replays its stored
+response. A key reused with a different request body is a conflict, not a replay. Keys are scoped per party, so two
+banks can never collide or read each other's responses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Header
+from sqlalchemy import Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ippledge.access.audit_chain import canonical_json
+from ippledge.access.model import Principal
+from ippledge.db import Base, IdMixin, utcnow
+from ippledge.kernel.errors import ConflictError, ValidationError
+
+
+class IdempotencyRecord(IdMixin, Base):
+    __tablename__ = "idempotency_record"
+
+    party_id: Mapped[int]
+    key: Mapped[str] = mapped_column(String(100))
+    operation: Mapped[str] = mapped_column(String(100))  # e.g. "POST /loans/{id}/disbursement"
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("party_id", "key"),)
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="required on money-moving requests; a retry returns the first result"),
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int
+    body: Any
+    replayed: bool
+
+
+def _require_key(key: str | None) -> str:
+    if key is None or not 8 <= len(key.strip()) <= 100:
+        raise ValidationError(
+            "资金类请求必须带 Idempotency-Key 请求头（8 到 100 个字符）",
+            "money-moving requests need an Idempotency-Key header (8 to 100 characters)",
+            code="idempotency.key_required",
+        )
+    return key.strip()
+
+
+def _sha(operation: str, payload: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical_json({"op": operation, "body": payload}).encode()).hexdigest()
+
+
+def _replay(row: IdempotencyRecord, sha: str) -> Outcome:
+    if row.request_sha256 != sha:
+        raise ConflictError(
+            "该幂等键已用于另一笔不同的请求",
+            "this idempotency key was already used for a different request",
+            code="idempotency.mismatch",
+            details={"key": row.key, "operation": row.operation},
+        )
+    return Outcome(row.status_code or 200, json.loads(row.response or "null"), replayed=True)
+
+
+def run_once(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    operation: str,
+    payload: Mapping[str, Any],
+    act: Callable[[], Any],
+    status_code: int = 200,
+) -> Outcome:
+    """Run ``act`` once per (party, key); ``act`` returns a JSON-ready body stored for replays."""
+    key = _require_key(key)
+    sha = _sha(operation, payload)
+    find = select(IdempotencyRecord).where(
+        IdempotencyRecord.party_id == principal.party_id, IdempotencyRecord.key == key
+    )
+    existing = session.scalars(find).first()
+    if existing is not None:
+        return _replay(existing, sha)
+    row = IdempotencyRecord(party_id=principal.party_id, key=key, operation=operation, request_sha256=sha)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # A concurrent request with this key committed first (our INSERT waited for it): replay its result.
+        first = session.scalars(find.execution_options(populate_existing=True)).one()
+        return _replay(first, sha)
+    body = act()
+    row.status_code = status_code
+    row.response = json.dumps(body, ensure_ascii=False, default=str)
+    session.flush()
+    return Outcome(status_code, body, replayed=False)
