@@ -24,7 +24,7 @@ def _seed(factory: sessionmaker[Session]) -> tuple[int, int, int]:
 
 
 def test_sound_ledger_passes_with_expectations(session_factory: sessionmaker[Session]) -> None:
-    bank, firm, _ = _seed(session_factory)
+    bank, _firm, _ = _seed(session_factory)
     principal = f"P{bank}:loan:1:principal"
     with session_factory() as s:
         report = check.check_ledger(s, {principal: Decimal("1000.00")}, providers={})

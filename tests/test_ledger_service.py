@@ -97,7 +97,7 @@ def test_balances_by_prefix(session_factory: sessionmaker[Session]) -> None:
 
 
 def test_post_many_bulk_and_rerun(session_factory: sessionmaker[Session]) -> None:
-    bank, firm = parties(session_factory)
+    bank, _firm = parties(session_factory)
     day = dt.date(2025, 4, 1)
     drafts = [accrual(bank, n, f"{n % 7 + 1}.23", day, key=f"accrual:{n}:{day}") for n in range(1, 301)]
     with session_factory.begin() as s:
@@ -116,7 +116,7 @@ def test_post_many_bulk_and_rerun(session_factory: sessionmaker[Session]) -> Non
 
 
 def test_post_many_is_all_or_nothing(session_factory: sessionmaker[Session]) -> None:
-    bank, firm = parties(session_factory)
+    bank, _firm = parties(session_factory)
     drafts = [
         accrual(bank, 1, "1.00", DAY, key="a"),
         accrual(bank, 2, "1.001", DAY),

@@ -24,7 +24,13 @@ from ippledge.db import utcnow
 from ippledge.kernel.errors import ConflictError
 from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, from_fen, to_fen, validate_entry
 from ippledge.ledger.store import Actor, actor_name, chunks, ensure_accounts, entry_row
-from ippledge.ledger.tables import JournalEntry, JournalPosting, LedgerAccount
+from ippledge.ledger.tables import (
+    ENTRY_TABLE,
+    POSTING_TABLE,
+    JournalEntry,
+    JournalPosting,
+    LedgerAccount,
+)
 
 Content = tuple[str, str | None, str | None, frozenset[tuple[str, Decimal]]]
 
@@ -116,7 +122,7 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft]) -> P
     if todo:
         accounts = ensure_accounts(session, (p.account for d in todo for p in d.postings))
         name, now = actor_name(actor), utcnow()
-        table = JournalEntry.__table__
+        table = ENTRY_TABLE
         try:
             with session.begin_nested():
                 returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -128,7 +134,7 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft]) -> P
                     for p in d.postings
                 ]
                 for chunk in chunks(rows):
-                    session.execute(insert(JournalPosting.__table__), list(chunk))
+                    session.execute(insert(POSTING_TABLE), list(chunk))
         except IntegrityError:
             raise ConflictError(
                 "另一批次同时写入了相同的幂等键，本批次未记账；请重新运行",

@@ -35,7 +35,7 @@ from ippledge.ledger.store import (
     upsert,
     view,
 )
-from ippledge.ledger.tables import JournalEntry, JournalPosting
+from ippledge.ledger.tables import ENTRY_TABLE, POSTING_TABLE, JournalEntry
 
 
 def post(session: Session, actor: Actor, draft: EntryDraft) -> JournalEntry:
@@ -46,16 +46,16 @@ def post(session: Session, actor: Actor, draft: EntryDraft) -> JournalEntry:
         return replay(existing, draft)
     accounts = ensure_accounts(session, [p.account for p in draft.postings])
     row = entry_row(draft, actor_name(actor), utcnow())
-    stmt = upsert(session, JournalEntry.__table__).values(**row)
+    stmt = upsert(session, ENTRY_TABLE).values(**row)
     if key is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-    entry_id = session.execute(stmt.returning(JournalEntry.__table__.c.id)).scalar()
+    entry_id = session.execute(stmt.returning(ENTRY_TABLE.c.id)).scalar()
     if entry_id is None:  # a concurrent request with the same key won; it has committed by now
         existing = by_key(session, key) if key is not None else None
         if existing is None:
             raise ConflictError("并发记账冲突，请重试", "concurrent posting conflict, retry", code="ledger.conflict")
         return replay(existing, draft)
-    session.execute(insert(JournalPosting.__table__), posting_rows(entry_id, draft, accounts))
+    session.execute(insert(POSTING_TABLE), posting_rows(entry_id, draft, accounts))
     audit.record(
         session,
         actor,

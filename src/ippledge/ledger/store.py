@@ -21,7 +21,12 @@ from ippledge.db import is_postgres, utcnow
 from ippledge.kernel.errors import ConflictError
 from ippledge.ledger.accounts import parse_account
 from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, Posting, from_fen, to_fen
-from ippledge.ledger.tables import JournalEntry, JournalPosting, LedgerAccount
+from ippledge.ledger.tables import (
+    ACCOUNT_TABLE,
+    JournalEntry,
+    JournalPosting,
+    LedgerAccount,
+)
 
 _CHUNK = 5_000
 Actor = Principal | str
@@ -117,7 +122,7 @@ def ensure_accounts(session: Session, codes: Iterable[str]) -> dict[str, int]:
         for p in parsed
         if p is not None
     ]
-    stmt = upsert(session, LedgerAccount.__table__).on_conflict_do_nothing(index_elements=["code"])
+    stmt = upsert(session, ACCOUNT_TABLE).on_conflict_do_nothing(index_elements=["code"])
     for chunk in chunks(rows):
         session.execute(stmt, list(chunk))
     found.update(_account_ids(session, missing))

@@ -8,8 +8,9 @@ whatever the application does.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ippledge.db import Base, IdMixin, utcnow
@@ -59,3 +60,9 @@ class JournalPosting(IdMixin, Base):
 
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
     account: Mapped[LedgerAccount] = relationship(lazy="joined")
+
+
+# Core tables for bulk statements (executemany without per-row ORM objects).
+ACCOUNT_TABLE = cast(Table, LedgerAccount.__table__)
+ENTRY_TABLE = cast(Table, JournalEntry.__table__)
+POSTING_TABLE = cast(Table, JournalPosting.__table__)
