@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
+    from ippledge.ledger.api import router as ledger_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
 
-    return [registry_router, pledge_router]
+    return [registry_router, pledge_router, ledger_router]

@@ -6,6 +6,8 @@ from ippledge import events, idempotency
 from ippledge.access import audit as _audit  # noqa: F401  (registers the commit hook that chains audit records)
 from ippledge.access import tables as access_tables
 from ippledge.db import Base
+from ippledge.ledger import scope_rules as _ledger_scope  # noqa: F401  (registers ledger scope rules)
+from ippledge.ledger import tables as ledger_tables
 from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers pledge scope rules)
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import scope_rules as _registry_scope  # noqa: F401  (registers register scope rules)
@@ -13,4 +15,4 @@ from ippledge.registry import tables as registry_tables
 
 metadata = Base.metadata
 
-__all__ = ["access_tables", "events", "idempotency", "metadata", "pledge_tables", "registry_tables"]
+__all__ = ["access_tables", "events", "idempotency", "ledger_tables", "metadata", "pledge_tables", "registry_tables"]

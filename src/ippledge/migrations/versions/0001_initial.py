@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:23:25.376658
+Create Date: 2026-11-28 04:31:20.522237
 """
 
 from __future__ import annotations
@@ -99,6 +99,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_ip_asset_number', ['number'], unique=False)
         batch_op.create_index(batch_op.f('ix_ip_asset_status'), ['status'], unique=False)
 
+    op.create_table('journal_entry',
+    sa.Column('entry_date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('ref_type', sa.String(length=40), nullable=True),
+    sa.Column('ref_id', sa.String(length=64), nullable=True),
+    sa.Column('memo', sa.Text(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_entry')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_journal_entry_idempotency_key'))
+    )
+    with op.batch_alter_table('journal_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_journal_entry_entry_date'), ['entry_date'], unique=False)
+        batch_op.create_index('ix_journal_entry_ref', ['ref_type', 'ref_id'], unique=False)
+
     op.create_table('outbox_event',
     sa.Column('topic', sa.String(length=60), nullable=False),
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
@@ -177,6 +194,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ip_owner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ip_owner_party_id'), ['party_id'], unique=False)
+
+    op.create_table('ledger_account',
+    sa.Column('code', sa.String(length=200), nullable=False),
+    sa.Column('owner_party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('type', sa.String(length=12), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['owner_party_id'], ['party.id'], name=op.f('fk_ledger_account_owner_party_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_account')),
+    sa.UniqueConstraint('code', name=op.f('uq_ledger_account_code'))
+    )
+    with op.batch_alter_table('ledger_account', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_account_owner_party_id'), ['owner_party_id'], unique=False)
 
     op.create_table('legal_status_event',
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -300,6 +331,20 @@ def upgrade() -> None:
     with op.batch_alter_table('approval', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_approval_party_id'), ['party_id'], unique=False)
         batch_op.create_index('ix_approval_subject', ['subject_type', 'subject_id'], unique=False)
+
+    op.create_table('journal_posting',
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('account_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.CheckConstraint('amount_fen <> 0', name=op.f('ck_journal_posting_nonzero')),
+    sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'], name=op.f('fk_journal_posting_account_id_ledger_account')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_journal_posting_entry_id_journal_entry')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_posting'))
+    )
+    with op.batch_alter_table('journal_posting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_journal_posting_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_journal_posting_entry_id'), ['entry_id'], unique=False)
 
     op.create_table('pledge_filing',
     sa.Column('filing_no', sa.String(length=32), nullable=False),
@@ -440,6 +485,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_pledgee_id'))
 
     op.drop_table('pledge_filing')
+    with op.batch_alter_table('journal_posting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_journal_posting_entry_id'))
+        batch_op.drop_index(batch_op.f('ix_journal_posting_account_id'))
+
+    op.drop_table('journal_posting')
     with op.batch_alter_table('approval', schema=None) as batch_op:
         batch_op.drop_index('ix_approval_subject')
         batch_op.drop_index(batch_op.f('ix_approval_party_id'))
@@ -468,6 +518,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_legal_status_event_asset_date')
 
     op.drop_table('legal_status_event')
+    with op.batch_alter_table('ledger_account', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ledger_account_owner_party_id'))
+
+    op.drop_table('ledger_account')
     with op.batch_alter_table('ip_owner', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ip_owner_party_id'))
 
@@ -489,6 +543,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_event_topic'))
 
     op.drop_table('outbox_event')
+    with op.batch_alter_table('journal_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_journal_entry_ref')
+        batch_op.drop_index(batch_op.f('ix_journal_entry_entry_date'))
+
+    op.drop_table('journal_entry')
     with op.batch_alter_table('ip_asset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ip_asset_status'))
         batch_op.drop_index('ix_ip_asset_number')

@@ -1,0 +1,54 @@
+"""Ledger commands (账务命令): ``ippledge ledger check [--database-url URL]``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+ledger_app = typer.Typer(no_args_is_help=True, help="Ledger (总账)")
+
+
+@ledger_app.command("check")
+def check(
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
+    ] = None,
+) -> None:
+    """Prove that every entry balances, all postings sum to zero and registered expectations hold; exit 1 if not."""
+    from rich.console import Console
+    from rich.table import Table
+
+    import ippledge.schema  # noqa: F401  (capabilities register their expectation providers on import)
+    from ippledge.config import Settings
+    from ippledge.db import make_engine, make_session_factory
+    from ippledge.ledger.check import check_ledger
+
+    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        report = check_ledger(session)
+    engine.dispose()
+    console = Console()
+    summary = Table(title="账务核对 ledger check", show_header=False)
+    summary.add_row("分录 entries", f"{report.entries:,}")
+    summary.add_row("记账行 postings", f"{report.postings:,}")
+    summary.add_row("账户 accounts", f"{report.accounts:,}")
+    summary.add_row("借贷合计 sum of postings", f"{report.total}")
+    summary.add_row("核对余额 expectations checked", f"{report.expectations_checked:,}")
+    console.print(summary)
+    err = Console(stderr=True)
+    for u in report.unbalanced:
+        err.print(f"[red]entry #{u.entry_id} unbalanced by {u.difference} / 分录借贷不平衡，差额 {u.difference}")
+    for e in report.empty_entries:
+        err.print(f"[red]entry #{e} has no postings / 分录没有记账行")
+    if report.total != 0:
+        err.print(f"[red]postings sum to {report.total}, not 0 / 全部记账行合计不为零")
+    for m in report.mismatches:
+        err.print(f"[red]{m.account} ({m.source}): expected {m.expected}, ledger {m.actual} / 余额不符")
+    for f in report.provider_failures:
+        err.print(f"[red]provider {f.source} failed: {f.message}")
+    if not report.ok:
+        err.print(f"[bold red]账务核对未通过 ledger check FAILED: {report.problem_count} problem(s)")
+        raise typer.Exit(1)
+    console.print("[green]账务核对通过 ledger check passed")

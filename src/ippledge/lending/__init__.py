@@ -1,0 +1,1 @@
+"""Loans (贷款): repayment schedules, allocation, prepayment, delinquency and classification."""

@@ -1,0 +1,88 @@
+"""Five-tier loan classification (贷款五级分类), 商业银行金融资产风险分类办法 (2023).
+
+Floors by days past due (逾期天数): any overdue -> at least 关注 special mention; more than 90 days -> at least
+次级 substandard; more than 270 -> at least 可疑 doubtful; more than 360 -> 损失 loss. A bank may classify a loan
+worse than its floor, with a reason; never better. 次级, 可疑 and 损失 are non-performing (不良贷款, NPL).
+
+``classify`` is the bank's explicit decision (refused below the floor). ``reclassify`` is the daily close: it
+raises a grade to the floor as days past due grow and never upgrades by itself — an upgrade after the borrower
+cures is the bank's decision (``classify`` with a reason).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from ippledge.kernel.errors import ValidationError
+
+
+class Grade(IntEnum):
+    NORMAL = 1  # 正常
+    SPECIAL_MENTION = 2  # 关注
+    SUBSTANDARD = 3  # 次级
+    DOUBTFUL = 4  # 可疑
+    LOSS = 5  # 损失
+
+    @property
+    def zh(self) -> str:
+        return ("正常", "关注", "次级", "可疑", "损失")[self.value - 1]
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+    @property
+    def is_npl(self) -> bool:
+        return self >= Grade.SUBSTANDARD
+
+
+class ClassificationError(ValidationError):
+    default_code = "lending.classification"
+
+
+def floor_for(dpd: int) -> Grade:
+    """The best grade a loan ``dpd`` days past due may have."""
+    if dpd < 0:
+        raise ValidationError(
+            f"逾期天数不能为负：{dpd}", f"days past due cannot be negative: {dpd}", code="lending.dpd"
+        )
+    if dpd > 360:
+        return Grade.LOSS
+    if dpd > 270:
+        return Grade.DOUBTFUL
+    if dpd > 90:
+        return Grade.SUBSTANDARD
+    if dpd >= 1:
+        return Grade.SPECIAL_MENTION
+    return Grade.NORMAL
+
+
+def classify(dpd: int, bank_view: Grade | None = None, reason: str | None = None) -> Grade:
+    """The grade after the bank's view: the floor when it has none; its view when at or below the floor.
+
+    A view better than the floor is ``lending.classification_below_floor``; a view worse than the floor needs a
+    ``reason`` (``lending.downgrade_reason_required``).
+    """
+    floor = floor_for(dpd)
+    if bank_view is None:
+        return floor
+    if bank_view < floor:
+        raise ClassificationError(
+            f"逾期{dpd}天的贷款至少应为{floor.zh}类，不能分为{bank_view.zh}类",
+            f"a loan {dpd} days past due must be at least {floor.code}, not {bank_view.code}",
+            code="lending.classification_below_floor",
+            details={"dpd": dpd, "floor": floor.code, "requested": bank_view.code},
+        )
+    if bank_view > floor and not (reason and reason.strip()):
+        raise ClassificationError(
+            f"下调至{bank_view.zh}类须说明理由",
+            f"a downgrade to {bank_view.code} needs a reason",
+            code="lending.downgrade_reason_required",
+            details={"dpd": dpd, "floor": floor.code, "requested": bank_view.code},
+        )
+    return bank_view
+
+
+def reclassify(dpd: int, current: Grade) -> Grade:
+    """The daily close's grade: the current one, raised to the floor if days past due now require it."""
+    return max(current, floor_for(dpd))
