@@ -35,6 +35,9 @@ def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is None:
             conn.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        from ippledge.credit.lpr import seed_rows as seed_lpr
+
+        seed_lpr(conn)
 
 
 def regenerate_initial() -> None:

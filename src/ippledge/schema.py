@@ -5,14 +5,31 @@ from __future__ import annotations
 from ippledge import events, idempotency
 from ippledge.access import audit as _audit  # noqa: F401  (registers the commit hook that chains audit records)
 from ippledge.access import tables as access_tables
+from ippledge.credit import store as _credit_scope  # noqa: F401  (registers credit scope rules)
+from ippledge.credit import tables as credit_tables
 from ippledge.db import Base
+from ippledge.intake import store as _intake_scope  # noqa: F401  (registers application and task scope rules)
+from ippledge.intake import tables as intake_tables
 from ippledge.ledger import scope_rules as _ledger_scope  # noqa: F401  (registers ledger scope rules)
 from ippledge.ledger import tables as ledger_tables
 from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers pledge scope rules)
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import scope_rules as _registry_scope  # noqa: F401  (registers register scope rules)
 from ippledge.registry import tables as registry_tables
+from ippledge.valuation import service as _valuation_scope  # noqa: F401  (registers valuation report scope rules)
+from ippledge.valuation import tables as valuation_tables
 
 metadata = Base.metadata
 
-__all__ = ["access_tables", "events", "idempotency", "ledger_tables", "metadata", "pledge_tables", "registry_tables"]
+__all__ = [
+    "access_tables",
+    "credit_tables",
+    "events",
+    "idempotency",
+    "intake_tables",
+    "ledger_tables",
+    "metadata",
+    "pledge_tables",
+    "registry_tables",
+    "valuation_tables",
+]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:31:20.522237
+Create Date: 2026-11-28 04:31:27.618355
 """
 
 from __future__ import annotations
@@ -70,6 +70,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_record')),
     sa.UniqueConstraint('party_id', 'key', name=op.f('uq_idempotency_record_party_id_key'))
     )
+    op.create_table('internal_valuation_threshold',
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_internal_valuation_threshold')),
+    sa.UniqueConstraint('effective_from', name=op.f('uq_internal_valuation_threshold_effective_from'))
+    )
     op.create_table('ip_asset',
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('subtype', sa.String(length=16), nullable=False),
@@ -116,6 +127,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_journal_entry_entry_date'), ['entry_date'], unique=False)
         batch_op.create_index('ix_journal_entry_ref', ['ref_type', 'ref_id'], unique=False)
 
+    op.create_table('lpr_rate',
+    sa.Column('effective_date', sa.Date(), nullable=False),
+    sa.Column('tenor', sa.String(length=4), nullable=False),
+    sa.Column('rate_bp', sa.Integer(), nullable=False),
+    sa.Column('source', sa.Text(), nullable=True),
+    sa.Column('verified', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lpr_rate')),
+    sa.UniqueConstraint('effective_date', 'tenor', name=op.f('uq_lpr_rate_effective_date_tenor'))
+    )
     op.create_table('outbox_event',
     sa.Column('topic', sa.String(length=60), nullable=False),
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
@@ -143,6 +166,18 @@ def upgrade() -> None:
     with op.batch_alter_table('party', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_party_kind'), ['kind'], unique=False)
 
+    op.create_table('task_time_limit',
+    sa.Column('task_kind', sa.String(length=24), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_task_time_limit')),
+    sa.UniqueConstraint('task_kind', 'channel', 'effective_from', name=op.f('uq_task_time_limit_task_kind_channel_effective_from'))
+    )
     op.create_table('annuity',
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('year_no', sa.SmallInteger(), nullable=False),
@@ -171,6 +206,21 @@ def upgrade() -> None:
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_app_user_party_id'), ['party_id'], unique=False)
 
+    op.create_table('credit_product',
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_credit_product_bank_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_product')),
+    sa.UniqueConstraint('bank_id', 'code', name=op.f('uq_credit_product_bank_id_code'))
+    )
+    with op.batch_alter_table('credit_product', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_product_bank_id'), ['bank_id'], unique=False)
+
     op.create_table('enterprise',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('industry', sa.String(length=8), nullable=True),
@@ -183,6 +233,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_enterprise_party_id_party')),
     sa.PrimaryKeyConstraint('party_id', name=op.f('pk_enterprise'))
     )
+    op.create_table('green_channel_entry',
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('since', sa.Date(), nullable=False),
+    sa.Column('until', sa.Date(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_green_channel_entry_party_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_green_channel_entry'))
+    )
+    with op.batch_alter_table('green_channel_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_green_channel_entry_party_id'), ['party_id'], unique=False)
+
     op.create_table('ip_owner',
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -332,6 +396,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_approval_party_id'), ['party_id'], unique=False)
         batch_op.create_index('ix_approval_subject', ['subject_type', 'subject_id'], unique=False)
 
+    op.create_table('credit_product_version',
+    sa.Column('product_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('version_no', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('ltv_caps', sa.Text(), nullable=False),
+    sa.Column('min_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('max_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('max_term_months', sa.Integer(), nullable=False),
+    sa.Column('rate_cap_lpr_multiple', sa.String(length=8), nullable=True),
+    sa.Column('rate_cap_lpr_plus_bp', sa.Integer(), nullable=True),
+    sa.Column('penalty_uplift_bp', sa.Integer(), nullable=False),
+    sa.Column('underwriting', sa.String(length=12), nullable=False),
+    sa.Column('repayment_methods', sa.String(length=120), nullable=False),
+    sa.Column('ip_required_above_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('created_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['credit_product.id'], name=op.f('fk_credit_product_version_product_id_credit_product'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_product_version')),
+    sa.UniqueConstraint('product_id', 'version_no', name=op.f('uq_credit_product_version_product_id_version_no'))
+    )
+    with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_product_version_product_id'), ['product_id'], unique=False)
+
     op.create_table('journal_posting',
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -345,6 +436,30 @@ def upgrade() -> None:
     with op.batch_alter_table('journal_posting', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_journal_posting_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_journal_posting_entry_id'), ['entry_id'], unique=False)
+
+    op.create_table('loan_application',
+    sa.Column('application_no', sa.String(length=32), nullable=False),
+    sa.Column('applicant_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('any_bank', sa.Boolean(), nullable=False),
+    sa.Column('green_channel', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('submitted_on', sa.Date(), nullable=False),
+    sa.Column('withdrawn_on', sa.Date(), nullable=True),
+    sa.Column('created_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['applicant_id'], ['party.id'], name=op.f('fk_loan_application_applicant_id_party')),
+    sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_loan_application_created_by_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_application')),
+    sa.UniqueConstraint('application_no', name=op.f('uq_loan_application_application_no'))
+    )
+    with op.batch_alter_table('loan_application', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_application_applicant_id'), ['applicant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loan_application_status'), ['status'], unique=False)
 
     op.create_table('pledge_filing',
     sa.Column('filing_no', sa.String(length=32), nullable=False),
@@ -426,6 +541,110 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_user_role_user_id_app_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_role'))
     )
+    op.create_table('credit_decision',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('product_version_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('repayment_method', sa.String(length=20), nullable=False),
+    sa.Column('spread_bp', sa.Integer(), nullable=False),
+    sa.Column('lpr_date', sa.Date(), nullable=False),
+    sa.Column('lpr_bp', sa.Integer(), nullable=False),
+    sa.Column('rate_bp', sa.Integer(), nullable=False),
+    sa.Column('rate_cap_bp', sa.Integer(), nullable=True),
+    sa.Column('penalty_uplift_bp', sa.Integer(), nullable=False),
+    sa.Column('max_supported_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('ip_required', sa.Boolean(), nullable=False),
+    sa.Column('pledged_assets', sa.Text(), nullable=False),
+    sa.Column('valuations', sa.Text(), nullable=False),
+    sa.Column('checks', sa.Text(), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('proposed_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('decided_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_credit_decision_application_id_loan_application')),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_credit_decision_approval_id_approval')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_credit_decision_bank_id_party')),
+    sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_credit_decision_borrower_id_party')),
+    sa.ForeignKeyConstraint(['decided_by'], ['app_user.id'], name=op.f('fk_credit_decision_decided_by_app_user')),
+    sa.ForeignKeyConstraint(['product_version_id'], ['credit_product_version.id'], name=op.f('fk_credit_decision_product_version_id_credit_product_version')),
+    sa.ForeignKeyConstraint(['proposed_by'], ['app_user.id'], name=op.f('fk_credit_decision_proposed_by_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_decision'))
+    )
+    with op.batch_alter_table('credit_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_decision_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_decision_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_decision_borrower_id'), ['borrower_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_decision_status'), ['status'], unique=False)
+
+    op.create_table('data_consent',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('basis', sa.String(length=16), nullable=False),
+    sa.Column('granted_on', sa.Date(), nullable=False),
+    sa.Column('granted_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('revoked_on', sa.Date(), nullable=True),
+    sa.Column('revoked_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_data_consent_application_id_loan_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['granted_by'], ['app_user.id'], name=op.f('fk_data_consent_granted_by_app_user')),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_data_consent_party_id_party')),
+    sa.ForeignKeyConstraint(['revoked_by'], ['app_user.id'], name=op.f('fk_data_consent_revoked_by_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_consent'))
+    )
+    with op.batch_alter_table('data_consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_consent_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_data_consent_party_id'), ['party_id'], unique=False)
+
+    op.create_table('intake_task',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('assignee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('limit_days', sa.Integer(), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('accepted_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('result_ref', sa.String(length=64), nullable=True),
+    sa.Column('overdue_flagged_on', sa.Date(), nullable=True),
+    sa.Column('opened_by', sa.String(length=40), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_intake_task_application_id_loan_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['assignee_id'], ['party.id'], name=op.f('fk_intake_task_assignee_id_party')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_intake_task_bank_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_task'))
+    )
+    with op.batch_alter_table('intake_task', schema=None) as batch_op:
+        batch_op.create_index('ix_intake_task_app_kind', ['application_id', 'kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intake_task_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intake_task_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intake_task_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intake_task_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_intake_task_status'), ['status'], unique=False)
+
+    op.create_table('loan_application_asset',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_loan_application_asset_application_id_loan_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_loan_application_asset_ip_asset_id_ip_asset')),
+    sa.PrimaryKeyConstraint('application_id', 'ip_asset_id', name=op.f('pk_loan_application_asset'))
+    )
+    with op.batch_alter_table('loan_application_asset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_application_asset_ip_asset_id'), ['ip_asset_id'], unique=False)
+
     op.create_table('pledge_change',
     sa.Column('pledge_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('filing_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -457,11 +676,67 @@ def upgrade() -> None:
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'), ['ip_asset_id'], unique=False)
 
+    op.create_table('valuation_report',
+    sa.Column('report_no', sa.String(length=32), nullable=False),
+    sa.Column('task_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('valuer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('internal', sa.Boolean(), nullable=False),
+    sa.Column('signer_user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('assumptions', sa.Text(), nullable=False),
+    sa.Column('valuation_date', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=False),
+    sa.Column('total_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('supersedes_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('submitted_on', sa.Date(), nullable=False),
+    sa.Column('submitted_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_valuation_report_application_id_loan_application')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_valuation_report_bank_id_party')),
+    sa.ForeignKeyConstraint(['signer_user_id'], ['app_user.id'], name=op.f('fk_valuation_report_signer_user_id_app_user')),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['valuation_report.id'], name=op.f('fk_valuation_report_supersedes_id_valuation_report')),
+    sa.ForeignKeyConstraint(['task_id'], ['intake_task.id'], name=op.f('fk_valuation_report_task_id_intake_task')),
+    sa.ForeignKeyConstraint(['valuer_id'], ['party.id'], name=op.f('fk_valuation_report_valuer_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_valuation_report')),
+    sa.UniqueConstraint('report_no', name=op.f('uq_valuation_report_report_no')),
+    sa.UniqueConstraint('supersedes_id', name=op.f('uq_valuation_report_supersedes_id'))
+    )
+    with op.batch_alter_table('valuation_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_valuation_report_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_valuation_report_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_valuation_report_task_id'), ['task_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_valuation_report_valuer_id'), ['valuer_id'], unique=False)
+
+    op.create_table('valuation_report_item',
+    sa.Column('report_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_valuation_report_item_ip_asset_id_ip_asset')),
+    sa.ForeignKeyConstraint(['report_id'], ['valuation_report.id'], name=op.f('fk_valuation_report_item_report_id_valuation_report'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('report_id', 'ip_asset_id', name=op.f('pk_valuation_report_item'))
+    )
+    with op.batch_alter_table('valuation_report_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_valuation_report_item_ip_asset_id'), ['ip_asset_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('valuation_report_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_valuation_report_item_ip_asset_id'))
+
+    op.drop_table('valuation_report_item')
+    with op.batch_alter_table('valuation_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_valuation_report_valuer_id'))
+        batch_op.drop_index(batch_op.f('ix_valuation_report_task_id'))
+        batch_op.drop_index(batch_op.f('ix_valuation_report_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_valuation_report_application_id'))
+
+    op.drop_table('valuation_report')
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'))
 
@@ -471,6 +746,31 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_change_pledge_id'))
 
     op.drop_table('pledge_change')
+    with op.batch_alter_table('loan_application_asset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_application_asset_ip_asset_id'))
+
+    op.drop_table('loan_application_asset')
+    with op.batch_alter_table('intake_task', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_intake_task_status'))
+        batch_op.drop_index(batch_op.f('ix_intake_task_due_on'))
+        batch_op.drop_index(batch_op.f('ix_intake_task_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_intake_task_assignee_id'))
+        batch_op.drop_index(batch_op.f('ix_intake_task_application_id'))
+        batch_op.drop_index('ix_intake_task_app_kind')
+
+    op.drop_table('intake_task')
+    with op.batch_alter_table('data_consent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_consent_party_id'))
+        batch_op.drop_index(batch_op.f('ix_data_consent_application_id'))
+
+    op.drop_table('data_consent')
+    with op.batch_alter_table('credit_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_decision_status'))
+        batch_op.drop_index(batch_op.f('ix_credit_decision_borrower_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_decision_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_decision_application_id'))
+
+    op.drop_table('credit_decision')
     op.drop_table('user_role')
     op.drop_table('registry_settings')
     with op.batch_alter_table('pledge_item', schema=None) as batch_op:
@@ -485,11 +785,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_pledgee_id'))
 
     op.drop_table('pledge_filing')
+    with op.batch_alter_table('loan_application', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_application_status'))
+        batch_op.drop_index(batch_op.f('ix_loan_application_applicant_id'))
+
+    op.drop_table('loan_application')
     with op.batch_alter_table('journal_posting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_journal_posting_entry_id'))
         batch_op.drop_index(batch_op.f('ix_journal_posting_account_id'))
 
     op.drop_table('journal_posting')
+    with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
+
+    op.drop_table('credit_product_version')
     with op.batch_alter_table('approval', schema=None) as batch_op:
         batch_op.drop_index('ix_approval_subject')
         batch_op.drop_index(batch_op.f('ix_approval_party_id'))
@@ -526,7 +835,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ip_owner_party_id'))
 
     op.drop_table('ip_owner')
+    with op.batch_alter_table('green_channel_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_green_channel_entry_party_id'))
+
+    op.drop_table('green_channel_entry')
     op.drop_table('enterprise')
+    with op.batch_alter_table('credit_product', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
+
+    op.drop_table('credit_product')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_party_id'))
 
@@ -535,6 +852,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_annuity_due_date'))
 
     op.drop_table('annuity')
+    op.drop_table('task_time_limit')
     with op.batch_alter_table('party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_party_kind'))
 
@@ -543,6 +861,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_event_topic'))
 
     op.drop_table('outbox_event')
+    op.drop_table('lpr_rate')
     with op.batch_alter_table('journal_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_journal_entry_ref')
         batch_op.drop_index(batch_op.f('ix_journal_entry_entry_date'))
@@ -553,6 +872,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ip_asset_number')
 
     op.drop_table('ip_asset')
+    op.drop_table('internal_valuation_threshold')
     op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:

@@ -1,0 +1,71 @@
+"""Pledge registration task (质押登记任务): the bank's officer drafts the joint filing with the approved terms.
+
+The filing is an ordinary pledge filing (``pledge.service.create_filing``): the enterprise and the bank then confirm
+and submit it through the pledge API, and the registry decides it within its own time limit. Drafting completes
+the platform task and links the filing to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access.model import Principal
+from ippledge.credit.service import approved_terms
+from ippledge.credit.tables import CreditDecision
+from ippledge.intake import tasks
+from ippledge.intake.model import TaskKind, TaskStatus
+from ippledge.kernel.calendar import add_months
+from ippledge.kernel.errors import ConflictError
+from ippledge.pledge.service import NewFiling, create_filing
+from ippledge.pledge.tables import PledgeFiling
+
+DEBT_TYPE = "知识产权质押贷款"
+SECURITY_SCOPE = "主债权本金、利息、罚息、违约金及实现质权的费用"
+
+
+def draft_pledge_filing(
+    session: Session,
+    principal: Principal,
+    task_id: int,
+    registry_id: int,
+    today: dt.date,
+    security_scope: str | None = None,
+) -> PledgeFiling:
+    """Draft the filing for the approved decision behind this task; the task is done and points at the filing."""
+    task = tasks.assigned_task(session, principal, task_id, TaskKind.PLEDGE_REGISTRATION)
+    if not TaskStatus(task.status).active:
+        raise ConflictError(
+            "任务已结束", "the task is closed", code="intake.task_state", details={"status": task.status}
+        )
+    stmt = select(CreditDecision.id).where(
+        CreditDecision.application_id == task.application_id,
+        CreditDecision.bank_id == task.bank_id,
+        CreditDecision.status == "approved",
+    )
+    decision_id = session.scalar(stmt)
+    if decision_id is None:
+        raise ConflictError("没有已批准的授信决定", "no approved credit decision", code="credit.not_approved")
+    terms = approved_terms(session, decision_id)
+    filing = create_filing(
+        session,
+        principal,
+        NewFiling(
+            registry_id=registry_id,
+            pledgor_id=terms.borrower_id,
+            pledgee_id=terms.bank_id,
+            ip_asset_ids=terms.pledged_asset_ids,
+            debt_type=DEBT_TYPE,
+            debt_amount=terms.amount,
+            debt_start=today,
+            debt_end=add_months(today, terms.term_months),
+            security_scope=security_scope or SECURITY_SCOPE,
+        ),
+        today,
+    )
+    if task.status == TaskStatus.OPEN.value:
+        tasks.transition(session, principal, task, "accept", today)
+    tasks.transition(session, principal, task, "complete", today, result_ref=f"pledge_filing:{filing.id}")
+    return filing

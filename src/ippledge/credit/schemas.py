@@ -1,0 +1,155 @@
+"""Credit request and response bodies (授信接口报文). Amounts are decimal strings in yuan; rates in basis points."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ProductIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    kind: str = Field(description="credit_plus_ip | pure_ip_pledge")
+
+
+class ProductOut(BaseModel):
+    id: int
+    bank_id: int
+    code: str
+    name: str
+    kind: str
+
+
+class VersionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    min_amount: str | int
+    max_amount: str | int
+    max_term_months: int = 36
+    ltv_bp: dict[str, int] | None = Field(default=None, description="pledge-rate caps by IP subtype, basis points")
+    rate_cap_lpr_multiple: str | None = Field(default=None, description="e.g. '1.4' = LPR x 1.4")
+    rate_cap_lpr_plus_bp: int | None = Field(default=None, description="e.g. 80 = LPR + 80bp")
+    penalty_uplift_bp: int = 5000
+    underwriting: str = "none"
+    repayment_methods: list[str] | None = None
+    ip_required_above: str | int | None = None
+
+
+class VersionOut(BaseModel):
+    id: int
+    product_id: int
+    version_no: int
+    status: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    ltv_bp: dict[str, int]
+    min_amount: str
+    max_amount: str
+    max_term_months: int
+    rate_cap_lpr_multiple: str | None
+    rate_cap_lpr_plus_bp: int | None
+    penalty_uplift_bp: int
+    underwriting: str
+    repayment_methods: list[str]
+    ip_required_above: str | None
+
+
+class LprIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_date: dt.date
+    tenor: str = "1y"
+    rate_bp: int
+    source: str | None = Field(default=None, max_length=500)
+
+
+class LprOut(BaseModel):
+    effective_date: dt.date
+    tenor: str
+    rate_bp: int
+    verified: bool
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: int
+    product_version_id: int
+    amount: str | int
+    currency: str = "CNY"
+    term_months: int
+    repayment_method: str
+    spread_bp: int
+
+
+class DecisionOut(BaseModel):
+    id: int
+    application_id: int
+    bank_id: int
+    borrower_id: int
+    product_version_id: int
+    status: str
+    amount: str
+    currency: str
+    term_months: int
+    repayment_method: str
+    spread_bp: int
+    lpr_date: dt.date
+    lpr_bp: int
+    rate_bp: int
+    rate_cap_bp: int | None
+    penalty_uplift_bp: int
+    max_supported: str
+    ip_required: bool
+    pledged_asset_ids: list[int]
+    valuations: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    failures: list[str]
+    approval_id: int | None
+    as_of: dt.date
+
+
+class DecideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class TermsOut(BaseModel):
+    decision_id: int
+    application_id: int
+    bank_id: int
+    borrower_id: int
+    amount: str
+    currency: str
+    term_months: int
+    annual_rate: str
+    rate_bp: int
+    penalty_uplift: str
+    penalty_annual_rate: str
+    repayment_method: str
+    pledged_asset_ids: list[int]
+    product_version_id: int
+    lpr_date: dt.date
+    lpr_bp: int
+    approved_on: dt.date
+
+
+class PledgeFilingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    registry_id: int
+    security_scope: str | None = Field(default=None, max_length=2000)
+
+
+class PledgeFilingRef(BaseModel):
+    filing_id: int
+    filing_no: str
+    status: str
+    ip_asset_ids: list[int]

@@ -1,0 +1,278 @@
+"""Credit decision use cases (授信决定): propose with every rule checked, maker-checker approval, approved terms.
+
+The credit officer proposes; the decision records the product version, the LPR fixing, the valuation reports and
+values, the computed maximum and every rule check. A proposal without failures goes to ``access.service.propose``
+(subject ``credit_decision``); a different user with the approver role of the same bank decides it. On approval
+the bank's review is done, a ``pledge_registration`` task opens when the product needs a pledge, and the outbox
+carries ``credit.approved`` with the terms. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge import events
+from ippledge.access import audit, scope
+from ippledge.access import service as access
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.tables import Party
+from ippledge.credit import lpr, products, store
+from ippledge.credit.model import (
+    ApprovedTerms,
+    Collateral,
+    Outcome,
+    Proposal,
+    RepaymentMethod,
+    RuleCheck,
+    Underwriting,
+    annual_rate,
+    evaluate,
+    penalty_rate,
+)
+from ippledge.credit.tables import CreditDecision
+from ippledge.intake import service as intake
+from ippledge.intake import store as intake_store
+from ippledge.intake import tasks
+from ippledge.intake.model import TaskKind, TaskStatus
+from ippledge.intake.tables import Application, Task
+from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
+from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
+from ippledge.registry.tables import IpAsset
+from ippledge.valuation import service as valuation
+
+BP = Decimal(10_000)
+
+
+def collateral_value_of(
+    session: Session, application_id: int, bank_id: int, ip_asset_id: int, as_of: dt.date
+) -> tuple[Decimal, int] | None:
+    """The value a decision lends against, with its source report: for now the latest valid valuation report.
+
+    The valuation engine issue will replace this with a collateral value (forced-sale haircut, revaluation).
+    """
+    item = valuation.latest_valid(session, application_id, ip_asset_id, as_of, bank_id=bank_id)
+    return None if item is None else (item.value, item.report_id)
+
+
+def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Underwriting) -> bool:
+    if needed is Underwriting.NONE:
+        return True
+    stmt = (
+        select(Party.kind)
+        .join(Task, Task.assignee_id == Party.id)
+        .where(
+            Task.application_id == app_id,
+            Task.bank_id == bank_id,
+            Task.kind == TaskKind.UNDERWRITING.value,
+            Task.status == TaskStatus.DONE.value,
+        )
+    )
+    kinds = set(session.scalars(stmt))
+    if needed is Underwriting.ANY:
+        return bool(kinds)
+    return (PartyKind.INSURER.value if needed is Underwriting.INSURER else PartyKind.GUARANTOR.value) in kinds
+
+
+def _method(value: str) -> RepaymentMethod:
+    try:
+        return RepaymentMethod(value)
+    except ValueError:
+        raise ValidationError(
+            f"还款方式无效：{value}", f"unknown repayment method: {value}", code="credit.method_unknown"
+        ) from None
+
+
+def propose_decision(
+    session: Session,
+    principal: Principal,
+    application_id: int,
+    product_version_id: int,
+    amount: Decimal | str | int,
+    term_months: int,
+    repayment_method: str,
+    spread_bp: int,
+    as_of: dt.date,
+    currency: str = CNY,
+) -> tuple[CreditDecision, list[RuleCheck]]:
+    """Compute and record a decision; return it with *all* rule failures (empty when it can go to an approver)."""
+    principal.require_kind(PartyKind.BANK)
+    principal.require(Role.CREDIT_OFFICER)
+    if principal.user_id is None:
+        raise PermissionDeniedError(
+            "须由具名信贷员提出", "a named credit officer must propose", code="credit.anonymous"
+        )
+    value = positive_money(amount, currency)
+    method = _method(repayment_method)
+    if term_months < 1:
+        raise ValidationError("期限须为正整数", "term must be a positive number of months", code="credit.term")
+    app = intake.get_application(session, principal, application_id)
+    review = tasks.require_active_review(session, app, principal.party_id)
+    if store.pending_decision(session, app.id, principal.party_id) is not None:
+        raise ConflictError(
+            "已有待审批或已批准的授信决定", "a decision is already pending or approved", code="credit.decision_pending"
+        )
+    product, version = products.visible_version(session, principal, product_version_id)
+    rules = store.rules_of(version, product.kind)
+    fixing = lpr.lpr_on(session, as_of, "1y")
+    assets = intake_store.asset_ids(session, app.id)
+    subtypes = {i: st for i, st in session.execute(select(IpAsset.id, IpAsset.subtype).where(IpAsset.id.in_(assets)))}
+    collateral = []
+    for aid in assets:
+        found = collateral_value_of(session, app.id, principal.party_id, aid, as_of)
+        collateral.append(Collateral(aid, subtypes[aid], *(found if found else (None, None))))
+    outcome: Outcome = evaluate(
+        rules,
+        Proposal(
+            amount=value,
+            term_months=term_months,
+            method=method,
+            spread_bp=spread_bp,
+            lpr_bp=fixing.rate_bp,
+            collateral=collateral,
+            underwriting_done=_underwriting_done(session, app.id, principal.party_id, rules.underwriting),
+            product_in_effect=store.is_in_effect(version, as_of),
+            requested_amount=from_fen(app.amount_fen),
+        ),
+    )
+    failures = outcome.failures
+    decision = CreditDecision(
+        application_id=app.id,
+        bank_id=principal.party_id,
+        borrower_id=app.applicant_id,
+        product_version_id=version.id,
+        status="failed" if failures else "pending",
+        amount_fen=to_fen(value),
+        currency=currency,
+        term_months=term_months,
+        repayment_method=method.value,
+        spread_bp=spread_bp,
+        lpr_date=fixing.effective_date,
+        lpr_bp=fixing.rate_bp,
+        rate_bp=outcome.rate_bp,
+        rate_cap_bp=outcome.cap_bp,
+        penalty_uplift_bp=rules.penalty_uplift_bp,
+        max_supported_fen=to_fen(outcome.max_supported),
+        ip_required=outcome.ip_required,
+        pledged_assets=json.dumps(assets if outcome.ip_required else []),
+        valuations=json.dumps(
+            [
+                {
+                    "ip_asset_id": c.ip_asset_id,
+                    "subtype": c.subtype,
+                    "report_id": c.report_id,
+                    "value": None if c.value is None else str(c.value),
+                    "ltv_bp": rules.ltv_bp.get(c.subtype, 0),
+                }
+                for c in collateral
+            ]
+        ),
+        checks=json.dumps([c.to_dict() for c in outcome.checks], ensure_ascii=False, default=str),
+        as_of=as_of,
+        proposed_by=principal.user_id,
+    )
+    session.add(decision)
+    session.flush()
+    tasks.start_review(session, principal, review, as_of)
+    audit.record(
+        session,
+        principal,
+        "credit.decision_proposed",
+        "credit_decision",
+        decision.id,
+        {
+            "application_id": app.id,
+            "amount_fen": decision.amount_fen,
+            "rate_bp": decision.rate_bp,
+            "failures": [f.code for f in failures],
+        },
+    )
+    if not failures:
+        approval = access.propose(
+            session,
+            principal,
+            "credit_decision",
+            decision.id,
+            "approve",
+            {"application_id": app.id, "amount": str(value), "rate_bp": outcome.rate_bp, "term_months": term_months},
+        )
+        decision.approval_id = approval.id
+        session.flush()
+    return decision, failures
+
+
+def get_decision(session: Session, principal: Principal, decision_id: int) -> CreditDecision:
+    return scope.get_visible(session, CreditDecision, decision_id, principal)
+
+
+def decide(
+    session: Session, principal: Principal, decision_id: int, approve: bool, reason: str | None, today: dt.date
+) -> CreditDecision:
+    """The checker (a different approver of the same bank) approves or rejects; another bank's decision is 404."""
+    principal.require_kind(PartyKind.BANK)
+    decision = get_decision(session, principal, decision_id)
+    if decision.status != "pending" or decision.approval_id is None:
+        raise ConflictError(
+            "只有无规则失败的待审批决定可以审批",
+            "only a pending decision without rule failures can be decided",
+            code="credit.decision_not_pending",
+            details={"status": decision.status},
+        )
+    access.decide(session, principal, decision.approval_id, approve, reason)
+    decision.status = "approved" if approve else "rejected"
+    decision.decided_by, decision.decided_on, decision.reason = principal.user_id, today, reason
+    session.flush()
+    audit.record(
+        session, principal, f"credit.decision_{decision.status}", "credit_decision", decision.id, {"reason": reason}
+    )
+    if approve:
+        _on_approval(session, principal, decision, today)
+    return decision
+
+
+def _on_approval(session: Session, principal: Principal, decision: CreditDecision, today: dt.date) -> None:
+    app = session.get(Application, decision.application_id)
+    assert app is not None
+    review = tasks.require_active_review(session, app, decision.bank_id)
+    tasks.transition(session, principal, review, "complete", today, result_ref=f"credit_decision:{decision.id}")
+    if decision.ip_required:
+        tasks.open_task(
+            session, principal, app, TaskKind.PLEDGE_REGISTRATION, decision.bank_id, decision.bank_id, today
+        )
+    terms = approved_terms(session, decision.id)
+    payload = {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in asdict(terms).items()}
+    payload["pledged_asset_ids"] = list(terms.pledged_asset_ids)
+    events.publish(session, "credit.approved", payload, decision.bank_id)
+
+
+def approved_terms(session: Session, decision_id: int) -> ApprovedTerms:
+    """The terms of an approved decision, for the lending service to build the contract (no caller scoping)."""
+    d = session.get(CreditDecision, decision_id)
+    if d is None:
+        raise not_found("授信决定", "credit decision", id=decision_id)
+    if d.status != "approved" or d.decided_on is None:
+        raise ConflictError("授信决定未获批准", "the credit decision is not approved", code="credit.not_approved")
+    return ApprovedTerms(
+        decision_id=d.id,
+        application_id=d.application_id,
+        bank_id=d.bank_id,
+        borrower_id=d.borrower_id,
+        amount=from_fen(d.amount_fen),
+        currency=d.currency,
+        term_months=d.term_months,
+        annual_rate=annual_rate(d.rate_bp),
+        rate_bp=d.rate_bp,
+        penalty_uplift=(Decimal(d.penalty_uplift_bp) / BP).quantize(Decimal("0.0001")),
+        penalty_annual_rate=penalty_rate(d.rate_bp, d.penalty_uplift_bp),
+        repayment_method=RepaymentMethod(d.repayment_method),
+        pledged_asset_ids=tuple(json.loads(d.pledged_assets)),
+        product_version_id=d.product_version_id,
+        lpr_date=d.lpr_date,
+        lpr_bp=d.lpr_bp,
+        approved_on=d.decided_on,
+    )

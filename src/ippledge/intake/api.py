@@ -1,0 +1,233 @@
+"""One-stop application routes (一站式受理接口): apply, consents, timeline, tasks, bank requests, intake parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.orm import Session
+
+from ippledge.access import scope
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.intake import service, settings, store, tasks, views
+from ippledge.intake.model import Channel, TaskKind
+from ippledge.intake.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ConsentOut,
+    GreenChannelIn,
+    GreenChannelOut,
+    OptionalReasonIn,
+    PartyIn,
+    ReasonIn,
+    TaskOut,
+    ThresholdIn,
+    TimeLimitIn,
+    TimeLimitOut,
+    TimelineOut,
+    ValuationRequestIn,
+)
+from ippledge.intake.tables import Application, Task
+from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.money import from_fen
+
+router = APIRouter(tags=["intake"])
+
+
+def app_out(session: Session, app: Application) -> ApplicationOut:
+    return ApplicationOut(
+        id=app.id,
+        application_no=app.application_no,
+        applicant_id=app.applicant_id,
+        amount=str(from_fen(app.amount_fen)),
+        currency=app.currency,
+        term_months=app.term_months,
+        purpose=app.purpose,
+        any_bank=app.any_bank,
+        green_channel=app.green_channel,
+        status=app.status,
+        submitted_on=app.submitted_on,
+        withdrawn_on=app.withdrawn_on,
+        ip_asset_ids=store.asset_ids(session, app.id),
+    )
+
+
+def task_out(session: Session, task: Task, today: dt.date) -> TaskOut:
+    return TaskOut(**asdict(views.views(session, [task], today)[0]))
+
+
+def _enum(kind: type, value: str, code: str):  # type: ignore[no-untyped-def]
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError(f"取值无效：{value}", f"invalid value: {value}", code=code) from None
+
+
+@router.post("/applications", response_model=ApplicationOut, status_code=status.HTTP_201_CREATED)
+def submit(body: ApplicationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ApplicationOut:
+    """Apply once (一站式申请): IP, amount, term, purpose, chosen banks or "any", consents per party."""
+    if isinstance(body.banks, str) and body.banks != "any":
+        raise ValidationError(
+            'banks 须为银行编号列表或 "any"', 'banks must be a list of ids or "any"', code="intake.banks"
+        )
+    data = service.NewApplication(
+        amount=body.amount,
+        currency=body.currency,
+        term_months=body.term_months,
+        purpose=body.purpose,
+        ip_asset_ids=body.ip_asset_ids,
+        ip_numbers=body.ip_numbers,
+        bank_ids=[] if isinstance(body.banks, str) else body.banks,
+        any_bank=isinstance(body.banks, str),
+        consent_party_ids=body.consent_party_ids,
+    )
+    return app_out(session, service.submit_application(session, principal, data, today))
+
+
+@router.get("/applications", response_model=list[ApplicationOut])
+def list_applications(principal: PrincipalDep, session: SessionDep) -> list[ApplicationOut]:
+    rows = session.scalars(scope.scoped(Application, principal).order_by(Application.id.desc()).limit(500))
+    return [app_out(session, a) for a in rows]
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationOut)
+def get_application(application_id: int, principal: PrincipalDep, session: SessionDep) -> ApplicationOut:
+    return app_out(session, service.get_application(session, principal, application_id))
+
+
+@router.get("/applications/{application_id}/timeline", response_model=TimelineOut)
+def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
+    """Who holds each task, since when, working days elapsed against the limit, overdue (办理进度)."""
+    app, rows = views.timeline(session, principal, application_id, today)
+    return TimelineOut(application=app_out(session, app), as_of=today, tasks=[TaskOut(**asdict(v)) for v in rows])
+
+
+@router.post("/applications/{application_id}/withdraw", response_model=ApplicationOut)
+def withdraw(
+    application_id: int, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> ApplicationOut:
+    return app_out(session, service.withdraw(session, principal, application_id, body.reason, today))
+
+
+@router.get("/applications/{application_id}/consents", response_model=list[ConsentOut])
+def consents(application_id: int, principal: PrincipalDep, session: SessionDep) -> list[ConsentOut]:
+    app = service.get_application(session, principal, application_id)
+    rows = store.consents_of(session, app.id)
+    if principal.party_id != app.applicant_id:
+        rows = [c for c in rows if c.party_id == principal.party_id]
+    return [
+        ConsentOut(party_id=c.party_id, basis=c.basis, granted_on=c.granted_on, revoked_on=c.revoked_on) for c in rows
+    ]
+
+
+@router.post("/applications/{application_id}/consents", response_model=ConsentOut, status_code=201)
+def grant(
+    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> ConsentOut:
+    c = service.grant_consent(session, principal, application_id, body.party_id, today)
+    return ConsentOut(party_id=c.party_id, basis=c.basis, granted_on=c.granted_on, revoked_on=c.revoked_on)
+
+
+@router.delete("/applications/{application_id}/consents/{party_id}", status_code=204)
+def revoke(
+    application_id: int, party_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> Response:
+    service.revoke_consent(session, principal, application_id, party_id, today)
+    return Response(status_code=204)
+
+
+@router.post("/applications/{application_id}/valuation", response_model=TaskOut, status_code=201)
+def request_valuation(
+    application_id: int, body: ValuationRequestIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> TaskOut:
+    """The bank picks a valuer, or (no valuer, amount under the threshold) values internally."""
+    task = service.request_valuation(session, principal, application_id, body.valuer_id, today)
+    return task_out(session, task, today)
+
+
+@router.post("/applications/{application_id}/underwriting", response_model=TaskOut, status_code=201)
+def request_underwriting(
+    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> TaskOut:
+    task = service.request_underwriting(session, principal, application_id, body.party_id, today)
+    return task_out(session, task, today)
+
+
+@router.post("/applications/{application_id}/decline", response_model=TaskOut)
+def bank_decline(
+    application_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> TaskOut:
+    """The bank declines the application with a reason (银行拒绝)."""
+    return task_out(session, service.bank_decline(session, principal, application_id, body.reason, today), today)
+
+
+@router.get("/tasks", response_model=list[TaskOut])
+def my_tasks(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    overdue: bool | None = Query(None),
+    status_: str | None = Query(None, alias="status"),
+) -> list[TaskOut]:
+    """Tasks the caller's party holds; ``overdue=true`` for those past their limit."""
+    return [TaskOut(**asdict(v)) for v in views.my_tasks(session, principal, today, overdue, status_)]
+
+
+@router.post("/tasks/{task_id}/accept", response_model=TaskOut)
+def accept(task_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
+    return task_out(session, tasks.accept(session, principal, task_id, today), today)
+
+
+@router.post("/tasks/{task_id}/decline", response_model=TaskOut)
+def decline(task_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
+    return task_out(session, tasks.decline(session, principal, task_id, body.reason, today), today)
+
+
+@router.post("/tasks/{task_id}/complete", response_model=TaskOut)
+def complete(
+    task_id: int, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> TaskOut:
+    """An insurer or guarantor completes its underwriting task."""
+    return task_out(session, tasks.complete_underwriting(session, principal, task_id, body.reason, today), today)
+
+
+@router.get("/task-time-limits", response_model=list[TimeLimitOut])
+def time_limits(principal: PrincipalDep, session: SessionDep, today: TodayDep) -> list[TimeLimitOut]:
+    """The limits in force today for every task kind and channel."""
+    out = []
+    for channel in Channel:
+        for kind in TaskKind:
+            days = store.limit_days(session, kind, channel, today)
+            out.append(TimeLimitOut(task_kind=kind.value, channel=channel.value, working_days=days, source="data"))
+    return out
+
+
+@router.post("/task-time-limits", response_model=TimeLimitOut, status_code=201)
+def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionDep) -> TimeLimitOut:
+    kind = _enum(TaskKind, body.task_kind, "intake.task_kind")
+    channel = _enum(Channel, body.channel, "intake.channel")
+    row = settings.set_time_limit(session, principal, kind, channel, body.working_days, body.effective_from, body.note)
+    return TimeLimitOut(
+        task_kind=row.task_kind, channel=row.channel, working_days=row.working_days, source=str(row.effective_from)
+    )
+
+
+@router.get("/green-channel", response_model=list[GreenChannelOut])
+def green_channel(principal: PrincipalDep, session: SessionDep) -> list[GreenChannelOut]:
+    rows = settings.green_channel_entries(session)
+    if principal.party_kind not in store.READERS:
+        rows = [r for r in rows if r.party_id == principal.party_id]
+    return [GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason) for r in rows]
+
+
+@router.post("/green-channel", response_model=GreenChannelOut, status_code=201)
+def add_green_channel(body: GreenChannelIn, principal: PrincipalDep, session: SessionDep) -> GreenChannelOut:
+    r = settings.add_green_channel(session, principal, body.party_id, body.since, body.until, body.reason)
+    return GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason)
+
+
+@router.post("/internal-valuation-thresholds", status_code=201)
+def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> dict[str, str]:
+    row = settings.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
+    return {"amount": str(from_fen(row.amount_fen)), "effective_from": row.effective_from.isoformat()}

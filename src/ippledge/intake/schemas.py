@@ -1,0 +1,135 @@
+"""One-stop application request and response bodies (受理接口报文). Amounts travel as decimal strings in yuan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: str | int = Field(description="decimal string in yuan, e.g. '3000000.00'")
+    currency: str = "CNY"
+    term_months: int
+    purpose: str = Field(max_length=2000)
+    ip_asset_ids: list[int] = Field(default_factory=list, max_length=200)
+    ip_numbers: list[str] = Field(default_factory=list, max_length=200)
+    banks: list[int] | str = Field(description='bank party ids, or "any" for every bank offering an active product')
+    consent_party_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class ApplicationOut(BaseModel):
+    id: int
+    application_no: str
+    applicant_id: int
+    amount: str
+    currency: str
+    term_months: int
+    purpose: str
+    any_bank: bool
+    green_channel: bool
+    status: str
+    submitted_on: dt.date
+    withdrawn_on: dt.date | None
+    ip_asset_ids: list[int]
+
+
+class TaskOut(BaseModel):
+    id: int
+    application_id: int
+    kind: str
+    assignee_id: int
+    assignee_name: str
+    bank_id: int
+    status: str
+    channel: str
+    opened_on: dt.date
+    since: dt.date
+    due_on: dt.date
+    limit_days: int
+    working_days_elapsed: int
+    overdue: bool
+    closed_on: dt.date | None
+    reason: str | None
+    result_ref: str | None
+
+
+class TimelineOut(BaseModel):
+    application: ApplicationOut
+    as_of: dt.date
+    tasks: list[TaskOut]
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=2000)
+
+
+class OptionalReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ValuationRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    valuer_id: int | None = Field(default=None, description="omit for the bank's own internal valuation")
+
+
+class PartyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    party_id: int
+
+
+class ConsentOut(BaseModel):
+    party_id: int
+    basis: str
+    granted_on: dt.date
+    revoked_on: dt.date | None
+
+
+class TimeLimitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task_kind: str
+    channel: str = "standard"
+    working_days: int
+    effective_from: dt.date
+    note: str | None = Field(default=None, max_length=500)
+
+
+class TimeLimitOut(BaseModel):
+    task_kind: str
+    channel: str
+    working_days: int
+    source: str  # "default" or the effective date of the record used
+
+
+class GreenChannelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    party_id: int
+    since: dt.date
+    until: dt.date | None = None
+    reason: str = Field(max_length=500)
+
+
+class GreenChannelOut(BaseModel):
+    id: int
+    party_id: int
+    since: dt.date
+    until: dt.date | None
+    reason: str
+
+
+class ThresholdIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: str | int
+    effective_from: dt.date
+    note: str | None = Field(default=None, max_length=500)

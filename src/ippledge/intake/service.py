@@ -1,0 +1,285 @@
+"""One-stop application use cases (一站式受理): apply once, consents, withdraw, and the bank's requests to others.
+
+The enterprise applies once with its IP, the banks it chooses (or any bank offering an active product) and its
+consent to share the application with each party (数据共享授权). The platform opens one review task per bank; each
+bank then asks a valuer (or values internally below the threshold) and, when its product asks, an insurer or
+guarantor. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.tables import Party
+from ippledge.credit import store as credit_store
+from ippledge.intake import store, tasks
+from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
+from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
+from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.kernel.money import CNY, positive_money, to_fen
+from ippledge.pledge.service import resolve_assets
+from ippledge.registry.model import LegalState
+from ippledge.registry.tables import IpAsset, IpOwner
+
+CONSENT_KINDS = frozenset(
+    {PartyKind.BANK, PartyKind.VALUER, PartyKind.INSURER, PartyKind.GUARANTOR, PartyKind.IP_OPERATOR}
+)
+VALUER_KINDS = frozenset({PartyKind.VALUER, PartyKind.IP_OPERATOR})
+UNDERWRITER_KINDS = frozenset({PartyKind.INSURER, PartyKind.GUARANTOR})
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    amount: Decimal | str | int
+    term_months: int
+    purpose: str
+    ip_asset_ids: Sequence[int] = ()
+    ip_numbers: Sequence[str] = ()
+    bank_ids: Sequence[int] = ()
+    any_bank: bool = False
+    consent_party_ids: Sequence[int] = ()
+    currency: str = CNY
+
+
+def _bad(code: str, zh: str, en: str, **details: object) -> ValidationError:
+    return ValidationError(zh, en, code=code, details=details)
+
+
+def _parties(session: Session, ids: Sequence[int], kinds: frozenset[PartyKind], code: str) -> list[Party]:
+    rows = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(ids), Party.active))}
+    wrong = sorted(i for i in set(ids) if i not in rows or PartyKind(rows[i].kind) not in kinds)
+    if wrong:
+        allowed = ", ".join(sorted(k.value for k in kinds))
+        raise _bad(
+            code, f"机构不存在或类型不符：{wrong}", f"unknown party or not a {allowed}: {wrong}", party_ids=wrong
+        )
+    return [rows[i] for i in dict.fromkeys(ids)]
+
+
+def _check_assets(session: Session, applicant_id: int, ids: list[int]) -> None:
+    owned = set(
+        session.scalars(
+            select(IpOwner.ip_asset_id).where(IpOwner.ip_asset_id.in_(ids), IpOwner.party_id == applicant_id)
+        )
+    )
+    if not_owned := sorted(set(ids) - owned):
+        raise _bad(
+            "intake.ip_not_owned", "申请人不是该知识产权的权利人", "the applicant does not own this IP", ids=not_owned
+        )
+    stmt = select(IpAsset.id).where(IpAsset.id.in_(ids), IpAsset.status != LegalState.IN_FORCE.value)
+    if dead := sorted(session.scalars(stmt)):
+        raise _bad("intake.ip_not_in_force", "知识产权不在有效状态", "the IP is not in force", ids=dead)
+
+
+def _new_no(today: dt.date) -> str:
+    return f"LA{today:%Y%m%d}{secrets.token_hex(4).upper()}"
+
+
+def submit_application(session: Session, principal: Principal, data: NewApplication, today: dt.date) -> Application:
+    """Apply once (一次申请): validate everything, record consents, open one review task per bank."""
+    principal.require_kind(PartyKind.ENTERPRISE)
+    principal.require(Role.ENTERPRISE_USER, Role.ADMIN)
+    amount = positive_money(data.amount, data.currency)
+    check_term(data.term_months)
+    purpose = (data.purpose or "").strip()
+    if not purpose:
+        raise _bad("intake.purpose_required", "必须填写贷款用途", "the loan purpose is required")
+    asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
+    _check_assets(session, principal.party_id, asset_ids)
+    consents = _parties(session, data.consent_party_ids, CONSENT_KINDS, "intake.consent_party")
+    consent_ids = {p.id for p in consents}
+    if data.any_bank:
+        if data.bank_ids:
+            raise _bad("intake.banks_ambiguous", "不能同时选择具体银行和任意银行", "choose banks or any bank, not both")
+        banks = credit_store.banks_offering(session, today)
+    else:
+        banks = [p.id for p in _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), "intake.bank_unknown")]
+        if missing := sorted(set(banks) - consent_ids):
+            raise _bad(
+                "intake.consent_missing",
+                "选择的银行须获得数据共享授权",
+                "each chosen bank needs the applicant's consent to share data",
+                bank_ids=missing,
+            )
+    if not banks:
+        raise _bad("intake.no_bank", "没有可受理的银行", "no bank to apply to")
+    app = Application(
+        application_no=_new_no(today),
+        applicant_id=principal.party_id,
+        amount_fen=to_fen(amount),
+        currency=data.currency,
+        term_months=data.term_months,
+        purpose=purpose,
+        any_bank=data.any_bank,
+        green_channel=store.in_green_channel(session, principal.party_id, today),
+        status=ApplicationStatus.SUBMITTED.value,
+        submitted_on=today,
+        created_by=principal.user_id,
+    )
+    session.add(app)
+    session.flush()
+    session.add_all(ApplicationAsset(application_id=app.id, ip_asset_id=a) for a in asset_ids)
+    for pid in [*consent_ids, *(b for b in banks if b not in consent_ids)]:
+        basis = "explicit" if pid in consent_ids else "any_bank"
+        session.add(
+            DataConsent(
+                application_id=app.id, party_id=pid, basis=basis, granted_on=today, granted_by=principal.user_id
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "intake.application_submitted",
+        "loan_application",
+        app.id,
+        {
+            "amount_fen": app.amount_fen,
+            "term_months": app.term_months,
+            "assets": asset_ids,
+            "banks": banks,
+            "consents": sorted(consent_ids),
+            "green_channel": app.green_channel,
+        },
+    )
+    for bank_id in banks:
+        tasks.open_task(session, principal, app, TaskKind.BANK_REVIEW, bank_id, bank_id, today)
+    return app
+
+
+def get_application(session: Session, principal: Principal, application_id: int) -> Application:
+    return scope.get_visible(session, Application, application_id, principal)
+
+
+def _own_application(session: Session, principal: Principal, application_id: int) -> Application:
+    app = get_application(session, principal, application_id)
+    if app.applicant_id != principal.party_id or not principal.roles & {Role.ENTERPRISE_USER, Role.ADMIN}:
+        raise PermissionDeniedError(
+            "只有申请企业可以办理此事项", "only the applicant may do this", code="intake.not_applicant"
+        )
+    return app
+
+
+def withdraw(
+    session: Session, principal: Principal, application_id: int, reason: str | None, today: dt.date
+) -> Application:
+    """The firm withdraws (撤回申请): every open task is cancelled."""
+    app = _own_application(session, principal, application_id)
+    if app.withdrawn_on is not None:
+        raise ConflictError("申请已撤回", "the application is already withdrawn", code="intake.withdrawn")
+    app.withdrawn_on = today
+    session.flush()
+    text = (reason or "").strip() or "withdrawn by the applicant"
+    audit.record(session, principal, "intake.application_withdrawn", "loan_application", app.id, {"reason": text})
+    tasks.cancel_active(session, principal, app, text, today)
+    tasks.refresh_status(session, app)
+    return app
+
+
+def grant_consent(
+    session: Session, principal: Principal, application_id: int, party_id: int, today: dt.date
+) -> DataConsent:
+    app = _own_application(session, principal, application_id)
+    _parties(session, [party_id], CONSENT_KINDS, "intake.consent_party")
+    stmt = select(DataConsent).where(
+        DataConsent.application_id == app.id, DataConsent.party_id == party_id, DataConsent.revoked_on.is_(None)
+    )
+    if (existing := session.scalars(stmt).first()) is not None:
+        return existing
+    row = DataConsent(
+        application_id=app.id, party_id=party_id, basis="explicit", granted_on=today, granted_by=principal.user_id
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, principal, "intake.consent_granted", "loan_application", app.id, {"party_id": party_id})
+    return row
+
+
+def revoke_consent(session: Session, principal: Principal, application_id: int, party_id: int, today: dt.date) -> int:
+    """Revoke (撤销授权): the party loses sight of the application and its active tasks are cancelled."""
+    app = _own_application(session, principal, application_id)
+    rows = [c for c in store.consents_of(session, app.id) if c.party_id == party_id and c.revoked_on is None]
+    if not rows:
+        raise ConflictError("没有有效的授权", "no active consent for this party", code="intake.no_consent")
+    for c in rows:
+        c.revoked_on, c.revoked_by = today, principal.user_id
+    session.flush()
+    audit.record(session, principal, "intake.consent_revoked", "loan_application", app.id, {"party_id": party_id})
+    tasks.cancel_active(session, principal, app, "consent revoked", today, assignee_id=party_id)
+    tasks.refresh_status(session, app)
+    return len(rows)
+
+
+def _need_consent(session: Session, app: Application, party_id: int) -> None:
+    if not store.has_consent(session, app.id, party_id):
+        raise ConflictError(
+            "申请企业未授权向该机构共享数据",
+            "the applicant has not consented to share its data with this party",
+            code="intake.no_consent",
+            details={"party_id": party_id},
+        )
+
+
+def request_valuation(
+    session: Session, principal: Principal, application_id: int, valuer_id: int | None, today: dt.date
+) -> Task:
+    """The bank picks a valuer (委托评估), or values internally when the amount is under the threshold."""
+    tasks.bank_principal(principal)
+    app = get_application(session, principal, application_id)
+    review = tasks.require_active_review(session, app, principal.party_id)
+    for kind in (TaskKind.VALUATION, TaskKind.INTERNAL_VALUATION):
+        if store.find_task(session, app.id, kind, principal.party_id, active_only=True) is not None:
+            raise ConflictError(
+                "已有进行中的评估任务", "a valuation task is already open", code="intake.valuation_active"
+            )
+    if valuer_id is None:
+        threshold = store.internal_valuation_threshold(session, today)
+        if app.amount_fen >= to_fen(threshold):
+            raise _bad(
+                "intake.internal_valuation_threshold",
+                f"申请金额不低于 {threshold} 元，须委托外部评估机构",
+                f"an amount of {threshold} CNY or more needs an external valuer",
+                threshold=str(threshold),
+            )
+        kind, assignee = TaskKind.INTERNAL_VALUATION, principal.party_id
+    else:
+        _parties(session, [valuer_id], VALUER_KINDS, "intake.valuer_unknown")
+        _need_consent(session, app, valuer_id)
+        kind, assignee = TaskKind.VALUATION, valuer_id
+    tasks.start_review(session, principal, review, today)
+    return tasks.open_task(session, principal, app, kind, assignee, principal.party_id, today)
+
+
+def request_underwriting(
+    session: Session, principal: Principal, application_id: int, party_id: int, today: dt.date
+) -> Task:
+    """The bank asks an insurer or guarantor to underwrite (核保/担保) when its product asks for it."""
+    tasks.bank_principal(principal)
+    app = get_application(session, principal, application_id)
+    review = tasks.require_active_review(session, app, principal.party_id)
+    _parties(session, [party_id], UNDERWRITER_KINDS, "intake.underwriter_unknown")
+    _need_consent(session, app, party_id)
+    if store.find_task(session, app.id, TaskKind.UNDERWRITING, principal.party_id, active_only=True) is not None:
+        raise ConflictError(
+            "已有进行中的审核任务", "an underwriting task is already open", code="intake.underwriting_active"
+        )
+    tasks.start_review(session, principal, review, today)
+    return tasks.open_task(session, principal, app, TaskKind.UNDERWRITING, party_id, principal.party_id, today)
+
+
+def bank_decline(session: Session, principal: Principal, application_id: int, reason: str, today: dt.date) -> Task:
+    """The bank declines the application with a reason (银行拒绝); its other open tasks are cancelled."""
+    tasks.bank_principal(principal)
+    app = get_application(session, principal, application_id)
+    check_reason(reason, "intake.reason_required")
+    review = tasks.require_active_review(session, app, principal.party_id)
+    return tasks.decline(session, principal, review.id, reason, today)
