@@ -235,7 +235,8 @@ def decide(
     session: Session, checker: Principal, approval_id: int, approve: bool, reason: str | None = None
 ) -> Approval:
     """Approve or reject a pending proposal of the checker's own party; the proposer can never decide it."""
-    row = session.get(Approval, approval_id)
+    # Lock the row: two approvers deciding at the same moment must not both succeed.
+    row = session.scalars(select(Approval).where(Approval.id == approval_id).with_for_update()).first()
     if row is None or row.party_id != checker.party_id:
         raise not_found("待复核事项", "approval", id=approval_id)
     if row.status != "pending":
