@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:31:27.618355
+Create Date: 2026-11-28 04:33:28.621012
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_record_action'), ['action'], unique=False)
         batch_op.create_index('ix_audit_record_subject', ['subject_type', 'subject_id'], unique=False)
 
+    op.create_table('business_day',
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('last_closed', sa.Date(), nullable=True),
+    sa.Column('closed_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_business_day'))
+    )
     op.create_table('feed_batch',
     sa.Column('source_name', sa.String(length=200), nullable=False),
     sa.Column('fmt', sa.String(length=8), nullable=False),
@@ -676,6 +682,48 @@ def upgrade() -> None:
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'), ['ip_asset_id'], unique=False)
 
+    op.create_table('loan',
+    sa.Column('contract_no', sa.String(length=40), nullable=False),
+    sa.Column('decision_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('annual_rate', sa.Numeric(precision=10, scale=6), nullable=False),
+    sa.Column('penalty_uplift', sa.Numeric(precision=6, scale=4), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('contracted_on', sa.Date(), nullable=False),
+    sa.Column('disbursed_on', sa.Date(), nullable=True),
+    sa.Column('maturity_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('outstanding_principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('dpd', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.String(length=16), nullable=False),
+    sa.Column('grade_reason', sa.Text(), nullable=True),
+    sa.Column('defaulted_on', sa.Date(), nullable=True),
+    sa.Column('accrued_through', sa.Date(), nullable=True),
+    sa.Column('penalty_exact', sa.Numeric(precision=24, scale=10), nullable=False),
+    sa.Column('penalty_posted_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_loan_application_id_loan_application')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_loan_bank_id_party')),
+    sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_loan_borrower_id_party')),
+    sa.ForeignKeyConstraint(['decision_id'], ['credit_decision.id'], name=op.f('fk_loan_decision_id_credit_decision')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan')),
+    sa.UniqueConstraint('contract_no', name=op.f('uq_loan_contract_no')),
+    sa.UniqueConstraint('decision_id', name=op.f('uq_loan_decision_id'))
+    )
+    with op.batch_alter_table('loan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loan_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loan_borrower_id'), ['borrower_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loan_status'), ['status'], unique=False)
+        batch_op.create_index('ix_loan_status_bank', ['status', 'bank_id'], unique=False)
+
     op.create_table('valuation_report',
     sa.Column('report_no', sa.String(length=32), nullable=False),
     sa.Column('task_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -710,6 +758,82 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_valuation_report_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_valuer_id'), ['valuer_id'], unique=False)
 
+    op.create_table('loan_grade_change',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('from_grade', sa.String(length=16), nullable=False),
+    sa.Column('to_grade', sa.String(length=16), nullable=False),
+    sa.Column('dpd', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('actor', sa.String(length=40), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_grade_change_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_grade_change'))
+    )
+    with op.batch_alter_table('loan_grade_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_grade_change_loan_id'), ['loan_id'], unique=False)
+
+    op.create_table('loan_instalment',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('interest_accrued_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('paid_principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('paid_interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('settled_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_instalment_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('loan_id', 'period', name=op.f('pk_loan_instalment'))
+    )
+    with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_instalment_due_date'), ['due_date'], unique=False)
+
+    op.create_table('loan_pledge',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('pledge_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_pledge_loan_id_loan'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_loan_pledge_pledge_id_pledge')),
+    sa.PrimaryKeyConstraint('loan_id', 'pledge_id', name=op.f('pk_loan_pledge'))
+    )
+    op.create_table('loan_repayment',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('value_date', sa.Date(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('penalty_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('fee_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('allocation', sa.Text(), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_loan_repayment_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_repayment_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_repayment'))
+    )
+    with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_repayment_loan_id'), ['loan_id'], unique=False)
+
+    op.create_table('loan_write_off',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('proposed_on', sa.Date(), nullable=False),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('penalty_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_loan_write_off_approval_id_approval')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_loan_write_off_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_write_off_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_write_off')),
+    sa.UniqueConstraint('loan_id', name=op.f('uq_loan_write_off_loan_id'))
+    )
     op.create_table('valuation_report_item',
     sa.Column('report_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -730,6 +854,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_valuation_report_item_ip_asset_id'))
 
     op.drop_table('valuation_report_item')
+    op.drop_table('loan_write_off')
+    with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
+
+    op.drop_table('loan_repayment')
+    op.drop_table('loan_pledge')
+    with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_instalment_due_date'))
+
+    op.drop_table('loan_instalment')
+    with op.batch_alter_table('loan_grade_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_grade_change_loan_id'))
+
+    op.drop_table('loan_grade_change')
     with op.batch_alter_table('valuation_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_valuation_report_valuer_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_task_id'))
@@ -737,6 +875,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_valuation_report_application_id'))
 
     op.drop_table('valuation_report')
+    with op.batch_alter_table('loan', schema=None) as batch_op:
+        batch_op.drop_index('ix_loan_status_bank')
+        batch_op.drop_index(batch_op.f('ix_loan_status'))
+        batch_op.drop_index(batch_op.f('ix_loan_borrower_id'))
+        batch_op.drop_index(batch_op.f('ix_loan_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_loan_application_id'))
+
+    op.drop_table('loan')
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'))
 
@@ -875,6 +1021,7 @@ def downgrade() -> None:
     op.drop_table('internal_valuation_threshold')
     op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
+    op.drop_table('business_day')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_record_subject')
         batch_op.drop_index(batch_op.f('ix_audit_record_action'))

@@ -1,0 +1,134 @@
+"""Loan tables (贷款台账): contracts, their schedule, repayments, classification history, write-offs, the close.
+
+Money is integer fen. ``loan.outstanding_principal_fen`` mirrors the ledger (the natural balance of the loan's
+principal account) and ``ledger check`` proves the two agree; the ledger is the book of record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ippledge.db import Base, IdMixin, utcnow
+
+
+class Loan(IdMixin, Base):
+    """A loan contract (借款合同) and its current state."""
+
+    __tablename__ = "loan"
+
+    contract_no: Mapped[str] = mapped_column(String(40), unique=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("credit_decision.id"), unique=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("loan_application.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    principal_fen: Mapped[int]
+    annual_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))  # 0.035000 = 3.50%
+    penalty_uplift: Mapped[Decimal] = mapped_column(Numeric(6, 4))  # 0.5000 = +50% of the contract rate
+    method: Mapped[str] = mapped_column(String(20))  # lending.schedule.RepaymentMethod value
+    term_months: Mapped[int] = mapped_column(Integer)
+    contracted_on: Mapped[dt.date] = mapped_column(Date)
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date)
+    maturity_date: Mapped[dt.date | None] = mapped_column(Date)
+    # contracted | active | repaid | written_off  (overdue and default are read from dpd and grade)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outstanding_principal_fen: Mapped[int] = mapped_column(default=0)
+    dpd: Mapped[int] = mapped_column(Integer, default=0)  # days past due as of accrued_through
+    grade: Mapped[str] = mapped_column(String(16), default="normal")  # lending.classification.Grade name
+    grade_reason: Mapped[str | None] = mapped_column(Text)  # why the bank holds it below the floor
+    defaulted_on: Mapped[dt.date | None] = mapped_column(Date)
+    accrued_through: Mapped[dt.date | None] = mapped_column(Date)  # last business date closed for this loan
+    penalty_exact: Mapped[Decimal] = mapped_column(Numeric(24, 10), default=Decimal(0))  # sub-fen cumulative
+    penalty_posted_fen: Mapped[int] = mapped_column(default=0)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # repaid in full or written off
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_loan_status_bank", "status", "bank_id"),)
+
+
+class LoanPledge(Base):
+    """A registered pledge securing the loan (质押担保); every one must be in force before disbursement."""
+
+    __tablename__ = "loan_pledge"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id"), primary_key=True)
+
+
+class LoanInstalment(Base):
+    """One period of the repayment schedule (还款计划) with what has been accrued and paid against it."""
+
+    __tablename__ = "loan_instalment"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    principal_fen: Mapped[int]
+    interest_fen: Mapped[int]
+    interest_accrued_fen: Mapped[int] = mapped_column(default=0)  # posted to interest receivable so far
+    paid_principal_fen: Mapped[int] = mapped_column(default=0)
+    paid_interest_fen: Mapped[int] = mapped_column(default=0)
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LoanRepayment(IdMixin, Base):
+    """Money received (还款/提前还款/核销后收回) and how it was allocated."""
+
+    __tablename__ = "loan_repayment"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # repayment | prepayment | payoff | recovery
+    value_date: Mapped[dt.date] = mapped_column(Date)
+    amount_fen: Mapped[int]
+    penalty_fen: Mapped[int] = mapped_column(default=0)
+    interest_fen: Mapped[int] = mapped_column(default=0)
+    principal_fen: Mapped[int] = mapped_column(default=0)
+    fee_fen: Mapped[int] = mapped_column(default=0)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
+    allocation: Mapped[str] = mapped_column(Text)  # JSON lines per period and bucket
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoanGradeChange(IdMixin, Base):
+    """Five-tier classification history (五级分类变动): floor moves from the close, downgrades by the bank."""
+
+    __tablename__ = "loan_grade_change"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    from_grade: Mapped[str] = mapped_column(String(16))
+    to_grade: Mapped[str] = mapped_column(String(16))
+    dpd: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(40))
+
+
+class LoanWriteOff(IdMixin, Base):
+    """A write-off (核销), proposed by a credit officer and approved by a different approver."""
+
+    __tablename__ = "loan_write_off"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), unique=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("approval.id"))
+    proposed_on: Mapped[dt.date] = mapped_column(Date)
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    principal_fen: Mapped[int] = mapped_column(default=0)
+    interest_fen: Mapped[int] = mapped_column(default=0)
+    penalty_fen: Mapped[int] = mapped_column(default=0)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed | approved | rejected
+
+
+class BusinessDay(Base):
+    """The platform's business date (营业日): the last date the daily close completed. One row."""
+
+    __tablename__ = "business_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_closed: Mapped[dt.date | None] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None]
