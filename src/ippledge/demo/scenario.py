@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
+from ippledge.pledge.tables import PledgeItem
 from ippledge.registry.tables import Annuity, IpAsset, IpOwner
 
 
@@ -50,7 +51,7 @@ def _sole_owned(session: Session) -> Iterator[tuple[int, int]]:
         yield int(asset_id), int(owner)
 
 
-class _Picker:
+class Picker:
     """Draws assets of a given description without reuse."""
 
     def __init__(self, session: Session, rng: np.random.Generator, start: dt.date, end: dt.date) -> None:
@@ -69,16 +70,17 @@ class _Picker:
         self.used.update(chosen)
         return chosen
 
-    def no_due_annuity(self) -> object:
+    def no_due_annuity(self, until: dt.date | None = None) -> object:
+        """No unpaid annuity falls due before ``until`` (default: a month after the window)."""
         due_soon = select(Annuity.ip_asset_id).where(
-            Annuity.paid_on.is_(None), Annuity.due_date <= self.end + dt.timedelta(days=30)
+            Annuity.paid_on.is_(None), Annuity.due_date <= (until or self.end + dt.timedelta(days=30))
         )
         return IpAsset.id.not_in(due_soon)
 
     def far_from_expiry(self) -> object:
         return IpAsset.expiry_date > self.end + dt.timedelta(days=5 * 366)
 
-    def clean(self, kind: str = "patent", limit: int = 4000) -> list[int]:
+    def clean(self, kind: str = "patent", limit: int = 4000, annuity_clear_until: dt.date | None = None) -> list[int]:
         """Granted, in force, unencumbered, no annuity falling due inside the demo window, far from expiry."""
         conds = [
             IpAsset.kind == kind,
@@ -86,8 +88,9 @@ class _Picker:
             IpAsset.preserved.is_(False),
             IpAsset.invalidation_pending.is_(False),
             IpAsset.same_day_twin.is_(None),
-            self.no_due_annuity(),
+            self.no_due_annuity(annuity_clear_until),
             self.far_from_expiry(),
+            IpAsset.id.not_in(select(PledgeItem.ip_asset_id).where(PledgeItem.in_force)),
         ]
         if kind == "patent":
             conds.append(IpAsset.subtype == "invention")
@@ -116,7 +119,7 @@ class _Picker:
 def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 40) -> list[Case]:
     rng = np.random.default_rng(seed)
     banks = list(session.scalars(select(Party.id).where(Party.kind == PartyKind.BANK.value).order_by(Party.id)))
-    p = _Picker(session, rng, start, end)
+    p = Picker(session, rng, start, end)
     clean = p.clean()
 
     def bank() -> int:

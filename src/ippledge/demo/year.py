@@ -1,0 +1,249 @@
+"""A simulated year of IP pledge lending (模拟一年): many firms apply to several banks through the one-stop desk;
+valuers report, banks decide (maker-checker), pledges are registered, loans disbursed and repaid monthly; some
+borrowers pay late and slide through the five tiers, one defaults and is written off, and money comes back later.
+
+Each firm's story is a generator that acts on the current business date and yields the next date it wants to act;
+the scheduler runs the stories day by day and closes every day through ``POST /close``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+import numpy as np
+from rich.progress import Progress
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access.tables import Party, User
+from ippledge.demo.desk import Desk
+from ippledge.kernel.calendar import WorkingCalendar
+
+Story = Iterator[dt.date]
+VALUE_PER_PATENT = 3_000_000  # median appraised value of a pledged invention patent, CNY (assumption)
+INVENTION_LTV = Decimal("0.25")  # DOMAIN.md §4 default
+
+
+@dataclass
+class Firm:
+    party_id: int
+    user: str
+    assets: list[int]
+    profile: str  # good | late | default
+    banks: list[int]
+
+
+@dataclass
+class LoanTrack:
+    firm: Firm
+    bank_id: int
+    application_id: int
+    decision_id: int | None = None
+    loan_id: int | None = None
+    amount: Decimal = Decimal(0)
+    term: int = 12
+    disbursed_on: dt.date | None = None
+    repaid_on: dt.date | None = None
+    written_off_on: dt.date | None = None
+    recovered: Decimal = Decimal(0)
+    late_payments: int = 0
+    declined_by: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Cast:
+    """Who is who: usernames of the demo users by party."""
+
+    users: dict[int, str]  # party id -> username prefix (``bank3``, ``ent0001``, ``registry.patent``)
+    banks: list[int]
+    valuers: list[int]
+    patent_registry: int
+
+    def officer(self, bank: int) -> str:
+        return f"{self.users[bank]}.officer"
+
+    def approver(self, bank: int) -> str:
+        return f"{self.users[bank]}.approver"
+
+    def valuer(self, party: int) -> str:
+        return f"{self.users[party]}.valuer"
+
+
+def cast_of(session: Session) -> Cast:
+    users: dict[int, str] = {}
+    for party_id, username in session.execute(select(User.party_id, User.username).where(User.username.like("%.admin"))):
+        users[int(party_id)] = username.rsplit(".", 1)[0]
+    kinds = {int(p): str(k) for p, k in session.execute(select(Party.id, Party.kind))}
+    banks = sorted(p for p, k in kinds.items() if k == "bank")
+    valuers = sorted(p for p, k in kinds.items() if k == "valuer")
+    registry = next(p for p, u in users.items() if u == "registry.patent")
+    return Cast(users, banks, valuers, registry)
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self._heap: list[tuple[dt.date, int, Story]] = []
+        self._seq = itertools.count()
+
+    def add(self, day: dt.date, story: Story) -> None:
+        heapq.heappush(self._heap, (day, next(self._seq), story))
+
+    def run_day(self, day: dt.date) -> None:
+        while self._heap and self._heap[0][0] <= day:
+            _, _, story = heapq.heappop(self._heap)
+            try:
+                self.add(max(next(story), day), story)
+            except StopIteration:
+                pass
+
+
+def _to_10k(x: Decimal) -> Decimal:
+    return (x / 10_000).to_integral_value(rounding=ROUND_DOWN) * 10_000
+
+
+@dataclass
+class Year:
+    desk: Desk
+    cast: Cast
+    calendar: WorkingCalendar
+    rng: np.random.Generator
+    products: dict[int, int] = field(default_factory=dict)  # bank -> product version id
+    tracks: list[LoanTrack] = field(default_factory=list)
+    on_loan: Callable[[LoanTrack], Story] | None = None
+
+    def later(self, working_days: int) -> dt.date:
+        return self.calendar.add_working_days(self.desk.today, working_days)
+
+    def setup_products(self, start: dt.date) -> None:
+        for i, bank in enumerate(self.cast.banks):
+            approver = self.cast.approver(bank)
+            kind = "credit_plus_ip" if i % 3 == 2 else "pure_ip_pledge"
+            product = self.desk.post(approver, "/credit-products", {"code": f"IPL{i + 1}", "name": "知识产权质押贷", "kind": kind})
+            body = {
+                "effective_from": (start - dt.timedelta(days=30)).isoformat(),
+                "min_amount": "300000",
+                "max_amount": "30000000",
+                "max_term_months": 36,
+                "rate_cap_lpr_multiple": "1.4",
+                "penalty_uplift_bp": 5000,
+            }
+            if kind == "credit_plus_ip":
+                body["ip_required_above"] = "1000000"
+            version = self.desk.post(approver, f"/credit-products/{product['id']}/versions", body)
+            self.products[bank] = int(version["id"])
+
+    def originate(self, firm: Firm) -> Story:
+        """Apply to two banks; the first bank values, decides, registers the pledge and lends; the other declines."""
+        d, rng, cast = self.desk, self.rng, self.cast
+        values = [Decimal(int(rng.lognormal(np.log(VALUE_PER_PATENT), 0.6) // 10_000 * 10_000)) for _ in firm.assets]
+        supported = _to_10k(sum(values, Decimal(0)) * INVENTION_LTV)
+        wish = _to_10k(Decimal(float(rng.lognormal(np.log(2_500_000), 0.5))))
+        term = int(rng.choice([6, 12, 12, 24, 36]))
+        app = d.post(
+            firm.user,
+            "/applications",
+            {
+                "amount": str(wish),
+                "term_months": term,
+                "purpose": "研发投入与流动资金",
+                "ip_asset_ids": firm.assets,
+                "banks": firm.banks,
+                "consent_party_ids": firm.banks,
+            },
+        )
+        bank = firm.banks[0]
+        track = LoanTrack(firm, bank, int(app["id"]), term=term)
+        self.tracks.append(track)
+        yield self.later(int(rng.integers(1, 3)))
+        # valuation: internal under the threshold for half the banks, an external valuer otherwise
+        external = bank % 2 == 0 or wish >= 10_000_000
+        valuer = int(cast.valuers[int(rng.integers(len(cast.valuers)))]) if external else None
+        if valuer is not None:  # the firm lets the valuer the bank picked see its file
+            d.post(firm.user, f"/applications/{track.application_id}/consents", {"party_id": valuer})
+        task = d.post(cast.officer(bank), f"/applications/{track.application_id}/valuation", {"valuer_id": valuer})
+        worker = cast.valuer(valuer) if valuer is not None else cast.officer(bank)
+        yield self.later(int(rng.integers(0, 3)))
+        d.post(worker, f"/tasks/{task['id']}/accept")
+        yield self.later(int(rng.integers(2, 6)))
+        d.post(
+            worker,
+            f"/tasks/{task['id']}/valuation-report",
+            {
+                "items": [{"ip_asset_id": a, "value": str(v)} for a, v in zip(firm.assets, values, strict=True)],
+                "method": "income" if external else "market",
+                "assumptions": {"royalty_rate": "0.04", "discount_rate": "0.14", "remaining_life_years": 8},
+                "valuation_date": d.today.isoformat(),
+            },
+        )
+        yield self.later(int(rng.integers(1, 4)))
+        amount = max(Decimal(300_000), min(wish, supported))
+        track.amount = amount
+        decision = d.post(
+            cast.officer(bank),
+            "/credit-decisions",
+            {
+                "application_id": track.application_id,
+                "product_version_id": self.products[bank],
+                "amount": str(amount),
+                "term_months": term,
+                "repayment_method": "equal_installment" if term >= 12 else "interest_first",
+                "spread_bp": int(rng.choice([20, 35, 50, 80])),
+            },
+        )
+        track.decision_id = int(decision["id"])
+        if decision["failures"]:
+            for other in firm.banks:
+                d.post(cast.officer(other), f"/applications/{track.application_id}/decline", {"reason": "押品价值不足"})
+                track.declined_by.append(other)
+            return
+        yield self.later(1)
+        d.post(cast.approver(bank), f"/credit-decisions/{track.decision_id}/approve")
+        for other in firm.banks[1:]:
+            d.post(cast.officer(other), f"/applications/{track.application_id}/decline", {"reason": "客户已选择他行"})
+            track.declined_by.append(other)
+        if decision["ip_required"]:
+            yield self.later(1)
+            tasks = d.get(cast.officer(bank), "/tasks")
+            pledge_task = next(
+                t for t in tasks if t["application_id"] == track.application_id and t["kind"] == "pledge_registration"
+            )
+            body = {"registry_id": cast.patent_registry}
+            filing = d.post(cast.officer(bank), f"/tasks/{pledge_task['id']}/pledge-filing", body)
+            fid = filing["filing_id"]
+            d.post(firm.user, f"/pledge-filings/{fid}/confirm")
+            d.post(cast.officer(bank), f"/pledge-filings/{fid}/confirm")
+            d.post(cast.officer(bank), f"/pledge-filings/{fid}/submit")
+            yield self.later(int(rng.choice([0, 1, 1, 2])))
+            d.post("registry.patent.officer", f"/pledge-filings/{fid}/register")
+        yield self.later(1)
+        if self.on_loan is not None:
+            yield from self.on_loan(track)
+
+
+def pick_firms(
+    session: Session, cast: Cast, rng: np.random.Generator, count: int, start: dt.date, end: dt.date
+) -> list[Firm]:
+    """Firms with 2-5 clean invention patents of their own (no annuity due in the year), each with a profile."""
+    from ippledge.demo.scenario import Picker  # the same notion of a clean patent as the filing batch
+
+    picker = Picker(session, rng, start, end)
+    clean = picker.clean(annuity_clear_until=start + dt.timedelta(days=200))  # registered within ~5 months
+    firms: list[Firm] = []
+    for _ in range(count * 3):
+        if len(firms) == count:
+            break
+        assets = picker.portfolio(clean, int(rng.integers(2, 6)))
+        if not assets:
+            continue
+        owner = picker.owner[assets[0]]
+        if owner not in cast.users:
+            continue
+        profile = str(rng.choice(["good", "late", "default"], p=[0.72, 0.18, 0.10]))
+        banks = [int(b) for b in rng.choice(cast.banks, size=2, replace=False)]
+        firms.append(Firm(owner, f"{cast.users[owner]}.admin", assets, profile, banks))
+    return firms
