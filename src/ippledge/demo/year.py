@@ -8,6 +8,7 @@ the scheduler runs the stories day by day and closes every day through ``POST /c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
+from fastapi import FastAPI
 from rich.progress import Progress
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,7 +78,9 @@ class Cast:
 
 def cast_of(session: Session) -> Cast:
     users: dict[int, str] = {}
-    for party_id, username in session.execute(select(User.party_id, User.username).where(User.username.like("%.admin"))):
+    for party_id, username in session.execute(
+        select(User.party_id, User.username).where(User.username.like("%.admin"))
+    ):
         users[int(party_id)] = username.rsplit(".", 1)[0]
     kinds = {int(p): str(k) for p, k in session.execute(select(Party.id, Party.kind))}
     banks = sorted(p for p, k in kinds.items() if k == "bank")
@@ -96,10 +100,8 @@ class Scheduler:
     def run_day(self, day: dt.date) -> None:
         while self._heap and self._heap[0][0] <= day:
             _, _, story = heapq.heappop(self._heap)
-            try:
+            with contextlib.suppress(StopIteration):  # the story has ended
                 self.add(max(next(story), day), story)
-            except StopIteration:
-                pass
 
 
 def _to_10k(x: Decimal) -> Decimal:
@@ -123,7 +125,9 @@ class Year:
         for i, bank in enumerate(self.cast.banks):
             approver = self.cast.approver(bank)
             kind = "credit_plus_ip" if i % 3 == 2 else "pure_ip_pledge"
-            product = self.desk.post(approver, "/credit-products", {"code": f"IPL{i + 1}", "name": "知识产权质押贷", "kind": kind})
+            product = self.desk.post(
+                approver, "/credit-products", {"code": f"IPL{i + 1}", "name": "知识产权质押贷", "kind": kind}
+            )
             body = {
                 "effective_from": (start - dt.timedelta(days=30)).isoformat(),
                 "min_amount": "300000",
@@ -247,3 +251,88 @@ def pick_firms(
         banks = [int(b) for b in rng.choice(cast.banks, size=2, replace=False)]
         firms.append(Firm(owner, f"{cast.users[owner]}.admin", assets, profile, banks))
     return firms
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def lend(year: Year, track: LoanTrack) -> Story:
+    """Contract, disbursement, then the borrower's year: on-time, late, or a default that ends in write-off."""
+    d, cast, rng = year.desk, year.cast, year.rng
+    officer, approver = cast.officer(track.bank_id), cast.approver(track.bank_id)
+    loan = d.post(officer, "/loans", {"decision_id": track.decision_id})
+    track.loan_id = lid = int(loan["id"])
+    d.post(officer, f"/loans/{lid}/disbursement", {"value_date": d.today.isoformat()}, money=True)
+    track.disbursed_on = d.today
+    schedule = d.get(officer, f"/loans/{lid}")["schedule"]
+    stop_after = 1 if track.firm.profile == "default" else len(schedule)
+    for inst in schedule[:stop_after]:
+        late = track.firm.profile == "late" and rng.random() < 0.5
+        delay = int(rng.integers(3, 45)) if late else 0
+        yield _d(inst["due_date"]) + dt.timedelta(days=delay)
+        track.late_payments += int(delay > 0)
+        due = amount_due(d.get(officer, f"/loans/{lid}"))
+        body = {"borrower_id": track.firm.party_id, "amount": str(due), "value_date": d.today.isoformat()}
+        d.post(officer, "/deposits", body, money=True)
+        d.post(officer, f"/loans/{lid}/repayments", {"amount": str(due), "value_date": d.today.isoformat()}, money=True)
+    if track.firm.profile != "default":
+        track.repaid_on = d.today if d.get(officer, f"/loans/{lid}")["status"] == "repaid" else None
+        return
+    first_missed = _d(schedule[stop_after]["due_date"])
+    yield first_missed + dt.timedelta(days=95)  # past 90 days: the floor is 次级 (substandard)
+    d.post(officer, f"/loans/{lid}/default", {"reason": "借款人停止经营，连续逾期超过90天"})
+    yield first_missed + dt.timedelta(days=125)
+    d.post(officer, f"/loans/{lid}/grade", {"grade": "loss", "reason": "企业已停业，质押专利处置预计回收有限"})
+    write_off = d.post(officer, f"/loans/{lid}/write-off", {"reason": "符合核销条件：损失类，已采取追偿措施"})
+    yield year.later(2)
+    d.post(approver, f"/loan-write-offs/{write_off['id']}/decision", {"approve": True, "reason": "同意核销"})
+    track.written_off_on = d.today
+    yield d.today + dt.timedelta(days=30)
+    # the pledged patents are sold by the IP operations institution; the proceeds come back to the bank
+    recovered = _to_10k(track.amount * Decimal("0.3"))
+    d.post(
+        officer, f"/loans/{lid}/recoveries", {"amount": str(recovered), "value_date": d.today.isoformat()}, money=True
+    )
+    track.recovered = recovered
+
+
+def amount_due(loan: dict[str, object]) -> Decimal:
+    """Everything due today: unpaid principal and interest of past-due instalments, plus penalty interest."""
+    return Decimal(str(loan["amount_due"]))
+
+
+def run_year(
+    app: FastAPI,
+    session: Session,
+    start: dt.date,
+    days: int,
+    seed: int,
+    calendar: WorkingCalendar,
+    firms_wanted: int = 40,
+    progress: Progress | None = None,
+) -> list[LoanTrack]:
+    """Play ``days`` business days from ``start``: every story acts on its dates, and every day is closed."""
+    rng = np.random.default_rng(seed + 11)
+    cast = cast_of(session)
+    firms = pick_firms(session, cast, rng, firms_wanted, start, start + dt.timedelta(days=days))
+    firms.sort(key=lambda f: f.profile != "default")  # defaulters borrow early so their story ends in the year
+    desk = Desk(app, start)
+    year = Year(desk, cast, calendar, rng)
+    year.on_loan = lambda track: lend(year, track)
+    try:
+        year.setup_products(start)
+        scheduler = Scheduler()
+        for i, firm in enumerate(firms):
+            scheduler.add(start + dt.timedelta(days=2 * i), year.originate(firm))
+        task = progress.add_task("模拟一年 a year of lending", total=days) if progress else None
+        for n in range(days):
+            day = start + dt.timedelta(days=n)
+            desk.today = day
+            scheduler.run_day(day)
+            desk.post("platform.operator", "/close", {"date": day.isoformat()})
+            if progress is not None and task is not None:
+                progress.advance(task)
+    finally:
+        desk.close()
+    return year.tracks

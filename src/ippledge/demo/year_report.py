@@ -1,0 +1,109 @@
+"""The year in numbers (年度汇总): per bank, time per step against its limit, classification mix, the ledger."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access.tables import Party
+from ippledge.demo.year import LoanTrack
+from ippledge.intake.tables import Task as IntakeTask
+from ippledge.kernel.calendar import WorkingCalendar
+from ippledge.kernel.money import format_cn, from_fen
+from ippledge.lending.classification import Grade
+from ippledge.lending.tables import Loan
+
+KIND_ZH = {
+    "bank_review": "银行审查 bank review",
+    "valuation": "外部评估 external valuation",
+    "internal_valuation": "内部评估 internal valuation",
+    "underwriting": "承保/担保 underwriting",
+    "pledge_registration": "质押登记 pledge registration",
+}
+
+
+def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> None:
+    names = {p: n for p, n in session.execute(select(Party.id, Party.name).where(Party.kind == "bank"))}
+    loans = list(session.scalars(select(Loan)))
+    t = Table(title="各银行 per bank")
+    for col in (
+        "银行 bank",
+        "申请 applied",
+        "婉拒 declined",
+        "放款 loans",
+        "放款额 lent",
+        "余额 outstanding",
+        "结清 repaid",
+        "核销 written off",
+    ):
+        t.add_column(col, justify="left" if col.startswith("银行") else "right")
+    applied: Counter[int] = Counter(b for tr in tracks for b in tr.firm.banks)
+    declined: Counter[int] = Counter(b for tr in tracks for b in tr.declined_by)
+    for bank in sorted(names):
+        mine = [ln for ln in loans if ln.bank_id == bank and ln.disbursed_on is not None]
+        lent = sum((from_fen(ln.principal_fen) for ln in mine), Decimal(0))
+        outstanding = sum((from_fen(ln.outstanding_principal_fen) for ln in mine), Decimal(0))
+        t.add_row(
+            names[bank],
+            str(applied[bank]),
+            str(declined[bank]),
+            str(len(mine)),
+            format_cn(lent),
+            format_cn(outstanding),
+            str(sum(1 for ln in mine if ln.status == "repaid")),
+            str(sum(1 for ln in mine if ln.status == "written_off")),
+        )
+    console.print(t)
+
+
+def print_steps(console: Console, session: Session, calendar: WorkingCalendar) -> None:
+    t = Table(title="办理时效 time per step (working days from assignment to completion)")
+    for col in ("环节 step", "件数 tasks", "时限 limit", "中位 median", "最长 max", "超时 late"):
+        t.add_column(col, justify="left" if col.startswith("环节") else "right")
+    by_kind: dict[str, list[IntakeTask]] = defaultdict(list)
+    for task in session.scalars(select(IntakeTask).where(IntakeTask.closed_on.is_not(None))):
+        by_kind[task.kind].append(task)
+    for kind, tasks in sorted(by_kind.items()):
+        days = [calendar.working_days_between(x.opened_on, x.closed_on) for x in tasks if x.closed_on]
+        late = sum(1 for x in tasks if x.closed_on and x.closed_on > x.due_on)
+        limits = sorted({calendar.working_days_between(x.opened_on, x.due_on) for x in tasks})
+        t.add_row(
+            KIND_ZH.get(kind, kind),
+            str(len(tasks)),
+            "/".join(str(x) for x in limits),
+            f"{statistics.median(days):.0f}",
+            str(max(days)),
+            f"[red]{late}[/red]" if late else "0",
+        )
+    console.print(t)
+
+
+def print_grades(console: Console, session: Session) -> None:
+    t = Table(title="五级分类 classification at year end")
+    for col in ("分类 grade", "笔数 loans", "余额 outstanding"):
+        t.add_column(col, justify="left" if col.startswith("分类") else "right")
+    active = list(session.scalars(select(Loan).where(Loan.status == "active")))
+    for grade in Grade:
+        mine = [ln for ln in active if ln.grade == grade.name.lower()]
+        amount = sum((from_fen(ln.outstanding_principal_fen) for ln in mine), Decimal(0))
+        t.add_row(f"{grade.zh} {grade.name.lower()}", str(len(mine)), format_cn(amount))
+    console.print(t)
+
+
+def print_losses(console: Console, tracks: list[LoanTrack]) -> None:
+    for tr in tracks:
+        if tr.written_off_on:
+            console.print(
+                f"核销 written off {tr.written_off_on}: loan {tr.loan_id} ({format_cn(tr.amount)}), "
+                f"recovered after write-off {format_cn(tr.recovered)}"
+            )
+    late = sum(1 for tr in tracks if tr.late_payments)
+    console.print(
+        f"逾期还款 late payers: {late} borrowers paid {sum(tr.late_payments for tr in tracks)} instalments late"
+    )
