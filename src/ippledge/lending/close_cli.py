@@ -71,10 +71,9 @@ def print_report(console: object, report: object) -> None:
     from ippledge.lending.close import CloseReport
 
     assert isinstance(console, Console) and isinstance(report, CloseReport)
-    title = f"业务日终 daily close {report.date}"
     if report.already_closed:
-        title += "（已关闭，未作任何变更 already closed, nothing changed）"
-    t = Table(title=title, show_header=False)
+        console.print(f"{report.date} 已关闭，未作任何变更 / already closed, nothing changed", soft_wrap=True)
+    t = Table(title=f"业务日终 daily close {report.date}", show_header=False)
     t.add_column("item")
     t.add_column("value", justify="right")
     if report.caught_up:
