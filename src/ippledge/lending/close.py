@@ -146,7 +146,7 @@ def close_day(session: Session, actor: Actor, date: dt.date, *, progress: Progre
     return replace(report, caught_up=tuple(days[:-1]))
 
 
-def _drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) -> list[EntryDraft]:
+def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) -> list[EntryDraft]:
     drafts: list[EntryDraft] = []
     iso = day.isoformat()
     for p in plans:
@@ -180,7 +180,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     plans = [plan_day(day, loan, current.get(loan.loan_id), overdue.get(loan.loan_id)) for loan in loans]
     bank_of = {loan.loan_id: loan.bank_id for loan in loans}
 
-    drafts = _drafts(day, bank_of, plans)
+    drafts = entry_drafts(day, bank_of, plans)
     if drafts:
         post_many(session, actor, drafts)
     store.write_accruals(session, plans)
