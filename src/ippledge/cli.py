@@ -24,11 +24,13 @@ app.command("simulate")(_simulate.simulate)
 def _add_capability_commands() -> None:
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
+    from ippledge.lending.close_cli import close
     from ippledge.registry.cli import registry_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(loan_app, name="loan")
+    app.command("close")(close)
 
 
 _add_capability_commands()

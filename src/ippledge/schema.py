@@ -12,6 +12,7 @@ from ippledge.intake import store as _intake_scope  # noqa: F401  (registers app
 from ippledge.intake import tables as intake_tables
 from ippledge.ledger import scope_rules as _ledger_scope  # noqa: F401  (registers ledger scope rules)
 from ippledge.ledger import tables as ledger_tables
+from ippledge.lending import close_tables as lending_close_tables
 from ippledge.lending import tables as lending_tables
 from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers pledge scope rules)
 from ippledge.pledge import tables as pledge_tables
@@ -29,6 +30,7 @@ __all__ = [
     "idempotency",
     "intake_tables",
     "ledger_tables",
+    "lending_close_tables",
     "lending_tables",
     "metadata",
     "pledge_tables",

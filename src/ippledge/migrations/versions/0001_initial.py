@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:33:28.621012
+Create Date: 2026-11-28 04:36:42.028446
 """
 
 from __future__ import annotations
@@ -49,6 +49,13 @@ def upgrade() -> None:
     sa.Column('last_closed', sa.Date(), nullable=True),
     sa.Column('closed_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_business_day'))
+    )
+    op.create_table('business_day_close',
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('closed_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('report', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('business_date', name=op.f('pk_business_day_close'))
     )
     op.create_table('feed_batch',
     sa.Column('source_name', sa.String(length=200), nullable=False),
@@ -1021,6 +1028,7 @@ def downgrade() -> None:
     op.drop_table('internal_valuation_threshold')
     op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
+    op.drop_table('business_day_close')
     op.drop_table('business_day')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_record_subject')

@@ -1,0 +1,237 @@
+"""The daily close (业务日终 / 日终批处理): advances the business date for every active loan.
+
+For each business date ``D`` the close, for every active loan disbursed by ``D`` (``lending.close_model``):
+accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income), ages the loan
+(days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
+penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
+first day past due of a delinquency also ``loan.overdue``), flags overdue intake tasks
+(``intake.tasks.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``.
+
+Rules of the business date:
+
+- Closing a date that is already closed changes nothing and returns that close's report (``already_closed``).
+- Closing a date more than one day after ``last_closed`` closes every missing day in order (catch-up: penalty
+  interest and ageing are per day, so no day may be skipped), at most ``MAX_CATCH_UP_DAYS`` days in one call.
+- The very first close (no ``last_closed``) closes the given date only. Interest accrual is cumulative per period,
+  so a loan's first close books everything its current period has earned so far; penalty interest starts that day.
+
+Work is set-based: three queries load every loan to close, the plan is computed in memory, all entries go through
+one ``ledger.service.post_many`` per date (idempotency keys ``accrual:{loan}:{date}`` and
+``penalty:{loan}:{date}``) and rows are updated with Core executemany. One audit record per date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.db import utcnow
+from ippledge.intake.tasks import flag_overdue
+from ippledge.kernel.errors import ValidationError
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.model import EntryDraft, Posting
+from ippledge.ledger.service import post_many
+from ippledge.ledger.store import Actor, actor_name, upsert
+from ippledge.lending import close_store as store
+from ippledge.lending.close_model import LoanDay, days_to_close, plan_day
+from ippledge.lending.close_tables import BusinessDayClose
+from ippledge.lending.tables import BusinessDay
+
+MAX_CATCH_UP_DAYS: Final = 1100  # about three years: a larger gap is almost surely a mistyped date
+CLOSE_ACTOR: Final = "close"  # how classification history names the close
+
+ProgressFn = Callable[[int, int, "CloseReport"], None]  # (days done, days in this call, that day's report)
+
+
+@dataclass(frozen=True)
+class CloseReport:
+    """What one close did; amounts in fen (``interest``/``penalty`` give yuan)."""
+
+    date: dt.date
+    loans: int = 0
+    interest_fen: int = 0
+    penalty_fen: int = 0
+    entries: int = 0
+    newly_overdue: int = 0
+    overdue_loans: int = 0
+    reclassified: dict[str, int] = field(default_factory=dict)  # loans moved to each grade
+    grade_mix: dict[str, int] = field(default_factory=dict)  # active loans per grade after the close
+    tasks_flagged: int = 0
+    seconds: float = 0.0
+    already_closed: bool = False
+    caught_up: tuple[dt.date, ...] = ()  # earlier dates this call closed first
+
+    @property
+    def interest(self) -> Decimal:
+        return Decimal(self.interest_fen) / 100
+
+    @property
+    def penalty(self) -> Decimal:
+        return Decimal(self.penalty_fen) / 100
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["date"] = self.date.isoformat()
+        out["caught_up"] = [d.isoformat() for d in self.caught_up]
+        out["interest"] = str(self.interest)
+        out["penalty"] = str(self.penalty)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CloseReport:
+        names = {f for f in cls.__dataclass_fields__}
+        kw = {k: v for k, v in data.items() if k in names}
+        kw["date"] = dt.date.fromisoformat(data["date"])
+        kw["caught_up"] = tuple(dt.date.fromisoformat(d) for d in data.get("caught_up", ()))
+        return cls(**kw)
+
+
+def business_day(session: Session, *, lock: bool = False) -> BusinessDay:
+    """The one ``BusinessDay`` row (created on first use); ``lock`` serialises concurrent closes on PostgreSQL."""
+    table = BusinessDay.__table__
+    session.execute(upsert(session, table).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
+    row = session.get(BusinessDay, 1, with_for_update=lock, populate_existing=lock)
+    assert row is not None
+    return row
+
+
+def last_report(session: Session, day: dt.date) -> CloseReport | None:
+    row = session.get(BusinessDayClose, day)
+    return CloseReport.from_dict(json.loads(row.report)) if row is not None else None
+
+
+def recent_closes(session: Session, limit: int = 10) -> list[CloseReport]:
+    stmt = select(BusinessDayClose).order_by(BusinessDayClose.business_date.desc()).limit(limit)
+    return [CloseReport.from_dict(json.loads(r.report)) for r in session.scalars(stmt)]
+
+
+def pending_days(session: Session, through: dt.date) -> list[dt.date]:
+    """The dates a close ``through`` would run now (empty when ``through`` is already closed)."""
+    return days_to_close(business_day(session).last_closed, through)
+
+
+def close_day(session: Session, actor: Actor, date: dt.date, *, progress: ProgressFn | None = None) -> CloseReport:
+    """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only."""
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise ValidationError("业务日期无效", "the business date must be a date", code="lending.close_date")
+    session.flush()
+    bd = business_day(session, lock=True)
+    if bd.last_closed is not None and date <= bd.last_closed:
+        first = last_report(session, date)
+        return replace(first or CloseReport(date), already_closed=True, caught_up=())
+    days = days_to_close(bd.last_closed, date)
+    if len(days) > MAX_CATCH_UP_DAYS:
+        raise ValidationError(
+            f"距上次日终（{bd.last_closed}）超过{MAX_CATCH_UP_DAYS}天，请检查日期：{date}",
+            f"more than {MAX_CATCH_UP_DAYS} days after the last close ({bd.last_closed}); check the date: {date}",
+            code="lending.close_gap",
+            details={"last_closed": str(bd.last_closed), "date": date.isoformat(), "days": len(days)},
+        )
+    report = CloseReport(date)
+    for n, day in enumerate(days, start=1):
+        report = _close_one(session, actor, day, bd)
+        if progress is not None:
+            progress(n, len(days), report)
+    session.expire_all()  # rows changed behind the identity map (Core executemany)
+    return replace(report, caught_up=tuple(days[:-1]))
+
+
+def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) -> list[EntryDraft]:
+    drafts: list[EntryDraft] = []
+    iso = day.isoformat()
+    for p in plans:
+        bank = bank_of[p.loan_id]
+        if p.interest_fen > 0:
+            amount = Decimal(p.interest_fen) / 100
+            lines = (
+                Posting(account_code(bank, "loan_interest", p.loan_id), amount),
+                Posting(account_code(bank, "interest_income"), -amount),
+            )
+            drafts.append(
+                EntryDraft(day, "loan.accrual", lines, "loan", str(p.loan_id), "利息计提", f"accrual:{p.loan_id}:{iso}")
+            )
+        if p.penalty_fen > 0:
+            amount = Decimal(p.penalty_fen) / 100
+            lines = (
+                Posting(account_code(bank, "loan_penalty", p.loan_id), amount),
+                Posting(account_code(bank, "penalty_income"), -amount),
+            )
+            drafts.append(
+                EntryDraft(day, "loan.penalty", lines, "loan", str(p.loan_id), "罚息计提", f"penalty:{p.loan_id}:{iso}")
+            )
+    return drafts
+
+
+def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
+    started = time.perf_counter()
+    loans = store.load_loans(session, day)
+    current = store.load_current_periods(session, day)
+    overdue = store.load_overdue(session, day)
+    plans = [plan_day(day, loan, current.get(loan.loan_id), overdue.get(loan.loan_id)) for loan in loans]
+    bank_of = {loan.loan_id: loan.bank_id for loan in loans}
+
+    drafts = entry_drafts(day, bank_of, plans)
+    if drafts:
+        post_many(session, actor, drafts)
+    store.write_accruals(session, plans)
+    store.write_loans(session, day, plans)
+
+    prior_dpd = {loan.loan_id: loan.dpd for loan in loans}
+    changes: list[dict[str, Any]] = []
+    events: list[tuple[str, dict[str, Any], int | None]] = []
+    newly_overdue = 0
+    for p in plans:
+        bank = bank_of[p.loan_id]
+        if p.dpd > 0 and prior_dpd[p.loan_id] == 0:
+            newly_overdue += 1
+            payload = {"loan_id": p.loan_id, "on": day.isoformat(), "dpd": p.dpd}
+            events.append(("loan.overdue", {**payload, "overdue_principal_fen": p.overdue_principal_fen}, bank))
+        if p.reclassified:
+            reason = f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
+            changes.append(
+                {
+                    "loan_id": p.loan_id,
+                    "on": day,
+                    "from_grade": p.grade_before.code,
+                    "to_grade": p.grade.code,
+                    "dpd": p.dpd,
+                    "reason": reason,
+                    "actor": CLOSE_ACTOR,
+                }
+            )
+            move = {"from": p.grade_before.code, "to": p.grade.code, "dpd": p.dpd}
+            events.append(("loan.reclassified", {"loan_id": p.loan_id, "on": day.isoformat(), **move}, bank))
+    store.insert_grade_changes(session, changes)
+    store.insert_events(session, events)
+    tasks = flag_overdue(session, day)
+
+    report = CloseReport(
+        date=day,
+        loans=len(plans),
+        interest_fen=sum(p.interest_fen for p in plans),
+        penalty_fen=sum(p.penalty_fen for p in plans),
+        entries=len(drafts),
+        newly_overdue=newly_overdue,
+        overdue_loans=sum(1 for p in plans if p.dpd > 0),
+        reclassified=dict(sorted(Counter(c["to_grade"] for c in changes).items())),
+        grade_mix=dict(sorted(store.grade_mix(session).items())),
+        tasks_flagged=tasks,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    summary = report.to_dict()
+    audit.record(session, actor, "lending.close", "business_day", day.isoformat(), summary)
+    session.add(BusinessDayClose(business_date=day, actor=actor_name(actor), report=json.dumps(summary)))
+    bd.last_closed = day
+    bd.closed_at = utcnow()
+    session.flush()
+    return report

@@ -1,0 +1,94 @@
+"""``ippledge close --date YYYY-MM-DD``: run the daily close (业务日终) and print its summary.
+
+Missing days since the last close are closed first, in order, with a progress bar. Exit 0 on success (also when
+the date was already closed: nothing changes), 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from ippledge.kernel.errors import IppledgeError, ValidationError
+
+
+def _fail(exc: IppledgeError) -> typer.Exit:
+    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+    return typer.Exit(2)
+
+
+def close(
+    date: Annotated[str, typer.Option("--date", help="business date to close, YYYY-MM-DD")],
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
+    ] = None,
+) -> None:
+    """Close the business day (日终): accrue interest and penalty, age and reclassify loans, flag overdue tasks."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ippledge.config import Settings
+    from ippledge.db import make_engine, make_session_factory, unit_of_work
+    from ippledge.lending.close import close_day, pending_days
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        bad = ValidationError(
+            f"日期格式应为 YYYY-MM-DD：{date!r}", f"date must be YYYY-MM-DD: {date!r}", code="lending.close_date"
+        )
+        raise _fail(bad) from None
+    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+    engine = make_engine(settings.database_url)
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with unit_of_work(make_session_factory(engine)) as session:
+            days = len(pending_days(session, day))
+            with Progress(*columns, console=console, transient=True, disable=days <= 1) as progress:
+                task = progress.add_task("日终 closing", total=days)
+
+                def step(done: int, _total: int, report: object) -> None:
+                    progress.update(task, completed=done, description=f"日终 closing {getattr(report, 'date', '')}")
+
+                report = close_day(session, "system:close-cli", day, progress=step)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    finally:
+        engine.dispose()
+    print_report(console, report)
+
+
+def print_report(console: object, report: object) -> None:
+    """A rich summary of one close."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ippledge.kernel.money import format_yuan
+    from ippledge.lending.classification import Grade
+    from ippledge.lending.close import CloseReport
+
+    assert isinstance(console, Console) and isinstance(report, CloseReport)
+    if report.already_closed:
+        console.print(f"{report.date} 已关闭，未作任何变更 / already closed, nothing changed", soft_wrap=True)
+    t = Table(title=f"业务日终 daily close {report.date}", show_header=False)
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    if report.caught_up:
+        first, last = report.caught_up[0], report.caught_up[-1]
+        t.add_row("补跑日期 days caught up", f"{len(report.caught_up)} ({first} .. {last})")
+    t.add_row("贷款 loans closed", f"{report.loans:,}")
+    t.add_row("利息计提 interest accrued", format_yuan(report.interest))
+    t.add_row("罚息计提 penalty accrued", format_yuan(report.penalty))
+    t.add_row("分录 journal entries", f"{report.entries:,}")
+    t.add_row("新增逾期 newly overdue", f"{report.newly_overdue:,}")
+    t.add_row("逾期贷款 loans past due", f"{report.overdue_loans:,}")
+    t.add_row("逾期任务 tasks flagged overdue", f"{report.tasks_flagged:,}")
+    t.add_row("耗时 seconds", f"{report.seconds:.2f}")
+    for g in Grade:
+        moved = report.reclassified.get(g.code, 0)
+        held = report.grade_mix.get(g.code, 0)
+        t.add_row(f"{g.zh} {g.code}", f"{held:,}" + (f" (+{moved:,} today)" if moved else ""))
+    console.print(t)

@@ -1,0 +1,144 @@
+"""Planning one loan's day in the daily close (业务日终), as pure functions: no database, no clock.
+
+For business date ``D`` and one active loan the close decides, from the loan's row and two facts about its
+instalments (the period that contains ``D``, and the oldest unpaid due date with the unpaid principal due so far):
+
+- interest accrual (利息计提) for day ``D``: the current period's scheduled interest spread evenly over its actual
+  days, cumulative and rounded to the fen (``interest.scheduled_accrual``), so the postings over a whole period add
+  up to the schedule's interest exactly; no period contains ``D`` (after maturity) -> nothing accrues;
+- days past due (逾期天数) as of ``D`` from the oldest unpaid due date (``delinquency.days_past_due``);
+- penalty interest (罚息) for day ``D`` on the principal due on or before ``D`` and still unpaid at the close, at
+  contract rate x (1 + uplift) / 360, kept as an exact cumulative in ``penalty_exact`` (yuan, 10 decimal places) of
+  which whole fen are posted (``interest.accrual_increment``); a day counts from the due date itself (算头不算尾:
+  an instalment paid the day after its due date bears one day of penalty, ``delinquency.penalty_between``);
+- classification (五级分类): the current grade raised to the days-past-due floor, never upgraded
+  (``classification.reclassify``), so a bank's downgrade stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from ippledge.lending.classification import Grade, reclassify
+from ippledge.lending.delinquency import days_past_due, penalty_for_day
+from ippledge.lending.interest import accrual_increment, scheduled_accrual
+
+EXACT_PLACES: Final = Decimal("1E-10")  # the scale of loan.penalty_exact (Numeric(24, 10))
+_FEN: Final = 100
+
+
+@dataclass(frozen=True)
+class LoanState:
+    """What the close reads from the loan row."""
+
+    loan_id: int
+    bank_id: int
+    annual_rate: Decimal
+    penalty_uplift: Decimal
+    dpd: int
+    grade: str
+    penalty_exact: Decimal  # yuan, exact cumulative
+    penalty_posted_fen: int
+
+
+@dataclass(frozen=True)
+class CurrentPeriod:
+    """The instalment whose period ``[start_date, due_date)`` contains the business date."""
+
+    period: int
+    start_date: dt.date
+    due_date: dt.date
+    interest_fen: int
+    interest_accrued_fen: int
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """Due instalments not fully paid: the oldest due date and the principal due and unpaid."""
+
+    oldest_due: dt.date
+    unpaid_principal_fen: int
+
+
+@dataclass(frozen=True)
+class LoanDay:
+    """What the close does to one loan for one date."""
+
+    loan_id: int
+    interest_fen: int  # accrual to post today (>= 0)
+    period: int | None  # the instalment whose interest_accrued_fen grows
+    interest_accrued_fen: int  # that instalment's accrued total after today
+    overdue_principal_fen: int
+    penalty_fen: int  # penalty to post today (>= 0)
+    penalty_exact: Decimal
+    penalty_posted_fen: int
+    dpd: int
+    grade_before: Grade
+    grade: Grade
+
+    @property
+    def reclassified(self) -> bool:
+        return self.grade != self.grade_before
+
+
+def grade_of(code: str) -> Grade:
+    """``"special_mention"`` -> ``Grade.SPECIAL_MENTION`` (the loan row stores the lower-case name)."""
+    return Grade[code.upper()]
+
+
+def _fen(value: Decimal) -> int:
+    return int(value * _FEN)
+
+
+def plan_day(day: dt.date, loan: LoanState, current: CurrentPeriod | None, overdue: Overdue | None) -> LoanDay:
+    """The close of ``day`` for one loan (see the module docstring)."""
+    interest_fen = 0
+    accrued = 0
+    if current is not None:
+        accrued = current.interest_accrued_fen
+        step = scheduled_accrual(
+            Decimal(current.interest_fen) / _FEN,
+            current.start_date,
+            current.due_date,
+            day,
+            Decimal(accrued) / _FEN,
+        )
+        # A negative step means more was accrued than the schedule holds (a repayment booked it); never reverse here.
+        interest_fen = max(_fen(step), 0)
+        accrued += interest_fen
+
+    dpd = days_past_due(overdue.oldest_due if overdue else None, day)
+    overdue_fen = overdue.unpaid_principal_fen if overdue else 0
+    exact = loan.penalty_exact
+    penalty_fen = 0
+    if overdue_fen > 0:
+        daily = penalty_for_day(Decimal(overdue_fen) / _FEN, loan.annual_rate, loan.penalty_uplift)
+        exact = (exact + daily).quantize(EXACT_PLACES)
+        penalty_fen = max(_fen(accrual_increment(exact, Decimal(loan.penalty_posted_fen) / _FEN)), 0)
+
+    before = grade_of(loan.grade)
+    return LoanDay(
+        loan_id=loan.loan_id,
+        interest_fen=interest_fen,
+        period=current.period if current is not None else None,
+        interest_accrued_fen=accrued,
+        overdue_principal_fen=overdue_fen,
+        penalty_fen=penalty_fen,
+        penalty_exact=exact,
+        penalty_posted_fen=loan.penalty_posted_fen + penalty_fen,
+        dpd=dpd,
+        grade_before=before,
+        grade=reclassify(dpd, before),
+    )
+
+
+def days_to_close(last_closed: dt.date | None, through: dt.date) -> list[dt.date]:
+    """The business dates a close ``through`` must run, oldest first: the missing days after ``last_closed`` (catch-up),
+    ``through`` alone on the very first close, none when ``through`` is already closed."""
+    if last_closed is None:
+        return [through]
+    n = (through - last_closed).days
+    return [last_closed + dt.timedelta(days=i) for i in range(1, n + 1)]

@@ -1,0 +1,152 @@
+"""Set-based reads and bulk writes of the daily close (日终批量读写).
+
+Three queries load every loan to close with its current period and its overdue instalments (joins, no per-loan
+ORM loading); updates are Core ``UPDATE .. WHERE pk = :b`` executemany, inserts Core executemany. The ORM objects a
+caller may hold are expired afterwards by the close.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ippledge.access.audit_chain import canonical_json
+from ippledge.db import utcnow
+from ippledge.events import OutboxEvent
+from ippledge.lending.close_model import CurrentPeriod, LoanDay, LoanState, Overdue
+from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
+
+LOAN = cast(Table, Loan.__table__)
+INSTALMENT = cast(Table, LoanInstalment.__table__)
+GRADE_CHANGE = cast(Table, LoanGradeChange.__table__)
+OUTBOX = cast(Table, OutboxEvent.__table__)
+ACTIVE = "active"
+
+
+def _to_close(day: dt.date) -> ColumnElement[bool]:
+    """Active loans disbursed by ``day`` that this close has not yet carried to ``day``."""
+    return and_(
+        Loan.status == ACTIVE,
+        Loan.disbursed_on <= day,
+        or_(Loan.accrued_through.is_(None), Loan.accrued_through < day),
+    )
+
+
+def load_loans(session: Session, day: dt.date) -> list[LoanState]:
+    stmt = (
+        select(
+            Loan.id,
+            Loan.bank_id,
+            Loan.annual_rate,
+            Loan.penalty_uplift,
+            Loan.dpd,
+            Loan.grade,
+            Loan.penalty_exact,
+            Loan.penalty_posted_fen,
+        )
+        .where(_to_close(day))
+        .order_by(Loan.id)
+    )
+    return [
+        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or 0)
+        for i, b, r, u, d, g, pe, pp in session.execute(stmt)
+    ]
+
+
+def load_current_periods(session: Session, day: dt.date) -> dict[int, CurrentPeriod]:
+    i = LoanInstalment
+    stmt = (
+        select(i.loan_id, i.period, i.start_date, i.due_date, i.interest_fen, i.interest_accrued_fen)
+        .join(Loan, Loan.id == i.loan_id)
+        .where(_to_close(day), i.start_date <= day, i.due_date > day)
+    )
+    # Periods do not overlap; if they ever did, the earliest one accrues (deterministic).
+    out: dict[int, CurrentPeriod] = {}
+    for loan_id, period, start, due, interest, accrued in session.execute(stmt.order_by(i.loan_id, i.period.desc())):
+        out[loan_id] = CurrentPeriod(period, start, due, interest, accrued or 0)
+    return out
+
+
+def load_overdue(session: Session, day: dt.date) -> dict[int, Overdue]:
+    i = LoanInstalment
+    unpaid = or_(i.paid_principal_fen < i.principal_fen, i.paid_interest_fen < i.interest_fen)
+    stmt = (
+        select(i.loan_id, func.min(i.due_date), func.sum(i.principal_fen - i.paid_principal_fen))
+        .join(Loan, Loan.id == i.loan_id)
+        .where(_to_close(day), i.due_date <= day, unpaid)
+        .group_by(i.loan_id)
+    )
+    return {loan_id: Overdue(oldest, int(principal or 0)) for loan_id, oldest, principal in session.execute(stmt)}
+
+
+def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> None:
+    if not plans:
+        return
+    stmt = (
+        update(LOAN)
+        .where(LOAN.c.id == bindparam("b_id"))
+        .values(
+            dpd=bindparam("b_dpd"),
+            grade=bindparam("b_grade"),
+            accrued_through=bindparam("b_day"),
+            penalty_exact=bindparam("b_exact"),
+            penalty_posted_fen=bindparam("b_posted"),
+        )
+    )
+    rows = [
+        {
+            "b_id": p.loan_id,
+            "b_dpd": p.dpd,
+            "b_grade": p.grade.code,
+            "b_day": day,
+            "b_exact": p.penalty_exact,
+            "b_posted": p.penalty_posted_fen,
+        }
+        for p in plans
+    ]
+    session.connection().execute(stmt, rows)
+
+
+def write_accruals(session: Session, plans: Iterable[LoanDay]) -> None:
+    rows = [
+        {"b_loan": p.loan_id, "b_period": p.period, "b_accrued": p.interest_accrued_fen}
+        for p in plans
+        if p.period is not None and p.interest_fen > 0
+    ]
+    if not rows:
+        return
+    stmt = (
+        update(INSTALMENT)
+        .where(INSTALMENT.c.loan_id == bindparam("b_loan"), INSTALMENT.c.period == bindparam("b_period"))
+        .values(interest_accrued_fen=bindparam("b_accrued"))
+    )
+    session.connection().execute(stmt, rows)
+
+
+def insert_grade_changes(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(insert(GRADE_CHANGE), rows)
+
+
+def insert_events(session: Session, events: list[tuple[str, dict[str, Any], int | None]]) -> None:
+    """Outbox events in one executemany (``events.publish`` adds one ORM object each)."""
+    if not events:
+        return
+    now = utcnow()
+    rows = [
+        {"topic": t, "payload": canonical_json(p), "party_id": party, "created_at": now, "attempts": 0}
+        for t, p, party in events
+    ]
+    session.connection().execute(insert(OUTBOX), rows)
+
+
+def grade_mix(session: Session) -> dict[str, int]:
+    """Active loans per grade after the close."""
+    stmt = select(Loan.grade, func.count()).where(Loan.status == ACTIVE).group_by(Loan.grade)
+    return {g: int(n) for g, n in session.execute(stmt)}
