@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,8 +30,8 @@ def loan_summary(loan: Loan) -> dict[str, Any]:
         "borrower_id": loan.borrower_id,
         "currency": loan.currency,
         "principal": str(from_fen(loan.principal_fen)),
-        "annual_rate": str(loan.annual_rate),
-        "penalty_uplift": str(loan.penalty_uplift),
+        "annual_rate": str(Decimal(loan.annual_rate).quantize(Decimal("0.000001"))),
+        "penalty_uplift": str(Decimal(loan.penalty_uplift).quantize(Decimal("0.0001"))),
         "method": loan.method,
         "term_months": loan.term_months,
         "status": loan.status,
