@@ -107,3 +107,23 @@ def test_payoff_needs_the_money_in_the_settlement_account(world, app, session_fa
     done = d.post_key(d.firm, f"/loans/{lid}/payoff", {}, 201).json()
     assert done["kind"] == "payoff" and done["amount"] == q["total"] and done["loan_status"] == "repaid"
     assert_ledger_ok(session_factory, loans=1)
+
+
+def test_grade_never_better_than_the_days_past_due_floor(world, app, session_factory) -> None:
+    from ippledge.lending.tables import Loan
+
+    d = LoanDesk(world, app)
+    lid = d.active_loan()
+    with session_factory.begin() as s:  # as the daily close leaves it: 100 days past due, floor substandard
+        loan = s.get(Loan, lid)
+        assert loan is not None
+        loan.dpd, loan.grade = 100, "substandard"
+    url = f"/loans/{lid}/grade"
+    r = d.post(d.bank.officer, url, {"grade": "special_mention", "reason": "客户承诺还款"})
+    assert r.status_code == 422 and r.json()["code"] == "lending.classification_below_floor"
+    assert d.post(d.bank.officer, url, {"grade": "doubtful", "reason": "担保落空"}, 200).json()["grade"] == "doubtful"
+    up = d.post(d.bank.officer, url, {"grade": "substandard"})
+    assert up.status_code == 422 and up.json()["code"] == "lending.upgrade_reason_required"
+    assert d.post(d.bank.officer, url, {"grade": "substandard", "reason": "补充担保"}, 200).json()["grade"] == (
+        "substandard"
+    )
