@@ -77,9 +77,19 @@ def _capability_routers() -> list[Any]:
     from ippledge.credit.api import router as credit_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
+    from ippledge.lending.api import router as lending_router
     from ippledge.lending.close_api import router as close_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.valuation.api import router as valuation_router
 
-    return [registry_router, pledge_router, ledger_router, intake_router, valuation_router, credit_router, close_router]
+    return [
+        registry_router,
+        pledge_router,
+        ledger_router,
+        intake_router,
+        valuation_router,
+        credit_router,
+        lending_router,
+        close_router,
+    ]

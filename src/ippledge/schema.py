@@ -13,6 +13,7 @@ from ippledge.intake import tables as intake_tables
 from ippledge.ledger import scope_rules as _ledger_scope  # noqa: F401  (registers ledger scope rules)
 from ippledge.ledger import tables as ledger_tables
 from ippledge.lending import close_tables as lending_close_tables
+from ippledge.lending import store as _lending_scope  # noqa: F401  (registers loan scope and ledger expectations)
 from ippledge.lending import tables as lending_tables
 from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers pledge scope rules)
 from ippledge.pledge import tables as pledge_tables

@@ -1,0 +1,233 @@
+"""Loan routes (贷款接口): contracts, disbursement, repayments, payoff, deposits, default, grading, write-off.
+
+Every money-moving POST needs an ``Idempotency-Key`` header and goes through ``idempotency.run_once``: a retry
+returns the first response and never moves money twice. A loan is visible to its bank and borrower (and to the
+regulator and the platform); anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from ippledge.access import scope
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.idempotency import IdempotencyKey, run_once
+from ippledge.lending import receipts, repayment, service, views
+from ippledge.lending.errors import invalid
+from ippledge.lending.prepayment import PrepaymentMode
+from ippledge.lending.schemas import (
+    AttachIn,
+    ContractIn,
+    DepositIn,
+    DisburseIn,
+    GradeIn,
+    MoneyIn,
+    PayoffIn,
+    ReasonIn,
+    RepayIn,
+    WriteOffDecisionIn,
+)
+from ippledge.lending.tables import Loan
+
+router = APIRouter(tags=["lending"])
+
+
+def _rate(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise invalid("prepayment_fee", f"费率格式无效：{text!r}", f"malformed fee rate: {text!r}") from None
+
+
+def _mode(text: str) -> PrepaymentMode:
+    try:
+        return PrepaymentMode(text)
+    except ValueError:
+        raise invalid("prepayment_mode", f"提前还款方式无效：{text!r}", f"unknown prepayment mode {text!r}") from None
+
+
+def _json(outcome: Any) -> JSONResponse:
+    return JSONResponse(status_code=outcome.status_code, content=outcome.body)
+
+
+@router.post("/loans", status_code=201)
+def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    """借款合同: from an approved credit decision of the caller's bank."""
+    loan = service.create_contract(session, principal, body.decision_id, today, body.contract_no)
+    return views.loan_detail(session, loan, today)
+
+
+@router.get("/loans")
+def list_loans(
+    principal: PrincipalDep, session: SessionDep, status: str | None = Query(None, max_length=16)
+) -> list[dict[str, Any]]:
+    stmt = scope.scoped(Loan, principal).order_by(Loan.id)
+    if status:
+        stmt = stmt.where(Loan.status == status)
+    return [views.loan_summary(loan) for loan in session.scalars(stmt)]
+
+
+@router.get("/loans/{loan_id}")
+def get_loan(loan_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    """The loan with its schedule, its balances from the ledger, days past due and grade."""
+    return views.loan_detail(session, service.visible_loan(session, principal, loan_id), today)
+
+
+@router.post("/loans/{loan_id}/pledges")
+def attach_pledges(loan_id: int, body: AttachIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    return {"loan_id": loan_id, "pledge_ids": service.attach_pledges(session, principal, loan_id, body.pledge_ids)}
+
+
+@router.post("/loans/{loan_id}/disbursement")
+def disburse(
+    loan_id: int,
+    body: DisburseIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """放款: only when every pledged asset is under a registered pledge to this bank."""
+    value_date = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        loan = service.disburse(session, principal, loan_id, value_date, key)
+        return views.loan_detail(session, loan, today)
+
+    payload = {"loan_id": loan_id, "value_date": value_date.isoformat()}
+    return _json(run_once(session, principal, key, "POST /loans/{id}/disbursement", payload, act))
+
+
+@router.post("/loans/{loan_id}/repayments", status_code=201)
+def repay(
+    loan_id: int,
+    body: RepayIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """还款: from the borrower's settlement account; ``prepay`` lets money beyond what is due repay principal early."""
+    value_date = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        rec = service.repay(
+            session,
+            principal,
+            loan_id,
+            body.amount,
+            value_date,
+            str(key),
+            currency=body.currency,
+            prepay=body.prepay,
+            mode=_mode(body.mode),
+            fee_rate=_rate(body.fee_rate),
+        )
+        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+
+    payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
+    return _json(run_once(session, principal, key, "POST /loans/{id}/repayments", payload, act, 201))
+
+
+@router.get("/loans/{loan_id}/payoff-quote")
+def payoff_quote(
+    loan_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    on: dt.date | None = None,
+    fee_rate: str = "0",
+) -> dict[str, str]:
+    return repayment.quote(session, principal, loan_id, on or today, _rate(fee_rate))
+
+
+@router.post("/loans/{loan_id}/payoff", status_code=201)
+def payoff(
+    loan_id: int,
+    body: PayoffIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """提前结清: everything due, the rest of the principal and interest to the value date."""
+    value_date = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        rec = service.payoff(session, principal, loan_id, value_date, str(key), _rate(body.fee_rate))
+        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+
+    payload = {"loan_id": loan_id, "value_date": value_date.isoformat(), "fee_rate": body.fee_rate}
+    return _json(run_once(session, principal, key, "POST /loans/{id}/payoff", payload, act, 201))
+
+
+@router.post("/deposits", status_code=201)
+def deposit(
+    body: DepositIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """存入还款资金: the caller's bank records cash received for the borrower's settlement account."""
+    value_date = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        entry = service.deposit(session, principal, body.borrower_id, body.amount, value_date, str(key), body.currency)
+        balance = receipts.settlement_balance(session, body.borrower_id)
+        return {"entry_id": entry.id, "borrower_id": body.borrower_id, "settlement_balance": str(balance)}
+
+    payload = {**body.model_dump(mode="json"), "value_date": value_date.isoformat()}
+    return _json(run_once(session, principal, key, "POST /deposits", payload, act, 201))
+
+
+@router.post("/loans/{loan_id}/default")
+def declare_default(
+    loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    return views.loan_summary(service.declare_default(session, principal, loan_id, today, body.reason))
+
+
+@router.post("/loans/{loan_id}/grade")
+def set_grade(
+    loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
+    return views.loan_summary(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
+
+
+@router.post("/loans/{loan_id}/write-off", status_code=201)
+def propose_write_off(
+    loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    """核销申请: a credit officer proposes; a different approver decides."""
+    return views.write_off_view(service.propose_write_off(session, principal, loan_id, today, body.reason))
+
+
+@router.post("/loan-write-offs/{write_off_id}/decision")
+def decide_write_off(
+    write_off_id: int, body: WriteOffDecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    row = service.decide_write_off(session, principal, write_off_id, body.approve, body.reason, today)
+    return views.write_off_view(row)
+
+
+@router.post("/loans/{loan_id}/recoveries", status_code=201)
+def record_recovery(
+    loan_id: int,
+    body: MoneyIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """核销后收回: cash recovered on a written-off loan."""
+    value_date = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        rec = service.record_recovery(session, principal, loan_id, body.amount, value_date, str(key), body.currency)
+        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+
+    payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
+    return _json(run_once(session, principal, key, "POST /loans/{id}/recoveries", payload, act, 201))

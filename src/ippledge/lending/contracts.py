@@ -1,0 +1,142 @@
+"""Loan contracts (借款合同): one per approved credit decision, and the registered pledges that secure it.
+
+Only a credit officer of the deciding bank makes the contract; another bank's decision is 404. The pledges in force
+from the borrower to the bank on the decision's pledged assets are linked when the contract is made, again on
+``attach_pledges`` and at disbursement, whichever comes first after the registry registers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.credit.service import approved_terms
+from ippledge.credit.tables import CreditDecision
+from ippledge.events import publish
+from ippledge.kernel.errors import PermissionDeniedError
+from ippledge.kernel.money import to_fen
+from ippledge.lending import store
+from ippledge.lending.errors import conflict
+from ippledge.lending.schedule import RepaymentMethod
+from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.pledge.tables import Pledge
+
+
+def require_bank_staff(principal: Principal, loan: Loan, *roles: Role) -> None:
+    """The caller must act for the loan's bank with one of ``roles`` (the loan is already known visible)."""
+    if principal.party_kind is not PartyKind.BANK or principal.party_id != loan.bank_id:
+        raise PermissionDeniedError(
+            "只有贷款银行可以办理此事项", "only the lending bank may do this", code="lending.not_the_bank"
+        )
+    principal.require(*(roles or (Role.CREDIT_OFFICER,)))
+
+
+def bank_system(loan: Loan) -> Principal:
+    """The bank's own system acting on the loan (e.g. filing the pledge release once the loan is repaid)."""
+    return Principal(
+        party_id=loan.bank_id,
+        party_kind=PartyKind.BANK,
+        roles=frozenset({Role.CREDIT_OFFICER}),
+        name="lending-system",
+    )
+
+
+def pledged_assets(session: Session, loan: Loan) -> tuple[int, ...]:
+    if loan.decision_id is None:
+        return ()
+    return approved_terms(session, loan.decision_id).pledged_asset_ids
+
+
+def link_pledges(session: Session, loan: Loan, pledge_ids: Sequence[int]) -> list[int]:
+    have = set(store.linked_pledges(session, loan.id))
+    added = sorted(set(pledge_ids) - have)
+    for pid in added:
+        session.add(LoanPledge(loan_id=loan.id, pledge_id=pid))
+    session.flush()
+    return added
+
+
+def create_contract(
+    session: Session, principal: Principal, decision_id: int, today: dt.date, contract_no: str | None = None
+) -> Loan:
+    """Sign the loan contract for an approved decision of the caller's bank."""
+    principal.require_kind(PartyKind.BANK)
+    decision = scope.get_visible(session, CreditDecision, decision_id, principal)
+    principal.require(Role.CREDIT_OFFICER)
+    terms = approved_terms(session, decision.id)
+    if session.scalar(select(Loan.id).where(Loan.decision_id == decision.id)) is not None:
+        raise conflict("contract_exists", "该授信决定已签订借款合同", "a contract exists for this decision")
+    number = (contract_no or f"JK{today:%Y%m%d}-{decision.id:06d}").strip()
+    if session.scalar(select(Loan.id).where(Loan.contract_no == number)) is not None:
+        raise conflict("contract_no_taken", f"合同编号已存在：{number}", f"contract number in use: {number}")
+    loan = Loan(
+        contract_no=number,
+        decision_id=decision.id,
+        application_id=terms.application_id,
+        bank_id=terms.bank_id,
+        borrower_id=terms.borrower_id,
+        currency=terms.currency,
+        principal_fen=to_fen(terms.amount),
+        annual_rate=terms.annual_rate,
+        penalty_uplift=terms.penalty_uplift,
+        method=RepaymentMethod.parse(terms.repayment_method.value).value,
+        term_months=terms.term_months,
+        contracted_on=today,
+        status="contracted",
+        outstanding_principal_fen=0,
+        dpd=0,
+        grade="normal",
+    )
+    session.add(loan)
+    session.flush()
+    linked = link_pledges(
+        session, loan, sorted(set(store.pledges_covering(session, loan, terms.pledged_asset_ids).values()))
+    )
+    audit.record(
+        session,
+        principal,
+        "lending.contracted",
+        "loan",
+        loan.id,
+        {"contract_no": number, "decision_id": decision.id, "amount": str(terms.amount), "pledges": linked},
+    )
+    publish(session, "lending.contracted", {"loan_id": loan.id, "contract_no": number}, loan.borrower_id)
+    return loan
+
+
+def attach_pledges(
+    session: Session, principal: Principal, loan_id: int, pledge_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Link registered pledges to the loan: the named ones, or every one in force on the decision's assets."""
+    loan = store.visible_loan(session, principal, loan_id)
+    require_bank_staff(principal, loan)
+    assets = pledged_assets(session, loan)
+    found = store.pledges_covering(session, loan, assets)
+    if pledge_ids is None:
+        chosen = sorted(set(found.values()))
+    else:
+        chosen = sorted(set(pledge_ids))
+        for pid in chosen:
+            pledge = session.get(Pledge, pid)
+            if pledge is None or pledge.pledgee_id != loan.bank_id or pledge.pledgor_id != loan.borrower_id:
+                raise conflict(
+                    "pledge_not_ours",
+                    f"质押登记{pid}不是该借款人向本行出质的",
+                    f"pledge {pid} is not one from this borrower to this bank",
+                    pledge_id=pid,
+                )
+            if pledge.status != "in_force" or pid not in found.values():
+                raise conflict(
+                    "pledge_not_in_force",
+                    f"质押登记{pid}未生效或不涉及本笔授信的质押物",
+                    f"pledge {pid} is not in force on this loan's pledged assets",
+                    pledge_id=pid,
+                )
+    added = link_pledges(session, loan, chosen)
+    audit.record(session, principal, "lending.pledges_attached", "loan", loan.id, {"pledges": added})
+    return store.linked_pledges(session, loan.id)

@@ -1,0 +1,103 @@
+"""Disbursement (放款): the condition precedent, the schedule, one balanced entry.
+
+Condition precedent (放款前提条件): every pledged asset of the credit decision is under a pledge *in force* from the
+borrower to this bank; otherwise ``lending.pledge_not_registered`` (409) lists the assets and nothing is written.
+The loan row is locked (``SELECT .. FOR UPDATE``), so of many concurrent disbursements exactly one moves money and
+the rest see ``lending.already_disbursed``. A retried request with the same Idempotency-Key is replayed by the API's
+``run_once`` before this runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import Principal
+from ippledge.events import publish
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.lending import postings, store
+from ippledge.lending.contracts import link_pledges, pledged_assets, require_bank_staff
+from ippledge.lending.errors import conflict, invalid
+from ippledge.lending.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.tables import Loan, LoanInstalment
+
+
+def disbursement_key(loan_id: int) -> str:
+    return f"disburse:{loan_id}"
+
+
+def disburse(session: Session, principal: Principal, loan_id: int, value_date: dt.date, key: str | None = None) -> Loan:
+    """Pay the loan out on ``value_date``; ``key`` is the caller's request key, kept in the audit trail."""
+    store.visible_loan(session, principal, loan_id)
+    loan = store.lock_loan(session, loan_id)
+    require_bank_staff(principal, loan)
+    if loan.status != "contracted":
+        raise conflict(
+            "already_disbursed",
+            f"贷款已放款（{loan.disbursed_on}）",
+            f"the loan was already disbursed ({loan.disbursed_on})",
+            status=loan.status,
+        )
+    if value_date < loan.contracted_on:
+        raise invalid(
+            "value_date",
+            f"放款日 {value_date} 早于合同签订日 {loan.contracted_on}",
+            f"value date {value_date} precedes the contract date {loan.contracted_on}",
+        )
+    assets = pledged_assets(session, loan)
+    covered = store.pledges_covering(session, loan, assets)
+    missing = sorted(a for a in assets if a not in covered)
+    if missing:
+        raise conflict(
+            "pledge_not_registered",
+            f"质押物尚未全部办妥质押登记，不能放款：{missing}",
+            f"every pledged asset must be under a registered pledge to this bank before disbursement: {missing}",
+            assets=missing,
+        )
+    link_pledges(session, loan, sorted(set(covered.values())))
+    schedule = build_schedule(
+        from_fen(loan.principal_fen), loan.annual_rate, loan.term_months, value_date, RepaymentMethod(loan.method)
+    )
+    start = value_date
+    for row in schedule.instalments:
+        session.add(
+            LoanInstalment(
+                loan_id=loan.id,
+                period=row.period,
+                start_date=start,
+                due_date=row.due_date,
+                principal_fen=to_fen(row.principal),
+                interest_fen=to_fen(row.interest),
+                interest_accrued_fen=0,
+                paid_principal_fen=0,
+                paid_interest_fen=0,
+            )
+        )
+        start = row.due_date
+    draft = postings.disbursement(
+        loan.bank_id, loan.borrower_id, loan.id, from_fen(loan.principal_fen), value_date, disbursement_key(loan.id)
+    )
+    entry = ledger.post(session, principal, draft)
+    loan.status = "active"
+    loan.disbursed_on = value_date
+    loan.maturity_date = schedule.instalments[-1].due_date
+    loan.outstanding_principal_fen = loan.principal_fen
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "lending.disbursed",
+        "loan",
+        loan.id,
+        {"value_date": value_date.isoformat(), "entry_id": entry.id, "request_key": key},
+    )
+    publish(
+        session,
+        "lending.disbursed",
+        {"loan_id": loan.id, "amount": str(from_fen(loan.principal_fen)), "value_date": value_date.isoformat()},
+        loan.borrower_id,
+    )
+    return loan

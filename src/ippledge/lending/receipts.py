@@ -1,0 +1,225 @@
+"""Booking a receipt (还款入账): accrual true-up, one balanced repayment entry, instalments and the loan updated.
+
+Interest receivable never goes negative: when a receipt settles interest of a period whose accrual is behind (the
+daily close has not run up to the due date), the missing accrual is posted first (``loan.accrual``: Dr interest
+receivable / Cr interest income) and the instalment's ``interest_accrued_fen`` is raised to match; an accrual ahead
+of what is now owed (after a prepayment or payoff shortened the period) is reversed the same way. Then ONE
+``loan.repayment`` / ``loan.prepayment`` / ``loan.payoff`` entry debits the borrower's settlement account.
+The borrower must hold the money there (``lending.insufficient_funds``, 409); the borrower's party row is locked so
+two receipts cannot both spend the same funds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.tables import Party
+from ippledge.events import publish
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.store import by_key
+from ippledge.lending import postings, store
+from ippledge.lending.contracts import bank_system
+from ippledge.lending.errors import conflict
+from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
+from ippledge.pledge.service import release_for_repayment
+from ippledge.pledge.tables import Pledge
+
+
+@dataclass(frozen=True)
+class Line:
+    """One allocation line: ``bucket`` is penalty, interest, principal (of an instalment), or for a prepayment
+    ``prepaid_principal``, ``prepaid_interest``, ``fee`` (not part of any instalment)."""
+
+    period: int
+    due_date: dt.date
+    bucket: str
+    fen: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "period": self.period,
+            "due_date": self.due_date.isoformat(),
+            "bucket": self.bucket,
+            "amount": str(from_fen(self.fen)),
+        }
+
+
+@dataclass
+class Receipt:
+    """What one receipt does, computed before anything is written."""
+
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+    accrual: dict[int, int] = field(default_factory=dict)  # period -> fen to accrue (+) or reverse (-)
+    extra_accrual_fen: int = 0  # interest earned outside any instalment (prepaid principal's broken period)
+
+    def total(self, *buckets: str) -> int:
+        return sum(ln.fen for ln in self.lines if not buckets or ln.bucket in buckets)
+
+
+def receipt_key(kind: str, loan_id: int, key: str) -> str:
+    return f"{kind}:{loan_id}:{key}"
+
+
+def replayed(session: Session, entry_key: str) -> LoanRepayment | None:
+    """The receipt already booked under this key (a retried service call), if any."""
+    entry = by_key(session, entry_key)
+    if entry is None:
+        return None
+    return session.scalars(select(LoanRepayment).where(LoanRepayment.entry_id == entry.id)).one_or_none()
+
+
+def require_payer(principal: Principal, loan: Loan) -> None:
+    """The borrower's enterprise user pays, or the bank's credit officer records a receipt for the borrower."""
+    if principal.party_kind is PartyKind.ENTERPRISE and principal.party_id == loan.borrower_id:
+        principal.require(Role.ENTERPRISE_USER)
+    elif principal.party_kind is PartyKind.BANK and principal.party_id == loan.bank_id:
+        principal.require(Role.CREDIT_OFFICER)
+    else:
+        from ippledge.kernel.errors import PermissionDeniedError
+
+        raise PermissionDeniedError(
+            "只有借款人或贷款银行可以办理还款",
+            "only the borrower or the lending bank may record a repayment",
+            code="lending.not_a_party",
+        )
+
+
+def settlement_balance(session: Session, borrower_id: int) -> Decimal:
+    return ledger.balance(session, account_code(borrower_id, "settlement"))
+
+
+def require_funds(session: Session, loan: Loan, fen: int) -> None:
+    session.scalars(select(Party.id).where(Party.id == loan.borrower_id).with_for_update()).one()
+    have = settlement_balance(session, loan.borrower_id)
+    if to_fen(have) < fen:
+        raise conflict(
+            "insufficient_funds",
+            f"借款人结算账户余额 {have} 不足以支付 {from_fen(fen)}",
+            f"the borrower's settlement account holds {have}, less than {from_fen(fen)}",
+            balance=str(have),
+            needed=str(from_fen(fen)),
+        )
+
+
+def receivable(session: Session, loan: Loan, part: str) -> Decimal:
+    return ledger.balance(session, account_code(loan.bank_id, f"loan_{part}", loan.id))
+
+
+def book(
+    session: Session,
+    principal: Principal,
+    loan: Loan,
+    rows: Sequence[LoanInstalment],
+    receipt: Receipt,
+    value_date: dt.date,
+    entry_key: str,
+    amount_fen: int,
+) -> LoanRepayment:
+    """Post the true-up accrual and the receipt, and apply it to the instalments and the loan (funds checked)."""
+    by_period = {r.period: r for r in rows}
+    net_accrual = sum(receipt.accrual.values()) + receipt.extra_accrual_fen
+    if net_accrual:
+        draft = postings.interest_accrual(
+            loan.bank_id, loan.id, from_fen(net_accrual), value_date, f"{entry_key}:accrual"
+        )
+        ledger.post(session, principal, draft)
+    for period, fen in receipt.accrual.items():
+        by_period[period].interest_accrued_fen += fen
+    penalty = receipt.total("penalty")
+    interest = receipt.total("interest", "prepaid_interest")
+    principal_fen = receipt.total("principal", "prepaid_principal")
+    fee = receipt.total("fee")
+    draft = postings.repayment(
+        loan.bank_id,
+        loan.borrower_id,
+        loan.id,
+        value_date,
+        entry_key,
+        penalty=from_fen(penalty),
+        interest=from_fen(interest),
+        principal=from_fen(principal_fen),
+        fee=from_fen(fee),
+        kind=receipt.kind,
+    )
+    entry = ledger.post(session, principal, draft)
+    for ln in receipt.lines:
+        row = by_period.get(ln.period)
+        if row is None:
+            continue
+        if ln.bucket == "interest":
+            row.paid_interest_fen += ln.fen
+        elif ln.bucket == "principal":
+            row.paid_principal_fen += ln.fen
+    for row in rows:
+        if (
+            row.settled_on is None
+            and row.paid_principal_fen >= row.principal_fen
+            and row.paid_interest_fen >= row.interest_fen
+            and row.due_date <= value_date
+        ):
+            row.settled_on = value_date
+    loan.outstanding_principal_fen -= principal_fen
+    rec = LoanRepayment(
+        loan_id=loan.id,
+        kind=receipt.kind,
+        value_date=value_date,
+        amount_fen=amount_fen,
+        penalty_fen=penalty,
+        interest_fen=interest,
+        principal_fen=principal_fen,
+        fee_fen=fee,
+        entry_id=entry.id,
+        allocation=json.dumps([ln.to_dict() for ln in receipt.lines], ensure_ascii=False),
+    )
+    session.add(rec)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        f"lending.{receipt.kind}",
+        "loan",
+        loan.id,
+        {"repayment_id": rec.id, "amount": str(from_fen(amount_fen)), "value_date": value_date.isoformat()},
+    )
+    return rec
+
+
+def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_date: dt.date) -> bool:
+    """结清: no principal, no unsettled instalment, no penalty left -> repaid; file every pledge's release."""
+    rows = store.instalments(session, loan.id)
+    if loan.outstanding_principal_fen != 0 or any(r.settled_on is None for r in rows):
+        return False
+    if receivable(session, loan, "penalty") != 0:
+        return False
+    loan.status = "repaid"
+    loan.closed_on = value_date
+    bank = principal if principal.party_id == loan.bank_id and principal.has(Role.CREDIT_OFFICER) else None
+    acting = bank or bank_system(loan)
+    filings: list[int] = []
+    for pid in store.linked_pledges(session, loan.id):
+        pledge = session.get(Pledge, pid)
+        if pledge is not None and pledge.status == "in_force":
+            filings.append(release_for_repayment(session, acting, pid, value_date, loan.contract_no).id)
+    session.flush()
+    audit.record(
+        session, principal, "lending.repaid", "loan", loan.id, {"on": value_date.isoformat(), "releases": filings}
+    )
+    publish(
+        session,
+        "lending.repaid",
+        {"loan_id": loan.id, "contract_no": loan.contract_no, "on": value_date.isoformat(), "release_filings": filings},
+        loan.borrower_id,
+    )
+    return True

@@ -1,0 +1,323 @@
+"""Repayments (还款), deposits, partial prepayment (部分提前还款) and payoff (提前结清).
+
+- ``deposit``: the bank records cash received for a borrower (Dr bank cash / Cr borrower settlement).
+- ``repay``: settles what is due on ``value_date`` (instalments with due date <= value date): penalty, then interest,
+  then principal, oldest first (``allocation.allocate``). Money beyond what is due is ``lending.overpayment`` (422)
+  unless ``prepay=True``: then it repays principal early (``prepayment.partial_prepayment``, reduce payment by
+  default or reduce term) with broken-period interest at annual / 360 on the principal repaid early (and a fee if
+  ``fee_rate``). The prepaid principal is the largest whole-fen amount whose principal + interest + fee fit in the
+  leftover; the few fen that do not fit stay in the settlement account.
+- ``payoff``: everything due plus the not-yet-due principal and the interest accrued on it since the last due date
+  (``prepayment.payoff_quote``), plus an optional fee to fee income. The loan is then repaid.
+A receipt under a key already booked returns the first receipt (the API's ``run_once`` replays it first anyway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.tables import Party
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import FEN, from_fen, positive_money, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.ledger.tables import JournalEntry
+from ippledge.lending import postings, store
+from ippledge.lending.allocation import Due, allocate
+from ippledge.lending.errors import invalid, not_active
+from ippledge.lending.interest import interest_for_days, round_fen
+from ippledge.lending.prepayment import PayoffQuote, PrepaymentMode, partial_prepayment, payoff_quote
+from ippledge.lending.receipts import (
+    Line,
+    Receipt,
+    book,
+    close_if_repaid,
+    receipt_key,
+    receivable,
+    replayed,
+    require_funds,
+    require_payer,
+)
+from ippledge.lending.schedule import Instalment, RepaymentMethod, Schedule
+from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
+
+ZERO = Decimal("0.00")
+
+
+def deposit(
+    session: Session,
+    principal: Principal,
+    borrower_id: int,
+    amount: Decimal | str | int,
+    value_date: dt.date,
+    key: str,
+    currency: str = "CNY",
+) -> JournalEntry:
+    """存入: the caller's bank receives ``amount`` for the borrower's settlement account."""
+    principal.require_kind(PartyKind.BANK)
+    principal.require(Role.CREDIT_OFFICER)
+    value = positive_money(amount, currency)
+    party = session.get(Party, borrower_id)
+    if party is None or party.kind != PartyKind.ENTERPRISE.value:
+        raise not_found("借款企业", "borrower", id=borrower_id)
+    draft = postings.deposit(principal.party_id, borrower_id, value, value_date, f"deposit:{principal.party_id}:{key}")
+    entry = ledger.post(session, principal, draft)
+    audit.record(session, principal, "lending.deposit", "party", borrower_id, {"amount": str(value), "entry": entry.id})
+    return entry
+
+
+def _open_loan(session: Session, principal: Principal, loan_id: int, value_date: dt.date) -> Loan:
+    store.visible_loan(session, principal, loan_id)
+    loan = store.lock_loan(session, loan_id)
+    require_payer(principal, loan)
+    if loan.status != "active":
+        raise not_active(loan.status)
+    assert loan.disbursed_on is not None
+    if value_date < loan.disbursed_on:
+        raise invalid("value_date", f"还款日 {value_date} 早于放款日", f"value date {value_date} precedes disbursement")
+    return loan
+
+
+def _dues(session: Session, loan: Loan, rows: list[LoanInstalment], value_date: dt.date) -> tuple[list[Due], Receipt]:
+    """What is due on ``value_date`` and the accrual each due period still needs."""
+    due_rows = [r for r in rows if r.settled_on is None and r.due_date <= value_date]
+    receipt = Receipt("repayment")
+    dues: list[Due] = []
+    penalty = receivable(session, loan, "penalty")
+    if penalty > 0:
+        oldest = due_rows[0].due_date if due_rows else value_date
+        dues.append(Due(0, oldest, penalty=penalty))
+    for r in due_rows:
+        if r.interest_accrued_fen != r.interest_fen:
+            receipt.accrual[r.period] = r.interest_fen - r.interest_accrued_fen
+        dues.append(
+            Due(
+                r.period,
+                r.due_date,
+                principal=from_fen(r.principal_fen - r.paid_principal_fen),
+                interest=from_fen(r.interest_fen - r.paid_interest_fen),
+            )
+        )
+    return dues, receipt
+
+
+def _allocate(dues: list[Due], amount: Decimal, receipt: Receipt) -> Decimal:
+    result = allocate(amount, dues)
+    receipt.lines = [Line(ln.period, ln.due_date, ln.bucket.value, to_fen(ln.amount)) for ln in result.lines]
+    return result.leftover
+
+
+def current_schedule(loan: Loan, rows: list[LoanInstalment]) -> Schedule:
+    """The schedule as it stands (after earlier prepayments), for ``prepayment.partial_prepayment``."""
+    items: list[Instalment] = []
+    remaining = 0
+    for r in reversed(rows):
+        items.append(
+            Instalment(
+                r.period,
+                r.due_date,
+                from_fen(r.principal_fen + r.interest_fen),
+                from_fen(r.principal_fen),
+                from_fen(r.interest_fen),
+                from_fen(remaining),
+            )
+        )
+        remaining += r.principal_fen
+    items.reverse()
+    method = RepaymentMethod(loan.method)
+    bullet = method is RepaymentMethod.BULLET
+    assert loan.disbursed_on is not None
+    return Schedule(
+        method=method,
+        principal=from_fen(remaining),
+        annual_rate=loan.annual_rate,
+        months=loan.term_months if bullet else len(rows),
+        start=loan.disbursed_on,
+        instalments=tuple(items),
+        first_period=1 if bullet else rows[0].period,
+    )
+
+
+def _prepaid_principal(leftover: Decimal, rate: Decimal, days: int, fee_rate: Decimal) -> Decimal:
+    def cost(x: Decimal) -> Decimal:
+        return x + round_fen(interest_for_days(x, rate, days)) + round_fen(x * fee_rate)
+
+    factor = 1 + rate * days / 360 + fee_rate
+    x = (leftover / factor).quantize(FEN, rounding=ROUND_DOWN)
+    while x > 0 and cost(x) > leftover:
+        x -= FEN
+    while cost(x + FEN) <= leftover:
+        x += FEN
+    return x
+
+
+def _reschedule(loan: Loan, rows: list[LoanInstalment], new: Schedule, receipt: Receipt, session: Session) -> None:
+    """Replace the unsettled instalments by the re-amortised ones (same periods and due dates from the start)."""
+    by_period = {r.period: r for r in rows}
+    new_periods = {i.period for i in new.instalments}
+    for r in rows:
+        if r.settled_on is None and r.period not in new_periods:
+            if r.interest_accrued_fen:
+                receipt.accrual[r.period] = receipt.accrual.get(r.period, 0) - r.interest_accrued_fen
+            session.delete(r)
+    for i in new.instalments:
+        row = by_period[i.period]
+        row.principal_fen, row.interest_fen = to_fen(i.principal), to_fen(i.interest)
+        if row.interest_accrued_fen > row.interest_fen:  # accrued ahead of the smaller interest now owed
+            receipt.accrual[row.period] = (
+                receipt.accrual.get(row.period, 0) + row.interest_fen - row.interest_accrued_fen
+            )
+    loan.maturity_date = new.instalments[-1].due_date
+
+
+def repay(
+    session: Session,
+    principal: Principal,
+    loan_id: int,
+    amount: Decimal | str | int,
+    value_date: dt.date,
+    key: str,
+    *,
+    currency: str = "CNY",
+    prepay: bool = False,
+    mode: PrepaymentMode = PrepaymentMode.REDUCE_PAYMENT,
+    fee_rate: Decimal = ZERO,
+) -> LoanRepayment:
+    """Book a repayment of ``amount`` from the borrower's settlement account on ``value_date``."""
+    value = positive_money(amount, currency)
+    entry_key = receipt_key("repay", loan_id, key)
+    if (done := replayed(session, entry_key)) is not None:
+        return done
+    loan = _open_loan(session, principal, loan_id, value_date)
+    rows = store.instalments(session, loan.id)
+    dues, receipt = _dues(session, loan, rows, value_date)
+    leftover = _allocate(dues, value, receipt)
+    if leftover > 0 and not prepay:
+        raise invalid(
+            "overpayment",
+            f"还款金额超过应还金额 {value - leftover}；提前还款请注明",
+            f"the payment exceeds what is due ({value - leftover}); ask for a prepayment explicitly",
+            due=str(value - leftover),
+            leftover=str(leftover),
+        )
+    applied = to_fen(value)
+    reschedule: Schedule | None = None
+    if leftover > 0:
+        unsettled = [r for r in rows if r.settled_on is None and r.due_date > value_date]
+        if not unsettled:
+            raise invalid(
+                "overpayment", "没有未到期的本金可提前偿还", "no principal is left to prepay", leftover=str(leftover)
+            )
+        paid = len(rows) - len(unsettled)
+        schedule = current_schedule(loan, rows)
+        last_due = unsettled[0].start_date
+        x = _prepaid_principal(leftover, loan.annual_rate, (value_date - last_due).days, fee_rate)
+        outstanding = from_fen(sum(r.principal_fen for r in unsettled))
+        if x >= outstanding or x <= 0:
+            raise invalid(
+                "use_payoff",
+                "提前还款金额足以结清贷款，请使用提前结清",
+                "the prepayment would repay the whole loan: use payoff",
+                outstanding=str(outstanding),
+            )
+        pp = partial_prepayment(schedule, paid, x, value_date, mode, fee_rate)
+        period, due = unsettled[0].period, unsettled[0].due_date
+        receipt.kind = "prepayment"
+        receipt.extra_accrual_fen = to_fen(pp.interest)
+        receipt.lines += [
+            Line(period, due, "prepaid_interest", to_fen(pp.interest)),
+            Line(period, due, "prepaid_principal", to_fen(pp.principal)),
+        ]
+        if pp.fee:
+            receipt.lines.append(Line(period, due, "fee", to_fen(pp.fee)))
+        applied = to_fen(value - leftover + pp.total)
+        reschedule = pp.schedule
+    require_funds(session, loan, applied)
+    if reschedule is not None:
+        _reschedule(loan, rows, reschedule, receipt, session)
+    rec = book(session, principal, loan, rows, receipt, value_date, entry_key, applied)
+    close_if_repaid(session, principal, loan, value_date)
+    return rec
+
+
+def quote(
+    session: Session, principal: Principal, loan_id: int, on: dt.date, fee_rate: Decimal = ZERO
+) -> dict[str, str]:
+    """提前结清试算: what ``payoff`` on ``on`` would take (read-only)."""
+    loan = store.visible_loan(session, principal, loan_id)
+    if loan.status != "active":
+        raise not_active(loan.status)
+    rows = store.instalments(session, loan.id)
+    dues, _receipt, q = _payoff_parts(session, loan, rows, on, fee_rate)
+    due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
+    return {
+        "on": on.isoformat(),
+        "overdue": str(due_total),
+        "principal": str(q.principal),
+        "interest": str(q.interest),
+        "fee": str(q.fee),
+        "days": str(q.days),
+        "total": str(due_total + q.total),
+    }
+
+
+def _payoff_parts(
+    session: Session, loan: Loan, rows: list[LoanInstalment], on: dt.date, fee_rate: Decimal
+) -> tuple[list[Due], Receipt, PayoffQuote]:
+    assert loan.disbursed_on is not None
+    dues, receipt = _dues(session, loan, rows, on)
+    rest = [r for r in rows if r.settled_on is None and r.due_date > on]
+    base = from_fen(sum(r.principal_fen for r in rest))
+    last_due = rest[0].start_date if rest else on
+    return dues, receipt, payoff_quote(base, loan.annual_rate, last_due, on, fee_rate)
+
+
+def payoff(
+    session: Session,
+    principal: Principal,
+    loan_id: int,
+    value_date: dt.date,
+    key: str,
+    fee_rate: Decimal = ZERO,
+) -> LoanRepayment:
+    """提前结清: pay everything due and the rest of the principal with interest to ``value_date``."""
+    entry_key = receipt_key("payoff", loan_id, key)
+    if (done := replayed(session, entry_key)) is not None:
+        return done
+    loan = _open_loan(session, principal, loan_id, value_date)
+    rows = store.instalments(session, loan.id)
+    dues, receipt, q = _payoff_parts(session, loan, rows, value_date, fee_rate)
+    due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
+    if due_total:
+        _allocate(dues, due_total, receipt)
+    receipt.kind = "payoff"
+    rest = [r for r in rows if r.settled_on is None and r.due_date > value_date]
+    total = to_fen(due_total + q.total)
+    require_funds(session, loan, total)
+    if rest:
+        current = rest[0]
+        current.principal_fen, current.interest_fen = to_fen(q.principal), to_fen(q.interest)
+        receipt.accrual[current.period] = current.interest_fen - current.interest_accrued_fen
+        receipt.lines += [
+            Line(current.period, current.due_date, "interest", current.interest_fen),
+            Line(current.period, current.due_date, "principal", current.principal_fen),
+        ]
+        if q.fee:
+            receipt.lines.append(Line(current.period, current.due_date, "fee", to_fen(q.fee)))
+        for r in rest[1:]:
+            if r.interest_accrued_fen:
+                receipt.accrual[r.period] = -r.interest_accrued_fen
+    rec = book(session, principal, loan, rows, receipt, value_date, entry_key, total)
+    for r in rest[1:]:
+        session.delete(r)
+    if rest:
+        rest[0].settled_on = value_date
+        loan.maturity_date = value_date
+    session.flush()
+    if not close_if_repaid(session, principal, loan, value_date):  # pragma: no cover - payoff settles everything
+        raise invalid("payoff_incomplete", "结清后仍有未结金额", "amounts remain after the payoff")
+    return rec

@@ -1,0 +1,39 @@
+"""Loan service (贷款服务): the use cases other capabilities, the daily close and the demo call.
+
+Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``repay``
+(``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Credit risk: ``declare_default``,
+``set_grade``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole
+ledger check with the ``lending`` expectation (every loan's principal account equals its outstanding principal).
+Services flush and never commit.
+"""
+
+from __future__ import annotations
+
+from ippledge.lending.contracts import attach_pledges, bank_system, create_contract
+from ippledge.lending.disbursement import disburse, disbursement_key
+from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
+from ippledge.lending.repayment import quote as payoff_quote
+from ippledge.lending.store import check, expected_balances, instalments, visible_loan
+from ippledge.lending.writeoff import decide_write_off, declare_default, propose_write_off, record_recovery, set_grade
+
+__all__ = [
+    "attach_pledges",
+    "bank_system",
+    "check",
+    "create_contract",
+    "current_schedule",
+    "decide_write_off",
+    "declare_default",
+    "deposit",
+    "disburse",
+    "disbursement_key",
+    "expected_balances",
+    "instalments",
+    "payoff",
+    "payoff_quote",
+    "propose_write_off",
+    "record_recovery",
+    "repay",
+    "set_grade",
+    "visible_loan",
+]

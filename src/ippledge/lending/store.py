@@ -1,0 +1,88 @@
+"""Loan queries and scope (贷款查询与数据隔离); the ledger check's expectation for every loan.
+
+A loan is visible to its bank and its borrower; the regulator and the platform read every loan; anyone else gets 404.
+The ``lending`` expectation provider says: the natural balance of ``P{bank}:loan:{id}:principal`` equals the loan's
+``outstanding_principal_fen`` for every disbursed loan, so ``ippledge ledger check`` proves book and ledger agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import scope
+from ippledge.access.model import PartyKind, Principal
+from ippledge.kernel.money import from_fen
+from ippledge.ledger import check as ledger_check
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.check import LedgerCheckReport
+from ippledge.lending.tables import Loan, LoanInstalment, LoanPledge
+from ippledge.pledge.tables import Pledge, PledgeItem
+
+READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
+
+scope.register(
+    Loan,
+    scope.ScopeRule(party_columns=("bank_id", "borrower_id"), readers=READERS, what_zh="贷款", what_en="loan"),
+)
+
+
+def visible_loan(session: Session, principal: Principal, loan_id: int) -> Loan:
+    return scope.get_visible(session, Loan, loan_id, principal)
+
+
+def lock_loan(session: Session, loan_id: int) -> Loan:
+    """The loan row, locked for this transaction (``SELECT .. FOR UPDATE``; SQLite serialises writers anyway)."""
+    stmt = select(Loan).where(Loan.id == loan_id).with_for_update().execution_options(populate_existing=True)
+    loan = session.scalars(stmt).one()
+    return loan
+
+
+def instalments(session: Session, loan_id: int) -> list[LoanInstalment]:
+    stmt = select(LoanInstalment).where(LoanInstalment.loan_id == loan_id).order_by(LoanInstalment.period)
+    return list(session.scalars(stmt))
+
+
+def linked_pledges(session: Session, loan_id: int) -> list[int]:
+    stmt = select(LoanPledge.pledge_id).where(LoanPledge.loan_id == loan_id).order_by(LoanPledge.pledge_id)
+    return list(session.scalars(stmt))
+
+
+def pledges_covering(session: Session, loan: Loan, asset_ids: list[int] | tuple[int, ...]) -> dict[int, int]:
+    """``asset -> pledge id`` for each asset under a pledge in force from this borrower to this bank."""
+    if not asset_ids:
+        return {}
+    stmt = (
+        select(PledgeItem.ip_asset_id, Pledge.id)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .where(
+            PledgeItem.ip_asset_id.in_(list(asset_ids)),
+            PledgeItem.in_force,
+            Pledge.status == "in_force",
+            Pledge.pledgee_id == loan.bank_id,
+            Pledge.pledgor_id == loan.borrower_id,
+        )
+    )
+    return {int(a): int(p) for a, p in session.execute(stmt)}
+
+
+def principal_account(loan: Loan) -> str:
+    return account_code(loan.bank_id, "loan_principal", loan.id)
+
+
+def expected_balances(session: Session) -> dict[str, Decimal]:
+    """Every disbursed loan's principal account should hold its outstanding principal."""
+    stmt = select(Loan.id, Loan.bank_id, Loan.outstanding_principal_fen).where(Loan.disbursed_on.is_not(None))
+    return {
+        account_code(bank, "loan_principal", loan_id): from_fen(fen) for loan_id, bank, fen in session.execute(stmt)
+    }
+
+
+ledger_check.register_expectations("lending", expected_balances)
+
+
+def check(session: Session) -> LedgerCheckReport:
+    """The whole ledger check with every registered provider (lending included)."""
+    return ledger_check.check_ledger(session)

@@ -1,0 +1,200 @@
+"""Default (违约), the bank's classification (五级分类调整), write-off (核销) and recoveries (核销后收回).
+
+- ``declare_default``: the bank records the borrower's default (``defaulted_on``); the loan stays on the books.
+- ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``classification.classify``:
+  better than the floor is refused; worse needs a reason); every change is a ``LoanGradeChange`` row.
+- ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
+  an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
+  (``access.service.decide``: the proposer is refused ``access.self_approval``). On approval one ``loan.writeoff``
+  entry moves the principal, interest and penalty receivables to the bank's write-off loss; the loan is closed.
+  Pledges stay registered: the bank keeps its security for disposal and recovery.
+- ``record_recovery``: cash recovered after write-off is recovery income (Dr bank cash / Cr recovery income).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access import service as access
+from ippledge.access.model import Principal, Role
+from ippledge.events import publish
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.lending import postings, store
+from ippledge.lending.classification import Grade, classify
+from ippledge.lending.contracts import require_bank_staff
+from ippledge.lending.errors import conflict, invalid, not_active
+from ippledge.lending.receipts import receipt_key, receivable, replayed
+from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
+
+
+def _bank_loan(session: Session, principal: Principal, loan_id: int, *roles: Role) -> Loan:
+    store.visible_loan(session, principal, loan_id)
+    loan = store.lock_loan(session, loan_id)
+    require_bank_staff(principal, loan, *roles)
+    return loan
+
+
+def parse_grade(text: str) -> Grade:
+    for g in Grade:
+        if text.strip().lower() in (g.code, g.zh, str(g.value)):
+            return g
+    allowed = ", ".join(g.code for g in Grade)
+    raise invalid("grade", f"五级分类无效：{text!r}（可选：{allowed}）", f"unknown grade {text!r} (one of: {allowed})")
+
+
+def declare_default(session: Session, officer: Principal, loan_id: int, today: dt.date, reason: str) -> Loan:
+    loan = _bank_loan(session, officer, loan_id)
+    if loan.status != "active":
+        raise not_active(loan.status)
+    if loan.defaulted_on is not None:
+        raise conflict("already_defaulted", f"已于{loan.defaulted_on}认定违约", f"in default since {loan.defaulted_on}")
+    if not (reason or "").strip():
+        raise invalid("reason_required", "认定违约须说明理由", "a default needs a reason")
+    loan.defaulted_on = today
+    session.flush()
+    audit.record(session, officer, "lending.defaulted", "loan", loan.id, {"on": today.isoformat(), "reason": reason})
+    publish(session, "lending.defaulted", {"loan_id": loan.id, "on": today.isoformat()}, loan.borrower_id)
+    return loan
+
+
+def set_grade(
+    session: Session, officer: Principal, loan_id: int, grade: Grade | str, reason: str | None, today: dt.date
+) -> Loan:
+    """The bank's classification; never better than the floor for the loan's days past due."""
+    loan = _bank_loan(session, officer, loan_id)
+    if loan.status not in ("active",):
+        raise not_active(loan.status)
+    wanted = grade if isinstance(grade, Grade) else parse_grade(grade)
+    current = parse_grade(loan.grade)
+    result = classify(loan.dpd, wanted, reason)
+    if result != current and result < current and not (reason or "").strip():
+        raise invalid("upgrade_reason_required", "上调分类须说明理由", "an upgrade needs a reason")
+    session.add(
+        LoanGradeChange(
+            loan_id=loan.id,
+            on=today,
+            from_grade=current.code,
+            to_grade=result.code,
+            dpd=loan.dpd,
+            reason=reason,
+            actor=officer.actor,
+        )
+    )
+    loan.grade = result.code
+    loan.grade_reason = reason
+    session.flush()
+    audit.record(
+        session, officer, "lending.graded", "loan", loan.id, {"from": current.code, "to": result.code, "reason": reason}
+    )
+    return loan
+
+
+def propose_write_off(session: Session, officer: Principal, loan_id: int, today: dt.date, reason: str) -> LoanWriteOff:
+    loan = _bank_loan(session, officer, loan_id)
+    if loan.status != "active":
+        raise not_active(loan.status)
+    if not parse_grade(loan.grade).is_npl and loan.defaulted_on is None:
+        raise conflict(
+            "not_writable",
+            "只有不良（次级及以下）或已违约的贷款可以核销",
+            "only a non-performing (substandard or worse) or defaulted loan may be written off",
+            grade=loan.grade,
+        )
+    if not (reason or "").strip():
+        raise invalid("reason_required", "核销须说明理由", "a write-off needs a reason")
+    existing = session.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == loan.id)).one_or_none()
+    if existing is not None and existing.status != "rejected":
+        raise conflict(
+            "write_off_exists", "该贷款已提出核销", "a write-off was already proposed", status=existing.status
+        )
+    amounts = {p: to_fen(receivable(session, loan, p)) for p in ("principal", "interest", "penalty")}
+    approval = access.propose(
+        session,
+        officer,
+        "loan_write_off",
+        loan.id,
+        "write_off",
+        {"reason": reason, **{k: str(from_fen(v)) for k, v in amounts.items()}},
+    )
+    row = existing or LoanWriteOff(loan_id=loan.id)
+    row.approval_id, row.proposed_on, row.status, row.approved_on = approval.id, today, "proposed", None
+    row.principal_fen, row.interest_fen, row.penalty_fen = amounts["principal"], amounts["interest"], amounts["penalty"]
+    if existing is None:
+        session.add(row)
+    session.flush()
+    audit.record(session, officer, "lending.write_off_proposed", "loan", loan.id, {"write_off_id": row.id})
+    return row
+
+
+def decide_write_off(
+    session: Session, approver: Principal, write_off_id: int, approve: bool, reason: str | None, today: dt.date
+) -> LoanWriteOff:
+    row = session.get(LoanWriteOff, write_off_id)
+    if row is None:
+        raise not_found("核销申请", "write-off", id=write_off_id)
+    loan = store.visible_loan(session, approver, row.loan_id)
+    if approver.party_id != loan.bank_id:
+        raise not_found("核销申请", "write-off", id=write_off_id)
+    access.decide(session, approver, row.approval_id, approve, reason)
+    loan = store.lock_loan(session, loan.id)
+    if not approve:
+        row.status = "rejected"
+        session.flush()
+        return row
+    if loan.status != "active":
+        raise not_active(loan.status)
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    entry = None
+    if any(amounts.values()):
+        draft = postings.write_off(loan.bank_id, loan.id, today, f"writeoff:{loan.id}", **amounts)
+        entry = ledger.post(session, approver, draft)
+    row.status, row.approved_on = "approved", today
+    row.principal_fen, row.interest_fen, row.penalty_fen = (
+        to_fen(amounts[p]) for p in ("principal", "interest", "penalty")
+    )
+    row.entry_id = entry.id if entry is not None else None
+    loan.status, loan.closed_on, loan.outstanding_principal_fen = "written_off", today, 0
+    session.flush()
+    payload = {"loan_id": loan.id, "on": today.isoformat(), **{k: str(v) for k, v in amounts.items()}}
+    audit.record(session, approver, "lending.written_off", "loan", loan.id, payload)
+    publish(session, "lending.written_off", payload, loan.bank_id)
+    return row
+
+
+def record_recovery(
+    session: Session,
+    principal: Principal,
+    loan_id: int,
+    amount: Decimal | str | int,
+    value_date: dt.date,
+    key: str,
+    currency: str = "CNY",
+) -> LoanRepayment:
+    value = positive_money(amount, currency)
+    entry_key = receipt_key("recovery", loan_id, key)
+    if (done := replayed(session, entry_key)) is not None:
+        return done
+    loan = _bank_loan(session, principal, loan_id)
+    if loan.status != "written_off":
+        raise conflict("not_written_off", "只有已核销的贷款才能登记核销后收回", "recoveries follow a write-off")
+    entry = ledger.post(session, principal, postings.recovery(loan.bank_id, loan.id, value, value_date, entry_key))
+    rec = LoanRepayment(
+        loan_id=loan.id,
+        kind="recovery",
+        value_date=value_date,
+        amount_fen=to_fen(value),
+        entry_id=entry.id,
+        allocation="[]",
+    )
+    session.add(rec)
+    session.flush()
+    audit.record(session, principal, "lending.recovery", "loan", loan.id, {"amount": str(value), "entry": entry.id})
+    publish(session, "lending.recovered", {"loan_id": loan.id, "amount": str(value)}, loan.bank_id)
+    return rec
