@@ -14,7 +14,14 @@ from ippledge.pledge.model import RefusalGround
 
 def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     out = io.StringIO()
-    result = run_demo(dt.date(2024, 11, 20), seed=7, db_path=tmp_path / "demo.db", console=Console(file=out, width=160))
+    result = run_demo(
+        dt.date(2025, 11, 20),
+        seed=7,
+        db_path=tmp_path / "demo.db",
+        console=Console(file=out, width=160),
+        year_days=240,
+        firms=14,
+    )
     assert result.audit_problems == 0
     assert all(o.error is None for o in result.outcomes), [o.error for o in result.outcomes if o.error]
     refused = [o for o in result.outcomes if o.case.expect]
@@ -26,3 +33,8 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     assert len(registered) >= 30 and all(o.status == "registered" and o.registration_no for o in registered)
     text = out.getvalue()
     assert "pledge.already_pledged" in text and "intact" in text
+    # the lending months: every firm that was approved borrowed, the ledger agrees with every loan
+    assert result.ledger_ok
+    lent = [t for t in result.tracks if t.loan_id is not None]
+    assert len(lent) >= 10
+    assert any(t.repaid_on for t in lent) and any(t.written_off_on for t in lent)

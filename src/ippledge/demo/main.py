@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from sqlalchemy import func, select
+from rich.progress import Progress
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access import audit
+from ippledge.api import create_app
+from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.db_tools import upgrade
-from ippledge.demo import report, run, scenario
-from ippledge.kernel.calendar import default_calendar
+from ippledge.demo import report, run, scenario, year_report
+from ippledge.demo.year import LoanTrack, run_year
+from ippledge.kernel.calendar import WorkingCalendar, default_calendar
+from ippledge.ledger.check import check_ledger
 from ippledge.pledge import store as pledge_store
 from ippledge.pledge.tables import Pledge
 from ippledge.simulation.accounts import DEMO_PASSWORD
@@ -23,6 +29,7 @@ from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset
 
 DEMO_DB = Path("var") / "demo.db"
+YEAR_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,40 @@ class DemoResult:
     url: str
     outcomes: list[run.Outcome]
     audit_problems: int
+    tracks: list[LoanTrack]
+    ledger_ok: bool
 
 
-def run_demo(today: dt.date, seed: int = 7, db_path: Path = DEMO_DB, console: Console | None = None) -> DemoResult:
+def _year(
+    engine: Engine,
+    factory: sessionmaker[Session],
+    start: dt.date,
+    seed: int,
+    calendar: WorkingCalendar,
+    console: Console,
+    days: int,
+    firms: int,
+) -> list[LoanTrack]:
+    console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
+    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    with factory() as s, Progress(console=console, transient=True) as progress:
+        tracks = run_year(app, s, start, days, seed, calendar, firms, progress=progress)
+    with factory() as s:
+        year_report.print_banks(console, s, tracks)
+        year_report.print_steps(console, s, calendar)
+        year_report.print_grades(console, s)
+    year_report.print_losses(console, tracks)
+    return tracks
+
+
+def run_demo(
+    today: dt.date,
+    seed: int = 7,
+    db_path: Path = DEMO_DB,
+    console: Console | None = None,
+    year_days: int = YEAR_DAYS,
+    firms: int = 40,
+) -> DemoResult:
     """Build everything and print the summary; returns the database URL for serving and what happened."""
     console = console or Console(width=max(Console().width, 130))
     started = time.perf_counter()
@@ -44,8 +82,9 @@ def run_demo(today: dt.date, seed: int = 7, db_path: Path = DEMO_DB, console: Co
     factory = make_session_factory(engine)
     calendar = default_calendar()
 
-    # The market is dated six weeks back; the filings happen over the following working days up to today.
-    market_day = today - dt.timedelta(days=42)
+    # The market is dated a year and five weeks back: a batch of pledge filings runs in its first weeks, and a whole
+    # year of lending runs from the market date, ending about a month before today.
+    market_day = today - dt.timedelta(days=year_days + 35)
     spec = preset("small", as_of=market_day)
     market = generate(spec, seed)
     summary = load(engine, market)
@@ -56,7 +95,7 @@ def run_demo(today: dt.date, seed: int = 7, db_path: Path = DEMO_DB, console: Co
     )
 
     with factory() as s:
-        cases = scenario.plan(s, seed, market_day, today)
+        cases = scenario.plan(s, seed, market_day, market_day + dt.timedelta(days=42))
     outcomes = run.file_all(factory, cases, market_day + dt.timedelta(days=1), calendar, seed)
     last = max((o.decided_on for o in outcomes if o.decided_on), default=market_day)
     after = run.change_and_release(factory, outcomes, calendar.next_working_day(last), calendar)
@@ -67,7 +106,6 @@ def run_demo(today: dt.date, seed: int = 7, db_path: Path = DEMO_DB, console: Co
     report.print_aftercare(console, after)
     with factory() as s:
         in_force = s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "in_force"))
-        count, problems = audit.verify(s)
         example = next((o for o in outcomes if o.pledge_id and o.case.asset_ids), None)
         if example is not None and example.decided_on is not None:
             before = example.decided_on - dt.timedelta(days=1)
@@ -82,12 +120,24 @@ def run_demo(today: dt.date, seed: int = 7, db_path: Path = DEMO_DB, console: Co
                 f"{example.decided_on} → {on_after}"
             )
     console.print(f"有效质权 pledges in force: {in_force}")
+    tracks = _year(engine, factory, market_day, seed, calendar, console, year_days, firms) if year_days else []
+    with factory() as s:
+        count, problems = audit.verify(s)
+        ledger = check_ledger(s)
     console.print(
         f"审计链 audit chain: {count} records, "
         + ("[green]intact 完整[/green]" if not problems else f"[red]{len(problems)} problems[/red]")
+    )
+    console.print(
+        f"总账 ledger check: {ledger.entries:,} entries, {ledger.expectations_checked} loan balances, "
+        + (
+            "[green]every entry balances, every loan agrees 平衡[/green]"
+            if ledger.ok
+            else f"[red]{ledger.problem_count} problems[/red]"
+        )
     )
     console.print(f"demo built in {time.perf_counter() - started:.1f} s · database {db_path}")
     console.print(
         f"登录 log in as bank1.officer, ent0001.admin, registry.patent.officer … password '{DEMO_PASSWORD}' (demo only)"
     )
-    return DemoResult(url, outcomes, len(problems))
+    return DemoResult(url, outcomes, len(problems), tracks, ledger.ok)

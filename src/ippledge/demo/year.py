@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 import numpy as np
 from fastapi import FastAPI
@@ -122,6 +123,13 @@ class Year:
         return self.calendar.add_working_days(self.desk.today, working_days)
 
     def setup_products(self, start: dt.date) -> None:
+        # The centre's promise for a bank's review covers the valuation in between: 15 working days (assumption).
+        body = {
+            "task_kind": "bank_review",
+            "working_days": 15,
+            "effective_from": (start - dt.timedelta(days=30)).isoformat(),
+        }
+        self.desk.post("platform.operator", "/task-time-limits", body)
         for i, bank in enumerate(self.cast.banks):
             approver = self.cast.approver(bank)
             kind = "credit_plus_ip" if i % 3 == 2 else "pure_ip_pledge"
@@ -171,9 +179,10 @@ class Year:
             d.post(firm.user, f"/applications/{track.application_id}/consents", {"party_id": valuer})
         task = d.post(cast.officer(bank), f"/applications/{track.application_id}/valuation", {"valuer_id": valuer})
         worker = cast.valuer(valuer) if valuer is not None else cast.officer(bank)
-        yield self.later(int(rng.integers(0, 3)))
+        yield self.later(int(rng.choice([0, 0, 1, 1, 2])))
         d.post(worker, f"/tasks/{task['id']}/accept")
-        yield self.later(int(rng.integers(2, 6)))
+        # external valuers take a few days (limit 7); the bank's own valuation is quicker (limit 3), now and then late
+        yield self.later(int(rng.integers(2, 6)) if external else int(rng.choice([1, 1, 2, 2, 3])))
         d.post(
             worker,
             f"/tasks/{task['id']}/valuation-report",
@@ -266,13 +275,15 @@ def lend(year: Year, track: LoanTrack) -> Story:
     d.post(officer, f"/loans/{lid}/disbursement", {"value_date": d.today.isoformat()}, money=True)
     track.disbursed_on = d.today
     schedule = d.get(officer, f"/loans/{lid}")["schedule"]
-    stop_after = 1 if track.firm.profile == "default" else len(schedule)
+    stop_after = int(rng.integers(1, 5)) if track.firm.profile == "default" else len(schedule)
     for inst in schedule[:stop_after]:
         late = track.firm.profile == "late" and rng.random() < 0.5
         delay = int(rng.integers(3, 45)) if late else 0
         yield _d(inst["due_date"]) + dt.timedelta(days=delay)
         track.late_payments += int(delay > 0)
-        due = amount_due(d.get(officer, f"/loans/{lid}"))
+        due = amount_due(d.get(officer, f"/loans/{lid}"), d.today)
+        if due <= 0:  # a late payment already covered this instalment too
+            continue
         body = {"borrower_id": track.firm.party_id, "amount": str(due), "value_date": d.today.isoformat()}
         d.post(officer, "/deposits", body, money=True)
         d.post(officer, f"/loans/{lid}/repayments", {"amount": str(due), "value_date": d.today.isoformat()}, money=True)
@@ -297,9 +308,14 @@ def lend(year: Year, track: LoanTrack) -> Story:
     track.recovered = recovered
 
 
-def amount_due(loan: dict[str, object]) -> Decimal:
-    """Everything due today: unpaid principal and interest of past-due instalments, plus penalty interest."""
-    return Decimal(str(loan["amount_due"]))
+def amount_due(loan: dict[str, Any], today: dt.date) -> Decimal:
+    """Everything due today: unpaid principal and interest of instalments due, plus the penalty interest accrued."""
+    due = Decimal(str(loan["balances"]["penalty"]))
+    for row in loan["schedule"]:
+        if _d(row["due_date"]) <= today:
+            due += Decimal(row["principal"]) - Decimal(row["paid_principal"])
+            due += Decimal(row["interest"]) - Decimal(row["paid_interest"])
+    return due
 
 
 def run_year(
@@ -316,7 +332,6 @@ def run_year(
     rng = np.random.default_rng(seed + 11)
     cast = cast_of(session)
     firms = pick_firms(session, cast, rng, firms_wanted, start, start + dt.timedelta(days=days))
-    firms.sort(key=lambda f: f.profile != "default")  # defaulters borrow early so their story ends in the year
     desk = Desk(app, start)
     year = Year(desk, cast, calendar, rng)
     year.on_loan = lambda track: lend(year, track)
