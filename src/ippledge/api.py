@@ -80,5 +80,14 @@ def _capability_routers() -> list[Any]:
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.valuation.api import router as valuation_router
+    from ippledge.valuation.engine_api import router as model_valuation_router
 
-    return [registry_router, pledge_router, ledger_router, intake_router, valuation_router, credit_router]
+    return [
+        registry_router,
+        pledge_router,
+        ledger_router,
+        intake_router,
+        valuation_router,
+        credit_router,
+        model_valuation_router,
+    ]

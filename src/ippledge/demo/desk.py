@@ -50,7 +50,9 @@ class Desk:
         if r.status_code not in wanted:
             raise DemoStepFailed(f"{what}: HTTP {r.status_code} {r.text[:400]}")
 
-    def post(self, user: str, url: str, body: Any = None, expect: int | tuple[int, ...] = (200, 201), money: bool = False) -> Any:
+    def post(
+        self, user: str, url: str, body: Any = None, expect: int | tuple[int, ...] = (200, 201), money: bool = False
+    ) -> Any:
         r = self.client.post(url, json=body if body is not None else {}, headers=self._headers(user, key=money))
         self._check(r, expect, f"{user} POST {url}")
         return r.json() if r.content else None

@@ -8,6 +8,7 @@ the scheduler runs the stories day by day and closes every day through ``POST /c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
-from rich.progress import Progress
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,9 @@ class Cast:
 
 def cast_of(session: Session) -> Cast:
     users: dict[int, str] = {}
-    for party_id, username in session.execute(select(User.party_id, User.username).where(User.username.like("%.admin"))):
+    for party_id, username in session.execute(
+        select(User.party_id, User.username).where(User.username.like("%.admin"))
+    ):
         users[int(party_id)] = username.rsplit(".", 1)[0]
     kinds = {int(p): str(k) for p, k in session.execute(select(Party.id, Party.kind))}
     banks = sorted(p for p, k in kinds.items() if k == "bank")
@@ -96,10 +98,8 @@ class Scheduler:
     def run_day(self, day: dt.date) -> None:
         while self._heap and self._heap[0][0] <= day:
             _, _, story = heapq.heappop(self._heap)
-            try:
+            with contextlib.suppress(StopIteration):
                 self.add(max(next(story), day), story)
-            except StopIteration:
-                pass
 
 
 def _to_10k(x: Decimal) -> Decimal:
@@ -123,7 +123,9 @@ class Year:
         for i, bank in enumerate(self.cast.banks):
             approver = self.cast.approver(bank)
             kind = "credit_plus_ip" if i % 3 == 2 else "pure_ip_pledge"
-            product = self.desk.post(approver, "/credit-products", {"code": f"IPL{i + 1}", "name": "知识产权质押贷", "kind": kind})
+            product = self.desk.post(
+                approver, "/credit-products", {"code": f"IPL{i + 1}", "name": "知识产权质押贷", "kind": kind}
+            )
             body = {
                 "effective_from": (start - dt.timedelta(days=30)).isoformat(),
                 "min_amount": "300000",
