@@ -69,7 +69,7 @@ def test_same_inputs_and_seed_give_identical_results_and_explanations_add_up() -
 
 
 def test_single_asset_equals_the_same_asset_in_the_batch() -> None:
-    market, cols, engine, batch = _market()
+    _, cols, engine, batch = _market()
     rng = np.random.default_rng(5)
     for i in rng.choice(len(cols["subtype"]), size=25, replace=False).tolist():
         facts = {k: (v[i].item() if hasattr(v[i], "item") and v.dtype != object else v[i]) for k, v in cols.items()}
@@ -84,7 +84,7 @@ def test_single_asset_equals_the_same_asset_in_the_batch() -> None:
 
 
 def test_explanation_marks_missing_evidence_and_records_assumptions() -> None:
-    market, cols, engine, _ = _market()
+    _, cols, engine, _ = _market()
     mark = int(np.flatnonzero(cols["subtype"] == "mark")[0])
     cols_wo = {k: v for k, v in cols.items() if k != "licences"}
     one = value_asset(cols_wo, seed=11, engine=engine, index=mark)
