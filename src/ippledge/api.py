@@ -82,6 +82,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.valuation.api import router as valuation_router
+    from ippledge.valuation.engine_api import router as model_valuation_router
 
     return [
         registry_router,
@@ -92,4 +93,5 @@ def _capability_routers() -> list[Any]:
         credit_router,
         lending_router,
         close_router,
+        model_valuation_router,
     ]

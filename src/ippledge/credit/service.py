@@ -45,18 +45,25 @@ from ippledge.kernel.errors import ConflictError, PermissionDeniedError, Validat
 from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
 from ippledge.registry.tables import IpAsset
 from ippledge.valuation import service as valuation
+from ippledge.valuation import store as valuation_store
 
 BP = Decimal(10_000)
+MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale; fall back to the report
 
 
 def collateral_value_of(
     session: Session, application_id: int, bank_id: int, ip_asset_id: int, as_of: dt.date
-) -> tuple[Decimal, int] | None:
-    """The value a decision lends against, with its source report: for now the latest valid valuation report.
+) -> tuple[Decimal, int | None] | None:
+    """The value a decision lends against (x the LTV cap), with the valid report behind it if any.
 
-    The valuation engine issue will replace this with a collateral value (forced-sale haircut, revaluation).
+    When the engine has valued the IP within the last year (``valuation.store.latest``), the value is the model's
+    collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale discount)). Otherwise
+    the latest valid valuation report's value, as before.
     """
     item = valuation.latest_valid(session, application_id, ip_asset_id, as_of, bank_id=bank_id)
+    model = valuation_store.latest(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
+    if model is not None:
+        return from_fen(model.collateral_value_fen), None if item is None else item.report_id
     return None if item is None else (item.value, item.report_id)
 
 

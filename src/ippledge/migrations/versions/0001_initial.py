@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:36:42.028446
+Create Date: 2026-11-28 04:51:29.033973
 """
 
 from __future__ import annotations
@@ -323,6 +323,33 @@ def upgrade() -> None:
     with op.batch_alter_table('licence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_licence_ip_asset_id'), ['ip_asset_id'], unique=False)
 
+    op.create_table('model_valuation',
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('model_version', sa.String(length=40), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('legal_score', sa.Float(), nullable=True),
+    sa.Column('technical_score', sa.Float(), nullable=True),
+    sa.Column('economic_score', sa.Float(), nullable=True),
+    sa.Column('value_p10_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_p50_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_p90_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('collateral_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('market_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('cost_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('assumptions', sa.Text(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.Column('computed_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_model_valuation_ip_asset_id_ip_asset'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_model_valuation')),
+    sa.UniqueConstraint('ip_asset_id', 'as_of', 'model_version', 'seed', name=op.f('uq_model_valuation_ip_asset_id_as_of_model_version_seed'))
+    )
+    with op.batch_alter_table('model_valuation', schema=None) as batch_op:
+        batch_op.create_index('ix_model_valuation_asset_as_of', ['ip_asset_id', 'as_of'], unique=False)
+
     op.create_table('pledge',
     sa.Column('registration_no', sa.String(length=32), nullable=False),
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -354,6 +381,14 @@ def upgrade() -> None:
     sa.Column('last_serial', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['registry_id'], ['party.id'], name=op.f('fk_pledge_registration_counter_registry_id_party')),
     sa.PrimaryKeyConstraint('registry_id', 'year', name=op.f('pk_pledge_registration_counter'))
+    )
+    op.create_table('sim_truth',
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('true_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('latent_quality', sa.Float(), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_sim_truth_ip_asset_id_ip_asset'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ip_asset_id', name=op.f('pk_sim_truth'))
     )
     op.create_table('access_token',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -965,6 +1000,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_access_token_user_id'))
 
     op.drop_table('access_token')
+    op.drop_table('sim_truth')
     op.drop_table('pledge_registration_counter')
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_status'))
@@ -972,6 +1008,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_pledgee_id'))
 
     op.drop_table('pledge')
+    with op.batch_alter_table('model_valuation', schema=None) as batch_op:
+        batch_op.drop_index('ix_model_valuation_asset_as_of')
+
+    op.drop_table('model_valuation')
     with op.batch_alter_table('licence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_licence_ip_asset_id'))
 

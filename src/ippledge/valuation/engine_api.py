@@ -1,0 +1,84 @@
+"""Model valuation routes (模型估值接口): ``GET /ip-assets/{id}/valuation`` — the model beside every report.
+
+Who may read: whoever may read the IP on the register (register readers and the owner, ``access.scope``); the
+reports listed are those the caller may see (its own bank's, its own as valuer or applicant, all for the regulator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from ippledge.access import scope
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.kernel.money import from_fen
+from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the IpAsset scope rule)
+from ippledge.registry.tables import IpAsset
+from ippledge.valuation import store
+from ippledge.valuation.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
+from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+
+router = APIRouter(tags=["valuation"])
+
+
+def model_out(mv: ModelValuation) -> ModelValuationOut:
+    return ModelValuationOut(
+        id=mv.id,
+        ip_asset_id=mv.ip_asset_id,
+        as_of=mv.as_of,
+        model_version=mv.model_version,
+        seed=mv.seed,
+        score=mv.score,
+        dimensions={"legal": mv.legal_score, "technical": mv.technical_score, "economic": mv.economic_score},
+        value_p10=str(from_fen(mv.value_p10_fen)),
+        value_p50=str(from_fen(mv.value_p50_fen)),
+        value_p90=str(from_fen(mv.value_p90_fen)),
+        collateral_value=str(from_fen(mv.collateral_value_fen)),
+        market_value=None if mv.market_value_fen is None else str(from_fen(mv.market_value_fen)),
+        cost_value=str(from_fen(mv.cost_value_fen)),
+        currency=mv.currency,
+        assumptions=json.loads(mv.assumptions),
+        explanation=json.loads(mv.explanation),
+    )
+
+
+@router.get("/ip-assets/{asset_id}/valuation", response_model=AssetValuationOut)
+def asset_valuation(
+    asset_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    as_of: dt.date | None = Query(None, description="latest model valuation on or before (default today)"),
+) -> AssetValuationOut:
+    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+    mv = store.latest(session, asset.id, as_of or today)
+    stmt = (
+        scope.scoped(ValuationReport, principal)
+        .add_columns(ValuationReportItem.value_fen)
+        .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
+        .where(ValuationReportItem.ip_asset_id == asset.id)
+        .order_by(ValuationReport.valuation_date, ValuationReport.id)
+    )
+    rows = session.execute(stmt).all()
+    superseded = set(
+        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
+    )
+    reports = [
+        ReportValueOut(
+            report_id=r.id,
+            report_no=r.report_no,
+            valuer_id=r.valuer_id,
+            bank_id=r.bank_id,
+            internal=r.internal,
+            method=r.method,
+            valuation_date=r.valuation_date,
+            valid_until=r.valid_until,
+            value=str(from_fen(fen)),
+            superseded=r.id in superseded,
+        )
+        for r, fen in rows
+    ]
+    return AssetValuationOut(ip_asset_id=asset.id, model=None if mv is None else model_out(mv), reports=reports)

@@ -1,0 +1,156 @@
+"""Model valuation use cases (模型估值): value one IP or the whole register with the engine; write results in bulk.
+
+The engine learns its cohort references from the whole register on the valuation date, then values. ``value_one``
+reuses a stored result for the same IP, date, model version and seed (same inputs, same answer); ``value_all``
+values every IP chunk by chunk and writes the rows with one executemany per chunk, replacing an earlier run with
+the same date, version and seed. Every run is audited once. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.analytics.engine import MODEL_VERSION, ValuationEngine, take
+from ippledge.analytics.single import asset_assumptions, explain
+from ippledge.kernel.errors import not_found
+from ippledge.registry import numbers
+from ippledge.registry.tables import IpAsset
+from ippledge.valuation import store
+from ippledge.valuation.tables import ModelValuation
+
+Progress = Callable[[int, int], None]  # (done, total)
+_DIMS = ("legal_score", "technical_score", "economic_score")
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def resolve(session: Session, number_or_id: str | int) -> IpAsset:
+    """An IP by id (int) or by any register reading of a number (patent, trademark, copyright)."""
+    if isinstance(number_or_id, int):
+        asset = session.get(IpAsset, number_or_id)
+    else:
+        reading = numbers.read(number_or_id)
+        if reading.error is not None and not reading.candidates:
+            raise reading.error
+        asset = None
+        for kind, stored in reading.candidates:
+            asset = session.scalar(select(IpAsset).where(IpAsset.kind == kind.value, IpAsset.number == stored))
+            if asset is not None:
+                break
+    if asset is None:
+        raise not_found("知识产权", "IP asset", number=str(number_or_id))
+    return asset
+
+
+def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, dict[str, np.ndarray]]:
+    cols = store.register_columns(session, as_of)
+    return ValuationEngine().fit(cols, as_of), cols
+
+
+def _rows(engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date) -> list[dict[str, Any]]:
+    c = engine.value_chunk(cols, seed)
+    out = []
+    for i in range(len(c.scores.score)):
+        dims = c.scores.dimension_scores[i]
+        market = c.market[i]
+        out.append(
+            {
+                "ip_asset_id": int(cols["id"][i]),
+                "as_of": as_of,
+                "model_version": MODEL_VERSION,
+                "seed": seed,
+                "score": float(c.scores.score[i]),
+                **{name: None if np.isnan(dims[k]) else float(dims[k]) for k, name in enumerate(_DIMS)},
+                "value_p10_fen": int(np.rint(c.p10[i] * 100)),
+                "value_p50_fen": int(np.rint(c.p50[i] * 100)),
+                "value_p90_fen": int(np.rint(c.p90[i] * 100)),
+                "collateral_value_fen": int(np.rint(c.collateral[i] * 100)),
+                "market_value_fen": None if np.isnan(market) else int(np.rint(market * 100)),
+                "cost_value_fen": int(np.rint(c.cost[i] * 100)),
+                "currency": "CNY",
+                "assumptions": _json(asset_assumptions(engine, c, i, seed)),
+                "explanation": _json(explain(engine, c, i)),
+            }
+        )
+    return out
+
+
+def _stored(session: Session, asset_id: int, as_of: dt.date, seed: int) -> ModelValuation | None:
+    return session.scalar(
+        select(ModelValuation).where(
+            ModelValuation.ip_asset_id == asset_id,
+            ModelValuation.as_of == as_of,
+            ModelValuation.model_version == MODEL_VERSION,
+            ModelValuation.seed == seed,
+        )
+    )
+
+
+def value_one(session: Session, number_or_id: str | int, as_of: dt.date, seed: int = 1) -> ModelValuation:
+    """The model valuation of one IP on ``as_of`` (computed and stored unless already stored)."""
+    asset = resolve(session, number_or_id)
+    found = _stored(session, asset.id, as_of, seed)
+    if found is not None:
+        return found
+    engine, cols = fitted_engine(session, as_of)
+    index = np.flatnonzero(cols["id"] == asset.id)
+    session.execute(insert(ModelValuation), _rows(engine, take(cols, index), seed, as_of))
+    audit.record(
+        session, "system:valuation", "valuation.model_valued", "ip_asset", asset.id, {"as_of": as_of, "seed": seed}
+    )
+    stored = _stored(session, asset.id, as_of, seed)
+    assert stored is not None
+    return stored
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    valued: int
+    errors: list[dict[str, Any]]
+    model_version: str
+
+
+def value_all(
+    session: Session, as_of: dt.date, seed: int = 1, progress: Progress | None = None, chunk: int = 20_000
+) -> BatchSummary:
+    """Value every IP on the register and write the results in bulk; a failing chunk is recorded, the rest go on."""
+    engine, cols = fitted_engine(session, as_of)
+    n = len(cols["id"])
+    session.execute(
+        delete(ModelValuation).where(
+            ModelValuation.as_of == as_of, ModelValuation.model_version == MODEL_VERSION, ModelValuation.seed == seed
+        )
+    )
+    valued, errors = 0, []
+    for start in range(0, n, chunk):
+        part = take(cols, slice(start, min(n, start + chunk)))
+        try:
+            rows = _rows(engine, part, seed, as_of)
+        except (ValueError, FloatingPointError, KeyError) as exc:  # keep going: one bad chunk never aborts the run
+            errors.append({"first_id": int(part["id"][0]), "count": len(part["id"]), "error": str(exc)})
+            continue
+        session.execute(insert(ModelValuation), rows)
+        valued += len(rows)
+        if progress is not None:
+            progress(valued, n)
+    session.flush()
+    audit.record(
+        session,
+        "system:valuation",
+        "valuation.model_batch",
+        "model_valuation",
+        f"{as_of.isoformat()}:{seed}",
+        {"as_of": as_of, "seed": seed, "model_version": MODEL_VERSION, "valued": valued, "errors": len(errors)},
+    )
+    return BatchSummary(valued, errors, MODEL_VERSION)
