@@ -26,11 +26,13 @@ def _add_capability_commands() -> None:
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close_cli import close
     from ippledge.registry.cli import registry_app
+    from ippledge.risk_sharing.cli import risk_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(loan_app, name="loan")
     app.command("close")(close)
+    app.add_typer(risk_app, name="risk")
 
 
 _add_capability_commands()

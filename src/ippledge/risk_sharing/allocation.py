@@ -177,5 +177,5 @@ def share_recovery(allocation: Allocation, recovered: Decimal | int | str) -> Al
 def advance_amount(scheme: Scheme, allocation: Allocation) -> Decimal:
     """What is advanced to the bank before write-off (预付): ``advance_ratio`` of the net loss, at most the payout."""
     if scheme.advance_ratio_bp is None:
-        return Decimal(0)
+        return money(0)
     return min(round_fen(allocation.total * scheme.advance_ratio_bp / BP_TOTAL), allocation.compensation)
