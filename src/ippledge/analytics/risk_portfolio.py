@@ -59,7 +59,8 @@ class Portfolio:
 
 
 def _grade(x: F64, rel_step: float) -> I64:
-    return np.floor(np.log(np.maximum(x, 1e-300)) / np.log1p(rel_step)).astype(np.int64)
+    out: I64 = np.floor(np.log(np.maximum(x, 1e-300)) / np.log1p(rel_step)).astype(np.int64)
+    return out
 
 
 def _class_mean(key: I64, values: F64) -> F64:
@@ -158,4 +159,5 @@ class Waterfall:
     def cap_may_bind(self, portfolio: Portfolio) -> NDArray[np.bool_]:
         """Buckets where a per-loan cap could bind at the worst LGD (1.0): these are drawn loan by loan."""
         worst = self.shares[portfolio.tier] * portfolio.exposure[:, None]
-        return np.any(worst > self.per_loan_cap[None, :], axis=1)
+        out: NDArray[np.bool_] = np.any(worst > self.per_loan_cap[None, :], axis=1)
+        return out

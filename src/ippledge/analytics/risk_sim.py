@@ -40,7 +40,7 @@ class SimConfig:
     years: int = 1
     rho_lgd: float = 0.0  # loading of the LGD mean on the factor
     lgd_concentration: float | None = None  # Beta concentration c; None: LGD equals its conditional mean
-    chunk_size: int | None = None  # scenarios per chunk; None: sized to about 4 million cells
+    chunk_size: int | None = None  # scenarios per chunk; None: sized to about a million cells
     workers: int = 2
 
     def check(self) -> None:
@@ -66,7 +66,8 @@ class SimResult:
     fund_contribution: float
 
     def party_totals(self) -> F64:
-        return self.party_loss.sum(axis=1)
+        out: F64 = self.party_loss.sum(axis=1)
+        return out
 
     def expected_loss(self) -> dict[str, float]:
         return dict(zip(self.parties, self.party_totals().mean(axis=0).tolist(), strict=True))
@@ -141,8 +142,8 @@ def _per_loan(
     capped = np.minimum(raw, wf.per_loan_cap[None, :])
     capped[:, wf.overflow] += (raw - capped).sum(axis=1)
     row = cell // nb
-    party = np.stack([np.bincount(row, weights=capped[:, p], minlength=cells) for p in range(len(wf.parties))], -1)
-    total = np.bincount(row, weights=loss, minlength=cells)
+    party: F64 = np.stack([np.bincount(row, capped[:, p], cells) for p in range(len(wf.parties))], -1).astype(float)
+    total: F64 = np.bincount(row, weights=loss, minlength=cells).astype(float)
     return party.reshape(*k.shape[:2], -1), total.reshape(k.shape[:2])
 
 
@@ -216,7 +217,7 @@ def simulate(
     waterfall.check()
     config.check()
     s, y, p = config.scenarios, config.years, len(waterfall.parties)
-    size = config.chunk_size or max(256, 4_000_000 // (y * max(len(portfolio.count), 1)))
+    size = config.chunk_size or max(256, 1_000_000 // (y * max(len(portfolio.count), 1)))
     starts = list(range(0, s, size))
     root = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     rngs = root.spawn(len(starts))
