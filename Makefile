@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/pytest -m slow
 	$(BIN)/python -m benchmarks.registry_bulk
 	$(BIN)/python -m benchmarks.batch_query
+	$(BIN)/python -m benchmarks.risk_simulation
 	$(BIN)/python -m benchmarks.daily_close
 
 # Regenerate the initial migration from the models (only while nothing is deployed).

@@ -26,6 +26,7 @@ def _add_capability_commands() -> None:
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close_cli import close
     from ippledge.registry.cli import registry_app
+    from ippledge.risk_sharing.cli import risk_app
     from ippledge.valuation.cli import value
 
     app.add_typer(registry_app, name="registry")
@@ -33,6 +34,7 @@ def _add_capability_commands() -> None:
     app.add_typer(loan_app, name="loan")
     app.command("close")(close)
     app.command("value")(value)
+    app.add_typer(risk_app, name="risk")
 
 
 _add_capability_commands()

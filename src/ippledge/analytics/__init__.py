@@ -1,5 +1,5 @@
-"""Analytics (估值分析): indicator scores, money value with a range, collateral value. NumPy only, no I/O.
+"""Analytics (数值计算): NumPy kernels for batch valuation and portfolio simulation. Imports only ``ippledge.kernel``.
 
 Estimator style: ``fit`` returns the estimator, learned state ends in ``_``, every random draw comes from a seed.
-Public entry points: ``ValuationEngine``, ``value_asset``, ``value_batch`` (``ippledge.analytics.single``).
+Valuation: ``ValuationEngine``, ``value_asset``, ``value_batch`` (``analytics.single``). Risk: ``analytics.risk_sim``.
 """

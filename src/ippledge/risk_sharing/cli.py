@@ -1,0 +1,182 @@
+"""Risk-sharing commands (风险分担命令): ``ippledge risk schemes | split | simulate``; bad input exits 2."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Annotated, Any
+
+import typer
+
+from ippledge.kernel.errors import IppledgeError, ValidationError
+
+risk_app = typer.Typer(no_args_is_help=True, help="Risk sharing and compensation (风险分担与补偿)")
+
+
+def _fail(exc: IppledgeError) -> typer.Exit:
+    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+    return typer.Exit(2)
+
+
+def _check(ok: bool, code: str, zh: str, en: str) -> None:
+    if not ok:
+        raise ValidationError(zh, en, code=f"risk.cli.{code}")
+
+
+def _probability(value: float, name: str, *, upper_open: bool = False) -> None:
+    ok = math.isfinite(value) and value >= 0.0 and (value < 1.0 if upper_open else value <= 1.0)
+    _check(ok, name, f"{name} 应在 0 到 1 之间：{value}", f"{name} must be between 0 and 1: {value}")
+
+
+@risk_app.command("schemes")
+def schemes(as_json: Annotated[bool, typer.Option("--json", help="the full scheme documents")] = False) -> None:
+    """List the preset schemes (预置方案) and their versions."""
+    from ippledge.risk_sharing.presets import presets
+    from ippledge.risk_sharing.schemes import to_dict
+
+    if as_json:
+        typer.echo(json.dumps([to_dict(s) for s in presets()], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="风险分担方案 risk-sharing schemes")
+    for col in ("code", "version", "from", "名称", "shares by tier"):
+        table.add_column(col)
+    for s in presets():
+        tiers = " | ".join(", ".join(f"{p}:{bp / 100:g}%" for p, bp in t.shares.items() if bp) for t in s.tiers)
+        table.add_row(s.code, s.version, s.effective_from.isoformat(), s.name_zh, tiers)
+    Console().print(table)
+
+
+@risk_app.command("split")
+def split(
+    scheme: Annotated[str, typer.Option(help="preset code, e.g. zhongshan (see `ippledge risk schemes`)")],
+    loss: Annotated[str, typer.Option(help="net principal loss in yuan, e.g. 1000000")],
+    balance: Annotated[str | None, typer.Option(help="balance at default (picks the tier); default: the loss")] = None,
+    interest: Annotated[str, typer.Option(help="lost interest in yuan")] = "0",
+    ip_share_bp: Annotated[int | None, typer.Option(help="IP share of collateral in bp (Wuhan)")] = None,
+    fund_balance: Annotated[str | None, typer.Option(help="fund balance, for schemes limited to it")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON with decimal strings")] = False,
+) -> None:
+    """Split a loss among the scheme's parties to the fen (largest remainder), caps applied."""
+    from ippledge.kernel.money import format_yuan, money
+    from ippledge.risk_sharing.allocation import CapsState, advance_amount, split_loss
+    from ippledge.risk_sharing.presets import get_preset
+
+    try:
+        s = get_preset(scheme)
+        state = CapsState(fund_balance=None if fund_balance is None else money(fund_balance))
+        a = split_loss(
+            s, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
+        )
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        doc = {
+            "scheme": s.code,
+            "version": s.version,
+            "loss": str(a.loss),
+            "interest": str(a.interest),
+            "tier": a.tier_index,
+            "shares": {p.value: str(v) for p, v in a.shares.items()},
+            "uncapped": {p.value: str(v) for p, v in a.uncapped.items()},
+            "capped_by": {p.value: list(v) for p, v in a.capped_by.items()},
+            "compensation": str(a.compensation),
+            "advance": str(advance_amount(s, a)),
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{s.name_zh} {s.name_en} v{s.version} — tier {a.tier_index + 1}")
+    for col in ("party 参与方", "share 分担", "before caps 上限前", "capped by 上限"):
+        table.add_column(col, justify="right" if "share" in col or "before" in col else "left")
+    for p, v in a.shares.items():
+        table.add_row(
+            f"{p.zh} {p.value}", format_yuan(v), format_yuan(a.uncapped[p]), ", ".join(a.capped_by.get(p, ()))
+        )
+    table.add_row("合计 total", format_yuan(sum(a.shares.values(), money(0))), "", "")
+    Console().print(table)
+
+
+def _print_summary(summary: dict[str, Any], inputs: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{inputs['scheme']} v{inputs['version']}: {inputs['loans']} loans x {inputs['scenarios']} scenarios"
+    )
+    for col in ("party 参与方", "EL 预期损失", "99%", "99.9%"):
+        table.add_column(col, justify="left" if "party" in col else "right")
+    for party, row in summary["parties"].items():
+        if row["expected_loss"] or row["q0.999"]:
+            table.add_row(party, f"{row['expected_loss']:,.0f}", f"{row['q0.99']:,.0f}", f"{row['q0.999']:,.0f}")
+    console = Console()
+    console.print(table)
+    fund = summary["fund"]
+    console.print(
+        f"资金池耗尽概率 P(fund dry) = {fund['p_dry']:.4f}  by year {[round(p, 4) for p in fund['p_dry_by_year']]}\n"
+        f"所需资金池规模 fund needed for {fund['solvency']:.1%} solvency = {fund['required_fund']:,.0f} CNY"
+    )
+
+
+@risk_app.command("simulate")
+def simulate_cmd(
+    loans: Annotated[int, typer.Option(help="number of equal loans")],
+    pd: Annotated[float, typer.Option(help="annual probability of default, e.g. 0.02")],
+    rho: Annotated[float, typer.Option(help="asset correlation, e.g. 0.15")],
+    lgd: Annotated[float, typer.Option(help="mean loss given default, e.g. 0.6")],
+    scenarios: Annotated[int, typer.Option(help="Monte Carlo scenarios")],
+    seed: Annotated[int, typer.Option(help="random seed; the result reproduces from it")],
+    scheme: Annotated[str, typer.Option(help="preset code")] = "zhongshan",
+    exposure: Annotated[float, typer.Option(help="balance per loan at default, CNY")] = 1_000_000.0,
+    years: Annotated[int, typer.Option(help="horizon in years (fund balance carried over)")] = 1,
+    fund: Annotated[float | None, typer.Option(help="fund balance at start, CNY (default: by scheme leverage)")] = None,
+    contribution: Annotated[float, typer.Option(help="yearly top-up of the fund, CNY")] = 0.0,
+    workers: Annotated[int, typer.Option(help="threads")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
+) -> None:
+    """Monte Carlo of a homogeneous book under a scheme: each party's EL, 99% and 99.9% loss, fund sustainability."""
+    from ippledge.risk_sharing.presets import get_preset
+    from ippledge.risk_sharing.simulate import simulate_homogeneous
+
+    try:
+        s = get_preset(scheme)
+        _check(
+            loans >= 1 and scenarios >= 1 and years >= 1 and workers >= 1,
+            "counts",
+            "贷款数、情景数、年数须为正",
+            "loans, scenarios, years and workers must be positive",
+        )
+        _probability(pd, "pd")
+        _probability(lgd, "lgd")
+        _probability(rho, "rho", upper_open=True)
+        _check(math.isfinite(exposure) and exposure > 0, "exposure", "单笔金额须为正", "exposure must be positive")
+        _check(fund is None or fund >= 0, "fund", "资金池余额不能为负", "fund must not be negative")
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    kwargs: dict[str, Any] = {
+        "loans": loans,
+        "pd": pd,
+        "rho": rho,
+        "lgd": lgd,
+        "exposure": exposure,
+        "scenarios": scenarios,
+        "seed": seed,
+        "years": years,
+        "fund": fund,
+        "contribution": contribution,
+        "workers": workers,
+    }
+    if as_json:
+        result, inputs = simulate_homogeneous(s, **kwargs)
+        typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("模拟 simulating", total=scenarios)
+        result, inputs = simulate_homogeneous(s, progress=lambda n: bar.advance(task, n), **kwargs)
+    _print_summary(result.summary(), inputs)
