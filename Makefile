@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.batch_query
 	$(BIN)/python -m benchmarks.risk_simulation
 	$(BIN)/python -m benchmarks.daily_close
+	$(BIN)/python -m benchmarks.valuation_batch
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)
