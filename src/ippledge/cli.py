@@ -110,7 +110,7 @@ def demo(
     host: str = "127.0.0.1",
     port: int = 8000,
 ) -> None:
-    """Fresh SQLite database, simulated market, pledge filings, a summary; then serve the API (/docs)."""
+    """Fresh SQLite database, simulated market, pledge filings and a year of lending, a summary; then the API."""
     import datetime as dt
 
     from ippledge.demo.main import run_demo
