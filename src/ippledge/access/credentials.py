@@ -29,6 +29,14 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def hash_public_password(password: str) -> str:
+    """A cheap argon2 hash for a password that is public anyway (the simulated market's demo accounts).
+
+    The hash records its own cost, so verification stays correct; it only makes the demo's logins fast.
+    """
+    return PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(password)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

@@ -27,12 +27,13 @@ class Desk:
         self.today = today
         app.dependency_overrides[business_date] = lambda: self.today
         self.client = TestClient(app)
+        self.client.__enter__()  # one event loop for every request, instead of a new one each time
         self._tokens: dict[str, str] = {}
         self._keys = itertools.count(1)
 
     def close(self) -> None:
         self.app.dependency_overrides.pop(business_date, None)
-        self.client.close()
+        self.client.__exit__(None, None, None)
 
     def _headers(self, user: str, key: bool = False) -> dict[str, str]:
         if user not in self._tokens:

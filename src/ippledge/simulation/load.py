@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.access.credentials import hash_password
+from ippledge.access.credentials import hash_public_password
 from ippledge.access.tables import Party, User, UserRole
 from ippledge.db import make_session_factory, utcnow
 from ippledge.kernel.errors import ConflictError
@@ -195,7 +195,7 @@ def _accounts(market: Market, prefix: str) -> list[tuple[int, Account]]:
 
 def _write_users(session: Session, market: Market, party0: int, prefix: str) -> int:
     accounts = _accounts(market, prefix)
-    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is deliberately slow
+    password_hash = hash_public_password(DEMO_PASSWORD)  # once; the demo password is public, so a cheap cost
     user0 = _next_id(session, User.id)
     users = [
         {
