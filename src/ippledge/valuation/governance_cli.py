@@ -70,4 +70,4 @@ def league(
             str(r.flags),
             "FLAGGED " + ",".join(r.reasons) if r.flagged else "",
         )
-    Console().print(table)
+    Console(width=max(Console().width, 160)).print(table)
