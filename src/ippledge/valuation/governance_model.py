@@ -5,7 +5,8 @@ reports of the same IP. Flags:
 
 * ``outside_range`` — the report lies outside the model's P10-P90 range widened by ``range_margin`` on each side
   (in log terms: below ``P10 / (1 + m)`` or above ``P90 x (1 + m)``);
-* ``far_from_peers`` — ``|log(report / median of the other reports of the IP)| > log(1 + peer_margin)``;
+* ``far_from_peers`` — ``|log(report / peer median)| > log(1 + peer_margin)``, the peer median being the median of
+  all the IP's reports (with two reports: the other one, so both are flagged when they disagree);
 * ``opinion_shopping`` (意见选购) — a client engages a valuer new to this IP within ``shopping_window_days`` of a
   lower value and the new report is above the highest earlier value by more than ``shopping_margin``; the later
   report and the client are flagged;
@@ -131,11 +132,12 @@ def _peer_flags(group: Sequence[ReportObs], t: Thresholds) -> list[Flag]:
     out: list[Flag] = []
     if len(group) < 2:
         return out
+    values = [o.value_fen for o in group if o.value_fen > 0]
     for r in group:
         others = [o.value_fen for o in group if o.report_id != r.report_id and o.value_fen > 0]
         if not others or r.value_fen <= 0:
             continue
-        ref = median(others)
+        ref = median(values) if len(values) >= 3 else median(others)
         dev = math.log(r.value_fen / ref)
         if abs(dev) > math.log(1.0 + t.peer_margin):
             details = {"value_fen": r.value_fen, "peer_median_fen": round(ref), "log_dev": round(dev, 4)}
