@@ -83,6 +83,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.registry.api import router as registry_router
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine_api import router as model_valuation_router
+    from ippledge.valuation.governance_api import router as governance_router
 
     return [
         registry_router,
@@ -94,4 +95,5 @@ def _capability_routers() -> list[Any]:
         lending_router,
         close_router,
         model_valuation_router,
+        governance_router,
     ]

@@ -28,6 +28,7 @@ def _add_capability_commands() -> None:
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
     from ippledge.valuation.cli import value
+    from ippledge.valuation.governance_cli import valuers_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")
@@ -35,6 +36,7 @@ def _add_capability_commands() -> None:
     app.command("close")(close)
     app.command("value")(value)
     app.add_typer(risk_app, name="risk")
+    app.add_typer(valuers_app, name="valuers")
 
 
 _add_capability_commands()

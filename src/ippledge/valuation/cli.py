@@ -1,4 +1,4 @@
-"""``ippledge value NUMBER`` / ``ippledge value --all`` (模型估值命令): score, explanation, value range, collateral."""
+"""``ippledge value NUMBER`` / ``--all`` / ``--pledged`` (模型估值命令): score, explanation, value range, collateral."""
 
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ def _print(view: dict[str, Any]) -> None:
 def value(
     number: Annotated[str | None, typer.Argument(help="patent / trademark / copyright number")] = None,
     all_: Annotated[bool, typer.Option("--all", help="value every IP on the register (batch)")] = False,
+    pledged: Annotated[
+        bool, typer.Option("--pledged", help="revalue every IP under a pledge in force; record value and LTV")
+    ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="valuation date YYYY-MM-DD (default: today)")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed: same seed, same range")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -87,8 +90,8 @@ def value(
     from ippledge.kernel.errors import IppledgeError
     from ippledge.valuation import engine_service
 
-    if all_ == (number is not None):
-        typer.echo("give a NUMBER or --all (not both)", err=True)
+    if (number is not None) + all_ + pledged != 1:
+        typer.echo("give one of NUMBER, --all or --pledged", err=True)
         raise typer.Exit(2)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else business_date()
@@ -99,6 +102,14 @@ def value(
     factory = make_session_factory(make_engine(settings.database_url))
     try:
         with unit_of_work(factory) as session:
+            if pledged:
+                from ippledge.valuation.revaluation import revalue_pledged
+
+                done = revalue_pledged(session, day, seed)
+                doc = done.to_dict()
+                text = f"revalued {done.assets} IP under {done.pledges} pledges; LTV breaches: {len(done.breaches)}"
+                typer.echo(json.dumps(doc, ensure_ascii=False) if as_json else text)
+                return
             if all_:
                 cols = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
                 with Progress(*cols) as bar:

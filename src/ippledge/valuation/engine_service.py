@@ -154,3 +154,33 @@ def value_all(
         {"as_of": as_of, "seed": seed, "model_version": MODEL_VERSION, "valued": valued, "errors": len(errors)},
     )
     return BatchSummary(valued, errors, MODEL_VERSION)
+
+
+def value_subset(session: Session, asset_ids: list[int], as_of: dt.date, seed: int = 1) -> dict[int, ModelValuation]:
+    """Value just these IPs (the engine fitted on the whole register, so cohorts are the same as in ``value_all``);
+    earlier rows of the same date, version and seed for them are replaced. Returns ``asset id -> row``."""
+    ids = sorted(set(asset_ids))
+    if not ids:
+        return {}
+    engine, cols = fitted_engine(session, as_of)
+    index = np.flatnonzero(np.isin(cols["id"], ids))
+    for start in range(0, len(ids), 5_000):
+        session.execute(
+            delete(ModelValuation).where(
+                ModelValuation.ip_asset_id.in_(ids[start : start + 5_000]),
+                ModelValuation.as_of == as_of,
+                ModelValuation.model_version == MODEL_VERSION,
+                ModelValuation.seed == seed,
+            )
+        )
+    for start in range(0, len(index), 20_000):
+        session.execute(insert(ModelValuation), _rows(engine, take(cols, index[start : start + 20_000]), seed, as_of))
+    session.flush()
+    stmt = select(ModelValuation).where(
+        ModelValuation.as_of == as_of, ModelValuation.model_version == MODEL_VERSION, ModelValuation.seed == seed
+    )
+    out: dict[int, ModelValuation] = {}
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start : start + 5_000]
+        out.update((mv.ip_asset_id, mv) for mv in session.scalars(stmt.where(ModelValuation.ip_asset_id.in_(chunk))))
+    return out

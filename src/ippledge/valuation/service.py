@@ -31,7 +31,7 @@ from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 scope.register(
     ValuationReport,
     scope.ScopeRule(
-        party_columns=("valuer_id", "bank_id"),
+        party_columns=("valuer_id", "bank_id", "client_id"),
         readers=frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR}),
         what_zh="评估报告",
         what_en="valuation report",
@@ -48,8 +48,11 @@ def _store(
     session: Session, principal: Principal, task: Task, r: CheckedReport, today: dt.date, supersedes: int | None
 ) -> ValuationReport:
     assert principal.user_id is not None
+    application = session.get(Application, task.application_id)
     report = ValuationReport(
         report_no=f"VR{today:%Y%m%d}{secrets.token_hex(4).upper()}",
+        source="task",
+        client_id=None if application is None else application.applicant_id,
         task_id=task.id,
         application_id=task.application_id,
         bank_id=task.bank_id,
@@ -117,6 +120,12 @@ def correct_report(
 ) -> ValuationReport:
     """A correction (更正) is a new report superseding the old one; the old one is never changed."""
     old = scope.get_visible(session, ValuationReport, report_id, principal)
+    if old.task_id is None:
+        raise ConflictError(
+            "外部历史报告不能在平台上更正",
+            "an external historical report cannot be corrected on the platform",
+            code="valuation.external_report",
+        )
     task = tasks.assigned_task(session, principal, old.task_id, TaskKind.VALUATION, TaskKind.INTERNAL_VALUATION)
     _signer(principal)
     if session.scalar(select(ValuationReport.id).where(ValuationReport.supersedes_id == old.id)) is not None:

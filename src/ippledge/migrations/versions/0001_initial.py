@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:51:29.033973
+Create Date: 2026-11-28 04:57:43.145368
 """
 
 from __future__ import annotations
@@ -571,6 +571,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pledge_item_ip_asset_id'), ['ip_asset_id'], unique=False)
         batch_op.create_index('uq_pledge_item_one_in_force', ['ip_asset_id'], unique=True, sqlite_where=sa.text('in_force'), postgresql_where=sa.text('in_force'))
 
+    op.create_table('pledge_revaluation',
+    sa.Column('pledge_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('collateral_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('previous_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('change_bp', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('pledge_collateral_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('outstanding_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('loan_ltv_bp', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('model_version', sa.String(length=40), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('computed_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_pledge_revaluation_ip_asset_id_ip_asset')),
+    sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_pledge_revaluation_pledge_id_pledge'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('pledge_id', 'ip_asset_id', 'as_of', name=op.f('pk_pledge_revaluation'))
+    )
+    with op.batch_alter_table('pledge_revaluation', schema=None) as batch_op:
+        batch_op.create_index('ix_pledge_revaluation_as_of', ['as_of'], unique=False)
+
     op.create_table('registry_settings',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('time_limit_working_days', sa.Integer(), nullable=False),
@@ -768,12 +788,14 @@ def upgrade() -> None:
 
     op.create_table('valuation_report',
     sa.Column('report_no', sa.String(length=32), nullable=False),
-    sa.Column('task_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('source', sa.String(length=12), nullable=False),
+    sa.Column('task_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('valuer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('client_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('internal', sa.Boolean(), nullable=False),
-    sa.Column('signer_user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('signer_user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('method', sa.String(length=8), nullable=False),
     sa.Column('assumptions', sa.Text(), nullable=False),
     sa.Column('valuation_date', sa.Date(), nullable=False),
@@ -786,6 +808,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_valuation_report_application_id_loan_application')),
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_valuation_report_bank_id_party')),
+    sa.ForeignKeyConstraint(['client_id'], ['party.id'], name=op.f('fk_valuation_report_client_id_party')),
     sa.ForeignKeyConstraint(['signer_user_id'], ['app_user.id'], name=op.f('fk_valuation_report_signer_user_id_app_user')),
     sa.ForeignKeyConstraint(['supersedes_id'], ['valuation_report.id'], name=op.f('fk_valuation_report_supersedes_id_valuation_report')),
     sa.ForeignKeyConstraint(['task_id'], ['intake_task.id'], name=op.f('fk_valuation_report_task_id_intake_task')),
@@ -797,6 +820,7 @@ def upgrade() -> None:
     with op.batch_alter_table('valuation_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_valuation_report_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_valuation_report_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_valuer_id'), ['valuer_id'], unique=False)
 
@@ -913,6 +937,7 @@ def downgrade() -> None:
     with op.batch_alter_table('valuation_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_valuation_report_valuer_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_task_id'))
+        batch_op.drop_index(batch_op.f('ix_valuation_report_client_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_bank_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_application_id'))
 
@@ -961,6 +986,10 @@ def downgrade() -> None:
     op.drop_table('credit_decision')
     op.drop_table('user_role')
     op.drop_table('registry_settings')
+    with op.batch_alter_table('pledge_revaluation', schema=None) as batch_op:
+        batch_op.drop_index('ix_pledge_revaluation_as_of')
+
+    op.drop_table('pledge_revaluation')
     with op.batch_alter_table('pledge_item', schema=None) as batch_op:
         batch_op.drop_index('uq_pledge_item_one_in_force', sqlite_where=sa.text('in_force'), postgresql_where=sa.text('in_force'))
         batch_op.drop_index(batch_op.f('ix_pledge_item_ip_asset_id'))

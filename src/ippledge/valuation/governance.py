@@ -1,0 +1,191 @@
+"""Valuer governance (评估机构监督): every valuation of an IP side by side, report flags, the valuer league table.
+
+Reads the reports (task reports and external historical ones; superseded reports are left out: their correction
+stands for them), the latest model valuation of each IP on or before ``as_of``, and applies the pure rules of
+``governance_model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
+version is part of every answer. Realised disposal prices are optional input (no disposal capability yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.access import scope
+from ippledge.access.model import PartyKind, Principal
+from ippledge.access.tables import Party
+from ippledge.intake.tables import Application
+from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the IpAsset scope rule)
+from ippledge.registry.tables import IpAsset
+from ippledge.valuation import service as _service  # noqa: F401  (registers the ValuationReport scope rule)
+from ippledge.valuation import store
+from ippledge.valuation.governance_model import (
+    Flag,
+    FlagKind,
+    ModelRange,
+    ReportObs,
+    Thresholds,
+    ValuerStats,
+    league_table,
+    report_flags,
+)
+from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+
+GOVERNANCE_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.BANK})
+_CHUNK = 5_000
+
+
+def observations(session: Session, ip_asset_id: int | None = None, as_of: dt.date | None = None) -> list[ReportObs]:
+    """Report values per IP (not superseded, valued on or before ``as_of``), the client resolved."""
+    client = func.coalesce(ValuationReport.client_id, Application.applicant_id)
+    stmt = (
+        select(
+            ValuationReport.id,
+            ValuationReportItem.ip_asset_id,
+            ValuationReport.valuer_id,
+            client,
+            ValuationReport.valuation_date,
+            ValuationReportItem.value_fen,
+            ValuationReport.internal,
+        )
+        .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
+        .outerjoin(Application, Application.id == ValuationReport.application_id)
+        .order_by(ValuationReport.valuation_date, ValuationReport.id)
+    )
+    if ip_asset_id is not None:
+        stmt = stmt.where(ValuationReportItem.ip_asset_id == ip_asset_id)
+    if as_of is not None:
+        stmt = stmt.where(ValuationReport.valuation_date <= as_of)
+    superseded = set(
+        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
+    )
+    return [
+        ReportObs(rid, aid, vid, cid, day, fen, bool(internal))
+        for rid, aid, vid, cid, day, fen, internal in session.execute(stmt)
+        if rid not in superseded
+    ]
+
+
+def model_ranges(session: Session, asset_ids: Sequence[int], as_of: dt.date) -> dict[int, ModelRange]:
+    """The latest model valuation of each IP on or before ``as_of`` (newest date, then newest row)."""
+    out: dict[int, ModelRange] = {}
+    ids = sorted(set(asset_ids))
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(
+                ModelValuation.ip_asset_id,
+                ModelValuation.value_p10_fen,
+                ModelValuation.value_p50_fen,
+                ModelValuation.value_p90_fen,
+            )
+            .where(ModelValuation.ip_asset_id.in_(ids[start : start + _CHUNK]), ModelValuation.as_of <= as_of)
+            .order_by(ModelValuation.ip_asset_id, ModelValuation.as_of, ModelValuation.id)
+        )
+        for aid, p10, p50, p90 in session.execute(stmt):
+            out[aid] = ModelRange(p10, p50, p90)  # later rows overwrite earlier ones
+    return out
+
+
+def _require_reader(principal: Principal) -> None:
+    principal.require_kind(*sorted(GOVERNANCE_READERS))
+
+
+def all_flags(session: Session, as_of: dt.date, thresholds: Thresholds | None = None) -> list[Flag]:
+    t = thresholds or Thresholds()
+    obs = observations(session, as_of=as_of)
+    return report_flags(obs, model_ranges(session, [o.ip_asset_id for o in obs], as_of), t)
+
+
+def flags(
+    session: Session,
+    principal: Principal,
+    as_of: dt.date,
+    valuer_id: int | None = None,
+    kind: FlagKind | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[Flag]:
+    """Flags over every report, optionally of one valuer and one kind. Governance readers; a valuer sees its own."""
+    if principal.party_kind is PartyKind.VALUER:
+        valuer_id = principal.party_id
+    else:
+        _require_reader(principal)
+    out = all_flags(session, as_of, thresholds)
+    return [f for f in out if (valuer_id is None or f.valuer_id == valuer_id) and (kind is None or f.kind is kind)]
+
+
+def league(
+    session: Session,
+    as_of: dt.date,
+    thresholds: Thresholds | None = None,
+    realised_fen: Mapping[int, int] | None = None,
+) -> list[ValuerStats]:
+    """The valuer league table on ``as_of`` (no access check: the API and CLI call it after theirs)."""
+    t = thresholds or Thresholds()
+    obs = observations(session, as_of=as_of)
+    models = model_ranges(session, [o.ip_asset_id for o in obs], as_of)
+    return league_table(obs, models, t, realised_fen, report_flags(obs, models, t))
+
+
+def league_for(
+    session: Session, principal: Principal, as_of: dt.date, thresholds: Thresholds | None = None
+) -> list[ValuerStats]:
+    _require_reader(principal)
+    return league(session, as_of, thresholds)
+
+
+def party_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(sorted(set(ids))))).all())
+
+
+def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: dt.date) -> dict[str, Any]:
+    """The model and every report of one IP the caller may see, with the flags on those reports."""
+    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+    t = Thresholds()
+    mv = store.latest(session, asset.id, as_of)
+    obs = observations(session, asset.id, as_of)
+    models = {} if mv is None else {asset.id: ModelRange(mv.value_p10_fen, mv.value_p50_fen, mv.value_p90_fen)}
+    visible = set(
+        session.scalars(
+            scope.scoped(ValuationReport, principal)
+            .with_only_columns(ValuationReport.id)
+            .where(ValuationReport.id.in_([o.report_id for o in obs] or [-1]))
+        )
+    )
+    overseer = principal.party_kind in (PartyKind.REGULATOR, PartyKind.PLATFORM)
+    shown = [
+        _flag_dict(f, overseer)
+        for f in report_flags(obs, models, t)
+        if f.report_id in visible and f.ip_asset_id == asset.id
+    ]
+    reports = [
+        {
+            "report_id": o.report_id,
+            "valuer_id": o.valuer_id,
+            "client_id": o.client_id,
+            "internal": o.internal,
+            "valuation_date": o.valuation_date,
+            "value_fen": o.value_fen,
+            "vs_model_p50": None if mv is None or mv.value_p50_fen <= 0 else round(o.value_fen / mv.value_p50_fen, 4),
+        }
+        for o in obs
+        if o.report_id in visible
+    ]
+    return {"ip_asset_id": asset.id, "model": mv, "reports": reports, "flags": shown, "thresholds": t.version}
+
+
+def _flag_dict(f: Flag, overseer: bool = True) -> dict[str, Any]:
+    out = asdict(f)
+    out["kind"] = f.kind.value
+    if not overseer:  # other parties' reports are not revealed, not even by id
+        out["details"] = {k: v for k, v in f.details.items() if k not in ("earlier_reports", "earlier_valuers")}
+    return out
+
+
+flag_dict = _flag_dict

@@ -1,0 +1,83 @@
+"""Valuer governance routes (评估机构监督接口).
+
+``GET /ip-assets/{id}/valuations`` — every valuation of the IP side by side with its flags (whoever may read the IP:
+register readers and the owner; reports limited to those the caller may see); ``GET /valuers/league-table`` —
+regulator, platform and banks; ``GET /valuation-flags?valuer_id=&kind=`` — the same readers, a valuer its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from fastapi import APIRouter, Query
+
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.money import from_fen
+from ippledge.valuation import governance
+from ippledge.valuation.engine_api import model_out
+from ippledge.valuation.governance_model import FlagKind, Thresholds
+from ippledge.valuation.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+
+router = APIRouter(tags=["valuation governance"])
+
+
+@router.get("/ip-assets/{asset_id}/valuations", response_model=SideBySideOut)
+def asset_valuations(
+    asset_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+) -> SideBySideOut:
+    view = governance.side_by_side(session, principal, asset_id, as_of or today)
+    mv = view["model"]
+    return SideBySideOut(
+        ip_asset_id=view["ip_asset_id"],
+        model=None if mv is None else model_out(mv),
+        reports=[
+            SideReportOut(**{k: v for k, v in r.items() if k != "value_fen"}, value=str(from_fen(r["value_fen"])))
+            for r in view["reports"]
+        ],
+        flags=[FlagOut(**f) for f in view["flags"]],
+        thresholds_version=view["thresholds"],
+    )
+
+
+@router.get("/valuers/league-table", response_model=LeagueTableOut)
+def league_table(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+) -> LeagueTableOut:
+    day = as_of or today
+    rows = governance.league_for(session, principal, day)
+    names = governance.party_names(session, [r.valuer_id for r in rows])
+    return LeagueTableOut(
+        as_of=day,
+        thresholds=Thresholds().to_dict(),
+        valuers=[ValuerRowOut(**{**asdict(r), "reasons": list(r.reasons)}, name=names.get(r.valuer_id)) for r in rows],
+    )
+
+
+@router.get("/valuation-flags", response_model=list[FlagOut])
+def valuation_flags(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    valuer_id: int | None = None,
+    kind: str | None = None,
+    as_of: dt.date | None = None,
+) -> list[FlagOut]:
+    try:
+        wanted = None if kind is None else FlagKind(kind)
+    except ValueError:
+        raise ValidationError(
+            f"未知的标记类型：{kind}",
+            f"unknown flag kind: {kind} (one of {', '.join(k.value for k in FlagKind)})",
+            code="valuation.flag_kind",
+        ) from None
+    found = governance.flags(session, principal, as_of or today, valuer_id, wanted)
+    return [FlagOut(**governance.flag_dict(f)) for f in found]

@@ -1,0 +1,96 @@
+"""Daily revaluation of pledged IP (both backends): values and LTV recorded, a breach emits one event, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ippledge.access.model import PartyKind
+from ippledge.access.tables import Party
+from ippledge.events import OutboxEvent
+from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.registry.tables import IpAsset, IpOwner
+from ippledge.simulation.generate import generate
+from ippledge.simulation.load import load
+from ippledge.simulation.spec import SMALL
+from ippledge.valuation.revaluation import revalue_pledged
+from ippledge.valuation.tables import ModelValuation, PledgeRevaluation
+
+SPEC = SMALL.scaled(0.05)
+AS_OF = SPEC.as_of
+
+
+def _pledge_with_loan(engine: Engine, factory: sessionmaker[Session]) -> tuple[int, int]:
+    load(engine, generate(SPEC, 4))
+    with factory.begin() as s:
+        bank = s.scalar(select(Party.id).where(Party.kind == PartyKind.BANK.value).limit(1))
+        registry = s.scalar(select(Party.id).where(Party.kind == PartyKind.REGISTRY.value).limit(1))
+        asset, owner = s.execute(
+            select(IpAsset.id, IpOwner.party_id)
+            .join(IpOwner, IpOwner.ip_asset_id == IpAsset.id)
+            .where(IpAsset.status == "in_force", IpAsset.subtype == "invention")
+            .limit(1)
+        ).one()
+        pledge = Pledge(
+            registration_no="ZX-TEST-1",
+            registry_id=registry,
+            pledgor_id=owner,
+            pledgee_id=bank,
+            debt_amount_fen=100_000_00,
+            debt_end=AS_OF + dt.timedelta(days=365),
+            effective_on=AS_OF - dt.timedelta(days=30),
+            status="in_force",
+        )
+        s.add(pledge)
+        s.flush()
+        s.add(PledgeItem(pledge_id=pledge.id, ip_asset_id=asset))
+        loan = Loan(
+            contract_no="L-TEST-1",
+            bank_id=bank,
+            borrower_id=owner,
+            principal_fen=100_000_00,
+            annual_rate=Decimal("0.035"),
+            penalty_uplift=Decimal("0.5"),
+            method="equal_instalment",
+            term_months=12,
+            contracted_on=AS_OF - dt.timedelta(days=30),
+            status="active",
+            outstanding_principal_fen=1_00,
+        )
+        s.add(loan)
+        s.flush()
+        s.add(LoanPledge(loan_id=loan.id, pledge_id=pledge.id))
+        return pledge.id, loan.id
+
+
+def test_revaluation_records_ltv_and_a_breach_once(engine: Engine, session_factory: sessionmaker[Session]) -> None:
+    pledge_id, loan_id = _pledge_with_loan(engine, session_factory)
+    with session_factory.begin() as s:
+        first = revalue_pledged(s, AS_OF, seed=1)
+    assert first.pledges == 1 and first.assets == 1 and first.breaches == []
+    with session_factory() as s:
+        row = s.scalar(select(PledgeRevaluation))
+        assert row is not None and row.previous_fen is None and row.outstanding_fen == 1_00
+        assert row.collateral_value_fen == s.scalar(select(ModelValuation.collateral_value_fen))
+        assert row.loan_ltv_bp is not None and row.loan_ltv_bp < 8_000
+    # The loan grows beyond the collateral's value: the next day's revaluation flags the breach, once.
+    next_day = AS_OF + dt.timedelta(days=1)
+    with session_factory.begin() as s:
+        loan = s.get(Loan, loan_id)
+        assert loan is not None
+        loan.outstanding_principal_fen = row.collateral_value_fen * 2 or 1
+        second = revalue_pledged(s, next_day, seed=1)
+    assert second.breaches == [pledge_id] and second.ltv_bp[pledge_id] in (20_000, None)
+    with session_factory.begin() as s:
+        again = revalue_pledged(s, next_day, seed=1)  # a rerun replaces the day's rows, no second event
+    assert again.breaches == []
+    with session_factory() as s:
+        events = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == "valuation.ltv_breach")).all()
+        assert len(events) == 1
+        latest = s.scalar(select(PledgeRevaluation).where(PledgeRevaluation.as_of == next_day))
+        assert latest is not None and latest.previous_fen == row.collateral_value_fen and latest.change_bp == 0
+        assert s.scalar(select(func.count()).select_from(PledgeRevaluation)) == 2
