@@ -11,7 +11,7 @@ for an estimate); the ledger's Decimal rules apply to amounts that move, not to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -49,6 +49,11 @@ class Chunk:
     market: F64
     cost: F64
     collateral: F64
+
+
+# Runs ``engine.value_chunk(cols, seed)`` for each chunk elsewhere (a cluster) and yields the results in order; a
+# chunk that failed yields its exception, so a batch can record it and go on.
+ChunkMapper = Callable[["ValuationEngine", int, Iterable[Columns]], Iterator["Chunk | Exception"]]
 
 
 @dataclass
@@ -155,7 +160,10 @@ class ValuationEngine:
         chunk: int = CHUNK,
         workers: int = 1,
         progress: Callable[[int], None] | None = None,
+        mapper: ChunkMapper | None = None,
     ) -> BatchResult:
+        """Value every asset of ``cols``, chunk by chunk: in this process (``workers`` threads) or through
+        ``mapper`` (e.g. a Dask cluster), which must yield each chunk's result in order. Same seed, same numbers."""
         n = len(cols["subtype"])
         out = BatchResult(
             score=np.zeros(n),
@@ -171,9 +179,7 @@ class ValuationEngine:
             life=np.zeros(n),
         )
 
-        def run(start: int) -> int:
-            s = slice(start, min(n, start + chunk))
-            c = self.value_chunk(take(cols, s), seed)
+        def write(s: slice, c: Chunk) -> int:
             out.score[s] = c.scores.score
             out.dimensions[s] = c.scores.dimension_scores
             out.contributions[s] = c.scores.contributions
@@ -181,17 +187,29 @@ class ValuationEngine:
             out.collateral_fen[s] = fen(c.collateral)
             out.market_fen[s], out.cost_fen[s] = fen(c.market), fen(c.cost)
             out.royalty[s], out.life[s] = c.royalty, c.life
-            return s.stop - s.start
+            return int(s.stop - s.start)
 
-        starts = range(0, n, chunk)
-        if workers > 1:
+        def run(start: int) -> int:
+            s = slice(start, min(n, start + chunk))
+            return write(s, self.value_chunk(take(cols, s), seed))
+
+        slices = [slice(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+        if mapper is not None:
+            results = mapper(self, seed, (take(cols, s) for s in slices))
+            for s, c in zip(slices, results, strict=True):
+                if isinstance(c, Exception):
+                    raise c
+                done = write(s, c)
+                if progress:
+                    progress(done)
+        elif workers > 1:
             with ThreadPoolExecutor(workers) as pool:
-                for done in pool.map(run, starts):
+                for done in pool.map(run, (s.start for s in slices)):
                     if progress:
                         progress(done)
         else:
-            for start in starts:
-                done = run(start)
+            for s in slices:
+                done = run(s.start)
                 if progress:
                     progress(done)
         return out

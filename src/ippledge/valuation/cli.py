@@ -68,6 +68,14 @@ def _print(view: dict[str, Any]) -> None:
     console.print(f"市场法 market: {view['market_value'] or 'n/a (no comparables)'}; 成本法 cost: {view['cost_value']}")
 
 
+def _dask_client(spec: str) -> Any:
+    from ippledge.cluster import connect, local_client
+
+    if spec.startswith("local:"):
+        return local_client(workers=int(spec.split(":", 1)[1] or 2))
+    return connect(spec)
+
+
 def value(
     number: Annotated[str | None, typer.Argument(help="patent / trademark / copyright number")] = None,
     all_: Annotated[bool, typer.Option("--all", help="value every IP on the register (batch)")] = False,
@@ -77,6 +85,13 @@ def value(
     as_of: Annotated[str | None, typer.Option("--as-of", help="valuation date YYYY-MM-DD (default: today)")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed: same seed, same range")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="with --all: run on Dask — 'local:N' starts a LocalCluster of N workers, else a scheduler address",
+        ),
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
     ] = None,
@@ -111,12 +126,26 @@ def value(
                 typer.echo(json.dumps(doc, ensure_ascii=False) if as_json else text)
                 return
             if all_:
+                client = _dask_client(dask) if dask else None
+                mapper = None
+                if client is not None:
+                    from ippledge.cluster import dask_mapper
+
+                    mapper = dask_mapper(client)
                 cols = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-                with Progress(*cols) as bar:
-                    task = bar.add_task("估值 valuing", total=None)
-                    summary = engine_service.value_all(
-                        session, day, seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
-                    )
+                try:
+                    with Progress(*cols) as bar:
+                        task = bar.add_task("估值 valuing", total=None)
+                        summary = engine_service.value_all(
+                            session,
+                            day,
+                            seed,
+                            progress=lambda done, total: bar.update(task, completed=done, total=total),
+                            mapper=mapper,
+                        )
+                finally:
+                    if client is not None:
+                        client.close()
                 result = {"valued": summary.valued, "errors": summary.errors, "model_version": summary.model_version}
                 typer.echo(json.dumps(result, ensure_ascii=False) if as_json else f"valued {summary.valued} IP")
                 return

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.analytics.engine import MODEL_VERSION, ValuationEngine, take
+from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, take
 from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import numbers
@@ -58,8 +58,10 @@ def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, di
     return ValuationEngine().fit(cols, as_of), cols
 
 
-def _rows(engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date) -> list[dict[str, Any]]:
-    c = engine.value_chunk(cols, seed)
+def _rows(
+    engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date, c: Chunk | None = None
+) -> list[dict[str, Any]]:
+    c = c if c is not None else engine.value_chunk(cols, seed)
     out = []
     for i in range(len(c.scores.score)):
         dims = c.scores.dimension_scores[i]
@@ -122,9 +124,17 @@ class BatchSummary:
 
 
 def value_all(
-    session: Session, as_of: dt.date, seed: int = 1, progress: Progress | None = None, chunk: int = 20_000
+    session: Session,
+    as_of: dt.date,
+    seed: int = 1,
+    progress: Progress | None = None,
+    chunk: int = 20_000,
+    mapper: ChunkMapper | None = None,
 ) -> BatchSummary:
-    """Value every IP on the register and write the results in bulk; a failing chunk is recorded, the rest go on."""
+    """Value every IP on the register and write the results in bulk; a failing chunk is recorded, the rest go on.
+
+    ``mapper`` runs the chunks elsewhere (``ippledge.cluster.dask_mapper``); the results are the same numbers.
+    """
     engine, cols = fitted_engine(session, as_of)
     n = len(cols["id"])
     session.execute(
@@ -132,11 +142,15 @@ def value_all(
             ModelValuation.as_of == as_of, ModelValuation.model_version == MODEL_VERSION, ModelValuation.seed == seed
         )
     )
+    parts = [take(cols, slice(start, min(n, start + chunk))) for start in range(0, n, chunk)]
+    remote = iter(mapper(engine, seed, parts)) if mapper is not None else None
     valued, errors = 0, []
-    for start in range(0, n, chunk):
-        part = take(cols, slice(start, min(n, start + chunk)))
+    for part in parts:
         try:
-            rows = _rows(engine, part, seed, as_of)
+            computed = next(remote) if remote is not None else None
+            if isinstance(computed, Exception):
+                raise computed
+            rows = _rows(engine, part, seed, as_of, computed)
         except (ValueError, FloatingPointError, KeyError) as exc:  # keep going: one bad chunk never aborts the run
             errors.append({"first_id": int(part["id"][0]), "count": len(part["id"]), "error": str(exc)})
             continue

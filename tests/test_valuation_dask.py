@@ -1,0 +1,57 @@
+"""The batch valuation on a Dask cluster (a LocalCluster here) gives exactly the in-process numbers for a seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ippledge.analytics.engine import ValuationEngine
+from ippledge.cluster import dask_mapper, local_client
+from ippledge.simulation.generate import generate
+from ippledge.simulation.spec import preset
+from ippledge.simulation.truth import valuation_columns
+from tests.test_analytics import AS_OF
+
+
+@pytest.fixture(scope="module")
+def client():  # type: ignore[no-untyped-def]
+    c = local_client(workers=2, threads_per_worker=1, processes=True)
+    yield c
+    c.close()
+    c.cluster.close()
+
+
+def test_dask_batch_equals_in_process_batch(client) -> None:  # type: ignore[no-untyped-def]
+    market = generate(preset("small", as_of=AS_OF).scaled(0.3), 5)
+    cols = valuation_columns(market)
+    engine = ValuationEngine().fit(cols, AS_OF)
+    here = engine.value_batch(cols, seed=3, chunk=700)
+    there = engine.value_batch(cols, seed=3, chunk=700, mapper=dask_mapper(client, in_flight=3))
+    assert len(there) == len(here) > 1_000
+    for name in ("score", "p10_fen", "p50_fen", "p90_fen", "collateral_fen", "cost_fen"):
+        np.testing.assert_array_equal(getattr(there, name), getattr(here, name), err_msg=name)
+
+
+def test_register_batch_on_dask_writes_the_same_rows(engine, session_factory, client) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from ippledge.valuation import engine_service
+    from ippledge.valuation.tables import ModelValuation
+    from tests.test_model_valuation import AS_OF as DAY
+    from tests.test_model_valuation import _loaded
+
+    n = _loaded(engine, session_factory)
+    with session_factory.begin() as s:
+        engine_service.value_all(s, DAY, seed=3, chunk=200)
+    with session_factory() as s:
+        here = {
+            r.ip_asset_id: (r.score, r.value_p50_fen, r.collateral_value_fen) for r in s.scalars(select(ModelValuation))
+        }
+    with session_factory.begin() as s:
+        summary = engine_service.value_all(s, DAY, seed=3, chunk=200, mapper=dask_mapper(client))
+    with session_factory() as s:
+        there = {
+            r.ip_asset_id: (r.score, r.value_p50_fen, r.collateral_value_fen) for r in s.scalars(select(ModelValuation))
+        }
+    assert summary.valued == n and not summary.errors
+    assert there == here
