@@ -7,7 +7,7 @@ a cluster gives exactly the numbers it gives in one process for the same seed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ippledge.analytics.engine import Chunk, ChunkMapper, ValuationEngine
@@ -52,3 +52,19 @@ def connect(address: str) -> Any:
     from distributed import Client
 
     return Client(address)  # type: ignore[no-untyped-call]
+
+
+def dask_tasks(client: Any, in_flight: int = 16) -> Callable[..., Iterator[Any]]:
+    """A task mapper (``analytics.risk_sim.TaskMapper``): ``shared`` arguments scattered once, one task per chunk."""
+
+    def mapper(fn: Callable[..., Any], shared: Sequence[Any], tasks: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+        remote = [client.scatter(x, broadcast=True) for x in shared]
+        pending: list[Any] = []
+        for task in tasks:
+            pending.append(client.submit(fn, *task, *remote, pure=False))
+            if len(pending) >= in_flight:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+
+    return mapper

@@ -20,7 +20,7 @@ full; with ``limited_to_fund`` the unpaid part falls to the overflow party (the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -205,14 +205,23 @@ def _chunk(
     return party, total, demand, paid, dry
 
 
+# Runs ``fn(*task, *shared)`` for every task elsewhere (a cluster), ``shared`` sent once; yields results in order.
+TaskMapper = Callable[[Callable[..., Any], Sequence[Any], Sequence[tuple[Any, ...]]], Iterator[Any]]
+
+
 def simulate(
     portfolio: Portfolio,
     waterfall: Waterfall,
     config: SimConfig,
     seed: int | np.random.Generator,
     progress: Callable[[int], None] | None = None,
+    mapper: TaskMapper | None = None,
 ) -> SimResult:
-    """Run the simulation; ``progress(n)`` is called with the scenarios finished by each chunk."""
+    """Run the simulation; ``progress(n)`` is called with the scenarios finished by each chunk.
+
+    ``mapper`` runs the chunks on a cluster (``ippledge.cluster.dask_tasks``); each chunk keeps its own generator
+    spawned from the seed, so the numbers are the same wherever the chunks run.
+    """
     portfolio.check()
     waterfall.check()
     config.check()
@@ -225,16 +234,23 @@ def simulate(
     party, total = np.empty((s, y, p)), np.empty((s, y))
     demand, paid, dry = np.empty((s, y)), np.empty((s, y)), np.empty(s, dtype=np.int64)
 
-    def run(i: int) -> None:
+    def store(i: int, out: tuple[Any, ...]) -> None:
         lo = starts[i]
         n = min(size, s - lo)
-        out = _chunk(rngs[i], n, portfolio, waterfall, config, classes)
         for target, value in zip((party, total, demand, paid, dry), out, strict=True):
             target[lo : lo + n] = value
         if progress is not None:
             progress(n)
 
-    if config.workers == 1:
+    def run(i: int) -> None:
+        n = min(size, s - starts[i])
+        store(i, _chunk(rngs[i], n, portfolio, waterfall, config, classes))
+
+    if mapper is not None:
+        tasks = [(rngs[i], min(size, s - starts[i])) for i in range(len(starts))]
+        for i, out in enumerate(mapper(_chunk, (portfolio, waterfall, config, classes), tasks)):
+            store(i, out)
+    elif config.workers == 1:
         for i in range(len(starts)):
             run(i)
     else:

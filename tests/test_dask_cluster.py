@@ -1,4 +1,4 @@
-"""The batch valuation on a Dask cluster (a LocalCluster here) gives exactly the in-process numbers for a seed."""
+"""Batch jobs on a Dask cluster (a real LocalCluster of worker processes) give exactly the in-process numbers."""
 
 from __future__ import annotations
 
@@ -55,3 +55,20 @@ def test_register_batch_on_dask_writes_the_same_rows(engine, session_factory, cl
         }
     assert summary.valued == n and not summary.errors
     assert there == here
+
+
+def test_risk_simulation_on_dask_equals_in_process(client) -> None:  # type: ignore[no-untyped-def]
+    from ippledge.analytics.risk_portfolio import Portfolio
+    from ippledge.analytics.risk_sim import SimConfig, simulate
+    from ippledge.cluster import dask_tasks
+    from ippledge.risk_sharing.presets import get_preset
+    from ippledge.risk_sharing.simulate import waterfall_for
+
+    portfolio = Portfolio.homogeneous(3_000, 0.03, 0.6, 1_000_000.0)
+    waterfall = waterfall_for(get_preset("zhongshan"), fund_initial=5e7, fund_contribution=0.0)
+    config = SimConfig(rho=0.15, scenarios=20_000, years=2, chunk_size=2_500, workers=1)
+    here = simulate(portfolio, waterfall, config, seed=21)
+    there = simulate(portfolio, waterfall, config, seed=21, mapper=dask_tasks(client))
+    np.testing.assert_array_equal(there.party_loss, here.party_loss)
+    np.testing.assert_array_equal(there.dry_year, here.dry_year)
+    assert there.summary() == here.summary()
