@@ -81,6 +81,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.close_api import router as close_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
+    from ippledge.risk_sharing.api import router as risk_router
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine_api import router as model_valuation_router
 
@@ -94,4 +95,5 @@ def _capability_routers() -> list[Any]:
         lending_router,
         close_router,
         model_valuation_router,
+        risk_router,
     ]
