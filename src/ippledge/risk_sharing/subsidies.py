@@ -117,6 +117,15 @@ def apply(
     loan = loans.visible_loan(session, principal, loan_id)
     if loan.borrower_id != principal.party_id:
         raise not_found("贷款", "loan", id=loan_id)
+    dup = select(SubsidyApplication.id).where(
+        SubsidyApplication.rule_id == rule.id, SubsidyApplication.loan_id == loan.id, SubsidyApplication.year == year
+    )
+    if session.scalars(dup).first() is not None:
+        raise ConflictError(
+            "该贷款本年度已申请此项补贴",
+            "already applied under this rule for the loan and year",
+            code="risk.subsidy.exists",
+        )
     reasons: list[Problem] = []
     if (cap := body.get("rate_cap")) is not None:
         decision = session.get(CreditDecision, loan.decision_id) if loan.decision_id else None
