@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ippledge.ledger import service as ledger
+from ippledge.ledger.check import check_ledger
+from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.store import balance
 from tests.loan_support import assert_ledger_ok
 from tests.risk_db_support import RiskDesk, scheme_doc
@@ -94,6 +97,18 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     assert abs(back2["fund"] - Decimal("150000") * shares["fund"] / total) <= Decimal("0.01")
     assert d.pool_balance() == back2["fund"] >= 0
     assert_ledger_ok(session_factory, loans=1)
+    with session_factory() as s:
+        report = check_ledger(s)
+        pool = f"P{d.fund.id}:fund:test-city:pool"
+        assert report.ok and report.expectations_checked >= 2
+        # money moved into the pool outside the service is caught by the risk-sharing expectation
+        stray = EntryDraft(
+            d.clock.today, "manual", (Posting(pool, Decimal("1.00")), Posting(f"P{d.fund.id}:cash", Decimal("-1.00")))
+        )
+        ledger.post(s, "test", stray)
+        bad = check_ledger(s)
+        assert [m.account for m in bad.mismatches if m.source == "risk_sharing"] == [pool]
+        s.rollback()
     listed = d.get(d.fund_approver, "/risk-claims").json()
     assert [c["id"] for c in listed] == [cid] and d.get(d.bank2.officer, "/risk-claims").json() == []
 

@@ -18,11 +18,11 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import utcnow
 from ippledge.kernel.errors import ConflictError
-from ippledge.kernel.money import positive_money
+from ippledge.kernel.money import positive_money, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.risk_sharing import ledger_entries, presets, schemes, store
 from ippledge.risk_sharing.model import Scheme
-from ippledge.risk_sharing.tables import FundPool, SchemeVersion
+from ippledge.risk_sharing.tables import FundContribution, FundPool, SchemeVersion
 
 WRITERS = (PartyKind.PLATFORM, PartyKind.FUND)
 
@@ -118,5 +118,9 @@ def contribute(
     principal.require(Role.ADMIN, Role.APPROVER)
     value = positive_money(amount)
     draft = ledger_entries.contribution(row.fund_id, scheme_code, value, day, row.id, f"risk.contribution:{key}")
-    ledger.post(session, principal, draft)
+    entry = ledger.post(session, principal, draft)
+    if session.scalars(select(FundContribution).where(FundContribution.entry_id == entry.id)).first() is None:
+        session.add(FundContribution(pool_id=row.id, value_date=day, amount_fen=to_fen(value), entry_id=entry.id))
+        session.flush()
+        audit.record(session, principal, "risk.contribution", "risk_fund_pool", row.id, {"amount": str(value)})
     return store.pool_balance(session, row)

@@ -20,6 +20,7 @@ from ippledge.kernel.errors import NotFoundError
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balance
+from ippledge.risk_sharing import check as _check  # noqa: F401  (registers the pool expectation)
 from ippledge.risk_sharing import schemes
 from ippledge.risk_sharing.ledger_entries import FUND_POOL
 from ippledge.risk_sharing.model import Party, Scheme

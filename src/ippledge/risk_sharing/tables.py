@@ -41,6 +41,17 @@ class FundPool(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class FundContribution(IdMixin, Base):
+    """Money paid into a pool (注资); the ledger check proves the pool account equals what these tables imply."""
+
+    __tablename__ = "risk_fund_contribution"
+
+    pool_id: Mapped[int] = mapped_column(ForeignKey("risk_fund_pool.id"), index=True)
+    value_date: Mapped[dt.date] = mapped_column(Date)
+    amount_fen: Mapped[int]
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+
+
 class Enrolment(IdMixin, Base):
     """A loan enrolled in a scheme (纳入风险补偿), with the facts checked and the version applied."""
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:58:25.431490
+Create Date: 2026-11-28 05:05:37.397383
 """
 
 from __future__ import annotations
@@ -625,6 +625,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], name=op.f('fk_registry_settings_updated_by_app_user')),
     sa.PrimaryKeyConstraint('party_id', name=op.f('pk_registry_settings'))
     )
+    op.create_table('risk_fund_contribution',
+    sa.Column('pool_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_date', sa.Date(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_fund_contribution_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['pool_id'], ['risk_fund_pool.id'], name=op.f('fk_risk_fund_contribution_pool_id_risk_fund_pool')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_fund_contribution')),
+    sa.UniqueConstraint('entry_id', name=op.f('uq_risk_fund_contribution_entry_id'))
+    )
+    with op.batch_alter_table('risk_fund_contribution', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_fund_contribution_pool_id'), ['pool_id'], unique=False)
+
     op.create_table('user_role',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
@@ -1177,6 +1191,10 @@ def downgrade() -> None:
 
     op.drop_table('credit_decision')
     op.drop_table('user_role')
+    with op.batch_alter_table('risk_fund_contribution', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_fund_contribution_pool_id'))
+
+    op.drop_table('risk_fund_contribution')
     op.drop_table('registry_settings')
     with op.batch_alter_table('pledge_item', schema=None) as batch_op:
         batch_op.drop_index('uq_pledge_item_one_in_force', sqlite_where=sa.text('in_force'), postgresql_where=sa.text('in_force'))
