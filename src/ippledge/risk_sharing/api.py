@@ -172,6 +172,18 @@ def recover(
     return _json(run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201))
 
 
+@router.post("/risk-claims/{claim_id}/clawback")
+def share_back(
+    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Share back every recovery recorded on the loan since payout (e.g. through ``POST /loans/{id}/recoveries``)."""
+
+    def act() -> dict[str, Any]:
+        return views.claim(session, clawback.share_back(session, principal, claim_id, today))
+
+    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act))
+
+
 @router.post("/risk-subsidy-rules", status_code=201)
 def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     row = subsidies.add_rule(session, principal, body.scheme_code, body.rule)
