@@ -65,6 +65,10 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     assert d.get(d.bank2.officer, f"/risk-claims/{cid}", expect=404)
     assert d.post(d.bank.officer, f"/risk-claims/{cid}/review", {"note": "x"}).status_code == 404
 
+    d.clock.today = dt.date(2025, 11, 28)  # past the 20-working-day review limit
+    assert [c["id"] for c in d.get(d.fund_approver, "/risk-claims?overdue=true").json()] == [cid]
+    d.clock.today = dt.date(2025, 9, 23)
+    assert d.get(d.fund_approver, "/risk-claims?overdue=true").json() == []
     d.post(d.both, f"/risk-claims/{cid}/review", {"note": "材料齐全"}, 200)
     own = d.post_key(d.both, f"/risk-claims/{cid}/decision", {"approve": True})
     assert own.status_code == 403 and own.json()["code"] == "access.self_approval"
@@ -96,6 +100,18 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     assert rec2["recovered"] == "150000.00"
     assert abs(back2["fund"] - Decimal("150000") * shares["fund"] / total) <= Decimal("0.01")
     assert d.pool_balance() == back2["fund"] >= 0
+    assert_ledger_ok(session_factory, loans=1)
+    # a recovery recorded on the loan directly is shared back by the clawback call (a retry posts nothing more)
+    d.post_key(d.bank.officer, f"/loans/{lid}/recoveries", {"amount": "30000"}, 201)
+    k = "clawback-0000001"
+    rec3 = d.post_key(d.bank.officer, f"/risk-claims/{cid}/clawback", {}, 200, k=k).json()
+    assert rec3["recovered"] == "180000.00"
+    assert d.post_key(d.bank.officer, f"/risk-claims/{cid}/clawback", {}, 200, k=k).json() == rec3
+    assert d.post_key(d.bank.officer, f"/risk-claims/{cid}/clawback", {}, 200).json()["recovered"] == "180000.00"
+    back3 = {k: Decimal(v["clawed_back"]) for k, v in rec3["shares"].items()}
+    assert abs(back3["fund"] - Decimal("180000") * shares["fund"] / total) <= Decimal("0.01")
+    paid_by_others = total - shares["bank"]
+    assert abs(back3["fund"] + back3["insurer"] - Decimal("180000") * paid_by_others / total) <= Decimal("0.01")
     assert_ledger_ok(session_factory, loans=1)
     with session_factory() as s:
         report = check_ledger(s)

@@ -117,14 +117,19 @@ def file_claim(body: ClaimIn, principal: PrincipalDep, session: SessionDep, toda
 
 
 @router.get("/risk-claims")
-def list_claims(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
+def list_claims(
+    principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False
+) -> list[dict[str, Any]]:
+    """The caller's claims (fund: its scheme's; bank: its own; platform and regulator: all); ``overdue`` filters
+    to those past the review time limit."""
     rows = session.scalars(scope.scoped(Claim, principal).order_by(Claim.id))
-    return [views.claim(session, r) for r in rows]
+    out = [views.claim(session, r, today) for r in rows]
+    return [c for c in out if c["overdue"]] if overdue else out
 
 
 @router.get("/risk-claims/{claim_id}")
-def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return views.claim(session, scope.get_visible(session, Claim, claim_id, principal))
+def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    return views.claim(session, scope.get_visible(session, Claim, claim_id, principal), today)
 
 
 @router.post("/risk-claims/{claim_id}/review")

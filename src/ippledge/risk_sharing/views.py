@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -47,7 +48,8 @@ def cover(row: Cover) -> dict[str, Any]:
     }
 
 
-def claim(session: Session, row: Claim) -> dict[str, Any]:
+def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[str, Any]:
+    """``overdue``: the fund has not decided by ``review_due`` (working-day time limit) as of ``today``."""
     return {
         "id": row.id,
         "loan_id": row.loan_id,
@@ -60,6 +62,7 @@ def claim(session: Session, row: Claim) -> dict[str, Any]:
         "triggered_on": str(row.triggered_on),
         "filed_on": str(row.filed_on),
         "review_due": str(row.review_due),
+        "overdue": today is not None and row.status in ("filed", "proposed") and today > row.review_due,
         "evidence": json.loads(row.evidence),
         "loss": str(from_fen(row.loss_fen)),
         "interest": str(from_fen(row.interest_fen)),
