@@ -26,7 +26,7 @@ from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
 
 SCHEME = "beijing-etown"
-FUND_START = Decimal("3000000")  # the pool's opening contribution (assumption for the demo)
+FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
 REVIEWER, APPROVER = "fund1.reviewer", "fund1.approver"
 
 
@@ -36,6 +36,7 @@ class RiskDemo:
     ready: bool = False
     enrolled: int = 0
     refused: int = 0
+    unpaid: int = 0  # approved subsidies the pool could not pay
     claims: dict[int, int] = field(default_factory=dict)  # loan id -> claim id
 
     def setup(self, desk: Desk) -> None:
@@ -80,8 +81,9 @@ class RiskDemo:
                     continue  # not enrolled, no interest paid that year, or refused: the reasons are in the answer
                 desk.post(REVIEWER, f"/risk-subsidies/{app['id']}/review")
                 desk.post(APPROVER, f"/risk-subsidies/{app['id']}/decision", {"approve": True})
-                desk.post(APPROVER, f"/risk-subsidies/{app['id']}/payment", {}, money=True)
-                paid += 1
+                status, _ = desk.try_post(APPROVER, f"/risk-subsidies/{app['id']}/payment", {}, money=True)
+                paid += status == 200  # 409 risk.pool.insufficient: the pool cannot pay; it never goes negative
+                self.unpaid += status != 200
         return paid
 
 
@@ -104,6 +106,7 @@ def print_sustainability(console: Console, session: Session, demo: RiskDemo, sub
     subsidies = _sum(
         session, select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
     )
+    clawbacks = sum(1 for c in session.scalars(select(Claim).where(Claim.recovered_fen > 0)))
     book = select(func.sum(Loan.outstanding_principal_fen)).join(Enrolment, Enrolment.loan_id == Loan.id)
     outstanding = _sum(session, book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active"))
     losses = _sum(session, select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == SCHEME))
@@ -113,8 +116,8 @@ def print_sustainability(console: Console, session: Session, demo: RiskDemo, sub
         ("注资 contributions", format_yuan(contributed)),
         ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
         ("资金池代偿 fund payouts", format_yuan(payouts)),
-        ("追偿返还 clawed back to the fund", format_yuan(clawed)),
-        ("贴息 interest subsidies paid", f"{subsidies_paid} ({format_yuan(subsidies)})"),
+        ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
+        ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
         ("资金池余额 fund balance", format_yuan(balance)),
         ("在册余额 enrolled outstanding", format_yuan(outstanding)),
         ("放大倍数 leverage (outstanding / balance)", f"{outstanding / balance:.2f}x" if balance > 0 else "n/a"),
