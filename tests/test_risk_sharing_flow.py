@@ -42,6 +42,8 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
         "start_on": str(d.clock.today),
         "end_on": "2026-06-30",
     }
+    stranger = d.post(d.insurer, "/risk-covers", {**body, "payer_id": d.bank2.id})
+    assert stranger.status_code == 404  # an insurer cannot probe a loan it has no party to
     cover = d.post(d.insurer, "/risk-covers", body, 201).json()
     assert cover["premium"] == "6000.00"
     paid = d.post_key(d.insurer, f"/risk-covers/{cover['id']}/premium", {}, 200).json()

@@ -23,6 +23,8 @@ from ippledge.access.tables import Party
 from ippledge.kernel.errors import ConflictError, ValidationError, not_found
 from ippledge.kernel.money import from_fen, positive_money, round_fen, to_fen
 from ippledge.ledger import service as ledger
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.store import balance
 from ippledge.lending.tables import Loan
 from ippledge.risk_sharing import ledger_entries, store
 from ippledge.risk_sharing.model import BP_TOTAL
@@ -74,7 +76,7 @@ def add_cover(
         )
     if loan_id is not None:
         loan = session.get(Loan, loan_id)
-        if loan is None:
+        if loan is None or payer_id not in (loan.borrower_id, loan.bank_id):  # no probing of others' loans
             raise not_found("贷款", "loan", id=loan_id)
         base = from_fen(loan.principal_fen)
     else:
@@ -115,6 +117,14 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
         if loan is None:
             raise _bad("payer", "企业付费须关联贷款", "an enterprise pays through its loan's bank")
         via_bank = loan.bank_id
+        held = balance(session, account_code(cover.payer_id, "settlement"))
+        if held < from_fen(cover.premium_fen - cover.paid_fen):
+            raise ConflictError(
+                "投保企业结算账户余额不足",
+                "the payer's settlement account holds less than the premium",
+                code="risk.cover.insufficient_funds",
+                details={"available": str(held)},
+            )
     amount = from_fen(cover.premium_fen - cover.paid_fen)
     draft = ledger_entries.premium(
         cover.provider_id, cover.payer_id, amount, day, cover.id, f"risk.premium:{cover.id}:{key}", via_bank
