@@ -69,3 +69,25 @@ def test_interest_subsidy_refused_above_the_rate_cap_with_every_reason(world, ap
     d.set_revenue(d.firm.party.id, Decimal("1000000"))
     r2 = d.post(d.firm, "/risk-subsidies", {"rule_id": nothing, "loan_id": lid, "year": 2024})
     assert r2.status_code == 422 and r2.json()["details"]["reasons"][0]["code"] == "risk.subsidy.nothing_due"
+
+
+def test_premium_subsidy_from_the_premium_actually_paid(world, app, session_factory) -> None:
+    d = RiskDesk(world, app, session_factory)
+    d.scheme_with_pool("100000")
+    lid = d.active_loan(amount="600000", months=6)
+    body = {
+        "kind": "loan_insurance",
+        "payer_id": d.firm.party.id,
+        "premium_rate_bp": 150,
+        "loan_id": lid,
+        "start_on": str(d.clock.today),
+        "end_on": "2026-06-30",
+    }
+    cover = d.post(d.insurer, "/risk-covers", body, 201).json()
+    rule = _rule(d, "premium-half", kind="premium", rate_bp=5000, per_firm_annual_cap="100000")
+    unpaid = d.post(d.firm, "/risk-subsidies", {"rule_id": rule, "loan_id": lid, "year": 2025})
+    assert unpaid.status_code == 422  # nothing paid yet: nothing to subsidise
+    d.post_key(d.insurer, f"/risk-covers/{cover['id']}/premium", {}, 200)
+    app_ = d.post(d.firm, "/risk-subsidies", {"rule_id": rule, "loan_id": lid, "year": 2025}, 201).json()
+    assert (app_["basis"], app_["amount"]) == ("9000.00", "4500.00")
+    assert_ledger_ok(session_factory, loans=1)
