@@ -227,7 +227,7 @@ def decide(
         session.flush()
         return claim
     scheme, allocation, mark, balance_fen = assess(session, claim, today)
-    payers = _payers(session, claim, today)
+    payers = _payers(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
     shares = dict(allocation.shares)
     capped = {p: list(w) for p, w in allocation.capped_by.items()}
     for party in list(shares):

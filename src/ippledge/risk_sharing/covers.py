@@ -137,7 +137,7 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
 
 
 def provider_for(session: Session, loan_id: int, scheme_code: str, role: Role_, on: dt.date) -> int | None:
-    """The party that pays ``role``'s share of a claim on the loan: a per-loan cover first, then a pooled one."""
+    """Who pays ``role``'s share of a claim: the cover in force on ``on`` (the trigger date), per-loan first."""
     kinds = [k for k, r in ROLE_OF_KIND.items() if r is role]
     stmt = (
         select(Cover)
@@ -145,6 +145,7 @@ def provider_for(session: Session, loan_id: int, scheme_code: str, role: Role_, 
             Cover.kind.in_(kinds),
             Cover.status == "active",
             Cover.start_on <= on,
+            Cover.end_on >= on,
             or_(Cover.loan_id == loan_id, and_(Cover.loan_id.is_(None), Cover.scheme_code == scheme_code)),
         )
         .order_by(Cover.loan_id.is_(None), Cover.id)
