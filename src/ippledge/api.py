@@ -81,6 +81,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.close_api import router as close_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
+    from ippledge.risk_sharing.api import router as risk_router
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine_api import router as model_valuation_router
     from ippledge.valuation.governance_api import router as governance_router
@@ -96,4 +97,5 @@ def _capability_routers() -> list[Any]:
         close_router,
         model_valuation_router,
         governance_router,
+        risk_router,
     ]

@@ -38,6 +38,9 @@ def seed(engine: Engine) -> None:
         from ippledge.credit.lpr import seed_rows as seed_lpr
 
         seed_lpr(conn)
+        from ippledge.risk_sharing.setup import seed_rows as seed_schemes
+
+        seed_schemes(conn)
 
 
 def regenerate_initial() -> None:

@@ -19,6 +19,8 @@ from ippledge.pledge import store as _pledge_scope  # noqa: F401  (registers ple
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import scope_rules as _registry_scope  # noqa: F401  (registers register scope rules)
 from ippledge.registry import tables as registry_tables
+from ippledge.risk_sharing import store as _risk_scope  # noqa: F401  (registers risk-sharing scope rules)
+from ippledge.risk_sharing import tables as risk_tables
 from ippledge.simulation import truth as simulation_truth
 from ippledge.valuation import service as _valuation_scope  # noqa: F401  (registers valuation report scope rules)
 from ippledge.valuation import tables as valuation_tables
@@ -37,6 +39,7 @@ __all__ = [
     "metadata",
     "pledge_tables",
     "registry_tables",
+    "risk_tables",
     "simulation_truth",
     "valuation_tables",
 ]

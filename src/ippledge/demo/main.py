@@ -17,8 +17,8 @@ from ippledge.api import create_app
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.db_tools import upgrade
-from ippledge.demo import report, run, scenario, year_report
-from ippledge.demo.year import LoanTrack, run_year
+from ippledge.demo import report, risk, run, scenario, year_report
+from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.check import check_ledger
 from ippledge.pledge import store as pledge_store
@@ -54,12 +54,16 @@ def _year(
     console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
     with factory() as s, Progress(console=console, transient=True) as progress:
-        tracks = run_year(app, s, start, days, seed, calendar, firms, progress=progress)
+        risk_demo = risk.RiskDemo(cast_of(s))
+        tracks = run_year(app, s, start, days, seed, calendar, firms, progress=progress, on_event=risk_demo.on_event)
     with factory() as s:
         year_report.print_banks(console, s, tracks)
         year_report.print_steps(console, s, calendar)
         year_report.print_grades(console, s)
     year_report.print_losses(console, tracks)
+    console.rule("[bold]风险分担 risk sharing[/bold]")
+    with factory() as s:
+        risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))
     return tracks
 
 

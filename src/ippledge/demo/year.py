@@ -118,6 +118,11 @@ class Year:
     products: dict[int, int] = field(default_factory=dict)  # bank -> product version id
     tracks: list[LoanTrack] = field(default_factory=list)
     on_loan: Callable[[LoanTrack], Story] | None = None
+    on_event: Callable[[str, LoanTrack], None] | None = None  # "disbursed" | "written_off" | "recovered"
+
+    def notify(self, event: str, track: LoanTrack) -> None:
+        if self.on_event is not None:
+            self.on_event(event, track)
 
     def later(self, working_days: int) -> dt.date:
         return self.calendar.add_working_days(self.desk.today, working_days)
@@ -274,6 +279,7 @@ def lend(year: Year, track: LoanTrack) -> Story:
     track.loan_id = lid = int(loan["id"])
     d.post(officer, f"/loans/{lid}/disbursement", {"value_date": d.today.isoformat()}, money=True)
     track.disbursed_on = d.today
+    year.notify("disbursed", track)
     schedule = d.get(officer, f"/loans/{lid}")["schedule"]
     stop_after = int(rng.integers(1, 5)) if track.firm.profile == "default" else len(schedule)
     for inst in schedule[:stop_after]:
@@ -299,6 +305,7 @@ def lend(year: Year, track: LoanTrack) -> Story:
     yield year.later(2)
     d.post(approver, f"/loan-write-offs/{write_off['id']}/decision", {"approve": True, "reason": "同意核销"})
     track.written_off_on = d.today
+    year.notify("written_off", track)
     yield d.today + dt.timedelta(days=30)
     # the pledged patents are sold by the IP operations institution; the proceeds come back to the bank
     recovered = _to_10k(track.amount * Decimal("0.3"))
@@ -306,6 +313,7 @@ def lend(year: Year, track: LoanTrack) -> Story:
         officer, f"/loans/{lid}/recoveries", {"amount": str(recovered), "value_date": d.today.isoformat()}, money=True
     )
     track.recovered = recovered
+    year.notify("recovered", track)
 
 
 def amount_due(loan: dict[str, Any], today: dt.date) -> Decimal:
@@ -327,6 +335,7 @@ def run_year(
     calendar: WorkingCalendar,
     firms_wanted: int = 40,
     progress: Progress | None = None,
+    on_event: Callable[[Desk, str, LoanTrack], None] | None = None,
 ) -> list[LoanTrack]:
     """Play ``days`` business days from ``start``: every story acts on its dates, and every day is closed."""
     rng = np.random.default_rng(seed + 11)
@@ -335,6 +344,8 @@ def run_year(
     desk = Desk(app, start)
     year = Year(desk, cast, calendar, rng)
     year.on_loan = lambda track: lend(year, track)
+    if on_event is not None:
+        year.on_event = lambda event, track: on_event(desk, event, track)
     try:
         year.setup_products(start)
         scheduler = Scheduler()

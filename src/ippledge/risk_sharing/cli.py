@@ -124,12 +124,12 @@ def _print_summary(summary: dict[str, Any], inputs: dict[str, Any]) -> None:
 
 @risk_app.command("simulate")
 def simulate_cmd(
-    loans: Annotated[int, typer.Option(help="number of equal loans")],
-    pd: Annotated[float, typer.Option(help="annual probability of default, e.g. 0.02")],
     rho: Annotated[float, typer.Option(help="asset correlation, e.g. 0.15")],
     lgd: Annotated[float, typer.Option(help="mean loss given default, e.g. 0.6")],
     scenarios: Annotated[int, typer.Option(help="Monte Carlo scenarios")],
     seed: Annotated[int, typer.Option(help="random seed; the result reproduces from it")],
+    loans: Annotated[int | None, typer.Option(help="number of equal loans (not with --portfolio)")] = None,
+    pd: Annotated[float | None, typer.Option(help="annual probability of default, e.g. 0.02")] = None,
     scheme: Annotated[str, typer.Option(help="preset code")] = "zhongshan",
     exposure: Annotated[float, typer.Option(help="balance per loan at default, CNY")] = 1_000_000.0,
     years: Annotated[int, typer.Option(help="horizon in years (fund balance carried over)")] = 1,
@@ -137,12 +137,24 @@ def simulate_cmd(
     contribution: Annotated[float, typer.Option(help="yearly top-up of the fund, CNY")] = 0.0,
     workers: Annotated[int, typer.Option(help="threads")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
+    portfolio: Annotated[
+        bool, typer.Option("--portfolio", help="the live enrolled book of --scheme in the database")
+    ] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
+    ] = None,
 ) -> None:
-    """Monte Carlo of a homogeneous book under a scheme: each party's EL, 99% and 99.9% loss, fund sustainability."""
+    """Monte Carlo of a homogeneous book (or with ``--portfolio`` the live enrolled book) under a scheme: each party's
+    EL, 99% and 99.9% loss, fund sustainability."""
     from ippledge.risk_sharing.presets import get_preset
     from ippledge.risk_sharing.simulate import simulate_homogeneous
 
+    if portfolio:
+        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url)
+        return
     try:
+        _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
+        assert loans is not None and pd is not None
         s = get_preset(scheme)
         _check(
             loans >= 1 and scenarios >= 1 and years >= 1 and workers >= 1,
@@ -179,4 +191,34 @@ def simulate_cmd(
     with Progress(transient=True) as bar:
         task = bar.add_task("模拟 simulating", total=scenarios)
         result, inputs = simulate_homogeneous(s, progress=lambda n: bar.advance(task, n), **kwargs)
+    _print_summary(result.summary(), inputs)
+
+
+def _simulate_book(
+    scheme: str, rho: float, lgd: float, scenarios: int, seed: int, as_json: bool, database_url: str | None
+) -> None:
+    import datetime as dt
+
+    import ippledge.schema  # noqa: F401  (every table mapped)
+    from ippledge.config import Settings
+    from ippledge.db import make_engine, make_session_factory
+    from ippledge.risk_sharing.book import simulate_book
+
+    try:
+        _probability(lgd, "lgd")
+        _probability(rho, "rho", upper_open=True)
+        _check(scenarios >= 1, "counts", "情景数须为正", "scenarios must be positive")
+        settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+        engine = make_engine(settings.database_url)
+        with make_session_factory(engine)() as session:
+            result, inputs = simulate_book(
+                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=dt.date.today()
+            )
+        engine.dispose()
+        _check(inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
+        return
     _print_summary(result.summary(), inputs)

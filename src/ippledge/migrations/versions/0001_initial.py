@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:57:43.145368
+Create Date: 2026-11-28 05:19:01.639694
 """
 
 from __future__ import annotations
@@ -178,6 +178,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('party', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_party_kind'), ['kind'], unique=False)
+
+    op.create_table('risk_scheme_version',
+    sa.Column('code', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.String(length=20), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_scheme_version')),
+    sa.UniqueConstraint('code', 'version', name=op.f('uq_risk_scheme_version_code_version'))
+    )
+    with op.batch_alter_table('risk_scheme_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_scheme_version_code'), ['code'], unique=False)
+
+    op.create_table('risk_subsidy_rule',
+    sa.Column('code', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_subsidy_rule')),
+    sa.UniqueConstraint('code', 'version', name=op.f('uq_risk_subsidy_rule_code_version'))
+    )
+    with op.batch_alter_table('risk_subsidy_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_subsidy_rule_code'), ['code'], unique=False)
 
     op.create_table('task_time_limit',
     sa.Column('task_kind', sa.String(length=24), nullable=False),
@@ -382,6 +412,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['registry_id'], ['party.id'], name=op.f('fk_pledge_registration_counter_registry_id_party')),
     sa.PrimaryKeyConstraint('registry_id', 'year', name=op.f('pk_pledge_registration_counter'))
     )
+    op.create_table('risk_fund_pool',
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['fund_id'], ['party.id'], name=op.f('fk_risk_fund_pool_fund_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_fund_pool')),
+    sa.UniqueConstraint('scheme_code', name=op.f('uq_risk_fund_pool_scheme_code'))
+    )
+    with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_fund_pool_fund_id'), ['fund_id'], unique=False)
+
     op.create_table('sim_truth',
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('true_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -603,6 +645,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], name=op.f('fk_registry_settings_updated_by_app_user')),
     sa.PrimaryKeyConstraint('party_id', name=op.f('pk_registry_settings'))
     )
+    op.create_table('risk_fund_contribution',
+    sa.Column('pool_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_date', sa.Date(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_fund_contribution_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['pool_id'], ['risk_fund_pool.id'], name=op.f('fk_risk_fund_contribution_pool_id_risk_fund_pool')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_fund_contribution')),
+    sa.UniqueConstraint('entry_id', name=op.f('uq_risk_fund_contribution_entry_id'))
+    )
+    with op.batch_alter_table('risk_fund_contribution', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_fund_contribution_pool_id'), ['pool_id'], unique=False)
+
     op.create_table('user_role',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=False),
@@ -900,6 +956,89 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_write_off')),
     sa.UniqueConstraint('loan_id', name=op.f('uq_loan_write_off_loan_id'))
     )
+    op.create_table('risk_cover',
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('provider_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('payer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('scheme_code', sa.String(length=60), nullable=True),
+    sa.Column('premium_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('premium_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('paid_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('start_on', sa.Date(), nullable=False),
+    sa.Column('end_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_risk_cover_loan_id_loan')),
+    sa.ForeignKeyConstraint(['payer_id'], ['party.id'], name=op.f('fk_risk_cover_payer_id_party')),
+    sa.ForeignKeyConstraint(['provider_id'], ['party.id'], name=op.f('fk_risk_cover_provider_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_cover'))
+    )
+    with op.batch_alter_table('risk_cover', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_cover_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_cover_payer_id'), ['payer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_cover_provider_id'), ['provider_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_cover_scheme_code'), ['scheme_code'], unique=False)
+
+    op.create_table('risk_enrolment',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('scheme_version', sa.String(length=20), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enrolled_on', sa.Date(), nullable=False),
+    sa.Column('facts', sa.Text(), nullable=False),
+    sa.Column('ip_share_bp', sa.Integer(), nullable=True),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_risk_enrolment_bank_id_party')),
+    sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_risk_enrolment_borrower_id_party')),
+    sa.ForeignKeyConstraint(['fund_id'], ['party.id'], name=op.f('fk_risk_enrolment_fund_id_party')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_risk_enrolment_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_enrolment')),
+    sa.UniqueConstraint('loan_id', name=op.f('uq_risk_enrolment_loan_id'))
+    )
+    with op.batch_alter_table('risk_enrolment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_enrolment_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_enrolment_borrower_id'), ['borrower_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_enrolment_fund_id'), ['fund_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_enrolment_scheme_code'), ['scheme_code'], unique=False)
+
+    op.create_table('risk_subsidy_application',
+    sa.Column('rule_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('applied_on', sa.Date(), nullable=False),
+    sa.Column('basis_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('computed_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('workings', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_risk_subsidy_application_approval_id_approval')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_risk_subsidy_application_bank_id_party')),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_risk_subsidy_application_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_subsidy_application_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['fund_id'], ['party.id'], name=op.f('fk_risk_subsidy_application_fund_id_party')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_risk_subsidy_application_loan_id_loan')),
+    sa.ForeignKeyConstraint(['rule_id'], ['risk_subsidy_rule.id'], name=op.f('fk_risk_subsidy_application_rule_id_risk_subsidy_rule')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_subsidy_application')),
+    sa.UniqueConstraint('rule_id', 'loan_id', 'year', name=op.f('uq_risk_subsidy_application_rule_id_loan_id_year'))
+    )
+    with op.batch_alter_table('risk_subsidy_application', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_subsidy_application_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_subsidy_application_fund_id'), ['fund_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_subsidy_application_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_subsidy_application_rule_id'), ['rule_id'], unique=False)
+
     op.create_table('valuation_report_item',
     sa.Column('report_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -911,15 +1050,107 @@ def upgrade() -> None:
     with op.batch_alter_table('valuation_report_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_valuation_report_item_ip_asset_id'), ['ip_asset_id'], unique=False)
 
+    op.create_table('risk_claim',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enrolment_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('scheme_version', sa.String(length=20), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('trigger_kind', sa.String(length=24), nullable=False),
+    sa.Column('triggered_on', sa.Date(), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('review_due', sa.Date(), nullable=False),
+    sa.Column('evidence', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('balance_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('loss_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('tier_index', sa.Integer(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('paid_year', sa.Integer(), nullable=True),
+    sa.Column('recovery_mark', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('recovered_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_risk_claim_approval_id_approval')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_risk_claim_bank_id_party')),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['risk_enrolment.id'], name=op.f('fk_risk_claim_enrolment_id_risk_enrolment')),
+    sa.ForeignKeyConstraint(['fund_id'], ['party.id'], name=op.f('fk_risk_claim_fund_id_party')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_risk_claim_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_claim'))
+    )
+    with op.batch_alter_table('risk_claim', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_claim_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_enrolment_id'), ['enrolment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_fund_id'), ['fund_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_paid_year'), ['paid_year'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_scheme_code'), ['scheme_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_claim_status'), ['status'], unique=False)
+
+    op.create_table('risk_claim_share',
+    sa.Column('claim_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('uncapped_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('capped_by', sa.String(length=100), nullable=False),
+    sa.Column('clawed_back_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.ForeignKeyConstraint(['claim_id'], ['risk_claim.id'], name=op.f('fk_risk_claim_share_claim_id_risk_claim'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_claim_share_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_risk_claim_share_party_id_party')),
+    sa.PrimaryKeyConstraint('claim_id', 'role', name=op.f('pk_risk_claim_share'))
+    )
+    with op.batch_alter_table('risk_claim_share', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_claim_share_party_id'), ['party_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('risk_claim_share', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_claim_share_party_id'))
+
+    op.drop_table('risk_claim_share')
+    with op.batch_alter_table('risk_claim', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_claim_status'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_scheme_code'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_paid_year'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_fund_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_enrolment_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_claim_bank_id'))
+
+    op.drop_table('risk_claim')
     with op.batch_alter_table('valuation_report_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_valuation_report_item_ip_asset_id'))
 
     op.drop_table('valuation_report_item')
+    with op.batch_alter_table('risk_subsidy_application', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_rule_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_fund_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_enterprise_id'))
+
+    op.drop_table('risk_subsidy_application')
+    with op.batch_alter_table('risk_enrolment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_enrolment_scheme_code'))
+        batch_op.drop_index(batch_op.f('ix_risk_enrolment_fund_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_enrolment_borrower_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_enrolment_bank_id'))
+
+    op.drop_table('risk_enrolment')
+    with op.batch_alter_table('risk_cover', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_cover_scheme_code'))
+        batch_op.drop_index(batch_op.f('ix_risk_cover_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_cover_payer_id'))
+        batch_op.drop_index(batch_op.f('ix_risk_cover_loan_id'))
+
+    op.drop_table('risk_cover')
     op.drop_table('loan_write_off')
     with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
@@ -985,6 +1216,10 @@ def downgrade() -> None:
 
     op.drop_table('credit_decision')
     op.drop_table('user_role')
+    with op.batch_alter_table('risk_fund_contribution', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_fund_contribution_pool_id'))
+
+    op.drop_table('risk_fund_contribution')
     op.drop_table('registry_settings')
     with op.batch_alter_table('pledge_revaluation', schema=None) as batch_op:
         batch_op.drop_index('ix_pledge_revaluation_as_of')
@@ -1030,6 +1265,10 @@ def downgrade() -> None:
 
     op.drop_table('access_token')
     op.drop_table('sim_truth')
+    with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_fund_pool_fund_id'))
+
+    op.drop_table('risk_fund_pool')
     op.drop_table('pledge_registration_counter')
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_status'))
@@ -1075,6 +1314,14 @@ def downgrade() -> None:
 
     op.drop_table('annuity')
     op.drop_table('task_time_limit')
+    with op.batch_alter_table('risk_subsidy_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_subsidy_rule_code'))
+
+    op.drop_table('risk_subsidy_rule')
+    with op.batch_alter_table('risk_scheme_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_scheme_version_code'))
+
+    op.drop_table('risk_scheme_version')
     with op.batch_alter_table('party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_party_kind'))
 

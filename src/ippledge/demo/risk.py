@@ -1,0 +1,142 @@
+"""The demo's risk sharing (演示：风险分担): the year's loans enrolled under a Beijing preset, a claim paid on a
+written-off loan and its clawback, interest subsidies paid, and a fund-sustainability table.
+
+Everything goes through the API as the demo users ``fund1.reviewer`` / ``fund1.approver`` (the fund), the banks'
+officers and approvers, the firms' users and ``platform.operator``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.demo.desk import Desk
+from ippledge.demo.year import Cast, LoanTrack
+from ippledge.kernel.money import format_yuan, from_fen
+from ippledge.lending.tables import Loan
+from ippledge.risk_sharing import store
+from ippledge.risk_sharing.model import Party
+from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
+from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
+
+SCHEME = "beijing-etown"
+FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
+REVIEWER, APPROVER = "fund1.reviewer", "fund1.approver"
+
+
+@dataclass
+class RiskDemo:
+    cast: Cast
+    ready: bool = False
+    enrolled: int = 0
+    refused: int = 0
+    unpaid: int = 0  # approved subsidies the pool could not pay
+    claims: dict[int, int] = field(default_factory=dict)  # loan id -> claim id
+
+    def setup(self, desk: Desk) -> None:
+        if self.ready:
+            return
+        desk.post(APPROVER, "/risk-pools", {"scheme_code": SCHEME})
+        desk.post(APPROVER, f"/risk-pools/{SCHEME}/contributions", {"amount": str(FUND_START)}, money=True)
+        self.ready = True
+
+    def on_event(self, desk: Desk, event: str, track: LoanTrack) -> None:
+        self.setup(desk)
+        assert track.loan_id is not None
+        officer = self.cast.officer(track.bank_id)
+        if event == "disbursed":
+            status, _ = desk.try_post(officer, "/risk-enrolments", {"loan_id": track.loan_id, "scheme_code": SCHEME})
+            self.enrolled += status == 201
+            self.refused += status != 201
+        elif event == "written_off":
+            body = {"loan_id": track.loan_id, "statement": "贷款已核销，申请风险补偿", "documents": ["核销审批表"]}
+            status, claim = desk.try_post(officer, "/risk-claims", body)
+            if status != 201:
+                return  # not enrolled: no claim
+            desk.post(REVIEWER, f"/risk-claims/{claim['id']}/review", {"note": "材料齐全，同意补偿"})
+            desk.post(APPROVER, f"/risk-claims/{claim['id']}/decision", {"approve": True, "reason": "同意"}, money=True)
+            self.claims[track.loan_id] = claim["id"]
+        elif event == "recovered" and track.loan_id in self.claims:
+            desk.post(officer, f"/risk-claims/{self.claims[track.loan_id]}/clawback", {}, money=True)
+
+    def subsidies(self, desk: Desk, tracks: list[LoanTrack], firm_user: dict[int, str]) -> int:
+        """Every enrolled firm applies for the interest subsidy of each year it paid interest; the fund pays."""
+        rule = desk.post(
+            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": BEIJING_INTEREST_2021}
+        )
+        paid = 0
+        for track in tracks:
+            if track.loan_id is None or track.disbursed_on is None:
+                continue
+            for year in sorted({track.disbursed_on.year, desk.today.year}):
+                body = {"rule_id": rule["id"], "loan_id": track.loan_id, "year": year}
+                status, app = desk.try_post(firm_user[track.firm.party_id], "/risk-subsidies", body)
+                if status != 201:
+                    continue  # not enrolled, no interest paid that year, or refused: the reasons are in the answer
+                desk.post(REVIEWER, f"/risk-subsidies/{app['id']}/review")
+                desk.post(APPROVER, f"/risk-subsidies/{app['id']}/decision", {"approve": True})
+                status, _ = desk.try_post(APPROVER, f"/risk-subsidies/{app['id']}/payment", {}, money=True)
+                paid += status == 200  # 409 risk.pool.insufficient: the pool cannot pay; it never goes negative
+                self.unpaid += status != 200
+        return paid
+
+
+def _sum(session: Session, stmt: object) -> Decimal:
+    return from_fen(int(session.scalar(stmt) or 0))  # type: ignore[call-overload]
+
+
+def print_sustainability(console: Console, session: Session, demo: RiskDemo, subsidies_paid: int) -> None:
+    """资金池可持续性: what went in, what went out, and how far the pool is levered."""
+    pool = store.pool(session, SCHEME)
+    balance = store.pool_balance(session, pool)
+    contributed = _sum(
+        session, select(func.sum(FundContribution.amount_fen)).where(FundContribution.pool_id == pool.id)
+    )
+    fund_share = select(func.sum(ClaimShare.amount_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
+    fund_share = fund_share.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value)
+    payouts = _sum(session, fund_share)
+    back = select(func.sum(ClaimShare.clawed_back_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
+    clawed = _sum(session, back.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value))
+    subsidies = _sum(
+        session, select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
+    )
+    clawbacks = sum(1 for c in session.scalars(select(Claim).where(Claim.recovered_fen > 0)))
+    book = select(func.sum(Loan.outstanding_principal_fen)).join(Enrolment, Enrolment.loan_id == Loan.id)
+    outstanding = _sum(session, book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active"))
+    losses = _sum(session, select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == SCHEME))
+    table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
+    rows = [
+        ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
+        ("注资 contributions", format_yuan(contributed)),
+        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
+        ("资金池代偿 fund payouts", format_yuan(payouts)),
+        ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
+        ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
+        ("资金池余额 fund balance", format_yuan(balance)),
+        ("在册余额 enrolled outstanding", format_yuan(outstanding)),
+        ("放大倍数 leverage (outstanding / balance)", f"{outstanding / balance:.2f}x" if balance > 0 else "n/a"),
+    ]
+    for k, v in rows:
+        table.add_row(k, v)
+    console.print(table)
+
+
+def run_subsidies_and_report(
+    app: object, session: Session, console: Console, demo: RiskDemo, tracks: list[LoanTrack], today: dt.date
+) -> None:
+    from fastapi import FastAPI
+
+    assert isinstance(app, FastAPI)
+    desk = Desk(app, today)
+    try:
+        paid = demo.subsidies(desk, tracks, {t.firm.party_id: t.firm.user for t in tracks}) if demo.ready else 0
+    finally:
+        desk.close()
+    if demo.ready:
+        print_sustainability(console, session, demo, paid)

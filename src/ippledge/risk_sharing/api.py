@@ -1,0 +1,223 @@
+"""Risk-sharing routes (风险分担接口): schemes, pools, enrolment, covers, claims, subsidies.
+
+Money-moving POSTs (contribution, premium, claim decision, recovery, subsidy payment) need an ``Idempotency-Key``
+header and run through ``idempotency.run_once``. A claim is seen by its bank and its fund, the platform and the
+regulator; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from ippledge.access import scope
+from ippledge.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.idempotency import IdempotencyKey, run_once
+from ippledge.risk_sharing import claims, clawback, covers, enrolment, setup, store, subsidies, views
+from ippledge.risk_sharing.schemas import (
+    ClaimIn,
+    ContributionIn,
+    CoverIn,
+    DecisionIn,
+    EnrolIn,
+    NoteIn,
+    PoolIn,
+    RecoveryIn,
+    SubsidyApplyIn,
+    SubsidyRuleIn,
+)
+from ippledge.risk_sharing.tables import Claim, SchemeVersion
+
+router = APIRouter(tags=["risk-sharing"])
+
+
+def _json(outcome: Any) -> JSONResponse:
+    return JSONResponse(status_code=outcome.status_code, content=outcome.body)
+
+
+@router.post("/risk-schemes", status_code=201)
+def add_scheme(body: dict[str, Any], principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    """新方案版本: the JSON document of ``schemes.to_dict``; every problem listed when invalid."""
+    return views.version(setup.add_version(session, principal, body))
+
+
+@router.get("/risk-schemes")
+def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
+    rows = session.scalars(select(SchemeVersion).order_by(SchemeVersion.code, SchemeVersion.effective_from))
+    return [views.version(r) for r in rows]
+
+
+@router.get("/risk-schemes/{code}")
+def get_scheme(
+    code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
+) -> dict[str, Any]:
+    return views.version(store.version_row(session, code, as_of))
+
+
+@router.post("/risk-pools", status_code=201)
+def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    row = setup.create_pool(session, principal, body.scheme_code)
+    return {"id": row.id, "scheme_code": row.scheme_code, "fund_id": row.fund_id, "balance": "0.00"}
+
+
+@router.get("/risk-pools/{code}")
+def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    row = store.pool(session, code)
+    return {"scheme_code": code, "fund_id": row.fund_id, "balance": str(store.pool_balance(session, row))}
+
+
+@router.post("/risk-pools/{code}/contributions", status_code=201)
+def contribute(
+    code: str,
+    body: ContributionIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    day = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        bal = setup.contribute(session, principal, code, str(body.amount), day, key or "")
+        return {"scheme_code": code, "balance": str(bal)}
+
+    payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
+    return _json(run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201))
+
+
+@router.post("/risk-enrolments", status_code=201)
+def enrol(body: EnrolIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    return views.enrolment(enrolment.enrol(session, principal, body.loan_id, body.scheme_code, today))
+
+
+@router.post("/risk-covers", status_code=201)
+def add_cover(body: CoverIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    row = covers.add_cover(session, principal, **body.model_dump())
+    return views.cover(row)
+
+
+@router.post("/risk-covers/{cover_id}/premium")
+def pay_premium(
+    cover_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    def act() -> dict[str, Any]:
+        return views.cover(covers.pay_premium(session, principal, cover_id, today, key or ""))
+
+    return _json(run_once(session, principal, key, "POST /risk-covers/{id}/premium", {"id": cover_id}, act))
+
+
+@router.post("/risk-claims", status_code=201)
+def file_claim(body: ClaimIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    row = claims.file_claim(session, principal, body.loan_id, body.statement, body.documents, today)
+    return views.claim(session, row)
+
+
+@router.get("/risk-claims")
+def list_claims(
+    principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False
+) -> list[dict[str, Any]]:
+    """The caller's claims (fund: its scheme's; bank: its own; platform and regulator: all); ``overdue`` filters
+    to those past the review time limit."""
+    rows = session.scalars(scope.scoped(Claim, principal).order_by(Claim.id))
+    out = [views.claim(session, r, today) for r in rows]
+    return [c for c in out if c["overdue"]] if overdue else out
+
+
+@router.get("/risk-claims/{claim_id}")
+def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    return views.claim(session, scope.get_visible(session, Claim, claim_id, principal), today)
+
+
+@router.post("/risk-claims/{claim_id}/review")
+def review_claim(
+    claim_id: int, body: NoteIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    """The fund's reviewer (maker) proposes payment."""
+    return views.claim(session, claims.propose_payment(session, principal, claim_id, body.note, today))
+
+
+@router.post("/risk-claims/{claim_id}/decision")
+def decide_claim(
+    claim_id: int,
+    body: DecisionIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A different approver of the fund approves (and the shares are paid) or rejects."""
+
+    def act() -> dict[str, Any]:
+        return views.claim(session, claims.decide(session, principal, claim_id, body.approve, body.reason, today))
+
+    payload = {"id": claim_id, "approve": body.approve, "reason": body.reason}
+    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act))
+
+
+@router.post("/risk-claims/{claim_id}/recoveries", status_code=201)
+def recover(
+    claim_id: int,
+    body: RecoveryIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A recovery after payout, shared back to the payers in the proportions they bore."""
+    day = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        return views.claim(session, clawback.recover(session, principal, claim_id, str(body.amount), day, key or ""))
+
+    payload = {"id": claim_id, "amount": str(body.amount), "day": day.isoformat()}
+    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201))
+
+
+@router.post("/risk-claims/{claim_id}/clawback")
+def share_back(
+    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """Share back every recovery recorded on the loan since payout (e.g. through ``POST /loans/{id}/recoveries``)."""
+
+    def act() -> dict[str, Any]:
+        return views.claim(session, clawback.share_back(session, principal, claim_id, today))
+
+    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act))
+
+
+@router.post("/risk-subsidy-rules", status_code=201)
+def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    row = subsidies.add_rule(session, principal, body.scheme_code, body.rule)
+    return {"id": row.id, "code": row.code, "version": row.version, "kind": row.kind}
+
+
+@router.post("/risk-subsidies", status_code=201)
+def apply_subsidy(
+    body: SubsidyApplyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    row = subsidies.apply(session, principal, body.rule_id, body.loan_id, body.year, today, body.declared_fee)
+    return views.subsidy(row)
+
+
+@router.post("/risk-subsidies/{app_id}/review")
+def review_subsidy(app_id: int, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    return views.subsidy(subsidies.propose(session, principal, app_id))
+
+
+@router.post("/risk-subsidies/{app_id}/decision")
+def decide_subsidy(app_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+    return views.subsidy(subsidies.decide(session, principal, app_id, body.approve, body.reason))
+
+
+@router.post("/risk-subsidies/{app_id}/payment")
+def pay_subsidy(
+    app_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    def act() -> dict[str, Any]:
+        return views.subsidy(subsidies.pay(session, principal, app_id, today))
+
+    return _json(run_once(session, principal, key, "POST /risk-subsidies/{id}/payment", {"id": app_id}, act))

@@ -1,0 +1,54 @@
+"""The risk-sharing ledger expectation (资金池核对): each pool's ledger balance equals what the tables imply.
+
+expected pool = contributions - the fund's claim payouts + what came back to it by clawback - subsidies paid.
+Registered with ``ledger.check.register_expectations("risk_sharing", ...)`` so ``ippledge ledger check`` proves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.kernel.money import from_fen
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.check import register_expectations
+from ippledge.risk_sharing.ledger_entries import FUND_POOL
+from ippledge.risk_sharing.model import Party
+from ippledge.risk_sharing.tables import (
+    Claim,
+    ClaimShare,
+    FundContribution,
+    FundPool,
+    SubsidyApplication,
+    SubsidyRule,
+)
+
+
+def expected_pools(session: Session) -> Mapping[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for pool in session.scalars(select(FundPool)):
+        contributed = session.scalar(
+            select(func.coalesce(func.sum(FundContribution.amount_fen), 0)).where(FundContribution.pool_id == pool.id)
+        )
+        paid, back = session.execute(
+            select(
+                func.coalesce(func.sum(ClaimShare.amount_fen), 0),
+                func.coalesce(func.sum(ClaimShare.clawed_back_fen), 0),
+            )
+            .join(Claim, Claim.id == ClaimShare.claim_id)
+            .where(Claim.scheme_code == pool.scheme_code, ClaimShare.role == Party.FUND.value)
+        ).one()
+        subsidies = session.scalar(
+            select(func.coalesce(func.sum(SubsidyApplication.amount_fen), 0))
+            .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
+            .where(SubsidyRule.scheme_code == pool.scheme_code, SubsidyApplication.status == "paid")
+        )
+        fen = int(contributed or 0) - int(paid) + int(back) - int(subsidies or 0)
+        out[account_code(pool.fund_id, FUND_POOL, pool.scheme_code)] = from_fen(fen)
+    return out
+
+
+register_expectations("risk_sharing", expected_pools)

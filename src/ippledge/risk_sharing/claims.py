@@ -1,0 +1,275 @@
+"""Compensation claims (补偿申请): trigger, filing with evidence, the fund's maker-checker review, payout, clawback.
+
+* **Trigger** (代偿触发) from the loan's state under the enrolled version: days past due (``Loan.dpd``), first
+  classified 次级 or worse (``LoanGradeChange``), write-off (``LoanWriteOff``), N months after it became an NPL.
+* **Filing**: the lending bank, within ``claim_window_days`` of the trigger, with a statement and document refs.
+  The fund must decide within :data:`REVIEW_WORKING_DAYS` working days (``review_due``; assumption: no source
+  gives the limit; the Haidian fast track is 15 days).
+* **Review**: a FUND_REVIEWER of the fund proposes payment; a different APPROVER of the fund decides
+  (``access.decide`` refuses self-approval). On approval the loss is computed (principal at default less recoveries so
+  far; interest receivable as the scheme's interest rule says) and split by ``allocation.split_loss`` with the caps
+  used so far and the pool balance from the ledger. The pool never goes negative: the split always limits the fund to
+  its balance, whatever the scheme says; what it cannot pay falls to the scheme's overflow party (the bank).
+* **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, IP operations institution -> bank).
+  A share whose party the platform cannot name (no cover) falls to the bank too (``capped_by`` = ``no_party``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access import service as access
+from ippledge.access.model import Principal, Role
+from ippledge.kernel.calendar import add_months, default_calendar
+from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.store import balance
+from ippledge.lending import store as loans
+from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
+from ippledge.risk_sharing import covers, ledger_entries, store
+from ippledge.risk_sharing.allocation import Allocation, CapsState, split_loss
+from ippledge.risk_sharing.model import Party, Scheme, TriggerKind
+from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
+
+REVIEW_WORKING_DAYS = 20
+NPL_GRADES = ("substandard", "doubtful", "loss")
+OPEN = ("filed", "proposed", "paid")
+
+
+def _conflict(code: str, zh: str, en: str, **details: Any) -> ConflictError:
+    return ConflictError(zh, en, code=f"risk.claim.{code}", details=details)
+
+
+def _first_npl(session: Session, loan: Loan) -> dt.date | None:
+    stmt = select(func.min(LoanGradeChange.on)).where(
+        LoanGradeChange.loan_id == loan.id, LoanGradeChange.to_grade.in_(NPL_GRADES)
+    )
+    return session.scalar(stmt)
+
+
+def _write_off(session: Session, loan_id: int) -> LoanWriteOff | None:
+    stmt = select(LoanWriteOff).where(LoanWriteOff.loan_id == loan_id, LoanWriteOff.status == "approved")
+    return session.scalars(stmt).first()
+
+
+def triggered_on(session: Session, scheme: Scheme, loan: Loan, today: dt.date) -> dt.date | None:
+    """The date the scheme's trigger was met, or ``None`` when it has not been (yet)."""
+    kind, value = scheme.trigger.kind, scheme.trigger.value
+    if kind is TriggerKind.DAYS_PAST_DUE:
+        if loan.dpd < value:
+            return None
+        return (loan.accrued_through or today) - dt.timedelta(days=loan.dpd - value)
+    if kind is TriggerKind.WRITE_OFF:
+        wo = _write_off(session, loan.id)
+        return None if wo is None else wo.approved_on
+    npl = _first_npl(session, loan)
+    if npl is None:
+        return None
+    if kind is TriggerKind.FIRST_SUBSTANDARD:
+        return npl
+    due = add_months(npl, value)
+    return due if due <= today else None
+
+
+def file_claim(
+    session: Session, principal: Principal, loan_id: int, statement: str, documents: list[str], today: dt.date
+) -> Claim:
+    """The lending bank files a claim for an enrolled loan whose trigger has been met, within the window."""
+    loan = loans.visible_loan(session, principal, loan_id)
+    if principal.party_id != loan.bank_id:
+        raise PermissionDeniedError(
+            "只有贷款银行可以申请补偿", "only the lending bank may claim", code="risk.claim.bank"
+        )
+    principal.require(Role.CREDIT_OFFICER, Role.APPROVER)
+    if not (statement or "").strip():
+        raise ValidationError(
+            "须说明申请理由和证据", "a claim needs a statement of evidence", code="risk.claim.evidence"
+        )
+    enrolment = store.enrolment_of(session, loan.id)
+    if enrolment is None:
+        raise _conflict("not_enrolled", "贷款未纳入风险补偿方案", "the loan is not enrolled in a scheme")
+    scheme = store.scheme_version(session, enrolment.scheme_code, enrolment.scheme_version)
+    on = triggered_on(session, scheme, loan, today)
+    if on is None:
+        raise _conflict(
+            "not_triggered",
+            "尚未满足方案的代偿条件",
+            "the scheme's trigger has not been met",
+            trigger=scheme.trigger.kind.value,
+            value=scheme.trigger.value,
+        )
+    if scheme.claim_window_days is not None and (today - on).days > scheme.claim_window_days:
+        raise _conflict(
+            "window_closed",
+            f"已超过申请时限（{scheme.claim_window_days} 天）",
+            f"the claim window of {scheme.claim_window_days} days has closed",
+            triggered_on=str(on),
+        )
+    if session.scalars(select(Claim).where(Claim.loan_id == loan.id, Claim.status.in_(OPEN))).first() is not None:
+        raise _conflict("exists", "该贷款已有补偿申请", "a claim on this loan is already open or paid")
+    claim = Claim(
+        loan_id=loan.id,
+        enrolment_id=enrolment.id,
+        scheme_code=scheme.code,
+        scheme_version=scheme.version,
+        bank_id=loan.bank_id,
+        fund_id=enrolment.fund_id,
+        trigger_kind=scheme.trigger.kind.value,
+        triggered_on=on,
+        filed_on=today,
+        review_due=default_calendar().add_working_days(today, REVIEW_WORKING_DAYS),
+        evidence=json.dumps({"statement": statement, "documents": list(documents)}, ensure_ascii=False),
+        status="filed",
+    )
+    session.add(claim)
+    session.flush()
+    audit.record(session, principal, "risk.claim_filed", "risk_claim", claim.id, {"loan_id": loan.id})
+    return claim
+
+
+def _fund_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
+    claim = scope.get_visible(session, Claim, claim_id, principal)
+    if principal.party_id != claim.fund_id:
+        raise not_found("补偿申请", "compensation claim", id=claim_id)
+    return claim
+
+
+def propose_payment(session: Session, reviewer: Principal, claim_id: int, note: str, today: dt.date) -> Claim:
+    """The fund's reviewer (maker) proposes to pay; the payload shows the split on today's caps."""
+    claim = _fund_claim(session, reviewer, claim_id)
+    reviewer.require(Role.FUND_REVIEWER)
+    if claim.status != "filed":
+        raise _conflict("state", f"申请状态为 {claim.status}", f"the claim is {claim.status}")
+    preview = assess(session, claim, today)[1]
+    approval = access.propose(
+        session,
+        reviewer,
+        "risk_claim",
+        claim.id,
+        "pay",
+        {"note": note, "shares": {p.value: str(v) for p, v in preview.shares.items()}},
+    )
+    claim.status, claim.approval_id = "proposed", approval.id
+    session.flush()
+    return claim
+
+
+def assess(session: Session, claim: Claim, today: dt.date) -> tuple[Scheme, Allocation, int, int]:
+    """The loss and its split as of now; also the last recovery counted (``recovery_mark``)."""
+    scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
+    loan = session.get(Loan, claim.loan_id)
+    assert loan is not None
+    wo = _write_off(session, loan.id)
+    if wo is not None:
+        principal_fen, interest_fen = wo.principal_fen, wo.interest_fen
+    else:
+        principal_fen = loan.outstanding_principal_fen
+        interest_fen = to_fen(balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
+    rec = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
+    recovered, mark = session.execute(
+        rec.where(LoanRepayment.loan_id == loan.id, LoanRepayment.kind == "recovery")
+    ).one()
+    loss_fen = max(principal_fen - int(recovered), 0)
+    pool = store.pool(session, claim.scheme_code, lock=True)
+    year = today.year
+    caps = CapsState(
+        fund_balance=store.pool_balance(session, pool),
+        fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year),
+        institution_paid_this_year=store.fund_paid(session, claim.scheme_code, year, claim.bank_id),
+    )
+    never_negative = dataclasses.replace(scheme, liability_limited_to_fund=True)
+    enrolment = store.enrolment_of(session, loan.id)
+    ip_share = enrolment.ip_share_bp if enrolment is not None else None
+    allocation = split_loss(
+        never_negative,
+        from_fen(loss_fen),
+        from_fen(principal_fen),
+        caps,
+        interest=from_fen(max(interest_fen, 0)),
+        ip_share_bp=ip_share,
+    )
+    return scheme, allocation, int(mark), principal_fen
+
+
+def _payers(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
+    out: dict[Party, int | None] = {Party.FUND: claim.fund_id, Party.BANK: claim.bank_id}
+    out[Party.INSURER] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.INSURER, on)
+    out[Party.GUARANTOR] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.GUARANTOR, on)
+    pooled = session.scalars(
+        select(Cover).where(Cover.kind == "pooled_insurance", Cover.scheme_code == claim.scheme_code)
+    ).first()  # the IP operations institution is the pooled policy's policyholder
+    out[Party.IP_OPERATOR] = None if pooled is None else pooled.payer_id
+    out[Party.VALUER] = None
+    return out
+
+
+def decide(
+    session: Session, approver: Principal, claim_id: int, approve: bool, reason: str | None, today: dt.date
+) -> Claim:
+    """A different approver of the fund decides; on approval every party's share is paid through the ledger."""
+    claim = _fund_claim(session, approver, claim_id)
+    if claim.status != "proposed" or claim.approval_id is None:
+        raise _conflict("state", f"申请状态为 {claim.status}", f"the claim is {claim.status}, not proposed")
+    access.decide(session, approver, claim.approval_id, approve, reason)
+    claim.decided_on = today
+    if not approve:
+        claim.status = "rejected"
+        session.flush()
+        return claim
+    scheme, allocation, mark, balance_fen = assess(session, claim, today)
+    payers = _payers(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
+    shares = dict(allocation.shares)
+    capped = {p: list(w) for p, w in allocation.capped_by.items()}
+    for party in list(shares):
+        if party is not Party.BANK and shares[party] and payers.get(party) is None:
+            shares[Party.BANK] = shares.get(Party.BANK, Decimal(0)) + shares[party]
+            shares[party] = Decimal(0)
+            capped.setdefault(party, []).append("no_party")
+    claim.balance_fen = balance_fen
+    claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
+    claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
+    claim.status = "paid"
+    session.flush()
+    for party, amount in shares.items():
+        row = ClaimShare(
+            claim_id=claim.id,
+            role=party.value,
+            party_id=payers.get(party),
+            amount_fen=to_fen(amount),
+            uncapped_fen=to_fen(allocation.uncapped.get(party, Decimal(0))),
+            capped_by=",".join(capped.get(party, [])),
+        )
+        if party is not Party.BANK and amount > 0:
+            payer = payers[party]
+            assert payer is not None
+            draft = ledger_entries.payout(
+                payer,
+                claim.bank_id,
+                amount,
+                today,
+                claim.id,
+                f"risk.payout:{claim.id}:{party.value}",
+                claim.scheme_code if party is Party.FUND else None,
+            )
+            row.entry_id = ledger.post(session, approver, draft).id
+        session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        approver,
+        "risk.claim_paid",
+        "risk_claim",
+        claim.id,
+        {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code},
+    )
+    return claim

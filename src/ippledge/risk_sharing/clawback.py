@@ -1,0 +1,92 @@
+"""Recoveries after payout (追偿返还): money recovered from the borrower or by disposal is shared back.
+
+The bank records a recovery on the written-off loan (``lending.record_recovery``: Dr bank cash / Cr recovery income);
+``share_back`` then passes each paying party its part of *all* recoveries since payout, in the proportions each
+actually bore (``allocation.share_recovery`` on the cumulative amount, so repeated recoveries never drift by a fen):
+one ``risk.clawback`` entry per party, bank -> fund pool / insurer / guarantor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit, scope
+from ippledge.access.model import Principal, Role
+from ippledge.kernel.errors import ConflictError, not_found
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.lending import service as lending
+from ippledge.lending.tables import LoanRepayment
+from ippledge.risk_sharing import ledger_entries, store
+from ippledge.risk_sharing.allocation import Allocation, share_recovery
+from ippledge.risk_sharing.model import Party
+from ippledge.risk_sharing.tables import Claim
+
+
+def _bank_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
+    claim = scope.get_visible(session, Claim, claim_id, principal)
+    if principal.party_id != claim.bank_id:
+        raise not_found("补偿申请", "compensation claim", id=claim_id)
+    principal.require(Role.CREDIT_OFFICER, Role.APPROVER)
+    if claim.status != "paid":
+        raise ConflictError(
+            "只有已赔付的申请才返还追偿", "recoveries are shared back on paid claims only", code="risk.claim.not_paid"
+        )
+    return claim
+
+
+def allocation_of(session: Session, claim: Claim) -> Allocation:
+    shares = {Party(s.role): from_fen(s.amount_fen) for s in store.shares_of(session, claim.id)}
+    return Allocation(from_fen(claim.loss_fen), from_fen(claim.interest_fen), claim.tier_index or 0, shares, shares)
+
+
+def share_back(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
+    """Share back every recovery recorded on the loan since payout (idempotent: nothing new, nothing posted)."""
+    claim = _bank_claim(session, principal, claim_id)
+    scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
+    new = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
+    amount, mark = session.execute(
+        new.where(
+            LoanRepayment.loan_id == claim.loan_id,
+            LoanRepayment.kind == "recovery",
+            LoanRepayment.id > claim.recovery_mark,
+        )
+    ).one()
+    if not amount or not scheme.recovery_clawback:
+        return claim
+    allocation = allocation_of(session, claim)
+    cumulative = min(claim.recovered_fen + int(amount), to_fen(allocation.total))
+    shared = share_recovery(allocation, from_fen(cumulative)).shares
+    for row in store.shares_of(session, claim.id):
+        party = Party(row.role)
+        due = to_fen(shared.get(party, Decimal(0))) - row.clawed_back_fen
+        if party is Party.BANK or row.party_id is None or due <= 0:
+            continue
+        draft = ledger_entries.clawback(
+            row.party_id,
+            claim.bank_id,
+            from_fen(due),
+            today,
+            claim.id,
+            f"risk.clawback:{claim.id}:{party.value}:{cumulative}",
+            claim.scheme_code if party is Party.FUND else None,
+        )
+        ledger.post(session, principal, draft)
+        row.clawed_back_fen += due
+    claim.recovered_fen, claim.recovery_mark = cumulative, int(mark)
+    session.flush()
+    audit.record(session, principal, "risk.clawback", "risk_claim", claim.id, {"recovered": str(from_fen(cumulative))})
+    return claim
+
+
+def recover(
+    session: Session, principal: Principal, claim_id: int, amount: Decimal | str, day: dt.date, key: str
+) -> Claim:
+    """Record a recovery on the claim's loan and share it back in one step."""
+    claim = _bank_claim(session, principal, claim_id)
+    lending.record_recovery(session, principal, claim.loan_id, amount, day, f"risk:{claim.id}:{key}")
+    return share_back(session, principal, claim.id, day)

@@ -1,0 +1,107 @@
+"""Enrolment (纳入风险补偿): build the eligibility facts from the loan and its borrower, check, record.
+
+Facts: loan amount, term and rate from the contract; the 1-year LPR the credit decision priced against; the
+borrower's revenue and founding date from the registry profile (``registry.tables.Enterprise``); the kinds of the
+pledged IP. Every pledged asset is IP, so the IP share of the collateral is 100% (documented assumption: the platform
+records no other collateral). A refusal lists *every* reason and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import Principal
+from ippledge.credit.tables import CreditDecision
+from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.kernel.money import from_fen
+from ippledge.lending import store as loans
+from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.pledge.tables import PledgeItem
+from ippledge.registry.tables import Enterprise, IpAsset
+from ippledge.risk_sharing import store
+from ippledge.risk_sharing.eligibility import LoanFacts, eligibility
+from ippledge.risk_sharing.model import BP_TOTAL
+from ippledge.risk_sharing.tables import Enrolment
+
+
+def loan_facts(session: Session, loan: Loan, today: dt.date) -> LoanFacts:
+    lpr: Decimal | None = None
+    if loan.decision_id is not None and (decision := session.get(CreditDecision, loan.decision_id)) is not None:
+        lpr = Decimal(decision.lpr_bp) / BP_TOTAL
+    firm = session.get(Enterprise, loan.borrower_id)
+    subtypes = session.scalars(
+        select(IpAsset.subtype)
+        .join(PledgeItem, PledgeItem.ip_asset_id == IpAsset.id)
+        .join(LoanPledge, LoanPledge.pledge_id == PledgeItem.pledge_id)
+        .where(LoanPledge.loan_id == loan.id)
+    )
+    ip_types = frozenset(subtypes)
+    return LoanFacts(
+        as_of=today,
+        loan_amount=from_fen(loan.principal_fen),
+        term_months=loan.term_months,
+        annual_rate=Decimal(loan.annual_rate),
+        ip_types=ip_types,
+        lpr_1y=lpr,
+        firm_revenue=None if firm is None or firm.annual_revenue_fen is None else from_fen(firm.annual_revenue_fen),
+        firm_registered_on=None if firm is None else firm.founded_on,
+        ip_share_bp=BP_TOTAL if ip_types else None,
+    )
+
+
+def facts_json(facts: LoanFacts) -> str:
+    raw = dataclasses.asdict(facts)
+    raw["ip_types"] = sorted(facts.ip_types)
+    return json.dumps(raw, ensure_ascii=False, default=str)
+
+
+def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str, today: dt.date) -> Enrolment:
+    """The lending bank enrols its loan in a scheme with a pool (the version in force today)."""
+    loan = loans.visible_loan(session, principal, loan_id)
+    if principal.party_id != loan.bank_id:
+        raise PermissionDeniedError(
+            "只有贷款银行可以申请纳入", "only the lending bank may enrol its loan", code="risk.enrol.bank"
+        )
+    if loan.status not in ("contracted", "active"):
+        raise ConflictError(
+            "只有未结清的贷款可以纳入", "only a live loan may be enrolled", code="risk.enrol.loan_state"
+        )
+    if store.enrolment_of(session, loan.id) is not None:
+        raise ConflictError("该贷款已纳入方案", "the loan is already enrolled", code="risk.enrol.exists")
+    row = store.version_row(session, scheme_code, today)
+    scheme = store.scheme_of(row)
+    pool = store.pool(session, scheme_code)
+    facts = loan_facts(session, loan, today)
+    reasons = eligibility(scheme, facts)
+    if reasons:
+        raise ValidationError(
+            "贷款不符合方案准入条件：" + "；".join(r.message_zh for r in reasons),
+            "the loan does not qualify: " + "; ".join(r.message_en for r in reasons),
+            code="risk.enrol.ineligible",
+            details={"reasons": [r.to_dict() for r in reasons], "facts": json.loads(facts_json(facts))},
+        )
+    enrolment = Enrolment(
+        loan_id=loan.id,
+        scheme_code=scheme.code,
+        scheme_version=scheme.version,
+        bank_id=loan.bank_id,
+        fund_id=pool.fund_id,
+        borrower_id=loan.borrower_id,
+        enrolled_on=today,
+        facts=facts_json(facts),
+        ip_share_bp=facts.ip_share_bp,
+        actor=principal.actor[:64],
+    )
+    session.add(enrolment)
+    session.flush()
+    audit.record(
+        session, principal, "risk.enrolled", "loan", loan.id, {"scheme": scheme.code, "version": scheme.version}
+    )
+    return enrolment

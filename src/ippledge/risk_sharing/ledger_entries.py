@@ -1,0 +1,144 @@
+"""Risk-sharing chart of accounts and journal templates (风险分担科目与分录). Pure: every draft balances.
+
+``F`` is the fund administrator, ``S`` the scheme code (a fund may run several pools), ``B`` the bank, ``X`` an
+insurer, guarantor, valuer or IP operations institution, ``E`` the enterprise:
+
+======================  ============================================  ============================================
+entry kind              debit (借)                                    credit (贷)
+======================  ============================================  ============================================
+risk.contribution       PF:fund:S:pool                                PF:fund:S:capital (财政/机构注资)
+risk.premium            PX:cash; payer's PP:expense:premium, or       PX:income:premium; payer's PP:cash, or
+                        for an enterprise PE:settlement               for an enterprise PB:cash
+risk.payout (fund)      PF:fund:S:compensation, PB:cash               PF:fund:S:pool, PB:income:compensation
+risk.payout (other)     PX:loss:compensation, PB:cash                 PX:cash, PB:income:compensation
+risk.clawback (fund)    PB:loss:clawback, PF:fund:S:pool              PB:cash, PF:fund:S:clawback
+risk.clawback (other)   PB:loss:clawback, PX:cash                     PB:cash, PX:income:clawback
+risk.subsidy            PF:fund:S:subsidy, PB:cash                    PF:fund:S:pool, PE:settlement
+======================  ============================================  ============================================
+
+The bank's own share of a loss is not an entry: it is what remains of its write-off loss. Money paid to an enterprise
+lands in its settlement account at its lending bank, whose cash rises (as a deposit does in ``lending.postings``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ippledge.ledger.accounts import AccountKind, AccountType, account_code, register_kind
+from ippledge.ledger.model import EntryDraft, Posting
+
+A, L, Q, IN, X = AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY, AccountType.INCOME, AccountType.EXPENSE
+FUND_POOL = register_kind(AccountKind("fund_pool", "fund:{subject}:pool", A, "风险补偿资金池存款", "fund pool cash"))
+FUND_CAPITAL = register_kind(
+    AccountKind("fund_capital", "fund:{subject}:capital", Q, "资金池注资", "fund pool contributions")
+)
+FUND_COMPENSATION = register_kind(
+    AccountKind("fund_compensation", "fund:{subject}:compensation", X, "代偿支出", "compensation paid by the fund")
+)
+FUND_SUBSIDY = register_kind(
+    AccountKind("fund_subsidy", "fund:{subject}:subsidy", X, "补贴支出", "subsidies paid by the fund")
+)
+FUND_CLAWBACK = register_kind(
+    AccountKind("fund_clawback", "fund:{subject}:clawback", IN, "追偿返还收入", "recoveries shared back to the fund")
+)
+PREMIUM_INCOME = register_kind(
+    AccountKind("premium_income", "income:premium", IN, "保费及担保费收入", "premium and guarantee fee income")
+)
+PREMIUM_EXPENSE = register_kind(
+    AccountKind("premium_expense", "expense:premium", X, "保费及担保费支出", "premium and guarantee fees paid")
+)
+COMPENSATION_EXPENSE = register_kind(
+    AccountKind("compensation_expense", "loss:compensation", X, "赔付/代偿支出", "claims paid")
+)
+CLAWBACK_INCOME = register_kind(
+    AccountKind("clawback_income", "income:clawback", IN, "追偿返还收入", "recoveries shared back")
+)
+COMPENSATION_INCOME = register_kind(
+    AccountKind("compensation_income", "income:compensation", IN, "风险补偿收入", "compensation received")
+)
+CLAWBACK_EXPENSE = register_kind(
+    AccountKind("clawback_expense", "loss:clawback", X, "追偿返还支出", "recoveries shared back to payers")
+)
+_ = L  # liabilities of this chart are the borrowers' settlement accounts (lending's chart)
+
+
+def _draft(
+    day: dt.date, kind: str, lines: list[tuple[str, Decimal]], ref: tuple[str, int], memo: str, key: str
+) -> EntryDraft:
+    return EntryDraft(
+        day,
+        kind,
+        tuple(Posting(c, a) for c, a in lines),
+        ref_type=ref[0],
+        ref_id=str(ref[1]),
+        memo=memo,
+        idempotency_key=key,
+    )
+
+
+def contribution(fund: int, scheme: str, amount: Decimal, day: dt.date, pool_id: int, key: str) -> EntryDraft:
+    """注资: money paid into the pool."""
+    lines = [(account_code(fund, FUND_POOL, scheme), amount), (account_code(fund, FUND_CAPITAL, scheme), -amount)]
+    return _draft(day, "risk.contribution", lines, ("risk_fund_pool", pool_id), "资金池注资 contribution", key)
+
+
+def premium(
+    provider: int, payer: int, amount: Decimal, day: dt.date, cover_id: int, key: str, via_bank: int | None
+) -> EntryDraft:
+    """保费/担保费: the payer pays the provider; an enterprise pays from its settlement account at ``via_bank``."""
+    if via_bank is not None:
+        payer_lines = [(account_code(payer, "settlement"), amount), (account_code(via_bank, "cash"), -amount)]
+    else:
+        payer_lines = [(account_code(payer, PREMIUM_EXPENSE), amount), (account_code(payer, "cash"), -amount)]
+    lines = [*payer_lines, (account_code(provider, "cash"), amount), (account_code(provider, PREMIUM_INCOME), -amount)]
+    return _draft(day, "risk.premium", lines, ("risk_cover", cover_id), "保费/担保费 premium or fee", key)
+
+
+def _payer_lines(payer: int, scheme: str | None, amount: Decimal) -> list[tuple[str, Decimal]]:
+    if scheme is not None:  # the fund pays from its pool
+        return [
+            (account_code(payer, FUND_COMPENSATION, scheme), amount),
+            (account_code(payer, FUND_POOL, scheme), -amount),
+        ]
+    return [(account_code(payer, COMPENSATION_EXPENSE), amount), (account_code(payer, "cash"), -amount)]
+
+
+def payout(
+    payer: int, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str, fund_scheme: str | None
+) -> EntryDraft:
+    """代偿/赔付: one party's share of a claim paid to the bank (``fund_scheme`` set when the payer is the fund)."""
+    lines = [
+        *_payer_lines(payer, fund_scheme, amount),
+        (account_code(bank, "cash"), amount),
+        (account_code(bank, COMPENSATION_INCOME), -amount),
+    ]
+    return _draft(day, "risk.payout", lines, ("risk_claim", claim_id), "风险补偿代偿 compensation payout", key)
+
+
+def clawback(
+    payee: int, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str, fund_scheme: str | None
+) -> EntryDraft:
+    """追偿返还: the bank passes a recovery back to a party in the proportion it bore."""
+    if fund_scheme is not None:
+        payee_lines = [
+            (account_code(payee, FUND_POOL, fund_scheme), amount),
+            (account_code(payee, FUND_CLAWBACK, fund_scheme), -amount),
+        ]
+    else:
+        payee_lines = [(account_code(payee, "cash"), amount), (account_code(payee, CLAWBACK_INCOME), -amount)]
+    lines = [(account_code(bank, CLAWBACK_EXPENSE), amount), (account_code(bank, "cash"), -amount), *payee_lines]
+    return _draft(day, "risk.clawback", lines, ("risk_claim", claim_id), "追偿返还 recovery shared back", key)
+
+
+def subsidy(
+    fund: int, scheme: str, bank: int, enterprise: int, amount: Decimal, day: dt.date, app_id: int, key: str
+) -> EntryDraft:
+    """补贴发放: the fund pays the enterprise's settlement account at its lending bank."""
+    lines = [
+        (account_code(fund, FUND_SUBSIDY, scheme), amount),
+        (account_code(fund, FUND_POOL, scheme), -amount),
+        (account_code(bank, "cash"), amount),
+        (account_code(enterprise, "settlement"), -amount),
+    ]
+    return _draft(day, "risk.subsidy", lines, ("risk_subsidy_application", app_id), "补贴发放 subsidy", key)

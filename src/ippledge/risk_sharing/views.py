@@ -1,0 +1,94 @@
+"""Risk-sharing responses (风险分担接口视图): plain JSON-ready dicts with amounts as yuan strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ippledge.kernel.money import from_fen
+from ippledge.risk_sharing import store
+from ippledge.risk_sharing.tables import Claim, Cover, Enrolment, SchemeVersion, SubsidyApplication
+
+
+def version(row: SchemeVersion) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "version": row.version,
+        "effective_from": str(row.effective_from),
+        "effective_to": None if row.effective_to is None else str(row.effective_to),
+        "scheme": json.loads(row.body),
+    }
+
+
+def enrolment(row: Enrolment) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "loan_id": row.loan_id,
+        "scheme_code": row.scheme_code,
+        "scheme_version": row.scheme_version,
+        "enrolled_on": str(row.enrolled_on),
+        "facts": json.loads(row.facts),
+    }
+
+
+def cover(row: Cover) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "provider_id": row.provider_id,
+        "payer_id": row.payer_id,
+        "loan_id": row.loan_id,
+        "scheme_code": row.scheme_code,
+        "premium_rate_bp": row.premium_rate_bp,
+        "premium": str(from_fen(row.premium_fen)),
+        "paid": str(from_fen(row.paid_fen)),
+    }
+
+
+def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[str, Any]:
+    """``overdue``: the fund has not decided by ``review_due`` (working-day time limit) as of ``today``."""
+    return {
+        "id": row.id,
+        "loan_id": row.loan_id,
+        "scheme_code": row.scheme_code,
+        "scheme_version": row.scheme_version,
+        "bank_id": row.bank_id,
+        "fund_id": row.fund_id,
+        "status": row.status,
+        "trigger": row.trigger_kind,
+        "triggered_on": str(row.triggered_on),
+        "filed_on": str(row.filed_on),
+        "review_due": str(row.review_due),
+        "overdue": today is not None and row.status in ("filed", "proposed") and today > row.review_due,
+        "evidence": json.loads(row.evidence),
+        "loss": str(from_fen(row.loss_fen)),
+        "interest": str(from_fen(row.interest_fen)),
+        "recovered": str(from_fen(row.recovered_fen)),
+        "shares": {
+            s.role: {
+                "party_id": s.party_id,
+                "amount": str(from_fen(s.amount_fen)),
+                "uncapped": str(from_fen(s.uncapped_fen)),
+                "capped_by": [c for c in s.capped_by.split(",") if c],
+                "clawed_back": str(from_fen(s.clawed_back_fen)),
+            }
+            for s in store.shares_of(session, row.id)
+        },
+    }
+
+
+def subsidy(row: SubsidyApplication) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "rule_id": row.rule_id,
+        "loan_id": row.loan_id,
+        "year": row.year,
+        "status": row.status,
+        "basis": str(from_fen(row.basis_fen)),
+        "computed": str(from_fen(row.computed_fen)),
+        "amount": str(from_fen(row.amount_fen)),
+        "workings": json.loads(row.workings),
+    }
