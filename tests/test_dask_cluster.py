@@ -72,3 +72,18 @@ def test_risk_simulation_on_dask_equals_in_process(client) -> None:  # type: ign
     np.testing.assert_array_equal(there.party_loss, here.party_loss)
     np.testing.assert_array_equal(there.dry_year, here.dry_year)
     assert there.summary() == here.summary()
+
+
+def test_risk_simulate_cli_on_a_local_cluster_prints_the_same_numbers() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ippledge.cli import app
+
+    args = ["risk", "simulate", "--loans", "500", "--pd", "0.03", "--rho", "0.15", "--lgd", "0.6"]
+    args += ["--scenarios", "4000", "--seed", "5", "--json"]
+    here = CliRunner().invoke(app, args)
+    there = CliRunner().invoke(app, [*args, "--dask", "local:2"])
+    assert here.exit_code == 0 and there.exit_code == 0, there.output
+    assert json.loads(there.output) == json.loads(here.output)

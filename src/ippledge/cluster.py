@@ -42,7 +42,7 @@ def local_client(workers: int = 2, threads_per_worker: int = 1, processes: bool 
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers, threads_per_worker=threads_per_worker, processes=processes, dashboard_address=None
+        n_workers=workers, threads_per_worker=threads_per_worker, processes=processes, dashboard_address=":0"
     )
     return Client(cluster)  # type: ignore[no-untyped-call]
 

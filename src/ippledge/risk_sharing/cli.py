@@ -136,6 +136,9 @@ def simulate_cmd(
     fund: Annotated[float | None, typer.Option(help="fund balance at start, CNY (default: by scheme leverage)")] = None,
     contribution: Annotated[float, typer.Option(help="yearly top-up of the fund, CNY")] = 0.0,
     workers: Annotated[int, typer.Option(help="threads")] = 2,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="run on Dask: 'local:N' (LocalCluster of N workers) or an address")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
     portfolio: Annotated[
         bool, typer.Option("--portfolio", help="the live enrolled book of --scheme in the database")
@@ -182,16 +185,26 @@ def simulate_cmd(
         "contribution": contribution,
         "workers": workers,
     }
-    if as_json:
-        result, inputs = simulate_homogeneous(s, **kwargs)
-        typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
-        return
-    from rich.progress import Progress
+    client = None
+    if dask:
+        from ippledge.cluster import connect, dask_tasks, local_client
 
-    with Progress(transient=True) as bar:
-        task = bar.add_task("模拟 simulating", total=scenarios)
-        result, inputs = simulate_homogeneous(s, progress=lambda n: bar.advance(task, n), **kwargs)
-    _print_summary(result.summary(), inputs)
+        client = local_client(int(dask.split(":", 1)[1] or 2)) if dask.startswith("local:") else connect(dask)
+        kwargs["mapper"] = dask_tasks(client)
+    try:
+        if as_json:
+            result, inputs = simulate_homogeneous(s, **kwargs)
+            typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
+            return
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("模拟 simulating", total=scenarios)
+            result, inputs = simulate_homogeneous(s, progress=lambda n: bar.advance(task, n), **kwargs)
+        _print_summary(result.summary(), inputs)
+    finally:
+        if client is not None:
+            client.close()
 
 
 def _simulate_book(

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall
-from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate
+from ippledge.analytics.risk_sim import SimConfig, SimResult, TaskMapper, simulate
 from ippledge.risk_sharing.model import BP_TOTAL, PARTIES, Party, Scheme
 
 INF = float("inf")
@@ -82,13 +82,14 @@ def simulate_homogeneous(
     contribution: float = 0.0,
     workers: int = 2,
     progress: Callable[[int], None] | None = None,
+    mapper: TaskMapper | None = None,
 ) -> tuple[SimResult, dict[str, Any]]:
     """``loans`` equal loans of ``exposure`` CNY under ``scheme``; returns the result and the inputs used."""
     portfolio = Portfolio.homogeneous(loans, pd, lgd, exposure, int(tier_indices(scheme, [exposure])[0]))
     fund_initial = default_fund(scheme, portfolio.total_exposure) if fund is None else fund
     waterfall = waterfall_for(scheme, fund_initial=fund_initial, fund_contribution=contribution)
     config = SimConfig(rho=rho, scenarios=scenarios, years=years, workers=workers)
-    result = simulate(portfolio, waterfall, config, seed, progress)
+    result = simulate(portfolio, waterfall, config, seed, progress, mapper)
     inputs = {
         "scheme": scheme.code,
         "version": scheme.version,
