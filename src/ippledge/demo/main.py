@@ -133,9 +133,9 @@ def run_demo(
         + ("[green]intact 完整[/green]" if not problems else f"[red]{len(problems)} problems[/red]")
     )
     console.print(
-        f"总账 ledger check: {ledger.entries:,} entries, {ledger.expectations_checked} loan balances, "
+        f"总账 ledger check: {ledger.entries:,} entries, {ledger.expectations_checked} account balances checked, "
         + (
-            "[green]every entry balances, every loan agrees 平衡[/green]"
+            "[green]every entry balances, every loan and pool agrees 平衡[/green]"
             if ledger.ok
             else f"[red]{ledger.problem_count} problems[/red]"
         )
