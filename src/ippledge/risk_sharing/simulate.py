@@ -22,6 +22,7 @@ INF = float("inf")
 
 
 def _f(value: Decimal | None) -> float:
+    """Caps as floats for the Monte Carlo: simulated losses are statistics, never booked (the ledger stays Decimal)."""
     return INF if value is None else float(value)
 
 
