@@ -1,8 +1,8 @@
 """Risk-sharing routes (风险分担接口): schemes, pools, enrolment, covers, claims, subsidies.
 
-Money-moving POSTs (contribution, premium, claim decision, recovery, subsidy payment) need an ``Idempotency-Key``
-header and run through ``idempotency.run_once``. A claim is seen by its bank and its fund, the platform and the
-regulator; anyone else gets 404.
+Money-moving POSTs (contribution, premium, claim decision, settlement, recovery, subsidy payment) need an
+``Idempotency-Key`` header and run through ``idempotency.run_once``. A claim is seen by its bank and its fund, the
+platform and the regulator; anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ippledge.access import scope
 from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.idempotency import IdempotencyKey, run_once
-from ippledge.risk_sharing import claims, clawback, covers, enrolment, setup, store, subsidies, views
+from ippledge.risk_sharing import claims, clawback, covers, enrolment, settlement, setup, store, subsidies, views
 from ippledge.risk_sharing.schemas import (
     ClaimIn,
     ContributionIn,
@@ -156,6 +156,18 @@ def decide_claim(
 
     payload = {"id": claim_id, "approve": body.approve, "reason": body.reason}
     return _json(run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act))
+
+
+@router.post("/risk-claims/{claim_id}/settlement")
+def settle_claim(
+    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+) -> JSONResponse:
+    """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off."""
+
+    def act() -> dict[str, Any]:
+        return views.claim(session, settlement.settle_claim(session, principal, claim_id, today))
+
+    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/settlement", {"id": claim_id}, act))
 
 
 @router.post("/risk-claims/{claim_id}/recoveries", status_code=201)

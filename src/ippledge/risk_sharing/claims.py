@@ -12,6 +12,9 @@
   its balance, whatever the scheme says; what it cannot pay falls to the scheme's overflow party (the bank).
 * **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, IP operations institution -> bank).
   A share whose party the platform cannot name (no cover) falls to the bank too (``capped_by`` = ``no_party``).
+* **Advance** (预付, Shanghai): when the scheme has an ``advance_ratio_bp`` below 100% and the claim is approved
+  before the loan is written off, each party pays only that ratio of its share now (status ``advanced``); after the
+  write-off the fund reviews again and a different approver settles (``settlement.settle_claim``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
 from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
-from ippledge.kernel.money import from_fen, to_fen
+from ippledge.kernel.money import from_fen, round_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balance
@@ -38,12 +41,12 @@ from ippledge.lending import store as loans
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
 from ippledge.risk_sharing import covers, ledger_entries, store
 from ippledge.risk_sharing.allocation import Allocation, CapsState, split_loss
-from ippledge.risk_sharing.model import Party, Scheme, TriggerKind
+from ippledge.risk_sharing.model import BP_TOTAL, Party, Scheme, TriggerKind
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
 
 REVIEW_WORKING_DAYS = 20
 NPL_GRADES = ("substandard", "doubtful", "loss")
-OPEN = ("filed", "proposed", "paid")
+OPEN = ("filed", "proposed", "advanced", "settling", "paid")
 
 
 def _conflict(code: str, zh: str, en: str, **details: Any) -> ConflictError:
@@ -57,7 +60,7 @@ def _first_npl(session: Session, loan: Loan) -> dt.date | None:
     return session.scalar(stmt)
 
 
-def _write_off(session: Session, loan_id: int) -> LoanWriteOff | None:
+def write_off_of(session: Session, loan_id: int) -> LoanWriteOff | None:
     stmt = select(LoanWriteOff).where(LoanWriteOff.loan_id == loan_id, LoanWriteOff.status == "approved")
     return session.scalars(stmt).first()
 
@@ -70,7 +73,7 @@ def triggered_on(session: Session, scheme: Scheme, loan: Loan, today: dt.date) -
             return None
         return (loan.accrued_through or today) - dt.timedelta(days=loan.dpd - value)
     if kind is TriggerKind.WRITE_OFF:
-        wo = _write_off(session, loan.id)
+        wo = write_off_of(session, loan.id)
         return None if wo is None else wo.approved_on
     npl = _first_npl(session, loan)
     if npl is None:
@@ -137,7 +140,7 @@ def file_claim(
     return claim
 
 
-def _fund_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
+def fund_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
     claim = scope.get_visible(session, Claim, claim_id, principal)
     if principal.party_id != claim.fund_id:
         raise not_found("补偿申请", "compensation claim", id=claim_id)
@@ -145,31 +148,44 @@ def _fund_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
 
 
 def propose_payment(session: Session, reviewer: Principal, claim_id: int, note: str, today: dt.date) -> Claim:
-    """The fund's reviewer (maker) proposes to pay; the payload shows the split on today's caps."""
-    claim = _fund_claim(session, reviewer, claim_id)
+    """The fund's reviewer (maker) proposes to pay (a filed claim) or to settle (an advanced claim once the loan is
+    written off); the payload shows the split on today's caps."""
+    claim = fund_claim(session, reviewer, claim_id)
     reviewer.require(Role.FUND_REVIEWER)
-    if claim.status != "filed":
+    if claim.status not in ("filed", "advanced"):
         raise _conflict("state", f"申请状态为 {claim.status}", f"the claim is {claim.status}")
-    preview = assess(session, claim, today)[1]
+    settle = claim.status == "advanced"
+    if settle and write_off_of(session, claim.loan_id) is None:
+        raise _conflict("not_written_off", "贷款核销后才能清算预付", "an advance is settled after the write-off")
+    preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else 0)[1]
     approval = access.propose(
         session,
         reviewer,
         "risk_claim",
         claim.id,
-        "pay",
+        "settle" if settle else "pay",
         {"note": note, "shares": {p.value: str(v) for p, v in preview.shares.items()}},
     )
-    claim.status, claim.approval_id = "proposed", approval.id
+    claim.status, claim.approval_id = ("settling" if settle else "proposed"), approval.id
     session.flush()
     return claim
 
 
-def assess(session: Session, claim: Claim, today: dt.date) -> tuple[Scheme, Allocation, int, int]:
-    """The loss and its split as of now; also the last recovery counted (``recovery_mark``)."""
+def fund_paid_on(session: Session, claim: Claim) -> int:
+    """What the fund has paid on this claim so far (its advance), in fen."""
+    return sum(s.amount_fen for s in store.shares_of(session, claim.id) if s.role == Party.FUND.value)
+
+
+def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0) -> tuple[Scheme, Allocation, int, int]:
+    """The loss and its split as of now; also the last recovery counted (``recovery_mark``).
+
+    ``paid_before``: what the fund already advanced on this claim; the final split's caps count it as not yet paid
+    (it is part of the final share), so it goes back to the pool balance and, in the same year, off the annual sums.
+    """
     scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
     loan = session.get(Loan, claim.loan_id)
     assert loan is not None
-    wo = _write_off(session, loan.id)
+    wo = write_off_of(session, loan.id)
     if wo is not None:
         principal_fen, interest_fen = wo.principal_fen, wo.interest_fen
     else:
@@ -182,10 +198,11 @@ def assess(session: Session, claim: Claim, today: dt.date) -> tuple[Scheme, Allo
     loss_fen = max(principal_fen - int(recovered), 0)
     pool = store.pool(session, claim.scheme_code, lock=True)
     year = today.year
+    in_year = from_fen(paid_before if claim.paid_year == year else 0)
     caps = CapsState(
-        fund_balance=store.pool_balance(session, pool),
-        fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year),
-        institution_paid_this_year=store.fund_paid(session, claim.scheme_code, year, claim.bank_id),
+        fund_balance=store.pool_balance(session, pool) + from_fen(paid_before),
+        fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year) - in_year,
+        institution_paid_this_year=store.fund_paid(session, claim.scheme_code, year, claim.bank_id) - in_year,
     )
     never_negative = dataclasses.replace(scheme, liability_limited_to_fund=True)
     enrolment = store.enrolment_of(session, loan.id)
@@ -201,7 +218,7 @@ def assess(session: Session, claim: Claim, today: dt.date) -> tuple[Scheme, Allo
     return scheme, allocation, int(mark), principal_fen
 
 
-def _payers(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
+def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
     out: dict[Party, int | None] = {Party.FUND: claim.fund_id, Party.BANK: claim.bank_id}
     out[Party.INSURER] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.INSURER, on)
     out[Party.GUARANTOR] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.GUARANTOR, on)
@@ -213,11 +230,25 @@ def _payers(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | No
     return out
 
 
+def resolve_shares(
+    allocation: Allocation, payers: dict[Party, int | None]
+) -> tuple[dict[Party, Decimal], dict[Party, list[str]]]:
+    """The split with every share whose party the platform cannot name moved to the bank (``no_party``)."""
+    shares = dict(allocation.shares)
+    capped = {p: list(w) for p, w in allocation.capped_by.items()}
+    for party in list(shares):
+        if party is not Party.BANK and shares[party] and payers.get(party) is None:
+            shares[Party.BANK] = shares.get(Party.BANK, Decimal(0)) + shares[party]
+            shares[party] = Decimal(0)
+            capped.setdefault(party, []).append("no_party")
+    return shares, capped
+
+
 def decide(
     session: Session, approver: Principal, claim_id: int, approve: bool, reason: str | None, today: dt.date
 ) -> Claim:
     """A different approver of the fund decides; on approval every party's share is paid through the ledger."""
-    claim = _fund_claim(session, approver, claim_id)
+    claim = fund_claim(session, approver, claim_id)
     if claim.status != "proposed" or claim.approval_id is None:
         raise _conflict("state", f"申请状态为 {claim.status}", f"the claim is {claim.status}, not proposed")
     access.decide(session, approver, claim.approval_id, approve, reason)
@@ -227,18 +258,18 @@ def decide(
         session.flush()
         return claim
     scheme, allocation, mark, balance_fen = assess(session, claim, today)
-    payers = _payers(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
-    shares = dict(allocation.shares)
-    capped = {p: list(w) for p, w in allocation.capped_by.items()}
-    for party in list(shares):
-        if party is not Party.BANK and shares[party] and payers.get(party) is None:
-            shares[Party.BANK] = shares.get(Party.BANK, Decimal(0)) + shares[party]
-            shares[party] = Decimal(0)
-            capped.setdefault(party, []).append("no_party")
+    payers = payers_of(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
+    shares, capped = resolve_shares(allocation, payers)
+    advance = scheme.advance_ratio_bp is not None and scheme.advance_ratio_bp < BP_TOTAL
+    advance = advance and write_off_of(session, claim.loan_id) is None
+    if advance:  # 预付: each paying party pays the ratio of its share now; the bank bears the rest until settlement
+        ratio = Decimal(scheme.advance_ratio_bp or 0) / BP_TOTAL
+        shares = {p: v if p is Party.BANK else round_fen(v * ratio) for p, v in shares.items()}
+        shares[Party.BANK] = allocation.total - sum((v for p, v in shares.items() if p is not Party.BANK), Decimal(0))
     claim.balance_fen = balance_fen
     claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
     claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
-    claim.status = "paid"
+    claim.status = "advanced" if advance else "paid"
     session.flush()
     for party, amount in shares.items():
         row = ClaimShare(
@@ -248,6 +279,7 @@ def decide(
             amount_fen=to_fen(amount),
             uncapped_fen=to_fen(allocation.uncapped.get(party, Decimal(0))),
             capped_by=",".join(capped.get(party, [])),
+            advanced_fen=to_fen(amount) if advance and party is not Party.BANK else 0,
         )
         if party is not Party.BANK and amount > 0:
             payer = payers[party]
@@ -267,7 +299,7 @@ def decide(
     audit.record(
         session,
         approver,
-        "risk.claim_paid",
+        "risk.claim_advanced" if advance else "risk.claim_paid",
         "risk_claim",
         claim.id,
         {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code},

@@ -11,6 +11,7 @@ risk.premium            PX:cash; payer's PP:expense:premium, or       PX:income:
                         for an enterprise PE:settlement               for an enterprise PB:cash
 risk.payout (fund)      PF:fund:S:compensation, PB:cash               PF:fund:S:pool, PB:income:compensation
 risk.payout (other)     PX:loss:compensation, PB:cash                 PX:cash, PB:income:compensation
+risk.settlement         the credits of risk.payout (预付清算退回)    the debits of risk.payout
 risk.clawback (fund)    PB:loss:clawback, PF:fund:S:pool              PB:cash, PF:fund:S:clawback
 risk.clawback (other)   PB:loss:clawback, PX:cash                     PB:cash, PX:income:clawback
 risk.subsidy            PF:fund:S:subsidy, PB:cash                    PF:fund:S:pool, PE:settlement
@@ -114,6 +115,14 @@ def payout(
         (account_code(bank, COMPENSATION_INCOME), -amount),
     ]
     return _draft(day, "risk.payout", lines, ("risk_claim", claim_id), "风险补偿代偿 compensation payout", key)
+
+
+def settlement_refund(
+    payer: int, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str, fund_scheme: str | None
+) -> EntryDraft:
+    """预付清算退回: the bank returns what a party advanced beyond its final share (the payout reversed)."""
+    lines = [(p.account, -p.amount) for p in payout(payer, bank, amount, day, claim_id, key, fund_scheme).postings]
+    return _draft(day, "risk.settlement", lines, ("risk_claim", claim_id), "预付清算退回 over-advance returned", key)
 
 
 def clawback(

@@ -104,7 +104,7 @@ class Claim(IdMixin, Base):
     filed_on: Mapped[dt.date] = mapped_column(Date)
     review_due: Mapped[dt.date] = mapped_column(Date)  # working-day time limit for the fund's decision
     evidence: Mapped[str] = mapped_column(Text)  # JSON: {"statement": ..., "documents": [...]}
-    # filed | proposed | paid | rejected
+    # filed | proposed | paid | rejected; with an advance (预付): filed | proposed | advanced | settling | paid
     status: Mapped[str] = mapped_column(String(12), index=True, default="filed")
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
     balance_fen: Mapped[int] = mapped_column(default=0)  # balance at default (chooses the tier)
@@ -115,11 +115,15 @@ class Claim(IdMixin, Base):
     paid_year: Mapped[int | None] = mapped_column(Integer, index=True)
     recovery_mark: Mapped[int] = mapped_column(default=0)  # last loan_repayment id counted before payout
     recovered_fen: Mapped[int] = mapped_column(default=0)  # recoveries after payout shared back so far
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)  # an advanced claim's final settlement (清算)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class ClaimShare(Base):
-    """What one party bore of a claim (after caps) and how much of it came back through recoveries."""
+    """What one party bore of a claim (after caps) and how much of it came back through recoveries.
+
+    ``amount_fen`` is what the party has paid so far (the bank: the rest of the loss); while a claim is ``advanced``
+    that is the advance (``advanced_fen``), and after settlement the final share."""
 
     __tablename__ = "risk_claim_share"
 
@@ -131,6 +135,8 @@ class ClaimShare(Base):
     capped_by: Mapped[str] = mapped_column(String(100), default="")
     clawed_back_fen: Mapped[int] = mapped_column(default=0)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    advanced_fen: Mapped[int] = mapped_column(default=0)  # paid before write-off (预付)
+    settlement_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
 
 
 class SubsidyRule(IdMixin, Base):

@@ -62,11 +62,12 @@ def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[st
         "triggered_on": str(row.triggered_on),
         "filed_on": str(row.filed_on),
         "review_due": str(row.review_due),
-        "overdue": today is not None and row.status in ("filed", "proposed") and today > row.review_due,
+        "overdue": today is not None and row.status in ("filed", "proposed", "settling") and today > row.review_due,
         "evidence": json.loads(row.evidence),
         "loss": str(from_fen(row.loss_fen)),
         "interest": str(from_fen(row.interest_fen)),
         "recovered": str(from_fen(row.recovered_fen)),
+        "settled_on": None if row.settled_on is None else str(row.settled_on),
         "shares": {
             s.role: {
                 "party_id": s.party_id,
@@ -74,6 +75,7 @@ def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[st
                 "uncapped": str(from_fen(s.uncapped_fen)),
                 "capped_by": [c for c in s.capped_by.split(",") if c],
                 "clawed_back": str(from_fen(s.clawed_back_fen)),
+                "advanced": str(from_fen(s.advanced_fen)),
             }
             for s in store.shares_of(session, row.id)
         },

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:19:01.639694
+Create Date: 2026-11-28 05:32:07.598538
 """
 
 from __future__ import annotations
@@ -1072,6 +1072,7 @@ def upgrade() -> None:
     sa.Column('paid_year', sa.Integer(), nullable=True),
     sa.Column('recovery_mark', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('recovered_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('settled_on', sa.Date(), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_risk_claim_approval_id_approval')),
@@ -1099,9 +1100,12 @@ def upgrade() -> None:
     sa.Column('capped_by', sa.String(length=100), nullable=False),
     sa.Column('clawed_back_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('advanced_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('settlement_entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.ForeignKeyConstraint(['claim_id'], ['risk_claim.id'], name=op.f('fk_risk_claim_share_claim_id_risk_claim'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_claim_share_entry_id_journal_entry')),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_risk_claim_share_party_id_party')),
+    sa.ForeignKeyConstraint(['settlement_entry_id'], ['journal_entry.id'], name=op.f('fk_risk_claim_share_settlement_entry_id_journal_entry')),
     sa.PrimaryKeyConstraint('claim_id', 'role', name=op.f('pk_risk_claim_share'))
     )
     with op.batch_alter_table('risk_claim_share', schema=None) as batch_op:

@@ -1,0 +1,87 @@
+"""Settlement of an advance (预付清算): after the write-off the advanced claim is settled on the final net loss.
+
+The fund's reviewer proposes the settlement (``claims.propose_payment`` on an ``advanced`` claim, once the loan is
+written off); a different APPROVER of the fund settles (``settle_claim``, maker-checker through ``access.decide``).
+The final split is computed on the written-off principal less every recovery so far, with the caps counting this
+claim's advance as part of the final share. Each party then pays the difference (``risk.payout``), or the bank returns
+an over-advance (``risk.settlement``). Recoveries after settlement are shared back on the settled amounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access import service as access
+from ippledge.access.model import Principal
+from ippledge.kernel.errors import ConflictError
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import service as ledger
+from ippledge.risk_sharing import claims, ledger_entries, store
+from ippledge.risk_sharing.model import Party
+from ippledge.risk_sharing.tables import Claim, ClaimShare
+
+
+def _state(claim: Claim) -> ConflictError:
+    return ConflictError(
+        f"申请状态为 {claim.status}，不能清算",
+        f"the claim is {claim.status}, not proposed for settlement",
+        code="risk.claim.state",
+        details={"status": claim.status},
+    )
+
+
+def settle_claim(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
+    """A different approver of the fund settles an advanced claim; each party pays or gets back the difference."""
+    claim = claims.fund_claim(session, principal, claim_id)
+    if claim.status != "settling" or claim.approval_id is None:
+        raise _state(claim)
+    if claims.write_off_of(session, claim.loan_id) is None:
+        raise ConflictError(
+            "贷款核销后才能清算预付", "an advance is settled after the write-off", code="risk.claim.not_written_off"
+        )
+    access.decide(session, principal, claim.approval_id, True, None)
+    scheme, allocation, mark, balance_fen = claims.assess(session, claim, today, claims.fund_paid_on(session, claim))
+    payers = claims.payers_of(session, claim, claim.triggered_on)
+    final, capped = claims.resolve_shares(allocation, payers)
+    rows = {Party(r.role): r for r in store.shares_of(session, claim.id)}
+    for party, amount in final.items():
+        row = rows.get(party)
+        if row is None:
+            row = ClaimShare(claim_id=claim.id, role=party.value, party_id=payers.get(party), amount_fen=0)
+            session.add(row)
+        delta = to_fen(amount) - row.amount_fen
+        if party is not Party.BANK and delta:
+            payer = row.party_id
+            assert payer is not None  # resolve_shares moved every share without a party to the bank
+            template = ledger_entries.payout if delta > 0 else ledger_entries.settlement_refund
+            draft = template(
+                payer,
+                claim.bank_id,
+                from_fen(abs(delta)),
+                today,
+                claim.id,
+                f"risk.settle:{claim.id}:{party.value}",
+                claim.scheme_code if party is Party.FUND else None,
+            )
+            row.settlement_entry_id = ledger.post(session, principal, draft).id
+        row.amount_fen = to_fen(amount)
+        row.uncapped_fen = to_fen(allocation.uncapped.get(party, Decimal(0)))
+        row.capped_by = ",".join(capped.get(party, []))
+    claim.balance_fen = balance_fen
+    claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
+    claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
+    claim.status, claim.settled_on = "paid", today
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "risk.claim_settled",
+        "risk_claim",
+        claim.id,
+        {"shares": {p.value: str(v) for p, v in final.items()}, "scheme": scheme.code},
+    )
+    return claim
