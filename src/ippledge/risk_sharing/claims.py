@@ -13,7 +13,8 @@
 * **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, IP operations institution -> bank).
   A share whose party the platform cannot name (no cover) falls to the bank too (``capped_by`` = ``no_party``).
 * **Advance** (预付, Shanghai): when the scheme has an ``advance_ratio_bp`` below 100% and the claim is approved
-  before the loan is written off, each party pays only that ratio of its share now (status ``advanced``); after the
+  before the loan is written off, ``advance_ratio`` of the net loss is paid now (at most what the paying parties owe,
+  shared among them pro rata; status ``advanced``), as ``allocation.advance_amount`` shows it; after the
   write-off the fund reviews again and a different approver settles (``settlement.settle_claim``).
 """
 
@@ -40,7 +41,7 @@ from ippledge.ledger.store import balance
 from ippledge.lending import store as loans
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
 from ippledge.risk_sharing import covers, ledger_entries, store
-from ippledge.risk_sharing.allocation import Allocation, CapsState, split_loss
+from ippledge.risk_sharing.allocation import Allocation, CapsState, largest_remainder, split_loss
 from ippledge.risk_sharing.model import BP_TOTAL, Party, Scheme, TriggerKind
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
 
@@ -244,6 +245,19 @@ def resolve_shares(
     return shares, capped
 
 
+def advance_shares(scheme: Scheme, total: Decimal, shares: dict[Party, Decimal]) -> dict[Party, Decimal]:
+    """Each party's advance: ``advance_ratio`` x the net loss, capped at the others' shares, split to the fen."""
+    others = [p for p, v in shares.items() if p is not Party.BANK and v > 0]
+    owed = sum((shares[p] for p in others), Decimal(0))
+    ratio = Decimal(scheme.advance_ratio_bp or 0) / BP_TOTAL
+    advance_fen = to_fen(min(round_fen(total * ratio), owed))
+    parts = largest_remainder(advance_fen, [to_fen(shares[p]) for p in others]) if others else []
+    out: dict[Party, Decimal] = {p: from_fen(part) for p, part in zip(others, parts, strict=True)}
+    out.update({p: Decimal(0) for p in shares if p not in out and p is not Party.BANK})
+    out[Party.BANK] = total - sum(out.values(), Decimal(0))
+    return out
+
+
 def decide(
     session: Session, approver: Principal, claim_id: int, approve: bool, reason: str | None, today: dt.date
 ) -> Claim:
@@ -262,10 +276,8 @@ def decide(
     shares, capped = resolve_shares(allocation, payers)
     advance = scheme.advance_ratio_bp is not None and scheme.advance_ratio_bp < BP_TOTAL
     advance = advance and write_off_of(session, claim.loan_id) is None
-    if advance:  # 预付: each paying party pays the ratio of its share now; the bank bears the rest until settlement
-        ratio = Decimal(scheme.advance_ratio_bp or 0) / BP_TOTAL
-        shares = {p: v if p is Party.BANK else round_fen(v * ratio) for p, v in shares.items()}
-        shares[Party.BANK] = allocation.total - sum((v for p, v in shares.items() if p is not Party.BANK), Decimal(0))
+    if advance:  # 预付: the advance ratio of the net loss, at most what the others owe, shared pro rata among them
+        shares = advance_shares(scheme, allocation.total, shares)
     claim.balance_fen = balance_fen
     claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
     claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
