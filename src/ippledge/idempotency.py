@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
 from sqlalchemy import Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -51,6 +52,10 @@ class Outcome:
     status_code: int
     body: Any
     replayed: bool
+
+    def response(self) -> JSONResponse:
+        """The HTTP answer: the first result's status and body, whether this call acted or replayed."""
+        return JSONResponse(status_code=self.status_code, content=self.body)
 
 
 def _require_key(key: str | None) -> str:

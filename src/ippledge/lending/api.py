@@ -51,10 +51,6 @@ def _mode(text: str) -> PrepaymentMode:
         raise invalid("prepayment_mode", f"提前还款方式无效：{text!r}", f"unknown prepayment mode {text!r}") from None
 
 
-def _json(outcome: Any) -> JSONResponse:
-    return JSONResponse(status_code=outcome.status_code, content=outcome.body)
-
-
 @router.post("/loans", status_code=201)
 def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
     """借款合同: from an approved credit decision of the caller's bank."""
@@ -100,7 +96,7 @@ def disburse(
         return views.loan_detail(session, loan, today)
 
     payload = {"loan_id": loan_id, "value_date": value_date.isoformat()}
-    return _json(run_once(session, principal, key, "POST /loans/{id}/disbursement", payload, act))
+    return run_once(session, principal, key, "POST /loans/{id}/disbursement", payload, act).response()
 
 
 @router.post("/loans/{loan_id}/repayments", status_code=201)
@@ -131,7 +127,7 @@ def repay(
         return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return _json(run_once(session, principal, key, "POST /loans/{id}/repayments", payload, act, 201))
+    return run_once(session, principal, key, "POST /loans/{id}/repayments", payload, act, 201).response()
 
 
 @router.get("/loans/{loan_id}/payoff-quote")
@@ -163,7 +159,7 @@ def payoff(
         return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, "value_date": value_date.isoformat(), "fee_rate": body.fee_rate}
-    return _json(run_once(session, principal, key, "POST /loans/{id}/payoff", payload, act, 201))
+    return run_once(session, principal, key, "POST /loans/{id}/payoff", payload, act, 201).response()
 
 
 @router.post("/deposits", status_code=201)
@@ -179,7 +175,7 @@ def deposit(
         return {"entry_id": entry.id, "borrower_id": body.borrower_id, "settlement_balance": str(balance)}
 
     payload = {**body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return _json(run_once(session, principal, key, "POST /deposits", payload, act, 201))
+    return run_once(session, principal, key, "POST /deposits", payload, act, 201).response()
 
 
 @router.post("/loans/{loan_id}/default")
@@ -230,4 +226,4 @@ def record_recovery(
         return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return _json(run_once(session, principal, key, "POST /loans/{id}/recoveries", payload, act, 201))
+    return run_once(session, principal, key, "POST /loans/{id}/recoveries", payload, act, 201).response()

@@ -35,10 +35,6 @@ from ippledge.risk_sharing.tables import Claim, SchemeVersion
 router = APIRouter(tags=["risk-sharing"])
 
 
-def _json(outcome: Any) -> JSONResponse:
-    return JSONResponse(status_code=outcome.status_code, content=outcome.body)
-
-
 @router.post("/risk-schemes", status_code=201)
 def add_scheme(body: dict[str, Any], principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """新方案版本: the JSON document of ``schemes.to_dict``; every problem listed when invalid."""
@@ -86,7 +82,7 @@ def contribute(
         return {"scheme_code": code, "balance": str(bal)}
 
     payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
-    return _json(run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201))
+    return run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201).response()
 
 
 @router.post("/risk-enrolments", status_code=201)
@@ -107,7 +103,7 @@ def pay_premium(
     def act() -> dict[str, Any]:
         return views.cover(covers.pay_premium(session, principal, cover_id, today, key or ""))
 
-    return _json(run_once(session, principal, key, "POST /risk-covers/{id}/premium", {"id": cover_id}, act))
+    return run_once(session, principal, key, "POST /risk-covers/{id}/premium", {"id": cover_id}, act).response()
 
 
 @router.post("/risk-claims", status_code=201)
@@ -155,7 +151,7 @@ def decide_claim(
         return views.claim(session, claims.decide(session, principal, claim_id, body.approve, body.reason, today))
 
     payload = {"id": claim_id, "approve": body.approve, "reason": body.reason}
-    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act))
+    return run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act).response()
 
 
 @router.post("/risk-claims/{claim_id}/settlement")
@@ -167,7 +163,7 @@ def settle_claim(
     def act() -> dict[str, Any]:
         return views.claim(session, settlement.settle_claim(session, principal, claim_id, today))
 
-    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/settlement", {"id": claim_id}, act))
+    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", {"id": claim_id}, act).response()
 
 
 @router.post("/risk-claims/{claim_id}/recoveries", status_code=201)
@@ -186,7 +182,7 @@ def recover(
         return views.claim(session, clawback.recover(session, principal, claim_id, str(body.amount), day, key or ""))
 
     payload = {"id": claim_id, "amount": str(body.amount), "day": day.isoformat()}
-    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201))
+    return run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201).response()
 
 
 @router.post("/risk-claims/{claim_id}/clawback")
@@ -198,7 +194,7 @@ def share_back(
     def act() -> dict[str, Any]:
         return views.claim(session, clawback.share_back(session, principal, claim_id, today))
 
-    return _json(run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act))
+    return run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act).response()
 
 
 @router.post("/risk-subsidy-rules", status_code=201)
@@ -232,4 +228,4 @@ def pay_subsidy(
     def act() -> dict[str, Any]:
         return views.subsidy(subsidies.pay(session, principal, app_id, today))
 
-    return _json(run_once(session, principal, key, "POST /risk-subsidies/{id}/payment", {"id": app_id}, act))
+    return run_once(session, principal, key, "POST /risk-subsidies/{id}/payment", {"id": app_id}, act).response()
