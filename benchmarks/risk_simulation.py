@@ -6,21 +6,27 @@ the Jiangsu 苏知贷 scheme with a fund sized for 10x leverage. Measured in the
 * bucketed: :func:`ippledge.analytics.risk_sim.simulate` (binomial defaults per bucket, all scenarios);
 * baseline: the straightforward per-scenario loop (:func:`simulate_exact` with ``block=1``: one normal per loan per
   scenario), timed on a sample of scenarios and extrapolated;
-* vectorised per-loan: the same draw with 256 scenarios per block, also sampled.
+* vectorised per-loan: the same draw with 256 scenarios per block, also sampled;
+* GPU, when PyTorch sees a CUDA GPU (or ``--device`` names one): the bucketed simulation on the device with its own
+  generator (after a warm-up run), and the same-seed check: the device computing with the NumPy path's random numbers
+  (``host_draws``) on ``--check-scenarios`` scenarios must give the CPU numbers to rounding.
 
     python -m benchmarks.risk_simulation            # 10,000 x 100,000
     python -m benchmarks.risk_simulation --quick    # 1,000 x 10,000
+    python -m benchmarks.risk_simulation --quick --device torch-cpu   # the GPU section's code, on PyTorch's CPU
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 import numpy as np
 
-from ippledge.analytics.risk_portfolio import bucket_loans
-from ippledge.analytics.risk_sim import SimConfig, simulate
+from ippledge.analytics.backend import cuda_available, torch_installed
+from ippledge.analytics.risk_portfolio import Portfolio, Waterfall, bucket_loans
+from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate
 from ippledge.analytics.risk_sim_exact import simulate_exact
 from ippledge.risk_sharing.presets import get_preset
 from ippledge.risk_sharing.simulate import tier_indices, waterfall_for
@@ -45,6 +51,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--device", default="auto", help="auto (a CUDA GPU if present), none, cuda, cuda:N, torch-cpu")
+    ap.add_argument("--check-scenarios", type=int, default=5_000, help="scenarios of the same-seed check")
     args = ap.parse_args()
     if args.quick:
         args.loans, args.scenarios, args.baseline = 1_000, 10_000, 100
@@ -73,13 +81,20 @@ def main() -> None:
         f"book: {args.loans:,} loans in {len(portfolio.count):,} buckets; {args.scenarios:,} scenarios; "
         f"{cells:.2e} loan-scenarios; {args.workers} worker(s)"
     )
-    print(f"{'method':<34}{'seconds':>12}{'loan-scenarios/s':>20}{'speed-up':>10}")
-    for name, sec in (
+    print(f"{'method':<44}{'seconds':>10}{'loan-scenarios/s':>20}{'speed-up':>10}")
+    rows = [
         (f"per-scenario loop (x{args.baseline}, scaled)", loop),
         (f"per-loan, 256/block (x{sample}, scaled)", vec),
-        ("bucketed binomial (measured)", fast),
-    ):
-        print(f"{name:<34}{sec:>12.2f}{cells / sec:>20.3e}{loop / sec:>10.1f}")
+        (f"bucketed binomial, NumPy (measured, {args.workers} thr)", fast),
+    ]
+    device = _device(args.device)
+    check = ""
+    if device is not None:
+        seconds, check = _on_device(device, portfolio, waterfall, config, args.seed, args.check_scenarios, result)
+        rows.append((f"bucketed binomial, {device} (measured)", seconds))
+    for name, sec in rows:
+        print(f"{name:<44}{sec:>10.2f}{cells / sec:>20.3e}{loop / sec:>10.1f}")
+    print(check or f"GPU: none here ({'no CUDA GPU' if torch_installed() else 'PyTorch not installed'}); skipped")
     summary = result.summary()
     print("party        EL          99%         99.9%   (CNY, one year)")
     for party, row in summary["parties"].items():
@@ -89,6 +104,40 @@ def main() -> None:
     print(
         f"fund {waterfall.fund_initial:,.0f}: P(dry) = {fund['p_dry']:.4f}; "
         f"needed for 99% solvency {fund['required_fund']:,.0f}"
+    )
+
+
+def _device(asked: str) -> str | None:
+    if asked == "none" or (asked == "auto" and not cuda_available()):
+        return None
+    return "cuda" if asked == "auto" else asked
+
+
+def _on_device(
+    device: str,
+    portfolio: Portfolio,
+    waterfall: Waterfall,
+    config: SimConfig,
+    seed: int,
+    check_scenarios: int,
+    cpu: SimResult,
+) -> tuple[float, str]:
+    """Time the run on the device (after a warm-up), then the same-seed check against the CPU numbers."""
+    on = replace(config, device=device)
+    simulate(portfolio, waterfall, replace(on, scenarios=min(config.scenarios, 2_000)), seed)  # kernels, allocator
+    t0 = time.perf_counter()
+    result = simulate(portfolio, waterfall, on, seed)
+    seconds = time.perf_counter() - t0
+    n = min(check_scenarios, config.scenarios)
+    small = replace(config, scenarios=n, chunk_size=n)
+    reference = simulate(portfolio, waterfall, small, seed)
+    replay = simulate(portfolio, waterfall, replace(small, device=device, host_draws=True), seed)
+    diff = float(np.max(np.abs(replay.party_loss - reference.party_loss)) / np.abs(reference.party_loss).max())
+    el_cpu, el_dev = cpu.portfolio_loss.sum(axis=1), result.portfolio_loss.sum(axis=1)
+    z = abs(el_cpu.mean() - el_dev.mean()) / np.sqrt((el_cpu.var() + el_dev.var()) / len(el_cpu))
+    return seconds, (
+        f"same-seed check on {device} ({n:,} scenarios, the CPU path's draws): max relative difference {diff:.1e}; "
+        f"own draws: portfolio EL {el_dev.mean():,.0f} vs CPU {el_cpu.mean():,.0f} ({z:.1f} standard errors)"
     )
 
 

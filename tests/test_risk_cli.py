@@ -67,3 +67,12 @@ def test_schemes_lists_every_preset() -> None:
     assert r.exit_code == 0
     codes = {d["code"] for d in json.loads(r.output)}
     assert {"zhongshan", "beijing-haidian-zhirongbao", "jiangsu-suzhidai", "haikou"} <= codes
+
+
+def test_simulate_device_is_checked_and_reported() -> None:
+    r = runner.invoke(app, [*SIM, "--seed", "1", "--device", "tpu", "--json"])
+    assert r.exit_code == 2 and "risk.cli.device" in r.output and "unknown device" in r.output
+    r = runner.invoke(app, [*SIM, "--seed", "1", "--device", "cuda", "--dask", "local:1"])
+    assert r.exit_code == 2 and "risk.cli.device" in r.output
+    r = runner.invoke(app, [*SIM, "--seed", "1", "--device", "cpu", "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["backend"] == "numpy"

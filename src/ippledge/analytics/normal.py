@@ -19,7 +19,9 @@ parameters (PDs, quantile levels), not for bulk sampling.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -94,16 +96,29 @@ def _log_cdf_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return np.log(cdf), norm_pdf(nodes) / cdf * _STEP  # value and derivative (scaled by the step) at each node
 
 
-def norm_cdf_fast(x: ArrayLike) -> NDArray[np.float64]:
-    """``Phi(x)`` by interpolating ``log Phi``; for bulk evaluation (see the module docstring for the error)."""
-    value, slope = _log_cdf_table()
-    v = np.clip(np.asarray(x, dtype=np.float64), _LO, _HI)
-    t = (v - _LO) / _STEP
-    i = np.minimum(t.astype(np.int64), len(value) - 2)
+def cdf_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The interpolation table of ``norm_cdf_fast``: ``log Phi`` and its scaled derivative at the nodes (a compute
+    backend copies it to its device once)."""
+    return _log_cdf_table()
+
+
+def interpolate_cdf(x: Any, value: Any, slope: Any, as_index: Callable[[Any], Any], exp: Callable[[Any], Any]) -> Any:
+    """``Phi(x)`` from the table on any array library whose arrays support ``clip``, indexing and arithmetic
+    (NumPy here, PyTorch in :mod:`ippledge.analytics.backend`); ``as_index`` truncates to integers."""
+    t = (x.clip(_LO, _HI) - _LO) / _STEP
+    i = as_index(t).clip(max=len(value) - 2)
     u = t - i
     u2 = u * u
     u3 = u2 * u
     f = (2 * u3 - 3 * u2 + 1) * value[i] + (u3 - 2 * u2 + u) * slope[i]
     f += (3 * u2 - 2 * u3) * value[i + 1] + (u3 - u2) * slope[i + 1]
-    out = np.exp(f)
-    return np.where(np.asarray(x) < _LO, 0.0, np.where(np.asarray(x) > _HI, 1.0, out))
+    return exp(f) * (x >= _LO) + (x > _HI) * (1.0 - exp(f))
+
+
+def norm_cdf_fast(x: ArrayLike) -> NDArray[np.float64]:
+    """``Phi(x)`` by interpolating ``log Phi``; for bulk evaluation (see the module docstring for the error)."""
+    value, slope = _log_cdf_table()
+    out: NDArray[np.float64] = interpolate_cdf(
+        np.asarray(x, dtype=np.float64), value, slope, lambda t: t.astype(np.int64), np.exp
+    )
+    return out

@@ -15,7 +15,10 @@ product with the tier shares. Per-loan caps are not linear: buckets where a cap 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -98,25 +101,29 @@ def bucket_loans(
     return Portfolio(counts.astype(np.int64), pds, mean(ex_a), lgds, tiers)
 
 
-def conditional_pd(pd: F64, rho: float, z: F64, threshold: F64 | None = None) -> F64:
+def conditional_pd(pd: F64, rho: float, z: Any, threshold: Any = None, cdf: Callable[[Any], Any] | None = None) -> Any:
     """Vasicek: ``p(Z) = Phi((Phi^-1(PD) - sqrt(rho) Z) / sqrt(1 - rho))``; ``z`` broadcasts against ``pd``.
 
-    ``threshold`` = ``Phi^-1(PD)`` when the caller has it already (the simulation computes it once, not per chunk).
+    ``threshold`` = ``Phi^-1(PD)`` when the caller has it already (the simulation computes it once, not per chunk);
+    ``cdf`` evaluates Phi on another backend's arrays (:mod:`ippledge.analytics.backend`).
     """
     c = norm_ppf(pd) if threshold is None else threshold
-    return norm_cdf_fast((c - np.sqrt(rho) * z) / np.sqrt(1.0 - rho))
+    return (cdf or norm_cdf_fast)((c - math.sqrt(rho) * z) / math.sqrt(1.0 - rho))
 
 
-def conditional_lgd(lgd: F64, rho_lgd: float, z: F64, probit: F64 | None = None) -> F64:
+def conditional_lgd(
+    lgd: Any, rho_lgd: float, z: Any, probit: Any = None, cdf: Callable[[Any], Any] | None = None
+) -> Any:
     """Mean LGD given Z: the same probit form, so that ``E[LGD(Z)] = LGD`` and LGD rises when Z is bad.
 
-    ``probit`` = ``Phi^-1(LGD)`` when already known.
+    ``probit`` = ``Phi^-1(LGD)`` when already known. Written with operators only, so that it runs on any backend.
     """
     if rho_lgd <= 0.0:
-        return np.broadcast_to(lgd, np.broadcast_shapes(np.shape(lgd), np.shape(z))).astype(np.float64)
+        return lgd + 0.0 * z  # unchanged, in the broadcast shape
     c = norm_ppf(np.clip(lgd, 1e-12, 1 - 1e-12)) if probit is None else probit
-    out = norm_cdf_fast((c - np.sqrt(rho_lgd) * z) / np.sqrt(1.0 - rho_lgd))
-    return np.where((lgd <= 0) | (lgd >= 1), lgd, out)
+    out = (cdf or norm_cdf_fast)((c - math.sqrt(rho_lgd) * z) / math.sqrt(1.0 - rho_lgd))
+    edge = (lgd <= 0) | (lgd >= 1)  # an LGD of 0 or 1 stays what it is
+    return out * ~edge + lgd * edge
 
 
 @dataclass(frozen=True)

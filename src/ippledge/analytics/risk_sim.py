@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from ippledge.analytics.backend import Array, NumpyOps, Ops, resolve
 from ippledge.analytics.normal import norm_cdf, norm_ppf
 from ippledge.analytics.risk_portfolio import F64, I64, Portfolio, Waterfall, conditional_lgd, conditional_pd
 
@@ -40,8 +41,10 @@ class SimConfig:
     years: int = 1
     rho_lgd: float = 0.0  # loading of the LGD mean on the factor
     lgd_concentration: float | None = None  # Beta concentration c; None: LGD equals its conditional mean
-    chunk_size: int | None = None  # scenarios per chunk; None: sized to about a million cells
+    chunk_size: int | None = None  # scenarios per chunk; None: about a million cells (16 million on a GPU)
     workers: int = 2
+    device: str = "cpu"  # "cpu" (NumPy), "cuda[:N]" (PyTorch on a GPU), "auto", "torch-cpu": see analytics.backend
+    host_draws: bool = False  # a PyTorch device computes with the NumPy path's random numbers (the same-seed check)
 
     def check(self) -> None:
         if not 0.0 <= self.rho < 1.0 or not 0.0 <= self.rho_lgd < 1.0:
@@ -50,6 +53,8 @@ class SimConfig:
             raise ValueError("scenarios, years and workers must be positive")
         if self.lgd_concentration is not None and self.lgd_concentration <= 0:
             raise ValueError("lgd_concentration must be positive")
+        if self.chunk_size is not None and self.chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class SimResult:
     dry_year: I64  # first year (1-based) the fund could not pay in full; 0 = never
     total_exposure: float
     fund_contribution: float
+    backend: str = "numpy"  # where the chunks ran: "numpy", or "torch:<device>"
 
     def party_totals(self) -> F64:
         out: F64 = self.party_loss.sum(axis=1)
@@ -95,6 +101,7 @@ class SimResult:
             "scenarios": int(self.party_loss.shape[0]),
             "years": int(self.party_loss.shape[1]),
             "total_exposure": self.total_exposure,
+            "backend": self.backend,
             "parties": {p: {"expected_loss": el[p], **{f"q{q:g}": by_q[q][p] for q in qs}} for p in self.parties},
             "portfolio": {
                 "expected_loss": float(self.portfolio_loss.sum(axis=1).mean()),
@@ -115,35 +122,33 @@ def vasicek_quantile(pd: float, rho: float, lgd: float, q: float) -> float:
     return float(lgd * norm_cdf(arg))
 
 
-def _mean_lgd_of_k(rng: np.random.Generator, k: I64, m: F64, conc: float | None) -> F64:
+def _mean_lgd_of_k(ops: Ops, gen: Any, k: Array, m: Array, conc: float | None) -> Array:
     """Mean LGD of k defaults: a Beta matching the mean and variance of the mean of k Beta(m c, (1-m) c)."""
     if conc is None:
         return m
-    out = m.copy()
+    out = ops.copy(m)
     hit = k > 0
-    mm = np.clip(m[hit], _EPS, 1 - _EPS)
+    mm = m[hit].clip(_EPS, 1 - _EPS)
     ck = k[hit] * (conc + 1.0) - 1.0
-    out[hit] = rng.beta(mm * ck, (1.0 - mm) * ck)
+    out[hit] = ops.beta(gen, mm * ck, (1.0 - mm) * ck)
     return out
 
 
-def _per_loan(
-    rng: np.random.Generator, k: I64, m: F64, port: Portfolio, wf: Waterfall, conc: float | None
-) -> tuple[F64, F64]:
+def _per_loan(ops: Ops, gen: Any, k: Array, m: Array, b: _Buckets, conc: float | None) -> tuple[Array, Array]:
     """Buckets where a per-loan cap may bind: one LGD and one capped split per defaulted loan."""
     cells, nb = k.shape[0] * k.shape[1], k.shape[2]
     flat = k.reshape(-1)
-    cell = np.repeat(np.arange(flat.size), flat)
+    cell = ops.repeat(ops.arange(flat.shape[0]), flat)
     bucket = cell % nb
     mj = m.reshape(-1)[cell]
-    lgd = mj if conc is None else rng.beta(np.clip(mj, _EPS, 1 - _EPS) * conc, np.clip(1 - mj, _EPS, 1) * conc)
-    loss = port.exposure[bucket] * lgd
-    raw = loss[:, None] * wf.shares[port.tier[bucket]]
-    capped = np.minimum(raw, wf.per_loan_cap[None, :])
-    capped[:, wf.overflow] += (raw - capped).sum(axis=1)
+    lgd = mj if conc is None else ops.beta(gen, mj.clip(_EPS, 1 - _EPS) * conc, (1 - mj).clip(_EPS, 1) * conc)
+    loss = b.exposure[bucket] * lgd
+    raw = loss[:, None] * b.shares[bucket]
+    capped = ops.minimum(raw, b.per_loan_cap[None, :])
+    capped[:, b.overflow] += (raw - capped).sum(axis=1)
     row = cell // nb
-    party: F64 = np.stack([np.bincount(row, capped[:, p], cells) for p in range(len(wf.parties))], -1).astype(float)
-    total: F64 = np.bincount(row, weights=loss, minlength=cells).astype(float)
+    party = ops.segment_sum(row, capped, cells)
+    total = ops.segment_sum(row, loss[:, None], cells)[:, 0]
     return party.reshape(*k.shape[:2], -1), total.reshape(k.shape[:2])
 
 
@@ -169,38 +174,75 @@ def _fund_path(party: F64, wf: Waterfall) -> tuple[F64, F64, I64]:
 
 
 @dataclass(frozen=True)
-class _Classes:
-    """Distinct PDs and LGDs with their probits, computed once per run: p(Z) and LGD(Z) are evaluated per class."""
+class _Buckets:
+    """What a chunk needs of the book, computed once per run on the backend's device. p(Z) and LGD(Z) are evaluated
+    per distinct PD and LGD (``pd``/``lgd`` with their probits) and spread to the buckets by ``pd_index``/``lgd_index``;
+    the buckets where a per-loan cap may bind (``exact``) are drawn loan by loan, the rest (``linear``) in bulk."""
 
-    pd: F64
-    pd_index: I64
-    pd_probit: F64
-    lgd: F64
-    lgd_index: I64
-    lgd_probit: F64
+    pd: Array
+    pd_probit: Array
+    pd_index: Array
+    lgd: Array
+    lgd_index: Array
+    lgd_probit: Array
+    count: Array
+    exposure: Array
+    shares: Array  # each bucket's tier shares (bucket, party)
+    per_loan_cap: Array
+    overflow: int
+    linear: Array
+    exact: Array
+    any_exact: bool
 
     @classmethod
-    def of(cls, port: Portfolio) -> _Classes:
+    def of(cls, port: Portfolio, wf: Waterfall, ops: Ops) -> _Buckets:
         pd, pd_index = np.unique(port.pd, return_inverse=True)
         lgd, lgd_index = np.unique(port.lgd, return_inverse=True)
-        return cls(pd, pd_index, norm_ppf(pd), lgd, lgd_index, norm_ppf(np.clip(lgd, 1e-12, 1 - 1e-12)))
+        exact = wf.cap_may_bind(port)
+        lin = ~exact
+
+        return cls(
+            ops.asarray(pd),
+            ops.asarray(norm_ppf(pd)),
+            ops.asarray(pd_index),
+            ops.asarray(lgd),
+            ops.asarray(lgd_index),
+            ops.asarray(norm_ppf(np.clip(lgd, 1e-12, 1 - 1e-12))),
+            ops.asarray(port.count),
+            ops.asarray(port.exposure),
+            ops.asarray(wf.shares[port.tier]),
+            ops.asarray(wf.per_loan_cap),
+            wf.overflow,
+            ops.asarray(lin),
+            ops.asarray(exact),
+            bool(exact.any()),
+        )
 
 
-def _chunk(
-    rng: np.random.Generator, n: int, port: Portfolio, wf: Waterfall, cfg: SimConfig, cl: _Classes
-) -> tuple[Any, ...]:
-    z = rng.standard_normal((n, cfg.years, 1))
-    k = rng.binomial(port.count, conditional_pd(cl.pd, cfg.rho, z, cl.pd_probit)[..., cl.pd_index])
-    m = conditional_lgd(cl.lgd, cfg.rho_lgd, z, cl.lgd_probit)[..., cl.lgd_index]
-    exact = wf.cap_may_bind(port)
-    lin = ~exact
-    loss = k[..., lin] * port.exposure[lin] * _mean_lgd_of_k(rng, k[..., lin], m[..., lin], cfg.lgd_concentration)
-    party = loss @ wf.shares[port.tier[lin]]
+def _chunk(rng: np.random.Generator, n: int, cfg: SimConfig, b: _Buckets, ops: Ops) -> tuple[np.ndarray, ...]:
+    """One chunk of scenarios on the backend: the draws, the bulk and loan-by-loan splits; the fund path follows on
+    the host (it is O(scenarios x years))."""
+    gen = ops.generator(rng)
+    z = ops.normal(gen, (n, cfg.years, 1))
+    k = ops.binomial(gen, b.count, conditional_pd(b.pd, cfg.rho, z, b.pd_probit, ops.norm_cdf)[..., b.pd_index])
+    m = conditional_lgd(b.lgd, cfg.rho_lgd, z, b.lgd_probit, ops.norm_cdf)[..., b.lgd_index]
+    lin = b.linear
+    k_lin = k[..., lin]
+    loss = k_lin * b.exposure[lin] * _mean_lgd_of_k(ops, gen, k_lin, m[..., lin], cfg.lgd_concentration)
+    party = loss @ b.shares[lin]
     total = loss.sum(axis=-1)
-    if exact.any():
-        sub = Portfolio(port.count[exact], port.pd[exact], port.exposure[exact], port.lgd[exact], port.tier[exact])
-        p_e, t_e = _per_loan(rng, k[..., exact], m[..., exact], sub, wf, cfg.lgd_concentration)
+    if b.any_exact:
+        e = b.exact
+        sub = replace(b, exposure=b.exposure[e], shares=b.shares[e])
+        p_e, t_e = _per_loan(ops, gen, k[..., e], m[..., e], sub, cfg.lgd_concentration)
         party, total = party + p_e, total + t_e
+    return ops.to_numpy(party), ops.to_numpy(total)
+
+
+def _host_chunk(
+    rng: np.random.Generator, n: int, wf: Waterfall, cfg: SimConfig, b: _Buckets, ops: Ops
+) -> tuple[np.ndarray, ...]:
+    party, total = _chunk(rng, n, cfg, b, ops)
     demand, paid, dry = _fund_path(party, wf)
     return party, total, demand, paid, dry
 
@@ -225,12 +267,16 @@ def simulate(
     portfolio.check()
     waterfall.check()
     config.check()
+    ops = resolve(config.device, config.host_draws)
+    if mapper is not None and not isinstance(ops, NumpyOps):
+        raise ValueError("a cluster runs the NumPy path: use device 'cpu' with a mapper")
     s, y, p = config.scenarios, config.years, len(waterfall.parties)
-    size = config.chunk_size or max(256, 1_000_000 // (y * max(len(portfolio.count), 1)))
+    budget = 1_000_000 if ops.device == "cpu" else 16_000_000  # cells per chunk: bounded memory
+    size = config.chunk_size or max(256, budget // (y * max(len(portfolio.count), 1)))
     starts = list(range(0, s, size))
     root = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     rngs = root.spawn(len(starts))
-    classes = _Classes.of(portfolio)
+    buckets = _Buckets.of(portfolio, waterfall, ops)
     party, total = np.empty((s, y, p)), np.empty((s, y))
     demand, paid, dry = np.empty((s, y)), np.empty((s, y)), np.empty(s, dtype=np.int64)
 
@@ -244,20 +290,29 @@ def simulate(
 
     def run(i: int) -> None:
         n = min(size, s - starts[i])
-        store(i, _chunk(rngs[i], n, portfolio, waterfall, config, classes))
+        store(i, _host_chunk(rngs[i], n, waterfall, config, buckets, ops))
 
     if mapper is not None:
         tasks = [(rngs[i], min(size, s - starts[i])) for i in range(len(starts))]
-        for i, out in enumerate(mapper(_chunk, (portfolio, waterfall, config, classes), tasks)):
+        for i, out in enumerate(mapper(_host_chunk, (waterfall, config, buckets, ops), tasks)):
             store(i, out)
-    elif config.workers == 1:
+    elif config.workers == 1 or not ops.threads:
         for i in range(len(starts)):
             run(i)
     else:
         with ThreadPoolExecutor(max_workers=config.workers) as pool:
             list(pool.map(run, range(len(starts))))
+    backend = ops.label
     return SimResult(
-        waterfall.parties, party, total, demand, paid, dry, portfolio.total_exposure, waterfall.fund_contribution
+        waterfall.parties,
+        party,
+        total,
+        demand,
+        paid,
+        dry,
+        portfolio.total_exposure,
+        waterfall.fund_contribution,
+        backend,
     )
 
 

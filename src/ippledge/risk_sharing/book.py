@@ -51,12 +51,20 @@ def live_portfolio(session: Session, scheme_code: str, lgd: float) -> tuple[Port
 
 
 def simulate_book(
-    session: Session, scheme_code: str, *, rho: float, lgd: float, scenarios: int, seed: int, as_of: dt.date
+    session: Session,
+    scheme_code: str,
+    *,
+    rho: float,
+    lgd: float,
+    scenarios: int,
+    seed: int,
+    as_of: dt.date,
+    device: str = "cpu",
 ) -> tuple[SimResult, dict[str, Any]]:
     scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
     portfolio, balance, n = live_portfolio(session, scheme_code, lgd)
     waterfall = waterfall_for(scheme, fund_initial=balance)
-    result = simulate(portfolio, waterfall, SimConfig(rho=rho, scenarios=scenarios), seed)
+    result = simulate(portfolio, waterfall, SimConfig(rho=rho, scenarios=scenarios, device=device), seed)
     inputs = {
         "scheme": scheme.code,
         "version": scheme.version,

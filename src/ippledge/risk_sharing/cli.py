@@ -106,7 +106,8 @@ def _print_summary(summary: dict[str, Any], inputs: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"{inputs['scheme']} v{inputs['version']}: {inputs['loans']} loans x {inputs['scenarios']} scenarios"
+        title=f"{inputs['scheme']} v{inputs['version']}: {inputs['loans']} loans x {inputs['scenarios']} scenarios",
+        caption=f"计算 computed on {summary['backend']}",
     )
     for col in ("party 参与方", "EL 预期损失", "99%", "99.9%"):
         table.add_column(col, justify="left" if "party" in col else "right")
@@ -139,6 +140,9 @@ def simulate_cmd(
     dask: Annotated[
         str | None, typer.Option("--dask", help="run on Dask: 'local:N' (LocalCluster of N workers) or an address")
     ] = None,
+    device: Annotated[
+        str, typer.Option(help="auto (a CUDA GPU when PyTorch sees one), cpu (NumPy), cuda, cuda:N or torch-cpu")
+    ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
     portfolio: Annotated[
         bool, typer.Option("--portfolio", help="the live enrolled book of --scheme in the database")
@@ -152,8 +156,12 @@ def simulate_cmd(
     from ippledge.risk_sharing.presets import get_preset
     from ippledge.risk_sharing.simulate import simulate_homogeneous
 
+    try:
+        device = _device(device, dask is not None)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
     if portfolio:
-        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url)
+        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url, device)
         return
     try:
         _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
@@ -184,6 +192,7 @@ def simulate_cmd(
         "fund": fund,
         "contribution": contribution,
         "workers": workers,
+        "device": device,
     }
     client = None
     if dask:
@@ -207,8 +216,29 @@ def simulate_cmd(
             client.close()
 
 
+def _device(device: str, on_cluster: bool) -> str:
+    """The compute device, checked before any work: a cluster runs the NumPy path; a GPU must be there."""
+    from ippledge.analytics.backend import resolve
+
+    if on_cluster:
+        _check(device in ("auto", "cpu"), "device", "Dask 集群上只用 CPU 计算", "a Dask cluster runs on the CPU")
+        return "cpu"
+    try:
+        resolve(device)
+    except ValueError as exc:
+        raise ValidationError(f"计算设备不可用：{exc}", str(exc), code="risk.cli.device") from None
+    return device
+
+
 def _simulate_book(
-    scheme: str, rho: float, lgd: float, scenarios: int, seed: int, as_json: bool, database_url: str | None
+    scheme: str,
+    rho: float,
+    lgd: float,
+    scenarios: int,
+    seed: int,
+    as_json: bool,
+    database_url: str | None,
+    device: str,
 ) -> None:
     import datetime as dt
 
@@ -225,7 +255,14 @@ def _simulate_book(
         engine = make_engine(settings.database_url)
         with make_session_factory(engine)() as session:
             result, inputs = simulate_book(
-                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=dt.date.today()
+                session,
+                scheme,
+                rho=rho,
+                lgd=lgd,
+                scenarios=scenarios,
+                seed=seed,
+                as_of=dt.date.today(),
+                device=device,
             )
         engine.dispose()
         _check(inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")

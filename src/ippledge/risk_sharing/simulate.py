@@ -82,6 +82,7 @@ def simulate_homogeneous(
     fund: float | None = None,
     contribution: float = 0.0,
     workers: int = 2,
+    device: str = "cpu",
     progress: Callable[[int], None] | None = None,
     mapper: TaskMapper | None = None,
 ) -> tuple[SimResult, dict[str, Any]]:
@@ -89,7 +90,7 @@ def simulate_homogeneous(
     portfolio = Portfolio.homogeneous(loans, pd, lgd, exposure, int(tier_indices(scheme, [exposure])[0]))
     fund_initial = default_fund(scheme, portfolio.total_exposure) if fund is None else fund
     waterfall = waterfall_for(scheme, fund_initial=fund_initial, fund_contribution=contribution)
-    config = SimConfig(rho=rho, scenarios=scenarios, years=years, workers=workers)
+    config = SimConfig(rho=rho, scenarios=scenarios, years=years, workers=workers, device=device)
     result = simulate(portfolio, waterfall, config, seed, progress, mapper)
     inputs = {
         "scheme": scheme.code,
