@@ -12,6 +12,8 @@ Speed: defaults are drawn as one ``Binomial(count, p(Z))`` per bucket and scenar
 variance of the mean of k Betas (concentration ``k (c + 1) - 1``). Work is O(scenarios x buckets), split into chunks
 of scenarios (bounded memory) run on ``workers`` threads (NumPy's generators release the GIL). Every chunk has its
 own generator spawned from the seed, so results depend on the seed and the chunking, never on the thread count.
+The chunk is written against :mod:`ippledge.analytics.backend`, so the same code runs on a GPU with PyTorch
+(``SimConfig.device``); ``host_draws`` makes the device use the NumPy path's random numbers, for the same-seed check.
 
 Fund: the fund's share is capped at ``annual_cap`` per year; the fund starts with ``fund_initial`` and receives
 ``fund_contribution`` at the start of each later year. It *runs dry* in the first year it cannot pay its share in
