@@ -109,3 +109,14 @@ def world(session_factory, client):  # type: ignore[no-untyped-def]
     from tests.factories import World
 
     return World(session_factory, client)
+
+
+@pytest.fixture
+def database_url(engine: Engine) -> str:
+    """The test database as a URL for the command line (``--database-url``), including the PostgreSQL test schema."""
+    url = engine.url
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.scalar(text("SELECT current_schema()"))
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)

@@ -76,3 +76,33 @@ def test_simulate_device_is_checked_and_reported() -> None:
     assert r.exit_code == 2 and "risk.cli.device" in r.output
     r = runner.invoke(app, [*SIM, "--seed", "1", "--device", "cpu", "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["backend"] == "numpy"
+
+
+def test_simulate_sensitivity_moves_the_share_and_keeps_the_total() -> None:
+    r = runner.invoke(app, [*SIM, "--seed", "3", "--scheme", "haikou", "--sensitivity", "fund:bank", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    rows = doc["sensitivity"]
+    assert doc["sensitivity_parties"] == ["fund", "bank"] and [x["shift"] for x in rows] == [-0.1, -0.05, 0, 0.05, 0.1]
+    fund = [x["expected_loss"]["fund"] for x in rows]
+    bank = [x["expected_loss"]["bank"] for x in rows]
+    assert fund == sorted(fund, reverse=True) and bank == sorted(bank)  # more to the bank, less to the fund
+    totals = [f + b for f, b in zip(fund, bank, strict=True)]  # common random numbers: the same losses every row
+    assert max(totals) - min(totals) < 1e-6 * totals[0]
+    assert rows[2]["expected_loss"]["fund"] == pytest.approx(doc["parties"]["fund"]["expected_loss"])
+    table = runner.invoke(app, [*SIM, "--seed", "3", "--sensitivity", "fund:insurer"])
+    assert table.exit_code == 0 and "sensitivity" in table.output and "+10%" in table.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        (["--sensitivity", "fund"], "risk.cli.sensitivity"),
+        (["--sensitivity", "fund:nobody"], "risk.sensitivity.party"),
+        (["--sensitivity", "bank:bank"], "risk.sensitivity.party"),
+        (["--portfolio", "--as-of", "2025-13-01"], "risk.cli.as_of"),
+    ],
+)
+def test_simulate_bad_options_exit_2(extra: list[str], code: str) -> None:
+    r = runner.invoke(app, [*SIM, "--seed", "1", *extra])
+    assert r.exit_code == 2 and code in r.output, r.output

@@ -327,12 +327,13 @@ def sensitivity(
     from_party: str = "fund",
     to_party: str = "bank",
     solvency: float = 0.99,
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Re-run with ``shift`` of every tier's share moved from ``from_party`` to ``to_party`` (same seed: common
     random numbers, so the differences between rows are due to the shares, not to sampling noise)."""
     rows = []
     for shift in shifts:
-        result = simulate(portfolio, waterfall.shifted(from_party, to_party, shift), config, seed)
+        result = simulate(portfolio, waterfall.shifted(from_party, to_party, shift), config, seed, progress)
         el, q99 = result.expected_loss(), result.quantile(0.99)
         rows.append(
             {

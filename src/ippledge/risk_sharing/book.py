@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.analytics.risk_portfolio import Portfolio
-from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate
+from ippledge.analytics.risk_sim import SimConfig, SimResult
 from ippledge.kernel.money import from_fen
 from ippledge.lending.tables import Loan
 from ippledge.risk_sharing import store
-from ippledge.risk_sharing.simulate import tier_indices, waterfall_for
+from ippledge.risk_sharing.simulate import Case, tier_indices, waterfall_for
 from ippledge.risk_sharing.tables import Enrolment
 
 PD_BY_GRADE: dict[str, float] = {  # assumption: annual PD by grade
@@ -31,9 +31,12 @@ PD_BY_GRADE: dict[str, float] = {  # assumption: annual PD by grade
 }
 
 
-def live_portfolio(session: Session, scheme_code: str, lgd: float) -> tuple[Portfolio, float, int]:
-    """The scheme's live enrolled loans as a portfolio, the pool balance, and the number of loans."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code))
+def live_portfolio(
+    session: Session, scheme_code: str, lgd: float, as_of: dt.date | None = None
+) -> tuple[Portfolio, float, int]:
+    """The scheme's live enrolled loans as a portfolio (tiers of the version in force on ``as_of``, else the newest),
+    the pool balance, and the number of loans."""
+    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
     rows = session.execute(
         select(Loan.outstanding_principal_fen, Loan.grade)
         .join(Enrolment, Enrolment.loan_id == Loan.id)
@@ -50,7 +53,7 @@ def live_portfolio(session: Session, scheme_code: str, lgd: float) -> tuple[Port
     return portfolio, balance, n
 
 
-def simulate_book(
+def book_case(
     session: Session,
     scheme_code: str,
     *,
@@ -60,14 +63,15 @@ def simulate_book(
     seed: int,
     as_of: dt.date,
     device: str = "cpu",
-) -> tuple[SimResult, dict[str, Any]]:
+) -> Case:
+    """The live book under the scheme version in force on ``as_of``, the fund at the pool's balance."""
     scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
-    portfolio, balance, n = live_portfolio(session, scheme_code, lgd)
+    portfolio, balance, n = live_portfolio(session, scheme_code, lgd, as_of)
     waterfall = waterfall_for(scheme, fund_initial=balance)
-    result = simulate(portfolio, waterfall, SimConfig(rho=rho, scenarios=scenarios, device=device), seed)
     inputs = {
         "scheme": scheme.code,
         "version": scheme.version,
+        "as_of": as_of.isoformat(),
         "loans": n,
         "exposure_total": portfolio.total_exposure,
         "fund_initial": balance,
@@ -77,4 +81,10 @@ def simulate_book(
         "seed": seed,
         "pd_by_grade": PD_BY_GRADE,
     }
-    return result, inputs
+    return Case(portfolio, waterfall, SimConfig(rho=rho, scenarios=scenarios, device=device), seed, inputs)
+
+
+def simulate_book(session: Session, scheme_code: str, **case: Any) -> tuple[SimResult, dict[str, Any]]:
+    """Run :func:`book_case`; returns the result and the inputs used."""
+    c = book_case(session, scheme_code, **case)
+    return c.run(), c.inputs

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ippledge.kernel.errors import IppledgeError, ValidationError
+
+if TYPE_CHECKING:
+    from ippledge.risk_sharing.simulate import Case
 
 risk_app = typer.Typer(no_args_is_help=True, help="Risk sharing and compensation (风险分担与补偿)")
 
@@ -121,6 +124,23 @@ def _print_summary(summary: dict[str, Any], inputs: dict[str, Any]) -> None:
         f"资金池耗尽概率 P(fund dry) = {fund['p_dry']:.4f}  by year {[round(p, 4) for p in fund['p_dry_by_year']]}\n"
         f"所需资金池规模 fund needed for {fund['solvency']:.1%} solvency = {fund['required_fund']:,.0f} CNY"
     )
+    rows = summary.get("sensitivity")
+    if rows:
+        a, b = summary["sensitivity_parties"]
+        sens = Table(title=f"敏感性 sensitivity: share moved from {a} to {b}")
+        for col in ("shift", f"{a} EL", f"{b} EL", f"{a} 99%", "P(fund dry)", "fund needed"):
+            sens.add_column(col, justify="right")
+        for r in rows:
+            el, q = r["expected_loss"], r["q0.99"]
+            sens.add_row(
+                f"{r['shift']:+.0%}",
+                f"{el[a]:,.0f}",
+                f"{el[b]:,.0f}",
+                f"{q[a]:,.0f}",
+                f"{r['p_fund_dry']:.4f}",
+                f"{r['required_fund']:,.0f}",
+            )
+        console.print(sens)
 
 
 @risk_app.command("simulate")
@@ -143,77 +163,123 @@ def simulate_cmd(
     device: Annotated[
         str, typer.Option(help="auto (a CUDA GPU when PyTorch sees one), cpu (NumPy), cuda, cuda:N or torch-cpu")
     ] = "auto",
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(help="FROM:TO, e.g. fund:bank: re-run with -10..+10 points of share moved from one to the other"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
     portfolio: Annotated[
         bool, typer.Option("--portfolio", help="the live enrolled book of --scheme in the database")
     ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="with --portfolio: the scheme version in force on this date")
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
     ] = None,
 ) -> None:
     """Monte Carlo of a homogeneous book (or with ``--portfolio`` the live enrolled book) under a scheme: each party's
-    EL, 99% and 99.9% loss, fund sustainability."""
-    from ippledge.risk_sharing.presets import get_preset
-    from ippledge.risk_sharing.simulate import simulate_homogeneous
-
+    EL, 99% and 99.9% loss, fund sustainability, and with ``--sensitivity`` the effect of the share ratios."""
     try:
         device = _device(device, dask is not None)
-    except IppledgeError as exc:
-        raise _fail(exc) from None
-    if portfolio:
-        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url, device)
-        return
-    try:
-        _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
-        assert loans is not None and pd is not None
-        s = get_preset(scheme)
-        _check(
-            loans >= 1 and scenarios >= 1 and years >= 1 and workers >= 1,
-            "counts",
-            "贷款数、情景数、年数须为正",
-            "loans, scenarios, years and workers must be positive",
-        )
-        _probability(pd, "pd")
+        pair = _pair(sensitivity)
         _probability(lgd, "lgd")
         _probability(rho, "rho", upper_open=True)
-        _check(math.isfinite(exposure) and exposure > 0, "exposure", "单笔金额须为正", "exposure must be positive")
-        _check(fund is None or fund >= 0, "fund", "资金池余额不能为负", "fund must not be negative")
+        positive = scenarios >= 1 and workers >= 1
+        _check(positive, "counts", "情景数、线程数须为正", "scenarios and workers must be positive")
+        if portfolio:
+            case = _book_case(scheme, rho, lgd, scenarios, seed, as_of, database_url, device)
+        else:
+            case = _homogeneous_case(
+                scheme, loans, pd, rho, lgd, exposure, scenarios, seed, years, fund, contribution, workers, device
+            )
+        if pair is not None:
+            case.check_parties(*pair)  # before any work
     except IppledgeError as exc:
         raise _fail(exc) from None
-    kwargs: dict[str, Any] = {
-        "loans": loans,
-        "pd": pd,
-        "rho": rho,
-        "lgd": lgd,
-        "exposure": exposure,
-        "scenarios": scenarios,
-        "seed": seed,
-        "years": years,
-        "fund": fund,
-        "contribution": contribution,
-        "workers": workers,
-        "device": device,
-    }
     client = None
+    mapper = None
     if dask:
         from ippledge.cluster import connect, dask_tasks, local_client
 
         client = local_client(int(dask.split(":", 1)[1] or 2)) if dask.startswith("local:") else connect(dask)
-        kwargs["mapper"] = dask_tasks(client)
+        mapper = dask_tasks(client)
     try:
+        runs = 1 + (0 if pair is None else 5)
         if as_json:
-            result, inputs = simulate_homogeneous(s, **kwargs)
-            typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
-            return
-        from rich.progress import Progress
+            result, rows = case.run(mapper=mapper), (case.sensitivity(*pair) if pair else None)
+        else:
+            from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("模拟 simulating", total=scenarios)
-            result, inputs = simulate_homogeneous(s, progress=lambda n: bar.advance(task, n), **kwargs)
-        _print_summary(result.summary(), inputs)
+            with Progress(transient=True) as bar:
+                task = bar.add_task("模拟 simulating", total=scenarios * runs)
+
+                def step(n: int) -> None:
+                    bar.advance(task, n)
+
+                result = case.run(step, mapper)
+                rows = case.sensitivity(*pair, progress=step) if pair else None
     finally:
         if client is not None:
             client.close()
+    summary = result.summary()
+    if rows is not None and pair is not None:
+        summary["sensitivity_parties"], summary["sensitivity"] = list(pair), rows
+    if as_json:
+        typer.echo(json.dumps({"inputs": case.inputs, **summary}, indent=2))
+    else:
+        _print_summary(summary, case.inputs)
+
+
+def _pair(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    a, sep, b = text.partition(":")
+    ok = bool(sep and a and b)
+    _check(ok, "sensitivity", "敏感性参数应为 FROM:TO", "--sensitivity takes FROM:TO, e.g. fund:bank")
+    return a, b
+
+
+def _homogeneous_case(
+    scheme: str,
+    loans: int | None,
+    pd: float | None,
+    rho: float,
+    lgd: float,
+    exposure: float,
+    scenarios: int,
+    seed: int,
+    years: int,
+    fund: float | None,
+    contribution: float,
+    workers: int,
+    device: str,
+) -> Case:
+    from ippledge.risk_sharing.presets import get_preset
+    from ippledge.risk_sharing.simulate import homogeneous_case
+
+    _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
+    assert loans is not None and pd is not None
+    s = get_preset(scheme)
+    _check(loans >= 1 and years >= 1, "counts", "贷款数、年数须为正", "loans and years must be positive")
+    _probability(pd, "pd")
+    _check(math.isfinite(exposure) and exposure > 0, "exposure", "单笔金额须为正", "exposure must be positive")
+    _check(fund is None or fund >= 0, "fund", "资金池余额不能为负", "fund must not be negative")
+    return homogeneous_case(
+        s,
+        loans=loans,
+        pd=pd,
+        rho=rho,
+        lgd=lgd,
+        exposure=exposure,
+        scenarios=scenarios,
+        seed=seed,
+        years=years,
+        fund=fund,
+        contribution=contribution,
+        workers=workers,
+        device=device,
+    )
 
 
 def _device(device: str, on_cluster: bool) -> str:
@@ -230,45 +296,37 @@ def _device(device: str, on_cluster: bool) -> str:
     return device
 
 
-def _simulate_book(
+def _book_case(
     scheme: str,
     rho: float,
     lgd: float,
     scenarios: int,
     seed: int,
-    as_json: bool,
+    as_of: str | None,
     database_url: str | None,
     device: str,
-) -> None:
+) -> Case:
     import datetime as dt
 
     import ippledge.schema  # noqa: F401  (every table mapped)
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory
-    from ippledge.risk_sharing.book import simulate_book
+    from ippledge.risk_sharing.book import book_case
 
     try:
-        _probability(lgd, "lgd")
-        _probability(rho, "rho", upper_open=True)
-        _check(scenarios >= 1, "counts", "情景数须为正", "scenarios must be positive")
-        settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-        engine = make_engine(settings.database_url)
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise ValidationError(
+            f"日期格式应为 YYYY-MM-DD：{as_of}", f"--as-of takes YYYY-MM-DD: {as_of}", code="risk.cli.as_of"
+        ) from None
+    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
         with make_session_factory(engine)() as session:
-            result, inputs = simulate_book(
-                session,
-                scheme,
-                rho=rho,
-                lgd=lgd,
-                scenarios=scenarios,
-                seed=seed,
-                as_of=dt.date.today(),
-                device=device,
+            case = book_case(
+                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day, device=device
             )
+    finally:
         engine.dispose()
-        _check(inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")
-    except IppledgeError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        typer.echo(json.dumps({"inputs": inputs, **result.summary()}, indent=2))
-        return
-    _print_summary(result.summary(), inputs)
+    _check(case.inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")
+    return case

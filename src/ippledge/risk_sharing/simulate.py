@@ -8,6 +8,7 @@ estimates distributions and never posts money) and runs the homogeneous-portfoli
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall
-from ippledge.analytics.risk_sim import SimConfig, SimResult, TaskMapper, simulate
+from ippledge.analytics.risk_sim import SimConfig, SimResult, TaskMapper, sensitivity, simulate
+from ippledge.kernel.errors import ValidationError
 from ippledge.risk_sharing.model import BP_TOTAL, PARTIES, Party, Scheme
 
 INF = float("inf")
@@ -68,7 +70,43 @@ def default_fund(scheme: Scheme, total_exposure: float) -> float:
     return INF if scheme.max_leverage is None else total_exposure / float(scheme.max_leverage)
 
 
-def simulate_homogeneous(
+SHIFTS = (-0.10, -0.05, 0.0, 0.05, 0.10)  # share moved between two parties, in fractions of the loss
+
+
+@dataclass(frozen=True)
+class Case:
+    """One simulation set up from a scheme: run it, or re-run it with shares moved between two parties."""
+
+    portfolio: Portfolio
+    waterfall: Waterfall
+    config: SimConfig
+    seed: int
+    inputs: dict[str, Any]
+
+    def run(self, progress: Callable[[int], None] | None = None, mapper: TaskMapper | None = None) -> SimResult:
+        return simulate(self.portfolio, self.waterfall, self.config, self.seed, progress, mapper)
+
+    def check_parties(self, from_party: str, to_party: str) -> None:
+        parties = self.waterfall.parties
+        if from_party == to_party or from_party not in parties or to_party not in parties:
+            raise ValidationError(
+                f"敏感性分析须给出两个不同的参与方（{'、'.join(parties)}）：{from_party}:{to_party}",
+                f"sensitivity needs two different parties of {', '.join(parties)}: {from_party}:{to_party}",
+                code="risk.sensitivity.party",
+            )
+
+    def sensitivity(
+        self, from_party: str, to_party: str, progress: Callable[[int], None] | None = None
+    ) -> list[dict[str, Any]]:
+        """敏感性: each row re-runs the case with a shift of every tier's share from one party to the other (common
+        random numbers: the rows differ by the shares, not by sampling noise)."""
+        self.check_parties(from_party, to_party)
+        return sensitivity(
+            self.portfolio, self.waterfall, self.config, self.seed, SHIFTS, from_party, to_party, progress=progress
+        )
+
+
+def homogeneous_case(
     scheme: Scheme,
     *,
     loans: int,
@@ -83,15 +121,12 @@ def simulate_homogeneous(
     contribution: float = 0.0,
     workers: int = 2,
     device: str = "cpu",
-    progress: Callable[[int], None] | None = None,
-    mapper: TaskMapper | None = None,
-) -> tuple[SimResult, dict[str, Any]]:
-    """``loans`` equal loans of ``exposure`` CNY under ``scheme``; returns the result and the inputs used."""
+) -> Case:
+    """``loans`` equal loans of ``exposure`` CNY under ``scheme``."""
     portfolio = Portfolio.homogeneous(loans, pd, lgd, exposure, int(tier_indices(scheme, [exposure])[0]))
     fund_initial = default_fund(scheme, portfolio.total_exposure) if fund is None else fund
     waterfall = waterfall_for(scheme, fund_initial=fund_initial, fund_contribution=contribution)
     config = SimConfig(rho=rho, scenarios=scenarios, years=years, workers=workers, device=device)
-    result = simulate(portfolio, waterfall, config, seed, progress, mapper)
     inputs = {
         "scheme": scheme.code,
         "version": scheme.version,
@@ -106,4 +141,16 @@ def simulate_homogeneous(
         "fund_initial": None if fund_initial == INF else fund_initial,
         "fund_contribution": contribution,
     }
-    return result, inputs
+    return Case(portfolio, waterfall, config, seed, inputs)
+
+
+def simulate_homogeneous(
+    scheme: Scheme,
+    *,
+    progress: Callable[[int], None] | None = None,
+    mapper: TaskMapper | None = None,
+    **case: Any,
+) -> tuple[SimResult, dict[str, Any]]:
+    """Run :func:`homogeneous_case`; returns the result and the inputs used."""
+    c = homogeneous_case(scheme, **case)
+    return c.run(progress, mapper), c.inputs
