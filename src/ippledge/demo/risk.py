@@ -21,6 +21,7 @@ from ippledge.demo.year import Cast, LoanTrack
 from ippledge.kernel.money import format_yuan, from_fen
 from ippledge.lending.tables import Loan
 from ippledge.risk_sharing import store
+from ippledge.risk_sharing.book import book_case
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
@@ -91,8 +92,11 @@ def _sum(session: Session, stmt: object) -> Decimal:
     return from_fen(int(session.scalar(stmt) or 0))  # type: ignore[call-overload]
 
 
-def print_sustainability(console: Console, session: Session, demo: RiskDemo, subsidies_paid: int) -> None:
-    """资金池可持续性: what went in, what went out, and how far the pool is levered."""
+def print_sustainability(
+    console: Console, session: Session, demo: RiskDemo, subsidies_paid: int, today: dt.date
+) -> None:
+    """资金池可持续性: what went in, what went out, how far the pool is levered, and, looking a year ahead, how likely
+    the pool is to run dry and how big it would have to be (a Monte Carlo of the enrolled book)."""
     pool = store.pool(session, SCHEME)
     balance = store.pool_balance(session, pool)
     contributed = _sum(
@@ -121,10 +125,36 @@ def print_sustainability(console: Console, session: Session, demo: RiskDemo, sub
         ("资金池余额 fund balance", format_yuan(balance)),
         ("在册余额 enrolled outstanding", format_yuan(outstanding)),
         ("放大倍数 leverage (outstanding / balance)", f"{outstanding / balance:.2f}x" if balance > 0 else "n/a"),
+        *_outlook(session, today),
     ]
     for k, v in rows:
         table.add_row(k, v)
     console.print(table)
+
+
+OUTLOOK_RHO, OUTLOOK_LGD, OUTLOOK_SCENARIOS = 0.15, 0.6, 20_000  # assumptions of the demo's outlook
+
+
+def _outlook(session: Session, today: dt.date) -> list[tuple[str, str]]:
+    """Next year for the enrolled book: P(the pool runs dry), the pool needed for 99% solvency, the fund's 99% loss."""
+    case = book_case(
+        session, SCHEME, rho=OUTLOOK_RHO, lgd=OUTLOOK_LGD, scenarios=OUTLOOK_SCENARIOS, seed=2026, as_of=today
+    )
+    if not case.inputs["loans"]:
+        return []
+    summary = case.run().summary()
+    fund = summary["fund"]
+    label = f"(rho {OUTLOOK_RHO}, LGD {OUTLOOK_LGD}, {OUTLOOK_SCENARIOS:,} scenarios)"
+
+    def cny(x: float) -> str:
+        return format_yuan(Decimal(round(x, 2)))
+
+    return [
+        (f"下一年模拟 next year simulated {label}", f"{case.inputs['loans']} live enrolled loans"),
+        ("资金池耗尽概率 P(pool runs dry)", f"{fund['p_dry']:.2%}"),
+        ("资金池 99% 分位代偿 the fund's 99% loss", cny(summary["parties"]["fund"]["q0.99"])),
+        ("99% 偿付所需资金池 pool needed for 99% solvency", cny(fund["required_fund"])),
+    ]
 
 
 def run_subsidies_and_report(
@@ -139,4 +169,4 @@ def run_subsidies_and_report(
     finally:
         desk.close()
     if demo.ready:
-        print_sustainability(console, session, demo, paid)
+        print_sustainability(console, session, demo, paid, today)
