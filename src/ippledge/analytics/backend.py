@@ -123,7 +123,8 @@ class TorchOps:
         if self.host_draws:
             return self.asarray(gen.binomial(self.to_numpy(n), self.to_numpy(p)))
         count = self.torch.broadcast_to(n.to(self.torch.float64), p.shape).contiguous()
-        return self.torch.binomial(count, p.contiguous(), generator=gen)
+        # NumPy refuses p outside [0, 1]; the CUDA kernel would not say, so rounding at the ends is clamped here
+        return self.torch.binomial(count, p.clamp(0.0, 1.0).contiguous(), generator=gen)
 
     def beta(self, gen: Any, a: Array, b: Array) -> Array:
         if self.host_draws:
