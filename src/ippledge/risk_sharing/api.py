@@ -17,7 +17,18 @@ from sqlalchemy import select
 from ippledge.access import scope
 from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.idempotency import IdempotencyKey, run_once
-from ippledge.risk_sharing import claims, clawback, covers, enrolment, settlement, setup, store, subsidies, views
+from ippledge.risk_sharing import (
+    claims,
+    clawback,
+    covers,
+    enrolment,
+    forecast,
+    settlement,
+    setup,
+    store,
+    subsidies,
+    views,
+)
 from ippledge.risk_sharing.schemas import (
     ClaimIn,
     ContributionIn,
@@ -27,6 +38,8 @@ from ippledge.risk_sharing.schemas import (
     NoteIn,
     PoolIn,
     RecoveryIn,
+    SimulationIn,
+    SplitIn,
     SubsidyApplyIn,
     SubsidyRuleIn,
 )
@@ -52,6 +65,31 @@ def get_scheme(
     code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
 ) -> dict[str, Any]:
     return views.version(store.version_row(session, code, as_of))
+
+
+@router.post("/risk-schemes/{code}/split")
+def split_loss(
+    code: str, body: SplitIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> dict[str, Any]:
+    """分担测算: each party's share of a loss under the version in force on ``as_of`` (default today).
+
+    Writes nothing."""
+    return forecast.split_preview(
+        session,
+        code,
+        str(body.loss),
+        None if body.balance is None else str(body.balance),
+        str(body.interest),
+        body.ip_share_bp,
+        None if body.fund_balance is None else str(body.fund_balance),
+        body.as_of or today,
+    )
+
+
+@router.post("/risk-simulations")
+def simulate(body: SimulationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    """组合模拟: each party's expected and tail loss, P(fund dry), the fund needed, optionally the sensitivity."""
+    return forecast.simulation(session, principal, body.model_dump(), today)
 
 
 @router.post("/risk-pools", status_code=201)

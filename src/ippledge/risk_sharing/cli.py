@@ -64,7 +64,7 @@ def split(
 ) -> None:
     """Split a loss among the scheme's parties to the fen (largest remainder), caps applied."""
     from ippledge.kernel.money import format_yuan, money
-    from ippledge.risk_sharing.allocation import CapsState, advance_amount, split_loss
+    from ippledge.risk_sharing.allocation import CapsState, split_loss
     from ippledge.risk_sharing.presets import get_preset
 
     try:
@@ -76,18 +76,9 @@ def split(
     except IppledgeError as exc:
         raise _fail(exc) from None
     if as_json:
-        doc = {
-            "scheme": s.code,
-            "version": s.version,
-            "loss": str(a.loss),
-            "interest": str(a.interest),
-            "tier": a.tier_index,
-            "shares": {p.value: str(v) for p, v in a.shares.items()},
-            "uncapped": {p.value: str(v) for p, v in a.uncapped.items()},
-            "capped_by": {p.value: list(v) for p, v in a.capped_by.items()},
-            "compensation": str(a.compensation),
-            "advance": str(advance_amount(s, a)),
-        }
+        from ippledge.risk_sharing.views import split as split_view
+
+        doc = split_view(s, a)
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     from rich.console import Console

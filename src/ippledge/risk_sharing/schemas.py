@@ -67,3 +67,33 @@ class SubsidyApplyIn(_Body):
     loan_id: int
     year: int
     declared_fee: str | None = None
+
+
+class SplitIn(_Body):
+    """A loss to split under a scheme (nothing is written)."""
+
+    loss: str | int = Field(description="net principal loss, yuan")
+    balance: str | int | None = Field(default=None, description="balance at default (picks the tier); default: loss")
+    interest: str | int = "0"
+    ip_share_bp: int | None = Field(default=None, ge=0, le=10_000)
+    fund_balance: str | int | None = Field(default=None, description="for a scheme whose liability is limited to it")
+    as_of: dt.date | None = None
+
+
+class SimulationIn(_Body):
+    """A Monte Carlo run: a homogeneous book (``loans``, ``pd``) or the live enrolled book (``portfolio``)."""
+
+    scheme_code: str
+    rho: float = Field(ge=0, lt=1, description="asset correlation")
+    lgd: float = Field(ge=0, le=1, description="mean loss given default")
+    scenarios: int = Field(ge=1, description="at most 200,000 per request")
+    seed: int
+    portfolio: bool = False
+    loans: int | None = Field(default=None, ge=1, le=100_000_000)
+    pd: float | None = Field(default=None, ge=0, le=1)
+    exposure: float = Field(default=1_000_000.0, gt=0)
+    years: int = Field(default=1, ge=1, le=30)
+    fund: float | None = Field(default=None, ge=0)
+    contribution: float = Field(default=0.0, ge=0)
+    sensitivity: str | None = Field(default=None, description="FROM:TO, e.g. fund:bank")
+    as_of: dt.date | None = None

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import from_fen
 from ippledge.risk_sharing import store
+from ippledge.risk_sharing.allocation import Allocation, advance_amount
+from ippledge.risk_sharing.model import Scheme
 from ippledge.risk_sharing.tables import Claim, Cover, Enrolment, SchemeVersion, SubsidyApplication
 
 
@@ -20,6 +22,22 @@ def version(row: SchemeVersion) -> dict[str, Any]:
         "effective_from": str(row.effective_from),
         "effective_to": None if row.effective_to is None else str(row.effective_to),
         "scheme": json.loads(row.body),
+    }
+
+
+def split(scheme: Scheme, a: Allocation) -> dict[str, Any]:
+    """A loss split (分担测算): each party's share to the fen, before the caps, which caps bound, the advance."""
+    return {
+        "scheme": scheme.code,
+        "version": scheme.version,
+        "loss": str(a.loss),
+        "interest": str(a.interest),
+        "tier": a.tier_index,
+        "shares": {p.value: str(v) for p, v in a.shares.items()},
+        "uncapped": {p.value: str(v) for p, v in a.uncapped.items()},
+        "capped_by": {p.value: list(v) for p, v in a.capped_by.items()},
+        "compensation": str(a.compensation),
+        "advance": str(advance_amount(scheme, a)),
     }
 
 

@@ -1,0 +1,98 @@
+"""Loss-split previews and portfolio simulations on request (分担测算与组合模拟): the API's side of ``risk split`` and
+``risk simulate``.
+
+A split preview uses the scheme version in force on the given day, as stored, and writes nothing. A simulation of a
+homogeneous book needs no data, so anyone signed in may run one; a simulation of the live enrolled book reads every
+bank's enrolled loans, so only the scheme's fund, the platform operator and the regulator may run it (anyone else
+gets 404). Requests are synchronous, so the number of scenarios is bounded (:data:`MAX_SCENARIOS`), and they run on
+the NumPy path, so a seed gives the same numbers on every server; larger runs belong to the CLI, where they may go to a
+GPU or a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ippledge.access.model import Principal
+from ippledge.kernel.errors import NotFoundError, ValidationError
+from ippledge.kernel.money import money
+from ippledge.risk_sharing import store, views
+from ippledge.risk_sharing.allocation import CapsState, split_loss
+from ippledge.risk_sharing.book import book_case
+from ippledge.risk_sharing.simulate import Case, homogeneous_case
+
+MAX_SCENARIOS = 200_000
+MAX_LOANS = 100_000_000
+
+
+def split_preview(
+    session: Session,
+    code: str,
+    loss: str,
+    balance: str | None,
+    interest: str,
+    ip_share_bp: int | None,
+    fund_balance: str | None,
+    on: dt.date,
+) -> dict[str, Any]:
+    scheme = store.scheme_of(store.version_row(session, code, on))
+    state = CapsState(fund_balance=None if fund_balance is None else money(fund_balance))
+    allocation = split_loss(
+        scheme, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
+    )
+    return {"as_of": on.isoformat(), **views.split(scheme, allocation)}
+
+
+def simulation(session: Session, principal: Principal, req: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """Run the simulation ``req`` describes (see ``schemas.SimulationIn``); the summary, and the sensitivity rows
+    when ``sensitivity`` names two parties (``FROM:TO``)."""
+    code, on = req["scheme_code"], req.get("as_of") or today
+    if req["scenarios"] > MAX_SCENARIOS:
+        raise ValidationError(
+            f"情景数不能超过 {MAX_SCENARIOS:,}（更大的模拟请用命令行）",
+            f"at most {MAX_SCENARIOS:,} scenarios per request (use the CLI for larger runs)",
+            code="risk.simulation.scenarios",
+        )
+    common = {"rho": req["rho"], "scenarios": req["scenarios"], "seed": req["seed"]}
+    case: Case
+    if req.get("portfolio"):
+        pool = store.pool(session, code)
+        if principal.party_id != pool.fund_id and principal.party_kind not in store.ALL:
+            raise NotFoundError(f"方案 {code} 的在册组合", f"the enrolled book of {code}", code="risk.book.not_found")
+        case = book_case(session, code, lgd=req["lgd"], as_of=on, device="cpu", **common)
+        if not case.inputs["loans"]:
+            raise ValidationError(
+                "该方案没有在册贷款", "no live loans are enrolled in the scheme", code="risk.book.empty"
+            )
+    else:
+        if req.get("loans") is None or req.get("pd") is None:
+            raise ValidationError(
+                "须给出 loans 和 pd，或 portfolio: true",
+                "give loans and pd, or portfolio: true",
+                code="risk.simulation.book",
+            )
+        scheme = store.scheme_of(store.version_row(session, code, on))
+        case = homogeneous_case(
+            scheme,
+            loans=req["loans"],
+            pd=req["pd"],
+            lgd=req["lgd"],
+            exposure=req.get("exposure", 1_000_000.0),
+            years=req.get("years", 1),
+            fund=req.get("fund"),
+            contribution=req.get("contribution", 0.0),
+            device="cpu",
+            **common,
+        )
+    pair = None
+    if req.get("sensitivity"):
+        a, _, b = str(req["sensitivity"]).partition(":")
+        case.check_parties(a, b)  # before any work
+        pair = (a, b)
+    out: dict[str, Any] = {"inputs": {**case.inputs, "as_of": on.isoformat()}, **case.run().summary()}
+    if pair is not None:
+        out["sensitivity_parties"], out["sensitivity"] = list(pair), case.sensitivity(*pair)
+    return out
