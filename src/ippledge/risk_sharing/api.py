@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -27,6 +27,7 @@ from ippledge.risk_sharing.schemas import (
     NoteIn,
     PoolIn,
     RecoveryIn,
+    SettlementIn,
     SubsidyApplyIn,
     SubsidyRuleIn,
 )
@@ -156,14 +157,24 @@ def decide_claim(
 
 @router.post("/risk-claims/{claim_id}/settlement")
 def settle_claim(
-    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    claim_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+    body: SettlementIn | None = Body(default=None),
 ) -> JSONResponse:
-    """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off."""
+    """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off, or
+    rejects the proposed settlement (``{"approve": false, "reason": ...}``: no money moves, the claim is ``advanced``
+    again). An empty body settles."""
+    decision = body or SettlementIn()
 
     def act() -> dict[str, Any]:
-        return views.claim(session, settlement.settle_claim(session, principal, claim_id, today))
+        row = settlement.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
+        return views.claim(session, row)
 
-    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", {"id": claim_id}, act).response()
+    payload = {"id": claim_id, "approve": decision.approve, "reason": decision.reason}
+    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", payload, act).response()
 
 
 @router.post("/risk-claims/{claim_id}/recoveries", status_code=201)

@@ -5,6 +5,10 @@ written off); a different APPROVER of the fund settles (``settle_claim``, maker-
 The final split is computed on the written-off principal less every recovery so far, with the caps counting this
 claim's advance as part of the final share. Each party then pays the difference (``risk.payout``), or the bank returns
 an over-advance (``risk.settlement``). Recoveries after settlement are shared back on the settled amounts.
+
+The approver may instead reject the proposed settlement (预付清算驳回, with a reason): the approval is decided as
+rejected, no money moves, and the claim goes back to ``advanced`` so that the reviewer can propose again (e.g. after
+more recoveries).
 """
 
 from __future__ import annotations
@@ -34,11 +38,32 @@ def _state(claim: Claim) -> ConflictError:
     )
 
 
-def settle_claim(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
-    """A different approver of the fund settles an advanced claim; each party pays or gets back the difference."""
+def _reject(session: Session, principal: Principal, claim: Claim, reason: str | None) -> Claim:
+    assert claim.approval_id is not None
+    access.decide(session, principal, claim.approval_id, False, reason)  # needs a reason; never the proposer
+    claim.status = "advanced"
+    session.flush()
+    audit.record(session, principal, "risk.claim_settlement_rejected", "risk_claim", claim.id, {"reason": reason})
+    return claim
+
+
+def settle_claim(
+    session: Session,
+    principal: Principal,
+    claim_id: int,
+    today: dt.date,
+    approve: bool = True,
+    reason: str | None = None,
+) -> Claim:
+    """A different approver of the fund settles an advanced claim; each party pays or gets back the difference.
+
+    With ``approve=False`` (a reason required) the proposed settlement is rejected: nothing is posted and the claim is
+    ``advanced`` again."""
     claim = claims.fund_claim(session, principal, claim_id)
     if claim.status != "settling" or claim.approval_id is None:
         raise _state(claim)
+    if not approve:
+        return _reject(session, principal, claim, reason)
     if claims.write_off_of(session, claim.loan_id) is None:
         raise ConflictError(
             "贷款核销后才能清算预付", "an advance is settled after the write-off", code="risk.claim.not_written_off"
