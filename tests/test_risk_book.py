@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from ippledge.cli import app as cli_app
 from ippledge.risk_sharing.book import PD_BY_GRADE, live_portfolio, simulate_book
-from tests.risk_db_support import RiskDesk
+from tests.risk_db_support import RiskDesk, scheme_doc
+
+runner = CliRunner()
 
 
 def test_live_book_uses_outstanding_principal_grade_pd_and_pool_balance(world, app, session_factory) -> None:
@@ -28,3 +35,41 @@ def test_live_book_uses_outstanding_principal_grade_pd_and_pool_balance(world, a
     # the fund pays at most its balance in every scenario
     assert summary["parties"]["fund"]["q0.999"] <= 300000.0 + 1e-6
     assert summary["parties"]["bank"]["expected_loss"] > 0
+
+
+def _cli_url(engine: Engine) -> str:
+    """The test database as a URL the command line can open (PostgreSQL: the run's private schema in the URL)."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        schema = conn.scalar(text("SELECT current_schema()"))
+    url = engine.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+def test_cli_portfolio_as_of_picks_the_scheme_version_in_force(world, app, engine, session_factory) -> None:
+    d = RiskDesk(world, app, session_factory)
+    d.scheme_with_pool("300000")
+    lid = d.active_loan(amount="600000", months=6)
+    d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
+    v2 = scheme_doc(version="2", effective_from="2026-01-01")
+    v2["tiers"] = [{"max_balance": None, "shares": {"fund": 8000, "bank": 2000}}]
+    d.post(d.operator, "/risk-schemes", v2, 201)
+    base = ["risk", "simulate", "--portfolio", "--scheme", "test-city", "--rho", "0.2", "--lgd", "0.6"]
+    base += ["--scenarios", "500", "--seed", "7", "--json", "--database-url", _cli_url(engine)]
+
+    def run(*extra: str) -> dict:
+        r = runner.invoke(cli_app, [*base, *extra])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+
+    old, new = run("--as-of", "2025-06-03"), run("--as-of", "2026-03-01")
+    assert (old["inputs"]["version"], old["inputs"]["as_of"]) == ("1", "2025-06-03")
+    assert (new["inputs"]["version"], new["inputs"]["as_of"]) == ("2", "2026-03-01")
+    assert old["inputs"]["loans"] == new["inputs"]["loans"] == 1
+    # version 1 has an insurer share, version 2 none
+    assert old["parties"]["insurer"]["expected_loss"] > 0 == new["parties"]["insurer"]["expected_loss"]
+    today = run()["inputs"]  # default: today's version
+    assert today["as_of"] == dt.date.today().isoformat() and today["version"] == "2"
+    bad = runner.invoke(cli_app, [*base, "--as-of", "2025-13-01"])
+    assert bad.exit_code == 2 and "risk.cli.as_of" in bad.output

@@ -3,6 +3,7 @@
 Exposure = each enrolled live loan's outstanding principal; PD from its five-tier grade by the assumption table
 :data:`PD_BY_GRADE` (annual PDs; an assumption documented in docs/risk-sharing.md, not a calibrated model); LGD one
 figure for the book; the fund starts at the pool's ledger balance. One bucket per loan, so the simulation is exact.
+The scheme's tiers and shares are those of the version in force on ``as_of`` (``--as-of``, default today).
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ PD_BY_GRADE: dict[str, float] = {  # assumption: annual PD by grade
 }
 
 
-def live_portfolio(session: Session, scheme_code: str, lgd: float) -> tuple[Portfolio, float, int]:
-    """The scheme's live enrolled loans as a portfolio, the pool balance, and the number of loans."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code))
+def live_portfolio(
+    session: Session, scheme_code: str, lgd: float, as_of: dt.date | None = None
+) -> tuple[Portfolio, float, int]:
+    """The scheme's live enrolled loans as a portfolio, the pool balance, and the number of loans; the tiers are
+    those of the version in force on ``as_of`` (the newest when None)."""
+    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
     rows = session.execute(
         select(Loan.outstanding_principal_fen, Loan.grade)
         .join(Enrolment, Enrolment.loan_id == Loan.id)
@@ -54,12 +58,13 @@ def simulate_book(
     session: Session, scheme_code: str, *, rho: float, lgd: float, scenarios: int, seed: int, as_of: dt.date
 ) -> tuple[SimResult, dict[str, Any]]:
     scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
-    portfolio, balance, n = live_portfolio(session, scheme_code, lgd)
+    portfolio, balance, n = live_portfolio(session, scheme_code, lgd, as_of)
     waterfall = waterfall_for(scheme, fund_initial=balance)
     result = simulate(portfolio, waterfall, SimConfig(rho=rho, scenarios=scenarios), seed)
     inputs = {
         "scheme": scheme.code,
         "version": scheme.version,
+        "as_of": as_of.isoformat(),
         "loans": n,
         "exposure_total": portfolio.total_exposure,
         "fund_initial": balance,

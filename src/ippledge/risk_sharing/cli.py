@@ -143,6 +143,10 @@ def simulate_cmd(
     portfolio: Annotated[
         bool, typer.Option("--portfolio", help="the live enrolled book of --scheme in the database")
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="with --portfolio: the scheme version in force on YYYY-MM-DD (default: today)"),
+    ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
     ] = None,
@@ -153,7 +157,7 @@ def simulate_cmd(
     from ippledge.risk_sharing.simulate import simulate_homogeneous
 
     if portfolio:
-        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url)
+        _simulate_book(scheme, rho, lgd, scenarios, seed, as_json, database_url, as_of)
         return
     try:
         _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
@@ -208,7 +212,14 @@ def simulate_cmd(
 
 
 def _simulate_book(
-    scheme: str, rho: float, lgd: float, scenarios: int, seed: int, as_json: bool, database_url: str | None
+    scheme: str,
+    rho: float,
+    lgd: float,
+    scenarios: int,
+    seed: int,
+    as_json: bool,
+    database_url: str | None,
+    as_of: str | None,
 ) -> None:
     import datetime as dt
 
@@ -218,15 +229,18 @@ def _simulate_book(
     from ippledge.risk_sharing.book import simulate_book
 
     try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        typer.echo(f"错误 error [risk.cli.as_of]: --as-of 日期无效 / invalid date: {as_of}", err=True)
+        raise typer.Exit(2) from None
+    try:
         _probability(lgd, "lgd")
         _probability(rho, "rho", upper_open=True)
         _check(scenarios >= 1, "counts", "情景数须为正", "scenarios must be positive")
         settings = Settings(database_url=database_url) if database_url else Settings.from_env()
         engine = make_engine(settings.database_url)
         with make_session_factory(engine)() as session:
-            result, inputs = simulate_book(
-                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=dt.date.today()
-            )
+            result, inputs = simulate_book(session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day)
         engine.dispose()
         _check(inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")
     except IppledgeError as exc:
