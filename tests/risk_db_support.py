@@ -65,5 +65,16 @@ class RiskDesk(LoanDesk):
         self.post(self.fund_approver, "/risk-pools", {"scheme_code": code}, 201)
         self.post_key(self.fund_approver, f"/risk-pools/{code}/contributions", {"amount": funds}, 201)
 
+    def loan_insurance(self, loan_id: int, end_on: str = "2026-06-30") -> dict[str, Any]:
+        """The body of a per-loan guarantee insurance from today, premium 1% paid by the borrower."""
+        return {
+            "kind": "loan_insurance",
+            "payer_id": self.firm.party.id,
+            "premium_rate_bp": 100,
+            "loan_id": loan_id,
+            "start_on": str(self.clock.today),
+            "end_on": end_on,
+        }
+
     def pool_balance(self, code: str = "test-city") -> Decimal:
         return Decimal(self.get(self.fund_approver, f"/risk-pools/{code}").json()["balance"])

@@ -34,14 +34,7 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     again = d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"})
     assert again.status_code == 409
     # per-loan guarantee insurance, premium paid by the borrower from its settlement account
-    body = {
-        "kind": "loan_insurance",
-        "payer_id": d.firm.party.id,
-        "premium_rate_bp": 100,
-        "loan_id": lid,
-        "start_on": str(d.clock.today),
-        "end_on": "2026-06-30",
-    }
+    body = d.loan_insurance(lid)
     stranger = d.post(d.insurer, "/risk-covers", {**body, "payer_id": d.bank2.id})
     assert stranger.status_code == 404  # an insurer cannot probe a loan it has no party to
     cover = d.post(d.insurer, "/risk-covers", body, 201).json()

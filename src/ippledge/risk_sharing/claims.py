@@ -10,8 +10,10 @@
   far; interest receivable as the scheme's interest rule says) and split by ``allocation.split_loss`` with the caps
   used so far and the pool balance from the ledger. The pool never goes negative: the split always limits the fund to
   its balance, whatever the scheme says; what it cannot pay falls to the scheme's overflow party (the bank).
-* **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, IP operations institution -> bank).
-  A share whose party the platform cannot name (no cover) falls to the bank too (``capped_by`` = ``no_party``).
+* **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, valuer, IP operations institution ->
+  bank). The valuer (Zhongshan's 4%) is the valuation firm whose external report backed the loan's credit decision
+  (:func:`valuer_of`); a loan valued internally by the bank has no external valuer. A share whose party the platform
+  cannot name (no cover, no external valuer) falls to the bank too (``capped_by`` = ``no_party``).
 * **Advance** (预付, Shanghai): when the scheme has an ``advance_ratio_bp`` below 100% and the claim is approved
   before the loan is written off, ``advance_ratio`` of the net loss is paid now (at most what the paying parties owe,
   shared among them pro rata; status ``advanced``), as ``allocation.advance_amount`` shows it; after the
@@ -32,6 +34,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
+from ippledge.credit.tables import CreditDecision
 from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
 from ippledge.kernel.money import from_fen, round_fen, to_fen
@@ -44,6 +47,7 @@ from ippledge.risk_sharing import covers, ledger_entries, store
 from ippledge.risk_sharing.allocation import Allocation, CapsState, largest_remainder, split_loss
 from ippledge.risk_sharing.model import BP_TOTAL, Party, Scheme, TriggerKind
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
+from ippledge.valuation.tables import ValuationReport
 
 REVIEW_WORKING_DAYS = 20
 NPL_GRADES = ("substandard", "doubtful", "loss")
@@ -227,8 +231,34 @@ def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | 
         select(Cover).where(Cover.kind == "pooled_insurance", Cover.scheme_code == claim.scheme_code)
     ).first()  # the IP operations institution is the pooled policy's policyholder
     out[Party.IP_OPERATOR] = None if pooled is None else pooled.payer_id
-    out[Party.VALUER] = None
+    out[Party.VALUER] = valuer_of(session, claim.loan_id)
     return out
+
+
+def valuer_of(session: Session, loan_id: int) -> int | None:
+    """The valuation firm that bears the valuer's share: the valuer of the external (not internal) reports named by
+    the loan's credit decision. Several firms: the one whose reports backed the most value (then the lowest party
+    id). ``None`` when the bank valued the IP itself or no report backed the decision."""
+    loan = session.get(Loan, loan_id)
+    decision = None if loan is None or loan.decision_id is None else session.get(CreditDecision, loan.decision_id)
+    if decision is None:
+        return None
+    backed: dict[int, Decimal] = {}
+    for item in json.loads(decision.valuations):
+        if item.get("report_id") is not None:
+            backed[int(item["report_id"])] = backed.get(int(item["report_id"]), Decimal(0)) + Decimal(
+                item.get("value") or 0
+            )
+    if not backed:
+        return None
+    reports = session.scalars(
+        select(ValuationReport).where(ValuationReport.id.in_(backed), ValuationReport.internal.is_(False))
+    )
+    by_valuer: dict[int, Decimal] = {}
+    for r in reports:
+        if r.valuer_id != decision.bank_id:
+            by_valuer[r.valuer_id] = by_valuer.get(r.valuer_id, Decimal(0)) + backed[r.id]
+    return min(by_valuer, key=lambda v: (-by_valuer[v], v)) if by_valuer else None
 
 
 def resolve_shares(
