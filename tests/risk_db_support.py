@@ -76,5 +76,13 @@ class RiskDesk(LoanDesk):
             "end_on": end_on,
         }
 
+    def write_off(self, loan_id: int) -> dict[str, Any]:
+        """Grade the loan 次级, then write it off (maker-checker); returns the approved write-off."""
+        officer = self.bank.approver2
+        self.post(officer, f"/loans/{loan_id}/grade", {"grade": "substandard", "reason": "连续两期未还"}, 200)
+        wo = self.post(officer, f"/loans/{loan_id}/write-off", {"reason": "处置无果"}, 201).json()
+        body = {"approve": True, "reason": "同意"}
+        return dict(self.post(self.bank.approver, f"/loan-write-offs/{wo['id']}/decision", body, 200).json())
+
     def pool_balance(self, code: str = "test-city") -> Decimal:
         return Decimal(self.get(self.fund_approver, f"/risk-pools/{code}").json()["balance"])

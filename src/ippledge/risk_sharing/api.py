@@ -63,8 +63,8 @@ def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> d
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = store.pool(session, code)
-    return {"scheme_code": code, "fund_id": row.fund_id, "balance": str(store.pool_balance(session, row))}
+    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
+    return views.pool(session, store.pool(session, code))
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201)
@@ -79,8 +79,8 @@ def contribute(
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        bal = setup.contribute(session, principal, code, str(body.amount), day, key or "")
-        return {"scheme_code": code, "balance": str(bal)}
+        setup.contribute(session, principal, code, str(body.amount), day, key or "")
+        return views.pool(session, store.pool(session, code))
 
     payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
     return run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201).response()
