@@ -355,9 +355,8 @@ def decide(
             payer = payers[party]
             assert payer is not None
             paid = pay_share(session, approver, claim, party, payer, to_fen(amount) - row.owed_fen, today)
-            row.entry_id = paid or record_debt(session, approver, claim, row.owed_fen, today)
-            if paid is not None:
-                record_debt(session, approver, claim, row.owed_fen, today)
+            debt = record_debt(session, approver, claim, row.owed_fen, today)  # only the fund's, when short
+            row.entry_id = paid or debt
         session.add(row)
     session.flush()
     audit.record(
