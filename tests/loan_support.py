@@ -48,13 +48,15 @@ class LoanDesk(Desk):
             assert r.status_code == expect, r.text
         return r
 
-    def approved(self, amount: str = "1200000", months: int = 6, method: str = "equal_installment") -> Deal:
-        """Application -> valuation report -> decision proposed and approved -> pledge filing drafted, confirmed and
-        submitted (not yet registered)."""
+    def approved(
+        self, amount: str = "1200000", months: int = 6, method: str = "equal_installment", internal: bool = False
+    ) -> Deal:
+        """Application -> valuation report (by ``self.valuer``, or the bank itself when ``internal``) -> decision
+        proposed and approved -> pledge filing drafted, confirmed and submitted (not yet registered)."""
         inv = self.patent()
         version = self.product()
         a = self.apply([inv], consents=[self.bank.id, self.valuer.party.id], term_months=months)
-        self.valuation(a["id"], [inv], ["8000000"], valuer=self.valuer)
+        self.valuation(a["id"], [inv], ["8000000"], valuer=None if internal else self.valuer)
         r = self.propose(a["id"], version, amount=amount, term_months=months, repayment_method=method)
         assert r.status_code == 201, r.text
         dec = r.json()
@@ -75,9 +77,11 @@ class LoanDesk(Desk):
     def contract(self, deal: Deal) -> dict[str, Any]:
         return dict(self.post(self.bank.officer, "/loans", {"decision_id": deal.decision_id}, 201).json())
 
-    def active_loan(self, amount: str = "1200000", months: int = 6, method: str = "equal_installment") -> int:
+    def active_loan(
+        self, amount: str = "1200000", months: int = 6, method: str = "equal_installment", internal: bool = False
+    ) -> int:
         """A registered, contracted and disbursed loan (value date = the business date)."""
-        deal = self.approved(amount, months, method)
+        deal = self.approved(amount, months, method, internal)
         self.register(deal.filing_id)
         loan = self.contract(deal)
         self.post_key(self.bank.officer, f"/loans/{loan['id']}/disbursement", {}, 200)

@@ -65,5 +65,24 @@ class RiskDesk(LoanDesk):
         self.post(self.fund_approver, "/risk-pools", {"scheme_code": code}, 201)
         self.post_key(self.fund_approver, f"/risk-pools/{code}/contributions", {"amount": funds}, 201)
 
+    def loan_insurance(self, loan_id: int, end_on: str = "2026-06-30") -> dict[str, Any]:
+        """The body of a per-loan guarantee insurance from today, premium 1% paid by the borrower."""
+        return {
+            "kind": "loan_insurance",
+            "payer_id": self.firm.party.id,
+            "premium_rate_bp": 100,
+            "loan_id": loan_id,
+            "start_on": str(self.clock.today),
+            "end_on": end_on,
+        }
+
+    def write_off(self, loan_id: int) -> dict[str, Any]:
+        """Grade the loan 次级, then write it off (maker-checker); returns the approved write-off."""
+        officer = self.bank.approver2
+        self.post(officer, f"/loans/{loan_id}/grade", {"grade": "substandard", "reason": "连续两期未还"}, 200)
+        wo = self.post(officer, f"/loans/{loan_id}/write-off", {"reason": "处置无果"}, 201).json()
+        body = {"approve": True, "reason": "同意"}
+        return dict(self.post(self.bank.approver, f"/loan-write-offs/{wo['id']}/decision", body, 200).json())
+
     def pool_balance(self, code: str = "test-city") -> Decimal:
         return Decimal(self.get(self.fund_approver, f"/risk-pools/{code}").json()["balance"])

@@ -14,18 +14,9 @@ from tests.loan_support import assert_ledger_ok
 from tests.risk_db_support import RiskDesk, scheme_doc
 
 
-def _write_off(d: RiskDesk, lid: int) -> dict:
-    officer = d.bank.approver2
-    d.post(officer, f"/loans/{lid}/grade", {"grade": "substandard", "reason": "连续两期未还"}, 200)
-    wo = d.post(officer, f"/loans/{lid}/write-off", {"reason": "处置无果"}, 201).json()
-    return d.post(
-        d.bank.approver, f"/loan-write-offs/{wo['id']}/decision", {"approve": True, "reason": "同意"}, 200
-    ).json()
-
-
 def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session_factory) -> None:
     d = RiskDesk(world, app, session_factory)
-    d.scheme_with_pool("200000")
+    d.scheme_with_pool("200000", liability_limited_to_fund=True)  # as Haikou; not limited: test_risk_fund_debt
     assert d.pool_balance() == Decimal("200000.00")
     assert_ledger_ok(session_factory)
     lid = d.active_loan(amount="600000", months=6)
@@ -34,14 +25,7 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     again = d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"})
     assert again.status_code == 409
     # per-loan guarantee insurance, premium paid by the borrower from its settlement account
-    body = {
-        "kind": "loan_insurance",
-        "payer_id": d.firm.party.id,
-        "premium_rate_bp": 100,
-        "loan_id": lid,
-        "start_on": str(d.clock.today),
-        "end_on": "2026-06-30",
-    }
+    body = d.loan_insurance(lid)
     stranger = d.post(d.insurer, "/risk-covers", {**body, "payer_id": d.bank2.id})
     assert stranger.status_code == 404  # an insurer cannot probe a loan it has no party to
     cover = d.post(d.insurer, "/risk-covers", body, 201).json()
@@ -54,7 +38,7 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     early = d.post(d.bank.officer, "/risk-claims", {"loan_id": lid, "statement": "逾期"})
     assert early.status_code == 409 and early.json()["code"] == "risk.claim.not_triggered"
     d.clock.today = dt.date(2025, 9, 22)
-    done = _write_off(d, lid)
+    done = d.write_off(lid)
     loss = Decimal(done["principal"])
     assert loss == Decimal("600000.00")
     assert_ledger_ok(session_factory, loans=1)
@@ -76,7 +60,8 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     assert own.status_code == 403 and own.json()["code"] == "access.self_approval"
     out = d.post_key(d.fund_approver, f"/risk-claims/{cid}/decision", {"approve": True, "reason": "同意"}, 200).json()
     shares = {k: Decimal(v["amount"]) for k, v in out["shares"].items()}
-    # fund 50% = 300,000 but the pool holds 200,000: the fund pays its balance, the rest falls to the bank
+    # fund 50% = 300,000 but the pool holds 200,000 and liability is limited to it: the fund pays its balance, the
+    # rest falls to the bank
     assert shares["fund"] == Decimal("200000.00") and out["shares"]["fund"]["capped_by"] == ["fund_balance"]
     assert shares["insurer"] == Decimal("180000.00")
     assert sum(shares.values()) == Decimal(out["loss"]) + Decimal(out["interest"])
@@ -137,7 +122,7 @@ def test_annual_and_per_institution_caps_hold(world, app, session_factory) -> No
     lid = d.active_loan(amount="600000", months=6)
     d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
     d.clock.today = dt.date(2025, 9, 22)
-    _write_off(d, lid)
+    d.write_off(lid)
     cid = d.post(d.bank.officer, "/risk-claims", {"loan_id": lid, "statement": "核销"}, 201).json()["id"]
     d.post(d.reviewer, f"/risk-claims/{cid}/review", {"note": ""}, 200)
     out = d.post_key(d.fund_approver, f"/risk-claims/{cid}/decision", {"approve": True}, 200).json()

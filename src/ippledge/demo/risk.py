@@ -20,7 +20,7 @@ from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
 from ippledge.kernel.money import format_yuan, from_fen
 from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import store
+from ippledge.risk_sharing import debts, store
 from ippledge.risk_sharing.book import book_case
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
@@ -119,7 +119,8 @@ def print_sustainability(
         ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
         ("注资 contributions", format_yuan(contributed)),
         ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
-        ("资金池代偿 fund payouts", format_yuan(payouts)),
+        ("资金池代偿 fund shares of claims", format_yuan(payouts)),
+        ("应付代偿 still owed to banks (pool short)", format_yuan(debts.owed(session, SCHEME))),
         ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
         ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
         ("资金池余额 fund balance", format_yuan(balance)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -38,6 +38,7 @@ from ippledge.risk_sharing.schemas import (
     NoteIn,
     PoolIn,
     RecoveryIn,
+    SettlementIn,
     SimulationIn,
     SplitIn,
     SubsidyApplyIn,
@@ -100,8 +101,8 @@ def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> d
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = store.pool(session, code)
-    return {"scheme_code": code, "fund_id": row.fund_id, "balance": str(store.pool_balance(session, row))}
+    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
+    return views.pool(session, store.pool(session, code))
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201)
@@ -116,8 +117,8 @@ def contribute(
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        bal = setup.contribute(session, principal, code, str(body.amount), day, key or "")
-        return {"scheme_code": code, "balance": str(bal)}
+        setup.contribute(session, principal, code, str(body.amount), day, key or "")
+        return views.pool(session, store.pool(session, code))
 
     payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
     return run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201).response()
@@ -194,14 +195,24 @@ def decide_claim(
 
 @router.post("/risk-claims/{claim_id}/settlement")
 def settle_claim(
-    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    claim_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    key: IdempotencyKey = None,
+    body: SettlementIn | None = Body(default=None),
 ) -> JSONResponse:
-    """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off."""
+    """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off, or
+    rejects the proposed settlement (``{"approve": false, "reason": ...}``: no money moves, the claim is ``advanced``
+    again). An empty body settles."""
+    decision = body or SettlementIn()
 
     def act() -> dict[str, Any]:
-        return views.claim(session, settlement.settle_claim(session, principal, claim_id, today))
+        row = settlement.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
+        return views.claim(session, row)
 
-    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", {"id": claim_id}, act).response()
+    payload = {"id": claim_id, "approve": decision.approve, "reason": decision.reason}
+    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", payload, act).response()
 
 
 @router.post("/risk-claims/{claim_id}/recoveries", status_code=201)

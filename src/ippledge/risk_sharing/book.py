@@ -3,6 +3,7 @@
 Exposure = each enrolled live loan's outstanding principal; PD from its five-tier grade by the assumption table
 :data:`PD_BY_GRADE` (annual PDs; an assumption documented in docs/risk-sharing.md, not a calibrated model); LGD one
 figure for the book; the fund starts at the pool's ledger balance. One bucket per loan, so the simulation is exact.
+The scheme's tiers and shares are those of the version in force on ``as_of`` (``--as-of``, default today).
 """
 
 from __future__ import annotations

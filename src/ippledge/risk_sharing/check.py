@@ -1,6 +1,7 @@
 """The risk-sharing ledger expectation (资金池核对): each pool's ledger balance equals what the tables imply.
 
-expected pool = contributions - the fund's claim payouts + what came back to it by clawback - subsidies paid.
+expected pool = contributions - the fund's claim payouts (its shares less what it still owes) + what came back to it
+by clawback - subsidies paid; expected fund payable (应付代偿) = what it still owes on the scheme's claims.
 Registered with ``ledger.check.register_expectations("risk_sharing", ...)`` so ``ippledge ledger check`` proves it.
 """
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import register_expectations
-from ippledge.risk_sharing.ledger_entries import FUND_POOL
+from ippledge.risk_sharing.ledger_entries import FUND_PAYABLE, FUND_POOL
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.tables import (
     Claim,
@@ -33,9 +34,10 @@ def expected_pools(session: Session) -> Mapping[str, Decimal]:
         contributed = session.scalar(
             select(func.coalesce(func.sum(FundContribution.amount_fen), 0)).where(FundContribution.pool_id == pool.id)
         )
-        paid, back = session.execute(
+        paid, owed, back = session.execute(
             select(
                 func.coalesce(func.sum(ClaimShare.amount_fen), 0),
+                func.coalesce(func.sum(ClaimShare.owed_fen), 0),
                 func.coalesce(func.sum(ClaimShare.clawed_back_fen), 0),
             )
             .join(Claim, Claim.id == ClaimShare.claim_id)
@@ -46,8 +48,9 @@ def expected_pools(session: Session) -> Mapping[str, Decimal]:
             .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
             .where(SubsidyRule.scheme_code == pool.scheme_code, SubsidyApplication.status == "paid")
         )
-        fen = int(contributed or 0) - int(paid) + int(back) - int(subsidies or 0)
+        fen = int(contributed or 0) - (int(paid) - int(owed)) + int(back) - int(subsidies or 0)
         out[account_code(pool.fund_id, FUND_POOL, pool.scheme_code)] = from_fen(fen)
+        out[account_code(pool.fund_id, FUND_PAYABLE, pool.scheme_code)] = from_fen(int(owed))
     return out
 
 

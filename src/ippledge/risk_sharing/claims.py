@@ -8,10 +8,15 @@
 * **Review**: a FUND_REVIEWER of the fund proposes payment; a different APPROVER of the fund decides
   (``access.decide`` refuses self-approval). On approval the loss is computed (principal at default less recoveries so
   far; interest receivable as the scheme's interest rule says) and split by ``allocation.split_loss`` with the caps
-  used so far and the pool balance from the ledger. The pool never goes negative: the split always limits the fund to
-  its balance, whatever the scheme says; what it cannot pay falls to the scheme's overflow party (the bank).
-* **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, IP operations institution -> bank).
-  A share whose party the platform cannot name (no cover) falls to the bank too (``capped_by`` = ``no_party``).
+  used so far and the pool balance from the ledger. The pool never goes negative. Under a scheme whose liability is
+  limited to the fund (Haikou) the fund's share is capped at its balance and the rest falls to the scheme's overflow
+  party (the bank). Under any other scheme the fund keeps its full share; the part its pool cannot pay is a debt to
+  the bank (应付代偿, ``owed_fen`` on the fund's share row, ``risk.fund_debt``), paid first-in-first-out out of the
+  next contributions into the pool (``debts.pay_down``).
+* **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, valuer, IP operations institution ->
+  bank). The valuer (Zhongshan's 4%) is the valuation firm whose external report backed the loan's credit decision
+  (:func:`valuer_of`); a loan valued internally by the bank has no external valuer. A share whose party the platform
+  cannot name (no cover, no external valuer) falls to the bank too (``capped_by`` = ``no_party``).
 * **Advance** (预付, Shanghai): when the scheme has an ``advance_ratio_bp`` below 100% and the claim is approved
   before the loan is written off, ``advance_ratio`` of the net loss is paid now (at most what the paying parties owe,
   shared among them pro rata; status ``advanced``), as ``allocation.advance_amount`` shows it; after the
@@ -20,11 +25,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,6 +36,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
+from ippledge.credit.tables import CreditDecision
 from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
 from ippledge.kernel.money import from_fen, round_fen, to_fen
@@ -44,6 +49,7 @@ from ippledge.risk_sharing import covers, ledger_entries, store
 from ippledge.risk_sharing.allocation import Allocation, CapsState, largest_remainder, split_loss
 from ippledge.risk_sharing.model import BP_TOTAL, Party, Scheme, TriggerKind
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
+from ippledge.valuation.tables import ValuationReport
 
 REVIEW_WORKING_DAYS = 20
 NPL_GRADES = ("substandard", "doubtful", "loss")
@@ -158,15 +164,10 @@ def propose_payment(session: Session, reviewer: Principal, claim_id: int, note: 
     settle = claim.status == "advanced"
     if settle and write_off_of(session, claim.loan_id) is None:
         raise _conflict("not_written_off", "贷款核销后才能清算预付", "an advance is settled after the write-off")
-    preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else 0)[1]
-    approval = access.propose(
-        session,
-        reviewer,
-        "risk_claim",
-        claim.id,
-        "settle" if settle else "pay",
-        {"note": note, "shares": {p.value: str(v) for p, v in preview.shares.items()}},
-    )
+    preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else 0)
+    shares = {p.value: str(v) for p, v in preview.allocation.shares.items()}
+    payload = {"note": note, "shares": shares, "fund_owed": str(from_fen(preview.owed_fen))}
+    approval = access.propose(session, reviewer, "risk_claim", claim.id, "settle" if settle else "pay", payload)
     claim.status, claim.approval_id = ("settling" if settle else "proposed"), approval.id
     session.flush()
     return claim
@@ -177,11 +178,25 @@ def fund_paid_on(session: Session, claim: Claim) -> int:
     return sum(s.amount_fen for s in store.shares_of(session, claim.id) if s.role == Party.FUND.value)
 
 
-def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0) -> tuple[Scheme, Allocation, int, int]:
+class Assessment(NamedTuple):
+    """A claim's loss and split as of now: ``owed_fen`` is the part of the fund's share its pool cannot pay now (a
+    debt to the bank; 0 when the scheme limits liability to the fund, which caps the share at the balance instead);
+    ``recovery_mark`` the last recovery counted; ``balance_fen`` the balance at default."""
+
+    scheme: Scheme
+    allocation: Allocation
+    recovery_mark: int
+    balance_fen: int
+    owed_fen: int
+
+
+def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0) -> Assessment:
     """The loss and its split as of now; also the last recovery counted (``recovery_mark``).
 
     ``paid_before``: what the fund already advanced on this claim; the final split's caps count it as not yet paid
     (it is part of the final share), so it goes back to the pool balance and, in the same year, off the annual sums.
+    The pool never goes negative: a scheme limited to the fund caps the fund's share at the balance (the rest falls
+    to the overflow party); any other scheme keeps the fund's full share and the part beyond the balance is owed.
     """
     scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
     loan = session.get(Loan, claim.loan_id)
@@ -200,23 +215,38 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     pool = store.pool(session, claim.scheme_code, lock=True)
     year = today.year
     in_year = from_fen(paid_before if claim.paid_year == year else 0)
+    cash = store.pool_balance(session, pool) + from_fen(paid_before)
     caps = CapsState(
-        fund_balance=store.pool_balance(session, pool) + from_fen(paid_before),
+        fund_balance=cash,
         fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year) - in_year,
         institution_paid_this_year=store.fund_paid(session, claim.scheme_code, year, claim.bank_id) - in_year,
     )
-    never_negative = dataclasses.replace(scheme, liability_limited_to_fund=True)
     enrolment = store.enrolment_of(session, loan.id)
     ip_share = enrolment.ip_share_bp if enrolment is not None else None
     allocation = split_loss(
-        never_negative,
+        scheme,
         from_fen(loss_fen),
         from_fen(principal_fen),
         caps,
         interest=from_fen(max(interest_fen, 0)),
         ip_share_bp=ip_share,
     )
-    return scheme, allocation, int(mark), principal_fen
+    fund_fen = to_fen(allocation.shares.get(Party.FUND, Decimal(0)))
+    owed = 0 if scheme.liability_limited_to_fund else max(fund_fen - max(to_fen(cash), 0), 0)
+    return Assessment(scheme, allocation, int(mark), principal_fen, owed)
+
+
+def cash_only(
+    shares: dict[Party, Decimal], capped: dict[Party, list[str]], owed_fen: int
+) -> tuple[dict[Party, Decimal], dict[Party, list[str]]]:
+    """The split with the fund's owed part moved to the bank (what is paid now when no debt is recorded: an advance)."""
+    if not owed_fen:
+        return shares, capped
+    out, why = dict(shares), {p: list(w) for p, w in capped.items()}
+    out[Party.FUND] -= from_fen(owed_fen)
+    out[Party.BANK] = out.get(Party.BANK, Decimal(0)) + from_fen(owed_fen)
+    why.setdefault(Party.FUND, []).append("fund_balance")
+    return out, why
 
 
 def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
@@ -227,8 +257,34 @@ def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | 
         select(Cover).where(Cover.kind == "pooled_insurance", Cover.scheme_code == claim.scheme_code)
     ).first()  # the IP operations institution is the pooled policy's policyholder
     out[Party.IP_OPERATOR] = None if pooled is None else pooled.payer_id
-    out[Party.VALUER] = None
+    out[Party.VALUER] = valuer_of(session, claim.loan_id)
     return out
+
+
+def valuer_of(session: Session, loan_id: int) -> int | None:
+    """The valuation firm that bears the valuer's share: the valuer of the external (not internal) reports named by
+    the loan's credit decision. Several firms: the one whose reports backed the most value (then the lowest party
+    id). ``None`` when the bank valued the IP itself or no report backed the decision."""
+    loan = session.get(Loan, loan_id)
+    decision = None if loan is None or loan.decision_id is None else session.get(CreditDecision, loan.decision_id)
+    if decision is None:
+        return None
+    backed: dict[int, Decimal] = {}
+    for item in json.loads(decision.valuations):
+        if item.get("report_id") is not None:
+            backed[int(item["report_id"])] = backed.get(int(item["report_id"]), Decimal(0)) + Decimal(
+                item.get("value") or 0
+            )
+    if not backed:
+        return None
+    reports = session.scalars(
+        select(ValuationReport).where(ValuationReport.id.in_(backed), ValuationReport.internal.is_(False))
+    )
+    by_valuer: dict[int, Decimal] = {}
+    for r in reports:
+        if r.valuer_id != decision.bank_id:
+            by_valuer[r.valuer_id] = by_valuer.get(r.valuer_id, Decimal(0)) + backed[r.id]
+    return min(by_valuer, key=lambda v: (-by_valuer[v], v)) if by_valuer else None
 
 
 def resolve_shares(
@@ -271,13 +327,14 @@ def decide(
         claim.status = "rejected"
         session.flush()
         return claim
-    scheme, allocation, mark, balance_fen = assess(session, claim, today)
+    scheme, allocation, mark, balance_fen, owed = assess(session, claim, today)
     payers = payers_of(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
     shares, capped = resolve_shares(allocation, payers)
     advance = scheme.advance_ratio_bp is not None and scheme.advance_ratio_bp < BP_TOTAL
     advance = advance and write_off_of(session, claim.loan_id) is None
     if advance:  # 预付: the advance ratio of the net loss, at most what the others owe, shared pro rata among them
-        shares = advance_shares(scheme, allocation.total, shares)
+        shares, capped = cash_only(shares, capped, owed)  # an advance is paid from cash; no debt before settlement
+        shares, owed = advance_shares(scheme, allocation.total, shares), 0
     claim.balance_fen = balance_fen
     claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
     claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
@@ -292,20 +349,14 @@ def decide(
             uncapped_fen=to_fen(allocation.uncapped.get(party, Decimal(0))),
             capped_by=",".join(capped.get(party, [])),
             advanced_fen=to_fen(amount) if advance and party is not Party.BANK else 0,
+            owed_fen=owed if party is Party.FUND else 0,
         )
         if party is not Party.BANK and amount > 0:
             payer = payers[party]
             assert payer is not None
-            draft = ledger_entries.payout(
-                payer,
-                claim.bank_id,
-                amount,
-                today,
-                claim.id,
-                f"risk.payout:{claim.id}:{party.value}",
-                claim.scheme_code if party is Party.FUND else None,
-            )
-            row.entry_id = ledger.post(session, approver, draft).id
+            paid = pay_share(session, approver, claim, party, payer, to_fen(amount) - row.owed_fen, today)
+            debt = record_debt(session, approver, claim, row.owed_fen, today)  # only the fund's, when short
+            row.entry_id = paid or debt
         session.add(row)
     session.flush()
     audit.record(
@@ -314,6 +365,31 @@ def decide(
         "risk.claim_advanced" if advance else "risk.claim_paid",
         "risk_claim",
         claim.id,
-        {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code},
+        {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code, "fund_owed": owed},
     )
     return claim
+
+
+def pay_share(
+    session: Session, principal: Principal, claim: Claim, party: Party, payer: int, fen: int, today: dt.date
+) -> int | None:
+    """Post one party's payment to the bank (``risk.payout``); returns the entry id (None when nothing is due)."""
+    if fen <= 0:
+        return None
+    fund_scheme = claim.scheme_code if party is Party.FUND else None
+    key = f"risk.payout:{claim.id}:{party.value}"
+    draft = ledger_entries.payout(payer, claim.bank_id, from_fen(fen), today, claim.id, key, fund_scheme)
+    return ledger.post(session, principal, draft).id
+
+
+def record_debt(session: Session, principal: Principal, claim: Claim, fen: int, today: dt.date) -> int | None:
+    """应付代偿: the fund owes the bank ``fen`` on this claim (``risk.fund_debt``); paid from later contributions."""
+    if fen <= 0:
+        return None
+    key = f"risk.fund_debt:{claim.id}:{fen}"
+    draft = ledger_entries.fund_debt(
+        claim.fund_id, claim.scheme_code, claim.bank_id, from_fen(fen), today, claim.id, key
+    )
+    entry = ledger.post(session, principal, draft)
+    audit.record(session, principal, "risk.fund_debt", "risk_claim", claim.id, {"owed": str(from_fen(fen))})
+    return entry.id

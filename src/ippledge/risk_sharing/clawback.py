@@ -3,7 +3,8 @@
 The bank records a recovery on the written-off loan (``lending.record_recovery``: Dr bank cash / Cr recovery income);
 ``share_back`` then passes each paying party its part of *all* recoveries since payout, in the proportions each
 actually bore (``allocation.share_recovery`` on the cumulative amount, so repeated recoveries never drift by a fen):
-one ``risk.clawback`` entry per party, bank -> fund pool / insurer / guarantor.
+one ``risk.clawback`` entry per party, bank -> fund pool / insurer / guarantor / valuer. While the fund still owes the
+bank part of its share (应付代偿), its part of a recovery first reduces that debt (``risk.clawback_offset``, no cash).
 """
 
 from __future__ import annotations
@@ -66,16 +67,25 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
         due = to_fen(shared.get(party, Decimal(0))) - row.clawed_back_fen
         if party is Party.BANK or row.party_id is None or due <= 0:
             continue
-        draft = ledger_entries.clawback(
-            row.party_id,
-            claim.bank_id,
-            from_fen(due),
-            today,
-            claim.id,
-            f"risk.clawback:{claim.id}:{party.value}:{cumulative}",
-            claim.scheme_code if party is Party.FUND else None,
-        )
-        ledger.post(session, principal, draft)
+        key = f"risk.clawback:{claim.id}:{party.value}:{cumulative}"
+        offset = min(due, row.owed_fen)
+        if offset:  # the fund still owes the bank: set its part off against the debt
+            draft = ledger_entries.clawback_offset(
+                row.party_id, claim.scheme_code, claim.bank_id, from_fen(offset), today, claim.id, f"{key}:offset"
+            )
+            ledger.post(session, principal, draft)
+            row.owed_fen -= offset
+        if due > offset:
+            draft = ledger_entries.clawback(
+                row.party_id,
+                claim.bank_id,
+                from_fen(due - offset),
+                today,
+                claim.id,
+                key,
+                claim.scheme_code if party is Party.FUND else None,
+            )
+            ledger.post(session, principal, draft)
         row.clawed_back_fen += due
     claim.recovered_fen, claim.recovery_mark = cumulative, int(mark)
     session.flush()

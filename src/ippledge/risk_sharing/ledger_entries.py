@@ -14,8 +14,16 @@ risk.payout (other)     PX:loss:compensation, PB:cash                 PX:cash, P
 risk.settlement         the credits of risk.payout (预付清算退回)    the debits of risk.payout
 risk.clawback (fund)    PB:loss:clawback, PF:fund:S:pool              PB:cash, PF:fund:S:clawback
 risk.clawback (other)   PB:loss:clawback, PX:cash                     PB:cash, PX:income:clawback
+risk.fund_debt          PF:fund:S:compensation, PB:receivable:        PF:fund:S:payable, PB:income:compensation
+                        compensation (应付代偿: the pool is short)
+risk.debt_payment       PF:fund:S:payable, PB:cash                    PF:fund:S:pool, PB:receivable:compensation
+risk.clawback_offset    PB:loss:clawback, PF:fund:S:payable           PB:receivable:compensation, PF:fund:S:clawback
 risk.subsidy            PF:fund:S:subsidy, PB:cash                    PF:fund:S:pool, PE:settlement
 ======================  ============================================  ============================================
+
+When a scheme's liability is not limited to the fund and the pool cannot pay the fund's whole share, the rest is a
+debt of the fund to the bank (``risk.fund_debt``), paid out of later contributions (``risk.debt_payment``); a recovery
+shared back to the fund while it still owes first reduces the debt (``risk.clawback_offset``).
 
 The bank's own share of a loss is not an entry: it is what remains of its write-off loss. Money paid to an enterprise
 lands in its settlement account at its lending bank, whose cash rises (as a deposit does in ``lending.postings``).
@@ -61,7 +69,12 @@ COMPENSATION_INCOME = register_kind(
 CLAWBACK_EXPENSE = register_kind(
     AccountKind("clawback_expense", "loss:clawback", X, "追偿返还支出", "recoveries shared back to payers")
 )
-_ = L  # liabilities of this chart are the borrowers' settlement accounts (lending's chart)
+FUND_PAYABLE = register_kind(
+    AccountKind("fund_payable", "fund:{subject}:payable", L, "应付代偿款", "compensation owed by the fund")
+)
+COMPENSATION_RECEIVABLE = register_kind(
+    AccountKind("compensation_receivable", "receivable:compensation", A, "应收代偿款", "compensation receivable")
+)
 
 
 def _draft(
@@ -138,6 +151,44 @@ def clawback(
         payee_lines = [(account_code(payee, "cash"), amount), (account_code(payee, CLAWBACK_INCOME), -amount)]
     lines = [(account_code(bank, CLAWBACK_EXPENSE), amount), (account_code(bank, "cash"), -amount), *payee_lines]
     return _draft(day, "risk.clawback", lines, ("risk_claim", claim_id), "追偿返还 recovery shared back", key)
+
+
+def fund_debt(fund: int, scheme: str, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str) -> EntryDraft:
+    """应付代偿: the part of the fund's share its pool cannot pay now, owed to the bank."""
+    lines = [
+        (account_code(fund, FUND_COMPENSATION, scheme), amount),
+        (account_code(fund, FUND_PAYABLE, scheme), -amount),
+        (account_code(bank, COMPENSATION_RECEIVABLE), amount),
+        (account_code(bank, COMPENSATION_INCOME), -amount),
+    ]
+    return _draft(day, "risk.fund_debt", lines, ("risk_claim", claim_id), "应付代偿 compensation owed by the fund", key)
+
+
+def debt_payment(
+    fund: int, scheme: str, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str
+) -> EntryDraft:
+    """偿还应付代偿: the pool pays (part of) what the fund owes the bank on a claim."""
+    lines = [
+        (account_code(fund, FUND_PAYABLE, scheme), amount),
+        (account_code(fund, FUND_POOL, scheme), -amount),
+        (account_code(bank, "cash"), amount),
+        (account_code(bank, COMPENSATION_RECEIVABLE), -amount),
+    ]
+    return _draft(day, "risk.debt_payment", lines, ("risk_claim", claim_id), "偿还应付代偿 fund debt paid", key)
+
+
+def clawback_offset(
+    fund: int, scheme: str, bank: int, amount: Decimal, day: dt.date, claim_id: int, key: str
+) -> EntryDraft:
+    """追偿返还抵减应付: the fund's part of a recovery reduces what it still owes the bank (no cash moves)."""
+    lines = [
+        (account_code(bank, CLAWBACK_EXPENSE), amount),
+        (account_code(bank, COMPENSATION_RECEIVABLE), -amount),
+        (account_code(fund, FUND_PAYABLE, scheme), amount),
+        (account_code(fund, FUND_CLAWBACK, scheme), -amount),
+    ]
+    memo = "追偿返还抵减应付代偿 recovery set off against the fund's debt"
+    return _draft(day, "risk.clawback_offset", lines, ("risk_claim", claim_id), memo, key)
 
 
 def subsidy(

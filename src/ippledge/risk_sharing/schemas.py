@@ -52,6 +52,13 @@ class DecisionIn(_Body):
     reason: str | None = None
 
 
+class SettlementIn(_Body):
+    """预付清算: approve (the default) or reject the proposed settlement; a rejection needs a reason."""
+
+    approve: bool = True
+    reason: str | None = None
+
+
 class RecoveryIn(_Body):
     amount: str | int
     value_date: dt.date | None = None

@@ -4,7 +4,12 @@ The fund's reviewer proposes the settlement (``claims.propose_payment`` on an ``
 written off); a different APPROVER of the fund settles (``settle_claim``, maker-checker through ``access.decide``).
 The final split is computed on the written-off principal less every recovery so far, with the caps counting this
 claim's advance as part of the final share. Each party then pays the difference (``risk.payout``), or the bank returns
-an over-advance (``risk.settlement``). Recoveries after settlement are shared back on the settled amounts.
+an over-advance (``risk.settlement``); what the fund's pool cannot pay of its final share (a scheme not limited to
+the fund) is owed to the bank (``risk.fund_debt``). Recoveries after settlement are shared back on the settled amounts.
+
+The approver may instead reject the proposed settlement (预付清算驳回, with a reason): the approval is decided as
+rejected, no money moves, and the claim goes back to ``advanced`` so that the reviewer can propose again (e.g. after
+more recoveries).
 """
 
 from __future__ import annotations
@@ -34,26 +39,54 @@ def _state(claim: Claim) -> ConflictError:
     )
 
 
-def settle_claim(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
-    """A different approver of the fund settles an advanced claim; each party pays or gets back the difference."""
+def _reject(session: Session, principal: Principal, claim: Claim, reason: str | None) -> Claim:
+    assert claim.approval_id is not None
+    access.decide(session, principal, claim.approval_id, False, reason)  # needs a reason; never the proposer
+    claim.status = "advanced"
+    session.flush()
+    audit.record(session, principal, "risk.claim_settlement_rejected", "risk_claim", claim.id, {"reason": reason})
+    return claim
+
+
+def settle_claim(
+    session: Session,
+    principal: Principal,
+    claim_id: int,
+    today: dt.date,
+    approve: bool = True,
+    reason: str | None = None,
+) -> Claim:
+    """A different approver of the fund settles an advanced claim; each party pays or gets back the difference.
+
+    With ``approve=False`` (a reason required) the proposed settlement is rejected: nothing is posted and the claim is
+    ``advanced`` again."""
     claim = claims.fund_claim(session, principal, claim_id)
     if claim.status != "settling" or claim.approval_id is None:
         raise _state(claim)
+    if not approve:
+        return _reject(session, principal, claim, reason)
     if claims.write_off_of(session, claim.loan_id) is None:
         raise ConflictError(
             "贷款核销后才能清算预付", "an advance is settled after the write-off", code="risk.claim.not_written_off"
         )
     access.decide(session, principal, claim.approval_id, True, None)
-    scheme, allocation, mark, balance_fen = claims.assess(session, claim, today, claims.fund_paid_on(session, claim))
+    scheme, allocation, mark, balance_fen, owed = claims.assess(
+        session, claim, today, claims.fund_paid_on(session, claim)
+    )
     payers = claims.payers_of(session, claim, claim.triggered_on)
     final, capped = claims.resolve_shares(allocation, payers)
     rows = {Party(r.role): r for r in store.shares_of(session, claim.id)}
     for party, amount in final.items():
         row = rows.get(party)
         if row is None:
-            row = ClaimShare(claim_id=claim.id, role=party.value, party_id=payers.get(party), amount_fen=0)
+            row = ClaimShare(claim_id=claim.id, role=party.value, party_id=payers.get(party), amount_fen=0, owed_fen=0)
             session.add(row)
-        delta = to_fen(amount) - row.amount_fen
+        new_owed = owed if party is Party.FUND else 0  # the pool pays what it holds; the rest is owed (应付代偿)
+        delta = to_fen(amount) - new_owed - (row.amount_fen - row.owed_fen)
+        if party is Party.FUND and new_owed > row.owed_fen:
+            debt = claims.record_debt(session, principal, claim, new_owed - row.owed_fen, today)
+            row.settlement_entry_id = debt
+        row.owed_fen = new_owed
         if party is not Party.BANK and delta:
             payer = row.party_id
             assert payer is not None  # resolve_shares moved every share without a party to the bank
@@ -82,6 +115,6 @@ def settle_claim(session: Session, principal: Principal, claim_id: int, today: d
         "risk.claim_settled",
         "risk_claim",
         claim.id,
-        {"shares": {p.value: str(v) for p, v in final.items()}, "scheme": scheme.code},
+        {"shares": {p.value: str(v) for p, v in final.items()}, "scheme": scheme.code, "fund_owed": owed},
     )
     return claim

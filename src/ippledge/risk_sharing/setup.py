@@ -20,7 +20,7 @@ from ippledge.db import utcnow
 from ippledge.kernel.errors import ConflictError
 from ippledge.kernel.money import positive_money, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.risk_sharing import ledger_entries, presets, schemes, store
+from ippledge.risk_sharing import debts, ledger_entries, presets, schemes, store
 from ippledge.risk_sharing.model import Scheme
 from ippledge.risk_sharing.tables import FundContribution, FundPool, SchemeVersion
 
@@ -111,7 +111,8 @@ def create_pool(session: Session, principal: Principal, scheme_code: str) -> Fun
 def contribute(
     session: Session, principal: Principal, scheme_code: str, amount: Decimal | str, day: dt.date, key: str
 ) -> Decimal:
-    """注资: money paid into the pool (a ledger entry); returns the new pool balance."""
+    """注资: money paid into the pool (a ledger entry); what the fund owes banks on claims is then paid out of it,
+    oldest first (``debts.pay_down``), in the same transaction; returns the new pool balance."""
     row = store.pool(session, scheme_code, lock=True)
     if principal.party_id != row.fund_id:
         raise store.unknown_scheme(scheme_code)
@@ -123,4 +124,5 @@ def contribute(
         session.add(FundContribution(pool_id=row.id, value_date=day, amount_fen=to_fen(value), entry_id=entry.id))
         session.flush()
         audit.record(session, principal, "risk.contribution", "risk_fund_pool", row.id, {"amount": str(value)})
+        debts.pay_down(session, principal, row, day)
     return store.pool_balance(session, row)

@@ -122,8 +122,10 @@ class Claim(IdMixin, Base):
 class ClaimShare(Base):
     """What one party bore of a claim (after caps) and how much of it came back through recoveries.
 
-    ``amount_fen`` is what the party has paid so far (the bank: the rest of the loss); while a claim is ``advanced``
-    that is the advance (``advanced_fen``), and after settlement the final share."""
+    ``amount_fen`` is the party's share (the bank: the rest of the loss); while a claim is ``advanced`` that is the
+    advance (``advanced_fen``), and after settlement the final share. ``owed_fen`` (the fund only) is the part of its
+    share the pool could not pay yet: a debt to the bank (应付代偿) when the scheme's liability is not limited to the
+    fund, paid out of later contributions; what the fund has paid is ``amount_fen - owed_fen``."""
 
     __tablename__ = "risk_claim_share"
 
@@ -137,6 +139,7 @@ class ClaimShare(Base):
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     advanced_fen: Mapped[int] = mapped_column(default=0)  # paid before write-off (预付)
     settlement_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    owed_fen: Mapped[int] = mapped_column(default=0)  # 应付代偿: not yet paid by the fund (its pool was short)
 
 
 class SubsidyRule(IdMixin, Base):

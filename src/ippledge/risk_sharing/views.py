@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import from_fen
-from ippledge.risk_sharing import store
+from ippledge.risk_sharing import debts, store
 from ippledge.risk_sharing.allocation import Allocation, advance_amount
 from ippledge.risk_sharing.model import Scheme
-from ippledge.risk_sharing.tables import Claim, Cover, Enrolment, SchemeVersion, SubsidyApplication
+from ippledge.risk_sharing.tables import Claim, Cover, Enrolment, FundPool, SchemeVersion, SubsidyApplication
 
 
 def version(row: SchemeVersion) -> dict[str, Any]:
@@ -38,6 +38,16 @@ def split(scheme: Scheme, a: Allocation) -> dict[str, Any]:
         "capped_by": {p.value: list(v) for p, v in a.capped_by.items()},
         "compensation": str(a.compensation),
         "advance": str(advance_amount(scheme, a)),
+    }
+
+
+def pool(session: Session, row: FundPool) -> dict[str, Any]:
+    """A pool: its cash (``balance``, never negative) and what its fund still owes banks on claims (``owed``)."""
+    return {
+        "scheme_code": row.scheme_code,
+        "fund_id": row.fund_id,
+        "balance": str(store.pool_balance(session, row)),
+        "owed": str(debts.owed(session, row.scheme_code)),
     }
 
 
@@ -67,7 +77,9 @@ def cover(row: Cover) -> dict[str, Any]:
 
 
 def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[str, Any]:
-    """``overdue``: the fund has not decided by ``review_due`` (working-day time limit) as of ``today``."""
+    """``overdue``: the fund has not decided by ``review_due`` (working-day time limit) as of ``today``; ``fund_owed``
+    (and each share's ``owed``): what the fund still owes the bank because its pool was short (应付代偿)."""
+    shares = store.shares_of(session, row.id)
     return {
         "id": row.id,
         "loan_id": row.loan_id,
@@ -86,6 +98,7 @@ def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[st
         "interest": str(from_fen(row.interest_fen)),
         "recovered": str(from_fen(row.recovered_fen)),
         "settled_on": None if row.settled_on is None else str(row.settled_on),
+        "fund_owed": str(from_fen(sum(s.owed_fen for s in shares))),
         "shares": {
             s.role: {
                 "party_id": s.party_id,
@@ -94,8 +107,9 @@ def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[st
                 "capped_by": [c for c in s.capped_by.split(",") if c],
                 "clawed_back": str(from_fen(s.clawed_back_fen)),
                 "advanced": str(from_fen(s.advanced_fen)),
+                "owed": str(from_fen(s.owed_fen)),
             }
-            for s in store.shares_of(session, row.id)
+            for s in shares
         },
     }
 

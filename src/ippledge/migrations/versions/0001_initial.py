@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 05:32:07.598538
+Create Date: 2026-11-28 06:37:34.433598
 """
 
 from __future__ import annotations
@@ -1102,6 +1102,7 @@ def upgrade() -> None:
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('advanced_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('settlement_entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('owed_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['risk_claim.id'], name=op.f('fk_risk_claim_share_claim_id_risk_claim'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_claim_share_entry_id_journal_entry')),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_risk_claim_share_party_id_party')),
