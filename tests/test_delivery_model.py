@@ -119,10 +119,8 @@ def test_signature_is_hmac_of_timestamp_dot_body() -> None:
 
 def test_body_is_stable_json() -> None:
     body = event_body(1, "loan.overdue", T0, {"b": 1, "a": "逾期"})
-    assert (
-        body
-        == '{"id":1,"occurred_at":"2026-03-02T09:00:00+00:00","payload":{"a":"逾期","b":1},"topic":"loan.overdue"}'.encode()
-    )
+    expected = '{"id":1,"occurred_at":"2026-03-02T09:00:00+00:00","payload":{"a":"逾期","b":1},"topic":"loan.overdue"}'
+    assert body == expected.encode()
 
 
 def test_backoff_doubles_from_30s_up_to_the_cap_then_dead() -> None:
