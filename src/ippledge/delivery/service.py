@@ -232,6 +232,11 @@ class DeliverReport:
     stale: int = 0
     outcomes: list[tuple[int, str]] = field(default_factory=list)  # (delivery id, outcome)
 
+    def add(self, other: DeliverReport) -> None:
+        for name in ("claimed", "delivered", "retry", "dead", "stale"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.outcomes.extend(other.outcomes)
+
 
 def _send(
     client: httpx.Client, claimed: store.Claimed, at: dt.datetime, timeout: float
@@ -309,7 +314,8 @@ class PassReport:
 def run_pass(
     factory: sessionmaker[Session], now: dt.datetime, client: httpx.Client, how: Sending = Sending()
 ) -> PassReport:
-    """One relay pass: fan out every committed event (in batches), then send what is due (one batch)."""
+    """One relay pass: fan out every committed event, then send everything due at ``now``, a batch at a time (a
+    failed send is rescheduled after ``now``, so the pass ends)."""
     events = made = 0
     while True:
         with unit_of_work(factory) as session:
@@ -317,7 +323,12 @@ def run_pass(
         events, made = events + d.events, made + d.deliveries
         if d.events < DISPATCH_BATCH:
             break
-    sent = deliver_due(factory, now, client, how)
+    sent = DeliverReport()
+    while True:
+        batch = deliver_due(factory, now, client, how)
+        sent.add(batch)
+        if batch.claimed < how.batch:
+            break
     return PassReport(DispatchReport(events, made), sent)
 
 
