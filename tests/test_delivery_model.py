@@ -106,6 +106,7 @@ def test_signature_round_trip_and_tampering() -> None:
     assert not verify_signature("whsec_k", "soon", body, sig, T0)
     # several signatures (e.g. while a receiver accepts an old and a new secret) are tried in turn
     assert verify_signature("whsec_k", ts, body, f"sha256=00, {sig}", T0)
+    assert not verify_signature("whsec_k", ts, body, "sha256=签名", T0)  # garbage is refused, not an exception
 
 
 def test_signature_is_hmac_of_timestamp_dot_body() -> None:
@@ -144,3 +145,29 @@ def test_only_2xx_is_delivered() -> None:
 
 def test_every_topic_has_a_description_and_a_family() -> None:
     assert all("." in t and TOPICS[t] for t in TOPICS)
+
+
+def test_docs_list_every_topic() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "events.md").read_text(encoding="utf-8")
+    missing = [t for t in TOPICS if f"| `{t}` |" not in doc]
+    assert missing == []
+
+
+def test_the_documented_receiver_snippet_agrees_with_verify_signature() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "events.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(.*?)```", doc, re.S)
+    assert snippet is not None
+    scope: dict[str, object] = {}
+    exec(snippet.group(1), scope)
+    verify = scope["verify"]
+    now = dt.datetime.now(dt.UTC)
+    body = event_body(1, "loan.overdue", now, {"loan_id": 1})
+    h = headers("whsec_doc", 1, 2, "loan.overdue", now, body)
+    ts, sig = h["X-Ippledge-Timestamp"], h["X-Ippledge-Signature"]
+    assert verify("whsec_doc", ts, body, sig) and verify_signature("whsec_doc", ts, body, sig, now)  # type: ignore[operator]
+    assert not verify("whsec_doc", ts, body + b" ", sig)  # type: ignore[operator]

@@ -223,8 +223,8 @@ def verify_signature(
         return False
     if abs(unix_seconds(now) - ts) > tolerance.total_seconds():
         return False
-    expected = signature(secret, ts, body)
-    return any(hmac.compare_digest(expected, h.strip()) for h in header.split(",") if h.strip())
+    expected = signature(secret, ts, body).encode("ascii")
+    return any(hmac.compare_digest(expected, h.strip().encode("utf-8")) for h in header.split(",") if h.strip())
 
 
 def event_body(event_id: int, topic: str, occurred_at: dt.datetime, payload: Mapping[str, Any]) -> bytes:
