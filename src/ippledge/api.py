@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
     from ippledge.credit.api import router as credit_router
+    from ippledge.delivery.api import router as delivery_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
     from ippledge.lending.api import router as lending_router
@@ -98,4 +99,5 @@ def _capability_routers() -> list[Any]:
         model_valuation_router,
         governance_router,
         risk_router,
+        delivery_router,
     ]

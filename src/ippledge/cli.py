@@ -1,4 +1,4 @@
-"""Command line (命令行): ``ippledge serve | db upgrade | simulate | demo | audit verify | ids check``.
+"""Command line (命令行): ``ippledge serve | db upgrade | simulate | demo | audit verify | ids check | events``.
 
 Imports are inside commands so that ``ippledge ids check`` starts fast.
 """
@@ -22,6 +22,7 @@ app.command("simulate")(_simulate.simulate)
 
 
 def _add_capability_commands() -> None:
+    from ippledge.delivery.cli import events_app
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close_cli import close
@@ -37,6 +38,7 @@ def _add_capability_commands() -> None:
     app.command("value")(value)
     app.add_typer(risk_app, name="risk")
     app.add_typer(valuers_app, name="valuers")
+    app.add_typer(events_app, name="events")
 
 
 _add_capability_commands()

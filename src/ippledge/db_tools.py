@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, select
 from ippledge.access.audit_chain import GENESIS
 from ippledge.access.tables import AuditHead
 from ippledge.db import make_engine
+from ippledge.events import OutboxHead
 
 
 def alembic_config(url: str) -> Config:
@@ -35,6 +36,8 @@ def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is None:
             conn.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        if conn.execute(select(OutboxHead.id).where(OutboxHead.id == 1)).first() is None:
+            conn.execute(insert(OutboxHead).values(id=1, seq=0))
         from ippledge.credit.lpr import seed_rows as seed_lpr
 
         seed_lpr(conn)

@@ -8,6 +8,8 @@ from ippledge.access import tables as access_tables
 from ippledge.credit import store as _credit_scope  # noqa: F401  (registers credit scope rules)
 from ippledge.credit import tables as credit_tables
 from ippledge.db import Base
+from ippledge.delivery import store as _delivery_scope  # noqa: F401  (registers webhook scope rules)
+from ippledge.delivery import tables as delivery_tables
 from ippledge.intake import store as _intake_scope  # noqa: F401  (registers application and task scope rules)
 from ippledge.intake import tables as intake_tables
 from ippledge.ledger import scope_rules as _ledger_scope  # noqa: F401  (registers ledger scope rules)
@@ -30,6 +32,7 @@ metadata = Base.metadata
 __all__ = [
     "access_tables",
     "credit_tables",
+    "delivery_tables",
     "events",
     "idempotency",
     "intake_tables",

@@ -254,7 +254,7 @@ def _on_approval(session: Session, principal: Principal, decision: CreditDecisio
     terms = approved_terms(session, decision.id)
     payload = {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in asdict(terms).items()}
     payload["pledged_asset_ids"] = list(terms.pledged_asset_ids)
-    events.publish(session, "credit.approved", payload, decision.bank_id)
+    events.publish(session, "credit.approved", payload, decision.bank_id, also=(decision.borrower_id,))
 
 
 def approved_terms(session: Session, decision_id: int) -> ApprovedTerms:

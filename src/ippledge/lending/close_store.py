@@ -16,16 +16,13 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ippledge.access.audit_chain import canonical_json
-from ippledge.db import utcnow
-from ippledge.events import OutboxEvent
+from ippledge.events import publish_many
 from ippledge.lending.close_model import CurrentPeriod, LoanDay, LoanState, Overdue
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
 
 LOAN = cast(Table, Loan.__table__)
 INSTALMENT = cast(Table, LoanInstalment.__table__)
 GRADE_CHANGE = cast(Table, LoanGradeChange.__table__)
-OUTBOX = cast(Table, OutboxEvent.__table__)
 ACTIVE = "active"
 
 
@@ -135,15 +132,16 @@ def insert_grade_changes(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def insert_events(session: Session, events: list[tuple[str, dict[str, Any], int | None]]) -> None:
-    """Outbox events in one executemany (``events.publish`` adds one ORM object each)."""
+    """Outbox events in one executemany (``events.publish`` adds one ORM object each), for the bank and the
+    borrower of the payload's loan."""
     if not events:
         return
-    now = utcnow()
-    rows = [
-        {"topic": t, "payload": canonical_json(p), "party_id": party, "created_at": now, "attempts": 0}
-        for t, p, party in events
-    ]
-    session.connection().execute(insert(OUTBOX), rows)
+    loan_ids = sorted({int(p["loan_id"]) for _, p, _ in events})
+    borrower: dict[int, int] = {}
+    for start in range(0, len(loan_ids), 1000):
+        chunk = loan_ids[start : start + 1000]
+        borrower.update((i, b) for i, b in session.execute(select(Loan.id, Loan.borrower_id).where(Loan.id.in_(chunk))))
+    publish_many(session, [(t, p, party, (borrower.get(int(p["loan_id"])),)) for t, p, party in events])
 
 
 def grade_mix(session: Session) -> dict[str, int]:

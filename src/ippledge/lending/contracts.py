@@ -105,7 +105,13 @@ def create_contract(
         loan.id,
         {"contract_no": number, "decision_id": decision.id, "amount": str(terms.amount), "pledges": linked},
     )
-    publish(session, "lending.contracted", {"loan_id": loan.id, "contract_no": number}, loan.borrower_id)
+    publish(
+        session,
+        "lending.contracted",
+        {"loan_id": loan.id, "contract_no": number},
+        loan.borrower_id,
+        also=(loan.bank_id,),
+    )
     return loan
 
 

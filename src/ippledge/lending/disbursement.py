@@ -99,5 +99,6 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
         "lending.disbursed",
         {"loan_id": loan.id, "amount": str(from_fen(loan.principal_fen)), "value_date": value_date.isoformat()},
         loan.borrower_id,
+        also=(loan.bank_id,),
     )
     return loan

@@ -221,5 +221,6 @@ def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_da
         "lending.repaid",
         {"loan_id": loan.id, "contract_no": loan.contract_no, "on": value_date.isoformat(), "release_filings": filings},
         loan.borrower_id,
+        also=(loan.bank_id,),
     )
     return True

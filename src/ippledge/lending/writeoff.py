@@ -60,7 +60,13 @@ def declare_default(session: Session, officer: Principal, loan_id: int, today: d
     loan.defaulted_on = today
     session.flush()
     audit.record(session, officer, "lending.defaulted", "loan", loan.id, {"on": today.isoformat(), "reason": reason})
-    publish(session, "lending.defaulted", {"loan_id": loan.id, "on": today.isoformat()}, loan.borrower_id)
+    publish(
+        session,
+        "lending.defaulted",
+        {"loan_id": loan.id, "on": today.isoformat()},
+        loan.borrower_id,
+        also=(loan.bank_id,),
+    )
     return loan
 
 
@@ -164,7 +170,7 @@ def decide_write_off(
     session.flush()
     payload = {"loan_id": loan.id, "on": today.isoformat(), **{k: str(v) for k, v in amounts.items()}}
     audit.record(session, approver, "lending.written_off", "loan", loan.id, payload)
-    publish(session, "lending.written_off", payload, loan.bank_id)
+    publish(session, "lending.written_off", payload, loan.bank_id, also=(loan.borrower_id,))
     return row
 
 
@@ -196,5 +202,7 @@ def record_recovery(
     session.add(rec)
     session.flush()
     audit.record(session, principal, "lending.recovery", "loan", loan.id, {"amount": str(value), "entry": entry.id})
-    publish(session, "lending.recovered", {"loan_id": loan.id, "amount": str(value)}, loan.bank_id)
+    publish(
+        session, "lending.recovered", {"loan_id": loan.id, "amount": str(value)}, loan.bank_id, also=(loan.borrower_id,)
+    )
     return rec

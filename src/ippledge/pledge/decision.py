@@ -211,6 +211,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
         "pledge.registered",
         {**details, "pledge_id": pledge.id, "asset_ids": [a.id for a in assets], "effective_on": today.isoformat()},
         pledge.pledgee_id,
+        also=(pledge.pledgor_id,),
     )
 
 
@@ -262,7 +263,11 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     details = {"registration_no": pledge.registration_no, "changed": sorted(changed)}
     write_status_events(session, asset_ids, EventCode.PM01, today, details)
     events.publish(
-        session, "pledge.changed", {**details, "pledge_id": pledge.id, "version": pledge.version}, pledge.pledgee_id
+        session,
+        "pledge.changed",
+        {**details, "pledge_id": pledge.id, "version": pledge.version},
+        pledge.pledgee_id,
+        also=(pledge.pledgor_id,),
     )
 
 
@@ -281,6 +286,7 @@ def _register_release(session: Session, filing: PledgeFiling, today: dt.date) ->
         "pledge.released",
         {**details, "pledge_id": pledge.id, "asset_ids": [i.ip_asset_id for i in items]},
         pledge.pledgee_id,
+        also=(pledge.pledgor_id,),
     )
 
 
@@ -320,7 +326,9 @@ def refuse(
     session.flush()
     payload = {"codes": [g.value for g in grounds], "note": filing.decision_note}
     audit.record(session, principal, "pledge.filing_refused", "pledge_filing", filing.id, payload)
-    events.publish(session, "pledge.refused", {"filing_id": filing.id, **payload}, filing.pledgee_id)
+    events.publish(
+        session, "pledge.refused", {"filing_id": filing.id, **payload}, filing.pledgee_id, also=(filing.pledgor_id,)
+    )
     return filing
 
 

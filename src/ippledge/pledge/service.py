@@ -262,7 +262,13 @@ def submit(session: Session, principal: Principal, filing_id: int, today: dt.dat
     session.flush()
     payload = {"filing_no": filing.filing_no, "kind": filing.kind, "due_on": filing.due_on.isoformat()}
     audit.record(session, principal, "pledge.filing_submitted", "pledge_filing", filing.id, payload)
-    events.publish(session, "pledge.filing_submitted", {"filing_id": filing.id, **payload}, filing.registry_id)
+    events.publish(
+        session,
+        "pledge.filing_submitted",
+        {"filing_id": filing.id, **payload},
+        filing.registry_id,
+        also=(filing.pledgor_id, filing.pledgee_id),
+    )
     return filing
 
 

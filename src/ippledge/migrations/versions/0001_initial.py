@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 06:37:34.433598
+Create Date: 2026-11-28 07:04:29.793367
 """
 
 from __future__ import annotations
@@ -157,14 +157,20 @@ def upgrade() -> None:
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('delivered_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('dispatched_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_event'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_event')),
+    sa.UniqueConstraint('seq', name=op.f('uq_outbox_event_seq'))
     )
     with op.batch_alter_table('outbox_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_event_topic'), ['topic'], unique=False)
 
+    op.create_table('outbox_head',
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('seq', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_head'))
+    )
     op.create_table('party',
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -380,6 +386,15 @@ def upgrade() -> None:
     with op.batch_alter_table('model_valuation', schema=None) as batch_op:
         batch_op.create_index('ix_model_valuation_asset_as_of', ['ip_asset_id', 'as_of'], unique=False)
 
+    op.create_table('outbox_audience',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['outbox_event.id'], name=op.f('fk_outbox_audience_event_id_outbox_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'party_id', name=op.f('pk_outbox_audience'))
+    )
+    with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_audience_party_event', ['party_id', 'event_id'], unique=False)
+
     op.create_table('pledge',
     sa.Column('registration_no', sa.String(length=32), nullable=False),
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -432,6 +447,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_sim_truth_ip_asset_id_ip_asset'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('ip_asset_id', name=op.f('pk_sim_truth'))
     )
+    op.create_table('webhook_subscription',
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('topics', sa.Text(), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('secret_rotated_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deactivated_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_webhook_subscription_party_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscription'))
+    )
+    with op.batch_alter_table('webhook_subscription', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_subscription_party_id'), ['party_id'], unique=False)
+
     op.create_table('access_token',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -665,6 +699,34 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_user_role_user_id_app_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_role'))
     )
+    op.create_table('webhook_delivery',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('subscription_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
+    sa.Column('claimed_until', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_attempt_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('delivered_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('dead_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['outbox_event.id'], name=op.f('fk_webhook_delivery_event_id_outbox_event')),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_webhook_delivery_party_id_party')),
+    sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscription.id'], name=op.f('fk_webhook_delivery_subscription_id_webhook_subscription')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_delivery')),
+    sa.UniqueConstraint('event_id', 'subscription_id', name=op.f('uq_webhook_delivery_event_id_subscription_id'))
+    )
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_delivery_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_delivery_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_delivery_party_id'), ['party_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_delivery_subscription_id'), ['subscription_id'], unique=False)
+
     op.create_table('credit_decision',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -799,6 +861,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'), ['ip_asset_id'], unique=False)
+
+    op.create_table('webhook_attempt',
+    sa.Column('delivery_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.Column('duration_ms', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.String(length=12), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['webhook_delivery.id'], name=op.f('fk_webhook_attempt_delivery_id_webhook_delivery')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempt'))
+    )
+    with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_attempt_delivery_id'), ['delivery_id'], unique=False)
 
     op.create_table('loan',
     sa.Column('contract_no', sa.String(length=40), nullable=False),
@@ -1186,6 +1262,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_application_id'))
 
     op.drop_table('loan')
+    with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_attempt_delivery_id'))
+
+    op.drop_table('webhook_attempt')
     with op.batch_alter_table('pledge_filing_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_item_ip_asset_id'))
 
@@ -1220,6 +1300,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_decision_application_id'))
 
     op.drop_table('credit_decision')
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_subscription_id'))
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_party_id'))
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_event_id'))
+        batch_op.drop_index('ix_webhook_delivery_due')
+
+    op.drop_table('webhook_delivery')
     op.drop_table('user_role')
     with op.batch_alter_table('risk_fund_contribution', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_fund_contribution_pool_id'))
@@ -1269,6 +1356,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_access_token_user_id'))
 
     op.drop_table('access_token')
+    with op.batch_alter_table('webhook_subscription', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
+
+    op.drop_table('webhook_subscription')
     op.drop_table('sim_truth')
     with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_fund_pool_fund_id'))
@@ -1281,6 +1372,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_pledgee_id'))
 
     op.drop_table('pledge')
+    with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_audience_party_event')
+
+    op.drop_table('outbox_audience')
     with op.batch_alter_table('model_valuation', schema=None) as batch_op:
         batch_op.drop_index('ix_model_valuation_asset_as_of')
 
@@ -1331,6 +1426,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_party_kind'))
 
     op.drop_table('party')
+    op.drop_table('outbox_head')
     with op.batch_alter_table('outbox_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_event_topic'))
 

@@ -1,0 +1,138 @@
+"""Event relay commands (事件投递命令): ``ippledge events deliver | status``; bad input exits 2.
+
+``events deliver --loop`` is the relay a deployment runs as a service (one or more; on PostgreSQL several share the
+work safely): it fans out committed outbox events, gives each its feed position and sends the webhooks that are due.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from ippledge.kernel.errors import IppledgeError, ValidationError
+
+events_app = typer.Typer(no_args_is_help=True, help="Event delivery: webhooks and the outbox relay (事件投递)")
+
+DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
+
+
+def _fail(exc: IppledgeError) -> typer.Exit:
+    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+    return typer.Exit(2)
+
+
+def _check(ok: bool, code: str, zh: str, en: str) -> None:
+    if not ok:
+        raise _fail(ValidationError(zh, en, code=f"delivery.cli.{code}"))
+
+
+@contextmanager
+def _sessions(database_url: str | None) -> Iterator[Any]:
+    from ippledge.config import Settings
+    from ippledge.db import make_engine, make_session_factory
+
+    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # systemd's SIGTERM ends the loop like Ctrl-C; an unfinished send is retried later
+
+
+@events_app.command("deliver")
+def deliver(
+    once: Annotated[bool, typer.Option("--once", help="one pass, then exit (the default)")] = False,
+    loop: Annotated[bool, typer.Option("--loop", help="poll until interrupted")] = False,
+    batch: Annotated[int, typer.Option("--batch", help="deliveries claimed at a time (1-1000)")] = 50,
+    interval: Annotated[float, typer.Option("--interval", help="seconds between polls with --loop")] = 5.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds a receiver has to answer")] = 10.0,
+    database_url: DbUrl = None,
+) -> None:
+    """Fan out committed events and send the webhooks that are due (事件投递)."""
+    import httpx
+
+    from ippledge.db import utcnow
+    from ippledge.delivery.service import Sending, run_pass
+
+    _check(not (once and loop), "mode", "--once 与 --loop 只能选一个", "choose --once or --loop, not both")
+    _check(1 <= batch <= 1000, "batch", "--batch 应在 1 到 1000 之间", "--batch must be 1 to 1000")
+    _check(0.1 <= interval <= 3600, "interval", "--interval 应在 0.1 到 3600 秒之间", "--interval must be 0.1-3600 s")
+    _check(0.1 <= timeout <= 120, "timeout", "--timeout 应在 0.1 到 120 秒之间", "--timeout must be 0.1-120 s")
+    how = Sending(batch=batch, timeout=timeout, clock=utcnow)
+    if loop:
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        with _sessions(database_url) as factory, httpx.Client(follow_redirects=False) as client:
+            while True:
+                report = run_pass(factory, utcnow(), client, how)
+                d, s = report.dispatched, report.delivered
+                if not loop or d.events or s.claimed:
+                    typer.echo(
+                        f"派发 dispatched {d.events} events -> {d.deliveries} deliveries; "
+                        f"已投递 delivered {s.delivered}, 重试 retry {s.retry}, 失败 dead {s.dead}"
+                        + (f", stale {s.stale}" if s.stale else "")
+                    )
+                if not loop:
+                    return
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        typer.echo("已停止 stopped")
+
+
+@events_app.command("status")
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Deliveries by state, the backlog's age and the dead deliveries (投递状态)."""
+    from ippledge.db import utcnow
+    from ippledge.delivery.service import status as delivery_status
+
+    with _sessions(database_url) as factory, factory() as session:
+        st: dict[str, Any] = delivery_status(session, utcnow())
+    if as_json:
+        typer.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    t = Table(title="事件投递 event delivery", show_header=False)
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    for name, n in st["deliveries"].items():
+        t.add_row(f"deliveries {name}", str(n))
+    t.add_row("未派发事件 undispatched events", str(st["undispatched_events"]))
+    for key, label in (
+        ("oldest_undispatched_age_s", "最久未派发 oldest undispatched"),
+        ("oldest_undelivered_age_s", "最久未投递 oldest undelivered"),
+    ):
+        t.add_row(label, "-" if st[key] is None else f"{st[key]} s")
+    console.print(t)
+    dead = st["dead"]
+    if dead:
+        d = Table(title="投递失败 dead deliveries (POST /webhook-deliveries/{id}/retry)")
+        for col in ("delivery", "party", "url", "topic", "event", "attempts", "last error", "dead at"):
+            d.add_column(col)
+        for x in dead:
+            d.add_row(
+                str(x["delivery_id"]),
+                str(x["party_id"]),
+                x["url"],
+                x["topic"],
+                str(x["event_id"]),
+                str(x["attempts"]),
+                x["last_error"] or "",
+                x["dead_at"] or "",
+            )
+        console.print(d)

@@ -1,0 +1,289 @@
+"""Event delivery rules (事件投递规则): topics, subscription matching, the webhook signature, the retry schedule. Pure.
+
+Nothing here reads the clock: every rule that needs the time takes ``now``. Receivers may copy
+:func:`verify_signature`; it needs only the standard library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+from ippledge.kernel.errors import ValidationError
+
+# Every topic the platform publishes (the outbox refuses any other), with what its payload carries.
+TOPICS: dict[str, str] = {
+    "credit.approved": "授信批准 credit decision approved: decision, amount, rate, term, pledged_asset_ids",
+    "intake.task_assigned": "受理任务分派 task opened for a party: task_id, application_id, kind, due_on",
+    "intake.task_overdue": "受理任务超时 task past its time limit: task_id, application_id, due_on, as_of",
+    "ip.status_changed": "知识产权法律状态变化 legal status changed: asset_id, code, status_before/after",
+    "lending.contracted": "签订借款合同 loan contracted: loan_id, contract_no",
+    "lending.disbursed": "放款 loan disbursed: loan_id, amount, value_date",
+    "lending.repaid": "贷款结清 loan repaid in full: loan_id, contract_no, on, release_filings",
+    "lending.defaulted": "认定违约 loan declared in default: loan_id, on",
+    "lending.written_off": "核销 loan written off: loan_id, on, principal, interest, penalty",
+    "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
+    "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
+    "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",
+    "pledge.filing_submitted": "质押登记申请已提交 filing submitted: filing_id, filing_no, kind, due_on",
+    "pledge.registered": "质押登记生效 pledge registered: pledge_id, registration_no, asset_ids, effective_on",
+    "pledge.changed": "质押变更登记 pledge changed: pledge_id, registration_no, changed, version",
+    "pledge.released": "质押注销登记 pledge released: pledge_id, registration_no, asset_ids, released_on",
+    "pledge.refused": "不予登记 filing refused: filing_id, codes, note",
+    "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
+}
+
+SIGNATURE_SCHEME = "sha256"
+DEFAULT_TOLERANCE = dt.timedelta(minutes=5)
+MAX_URL_LENGTH = 500
+MAX_PATTERNS = 50
+
+
+class Scope(StrEnum):
+    OWN = "own"  # events whose audience includes the subscriber's party
+    ALL = "all"  # every event (regulator and platform operator only)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # 待投递 (also after failed attempts, until the next one is due)
+    DELIVERED = "delivered"  # 已投递: the receiver answered 2xx
+    DEAD = "dead"  # 投递失败: max attempts reached; retried only by hand
+    CANCELLED = "cancelled"  # the subscription was deactivated before delivery
+
+
+def known_topic(topic: str) -> bool:
+    return topic in TOPICS
+
+
+# --- topic patterns --------------------------------------------------------------------------------------------
+
+
+def _bad_pattern(pattern: str, why_zh: str, why_en: str) -> ValidationError:
+    return ValidationError(
+        f"主题模式 {pattern!r} 无效：{why_zh}",
+        f"topic pattern {pattern!r} is invalid: {why_en}",
+        code="delivery.topic_pattern",
+        details={"pattern": pattern, "known_topics": sorted(TOPICS)},
+    )
+
+
+def check_pattern(pattern: str) -> str:
+    """``*`` (everything), ``family.*`` (a known family) or an exact known topic; anything else is refused."""
+    p = pattern.strip()
+    if p == "*":
+        return p
+    if p.endswith(".*"):
+        family = p[:-1]  # keeps the dot: "lending."
+        if "*" in family or not any(t.startswith(family) for t in TOPICS):
+            raise _bad_pattern(pattern, "没有这一类主题", "no topic family by that name")
+        return p
+    if "*" in p:
+        raise _bad_pattern(pattern, "通配符只能是 * 或 前缀.*", "a wildcard is only '*' or 'family.*'")
+    if p not in TOPICS:
+        raise _bad_pattern(pattern, "未知主题", "unknown topic")
+    return p
+
+
+def check_patterns(patterns: Sequence[str]) -> list[str]:
+    if not patterns:
+        raise ValidationError(
+            "至少需要一个主题模式（例如 lending.* 或 *）",
+            "at least one topic pattern is needed (e.g. lending.* or *)",
+            code="delivery.topic_pattern",
+            details={"known_topics": sorted(TOPICS)},
+        )
+    if len(patterns) > MAX_PATTERNS:
+        raise ValidationError(
+            f"主题模式最多 {MAX_PATTERNS} 个", f"at most {MAX_PATTERNS} topic patterns", code="delivery.topic_pattern"
+        )
+    return sorted({check_pattern(p) for p in patterns})
+
+
+def topic_matches(pattern: str, topic: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return topic.startswith(pattern[:-1])
+    return pattern == topic
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """What matching needs to know of a subscription."""
+
+    party_id: int
+    scope: Scope
+    patterns: tuple[str, ...]
+    active: bool = True
+
+
+def matches(sub: Subscriber, topic: str, audience: Iterable[int]) -> bool:
+    """An active subscription receives an event of a matching topic whose audience includes its party
+    (or every event, with scope ``all``)."""
+    if not sub.active or not any(topic_matches(p, topic) for p in sub.patterns):
+        return False
+    return sub.scope is Scope.ALL or sub.party_id in set(audience)
+
+
+# --- endpoint URL ------------------------------------------------------------------------------------------------
+
+
+def _bad_url(url: str, why_zh: str, why_en: str) -> ValidationError:
+    return ValidationError(
+        f"回调地址无效：{why_zh}", f"invalid webhook URL: {why_en}", code="delivery.url", details={"url": url[:200]}
+    )
+
+
+def check_url(url: str) -> str:
+    """An absolute http(s) URL with a host, no user:password (it would be stored and logged) and no fragment.
+
+    Plain http is allowed: many intranet endpoints have no TLS; the signature still proves origin and integrity.
+    """
+    u = url.strip()
+    if not u or len(u) > MAX_URL_LENGTH:
+        raise _bad_url(u, f"长度应在 1 到 {MAX_URL_LENGTH} 个字符之间", f"length must be 1 to {MAX_URL_LENGTH}")
+    if any(c.isspace() or ord(c) < 32 for c in u):
+        raise _bad_url(u, "不能包含空白或控制字符", "no whitespace or control characters")
+    try:
+        parts = urlsplit(u)
+        port = parts.port  # raises on a bad port
+    except ValueError:
+        raise _bad_url(u, "无法解析", "cannot be parsed") from None
+    if parts.scheme not in ("http", "https"):
+        raise _bad_url(u, "只支持 http 或 https", "only http and https are supported")
+    if not parts.hostname:
+        raise _bad_url(u, "缺少主机名", "no host")
+    if parts.username is not None or parts.password is not None:
+        raise _bad_url(u, "不能在地址中包含用户名或密码", "no user or password in the URL")
+    if parts.fragment:
+        raise _bad_url(u, "不能包含 # 片段", "no #fragment")
+    if port == 0:
+        raise _bad_url(u, "端口无效", "bad port")
+    host = parts.hostname
+    if not _valid_host(host):
+        raise _bad_url(u, "主机名无效", "bad host name")
+    return u
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return all(0 < len(x) <= 63 and all(c.isalnum() or c in "-_" for c in x) for x in labels)
+
+
+# --- secrets and signatures --------------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    """A signing secret (签名密钥): 256 random bits, shown to the subscriber once."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def unix_seconds(at: dt.datetime) -> int:
+    if at.tzinfo is None:
+        raise ValueError("naive datetime given where a UTC instant is required")
+    return int(at.timestamp())
+
+
+def signature(secret: str, timestamp: int | str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 over ``"<timestamp>.<body>"`` with the subscription's secret."""
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256)
+    return f"{SIGNATURE_SCHEME}={mac.hexdigest()}"
+
+
+def verify_signature(
+    secret: str,
+    timestamp: str | int,
+    body: bytes,
+    header: str,
+    now: dt.datetime,
+    tolerance: dt.timedelta = DEFAULT_TOLERANCE,
+) -> bool:
+    """What a receiver checks (验签): the ``X-Ippledge-Signature`` header is the HMAC of this timestamp and body, and
+    the ``X-Ippledge-Timestamp`` is within ``tolerance`` of the receiver's clock (a replayed old message fails).
+
+    ``body`` must be the raw bytes received, before any JSON parsing.
+    """
+    try:
+        ts = int(str(timestamp).strip())
+    except ValueError:
+        return False
+    if abs(unix_seconds(now) - ts) > tolerance.total_seconds():
+        return False
+    expected = signature(secret, ts, body).encode("ascii")
+    return any(hmac.compare_digest(expected, h.strip().encode("utf-8")) for h in header.split(",") if h.strip())
+
+
+def event_body(event_id: int, topic: str, occurred_at: dt.datetime, payload: Mapping[str, Any]) -> bytes:
+    """The JSON a receiver gets: ``{id, topic, occurred_at, payload}``, UTF-8, keys sorted, no spaces."""
+    doc = {"id": event_id, "topic": topic, "occurred_at": occurred_at.isoformat(), "payload": payload}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+
+
+def headers(secret: str, event_id: int, delivery_id: int, topic: str, at: dt.datetime, body: bytes) -> dict[str, str]:
+    ts = unix_seconds(at)
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "ippledge-webhook/1",
+        "X-Ippledge-Event": topic,
+        "X-Ippledge-Event-Id": str(event_id),
+        "X-Ippledge-Delivery": str(delivery_id),
+        "X-Ippledge-Timestamp": str(ts),
+        "X-Ippledge-Signature": signature(secret, ts, body),
+    }
+
+
+# --- retries -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff (指数退避): the n-th failure waits ``base × 2^(n-1)``, at most ``cap``; after
+    ``max_attempts`` failures the delivery is dead. The defaults span about a day and a half (a weekend outage of a
+    bank's receiver is retried by hand from the dead list)."""
+
+    base: dt.timedelta = dt.timedelta(seconds=30)
+    cap: dt.timedelta = dt.timedelta(hours=6)
+    max_attempts: int = 15
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1 or self.base <= dt.timedelta(0) or self.cap < self.base:
+            raise ValueError("retry policy needs max_attempts >= 1 and 0 < base <= cap")
+
+    def delay(self, failures: int) -> dt.timedelta:
+        """Wait after the ``failures``-th consecutive failure (1-based)."""
+        if failures < 1:
+            raise ValueError("failures is 1-based")
+        exp = min(failures - 1, 40)  # 2^40 × anything exceeds any cap; avoids huge ints
+        return min(self.base * (1 << exp), self.cap)
+
+    def next_attempt(self, failures: int, at: dt.datetime) -> dt.datetime | None:
+        """When to try again after ``failures`` failures, the last at ``at``; None when the delivery is dead."""
+        if failures >= self.max_attempts:
+            return None
+        return at + self.delay(failures)
+
+    def schedule(self) -> list[dt.timedelta]:
+        """The waits between attempts, for the docs and ``events status``."""
+        return [self.delay(n) for n in range(1, self.max_attempts)]
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+def delivered(status_code: int | None) -> bool:
+    """2xx is delivered; anything else (3xx included: redirects are not followed) is retried."""
+    return status_code is not None and 200 <= status_code < 300

@@ -1,0 +1,77 @@
+"""Builders for delivery tests: a scripted webhook receiver (httpx.MockTransport), events, subscriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from ippledge import events
+from ippledge.db import unit_of_work
+from ippledge.delivery.model import verify_signature
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Received:
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return dict(json.loads(self.body))
+
+    @property
+    def delivery_id(self) -> int:
+        return int(self.headers["x-ippledge-delivery"])
+
+    def signed_by(self, secret: str, now: dt.datetime) -> bool:
+        h = self.headers
+        return verify_signature(secret, h["x-ippledge-timestamp"], self.body, h["x-ippledge-signature"], now)
+
+
+class Receiver:
+    """Answers each request with the next status code of ``script`` (then 200), or raises ``ConnectError`` for 0."""
+
+    def __init__(self, script: Iterable[int] = ()) -> None:
+        self.script = list(script)
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.received.append(Received(str(request.url), dict(request.headers), request.read()))
+            code = self.script.pop(0) if self.script else 200
+        if code == 0:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(code, text="ok" if code < 300 else "boom")
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self.handler))
+
+    def to(self, url: str) -> list[Received]:
+        return [r for r in self.received if r.url == url]
+
+
+def emit(
+    factory: sessionmaker[Session], topic: str, payload: dict[str, Any], party: int | None, also: Iterable[int] = ()
+) -> None:
+    """One committed event."""
+    with unit_of_work(factory) as s:
+        events.publish(s, topic, payload, party, also=also)
+
+
+def subscribe(client: Any, actor: Any, url: str, topics: list[str], scope: str = "own", expect: int = 201) -> Any:
+    r = client.post(
+        "/webhooks", json={"name": "core", "url": url, "topics": topics, "scope": scope}, headers=actor.headers
+    )
+    assert r.status_code == expect, r.text
+    return r.json()
