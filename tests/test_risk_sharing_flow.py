@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from ippledge.delivery.service import run_pass
 from ippledge.ledger import service as ledger
 from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.store import balance
+from tests.delivery_support import T0, Receiver
 from tests.loan_support import assert_ledger_ok
 from tests.risk_db_support import RiskDesk, scheme_doc
 
@@ -114,6 +116,18 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
         s.rollback()
     listed = d.get(d.fund_approver, "/risk-claims").json()
     assert [c["id"] for c in listed] == [cid] and d.get(d.bank2.officer, "/risk-claims").json() == []
+
+    # every party concerned hears of it through the outbox (pull feed after the relay's pass), nobody else
+    run_pass(session_factory, T0, Receiver().client())
+
+    def topics(who: object) -> set[str]:
+        got = d.get(who, "/events?limit=1000").json()["events"]
+        return {e["topic"] for e in got if e["topic"].startswith("risk.")}
+
+    claim_topics = {"risk.claim_filed", "risk.claim_decided", "risk.clawback"}
+    assert topics(d.bank.officer) == topics(d.fund_approver) == {"risk.enrolled", *claim_topics}
+    assert topics(d.insurer) == {"risk.claim_decided", "risk.clawback"}  # a payer, from the decision on
+    assert topics(d.firm) == {"risk.enrolled"} and topics(d.bank2.officer) == set()
 
 
 def test_annual_and_per_institution_caps_hold(world, app, session_factory) -> None:

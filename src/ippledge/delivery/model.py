@@ -39,6 +39,13 @@ TOPICS: dict[str, str] = {
     "pledge.changed": "质押变更登记 pledge changed: pledge_id, registration_no, changed, version",
     "pledge.released": "质押注销登记 pledge released: pledge_id, registration_no, asset_ids, released_on",
     "pledge.refused": "不予登记 filing refused: filing_id, codes, note",
+    "risk.enrolled": "纳入风险补偿方案 loan enrolled in a scheme: loan_id, scheme_code, version, enrolled_on",
+    "risk.claim_filed": "补偿申请提交 compensation claim filed: claim_id, loan_id, scheme_code, status, review_due",
+    "risk.claim_decided": "补偿申请决定 claim paid, advanced or rejected: claim_id, loan_id, status, shares, fund_owed",
+    "risk.claim_settled": "预付清算 advance settled, or its settlement rejected: claim_id, loan_id, status, shares",
+    "risk.clawback": "追偿返还 recoveries after payout shared back: claim_id, loan_id, recovered",
+    "risk.fund_debt_paid": "应付代偿偿还 the fund paid down what it owed on a claim: claim_id, paid, owed",
+    "risk.subsidy_paid": "补贴拨付 subsidy paid: application_id, rule_code, amount, enterprise_id",
     "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
 }
 

@@ -45,7 +45,7 @@ from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balance
 from ippledge.lending import store as loans
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
-from ippledge.risk_sharing import covers, ledger_entries, store
+from ippledge.risk_sharing import covers, ledger_entries, notices, store
 from ippledge.risk_sharing.allocation import Allocation, CapsState, largest_remainder, split_loss
 from ippledge.risk_sharing.model import BP_TOTAL, Party, Scheme, TriggerKind
 from ippledge.risk_sharing.tables import Claim, ClaimShare, Cover
@@ -144,6 +144,7 @@ def file_claim(
     session.add(claim)
     session.flush()
     audit.record(session, principal, "risk.claim_filed", "risk_claim", claim.id, {"loan_id": loan.id})
+    notices.claim_event(session, claim, "risk.claim_filed", {"review_due": str(claim.review_due)})
     return claim
 
 
@@ -366,6 +367,12 @@ def decide(
         "risk_claim",
         claim.id,
         {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code, "fund_owed": owed},
+    )
+    notices.claim_event(
+        session,
+        claim,
+        "risk.claim_decided",
+        {"shares": {p.value: str(v) for p, v in shares.items()}, "fund_owed": str(from_fen(owed))},
     )
     return claim
 

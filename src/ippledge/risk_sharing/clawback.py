@@ -22,7 +22,7 @@ from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import service as lending
 from ippledge.lending.tables import LoanRepayment
-from ippledge.risk_sharing import ledger_entries, store
+from ippledge.risk_sharing import ledger_entries, notices, store
 from ippledge.risk_sharing.allocation import Allocation, share_recovery
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.tables import Claim
@@ -90,6 +90,7 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
     claim.recovered_fen, claim.recovery_mark = cumulative, int(mark)
     session.flush()
     audit.record(session, principal, "risk.clawback", "risk_claim", claim.id, {"recovered": str(from_fen(cumulative))})
+    notices.claim_event(session, claim, "risk.clawback", {"recovered": str(from_fen(cumulative))})
     return claim
 
 

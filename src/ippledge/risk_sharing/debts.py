@@ -18,7 +18,7 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.risk_sharing import ledger_entries, store
+from ippledge.risk_sharing import ledger_entries, notices, store
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.tables import Claim, ClaimShare, FundPool
 
@@ -59,5 +59,6 @@ def pay_down(session: Session, principal: Principal, pool: FundPool, day: dt.dat
         paid += amount
         details = {"paid": str(from_fen(amount)), "owed": str(from_fen(share.owed_fen))}
         audit.record(session, principal, "risk.fund_debt_paid", "risk_claim", claim.id, details)
+        notices.claim_event(session, claim, "risk.fund_debt_paid", details)
     session.flush()
     return paid

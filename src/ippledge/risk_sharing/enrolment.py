@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.credit.tables import CreditDecision
@@ -104,4 +105,6 @@ def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str
     audit.record(
         session, principal, "risk.enrolled", "loan", loan.id, {"scheme": scheme.code, "version": scheme.version}
     )
+    payload = {"loan_id": loan.id, "scheme_code": scheme.code, "version": scheme.version, "enrolled_on": str(today)}
+    events.publish(session, "risk.enrolled", payload, loan.bank_id, also=[loan.borrower_id, pool.fund_id])
     return enrolment

@@ -25,7 +25,7 @@ from ippledge.access.model import Principal
 from ippledge.kernel.errors import ConflictError
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.risk_sharing import claims, ledger_entries, store
+from ippledge.risk_sharing import claims, ledger_entries, notices, store
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.tables import Claim, ClaimShare
 
@@ -45,6 +45,7 @@ def _reject(session: Session, principal: Principal, claim: Claim, reason: str | 
     claim.status = "advanced"
     session.flush()
     audit.record(session, principal, "risk.claim_settlement_rejected", "risk_claim", claim.id, {"reason": reason})
+    notices.claim_event(session, claim, "risk.claim_settled", {"reason": reason})
     return claim
 
 
@@ -117,4 +118,5 @@ def settle_claim(
         claim.id,
         {"shares": {p.value: str(v) for p, v in final.items()}, "scheme": scheme.code, "fund_owed": owed},
     )
+    notices.claim_event(session, claim, "risk.claim_settled", {"shares": {p.value: str(v) for p, v in final.items()}})
     return claim

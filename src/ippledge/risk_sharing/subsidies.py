@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
+from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
@@ -251,4 +252,11 @@ def pay(session: Session, principal: Principal, app_id: int, today: dt.date) -> 
     row.status, row.paid_on = "paid", today
     session.flush()
     audit.record(session, principal, "risk.subsidy_paid", "risk_subsidy_application", row.id, {"amount": str(amount)})
+    payload = {
+        "application_id": row.id,
+        "rule_code": rule.code,
+        "amount": str(amount),
+        "enterprise_id": row.enterprise_id,
+    }
+    events.publish(session, "risk.subsidy_paid", payload, row.enterprise_id, also=[row.bank_id, pool.fund_id])
     return row
