@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit
+from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
 from ippledge.kernel.errors import ConflictError, ValidationError, not_found
@@ -35,8 +35,6 @@ from ippledge.ledger.store import balances_of
 from ippledge.lending import provision_model as pm
 from ippledge.lending.close_model import grade_of
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, ProvisionPolicyVersion
-
-READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,8 @@ def add_policy_version(
 
 
 def _visible_banks(session: Session, principal: Principal, bank_id: int | None) -> list[int]:
-    if principal.party_kind in READERS:
+    """The banks whose book the caller may read: all for the loan readers (regulator, platform), else its own."""
+    if principal.party_kind in scope.rule_for(Loan).readers:
         stmt = select(Party.id).where(Party.kind == PartyKind.BANK.value).order_by(Party.id)
         banks = [int(b) for b in session.scalars(stmt)]
         if bank_id is None:
@@ -143,9 +142,14 @@ def _visible_banks(session: Session, principal: Principal, bank_id: int | None) 
     raise not_found("银行", "bank", id=bank_id)
 
 
-def _holdings_now(session: Session, banks: list[int]) -> dict[int, list[pm.Holding]]:
+def _loans_of(principal: Principal, banks: list[int]) -> Any:
+    """The loans of ``banks`` that the loan scope rule (``access.scope``) lets the caller read."""
+    return and_(Loan.bank_id.in_(banks), scope.condition(Loan, principal))
+
+
+def _holdings_now(session: Session, principal: Principal, banks: list[int]) -> dict[int, list[pm.Holding]]:
     stmt = select(Loan.bank_id, Loan.grade, Loan.outstanding_principal_fen, Loan.allowance_fen).where(
-        Loan.status == "active", Loan.bank_id.in_(banks)
+        Loan.status == "active", _loans_of(principal, banks)
     )
     out: dict[int, list[pm.Holding]] = defaultdict(list)
     for bank, grade, outstanding, held in session.execute(stmt):
@@ -153,10 +157,12 @@ def _holdings_now(session: Session, banks: list[int]) -> dict[int, list[pm.Holdi
     return out
 
 
-def _holdings_as_of(session: Session, banks: list[int], as_of: dt.date) -> dict[int, list[pm.Holding]]:
+def _holdings_as_of(
+    session: Session, principal: Principal, banks: list[int], as_of: dt.date
+) -> dict[int, list[pm.Holding]]:
     """Loans on the books on ``as_of``: disbursed by then and not closed (repaid, written off) by then."""
     stmt = select(Loan.id, Loan.bank_id, Loan.grade).where(
-        Loan.bank_id.in_(banks),
+        _loans_of(principal, banks),
         Loan.disbursed_on <= as_of,
         or_(Loan.closed_on.is_(None), Loan.closed_on > as_of),
     )
@@ -240,7 +246,10 @@ def report(
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
         raise ValidationError("日期无效", "as_of must be a date", code="lending.date")
     banks = _visible_banks(session, principal, bank_id)
-    holdings = _holdings_now(session, banks) if as_of is None else _holdings_as_of(session, banks, as_of)
+    if as_of is None:
+        holdings = _holdings_now(session, principal, banks)
+    else:
+        holdings = _holdings_as_of(session, principal, banks, as_of)
     names = {int(i): str(n) for i, n in session.execute(select(Party.id, Party.name).where(Party.id.in_(banks)))}
     on = as_of
     if on is None:
