@@ -8,12 +8,14 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.cli import app as cli_app
+from ippledge.kernel.errors import ConflictError
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import check_ledger
@@ -139,6 +141,27 @@ def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[
     assert _held(session_factory, bank, loan_id)[1] == 25_000_000  # the default until the bank's version starts
     _close(session_factory, D(2025, 1, 16))
     assert _held(session_factory, bank, loan_id)[1] == 30_000_000
+    _ok(session_factory)
+    operator = Principal(1, PartyKind.PLATFORM, frozenset({Role.OPERATOR}), name="platform operator")
+    with session_factory.begin() as s:
+        with pytest.raises(ConflictError) as err:
+            add_policy_version(s, admin, bank, {**doc, "version": "b-again"})  # not after the one in force
+        assert err.value.code == "lending.provision_version_overlap"
+        later = add_policy_version(s, admin, bank, {**doc, "version": "b-2", "effective_from": "2025-02-01"})
+        assert later.version_no == 2
+        assert s.get(type(row), row.id).effective_to == D(2025, 1, 31)  # type: ignore[union-attr]
+        # the platform's default (here a lower general rate) applies to banks without their own version
+        default = add_policy_version(
+            s, operator, None, {"version": "p-1", "effective_from": "2025-01-17", "general_bp": 100}
+        )
+        assert default.bank_id is None
+        mine = active_loan(s, bank, firm, principal="500000.00", start=D(2025, 1, 17))
+    other_bank, other_firm = parties(session_factory)
+    with session_factory.begin() as s:
+        theirs = active_loan(s, other_bank, other_firm, principal="500000.00", start=D(2025, 1, 17))
+    _close(session_factory, D(2025, 1, 17))
+    assert _held(session_factory, bank, mine)[1] == 750_000  # the bank's own version keeps the general 1.5%
+    assert _held(session_factory, other_bank, theirs)[1] == 500_000  # the platform default: 1%
     _ok(session_factory)
 
 
