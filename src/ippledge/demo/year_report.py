@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -11,11 +12,13 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge.access.model import SYSTEM
 from ippledge.access.tables import Party
 from ippledge.demo.year import LoanTrack
 from ippledge.intake.tables import Task as IntakeTask
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.money import format_cn, from_fen
+from ippledge.lending import provisions
 from ippledge.lending.classification import Grade
 from ippledge.lending.tables import Loan
 
@@ -85,15 +88,30 @@ def print_steps(console: Console, session: Session, calendar: WorkingCalendar) -
 
 
 def print_grades(console: Console, session: Session) -> None:
+    """The year-end classification with the loan-loss allowance (贷款损失准备) each grade holds, and the ratios."""
     t = Table(title="五级分类 classification at year end")
-    for col in ("分类 grade", "笔数 loans", "余额 outstanding"):
+    for col in ("分类 grade", "笔数 loans", "余额 outstanding", "比例 rate", "贷款损失准备 allowance"):
         t.add_column(col, justify="left" if col.startswith("分类") else "right")
     active = list(session.scalars(select(Loan).where(Loan.status == "active")))
+    total = provisions.report(session, SYSTEM, dt.date.max)["total"]
+    rates = {g["grade"]: g["rate"] for g in total["grades"]}
     for grade in Grade:
         mine = [ln for ln in active if ln.grade == grade.name.lower()]
         amount = sum((from_fen(ln.outstanding_principal_fen) for ln in mine), Decimal(0))
-        t.add_row(f"{grade.zh} {grade.name.lower()}", str(len(mine)), format_cn(amount))
+        held = sum((from_fen(ln.allowance_fen) for ln in mine), Decimal(0))
+        rate = rates.get(grade.code)
+        shown = "—" if rate is None else f"{Decimal(rate) * 100:.1f}%"
+        t.add_row(f"{grade.zh} {grade.name.lower()}", str(len(mine)), format_cn(amount), shown, format_cn(held))
     console.print(t)
+    q = total["ratios"]
+
+    def pct(value: str | None, floor: str, breach: bool) -> str:
+        text = "— (无不良 no NPL)" if value is None else f"{Decimal(value) * 100:.1f}%"
+        return f"{text} (≥{Decimal(floor) * 100:.1f}%{', [red]未达标 breach[/red]' if breach else ''})"
+
+    coverage = pct(q["provision_coverage"], q["provision_coverage_min"], q["provision_coverage_breach"])
+    ratio = pct(q["loan_provision_ratio"], q["loan_provision_ratio_min"], q["loan_provision_ratio_breach"])
+    console.print(f"拨备覆盖率 provision coverage {coverage} · 贷款拨备率 loan provision ratio {ratio}")
 
 
 def print_losses(console: Console, tracks: list[LoanTrack]) -> None:

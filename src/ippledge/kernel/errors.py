@@ -8,6 +8,7 @@ Batch jobs collect these per record instead of aborting.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 
@@ -78,3 +79,20 @@ class ConflictError(IppledgeError):
 def not_found(what_zh: str, what_en: str, **details: Any) -> NotFoundError:
     """A uniform 404 that never says whether the record exists for someone else."""
     return NotFoundError(f"{what_zh}不存在", f"{what_en} not found", details=details)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: a stable code, a path into the document and a bilingual message.
+
+    Validators of versioned data (risk-sharing schemes, provisioning policies) collect every problem, then raise one
+    error that lists them in ``details["problems"]``.
+    """
+
+    code: str
+    path: str
+    message_zh: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "path": self.path, "message_zh": self.message_zh, "message_en": self.message_en}

@@ -16,7 +16,8 @@ A *natural* balance is shown on the normal side, so every balance reads as a pos
 type       normal  natural balance
 =========  ======  =============================================================
 asset      debit   sum of postings            (loan receivable, cash)
-expense    debit   sum of postings            (write-off loss)
+expense    debit   sum of postings            (write-off loss, provision expense)
+contra     credit  minus the sum of postings  (loan-loss allowance: an asset's valuation account, 备抵科目)
 liability  credit  minus the sum of postings  (borrower settlement funds)
 equity     credit  minus the sum of postings  (capital)
 income     credit  minus the sum of postings  (interest, penalty, fee, recovery income)
@@ -39,6 +40,7 @@ class AccountType(StrEnum):
     EQUITY = "equity"  # 所有者权益
     INCOME = "income"  # 收入（损益）
     EXPENSE = "expense"  # 费用/损失（损益）
+    CONTRA_ASSET = "contra_asset"  # 资产备抵（贷款损失准备）: shown as a positive credit balance, netted from assets
 
     @property
     def debit_normal(self) -> bool:
@@ -113,6 +115,16 @@ RECOVERY_INCOME = register_kind(
 )
 WRITEOFF_LOSS = register_kind(
     AccountKind("writeoff_loss", "loss:writeoff", AccountType.EXPENSE, "贷款核销损失", "loan write-off loss")
+)
+# Loan-loss provisioning (贷款损失准备, lending.provision_model): one allowance per loan so that a write-off uses the
+# loan's own allowance; the charge and its release go through one expense account.
+LOAN_ALLOWANCE = register_kind(
+    AccountKind(
+        "loan_allowance", "loan:{subject}:allowance", AccountType.CONTRA_ASSET, "贷款损失准备", "loan-loss allowance"
+    )
+)
+PROVISION_EXPENSE = register_kind(
+    AccountKind("provision_expense", "loss:provision", AccountType.EXPENSE, "信用减值损失", "credit impairment loss")
 )
 
 

@@ -113,3 +113,102 @@ def schedule(
         "合计 total", "", f"{plan.total_payment:,}", f"{plan.total_principal:,}", f"{plan.total_interest:,}", ""
     )
     Console(width=120).print(table)
+
+
+@loan_app.command("provisions")
+def provisions_report(
+    bank: Annotated[int | None, typer.Option("--bank", help="one bank's party id (default: every bank)")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: the books as they stand after the last close)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON with decimal strings")] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
+    ] = None,
+) -> None:
+    """Loan-loss provisions (贷款损失准备) by grade, NPL ratio, 拨备覆盖率, 贷款拨备率; exit 2 on bad input."""
+    from rich.console import Console
+
+    from ippledge.access.model import SYSTEM
+    from ippledge.config import Settings
+    from ippledge.db import make_engine, make_session_factory
+    from ippledge.kernel.errors import IppledgeError
+    from ippledge.lending.provisions import report
+
+    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        day = _date(as_of) if as_of else None
+        with make_session_factory(engine)() as session:
+            out = report(session, SYSTEM, dt.date.today(), bank_id=bank, as_of=day)
+    except IppledgeError as exc:
+        typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    print_provisions(Console(), out)
+
+
+def print_provisions(console: object, out: dict[str, object]) -> None:
+    """The report as rich tables: per grade for the whole scope, then one line of ratios per bank."""
+    from decimal import Decimal
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ippledge.kernel.money import format_cn
+
+    assert isinstance(console, Console)
+    banks = out["banks"]
+    assert isinstance(banks, list)
+    whole = banks[0] if len(banks) == 1 else out["total"]
+    assert isinstance(whole, dict)
+    title = banks[0]["bank"] if len(banks) == 1 else f"{len(banks)} 家银行 banks"
+    when = out["as_of"] or f"{out['policy_date']} 日终后 after the close"
+    t = Table(title=f"贷款损失准备 loan-loss provisions — {title}, {when}")
+    for col in ("分类 grade", "笔数 loans", "余额 outstanding", "比例 rate", "应计提 required", "已计提 held"):
+        t.add_column(col, justify="left" if col.startswith("分类") else "right")
+
+    def pct(text: object) -> str:
+        return "—" if text is None else f"{Decimal(str(text)) * 100:.2f}%"
+
+    for g in whole["grades"]:
+        t.add_row(
+            f"{g['grade_zh']} {g['grade']}",
+            str(g["loans"]),
+            format_cn(Decimal(g["outstanding"])),
+            pct(g["rate"]),
+            format_cn(Decimal(g["required_allowance"])),
+            format_cn(Decimal(g["held_allowance"])),
+        )
+    tot = whole["totals"]
+    t.add_row(
+        "合计 total",
+        str(tot["loans"]),
+        format_cn(Decimal(tot["outstanding"])),
+        "",
+        format_cn(Decimal(tot["required_allowance"])),
+        format_cn(Decimal(tot["held_allowance"])),
+    )
+    console.print(t)
+    r = Table(title="监管指标 regulatory ratios")
+    for col in ("银行 bank", "不良率 NPL", "拨备覆盖率 coverage", "贷款拨备率 provision ratio"):
+        r.add_column(col, justify="left" if col.startswith("银行") else "right")
+
+    def flag(value: object, floor: object, breach: object) -> str:
+        text = f"{pct(value)} (≥{pct(floor)})"
+        return f"[red]{text} 未达标 breach[/red]" if breach else text
+
+    rows = [*banks, {"bank": "合计 total", **out["total"]}] if len(banks) > 1 else banks  # type: ignore[dict-item]
+    for b in rows:
+        q = b["ratios"]
+        r.add_row(
+            str(b["bank"]),
+            pct(q["npl_ratio"]),
+            flag(q["provision_coverage"], q["provision_coverage_min"], q["provision_coverage_breach"]),
+            flag(q["loan_provision_ratio"], q["loan_provision_ratio_min"], q["loan_provision_ratio_breach"]),
+        )
+    console.print(r)

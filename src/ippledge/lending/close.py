@@ -4,8 +4,11 @@ For each business date ``D`` the close, for every active loan disbursed by ``D``
 accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income), ages the loan
 (days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
-first day past due of a delinquency also ``loan.overdue``), flags overdue intake tasks
-(``intake.tasks.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``.
+first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
+(贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
+plus the general rate while it performs; ``lending.provision_model``) as the change against what it held, flags
+overdue intake tasks (``intake.tasks.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``. A loan repaid
+since the last close has its allowance released.
 
 Rules of the business date:
 
@@ -16,8 +19,9 @@ Rules of the business date:
   so a loan's first close books everything its current period has earned so far; penalty interest starts that day.
 
 Work is set-based: three queries load every loan to close, the plan is computed in memory, all entries go through
-one ``ledger.service.post_many`` per date (idempotency keys ``accrual:{loan}:{date}`` and
-``penalty:{loan}:{date}``) and rows are updated with Core executemany. One audit record per date.
+one ``ledger.service.post_many`` per date (idempotency keys ``accrual:{loan}:{date}``, ``penalty:{loan}:{date}`` and,
+per bank, ``provision:{bank}:{date}``: one entry with a line per loan whose allowance changed) and rows are updated
+with Core executemany. One audit record per date.
 """
 
 from __future__ import annotations
@@ -43,8 +47,11 @@ from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import post_many
 from ippledge.ledger.store import Actor, actor_name, upsert
 from ippledge.lending import close_store as store
-from ippledge.lending.close_model import LoanDay, days_to_close, plan_day
+from ippledge.lending import postings
+from ippledge.lending.close_model import LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close_tables import BusinessDayClose
+from ippledge.lending.provision_model import required_fen
+from ippledge.lending.provisions import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay
 
 MAX_CATCH_UP_DAYS: Final = 1100  # about three years: a larger gap is almost surely a mistyped date
@@ -67,6 +74,8 @@ class CloseReport:
     reclassified: dict[str, int] = field(default_factory=dict)  # loans moved to each grade
     grade_mix: dict[str, int] = field(default_factory=dict)  # active loans per grade after the close
     tasks_flagged: int = 0
+    provision_charge_fen: int = 0  # allowance added today (Dr 信用减值损失 / Cr 贷款损失准备)
+    provision_release_fen: int = 0  # allowance released today (repayments, upgrades, loans repaid)
     seconds: float = 0.0
     already_closed: bool = False
     caught_up: tuple[dt.date, ...] = ()  # earlier dates this call closed first
@@ -172,6 +181,41 @@ def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) ->
     return drafts
 
 
+@dataclass(frozen=True)
+class Provisioning:
+    """The allowance changes of one close: the entries, each changed loan's new allowance, the charge and release."""
+
+    drafts: list[EntryDraft]
+    allowances: dict[int, int]
+    charge_fen: int
+    release_fen: int
+
+
+def provision_plan(
+    day: dt.date,
+    loans: list[LoanState],
+    plans: list[LoanDay],
+    released: list[tuple[int, int, int]],
+    book: PolicyBook,
+) -> Provisioning:
+    """Each loan's required allowance against what it holds; one entry per bank for the loans that changed."""
+    by_bank: dict[int, list[tuple[int, int]]] = {}
+    allowances: dict[int, int] = {}
+    for loan, p in zip(loans, plans, strict=True):
+        rate = book.for_bank(loan.bank_id).rate_bp(p.grade)
+        need = required_fen(loan.outstanding_fen, rate)
+        if need != loan.allowance_fen:
+            by_bank.setdefault(loan.bank_id, []).append((loan.loan_id, need - loan.allowance_fen))
+            allowances[loan.loan_id] = need
+    for loan_id, bank, held in released:
+        by_bank.setdefault(bank, []).append((loan_id, -held))
+        allowances[loan_id] = 0
+    iso = day.isoformat()
+    drafts = [postings.provision(bank, day, ch, f"provision:{bank}:{iso}") for bank, ch in sorted(by_bank.items())]
+    deltas = [d for ch in by_bank.values() for _loan, d in ch]
+    return Provisioning(drafts, allowances, sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
+
+
 def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
     started = time.perf_counter()
     loans = store.load_loans(session, day)
@@ -180,11 +224,13 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     plans = [plan_day(day, loan, current.get(loan.loan_id), overdue.get(loan.loan_id)) for loan in loans]
     bank_of = {loan.loan_id: loan.bank_id for loan in loans}
 
-    drafts = entry_drafts(day, bank_of, plans)
+    provision = provision_plan(day, loans, plans, store.load_released(session), policies_on(session, day))
+    drafts = entry_drafts(day, bank_of, plans) + provision.drafts
     if drafts:
         post_many(session, actor, drafts)
     store.write_accruals(session, plans)
     store.write_loans(session, day, plans)
+    store.write_allowances(session, provision.allowances)
 
     prior_dpd = {loan.loan_id: loan.dpd for loan in loans}
     changes: list[dict[str, Any]] = []
@@ -226,6 +272,8 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
         reclassified=dict(sorted(Counter(c["to_grade"] for c in changes).items())),
         grade_mix=dict(sorted(store.grade_mix(session).items())),
         tasks_flagged=tasks,
+        provision_charge_fen=provision.charge_fen,
+        provision_release_fen=provision.release_fen,
         seconds=round(time.perf_counter() - started, 3),
     )
     summary = report.to_dict()

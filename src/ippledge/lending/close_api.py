@@ -38,6 +38,8 @@ class CloseOut(BaseModel):
     reclassified: dict[str, int]
     grade_mix: dict[str, int]
     tasks_flagged: int
+    provision_charge_fen: int = Field(0, description="loan-loss allowance added (贷款损失准备计提), fen")
+    provision_release_fen: int = Field(0, description="loan-loss allowance released (转回), fen")
     seconds: float
     already_closed: bool
     caught_up: list[dt.date]

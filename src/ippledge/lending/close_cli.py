@@ -63,6 +63,8 @@ def close(
 
 def print_report(console: object, report: object) -> None:
     """A rich summary of one close."""
+    from decimal import Decimal
+
     from rich.console import Console
     from rich.table import Table
 
@@ -83,6 +85,8 @@ def print_report(console: object, report: object) -> None:
     t.add_row("利息计提 interest accrued", format_yuan(report.interest))
     t.add_row("罚息计提 penalty accrued", format_yuan(report.penalty))
     t.add_row("分录 journal entries", f"{report.entries:,}")
+    t.add_row("贷款损失准备计提 allowance added", format_yuan(Decimal(report.provision_charge_fen) / 100))
+    t.add_row("贷款损失准备转回 allowance released", format_yuan(Decimal(report.provision_release_fen) / 100))
     t.add_row("新增逾期 newly overdue", f"{report.newly_overdue:,}")
     t.add_row("逾期贷款 loans past due", f"{report.overdue_loans:,}")
     t.add_row("逾期任务 tasks flagged overdue", f"{report.tasks_flagged:,}")

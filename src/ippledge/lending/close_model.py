@@ -42,6 +42,8 @@ class LoanState:
     grade: str
     penalty_exact: Decimal  # yuan, exact cumulative
     penalty_posted_fen: int
+    outstanding_fen: int = 0  # principal outstanding now (after any repayment since the last close)
+    allowance_fen: int = 0  # loan-loss allowance booked by the last close
 
 
 @dataclass(frozen=True)

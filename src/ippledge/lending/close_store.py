@@ -46,14 +46,36 @@ def load_loans(session: Session, day: dt.date) -> list[LoanState]:
             Loan.grade,
             Loan.penalty_exact,
             Loan.penalty_posted_fen,
+            Loan.outstanding_principal_fen,
+            Loan.allowance_fen,
         )
         .where(_to_close(day))
         .order_by(Loan.id)
     )
     return [
-        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or 0)
-        for i, b, r, u, d, g, pe, pp in session.execute(stmt)
+        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or 0, o or 0, a or 0)
+        for i, b, r, u, d, g, pe, pp, o, a in session.execute(stmt)
     ]
+
+
+def load_released(session: Session) -> list[tuple[int, int, int]]:
+    """``(loan, bank, allowance)`` of loans no longer active that still hold an allowance (repaid since the last
+    close): the close releases it."""
+    stmt = (
+        select(Loan.id, Loan.bank_id, Loan.allowance_fen)
+        .where(Loan.status != ACTIVE, Loan.allowance_fen != 0)
+        .order_by(Loan.id)
+    )
+    return [(int(i), int(b), int(a)) for i, b, a in session.execute(stmt)]
+
+
+def write_allowances(session: Session, allowances: dict[int, int]) -> None:
+    """Each changed loan's allowance after the close (executemany)."""
+    if not allowances:
+        return
+    stmt = update(LOAN).where(LOAN.c.id == bindparam("b_id")).values(allowance_fen=bindparam("b_allowance"))
+    rows = [{"b_id": i, "b_allowance": a} for i, a in allowances.items()]
+    session.connection().execute(stmt, rows)
 
 
 def load_current_periods(session: Session, day: dt.date) -> dict[int, CurrentPeriod]:

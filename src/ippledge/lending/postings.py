@@ -11,9 +11,16 @@ loan.accrual         PB:loan:L:interest                         PB:income:intere
 loan.repayment       PE:settlement (what the borrower pays)     PB:loan:L:penalty, PB:loan:L:interest,
 loan.prepayment                                                 PB:loan:L:principal, PB:income:fee
 loan.payoff
-loan.writeoff        PB:loss:writeoff                           PB:loan:L:principal, interest, penalty
+loan.writeoff        PB:loan:L:allowance (up to the principal),  PB:loan:L:principal, interest, penalty,
+                     PB:loss:writeoff (the rest)                PB:loss:provision (allowance beyond principal)
 loan.recovery        PB:cash                                    PB:income:recovery
+loan.provision       PB:loss:provision (net charge)             PB:loan:L:allowance for each loan whose
+                                                                allowance changed (a release debits it)
 ===================  =========================================  =============================================
+
+Provisioning (贷款损失准备, ``lending.provision_model``): the daily close books one ``loan.provision`` entry per bank
+and date, one line per loan whose required allowance changed and one net line on the bank's provision expense
+(信用减值损失); a write-off first uses the loan's own allowance and posts only the shortfall as write-off loss.
 
 The borrower's settlement account is the chart's per-borrower ``P{E}:settlement`` (money held for the borrower on
 the platform's books): a firm with loans at two banks has one settlement account; the bank that records a deposit
@@ -90,12 +97,29 @@ def repayment(
     return _draft(day, f"loan.{kind}", lines, loan, f"还款 {kind}", key)
 
 
+def allowance_split(allowance: Decimal, principal: Decimal) -> tuple[Decimal, Decimal]:
+    """How a write-off treats the loan's allowance: (used against the principal, released as beyond it)."""
+    used = min(max(allowance, ZERO), max(principal, ZERO))
+    return used, max(allowance, ZERO) - used
+
+
 def write_off(
-    bank: int, loan: int, day: dt.date, key: str, *, principal: Decimal, interest: Decimal, penalty: Decimal
+    bank: int,
+    loan: int,
+    day: dt.date,
+    key: str,
+    *,
+    principal: Decimal,
+    interest: Decimal,
+    penalty: Decimal,
+    allowance: Decimal = ZERO,
 ) -> EntryDraft:
-    """核销: the receivables still on the books become the bank's write-off loss."""
+    """核销: the loan's allowance absorbs the principal first; the rest of the receivables is write-off loss."""
+    used, released = allowance_split(allowance, principal)
     lines = [
-        (account_code(bank, "writeoff_loss"), principal + interest + penalty),
+        (account_code(bank, "loan_allowance", loan), used + released),
+        (account_code(bank, "provision_expense"), -released),
+        (account_code(bank, "writeoff_loss"), principal - used + interest + penalty),
         (account_code(bank, "loan_principal", loan), -principal),
         (account_code(bank, "loan_interest", loan), -interest),
         (account_code(bank, "loan_penalty", loan), -penalty),
@@ -107,3 +131,13 @@ def recovery(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> E
     """核销后收回: cash recovered on a written-off loan is income."""
     lines = [(account_code(bank, "cash"), amount), (account_code(bank, "recovery_income"), -amount)]
     return _draft(day, "loan.recovery", lines, loan, "核销后收回 recovery", key)
+
+
+def provision(bank: int, day: dt.date, changes: list[tuple[int, int]], key: str) -> EntryDraft:
+    """计提/转回贷款损失准备: ``changes`` are ``(loan, change in fen)``; a rise credits the allowance."""
+    net = sum(fen for _loan, fen in changes)
+    lines = [(account_code(bank, "loan_allowance", loan), Decimal(-fen) / 100) for loan, fen in changes]
+    lines.append((account_code(bank, "provision_expense"), Decimal(net) / 100))
+    postings = tuple(Posting(code, amount) for code, amount in lines if amount != 0)
+    memo = "贷款损失准备计提 loan-loss provision"
+    return EntryDraft(day, "loan.provision", postings, "bank", str(bank), memo, key)

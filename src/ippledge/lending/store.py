@@ -1,8 +1,10 @@
 """Loan queries and scope (贷款查询与数据隔离); the ledger check's expectation for every loan.
 
 A loan is visible to its bank and its borrower; the regulator and the platform read every loan; anyone else gets 404.
-The ``lending`` expectation provider says: the natural balance of ``P{bank}:loan:{id}:principal`` equals the loan's
-``outstanding_principal_fen`` for every disbursed loan, so ``ippledge ledger check`` proves book and ledger agree.
+The ``lending`` expectation provider says, for every disbursed loan: the natural balance of
+``P{bank}:loan:{id}:principal`` equals the loan's ``outstanding_principal_fen``, and the natural (credit) balance of
+its loan-loss allowance ``P{bank}:loan:{id}:allowance`` equals ``allowance_fen``, the allowance the last daily close
+booked for it (zero once written off), so ``ippledge ledger check`` proves book and ledger agree.
 """
 
 from __future__ import annotations
@@ -73,11 +75,15 @@ def principal_account(loan: Loan) -> str:
 
 
 def expected_balances(session: Session) -> dict[str, Decimal]:
-    """Every disbursed loan's principal account should hold its outstanding principal."""
-    stmt = select(Loan.id, Loan.bank_id, Loan.outstanding_principal_fen).where(Loan.disbursed_on.is_not(None))
-    return {
-        account_code(bank, "loan_principal", loan_id): from_fen(fen) for loan_id, bank, fen in session.execute(stmt)
-    }
+    """Each disbursed loan's principal holds its outstanding principal; its allowance, what the close booked."""
+    stmt = select(Loan.id, Loan.bank_id, Loan.outstanding_principal_fen, Loan.allowance_fen).where(
+        Loan.disbursed_on.is_not(None)
+    )
+    out: dict[str, Decimal] = {}
+    for loan_id, bank, fen, allowance in session.execute(stmt):
+        out[account_code(bank, "loan_principal", loan_id)] = from_fen(fen)
+        out[account_code(bank, "loan_allowance", loan_id)] = from_fen(allowance or 0)
+    return out
 
 
 ledger_check.register_expectations("lending", expected_balances)

@@ -102,5 +102,7 @@ def write_off_view(row: LoanWriteOff) -> dict[str, Any]:
         "principal": str(from_fen(row.principal_fen)),
         "interest": str(from_fen(row.interest_fen)),
         "penalty": str(from_fen(row.penalty_fen)),
+        "allowance_used": str(from_fen(row.allowance_used_fen)),
+        "allowance_released": str(from_fen(row.allowance_released_fen)),
         "entry_id": row.entry_id,
     }

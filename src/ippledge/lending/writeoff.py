@@ -6,7 +6,9 @@
 - ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
   an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
   (``access.service.decide``: the proposer is refused ``access.self_approval``). On approval one ``loan.writeoff``
-  entry moves the principal, interest and penalty receivables to the bank's write-off loss; the loan is closed.
+  entry takes the principal, interest and penalty receivables off the books: the loan's own loan-loss allowance
+  (贷款损失准备, booked by the daily close) absorbs the principal first, only the shortfall (and the interest and
+  penalty) is write-off loss, and any allowance beyond the principal is released; the loan is closed.
   Pledges stay registered: the bank keeps its security for disposal and recovery.
 - ``record_recovery``: cash recovered after write-off is recovery income (Dr bank cash / Cr recovery income).
 """
@@ -157,18 +159,29 @@ def decide_write_off(
     if loan.status != "active":
         raise not_active(loan.status)
     amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    allowance = from_fen(loan.allowance_fen)
+    used, released = postings.allowance_split(allowance, amounts["principal"])
     entry = None
-    if any(amounts.values()):
-        draft = postings.write_off(loan.bank_id, loan.id, today, f"writeoff:{loan.id}", **amounts)
+    if any(amounts.values()) or allowance:
+        key = f"writeoff:{loan.id}"
+        draft = postings.write_off(loan.bank_id, loan.id, today, key, **amounts, allowance=allowance)
         entry = ledger.post(session, approver, draft)
     row.status, row.approved_on = "approved", today
     row.principal_fen, row.interest_fen, row.penalty_fen = (
         to_fen(amounts[p]) for p in ("principal", "interest", "penalty")
     )
+    row.allowance_used_fen, row.allowance_released_fen = to_fen(used), to_fen(released)
     row.entry_id = entry.id if entry is not None else None
     loan.status, loan.closed_on, loan.outstanding_principal_fen = "written_off", today, 0
+    loan.allowance_fen = 0
     session.flush()
-    payload = {"loan_id": loan.id, "on": today.isoformat(), **{k: str(v) for k, v in amounts.items()}}
+    payload = {
+        "loan_id": loan.id,
+        "on": today.isoformat(),
+        **{k: str(v) for k, v in amounts.items()},
+        "allowance_used": str(used),
+        "allowance_released": str(released),
+    }
     audit.record(session, approver, "lending.written_off", "loan", loan.id, payload)
     publish(session, "lending.written_off", payload, loan.bank_id, also=(loan.borrower_id,))
     return row

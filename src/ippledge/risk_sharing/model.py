@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from ippledge.kernel.errors import Problem as Problem  # re-exported: the scheme validators name it here
+
 BP_TOTAL = 10_000
 
 
@@ -67,19 +69,6 @@ class LossBasis(StrEnum):
 class RateCapKind(StrEnum):
     LPR_MULTIPLE = "lpr_multiple"  # e.g. <= 1-year LPR x 1.4
     LPR_PLUS_BP = "lpr_plus_bp"  # e.g. <= 1-year LPR + 80bp
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input: a stable code, a path into the document and a bilingual message."""
-
-    code: str
-    path: str
-    message_zh: str
-    message_en: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "path": self.path, "message_zh": self.message_zh, "message_en": self.message_en}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 07:04:29.793367
+Create Date: 2026-11-28 07:25:41.065259
 """
 
 from __future__ import annotations
@@ -427,6 +427,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['registry_id'], ['party.id'], name=op.f('fk_pledge_registration_counter_registry_id_party')),
     sa.PrimaryKeyConstraint('registry_id', 'year', name=op.f('pk_pledge_registration_counter'))
     )
+    op.create_table('provision_policy_version',
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('version_no', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('effective_to', sa.Date(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_provision_policy_version_bank_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_provision_policy_version'))
+    )
+    with op.batch_alter_table('provision_policy_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_provision_policy_version_bank_id'), ['bank_id'], unique=False)
+
     op.create_table('risk_fund_pool',
     sa.Column('scheme_code', sa.String(length=60), nullable=False),
     sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -900,6 +915,7 @@ def upgrade() -> None:
     sa.Column('accrued_through', sa.Date(), nullable=True),
     sa.Column('penalty_exact', sa.Numeric(precision=24, scale=10), nullable=False),
     sa.Column('penalty_posted_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('allowance_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -1023,6 +1039,8 @@ def upgrade() -> None:
     sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('penalty_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('allowance_used_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('allowance_released_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -1365,6 +1383,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_risk_fund_pool_fund_id'))
 
     op.drop_table('risk_fund_pool')
+    with op.batch_alter_table('provision_policy_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_provision_policy_version_bank_id'))
+
+    op.drop_table('provision_policy_version')
     op.drop_table('pledge_registration_counter')
     with op.batch_alter_table('pledge', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pledge_status'))

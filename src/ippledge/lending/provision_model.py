@@ -1,0 +1,354 @@
+"""Loan-loss provisioning (贷款损失准备计提) as pure rules: the policy, a loan's required allowance, the ratios.
+
+Sources of the default policy (``DEFAULT_POLICY``); every number is data, a bank's version may change some of them:
+
+- Specific provision (专项准备) by five-tier grade, 《贷款损失准备计提指引》(中国人民银行 银发〔2002〕98号) 第五条:
+  关注 special mention 2%, 次级 substandard 25%, 可疑 doubtful 50%, 损失 loss 100%; 正常 normal has none. "其中，
+  次级和可疑类贷款的损失准备，计提比例可以上下浮动20%": a bank may set substandard within 20–30% and doubtful within
+  40–60% (±20% *of the rate*); the other rates are fixed.
+- General provision (一般准备) on performing loans (正常 + 关注): default 1.5%, after 《金融企业准备金计提管理办法》
+  (财政部 财金〔2012〕20号) 第六条 "一般准备余额原则上不得低于风险资产期末余额的1.5%" (98号 itself asked for at
+  least 1% of loans). The platform books it as part of each performing loan's allowance, so that the allowance held
+  per loan is one number the ledger can check.
+- Regulatory thresholds, 《商业银行贷款损失准备管理办法》(银监会令2011年第4号) 第七条: 拨备覆盖率 provision coverage
+  (allowance / NPL) >= 150% and 贷款拨备率 loan provision ratio (allowance / loans) >= 2.5%. 《关于调整商业银行贷款
+  损失准备监管要求的通知》(银监发〔2018〕7号) lets the regulator set them per bank within 120–150% and 1.5–2.5%.
+
+Rates and thresholds are basis points (1% = 100 bp); money is integer fen, rounded half up (the ledger's rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Final
+
+from ippledge.kernel.errors import Problem, ValidationError
+from ippledge.lending.classification import Grade
+
+BP: Final = 10_000
+FORMAT: Final = "ippledge.provision-policy/1"
+
+# 银发〔2002〕98号 第五条
+STANDARD_SPECIFIC_BP: Final[Mapping[Grade, int]] = {
+    Grade.NORMAL: 0,
+    Grade.SPECIAL_MENTION: 200,
+    Grade.SUBSTANDARD: 2500,
+    Grade.DOUBTFUL: 5000,
+    Grade.LOSS: 10_000,
+}
+FLOATING: Final = frozenset({Grade.SUBSTANDARD, Grade.DOUBTFUL})  # "上下浮动20%"
+FLOAT_SHARE_BP: Final = 2000  # ±20% of the standard rate
+DEFAULT_GENERAL_BP: Final = 150  # 财金〔2012〕20号 第六条: 1.5%
+MAX_GENERAL_BP: Final = 1000  # assumption: a general rate above 10% of performing loans is a typo, not a policy
+# 银监会令2011年第4号 第七条 (defaults); 银监发〔2018〕7号 (the range a regulator may set)
+DEFAULT_COVERAGE_MIN_BP: Final = 15_000
+DEFAULT_LOAN_RATIO_MIN_BP: Final = 250
+COVERAGE_RANGE_BP: Final = (12_000, 15_000)
+LOAN_RATIO_RANGE_BP: Final = (150, 250)
+RATIO_PLACES: Final = Decimal("0.0001")
+
+
+def band(grade: Grade) -> tuple[int, int]:
+    """The specific rates a bank may choose for ``grade`` (bp, inclusive): the standard ±20% where it floats."""
+    std = STANDARD_SPECIFIC_BP[grade]
+    if grade not in FLOATING:
+        return std, std
+    delta = std * FLOAT_SHARE_BP // BP
+    return std - delta, std + delta
+
+
+@dataclass(frozen=True)
+class ProvisionPolicy:
+    """The provisioning rules in force from ``effective_from`` (a bank's version, or the platform default)."""
+
+    version: str
+    effective_from: dt.date
+    specific_bp: Mapping[Grade, int] = field(default_factory=lambda: dict(STANDARD_SPECIFIC_BP))
+    general_bp: int = DEFAULT_GENERAL_BP
+    coverage_min_bp: int = DEFAULT_COVERAGE_MIN_BP
+    loan_ratio_min_bp: int = DEFAULT_LOAN_RATIO_MIN_BP
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+
+    def specific(self, grade: Grade) -> int:
+        return self.specific_bp.get(grade, STANDARD_SPECIFIC_BP[grade])
+
+    def rate_bp(self, grade: Grade) -> int:
+        """The whole allowance rate of a loan in ``grade``: its specific rate, plus the general rate if performing."""
+        return self.specific(grade) + (0 if grade.is_npl else self.general_bp)
+
+    def rates(self) -> dict[Grade, int]:
+        return {g: self.rate_bp(g) for g in Grade}
+
+
+DEFAULT_POLICY: Final = ProvisionPolicy(
+    version="default-2002-98",
+    effective_from=dt.date(2002, 1, 1),
+    sources=(
+        "银发〔2002〕98号《贷款损失准备计提指引》第五条: 关注2%，次级25%，可疑50%，损失100%；次级、可疑可上下浮动20%",
+        "财金〔2012〕20号《金融企业准备金计提管理办法》第六条: 一般准备不低于风险资产的1.5%",
+        "银监会令2011年第4号《商业银行贷款损失准备管理办法》第七条: 拨备覆盖率150%，贷款拨备率2.5%",
+        "银监发〔2018〕7号: 拨备覆盖率120%–150%，贷款拨备率1.5%–2.5%，由监管按银行确定",
+    ),
+    notes="platform default (平台默认计提政策)",
+)
+
+
+def _p(code: str, path: str, zh: str, en: str) -> Problem:
+    return Problem(f"lending.provision.{code}", path, zh, en)
+
+
+def problems(policy: ProvisionPolicy) -> list[Problem]:
+    """Every way ``policy`` breaks the rules above (an empty list when it may be used)."""
+    out: list[Problem] = []
+    if not policy.version.strip():
+        out.append(_p("version", "version", "版本号不能为空", "the version must not be empty"))
+    for grade, rate in policy.specific_bp.items():
+        path = f"specific_bp.{grade.code}"
+        low, high = band(grade)
+        if grade in FLOATING and not low <= rate <= high:
+            std = STANDARD_SPECIFIC_BP[grade]
+            out.append(
+                _p(
+                    "rate_out_of_band",
+                    path,
+                    f"{grade.zh}类计提比例{rate / 100:g}%超出{std / 100:g}%上下浮动20%的范围"
+                    f"（{low / 100:g}%–{high / 100:g}%）",
+                    f"the {grade.code} rate {rate / 100:g}% is outside {std / 100:g}% ± 20% "
+                    f"({low / 100:g}%–{high / 100:g}%)",
+                )
+            )
+        elif grade not in FLOATING and rate != low:
+            out.append(
+                _p(
+                    "rate_fixed",
+                    path,
+                    f"{grade.zh}类计提比例固定为{low / 100:g}%，不能改为{rate / 100:g}%",
+                    f"the {grade.code} rate is fixed at {low / 100:g}%, not {rate / 100:g}%",
+                )
+            )
+    if not 0 <= policy.general_bp <= MAX_GENERAL_BP:
+        out.append(
+            _p(
+                "general_rate",
+                "general_bp",
+                f"一般准备比例应在0%–{MAX_GENERAL_BP / 100:g}%之间：{policy.general_bp / 100:g}%",
+                f"the general rate must be 0%–{MAX_GENERAL_BP / 100:g}%: {policy.general_bp / 100:g}%",
+            )
+        )
+    for path, value, (low, high), zh, en in (
+        ("coverage_min_bp", policy.coverage_min_bp, COVERAGE_RANGE_BP, "拨备覆盖率", "provision coverage ratio"),
+        ("loan_ratio_min_bp", policy.loan_ratio_min_bp, LOAN_RATIO_RANGE_BP, "贷款拨备率", "loan provision ratio"),
+    ):
+        if not low <= value <= high:
+            out.append(
+                _p(
+                    "threshold_range",
+                    path,
+                    f"{zh}监管要求应在{low / 100:g}%–{high / 100:g}%之间（银监发〔2018〕7号）：{value / 100:g}%",
+                    f"the {en} requirement must be {low / 100:g}%–{high / 100:g}% (CBRC 2018 No. 7): {value / 100:g}%",
+                )
+            )
+    return out
+
+
+def _refuse(found: list[Problem]) -> ValidationError:
+    return ValidationError(
+        "；".join(p.message_zh for p in found),
+        "; ".join(p.message_en for p in found),
+        code="lending.provision_policy_invalid",
+        details={"problems": [p.to_dict() for p in found]},
+    )
+
+
+def validate(policy: ProvisionPolicy) -> ProvisionPolicy:
+    """``policy`` unchanged, or one ``lending.provision_policy_invalid`` error listing every problem."""
+    found = problems(policy)
+    if found:
+        raise _refuse(found)
+    return policy
+
+
+def to_dict(policy: ProvisionPolicy) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": policy.version,
+        "effective_from": policy.effective_from.isoformat(),
+        "specific_bp": {g.code: policy.specific(g) for g in Grade},
+        "general_bp": policy.general_bp,
+        "coverage_min_bp": policy.coverage_min_bp,
+        "loan_ratio_min_bp": policy.loan_ratio_min_bp,
+        "sources": list(policy.sources),
+        "notes": policy.notes,
+    }
+
+
+def _int(value: Any, path: str, out: list[Problem]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        out.append(_p("field", path, f"{path}应为整数（基点）", f"{path} must be an integer (basis points)"))
+        return 0
+    return value
+
+
+def from_dict(doc: Mapping[str, Any]) -> ProvisionPolicy:
+    """Read a policy document (as :func:`to_dict` writes it); one error lists every problem, as ``validate`` does."""
+    out: list[Problem] = []
+    specific: dict[Grade, int] = dict(STANDARD_SPECIFIC_BP)
+    raw = doc.get("specific_bp", {})
+    if not isinstance(raw, Mapping):
+        out.append(_p("field", "specific_bp", "specific_bp应为对象", "specific_bp must be an object"))
+        raw = {}
+    codes = {g.code: g for g in Grade}
+    for key, value in raw.items():
+        if key not in codes:
+            allowed = ", ".join(codes)
+            out.append(_p("grade", f"specific_bp.{key}", f"未知分类：{key}", f"unknown grade {key} ({allowed})"))
+            continue
+        specific[codes[key]] = _int(value, f"specific_bp.{key}", out)
+    try:
+        effective = dt.date.fromisoformat(str(doc.get("effective_from")))
+    except ValueError:
+        out.append(_p("field", "effective_from", "生效日应为YYYY-MM-DD", "effective_from must be YYYY-MM-DD"))
+        effective = dt.date.min
+    policy = ProvisionPolicy(
+        version=str(doc.get("version") or ""),
+        effective_from=effective,
+        specific_bp=specific,
+        general_bp=_int(doc.get("general_bp", DEFAULT_GENERAL_BP), "general_bp", out),
+        coverage_min_bp=_int(doc.get("coverage_min_bp", DEFAULT_COVERAGE_MIN_BP), "coverage_min_bp", out),
+        loan_ratio_min_bp=_int(doc.get("loan_ratio_min_bp", DEFAULT_LOAN_RATIO_MIN_BP), "loan_ratio_min_bp", out),
+        sources=tuple(str(s) for s in doc.get("sources", ())),
+        notes=str(doc.get("notes") or ""),
+    )
+    out.extend(problems(policy))
+    if out:
+        raise _refuse(out)
+    return policy
+
+
+def required_fen(outstanding_fen: int, rate_bp: int) -> int:
+    """The allowance a balance of ``outstanding_fen`` needs at ``rate_bp``, rounded half up to the fen."""
+    if outstanding_fen <= 0 or rate_bp <= 0:
+        return 0
+    return (outstanding_fen * rate_bp + BP // 2) // BP
+
+
+# ---- the report: per grade, totals and the two regulatory ratios --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One loan in the report: its grade, outstanding principal and allowance held (fen)."""
+
+    grade: Grade
+    outstanding_fen: int
+    held_fen: int
+
+
+@dataclass(frozen=True)
+class GradeLine:
+    grade: Grade
+    loans: int
+    outstanding_fen: int
+    rate_bp: int | None  # None where banks with different rates are added together
+    required_fen: int
+    held_fen: int
+
+
+def _ratio(num: int, den: int) -> Decimal | None:
+    if den <= 0:
+        return None
+    return (Decimal(num) / Decimal(den)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ProvisionSummary:
+    """Per-grade lines, totals and the ratios against ``policy``'s thresholds (ratios as fractions: 1.5 = 150%)."""
+
+    lines: tuple[GradeLine, ...]
+    coverage_min_bp: int
+    loan_ratio_min_bp: int
+
+    @property
+    def loans(self) -> int:
+        return sum(x.loans for x in self.lines)
+
+    @property
+    def outstanding_fen(self) -> int:
+        return sum(x.outstanding_fen for x in self.lines)
+
+    @property
+    def npl_fen(self) -> int:
+        return sum(x.outstanding_fen for x in self.lines if x.grade.is_npl)
+
+    @property
+    def required_fen(self) -> int:
+        return sum(x.required_fen for x in self.lines)
+
+    @property
+    def held_fen(self) -> int:
+        return sum(x.held_fen for x in self.lines)
+
+    @property
+    def npl_ratio(self) -> Decimal | None:
+        return _ratio(self.npl_fen, self.outstanding_fen)
+
+    @property
+    def coverage_ratio(self) -> Decimal | None:
+        """拨备覆盖率 = allowance / NPL; ``None`` without NPLs (no ratio to breach)."""
+        return _ratio(self.held_fen, self.npl_fen)
+
+    @property
+    def loan_provision_ratio(self) -> Decimal | None:
+        """贷款拨备率 = allowance / loans; ``None`` for an empty book."""
+        return _ratio(self.held_fen, self.outstanding_fen)
+
+    @property
+    def coverage_breach(self) -> bool:
+        # exact comparison in fen: held / npl < min  <=>  held * BP < min * npl
+        return self.npl_fen > 0 and self.held_fen * BP < self.coverage_min_bp * self.npl_fen
+
+    @property
+    def loan_ratio_breach(self) -> bool:
+        return self.outstanding_fen > 0 and self.held_fen * BP < self.loan_ratio_min_bp * self.outstanding_fen
+
+
+def summarise(holdings: Iterable[Holding], policy: ProvisionPolicy) -> ProvisionSummary:
+    """Group ``holdings`` by grade; the required allowance is per loan (rounded per loan, as the close books it)."""
+    count = dict.fromkeys(Grade, 0)
+    outstanding = dict.fromkeys(Grade, 0)
+    required = dict.fromkeys(Grade, 0)
+    held = dict.fromkeys(Grade, 0)
+    for h in holdings:
+        count[h.grade] += 1
+        outstanding[h.grade] += h.outstanding_fen
+        required[h.grade] += required_fen(h.outstanding_fen, policy.rate_bp(h.grade))
+        held[h.grade] += h.held_fen
+    lines = tuple(
+        GradeLine(g, count[g], outstanding[g], policy.rate_bp(g), required[g], held[g]) for g in sorted(Grade)
+    )
+    return ProvisionSummary(lines, policy.coverage_min_bp, policy.loan_ratio_min_bp)
+
+
+def combine(summaries: Iterable[ProvisionSummary], policy: ProvisionPolicy) -> ProvisionSummary:
+    """Several banks' summaries added grade by grade, against ``policy``'s thresholds (the platform default)."""
+    items = list(summaries)
+    lines = []
+    for g in sorted(Grade):
+        mine = [x for s in items for x in s.lines if x.grade == g]
+        rates = {x.rate_bp for x in mine if x.loans}
+        rate = rates.pop() if len(rates) == 1 else (policy.rate_bp(g) if not rates else None)
+        lines.append(
+            GradeLine(
+                g,
+                sum(x.loans for x in mine),
+                sum(x.outstanding_fen for x in mine),
+                rate,
+                sum(x.required_fen for x in mine),
+                sum(x.held_fen for x in mine),
+            )
+        )
+    return ProvisionSummary(tuple(lines), policy.coverage_min_bp, policy.loan_ratio_min_bp)

@@ -1,0 +1,103 @@
+"""Provisioning rules without a database: the 98号 rates and their ±20% band, thresholds, rounding, ratios by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ippledge.kernel.errors import ValidationError
+from ippledge.lending import provision_model as pm
+from ippledge.lending.classification import Grade
+
+G = Grade
+
+
+def test_default_policy_follows_the_2002_guideline_and_the_general_rate() -> None:
+    p = pm.validate(pm.DEFAULT_POLICY)
+    assert {g: p.specific(g) for g in Grade} == {G.NORMAL: 0, G.SPECIAL_MENTION: 200, G.SUBSTANDARD: 2500,
+                                                G.DOUBTFUL: 5000, G.LOSS: 10_000}  # fmt: skip
+    # performing loans (正常, 关注) also carry the general 1.5%; NPLs only their specific rate
+    assert p.rates() == {G.NORMAL: 150, G.SPECIAL_MENTION: 350, G.SUBSTANDARD: 2500, G.DOUBTFUL: 5000, G.LOSS: 10_000}
+    assert (p.coverage_min_bp, p.loan_ratio_min_bp) == (15_000, 250)
+    assert pm.band(G.SUBSTANDARD) == (2000, 3000) and pm.band(G.DOUBTFUL) == (4000, 6000)
+    assert pm.band(G.SPECIAL_MENTION) == (200, 200)
+    assert pm.from_dict(pm.to_dict(p)) == p
+
+
+def _with(**changes: object) -> pm.ProvisionPolicy:
+    return dataclasses.replace(pm.DEFAULT_POLICY, version="bank-1", effective_from=dt.date(2025, 1, 1), **changes)  # type: ignore[arg-type]
+
+
+def test_a_bank_may_float_substandard_and_doubtful_within_twenty_percent() -> None:
+    ok = _with(specific_bp={**pm.STANDARD_SPECIFIC_BP, G.SUBSTANDARD: 3000, G.DOUBTFUL: 4000})
+    assert pm.validate(ok).rate_bp(G.SUBSTANDARD) == 3000
+    with pytest.raises(ValidationError) as err:
+        pm.validate(_with(specific_bp={**pm.STANDARD_SPECIFIC_BP, G.SUBSTANDARD: 3100, G.DOUBTFUL: 3900}))
+    e = err.value
+    assert e.code == "lending.provision_policy_invalid"
+    assert [(p["code"], p["path"]) for p in e.details["problems"]] == [
+        ("lending.provision.rate_out_of_band", "specific_bp.substandard"),
+        ("lending.provision.rate_out_of_band", "specific_bp.doubtful"),
+    ]
+    assert "次级类计提比例31%超出25%上下浮动20%的范围（20%–30%）" in e.message_zh
+    assert "the substandard rate 31% is outside 25% ± 20% (20%–30%)" in e.message_en
+
+
+def test_fixed_rates_general_rate_and_thresholds_are_checked() -> None:
+    bad = _with(
+        specific_bp={**pm.STANDARD_SPECIFIC_BP, G.LOSS: 9000},
+        general_bp=-1,
+        coverage_min_bp=11_000,
+        loan_ratio_min_bp=300,
+    )
+    codes = [(p.code, p.path) for p in pm.problems(bad)]
+    assert codes == [
+        ("lending.provision.rate_fixed", "specific_bp.loss"),
+        ("lending.provision.general_rate", "general_bp"),
+        ("lending.provision.threshold_range", "coverage_min_bp"),
+        ("lending.provision.threshold_range", "loan_ratio_min_bp"),
+    ]
+    # the 2018 adjustment: a regulator may lower the floors to 120% and 1.5%
+    assert pm.problems(_with(coverage_min_bp=12_000, loan_ratio_min_bp=150)) == []
+    with pytest.raises(ValidationError) as err:
+        pm.from_dict({"version": "x", "effective_from": "2025-13-01", "specific_bp": {"grey": 1, "loss": "100%"}})
+    paths = [p["path"] for p in err.value.details["problems"]]
+    assert paths == ["specific_bp.grey", "specific_bp.loss", "effective_from", "specific_bp.loss"]
+
+
+def test_required_allowance_rounds_half_up_to_the_fen() -> None:
+    assert pm.required_fen(100_000_000, 2500) == 25_000_000  # 1,000,000.00 x 25%
+    assert pm.required_fen(33_300, 150) == 500  # 499.5 fen -> 500 (half up)
+    assert pm.required_fen(33_296, 150) == 499  # 499.44 fen -> 499
+    assert pm.required_fen(0, 10_000) == 0 and pm.required_fen(-5, 150) == 0
+
+
+def test_ratios_on_a_small_book_by_hand() -> None:
+    y = 100  # fen per yuan
+    book = [
+        pm.Holding(G.NORMAL, 6_000_000 * y, 90_000 * y),  # 1.5%
+        pm.Holding(G.SPECIAL_MENTION, 2_000_000 * y, 70_000 * y),  # 3.5%
+        pm.Holding(G.SUBSTANDARD, 1_000_000 * y, 250_000 * y),  # 25%
+        pm.Holding(G.DOUBTFUL, 600_000 * y, 300_000 * y),  # 50%
+        pm.Holding(G.LOSS, 400_000 * y, 400_000 * y),  # 100%
+    ]
+    s = pm.summarise(book, pm.DEFAULT_POLICY)
+    assert s.loans == 5 and s.outstanding_fen == 10_000_000 * y and s.npl_fen == 2_000_000 * y
+    assert s.required_fen == s.held_fen == 1_110_000 * y
+    # NPL 2m / 10m = 20%; coverage 1.11m / 2m = 55.5% < 150%; provision ratio 1.11m / 10m = 11.1% >= 2.5%
+    assert s.npl_ratio == Decimal("0.2000")
+    assert s.coverage_ratio == Decimal("0.5550") and s.coverage_breach
+    assert s.loan_provision_ratio == Decimal("0.1110") and not s.loan_ratio_breach
+    line = {x.grade: x for x in s.lines}[G.SUBSTANDARD]
+    assert (line.loans, line.rate_bp, line.required_fen) == (1, 2500, 250_000 * y)
+
+    healthy = pm.summarise([pm.Holding(G.NORMAL, 1_000_000 * y, 15_000 * y)], pm.DEFAULT_POLICY)
+    assert healthy.coverage_ratio is None and not healthy.coverage_breach  # no NPL: nothing to cover
+    assert healthy.loan_provision_ratio == Decimal("0.0150") and healthy.loan_ratio_breach  # 1.5% < 2.5%
+    empty = pm.summarise([], pm.DEFAULT_POLICY)
+    assert empty.npl_ratio is None and not empty.coverage_breach and not empty.loan_ratio_breach
+    both = pm.combine([s, healthy], pm.DEFAULT_POLICY)
+    assert both.outstanding_fen == 11_000_000 * y and both.held_fen == 1_125_000 * y
