@@ -41,6 +41,28 @@ class DemoResult:
     ledger_ok: bool
 
 
+def _relay(factory: sessionmaker[Session], console: Console) -> None:
+    """One pass of the outbox relay: the demo's events get their feed positions (``GET /events``); no webhook is
+    subscribed, so nothing is sent."""
+    import httpx
+
+    from ippledge.delivery.service import run_pass
+    from ippledge.events import OutboxEvent
+
+    with httpx.Client() as client:
+        done = run_pass(factory, dt.datetime.now(dt.UTC), client)
+    with factory() as s:
+        families = s.execute(select(OutboxEvent.topic, func.count()).group_by(OutboxEvent.topic)).all()
+    by_family: dict[str, int] = {}
+    for topic, n in families:
+        by_family[topic.split(".")[0]] = by_family.get(topic.split(".")[0], 0) + int(n)
+    parts = ", ".join(f"{k} {v:,}" for k, v in sorted(by_family.items()))
+    console.print(
+        f"事件 outbox: {done.dispatched.events:,} events ({parts}) in the pull feed GET /events; "
+        "`ippledge events deliver --loop` pushes them to subscribed webhooks"
+    )
+
+
 def _year(
     engine: Engine,
     factory: sessionmaker[Session],
@@ -140,6 +162,7 @@ def run_demo(
             else f"[red]{ledger.problem_count} problems[/red]"
         )
     )
+    _relay(factory, console)
     console.print(f"demo built in {time.perf_counter() - started:.1f} s · database {db_path}")
     console.print(
         f"登录 log in as bank1.officer, ent0001.admin, registry.patent.officer … password '{DEMO_PASSWORD}' (demo only)"
