@@ -38,6 +38,8 @@ TOPICS: dict[str, str] = {
     "pledge.registered": "质押登记生效 pledge registered: pledge_id, registration_no, asset_ids, effective_on",
     "pledge.changed": "质押变更登记 pledge changed: pledge_id, registration_no, changed, version",
     "pledge.released": "质押注销登记 pledge released: pledge_id, registration_no, asset_ids, released_on",
+    "pledge.collateral_status_changed": "质物法律状态变化 a pledged IP's legal status changed: pledge_id, asset_id, "
+    "code, effective_date, status_before, status_after, preserved, feed_batch_id",
     "pledge.refused": "不予登记 filing refused: filing_id, codes, note",
     "risk.enrolled": "纳入风险补偿方案 loan enrolled in a scheme: loan_id, scheme_code, version, enrolled_on",
     "risk.claim_filed": "补偿申请提交 compensation claim filed: claim_id, loan_id, scheme_code, status, review_due",

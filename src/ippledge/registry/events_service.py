@@ -23,7 +23,7 @@ from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import ConflictError, ValidationError, not_found
-from ippledge.registry import model
+from ippledge.registry import collateral_alerts, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, LegalState, RegisterState
 from ippledge.registry.service import OwnerShare, check_owners, get_asset
@@ -135,7 +135,13 @@ def record_event(
         "preserved": after.preserved,
     }
     audit.record(session, principal, "ip.event_recorded", "ip_asset", row.id, payload)
-    events.publish(session, "ip.status_changed", payload)
+    owners = collateral_alerts.owners_of(session, [row.id]).get(row.id, [])
+    events.publish(session, "ip.status_changed", payload, owners[0] if owners else None, also=owners[1:])
+    if after != before:
+        change = collateral_alerts.StatusChange(
+            row.id, event_code.value, effective_date, before.status.value, after.status.value, after.preserved
+        )
+        collateral_alerts.publish_collateral_alerts(session, [change])
     return ev
 
 

@@ -13,8 +13,10 @@ with ``registry.feed_concurrent_change`` and can simply be loaded again.
 
 Side effects per batch: one ``FeedBatch`` row (counts, per-line errors, SHA-256 of the input), one audit record and
 one ``ip.status_changed`` outbox event carrying the counts, not one per row: subscribers that need the rows read the
-batch's events by ``batch_id``. Feeds come from the registry itself, so no pledgee-consent check applies to TR01 or
-EE01 rows, and a TR01 row records the event without changing owners (owners change through ``transfer``).
+batch's events by ``batch_id``; and one ``pledge.collateral_status_changed`` per *pledged* asset whose status changed,
+to its pledgee and owners (:mod:`ippledge.registry.collateral_alerts`). Feeds come from the registry itself, so
+no pledgee-consent check applies to TR01 or EE01 rows, and a TR01 row records the event without changing owners
+(owners change through ``transfer``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError, ValidationError
-from ippledge.registry import feed_store
+from ippledge.registry import collateral_alerts, feed_store
 from ippledge.registry.events_service import backdated
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines
 from ippledge.registry.guards import require_registry_writer
@@ -110,6 +112,7 @@ def ingest_feed(
     inserts: list[tuple[int, str, dt.date, str | None]] = []
     changes: list[feed_store.Change] = []
     duplicates = 0
+    last_code: dict[int, str] = {}
     asset_index = {a.id: a for a in assets.values()}
     for asset_id, asset_rows in by_asset.items():
         a = asset_index[asset_id]
@@ -130,6 +133,7 @@ def ingest_feed(
                 continue
             existing.add(key)
             inserts.append((asset_id, r.code.value, r.date, r.details))
+            last_code[asset_id] = r.code.value
             if after != state:
                 state, status_date = after, max(r.date, status_date or r.date)
         if state != start or status_date != a.status_date:
@@ -153,6 +157,19 @@ def ingest_feed(
     }
     audit.record(session, principal, "legal_status.feed_loaded", "feed_batch", batch.id, counts)
     events.publish(session, "ip.status_changed", {"feed": True, "source_name": batch.source_name, **counts})
+    moved = [c for c in changes if c.after.status.value != c.before.status or c.after.preserved != c.before.preserved]
+    alerts = [
+        collateral_alerts.StatusChange(
+            c.before.id,
+            last_code.get(c.before.id, ""),
+            c.status_date,
+            c.before.status,
+            c.after.status.value,
+            c.after.preserved,
+        )
+        for c in moved
+    ]
+    collateral_alerts.publish_collateral_alerts(session, alerts, batch.id)
     session.expire_all()  # asset rows were changed behind the identity map
     return FeedReport(
         batch_id=batch_id,
