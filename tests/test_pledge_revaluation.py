@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
-from ippledge.events import OutboxEvent
+from ippledge.events import OutboxAudience, OutboxEvent
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.pledge.tables import Pledge, PledgeItem
 from ippledge.registry.tables import IpAsset, IpOwner
@@ -91,6 +91,10 @@ def test_revaluation_records_ltv_and_a_breach_once(engine: Engine, session_facto
     with session_factory() as s:
         events = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == "valuation.ltv_breach")).all()
         assert len(events) == 1
+        pledge = s.get(Pledge, pledge_id)
+        assert pledge is not None
+        heard = set(s.scalars(select(OutboxAudience.party_id).where(OutboxAudience.event_id == events[0].id)))
+        assert heard == {pledge.pledgee_id, pledge.pledgor_id}  # the bank, and the firm that may add security
         latest = s.scalar(select(PledgeRevaluation).where(PledgeRevaluation.as_of == next_day))
         assert latest is not None and latest.previous_fen == row.collateral_value_fen and latest.change_bp == 0
         assert s.scalar(select(func.count()).select_from(PledgeRevaluation)) == 2

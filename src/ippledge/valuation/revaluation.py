@@ -57,18 +57,19 @@ def revalue_pledged(
 ) -> RevaluationSummary:
     """Revalue every IP under a pledge in force on ``as_of``; record value and LTV changes; flag LTV breaches."""
     items = session.execute(
-        select(Pledge.id, Pledge.pledgee_id, PledgeItem.ip_asset_id)
+        select(Pledge.id, Pledge.pledgee_id, Pledge.pledgor_id, PledgeItem.ip_asset_id)
         .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
         .where(Pledge.status == "in_force", Pledge.effective_on <= as_of, PledgeItem.in_force)
         .order_by(Pledge.id, PledgeItem.ip_asset_id)
     ).all()
     assets_of: dict[int, list[int]] = defaultdict(list)
     pledgee: dict[int, int] = {}
-    for pid, bank, aid in items:
+    pledgor: dict[int, int] = {}
+    for pid, bank, firm, aid in items:
         assets_of[pid].append(aid)
-        pledgee[pid] = bank
+        pledgee[pid], pledgor[pid] = bank, firm
     pledge_ids = sorted(assets_of)
-    valued = engine_service.value_subset(session, [aid for _, _, aid in items], as_of, seed)
+    valued = engine_service.value_subset(session, [aid for *_, aid in items], as_of, seed)
     outstanding, previous, prev_ltv, done_today = _loans_and_history(session, pledge_ids, as_of)
     rows, breaches, ltvs = [], [], {}
     for pid in pledge_ids:
@@ -112,6 +113,7 @@ def revalue_pledged(
                     "outstanding_fen": owed,
                 },
                 pledgee[pid],
+                also=(pledgor[pid],),  # the pledgor may be asked for more security (追加担保)
             )
     for start in range(0, len(pledge_ids), _CHUNK):
         chunk = pledge_ids[start : start + _CHUNK]
