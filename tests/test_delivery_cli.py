@@ -17,6 +17,7 @@ from ippledge.delivery.model import verify_signature
 from tests.delivery_support import emit, subscribe
 
 runner = CliRunner()
+LOOPBACK = ["--networks", "127.0.0.0/8"]  # the test receiver listens on loopback, which the relay refuses by default
 
 
 class _Server:
@@ -53,7 +54,7 @@ def test_deliver_once_posts_signed_events_and_status_reports(world, session_fact
     good = subscribe(world.client, bank, f"{receiver.url}/ok", ["loan.*"])
     subscribe(world.client, bank, f"{receiver.url}/broken", ["loan.overdue"])
     emit(session_factory, "loan.overdue", {"loan_id": 1, "dpd": 1}, bank.party.id)
-    r = runner.invoke(app, ["events", "deliver", "--once", "--database-url", database_url])
+    r = runner.invoke(app, ["events", "deliver", "--once", *LOOPBACK, "--database-url", database_url])
     assert r.exit_code == 0, r.output
     assert "dispatched 1 events -> 2 deliveries" in r.output and "delivered 1" in r.output and "retry 1" in r.output
     assert len(receiver.requests) == 2
@@ -66,7 +67,7 @@ def test_deliver_once_posts_signed_events_and_status_reports(world, session_fact
     assert len(ok) == 1 and json.loads(ok[0][1])["payload"] == {"loan_id": 1, "dpd": 1}
     assert ok[0][0]["content-type"].startswith("application/json") and ok[0][0]["x-ippledge-event"] == "loan.overdue"
     # a second pass right away: the failed one is not due yet (30 s backoff), nothing is sent twice
-    r = runner.invoke(app, ["events", "deliver", "--database-url", database_url])
+    r = runner.invoke(app, ["events", "deliver", *LOOPBACK, "--database-url", database_url])
     assert r.exit_code == 0 and "dispatched 0 events" in r.output and len(receiver.requests) == 2
     st = runner.invoke(app, ["events", "status", "--json", "--database-url", database_url])
     assert st.exit_code == 0, st.output
@@ -84,8 +85,19 @@ def test_deliver_once_posts_signed_events_and_status_reports(world, session_fact
         (["--batch", "0"], "delivery.cli.batch"),
         (["--timeout", "0"], "delivery.cli.timeout"),
         (["--loop", "--interval", "0"], "delivery.cli.interval"),
+        (["--networks", "10.0.0.0/8,intranet"], "delivery.network"),
     ],
 )
 def test_deliver_bad_options_exit_2(args: list[str], code: str) -> None:
     r = runner.invoke(app, ["events", "deliver", *args, "--database-url", "sqlite:///unused.db"])
     assert r.exit_code == 2 and code in r.output, r.output
+
+
+def test_deliver_refuses_loopback_unless_allowed(world, session_factory, database_url, receiver) -> None:
+    bank = world.actor(PartyKind.BANK, Role.ADMIN)
+    subscribe(world.client, bank, f"{receiver.url}/ok", ["loan.*"])
+    emit(session_factory, "loan.overdue", {"loan_id": 1, "dpd": 1}, bank.party.id)
+    r = runner.invoke(app, ["events", "deliver", "--once", "--database-url", database_url])
+    assert r.exit_code == 0 and "retry 1" in r.output and receiver.requests == []
+    st = json.loads(runner.invoke(app, ["events", "status", "--json", "--database-url", database_url]).output)
+    assert st["deliveries"]["pending"] == 1

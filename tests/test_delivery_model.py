@@ -11,6 +11,7 @@ from ippledge.delivery.model import (
     RetryPolicy,
     Scope,
     Subscriber,
+    TargetPolicy,
     check_pattern,
     check_patterns,
     check_url,
@@ -19,6 +20,7 @@ from ippledge.delivery.model import (
     headers,
     matches,
     signature,
+    target_refusal,
     topic_matches,
     verify_signature,
 )
@@ -171,3 +173,30 @@ def test_the_documented_receiver_snippet_agrees_with_verify_signature() -> None:
     ts, sig = h["X-Ippledge-Timestamp"], h["X-Ippledge-Signature"]
     assert verify("whsec_doc", ts, body, sig) and verify_signature("whsec_doc", ts, body, sig, now)  # type: ignore[operator]
     assert not verify("whsec_doc", ts, body + b" ", sig)  # type: ignore[operator]
+
+
+def test_target_policy_guards_loopback_link_local_and_multicast_by_default() -> None:
+    default = TargetPolicy()
+    for address in ("127.0.0.1", "::1", "169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1"):
+        assert default.refuses(address) is not None, address
+    for address in ("10.1.2.3", "192.168.1.5", "172.16.0.9", "2001:db8::1"):
+        assert default.refuses(address) is None, address  # intranet receivers are private addresses
+    only = TargetPolicy.parse("10.0.0.0/8, 127.0.0.1/32")
+    assert only.refuses("10.9.9.9") is None and only.refuses("127.0.0.1") is None
+    assert "outside the allowed networks" in (only.refuses("192.168.1.5") or "")
+    with pytest.raises(ValidationError) as err:
+        TargetPolicy.parse("10.0.0.0/8,intranet")
+    assert err.value.code == "delivery.network"
+
+
+def test_target_refusal_checks_every_resolved_address() -> None:
+    def resolve(host: str) -> list[str]:
+        if host == "nowhere.example":
+            raise OSError("no such host")
+        return {"hooks.bank.example": ["10.0.0.5"], "sneaky.example": ["10.0.0.5", "169.254.169.254"]}[host]
+
+    policy = TargetPolicy()
+    assert target_refusal("https://hooks.bank.example/in", policy, resolve) is None
+    assert "169.254.169.254" in (target_refusal("https://sneaky.example/in", policy, resolve) or "")
+    assert target_refusal("http://127.0.0.1:8080/in", policy, resolve) is not None  # a literal is not resolved
+    assert target_refusal("https://nowhere.example/in", policy, resolve) is None  # the send fails on its own

@@ -56,19 +56,32 @@ def deliver(
     batch: Annotated[int, typer.Option("--batch", help="deliveries claimed at a time (1-1000)")] = 50,
     interval: Annotated[float, typer.Option("--interval", help="seconds between polls with --loop")] = 5.0,
     timeout: Annotated[float, typer.Option("--timeout", help="seconds a receiver has to answer")] = 10.0,
+    networks: Annotated[
+        str | None,
+        typer.Option(
+            "--networks",
+            envvar="IPPLEDGE_WEBHOOK_NETWORKS",
+            help="comma-separated CIDRs webhooks may reach (default: anything but loopback, link-local, multicast)",
+        ),
+    ] = None,
     database_url: DbUrl = None,
 ) -> None:
     """Fan out committed events and send the webhooks that are due (事件投递)."""
     import httpx
 
     from ippledge.db import utcnow
+    from ippledge.delivery.model import TargetPolicy
     from ippledge.delivery.service import Sending, run_pass
 
     _check(not (once and loop), "mode", "--once 与 --loop 只能选一个", "choose --once or --loop, not both")
     _check(1 <= batch <= 1000, "batch", "--batch 应在 1 到 1000 之间", "--batch must be 1 to 1000")
     _check(0.1 <= interval <= 3600, "interval", "--interval 应在 0.1 到 3600 秒之间", "--interval must be 0.1-3600 s")
     _check(0.1 <= timeout <= 120, "timeout", "--timeout 应在 0.1 到 120 秒之间", "--timeout must be 0.1-120 s")
-    how = Sending(batch=batch, timeout=timeout, clock=utcnow)
+    try:
+        targets = TargetPolicy.parse(networks)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    how = Sending(batch=batch, timeout=timeout, clock=utcnow, targets=targets)
     if loop:
         signal.signal(signal.SIGTERM, _stop)
     try:

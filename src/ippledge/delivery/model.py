@@ -12,7 +12,7 @@ import hmac
 import ipaddress
 import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -296,3 +296,60 @@ DEFAULT_POLICY = RetryPolicy()
 def delivered(status_code: int | None) -> bool:
     """2xx is delivered; anything else (3xx included: redirects are not followed) is retried."""
     return status_code is not None and 200 <= status_code < 300
+
+
+# --- where webhooks may go (SSRF guard) ------------------------------------------------------------------------------
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# Never reached unless an operator allows them by name: the platform's own host, link-local (cloud metadata services
+# answer there), "this network" and multicast. Private ranges stay open: on a bank intranet every receiver is private.
+GUARDED_NETWORKS: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128", "224.0.0.0/4", "ff00::/8")
+)
+
+
+@dataclass(frozen=True)
+class TargetPolicy:
+    """Which addresses the relay may post to. Without ``allowed``: any address outside :data:`GUARDED_NETWORKS`.
+    With ``allowed`` (the operator's list, ``IPPLEDGE_WEBHOOK_NETWORKS``): only addresses inside it."""
+
+    allowed: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def parse(cls, networks: str | Iterable[str] | None) -> TargetPolicy:
+        items = networks.split(",") if isinstance(networks, str) else list(networks or ())
+        out = []
+        for item in (i.strip() for i in items):
+            if not item:
+                continue
+            try:
+                out.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValidationError(
+                    f"网络地址无效：{item}", f"not a network (CIDR): {item}", code="delivery.network"
+                ) from None
+        return cls(tuple(out))
+
+    def refuses(self, address: str) -> str | None:
+        """Why ``address`` may not be reached, or None."""
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if self.allowed:
+            return None if any(ip in n for n in self.allowed) else f"{ip} is outside the allowed networks"
+        guarded = next((n for n in GUARDED_NETWORKS if ip in n), None)
+        return None if guarded is None else f"{ip} is in {guarded}, which webhooks may not reach unless allowed"
+
+
+def target_refusal(url: str, policy: TargetPolicy, resolve: Callable[[str], Sequence[str]]) -> str | None:
+    """Why the relay must not post to ``url`` (checked on every address its host resolves to), or None. A host that
+    does not resolve is left to the send, which fails on its own."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        try:
+            addresses = list(resolve(host))
+        except OSError:
+            return None
+    return next((r for r in map(policy.refuses, addresses) if r is not None), None)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -28,6 +29,7 @@ from ippledge.delivery.model import (
     DeliveryStatus,
     RetryPolicy,
     Scope,
+    TargetPolicy,
     check_patterns,
     check_url,
     delivered,
@@ -35,6 +37,7 @@ from ippledge.delivery.model import (
     headers,
     matches,
     new_secret,
+    target_refusal,
 )
 from ippledge.delivery.tables import Delivery, Subscription
 from ippledge.events import OutboxEvent
@@ -252,6 +255,10 @@ def _send(
     return code, None if delivered(code) else f"HTTP {code}"
 
 
+def _addresses(host: str) -> list[str]:
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+
+
 def _outcome_values(
     claimed: store.Claimed, at: dt.datetime, code: int | None, error: str | None, policy: RetryPolicy
 ) -> tuple[str, dict[str, object]]:
@@ -275,6 +282,8 @@ class Sending:
     policy: RetryPolicy = DEFAULT_POLICY
     timeout: float = DEFAULT_TIMEOUT
     clock: Callable[[], dt.datetime] | None = None
+    targets: TargetPolicy = field(default_factory=TargetPolicy)  # loopback and link-local refused by default
+    resolve: Callable[[str], Sequence[str]] = field(default=lambda host: _addresses(host))
 
     @property
     def lease(self) -> dt.timedelta:
@@ -293,7 +302,8 @@ def deliver_due(
     for c in claimed:
         at = how.clock() if how.clock is not None else now
         started = time.perf_counter()
-        code, error = _send(client, c, at, how.timeout)
+        refused = target_refusal(c.url, how.targets, how.resolve)
+        code, error = (None, f"target refused: {refused}") if refused else _send(client, c, at, how.timeout)
         duration_ms = int((time.perf_counter() - started) * 1000)
         outcome, values = _outcome_values(c, at, code, error, how.policy)
         with unit_of_work(factory) as session:
