@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -137,15 +137,16 @@ def _mean_lgd_of_k(ops: Ops, gen: Any, k: Array, m: Array, conc: float | None) -
 
 
 def _per_loan(ops: Ops, gen: Any, k: Array, m: Array, b: _Buckets, conc: float | None) -> tuple[Array, Array]:
-    """Buckets where a per-loan cap may bind: one LGD and one capped split per defaulted loan."""
+    """Buckets where a per-loan cap may bind (``k`` and ``m`` of those only): one LGD and one capped split per
+    defaulted loan."""
     cells, nb = k.shape[0] * k.shape[1], k.shape[2]
     flat = k.reshape(-1)
     cell = ops.repeat(ops.arange(flat.shape[0]), flat)
     bucket = cell % nb
     mj = m.reshape(-1)[cell]
     lgd = mj if conc is None else ops.beta(gen, mj.clip(_EPS, 1 - _EPS) * conc, (1 - mj).clip(_EPS, 1) * conc)
-    loss = b.exposure[bucket] * lgd
-    raw = loss[:, None] * b.shares[bucket]
+    loss = b.exact_exposure[bucket] * lgd
+    raw = loss[:, None] * b.exact_shares[bucket]
     capped = ops.minimum(raw, b.per_loan_cap[None, :])
     capped[:, b.overflow] += (raw - capped).sum(axis=1)
     row = cell // nb
@@ -188,8 +189,10 @@ class _Buckets:
     lgd_index: Array
     lgd_probit: Array
     count: Array
-    exposure: Array
-    shares: Array  # each bucket's tier shares (bucket, party)
+    linear_exposure: Array
+    linear_shares: Array  # each linear bucket's tier shares (bucket, party)
+    exact_exposure: Array
+    exact_shares: Array
     per_loan_cap: Array
     overflow: int
     linear: Array
@@ -202,7 +205,7 @@ class _Buckets:
         lgd, lgd_index = np.unique(port.lgd, return_inverse=True)
         exact = wf.cap_may_bind(port)
         lin = ~exact
-
+        shares = wf.shares[port.tier]
         return cls(
             ops.asarray(pd),
             ops.asarray(norm_ppf(pd)),
@@ -211,8 +214,10 @@ class _Buckets:
             ops.asarray(lgd_index),
             ops.asarray(norm_ppf(np.clip(lgd, 1e-12, 1 - 1e-12))),
             ops.asarray(port.count),
-            ops.asarray(port.exposure),
-            ops.asarray(wf.shares[port.tier]),
+            ops.asarray(port.exposure[lin]),
+            ops.asarray(shares[lin]),
+            ops.asarray(port.exposure[exact]),
+            ops.asarray(shares[exact]),
             ops.asarray(wf.per_loan_cap),
             wf.overflow,
             ops.asarray(lin),
@@ -230,13 +235,11 @@ def _chunk(rng: np.random.Generator, n: int, cfg: SimConfig, b: _Buckets, ops: O
     m = conditional_lgd(b.lgd, cfg.rho_lgd, z, b.lgd_probit, ops.norm_cdf)[..., b.lgd_index]
     lin = b.linear
     k_lin = k[..., lin]
-    loss = k_lin * b.exposure[lin] * _mean_lgd_of_k(ops, gen, k_lin, m[..., lin], cfg.lgd_concentration)
-    party = loss @ b.shares[lin]
+    loss = k_lin * b.linear_exposure * _mean_lgd_of_k(ops, gen, k_lin, m[..., lin], cfg.lgd_concentration)
+    party = loss @ b.linear_shares
     total = loss.sum(axis=-1)
     if b.any_exact:
-        e = b.exact
-        sub = replace(b, exposure=b.exposure[e], shares=b.shares[e])
-        p_e, t_e = _per_loan(ops, gen, k[..., e], m[..., e], sub, cfg.lgd_concentration)
+        p_e, t_e = _per_loan(ops, gen, k[..., b.exact], m[..., b.exact], b, cfg.lgd_concentration)
         party, total = party + p_e, total + t_e
     return ops.to_numpy(party), ops.to_numpy(total)
 

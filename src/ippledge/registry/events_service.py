@@ -26,7 +26,7 @@ from ippledge.kernel.errors import ConflictError, ValidationError, not_found
 from ippledge.registry import collateral_alerts, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, LegalState, RegisterState
-from ippledge.registry.service import OwnerShare, check_owners, get_asset
+from ippledge.registry.service import OwnerShare, check_owners, get_asset, owners_of
 from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
 
 
@@ -135,7 +135,7 @@ def record_event(
         "preserved": after.preserved,
     }
     audit.record(session, principal, "ip.event_recorded", "ip_asset", row.id, payload)
-    owners = collateral_alerts.owners_of(session, [row.id]).get(row.id, [])
+    owners = [o.party_id for o in owners_of(session, row.id)]
     events.publish(session, "ip.status_changed", payload, owners[0] if owners else None, also=owners[1:])
     if after != before:
         change = collateral_alerts.StatusChange(

@@ -179,3 +179,19 @@ def advance_amount(scheme: Scheme, allocation: Allocation) -> Decimal:
     if scheme.advance_ratio_bp is None:
         return money(0)
     return min(round_fen(allocation.total * scheme.advance_ratio_bp / BP_TOTAL), allocation.compensation)
+
+
+def preview_split(
+    scheme: Scheme,
+    loss: str,
+    balance: str | None = None,
+    interest: str = "0",
+    ip_share_bp: int | None = None,
+    fund_balance: str | None = None,
+) -> Allocation:
+    """分担测算: the split of a loss as the CLI and the API preview it (balance defaults to the loss; only the fund
+    balance is known of the caps)."""
+    state = CapsState(fund_balance=None if fund_balance is None else money(fund_balance))
+    return split_loss(
+        scheme, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
+    )

@@ -64,15 +64,12 @@ def split(
 ) -> None:
     """Split a loss among the scheme's parties to the fen (largest remainder), caps applied."""
     from ippledge.kernel.money import format_yuan, money
-    from ippledge.risk_sharing.allocation import CapsState, split_loss
+    from ippledge.risk_sharing.allocation import preview_split
     from ippledge.risk_sharing.presets import get_preset
 
     try:
         s = get_preset(scheme)
-        state = CapsState(fund_balance=None if fund_balance is None else money(fund_balance))
-        a = split_loss(
-            s, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
-        )
+        a = preview_split(s, loss, balance, interest, ip_share_bp, fund_balance)
     except IppledgeError as exc:
         raise _fail(exc) from None
     if as_json:

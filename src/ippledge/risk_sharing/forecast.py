@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import NotFoundError, ValidationError
-from ippledge.kernel.money import money
 from ippledge.risk_sharing import store, views
-from ippledge.risk_sharing.allocation import CapsState, split_loss
+from ippledge.risk_sharing.allocation import preview_split
 from ippledge.risk_sharing.book import book_case
 from ippledge.risk_sharing.simulate import Case, homogeneous_case
 
@@ -39,10 +38,7 @@ def split_preview(
     on: dt.date,
 ) -> dict[str, Any]:
     scheme = store.scheme_of(store.version_row(session, code, on))
-    state = CapsState(fund_balance=None if fund_balance is None else money(fund_balance))
-    allocation = split_loss(
-        scheme, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
-    )
+    allocation = preview_split(scheme, loss, balance, interest, ip_share_bp, fund_balance)
     return {"as_of": on.isoformat(), **views.split(scheme, allocation)}
 
 

@@ -142,15 +142,3 @@ def homogeneous_case(
         "fund_contribution": contribution,
     }
     return Case(portfolio, waterfall, config, seed, inputs)
-
-
-def simulate_homogeneous(
-    scheme: Scheme,
-    *,
-    progress: Callable[[int], None] | None = None,
-    mapper: TaskMapper | None = None,
-    **case: Any,
-) -> tuple[SimResult, dict[str, Any]]:
-    """Run :func:`homogeneous_case`; returns the result and the inputs used."""
-    c = homogeneous_case(scheme, **case)
-    return c.run(progress, mapper), c.inputs
