@@ -20,6 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,7 +40,7 @@ bench: $(STAMP)
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)
-	$(BIN)/python -m ippledge.db_tools regenerate-initial
+	$(BIN)/python -m ippledge.migrations.tools regenerate-initial
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache ippledge.db

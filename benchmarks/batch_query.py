@@ -20,11 +20,12 @@ from sqlalchemy import select
 from benchmarks.bench_market import MARKET_DAY, principal, pristine
 from ippledge.access import service as access
 from ippledge.access.tables import Party
-from ippledge.api import create_app
+from ippledge.app import create_app
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.registry import batch
 from ippledge.registry.tables import IpAsset
+from ippledge.wiring import wire
 
 
 def sample_numbers(session, rng: np.random.Generator, n: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -41,6 +42,7 @@ def sample_numbers(session, rng: np.random.Generator, n: int) -> list[str]:  # t
 
 
 def main() -> None:
+    wire()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=7)

@@ -19,7 +19,7 @@ from ippledge.access import service as access
 from ippledge.access.model import Principal
 from ippledge.access.tables import User
 from ippledge.db import make_engine
-from ippledge.db_tools import upgrade
+from ippledge.migrations.tools import upgrade
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset

@@ -28,14 +28,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_market import BENCH_DIR, console, working_copy
 from benchmarks.close_book import CLOSE_DAY, build_book
-from ippledge import schema  # noqa: F401  (every table, so foreign keys resolve on a cached book)
 from ippledge.db import make_engine, make_session_factory, unit_of_work
-from ippledge.db_tools import upgrade
 from ippledge.kernel.money import format_yuan
 from ippledge.ledger import service as ledger
 from ippledge.lending.close import close_day, entry_drafts
 from ippledge.lending.close_model import CurrentPeriod, LoanState, Overdue, plan_day
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
+from ippledge.migrations import schema  # noqa: F401  (every table, so foreign keys resolve on a cached book)
+from ippledge.migrations.tools import upgrade
+from ippledge.wiring import wire
 
 COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
@@ -128,6 +129,7 @@ def run_naive(factory: sessionmaker[Session], sample: list[int], commit: bool) -
 
 
 def main() -> None:
+    wire()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--loans", type=int, default=10_000)
     ap.add_argument("--baseline", type=int, default=500, help="loans closed one at a time for the baseline")

@@ -24,6 +24,7 @@ from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.registry import events_service
 from ippledge.registry.feed import ingest_feed
 from ippledge.registry.tables import IpAsset
+from ippledge.wiring import wire
 
 # Valid sequences from the in-force state, with their relative frequency (an assumption for a realistic mix).
 SEQUENCES: list[tuple[tuple[str, ...], float]] = [
@@ -68,6 +69,7 @@ def make_feed(numbers: list[str], n_events: int, rng: np.random.Generator) -> tu
 
 
 def main() -> None:
+    wire()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--baseline", type=int, default=2_000, help="events loaded one at a time for the baseline")

@@ -30,6 +30,7 @@ from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate
 from ippledge.analytics.risk_sim_exact import simulate_exact
 from ippledge.risk_sharing.presets import get_preset
 from ippledge.risk_sharing.simulate import tier_indices, waterfall_for
+from ippledge.wiring import wire
 
 GRADES = np.array([0.005, 0.01, 0.02, 0.03, 0.05, 0.10])  # assumption: an internal rating scale
 GRADE_WEIGHTS = np.array([0.10, 0.20, 0.30, 0.20, 0.15, 0.05])
@@ -44,6 +45,7 @@ def book(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def main() -> None:
+    wire()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--loans", type=int, default=10_000)
     ap.add_argument("--scenarios", type=int, default=100_000)

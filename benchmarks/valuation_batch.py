@@ -27,9 +27,11 @@ from ippledge.analytics.single import value_asset
 from ippledge.simulation.generate import generate
 from ippledge.simulation.spec import BEIJING
 from ippledge.simulation.truth import spearman, true_values, valuation_columns
+from ippledge.wiring import wire
 
 
 def main() -> None:
+    wire()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--baseline", type=int, default=2_000, help="assets valued one at a time for the baseline")

@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.credentials import configure_hasher
 from ippledge.db import make_engine, make_session_factory
-from ippledge.db_tools import seed, upgrade
-from ippledge.schema import metadata
+from ippledge.migrations.schema import metadata
+from ippledge.migrations.tools import seed, upgrade
+from ippledge.wiring import wire
 
 PG_URL = os.environ.get("IPPLEDGE_TEST_POSTGRES_URL")
 
 # Production argon2 costs ~0.1 s a hash; tests create hundreds of users.
 configure_hasher(time_cost=1, memory_cost_kib=8)
+wire()  # the composition root, as every entry point calls it
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -90,7 +92,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def app(engine: Engine):  # type: ignore[no-untyped-def]
-    from ippledge.api import create_app
+    from ippledge.app import create_app
     from ippledge.config import Settings
 
     return create_app(Settings(database_url=str(engine.url)), engine=engine)

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from ippledge import events
 from ippledge.db import unit_of_work
 from ippledge.delivery.model import verify_signature
+from ippledge.outbox import events
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -65,7 +65,7 @@ def add_patent(
 
 
 class Clock:
-    """Stands in for ``ippledge.deps.business_date`` so a test can move the registry's calendar day."""
+    """Stands in for ``ippledge.web.deps.business_date`` so a test can move the registry's calendar day."""
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
@@ -75,7 +75,7 @@ class Clock:
 
 
 def install_clock(app: Any, today: dt.date) -> Clock:
-    from ippledge.deps import business_date
+    from ippledge.web.deps import business_date
 
     clock = Clock(today)
     app.dependency_overrides[business_date] = clock

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ippledge.credit import service
 from ippledge.credit.model import RepaymentMethod
 from ippledge.credit.tables import CreditDecision
-from ippledge.events import OutboxEvent
+from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.model import Subtype
 from tests.lending_support import Desk
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ippledge.analytics.cluster import dask_mapper, local_client
 from ippledge.analytics.engine import ValuationEngine
-from ippledge.cluster import dask_mapper, local_client
 from ippledge.simulation.generate import generate
 from ippledge.simulation.spec import preset
 from ippledge.simulation.truth import valuation_columns
@@ -58,9 +58,9 @@ def test_register_batch_on_dask_writes_the_same_rows(engine, session_factory, cl
 
 
 def test_risk_simulation_on_dask_equals_in_process(client) -> None:  # type: ignore[no-untyped-def]
+    from ippledge.analytics.cluster import dask_tasks
     from ippledge.analytics.risk_portfolio import Portfolio
     from ippledge.analytics.risk_sim import SimConfig, simulate
-    from ippledge.cluster import dask_tasks
     from ippledge.risk_sharing.presets import get_preset
     from ippledge.risk_sharing.simulate import waterfall_for
 

@@ -9,12 +9,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from ippledge import events
 from ippledge.access.model import PartyKind, Role
 from ippledge.db import unit_of_work, utcnow
 from ippledge.delivery import service
 from ippledge.delivery.model import RetryPolicy
 from ippledge.delivery.tables import Delivery
+from ippledge.outbox import events
 from tests.delivery_support import T0, Receiver, emit, subscribe
 
 A_URL = "https://core.bank-a.example/ippledge"

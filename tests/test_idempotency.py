@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from ippledge import idempotency
 from ippledge.access import service
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
 from ippledge.db import unit_of_work
 from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.web import idempotency
 
 BANK_A = Principal(party_id=1, party_kind=PartyKind.BANK, roles=frozenset({Role.CREDIT_OFFICER}), user_id=1)
 BANK_B = Principal(party_id=2, party_kind=PartyKind.BANK, roles=frozenset({Role.CREDIT_OFFICER}), user_id=2)

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from ippledge.access.model import PartyKind, Role
-from ippledge.events import OutboxEvent
 from ippledge.intake import tasks
 from ippledge.intake.tables import Application, Task
+from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.model import LegalState
 from tests.lending_support import Desk
 

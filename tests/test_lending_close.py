@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ippledge.events import OutboxEvent
 from ippledge.kernel.errors import ValidationError
 from ippledge.ledger import check
 from ippledge.ledger.store import balance
@@ -18,6 +17,7 @@ from ippledge.lending.delinquency import penalty_for_day
 from ippledge.lending.interest import round_fen
 from ippledge.lending.schedule import RepaymentMethod
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, LoanInstalment
+from ippledge.outbox.events import OutboxEvent
 from tests.close_support import active_loan, ledger_counts, loan_snapshot, parties, pay_instalment
 
 D = dt.date

@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ippledge.events import OutboxEvent
 from ippledge.kernel.calendar import add_months
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanGradeChange
+from ippledge.outbox.events import OutboxEvent
 from tests.loan_support import LoanDesk, assert_ledger_ok, key, release_filings
 
 

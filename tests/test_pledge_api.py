@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Role
-from ippledge.events import OutboxEvent
+from ippledge.outbox.events import OutboxEvent
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeItem
 from ippledge.registry.tables import LegalStatusEvent
 from tests.factories import Actor

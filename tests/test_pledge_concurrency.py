@@ -19,8 +19,8 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.service import create_party, create_user, principal_for_user
 from ippledge.db import unit_of_work
-from ippledge.events import OutboxEvent
 from ippledge.kernel.errors import ConflictError
+from ippledge.outbox.events import OutboxEvent
 from ippledge.pledge import decision, service
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeItem
 from ippledge.registry.tables import LegalStatusEvent

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
-from ippledge.events import OutboxAudience, OutboxEvent
 from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.outbox.events import OutboxAudience, OutboxEvent
 from ippledge.pledge.tables import Pledge, PledgeItem
 from ippledge.registry.tables import IpAsset, IpOwner
 from ippledge.simulation.generate import generate

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.access.tables import AuditRecord
-from ippledge.events import OutboxEvent
+from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.tables import IpAsset, LegalStatusEvent, Licence
 from tests.registry_support import Register, new_uscc, patent_number, pledge_in_force
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.access.tables import AuditRecord
-from ippledge.events import OutboxEvent
+from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.tables import FeedBatch, LegalStatusEvent
 from tests.registry_support import Register, pledge_in_force
 

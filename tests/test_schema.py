@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from ippledge.schema import metadata
+from ippledge.migrations.schema import metadata
 
 
 def test_migrations_match_models(engine: Engine) -> None:

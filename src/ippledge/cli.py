@@ -21,6 +21,14 @@ app.add_typer(ids_app, name="ids")
 app.command("simulate")(_simulate.simulate)
 
 
+@app.callback()
+def _wire() -> None:
+    """ippledge — 知识产权质押融资平台"""
+    from ippledge.wiring import wire
+
+    wire()  # the composition root: every command starts with every rule registered
+
+
 def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
     from ippledge.ledger.cli import ledger_app
@@ -57,7 +65,7 @@ def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
 def db_upgrade(database_url: DbUrl = None) -> None:
     """Create or migrate the schema to the newest revision."""
     from ippledge.db import make_engine
-    from ippledge.db_tools import upgrade
+    from ippledge.migrations.tools import upgrade
 
     settings = _settings(database_url)
     upgrade(make_engine(settings.database_url))
@@ -102,7 +110,7 @@ def serve(
     """Serve the API (OpenAPI page at /docs)."""
     import uvicorn
 
-    from ippledge.api import create_app
+    from ippledge.app import create_app
 
     uvicorn.run(create_app(_settings(database_url)), host=host, port=port)
 
@@ -123,7 +131,7 @@ def demo(
     if serve_api:
         import uvicorn
 
-        from ippledge.api import create_app
+        from ippledge.app import create_app
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
         uvicorn.run(create_app(_settings(url)), host=host, port=port, log_level="warning")

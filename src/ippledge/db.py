@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from sqlalchemy import BigInteger, DateTime, Engine, MetaData, String, create_en
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from ippledge.kernel.money import from_fen, to_fen
 
 # Stable constraint names so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -29,6 +32,29 @@ NAMING_CONVENTION = {
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; BIGINT elsewhere.
 BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
+
+
+class Fen(TypeDecorator[Decimal]):
+    """An amount stored as integer fen (分) and read as ``Decimal`` yuan: the one place money crosses into storage.
+
+    ``principal: Mapped[Decimal] = mapped_column("principal_fen", Fen)`` keeps the column an integer while the
+    domain never sees fen. Writing an amount with digits below the fen is refused (``money.precision``), never rounded.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        # The same column type as every other integer amount: BIGINT, INTEGER on SQLite (see ``BigId``).
+        return dialect.type_descriptor(sqlite.INTEGER() if dialect.name == "sqlite" else BigInteger())
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return to_fen(Decimal(value))
+
+    def process_result_value(self, value: int | None, dialect: Any) -> Decimal | None:
+        return None if value is None else from_fen(int(value))
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -22,8 +22,8 @@ from ippledge.access.schemas import (
 )
 from ippledge.access.tables import ApiKey, Approval, Party, User
 from ippledge.db import utcnow
-from ippledge.deps import PrincipalDep, SessionDep
 from ippledge.kernel.errors import not_found
+from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["access"])
 

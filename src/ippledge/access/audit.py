@@ -132,11 +132,16 @@ def verify(session: Session) -> tuple[int, list[ChainProblem]]:
     return count, problems
 
 
-@event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     flush_pending(session)
 
 
-@event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     discard_pending(session)
+
+
+def install_hooks() -> None:
+    """Chain pending audit records at every commit (called by the composition root, ``ippledge.wiring``)."""
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_rollback", _after_rollback)

@@ -266,7 +266,7 @@ def simulate(
 ) -> SimResult:
     """Run the simulation; ``progress(n)`` is called with the scenarios finished by each chunk.
 
-    ``mapper`` runs the chunks on a cluster (``ippledge.cluster.dask_tasks``); each chunk keeps its own generator
+    ``mapper`` runs the chunks on a cluster (``analytics.cluster.dask_tasks``); each chunk keeps its own generator
     spawned from the seed, so the numbers are the same wherever the chunks run.
     """
     portfolio.check()

@@ -25,9 +25,9 @@ from ippledge.credit.schemas import (
     VersionOut,
 )
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.money import from_fen
 from ippledge.pledge import store as pledge_store
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["credit"])
 

@@ -17,7 +17,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
@@ -43,6 +42,7 @@ from ippledge.intake.model import TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
 from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
+from ippledge.outbox import events
 from ippledge.registry.tables import IpAsset
 from ippledge.valuation import service as valuation
 from ippledge.valuation import store as valuation_store

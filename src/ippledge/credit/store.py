@@ -22,15 +22,6 @@ from ippledge.kernel.money import from_fen
 
 READERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 
-scope.register(
-    CreditProduct,
-    scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="信贷产品", what_en="credit product"),
-)
-scope.register(
-    CreditDecision,
-    scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="授信决定", what_en="credit decision"),
-)
-
 
 def in_effect(as_of: dt.date) -> tuple[object, ...]:
     return (
@@ -88,3 +79,15 @@ def pending_decision(session: Session, application_id: int, bank_id: int) -> Cre
         CreditDecision.status.in_(("pending", "approved")),
     )
     return session.scalars(stmt).first()
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        CreditProduct,
+        scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="信贷产品", what_en="credit product"),
+    )
+    scope.register(
+        CreditDecision,
+        scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="授信决定", what_en="credit decision"),
+    )

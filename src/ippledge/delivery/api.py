@@ -14,7 +14,7 @@ from ippledge.db import utcnow
 from ippledge.delivery import service, store
 from ippledge.delivery.schemas import AttemptOut, DeliveryOut, EventOut, FeedOut, SubscriptionIn, SubscriptionOut
 from ippledge.delivery.tables import Delivery, Subscription
-from ippledge.deps import PrincipalDep, SessionDep
+from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["events"])
 

@@ -19,37 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ippledge.kernel.errors import ValidationError
-
-# Every topic the platform publishes (the outbox refuses any other), with what its payload carries.
-TOPICS: dict[str, str] = {
-    "credit.approved": "授信批准 credit decision approved: decision, amount, rate, term, pledged_asset_ids",
-    "intake.task_assigned": "受理任务分派 task opened for a party: task_id, application_id, kind, due_on",
-    "intake.task_overdue": "受理任务超时 task past its time limit: task_id, application_id, due_on, as_of",
-    "ip.status_changed": "知识产权法律状态变化 legal status changed: asset_id, code, status_before/after",
-    "lending.contracted": "签订借款合同 loan contracted: loan_id, contract_no",
-    "lending.disbursed": "放款 loan disbursed: loan_id, amount, value_date",
-    "lending.repaid": "贷款结清 loan repaid in full: loan_id, contract_no, on, release_filings",
-    "lending.defaulted": "认定违约 loan declared in default: loan_id, on",
-    "lending.written_off": "核销 loan written off: loan_id, on, principal, interest, penalty",
-    "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
-    "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
-    "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",
-    "pledge.filing_submitted": "质押登记申请已提交 filing submitted: filing_id, filing_no, kind, due_on",
-    "pledge.registered": "质押登记生效 pledge registered: pledge_id, registration_no, asset_ids, effective_on",
-    "pledge.changed": "质押变更登记 pledge changed: pledge_id, registration_no, changed, version",
-    "pledge.released": "质押注销登记 pledge released: pledge_id, registration_no, asset_ids, released_on",
-    "pledge.collateral_status_changed": "质物法律状态变化 a pledged IP's legal status changed: pledge_id, asset_id, "
-    "code, effective_date, status_before, status_after, preserved, feed_batch_id",
-    "pledge.refused": "不予登记 filing refused: filing_id, codes, note",
-    "risk.enrolled": "纳入风险补偿方案 loan enrolled in a scheme: loan_id, scheme_code, version, enrolled_on",
-    "risk.claim_filed": "补偿申请提交 compensation claim filed: claim_id, loan_id, scheme_code, status, review_due",
-    "risk.claim_decided": "补偿申请决定 claim paid, advanced or rejected: claim_id, loan_id, status, shares, fund_owed",
-    "risk.claim_settled": "预付清算 advance settled, or its settlement rejected: claim_id, loan_id, status, shares",
-    "risk.clawback": "追偿返还 recoveries after payout shared back: claim_id, loan_id, recovered",
-    "risk.fund_debt_paid": "应付代偿偿还 the fund paid down what it owed on a claim: claim_id, paid, owed",
-    "risk.subsidy_paid": "补贴拨付 subsidy paid: application_id, rule_code, amount, enterprise_id",
-    "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
-}
+from ippledge.outbox.topics import TOPICS
 
 SIGNATURE_SCHEME = "sha256"
 DEFAULT_TOLERANCE = dt.timedelta(minutes=5)
@@ -67,10 +37,6 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"  # 已投递: the receiver answered 2xx
     DEAD = "dead"  # 投递失败: max attempts reached; retried only by hand
     CANCELLED = "cancelled"  # the subscription was deactivated before delivery
-
-
-def known_topic(topic: str) -> bool:
-    return topic in TOPICS
 
 
 # --- topic patterns --------------------------------------------------------------------------------------------

@@ -40,8 +40,8 @@ from ippledge.delivery.model import (
     target_refusal,
 )
 from ippledge.delivery.tables import Delivery, Subscription
-from ippledge.events import OutboxEvent
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.outbox.events import OutboxEvent
 
 ALL_EVENT_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 DISPATCH_BATCH = 500

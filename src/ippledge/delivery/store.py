@@ -21,10 +21,7 @@ from ippledge.access import scope
 from ippledge.db import is_postgres
 from ippledge.delivery.model import DeliveryStatus, Scope, Subscriber
 from ippledge.delivery.tables import Attempt, Delivery, Subscription
-from ippledge.events import OUTBOX, OutboxAudience, OutboxEvent, OutboxHead
-
-scope.register(Subscription, scope.ScopeRule(("party_id",), frozenset(), "回调订阅", "webhook subscription"))
-scope.register(Delivery, scope.ScopeRule(("party_id",), frozenset(), "投递记录", "webhook delivery"))
+from ippledge.outbox.events import OUTBOX, OutboxAudience, OutboxEvent, OutboxHead
 
 PENDING = DeliveryStatus.PENDING.value
 
@@ -253,3 +250,9 @@ def dead(session: Session, limit: int) -> list[tuple[Delivery, Subscription, Out
         .limit(limit)
     )
     return [(d, s, e) for d, s, e in session.execute(stmt)]
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(Subscription, scope.ScopeRule(("party_id",), frozenset(), "回调订阅", "webhook subscription"))
+    scope.register(Delivery, scope.ScopeRule(("party_id",), frozenset(), "投递记录", "webhook delivery"))

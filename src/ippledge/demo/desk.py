@@ -13,8 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ippledge.deps import business_date
 from ippledge.simulation.accounts import DEMO_PASSWORD
+from ippledge.web.deps import business_date
 
 
 class DemoStepFailed(RuntimeError):

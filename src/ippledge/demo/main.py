@@ -13,20 +13,21 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access import audit
-from ippledge.api import create_app
+from ippledge.app import create_app
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
-from ippledge.db_tools import upgrade
 from ippledge.demo import report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.check import check_ledger
+from ippledge.migrations.tools import upgrade
 from ippledge.pledge import store as pledge_store
 from ippledge.pledge.tables import Pledge
 from ippledge.simulation.accounts import DEMO_PASSWORD
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset
+from ippledge.wiring import wire
 
 DEMO_DB = Path("var") / "demo.db"
 YEAR_DAYS = 365
@@ -47,7 +48,7 @@ def _relay(factory: sessionmaker[Session], console: Console) -> None:
     import httpx
 
     from ippledge.delivery.service import run_pass
-    from ippledge.events import OutboxEvent
+    from ippledge.outbox.events import OutboxEvent
 
     with httpx.Client() as client:
         done = run_pass(factory, dt.datetime.now(dt.UTC), client)
@@ -98,6 +99,7 @@ def run_demo(
     firms: int = 40,
 ) -> DemoResult:
     """Build everything and print the summary; returns the database URL for serving and what happened."""
+    wire()
     console = console or Console(width=max(Console().width, 130))
     started = time.perf_counter()
     for suffix in ("", "-wal", "-shm"):

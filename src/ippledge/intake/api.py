@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.intake import service, settings, store, tasks, views
 from ippledge.intake.model import Channel, TaskKind
 from ippledge.intake.schemas import (
@@ -31,6 +30,7 @@ from ippledge.intake.schemas import (
 from ippledge.intake.tables import Application, Task
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["intake"])
 

@@ -60,21 +60,6 @@ def _task_custom(p: Principal) -> Any:
     return or_(mine, applicant)
 
 
-scope.register(
-    Application,
-    scope.ScopeRule(
-        party_columns=("applicant_id",),
-        readers=READERS,
-        what_zh="融资申请",
-        what_en="application",
-        custom=_application_custom,
-    ),
-)
-scope.register(
-    Task, scope.ScopeRule(party_columns=(), readers=READERS, what_zh="任务", what_en="task", custom=_task_custom)
-)
-
-
 def asset_ids(session: Session, application_id: int) -> list[int]:
     stmt = select(ApplicationAsset.ip_asset_id).where(ApplicationAsset.application_id == application_id)
     return sorted(session.scalars(stmt))
@@ -138,3 +123,20 @@ def internal_valuation_threshold(session: Session, as_of: dt.date) -> Decimal:
     )
     fen = session.scalars(stmt).first()
     return DEFAULT_INTERNAL_VALUATION_THRESHOLD if fen is None else from_fen(fen)
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        Application,
+        scope.ScopeRule(
+            party_columns=("applicant_id",),
+            readers=READERS,
+            what_zh="融资申请",
+            what_en="application",
+            custom=_application_custom,
+        ),
+    )
+    scope.register(
+        Task, scope.ScopeRule(party_columns=(), readers=READERS, what_zh="任务", what_en="task", custom=_task_custom)
+    )

@@ -12,7 +12,6 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.intake import store
@@ -27,6 +26,7 @@ from ippledge.intake.model import (
 from ippledge.intake.tables import Application, Task
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError
+from ippledge.outbox import events
 
 Actor = Principal | str
 

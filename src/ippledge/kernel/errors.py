@@ -7,8 +7,9 @@ Batch jobs collect these per record instead of aborting.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, ClassVar
 
 
@@ -96,3 +97,41 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "path": self.path, "message_zh": self.message_zh, "message_en": self.message_en}
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One entry of the error catalogue (错误目录): a stable code, the error class that sets the HTTP status, and the
+    Chinese and English messages. Messages may name ``{placeholders}`` filled from the details given when raised.
+
+    Each capability lists its codes as named constants in its ``errors.py``; ``ippledge errors`` prints them all and
+    ``docs/errors.md`` is generated from them::
+
+        LOAN_NOT_FOUND = ErrorCode("loan.not_found", NotFoundError, "贷款不存在", "loan not found")
+        raise LOAN_NOT_FOUND(loan_id=7)
+    """
+
+    code: str
+    kind: type[IppledgeError]
+    zh: str
+    en: str
+
+    @property
+    def status(self) -> int:
+        return self.kind.status
+
+    def __call__(self, **details: Any) -> IppledgeError:
+        """The error to raise, its messages filled from ``details`` (which also travel in the response)."""
+        return self.kind(self.zh.format(**details), self.en.format(**details), code=self.code, details=details)
+
+
+def catalogue(modules: Iterable[ModuleType]) -> list[ErrorCode]:
+    """Every ``ErrorCode`` constant defined in ``modules``, sorted by code; a code defined twice is a bug."""
+    found: dict[str, ErrorCode] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, ErrorCode):
+                if value.code in found and found[value.code] != value:
+                    raise ValueError(f"error code {value.code} defined twice with different messages")
+                found[value.code] = value
+    return [found[c] for c in sorted(found)]

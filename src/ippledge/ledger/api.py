@@ -12,10 +12,10 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from ippledge.access import scope
-from ippledge.deps import PrincipalDep, SessionDep
 from ippledge.ledger import store
 from ippledge.ledger.schemas import BalanceOut, EntryOut, PostingOut
 from ippledge.ledger.tables import JournalEntry, LedgerAccount
+from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 

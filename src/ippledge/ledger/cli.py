@@ -19,7 +19,6 @@ def check(
     from rich.console import Console
     from rich.table import Table
 
-    import ippledge.schema  # noqa: F401  (capabilities register their expectation providers on import)
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory
     from ippledge.ledger.check import check_ledger

@@ -27,13 +27,19 @@ def _entries_of_party(principal: Principal) -> Any:
     return JournalEntry.id.in_(owned)
 
 
-scope.register(
-    LedgerAccount,
-    scope.ScopeRule(party_columns=("owner_party_id",), readers=LEDGER_READERS, what_zh="账户", what_en="account"),
-)
-scope.register(
-    JournalEntry,
-    scope.ScopeRule(
-        party_columns=(), readers=LEDGER_READERS, what_zh="记账分录", what_en="journal entry", custom=_entries_of_party
-    ),
-)
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        LedgerAccount,
+        scope.ScopeRule(party_columns=("owner_party_id",), readers=LEDGER_READERS, what_zh="账户", what_en="account"),
+    )
+    scope.register(
+        JournalEntry,
+        scope.ScopeRule(
+            party_columns=(),
+            readers=LEDGER_READERS,
+            what_zh="记账分录",
+            what_en="journal entry",
+            custom=_entries_of_party,
+        ),
+    )

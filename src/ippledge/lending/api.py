@@ -15,8 +15,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from ippledge.access import scope
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
-from ippledge.idempotency import IdempotencyKey, run_once
 from ippledge.lending import receipts, repayment, service, views
 from ippledge.lending.errors import invalid
 from ippledge.lending.prepayment import PrepaymentMode
@@ -33,6 +31,8 @@ from ippledge.lending.schemas import (
     WriteOffDecisionIn,
 )
 from ippledge.lending.tables import Loan
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.idempotency import IdempotencyKey, run_once
 
 router = APIRouter(tags=["lending"])
 

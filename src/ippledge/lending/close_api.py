@@ -12,10 +12,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import ValidationError
 from ippledge.lending import close
 from ippledge.lending.tables import BusinessDay
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["lending"])
 

@@ -17,13 +17,13 @@ from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit.service import approved_terms
 from ippledge.credit.tables import CreditDecision
-from ippledge.events import publish
 from ippledge.kernel.errors import PermissionDeniedError
 from ippledge.kernel.money import to_fen
 from ippledge.lending import store
 from ippledge.lending.errors import conflict
 from ippledge.lending.schedule import RepaymentMethod
 from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.outbox.events import publish
 from ippledge.pledge.tables import Pledge
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
-from ippledge.events import publish
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import postings, store
@@ -23,6 +22,7 @@ from ippledge.lending.contracts import link_pledges, pledged_assets, require_ban
 from ippledge.lending.errors import conflict, invalid
 from ippledge.lending.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
+from ippledge.outbox.events import publish
 
 
 def disbursement_key(loan_id: int) -> str:

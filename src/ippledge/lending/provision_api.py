@@ -15,9 +15,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.lending import provision_model as pm
 from ippledge.lending import provisions
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["lending"])
 

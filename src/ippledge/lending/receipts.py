@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
-from ippledge.events import publish
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
@@ -32,6 +31,7 @@ from ippledge.lending import postings, store
 from ippledge.lending.contracts import bank_system
 from ippledge.lending.errors import conflict
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
+from ippledge.outbox.events import publish
 from ippledge.pledge.service import release_for_repayment
 from ippledge.pledge.tables import Pledge
 

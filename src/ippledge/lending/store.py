@@ -25,11 +25,6 @@ from ippledge.pledge.tables import Pledge, PledgeItem
 
 READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
-scope.register(
-    Loan,
-    scope.ScopeRule(party_columns=("bank_id", "borrower_id"), readers=READERS, what_zh="贷款", what_en="loan"),
-)
-
 
 def visible_loan(session: Session, principal: Principal, loan_id: int) -> Loan:
     return scope.get_visible(session, Loan, loan_id, principal)
@@ -86,9 +81,15 @@ def expected_balances(session: Session) -> dict[str, Decimal]:
     return out
 
 
-ledger_check.register_expectations("lending", expected_balances)
-
-
 def check(session: Session) -> LedgerCheckReport:
     """The whole ledger check with every registered provider (lending included)."""
     return ledger_check.check_ledger(session)
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        Loan,
+        scope.ScopeRule(party_columns=("bank_id", "borrower_id"), readers=READERS, what_zh="贷款", what_en="loan"),
+    )
+    ledger_check.register_expectations("lending", expected_balances)

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
-from ippledge.events import publish
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
@@ -34,6 +33,7 @@ from ippledge.lending.contracts import require_bank_staff
 from ippledge.lending.errors import conflict, invalid, not_active
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
+from ippledge.outbox.events import publish
 
 
 def _bank_loan(session: Session, principal: Principal, loan_id: int, *roles: Role) -> Loan:

@@ -1,4 +1,4 @@
-"""Alembic environment: configured in code (``ippledge.db_tools``), no alembic.ini needed."""
+"""Alembic environment: configured in code (``ippledge.migrations.tools``), no alembic.ini needed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from ippledge.db import make_engine
-from ippledge.schema import metadata
+from ippledge.migrations.schema import metadata
 
 config = context.config
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
 from ippledge.pledge import decision, service, store
@@ -36,6 +35,7 @@ from ippledge.pledge.schemas import (
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import IpAsset
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["pledge"])
 

@@ -18,12 +18,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import is_postgres, utcnow
 from ippledge.kernel.errors import ConflictError, ValidationError
 from ippledge.kernel.money import from_fen
+from ippledge.outbox import events
 from ippledge.pledge import settings as registry_settings
 from ippledge.pledge import store
 from ippledge.pledge.model import (

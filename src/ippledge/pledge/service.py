@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access.model import PLEDGEE_KINDS, PartyKind, Principal, Role
 from ippledge.access.tables import Party
@@ -28,6 +27,7 @@ from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
 from ippledge.kernel.identifiers import detect, patent_number
 from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.outbox import events
 from ippledge.pledge import settings as registry_settings
 from ippledge.pledge import store
 from ippledge.pledge.model import (

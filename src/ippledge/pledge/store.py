@@ -26,27 +26,6 @@ from ippledge.registry.tables import IpAsset
 _CHUNK = 5_000
 _READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
-scope.register(
-    PledgeFiling,
-    scope.ScopeRule(
-        party_columns=("pledgor_id", "pledgee_id"),
-        readers=_READERS,
-        what_zh="质押登记申请",
-        what_en="pledge filing",
-        custom=lambda p: PledgeFiling.registry_id == p.party_id if p.party_kind is PartyKind.REGISTRY else None,
-    ),
-)
-scope.register(
-    Pledge,
-    scope.ScopeRule(
-        party_columns=("pledgor_id", "pledgee_id"),
-        readers=_READERS,
-        what_zh="质押登记",
-        what_en="pledge",
-        custom=lambda p: Pledge.registry_id == p.party_id if p.party_kind is PartyKind.REGISTRY else None,
-    ),
-)
-
 
 def pledgees_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """For each asset with a pledge in force now: ``asset_id -> (pledge_id, pledgee party id)``.
@@ -237,3 +216,27 @@ def pledges_in_force_detail(session: Session, asset_ids: Sequence[int]) -> dict[
         for aid, pid, reg_no, pledgor, pledgee, name, on, fen, currency in session.execute(stmt):
             out.setdefault(aid, []).append(PledgeInForce(pid, reg_no, pledgor, pledgee, name, on, fen, currency))
     return out
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        PledgeFiling,
+        scope.ScopeRule(
+            party_columns=("pledgor_id", "pledgee_id"),
+            readers=_READERS,
+            what_zh="质押登记申请",
+            what_en="pledge filing",
+            custom=lambda p: PledgeFiling.registry_id == p.party_id if p.party_kind is PartyKind.REGISTRY else None,
+        ),
+    )
+    scope.register(
+        Pledge,
+        scope.ScopeRule(
+            party_columns=("pledgor_id", "pledgee_id"),
+            readers=_READERS,
+            what_zh="质押登记",
+            what_en="pledge",
+            custom=lambda p: Pledge.registry_id == p.party_id if p.party_kind is PartyKind.REGISTRY else None,
+        ),
+    )

@@ -13,7 +13,6 @@ from ippledge.access.model import Principal
 from ippledge.kernel.errors import ConflictError, NotFoundError
 from ippledge.kernel.money import round_fen, to_fen
 from ippledge.registry import model
-from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the register's scope rules)
 from ippledge.registry.guards import require_registry_writer
 from ippledge.registry.model import IpKind, LegalState, Subtype
 from ippledge.registry.tables import Annuity, IpAsset

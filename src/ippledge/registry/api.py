@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.registry import annuities, batch, enterprises, events_service, feed, licences, model, service
@@ -42,6 +41,7 @@ from ippledge.registry.schemas import (
     TransferIn,
 )
 from ippledge.registry.tables import Annuity, IpAsset, LegalStatusEvent, Licence
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["registry"])
 

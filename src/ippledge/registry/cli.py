@@ -26,8 +26,8 @@ def load_events(
     from ippledge.access.model import PartyKind, Principal, Role
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.deps import business_date as today
     from ippledge.registry.feed import ingest_feed
+    from ippledge.web.deps import business_date as today
 
     chosen = fmt or ("jsonl" if file.suffix.lower() in (".jsonl", ".ndjson") else "csv")
     day = dt.date.fromisoformat(as_of) if as_of else today()

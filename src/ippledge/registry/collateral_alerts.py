@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge import events
+from ippledge.outbox import events
 from ippledge.pledge.store import pledgees_in_force
 from ippledge.registry.tables import IpOwner
 

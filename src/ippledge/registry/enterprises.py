@@ -13,7 +13,6 @@ from ippledge.access import service as access_service
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
 from ippledge.kernel.money import money, to_fen
-from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the register's scope rules)
 from ippledge.registry.guards import invalid, require_registry_writer
 from ippledge.registry.tables import Enterprise
 

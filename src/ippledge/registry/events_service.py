@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import ConflictError, ValidationError, not_found
+from ippledge.outbox import events
 from ippledge.registry import collateral_alerts, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, LegalState, RegisterState

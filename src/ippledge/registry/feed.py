@@ -31,10 +31,10 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.outbox import events
 from ippledge.registry import collateral_alerts, feed_store
 from ippledge.registry.events_service import backdated
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines

@@ -22,11 +22,15 @@ def _owns(principal: Principal) -> Any:
     )
 
 
-scope.register(
-    IpAsset,
-    scope.ScopeRule(party_columns=(), readers=REGISTER_READERS, what_zh="知识产权", what_en="IP asset", custom=_owns),
-)
-scope.register(
-    Enterprise,
-    scope.ScopeRule(party_columns=("party_id",), readers=REGISTER_READERS, what_zh="企业", what_en="enterprise"),
-)
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        IpAsset,
+        scope.ScopeRule(
+            party_columns=(), readers=REGISTER_READERS, what_zh="知识产权", what_en="IP asset", custom=_owns
+        ),
+    )
+    scope.register(
+        Enterprise,
+        scope.ScopeRule(party_columns=("party_id",), readers=REGISTER_READERS, what_zh="企业", what_en="enterprise"),
+    )

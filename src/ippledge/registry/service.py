@@ -21,7 +21,6 @@ from ippledge.access.tables import Party
 from ippledge.kernel.errors import ConflictError
 from ippledge.kernel.identifiers import copyright, ipc, patent_application, trademark
 from ippledge.registry import model
-from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the register's scope rules)
 from ippledge.registry.annuities import schedule_annuities
 from ippledge.registry.guards import invalid, require_registry_writer
 from ippledge.registry.model import IpKind, LegalState, Subtype

@@ -15,8 +15,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from ippledge.access import scope
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
-from ippledge.idempotency import IdempotencyKey, run_once
 from ippledge.risk_sharing import (
     claims,
     clawback,
@@ -45,6 +43,8 @@ from ippledge.risk_sharing.schemas import (
     SubsidyRuleIn,
 )
 from ippledge.risk_sharing.tables import Claim, SchemeVersion
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.idempotency import IdempotencyKey, run_once
 
 router = APIRouter(tags=["risk-sharing"])
 

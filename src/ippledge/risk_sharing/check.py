@@ -54,4 +54,6 @@ def expected_pools(session: Session) -> Mapping[str, Decimal]:
     return out
 
 
-register_expectations("risk_sharing", expected_pools)
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    register_expectations("risk_sharing", expected_pools)

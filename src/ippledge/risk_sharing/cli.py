@@ -188,7 +188,7 @@ def simulate_cmd(
     client = None
     mapper = None
     if dask:
-        from ippledge.cluster import connect, dask_tasks, local_client
+        from ippledge.analytics.cluster import connect, dask_tasks, local_client
 
         client = local_client(int(dask.split(":", 1)[1] or 2)) if dask.startswith("local:") else connect(dask)
         mapper = dask_tasks(client)
@@ -296,7 +296,6 @@ def _book_case(
 ) -> Case:
     import datetime as dt
 
-    import ippledge.schema  # noqa: F401  (every table mapped)
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory
     from ippledge.risk_sharing.book import book_case

@@ -16,7 +16,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.credit.tables import CreditDecision
@@ -24,6 +23,7 @@ from ippledge.kernel.errors import ConflictError, PermissionDeniedError, Validat
 from ippledge.kernel.money import from_fen
 from ippledge.lending import store as loans
 from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.outbox import events
 from ippledge.pledge.tables import PledgeItem
 from ippledge.registry.tables import Enterprise, IpAsset
 from ippledge.risk_sharing import store

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ippledge import events
+from ippledge.outbox import events
 from ippledge.risk_sharing import store
 from ippledge.risk_sharing.tables import Claim
 

@@ -20,7 +20,6 @@ from ippledge.kernel.errors import NotFoundError
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balance
-from ippledge.risk_sharing import check as _check  # noqa: F401  (registers the pool expectation)
 from ippledge.risk_sharing import schemes
 from ippledge.risk_sharing.ledger_entries import FUND_POOL
 from ippledge.risk_sharing.model import Party, Scheme
@@ -35,13 +34,6 @@ from ippledge.risk_sharing.tables import (
 )
 
 ALL = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
-scope.register(Claim, scope.ScopeRule(("bank_id", "fund_id"), ALL, "补偿申请", "compensation claim"))
-scope.register(Enrolment, scope.ScopeRule(("bank_id", "fund_id", "borrower_id"), ALL, "方案登记", "enrolment"))
-scope.register(Cover, scope.ScopeRule(("provider_id", "payer_id"), ALL, "保险/担保", "cover"))
-scope.register(
-    SubsidyApplication,
-    scope.ScopeRule(("enterprise_id", "bank_id", "fund_id"), ALL, "补贴申请", "subsidy application"),
-)
 
 
 def unknown_scheme(code: str, as_of: dt.date | None = None) -> NotFoundError:
@@ -112,3 +104,14 @@ def enrolment_of(session: Session, loan_id: int) -> Enrolment | None:
 
 def shares_of(session: Session, claim_id: int) -> list[ClaimShare]:
     return list(session.scalars(select(ClaimShare).where(ClaimShare.claim_id == claim_id).order_by(ClaimShare.role)))
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(Claim, scope.ScopeRule(("bank_id", "fund_id"), ALL, "补偿申请", "compensation claim"))
+    scope.register(Enrolment, scope.ScopeRule(("bank_id", "fund_id", "borrower_id"), ALL, "方案登记", "enrolment"))
+    scope.register(Cover, scope.ScopeRule(("provider_id", "payer_id"), ALL, "保险/担保", "cover"))
+    scope.register(
+        SubsidyApplication,
+        scope.ScopeRule(("enterprise_id", "bank_id", "fund_id"), ALL, "补贴申请", "subsidy application"),
+    )

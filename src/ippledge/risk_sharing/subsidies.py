@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
-from ippledge import events
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
@@ -28,6 +27,7 @@ from ippledge.kernel.money import from_fen, money, positive_money, round_fen, to
 from ippledge.ledger import service as ledger
 from ippledge.lending import store as loans
 from ippledge.lending.tables import LoanRepayment
+from ippledge.outbox import events
 from ippledge.registry.tables import Enterprise
 from ippledge.risk_sharing import ledger_entries, store
 from ippledge.risk_sharing.model import BP_TOTAL, Problem, RateCap, RateCapKind

@@ -29,8 +29,8 @@ def simulate(
 
     from ippledge.config import Settings
     from ippledge.db import make_engine
-    from ippledge.db_tools import upgrade
     from ippledge.kernel.errors import IppledgeError
+    from ippledge.migrations.tools import upgrade
     from ippledge.simulation.accounts import DEMO_PASSWORD
     from ippledge.simulation.generate import generate
     from ippledge.simulation.load import load

@@ -11,7 +11,6 @@ import json
 from fastapi import APIRouter, Query, status
 from sqlalchemy.orm import Session
 
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.intake import service as intake
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
@@ -19,6 +18,7 @@ from ippledge.valuation import service
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
 from ippledge.valuation.tables import ValuationReport
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["valuation"])
 

@@ -69,7 +69,7 @@ def _print(view: dict[str, Any]) -> None:
 
 
 def _dask_client(spec: str) -> Any:
-    from ippledge.cluster import connect, local_client
+    from ippledge.analytics.cluster import connect, local_client
 
     if spec.startswith("local:"):
         return local_client(workers=int(spec.split(":", 1)[1] or 2))
@@ -101,9 +101,9 @@ def value(
 
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.deps import business_date
     from ippledge.kernel.errors import IppledgeError
     from ippledge.valuation import engine_service
+    from ippledge.web.deps import business_date
 
     if (number is not None) + all_ + pledged != 1:
         typer.echo("give one of NUMBER, --all or --pledged", err=True)
@@ -129,7 +129,7 @@ def value(
                 client = _dask_client(dask) if dask else None
                 mapper = None
                 if client is not None:
-                    from ippledge.cluster import dask_mapper
+                    from ippledge.analytics.cluster import dask_mapper
 
                     mapper = dask_mapper(client)
                 cols = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

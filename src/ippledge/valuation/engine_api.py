@@ -13,13 +13,12 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from ippledge.access import scope
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.money import from_fen
-from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the IpAsset scope rule)
 from ippledge.registry.tables import IpAsset
 from ippledge.valuation import store
 from ippledge.valuation.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
 from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["valuation"])
 

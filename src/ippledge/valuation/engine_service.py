@@ -133,7 +133,7 @@ def value_all(
 ) -> BatchSummary:
     """Value every IP on the register and write the results in bulk; a failing chunk is recorded, the rest go on.
 
-    ``mapper`` runs the chunks elsewhere (``ippledge.cluster.dask_mapper``); the results are the same numbers.
+    ``mapper`` runs the chunks elsewhere (``ippledge.analytics.cluster.dask_mapper``); the results are the same numbers.
     """
     engine, cols = fitted_engine(session, as_of)
     n = len(cols["id"])

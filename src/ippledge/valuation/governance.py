@@ -20,9 +20,7 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import Party
 from ippledge.intake.tables import Application
-from ippledge.registry import scope_rules as _scope_rules  # noqa: F401  (registers the IpAsset scope rule)
 from ippledge.registry.tables import IpAsset
-from ippledge.valuation import service as _service  # noqa: F401  (registers the ValuationReport scope rule)
 from ippledge.valuation import store
 from ippledge.valuation.governance_model import (
     Flag,

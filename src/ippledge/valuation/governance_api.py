@@ -12,13 +12,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 
-from ippledge.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.valuation import governance
 from ippledge.valuation.engine_api import model_out
 from ippledge.valuation.governance_model import FlagKind, Thresholds
 from ippledge.valuation.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["valuation governance"])
 

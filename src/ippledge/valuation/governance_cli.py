@@ -32,9 +32,9 @@ def league(
 
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.deps import business_date
     from ippledge.valuation import governance
     from ippledge.valuation.governance_model import Thresholds
+    from ippledge.web.deps import business_date
 
     try:
         day = dt.date.fromisoformat(as_of) if as_of else business_date()

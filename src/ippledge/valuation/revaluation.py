@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION
-from ippledge.events import publish
 from ippledge.lending.tables import Loan, LoanPledge
+from ippledge.outbox.events import publish
 from ippledge.pledge.tables import Pledge, PledgeItem
 from ippledge.valuation import engine_service
 from ippledge.valuation.tables import PledgeRevaluation

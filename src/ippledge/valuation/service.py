@@ -28,21 +28,6 @@ from ippledge.kernel.money import from_fen, to_fen
 from ippledge.valuation.model import CheckedReport, ReportDraft, check_report, is_valid_on
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
-scope.register(
-    ValuationReport,
-    scope.ScopeRule(
-        party_columns=("valuer_id", "bank_id", "client_id"),
-        readers=frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR}),
-        what_zh="评估报告",
-        what_en="valuation report",
-        custom=lambda p: exists(
-            select(Application.id).where(
-                and_(Application.id == ValuationReport.application_id, Application.applicant_id == p.party_id)
-            )
-        ),
-    ),
-)
-
 
 def _store(
     session: Session, principal: Principal, task: Task, r: CheckedReport, today: dt.date, supersedes: int | None
@@ -190,3 +175,21 @@ def latest_valid(
         return None
     r, fen = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
     return ValuedItem(r.id, ip_asset_id, from_fen(fen), r.valuation_date, r.valid_until)
+
+
+def register_rules() -> None:
+    """Called by the composition root (``ippledge.wiring``), never on import."""
+    scope.register(
+        ValuationReport,
+        scope.ScopeRule(
+            party_columns=("valuer_id", "bank_id", "client_id"),
+            readers=frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR}),
+            what_zh="评估报告",
+            what_en="valuation report",
+            custom=lambda p: exists(
+                select(Application.id).where(
+                    and_(Application.id == ValuationReport.application_id, Application.applicant_id == p.party_id)
+                )
+            ),
+        ),
+    )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from ippledge.access.audit_chain import canonical_json
 from ippledge.access.model import Principal
 from ippledge.db import Base, IdMixin, utcnow
 from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.web.deps import PrincipalDep, SessionDep
 
 
 class IdempotencyRecord(IdMixin, Base):
@@ -115,3 +116,30 @@ def run_once(
     row.response = json.dumps(body, ensure_ascii=False, default=str)
     session.flush()
     return Outcome(status_code, body, replayed=False)
+
+
+@dataclass(frozen=True)
+class Once:
+    """An idempotent money route's runner: ``once(payload, act)`` answers the first result of ``act`` for this key.
+
+    The operation is the route's method and path template (``POST /loans/{loan_id}/repayments``), so two routes can
+    never replay each other's results.
+    """
+
+    session: Session
+    principal: Principal
+    key: str | None
+    operation: str
+
+    def __call__(self, payload: Mapping[str, Any], act: Callable[[], Any], status_code: int = 200) -> JSONResponse:
+        body = json.loads(json.dumps(dict(payload), default=str))  # dates and amounts as the stored request
+        return run_once(self.session, self.principal, self.key, self.operation, body, act, status_code).response()
+
+
+def _once(request: Request, principal: PrincipalDep, session: SessionDep, key: IdempotencyKey = None) -> Once:
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    return Once(session, principal, key, f"{request.method} {path}")
+
+
+OnceDep = Annotated[Once, Depends(_once)]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ippledge.access.audit_chain import canonical_json
 from ippledge.db import Base, BigId, IdMixin, utcnow
-from ippledge.delivery.model import known_topic
+from ippledge.outbox.topics import known_topic
 
 
 class OutboxEvent(IdMixin, Base):
@@ -61,8 +61,8 @@ AUDIENCE = cast(Table, OutboxAudience.__table__)
 
 def _check_topic(topic: str) -> None:
     if not known_topic(topic):
-        # A programming error, not bad input: every topic is listed (and documented) in delivery.model.TOPICS.
-        raise ValueError(f"unknown event topic {topic!r}: add it to ippledge.delivery.model.TOPICS and docs/events.md")
+        # A programming error, not bad input: every topic is listed (and documented) in outbox.topics.TOPICS.
+        raise ValueError(f"unknown event topic {topic!r}: add it to ippledge.outbox.topics.TOPICS and docs/events.md")
 
 
 def audience_of(party_id: int | None, also: Iterable[int | None] = ()) -> list[int]:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, select
 from ippledge.access.audit_chain import GENESIS
 from ippledge.access.tables import AuditHead
 from ippledge.db import make_engine
-from ippledge.events import OutboxHead
+from ippledge.outbox.events import OutboxHead
 
 
 def alembic_config(url: str) -> Config:
@@ -68,4 +68,4 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["upgrade"]:
         upgrade(make_engine(sys.argv[2]))
     else:
-        raise SystemExit("usage: python -m ippledge.db_tools regenerate-initial | upgrade URL")
+        raise SystemExit("usage: python -m ippledge.migrations.tools regenerate-initial | upgrade URL")

@@ -13,6 +13,7 @@ from ippledge import __version__
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
+from ippledge.wiring import wire
 
 
 def _error_response(exc: IppledgeError) -> JSONResponse:
@@ -42,6 +43,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    wire()
     settings = settings or Settings.from_env()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(

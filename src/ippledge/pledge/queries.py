@@ -1,0 +1,3 @@
+"""Published read face (查询接口) of pledge: what other capabilities may read. Typed and party-scoped where a caller is given."""
+
+from __future__ import annotations

@@ -1,0 +1,46 @@
+"""Composition root (组装): the one place that registers what the capabilities contribute to shared mechanisms.
+
+Scope rules (who may read which rows), the ledger check's expectation providers and the audit chain's commit hook
+are registered here by an explicit call, never as a side effect of importing a module. Every entry point calls
+:func:`wire` before it touches the database: the API (``app.create_app``), every CLI command (``cli``'s callback),
+the outbox relay, the demo, the benchmarks and the test suite. Calling it twice is harmless.
+"""
+
+from __future__ import annotations
+
+_wired = False
+
+
+def wire() -> None:
+    """Register every capability's scope rules, ledger expectations and the audit hook (idempotent)."""
+    global _wired
+    if _wired:
+        return
+    import ippledge.migrations.schema  # noqa: F401  (every table mapped, so foreign keys resolve)
+    from ippledge.access import audit
+    from ippledge.credit import store as credit_store
+    from ippledge.delivery import store as delivery_store
+    from ippledge.intake import store as intake_store
+    from ippledge.ledger import scope_rules as ledger_scope
+    from ippledge.lending import store as lending_store
+    from ippledge.pledge import store as pledge_store
+    from ippledge.registry import scope_rules as registry_scope
+    from ippledge.risk_sharing import check as risk_check
+    from ippledge.risk_sharing import store as risk_store
+    from ippledge.valuation import service as valuation_service
+
+    audit.install_hooks()
+    for register_rules in (
+        ledger_scope.register_rules,
+        registry_scope.register_rules,
+        pledge_store.register_rules,
+        intake_store.register_rules,
+        valuation_service.register_rules,
+        credit_store.register_rules,
+        lending_store.register_rules,
+        risk_store.register_rules,
+        risk_check.register_rules,
+        delivery_store.register_rules,
+    ):
+        register_rules()
+    _wired = True
