@@ -1,3 +1,5 @@
-"""Published read face (查询接口) of intake: what other capabilities may read. Typed and party-scoped where a caller is given."""
+"""Published read face (查询接口) of intake: what other capabilities may read.
+
+Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
