@@ -1,11 +1,11 @@
 """Daily close throughput (业务日终): one business date for 10,000 active loans, against a naive per-loan ORM loop.
 
-The bulk close is ``lending.close.close_day`` (set-based loads, one ``post_many``, Core executemany updates, one
+The bulk close is ``lending.close.service.close_day`` (set-based loads, one ``post_many``, Core executemany updates, one
 commit), loan-loss provisioning included: the cached book holds no allowance yet, so this close books every loan's
 first allowance (one entry per bank, a line and a new allowance account per loan), the most a close ever books; later
 closes only touch loans whose allowance changes. The baseline does the rest of the work (not provisioning) the way
 a first integration would: for each loan ``session.get``, its instalments through the ORM, the same plan
-(``close_model.plan_day``), one ``ledger.service.post`` per entry, ORM attribute updates and a flush per loan, over a
+(``close.model.plan_day``), one ``ledger.service.post`` per entry, ORM attribute updates and a flush per loan, over a
 sample of the loans; its rate is extrapolated. On SQLite both run on
 copies of one pristine book (built once into var/bench/); on PostgreSQL (``--database-url`` of an EMPTY database,
 built each run) the baseline runs in a transaction that is rolled back, then the close runs on the same state.
@@ -31,8 +31,8 @@ from benchmarks.close_book import CLOSE_DAY, build_book
 from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.kernel.money import format_yuan
 from ippledge.ledger import service as ledger
-from ippledge.lending.close import close_day, entry_drafts
-from ippledge.lending.close_model import CurrentPeriod, LoanState, Overdue, plan_day
+from ippledge.lending.close.model import CurrentPeriod, LoanState, Overdue, plan_day
+from ippledge.lending.close.service import close_day, entry_drafts
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
 from ippledge.migrations import schema  # noqa: F401  (every table, so foreign keys resolve on a cached book)
 from ippledge.migrations.tools import upgrade

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.kernel.errors import ValidationError
 from ippledge.ledger import check
 from ippledge.ledger.store import balance
-from ippledge.lending.close import MAX_CATCH_UP_DAYS, close_day
+from ippledge.lending.close.service import MAX_CATCH_UP_DAYS, close_day
 from ippledge.lending.delinquency import penalty_for_day
 from ippledge.lending.interest import round_fen
 from ippledge.lending.schedule import RepaymentMethod

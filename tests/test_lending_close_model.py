@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ippledge.lending.classification import Grade
-from ippledge.lending.close_model import CurrentPeriod, LoanState, Overdue, days_to_close, plan_day
+from ippledge.lending.close.model import CurrentPeriod, LoanState, Overdue, days_to_close, plan_day
 
 D = dt.date
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending import provision_model as pm
 from ippledge.lending.classification import Grade
+from ippledge.lending.provisioning import model as pm
 
 G = Grade
 

@@ -22,8 +22,8 @@ from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
-from ippledge.lending.close import close_day
-from ippledge.lending.provisions import add_policy_version
+from ippledge.lending.close.service import close_day
+from ippledge.lending.provisioning.service import add_policy_version
 from ippledge.lending.tables import Loan, LoanWriteOff
 from tests.close_support import active_loan, ledger_counts, parties
 from tests.loan_support import LoanDesk

@@ -81,8 +81,8 @@ def _capability_routers() -> list[Any]:
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
     from ippledge.lending.api import router as lending_router
-    from ippledge.lending.close_api import router as close_router
-    from ippledge.lending.provision_api import router as provision_router
+    from ippledge.lending.close.api import router as close_router
+    from ippledge.lending.provisioning.api import router as provision_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router

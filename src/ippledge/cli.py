@@ -33,7 +33,7 @@ def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
-    from ippledge.lending.close_cli import close
+    from ippledge.lending.close.cli import close
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
     from ippledge.valuation.cli import value

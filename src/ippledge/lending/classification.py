@@ -36,6 +36,11 @@ class Grade(IntEnum):
         return self >= Grade.SUBSTANDARD
 
 
+def grade_of(code: str) -> Grade:
+    """``"special_mention"`` -> ``Grade.SPECIAL_MENTION`` (the loan row stores the lower-case name)."""
+    return Grade[code.upper()]
+
+
 class ClassificationError(ValidationError):
     default_code = "lending.classification"
 

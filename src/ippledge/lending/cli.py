@@ -133,7 +133,7 @@ def provisions_report(
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory
     from ippledge.kernel.errors import IppledgeError
-    from ippledge.lending.provisions import report
+    from ippledge.lending.provisioning.queries import report
 
     settings = Settings(database_url=database_url) if database_url else Settings.from_env()
     engine = make_engine(settings.database_url)

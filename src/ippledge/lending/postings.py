@@ -18,7 +18,7 @@ loan.provision       PB:loss:provision (net charge)             PB:loan:L:allowa
                                                                 allowance changed (a release debits it)
 ===================  =========================================  =============================================
 
-Provisioning (贷款损失准备, ``lending.provision_model``): the daily close books one ``loan.provision`` entry per bank
+Provisioning (贷款损失准备, ``lending.provisioning.model``): the daily close books one ``loan.provision`` entry per bank
 and date, one line per loan whose required allowance changed and one net line on the bank's provision expense
 (信用减值损失); a write-off first uses the loan's own allowance and posts only the shortfall as write-off loss.
 

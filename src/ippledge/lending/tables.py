@@ -1,4 +1,4 @@
-"""Loan tables (贷款台账): contracts, schedule, repayments, grade history, write-offs, provisioning policy, the close.
+"""Loan tables (贷款台账): contracts, schedule, repayments, grade history, write-offs, the business date.
 
 Money is integer fen. ``loan.outstanding_principal_fen`` mirrors the ledger (the natural balance of the loan's
 principal account) and ``ledger check`` proves the two agree; the ledger is the book of record.
@@ -126,24 +126,6 @@ class LoanWriteOff(IdMixin, Base):
     allowance_released_fen: Mapped[int] = mapped_column(default=0)  # allowance beyond the principal, released
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed | approved | rejected
-
-
-class ProvisionPolicyVersion(IdMixin, Base):
-    """A version of the provisioning policy (贷款损失准备计提政策版本, ``lending.provision_model``).
-
-    ``bank_id`` null is the platform default; a bank's own version wins over it. ``body`` is the JSON document of
-    ``provision_model.to_dict``; ``effective_to`` (inclusive) is set when a newer version of the same owner starts.
-    """
-
-    __tablename__ = "provision_policy_version"
-
-    bank_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
-    version_no: Mapped[int] = mapped_column(Integer)
-    effective_from: Mapped[dt.date] = mapped_column(Date)
-    effective_to: Mapped[dt.date | None] = mapped_column(Date)
-    body: Mapped[str] = mapped_column(Text)
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class BusinessDay(Base):

@@ -8,8 +8,9 @@ from ippledge.db import Base
 from ippledge.delivery import tables as delivery_tables
 from ippledge.intake import tables as intake_tables
 from ippledge.ledger import tables as ledger_tables
-from ippledge.lending import close_tables as lending_close_tables
 from ippledge.lending import tables as lending_tables
+from ippledge.lending.close import tables as lending_close_tables
+from ippledge.lending.provisioning import tables as lending_provisioning_tables
 from ippledge.outbox import events
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import tables as registry_tables
@@ -29,6 +30,7 @@ __all__ = [
     "intake_tables",
     "ledger_tables",
     "lending_close_tables",
+    "lending_provisioning_tables",
     "lending_tables",
     "metadata",
     "pledge_tables",

@@ -31,7 +31,7 @@ def close(
 
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.lending.close import close_day, pending_days
+    from ippledge.lending.close.service import close_day, pending_days
 
     try:
         day = dt.date.fromisoformat(date)
@@ -70,7 +70,7 @@ def print_report(console: object, report: object) -> None:
 
     from ippledge.kernel.money import format_yuan
     from ippledge.lending.classification import Grade
-    from ippledge.lending.close import CloseReport
+    from ippledge.lending.close.service import CloseReport
 
     assert isinstance(console, Console) and isinstance(report, CloseReport)
     if report.already_closed:

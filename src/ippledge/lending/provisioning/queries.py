@@ -1,10 +1,4 @@
-"""Loan-loss provisioning (贷款损失准备): policy versions, the policy in force, and the provisions report.
-
-Policies are versioned data (``ProvisionPolicyVersion``): the platform's default (``bank_id`` null; before any is
-stored, ``provision_model.DEFAULT_POLICY``) and each bank's own versions, which win over the default from their
-effective date. A new version closes the open-ended one before it on the previous day; a version from the same
-day or later than an existing one is refused (``lending.provision_version_overlap``). A bank's admin or approver
-sets its bank's versions; the platform's admin or operator sets the default.
+"""Provisioning reads (贷款损失准备查询): the policies in force on a date, and the provisions report.
 
 The report (``report``) groups the loans on the books on ``as_of`` by five-tier grade: loans, outstanding
 principal, the rate, the allowance the policy requires and the allowance held, with the NPL ratio, the provision
@@ -22,19 +16,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit, scope
-from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access import scope
+from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import Party
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
+from ippledge.kernel.errors import ValidationError, not_found
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balances_of
-from ippledge.lending import provision_model as pm
-from ippledge.lending.close_model import grade_of
-from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, ProvisionPolicyVersion
+from ippledge.lending.classification import grade_of
+from ippledge.lending.provisioning import model as pm
+from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
+from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange
 
 
 @dataclass(frozen=True)
@@ -67,59 +62,6 @@ def policies_on(session: Session, day: dt.date) -> PolicyBook:
         else:
             banks[row.bank_id] = _policy(row)
     return PolicyBook(default, banks)
-
-
-def _owner(principal: Principal, bank_id: int | None) -> int | None:
-    if bank_id is None:
-        principal.require_kind(PartyKind.PLATFORM)
-        principal.require(Role.ADMIN, Role.OPERATOR)
-        return None
-    principal.require_kind(PartyKind.BANK)
-    principal.require(Role.ADMIN, Role.APPROVER)
-    if principal.party_id != bank_id:
-        raise not_found("银行", "bank", id=bank_id)
-    return bank_id
-
-
-def add_policy_version(
-    session: Session, principal: Principal, bank_id: int | None, doc: dict[str, Any]
-) -> ProvisionPolicyVersion:
-    """Store a policy version for ``bank_id`` (``None``: the platform default), validated as a whole first."""
-    owner = _owner(principal, bank_id)
-    policy = pm.from_dict(doc)
-    v = ProvisionPolicyVersion
-    same_owner = v.bank_id.is_(None) if owner is None else v.bank_id == owner
-    previous = list(session.scalars(select(v).where(same_owner).order_by(v.effective_from)))
-    for row in previous:
-        if row.effective_from >= policy.effective_from:
-            raise ConflictError(
-                f"已有{row.effective_from}生效的版本，新版本须晚于它",
-                f"a version in force from {row.effective_from} exists; a new one must start later",
-                code="lending.provision_version_overlap",
-                details={"effective_from": row.effective_from.isoformat()},
-            )
-    for row in previous:
-        if row.effective_to is None:
-            row.effective_to = policy.effective_from - dt.timedelta(days=1)
-    number = (session.scalar(select(func.max(v.version_no)).where(same_owner)) or 0) + 1
-    row = ProvisionPolicyVersion(
-        bank_id=owner,
-        version_no=number,
-        effective_from=policy.effective_from,
-        body=json.dumps(pm.to_dict(policy), ensure_ascii=False, sort_keys=True),
-        created_by=principal.actor,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        principal,
-        "lending.provision_policy_added",
-        "provision_policy_version",
-        row.id,
-        {"bank_id": owner, "version_no": number, **pm.to_dict(policy)},
-    )
-    return row
 
 
 # ---- the report ------------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """The daily close (业务日终 / 日终批处理): advances the business date for every active loan.
 
-For each business date ``D`` the close, for every active loan disbursed by ``D`` (``lending.close_model``):
+For each business date ``D`` the close, for every active loan disbursed by ``D`` (``lending.close.model``):
 accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income), ages the loan
 (days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
 (贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
-plus the general rate while it performs; ``lending.provision_model``) as the change against what it held, flags
+plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held, flags
 overdue intake tasks (``intake.tasks.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``. A loan repaid
 since the last close has its allowance released.
 
@@ -46,12 +46,12 @@ from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import post_many
 from ippledge.ledger.store import Actor, actor_name, upsert
-from ippledge.lending import close_store as store
 from ippledge.lending import postings
-from ippledge.lending.close_model import LoanDay, LoanState, days_to_close, plan_day
-from ippledge.lending.close_tables import BusinessDayClose
-from ippledge.lending.provision_model import required_fen
-from ippledge.lending.provisions import PolicyBook, policies_on
+from ippledge.lending.close import store
+from ippledge.lending.close.model import LoanDay, LoanState, days_to_close, plan_day
+from ippledge.lending.close.tables import BusinessDayClose
+from ippledge.lending.provisioning.model import required_fen
+from ippledge.lending.provisioning.queries import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay
 
 MAX_CATCH_UP_DAYS: Final = 1100  # about three years: a larger gap is almost surely a mistyped date

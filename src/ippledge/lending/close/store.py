@@ -16,7 +16,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ippledge.lending.close_model import CurrentPeriod, LoanDay, LoanState, Overdue
+from ippledge.lending.close.model import CurrentPeriod, LoanDay, LoanState, Overdue
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
 from ippledge.outbox.events import publish_many
 

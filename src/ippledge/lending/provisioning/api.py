@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.lending import provision_model as pm
-from ippledge.lending import provisions
+from ippledge.lending.provisioning import model as pm
+from ippledge.lending.provisioning import queries, service
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["lending"])
@@ -56,7 +56,7 @@ def bank_provisions(
     bank_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
 ) -> dict[str, Any]:
     """贷款损失准备: per five-tier grade, required and held allowance, NPL ratio, 拨备覆盖率 and 贷款拨备率."""
-    out = provisions.report(session, principal, today, bank_id=bank_id, as_of=as_of)
+    out = queries.report(session, principal, today, bank_id=bank_id, as_of=as_of)
     return {"as_of": out["as_of"], "policy_date": out["policy_date"], **out["banks"][0]}
 
 
@@ -65,16 +65,16 @@ def all_provisions(
     principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
 ) -> dict[str, Any]:
     """Every bank the caller may see (a bank: its own), and the total."""
-    return provisions.report(session, principal, today, as_of=as_of)
+    return queries.report(session, principal, today, as_of=as_of)
 
 
 @router.post("/banks/{bank_id}/provision-policies", status_code=201)
 def add_bank_policy(bank_id: int, body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """A bank's provisioning policy from a date (substandard and doubtful may float ±20%; refused outside)."""
-    return _version_view(provisions.add_policy_version(session, principal, bank_id, _doc(body)))
+    return _version_view(service.add_policy_version(session, principal, bank_id, _doc(body)))
 
 
 @router.post("/provision-policies", status_code=201)
 def add_default_policy(body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """The platform's default provisioning policy from a date."""
-    return _version_view(provisions.add_policy_version(session, principal, None, _doc(body)))
+    return _version_view(service.add_policy_version(session, principal, None, _doc(body)))

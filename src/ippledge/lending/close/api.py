@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending import close
+from ippledge.lending.close import service as close
 from ippledge.lending.tables import BusinessDay
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 

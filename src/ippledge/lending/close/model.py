@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from ippledge.lending.classification import Grade, reclassify
+from ippledge.lending.classification import Grade, grade_of, reclassify
 from ippledge.lending.delinquency import days_past_due, penalty_for_day
 from ippledge.lending.interest import accrual_increment, scheduled_accrual
 
@@ -84,11 +84,6 @@ class LoanDay:
     @property
     def reclassified(self) -> bool:
         return self.grade != self.grade_before
-
-
-def grade_of(code: str) -> Grade:
-    """``"special_mention"`` -> ``Grade.SPECIAL_MENTION`` (the loan row stores the lower-case name)."""
-    return Grade[code.upper()]
 
 
 def _fen(value: Decimal) -> int:

@@ -15,7 +15,7 @@ from ippledge.db import Base, utcnow
 
 
 class BusinessDayClose(Base):
-    """The close of one business date: who ran it, when, and its report as JSON (``lending.close.CloseReport``)."""
+    """The close of one business date: who ran it, when, and its report as JSON (``close.service.CloseReport``)."""
 
     __tablename__ = "business_day_close"
 
