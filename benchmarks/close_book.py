@@ -23,9 +23,9 @@ from ippledge.access.tables import Party
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import post_many
-from ippledge.lending.classification import floor_for
-from ippledge.lending.interest import scheduled_accrual
-from ippledge.lending.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.model.classification import floor_for
+from ippledge.lending.model.interest import scheduled_accrual
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import BusinessDay, Loan, LoanInstalment
 
 CLOSE_DAY = dt.date(2025, 6, 30)

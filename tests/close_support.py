@@ -18,7 +18,7 @@ from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting, to_fen
 from ippledge.ledger.tables import JournalEntry, JournalPosting
-from ippledge.lending.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
 
 _numbers = itertools.count(1)

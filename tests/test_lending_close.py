@@ -13,9 +13,9 @@ from ippledge.kernel.errors import ValidationError
 from ippledge.ledger import check
 from ippledge.ledger.store import balance
 from ippledge.lending.close.service import MAX_CATCH_UP_DAYS, close_day
-from ippledge.lending.delinquency import penalty_for_day
-from ippledge.lending.interest import round_fen
-from ippledge.lending.schedule import RepaymentMethod
+from ippledge.lending.model.delinquency import penalty_for_day
+from ippledge.lending.model.interest import round_fen
+from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, LoanInstalment
 from ippledge.outbox.events import OutboxEvent
 from tests.close_support import active_loan, ledger_counts, loan_snapshot, parties, pay_instalment

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ippledge.lending.classification import Grade
 from ippledge.lending.close.model import CurrentPeriod, LoanState, Overdue, days_to_close, plan_day
+from ippledge.lending.model.classification import Grade
 
 D = dt.date
 

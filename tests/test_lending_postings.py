@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ippledge.ledger.model import EntryDraft, validate_entry
-from ippledge.lending import postings
+from ippledge.lending.model import postings
 
 DAY = dt.date(2025, 7, 5)
 D = Decimal

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.classification import Grade
+from ippledge.lending.model.classification import Grade
 from ippledge.lending.provisioning import model as pm
 
 G = Grade

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending import interest
-from ippledge.lending.allocation import Bucket, Due, Sequence, allocate
-from ippledge.lending.classification import Grade, classify, floor_for, reclassify
-from ippledge.lending.delinquency import days_past_due, penalty_between, penalty_for_day, penalty_rate
-from ippledge.lending.prepayment import PrepaymentMode, partial_prepayment, payoff_quote
-from ippledge.lending.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.model import interest
+from ippledge.lending.model.classification import Grade, classify, floor_for, reclassify
+from ippledge.lending.model.delinquency import days_past_due, penalty_between, penalty_for_day, penalty_rate
+from ippledge.lending.model.prepayment import PrepaymentMode, partial_prepayment, payoff_quote
+from ippledge.lending.model.repayment_order import Bucket, Due, Sequence, allocate
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 
 D = Decimal
 START = dt.date(2025, 1, 15)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.schedule import RepaymentMethod, build_schedule, equal_installment_payment
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule, equal_installment_payment
 
 M = RepaymentMethod
 START = dt.date(2025, 1, 31)

@@ -18,7 +18,7 @@ from ippledge.demo.year import LoanTrack
 from ippledge.intake.tables import Task as IntakeTask
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.money import format_cn, from_fen
-from ippledge.lending.classification import Grade
+from ippledge.lending.model.classification import Grade
 from ippledge.lending.provisioning import queries as provisions
 from ippledge.lending.tables import Loan
 

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from ippledge.access import scope
-from ippledge.lending import receipts, repayment, service, views
+from ippledge.lending import receipts, repayment, responses, service
 from ippledge.lending.errors import invalid
-from ippledge.lending.prepayment import PrepaymentMode
+from ippledge.lending.model.prepayment import PrepaymentMode
 from ippledge.lending.schemas import (
     AttachIn,
     ContractIn,
@@ -55,7 +55,7 @@ def _mode(text: str) -> PrepaymentMode:
 def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
     """借款合同: from an approved credit decision of the caller's bank."""
     loan = service.create_contract(session, principal, body.decision_id, today, body.contract_no)
-    return views.loan_detail(session, loan, today)
+    return responses.loan_detail(session, loan, today)
 
 
 @router.get("/loans")
@@ -65,13 +65,13 @@ def list_loans(
     stmt = scope.scoped(Loan, principal).order_by(Loan.id)
     if status:
         stmt = stmt.where(Loan.status == status)
-    return [views.loan_summary(loan) for loan in session.scalars(stmt)]
+    return [responses.loan_summary(loan) for loan in session.scalars(stmt)]
 
 
 @router.get("/loans/{loan_id}")
 def get_loan(loan_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
     """The loan with its schedule, its balances from the ledger, days past due and grade."""
-    return views.loan_detail(session, service.visible_loan(session, principal, loan_id), today)
+    return responses.loan_detail(session, service.visible_loan(session, principal, loan_id), today)
 
 
 @router.post("/loans/{loan_id}/pledges")
@@ -93,7 +93,7 @@ def disburse(
 
     def act() -> dict[str, Any]:
         loan = service.disburse(session, principal, loan_id, value_date, key)
-        return views.loan_detail(session, loan, today)
+        return responses.loan_detail(session, loan, today)
 
     payload = {"loan_id": loan_id, "value_date": value_date.isoformat()}
     return run_once(session, principal, key, "POST /loans/{id}/disbursement", payload, act).response()
@@ -124,7 +124,7 @@ def repay(
             mode=_mode(body.mode),
             fee_rate=_rate(body.fee_rate),
         )
-        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
     return run_once(session, principal, key, "POST /loans/{id}/repayments", payload, act, 201).response()
@@ -156,7 +156,7 @@ def payoff(
 
     def act() -> dict[str, Any]:
         rec = service.payoff(session, principal, loan_id, value_date, str(key), _rate(body.fee_rate))
-        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, "value_date": value_date.isoformat(), "fee_rate": body.fee_rate}
     return run_once(session, principal, key, "POST /loans/{id}/payoff", payload, act, 201).response()
@@ -182,7 +182,7 @@ def deposit(
 def declare_default(
     loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
-    return views.loan_summary(service.declare_default(session, principal, loan_id, today, body.reason))
+    return responses.loan_summary(service.declare_default(session, principal, loan_id, today, body.reason))
 
 
 @router.post("/loans/{loan_id}/grade")
@@ -190,7 +190,7 @@ def set_grade(
     loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
     """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
-    return views.loan_summary(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
+    return responses.loan_summary(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)
@@ -198,7 +198,7 @@ def propose_write_off(
     loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
     """核销申请: a credit officer proposes; a different approver decides."""
-    return views.write_off_view(service.propose_write_off(session, principal, loan_id, today, body.reason))
+    return responses.write_off_view(service.propose_write_off(session, principal, loan_id, today, body.reason))
 
 
 @router.post("/loan-write-offs/{write_off_id}/decision")
@@ -206,7 +206,7 @@ def decide_write_off(
     write_off_id: int, body: WriteOffDecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
     row = service.decide_write_off(session, principal, write_off_id, body.approve, body.reason, today)
-    return views.write_off_view(row)
+    return responses.write_off_view(row)
 
 
 @router.post("/loans/{loan_id}/recoveries", status_code=201)
@@ -223,7 +223,7 @@ def record_recovery(
 
     def act() -> dict[str, Any]:
         rec = service.record_recovery(session, principal, loan_id, body.amount, value_date, str(key), body.currency)
-        return views.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
 
     payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
     return run_once(session, principal, key, "POST /loans/{id}/recoveries", payload, act, 201).response()

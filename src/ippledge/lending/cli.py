@@ -51,8 +51,8 @@ def schedule(
     ] = False,
 ) -> None:
     """Print the repayment schedule (还款计划) of a loan; exit 2 on bad input."""
-    from ippledge.lending.interest import parse_rate
-    from ippledge.lending.schedule import RepaymentMethod, build_schedule
+    from ippledge.lending.model.interest import parse_rate
+    from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 
     try:
         plan = build_schedule(

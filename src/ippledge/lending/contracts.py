@@ -21,7 +21,7 @@ from ippledge.kernel.errors import PermissionDeniedError
 from ippledge.kernel.money import to_fen
 from ippledge.lending import store
 from ippledge.lending.errors import conflict
-from ippledge.lending.schedule import RepaymentMethod
+from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
 from ippledge.pledge.tables import Pledge

@@ -17,10 +17,11 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.lending import postings, store
+from ippledge.lending import store
 from ippledge.lending.contracts import link_pledges, pledged_assets, require_bank_staff
 from ippledge.lending.errors import conflict, invalid
-from ippledge.lending.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.model import postings
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
 from ippledge.outbox.events import publish
 

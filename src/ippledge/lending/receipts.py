@@ -27,9 +27,10 @@ from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import by_key
-from ippledge.lending import postings, store
+from ippledge.lending import store
 from ippledge.lending.contracts import bank_system
 from ippledge.lending.errors import conflict
+from ippledge.lending.model import postings
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
 from ippledge.outbox.events import publish
 from ippledge.pledge.service import release_for_repayment

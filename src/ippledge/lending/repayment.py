@@ -1,21 +1,22 @@
 """Repayments (还款), deposits, partial prepayment (部分提前还款) and payoff (提前结清).
 
 - ``deposit``: the bank records cash received for a borrower (Dr bank cash / Cr borrower settlement).
-- ``repay``: settles what is due on ``value_date`` (instalments with due date <= value date): penalty, then interest,
-  then principal, oldest first (``allocation.allocate``). Money beyond what is due is ``lending.overpayment`` (422)
-  unless ``prepay=True``: then it repays principal early (``prepayment.partial_prepayment``, reduce payment by
-  default or reduce term) with broken-period interest at annual / 360 on the principal repaid early (and a fee if
-  ``fee_rate``). The prepaid principal is the largest whole-fen amount whose principal + interest + fee fit in the
-  leftover; the few fen that do not fit stay in the settlement account.
+- ``repay``: settles what is due on ``value_date`` (instalments with due date <= value date): penalty, then
+  interest, then principal, oldest first (``model.repayment_order.allocate``). Money beyond what is due is
+  ``lending.overpayment`` (422) unless ``prepay=True``: then it repays principal early
+  (``model.prepayment.partial_prepayment``, reduce payment by default or reduce term) with broken-period interest at
+  annual / 360 on the principal repaid early (and a fee if ``fee_rate``). The prepaid principal is the largest
+  whole-fen amount whose principal + interest + fee fit in the leftover
+  (``model.prepayment.prepaid_principal_fitting``); the few fen that do not fit stay in the settlement account.
 - ``payoff``: everything due plus the not-yet-due principal and the interest accrued on it since the last due date
-  (``prepayment.payoff_quote``), plus an optional fee to fee income. The loan is then repaid.
+  (``model.prepayment.payoff_quote``), plus an optional fee to fee income. The loan is then repaid.
 A receipt under a key already booked returns the first receipt (the API's ``run_once`` replays it first anyway).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -23,14 +24,21 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import FEN, from_fen, positive_money, to_fen
+from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.tables import JournalEntry
-from ippledge.lending import postings, store
-from ippledge.lending.allocation import Due, allocate
+from ippledge.lending import store
 from ippledge.lending.errors import invalid, not_active
-from ippledge.lending.interest import interest_for_days, round_fen
-from ippledge.lending.prepayment import PayoffQuote, PrepaymentMode, partial_prepayment, payoff_quote
+from ippledge.lending.model import postings
+from ippledge.lending.model.prepayment import (
+    PayoffQuote,
+    PrepaymentMode,
+    partial_prepayment,
+    payoff_quote,
+    prepaid_principal_fitting,
+)
+from ippledge.lending.model.repayment_order import Due, allocate
+from ippledge.lending.model.schedule import Instalment, RepaymentMethod, Schedule
 from ippledge.lending.receipts import (
     Line,
     Receipt,
@@ -42,7 +50,6 @@ from ippledge.lending.receipts import (
     require_funds,
     require_payer,
 )
-from ippledge.lending.schedule import Instalment, RepaymentMethod, Schedule
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
 
 ZERO = Decimal("0.00")
@@ -112,7 +119,7 @@ def _allocate(dues: list[Due], amount: Decimal, receipt: Receipt) -> Decimal:
 
 
 def current_schedule(loan: Loan, rows: list[LoanInstalment]) -> Schedule:
-    """The schedule as it stands (after earlier prepayments), for ``prepayment.partial_prepayment``."""
+    """The schedule as it stands (after earlier prepayments), for ``model.prepayment.partial_prepayment``."""
     items: list[Instalment] = []
     remaining = 0
     for r in reversed(rows):
@@ -140,19 +147,6 @@ def current_schedule(loan: Loan, rows: list[LoanInstalment]) -> Schedule:
         instalments=tuple(items),
         first_period=1 if bullet else rows[0].period,
     )
-
-
-def _prepaid_principal(leftover: Decimal, rate: Decimal, days: int, fee_rate: Decimal) -> Decimal:
-    def cost(x: Decimal) -> Decimal:
-        return x + round_fen(interest_for_days(x, rate, days)) + round_fen(x * fee_rate)
-
-    factor = 1 + rate * days / 360 + fee_rate
-    x = (leftover / factor).quantize(FEN, rounding=ROUND_DOWN)
-    while x > 0 and cost(x) > leftover:
-        x -= FEN
-    while cost(x + FEN) <= leftover:
-        x += FEN
-    return x
 
 
 def _reschedule(loan: Loan, rows: list[LoanInstalment], new: Schedule, receipt: Receipt, session: Session) -> None:
@@ -215,7 +209,7 @@ def repay(
         paid = len(rows) - len(unsettled)
         schedule = current_schedule(loan, rows)
         last_due = unsettled[0].start_date
-        x = _prepaid_principal(leftover, loan.annual_rate, (value_date - last_due).days, fee_rate)
+        x = prepaid_principal_fitting(leftover, loan.annual_rate, (value_date - last_due).days, fee_rate)
         outstanding = from_fen(sum(r.principal_fen for r in unsettled))
         if x >= outstanding or x <= 0:
             raise invalid(

@@ -29,7 +29,7 @@ class Loan(IdMixin, Base):
     principal_fen: Mapped[int]
     annual_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))  # 0.035000 = 3.50%
     penalty_uplift: Mapped[Decimal] = mapped_column(Numeric(6, 4))  # 0.5000 = +50% of the contract rate
-    method: Mapped[str] = mapped_column(String(20))  # lending.schedule.RepaymentMethod value
+    method: Mapped[str] = mapped_column(String(20))  # lending.model.RepaymentMethod value
     term_months: Mapped[int] = mapped_column(Integer)
     contracted_on: Mapped[dt.date] = mapped_column(Date)
     disbursed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -38,7 +38,7 @@ class Loan(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     outstanding_principal_fen: Mapped[int] = mapped_column(default=0)
     dpd: Mapped[int] = mapped_column(Integer, default=0)  # days past due as of accrued_through
-    grade: Mapped[str] = mapped_column(String(16), default="normal")  # lending.classification.Grade name
+    grade: Mapped[str] = mapped_column(String(16), default="normal")  # lending.model.Grade name
     grade_reason: Mapped[str | None] = mapped_column(Text)  # why the bank holds it below the floor
     defaulted_on: Mapped[dt.date | None] = mapped_column(Date)
     accrued_through: Mapped[dt.date | None] = mapped_column(Date)  # last business date closed for this loan

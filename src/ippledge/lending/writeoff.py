@@ -1,7 +1,7 @@
 """Default (违约), the bank's classification (五级分类调整), write-off (核销) and recoveries (核销后收回).
 
 - ``declare_default``: the bank records the borrower's default (``defaulted_on``); the loan stays on the books.
-- ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``classification.classify``:
+- ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``model.classification.classify``:
   better than the floor is refused; worse needs a reason); every change is a ``LoanGradeChange`` row.
 - ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
   an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
@@ -27,10 +27,11 @@ from ippledge.access.model import Principal, Role
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.lending import postings, store
-from ippledge.lending.classification import Grade, classify
+from ippledge.lending import store
 from ippledge.lending.contracts import require_bank_staff
 from ippledge.lending.errors import conflict, invalid, not_active
+from ippledge.lending.model import postings
+from ippledge.lending.model.classification import Grade, classify, parse_grade
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
 from ippledge.outbox.events import publish
@@ -41,14 +42,6 @@ def _bank_loan(session: Session, principal: Principal, loan_id: int, *roles: Rol
     loan = store.lock_loan(session, loan_id)
     require_bank_staff(principal, loan, *roles)
     return loan
-
-
-def parse_grade(text: str) -> Grade:
-    for g in Grade:
-        if text.strip().lower() in (g.code, g.zh, str(g.value)):
-            return g
-    allowed = ", ".join(g.code for g in Grade)
-    raise invalid("grade", f"五级分类无效：{text!r}（可选：{allowed}）", f"unknown grade {text!r} (one of: {allowed})")
 
 
 def declare_default(session: Session, officer: Principal, loan_id: int, today: dt.date, reason: str) -> Loan:

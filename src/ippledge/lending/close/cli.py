@@ -69,8 +69,8 @@ def print_report(console: object, report: object) -> None:
     from rich.table import Table
 
     from ippledge.kernel.money import format_yuan
-    from ippledge.lending.classification import Grade
     from ippledge.lending.close.service import CloseReport
+    from ippledge.lending.model.classification import Grade
 
     assert isinstance(console, Console) and isinstance(report, CloseReport)
     if report.already_closed:

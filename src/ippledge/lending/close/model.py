@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from ippledge.lending.classification import Grade, grade_of, reclassify
-from ippledge.lending.delinquency import days_past_due, penalty_for_day
-from ippledge.lending.interest import accrual_increment, scheduled_accrual
+from ippledge.lending.model.classification import Grade, grade_of, reclassify
+from ippledge.lending.model.delinquency import days_past_due, penalty_for_day
+from ippledge.lending.model.interest import accrual_increment, scheduled_accrual
 
 EXACT_PLACES: Final = Decimal("1E-10")  # the scale of loan.penalty_exact (Numeric(24, 10))
 _FEN: Final = 100

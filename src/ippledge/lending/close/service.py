@@ -46,10 +46,10 @@ from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import post_many
 from ippledge.ledger.store import Actor, actor_name, upsert
-from ippledge.lending import postings
 from ippledge.lending.close import store
 from ippledge.lending.close.model import LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
+from ippledge.lending.model import postings
 from ippledge.lending.provisioning.model import required_fen
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from ippledge.kernel.errors import Problem, ValidationError
-from ippledge.lending.classification import Grade
+from ippledge.lending.model.classification import Grade
 
 BP: Final = 10_000
 FORMAT: Final = "ippledge.provision-policy/1"

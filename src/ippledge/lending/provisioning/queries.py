@@ -26,7 +26,7 @@ from ippledge.kernel.errors import ValidationError, not_found
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balances_of
-from ippledge.lending.classification import grade_of
+from ippledge.lending.model.classification import grade_of
 from ippledge.lending.provisioning import model as pm
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Final
 
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.interest import FEN
+from ippledge.lending.model.interest import FEN
 
 ZERO: Final = Decimal("0.00")
 

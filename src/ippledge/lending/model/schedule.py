@@ -3,7 +3,7 @@
 - Due dates: instalment ``k`` falls due ``k`` calendar months after the start (disbursement) date, on the same
   day of the month, clamped to the month's end (``kernel.calendar.add_months`` from the anchor, so 31 Jan gives
   28/29 Feb, 31 Mar, 30 Apr ...). Chinese banks do not move due dates; a payment on the next working day is usually
-  accepted without penalty (grace, see ``lending.delinquency``). ``shift_to_working_day=True`` moves a due date
+  accepted without penalty (grace, see ``model.delinquency``). ``shift_to_working_day=True`` moves a due date
   that falls on a rest day to the next working day instead; amounts do not change.
 - Interest per period = balance x annual / 12 (every period is one whole month); bullet: principal x annual x N / 12.
 - Rounding: each instalment's interest is rounded to the fen (ROUND_HALF_UP); the equal-installment payment
@@ -26,7 +26,7 @@ from typing import Final
 
 from ippledge.kernel.calendar import WorkingCalendar, add_months, default_calendar
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.interest import FEN, PRECISION, check_rate, monthly_rate, round_fen
+from ippledge.lending.model.interest import FEN, PRECISION, check_rate, monthly_rate, round_fen
 
 MAX_MONTHS: Final = 600
 ZERO: Final = Decimal("0.00")

@@ -41,6 +41,20 @@ def grade_of(code: str) -> Grade:
     return Grade[code.upper()]
 
 
+def parse_grade(text: str) -> Grade:
+    """A grade from its code (``substandard``), its Chinese name (次级) or its number (3); else ``lending.grade``."""
+    for g in Grade:
+        if text.strip().lower() in (g.code, g.zh, str(g.value)):
+            return g
+    allowed = ", ".join(g.code for g in Grade)
+    raise ValidationError(
+        f"五级分类无效：{text!r}（可选：{allowed}）",
+        f"unknown grade {text!r} (one of: {allowed})",
+        code="lending.grade",
+        details={},
+    )
+
+
 class ClassificationError(ValidationError):
     default_code = "lending.classification"
 

@@ -18,7 +18,7 @@ from typing import Final
 
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.interest import DAYS_IN_YEAR, PRECISION, check_rate, round_fen
+from ippledge.lending.model.interest import DAYS_IN_YEAR, PRECISION, check_rate, round_fen
 
 DEFAULT_UPLIFT: Final = Decimal("0.5")
 MAX_UPLIFT: Final = Decimal("1")

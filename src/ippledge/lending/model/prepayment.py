@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from ippledge.kernel.errors import ValidationError
-from ippledge.lending.interest import FEN, interest_for_days, round_fen
-from ippledge.lending.schedule import RepaymentMethod, Schedule, build_schedule, equal_installment_payment
+from ippledge.lending.model.interest import DAYS_IN_YEAR, FEN, interest_for_days, round_fen
+from ippledge.lending.model.schedule import RepaymentMethod, Schedule, build_schedule, equal_installment_payment
 
 ZERO = Decimal("0.00")
 
@@ -157,3 +157,19 @@ def partial_prepayment(
     )
     interest = round_fen(interest_for_days(amount, schedule.annual_rate, days))
     return PartialPrepayment(amount, interest, round_fen(amount * fee_rate), rest, mode)
+
+
+def prepaid_principal_fitting(leftover: Decimal, rate: Decimal, days: int, fee_rate: Decimal) -> Decimal:
+    """The largest whole-fen principal ``x`` whose early repayment (``x`` + its broken-period interest for ``days``
+    at annual / 360 + the fee at ``fee_rate``, each rounded to the fen) fits in ``leftover``."""
+
+    def cost(x: Decimal) -> Decimal:
+        return x + round_fen(interest_for_days(x, rate, days)) + round_fen(x * fee_rate)
+
+    factor = 1 + rate * days / DAYS_IN_YEAR + fee_rate
+    x = (leftover / factor).quantize(FEN, rounding=ROUND_DOWN)
+    while x > 0 and cost(x) > leftover:
+        x -= FEN
+    while cost(x + FEN) <= leftover:
+        x += FEN
+    return x

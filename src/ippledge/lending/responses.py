@@ -1,4 +1,4 @@
-"""Loan views (贷款视图): JSON-ready dictionaries for the API (and the bodies ``run_once`` stores for replays)."""
+"""Loan responses (贷款接口应答): building the API's answers from loan rows (and the bodies stored for replays)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import from_fen
 from ippledge.lending import store
-from ippledge.lending.delinquency import days_past_due
+from ippledge.lending.model.delinquency import days_past_due
 from ippledge.lending.receipts import receivable
 from ippledge.lending.tables import Loan, LoanRepayment, LoanWriteOff
 
