@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from ippledge.access import scope
 from ippledge.lending import receipts, repayment, responses, service
-from ippledge.lending.errors import invalid
+from ippledge.lending.errors import PREPAYMENT_FEE, PREPAYMENT_MODE
 from ippledge.lending.model.prepayment import PrepaymentMode
 from ippledge.lending.schemas import (
     AttachIn,
@@ -41,14 +41,14 @@ def _rate(text: str) -> Decimal:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise invalid("prepayment_fee", f"费率格式无效：{text!r}", f"malformed fee rate: {text!r}") from None
+        raise PREPAYMENT_FEE(fee_rate=repr(text)) from None
 
 
 def _mode(text: str) -> PrepaymentMode:
     try:
         return PrepaymentMode(text)
     except ValueError:
-        raise invalid("prepayment_mode", f"提前还款方式无效：{text!r}", f"unknown prepayment mode {text!r}") from None
+        raise PREPAYMENT_MODE(mode=repr(text)) from None
 
 
 @router.post("/loans", status_code=201)

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import IppledgeError
+from ippledge.lending.errors import DATE, PRINCIPAL
 
 loan_app = typer.Typer(no_args_is_help=True, help="Loans (贷款)")
 
 
-def _fail(exc: ValidationError) -> typer.Exit:
+def fail(exc: IppledgeError) -> typer.Exit:
+    """Print a refusal with its code and both messages; the command ends with exit code 2."""
     typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
     return typer.Exit(2)
 
 
-def _principal(text: str):  # type: ignore[no-untyped-def]
+def _principal(text: str) -> Decimal:
     from ippledge.kernel.money import money
 
     value = money(text)
     if value <= 0:
-        raise ValidationError(
-            f"本金必须大于零：{text}", f"principal must be positive: {text}", code="lending.principal"
-        )
+        raise PRINCIPAL(principal=text)
     return value
 
 
@@ -33,9 +34,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(
-            f"日期格式应为 YYYY-MM-DD：{text!r}", f"date must be YYYY-MM-DD: {text!r}", code="lending.date"
-        ) from None
+        raise DATE(text=repr(text)) from None
 
 
 @loan_app.command("schedule")
@@ -63,8 +62,8 @@ def schedule(
             RepaymentMethod.parse(method),
             shift_to_working_day=shift_to_working_day,
         )
-    except ValidationError as exc:
-        raise _fail(exc) from None
+    except IppledgeError as exc:
+        raise fail(exc) from None
     if as_json:
         doc = {
             "method": plan.method.value,
@@ -132,7 +131,6 @@ def provisions_report(
     from ippledge.access.model import SYSTEM
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory
-    from ippledge.kernel.errors import IppledgeError
     from ippledge.lending.provisioning.queries import report
 
     settings = Settings(database_url=database_url) if database_url else Settings.from_env()
@@ -142,8 +140,7 @@ def provisions_report(
         with make_session_factory(engine)() as session:
             out = report(session, SYSTEM, dt.date.today(), bank_id=bank, as_of=day)
     except IppledgeError as exc:
-        typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(exc) from None
     finally:
         engine.dispose()
     if as_json:

@@ -17,10 +17,15 @@ from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit.service import approved_terms
 from ippledge.credit.tables import CreditDecision
-from ippledge.kernel.errors import PermissionDeniedError
 from ippledge.kernel.money import to_fen
 from ippledge.lending import store
-from ippledge.lending.errors import conflict
+from ippledge.lending.errors import (
+    CONTRACT_EXISTS,
+    CONTRACT_NO_TAKEN,
+    NOT_THE_BANK,
+    PLEDGE_NOT_IN_FORCE,
+    PLEDGE_NOT_OURS,
+)
 from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
@@ -30,9 +35,7 @@ from ippledge.pledge.tables import Pledge
 def require_bank_staff(principal: Principal, loan: Loan, *roles: Role) -> None:
     """The caller must act for the loan's bank with one of ``roles`` (the loan is already known visible)."""
     if principal.party_kind is not PartyKind.BANK or principal.party_id != loan.bank_id:
-        raise PermissionDeniedError(
-            "只有贷款银行可以办理此事项", "only the lending bank may do this", code="lending.not_the_bank"
-        )
+        raise NOT_THE_BANK()
     principal.require(*(roles or (Role.CREDIT_OFFICER,)))
 
 
@@ -70,10 +73,10 @@ def create_contract(
     principal.require(Role.CREDIT_OFFICER)
     terms = approved_terms(session, decision.id)
     if session.scalar(select(Loan.id).where(Loan.decision_id == decision.id)) is not None:
-        raise conflict("contract_exists", "该授信决定已签订借款合同", "a contract exists for this decision")
+        raise CONTRACT_EXISTS()
     number = (contract_no or f"JK{today:%Y%m%d}-{decision.id:06d}").strip()
     if session.scalar(select(Loan.id).where(Loan.contract_no == number)) is not None:
-        raise conflict("contract_no_taken", f"合同编号已存在：{number}", f"contract number in use: {number}")
+        raise CONTRACT_NO_TAKEN(number=number)
     loan = Loan(
         contract_no=number,
         decision_id=decision.id,
@@ -130,19 +133,9 @@ def attach_pledges(
         for pid in chosen:
             pledge = session.get(Pledge, pid)
             if pledge is None or pledge.pledgee_id != loan.bank_id or pledge.pledgor_id != loan.borrower_id:
-                raise conflict(
-                    "pledge_not_ours",
-                    f"质押登记{pid}不是该借款人向本行出质的",
-                    f"pledge {pid} is not one from this borrower to this bank",
-                    pledge_id=pid,
-                )
+                raise PLEDGE_NOT_OURS(pledge_id=pid)
             if pledge.status != "in_force" or pid not in found.values():
-                raise conflict(
-                    "pledge_not_in_force",
-                    f"质押登记{pid}未生效或不涉及本笔授信的质押物",
-                    f"pledge {pid} is not in force on this loan's pledged assets",
-                    pledge_id=pid,
-                )
+                raise PLEDGE_NOT_IN_FORCE(pledge_id=pid)
     added = link_pledges(session, loan, chosen)
     audit.record(session, principal, "lending.pledges_attached", "loan", loan.id, {"pledges": added})
     return store.linked_pledges(session, loan.id)

@@ -19,7 +19,7 @@ from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import link_pledges, pledged_assets, require_bank_staff
-from ippledge.lending.errors import conflict, invalid
+from ippledge.lending.errors import ALREADY_DISBURSED, PLEDGE_NOT_REGISTERED, VALUE_DATE
 from ippledge.lending.model import postings
 from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
@@ -36,28 +36,20 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
     loan = store.lock_loan(session, loan_id)
     require_bank_staff(principal, loan)
     if loan.status != "contracted":
-        raise conflict(
-            "already_disbursed",
-            f"贷款已放款（{loan.disbursed_on}）",
-            f"the loan was already disbursed ({loan.disbursed_on})",
-            status=loan.status,
-        )
+        raise ALREADY_DISBURSED(status=loan.status, disbursed_on=str(loan.disbursed_on))
     if value_date < loan.contracted_on:
-        raise invalid(
-            "value_date",
-            f"放款日 {value_date} 早于合同签订日 {loan.contracted_on}",
-            f"value date {value_date} precedes the contract date {loan.contracted_on}",
+        raise VALUE_DATE(
+            what_zh="放款日",
+            value_date=value_date.isoformat(),
+            limit_zh="合同签订日",
+            limit_en="contract date",
+            limit=loan.contracted_on.isoformat(),
         )
     assets = pledged_assets(session, loan)
     covered = store.pledges_covering(session, loan, assets)
     missing = sorted(a for a in assets if a not in covered)
     if missing:
-        raise conflict(
-            "pledge_not_registered",
-            f"质押物尚未全部办妥质押登记，不能放款：{missing}",
-            f"every pledged asset must be under a registered pledge to this bank before disbursement: {missing}",
-            assets=missing,
-        )
+        raise PLEDGE_NOT_REGISTERED(assets=missing)
     link_pledges(session, loan, sorted(set(covered.values())))
     schedule = build_schedule(
         from_fen(loan.principal_fen), loan.annual_rate, loan.term_months, value_date, RepaymentMethod(loan.method)

@@ -29,7 +29,7 @@ from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import by_key
 from ippledge.lending import store
 from ippledge.lending.contracts import bank_system
-from ippledge.lending.errors import conflict
+from ippledge.lending.errors import INSUFFICIENT_FUNDS, NOT_A_PARTY
 from ippledge.lending.model import postings
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
 from ippledge.outbox.events import publish
@@ -88,13 +88,7 @@ def require_payer(principal: Principal, loan: Loan) -> None:
     elif principal.party_kind is PartyKind.BANK and principal.party_id == loan.bank_id:
         principal.require(Role.CREDIT_OFFICER)
     else:
-        from ippledge.kernel.errors import PermissionDeniedError
-
-        raise PermissionDeniedError(
-            "只有借款人或贷款银行可以办理还款",
-            "only the borrower or the lending bank may record a repayment",
-            code="lending.not_a_party",
-        )
+        raise NOT_A_PARTY()
 
 
 def settlement_balance(session: Session, borrower_id: int) -> Decimal:
@@ -105,13 +99,7 @@ def require_funds(session: Session, loan: Loan, fen: int) -> None:
     session.scalars(select(Party.id).where(Party.id == loan.borrower_id).with_for_update()).one()
     have = settlement_balance(session, loan.borrower_id)
     if to_fen(have) < fen:
-        raise conflict(
-            "insufficient_funds",
-            f"借款人结算账户余额 {have} 不足以支付 {from_fen(fen)}",
-            f"the borrower's settlement account holds {have}, less than {from_fen(fen)}",
-            balance=str(have),
-            needed=str(from_fen(fen)),
-        )
+        raise INSUFFICIENT_FUNDS(balance=str(have), needed=str(from_fen(fen)))
 
 
 def receivable(session: Session, loan: Loan, part: str) -> Decimal:

@@ -28,7 +28,7 @@ from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending import store
-from ippledge.lending.errors import invalid, not_active
+from ippledge.lending.errors import NOT_ACTIVE, OVERPAYMENT, PAYOFF_INCOMPLETE, USE_PAYOFF, VALUE_DATE
 from ippledge.lending.model import postings
 from ippledge.lending.model.prepayment import (
     PayoffQuote,
@@ -82,10 +82,16 @@ def _open_loan(session: Session, principal: Principal, loan_id: int, value_date:
     loan = store.lock_loan(session, loan_id)
     require_payer(principal, loan)
     if loan.status != "active":
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     assert loan.disbursed_on is not None
     if value_date < loan.disbursed_on:
-        raise invalid("value_date", f"还款日 {value_date} 早于放款日", f"value date {value_date} precedes disbursement")
+        raise VALUE_DATE(
+            what_zh="还款日",
+            value_date=value_date.isoformat(),
+            limit_zh="放款日",
+            limit_en="disbursement date",
+            limit=loan.disbursed_on.isoformat(),
+        )
     return loan
 
 
@@ -191,33 +197,20 @@ def repay(
     dues, receipt = _dues(session, loan, rows, value_date)
     leftover = _allocate(dues, value, receipt)
     if leftover > 0 and not prepay:
-        raise invalid(
-            "overpayment",
-            f"还款金额超过应还金额 {value - leftover}；提前还款请注明",
-            f"the payment exceeds what is due ({value - leftover}); ask for a prepayment explicitly",
-            due=str(value - leftover),
-            leftover=str(leftover),
-        )
+        raise OVERPAYMENT(due=str(value - leftover), leftover=str(leftover))
     applied = to_fen(value)
     reschedule: Schedule | None = None
     if leftover > 0:
         unsettled = [r for r in rows if r.settled_on is None and r.due_date > value_date]
         if not unsettled:
-            raise invalid(
-                "overpayment", "没有未到期的本金可提前偿还", "no principal is left to prepay", leftover=str(leftover)
-            )
+            raise OVERPAYMENT(due=str(value - leftover), leftover=str(leftover))
         paid = len(rows) - len(unsettled)
         schedule = current_schedule(loan, rows)
         last_due = unsettled[0].start_date
         x = prepaid_principal_fitting(leftover, loan.annual_rate, (value_date - last_due).days, fee_rate)
         outstanding = from_fen(sum(r.principal_fen for r in unsettled))
         if x >= outstanding or x <= 0:
-            raise invalid(
-                "use_payoff",
-                "提前还款金额足以结清贷款，请使用提前结清",
-                "the prepayment would repay the whole loan: use payoff",
-                outstanding=str(outstanding),
-            )
+            raise USE_PAYOFF(outstanding=str(outstanding))
         pp = partial_prepayment(schedule, paid, x, value_date, mode, fee_rate)
         period, due = unsettled[0].period, unsettled[0].due_date
         receipt.kind = "prepayment"
@@ -244,7 +237,7 @@ def quote(
     """提前结清试算: what ``payoff`` on ``on`` would take (read-only)."""
     loan = store.visible_loan(session, principal, loan_id)
     if loan.status != "active":
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     rows = store.instalments(session, loan.id)
     dues, _receipt, q = _payoff_parts(session, loan, rows, on, fee_rate)
     due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
@@ -313,5 +306,5 @@ def payoff(
         loan.maturity_date = value_date
     session.flush()
     if not close_if_repaid(session, principal, loan, value_date):  # pragma: no cover - payoff settles everything
-        raise invalid("payoff_incomplete", "结清后仍有未结金额", "amounts remain after the payoff")
+        raise PAYOFF_INCOMPLETE()
     return rec

@@ -29,7 +29,15 @@ from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import require_bank_staff
-from ippledge.lending.errors import conflict, invalid, not_active
+from ippledge.lending.errors import (
+    ALREADY_DEFAULTED,
+    NOT_ACTIVE,
+    NOT_WRITABLE,
+    NOT_WRITTEN_OFF,
+    REASON_REQUIRED,
+    UPGRADE_REASON_REQUIRED,
+    WRITE_OFF_EXISTS,
+)
 from ippledge.lending.model import postings
 from ippledge.lending.model.classification import Grade, classify, parse_grade
 from ippledge.lending.receipts import receipt_key, receivable, replayed
@@ -47,11 +55,11 @@ def _bank_loan(session: Session, principal: Principal, loan_id: int, *roles: Rol
 def declare_default(session: Session, officer: Principal, loan_id: int, today: dt.date, reason: str) -> Loan:
     loan = _bank_loan(session, officer, loan_id)
     if loan.status != "active":
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     if loan.defaulted_on is not None:
-        raise conflict("already_defaulted", f"已于{loan.defaulted_on}认定违约", f"in default since {loan.defaulted_on}")
+        raise ALREADY_DEFAULTED(defaulted_on=str(loan.defaulted_on))
     if not (reason or "").strip():
-        raise invalid("reason_required", "认定违约须说明理由", "a default needs a reason")
+        raise REASON_REQUIRED(action_zh="认定违约", action_en="a default")
     loan.defaulted_on = today
     session.flush()
     audit.record(session, officer, "lending.defaulted", "loan", loan.id, {"on": today.isoformat(), "reason": reason})
@@ -71,12 +79,12 @@ def set_grade(
     """The bank's classification; never better than the floor for the loan's days past due."""
     loan = _bank_loan(session, officer, loan_id)
     if loan.status not in ("active",):
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     wanted = grade if isinstance(grade, Grade) else parse_grade(grade)
     current = parse_grade(loan.grade)
     result = classify(loan.dpd, wanted, reason)
     if result != current and result < current and not (reason or "").strip():
-        raise invalid("upgrade_reason_required", "上调分类须说明理由", "an upgrade needs a reason")
+        raise UPGRADE_REASON_REQUIRED()
     session.add(
         LoanGradeChange(
             loan_id=loan.id,
@@ -100,21 +108,14 @@ def set_grade(
 def propose_write_off(session: Session, officer: Principal, loan_id: int, today: dt.date, reason: str) -> LoanWriteOff:
     loan = _bank_loan(session, officer, loan_id)
     if loan.status != "active":
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     if not parse_grade(loan.grade).is_npl and loan.defaulted_on is None:
-        raise conflict(
-            "not_writable",
-            "只有不良（次级及以下）或已违约的贷款可以核销",
-            "only a non-performing (substandard or worse) or defaulted loan may be written off",
-            grade=loan.grade,
-        )
+        raise NOT_WRITABLE(grade=loan.grade)
     if not (reason or "").strip():
-        raise invalid("reason_required", "核销须说明理由", "a write-off needs a reason")
+        raise REASON_REQUIRED(action_zh="核销", action_en="a write-off")
     existing = session.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == loan.id)).one_or_none()
     if existing is not None and existing.status != "rejected":
-        raise conflict(
-            "write_off_exists", "该贷款已提出核销", "a write-off was already proposed", status=existing.status
-        )
+        raise WRITE_OFF_EXISTS(status=existing.status)
     amounts = {p: to_fen(receivable(session, loan, p)) for p in ("principal", "interest", "penalty")}
     approval = access.propose(
         session,
@@ -150,7 +151,7 @@ def decide_write_off(
         session.flush()
         return row
     if loan.status != "active":
-        raise not_active(loan.status)
+        raise NOT_ACTIVE(status=loan.status)
     amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
     allowance = from_fen(loan.allowance_fen)
     used, released = postings.allowance_split(allowance, amounts["principal"])
@@ -195,7 +196,7 @@ def record_recovery(
         return done
     loan = _bank_loan(session, principal, loan_id)
     if loan.status != "written_off":
-        raise conflict("not_written_off", "只有已核销的贷款才能登记核销后收回", "recoveries follow a write-off")
+        raise NOT_WRITTEN_OFF()
     entry = ledger.post(session, principal, postings.recovery(loan.bank_id, loan.id, value, value_date, entry_key))
     rec = LoanRepayment(
         loan_id=loan.id,

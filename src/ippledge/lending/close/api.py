@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.kernel.errors import ValidationError
 from ippledge.lending.close import service as close
+from ippledge.lending.errors import CLOSE_FUTURE
 from ippledge.lending.tables import BusinessDay
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
@@ -65,12 +65,7 @@ def run_close(body: CloseIn, session: SessionDep, principal: PrincipalDep, today
     """Close the business day (日终): accrue interest and penalty, age and reclassify loans, flag overdue tasks."""
     _require_operator(principal)
     if body.date > today:
-        raise ValidationError(
-            f"不能关闭未来的营业日：{body.date}（今天是{today}）",
-            f"cannot close a future business date: {body.date} (today is {today})",
-            code="lending.close_future",
-            details={"date": body.date.isoformat(), "today": today.isoformat()},
-        )
+        raise CLOSE_FUTURE(date=body.date.isoformat(), today=today.isoformat())
     return _out(close.close_day(session, principal, body.date))
 
 

@@ -11,12 +11,9 @@ from typing import Annotated
 
 import typer
 
-from ippledge.kernel.errors import IppledgeError, ValidationError
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
+from ippledge.kernel.errors import IppledgeError
+from ippledge.lending.cli import fail
+from ippledge.lending.errors import CLOSE_DATE
 
 
 def close(
@@ -36,10 +33,7 @@ def close(
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        bad = ValidationError(
-            f"日期格式应为 YYYY-MM-DD：{date!r}", f"date must be YYYY-MM-DD: {date!r}", code="lending.close_date"
-        )
-        raise _fail(bad) from None
+        raise fail(CLOSE_DATE(date=repr(date))) from None
     settings = Settings(database_url=database_url) if database_url else Settings.from_env()
     engine = make_engine(settings.database_url)
     console = Console()
@@ -55,7 +49,7 @@ def close(
 
                 report = close_day(session, "system:close-cli", day, progress=step)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     finally:
         engine.dispose()
     print_report(console, report)

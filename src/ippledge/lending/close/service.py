@@ -41,7 +41,6 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.db import utcnow
 from ippledge.intake.tasks import flag_overdue
-from ippledge.kernel.errors import ValidationError
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import post_many
@@ -49,6 +48,7 @@ from ippledge.ledger.store import Actor, actor_name, upsert
 from ippledge.lending.close import store
 from ippledge.lending.close.model import LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
+from ippledge.lending.errors import CLOSE_DATE, CLOSE_GAP
 from ippledge.lending.model import postings
 from ippledge.lending.provisioning.model import required_fen
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
@@ -132,7 +132,7 @@ def pending_days(session: Session, through: dt.date) -> list[dt.date]:
 def close_day(session: Session, actor: Actor, date: dt.date, *, progress: ProgressFn | None = None) -> CloseReport:
     """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        raise ValidationError("业务日期无效", "the business date must be a date", code="lending.close_date")
+        raise CLOSE_DATE(date=repr(date))
     session.flush()
     bd = business_day(session, lock=True)
     if bd.last_closed is not None and date <= bd.last_closed:
@@ -140,11 +140,8 @@ def close_day(session: Session, actor: Actor, date: dt.date, *, progress: Progre
         return replace(first or CloseReport(date), already_closed=True, caught_up=())
     days = days_to_close(bd.last_closed, date)
     if len(days) > MAX_CATCH_UP_DAYS:
-        raise ValidationError(
-            f"距上次日终（{bd.last_closed}）超过{MAX_CATCH_UP_DAYS}天，请检查日期：{date}",
-            f"more than {MAX_CATCH_UP_DAYS} days after the last close ({bd.last_closed}); check the date: {date}",
-            code="lending.close_gap",
-            details={"last_closed": str(bd.last_closed), "date": date.isoformat(), "days": len(days)},
+        raise CLOSE_GAP(
+            last_closed=str(bd.last_closed), date=date.isoformat(), days=len(days), max_days=MAX_CATCH_UP_DAYS
         )
     report = CloseReport(date)
     for n, day in enumerate(days, start=1):

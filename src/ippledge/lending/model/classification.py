@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import BELOW_FLOOR, DOWNGRADE_REASON_REQUIRED, DPD, GRADE
 
 
 class Grade(IntEnum):
@@ -47,24 +47,13 @@ def parse_grade(text: str) -> Grade:
         if text.strip().lower() in (g.code, g.zh, str(g.value)):
             return g
     allowed = ", ".join(g.code for g in Grade)
-    raise ValidationError(
-        f"五级分类无效：{text!r}（可选：{allowed}）",
-        f"unknown grade {text!r} (one of: {allowed})",
-        code="lending.grade",
-        details={},
-    )
-
-
-class ClassificationError(ValidationError):
-    default_code = "lending.classification"
+    raise GRADE(grade=repr(text), allowed=allowed)
 
 
 def floor_for(dpd: int) -> Grade:
     """The best grade a loan ``dpd`` days past due may have."""
     if dpd < 0:
-        raise ValidationError(
-            f"逾期天数不能为负：{dpd}", f"days past due cannot be negative: {dpd}", code="lending.dpd"
-        )
+        raise DPD(dpd=dpd)
     if dpd > 360:
         return Grade.LOSS
     if dpd > 270:
@@ -86,19 +75,11 @@ def classify(dpd: int, bank_view: Grade | None = None, reason: str | None = None
     if bank_view is None:
         return floor
     if bank_view < floor:
-        raise ClassificationError(
-            f"逾期{dpd}天的贷款至少应为{floor.zh}类，不能分为{bank_view.zh}类",
-            f"a loan {dpd} days past due must be at least {floor.code}, not {bank_view.code}",
-            code="lending.classification_below_floor",
-            details={"dpd": dpd, "floor": floor.code, "requested": bank_view.code},
+        raise BELOW_FLOOR(
+            dpd=dpd, floor=floor.code, requested=bank_view.code, floor_zh=floor.zh, requested_zh=bank_view.zh
         )
     if bank_view > floor and not (reason and reason.strip()):
-        raise ClassificationError(
-            f"下调至{bank_view.zh}类须说明理由",
-            f"a downgrade to {bank_view.code} needs a reason",
-            code="lending.downgrade_reason_required",
-            details={"dpd": dpd, "floor": floor.code, "requested": bank_view.code},
-        )
+        raise DOWNGRADE_REASON_REQUIRED(dpd=dpd, floor=floor.code, requested=bank_view.code, requested_zh=bank_view.zh)
     return bank_view
 
 

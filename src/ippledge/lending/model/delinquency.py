@@ -17,7 +17,7 @@ from decimal import Decimal, localcontext
 from typing import Final
 
 from ippledge.kernel.calendar import WorkingCalendar
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import PENALTY_UPLIFT
 from ippledge.lending.model.interest import DAYS_IN_YEAR, PRECISION, check_rate, round_fen
 
 DEFAULT_UPLIFT: Final = Decimal("0.5")
@@ -44,11 +44,7 @@ def penalty_rate(annual_rate: Decimal, uplift: Decimal = DEFAULT_UPLIFT) -> Deci
     """Annual penalty rate = contract rate x (1 + uplift)."""
     check_rate(annual_rate)
     if isinstance(uplift, bool) or not isinstance(uplift, Decimal) or not (0 <= uplift <= MAX_UPLIFT):
-        raise ValidationError(
-            f"罚息上浮比例须在0到100%之间：{uplift}",
-            f"penalty uplift must be between 0 and 100%: {uplift}",
-            code="lending.penalty_uplift",
-        )
+        raise PENALTY_UPLIFT(uplift=str(uplift))
     return annual_rate * (1 + uplift)
 
 

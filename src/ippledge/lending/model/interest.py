@@ -21,7 +21,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Final
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import ACCRUAL_DAY, RATE
 
 FEN: Final = Decimal("0.01")
 DAYS_IN_YEAR: Final = 360
@@ -34,17 +34,12 @@ def round_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def check_rate(annual_rate: Decimal, what_zh: str = "年利率", what_en: str = "annual rate") -> Decimal:
-    """Refuse a rate that is not a finite Decimal in [0, 36%]."""
+def check_rate(annual_rate: Decimal) -> Decimal:
+    """Refuse a rate that is not a finite Decimal in [0, 36%] (``lending.rate``)."""
     if isinstance(annual_rate, bool) or not isinstance(annual_rate, Decimal) or not annual_rate.is_finite():
-        raise ValidationError(f"{what_zh}必须是十进制数", f"{what_en} must be a Decimal", code="lending.rate")
+        raise RATE(rate=repr(annual_rate))
     if not (0 <= annual_rate <= MAX_ANNUAL_RATE):
-        raise ValidationError(
-            f"{what_zh}须在0到36%之间（4.9%写作0.049或4.9%）：{annual_rate}",
-            f"{what_en} must be between 0 and 36% (write 4.9% as 0.049 or 4.9%): {annual_rate}",
-            code="lending.rate",
-            details={"rate": str(annual_rate)},
-        )
+        raise RATE(rate=str(annual_rate))
     return annual_rate
 
 
@@ -55,11 +50,11 @@ def parse_rate(text: str) -> Decimal:
     """``"4.9%"`` or ``"0.049"`` -> ``Decimal("0.049")``; anything else, or out of range, is ``lending.rate``."""
     m = _RATE_RE.match(text or "")
     if m is None:
-        raise ValidationError(f"利率格式无效：{text!r}", f"malformed rate: {text!r}", code="lending.rate")
+        raise RATE(rate=repr(text))
     try:
         value = Decimal(m.group(1))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        raise ValidationError(f"利率格式无效：{text!r}", f"malformed rate: {text!r}", code="lending.rate") from None
+        raise RATE(rate=repr(text)) from None
     if m.group(2):
         value = value / 100
     return check_rate(value.normalize() if value else Decimal(0))
@@ -92,11 +87,7 @@ def accrual_increment(exact_cumulative: Decimal, posted: Decimal) -> Decimal:
 
 def _check_day(start: dt.date, end: dt.date, day: dt.date) -> None:
     if not (start <= day < end):
-        raise ValidationError(
-            f"计提日 {day} 不在计息期 [{start}, {end}) 内",
-            f"accrual day {day} is outside the period [{start}, {end})",
-            code="lending.accrual_day",
-        )
+        raise ACCRUAL_DAY(day=day.isoformat(), start=start.isoformat(), end=end.isoformat())
 
 
 def scheduled_accrual(

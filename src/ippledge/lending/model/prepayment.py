@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import (
+    PREPAYMENT_AMOUNT,
+    PREPAYMENT_DATE,
+    PREPAYMENT_FEE,
+    PREPAYMENT_MODE,
+    PREPAYMENT_PERIOD,
+)
 from ippledge.lending.model.interest import DAYS_IN_YEAR, FEN, interest_for_days, round_fen
 from ippledge.lending.model.schedule import RepaymentMethod, Schedule, build_schedule, equal_installment_payment
 
@@ -57,19 +63,15 @@ class PartialPrepayment:
 
 def _check_fee_rate(fee_rate: Decimal) -> None:
     if isinstance(fee_rate, bool) or not isinstance(fee_rate, Decimal) or not (0 <= fee_rate <= Decimal("0.1")):
-        raise ValidationError(
-            f"提前还款违约金费率须在0到10%之间：{fee_rate}",
-            f"prepayment fee rate must be between 0 and 10%: {fee_rate}",
-            code="lending.prepayment_fee",
-        )
+        raise PREPAYMENT_FEE(fee_rate=str(fee_rate))
 
 
 def _broken_days(last_due: dt.date, prepay_date: dt.date) -> int:
     if prepay_date < last_due:
-        raise ValidationError(
-            f"提前还款日 {prepay_date} 早于上一还款日 {last_due}",
-            f"prepayment date {prepay_date} precedes the last due date {last_due}",
-            code="lending.prepayment_date",
+        raise PREPAYMENT_DATE(
+            prepay_date=prepay_date.isoformat(),
+            why_zh=f"早于上一还款日 {last_due}",
+            why_en=f"it precedes the last due date {last_due}",
         )
     return (prepay_date - last_due).days
 
@@ -115,33 +117,25 @@ def partial_prepayment(
     _check_fee_rate(fee_rate)
     rows = schedule.instalments
     if not (0 <= paid_instalments < len(rows)):
-        raise ValidationError("已还期数无效", "invalid number of paid instalments", code="lending.prepayment_period")
+        raise PREPAYMENT_PERIOD()
     balance = rows[paid_instalments - 1].remaining if paid_instalments else schedule.principal
     last_due = rows[paid_instalments - 1].due_date if paid_instalments else schedule.start
     next_due = rows[paid_instalments].due_date
     if prepay_date >= next_due:
-        raise ValidationError(
-            f"第{rows[paid_instalments].period}期已到期（{next_due}），请先还当期",
-            f"instalment {rows[paid_instalments].period} fell due on {next_due}; pay it first",
-            code="lending.prepayment_date",
+        period = rows[paid_instalments].period
+        raise PREPAYMENT_DATE(
+            prepay_date=prepay_date.isoformat(),
+            why_zh=f"第{period}期已到期（{next_due}），请先还当期",
+            why_en=f"instalment {period} fell due on {next_due}; pay it first",
         )
     days = _broken_days(last_due, prepay_date)
     if not isinstance(amount, Decimal) or amount <= 0 or amount != amount.quantize(FEN) or amount >= balance:
-        raise ValidationError(
-            f"部分提前还款金额须大于零、小于剩余本金 {balance}",
-            f"a partial prepayment must be above zero and below the outstanding principal {balance}",
-            code="lending.prepayment_amount",
-            details={"amount": str(amount), "outstanding": str(balance)},
-        )
+        raise PREPAYMENT_AMOUNT(amount=str(amount), outstanding=str(balance))
     remaining = len(rows) - paid_instalments
     periods = remaining
     if mode is PrepaymentMode.REDUCE_TERM:
         if schedule.method not in (RepaymentMethod.EQUAL_INSTALLMENT, RepaymentMethod.EQUAL_PRINCIPAL):
-            raise ValidationError(
-                f"{schedule.method.zh}贷款不能缩短期限，请选择减少月供",
-                f"a {schedule.method.value} loan cannot shorten its term; reduce the payment instead",
-                code="lending.prepayment_mode",
-            )
+            raise PREPAYMENT_MODE(mode=mode.value, method=schedule.method.value)
         periods = _fewest_periods(balance - amount, schedule, remaining, rows[paid_instalments].payment)
     first = rows[paid_instalments].period
     if schedule.method is RepaymentMethod.BULLET:

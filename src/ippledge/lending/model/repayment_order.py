@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import ALLOCATION_ORDER, AMOUNT
 from ippledge.lending.model.interest import FEN
 
 ZERO: Final = Decimal("0.00")
@@ -78,14 +78,9 @@ class Allocation:
 
 def _fen(value: Decimal, what_zh: str, what_en: str) -> None:
     if isinstance(value, bool) or not isinstance(value, Decimal) or not value.is_finite():
-        raise ValidationError(f"{what_zh}必须是十进制数", f"{what_en} must be a Decimal", code="lending.amount")
+        raise AMOUNT(what_zh=what_zh, what_en=what_en, amount=repr(value))
     if value < 0 or value != value.quantize(FEN):
-        raise ValidationError(
-            f"{what_zh}不能为负且须精确到分：{value}",
-            f"{what_en} must be non-negative whole fen: {value}",
-            code="lending.amount",
-            details={"amount": str(value)},
-        )
+        raise AMOUNT(what_zh=what_zh, what_en=what_en, amount=str(value))
 
 
 def allocate(
@@ -97,11 +92,7 @@ def allocate(
     """Split ``amount`` over ``dues`` (oldest due date first, then period) in ``order``."""
     _fen(amount, "还款金额", "payment")
     if sorted(order) != sorted(Bucket):
-        raise ValidationError(
-            "冲抵顺序须恰好包含罚息、复利、利息、本金各一次",
-            "the allocation order must name penalty, compound, interest and principal once each",
-            code="lending.allocation_order",
-        )
+        raise ALLOCATION_ORDER()
     for d in dues:
         for b in Bucket:
             _fen(d.amount(b), f"第{d.period}期应还", f"instalment {d.period} due")

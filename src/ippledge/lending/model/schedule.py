@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Final
 
 from ippledge.kernel.calendar import WorkingCalendar, add_months, default_calendar
-from ippledge.kernel.errors import ValidationError
+from ippledge.lending.errors import METHOD, MONTHS, PRINCIPAL
 from ippledge.lending.model.interest import FEN, PRECISION, check_rate, monthly_rate, round_fen
 
 MAX_MONTHS: Final = 600
@@ -48,11 +48,7 @@ class RepaymentMethod(StrEnum):
             return cls(text.strip().lower().replace("_", "-"))
         except ValueError:
             allowed = ", ".join(m.value for m in cls)
-            raise ValidationError(
-                f"还款方式无效：{text!r}（可选：{allowed}）",
-                f"unknown repayment method {text!r} (one of: {allowed})",
-                code="lending.method",
-            ) from None
+            raise METHOD(method=repr(text), allowed=allowed) from None
 
 
 _ZH = {
@@ -100,22 +96,12 @@ class Schedule:
 
 def _check_inputs(principal: Decimal, annual_rate: Decimal, months: int) -> None:
     if isinstance(principal, bool) or not isinstance(principal, Decimal) or not principal.is_finite():
-        raise ValidationError("本金必须是十进制数", "principal must be a Decimal", code="lending.principal")
+        raise PRINCIPAL(principal=repr(principal))
     if principal <= 0 or principal != principal.quantize(FEN):
-        raise ValidationError(
-            f"本金必须大于零且精确到分：{principal}",
-            f"principal must be positive and in whole fen: {principal}",
-            code="lending.principal",
-            details={"principal": str(principal)},
-        )
+        raise PRINCIPAL(principal=str(principal))
     check_rate(annual_rate)
     if isinstance(months, bool) or not isinstance(months, int) or not (1 <= months <= MAX_MONTHS):
-        raise ValidationError(
-            f"期限须为1到{MAX_MONTHS}个月：{months}",
-            f"term must be 1 to {MAX_MONTHS} months: {months}",
-            code="lending.months",
-            details={"months": str(months)},
-        )
+        raise MONTHS(months=str(months), max_months=MAX_MONTHS)
 
 
 def equal_installment_payment(principal: Decimal, annual_rate: Decimal, months: int) -> Decimal:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from ippledge.kernel.errors import Problem, ValidationError
+from ippledge.kernel.errors import IppledgeError, Problem
+from ippledge.lending.errors import PROVISION_POLICY_INVALID
 from ippledge.lending.model.classification import Grade
 
 BP: Final = 10_000
@@ -155,12 +156,11 @@ def problems(policy: ProvisionPolicy) -> list[Problem]:
     return out
 
 
-def _refuse(found: list[Problem]) -> ValidationError:
-    return ValidationError(
-        "；".join(p.message_zh for p in found),
-        "; ".join(p.message_en for p in found),
-        code="lending.provision_policy_invalid",
-        details={"problems": [p.to_dict() for p in found]},
+def _refuse(found: list[Problem]) -> IppledgeError:
+    return PROVISION_POLICY_INVALID(
+        summary_zh="；".join(p.message_zh for p in found),
+        summary_en="; ".join(p.message_en for p in found),
+        problems=[p.to_dict() for p in found],
     )
 
 

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import Party
-from ippledge.kernel.errors import ValidationError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balances_of
+from ippledge.lending.errors import DATE
 from ippledge.lending.model.classification import grade_of
 from ippledge.lending.provisioning import model as pm
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
@@ -186,7 +187,7 @@ def report(
     """Per bank and for all the banks the caller may see (see the module docstring); the policies are those in
     force on ``as_of``, else on the last closed business date, else on ``today``."""
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
-        raise ValidationError("日期无效", "as_of must be a date", code="lending.date")
+        raise DATE(text=repr(as_of))
     banks = _visible_banks(session, principal, bank_id)
     if as_of is None:
         holdings = _holdings_now(session, principal, banks)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.kernel.errors import ConflictError, not_found
+from ippledge.kernel.errors import not_found
+from ippledge.lending.errors import PROVISION_VERSION_OVERLAP
 from ippledge.lending.provisioning import model as pm
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
 
@@ -47,12 +48,7 @@ def add_policy_version(
     previous = list(session.scalars(select(v).where(same_owner).order_by(v.effective_from)))
     for row in previous:
         if row.effective_from >= policy.effective_from:
-            raise ConflictError(
-                f"已有{row.effective_from}生效的版本，新版本须晚于它",
-                f"a version in force from {row.effective_from} exists; a new one must start later",
-                code="lending.provision_version_overlap",
-                details={"effective_from": row.effective_from.isoformat()},
-            )
+            raise PROVISION_VERSION_OVERLAP(effective_from=row.effective_from.isoformat())
     for row in previous:
         if row.effective_to is None:
             row.effective_to = policy.effective_from - dt.timedelta(days=1)
