@@ -283,3 +283,10 @@ def bank_decline(session: Session, principal: Principal, application_id: int, re
     check_reason(reason, "intake.reason_required")
     review = tasks.require_active_review(session, app, principal.party_id)
     return tasks.decline(session, principal, review.id, reason, today)
+
+
+def flag_overdue_tasks(session: Session, as_of: dt.date) -> int:
+    """Mark every active task past its last day as overdue (逾期), once; the daily close calls this each date.
+
+    Returns how many tasks were newly flagged (``tasks.flag_overdue``)."""
+    return tasks.flag_overdue(session, as_of)

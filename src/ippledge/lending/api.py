@@ -170,9 +170,11 @@ def deposit(
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        entry = service.deposit(session, principal, body.borrower_id, body.amount, value_date, str(key), body.currency)
+        entry_id = service.deposit(
+            session, principal, body.borrower_id, body.amount, value_date, str(key), body.currency
+        )
         balance = receipts.settlement_balance(session, body.borrower_id)
-        return {"entry_id": entry.id, "borrower_id": body.borrower_id, "settlement_balance": str(balance)}
+        return {"entry_id": entry_id, "borrower_id": body.borrower_id, "settlement_balance": str(balance)}
 
     payload = {**body.model_dump(mode="json"), "value_date": value_date.isoformat()}
     return run_once(session, principal, key, "POST /deposits", payload, act, 201).response()

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit, scope
+from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.credit.queries import visible_decision_id
 from ippledge.credit.service import approved_terms
-from ippledge.credit.tables import CreditDecision
 from ippledge.kernel.money import to_fen
 from ippledge.lending import store
 from ippledge.lending.errors import (
@@ -29,7 +29,7 @@ from ippledge.lending.errors import (
 from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
-from ippledge.pledge.tables import Pledge
+from ippledge.pledge.queries import pledge_standing
 
 
 def require_bank_staff(principal: Principal, loan: Loan, *roles: Role) -> None:
@@ -69,17 +69,17 @@ def create_contract(
 ) -> Loan:
     """Sign the loan contract for an approved decision of the caller's bank."""
     principal.require_kind(PartyKind.BANK)
-    decision = scope.get_visible(session, CreditDecision, decision_id, principal)
+    decision = visible_decision_id(session, principal, decision_id)
     principal.require(Role.CREDIT_OFFICER)
-    terms = approved_terms(session, decision.id)
-    if session.scalar(select(Loan.id).where(Loan.decision_id == decision.id)) is not None:
+    terms = approved_terms(session, decision)
+    if session.scalar(select(Loan.id).where(Loan.decision_id == decision)) is not None:
         raise CONTRACT_EXISTS()
-    number = (contract_no or f"JK{today:%Y%m%d}-{decision.id:06d}").strip()
+    number = (contract_no or f"JK{today:%Y%m%d}-{decision:06d}").strip()
     if session.scalar(select(Loan.id).where(Loan.contract_no == number)) is not None:
         raise CONTRACT_NO_TAKEN(number=number)
     loan = Loan(
         contract_no=number,
-        decision_id=decision.id,
+        decision_id=decision,
         application_id=terms.application_id,
         bank_id=terms.bank_id,
         borrower_id=terms.borrower_id,
@@ -106,7 +106,7 @@ def create_contract(
         "lending.contracted",
         "loan",
         loan.id,
-        {"contract_no": number, "decision_id": decision.id, "amount": str(terms.amount), "pledges": linked},
+        {"contract_no": number, "decision_id": decision, "amount": str(terms.amount), "pledges": linked},
     )
     publish(
         session,
@@ -131,10 +131,10 @@ def attach_pledges(
     else:
         chosen = sorted(set(pledge_ids))
         for pid in chosen:
-            pledge = session.get(Pledge, pid)
+            pledge = pledge_standing(session, pid)
             if pledge is None or pledge.pledgee_id != loan.bank_id or pledge.pledgor_id != loan.borrower_id:
                 raise PLEDGE_NOT_OURS(pledge_id=pid)
-            if pledge.status != "in_force" or pid not in found.values():
+            if not pledge.in_force or pid not in found.values():
                 raise PLEDGE_NOT_IN_FORCE(pledge_id=pid)
     added = link_pledges(session, loan, chosen)
     audit.record(session, principal, "lending.pledges_attached", "loan", loan.id, {"pledges": added})

@@ -22,19 +22,19 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
+from ippledge.access.queries import lock_party
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import by_key
+from ippledge.ledger.queries import entry_by_key
 from ippledge.lending import store
 from ippledge.lending.contracts import bank_system
 from ippledge.lending.errors import INSUFFICIENT_FUNDS, NOT_A_PARTY
 from ippledge.lending.model import postings
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
 from ippledge.outbox.events import publish
+from ippledge.pledge.queries import pledge_standing
 from ippledge.pledge.service import release_for_repayment
-from ippledge.pledge.tables import Pledge
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def receipt_key(kind: str, loan_id: int, key: str) -> str:
 
 def replayed(session: Session, entry_key: str) -> LoanRepayment | None:
     """The receipt already booked under this key (a retried service call), if any."""
-    entry = by_key(session, entry_key)
+    entry = entry_by_key(session, entry_key)
     if entry is None:
         return None
     return session.scalars(select(LoanRepayment).where(LoanRepayment.entry_id == entry.id)).one_or_none()
@@ -96,7 +96,7 @@ def settlement_balance(session: Session, borrower_id: int) -> Decimal:
 
 
 def require_funds(session: Session, loan: Loan, fen: int) -> None:
-    session.scalars(select(Party.id).where(Party.id == loan.borrower_id).with_for_update()).one()
+    lock_party(session, loan.borrower_id)
     have = settlement_balance(session, loan.borrower_id)
     if to_fen(have) < fen:
         raise INSUFFICIENT_FUNDS(balance=str(have), needed=str(from_fen(fen)))
@@ -198,8 +198,8 @@ def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_da
     acting = bank or bank_system(loan)
     filings: list[int] = []
     for pid in store.linked_pledges(session, loan.id):
-        pledge = session.get(Pledge, pid)
-        if pledge is not None and pledge.status == "in_force":
+        pledge = pledge_standing(session, pid)
+        if pledge is not None and pledge.in_force:
             filings.append(release_for_repayment(session, acting, pid, value_date, loan.contract_no).id)
     session.flush()
     audit.record(

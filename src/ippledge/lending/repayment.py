@@ -22,11 +22,10 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
+from ippledge.access.queries import party_kind
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.ledger.tables import JournalEntry
 from ippledge.lending import store
 from ippledge.lending.errors import NOT_ACTIVE, OVERPAYMENT, PAYOFF_INCOMPLETE, USE_PAYOFF, VALUE_DATE
 from ippledge.lending.model import postings
@@ -63,18 +62,17 @@ def deposit(
     value_date: dt.date,
     key: str,
     currency: str = "CNY",
-) -> JournalEntry:
-    """存入: the caller's bank receives ``amount`` for the borrower's settlement account."""
+) -> int:
+    """存入: the caller's bank receives ``amount`` for the borrower's settlement account; the entry's id."""
     principal.require_kind(PartyKind.BANK)
     principal.require(Role.CREDIT_OFFICER)
     value = positive_money(amount, currency)
-    party = session.get(Party, borrower_id)
-    if party is None or party.kind != PartyKind.ENTERPRISE.value:
+    if party_kind(session, borrower_id) is not PartyKind.ENTERPRISE:
         raise not_found("借款企业", "borrower", id=borrower_id)
     draft = postings.deposit(principal.party_id, borrower_id, value, value_date, f"deposit:{principal.party_id}:{key}")
     entry = ledger.post(session, principal, draft)
     audit.record(session, principal, "lending.deposit", "party", borrower_id, {"amount": str(value), "entry": entry.id})
-    return entry
+    return entry.id
 
 
 def _open_loan(session: Session, principal: Principal, loan_id: int, value_date: dt.date) -> Loan:

@@ -21,7 +21,7 @@ from ippledge.ledger import check as ledger_check
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import LedgerCheckReport
 from ippledge.lending.tables import Loan, LoanInstalment, LoanPledge
-from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.pledge import queries as pledge_queries
 
 READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
@@ -49,20 +49,7 @@ def linked_pledges(session: Session, loan_id: int) -> list[int]:
 
 def pledges_covering(session: Session, loan: Loan, asset_ids: list[int] | tuple[int, ...]) -> dict[int, int]:
     """``asset -> pledge id`` for each asset under a pledge in force from this borrower to this bank."""
-    if not asset_ids:
-        return {}
-    stmt = (
-        select(PledgeItem.ip_asset_id, Pledge.id)
-        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-        .where(
-            PledgeItem.ip_asset_id.in_(list(asset_ids)),
-            PledgeItem.in_force,
-            Pledge.status == "in_force",
-            Pledge.pledgee_id == loan.bank_id,
-            Pledge.pledgor_id == loan.borrower_id,
-        )
-    )
-    return {int(a): int(p) for a, p in session.execute(stmt)}
+    return pledge_queries.pledges_in_force_from_to(session, loan.borrower_id, loan.bank_id, asset_ids)
 
 
 def principal_account(loan: Loan) -> str:

@@ -3,3 +3,54 @@
 Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.pledge.tables import Pledge, PledgeItem
+
+# -- pledges as lending reads them: securing a loan, released when it is repaid -------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeStanding:
+    """A registered pledge (质押登记): who pledged to whom, and its status (``in_force``, ``released`` ...)."""
+
+    id: int
+    pledgor_id: int
+    pledgee_id: int
+    status: str
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == "in_force"
+
+
+def pledge_standing(session: Session, pledge_id: int) -> PledgeStanding | None:
+    """One pledge's parties and status, or ``None`` for an unknown id (no caller scoping: the caller checks)."""
+    row = session.get(Pledge, pledge_id)
+    return None if row is None else PledgeStanding(row.id, row.pledgor_id, row.pledgee_id, row.status)
+
+
+def pledges_in_force_from_to(
+    session: Session, pledgor_id: int, pledgee_id: int, asset_ids: Sequence[int]
+) -> dict[int, int]:
+    """``asset id -> pledge id`` for each of ``asset_ids`` under a pledge in force from ``pledgor_id`` to
+    ``pledgee_id`` (the item itself still pledged); assets under no such pledge are left out."""
+    if not asset_ids:
+        return {}
+    stmt = (
+        select(PledgeItem.ip_asset_id, Pledge.id)
+        .join(Pledge, Pledge.id == PledgeItem.pledge_id)
+        .where(
+            PledgeItem.ip_asset_id.in_(list(asset_ids)),
+            PledgeItem.in_force,
+            Pledge.status == "in_force",
+            Pledge.pledgee_id == pledgee_id,
+            Pledge.pledgor_id == pledgor_id,
+        )
+    )
+    return {int(a): int(p) for a, p in session.execute(stmt)}

@@ -6,9 +6,9 @@ accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利�
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
 (贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
-plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held, flags
-overdue intake tasks (``intake.tasks.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``. A loan repaid
-since the last close has its allowance released.
+plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held,
+flags overdue intake tasks (``intake.service.flag_overdue_tasks``) and moves ``BusinessDay.last_closed`` to ``D``.
+A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
 
@@ -39,12 +39,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
+from ippledge.access.model import Principal
 from ippledge.db import utcnow
-from ippledge.intake.tasks import flag_overdue
+from ippledge.intake.service import flag_overdue_tasks
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
-from ippledge.ledger.service import post_many
-from ippledge.ledger.store import Actor, actor_name, upsert
+from ippledge.ledger.service import Actor, post_many
 from ippledge.lending.close import store
 from ippledge.lending.close.model import LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
@@ -107,11 +107,11 @@ class CloseReport:
 
 def business_day(session: Session, *, lock: bool = False) -> BusinessDay:
     """The one ``BusinessDay`` row (created on first use); ``lock`` serialises concurrent closes on PostgreSQL."""
-    table = BusinessDay.__table__
-    session.execute(upsert(session, table).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
-    row = session.get(BusinessDay, 1, with_for_update=lock, populate_existing=lock)
-    assert row is not None
-    return row
+    return store.business_day(session, lock=lock)
+
+
+def _actor_name(actor: Actor) -> str:
+    return (actor.actor if isinstance(actor, Principal) else actor)[:64]
 
 
 def last_report(session: Session, day: dt.date) -> CloseReport | None:
@@ -256,7 +256,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
             events.append(("loan.reclassified", {"loan_id": p.loan_id, "on": day.isoformat(), **move}, bank))
     store.insert_grade_changes(session, changes)
     store.insert_events(session, events)
-    tasks = flag_overdue(session, day)
+    tasks = flag_overdue_tasks(session, day)
 
     report = CloseReport(
         date=day,
@@ -275,7 +275,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     )
     summary = report.to_dict()
     audit.record(session, actor, "lending.close", "business_day", day.isoformat(), summary)
-    session.add(BusinessDayClose(business_date=day, actor=actor_name(actor), report=json.dumps(summary)))
+    session.add(BusinessDayClose(business_date=day, actor=_actor_name(actor), report=json.dumps(summary)))
     bd.last_closed = day
     bd.closed_at = utcnow()
     session.flush()

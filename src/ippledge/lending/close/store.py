@@ -13,17 +13,28 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from ippledge.db import is_postgres
 from ippledge.lending.close.model import CurrentPeriod, LoanDay, LoanState, Overdue
-from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
+from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, LoanInstalment
 from ippledge.outbox.events import publish_many
 
 LOAN = cast(Table, Loan.__table__)
 INSTALMENT = cast(Table, LoanInstalment.__table__)
 GRADE_CHANGE = cast(Table, LoanGradeChange.__table__)
 ACTIVE = "active"
+
+
+def business_day(session: Session, *, lock: bool = False) -> BusinessDay:
+    """The one ``BusinessDay`` row, inserted if missing (``ON CONFLICT DO NOTHING``: concurrent first closes agree)."""
+    dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    session.execute(dialect_insert(BusinessDay).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
+    row = session.get(BusinessDay, 1, with_for_update=lock, populate_existing=lock)
+    assert row is not None
+    return row
 
 
 def _to_close(day: dt.date) -> ColumnElement[bool]:

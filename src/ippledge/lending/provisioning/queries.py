@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.access.tables import Party
+from ippledge.access.queries import names_of, party_ids
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import balances_of
+from ippledge.ledger.queries import balances_of
 from ippledge.lending.errors import DATE
 from ippledge.lending.model.classification import grade_of
 from ippledge.lending.provisioning import model as pm
@@ -71,8 +71,7 @@ def policies_on(session: Session, day: dt.date) -> PolicyBook:
 def _visible_banks(session: Session, principal: Principal, bank_id: int | None) -> list[int]:
     """The banks whose book the caller may read: all for the loan readers (regulator, platform), else its own."""
     if principal.party_kind in scope.rule_for(Loan).readers:
-        stmt = select(Party.id).where(Party.kind == PartyKind.BANK.value).order_by(Party.id)
-        banks = [int(b) for b in session.scalars(stmt)]
+        banks = party_ids(session, PartyKind.BANK)
         if bank_id is None:
             return banks
         if bank_id not in banks:
@@ -193,7 +192,7 @@ def report(
         holdings = _holdings_now(session, principal, banks)
     else:
         holdings = _holdings_as_of(session, principal, banks, as_of)
-    names = {int(i): str(n) for i, n in session.execute(select(Party.id, Party.name).where(Party.id.in_(banks)))}
+    names = names_of(session, banks)
     on = as_of
     if on is None:
         bd = session.get(BusinessDay, 1)
