@@ -34,11 +34,8 @@ METHODS = list(RepaymentMethod)
 METHOD_P = [0.4, 0.25, 0.25, 0.1]
 TERMS = [12, 24, 36]
 OVERDUE_SHARE = 0.06
+ZERO = Decimal("0.00")
 BANKS = 12
-
-
-def _fen(x: Decimal) -> int:
-    return int(x * 100)
 
 
 def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -74,26 +71,27 @@ def build_book(session: Session, n_loans: int, seed: int, progress: Progress) ->
         due_by_eve = [i for i in plan.instalments if i.due_date <= EVE]
         if due_by_eve and rng.random() < OVERDUE_SHARE:
             unpaid_from = due_by_eve[-min(len(due_by_eve), int(rng.integers(1, 9)))].due_date
-        rows, paid_principal, period_start = [], 0, start
+        # Core inserts through the tables' typed columns: amounts are Decimal yuan, stored as fen (``db.Fen``).
+        rows, paid_principal, period_start = [], ZERO, start
         for inst in plan.instalments:
             paid = inst.due_date <= EVE and (unpaid_from is None or inst.due_date < unpaid_from)
-            accrued = _fen(inst.interest) if inst.due_date <= EVE else 0
+            accrued = inst.interest if inst.due_date <= EVE else ZERO
             if period_start <= EVE < inst.due_date:
-                accrued = _fen(scheduled_accrual(inst.interest, period_start, inst.due_date, EVE, Decimal(0)))
+                accrued = scheduled_accrual(inst.interest, period_start, inst.due_date, EVE, ZERO)
             rows.append(
                 {
                     "period": inst.period,
                     "start_date": period_start,
                     "due_date": inst.due_date,
-                    "principal_fen": _fen(inst.principal),
-                    "interest_fen": _fen(inst.interest),
+                    "principal_fen": inst.principal,
+                    "interest_fen": inst.interest,
                     "interest_accrued_fen": accrued,
-                    "paid_principal_fen": _fen(inst.principal) if paid else 0,
-                    "paid_interest_fen": _fen(inst.interest) if paid else 0,
+                    "paid_principal_fen": inst.principal if paid else ZERO,
+                    "paid_interest_fen": inst.interest if paid else ZERO,
                     "settled_on": inst.due_date if paid else None,
                 }
             )
-            paid_principal += _fen(inst.principal) if paid else 0
+            paid_principal += inst.principal if paid else ZERO
             period_start = inst.due_date
         dpd = (EVE - unpaid_from).days if unpaid_from is not None else 0
         loan_rows.append(
@@ -102,7 +100,7 @@ def build_book(session: Session, n_loans: int, seed: int, progress: Progress) ->
                 "bank_id": banks[int(rng.integers(0, len(banks)))],
                 "borrower_id": firms[k // 4],
                 "currency": "CNY",
-                "principal_fen": _fen(principal),
+                "principal_fen": principal,
                 "annual_rate": rate,
                 "penalty_uplift": Decimal("0.5") if rng.random() < 0.7 else Decimal("0.3"),
                 "method": method.value,
@@ -111,12 +109,12 @@ def build_book(session: Session, n_loans: int, seed: int, progress: Progress) ->
                 "disbursed_on": start,
                 "maturity_date": plan.instalments[-1].due_date,
                 "status": "active",
-                "outstanding_principal_fen": _fen(principal) - paid_principal,
+                "outstanding_principal_fen": principal - paid_principal,
                 "dpd": dpd,
                 "grade": floor_for(dpd).code,
                 "accrued_through": EVE,
                 "penalty_exact": Decimal(0),
-                "penalty_posted_fen": 0,
+                "penalty_posted_fen": ZERO,
             }
         )
         schedules.append(rows)
@@ -127,7 +125,7 @@ def build_book(session: Session, n_loans: int, seed: int, progress: Progress) ->
         session.execute(insert(cast(Table, LoanInstalment.__table__)), inst_rows[start : start + 5000])
     drafts = []
     for lid, row in zip(loan_ids, loan_rows, strict=True):
-        amount = Decimal(row["principal_fen"]) / 100
+        amount = row["principal_fen"]
         lines = (
             Posting(account_code(row["bank_id"], "loan_principal", lid), amount),
             Posting(account_code(row["borrower_id"], "settlement"), -amount),

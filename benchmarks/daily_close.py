@@ -73,12 +73,10 @@ def naive_close_one(s: Session, loan_id: int) -> None:
     instalments = s.scalars(select(LoanInstalment).where(LoanInstalment.loan_id == loan_id)).all()
     cur = next((i for i in instalments if i.start_date <= day < i.due_date), None)
     unpaid = [
-        i
-        for i in instalments
-        if i.due_date <= day and (i.paid_principal_fen < i.principal_fen or i.paid_interest_fen < i.interest_fen)
+        i for i in instalments if i.due_date <= day and (i.paid_principal < i.principal or i.paid_interest < i.interest)
     ]
     overdue = (
-        Overdue(min(i.due_date for i in unpaid), sum(i.principal_fen - i.paid_principal_fen for i in unpaid))
+        Overdue(min(i.due_date for i in unpaid), sum((i.principal - i.paid_principal for i in unpaid), Decimal(0)))
         if unpaid
         else None
     )
@@ -90,10 +88,10 @@ def naive_close_one(s: Session, loan_id: int) -> None:
         loan.dpd,
         loan.grade,
         loan.penalty_exact,
-        loan.penalty_posted_fen,
+        loan.penalty_posted,
     )
     current = (
-        CurrentPeriod(cur.period, cur.start_date, cur.due_date, cur.interest_fen, cur.interest_accrued_fen)
+        CurrentPeriod(cur.period, cur.start_date, cur.due_date, cur.interest, cur.interest_accrued)
         if cur is not None
         else None
     )
@@ -101,7 +99,7 @@ def naive_close_one(s: Session, loan_id: int) -> None:
     for draft in entry_drafts(day, {loan.id: loan.bank_id}, [plan]):
         ledger.post(s, "bench:naive", draft)
     if cur is not None:
-        cur.interest_accrued_fen = plan.interest_accrued_fen
+        cur.interest_accrued = plan.interest_accrued
     if plan.reclassified:
         s.add(
             LoanGradeChange(
@@ -109,7 +107,7 @@ def naive_close_one(s: Session, loan_id: int) -> None:
             )
         )
     loan.dpd, loan.grade, loan.accrued_through = plan.dpd, plan.grade.code, day
-    loan.penalty_exact, loan.penalty_posted_fen = plan.penalty_exact, plan.penalty_posted_fen
+    loan.penalty_exact, loan.penalty_posted = plan.penalty_exact, plan.penalty_posted
     s.flush()
 
 
@@ -168,7 +166,7 @@ def main() -> None:
         f"  bulk close : {report.loans:,} loans in {bulk_s:.2f} s = {bulk_rate:,.0f} loans/s "
         f"({report.entries:,} entries; interest {format_yuan(report.interest)}, penalty {format_yuan(report.penalty)}; "
         f"{report.overdue_loans:,} past due, {sum(report.reclassified.values()):,} reclassified; "
-        f"allowance +{format_yuan(Decimal(report.provision_charge_fen) / 100)})"
+        f"allowance +{format_yuan(report.provision_charge)})"
     )
     print(f"  baseline   : {len(sample):,} loans one at a time in {naive_s:.2f} s = {naive_rate:,.0f} loans/s")
     print(f"  ratio      : {bulk_rate / naive_rate:,.1f}x")

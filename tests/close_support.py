@@ -16,7 +16,7 @@ from ippledge.access.model import PartyKind
 from ippledge.access.service import create_party
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.model import EntryDraft, Posting, to_fen
+from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.tables import JournalEntry, JournalPosting
 from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
@@ -50,7 +50,7 @@ def active_loan(
         contract_no=f"TEST-{next(_numbers):06d}",
         bank_id=bank,
         borrower_id=firm,
-        principal_fen=to_fen(amount),
+        principal=amount,
         annual_rate=Decimal(rate),
         penalty_uplift=Decimal(uplift),
         method=method.value,
@@ -59,11 +59,11 @@ def active_loan(
         disbursed_on=start,
         maturity_date=plan.instalments[-1].due_date,
         status="active",
-        outstanding_principal_fen=to_fen(amount),
+        outstanding_principal=amount,
         dpd=0,
         grade="normal",
         penalty_exact=Decimal(0),
-        penalty_posted_fen=0,
+        penalty_posted=Decimal(0),
     )
     session.add(loan)
     session.flush()
@@ -75,8 +75,8 @@ def active_loan(
                 period=inst.period,
                 start_date=period_start,
                 due_date=inst.due_date,
-                principal_fen=to_fen(inst.principal),
-                interest_fen=to_fen(inst.interest),
+                principal=inst.principal,
+                interest=inst.interest,
             )
         )
         period_start = inst.due_date
@@ -94,8 +94,8 @@ def pay_instalment(session: Session, loan_id: int, period: int, on: dt.date) -> 
     """Mark an instalment paid in full (the close reads only the paid columns; no money moves here)."""
     inst = session.get(LoanInstalment, (loan_id, period))
     assert inst is not None
-    inst.paid_principal_fen = inst.principal_fen
-    inst.paid_interest_fen = inst.interest_fen
+    inst.paid_principal = inst.principal
+    inst.paid_interest = inst.interest
     inst.settled_on = on
     session.flush()
 
@@ -115,11 +115,11 @@ def loan_snapshot(session: Session) -> list[tuple[object, ...]]:
             Loan.grade,
             Loan.accrued_through,
             Loan.penalty_exact,
-            Loan.penalty_posted_fen,
+            Loan.penalty_posted,
         ).order_by(Loan.id)
     ).all()
     inst = session.execute(
-        select(LoanInstalment.loan_id, LoanInstalment.period, LoanInstalment.interest_accrued_fen).order_by(
+        select(LoanInstalment.loan_id, LoanInstalment.period, LoanInstalment.interest_accrued).order_by(
             LoanInstalment.loan_id, LoanInstalment.period
         )
     ).all()

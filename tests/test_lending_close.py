@@ -33,14 +33,10 @@ def _expected_books(s: Session) -> dict[str, Decimal]:
     """What each loan's receivable accounts must hold, from the loan tables (no repayments in these tests)."""
     out: dict[str, Decimal] = {}
     for loan in s.scalars(select(Loan)):
-        accrued = s.scalar(
-            select(func.coalesce(func.sum(LoanInstalment.interest_accrued_fen), 0)).where(
-                LoanInstalment.loan_id == loan.id
-            )
-        )
-        out[f"P{loan.bank_id}:loan:{loan.id}:principal"] = Decimal(loan.outstanding_principal_fen) / 100
-        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = Decimal(int(accrued or 0)) / 100
-        out[f"P{loan.bank_id}:loan:{loan.id}:penalty"] = Decimal(loan.penalty_posted_fen) / 100
+        rows = s.scalars(select(LoanInstalment).where(LoanInstalment.loan_id == loan.id))
+        out[f"P{loan.bank_id}:loan:{loan.id}:principal"] = loan.outstanding_principal
+        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = sum((r.interest_accrued for r in rows), Decimal("0.00"))
+        out[f"P{loan.bank_id}:loan:{loan.id}:penalty"] = loan.penalty_posted
     return out
 
 
@@ -67,17 +63,17 @@ def test_accrual_over_31_and_28_day_periods_equals_the_schedule(session_factory:
     with session_factory() as s:
         i1, i2 = (s.get(LoanInstalment, (loan_id, p)) for p in (1, 2))
         assert i1 is not None and i2 is not None
-        assert i1.interest_accrued_fen == i1.interest_fen == 291_667  # 1,000,000 x 3.5% / 12
-        assert i2.interest_accrued_fen == i2.interest_fen
+        assert i1.interest_accrued == i1.interest == Decimal("2916.67")  # 1,000,000 x 3.5% / 12
+        assert i2.interest_accrued == i2.interest
         loan = s.get(Loan, loan_id)
-        assert loan is not None and loan.dpd == 0 and loan.penalty_posted_fen == 0 and loan.grade == "normal"
+        assert loan is not None and loan.dpd == 0 and loan.penalty_posted == 0 and loan.grade == "normal"
         assert loan.accrued_through == D(2025, 3, 14)
         receivable = balance(s, f"P{bank}:loan:{loan_id}:interest")
-        assert receivable == Decimal(i1.interest_fen + i2.interest_fen) / 100
+        assert receivable == i1.interest + i2.interest
         bullet = s.scalars(select(LoanInstalment).where(LoanInstalment.loan_id == loan2)).one()
         assert bullet is not None
-        share = Decimal(bullet.interest_fen) / 100 * (D(2025, 3, 15) - START).days / (bullet.due_date - START).days
-        assert Decimal(bullet.interest_accrued_fen) / 100 == round_fen(share)
+        share = bullet.interest * (D(2025, 3, 15) - START).days / (bullet.due_date - START).days
+        assert bullet.interest_accrued == round_fen(share)
     _assert_books(session_factory)
 
 
@@ -113,7 +109,7 @@ def test_unpaid_loan_slides_through_the_five_tiers(session_factory: sessionmaker
     start = D(2024, 1, 15)
     with session_factory.begin() as s:
         loan_id = active_loan(s, bank, firm, principal="600000.00", rate="0.04", uplift="0.3", start=start)
-        dues = {i.period: (i.due_date, i.principal_fen) for i in s.scalars(select(LoanInstalment))}
+        dues = {i.period: (i.due_date, i.principal) for i in s.scalars(select(LoanInstalment))}
     _close(session_factory, D(2024, 2, 14))
     last = _close(session_factory, D(2025, 2, 12))  # 363 days after the first due date
     assert last.grade_mix == {"loss": 1}
@@ -136,10 +132,10 @@ def test_unpaid_loan_slides_through_the_five_tiers(session_factory: sessionmaker
         # Penalty: every day from the first due date on, on the principal then due, at 4% x 1.3 / 360.
         exact, day = Decimal(0), first_due
         while day <= D(2025, 2, 12):
-            overdue = sum(p for due, p in dues.values() if due <= day)
-            exact += penalty_for_day(Decimal(overdue) / 100, Decimal("0.04"), Decimal("0.3"))
+            overdue = sum((p for due, p in dues.values() if due <= day), Decimal(0))
+            exact += penalty_for_day(overdue, Decimal("0.04"), Decimal("0.3"))
             day += dt.timedelta(days=1)
-        assert loan.penalty_posted_fen == int(round_fen(exact) * 100)
+        assert loan.penalty_posted == round_fen(exact)
         assert balance(s, f"P{bank}:income:penalty") == round_fen(exact)
         topics = dict(s.execute(select(OutboxEvent.topic, func.count()).group_by(OutboxEvent.topic)).all())
         assert topics["loan.overdue"] == 1 and topics["loan.reclassified"] == 4
@@ -155,7 +151,7 @@ def test_interest_arrears_age_but_bear_no_penalty(session_factory: sessionmaker[
     assert report.penalty_fen == 0 and report.newly_overdue == 0 and report.overdue_loans == 1
     with session_factory() as s:
         loan = s.get(Loan, loan_id)
-        assert loan is not None and loan.dpd == 14 and loan.grade == "special_mention" and loan.penalty_posted_fen == 0
+        assert loan is not None and loan.dpd == 14 and loan.grade == "special_mention" and loan.penalty_posted == 0
 
 
 def test_bank_downgrade_is_never_upgraded_by_the_close(session_factory: sessionmaker[Session]) -> None:

@@ -62,10 +62,10 @@ def test_prepay_reduce_term_then_reduce_payment_then_pay_off(world, app, session
     assert [f.status for f in release_filings(session_factory)] == ["submitted"]
     with session_factory() as s:
         income = balance(s, f"P{d.bank.id}:income:interest")
-        paid = s.scalar(select(func.sum(LoanRepayment.interest_fen)).where(LoanRepayment.loan_id == lid))
-        principal = s.scalar(select(func.sum(LoanRepayment.principal_fen)).where(LoanRepayment.loan_id == lid))
+        paid = s.scalar(select(func.sum(LoanRepayment.interest)).where(LoanRepayment.loan_id == lid))
+        principal = s.scalar(select(func.sum(LoanRepayment.principal)).where(LoanRepayment.loan_id == lid))
     # every yuan of interest recognised was paid, and the principal came back exactly once
-    assert income == Decimal(paid) / 100 and principal == 120_000_000
+    assert income == paid and principal == Decimal("1200000.00")
     assert_ledger_ok(session_factory, loans=1)
 
 

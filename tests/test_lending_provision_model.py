@@ -69,14 +69,14 @@ def test_fixed_rates_general_rate_and_thresholds_are_checked() -> None:
 
 
 def test_required_allowance_rounds_half_up_to_the_fen() -> None:
-    assert pm.required_fen(100_000_000, 2500) == 25_000_000  # 1,000,000.00 x 25%
-    assert pm.required_fen(33_300, 150) == 500  # 499.5 fen -> 500 (half up)
-    assert pm.required_fen(33_296, 150) == 499  # 499.44 fen -> 499
-    assert pm.required_fen(0, 10_000) == 0 and pm.required_fen(-5, 150) == 0
+    assert pm.required_allowance(Decimal("1000000.00"), 2500) == Decimal("250000.00")  # 25%
+    assert pm.required_allowance(Decimal("333.00"), 150) == Decimal("5.00")  # 499.5 fen -> 500 (half up)
+    assert pm.required_allowance(Decimal("332.96"), 150) == Decimal("4.99")  # 499.44 fen -> 499
+    assert pm.required_allowance(Decimal("0.00"), 10_000) == 0 and pm.required_allowance(Decimal("-0.05"), 150) == 0
 
 
 def test_ratios_on_a_small_book_by_hand() -> None:
-    y = 100  # fen per yuan
+    y = Decimal(1)  # yuan
     book = [
         pm.Holding(G.NORMAL, 6_000_000 * y, 90_000 * y),  # 1.5%
         pm.Holding(G.SPECIAL_MENTION, 2_000_000 * y, 70_000 * y),  # 3.5%
@@ -85,14 +85,14 @@ def test_ratios_on_a_small_book_by_hand() -> None:
         pm.Holding(G.LOSS, 400_000 * y, 400_000 * y),  # 100%
     ]
     s = pm.summarise(book, pm.DEFAULT_POLICY)
-    assert s.loans == 5 and s.outstanding_fen == 10_000_000 * y and s.npl_fen == 2_000_000 * y
-    assert s.required_fen == s.held_fen == 1_110_000 * y
+    assert s.loans == 5 and s.outstanding == 10_000_000 * y and s.npl == 2_000_000 * y
+    assert s.required == s.held == 1_110_000 * y
     # NPL 2m / 10m = 20%; coverage 1.11m / 2m = 55.5% < 150%; provision ratio 1.11m / 10m = 11.1% >= 2.5%
     assert s.npl_ratio == Decimal("0.2000")
     assert s.coverage_ratio == Decimal("0.5550") and s.coverage_breach
     assert s.loan_provision_ratio == Decimal("0.1110") and not s.loan_ratio_breach
     line = {x.grade: x for x in s.lines}[G.SUBSTANDARD]
-    assert (line.loans, line.rate_bp, line.required_fen) == (1, 2500, 250_000 * y)
+    assert (line.loans, line.rate_bp, line.required) == (1, 2500, 250_000 * y)
 
     healthy = pm.summarise([pm.Holding(G.NORMAL, 1_000_000 * y, 15_000 * y)], pm.DEFAULT_POLICY)
     assert healthy.coverage_ratio is None and not healthy.coverage_breach  # no NPL: nothing to cover
@@ -100,4 +100,4 @@ def test_ratios_on_a_small_book_by_hand() -> None:
     empty = pm.summarise([], pm.DEFAULT_POLICY)
     assert empty.npl_ratio is None and not empty.coverage_breach and not empty.loan_ratio_breach
     both = pm.combine([s, healthy], pm.DEFAULT_POLICY)
-    assert both.outstanding_fen == 11_000_000 * y and both.held_fen == 1_125_000 * y
+    assert both.outstanding == 11_000_000 * y and both.held == 1_125_000 * y

@@ -44,12 +44,12 @@ def _ok(factory: sessionmaker[Session]) -> None:
     assert report.ok, report
 
 
-def _held(factory: sessionmaker[Session], bank: int, loan_id: int) -> tuple[Decimal, int]:
+def _held(factory: sessionmaker[Session], bank: int, loan_id: int) -> tuple[Decimal, Decimal]:
     """The allowance account's balance and the loan row's mirror of it."""
     with factory() as s:
         loan = s.get(Loan, loan_id)
         assert loan is not None
-        return balance(s, account_code(bank, "loan_allowance", loan_id)), loan.allowance_fen
+        return balance(s, account_code(bank, "loan_allowance", loan_id)), loan.allowance
 
 
 def _repay_principal(factory: sessionmaker[Session], bank: int, firm: int, loan_id: int, amount: str) -> None:
@@ -58,8 +58,8 @@ def _repay_principal(factory: sessionmaker[Session], bank: int, firm: int, loan_
     with factory.begin() as s:
         loan = s.get(Loan, loan_id)
         assert loan is not None
-        loan.outstanding_principal_fen -= int(value * 100)
-        if loan.outstanding_principal_fen == 0:
+        loan.outstanding_principal -= value
+        if loan.outstanding_principal == 0:
             loan.status, loan.closed_on = "repaid", START
         lines = (
             Posting(account_code(firm, "settlement"), value),
@@ -77,7 +77,7 @@ def test_a_loan_downgraded_to_substandard_holds_25_percent_after_the_next_close(
         loan_id = active_loan(s, bank, firm, principal="1000000.00", start=START)
     first = _close(session_factory, START)
     # normal: the general provision only, 1.5% of 1,000,000
-    assert _held(session_factory, bank, loan_id) == (Decimal("15000.00"), 1_500_000)
+    assert _held(session_factory, bank, loan_id) == (Decimal("15000.00"), Decimal("15000.00"))
     assert first.provision_charge_fen == 1_500_000 and first.provision_release_fen == 0
     _ok(session_factory)
     with session_factory.begin() as s:
@@ -85,7 +85,7 @@ def test_a_loan_downgraded_to_substandard_holds_25_percent_after_the_next_close(
         assert loan is not None
         loan.grade, loan.grade_reason = "substandard", "主要质押专利被宣告无效"
     second = _close(session_factory, START + dt.timedelta(days=1))
-    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), 25_000_000)  # 25%, no general part
+    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), Decimal("250000.00"))  # 25%, no general part
     assert second.provision_charge_fen == 23_500_000
     with session_factory() as s:
         assert balance(s, f"P{bank}:loss:provision") == Decimal("250000.00")
@@ -99,7 +99,7 @@ def test_a_loan_downgraded_to_substandard_holds_25_percent_after_the_next_close(
     assert again.already_closed and again.provision_charge_fen == second.provision_charge_fen
     with session_factory() as s:
         assert ledger_counts(s) == before
-    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), 25_000_000)
+    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), Decimal("250000.00"))
     _ok(session_factory)
 
 
@@ -114,14 +114,14 @@ def test_repayments_release_allowance_and_a_repaid_loan_releases_the_rest(
     _repay_principal(session_factory, bank, firm, loan_id, "400000.00")
     _ok(session_factory)
     report = _close(session_factory, D(2025, 1, 16))
-    assert _held(session_factory, bank, loan_id) == (Decimal("9000.00"), 900_000)  # 1.5% of 600,000
+    assert _held(session_factory, bank, loan_id) == (Decimal("9000.00"), Decimal("9000.00"))  # 1.5% of 600,000
     assert report.provision_release_fen == 600_000 and report.provision_charge_fen == 0
     _ok(session_factory)
     _repay_principal(session_factory, bank, firm, loan_id, "600000.00")  # repaid: no longer active
     report = _close(session_factory, D(2025, 1, 17))
     assert report.loans == 1 and report.provision_release_fen == 900_000
-    assert _held(session_factory, bank, loan_id) == (Decimal("0.00"), 0)
-    assert _held(session_factory, bank, other) == (Decimal("3000.00"), 300_000)
+    assert _held(session_factory, bank, loan_id) == (Decimal("0.00"), Decimal("0.00"))
+    assert _held(session_factory, bank, other) == (Decimal("3000.00"), Decimal("3000.00"))
     with session_factory() as s:
         assert balance(s, f"P{bank}:loss:provision") == Decimal("3000.00")
     _ok(session_factory)
@@ -138,9 +138,11 @@ def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[
         row = add_policy_version(s, admin, bank, doc)
         assert row.version_no == 1 and row.effective_to is None
     _close(session_factory, START)
-    assert _held(session_factory, bank, loan_id)[1] == 25_000_000  # the default until the bank's version starts
+    assert _held(session_factory, bank, loan_id)[1] == Decimal(
+        "250000.00"
+    )  # the default until the bank's version starts
     _close(session_factory, D(2025, 1, 16))
-    assert _held(session_factory, bank, loan_id)[1] == 30_000_000
+    assert _held(session_factory, bank, loan_id)[1] == Decimal("300000.00")
     _ok(session_factory)
     operator = Principal(1, PartyKind.PLATFORM, frozenset({Role.OPERATOR}), name="platform operator")
     with session_factory.begin() as s:
@@ -160,8 +162,8 @@ def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[
     with session_factory.begin() as s:
         theirs = active_loan(s, other_bank, other_firm, principal="500000.00", start=D(2025, 1, 17))
     _close(session_factory, D(2025, 1, 17))
-    assert _held(session_factory, bank, mine)[1] == 750_000  # the bank's own version keeps the general 1.5%
-    assert _held(session_factory, other_bank, theirs)[1] == 500_000  # the platform default: 1%
+    assert _held(session_factory, bank, mine)[1] == Decimal("7500.00")  # the bank's own version keeps the general 1.5%
+    assert _held(session_factory, other_bank, theirs)[1] == Decimal("5000.00")  # the platform default: 1%
     _ok(session_factory)
 
 
@@ -219,7 +221,7 @@ def test_write_off_consumes_the_allowance_and_only_the_shortfall_is_expense(worl
         # the general 1.5% booked at the first close became part of the 25% when the loan turned substandard
         assert balance(s, f"P{d.bank.id}:loss:provision") == allowance
         row = s.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == lid)).one()
-        assert row.allowance_used_fen == int(allowance * 100)
+        assert row.allowance_used == allowance
     _ok(session_factory)
     d.post_key(d.bank.officer, f"/loans/{lid}/recoveries", {"amount": "50000"}, 201)
     with session_factory() as s:

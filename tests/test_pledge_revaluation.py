@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
+from ippledge.kernel.money import from_fen
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import OutboxAudience, OutboxEvent
 from ippledge.pledge.tables import Pledge, PledgeItem
@@ -52,14 +53,14 @@ def _pledge_with_loan(engine: Engine, factory: sessionmaker[Session]) -> tuple[i
             contract_no="L-TEST-1",
             bank_id=bank,
             borrower_id=owner,
-            principal_fen=100_000_00,
+            principal=Decimal("100000.00"),
             annual_rate=Decimal("0.035"),
             penalty_uplift=Decimal("0.5"),
             method="equal_instalment",
             term_months=12,
             contracted_on=AS_OF - dt.timedelta(days=30),
             status="active",
-            outstanding_principal_fen=1_00,
+            outstanding_principal=Decimal("1.00"),
         )
         s.add(loan)
         s.flush()
@@ -82,7 +83,7 @@ def test_revaluation_records_ltv_and_a_breach_once(engine: Engine, session_facto
     with session_factory.begin() as s:
         loan = s.get(Loan, loan_id)
         assert loan is not None
-        loan.outstanding_principal_fen = row.collateral_value_fen * 2 or 1
+        loan.outstanding_principal = from_fen(row.collateral_value_fen * 2 or 1)
         second = revalue_pledged(s, next_day, seed=1)
     assert second.breaches == [pledge_id] and second.ltv_bp[pledge_id] in (20_000, None)
     with session_factory.begin() as s:

@@ -111,8 +111,8 @@ def print_sustainability(
         session, select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
     )
     clawbacks = sum(1 for c in session.scalars(select(Claim).where(Claim.recovered_fen > 0)))
-    book = select(func.sum(Loan.outstanding_principal_fen)).join(Enrolment, Enrolment.loan_id == Loan.id)
-    outstanding = _sum(session, book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active"))
+    book = select(func.sum(Loan.outstanding_principal)).join(Enrolment, Enrolment.loan_id == Loan.id)
+    outstanding = session.scalar(book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active")) or Decimal(0)
     losses = _sum(session, select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == SCHEME))
     table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
     rows = [

@@ -17,7 +17,7 @@ from ippledge.access.tables import Party
 from ippledge.demo.year import LoanTrack
 from ippledge.intake.tables import Task as IntakeTask
 from ippledge.kernel.calendar import WorkingCalendar
-from ippledge.kernel.money import format_cn, from_fen
+from ippledge.kernel.money import format_cn
 from ippledge.lending.model.classification import Grade
 from ippledge.lending.provisioning import queries as provisions
 from ippledge.lending.tables import Loan
@@ -50,8 +50,8 @@ def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> 
     declined: Counter[int] = Counter(b for tr in tracks for b in tr.declined_by)
     for bank in sorted(names):
         mine = [ln for ln in loans if ln.bank_id == bank and ln.disbursed_on is not None]
-        lent = sum((from_fen(ln.principal_fen) for ln in mine), Decimal(0))
-        outstanding = sum((from_fen(ln.outstanding_principal_fen) for ln in mine), Decimal(0))
+        lent = sum((ln.principal for ln in mine), Decimal(0))
+        outstanding = sum((ln.outstanding_principal for ln in mine), Decimal(0))
         t.add_row(
             names[bank],
             str(applied[bank]),
@@ -97,8 +97,8 @@ def print_grades(console: Console, session: Session) -> None:
     rates = {g["grade"]: g["rate"] for g in total["grades"]}
     for grade in Grade:
         mine = [ln for ln in active if ln.grade == grade.name.lower()]
-        amount = sum((from_fen(ln.outstanding_principal_fen) for ln in mine), Decimal(0))
-        held = sum((from_fen(ln.allowance_fen) for ln in mine), Decimal(0))
+        amount = sum((ln.outstanding_principal for ln in mine), Decimal(0))
+        held = sum((ln.allowance for ln in mine), Decimal(0))
         rate = rates.get(grade.code)
         shown = "—" if rate is None else f"{Decimal(rate) * 100:.1f}%"
         t.add_row(f"{grade.zh} {grade.name.lower()}", str(len(mine)), format_cn(amount), shown, format_cn(held))

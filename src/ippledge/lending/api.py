@@ -1,8 +1,8 @@
 """Loan routes (贷款接口): contracts, disbursement, repayments, payoff, deposits, default, grading, write-off.
 
-Every money-moving POST needs an ``Idempotency-Key`` header and goes through ``idempotency.run_once``: a retry
-returns the first response and never moves money twice. A loan is visible to its bank and borrower (and to the
-regulator and the platform); anyone else gets 404.
+Every money-moving POST needs an ``Idempotency-Key`` header and runs through ``OnceDep`` (``web.idempotency``): a
+retry returns the first response and never moves money twice. A loan is visible to its bank and borrower (and to
+the regulator and the platform); anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.lending import receipts, repayment, responses, service
@@ -22,17 +23,24 @@ from ippledge.lending.schemas import (
     AttachIn,
     ContractIn,
     DepositIn,
+    DepositOut,
     DisburseIn,
     GradeIn,
+    LoanDetailOut,
+    LoanOut,
     MoneyIn,
     PayoffIn,
+    PayoffQuoteOut,
+    PledgesOut,
     ReasonIn,
     RepayIn,
+    RepaymentOut,
     WriteOffDecisionIn,
+    WriteOffOut,
 )
-from ippledge.lending.tables import Loan
+from ippledge.lending.tables import Loan, LoanRepayment
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
-from ippledge.web.idempotency import IdempotencyKey, run_once
+from ippledge.web.idempotency import OnceDep
 
 router = APIRouter(tags=["lending"])
 
@@ -51,8 +59,14 @@ def _mode(text: str) -> PrepaymentMode:
         raise PREPAYMENT_MODE(mode=repr(text)) from None
 
 
+def _receipt(session: Session, rec: LoanRepayment) -> dict[str, Any]:
+    loan = session.get(Loan, rec.loan_id)
+    assert loan is not None
+    return responses.repayment_out(rec, loan).model_dump(mode="json")
+
+
 @router.post("/loans", status_code=201)
-def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanDetailOut:
     """借款合同: from an approved credit decision of the caller's bank."""
     loan = service.create_contract(session, principal, body.decision_id, today, body.contract_no)
     return responses.loan_detail(session, loan, today)
@@ -61,52 +75,41 @@ def create_contract(body: ContractIn, principal: PrincipalDep, session: SessionD
 @router.get("/loans")
 def list_loans(
     principal: PrincipalDep, session: SessionDep, status: str | None = Query(None, max_length=16)
-) -> list[dict[str, Any]]:
+) -> list[LoanOut]:
     stmt = scope.scoped(Loan, principal).order_by(Loan.id)
     if status:
         stmt = stmt.where(Loan.status == status)
-    return [responses.loan_summary(loan) for loan in session.scalars(stmt)]
+    return [responses.loan_out(loan) for loan in session.scalars(stmt)]
 
 
 @router.get("/loans/{loan_id}")
-def get_loan(loan_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+def get_loan(loan_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanDetailOut:
     """The loan with its schedule, its balances from the ledger, days past due and grade."""
     return responses.loan_detail(session, service.visible_loan(session, principal, loan_id), today)
 
 
 @router.post("/loans/{loan_id}/pledges")
-def attach_pledges(loan_id: int, body: AttachIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return {"loan_id": loan_id, "pledge_ids": service.attach_pledges(session, principal, loan_id, body.pledge_ids)}
+def attach_pledges(loan_id: int, body: AttachIn, principal: PrincipalDep, session: SessionDep) -> PledgesOut:
+    return PledgesOut(loan_id=loan_id, pledge_ids=service.attach_pledges(session, principal, loan_id, body.pledge_ids))
 
 
-@router.post("/loans/{loan_id}/disbursement")
+@router.post("/loans/{loan_id}/disbursement", response_model=LoanDetailOut)
 def disburse(
-    loan_id: int,
-    body: DisburseIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    loan_id: int, body: DisburseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """放款: only when every pledged asset is under a registered pledge to this bank."""
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        loan = service.disburse(session, principal, loan_id, value_date, key)
-        return responses.loan_detail(session, loan, today)
+        loan = service.disburse(session, principal, loan_id, value_date, once.key)
+        return responses.loan_detail(session, loan, today).model_dump(mode="json")
 
-    payload = {"loan_id": loan_id, "value_date": value_date.isoformat()}
-    return run_once(session, principal, key, "POST /loans/{id}/disbursement", payload, act).response()
+    return once({"loan_id": loan_id, "value_date": value_date}, act)
 
 
-@router.post("/loans/{loan_id}/repayments", status_code=201)
+@router.post("/loans/{loan_id}/repayments", status_code=201, response_model=RepaymentOut)
 def repay(
-    loan_id: int,
-    body: RepayIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    loan_id: int, body: RepayIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """还款: from the borrower's settlement account; ``prepay`` lets money beyond what is due repay principal early."""
     value_date = body.value_date or today
@@ -118,16 +121,15 @@ def repay(
             loan_id,
             body.amount,
             value_date,
-            str(key),
+            str(once.key),
             currency=body.currency,
             prepay=body.prepay,
             mode=_mode(body.mode),
             fee_rate=_rate(body.fee_rate),
         )
-        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        return _receipt(session, rec)
 
-    payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return run_once(session, principal, key, "POST /loans/{id}/repayments", payload, act, 201).response()
+    return once({"loan_id": loan_id, **body.model_dump(), "value_date": value_date}, act, 201)
 
 
 @router.get("/loans/{loan_id}/payoff-quote")
@@ -138,94 +140,82 @@ def payoff_quote(
     today: TodayDep,
     on: dt.date | None = None,
     fee_rate: str = "0",
-) -> dict[str, str]:
+) -> PayoffQuoteOut:
     return repayment.quote(session, principal, loan_id, on or today, _rate(fee_rate))
 
 
-@router.post("/loans/{loan_id}/payoff", status_code=201)
+@router.post("/loans/{loan_id}/payoff", status_code=201, response_model=RepaymentOut)
 def payoff(
-    loan_id: int,
-    body: PayoffIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    loan_id: int, body: PayoffIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """提前结清: everything due, the rest of the principal and interest to the value date."""
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        rec = service.payoff(session, principal, loan_id, value_date, str(key), _rate(body.fee_rate))
-        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate))
+        return _receipt(session, rec)
 
-    payload = {"loan_id": loan_id, "value_date": value_date.isoformat(), "fee_rate": body.fee_rate}
-    return run_once(session, principal, key, "POST /loans/{id}/payoff", payload, act, 201).response()
+    return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
 
 
-@router.post("/deposits", status_code=201)
+@router.post("/deposits", status_code=201, response_model=DepositOut)
 def deposit(
-    body: DepositIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    body: DepositIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """存入还款资金: the caller's bank records cash received for the borrower's settlement account."""
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
         entry_id = service.deposit(
-            session, principal, body.borrower_id, body.amount, value_date, str(key), body.currency
+            session, principal, body.borrower_id, body.amount, value_date, str(once.key), body.currency
         )
         balance = receipts.settlement_balance(session, body.borrower_id)
-        return {"entry_id": entry_id, "borrower_id": body.borrower_id, "settlement_balance": str(balance)}
+        out = DepositOut(entry_id=entry_id, borrower_id=body.borrower_id, settlement_balance=balance)
+        return out.model_dump(mode="json")
 
-    payload = {**body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return run_once(session, principal, key, "POST /deposits", payload, act, 201).response()
+    return once({**body.model_dump(), "value_date": value_date}, act, 201)
 
 
 @router.post("/loans/{loan_id}/default")
 def declare_default(
     loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
-    return responses.loan_summary(service.declare_default(session, principal, loan_id, today, body.reason))
+) -> LoanOut:
+    return responses.loan_out(service.declare_default(session, principal, loan_id, today, body.reason))
 
 
 @router.post("/loans/{loan_id}/grade")
-def set_grade(
-    loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
+def set_grade(loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanOut:
     """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
-    return responses.loan_summary(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
+    return responses.loan_out(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)
 def propose_write_off(
     loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
+) -> WriteOffOut:
     """核销申请: a credit officer proposes; a different approver decides."""
-    return responses.write_off_view(service.propose_write_off(session, principal, loan_id, today, body.reason))
+    return responses.write_off_out(service.propose_write_off(session, principal, loan_id, today, body.reason))
 
 
 @router.post("/loan-write-offs/{write_off_id}/decision")
 def decide_write_off(
     write_off_id: int, body: WriteOffDecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
+) -> WriteOffOut:
     row = service.decide_write_off(session, principal, write_off_id, body.approve, body.reason, today)
-    return responses.write_off_view(row)
+    return responses.write_off_out(row)
 
 
-@router.post("/loans/{loan_id}/recoveries", status_code=201)
+@router.post("/loans/{loan_id}/recoveries", status_code=201, response_model=RepaymentOut)
 def record_recovery(
-    loan_id: int,
-    body: MoneyIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    loan_id: int, body: MoneyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """核销后收回: cash recovered on a written-off loan."""
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        rec = service.record_recovery(session, principal, loan_id, body.amount, value_date, str(key), body.currency)
-        return responses.repayment_view(rec, session.get(Loan, loan_id))  # type: ignore[arg-type]
+        rec = service.record_recovery(
+            session, principal, loan_id, body.amount, value_date, str(once.key), body.currency
+        )
+        return _receipt(session, rec)
 
-    payload = {"loan_id": loan_id, **body.model_dump(mode="json"), "value_date": value_date.isoformat()}
-    return run_once(session, principal, key, "POST /loans/{id}/recoveries", payload, act, 201).response()
+    return once({"loan_id": loan_id, **body.model_dump(), "value_date": value_date}, act, 201)

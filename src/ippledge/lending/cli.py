@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ippledge.cmd.options import DbUrl, business_day, session_scope
 from ippledge.kernel.errors import IppledgeError
 from ippledge.lending.errors import DATE, PRINCIPAL
 
@@ -121,28 +122,20 @@ def provisions_report(
         str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: the books as they stand after the last close)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON with decimal strings")] = False,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Loan-loss provisions (贷款损失准备) by grade, NPL ratio, 拨备覆盖率, 贷款拨备率; exit 2 on bad input."""
     from rich.console import Console
 
     from ippledge.access.model import SYSTEM
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
     from ippledge.lending.provisioning.queries import report
 
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
     try:
         day = _date(as_of) if as_of else None
-        with make_session_factory(engine)() as session:
-            out = report(session, SYSTEM, dt.date.today(), bank_id=bank, as_of=day)
+        with session_scope(database_url) as session:
+            out = report(session, SYSTEM, business_day(None), bank_id=bank, as_of=day)
     except IppledgeError as exc:
         raise fail(exc) from None
-    finally:
-        engine.dispose()
     if as_json:
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,6 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit.queries import visible_decision_id
 from ippledge.credit.service import approved_terms
-from ippledge.kernel.money import to_fen
 from ippledge.lending import store
 from ippledge.lending.errors import (
     CONTRACT_EXISTS,
@@ -84,14 +84,14 @@ def create_contract(
         bank_id=terms.bank_id,
         borrower_id=terms.borrower_id,
         currency=terms.currency,
-        principal_fen=to_fen(terms.amount),
+        principal=terms.amount,
         annual_rate=terms.annual_rate,
         penalty_uplift=terms.penalty_uplift,
         method=RepaymentMethod.parse(terms.repayment_method.value).value,
         term_months=terms.term_months,
         contracted_on=today,
         status="contracted",
-        outstanding_principal_fen=0,
+        outstanding_principal=Decimal("0.00"),
         dpd=0,
         grade="normal",
     )

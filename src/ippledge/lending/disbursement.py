@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
-from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import link_pledges, pledged_assets, require_bank_staff
 from ippledge.lending.errors import ALREADY_DISBURSED, PLEDGE_NOT_REGISTERED, VALUE_DATE
 from ippledge.lending.model import postings
-from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.model.schedule import ZERO, RepaymentMethod, build_schedule
 from ippledge.lending.tables import Loan, LoanInstalment
 from ippledge.outbox.events import publish
 
@@ -52,7 +51,7 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
         raise PLEDGE_NOT_REGISTERED(assets=missing)
     link_pledges(session, loan, sorted(set(covered.values())))
     schedule = build_schedule(
-        from_fen(loan.principal_fen), loan.annual_rate, loan.term_months, value_date, RepaymentMethod(loan.method)
+        loan.principal, loan.annual_rate, loan.term_months, value_date, RepaymentMethod(loan.method)
     )
     start = value_date
     for row in schedule.instalments:
@@ -62,22 +61,22 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
                 period=row.period,
                 start_date=start,
                 due_date=row.due_date,
-                principal_fen=to_fen(row.principal),
-                interest_fen=to_fen(row.interest),
-                interest_accrued_fen=0,
-                paid_principal_fen=0,
-                paid_interest_fen=0,
+                principal=row.principal,
+                interest=row.interest,
+                interest_accrued=ZERO,
+                paid_principal=ZERO,
+                paid_interest=ZERO,
             )
         )
         start = row.due_date
     draft = postings.disbursement(
-        loan.bank_id, loan.borrower_id, loan.id, from_fen(loan.principal_fen), value_date, disbursement_key(loan.id)
+        loan.bank_id, loan.borrower_id, loan.id, loan.principal, value_date, disbursement_key(loan.id)
     )
     entry = ledger.post(session, principal, draft)
     loan.status = "active"
     loan.disbursed_on = value_date
     loan.maturity_date = schedule.instalments[-1].due_date
-    loan.outstanding_principal_fen = loan.principal_fen
+    loan.outstanding_principal = loan.principal
     session.flush()
     audit.record(
         session,
@@ -90,7 +89,7 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
     publish(
         session,
         "lending.disbursed",
-        {"loan_id": loan.id, "amount": str(from_fen(loan.principal_fen)), "value_date": value_date.isoformat()},
+        {"loan_id": loan.id, "amount": str(loan.principal), "value_date": value_date.isoformat()},
         loan.borrower_id,
         also=(loan.bank_id,),
     )

@@ -9,15 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
-from ippledge.kernel.money import from_fen
+from ippledge.db import Fen
 from ippledge.lending import store
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanPledge, LoanRepayment, LoanWriteOff
 
 _CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
+ZERO = Decimal("0.00")
 _NPL_GRADES = ("substandard", "doubtful", "loss")  # 次级, 可疑, 损失 (``model.Grade.is_npl``)
 
 # -- loans ------------------------------------------------------------------------------------------------------------
@@ -64,9 +65,9 @@ def _summary(loan: Loan) -> LoanSummary:
         decision_id=loan.decision_id,
         application_id=loan.application_id,
         currency=loan.currency,
-        principal=from_fen(loan.principal_fen),
-        outstanding_principal=from_fen(loan.outstanding_principal_fen),
-        allowance=from_fen(loan.allowance_fen or 0),
+        principal=loan.principal,
+        outstanding_principal=loan.outstanding_principal,
+        allowance=loan.allowance,
         annual_rate=Decimal(loan.annual_rate),
         term_months=loan.term_months,
         method=loan.method,
@@ -128,12 +129,12 @@ def outstanding_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[i
     out: dict[int, Decimal] = {}
     for start in range(0, len(ids), _CHUNK):
         stmt = (
-            select(LoanPledge.pledge_id, func.sum(Loan.outstanding_principal_fen))
+            select(LoanPledge.pledge_id, type_coerce(func.sum(Loan.outstanding_principal), Fen))
             .join(Loan, Loan.id == LoanPledge.loan_id)
             .where(LoanPledge.pledge_id.in_(ids[start : start + _CHUNK]), Loan.closed_on.is_(None))
             .group_by(LoanPledge.pledge_id)
         )
-        out.update((int(pid), from_fen(int(total or 0))) for pid, total in session.execute(stmt))
+        out.update((int(pid), total if total is not None else ZERO) for pid, total in session.execute(stmt))
     return out
 
 
@@ -144,10 +145,11 @@ def interest_paid(session: Session, loan_id: int, start: dt.date, end: dt.date) 
     """Interest the borrower paid on the loan (还款、提前还款、结清 receipts) with value dates from ``start`` to
     ``end``, both included (e.g. one calendar year for an interest subsidy)."""
     r = LoanRepayment
-    stmt = select(func.coalesce(func.sum(r.interest_fen), 0)).where(
+    stmt = select(type_coerce(func.coalesce(func.sum(r.interest), 0), Fen)).where(
         r.loan_id == loan_id, r.value_date >= start, r.value_date <= end
     )
-    return from_fen(int(session.scalar(stmt) or 0))
+    paid = session.scalar(stmt)
+    return paid if paid is not None else ZERO
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,11 @@ class Recoveries:
 def recoveries(session: Session, loan_id: int, after_id: int = 0) -> Recoveries:
     """The recoveries booked on the loan after the recovery ``after_id`` (all of them with 0), in yuan."""
     r = LoanRepayment
-    stmt = select(func.coalesce(func.sum(r.amount_fen), 0), func.coalesce(func.max(r.id), 0)).where(
+    stmt = select(type_coerce(func.coalesce(func.sum(r.amount), 0), Fen), func.coalesce(func.max(r.id), 0)).where(
         r.loan_id == loan_id, r.kind == "recovery", r.id > after_id
     )
     total, last = session.execute(stmt).one()
-    return Recoveries(from_fen(int(total)), int(last))
+    return Recoveries(total, int(last))
 
 
 # -- five-tier classification ----------------------------------------------------------------------------------------
@@ -228,10 +230,10 @@ def approved_write_off(session: Session, loan_id: int) -> WriteOffFacts | None:
         status=row.status,
         proposed_on=row.proposed_on,
         approved_on=row.approved_on,
-        principal=from_fen(row.principal_fen),
-        interest=from_fen(row.interest_fen),
-        penalty=from_fen(row.penalty_fen),
-        allowance_used=from_fen(row.allowance_used_fen),
-        allowance_released=from_fen(row.allowance_released_fen),
+        principal=row.principal,
+        interest=row.interest,
+        penalty=row.penalty,
+        allowance_used=row.allowance_used,
+        allowance_released=row.allowance_released,
         entry_id=row.entry_id,
     )

@@ -2,7 +2,7 @@
 
 Interest receivable never goes negative: when a receipt settles interest of a period whose accrual is behind (the
 daily close has not run up to the due date), the missing accrual is posted first (``loan.accrual``: Dr interest
-receivable / Cr interest income) and the instalment's ``interest_accrued_fen`` is raised to match; an accrual ahead
+receivable / Cr interest income) and the instalment's ``interest_accrued`` is raised to match; an accrual ahead
 of what is now owed (after a prepayment or payoff shortened the period) is reversed the same way. Then ONE
 ``loan.repayment`` / ``loan.prepayment`` / ``loan.payoff`` entry debits the borrower's settlement account.
 The borrower must hold the money there (``lending.insufficient_funds``, 409); the borrower's party row is locked so
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.queries import lock_party
-from ippledge.kernel.money import from_fen, to_fen
+from ippledge.kernel.money import FEN
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.queries import entry_by_key
@@ -36,6 +36,8 @@ from ippledge.outbox.events import publish
 from ippledge.pledge.queries import pledge_standing
 from ippledge.pledge.service import release_for_repayment
 
+ZERO = Decimal("0.00")
+
 
 @dataclass(frozen=True)
 class Line:
@@ -45,14 +47,14 @@ class Line:
     period: int
     due_date: dt.date
     bucket: str
-    fen: int
+    amount: Decimal
 
     def to_dict(self) -> dict[str, object]:
         return {
             "period": self.period,
             "due_date": self.due_date.isoformat(),
             "bucket": self.bucket,
-            "amount": str(from_fen(self.fen)),
+            "amount": str(self.amount.quantize(FEN)),
         }
 
 
@@ -62,11 +64,11 @@ class Receipt:
 
     kind: str
     lines: list[Line] = field(default_factory=list)
-    accrual: dict[int, int] = field(default_factory=dict)  # period -> fen to accrue (+) or reverse (-)
-    extra_accrual_fen: int = 0  # interest earned outside any instalment (prepaid principal's broken period)
+    accrual: dict[int, Decimal] = field(default_factory=dict)  # period -> interest to accrue (+) or reverse (-)
+    extra_accrual: Decimal = ZERO  # interest earned outside any instalment (prepaid principal's broken period)
 
-    def total(self, *buckets: str) -> int:
-        return sum(ln.fen for ln in self.lines if not buckets or ln.bucket in buckets)
+    def total(self, *buckets: str) -> Decimal:
+        return sum((ln.amount for ln in self.lines if not buckets or ln.bucket in buckets), ZERO)
 
 
 def receipt_key(kind: str, loan_id: int, key: str) -> str:
@@ -95,11 +97,11 @@ def settlement_balance(session: Session, borrower_id: int) -> Decimal:
     return ledger.balance(session, account_code(borrower_id, "settlement"))
 
 
-def require_funds(session: Session, loan: Loan, fen: int) -> None:
+def require_funds(session: Session, loan: Loan, amount: Decimal) -> None:
     lock_party(session, loan.borrower_id)
     have = settlement_balance(session, loan.borrower_id)
-    if to_fen(have) < fen:
-        raise INSUFFICIENT_FUNDS(balance=str(have), needed=str(from_fen(fen)))
+    if have < amount:
+        raise INSUFFICIENT_FUNDS(balance=str(have), needed=str(amount))
 
 
 def receivable(session: Session, loan: Loan, part: str) -> Decimal:
@@ -114,21 +116,19 @@ def book(
     receipt: Receipt,
     value_date: dt.date,
     entry_key: str,
-    amount_fen: int,
+    amount: Decimal,
 ) -> LoanRepayment:
     """Post the true-up accrual and the receipt, and apply it to the instalments and the loan (funds checked)."""
     by_period = {r.period: r for r in rows}
-    net_accrual = sum(receipt.accrual.values()) + receipt.extra_accrual_fen
+    net_accrual = sum(receipt.accrual.values(), ZERO) + receipt.extra_accrual
     if net_accrual:
-        draft = postings.interest_accrual(
-            loan.bank_id, loan.id, from_fen(net_accrual), value_date, f"{entry_key}:accrual"
-        )
+        draft = postings.interest_accrual(loan.bank_id, loan.id, net_accrual, value_date, f"{entry_key}:accrual")
         ledger.post(session, principal, draft)
-    for period, fen in receipt.accrual.items():
-        by_period[period].interest_accrued_fen += fen
+    for period, accrued in receipt.accrual.items():
+        by_period[period].interest_accrued += accrued
     penalty = receipt.total("penalty")
     interest = receipt.total("interest", "prepaid_interest")
-    principal_fen = receipt.total("principal", "prepaid_principal")
+    repaid = receipt.total("principal", "prepaid_principal")
     fee = receipt.total("fee")
     draft = postings.repayment(
         loan.bank_id,
@@ -136,10 +136,10 @@ def book(
         loan.id,
         value_date,
         entry_key,
-        penalty=from_fen(penalty),
-        interest=from_fen(interest),
-        principal=from_fen(principal_fen),
-        fee=from_fen(fee),
+        penalty=penalty,
+        interest=interest,
+        principal=repaid,
+        fee=fee,
         kind=receipt.kind,
     )
     entry = ledger.post(session, principal, draft)
@@ -148,27 +148,27 @@ def book(
         if row is None:
             continue
         if ln.bucket == "interest":
-            row.paid_interest_fen += ln.fen
+            row.paid_interest += ln.amount
         elif ln.bucket == "principal":
-            row.paid_principal_fen += ln.fen
+            row.paid_principal += ln.amount
     for row in rows:
         if (
             row.settled_on is None
-            and row.paid_principal_fen >= row.principal_fen
-            and row.paid_interest_fen >= row.interest_fen
+            and row.paid_principal >= row.principal
+            and row.paid_interest >= row.interest
             and row.due_date <= value_date
         ):
             row.settled_on = value_date
-    loan.outstanding_principal_fen -= principal_fen
+    loan.outstanding_principal -= repaid
     rec = LoanRepayment(
         loan_id=loan.id,
         kind=receipt.kind,
         value_date=value_date,
-        amount_fen=amount_fen,
-        penalty_fen=penalty,
-        interest_fen=interest,
-        principal_fen=principal_fen,
-        fee_fen=fee,
+        amount=amount,
+        penalty=penalty,
+        interest=interest,
+        principal=repaid,
+        fee=fee,
         entry_id=entry.id,
         allocation=json.dumps([ln.to_dict() for ln in receipt.lines], ensure_ascii=False),
     )
@@ -180,7 +180,7 @@ def book(
         f"lending.{receipt.kind}",
         "loan",
         loan.id,
-        {"repayment_id": rec.id, "amount": str(from_fen(amount_fen)), "value_date": value_date.isoformat()},
+        {"repayment_id": rec.id, "amount": str(amount), "value_date": value_date.isoformat()},
     )
     return rec
 
@@ -188,7 +188,7 @@ def book(
 def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_date: dt.date) -> bool:
     """结清: no principal, no unsettled instalment, no penalty left -> repaid; file every pledge's release."""
     rows = store.instalments(session, loan.id)
-    if loan.outstanding_principal_fen != 0 or any(r.settled_on is None for r in rows):
+    if loan.outstanding_principal != 0 or any(r.settled_on is None for r in rows):
         return False
     if receivable(session, loan, "penalty") != 0:
         return False

@@ -24,7 +24,7 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.queries import party_kind
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.errors import NOT_ACTIVE, OVERPAYMENT, PAYOFF_INCOMPLETE, USE_PAYOFF, VALUE_DATE
@@ -49,6 +49,7 @@ from ippledge.lending.receipts import (
     require_funds,
     require_payer,
 )
+from ippledge.lending.schemas import PayoffQuoteOut
 from ippledge.lending.tables import Loan, LoanInstalment, LoanRepayment
 
 ZERO = Decimal("0.00")
@@ -103,48 +104,34 @@ def _dues(session: Session, loan: Loan, rows: list[LoanInstalment], value_date: 
         oldest = due_rows[0].due_date if due_rows else value_date
         dues.append(Due(0, oldest, penalty=penalty))
     for r in due_rows:
-        if r.interest_accrued_fen != r.interest_fen:
-            receipt.accrual[r.period] = r.interest_fen - r.interest_accrued_fen
+        if r.interest_accrued != r.interest:
+            receipt.accrual[r.period] = r.interest - r.interest_accrued
         dues.append(
-            Due(
-                r.period,
-                r.due_date,
-                principal=from_fen(r.principal_fen - r.paid_principal_fen),
-                interest=from_fen(r.interest_fen - r.paid_interest_fen),
-            )
+            Due(r.period, r.due_date, principal=r.principal - r.paid_principal, interest=r.interest - r.paid_interest)
         )
     return dues, receipt
 
 
 def _allocate(dues: list[Due], amount: Decimal, receipt: Receipt) -> Decimal:
     result = allocate(amount, dues)
-    receipt.lines = [Line(ln.period, ln.due_date, ln.bucket.value, to_fen(ln.amount)) for ln in result.lines]
+    receipt.lines = [Line(ln.period, ln.due_date, ln.bucket.value, ln.amount) for ln in result.lines]
     return result.leftover
 
 
 def current_schedule(loan: Loan, rows: list[LoanInstalment]) -> Schedule:
     """The schedule as it stands (after earlier prepayments), for ``model.prepayment.partial_prepayment``."""
     items: list[Instalment] = []
-    remaining = 0
+    remaining = ZERO
     for r in reversed(rows):
-        items.append(
-            Instalment(
-                r.period,
-                r.due_date,
-                from_fen(r.principal_fen + r.interest_fen),
-                from_fen(r.principal_fen),
-                from_fen(r.interest_fen),
-                from_fen(remaining),
-            )
-        )
-        remaining += r.principal_fen
+        items.append(Instalment(r.period, r.due_date, r.principal + r.interest, r.principal, r.interest, remaining))
+        remaining += r.principal
     items.reverse()
     method = RepaymentMethod(loan.method)
     bullet = method is RepaymentMethod.BULLET
     assert loan.disbursed_on is not None
     return Schedule(
         method=method,
-        principal=from_fen(remaining),
+        principal=remaining,
         annual_rate=loan.annual_rate,
         months=loan.term_months if bullet else len(rows),
         start=loan.disbursed_on,
@@ -159,16 +146,14 @@ def _reschedule(loan: Loan, rows: list[LoanInstalment], new: Schedule, receipt: 
     new_periods = {i.period for i in new.instalments}
     for r in rows:
         if r.settled_on is None and r.period not in new_periods:
-            if r.interest_accrued_fen:
-                receipt.accrual[r.period] = receipt.accrual.get(r.period, 0) - r.interest_accrued_fen
+            if r.interest_accrued:
+                receipt.accrual[r.period] = receipt.accrual.get(r.period, ZERO) - r.interest_accrued
             session.delete(r)
     for i in new.instalments:
         row = by_period[i.period]
-        row.principal_fen, row.interest_fen = to_fen(i.principal), to_fen(i.interest)
-        if row.interest_accrued_fen > row.interest_fen:  # accrued ahead of the smaller interest now owed
-            receipt.accrual[row.period] = (
-                receipt.accrual.get(row.period, 0) + row.interest_fen - row.interest_accrued_fen
-            )
+        row.principal, row.interest = i.principal, i.interest
+        if row.interest_accrued > row.interest:  # accrued ahead of the smaller interest now owed
+            receipt.accrual[row.period] = receipt.accrual.get(row.period, ZERO) + row.interest - row.interest_accrued
     loan.maturity_date = new.instalments[-1].due_date
 
 
@@ -196,7 +181,7 @@ def repay(
     leftover = _allocate(dues, value, receipt)
     if leftover > 0 and not prepay:
         raise OVERPAYMENT(due=str(value - leftover), leftover=str(leftover))
-    applied = to_fen(value)
+    applied = value
     reschedule: Schedule | None = None
     if leftover > 0:
         unsettled = [r for r in rows if r.settled_on is None and r.due_date > value_date]
@@ -206,20 +191,20 @@ def repay(
         schedule = current_schedule(loan, rows)
         last_due = unsettled[0].start_date
         x = prepaid_principal_fitting(leftover, loan.annual_rate, (value_date - last_due).days, fee_rate)
-        outstanding = from_fen(sum(r.principal_fen for r in unsettled))
+        outstanding = sum((r.principal for r in unsettled), ZERO)
         if x >= outstanding or x <= 0:
             raise USE_PAYOFF(outstanding=str(outstanding))
         pp = partial_prepayment(schedule, paid, x, value_date, mode, fee_rate)
         period, due = unsettled[0].period, unsettled[0].due_date
         receipt.kind = "prepayment"
-        receipt.extra_accrual_fen = to_fen(pp.interest)
+        receipt.extra_accrual = pp.interest
         receipt.lines += [
-            Line(period, due, "prepaid_interest", to_fen(pp.interest)),
-            Line(period, due, "prepaid_principal", to_fen(pp.principal)),
+            Line(period, due, "prepaid_interest", pp.interest),
+            Line(period, due, "prepaid_principal", pp.principal),
         ]
         if pp.fee:
-            receipt.lines.append(Line(period, due, "fee", to_fen(pp.fee)))
-        applied = to_fen(value - leftover + pp.total)
+            receipt.lines.append(Line(period, due, "fee", pp.fee))
+        applied = value - leftover + pp.total
         reschedule = pp.schedule
     require_funds(session, loan, applied)
     if reschedule is not None:
@@ -231,7 +216,7 @@ def repay(
 
 def quote(
     session: Session, principal: Principal, loan_id: int, on: dt.date, fee_rate: Decimal = ZERO
-) -> dict[str, str]:
+) -> PayoffQuoteOut:
     """提前结清试算: what ``payoff`` on ``on`` would take (read-only)."""
     loan = store.visible_loan(session, principal, loan_id)
     if loan.status != "active":
@@ -239,15 +224,15 @@ def quote(
     rows = store.instalments(session, loan.id)
     dues, _receipt, q = _payoff_parts(session, loan, rows, on, fee_rate)
     due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
-    return {
-        "on": on.isoformat(),
-        "overdue": str(due_total),
-        "principal": str(q.principal),
-        "interest": str(q.interest),
-        "fee": str(q.fee),
-        "days": str(q.days),
-        "total": str(due_total + q.total),
-    }
+    return PayoffQuoteOut(
+        on=on,
+        overdue=due_total,
+        principal=q.principal,
+        interest=q.interest,
+        fee=q.fee,
+        days=str(q.days),
+        total=due_total + q.total,
+    )
 
 
 def _payoff_parts(
@@ -256,7 +241,7 @@ def _payoff_parts(
     assert loan.disbursed_on is not None
     dues, receipt = _dues(session, loan, rows, on)
     rest = [r for r in rows if r.settled_on is None and r.due_date > on]
-    base = from_fen(sum(r.principal_fen for r in rest))
+    base = sum((r.principal for r in rest), ZERO)
     last_due = rest[0].start_date if rest else on
     return dues, receipt, payoff_quote(base, loan.annual_rate, last_due, on, fee_rate)
 
@@ -281,21 +266,21 @@ def payoff(
         _allocate(dues, due_total, receipt)
     receipt.kind = "payoff"
     rest = [r for r in rows if r.settled_on is None and r.due_date > value_date]
-    total = to_fen(due_total + q.total)
+    total = due_total + q.total
     require_funds(session, loan, total)
     if rest:
         current = rest[0]
-        current.principal_fen, current.interest_fen = to_fen(q.principal), to_fen(q.interest)
-        receipt.accrual[current.period] = current.interest_fen - current.interest_accrued_fen
+        current.principal, current.interest = q.principal, q.interest
+        receipt.accrual[current.period] = current.interest - current.interest_accrued
         receipt.lines += [
-            Line(current.period, current.due_date, "interest", current.interest_fen),
-            Line(current.period, current.due_date, "principal", current.principal_fen),
+            Line(current.period, current.due_date, "interest", current.interest),
+            Line(current.period, current.due_date, "principal", current.principal),
         ]
         if q.fee:
-            receipt.lines.append(Line(current.period, current.due_date, "fee", to_fen(q.fee)))
+            receipt.lines.append(Line(current.period, current.due_date, "fee", q.fee))
         for r in rest[1:]:
-            if r.interest_accrued_fen:
-                receipt.accrual[r.period] = -r.interest_accrued_fen
+            if r.interest_accrued:
+                receipt.accrual[r.period] = -r.interest_accrued
     rec = book(session, principal, loan, rows, receipt, value_date, entry_key, total)
     for r in rest[1:]:
         session.delete(r)

@@ -1,10 +1,13 @@
-"""Loan request bodies (贷款接口报文). Amounts are decimal strings in yuan; dates ISO; rates decimal fractions."""
+"""Loan request and response bodies (贷款接口报文). Amounts are decimal strings in yuan; dates ISO; rates decimal
+fractions."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ippledge.web.money import Yuan
 
 
 class _Body(BaseModel):
@@ -57,3 +60,136 @@ class GradeIn(_Body):
 class WriteOffDecisionIn(_Body):
     approve: bool
     reason: str | None = Field(default=None, max_length=2000)
+
+
+# ---- responses (贷款接口应答): money as ``Yuan`` (a decimal string with two places), dates ISO -------------------
+
+
+class LoanOut(BaseModel):
+    """A loan contract (借款合同) and its state."""
+
+    id: int
+    contract_no: str
+    decision_id: int | None
+    application_id: int | None
+    bank_id: int
+    borrower_id: int
+    currency: str
+    principal: Yuan
+    annual_rate: str = Field(description="decimal fraction, 6 places: 0.035000 = 3.5%")
+    penalty_uplift: str = Field(description="penalty interest uplift on the contract rate: 0.5000 = +50%")
+    method: str = Field(description="equal-installment | equal-principal | interest-first | bullet")
+    term_months: int
+    status: str = Field(description="contracted | active | repaid | written_off")
+    contracted_on: dt.date | None
+    disbursed_on: dt.date | None
+    maturity_date: dt.date | None
+    closed_on: dt.date | None
+    outstanding_principal: Yuan
+    dpd: int = Field(description="days past due as of the last close that carried the loan (accrued_through)")
+    grade: str = Field(
+        description="five-tier grade (五级分类): normal | special_mention | substandard | doubtful | loss"
+    )
+    grade_reason: str | None
+    defaulted_on: dt.date | None
+    accrued_through: dt.date | None
+
+
+class BalancesOut(BaseModel):
+    """The loan's receivables in the ledger (the book of record)."""
+
+    principal: Yuan
+    interest: Yuan
+    penalty: Yuan
+
+
+class InstalmentOut(BaseModel):
+    """One period of the repayment schedule (还款计划) with what was accrued and paid against it."""
+
+    period: int
+    start_date: dt.date
+    due_date: dt.date
+    principal: Yuan
+    interest: Yuan
+    payment: Yuan
+    interest_accrued: Yuan
+    paid_principal: Yuan
+    paid_interest: Yuan
+    settled_on: dt.date | None
+
+
+class LoanDetailOut(LoanOut):
+    """The loan with its schedule, its ledger balances, its pledges and its days past due today."""
+
+    dpd_today: int
+    pledge_ids: list[int]
+    balances: BalancesOut
+    schedule: list[InstalmentOut]
+
+
+class PledgesOut(BaseModel):
+    loan_id: int
+    pledge_ids: list[int]
+
+
+class AllocationLineOut(BaseModel):
+    """Where part of a receipt went (还款冲抵): ``bucket`` penalty | interest | principal, or for a prepayment
+    prepaid_interest | prepaid_principal | fee."""
+
+    period: int
+    due_date: dt.date
+    bucket: str
+    amount: Yuan
+
+
+class RepaymentOut(BaseModel):
+    """A receipt (还款/提前还款/提前结清/核销后收回) and how it was allocated; the loan's state after it."""
+
+    id: int
+    loan_id: int
+    kind: str = Field(description="repayment | prepayment | payoff | recovery")
+    value_date: dt.date
+    amount: Yuan
+    penalty: Yuan
+    interest: Yuan
+    principal: Yuan
+    fee: Yuan
+    entry_id: int
+    allocation: list[AllocationLineOut]
+    loan_status: str
+    outstanding_principal: Yuan
+
+
+class PayoffQuoteOut(BaseModel):
+    """提前结清试算: what a payoff on ``on`` would take."""
+
+    on: dt.date
+    overdue: Yuan = Field(description="everything already due (penalty, interest, principal)")
+    principal: Yuan
+    interest: Yuan = Field(description="interest on the rest of the principal since the last due date")
+    fee: Yuan
+    days: str = Field(description="days of broken-period interest")
+    total: Yuan
+
+
+class DepositOut(BaseModel):
+    entry_id: int
+    borrower_id: int
+    settlement_balance: Yuan
+
+
+class WriteOffOut(BaseModel):
+    """A write-off (核销) and, once approved, how the loan's allowance absorbed it."""
+
+    id: int
+    loan_id: int
+    approval_id: int
+    status: str = Field(description="proposed | approved | rejected")
+    proposed_on: dt.date
+    approved_on: dt.date | None
+    principal: Yuan
+    interest: Yuan
+    penalty: Yuan
+    allowance_used: Yuan
+    allowance_released: Yuan
+    entry_id: int | None

@@ -2,8 +2,8 @@
 
 A loan is visible to its bank and its borrower; the regulator and the platform read every loan; anyone else gets 404.
 The ``lending`` expectation provider says, for every disbursed loan: the natural balance of
-``P{bank}:loan:{id}:principal`` equals the loan's ``outstanding_principal_fen``, and the natural (credit) balance of
-its loan-loss allowance ``P{bank}:loan:{id}:allowance`` equals ``allowance_fen``, the allowance the last daily close
+``P{bank}:loan:{id}:principal`` equals the loan's ``outstanding_principal``, and the natural (credit) balance of
+its loan-loss allowance ``P{bank}:loan:{id}:allowance`` equals ``allowance``, the allowance the last daily close
 booked for it (zero once written off), so ``ippledge ledger check`` proves book and ledger agree.
 """
 
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.kernel.money import from_fen
 from ippledge.ledger import check as ledger_check
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import LedgerCheckReport
@@ -58,13 +57,13 @@ def principal_account(loan: Loan) -> str:
 
 def expected_balances(session: Session) -> dict[str, Decimal]:
     """Each disbursed loan's principal holds its outstanding principal; its allowance, what the close booked."""
-    stmt = select(Loan.id, Loan.bank_id, Loan.outstanding_principal_fen, Loan.allowance_fen).where(
+    stmt = select(Loan.id, Loan.bank_id, Loan.outstanding_principal, Loan.allowance).where(
         Loan.disbursed_on.is_not(None)
     )
     out: dict[str, Decimal] = {}
-    for loan_id, bank, fen, allowance in session.execute(stmt):
-        out[account_code(bank, "loan_principal", loan_id)] = from_fen(fen)
-        out[account_code(bank, "loan_allowance", loan_id)] = from_fen(allowance or 0)
+    for loan_id, bank, outstanding, allowance in session.execute(stmt):
+        out[account_code(bank, "loan_principal", loan_id)] = outstanding
+        out[account_code(bank, "loan_allowance", loan_id)] = allowance if allowance is not None else Decimal("0.00")
     return out
 
 

@@ -1,7 +1,8 @@
 """Loan tables (贷款台账): contracts, schedule, repayments, grade history, write-offs, the business date.
 
-Money is integer fen. ``loan.outstanding_principal_fen`` mirrors the ledger (the natural balance of the loan's
-principal account) and ``ledger check`` proves the two agree; the ledger is the book of record.
+Money is stored as integer fen in ``*_fen`` columns and read as ``Decimal`` yuan (``db.Fen``).
+``Loan.outstanding_principal`` mirrors the ledger (the natural balance of the loan's principal account) and
+``ledger check`` proves the two agree; the ledger is the book of record.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class Loan(IdMixin, Base):
@@ -26,7 +27,7 @@ class Loan(IdMixin, Base):
     bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    principal_fen: Mapped[int]
+    principal: Mapped[Decimal] = mapped_column("principal_fen", Fen)
     annual_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))  # 0.035000 = 3.50%
     penalty_uplift: Mapped[Decimal] = mapped_column(Numeric(6, 4))  # 0.5000 = +50% of the contract rate
     method: Mapped[str] = mapped_column(String(20))  # lending.model.RepaymentMethod value
@@ -36,16 +37,16 @@ class Loan(IdMixin, Base):
     maturity_date: Mapped[dt.date | None] = mapped_column(Date)
     # contracted | active | repaid | written_off  (overdue and default are read from dpd and grade)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    outstanding_principal_fen: Mapped[int] = mapped_column(default=0)
+    outstanding_principal: Mapped[Decimal] = mapped_column("outstanding_principal_fen", Fen, default=Decimal("0.00"))
     dpd: Mapped[int] = mapped_column(Integer, default=0)  # days past due as of accrued_through
     grade: Mapped[str] = mapped_column(String(16), default="normal")  # lending.model.Grade name
     grade_reason: Mapped[str | None] = mapped_column(Text)  # why the bank holds it below the floor
     defaulted_on: Mapped[dt.date | None] = mapped_column(Date)
     accrued_through: Mapped[dt.date | None] = mapped_column(Date)  # last business date closed for this loan
     penalty_exact: Mapped[Decimal] = mapped_column(Numeric(24, 10), default=Decimal(0))  # sub-fen cumulative
-    penalty_posted_fen: Mapped[int] = mapped_column(default=0)
+    penalty_posted: Mapped[Decimal] = mapped_column("penalty_posted_fen", Fen, default=Decimal("0.00"))
     # 贷款损失准备: the allowance booked for this loan by the last close (0 after write-off); mirrors the ledger
-    allowance_fen: Mapped[int] = mapped_column(default=0)
+    allowance: Mapped[Decimal] = mapped_column("allowance_fen", Fen, default=Decimal("0.00"))
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # repaid in full or written off
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -70,11 +71,12 @@ class LoanInstalment(Base):
     period: Mapped[int] = mapped_column(Integer, primary_key=True)
     start_date: Mapped[dt.date] = mapped_column(Date)
     due_date: Mapped[dt.date] = mapped_column(Date, index=True)
-    principal_fen: Mapped[int]
-    interest_fen: Mapped[int]
-    interest_accrued_fen: Mapped[int] = mapped_column(default=0)  # posted to interest receivable so far
-    paid_principal_fen: Mapped[int] = mapped_column(default=0)
-    paid_interest_fen: Mapped[int] = mapped_column(default=0)
+    principal: Mapped[Decimal] = mapped_column("principal_fen", Fen)
+    interest: Mapped[Decimal] = mapped_column("interest_fen", Fen)
+    # posted to interest receivable so far
+    interest_accrued: Mapped[Decimal] = mapped_column("interest_accrued_fen", Fen, default=Decimal("0.00"))
+    paid_principal: Mapped[Decimal] = mapped_column("paid_principal_fen", Fen, default=Decimal("0.00"))
+    paid_interest: Mapped[Decimal] = mapped_column("paid_interest_fen", Fen, default=Decimal("0.00"))
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
@@ -86,11 +88,11 @@ class LoanRepayment(IdMixin, Base):
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # repayment | prepayment | payoff | recovery
     value_date: Mapped[dt.date] = mapped_column(Date)
-    amount_fen: Mapped[int]
-    penalty_fen: Mapped[int] = mapped_column(default=0)
-    interest_fen: Mapped[int] = mapped_column(default=0)
-    principal_fen: Mapped[int] = mapped_column(default=0)
-    fee_fen: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    penalty: Mapped[Decimal] = mapped_column("penalty_fen", Fen, default=Decimal("0.00"))
+    interest: Mapped[Decimal] = mapped_column("interest_fen", Fen, default=Decimal("0.00"))
+    principal: Mapped[Decimal] = mapped_column("principal_fen", Fen, default=Decimal("0.00"))
+    fee: Mapped[Decimal] = mapped_column("fee_fen", Fen, default=Decimal("0.00"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
     allocation: Mapped[str] = mapped_column(Text)  # JSON lines per period and bucket
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -119,11 +121,13 @@ class LoanWriteOff(IdMixin, Base):
     approval_id: Mapped[int] = mapped_column(ForeignKey("approval.id"))
     proposed_on: Mapped[dt.date] = mapped_column(Date)
     approved_on: Mapped[dt.date | None] = mapped_column(Date)
-    principal_fen: Mapped[int] = mapped_column(default=0)
-    interest_fen: Mapped[int] = mapped_column(default=0)
-    penalty_fen: Mapped[int] = mapped_column(default=0)
-    allowance_used_fen: Mapped[int] = mapped_column(default=0)  # the loan's allowance set against the principal
-    allowance_released_fen: Mapped[int] = mapped_column(default=0)  # allowance beyond the principal, released
+    principal: Mapped[Decimal] = mapped_column("principal_fen", Fen, default=Decimal("0.00"))
+    interest: Mapped[Decimal] = mapped_column("interest_fen", Fen, default=Decimal("0.00"))
+    penalty: Mapped[Decimal] = mapped_column("penalty_fen", Fen, default=Decimal("0.00"))
+    # the loan's allowance set against the principal
+    allowance_used: Mapped[Decimal] = mapped_column("allowance_used_fen", Fen, default=Decimal("0.00"))
+    # allowance beyond the principal, released
+    allowance_released: Mapped[Decimal] = mapped_column("allowance_released_fen", Fen, default=Decimal("0.00"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed | approved | rejected
 

@@ -25,7 +25,7 @@ from ippledge.access import audit
 from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import require_bank_staff
@@ -116,18 +116,18 @@ def propose_write_off(session: Session, officer: Principal, loan_id: int, today:
     existing = session.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == loan.id)).one_or_none()
     if existing is not None and existing.status != "rejected":
         raise WRITE_OFF_EXISTS(status=existing.status)
-    amounts = {p: to_fen(receivable(session, loan, p)) for p in ("principal", "interest", "penalty")}
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
     approval = access.propose(
         session,
         officer,
         "loan_write_off",
         loan.id,
         "write_off",
-        {"reason": reason, **{k: str(from_fen(v)) for k, v in amounts.items()}},
+        {"reason": reason, **{k: str(v) for k, v in amounts.items()}},
     )
     row = existing or LoanWriteOff(loan_id=loan.id)
     row.approval_id, row.proposed_on, row.status, row.approved_on = approval.id, today, "proposed", None
-    row.principal_fen, row.interest_fen, row.penalty_fen = amounts["principal"], amounts["interest"], amounts["penalty"]
+    row.principal, row.interest, row.penalty = amounts["principal"], amounts["interest"], amounts["penalty"]
     if existing is None:
         session.add(row)
     session.flush()
@@ -153,7 +153,7 @@ def decide_write_off(
     if loan.status != "active":
         raise NOT_ACTIVE(status=loan.status)
     amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
-    allowance = from_fen(loan.allowance_fen)
+    allowance = loan.allowance
     used, released = postings.allowance_split(allowance, amounts["principal"])
     entry = None
     if any(amounts.values()) or allowance:
@@ -161,13 +161,11 @@ def decide_write_off(
         draft = postings.write_off(loan.bank_id, loan.id, today, key, **amounts, allowance=allowance)
         entry = ledger.post(session, approver, draft)
     row.status, row.approved_on = "approved", today
-    row.principal_fen, row.interest_fen, row.penalty_fen = (
-        to_fen(amounts[p]) for p in ("principal", "interest", "penalty")
-    )
-    row.allowance_used_fen, row.allowance_released_fen = to_fen(used), to_fen(released)
+    row.principal, row.interest, row.penalty = amounts["principal"], amounts["interest"], amounts["penalty"]
+    row.allowance_used, row.allowance_released = used, released
     row.entry_id = entry.id if entry is not None else None
-    loan.status, loan.closed_on, loan.outstanding_principal_fen = "written_off", today, 0
-    loan.allowance_fen = 0
+    loan.status, loan.closed_on, loan.outstanding_principal = "written_off", today, Decimal("0.00")
+    loan.allowance = Decimal("0.00")
     session.flush()
     payload = {
         "loan_id": loan.id,
@@ -202,7 +200,7 @@ def record_recovery(
         loan_id=loan.id,
         kind="recovery",
         value_date=value_date,
-        amount_fen=to_fen(value),
+        amount=value,
         entry_id=entry.id,
         allocation="[]",
     )

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from ippledge.analytics.risk_portfolio import Portfolio
 from ippledge.analytics.risk_sim import SimConfig, SimResult
-from ippledge.kernel.money import from_fen
 from ippledge.lending.tables import Loan
 from ippledge.risk_sharing import store
 from ippledge.risk_sharing.simulate import Case, tier_indices, waterfall_for
@@ -39,12 +38,12 @@ def live_portfolio(
     the pool balance, and the number of loans."""
     scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
     rows = session.execute(
-        select(Loan.outstanding_principal_fen, Loan.grade)
+        select(Loan.outstanding_principal, Loan.grade)
         .join(Enrolment, Enrolment.loan_id == Loan.id)
-        .where(Enrolment.scheme_code == scheme_code, Loan.status == "active", Loan.outstanding_principal_fen > 0)
+        .where(Enrolment.scheme_code == scheme_code, Loan.status == "active", Loan.outstanding_principal > 0)
         .order_by(Loan.id)
     ).all()
-    exposure = np.array([float(from_fen(fen)) for fen, _ in rows], dtype=np.float64)
+    exposure = np.array([float(amount) for amount, _ in rows], dtype=np.float64)
     pd = np.array([PD_BY_GRADE.get(grade, PD_BY_GRADE["normal"]) for _, grade in rows], dtype=np.float64)
     n = len(rows)
     portfolio = Portfolio(

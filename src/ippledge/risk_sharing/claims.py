@@ -204,15 +204,15 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     assert loan is not None
     wo = write_off_of(session, loan.id)
     if wo is not None:
-        principal_fen, interest_fen = wo.principal_fen, wo.interest_fen
+        principal_fen, interest_fen = to_fen(wo.principal), to_fen(wo.interest)
     else:
-        principal_fen = loan.outstanding_principal_fen
+        principal_fen = to_fen(loan.outstanding_principal)
         interest_fen = to_fen(balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
-    rec = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
+    rec = select(func.coalesce(func.sum(LoanRepayment.amount), 0), func.coalesce(func.max(LoanRepayment.id), 0))
     recovered, mark = session.execute(
         rec.where(LoanRepayment.loan_id == loan.id, LoanRepayment.kind == "recovery")
     ).one()
-    loss_fen = max(principal_fen - int(recovered), 0)
+    loss_fen = max(principal_fen - to_fen(recovered), 0)
     pool = store.pool(session, claim.scheme_code, lock=True)
     year = today.year
     in_year = from_fen(paid_before if claim.paid_year == year else 0)

@@ -49,7 +49,7 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
     """Share back every recovery recorded on the loan since payout (idempotent: nothing new, nothing posted)."""
     claim = _bank_claim(session, principal, claim_id)
     scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
-    new = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
+    new = select(func.coalesce(func.sum(LoanRepayment.amount), 0), func.coalesce(func.max(LoanRepayment.id), 0))
     amount, mark = session.execute(
         new.where(
             LoanRepayment.loan_id == claim.loan_id,
@@ -60,7 +60,7 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
     if not amount or not scheme.recovery_clawback:
         return claim
     allocation = allocation_of(session, claim)
-    cumulative = min(claim.recovered_fen + int(amount), to_fen(allocation.total))
+    cumulative = min(claim.recovered_fen + to_fen(amount), to_fen(allocation.total))
     shared = share_recovery(allocation, from_fen(cumulative)).shares
     for row in store.shares_of(session, claim.id):
         party = Party(row.role)

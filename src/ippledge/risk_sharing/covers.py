@@ -78,7 +78,7 @@ def add_cover(
         loan = session.get(Loan, loan_id)
         if loan is None or payer_id not in (loan.borrower_id, loan.bank_id):  # no probing of others' loans
             raise not_found("贷款", "loan", id=loan_id)
-        base = from_fen(loan.principal_fen)
+        base = loan.principal
     else:
         assert scheme_code is not None
         store.pool(session, scheme_code)

@@ -46,7 +46,7 @@ def loan_facts(session: Session, loan: Loan, today: dt.date) -> LoanFacts:
     ip_types = frozenset(subtypes)
     return LoanFacts(
         as_of=today,
-        loan_amount=from_fen(loan.principal_fen),
+        loan_amount=loan.principal,
         term_months=loan.term_months,
         annual_rate=Decimal(loan.annual_rate),
         ip_types=ip_types,

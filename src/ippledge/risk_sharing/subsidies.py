@@ -87,10 +87,12 @@ def add_rule(session: Session, principal: Principal, scheme_code: str, body: dic
 
 def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decimal | None) -> Decimal:
     if kind == "interest":
-        stmt = select(func.coalesce(func.sum(LoanRepayment.interest_fen), 0)).where(
-            LoanRepayment.loan_id == loan_id, extract("year", LoanRepayment.value_date) == year
+        paid = session.scalar(
+            select(func.coalesce(func.sum(LoanRepayment.interest), 0)).where(
+                LoanRepayment.loan_id == loan_id, extract("year", LoanRepayment.value_date) == year
+            )
         )
-        return from_fen(int(session.scalar(stmt) or 0))
+        return paid if paid is not None else Decimal("0.00")
     if kind in ("premium", "guarantee_fee"):
         kinds = ("guarantee",) if kind == "guarantee_fee" else ("loan_insurance",)
         stmt = select(func.coalesce(func.sum(Cover.paid_fen), 0)).where(

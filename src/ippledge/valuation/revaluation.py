@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION
+from ippledge.kernel.money import to_fen
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
 from ippledge.pledge.tables import Pledge, PledgeItem
@@ -146,12 +147,12 @@ def _loans_and_history(
     for start in range(0, len(pledge_ids), _CHUNK):
         chunk = pledge_ids[start : start + _CHUNK]
         owed = session.execute(
-            select(LoanPledge.pledge_id, func.sum(Loan.outstanding_principal_fen))
+            select(LoanPledge.pledge_id, func.sum(Loan.outstanding_principal))
             .join(Loan, Loan.id == LoanPledge.loan_id)
             .where(LoanPledge.pledge_id.in_(chunk), Loan.closed_on.is_(None))
             .group_by(LoanPledge.pledge_id)
         ).all()
-        outstanding.update((pid, int(total or 0)) for pid, total in owed)
+        outstanding.update((pid, to_fen(total) if total is not None else 0) for pid, total in owed)
         last = (
             select(PledgeRevaluation.pledge_id, func.max(PledgeRevaluation.as_of).label("day"))
             .where(PledgeRevaluation.pledge_id.in_(chunk), PledgeRevaluation.as_of < as_of)

@@ -16,6 +16,7 @@ from ippledge.lending.close import service as close
 from ippledge.lending.errors import CLOSE_FUTURE
 from ippledge.lending.tables import BusinessDay
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import Yuan
 
 router = APIRouter(tags=["lending"])
 
@@ -28,8 +29,8 @@ class CloseIn(BaseModel):
 class CloseOut(BaseModel):
     date: dt.date
     loans: int
-    interest: str = Field(description="interest accrued, yuan")
-    penalty: str = Field(description="penalty interest accrued, yuan")
+    interest: Yuan = Field(description="interest accrued (利息计提)")
+    penalty: Yuan = Field(description="penalty interest accrued (罚息计提)")
     interest_fen: int
     penalty_fen: int
     entries: int

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from ippledge.cmd.options import DbUrl, session_scope
 from ippledge.kernel.errors import IppledgeError
 from ippledge.lending.cli import fail
 from ippledge.lending.errors import CLOSE_DATE
@@ -18,28 +19,22 @@ from ippledge.lending.errors import CLOSE_DATE
 
 def close(
     date: Annotated[str, typer.Option("--date", help="business date to close, YYYY-MM-DD")],
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Close the business day (日终): accrue interest and penalty, age and reclassify loans, flag overdue tasks."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory, unit_of_work
     from ippledge.lending.close.service import close_day, pending_days
 
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
         raise fail(CLOSE_DATE(date=repr(date))) from None
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with unit_of_work(make_session_factory(engine)) as session:
+        with session_scope(database_url) as session:
             days = len(pending_days(session, day))
             with Progress(*columns, console=console, transient=True, disable=days <= 1) as progress:
                 task = progress.add_task("日终 closing", total=days)
@@ -50,15 +45,11 @@ def close(
                 report = close_day(session, "system:close-cli", day, progress=step)
     except IppledgeError as exc:
         raise fail(exc) from None
-    finally:
-        engine.dispose()
     print_report(console, report)
 
 
 def print_report(console: object, report: object) -> None:
     """A rich summary of one close."""
-    from decimal import Decimal
-
     from rich.console import Console
     from rich.table import Table
 
@@ -79,8 +70,8 @@ def print_report(console: object, report: object) -> None:
     t.add_row("利息计提 interest accrued", format_yuan(report.interest))
     t.add_row("罚息计提 penalty accrued", format_yuan(report.penalty))
     t.add_row("分录 journal entries", f"{report.entries:,}")
-    t.add_row("贷款损失准备计提 allowance added", format_yuan(Decimal(report.provision_charge_fen) / 100))
-    t.add_row("贷款损失准备转回 allowance released", format_yuan(Decimal(report.provision_release_fen) / 100))
+    t.add_row("贷款损失准备计提 allowance added", format_yuan(report.provision_charge))
+    t.add_row("贷款损失准备转回 allowance released", format_yuan(report.provision_release))
     t.add_row("新增逾期 newly overdue", f"{report.newly_overdue:,}")
     t.add_row("逾期贷款 loans past due", f"{report.overdue_loans:,}")
     t.add_row("逾期任务 tasks flagged overdue", f"{report.tasks_flagged:,}")

@@ -27,12 +27,12 @@ from ippledge.lending.model.delinquency import days_past_due, penalty_for_day
 from ippledge.lending.model.interest import accrual_increment, scheduled_accrual
 
 EXACT_PLACES: Final = Decimal("1E-10")  # the scale of loan.penalty_exact (Numeric(24, 10))
-_FEN: Final = 100
+ZERO: Final = Decimal("0.00")
 
 
 @dataclass(frozen=True)
 class LoanState:
-    """What the close reads from the loan row."""
+    """What the close reads from the loan row (amounts in yuan, whole fen)."""
 
     loan_id: int
     bank_id: int
@@ -40,10 +40,10 @@ class LoanState:
     penalty_uplift: Decimal
     dpd: int
     grade: str
-    penalty_exact: Decimal  # yuan, exact cumulative
-    penalty_posted_fen: int
-    outstanding_fen: int = 0  # principal outstanding now (after any repayment since the last close)
-    allowance_fen: int = 0  # loan-loss allowance booked by the last close
+    penalty_exact: Decimal  # exact cumulative, below the fen
+    penalty_posted: Decimal
+    outstanding: Decimal = ZERO  # principal outstanding now (after any repayment since the last close)
+    allowance: Decimal = ZERO  # loan-loss allowance booked by the last close
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ class CurrentPeriod:
     period: int
     start_date: dt.date
     due_date: dt.date
-    interest_fen: int
-    interest_accrued_fen: int
+    interest: Decimal
+    interest_accrued: Decimal
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Overdue:
     """Due instalments not fully paid: the oldest due date and the principal due and unpaid."""
 
     oldest_due: dt.date
-    unpaid_principal_fen: int
+    unpaid_principal: Decimal
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,13 @@ class LoanDay:
     """What the close does to one loan for one date."""
 
     loan_id: int
-    interest_fen: int  # accrual to post today (>= 0)
-    period: int | None  # the instalment whose interest_accrued_fen grows
-    interest_accrued_fen: int  # that instalment's accrued total after today
-    overdue_principal_fen: int
-    penalty_fen: int  # penalty to post today (>= 0)
+    interest: Decimal  # accrual to post today (>= 0)
+    period: int | None  # the instalment whose interest_accrued grows
+    interest_accrued: Decimal  # that instalment's accrued total after today
+    overdue_principal: Decimal
+    penalty: Decimal  # penalty to post today (>= 0)
     penalty_exact: Decimal
-    penalty_posted_fen: int
+    penalty_posted: Decimal
     dpd: int
     grade_before: Grade
     grade: Grade
@@ -86,46 +86,36 @@ class LoanDay:
         return self.grade != self.grade_before
 
 
-def _fen(value: Decimal) -> int:
-    return int(value * _FEN)
-
-
 def plan_day(day: dt.date, loan: LoanState, current: CurrentPeriod | None, overdue: Overdue | None) -> LoanDay:
     """The close of ``day`` for one loan (see the module docstring)."""
-    interest_fen = 0
-    accrued = 0
+    interest = ZERO
+    accrued = ZERO
     if current is not None:
-        accrued = current.interest_accrued_fen
-        step = scheduled_accrual(
-            Decimal(current.interest_fen) / _FEN,
-            current.start_date,
-            current.due_date,
-            day,
-            Decimal(accrued) / _FEN,
-        )
+        accrued = current.interest_accrued
+        step = scheduled_accrual(current.interest, current.start_date, current.due_date, day, accrued)
         # A negative step means more was accrued than the schedule holds (a repayment booked it); never reverse here.
-        interest_fen = max(_fen(step), 0)
-        accrued += interest_fen
+        interest = max(step, ZERO)
+        accrued += interest
 
     dpd = days_past_due(overdue.oldest_due if overdue else None, day)
-    overdue_fen = overdue.unpaid_principal_fen if overdue else 0
+    overdue_principal = overdue.unpaid_principal if overdue else ZERO
     exact = loan.penalty_exact
-    penalty_fen = 0
-    if overdue_fen > 0:
-        daily = penalty_for_day(Decimal(overdue_fen) / _FEN, loan.annual_rate, loan.penalty_uplift)
+    penalty = ZERO
+    if overdue_principal > 0:
+        daily = penalty_for_day(overdue_principal, loan.annual_rate, loan.penalty_uplift)
         exact = (exact + daily).quantize(EXACT_PLACES)
-        penalty_fen = max(_fen(accrual_increment(exact, Decimal(loan.penalty_posted_fen) / _FEN)), 0)
+        penalty = max(accrual_increment(exact, loan.penalty_posted), ZERO)
 
     before = grade_of(loan.grade)
     return LoanDay(
         loan_id=loan.loan_id,
-        interest_fen=interest_fen,
+        interest=interest,
         period=current.period if current is not None else None,
-        interest_accrued_fen=accrued,
-        overdue_principal_fen=overdue_fen,
-        penalty_fen=penalty_fen,
+        interest_accrued=accrued,
+        overdue_principal=overdue_principal,
+        penalty=penalty,
         penalty_exact=exact,
-        penalty_posted_fen=loan.penalty_posted_fen + penalty_fen,
+        penalty_posted=loan.penalty_posted + penalty,
         dpd=dpd,
         grade_before=before,
         grade=reclassify(dpd, before),

@@ -42,15 +42,16 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.db import utcnow
 from ippledge.intake.service import flag_overdue_tasks
+from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import Actor, post_many
 from ippledge.lending.close import store
-from ippledge.lending.close.model import LoanDay, LoanState, days_to_close, plan_day
+from ippledge.lending.close.model import ZERO, LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
 from ippledge.lending.errors import CLOSE_DATE, CLOSE_GAP
 from ippledge.lending.model import postings
-from ippledge.lending.provisioning.model import required_fen
+from ippledge.lending.provisioning.model import required_allowance
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay
 
@@ -62,7 +63,8 @@ ProgressFn = Callable[[int, int, "CloseReport"], None]  # (days done, days in th
 
 @dataclass(frozen=True)
 class CloseReport:
-    """What one close did; amounts in fen (``interest``/``penalty`` give yuan)."""
+    """What one close did, as stored with the close and answered by the API: amounts in integer fen (the document's
+    format; ``interest``, ``penalty``, ``provision_charge`` and ``provision_release`` give yuan)."""
 
     date: dt.date
     loans: int = 0
@@ -82,11 +84,19 @@ class CloseReport:
 
     @property
     def interest(self) -> Decimal:
-        return Decimal(self.interest_fen) / 100
+        return from_fen(self.interest_fen)
 
     @property
     def penalty(self) -> Decimal:
-        return Decimal(self.penalty_fen) / 100
+        return from_fen(self.penalty_fen)
+
+    @property
+    def provision_charge(self) -> Decimal:
+        return from_fen(self.provision_charge_fen)
+
+    @property
+    def provision_release(self) -> Decimal:
+        return from_fen(self.provision_release_fen)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -157,20 +167,18 @@ def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) ->
     iso = day.isoformat()
     for p in plans:
         bank = bank_of[p.loan_id]
-        if p.interest_fen > 0:
-            amount = Decimal(p.interest_fen) / 100
+        if p.interest > 0:
             lines = (
-                Posting(account_code(bank, "loan_interest", p.loan_id), amount),
-                Posting(account_code(bank, "interest_income"), -amount),
+                Posting(account_code(bank, "loan_interest", p.loan_id), p.interest),
+                Posting(account_code(bank, "interest_income"), -p.interest),
             )
             drafts.append(
                 EntryDraft(day, "loan.accrual", lines, "loan", str(p.loan_id), "利息计提", f"accrual:{p.loan_id}:{iso}")
             )
-        if p.penalty_fen > 0:
-            amount = Decimal(p.penalty_fen) / 100
+        if p.penalty > 0:
             lines = (
-                Posting(account_code(bank, "loan_penalty", p.loan_id), amount),
-                Posting(account_code(bank, "penalty_income"), -amount),
+                Posting(account_code(bank, "loan_penalty", p.loan_id), p.penalty),
+                Posting(account_code(bank, "penalty_income"), -p.penalty),
             )
             drafts.append(
                 EntryDraft(day, "loan.penalty", lines, "loan", str(p.loan_id), "罚息计提", f"penalty:{p.loan_id}:{iso}")
@@ -183,34 +191,35 @@ class Provisioning:
     """The allowance changes of one close: the entries, each changed loan's new allowance, the charge and release."""
 
     drafts: list[EntryDraft]
-    allowances: dict[int, int]
-    charge_fen: int
-    release_fen: int
+    allowances: dict[int, Decimal]
+    charge: Decimal
+    release: Decimal
 
 
 def provision_plan(
     day: dt.date,
     loans: list[LoanState],
     plans: list[LoanDay],
-    released: list[tuple[int, int, int]],
+    released: list[tuple[int, int, Decimal]],
     book: PolicyBook,
 ) -> Provisioning:
     """Each loan's required allowance against what it holds; one entry per bank for the loans that changed."""
-    by_bank: dict[int, list[tuple[int, int]]] = {}
-    allowances: dict[int, int] = {}
+    by_bank: dict[int, list[tuple[int, Decimal]]] = {}
+    allowances: dict[int, Decimal] = {}
     for loan, p in zip(loans, plans, strict=True):
         rate = book.for_bank(loan.bank_id).rate_bp(p.grade)
-        need = required_fen(loan.outstanding_fen, rate)
-        if need != loan.allowance_fen:
-            by_bank.setdefault(loan.bank_id, []).append((loan.loan_id, need - loan.allowance_fen))
+        need = required_allowance(loan.outstanding, rate)
+        if need != loan.allowance:
+            by_bank.setdefault(loan.bank_id, []).append((loan.loan_id, need - loan.allowance))
             allowances[loan.loan_id] = need
     for loan_id, bank, held in released:
         by_bank.setdefault(bank, []).append((loan_id, -held))
-        allowances[loan_id] = 0
+        allowances[loan_id] = ZERO
     iso = day.isoformat()
     drafts = [postings.provision(bank, day, ch, f"provision:{bank}:{iso}") for bank, ch in sorted(by_bank.items())]
     deltas = [d for ch in by_bank.values() for _loan, d in ch]
-    return Provisioning(drafts, allowances, sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
+    charge = sum((d for d in deltas if d > 0), ZERO)
+    return Provisioning(drafts, allowances, charge, -sum((d for d in deltas if d < 0), ZERO))
 
 
 def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
@@ -238,7 +247,8 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
         if p.dpd > 0 and prior_dpd[p.loan_id] == 0:
             newly_overdue += 1
             payload = {"loan_id": p.loan_id, "on": day.isoformat(), "dpd": p.dpd}
-            events.append(("loan.overdue", {**payload, "overdue_principal_fen": p.overdue_principal_fen}, bank))
+            overdue_fen = to_fen(p.overdue_principal)  # the event's documented field (outbox.topics)
+            events.append(("loan.overdue", {**payload, "overdue_principal_fen": overdue_fen}, bank))
         if p.reclassified:
             reason = f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
             changes.append(
@@ -261,16 +271,16 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     report = CloseReport(
         date=day,
         loans=len(plans),
-        interest_fen=sum(p.interest_fen for p in plans),
-        penalty_fen=sum(p.penalty_fen for p in plans),
+        interest_fen=to_fen(sum((p.interest for p in plans), ZERO)),
+        penalty_fen=to_fen(sum((p.penalty for p in plans), ZERO)),
         entries=len(drafts),
         newly_overdue=newly_overdue,
         overdue_loans=sum(1 for p in plans if p.dpd > 0),
         reclassified=dict(sorted(Counter(c["to_grade"] for c in changes).items())),
         grade_mix=dict(sorted(store.grade_mix(session).items())),
         tasks_flagged=tasks,
-        provision_charge_fen=provision.charge_fen,
-        provision_release_fen=provision.release_fen,
+        provision_charge_fen=to_fen(provision.charge),
+        provision_release_fen=to_fen(provision.release),
         seconds=round(time.perf_counter() - started, 3),
     )
     summary = report.to_dict()

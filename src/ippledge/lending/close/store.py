@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ippledge.db import is_postgres
+from ippledge.db import Fen, is_postgres
 from ippledge.lending.close.model import CurrentPeriod, LoanDay, LoanState, Overdue
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, LoanInstalment
 from ippledge.outbox.events import publish_many
@@ -26,6 +26,7 @@ LOAN = cast(Table, Loan.__table__)
 INSTALMENT = cast(Table, LoanInstalment.__table__)
 GRADE_CHANGE = cast(Table, LoanGradeChange.__table__)
 ACTIVE = "active"
+ZERO = Decimal("0.00")
 
 
 def business_day(session: Session, *, lock: bool = False) -> BusinessDay:
@@ -56,31 +57,31 @@ def load_loans(session: Session, day: dt.date) -> list[LoanState]:
             Loan.dpd,
             Loan.grade,
             Loan.penalty_exact,
-            Loan.penalty_posted_fen,
-            Loan.outstanding_principal_fen,
-            Loan.allowance_fen,
+            Loan.penalty_posted,
+            Loan.outstanding_principal,
+            Loan.allowance,
         )
         .where(_to_close(day))
         .order_by(Loan.id)
     )
     return [
-        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or 0, o or 0, a or 0)
+        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or ZERO, o or ZERO, a or ZERO)
         for i, b, r, u, d, g, pe, pp, o, a in session.execute(stmt)
     ]
 
 
-def load_released(session: Session) -> list[tuple[int, int, int]]:
+def load_released(session: Session) -> list[tuple[int, int, Decimal]]:
     """``(loan, bank, allowance)`` of loans no longer active that still hold an allowance (repaid since the last
     close): the close releases it."""
     stmt = (
-        select(Loan.id, Loan.bank_id, Loan.allowance_fen)
-        .where(Loan.status != ACTIVE, Loan.allowance_fen != 0)
+        select(Loan.id, Loan.bank_id, Loan.allowance)
+        .where(Loan.status != ACTIVE, Loan.allowance != ZERO)
         .order_by(Loan.id)
     )
-    return [(int(i), int(b), int(a)) for i, b, a in session.execute(stmt)]
+    return [(int(i), int(b), a) for i, b, a in session.execute(stmt)]
 
 
-def write_allowances(session: Session, allowances: dict[int, int]) -> None:
+def write_allowances(session: Session, allowances: dict[int, Decimal]) -> None:
     """Each changed loan's allowance after the close (executemany)."""
     if not allowances:
         return
@@ -92,27 +93,30 @@ def write_allowances(session: Session, allowances: dict[int, int]) -> None:
 def load_current_periods(session: Session, day: dt.date) -> dict[int, CurrentPeriod]:
     i = LoanInstalment
     stmt = (
-        select(i.loan_id, i.period, i.start_date, i.due_date, i.interest_fen, i.interest_accrued_fen)
+        select(i.loan_id, i.period, i.start_date, i.due_date, i.interest, i.interest_accrued)
         .join(Loan, Loan.id == i.loan_id)
         .where(_to_close(day), i.start_date <= day, i.due_date > day)
     )
     # Periods do not overlap; if they ever did, the earliest one accrues (deterministic).
     out: dict[int, CurrentPeriod] = {}
     for loan_id, period, start, due, interest, accrued in session.execute(stmt.order_by(i.loan_id, i.period.desc())):
-        out[loan_id] = CurrentPeriod(period, start, due, interest, accrued or 0)
+        out[loan_id] = CurrentPeriod(period, start, due, interest, accrued if accrued is not None else ZERO)
     return out
 
 
 def load_overdue(session: Session, day: dt.date) -> dict[int, Overdue]:
     i = LoanInstalment
-    unpaid = or_(i.paid_principal_fen < i.principal_fen, i.paid_interest_fen < i.interest_fen)
+    unpaid = or_(i.paid_principal < i.principal, i.paid_interest < i.interest)
     stmt = (
-        select(i.loan_id, func.min(i.due_date), func.sum(i.principal_fen - i.paid_principal_fen))
+        select(i.loan_id, func.min(i.due_date), type_coerce(func.sum(i.principal - i.paid_principal), Fen))
         .join(Loan, Loan.id == i.loan_id)
         .where(_to_close(day), i.due_date <= day, unpaid)
         .group_by(i.loan_id)
     )
-    return {loan_id: Overdue(oldest, int(principal or 0)) for loan_id, oldest, principal in session.execute(stmt)}
+    return {
+        loan_id: Overdue(oldest, principal if principal is not None else ZERO)
+        for loan_id, oldest, principal in session.execute(stmt)
+    }
 
 
 def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> None:
@@ -136,7 +140,7 @@ def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> Non
             "b_grade": p.grade.code,
             "b_day": day,
             "b_exact": p.penalty_exact,
-            "b_posted": p.penalty_posted_fen,
+            "b_posted": p.penalty_posted,
         }
         for p in plans
     ]
@@ -145,9 +149,9 @@ def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> Non
 
 def write_accruals(session: Session, plans: Iterable[LoanDay]) -> None:
     rows = [
-        {"b_loan": p.loan_id, "b_period": p.period, "b_accrued": p.interest_accrued_fen}
+        {"b_loan": p.loan_id, "b_period": p.period, "b_accrued": p.interest_accrued}
         for p in plans
-        if p.period is not None and p.interest_fen > 0
+        if p.period is not None and p.interest > 0
     ]
     if not rows:
         return

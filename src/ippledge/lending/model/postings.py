@@ -133,11 +133,11 @@ def recovery(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> E
     return _draft(day, "loan.recovery", lines, loan, "核销后收回 recovery", key)
 
 
-def provision(bank: int, day: dt.date, changes: list[tuple[int, int]], key: str) -> EntryDraft:
-    """计提/转回贷款损失准备: ``changes`` are ``(loan, change in fen)``; a rise credits the allowance."""
-    net = sum(fen for _loan, fen in changes)
-    lines = [(account_code(bank, "loan_allowance", loan), Decimal(-fen) / 100) for loan, fen in changes]
-    lines.append((account_code(bank, "provision_expense"), Decimal(net) / 100))
+def provision(bank: int, day: dt.date, changes: list[tuple[int, Decimal]], key: str) -> EntryDraft:
+    """计提/转回贷款损失准备: ``changes`` are ``(loan, change of its allowance)``; a rise credits the allowance."""
+    net = sum((change for _loan, change in changes), ZERO)
+    lines = [(account_code(bank, "loan_allowance", loan), -change) for loan, change in changes]
+    lines.append((account_code(bank, "provision_expense"), net))
     postings = tuple(Posting(code, amount) for code, amount in lines if amount != 0)
     memo = "贷款损失准备计提 loan-loss provision"
     return EntryDraft(day, "loan.provision", postings, "bank", str(bank), memo, key)

@@ -14,7 +14,8 @@ Sources of the default policy (``DEFAULT_POLICY``); every number is data, a bank
   (allowance / NPL) >= 150% and 贷款拨备率 loan provision ratio (allowance / loans) >= 2.5%. 《关于调整商业银行贷款
   损失准备监管要求的通知》(银监发〔2018〕7号) lets the regulator set them per bank within 120–150% and 1.5–2.5%.
 
-Rates and thresholds are basis points (1% = 100 bp); money is integer fen, rounded half up (the ledger's rule).
+Rates and thresholds are basis points (1% = 100 bp); money is ``Decimal`` yuan, each loan's allowance rounded half
+up to the fen (the ledger's rule).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ DEFAULT_LOAN_RATIO_MIN_BP: Final = 250
 COVERAGE_RANGE_BP: Final = (12_000, 15_000)
 LOAN_RATIO_RANGE_BP: Final = (150, 250)
 RATIO_PLACES: Final = Decimal("0.0001")
+FEN: Final = Decimal("0.01")
+ZERO: Final = Decimal("0.00")
 
 
 def band(grade: Grade) -> tuple[int, int]:
@@ -229,11 +232,16 @@ def from_dict(doc: Mapping[str, Any]) -> ProvisionPolicy:
     return policy
 
 
-def required_fen(outstanding_fen: int, rate_bp: int) -> int:
-    """The allowance a balance of ``outstanding_fen`` needs at ``rate_bp``, rounded half up to the fen."""
-    if outstanding_fen <= 0 or rate_bp <= 0:
-        return 0
-    return (outstanding_fen * rate_bp + BP // 2) // BP
+def bp_fraction(bp: int) -> str:
+    """Basis points as a decimal fraction string: ``150`` -> ``"0.015"``."""
+    return str(Decimal(bp) / BP)
+
+
+def required_allowance(outstanding: Decimal, rate_bp: int) -> Decimal:
+    """The allowance a balance of ``outstanding`` needs at ``rate_bp``, rounded half up to the fen."""
+    if outstanding <= 0 or rate_bp <= 0:
+        return ZERO
+    return (outstanding * rate_bp / BP).quantize(FEN, ROUND_HALF_UP)
 
 
 # ---- the report: per grade, totals and the two regulatory ratios --------------------------------------------------
@@ -241,27 +249,31 @@ def required_fen(outstanding_fen: int, rate_bp: int) -> int:
 
 @dataclass(frozen=True)
 class Holding:
-    """One loan in the report: its grade, outstanding principal and allowance held (fen)."""
+    """One loan in the report: its grade, outstanding principal and allowance held."""
 
     grade: Grade
-    outstanding_fen: int
-    held_fen: int
+    outstanding: Decimal
+    held: Decimal
 
 
 @dataclass(frozen=True)
 class GradeLine:
     grade: Grade
     loans: int
-    outstanding_fen: int
+    outstanding: Decimal
     rate_bp: int | None  # None where banks with different rates are added together
-    required_fen: int
-    held_fen: int
+    required: Decimal
+    held: Decimal
 
 
-def _ratio(num: int, den: int) -> Decimal | None:
+def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
     if den <= 0:
         return None
-    return (Decimal(num) / Decimal(den)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+    return (num / den).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    return sum(values, ZERO)
 
 
 @dataclass(frozen=True)
@@ -277,56 +289,56 @@ class ProvisionSummary:
         return sum(x.loans for x in self.lines)
 
     @property
-    def outstanding_fen(self) -> int:
-        return sum(x.outstanding_fen for x in self.lines)
+    def outstanding(self) -> Decimal:
+        return _sum(x.outstanding for x in self.lines)
 
     @property
-    def npl_fen(self) -> int:
-        return sum(x.outstanding_fen for x in self.lines if x.grade.is_npl)
+    def npl(self) -> Decimal:
+        return _sum(x.outstanding for x in self.lines if x.grade.is_npl)
 
     @property
-    def required_fen(self) -> int:
-        return sum(x.required_fen for x in self.lines)
+    def required(self) -> Decimal:
+        return _sum(x.required for x in self.lines)
 
     @property
-    def held_fen(self) -> int:
-        return sum(x.held_fen for x in self.lines)
+    def held(self) -> Decimal:
+        return _sum(x.held for x in self.lines)
 
     @property
     def npl_ratio(self) -> Decimal | None:
-        return _ratio(self.npl_fen, self.outstanding_fen)
+        return _ratio(self.npl, self.outstanding)
 
     @property
     def coverage_ratio(self) -> Decimal | None:
         """拨备覆盖率 = allowance / NPL; ``None`` without NPLs (no ratio to breach)."""
-        return _ratio(self.held_fen, self.npl_fen)
+        return _ratio(self.held, self.npl)
 
     @property
     def loan_provision_ratio(self) -> Decimal | None:
         """贷款拨备率 = allowance / loans; ``None`` for an empty book."""
-        return _ratio(self.held_fen, self.outstanding_fen)
+        return _ratio(self.held, self.outstanding)
 
     @property
     def coverage_breach(self) -> bool:
-        # exact comparison in fen: held / npl < min  <=>  held * BP < min * npl
-        return self.npl_fen > 0 and self.held_fen * BP < self.coverage_min_bp * self.npl_fen
+        # exact comparison: held / npl < min  <=>  held * BP < min * npl
+        return self.npl > 0 and self.held * BP < self.coverage_min_bp * self.npl
 
     @property
     def loan_ratio_breach(self) -> bool:
-        return self.outstanding_fen > 0 and self.held_fen * BP < self.loan_ratio_min_bp * self.outstanding_fen
+        return self.outstanding > 0 and self.held * BP < self.loan_ratio_min_bp * self.outstanding
 
 
 def summarise(holdings: Iterable[Holding], policy: ProvisionPolicy) -> ProvisionSummary:
     """Group ``holdings`` by grade; the required allowance is per loan (rounded per loan, as the close books it)."""
     count = dict.fromkeys(Grade, 0)
-    outstanding = dict.fromkeys(Grade, 0)
-    required = dict.fromkeys(Grade, 0)
-    held = dict.fromkeys(Grade, 0)
+    outstanding = dict.fromkeys(Grade, ZERO)
+    required = dict.fromkeys(Grade, ZERO)
+    held = dict.fromkeys(Grade, ZERO)
     for h in holdings:
         count[h.grade] += 1
-        outstanding[h.grade] += h.outstanding_fen
-        required[h.grade] += required_fen(h.outstanding_fen, policy.rate_bp(h.grade))
-        held[h.grade] += h.held_fen
+        outstanding[h.grade] += h.outstanding
+        required[h.grade] += required_allowance(h.outstanding, policy.rate_bp(h.grade))
+        held[h.grade] += h.held
     lines = tuple(
         GradeLine(g, count[g], outstanding[g], policy.rate_bp(g), required[g], held[g]) for g in sorted(Grade)
     )
@@ -345,10 +357,10 @@ def combine(summaries: Iterable[ProvisionSummary], policy: ProvisionPolicy) -> P
             GradeLine(
                 g,
                 sum(x.loans for x in mine),
-                sum(x.outstanding_fen for x in mine),
+                _sum(x.outstanding for x in mine),
                 rate,
-                sum(x.required_fen for x in mine),
-                sum(x.held_fen for x in mine),
+                _sum(x.required for x in mine),
+                _sum(x.held for x in mine),
             )
         )
     return ProvisionSummary(tuple(lines), policy.coverage_min_bp, policy.loan_ratio_min_bp)

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -23,12 +22,12 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.access.queries import names_of, party_ids
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.queries import balances_of
 from ippledge.lending.errors import DATE
 from ippledge.lending.model.classification import grade_of
 from ippledge.lending.provisioning import model as pm
+from ippledge.lending.provisioning.schemas import BankProvisionsOut, PolicyRefOut, ProvisionsOut, summary_out
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange
 
@@ -90,12 +89,12 @@ def _loans_of(principal: Principal, banks: list[int]) -> Any:
 
 
 def _holdings_now(session: Session, principal: Principal, banks: list[int]) -> dict[int, list[pm.Holding]]:
-    stmt = select(Loan.bank_id, Loan.grade, Loan.outstanding_principal_fen, Loan.allowance_fen).where(
+    stmt = select(Loan.bank_id, Loan.grade, Loan.outstanding_principal, Loan.allowance).where(
         Loan.status == "active", _loans_of(principal, banks)
     )
     out: dict[int, list[pm.Holding]] = defaultdict(list)
     for bank, grade, outstanding, held in session.execute(stmt):
-        out[int(bank)].append(pm.Holding(grade_of(grade), int(outstanding), int(held)))
+        out[int(bank)].append(pm.Holding(grade_of(grade), outstanding, held))
     return out
 
 
@@ -128,61 +127,19 @@ def _holdings_as_of(
         moves = history.get(loan_id, [])
         done = [after for on, _before, after in moves if on <= as_of]
         grade = done[-1] if done else (moves[0][1] if moves else current)
-        outstanding = int(bal[account_code(bank, "loan_principal", loan_id)] * 100)
-        held = int(bal[account_code(bank, "loan_allowance", loan_id)] * 100)
+        outstanding = bal[account_code(bank, "loan_principal", loan_id)]
+        held = bal[account_code(bank, "loan_allowance", loan_id)]
         out[bank].append(pm.Holding(grade_of(grade), outstanding, held))
     return out
 
 
-def _pct(bp: int | None) -> str | None:
-    return None if bp is None else f"{bp / 100:g}%"
-
-
-def _ratio(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def summary_view(summary: pm.ProvisionSummary) -> dict[str, Any]:
-    """The JSON form shared by the API and the CLI: money as yuan strings, rates and ratios as decimal strings."""
-    return {
-        "grades": [
-            {
-                "grade": x.grade.code,
-                "grade_zh": x.grade.zh,
-                "loans": x.loans,
-                "outstanding": str(from_fen(x.outstanding_fen)),
-                "rate": None if x.rate_bp is None else str(Decimal(x.rate_bp) / pm.BP),
-                "required_allowance": str(from_fen(x.required_fen)),
-                "held_allowance": str(from_fen(x.held_fen)),
-            }
-            for x in summary.lines
-        ],
-        "totals": {
-            "loans": summary.loans,
-            "outstanding": str(from_fen(summary.outstanding_fen)),
-            "npl": str(from_fen(summary.npl_fen)),
-            "required_allowance": str(from_fen(summary.required_fen)),
-            "held_allowance": str(from_fen(summary.held_fen)),
-        },
-        "ratios": {
-            "npl_ratio": _ratio(summary.npl_ratio),
-            "provision_coverage": _ratio(summary.coverage_ratio),
-            "provision_coverage_min": str(Decimal(summary.coverage_min_bp) / pm.BP),
-            "provision_coverage_breach": summary.coverage_breach,
-            "loan_provision_ratio": _ratio(summary.loan_provision_ratio),
-            "loan_provision_ratio_min": str(Decimal(summary.loan_ratio_min_bp) / pm.BP),
-            "loan_provision_ratio_breach": summary.loan_ratio_breach,
-        },
-    }
-
-
-def report(
+def provisions(
     session: Session,
     principal: Principal,
     today: dt.date,
     bank_id: int | None = None,
     as_of: dt.date | None = None,
-) -> dict[str, Any]:
+) -> ProvisionsOut:
     """Per bank and for all the banks the caller may see (see the module docstring); the policies are those in
     force on ``as_of``, else on the last closed business date, else on ``today``."""
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
@@ -205,17 +162,23 @@ def report(
         s = pm.summarise(holdings.get(bank, []), policy)
         summaries.append(s)
         per_bank.append(
-            {
-                "bank_id": bank,
-                "bank": names.get(bank, ""),
-                "policy": {"version": policy.version, "effective_from": policy.effective_from.isoformat()},
-                **summary_view(s),
-            }
+            BankProvisionsOut(
+                bank_id=bank,
+                bank=names.get(bank, ""),
+                policy=PolicyRefOut(version=policy.version, effective_from=policy.effective_from),
+                **dict(summary_out(s)),
+            )
         )
     total = pm.combine(summaries, book.default)
-    return {
-        "as_of": None if as_of is None else as_of.isoformat(),
-        "policy_date": on.isoformat(),
-        "banks": per_bank,
-        "total": summary_view(total),
-    }
+    return ProvisionsOut(as_of=as_of, policy_date=on, banks=per_bank, total=summary_out(total))
+
+
+def report(
+    session: Session,
+    principal: Principal,
+    today: dt.date,
+    bank_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """:func:`provisions` as JSON-ready data (money as yuan strings), as the CLI prints it."""
+    return provisions(session, principal, today, bank_id, as_of).model_dump(mode="json")
