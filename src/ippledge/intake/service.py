@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
-from ippledge.credit import store as credit_store
-from ippledge.intake import store, tasks
+from ippledge.intake import ports, store, tasks
 from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
 from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -100,7 +99,7 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
     if data.any_bank:
         if data.bank_ids:
             raise _bad("intake.banks_ambiguous", "不能同时选择具体银行和任意银行", "choose banks or any bank, not both")
-        banks = credit_store.banks_offering(session, today)
+        banks = ports.banks_offering(session, today)
     else:
         banks = [p.id for p in _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), "intake.bank_unknown")]
         if missing := sorted(set(banks) - consent_ids):
