@@ -17,8 +17,9 @@ from ippledge.registry.tables import IpAsset, IpOwner
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
+from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.revaluation import revalue_pledged
-from ippledge.valuation.tables import ModelValuation, PledgeRevaluation
+from ippledge.valuation.tables import PledgeRevaluation
 
 SPEC = SMALL.scaled(0.05)
 AS_OF = SPEC.as_of

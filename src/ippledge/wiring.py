@@ -32,7 +32,7 @@ def wire() -> None:
     from ippledge.risk_sharing import check as risk_check
     from ippledge.risk_sharing import store as risk_store
     from ippledge.valuation import ports as valuation_ports
-    from ippledge.valuation import service as valuation_service
+    from ippledge.valuation import store as valuation_store
 
     audit.install_hooks()
     for register_rules in (
@@ -40,7 +40,7 @@ def wire() -> None:
         registry_scope.register_rules,
         pledge_store.register_rules,
         intake_store.register_rules,
-        valuation_service.register_rules,
+        valuation_store.register_rules,
         credit_store.register_rules,
         lending_store.register_rules,
         risk_store.register_rules,

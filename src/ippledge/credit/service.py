@@ -45,7 +45,7 @@ from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
 from ippledge.outbox import events
 from ippledge.registry.tables import IpAsset
 from ippledge.valuation import service as valuation
-from ippledge.valuation import store as valuation_store
+from ippledge.valuation.engine import store as valuation_store
 
 BP = Decimal(10_000)
 MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale; fall back to the report
@@ -56,7 +56,7 @@ def collateral_value_of(
 ) -> tuple[Decimal, int | None] | None:
     """The value a decision lends against (x the LTV cap), with the valid report behind it if any.
 
-    When the engine has valued the IP within the last year (``valuation.store.latest``), the value is the model's
+    When the engine has valued the IP within the last year (``valuation.engine.store.latest``), the value is the model's
     collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale discount)). Otherwise
     the latest valid valuation report's value, as before.
     """

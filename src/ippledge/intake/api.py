@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
-from ippledge.intake import service, settings, store, tasks, views
+from ippledge.intake import parameters, progress, service, store, tasks
 from ippledge.intake.model import Channel, TaskKind
 from ippledge.intake.schemas import (
     ApplicationIn,
@@ -54,7 +54,7 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
 
 
 def task_out(session: Session, task: Task, today: dt.date) -> TaskOut:
-    return TaskOut(**asdict(views.views(session, [task], today)[0]))
+    return TaskOut(**asdict(progress.views(session, [task], today)[0]))
 
 
 def _enum(kind: type, value: str, code: str):  # type: ignore[no-untyped-def]
@@ -99,7 +99,7 @@ def get_application(application_id: int, principal: PrincipalDep, session: Sessi
 @router.get("/applications/{application_id}/timeline", response_model=TimelineOut)
 def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
     """Who holds each task, since when, working days elapsed against the limit, overdue (办理进度)."""
-    app, rows = views.timeline(session, principal, application_id, today)
+    app, rows = progress.timeline(session, principal, application_id, today)
     return TimelineOut(application=app_out(session, app), as_of=today, tasks=[TaskOut(**asdict(v)) for v in rows])
 
 
@@ -171,7 +171,7 @@ def my_tasks(
     status_: str | None = Query(None, alias="status"),
 ) -> list[TaskOut]:
     """Tasks the caller's party holds; ``overdue=true`` for those past their limit."""
-    return [TaskOut(**asdict(v)) for v in views.my_tasks(session, principal, today, overdue, status_)]
+    return [TaskOut(**asdict(v)) for v in progress.my_tasks(session, principal, today, overdue, status_)]
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
@@ -207,7 +207,8 @@ def time_limits(principal: PrincipalDep, session: SessionDep, today: TodayDep) -
 def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionDep) -> TimeLimitOut:
     kind = _enum(TaskKind, body.task_kind, "intake.task_kind")
     channel = _enum(Channel, body.channel, "intake.channel")
-    row = settings.set_time_limit(session, principal, kind, channel, body.working_days, body.effective_from, body.note)
+    days, since = body.working_days, body.effective_from
+    row = parameters.set_time_limit(session, principal, kind, channel, days, since, body.note)
     return TimeLimitOut(
         task_kind=row.task_kind, channel=row.channel, working_days=row.working_days, source=str(row.effective_from)
     )
@@ -215,7 +216,7 @@ def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionD
 
 @router.get("/green-channel", response_model=list[GreenChannelOut])
 def green_channel(principal: PrincipalDep, session: SessionDep) -> list[GreenChannelOut]:
-    rows = settings.green_channel_entries(session)
+    rows = parameters.green_channel_entries(session)
     if principal.party_kind not in store.READERS:
         rows = [r for r in rows if r.party_id == principal.party_id]
     return [GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason) for r in rows]
@@ -223,11 +224,11 @@ def green_channel(principal: PrincipalDep, session: SessionDep) -> list[GreenCha
 
 @router.post("/green-channel", response_model=GreenChannelOut, status_code=201)
 def add_green_channel(body: GreenChannelIn, principal: PrincipalDep, session: SessionDep) -> GreenChannelOut:
-    r = settings.add_green_channel(session, principal, body.party_id, body.since, body.until, body.reason)
+    r = parameters.add_green_channel(session, principal, body.party_id, body.since, body.until, body.reason)
     return GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason)
 
 
 @router.post("/internal-valuation-thresholds", status_code=201)
 def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> dict[str, str]:
-    row = settings.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
+    row = parameters.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
     return {"amount": str(from_fen(row.amount_fen)), "effective_from": row.effective_from.isoformat()}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ippledge.intake import service as intake
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
-from ippledge.valuation import service
+from ippledge.valuation import service, store
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
 from ippledge.valuation.tables import ValuationReport
@@ -52,7 +52,7 @@ def report_out(session: Session, r: ValuationReport) -> ReportOut:
         currency=r.currency,
         supersedes_id=r.supersedes_id,
         submitted_on=r.submitted_on,
-        items=[ItemOut(ip_asset_id=a, value=str(v)) for a, v in service.items_of(session, r.id)],
+        items=[ItemOut(ip_asset_id=a, value=str(v)) for a, v in store.items_of(session, r.id)],
     )
 
 

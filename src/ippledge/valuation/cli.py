@@ -102,7 +102,7 @@ def value(
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
     from ippledge.kernel.errors import IppledgeError
-    from ippledge.valuation import engine_service
+    from ippledge.valuation.engine import service as engine_service
     from ippledge.web.deps import business_date
 
     if (number is not None) + all_ + pledged != 1:

@@ -23,7 +23,8 @@ from ippledge.analytics.engine import MODEL_VERSION
 from ippledge.kernel.money import to_fen
 from ippledge.outbox.events import publish
 from ippledge.pledge import queries as pledge_queries
-from ippledge.valuation import engine_service, ports
+from ippledge.valuation import ports
+from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.tables import PledgeRevaluation
 
 DEFAULT_LTV_THRESHOLD_BP: Final = 8_000  # assumption: above 80% of forced-sale value the cushion is too thin

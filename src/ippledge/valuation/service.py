@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
-from ippledge.access.model import PartyKind, Principal
+from ippledge.access.model import Principal
 from ippledge.db import utcnow
 from ippledge.intake import store as intake_store
 from ippledge.intake import tasks
@@ -123,15 +123,6 @@ def get_report(session: Session, principal: Principal, report_id: int) -> Valuat
     return scope.get_visible(session, ValuationReport, report_id, principal)
 
 
-def items_of(session: Session, report_id: int) -> list[tuple[int, Decimal]]:
-    stmt = (
-        select(ValuationReportItem)
-        .where(ValuationReportItem.report_id == report_id)
-        .order_by(ValuationReportItem.ip_asset_id)
-    )
-    return [(i.ip_asset_id, from_fen(i.value_fen)) for i in session.scalars(stmt)]
-
-
 def reports_of(session: Session, principal: Principal, application_id: int) -> list[ValuationReport]:
     stmt = scope.scoped(ValuationReport, principal).where(ValuationReport.application_id == application_id)
     return list(session.scalars(stmt.order_by(ValuationReport.id)))
@@ -175,21 +166,3 @@ def latest_valid(
         return None
     r, fen = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
     return ValuedItem(r.id, ip_asset_id, from_fen(fen), r.valuation_date, r.valid_until)
-
-
-def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
-    scope.register(
-        ValuationReport,
-        scope.ScopeRule(
-            party_columns=("valuer_id", "bank_id", "client_id"),
-            readers=frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR}),
-            what_zh="评估报告",
-            what_en="valuation report",
-            custom=lambda p: exists(
-                select(Application.id).where(
-                    and_(Application.id == ValuationReport.application_id, Application.applicant_id == p.party_id)
-                )
-            ),
-        ),
-    )

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Query
 
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
-from ippledge.valuation import governance
-from ippledge.valuation.engine_api import model_out
-from ippledge.valuation.governance_model import FlagKind, Thresholds
-from ippledge.valuation.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+from ippledge.valuation.engine.api import model_out
+from ippledge.valuation.governance import queries as governance
+from ippledge.valuation.governance.model import FlagKind, Thresholds
+from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["valuation governance"])

@@ -2,7 +2,7 @@
 
 Reads the reports (task reports and external historical ones; superseded reports are left out: their correction
 stands for them), the latest model valuation of each IP on or before ``as_of``, and applies the pure rules of
-``governance_model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
+``governance.model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
 version is part of every answer. Realised disposal prices are optional input (no disposal capability yet).
 """
 
@@ -21,8 +21,10 @@ from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import Party
 from ippledge.intake.tables import Application
 from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.governance_model import (
+from ippledge.valuation import store as report_store
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.tables import ModelValuation
+from ippledge.valuation.governance.model import (
     Flag,
     FlagKind,
     ModelRange,
@@ -32,7 +34,7 @@ from ippledge.valuation.governance_model import (
     league_table,
     report_flags,
 )
-from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
 GOVERNANCE_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.BANK})
 _CHUNK = 5_000
@@ -59,9 +61,7 @@ def observations(session: Session, ip_asset_id: int | None = None, as_of: dt.dat
         stmt = stmt.where(ValuationReportItem.ip_asset_id == ip_asset_id)
     if as_of is not None:
         stmt = stmt.where(ValuationReport.valuation_date <= as_of)
-    superseded = set(
-        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
-    )
+    superseded = report_store.superseded_ids(session)
     return [
         ReportObs(rid, aid, vid, cid, day, fen, bool(internal))
         for rid, aid, vid, cid, day, fen, internal in session.execute(stmt)

@@ -32,8 +32,8 @@ def league(
 
     from ippledge.config import Settings
     from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.valuation import governance
-    from ippledge.valuation.governance_model import Thresholds
+    from ippledge.valuation.governance import queries as governance
+    from ippledge.valuation.governance.model import Thresholds
     from ippledge.web.deps import business_date
 
     try:

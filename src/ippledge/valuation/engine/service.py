@@ -24,8 +24,8 @@ from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import numbers
 from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.tables import ModelValuation
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.tables import ModelValuation
 
 Progress = Callable[[int, int], None]  # (done, total)
 _DIMS = ("legal_score", "technical_score", "economic_score")

@@ -10,14 +10,15 @@ import datetime as dt
 import json
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from ippledge.access import scope
 from ippledge.kernel.money import from_fen
 from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
-from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+from ippledge.valuation import store as report_store
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
+from ippledge.valuation.engine.tables import ModelValuation
+from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["valuation"])
@@ -62,9 +63,7 @@ def asset_valuation(
         .order_by(ValuationReport.valuation_date, ValuationReport.id)
     )
     rows = session.execute(stmt).all()
-    superseded = set(
-        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
-    )
+    superseded = report_store.superseded_ids(session)
     reports = [
         ReportValueOut(
             report_id=r.id,
