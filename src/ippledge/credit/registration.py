@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
+from ippledge.credit import errors
 from ippledge.credit.service import approved_terms
 from ippledge.credit.tables import CreditDecision
 from ippledge.intake import tasks
+from ippledge.intake.errors import TASK_STATE
 from ippledge.intake.model import TaskKind, TaskStatus
 from ippledge.kernel.calendar import add_months
-from ippledge.kernel.errors import ConflictError
 from ippledge.pledge.service import NewFiling, create_filing
 from ippledge.pledge.tables import PledgeFiling
 
@@ -37,9 +38,7 @@ def draft_pledge_filing(
     """Draft the filing for the approved decision behind this task; the task is done and points at the filing."""
     task = tasks.assigned_task(session, principal, task_id, TaskKind.PLEDGE_REGISTRATION)
     if not TaskStatus(task.status).active:
-        raise ConflictError(
-            "任务已结束", "the task is closed", code="intake.task_state", details={"status": task.status}
-        )
+        raise TASK_STATE(status=task.status, action="draft")
     stmt = select(CreditDecision.id).where(
         CreditDecision.application_id == task.application_id,
         CreditDecision.bank_id == task.bank_id,
@@ -47,7 +46,7 @@ def draft_pledge_filing(
     )
     decision_id = session.scalar(stmt)
     if decision_id is None:
-        raise ConflictError("没有已批准的授信决定", "no approved credit decision", code="credit.not_approved")
+        raise errors.NOT_APPROVED()
     terms = approved_terms(session, decision_id)
     filing = create_filing(
         session,

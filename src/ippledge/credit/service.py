@@ -21,7 +21,7 @@ from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
-from ippledge.credit import lpr, products, store
+from ippledge.credit import errors, lpr, products, store
 from ippledge.credit.model import (
     ApprovedTerms,
     Collateral,
@@ -40,7 +40,7 @@ from ippledge.intake import store as intake_store
 from ippledge.intake import tasks
 from ippledge.intake.model import TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
 from ippledge.outbox import events
 from ippledge.registry.tables import IpAsset
@@ -86,15 +86,6 @@ def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Unde
     return (PartyKind.INSURER.value if needed is Underwriting.INSURER else PartyKind.GUARANTOR.value) in kinds
 
 
-def _method(value: str) -> RepaymentMethod:
-    try:
-        return RepaymentMethod(value)
-    except ValueError:
-        raise ValidationError(
-            f"还款方式无效：{value}", f"unknown repayment method: {value}", code="credit.method_unknown"
-        ) from None
-
-
 def propose_decision(
     session: Session,
     principal: Principal,
@@ -111,19 +102,15 @@ def propose_decision(
     principal.require_kind(PartyKind.BANK)
     principal.require(Role.CREDIT_OFFICER)
     if principal.user_id is None:
-        raise PermissionDeniedError(
-            "须由具名信贷员提出", "a named credit officer must propose", code="credit.anonymous"
-        )
+        raise errors.ANONYMOUS()
     value = positive_money(amount, currency)
-    method = _method(repayment_method)
+    method = products.choice(RepaymentMethod, repayment_method, errors.METHOD_UNKNOWN)
     if term_months < 1:
-        raise ValidationError("期限须为正整数", "term must be a positive number of months", code="credit.term")
+        raise errors.TERM(term_months=term_months)
     app = intake.get_application(session, principal, application_id)
     review = tasks.require_active_review(session, app, principal.party_id)
     if store.pending_decision(session, app.id, principal.party_id) is not None:
-        raise ConflictError(
-            "已有待审批或已批准的授信决定", "a decision is already pending or approved", code="credit.decision_pending"
-        )
+        raise errors.DECISION_PENDING()
     product, version = products.visible_version(session, principal, product_version_id)
     rules = store.rules_of(version, product.kind)
     fixing = lpr.lpr_on(session, as_of, "1y")
@@ -224,12 +211,7 @@ def decide(
     principal.require_kind(PartyKind.BANK)
     decision = get_decision(session, principal, decision_id)
     if decision.status != "pending" or decision.approval_id is None:
-        raise ConflictError(
-            "只有无规则失败的待审批决定可以审批",
-            "only a pending decision without rule failures can be decided",
-            code="credit.decision_not_pending",
-            details={"status": decision.status},
-        )
+        raise errors.DECISION_NOT_PENDING(status=decision.status)
     access.decide(session, principal, decision.approval_id, approve, reason)
     decision.status = "approved" if approve else "rejected"
     decision.decided_by, decision.decided_on, decision.reason = principal.user_id, today, reason
@@ -263,7 +245,7 @@ def approved_terms(session: Session, decision_id: int) -> ApprovedTerms:
     if d is None:
         raise not_found("授信决定", "credit decision", id=decision_id)
     if d.status != "approved" or d.decided_on is None:
-        raise ConflictError("授信决定未获批准", "the credit decision is not approved", code="credit.not_approved")
+        raise errors.NOT_APPROVED()
     return ApprovedTerms(
         decision_id=d.id,
         application_id=d.application_id,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
-from ippledge.intake import parameters, progress, service, store, tasks
+from ippledge.intake import errors, parameters, progress, service, store, tasks
 from ippledge.intake.model import Channel, TaskKind
 from ippledge.intake.schemas import (
     ApplicationIn,
@@ -28,7 +28,6 @@ from ippledge.intake.schemas import (
     ValuationRequestIn,
 )
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
@@ -57,20 +56,11 @@ def task_out(session: Session, task: Task, today: dt.date) -> TaskOut:
     return TaskOut(**asdict(progress.views(session, [task], today)[0]))
 
 
-def _enum(kind: type, value: str, code: str):  # type: ignore[no-untyped-def]
-    try:
-        return kind(value)
-    except ValueError:
-        raise ValidationError(f"取值无效：{value}", f"invalid value: {value}", code=code) from None
-
-
 @router.post("/applications", response_model=ApplicationOut, status_code=status.HTTP_201_CREATED)
 def submit(body: ApplicationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ApplicationOut:
     """Apply once (一站式申请): IP, amount, term, purpose, chosen banks or "any", consents per party."""
     if isinstance(body.banks, str) and body.banks != "any":
-        raise ValidationError(
-            'banks 须为银行编号列表或 "any"', 'banks must be a list of ids or "any"', code="intake.banks"
-        )
+        raise errors.BANKS()
     data = service.NewApplication(
         amount=body.amount,
         currency=body.currency,
@@ -205,8 +195,14 @@ def time_limits(principal: PrincipalDep, session: SessionDep, today: TodayDep) -
 
 @router.post("/task-time-limits", response_model=TimeLimitOut, status_code=201)
 def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionDep) -> TimeLimitOut:
-    kind = _enum(TaskKind, body.task_kind, "intake.task_kind")
-    channel = _enum(Channel, body.channel, "intake.channel")
+    try:
+        kind = TaskKind(body.task_kind)
+    except ValueError:
+        raise errors.TASK_KIND(value=body.task_kind) from None
+    try:
+        channel = Channel(body.channel)
+    except ValueError:
+        raise errors.CHANNEL(value=body.channel) from None
     days, since = body.working_days, body.effective_from
     row = parameters.set_time_limit(session, principal, kind, channel, days, since, body.note)
     return TimeLimitOut(

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import Party
+from ippledge.intake import errors
 from ippledge.intake.model import Channel, TaskKind, check_limit_days, check_reason
 from ippledge.intake.tables import GreenChannelEntry, InternalValuationThreshold, TaskTimeLimit
-from ippledge.kernel.errors import ConflictError, ValidationError
 from ippledge.kernel.money import positive_money, to_fen
 
 
@@ -43,7 +43,7 @@ def set_time_limit(
         TaskTimeLimit.effective_from == effective_from,
     )
     if session.scalar(stmt) is not None:
-        raise ConflictError("该日期已有时限记录", "a limit from this date exists", code="intake.limit_exists")
+        raise errors.LIMIT_EXISTS()
     row = TaskTimeLimit(
         task_kind=kind.value,
         channel=channel.value,
@@ -64,12 +64,12 @@ def add_green_channel(
 ) -> GreenChannelEntry:
     """Whitelist a firm for the green channel (绿色通道)."""
     _operator(principal)
-    text = check_reason(reason, "intake.reason_required")
+    text = check_reason(reason)
     party = session.get(Party, party_id)
     if party is None or party.kind != PartyKind.ENTERPRISE.value:
-        raise ValidationError(f"企业不存在：{party_id}", f"no such enterprise: {party_id}", code="intake.green_party")
+        raise errors.GREEN_PARTY(party_id=party_id)
     if until is not None and until < since:
-        raise ValidationError("截止日早于起始日", "until is before since", code="intake.green_dates")
+        raise errors.GREEN_DATES()
     row = GreenChannelEntry(party_id=party_id, since=since, until=until, reason=text, created_by=principal.actor)
     session.add(row)
     session.flush()
@@ -96,7 +96,7 @@ def set_internal_valuation_threshold(
     if session.scalar(
         select(InternalValuationThreshold.id).where(InternalValuationThreshold.effective_from == effective_from)
     ):
-        raise ConflictError("该日期已有门槛记录", "a threshold from this date exists", code="intake.threshold_exists")
+        raise errors.THRESHOLD_EXISTS()
     row = InternalValuationThreshold(
         amount_fen=fen, effective_from=effective_from, note=note, created_by=principal.actor
     )

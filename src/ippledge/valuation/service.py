@@ -23,8 +23,8 @@ from ippledge.intake import store as intake_store
 from ippledge.intake import tasks
 from ippledge.intake.model import TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError
 from ippledge.kernel.money import from_fen, to_fen
+from ippledge.valuation import errors
 from ippledge.valuation.model import CheckedReport, ReportDraft, check_report, is_valid_on
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
@@ -76,9 +76,7 @@ def _store(
 
 def _signer(principal: Principal) -> None:
     if principal.user_id is None:
-        raise PermissionDeniedError(
-            "评估报告须由具名用户签署", "a report is signed by a named user", code="valuation.signer"
-        )
+        raise errors.SIGNER()
 
 
 def submit_report(
@@ -88,12 +86,7 @@ def submit_report(
     task = tasks.assigned_task(session, principal, task_id, TaskKind.VALUATION, TaskKind.INTERNAL_VALUATION)
     _signer(principal)
     if task.status != TaskStatus.ACCEPTED.value:
-        raise ConflictError(
-            "须先接受任务才能提交报告",
-            "accept the task before submitting a report",
-            code="valuation.task_not_accepted",
-            details={"status": task.status},
-        )
+        raise errors.TASK_NOT_ACCEPTED(status=task.status)
     checked = check_report(draft, today, frozenset(intake_store.asset_ids(session, task.application_id)))
     report = _store(session, principal, task, checked, today, None)
     tasks.transition(session, principal, task, "complete", today, result_ref=f"valuation_report:{report.id}")
@@ -106,15 +99,11 @@ def correct_report(
     """A correction (更正) is a new report superseding the old one; the old one is never changed."""
     old = scope.get_visible(session, ValuationReport, report_id, principal)
     if old.task_id is None:
-        raise ConflictError(
-            "外部历史报告不能在平台上更正",
-            "an external historical report cannot be corrected on the platform",
-            code="valuation.external_report",
-        )
+        raise errors.EXTERNAL_REPORT()
     task = tasks.assigned_task(session, principal, old.task_id, TaskKind.VALUATION, TaskKind.INTERNAL_VALUATION)
     _signer(principal)
     if session.scalar(select(ValuationReport.id).where(ValuationReport.supersedes_id == old.id)) is not None:
-        raise ConflictError("该报告已被更正", "this report has already been superseded", code="valuation.superseded")
+        raise errors.SUPERSEDED()
     checked = check_report(draft, today, frozenset(intake_store.asset_ids(session, task.application_id)))
     return _store(session, principal, task, checked, today, old.id)
 

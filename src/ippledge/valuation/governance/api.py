@@ -12,8 +12,8 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 
-from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen
+from ippledge.valuation import errors
 from ippledge.valuation.engine.api import model_out
 from ippledge.valuation.governance import queries as governance
 from ippledge.valuation.governance.model import FlagKind, Thresholds
@@ -74,10 +74,6 @@ def valuation_flags(
     try:
         wanted = None if kind is None else FlagKind(kind)
     except ValueError:
-        raise ValidationError(
-            f"未知的标记类型：{kind}",
-            f"unknown flag kind: {kind} (one of {', '.join(k.value for k in FlagKind)})",
-            code="valuation.flag_kind",
-        ) from None
+        raise errors.FLAG_KIND(kind=kind, allowed=", ".join(k.value for k in FlagKind)) from None
     found = governance.flags(session, principal, as_of or today, valuer_id, wanted)
     return [FlagOut(**governance.flag_dict(f)) for f in found]
