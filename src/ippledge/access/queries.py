@@ -13,29 +13,38 @@ from sqlalchemy.orm import Session
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
 
-# -- parties as intake, valuation and credit read them ---------------------------------------------------------------
+_CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
 
 
 @dataclass(frozen=True)
-class PartyRef:
-    """A party (机构) as another capability sees it: who it is, of which kind, whether it is active."""
+class PartyView:
+    """A party (机构) as other packages may read it: who it is, not its credentials."""
 
     id: int
     kind: PartyKind
     name: str
+    uscc: str | None
+    region_code: str | None
     active: bool
 
 
-def parties(session: Session, ids: Iterable[int]) -> dict[int, PartyRef]:
-    """The parties with these ids, by id; ids that name no party are left out."""
+def _party_view(row: Party) -> PartyView:
+    return PartyView(row.id, PartyKind(row.kind), row.name, row.uscc, row.region_code, row.active)
+
+
+def parties(session: Session, party_ids: Iterable[int]) -> dict[int, PartyView]:
+    """``party id -> party`` for the ids that exist (any number of ids, read in chunks)."""
+    ids = sorted(set(party_ids))
+    out: dict[int, PartyView] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for row in session.scalars(select(Party).where(Party.id.in_(ids[start : start + _CHUNK]))):
+            out[row.id] = _party_view(row)
+    return out
+
+
+def names_of(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """``party id -> name`` (机构名称) for the ids that name a party."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    stmt = select(Party.id, Party.kind, Party.name, Party.active).where(Party.id.in_(wanted))
-    rows = session.execute(stmt)
-    return {pid: PartyRef(pid, PartyKind(kind), name, bool(active)) for pid, kind, name, active in rows}
-
-
-def party_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    """The names of the parties with these ids, by id; ids that name no party are left out."""
-    return {pid: p.name for pid, p in parties(session, ids).items()}
+    return {int(i): str(n) for i, n in session.execute(select(Party.id, Party.name).where(Party.id.in_(wanted)))}

@@ -26,7 +26,6 @@ from ippledge.credit.schemas import (
 )
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
 from ippledge.kernel.money import from_fen
-from ippledge.pledge import store as pledge_store
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["credit"])
@@ -199,5 +198,4 @@ def draft_pledge_filing(
 ) -> PledgeFilingRef:
     """The bank's officer drafts the joint pledge filing with the approved terms (质押登记任务)."""
     f = registration.draft_pledge_filing(session, principal, task_id, body.registry_id, today, body.security_scope)
-    ids = [a.id for a in pledge_store.filing_assets(session, f.id)]
-    return PledgeFilingRef(filing_id=f.id, filing_no=f.filing_no, status=f.status, ip_asset_ids=ids)
+    return PledgeFilingRef(filing_id=f.filing_id, filing_no=f.filing_no, status=f.status, ip_asset_ids=f.ip_asset_ids)

@@ -14,13 +14,12 @@ import json
 from dataclasses import asdict
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.credit import errors, lpr, products, store
 from ippledge.credit.model import (
     ApprovedTerms,
@@ -35,17 +34,14 @@ from ippledge.credit.model import (
     penalty_rate,
 )
 from ippledge.credit.tables import CreditDecision
+from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake
-from ippledge.intake import store as intake_store
-from ippledge.intake import tasks
-from ippledge.intake.model import TaskKind, TaskStatus
-from ippledge.intake.tables import Application, Task
+from ippledge.intake.model import TaskKind
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
 from ippledge.outbox import events
-from ippledge.registry.tables import IpAsset
-from ippledge.valuation import service as valuation
-from ippledge.valuation.engine import store as valuation_store
+from ippledge.registry import queries as registry
+from ippledge.valuation import queries as valuation
 
 BP = Decimal(10_000)
 MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale; fall back to the report
@@ -56,34 +52,25 @@ def collateral_value_of(
 ) -> tuple[Decimal, int | None] | None:
     """The value a decision lends against (x the LTV cap), with the valid report behind it if any.
 
-    When the engine has valued the IP within the last year (``valuation.engine.store.latest``), the value is the model's
-    collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale discount)). Otherwise
-    the latest valid valuation report's value, as before.
+    When the engine has valued the IP within the last year (``valuation.queries.model_collateral_value``), the value
+    is the model's collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale
+    discount)). Otherwise the latest valid valuation report's value, as before.
     """
     item = valuation.latest_valid(session, application_id, ip_asset_id, as_of, bank_id=bank_id)
-    model = valuation_store.latest(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
+    model = valuation.model_collateral_value(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
     if model is not None:
-        return from_fen(model.collateral_value_fen), None if item is None else item.report_id
+        return model, None if item is None else item.report_id
     return None if item is None else (item.value, item.report_id)
 
 
 def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Underwriting) -> bool:
     if needed is Underwriting.NONE:
         return True
-    stmt = (
-        select(Party.kind)
-        .join(Task, Task.assignee_id == Party.id)
-        .where(
-            Task.application_id == app_id,
-            Task.bank_id == bank_id,
-            Task.kind == TaskKind.UNDERWRITING.value,
-            Task.status == TaskStatus.DONE.value,
-        )
-    )
-    kinds = set(session.scalars(stmt))
+    done_by = intake_queries.done_task_assignees(session, app_id, bank_id, TaskKind.UNDERWRITING)
+    kinds = {p.kind for p in access_queries.parties(session, done_by).values()}
     if needed is Underwriting.ANY:
         return bool(kinds)
-    return (PartyKind.INSURER.value if needed is Underwriting.INSURER else PartyKind.GUARANTOR.value) in kinds
+    return (PartyKind.INSURER if needed is Underwriting.INSURER else PartyKind.GUARANTOR) in kinds
 
 
 def propose_decision(
@@ -107,15 +94,15 @@ def propose_decision(
     method = products.choice(RepaymentMethod, repayment_method, errors.METHOD_UNKNOWN)
     if term_months < 1:
         raise errors.TERM(term_months=term_months)
-    app = intake.get_application(session, principal, application_id)
-    review = tasks.require_active_review(session, app, principal.party_id)
+    app = intake_queries.visible_application(session, principal, application_id)
+    review = intake.active_review(session, app.id, principal.party_id)
     if store.pending_decision(session, app.id, principal.party_id) is not None:
         raise errors.DECISION_PENDING()
     product, version = products.visible_version(session, principal, product_version_id)
     rules = store.rules_of(version, product.kind)
     fixing = lpr.lpr_on(session, as_of, "1y")
-    assets = intake_store.asset_ids(session, app.id)
-    subtypes = {i: st for i, st in session.execute(select(IpAsset.id, IpAsset.subtype).where(IpAsset.id.in_(assets)))}
+    assets = intake_queries.asset_ids(session, app.id)
+    subtypes = {i: a.subtype.value for i, a in registry.asset_summaries(session, assets).items()}
     collateral = []
     for aid in assets:
         found = collateral_value_of(session, app.id, principal.party_id, aid, as_of)
@@ -131,7 +118,7 @@ def propose_decision(
             collateral=collateral,
             underwriting_done=_underwriting_done(session, app.id, principal.party_id, rules.underwriting),
             product_in_effect=store.is_in_effect(version, as_of),
-            requested_amount=from_fen(app.amount_fen),
+            requested_amount=app.amount,
         ),
     )
     failures = outcome.failures
@@ -172,7 +159,7 @@ def propose_decision(
     )
     session.add(decision)
     session.flush()
-    tasks.start_review(session, principal, review, as_of)
+    intake.start_review(session, principal, review.id, as_of)
     audit.record(
         session,
         principal,
@@ -225,14 +212,11 @@ def decide(
 
 
 def _on_approval(session: Session, principal: Principal, decision: CreditDecision, today: dt.date) -> None:
-    app = session.get(Application, decision.application_id)
-    assert app is not None
-    review = tasks.require_active_review(session, app, decision.bank_id)
-    tasks.transition(session, principal, review, "complete", today, result_ref=f"credit_decision:{decision.id}")
+    review = intake.active_review(session, decision.application_id, decision.bank_id)
+    intake.complete_task(session, principal, review.id, today, result_ref=f"credit_decision:{decision.id}")
     if decision.ip_required:
-        tasks.open_task(
-            session, principal, app, TaskKind.PLEDGE_REGISTRATION, decision.bank_id, decision.bank_id, today
-        )
+        bank = decision.bank_id
+        intake.open_task(session, principal, decision.application_id, TaskKind.PLEDGE_REGISTRATION, bank, bank, today)
     terms = approved_terms(session, decision.id)
     payload = {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in asdict(terms).items()}
     payload["pledged_asset_ids"] = list(terms.pledged_asset_ids)

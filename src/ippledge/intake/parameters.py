@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.intake import errors
 from ippledge.intake.model import Channel, TaskKind, check_limit_days, check_reason
 from ippledge.intake.tables import GreenChannelEntry, InternalValuationThreshold, TaskTimeLimit
@@ -65,8 +65,8 @@ def add_green_channel(
     """Whitelist a firm for the green channel (绿色通道)."""
     _operator(principal)
     text = check_reason(reason)
-    party = session.get(Party, party_id)
-    if party is None or party.kind != PartyKind.ENTERPRISE.value:
+    party = access.parties(session, [party_id]).get(party_id)
+    if party is None or party.kind is not PartyKind.ENTERPRISE:
         raise errors.GREEN_PARTY(party_id=party_id)
     if until is not None and until < since:
         raise errors.GREEN_DATES()

@@ -18,16 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.intake import errors, ports, store, tasks
 from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
+from ippledge.intake.queries import TaskRef, task_ref
 from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
-from ippledge.kernel.errors import ErrorCode
+from ippledge.kernel.errors import ErrorCode, not_found
 from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.pledge.service import resolve_assets
+from ippledge.registry import queries as registry
 from ippledge.registry.model import LegalState
-from ippledge.registry.tables import IpAsset, IpOwner
 
 CONSENT_KINDS = frozenset(
     {PartyKind.BANK, PartyKind.VALUER, PartyKind.INSURER, PartyKind.GUARANTOR, PartyKind.IP_OPERATOR}
@@ -49,25 +50,22 @@ class NewApplication:
     currency: str = CNY
 
 
-def _parties(session: Session, ids: Sequence[int], kinds: frozenset[PartyKind], refusal: ErrorCode) -> list[Party]:
-    rows = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(ids), Party.active))}
-    wrong = sorted(i for i in set(ids) if i not in rows or PartyKind(rows[i].kind) not in kinds)
+def _parties(session: Session, ids: Sequence[int], kinds: frozenset[PartyKind], refusal: ErrorCode) -> list[int]:
+    """The ids (first occurrence order) when each names an active party of one of ``kinds``; else ``refusal``."""
+    rows = {i: p for i, p in access.parties(session, ids).items() if p.active}
+    wrong = sorted(i for i in set(ids) if i not in rows or rows[i].kind not in kinds)
     if wrong:
         allowed = ", ".join(sorted(k.value for k in kinds))
         raise refusal(party_ids=wrong, allowed=allowed)
-    return [rows[i] for i in dict.fromkeys(ids)]
+    return list(dict.fromkeys(ids))
 
 
 def _check_assets(session: Session, applicant_id: int, ids: list[int]) -> None:
-    owned = set(
-        session.scalars(
-            select(IpOwner.ip_asset_id).where(IpOwner.ip_asset_id.in_(ids), IpOwner.party_id == applicant_id)
-        )
-    )
+    owned = registry.assets_owned_by(session, applicant_id, ids)
     if not_owned := sorted(set(ids) - owned):
         raise errors.IP_NOT_OWNED(ids=not_owned)
-    stmt = select(IpAsset.id).where(IpAsset.id.in_(ids), IpAsset.status != LegalState.IN_FORCE.value)
-    if dead := sorted(session.scalars(stmt)):
+    found = registry.asset_summaries(session, ids).values()
+    if dead := sorted(a.id for a in found if a.status is not LegalState.IN_FORCE):
         raise errors.IP_NOT_IN_FORCE(ids=dead)
 
 
@@ -87,13 +85,13 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
     _check_assets(session, principal.party_id, asset_ids)
     consents = _parties(session, data.consent_party_ids, CONSENT_KINDS, errors.CONSENT_PARTY)
-    consent_ids = {p.id for p in consents}
+    consent_ids = set(consents)
     if data.any_bank:
         if data.bank_ids:
             raise errors.BANKS_AMBIGUOUS()
         banks = ports.banks_offering(session, today)
     else:
-        banks = [p.id for p in _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), errors.BANK_UNKNOWN)]
+        banks = _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), errors.BANK_UNKNOWN)
         if missing := sorted(set(banks) - consent_ids):
             raise errors.CONSENT_MISSING(bank_ids=missing)
     if not banks:
@@ -253,3 +251,71 @@ def bank_decline(session: Session, principal: Principal, application_id: int, re
     check_reason(reason)
     review = tasks.require_active_review(session, app, principal.party_id)
     return tasks.decline(session, principal, review.id, reason, today)
+
+
+# -- tasks, as valuation and credit act on them (by id; they see ``intake.queries.TaskRef``, never a row) ------------
+
+
+def assigned_task(session: Session, principal: Principal, task_id: int, *kinds: TaskKind) -> TaskRef:
+    """A task of one of ``kinds`` the caller's party holds, worked by a user with the right role; other parties'
+    tasks are 404, the wrong kind or role 403."""
+    return task_ref(tasks.assigned_task(session, principal, task_id, *kinds))
+
+
+def accept_task(session: Session, actor: tasks.Actor, task_id: int, today: dt.date) -> TaskRef:
+    """The assignee takes the task on (接收); a closed task refuses (``intake.task_state``)."""
+    return _act(session, actor, task_id, "accept", today)
+
+
+def complete_task(
+    session: Session, actor: tasks.Actor, task_id: int, today: dt.date, result_ref: str | None = None
+) -> TaskRef:
+    """The task is done (办结), pointing at its result (``valuation_report:12``, ``pledge_filing:3`` ...)."""
+    return _act(session, actor, task_id, "complete", today, result_ref)
+
+
+def _act(
+    session: Session, actor: tasks.Actor, task_id: int, action: str, today: dt.date, result_ref: str | None = None
+) -> TaskRef:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise not_found("任务", "task", id=task_id)
+    return task_ref(tasks.transition(session, actor, task, action, today, result_ref=result_ref))
+
+
+def active_review(session: Session, application_id: int, bank_id: int) -> TaskRef:
+    """The bank's open review of the application (银行审查); none open refuses (``intake.review_closed``)."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise not_found("融资申请", "application", id=application_id)
+    return task_ref(tasks.require_active_review(session, app, bank_id))
+
+
+def start_review(session: Session, principal: Principal, review_id: int, today: dt.date) -> None:
+    """A bank's first action on an application accepts its review task (no change once accepted)."""
+    review = session.get(Task, review_id)
+    if review is None:
+        raise not_found("任务", "task", id=review_id)
+    tasks.start_review(session, principal, review, today)
+
+
+def open_task(
+    session: Session,
+    actor: tasks.Actor,
+    application_id: int,
+    kind: TaskKind,
+    assignee_id: int,
+    bank_id: int,
+    today: dt.date,
+) -> TaskRef:
+    """Open a task for ``assignee_id`` in ``bank_id``'s process, with the limit in force today (announced on the
+    outbox to the assignee)."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise not_found("融资申请", "application", id=application_id)
+    return task_ref(tasks.open_task(session, actor, app, kind, assignee_id, bank_id, today))
+
+
+def flag_overdue(session: Session, as_of: dt.date) -> int:
+    """Flag every active task past its last day as overdue (逾期), once; the daily close calls this."""
+    return tasks.flag_overdue(session, as_of)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
 
 # -- pledges in force, as valuation revalues them --------------------------------------------------------------------
 
@@ -42,3 +42,9 @@ def pledges_in_force_on(session: Session, as_of: dt.date) -> list[PledgeHolding]
         assets[pid].append(aid)
         parties[pid] = (pledgee, pledgor)
     return [PledgeHolding(pid, *parties[pid], tuple(aids)) for pid, aids in assets.items()]
+
+
+def filing_asset_ids(session: Session, filing_id: int) -> list[int]:
+    """The ids of the IP listed in a pledge filing (质押登记申请), ascending."""
+    stmt = select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id)
+    return sorted(session.scalars(stmt))

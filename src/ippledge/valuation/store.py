@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
-from ippledge.intake.tables import Application
+from ippledge.intake import queries as intake
 from ippledge.kernel.money import from_fen
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
@@ -41,10 +41,6 @@ def register_rules() -> None:
             readers=frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR}),
             what_zh="评估报告",
             what_en="valuation report",
-            custom=lambda p: exists(
-                select(Application.id).where(
-                    and_(Application.id == ValuationReport.application_id, Application.applicant_id == p.party_id)
-                )
-            ),
+            custom=lambda p: intake.is_applicant(ValuationReport.application_id, p.party_id),
         ),
     )

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 
 from ippledge.access import scope
 from ippledge.kernel.money import from_fen
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry
 from ippledge.valuation import store as report_store
 from ippledge.valuation.engine import store
 from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
@@ -53,13 +53,13 @@ def asset_valuation(
     today: TodayDep,
     as_of: dt.date | None = Query(None, description="latest model valuation on or before (default today)"),
 ) -> AssetValuationOut:
-    asset = scope.get_visible(session, IpAsset, asset_id, principal)
-    mv = store.latest(session, asset.id, as_of or today)
+    visible_id = registry.visible_asset_id(session, principal, asset_id)
+    mv = store.latest(session, visible_id, as_of or today)
     stmt = (
         scope.scoped(ValuationReport, principal)
         .add_columns(ValuationReportItem.value_fen)
         .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
-        .where(ValuationReportItem.ip_asset_id == asset.id)
+        .where(ValuationReportItem.ip_asset_id == visible_id)
         .order_by(ValuationReport.valuation_date, ValuationReport.id)
     )
     rows = session.execute(stmt).all()
@@ -79,4 +79,4 @@ def asset_valuation(
         )
         for r, fen in rows
     ]
-    return AssetValuationOut(ip_asset_id=asset.id, model=None if mv is None else model_out(mv), reports=reports)
+    return AssetValuationOut(ip_asset_id=visible_id, model=None if mv is None else model_out(mv), reports=reports)

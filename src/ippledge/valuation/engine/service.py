@@ -22,8 +22,7 @@ from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, take
 from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
-from ippledge.registry import numbers
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry
 from ippledge.valuation.engine import store
 from ippledge.valuation.engine.tables import ModelValuation
 
@@ -35,22 +34,15 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def resolve(session: Session, number_or_id: str | int) -> IpAsset:
-    """An IP by id (int) or by any register reading of a number (patent, trademark, copyright)."""
+def resolve(session: Session, number_or_id: str | int) -> int:
+    """The id of an IP given by id (int) or by any register reading of a number (patent, trademark, copyright)."""
     if isinstance(number_or_id, int):
-        asset = session.get(IpAsset, number_or_id)
+        found = number_or_id if registry.asset_summaries(session, [number_or_id]) else None
     else:
-        reading = numbers.read(number_or_id)
-        if reading.error is not None and not reading.candidates:
-            raise reading.error
-        asset = None
-        for kind, stored in reading.candidates:
-            asset = session.scalar(select(IpAsset).where(IpAsset.kind == kind.value, IpAsset.number == stored))
-            if asset is not None:
-                break
-    if asset is None:
+        found = registry.find_asset_id(session, number_or_id)
+    if found is None:
         raise not_found("知识产权", "IP asset", number=str(number_or_id))
-    return asset
+    return found
 
 
 def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, dict[str, np.ndarray]]:
@@ -101,17 +93,17 @@ def _stored(session: Session, asset_id: int, as_of: dt.date, seed: int) -> Model
 
 def value_one(session: Session, number_or_id: str | int, as_of: dt.date, seed: int = 1) -> ModelValuation:
     """The model valuation of one IP on ``as_of`` (computed and stored unless already stored)."""
-    asset = resolve(session, number_or_id)
-    found = _stored(session, asset.id, as_of, seed)
+    asset_id = resolve(session, number_or_id)
+    found = _stored(session, asset_id, as_of, seed)
     if found is not None:
         return found
     engine, cols = fitted_engine(session, as_of)
-    index = np.flatnonzero(cols["id"] == asset.id)
+    index = np.flatnonzero(cols["id"] == asset_id)
     session.execute(insert(ModelValuation), _rows(engine, take(cols, index), seed, as_of))
     audit.record(
-        session, "system:valuation", "valuation.model_valued", "ip_asset", asset.id, {"as_of": as_of, "seed": seed}
+        session, "system:valuation", "valuation.model_valued", "ip_asset", asset_id, {"as_of": as_of, "seed": seed}
     )
-    stored = _stored(session, asset.id, as_of, seed)
+    stored = _stored(session, asset_id, as_of, seed)
     assert stored is not None
     return stored
 

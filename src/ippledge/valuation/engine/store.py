@@ -1,8 +1,9 @@
 """Register reads for the engine (估值数据读取): the register as NumPy columns, model valuations by asset.
 
-``register_columns`` turns ``ip_asset`` (and the main owner's enterprise profile, portfolio sizes and recorded
-licence / pledge / transfer / invalidation events) into the column dict ``ippledge.analytics`` reads: one query per
-table, then NumPy (no per-asset queries). The main owner is the one with the largest share (lowest party id on a tie).
+``register_columns`` turns the register (read through ``registry.queries``: every IP, the main owner's enterprise
+profile, portfolio sizes and recorded licence / pledge / transfer / invalidation events) into the column dict
+``ippledge.analytics`` reads: one query per table, then NumPy (no per-asset queries). The main owner is the one with
+the largest share (lowest party id on a tie).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.registry.tables import Enterprise, IpAsset, IpOwner, LegalStatusEvent
+from ippledge.kernel.money import to_fen
+from ippledge.registry import queries as registry
 from ippledge.valuation.engine.tables import ModelValuation
 
 _ASSET_COLUMNS = (
@@ -34,7 +36,7 @@ def _dates(values: Sequence[dt.date | None]) -> np.ndarray:
 
 def register_columns(session: Session, as_of: dt.date) -> dict[str, np.ndarray]:
     """Every IP on the register as columns, ordered by id (``id`` column included)."""
-    rows = session.execute(select(*(getattr(IpAsset, c) for c in _ASSET_COLUMNS)).order_by(IpAsset.id)).all()
+    rows = registry.asset_columns(session, _ASSET_COLUMNS)
     raw: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in _ASSET_COLUMNS]
     cols: dict[str, np.ndarray] = {}
     for name, values in zip(_ASSET_COLUMNS, raw, strict=True):
@@ -51,11 +53,7 @@ def register_columns(session: Session, as_of: dt.date) -> dict[str, np.ndarray]:
     ids = cols["id"]
     n = len(ids)
     _owners(session, cols, ids)
-    events = session.execute(
-        select(LegalStatusEvent.ip_asset_id, LegalStatusEvent.code, func.count())
-        .where(LegalStatusEvent.code.in_(_EVENT_COLUMNS), LegalStatusEvent.effective_date <= as_of)
-        .group_by(LegalStatusEvent.ip_asset_id, LegalStatusEvent.code)
-    ).all()
+    events = registry.status_event_counts(session, _EVENT_COLUMNS, as_of)
     for name in _EVENT_COLUMNS.values():
         cols[name] = np.zeros(n, np.int64)
     for aid, code, count in events:
@@ -65,20 +63,15 @@ def register_columns(session: Session, as_of: dt.date) -> dict[str, np.ndarray]:
 
 def _owners(session: Session, cols: dict[str, np.ndarray], ids: np.ndarray) -> None:
     n = len(ids)
-    stmt = select(IpOwner.ip_asset_id, IpOwner.party_id).order_by(
-        IpOwner.ip_asset_id, IpOwner.share_bp.desc(), IpOwner.party_id
-    )
-    owner_rows = session.execute(stmt).all()
+    owner_rows = registry.owner_rows(session)
     owner = np.full(n, -1, np.int64)
     if owner_rows:
         asset, party = (np.array(x, np.int64) for x in zip(*owner_rows, strict=True))
         first = np.r_[True, asset[1:] != asset[:-1]]
         owner[np.searchsorted(ids, asset[first])] = party[first]
     profiles = {
-        pid: (rev, size)
-        for pid, rev, size in session.execute(
-            select(Enterprise.party_id, Enterprise.annual_revenue_fen, Enterprise.size)
-        )
+        pid: (None if p.annual_revenue is None else to_fen(p.annual_revenue), p.size)
+        for pid, p in registry.enterprise_profiles(session).items()
     }
     cols["owner_revenue_fen"] = np.array(
         [-1 if (p := profiles.get(o)) is None or p[0] is None else p[0] for o in owner.tolist()], np.int64
