@@ -23,7 +23,7 @@ from ippledge.credit import errors, store
 from ippledge.credit.model import DEFAULT_LTV_BP, ProductKind, ProductRules, RateCap, RepaymentMethod, Underwriting
 from ippledge.credit.tables import CreditProduct, CreditProductVersion
 from ippledge.kernel.errors import ErrorCode, not_found
-from ippledge.kernel.money import CNY, money, positive_money, to_fen
+from ippledge.kernel.money import CNY, money, positive_money
 
 E = TypeVar("E", bound=Enum)
 
@@ -121,8 +121,8 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         effective_from=t.effective_from,
         effective_to=t.effective_to,
         ltv_caps=json.dumps(dict(sorted(rules.ltv_bp.items()))),
-        min_amount_fen=to_fen(rules.min_amount),
-        max_amount_fen=to_fen(rules.max_amount),
+        min_amount=rules.min_amount,
+        max_amount=rules.max_amount,
         currency=t.currency,
         max_term_months=rules.max_term_months,
         rate_cap_lpr_multiple=None if multiple is None else str(multiple),
@@ -130,7 +130,7 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         penalty_uplift_bp=rules.penalty_uplift_bp,
         underwriting=rules.underwriting.value,
         repayment_methods=" ".join(sorted(m.value for m in methods)),
-        ip_required_above_fen=None if above is None else to_fen(above),
+        ip_required_above=above,
         created_by=principal.actor,
     )
     session.add(row)

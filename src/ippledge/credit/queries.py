@@ -17,7 +17,6 @@ from ippledge.access import queries as access
 from ippledge.access.model import PartyKind
 from ippledge.credit.store import in_effect
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
-from ippledge.kernel.money import from_fen
 
 # -- offers (read by intake through its port ``intake.ports.banks_offering``) ----------------------------------------
 
@@ -91,7 +90,7 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
         d.bank_id,
         d.borrower_id,
         d.status,
-        from_fen(d.amount_fen),
+        d.amount,
         d.term_months,
         d.rate_bp,
         d.lpr_date,

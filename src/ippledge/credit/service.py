@@ -38,7 +38,7 @@ from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake
 from ippledge.intake.model import TaskKind
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
+from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.outbox import events
 from ippledge.registry import queries as registry
 from ippledge.valuation import queries as valuation
@@ -128,7 +128,7 @@ def propose_decision(
         borrower_id=app.applicant_id,
         product_version_id=version.id,
         status="failed" if failures else "pending",
-        amount_fen=to_fen(value),
+        amount=value,
         currency=currency,
         term_months=term_months,
         repayment_method=method.value,
@@ -138,7 +138,7 @@ def propose_decision(
         rate_bp=outcome.rate_bp,
         rate_cap_bp=outcome.cap_bp,
         penalty_uplift_bp=rules.penalty_uplift_bp,
-        max_supported_fen=to_fen(outcome.max_supported),
+        max_supported=outcome.max_supported,
         ip_required=outcome.ip_required,
         pledged_assets=json.dumps(assets if outcome.ip_required else []),
         valuations=json.dumps(
@@ -168,7 +168,7 @@ def propose_decision(
         decision.id,
         {
             "application_id": app.id,
-            "amount_fen": decision.amount_fen,
+            "amount_fen": to_fen(decision.amount),
             "rate_bp": decision.rate_bp,
             "failures": [f.code for f in failures],
         },
@@ -235,7 +235,7 @@ def approved_terms(session: Session, decision_id: int) -> ApprovedTerms:
         application_id=d.application_id,
         bank_id=d.bank_id,
         borrower_id=d.borrower_id,
-        amount=from_fen(d.amount_fen),
+        amount=d.amount,
         currency=d.currency,
         term_months=d.term_months,
         annual_rate=annual_rate(d.rate_bp),

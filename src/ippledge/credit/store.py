@@ -16,7 +16,6 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind
 from ippledge.credit.model import ProductKind, ProductRules, RateCap, RepaymentMethod, Underwriting
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
-from ippledge.kernel.money import from_fen
 
 READERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 
@@ -42,14 +41,14 @@ def rules_of(version: CreditProductVersion, kind: str) -> ProductRules:
     return ProductRules(
         kind=ProductKind(kind),
         ltv_bp={k: int(v) for k, v in json.loads(version.ltv_caps).items()},
-        min_amount=from_fen(version.min_amount_fen),
-        max_amount=from_fen(version.max_amount_fen),
+        min_amount=version.min_amount,
+        max_amount=version.max_amount,
         max_term_months=version.max_term_months,
         rate_cap=RateCap(Decimal(multiple) if multiple else None, version.rate_cap_lpr_plus_bp),
         penalty_uplift_bp=version.penalty_uplift_bp,
         underwriting=Underwriting(version.underwriting),
         methods=frozenset(RepaymentMethod(m) for m in version.repayment_methods.split()),
-        ip_required_above=None if version.ip_required_above_fen is None else from_fen(version.ip_required_above_fen),
+        ip_required_above=version.ip_required_above,
     )
 
 

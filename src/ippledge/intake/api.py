@@ -22,13 +22,13 @@ from ippledge.intake.schemas import (
     ReasonIn,
     TaskOut,
     ThresholdIn,
+    ThresholdOut,
     TimeLimitIn,
     TimeLimitOut,
     TimelineOut,
     ValuationRequestIn,
 )
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.money import from_fen
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["intake"])
@@ -39,7 +39,7 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
         id=app.id,
         application_no=app.application_no,
         applicant_id=app.applicant_id,
-        amount=str(from_fen(app.amount_fen)),
+        amount=app.amount,
         currency=app.currency,
         term_months=app.term_months,
         purpose=app.purpose,
@@ -224,7 +224,8 @@ def add_green_channel(body: GreenChannelIn, principal: PrincipalDep, session: Se
     return GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason)
 
 
-@router.post("/internal-valuation-thresholds", status_code=201)
-def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> dict[str, str]:
+@router.post("/internal-valuation-thresholds", response_model=ThresholdOut, status_code=201)
+def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> ThresholdOut:
+    """The platform operator records the amount below which a bank may value the IP itself (内部评估门槛)."""
     row = parameters.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
-    return {"amount": str(from_fen(row.amount_fen)), "effective_from": row.effective_from.isoformat()}
+    return ThresholdOut(amount=row.amount, effective_from=row.effective_from)

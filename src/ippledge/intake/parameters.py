@@ -92,14 +92,12 @@ def set_internal_valuation_threshold(
     session: Session, principal: Principal, amount: Decimal | str | int, effective_from: dt.date, note: str | None
 ) -> InternalValuationThreshold:
     _operator(principal)
-    fen = to_fen(positive_money(amount))
+    value = positive_money(amount)
     if session.scalar(
         select(InternalValuationThreshold.id).where(InternalValuationThreshold.effective_from == effective_from)
     ):
         raise errors.THRESHOLD_EXISTS()
-    row = InternalValuationThreshold(
-        amount_fen=fen, effective_from=effective_from, note=note, created_by=principal.actor
-    )
+    row = InternalValuationThreshold(amount=value, effective_from=effective_from, note=note, created_by=principal.actor)
     session.add(row)
     session.flush()
     audit.record(
@@ -108,6 +106,6 @@ def set_internal_valuation_threshold(
         "intake.threshold_set",
         "internal_valuation_threshold",
         row.id,
-        {"amount_fen": fen, "from": effective_from.isoformat()},
+        {"amount_fen": to_fen(value), "from": effective_from.isoformat()},
     )
     return row

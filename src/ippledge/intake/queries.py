@@ -19,7 +19,6 @@ from ippledge.access.model import Principal
 from ippledge.intake import store
 from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.money import from_fen
 
 # -- applications and tasks as valuation and credit read them --------------------------------------------------------
 
@@ -43,7 +42,7 @@ def _facts(app: Application) -> ApplicationFacts:
         app.id,
         app.application_no,
         app.applicant_id,
-        from_fen(app.amount_fen),
+        app.amount,
         app.currency,
         app.term_months,
         ApplicationStatus(app.status),

@@ -99,7 +99,7 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
     app = Application(
         application_no=_new_no(today),
         applicant_id=principal.party_id,
-        amount_fen=to_fen(amount),
+        amount=amount,
         currency=data.currency,
         term_months=data.term_months,
         purpose=purpose,
@@ -127,7 +127,7 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
         "loan_application",
         app.id,
         {
-            "amount_fen": app.amount_fen,
+            "amount_fen": to_fen(app.amount),
             "term_months": app.term_months,
             "assets": asset_ids,
             "banks": banks,
@@ -218,7 +218,7 @@ def request_valuation(
             raise errors.VALUATION_ACTIVE()
     if valuer_id is None:
         threshold = store.internal_valuation_threshold(session, today)
-        if app.amount_fen >= to_fen(threshold):
+        if app.amount >= threshold:
             raise errors.INTERNAL_VALUATION_THRESHOLD(threshold=str(threshold))
         kind, assignee = TaskKind.INTERNAL_VALUATION, principal.party_id
     else:

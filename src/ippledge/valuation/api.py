@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from ippledge.intake import queries as intake
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen
 from ippledge.valuation import queries, service, store
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
@@ -48,11 +47,11 @@ def report_out(session: Session, r: ValuationReport) -> ReportOut:
         assumptions=json.loads(r.assumptions),
         valuation_date=r.valuation_date,
         valid_until=r.valid_until,
-        total=str(from_fen(r.total_fen)),
+        total=r.total,
         currency=r.currency,
         supersedes_id=r.supersedes_id,
         submitted_on=r.submitted_on,
-        items=[ItemOut(ip_asset_id=a, value=str(v)) for a, v in store.items_of(session, r.id)],
+        items=[ItemOut(ip_asset_id=a, value=v) for a, v in store.items_of(session, r.id)],
     )
 
 
@@ -101,7 +100,7 @@ def latest(
     return ValuedItemOut(
         report_id=item.report_id,
         ip_asset_id=item.ip_asset_id,
-        value=str(item.value),
+        value=item.value,
         valuation_date=item.valuation_date,
         valid_until=item.valid_until,
     )

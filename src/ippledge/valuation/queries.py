@@ -36,7 +36,7 @@ def latest_valid(
 ) -> ValuedItem | None:
     """The latest report valid on ``as_of`` that values the IP (corrections known by then replace the original)."""
     stmt = (
-        select(ValuationReport, ValuationReportItem.value_fen)
+        select(ValuationReport, ValuationReportItem.value)
         .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
         .where(
             ValuationReport.application_id == application_id,
@@ -54,12 +54,14 @@ def latest_valid(
     )
     superseded = set(session.scalars(corrections))
     candidates = [
-        (r, fen) for r, fen in rows if r.id not in superseded and is_valid_on(r.valuation_date, r.valid_until, as_of)
+        (r, value)
+        for r, value in rows
+        if r.id not in superseded and is_valid_on(r.valuation_date, r.valid_until, as_of)
     ]
     if not candidates:
         return None
-    r, fen = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
-    return ValuedItem(r.id, ip_asset_id, from_fen(fen), r.valuation_date, r.valid_until)
+    r, value = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
+    return ValuedItem(r.id, ip_asset_id, value, r.valuation_date, r.valid_until)
 
 
 def model_collateral_value(
@@ -105,7 +107,7 @@ def reports(session: Session, report_ids: Iterable[int]) -> dict[int, ReportFact
                 r.internal,
                 r.valuation_date,
                 r.valid_until,
-                from_fen(r.total_fen),
+                r.total,
                 r.supersedes_id,
             )
     return out

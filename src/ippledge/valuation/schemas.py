@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.money import Yuan
+
 
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -28,7 +30,7 @@ class ReportIn(BaseModel):
 
 class ItemOut(BaseModel):
     ip_asset_id: int
-    value: str
+    value: Yuan
 
 
 class ReportOut(BaseModel):
@@ -44,7 +46,7 @@ class ReportOut(BaseModel):
     assumptions: dict[str, Any]
     valuation_date: dt.date
     valid_until: dt.date
-    total: str
+    total: Yuan
     currency: str
     supersedes_id: int | None
     submitted_on: dt.date
@@ -54,6 +56,6 @@ class ReportOut(BaseModel):
 class ValuedItemOut(BaseModel):
     report_id: int
     ip_asset_id: int
-    value: str
+    value: Yuan
     valuation_date: dt.date
     valid_until: dt.date

@@ -47,14 +47,14 @@ def _store(
         assumptions=json.dumps(r.assumptions, ensure_ascii=False, sort_keys=True, default=str),
         valuation_date=r.valuation_date,
         valid_until=r.valid_until,
-        total_fen=to_fen(r.total),
+        total=r.total,
         supersedes_id=supersedes,
         submitted_on=today,
         submitted_at=utcnow(),
     )
     session.add(report)
     session.flush()
-    session.add_all(ValuationReportItem(report_id=report.id, ip_asset_id=a, value_fen=to_fen(v)) for a, v in r.items)
+    session.add_all(ValuationReportItem(report_id=report.id, ip_asset_id=a, value=v) for a, v in r.items)
     session.flush()
     audit.record(
         session,
@@ -64,7 +64,7 @@ def _store(
         report.id,
         {
             "task_id": task.id,
-            "total_fen": report.total_fen,
+            "total_fen": to_fen(report.total),
             "method": report.method,
             "supersedes": supersedes,
             "items": {str(a): to_fen(v) for a, v in r.items},

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
 from ippledge.intake import queries as intake
-from ippledge.kernel.money import from_fen
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
 
@@ -24,7 +23,7 @@ def items_of(session: Session, report_id: int) -> list[tuple[int, Decimal]]:
         .where(ValuationReportItem.report_id == report_id)
         .order_by(ValuationReportItem.ip_asset_id)
     )
-    return [(i.ip_asset_id, from_fen(i.value_fen)) for i in session.scalars(stmt)]
+    return [(i.ip_asset_id, i.value) for i in session.scalars(stmt)]
 
 
 def superseded_ids(session: Session) -> set[int]:

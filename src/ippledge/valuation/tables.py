@@ -9,11 +9,12 @@ signer on the platform; ``client_id`` names the party that engaged the valuer)."
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class ValuationReport(IdMixin, Base):
@@ -32,7 +33,7 @@ class ValuationReport(IdMixin, Base):
     assumptions: Mapped[str] = mapped_column(Text)  # JSON object
     valuation_date: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date] = mapped_column(Date)
-    total_fen: Mapped[int]
+    total: Mapped[Decimal] = mapped_column("total_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("valuation_report.id"), unique=True)
     submitted_on: Mapped[dt.date] = mapped_column(Date)
@@ -44,7 +45,7 @@ class ValuationReportItem(Base):
 
     report_id: Mapped[int] = mapped_column(ForeignKey("valuation_report.id", ondelete="CASCADE"), primary_key=True)
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id"), primary_key=True, index=True)
-    value_fen: Mapped[int]
+    value: Mapped[Decimal] = mapped_column("value_fen", Fen)
 
 
 class PledgeRevaluation(Base):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ippledge.web.money import Yuan
+
 
 class ModelValuationOut(BaseModel):
     id: int
@@ -16,12 +18,12 @@ class ModelValuationOut(BaseModel):
     seed: int
     score: float
     dimensions: dict[str, float | None]
-    value_p10: str
-    value_p50: str
-    value_p90: str
-    collateral_value: str
-    market_value: str | None
-    cost_value: str
+    value_p10: Yuan
+    value_p50: Yuan
+    value_p90: Yuan
+    collateral_value: Yuan
+    market_value: Yuan | None
+    cost_value: Yuan
     currency: str
     assumptions: dict[str, Any]
     explanation: dict[str, Any]
@@ -36,7 +38,7 @@ class ReportValueOut(BaseModel):
     method: str
     valuation_date: dt.date
     valid_until: dt.date
-    value: str
+    value: Yuan
     superseded: bool
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, take
+from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
 from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry
@@ -54,10 +54,14 @@ def _rows(
     engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date, c: Chunk | None = None
 ) -> list[dict[str, Any]]:
     c = c if c is not None else engine.value_chunk(cols, seed)
+    amounts = (c.p10, c.p50, c.p90, c.collateral, c.cost)
+    if not all(np.isfinite(a).all() for a in amounts):
+        raise ValueError("the engine returned no value for some assets of the chunk")
+    p10, p50, p90, collateral, cost = (fen(a) for a in amounts)  # integer fen, as stored (and as the batch writes)
+    market = fen(c.market)
     out = []
     for i in range(len(c.scores.score)):
         dims = c.scores.dimension_scores[i]
-        market = c.market[i]
         out.append(
             {
                 "ip_asset_id": int(cols["id"][i]),
@@ -66,12 +70,12 @@ def _rows(
                 "seed": seed,
                 "score": float(c.scores.score[i]),
                 **{name: None if np.isnan(dims[k]) else float(dims[k]) for k, name in enumerate(_DIMS)},
-                "value_p10_fen": int(np.rint(c.p10[i] * 100)),
-                "value_p50_fen": int(np.rint(c.p50[i] * 100)),
-                "value_p90_fen": int(np.rint(c.p90[i] * 100)),
-                "collateral_value_fen": int(np.rint(c.collateral[i] * 100)),
-                "market_value_fen": None if np.isnan(market) else int(np.rint(market * 100)),
-                "cost_value_fen": int(np.rint(c.cost[i] * 100)),
+                "value_p10_fen": int(p10[i]),
+                "value_p50_fen": int(p50[i]),
+                "value_p90_fen": int(p90[i]),
+                "collateral_value_fen": int(collateral[i]),
+                "market_value_fen": None if np.isnan(c.market[i]) else int(market[i]),
+                "cost_value_fen": int(cost[i]),
                 "currency": "CNY",
                 "assumptions": _json(asset_assumptions(engine, c, i, seed)),
                 "explanation": _json(explain(engine, c, i)),

@@ -12,13 +12,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 
-from ippledge.kernel.money import from_fen
 from ippledge.valuation import errors
 from ippledge.valuation.engine.api import model_out
 from ippledge.valuation.governance import queries as governance
 from ippledge.valuation.governance.model import FlagKind, Thresholds
 from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation governance"])
 
@@ -37,7 +37,7 @@ def asset_valuations(
         ip_asset_id=view["ip_asset_id"],
         model=None if mv is None else model_out(mv),
         reports=[
-            SideReportOut(**{k: v for k, v in r.items() if k != "value_fen"}, value=str(from_fen(r["value_fen"])))
+            SideReportOut(**{k: v for k, v in r.items() if k != "value_fen"}, value=yuan(r["value_fen"]))
             for r in view["reports"]
         ],
         flags=[FlagOut(**f) for f in view["flags"]],

@@ -20,6 +20,7 @@ from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.intake import queries as intake
+from ippledge.kernel.money import to_fen
 from ippledge.registry import queries as registry
 from ippledge.valuation import store as report_store
 from ippledge.valuation.engine import store
@@ -51,7 +52,7 @@ def observations(session: Session, ip_asset_id: int | None = None, as_of: dt.dat
             ValuationReport.client_id,
             ValuationReport.application_id,
             ValuationReport.valuation_date,
-            ValuationReportItem.value_fen,
+            ValuationReportItem.value,
             ValuationReport.internal,
         )
         .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
@@ -65,8 +66,8 @@ def observations(session: Session, ip_asset_id: int | None = None, as_of: dt.dat
     rows = [r for r in session.execute(stmt).all() if r[0] not in superseded]
     applicant = intake.applicants(session, {app for _, _, _, client, app, *_ in rows if client is None and app})
     return [
-        ReportObs(rid, aid, vid, applicant.get(app) if client is None and app else client, day, fen, bool(internal))
-        for rid, aid, vid, client, app, day, fen, internal in rows
+        ReportObs(rid, aid, vid, applicant.get(app) if client is None and app else client, day, to_fen(value), internal)
+        for rid, aid, vid, client, app, day, value, internal in rows
     ]
 
 

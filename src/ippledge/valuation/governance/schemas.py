@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ippledge.valuation.engine.schemas import ModelValuationOut
+from ippledge.web.money import Yuan
 
 
 class FlagOut(BaseModel):
@@ -25,7 +26,7 @@ class SideReportOut(BaseModel):
     client_id: int | None
     internal: bool
     valuation_date: dt.date
-    value: str
+    value: Yuan
     vs_model_p50: float | None  # report / model P50
 
 
