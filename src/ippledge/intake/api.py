@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
@@ -53,7 +52,7 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
 
 
 def task_out(session: Session, task: Task, today: dt.date) -> TaskOut:
-    return TaskOut(**asdict(progress.views(session, [task], today)[0]))
+    return TaskOut.model_validate(progress.views(session, [task], today)[0], from_attributes=True)
 
 
 @router.post("/applications", response_model=ApplicationOut, status_code=status.HTTP_201_CREATED)
@@ -90,7 +89,11 @@ def get_application(application_id: int, principal: PrincipalDep, session: Sessi
 def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
     """Who holds each task, since when, working days elapsed against the limit, overdue (办理进度)."""
     app, rows = progress.timeline(session, principal, application_id, today)
-    return TimelineOut(application=app_out(session, app), as_of=today, tasks=[TaskOut(**asdict(v)) for v in rows])
+    return TimelineOut(
+        application=app_out(session, app),
+        as_of=today,
+        tasks=[TaskOut.model_validate(v, from_attributes=True) for v in rows],
+    )
 
 
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationOut)
@@ -161,7 +164,10 @@ def my_tasks(
     status_: str | None = Query(None, alias="status"),
 ) -> list[TaskOut]:
     """Tasks the caller's party holds; ``overdue=true`` for those past their limit."""
-    return [TaskOut(**asdict(v)) for v in progress.my_tasks(session, principal, today, overdue, status_)]
+    return [
+        TaskOut.model_validate(v, from_attributes=True)
+        for v in progress.my_tasks(session, principal, today, overdue, status_)
+    ]
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)

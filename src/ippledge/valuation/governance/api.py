@@ -32,16 +32,23 @@ def asset_valuations(
     as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
 ) -> SideBySideOut:
     view = governance.side_by_side(session, principal, asset_id, as_of or today)
-    mv = view["model"]
     return SideBySideOut(
-        ip_asset_id=view["ip_asset_id"],
-        model=None if mv is None else model_out(mv),
+        ip_asset_id=view.ip_asset_id,
+        model=None if view.model is None else model_out(view.model),
         reports=[
-            SideReportOut(**{k: v for k, v in r.items() if k != "value_fen"}, value=yuan(r["value_fen"]))
-            for r in view["reports"]
+            SideReportOut(
+                report_id=r.report_id,
+                valuer_id=r.valuer_id,
+                client_id=r.client_id,
+                internal=r.internal,
+                valuation_date=r.valuation_date,
+                value=yuan(r.value_fen),
+                vs_model_p50=r.vs_model_p50,
+            )
+            for r in view.reports
         ],
-        flags=[FlagOut(**f) for f in view["flags"]],
-        thresholds_version=view["thresholds"],
+        flags=[FlagOut(**f) for f in view.flags],
+        thresholds_version=view.thresholds_version,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -143,7 +143,31 @@ def party_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return access.names_of(session, ids)
 
 
-def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SideReport:
+    """One report's value of the IP beside the model (多方估值并列)."""
+
+    report_id: int
+    valuer_id: int
+    client_id: int | None
+    internal: bool
+    valuation_date: dt.date
+    value_fen: int
+    vs_model_p50: float | None  # report / model P50
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """Every valuation of one IP the caller may see: the latest model valuation, each report, the flags on them."""
+
+    ip_asset_id: int
+    model: ModelValuation | None
+    reports: list[SideReport]
+    flags: list[dict[str, Any]]
+    thresholds_version: str
+
+
+def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: dt.date) -> SideBySide:
     """The model and every report of one IP the caller may see, with the flags on those reports."""
     visible_id = registry.visible_asset_id(session, principal, asset_id)
     t = Thresholds()
@@ -164,19 +188,19 @@ def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: d
         if f.report_id in visible and f.ip_asset_id == visible_id
     ]
     reports = [
-        {
-            "report_id": o.report_id,
-            "valuer_id": o.valuer_id,
-            "client_id": o.client_id,
-            "internal": o.internal,
-            "valuation_date": o.valuation_date,
-            "value_fen": o.value_fen,
-            "vs_model_p50": None if mv is None or mv.value_p50_fen <= 0 else round(o.value_fen / mv.value_p50_fen, 4),
-        }
+        SideReport(
+            o.report_id,
+            o.valuer_id,
+            o.client_id,
+            o.internal,
+            o.valuation_date,
+            o.value_fen,
+            None if mv is None or mv.value_p50_fen <= 0 else round(o.value_fen / mv.value_p50_fen, 4),
+        )
         for o in obs
         if o.report_id in visible
     ]
-    return {"ip_asset_id": visible_id, "model": mv, "reports": reports, "flags": shown, "thresholds": t.version}
+    return SideBySide(visible_id, mv, reports, shown, t.version)
 
 
 def _flag_dict(f: Flag, overseer: bool = True) -> dict[str, Any]:
