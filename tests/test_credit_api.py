@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ippledge.credit import service
+from ippledge.credit import queries, service
 from ippledge.credit.model import RepaymentMethod
 from ippledge.credit.tables import CreditDecision
 from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.model import Subtype
+from ippledge.valuation import queries as valuation_queries
 from tests.lending_support import Desk
 
 
@@ -55,6 +57,13 @@ def test_end_to_end_application_to_pledge_filing(world, app, session_factory) ->
         assert t.borrower_id == d.firm.party.id and t.repayment_method is RepaymentMethod.EQUAL_INSTALLMENT
         event = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == "credit.approved")).one()
         assert json.loads(event.payload)["amount"] == "1800000.00"
+        facts = queries.decision_facts(s, dec["id"])  # the read face lending and risk sharing cite
+        assert facts is not None and (facts.status, facts.amount, facts.lpr_bp) == ("approved", Decimal("1800000"), 300)
+        used = {v.ip_asset_id: v for v in facts.valuations}
+        assert used[inv.id].value == Decimal("6000000") and used[inv.id].ltv_bp == 2500
+        reports = valuation_queries.reports(s, [v.report_id for v in facts.valuations if v.report_id])
+        assert {r.valuer_id for r in reports.values()} == {d.valuer.party.id}
+        assert not any(r.internal for r in reports.values())
     tl = d.timeline(d.firm, a["id"])
     assert tl["application"]["status"] == "approved"
     reg = [x for x in tl["tasks"] if x["kind"] == "pledge_registration"]

@@ -35,8 +35,8 @@ def test_dask_batch_equals_in_process_batch(client) -> None:  # type: ignore[no-
 def test_register_batch_on_dask_writes_the_same_rows(engine, session_factory, client) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from ippledge.valuation import engine_service
-    from ippledge.valuation.tables import ModelValuation
+    from ippledge.valuation.engine import service as engine_service
+    from ippledge.valuation.engine.tables import ModelValuation
     from tests.test_model_valuation import AS_OF as DAY
     from tests.test_model_valuation import _loaded
 

@@ -11,7 +11,7 @@ from ippledge.analytics.single import value_batch
 from ippledge.simulation import truth, valuers
 from ippledge.simulation.generate import generate
 from ippledge.simulation.spec import SMALL
-from ippledge.valuation.governance_model import FlagKind, ModelRange, ReportObs, Thresholds, league_table, report_flags
+from ippledge.valuation.governance.model import FlagKind, ModelRange, ReportObs, Thresholds, league_table, report_flags
 
 D = dt.date(2024, 1, 1)
 T = Thresholds()

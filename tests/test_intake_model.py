@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from ippledge.credit import errors as credit_errors
 from ippledge.credit.model import (
     DEFAULT_LTV_BP,
     Collateral,
@@ -20,6 +21,7 @@ from ippledge.credit.model import (
     max_supported,
     penalty_rate,
 )
+from ippledge.intake import errors as intake_errors
 from ippledge.intake.model import (
     DEFAULT_LIMITS,
     ApplicationStatus,
@@ -33,7 +35,8 @@ from ippledge.intake.model import (
     next_status,
 )
 from ippledge.kernel.calendar import default_calendar
-from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.kernel.errors import ConflictError, ValidationError, catalogue
+from ippledge.valuation import errors as valuation_errors
 from ippledge.valuation.model import ReportDraft, check_report, is_valid_on, validate_assumptions
 
 CAL = default_calendar()
@@ -222,3 +225,15 @@ def test_invalid_product_terms_are_refused() -> None:
     with pytest.raises(ValidationError) as e:
         _rules(penalty_uplift_bp=2000, rate_cap=RateCap())
     assert e.value.code == "credit.product_invalid" and len(e.value.details["problems"]) == 2
+
+
+def test_error_catalogues_name_their_capability_and_fill_their_messages() -> None:
+    for module, prefix in ((intake_errors, "intake."), (valuation_errors, "valuation."), (credit_errors, "credit.")):
+        codes = catalogue([module])
+        assert codes and all(c.code.startswith(prefix) for c in codes)
+    err = intake_errors.TASK_STATE(status="done", action="accept")
+    assert (err.status, err.code, err.details) == (409, "intake.task_state", {"status": "done", "action": "accept"})
+    assert err.message_zh == "任务当前状态为「done」，不能执行「accept」"
+    assert err.message_en == "a task that is done cannot be accepted"
+    bad = valuation_errors.ASSUMPTION_TYPE(key="royalty_rate")
+    assert bad.status == 422 and bad.message_en == "assumption 'royalty_rate' must be a finite number"

@@ -18,8 +18,8 @@ from ippledge.simulation import truth
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
-from ippledge.valuation import engine_service
-from ippledge.valuation.tables import ModelValuation
+from ippledge.valuation.engine import service as engine_service
+from ippledge.valuation.engine.tables import ModelValuation
 
 SPEC = SMALL.scaled(0.05)
 AS_OF = SPEC.as_of

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
+from ippledge.cli import app as cli_app
 from ippledge.kernel.money import from_fen
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import OutboxAudience, OutboxEvent
@@ -18,8 +21,9 @@ from ippledge.registry.tables import IpAsset, IpOwner
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
+from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.revaluation import revalue_pledged
-from ippledge.valuation.tables import ModelValuation, PledgeRevaluation
+from ippledge.valuation.tables import PledgeRevaluation
 
 SPEC = SMALL.scaled(0.05)
 AS_OF = SPEC.as_of
@@ -99,3 +103,19 @@ def test_revaluation_records_ltv_and_a_breach_once(engine: Engine, session_facto
         latest = s.scalar(select(PledgeRevaluation).where(PledgeRevaluation.as_of == next_day))
         assert latest is not None and latest.previous_fen == row.collateral_value_fen and latest.change_bp == 0
         assert s.scalar(select(func.count()).select_from(PledgeRevaluation)) == 2
+
+
+def test_cli_revalues_the_pledged_book(engine: Engine, session_factory: sessionmaker[Session]) -> None:
+    pledge_id, _ = _pledge_with_loan(engine, session_factory)
+    if engine.dialect.name == "postgresql":
+        return  # the CLI opens its own engine; the private test schema is not on its search path
+    url = engine.url.render_as_string(hide_password=False)
+    base = ["value", "--pledged", "--as-of", AS_OF.isoformat(), "--database-url", url]
+    r = CliRunner().invoke(cli_app, [*base, "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert (doc["as_of"], doc["pledges"], doc["assets"], doc["breaches"]) == (AS_OF.isoformat(), 1, 1, [])
+    assert doc["ltv_bp"][str(pledge_id)] is not None and doc["ltv_bp"][str(pledge_id)] < 8_000
+    r = CliRunner().invoke(cli_app, base)
+    assert r.exit_code == 0 and r.output.strip() == "revalued 1 IP under 1 pledges; LTV breaches: 0"
+    assert CliRunner().invoke(cli_app, ["value", "--pledged", "--all", "--database-url", url]).exit_code == 2

@@ -15,8 +15,9 @@ from ippledge.simulation import truth, valuers
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
-from ippledge.valuation import engine_service, governance
-from ippledge.valuation.governance_model import FlagKind
+from ippledge.valuation.engine import service as engine_service
+from ippledge.valuation.governance import queries as governance
+from ippledge.valuation.governance.model import FlagKind
 from ippledge.valuation.tables import ValuationReportItem
 
 SPEC = SMALL.scaled(0.1)

@@ -87,8 +87,8 @@ def _capability_routers() -> list[Any]:
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router
     from ippledge.valuation.api import router as valuation_router
-    from ippledge.valuation.engine_api import router as model_valuation_router
-    from ippledge.valuation.governance_api import router as governance_router
+    from ippledge.valuation.engine.api import router as model_valuation_router
+    from ippledge.valuation.governance.api import router as governance_router
 
     return [
         registry_router,

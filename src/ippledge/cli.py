@@ -37,7 +37,7 @@ def _add_capability_commands() -> None:
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
     from ippledge.valuation.cli import value
-    from ippledge.valuation.governance_cli import valuers_app
+    from ippledge.valuation.governance.cli import valuers_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")

@@ -1,9 +1,10 @@
 """Composition root (组装): the one place that registers what the capabilities contribute to shared mechanisms.
 
-Scope rules (who may read which rows), the ledger check's expectation providers and the audit chain's commit hook
-are registered here by an explicit call, never as a side effect of importing a module. Every entry point calls
-:func:`wire` before it touches the database: the API (``app.create_app``), every CLI command (``cli``'s callback),
-the outbox relay, the demo, the benchmarks and the test suite. Calling it twice is harmless.
+Scope rules (who may read which rows), the ledger check's expectation providers, the audit chain's commit hook and
+the ports through which a lower capability reads a higher one's data are registered here by an explicit call, never
+as a side effect of importing a module. Every entry point calls :func:`wire` before it touches the database: the API
+(``app.create_app``), every CLI command (``cli``'s callback), the outbox relay, the demo, the benchmarks and the test
+suite. Calling it twice is harmless.
 """
 
 from __future__ import annotations
@@ -18,16 +19,20 @@ def wire() -> None:
         return
     import ippledge.migrations.schema  # noqa: F401  (every table mapped, so foreign keys resolve)
     from ippledge.access import audit
+    from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
+    from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
+    from ippledge.lending import queries as lending_queries
     from ippledge.lending import store as lending_store
     from ippledge.pledge import store as pledge_store
     from ippledge.registry import scope_rules as registry_scope
     from ippledge.risk_sharing import check as risk_check
     from ippledge.risk_sharing import store as risk_store
-    from ippledge.valuation import service as valuation_service
+    from ippledge.valuation import ports as valuation_ports
+    from ippledge.valuation import store as valuation_store
 
     audit.install_hooks()
     for register_rules in (
@@ -35,7 +40,7 @@ def wire() -> None:
         registry_scope.register_rules,
         pledge_store.register_rules,
         intake_store.register_rules,
-        valuation_service.register_rules,
+        valuation_store.register_rules,
         credit_store.register_rules,
         lending_store.register_rules,
         risk_store.register_rules,
@@ -43,4 +48,7 @@ def wire() -> None:
         delivery_store.register_rules,
     ):
         register_rules()
+    # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).
+    intake_ports.plug_banks_offering(credit_queries.banks_offering)
+    valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
     _wired = True

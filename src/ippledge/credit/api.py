@@ -25,8 +25,6 @@ from ippledge.credit.schemas import (
     VersionOut,
 )
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
-from ippledge.kernel.money import from_fen
-from ippledge.pledge import store as pledge_store
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["credit"])
@@ -45,15 +43,15 @@ def _version_out(v: CreditProductVersion) -> VersionOut:
         effective_from=v.effective_from,
         effective_to=v.effective_to,
         ltv_bp=json.loads(v.ltv_caps),
-        min_amount=str(from_fen(v.min_amount_fen)),
-        max_amount=str(from_fen(v.max_amount_fen)),
+        min_amount=v.min_amount,
+        max_amount=v.max_amount,
         max_term_months=v.max_term_months,
         rate_cap_lpr_multiple=v.rate_cap_lpr_multiple,
         rate_cap_lpr_plus_bp=v.rate_cap_lpr_plus_bp,
         penalty_uplift_bp=v.penalty_uplift_bp,
         underwriting=v.underwriting,
         repayment_methods=v.repayment_methods.split(),
-        ip_required_above=None if v.ip_required_above_fen is None else str(from_fen(v.ip_required_above_fen)),
+        ip_required_above=v.ip_required_above,
     )
 
 
@@ -66,7 +64,7 @@ def decision_out(d: CreditDecision) -> DecisionOut:
         borrower_id=d.borrower_id,
         product_version_id=d.product_version_id,
         status=d.status,
-        amount=str(from_fen(d.amount_fen)),
+        amount=d.amount,
         currency=d.currency,
         term_months=d.term_months,
         repayment_method=d.repayment_method,
@@ -76,7 +74,7 @@ def decision_out(d: CreditDecision) -> DecisionOut:
         rate_bp=d.rate_bp,
         rate_cap_bp=d.rate_cap_bp,
         penalty_uplift_bp=d.penalty_uplift_bp,
-        max_supported=str(from_fen(d.max_supported_fen)),
+        max_supported=d.max_supported,
         ip_required=d.ip_required,
         pledged_asset_ids=json.loads(d.pledged_assets),
         valuations=json.loads(d.valuations),
@@ -183,7 +181,6 @@ def terms(decision_id: int, principal: PrincipalDep, session: SessionDep) -> Ter
     return TermsOut(
         **{
             **data,
-            "amount": str(t.amount),
             "annual_rate": str(t.annual_rate),
             "penalty_uplift": str(t.penalty_uplift),
             "penalty_annual_rate": str(t.penalty_annual_rate),
@@ -199,5 +196,4 @@ def draft_pledge_filing(
 ) -> PledgeFilingRef:
     """The bank's officer drafts the joint pledge filing with the approved terms (质押登记任务)."""
     f = registration.draft_pledge_filing(session, principal, task_id, body.registry_id, today, body.security_scope)
-    ids = [a.id for a in pledge_store.filing_assets(session, f.id)]
-    return PledgeFilingRef(filing_id=f.id, filing_no=f.filing_no, status=f.status, ip_asset_ids=ids)
+    return PledgeFilingRef(filing_id=f.filing_id, filing_no=f.filing_no, status=f.status, ip_asset_ids=f.ip_asset_ids)

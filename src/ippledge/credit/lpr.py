@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.credit import errors
 from ippledge.credit.tables import LprRate
-from ippledge.kernel.errors import ConflictError, ValidationError
 
 TENORS = ("1y", "5y")
 SOURCE = "全国银行间同业拆借中心 LPR 公告"
@@ -79,12 +79,7 @@ def lpr_on(session: Session, as_of: dt.date, tenor: str = "1y") -> Fixing:
     )
     row = session.scalars(stmt).first()
     if row is None:
-        raise ConflictError(
-            f"{as_of} 没有适用的 LPR",
-            f"no LPR fixing in force on {as_of}",
-            code="credit.no_lpr",
-            details={"tenor": tenor},
-        )
+        raise errors.NO_LPR(as_of=str(as_of), tenor=tenor)
     return Fixing(row.effective_date, row.tenor, row.rate_bp)
 
 
@@ -95,15 +90,10 @@ def add_fixing(
     principal.require_kind(PartyKind.PLATFORM)
     principal.require(Role.OPERATOR, Role.ADMIN)
     if tenor not in TENORS or not 1 <= rate_bp <= 2000:
-        raise ValidationError(
-            "LPR 期限须为 1y 或 5y，利率须在 0.01% 至 20% 之间",
-            "tenor must be 1y or 5y and the rate 1 to 2000 bp",
-            code="credit.lpr_invalid",
-            details={"tenor": tenor, "rate_bp": rate_bp},
-        )
+        raise errors.LPR_INVALID(tenor=tenor, rate_bp=rate_bp)
     exists = select(LprRate.id).where(LprRate.effective_date == effective_date, LprRate.tenor == tenor)
     if session.scalar(exists) is not None:
-        raise ConflictError("该日期已有 LPR", "a fixing for this date and tenor exists", code="credit.lpr_exists")
+        raise errors.LPR_EXISTS()
     row = LprRate(
         effective_date=effective_date,
         tenor=tenor,

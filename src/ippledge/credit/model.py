@@ -15,7 +15,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.credit import errors
 from ippledge.kernel.money import round_fen
 
 BP = Decimal(10_000)
@@ -51,10 +51,6 @@ DEFAULT_LTV_BP: dict[str, int] = {
     "software": 2000,
 }
 MAX_TERM_MONTHS = 120
-
-
-def _bad(code: str, zh: str, en: str, **details: Any) -> ValidationError:
-    return ValidationError(zh, en, code=code, details=details)
 
 
 @dataclass(frozen=True)
@@ -108,12 +104,7 @@ class ProductRules:
         if (self.kind is ProductKind.CREDIT_PLUS_IP) != (self.ip_required_above is not None):
             problems.append("ip_required_above is for credit_plus_ip products only, and they need it")
         if problems:
-            raise _bad(
-                "credit.product_invalid",
-                f"产品参数无效：{'; '.join(problems)}",
-                f"invalid product terms: {'; '.join(problems)}",
-                problems=problems,
-            )
+            raise errors.PRODUCT_INVALID(problems=problems, summary="; ".join(problems))
         return self
 
     def ip_required(self, amount: Decimal) -> bool:

@@ -11,17 +11,21 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.credit import store
+from ippledge.credit import errors, store
 from ippledge.credit.model import DEFAULT_LTV_BP, ProductKind, ProductRules, RateCap, RepaymentMethod, Underwriting
 from ippledge.credit.tables import CreditProduct, CreditProductVersion
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
-from ippledge.kernel.money import CNY, money, positive_money, to_fen
+from ippledge.kernel.errors import ErrorCode, not_found
+from ippledge.kernel.money import CNY, money, positive_money
+
+E = TypeVar("E", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -46,27 +50,24 @@ def _product_admin(principal: Principal) -> None:
     principal.require(Role.ADMIN, Role.APPROVER)
 
 
-def _enum(kind: type, value: str, code: str):  # type: ignore[no-untyped-def]
+def choice(kind: type[E], value: str, refusal: ErrorCode) -> E:
+    """``value`` as a member of the enum ``kind``; anything else is refused with ``refusal(value=...)``."""
     try:
         return kind(value)
     except ValueError:
-        raise ValidationError(
-            f"取值无效：{value}", f"invalid value: {value}", code=code, details={"value": value}
-        ) from None
+        raise refusal(value=value) from None
 
 
 def create_product(session: Session, principal: Principal, code: str, name: str, kind: str) -> CreditProduct:
     _product_admin(principal)
-    pkind = _enum(ProductKind, kind, "credit.product_kind")
+    pkind = choice(ProductKind, kind, errors.PRODUCT_KIND)
     if not code.strip() or not name.strip():
-        raise ValidationError(
-            "产品代码和名称不能为空", "product code and name are required", code="credit.product_name"
-        )
+        raise errors.PRODUCT_NAME()
     dup = select(CreditProduct.id).where(
         CreditProduct.bank_id == principal.party_id, CreditProduct.code == code.strip()
     )
     if session.scalar(dup) is not None:
-        raise ConflictError(f"产品代码已存在：{code}", f"product code exists: {code}", code="credit.product_exists")
+        raise errors.PRODUCT_EXISTS(product_code=code)
     row = CreditProduct(
         bank_id=principal.party_id, code=code.strip(), name=name.strip(), kind=pkind.value, created_by=principal.actor
     )
@@ -84,7 +85,7 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
     product = scope.get_visible(session, CreditProduct, product_id, principal)
     if product.bank_id != principal.party_id:
         raise not_found("信贷产品", "credit product", id=product_id)
-    methods = frozenset(_enum(RepaymentMethod, m, "credit.method_unknown") for m in t.repayment_methods)
+    methods = frozenset(choice(RepaymentMethod, m, errors.METHOD_UNKNOWN) for m in t.repayment_methods)
     multiple = None if t.rate_cap_lpr_multiple is None else Decimal(str(t.rate_cap_lpr_multiple))
     above = None if t.ip_required_above is None else money(t.ip_required_above, t.currency)
     rules = ProductRules(
@@ -95,20 +96,18 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         max_term_months=t.max_term_months,
         rate_cap=RateCap(multiple, t.rate_cap_lpr_plus_bp),
         penalty_uplift_bp=t.penalty_uplift_bp,
-        underwriting=_enum(Underwriting, t.underwriting, "credit.underwriting_kind"),
+        underwriting=choice(Underwriting, t.underwriting, errors.UNDERWRITING_KIND),
         methods=methods,
         ip_required_above=above,
     ).validate()
     if t.effective_to is not None and t.effective_to < t.effective_from:
-        raise ValidationError("失效日早于生效日", "effective_to is before effective_from", code="credit.version_dates")
+        raise errors.VERSION_DATES()
     previous = store.versions_of(session, product.id)
     for v in previous:
         if v.effective_to is None and v.effective_from < t.effective_from:
             v.effective_to = t.effective_from - dt.timedelta(days=1)
         elif v.status == "active" and v.effective_from >= t.effective_from:
-            raise ConflictError(
-                "已有同日或更晚生效的版本", "a version from this date or later exists", code="credit.version_overlap"
-            )
+            raise errors.VERSION_OVERLAP()
     number = (
         session.scalar(
             select(func.max(CreditProductVersion.version_no)).where(CreditProductVersion.product_id == product.id)
@@ -122,8 +121,8 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         effective_from=t.effective_from,
         effective_to=t.effective_to,
         ltv_caps=json.dumps(dict(sorted(rules.ltv_bp.items()))),
-        min_amount_fen=to_fen(rules.min_amount),
-        max_amount_fen=to_fen(rules.max_amount),
+        min_amount=rules.min_amount,
+        max_amount=rules.max_amount,
         currency=t.currency,
         max_term_months=rules.max_term_months,
         rate_cap_lpr_multiple=None if multiple is None else str(multiple),
@@ -131,7 +130,7 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         penalty_uplift_bp=rules.penalty_uplift_bp,
         underwriting=rules.underwriting.value,
         repayment_methods=" ".join(sorted(m.value for m in methods)),
-        ip_required_above_fen=None if above is None else to_fen(above),
+        ip_required_above=above,
         created_by=principal.actor,
     )
     session.add(row)

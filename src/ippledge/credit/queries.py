@@ -1,14 +1,23 @@
 """Published read face (查询接口) of credit: what other capabilities may read.
 
-Typed, and party-scoped where a caller is given."""
+Typed, and party-scoped where a caller is given. Products are public offers (any bank's products in effect are
+listed for enterprises applying to "any bank"); decisions are not."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access
 from ippledge.access import scope
-from ippledge.access.model import Principal
-from ippledge.credit.tables import CreditDecision
+from ippledge.access.model import PartyKind, Principal
+from ippledge.credit.store import in_effect
+from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
 
 # -- decisions as lending reads them: the contract is made from an approved one -------------------------------------
 
@@ -18,3 +27,86 @@ def visible_decision_id(session: Session, principal: Principal, decision_id: int
 
     The terms of an approved decision are ``credit.service.approved_terms``."""
     return scope.get_visible(session, CreditDecision, decision_id, principal).id
+
+
+# -- offers (read by intake through its port ``intake.ports.banks_offering``) ----------------------------------------
+
+
+def banks_offering(session: Session, as_of: dt.date) -> list[int]:
+    """Active banks with at least one product version in effect on ``as_of`` (an application to "any bank")."""
+    stmt = (
+        select(CreditProduct.bank_id)
+        .join(CreditProductVersion, CreditProductVersion.product_id == CreditProduct.id)
+        .where(*in_effect(as_of))
+        .distinct()
+    )
+    found = access.parties(session, session.scalars(stmt))
+    return sorted(p.id for p in found.values() if p.active and p.kind is PartyKind.BANK)
+
+
+# -- decisions as lending and risk sharing cite them -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValuationUsed:
+    """One IP's value a decision lent against: the report behind it (if any), the value, the LTV cap applied."""
+
+    ip_asset_id: int
+    subtype: str
+    report_id: int | None
+    value: Decimal | None
+    ltv_bp: int
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """A credit decision (授信决定) as other capabilities cite it: parties, status, price and what it lent against.
+
+    ``status`` is ``failed | pending | approved | rejected``; the full terms of an approved decision are
+    ``credit.service.approved_terms``."""
+
+    id: int
+    application_id: int
+    bank_id: int
+    borrower_id: int
+    status: str
+    amount: Decimal
+    term_months: int
+    rate_bp: int
+    lpr_date: dt.date
+    lpr_bp: int
+    as_of: dt.date
+    pledged_asset_ids: tuple[int, ...]
+    valuations: tuple[ValuationUsed, ...]
+
+
+def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
+    """A decision by id, or ``None`` (no caller scoping: the caller has checked)."""
+    d = session.get(CreditDecision, decision_id)
+    if d is None:
+        return None
+    used = tuple(
+        ValuationUsed(
+            int(v["ip_asset_id"]),
+            str(v["subtype"]),
+            None if v.get("report_id") is None else int(v["report_id"]),
+            None if v.get("value") is None else Decimal(v["value"]),
+            int(v.get("ltv_bp") or 0),
+        )
+        for v in json.loads(d.valuations)
+    )
+    return DecisionFacts(
+        d.id,
+        d.application_id,
+        d.bank_id,
+        d.borrower_id,
+        d.status,
+        d.amount,
+        d.term_months,
+        d.rate_bp,
+        d.lpr_date,
+        d.lpr_bp,
+        d.as_of,
+        tuple(json.loads(d.pledged_assets)),
+        used,
+    )

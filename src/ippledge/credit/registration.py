@@ -8,22 +8,34 @@ the platform task and links the filing to it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
+from ippledge.credit import errors
 from ippledge.credit.service import approved_terms
 from ippledge.credit.tables import CreditDecision
-from ippledge.intake import tasks
+from ippledge.intake import service as intake
+from ippledge.intake.errors import TASK_STATE
 from ippledge.intake.model import TaskKind, TaskStatus
 from ippledge.kernel.calendar import add_months
-from ippledge.kernel.errors import ConflictError
+from ippledge.pledge import queries as pledge_queries
 from ippledge.pledge.service import NewFiling, create_filing
-from ippledge.pledge.tables import PledgeFiling
 
 DEBT_TYPE = "知识产权质押贷款"
 SECURITY_SCOPE = "主债权本金、利息、罚息、违约金及实现质权的费用"
+
+
+@dataclass(frozen=True)
+class DraftedFiling:
+    """The pledge filing (质押登记申请) drafted for an approved decision."""
+
+    filing_id: int
+    filing_no: str
+    status: str
+    ip_asset_ids: list[int]
 
 
 def draft_pledge_filing(
@@ -33,13 +45,11 @@ def draft_pledge_filing(
     registry_id: int,
     today: dt.date,
     security_scope: str | None = None,
-) -> PledgeFiling:
+) -> DraftedFiling:
     """Draft the filing for the approved decision behind this task; the task is done and points at the filing."""
-    task = tasks.assigned_task(session, principal, task_id, TaskKind.PLEDGE_REGISTRATION)
-    if not TaskStatus(task.status).active:
-        raise ConflictError(
-            "任务已结束", "the task is closed", code="intake.task_state", details={"status": task.status}
-        )
+    task = intake.assigned_task(session, principal, task_id, TaskKind.PLEDGE_REGISTRATION)
+    if not task.status.active:
+        raise TASK_STATE(status=task.status.value, action="draft")
     stmt = select(CreditDecision.id).where(
         CreditDecision.application_id == task.application_id,
         CreditDecision.bank_id == task.bank_id,
@@ -47,7 +57,7 @@ def draft_pledge_filing(
     )
     decision_id = session.scalar(stmt)
     if decision_id is None:
-        raise ConflictError("没有已批准的授信决定", "no approved credit decision", code="credit.not_approved")
+        raise errors.NOT_APPROVED()
     terms = approved_terms(session, decision_id)
     filing = create_filing(
         session,
@@ -65,7 +75,8 @@ def draft_pledge_filing(
         ),
         today,
     )
-    if task.status == TaskStatus.OPEN.value:
-        tasks.transition(session, principal, task, "accept", today)
-    tasks.transition(session, principal, task, "complete", today, result_ref=f"pledge_filing:{filing.id}")
-    return filing
+    if task.status is TaskStatus.OPEN:
+        intake.accept_task(session, principal, task.id, today)
+    intake.complete_task(session, principal, task.id, today, result_ref=f"pledge_filing:{filing.id}")
+    assets = pledge_queries.filing_asset_ids(session, filing.id)
+    return DraftedFiling(filing.id, filing.filing_no, filing.status, assets)

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.money import Yuan
+
 
 class ProductIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -49,15 +51,15 @@ class VersionOut(BaseModel):
     effective_from: dt.date
     effective_to: dt.date | None
     ltv_bp: dict[str, int]
-    min_amount: str
-    max_amount: str
+    min_amount: Yuan
+    max_amount: Yuan
     max_term_months: int
     rate_cap_lpr_multiple: str | None
     rate_cap_lpr_plus_bp: int | None
     penalty_uplift_bp: int
     underwriting: str
     repayment_methods: list[str]
-    ip_required_above: str | None
+    ip_required_above: Yuan | None
 
 
 class LprIn(BaseModel):
@@ -95,7 +97,7 @@ class DecisionOut(BaseModel):
     borrower_id: int
     product_version_id: int
     status: str
-    amount: str
+    amount: Yuan
     currency: str
     term_months: int
     repayment_method: str
@@ -105,7 +107,7 @@ class DecisionOut(BaseModel):
     rate_bp: int
     rate_cap_bp: int | None
     penalty_uplift_bp: int
-    max_supported: str
+    max_supported: Yuan
     ip_required: bool
     pledged_asset_ids: list[int]
     valuations: list[dict[str, Any]]
@@ -126,7 +128,7 @@ class TermsOut(BaseModel):
     application_id: int
     bank_id: int
     borrower_id: int
-    amount: str
+    amount: Yuan
     currency: str
     term_months: int
     annual_rate: str

@@ -14,14 +14,13 @@ import json
 from dataclasses import asdict
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
-from ippledge.credit import lpr, products, store
+from ippledge.credit import errors, lpr, products, store
 from ippledge.credit.model import (
     ApprovedTerms,
     Collateral,
@@ -35,17 +34,14 @@ from ippledge.credit.model import (
     penalty_rate,
 )
 from ippledge.credit.tables import CreditDecision
+from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake
-from ippledge.intake import store as intake_store
-from ippledge.intake import tasks
-from ippledge.intake.model import TaskKind, TaskStatus
-from ippledge.intake.tables import Application, Task
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError, not_found
-from ippledge.kernel.money import CNY, from_fen, positive_money, to_fen
+from ippledge.intake.model import TaskKind
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.outbox import events
-from ippledge.registry.tables import IpAsset
-from ippledge.valuation import service as valuation
-from ippledge.valuation import store as valuation_store
+from ippledge.registry import queries as registry
+from ippledge.valuation import queries as valuation
 
 BP = Decimal(10_000)
 MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale; fall back to the report
@@ -56,43 +52,25 @@ def collateral_value_of(
 ) -> tuple[Decimal, int | None] | None:
     """The value a decision lends against (x the LTV cap), with the valid report behind it if any.
 
-    When the engine has valued the IP within the last year (``valuation.store.latest``), the value is the model's
-    collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale discount)). Otherwise
-    the latest valid valuation report's value, as before.
+    When the engine has valued the IP within the last year (``valuation.queries.model_collateral_value``), the value
+    is the model's collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale
+    discount)). Otherwise the latest valid valuation report's value, as before.
     """
     item = valuation.latest_valid(session, application_id, ip_asset_id, as_of, bank_id=bank_id)
-    model = valuation_store.latest(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
+    model = valuation.model_collateral_value(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
     if model is not None:
-        return from_fen(model.collateral_value_fen), None if item is None else item.report_id
+        return model, None if item is None else item.report_id
     return None if item is None else (item.value, item.report_id)
 
 
 def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Underwriting) -> bool:
     if needed is Underwriting.NONE:
         return True
-    stmt = (
-        select(Party.kind)
-        .join(Task, Task.assignee_id == Party.id)
-        .where(
-            Task.application_id == app_id,
-            Task.bank_id == bank_id,
-            Task.kind == TaskKind.UNDERWRITING.value,
-            Task.status == TaskStatus.DONE.value,
-        )
-    )
-    kinds = set(session.scalars(stmt))
+    done_by = intake_queries.done_task_assignees(session, app_id, bank_id, TaskKind.UNDERWRITING)
+    kinds = {p.kind for p in access_queries.parties(session, done_by).values()}
     if needed is Underwriting.ANY:
         return bool(kinds)
-    return (PartyKind.INSURER.value if needed is Underwriting.INSURER else PartyKind.GUARANTOR.value) in kinds
-
-
-def _method(value: str) -> RepaymentMethod:
-    try:
-        return RepaymentMethod(value)
-    except ValueError:
-        raise ValidationError(
-            f"还款方式无效：{value}", f"unknown repayment method: {value}", code="credit.method_unknown"
-        ) from None
+    return (PartyKind.INSURER if needed is Underwriting.INSURER else PartyKind.GUARANTOR) in kinds
 
 
 def propose_decision(
@@ -111,24 +89,20 @@ def propose_decision(
     principal.require_kind(PartyKind.BANK)
     principal.require(Role.CREDIT_OFFICER)
     if principal.user_id is None:
-        raise PermissionDeniedError(
-            "须由具名信贷员提出", "a named credit officer must propose", code="credit.anonymous"
-        )
+        raise errors.ANONYMOUS()
     value = positive_money(amount, currency)
-    method = _method(repayment_method)
+    method = products.choice(RepaymentMethod, repayment_method, errors.METHOD_UNKNOWN)
     if term_months < 1:
-        raise ValidationError("期限须为正整数", "term must be a positive number of months", code="credit.term")
-    app = intake.get_application(session, principal, application_id)
-    review = tasks.require_active_review(session, app, principal.party_id)
+        raise errors.TERM(term_months=term_months)
+    app = intake_queries.visible_application(session, principal, application_id)
+    review = intake.active_review(session, app.id, principal.party_id)
     if store.pending_decision(session, app.id, principal.party_id) is not None:
-        raise ConflictError(
-            "已有待审批或已批准的授信决定", "a decision is already pending or approved", code="credit.decision_pending"
-        )
+        raise errors.DECISION_PENDING()
     product, version = products.visible_version(session, principal, product_version_id)
     rules = store.rules_of(version, product.kind)
     fixing = lpr.lpr_on(session, as_of, "1y")
-    assets = intake_store.asset_ids(session, app.id)
-    subtypes = {i: st for i, st in session.execute(select(IpAsset.id, IpAsset.subtype).where(IpAsset.id.in_(assets)))}
+    assets = intake_queries.asset_ids(session, app.id)
+    subtypes = {i: a.subtype.value for i, a in registry.asset_summaries(session, assets).items()}
     collateral = []
     for aid in assets:
         found = collateral_value_of(session, app.id, principal.party_id, aid, as_of)
@@ -144,7 +118,7 @@ def propose_decision(
             collateral=collateral,
             underwriting_done=_underwriting_done(session, app.id, principal.party_id, rules.underwriting),
             product_in_effect=store.is_in_effect(version, as_of),
-            requested_amount=from_fen(app.amount_fen),
+            requested_amount=app.amount,
         ),
     )
     failures = outcome.failures
@@ -154,7 +128,7 @@ def propose_decision(
         borrower_id=app.applicant_id,
         product_version_id=version.id,
         status="failed" if failures else "pending",
-        amount_fen=to_fen(value),
+        amount=value,
         currency=currency,
         term_months=term_months,
         repayment_method=method.value,
@@ -164,7 +138,7 @@ def propose_decision(
         rate_bp=outcome.rate_bp,
         rate_cap_bp=outcome.cap_bp,
         penalty_uplift_bp=rules.penalty_uplift_bp,
-        max_supported_fen=to_fen(outcome.max_supported),
+        max_supported=outcome.max_supported,
         ip_required=outcome.ip_required,
         pledged_assets=json.dumps(assets if outcome.ip_required else []),
         valuations=json.dumps(
@@ -185,7 +159,7 @@ def propose_decision(
     )
     session.add(decision)
     session.flush()
-    tasks.start_review(session, principal, review, as_of)
+    intake.start_review(session, principal, review.id, as_of)
     audit.record(
         session,
         principal,
@@ -194,7 +168,7 @@ def propose_decision(
         decision.id,
         {
             "application_id": app.id,
-            "amount_fen": decision.amount_fen,
+            "amount_fen": to_fen(decision.amount),
             "rate_bp": decision.rate_bp,
             "failures": [f.code for f in failures],
         },
@@ -224,12 +198,7 @@ def decide(
     principal.require_kind(PartyKind.BANK)
     decision = get_decision(session, principal, decision_id)
     if decision.status != "pending" or decision.approval_id is None:
-        raise ConflictError(
-            "只有无规则失败的待审批决定可以审批",
-            "only a pending decision without rule failures can be decided",
-            code="credit.decision_not_pending",
-            details={"status": decision.status},
-        )
+        raise errors.DECISION_NOT_PENDING(status=decision.status)
     access.decide(session, principal, decision.approval_id, approve, reason)
     decision.status = "approved" if approve else "rejected"
     decision.decided_by, decision.decided_on, decision.reason = principal.user_id, today, reason
@@ -243,14 +212,11 @@ def decide(
 
 
 def _on_approval(session: Session, principal: Principal, decision: CreditDecision, today: dt.date) -> None:
-    app = session.get(Application, decision.application_id)
-    assert app is not None
-    review = tasks.require_active_review(session, app, decision.bank_id)
-    tasks.transition(session, principal, review, "complete", today, result_ref=f"credit_decision:{decision.id}")
+    review = intake.active_review(session, decision.application_id, decision.bank_id)
+    intake.complete_task(session, principal, review.id, today, result_ref=f"credit_decision:{decision.id}")
     if decision.ip_required:
-        tasks.open_task(
-            session, principal, app, TaskKind.PLEDGE_REGISTRATION, decision.bank_id, decision.bank_id, today
-        )
+        bank = decision.bank_id
+        intake.open_task(session, principal, decision.application_id, TaskKind.PLEDGE_REGISTRATION, bank, bank, today)
     terms = approved_terms(session, decision.id)
     payload = {k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in asdict(terms).items()}
     payload["pledged_asset_ids"] = list(terms.pledged_asset_ids)
@@ -263,13 +229,13 @@ def approved_terms(session: Session, decision_id: int) -> ApprovedTerms:
     if d is None:
         raise not_found("授信决定", "credit decision", id=decision_id)
     if d.status != "approved" or d.decided_on is None:
-        raise ConflictError("授信决定未获批准", "the credit decision is not approved", code="credit.not_approved")
+        raise errors.NOT_APPROVED()
     return ApprovedTerms(
         decision_id=d.id,
         application_id=d.application_id,
         bank_id=d.bank_id,
         borrower_id=d.borrower_id,
-        amount=from_fen(d.amount_fen),
+        amount=d.amount,
         currency=d.currency,
         term_months=d.term_months,
         annual_rate=annual_rate(d.rate_bp),

@@ -1,7 +1,6 @@
 """Credit queries (授信查询): products in effect, version rules, and the scope of products and decisions.
 
-A bank sees its own products and decisions; the platform operator and the regulator see all. Any bank's active
-products are listed for enterprises choosing "any bank" (products are public offers, their decisions are not).
+A bank sees its own products and decisions; the platform operator and the regulator see all.
 """
 
 from __future__ import annotations
@@ -10,20 +9,18 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
-from ippledge.access.tables import Party
 from ippledge.credit.model import ProductKind, ProductRules, RateCap, RepaymentMethod, Underwriting
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
-from ippledge.kernel.money import from_fen
 
 READERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 
 
-def in_effect(as_of: dt.date) -> tuple[object, ...]:
+def in_effect(as_of: dt.date) -> tuple[ColumnElement[bool], ...]:
     return (
         CreditProductVersion.status == "active",
         CreditProductVersion.effective_from <= as_of,
@@ -39,31 +36,19 @@ def is_in_effect(version: CreditProductVersion, as_of: dt.date) -> bool:
     )
 
 
-def banks_offering(session: Session, as_of: dt.date) -> list[int]:
-    """Banks with at least one product version in effect on ``as_of`` (an application to "any bank")."""
-    stmt = (
-        select(CreditProduct.bank_id)
-        .join(CreditProductVersion, CreditProductVersion.product_id == CreditProduct.id)
-        .join(Party, Party.id == CreditProduct.bank_id)
-        .where(*in_effect(as_of), Party.active, Party.kind == PartyKind.BANK.value)  # type: ignore[arg-type]
-        .distinct()
-    )
-    return sorted(session.scalars(stmt))
-
-
 def rules_of(version: CreditProductVersion, kind: str) -> ProductRules:
     multiple = version.rate_cap_lpr_multiple
     return ProductRules(
         kind=ProductKind(kind),
         ltv_bp={k: int(v) for k, v in json.loads(version.ltv_caps).items()},
-        min_amount=from_fen(version.min_amount_fen),
-        max_amount=from_fen(version.max_amount_fen),
+        min_amount=version.min_amount,
+        max_amount=version.max_amount,
         max_term_months=version.max_term_months,
         rate_cap=RateCap(Decimal(multiple) if multiple else None, version.rate_cap_lpr_plus_bp),
         penalty_uplift_bp=version.penalty_uplift_bp,
         underwriting=Underwriting(version.underwriting),
         methods=frozenset(RepaymentMethod(m) for m in version.repayment_methods.split()),
-        ip_required_above=None if version.ip_required_above_fen is None else from_fen(version.ip_required_above_fen),
+        ip_required_above=version.ip_required_above,
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class CreditProduct(IdMixin, Base):
@@ -36,8 +37,8 @@ class CreditProductVersion(IdMixin, Base):
     effective_from: Mapped[dt.date] = mapped_column(Date)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)
     ltv_caps: Mapped[str] = mapped_column(Text)  # JSON {subtype: bp}
-    min_amount_fen: Mapped[int]
-    max_amount_fen: Mapped[int]
+    min_amount: Mapped[Decimal] = mapped_column("min_amount_fen", Fen)
+    max_amount: Mapped[Decimal] = mapped_column("max_amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     max_term_months: Mapped[int] = mapped_column(Integer)
     rate_cap_lpr_multiple: Mapped[str | None] = mapped_column(String(8))  # decimal text, e.g. "1.4"
@@ -45,7 +46,7 @@ class CreditProductVersion(IdMixin, Base):
     penalty_uplift_bp: Mapped[int] = mapped_column(Integer)
     underwriting: Mapped[str] = mapped_column(String(12))  # credit.model.Underwriting
     repayment_methods: Mapped[str] = mapped_column(String(120))  # space-separated RepaymentMethod values
-    ip_required_above_fen: Mapped[int | None]
+    ip_required_above: Mapped[Decimal | None] = mapped_column("ip_required_above_fen", Fen)
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -78,7 +79,7 @@ class CreditDecision(IdMixin, Base):
     borrower_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     product_version_id: Mapped[int] = mapped_column(ForeignKey("credit_product_version.id"))
     status: Mapped[str] = mapped_column(String(12), index=True)  # failed | pending | approved | rejected
-    amount_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     term_months: Mapped[int] = mapped_column(Integer)
     repayment_method: Mapped[str] = mapped_column(String(20))
@@ -88,7 +89,7 @@ class CreditDecision(IdMixin, Base):
     rate_bp: Mapped[int] = mapped_column(Integer)
     rate_cap_bp: Mapped[int | None] = mapped_column(Integer)
     penalty_uplift_bp: Mapped[int] = mapped_column(Integer)
-    max_supported_fen: Mapped[int]
+    max_supported: Mapped[Decimal] = mapped_column("max_supported_fen", Fen)
     ip_required: Mapped[bool] = mapped_column(Boolean)
     pledged_assets: Mapped[str] = mapped_column(Text)  # JSON list of asset ids
     valuations: Mapped[str] = mapped_column(Text)  # JSON [{ip_asset_id, subtype, report_id, value, ltv_bp}]

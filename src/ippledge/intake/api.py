@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
-from ippledge.intake import service, settings, store, tasks, views
+from ippledge.intake import errors, parameters, progress, service, store, tasks
 from ippledge.intake.model import Channel, TaskKind
 from ippledge.intake.schemas import (
     ApplicationIn,
@@ -22,14 +21,13 @@ from ippledge.intake.schemas import (
     ReasonIn,
     TaskOut,
     ThresholdIn,
+    ThresholdOut,
     TimeLimitIn,
     TimeLimitOut,
     TimelineOut,
     ValuationRequestIn,
 )
 from ippledge.intake.tables import Application, Task
-from ippledge.kernel.errors import ValidationError
-from ippledge.kernel.money import from_fen
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["intake"])
@@ -40,7 +38,7 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
         id=app.id,
         application_no=app.application_no,
         applicant_id=app.applicant_id,
-        amount=str(from_fen(app.amount_fen)),
+        amount=app.amount,
         currency=app.currency,
         term_months=app.term_months,
         purpose=app.purpose,
@@ -54,23 +52,14 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
 
 
 def task_out(session: Session, task: Task, today: dt.date) -> TaskOut:
-    return TaskOut(**asdict(views.views(session, [task], today)[0]))
-
-
-def _enum(kind: type, value: str, code: str):  # type: ignore[no-untyped-def]
-    try:
-        return kind(value)
-    except ValueError:
-        raise ValidationError(f"取值无效：{value}", f"invalid value: {value}", code=code) from None
+    return TaskOut.model_validate(progress.views(session, [task], today)[0], from_attributes=True)
 
 
 @router.post("/applications", response_model=ApplicationOut, status_code=status.HTTP_201_CREATED)
 def submit(body: ApplicationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ApplicationOut:
     """Apply once (一站式申请): IP, amount, term, purpose, chosen banks or "any", consents per party."""
     if isinstance(body.banks, str) and body.banks != "any":
-        raise ValidationError(
-            'banks 须为银行编号列表或 "any"', 'banks must be a list of ids or "any"', code="intake.banks"
-        )
+        raise errors.BANKS()
     data = service.NewApplication(
         amount=body.amount,
         currency=body.currency,
@@ -99,8 +88,12 @@ def get_application(application_id: int, principal: PrincipalDep, session: Sessi
 @router.get("/applications/{application_id}/timeline", response_model=TimelineOut)
 def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
     """Who holds each task, since when, working days elapsed against the limit, overdue (办理进度)."""
-    app, rows = views.timeline(session, principal, application_id, today)
-    return TimelineOut(application=app_out(session, app), as_of=today, tasks=[TaskOut(**asdict(v)) for v in rows])
+    app, rows = progress.timeline(session, principal, application_id, today)
+    return TimelineOut(
+        application=app_out(session, app),
+        as_of=today,
+        tasks=[TaskOut.model_validate(v, from_attributes=True) for v in rows],
+    )
 
 
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationOut)
@@ -171,7 +164,10 @@ def my_tasks(
     status_: str | None = Query(None, alias="status"),
 ) -> list[TaskOut]:
     """Tasks the caller's party holds; ``overdue=true`` for those past their limit."""
-    return [TaskOut(**asdict(v)) for v in views.my_tasks(session, principal, today, overdue, status_)]
+    return [
+        TaskOut.model_validate(v, from_attributes=True)
+        for v in progress.my_tasks(session, principal, today, overdue, status_)
+    ]
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
@@ -205,9 +201,16 @@ def time_limits(principal: PrincipalDep, session: SessionDep, today: TodayDep) -
 
 @router.post("/task-time-limits", response_model=TimeLimitOut, status_code=201)
 def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionDep) -> TimeLimitOut:
-    kind = _enum(TaskKind, body.task_kind, "intake.task_kind")
-    channel = _enum(Channel, body.channel, "intake.channel")
-    row = settings.set_time_limit(session, principal, kind, channel, body.working_days, body.effective_from, body.note)
+    try:
+        kind = TaskKind(body.task_kind)
+    except ValueError:
+        raise errors.TASK_KIND(value=body.task_kind) from None
+    try:
+        channel = Channel(body.channel)
+    except ValueError:
+        raise errors.CHANNEL(value=body.channel) from None
+    days, since = body.working_days, body.effective_from
+    row = parameters.set_time_limit(session, principal, kind, channel, days, since, body.note)
     return TimeLimitOut(
         task_kind=row.task_kind, channel=row.channel, working_days=row.working_days, source=str(row.effective_from)
     )
@@ -215,7 +218,7 @@ def set_time_limit(body: TimeLimitIn, principal: PrincipalDep, session: SessionD
 
 @router.get("/green-channel", response_model=list[GreenChannelOut])
 def green_channel(principal: PrincipalDep, session: SessionDep) -> list[GreenChannelOut]:
-    rows = settings.green_channel_entries(session)
+    rows = parameters.green_channel_entries(session)
     if principal.party_kind not in store.READERS:
         rows = [r for r in rows if r.party_id == principal.party_id]
     return [GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason) for r in rows]
@@ -223,11 +226,12 @@ def green_channel(principal: PrincipalDep, session: SessionDep) -> list[GreenCha
 
 @router.post("/green-channel", response_model=GreenChannelOut, status_code=201)
 def add_green_channel(body: GreenChannelIn, principal: PrincipalDep, session: SessionDep) -> GreenChannelOut:
-    r = settings.add_green_channel(session, principal, body.party_id, body.since, body.until, body.reason)
+    r = parameters.add_green_channel(session, principal, body.party_id, body.since, body.until, body.reason)
     return GreenChannelOut(id=r.id, party_id=r.party_id, since=r.since, until=r.until, reason=r.reason)
 
 
-@router.post("/internal-valuation-thresholds", status_code=201)
-def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> dict[str, str]:
-    row = settings.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
-    return {"amount": str(from_fen(row.amount_fen)), "effective_from": row.effective_from.isoformat()}
+@router.post("/internal-valuation-thresholds", response_model=ThresholdOut, status_code=201)
+def set_threshold(body: ThresholdIn, principal: PrincipalDep, session: SessionDep) -> ThresholdOut:
+    """The platform operator records the amount below which a bank may value the IP itself (内部评估门槛)."""
+    row = parameters.set_internal_valuation_threshold(session, principal, body.amount, body.effective_from, body.note)
+    return ThresholdOut(amount=row.amount, effective_from=row.effective_from)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from ippledge.intake import errors
 from ippledge.kernel.calendar import WorkingCalendar
-from ippledge.kernel.errors import ConflictError, ValidationError
 
 
 class TaskKind(StrEnum):
@@ -131,36 +131,25 @@ def next_status(current: TaskStatus, action: str) -> TaskStatus:
     """The state after ``action``; a task already closed (or in the wrong state) refuses with 409."""
     t = TRANSITIONS[action]
     if current not in t.allowed_from:
-        raise ConflictError(
-            f"任务当前状态为「{current.value}」，不能执行「{action}」",
-            f"a task that is {current.value} cannot be {action}ed",
-            code="intake.task_state",
-            details={"status": current.value, "action": action},
-        )
+        raise errors.TASK_STATE(status=current.value, action=action)
     return t.to
 
 
 def check_term(term_months: int) -> int:
     if not 1 <= term_months <= MAX_TERM_MONTHS:
-        raise ValidationError(
-            f"期限须在 1 至 {MAX_TERM_MONTHS} 个月之间",
-            f"term must be 1 to {MAX_TERM_MONTHS} months",
-            code="intake.term",
-            details={"term_months": term_months},
-        )
+        raise errors.TERM(term_months=term_months, max_months=MAX_TERM_MONTHS)
     return term_months
 
 
-def check_reason(reason: str | None, code: str) -> str:
+def check_reason(reason: str | None) -> str:
+    """The reason, stripped; none given is refused."""
     text = (reason or "").strip()
     if not text:
-        raise ValidationError("必须说明理由", "a reason is required", code=code)
+        raise errors.REASON_REQUIRED()
     return text
 
 
 def check_limit_days(days: int) -> int:
     if not 1 <= days <= 60:
-        raise ValidationError(
-            "办理时限须在 1 至 60 个工作日之间", "a time limit must be 1 to 60 working days", code="intake.limit_days"
-        )
+        raise errors.LIMIT_DAYS(working_days=days)
     return days

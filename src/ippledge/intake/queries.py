@@ -1,5 +1,115 @@
 """Published read face (查询接口) of intake: what other capabilities may read.
 
-Typed, and party-scoped where a caller is given."""
+Typed, and party-scoped where a caller is given. Valuation and credit read applications and tasks through here and
+act on tasks through ``intake.service``; neither sees intake's tables."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import QueryableAttribute, Session
+
+from ippledge.access import scope
+from ippledge.access.model import Principal
+from ippledge.intake import store
+from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
+from ippledge.intake.tables import Application, Task
+
+# -- applications and tasks as valuation and credit read them --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    """A financing application (融资申请) as other capabilities read it."""
+
+    id: int
+    application_no: str
+    applicant_id: int
+    amount: Decimal
+    currency: str
+    term_months: int
+    status: ApplicationStatus
+    submitted_on: dt.date
+
+
+def _facts(app: Application) -> ApplicationFacts:
+    return ApplicationFacts(
+        app.id,
+        app.application_no,
+        app.applicant_id,
+        app.amount,
+        app.currency,
+        app.term_months,
+        ApplicationStatus(app.status),
+        app.submitted_on,
+    )
+
+
+def visible_application(session: Session, principal: Principal, application_id: int) -> ApplicationFacts:
+    """An application the caller may see (its applicant; a consented party holding a task on it; the platform and
+    the regulator); 404 for anyone else."""
+    return _facts(scope.get_visible(session, Application, application_id, principal))
+
+
+def application_facts(session: Session, application_id: int) -> ApplicationFacts | None:
+    """An application by id, or ``None`` (no caller scoping: the caller has checked)."""
+    app = session.get(Application, application_id)
+    return None if app is None else _facts(app)
+
+
+def asset_ids(session: Session, application_id: int) -> list[int]:
+    """The IP the application offers (ascending ids)."""
+    return store.asset_ids(session, application_id)
+
+
+def applicants(session: Session, application_ids: Iterable[int]) -> dict[int, int]:
+    """``application id -> applicant party id`` for the ids that name an application."""
+    ids = sorted(set(application_ids))
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 5_000):
+        stmt = select(Application.id, Application.applicant_id).where(Application.id.in_(ids[start : start + 5_000]))
+        out.update((int(a), int(p)) for a, p in session.execute(stmt))
+    return out
+
+
+def is_applicant(application_id: ColumnElement[Any] | QueryableAttribute[Any], party_id: int) -> ColumnElement[bool]:
+    """SQL condition: the application ``application_id`` (a column of the caller's row) was lodged by ``party_id``.
+
+    For another capability's scope rule (``access.scope``): its rows tied to an application become visible to the
+    applicant."""
+    return exists(select(Application.id).where(Application.id == application_id, Application.applicant_id == party_id))
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A party task (任务) as other capabilities see it: what, whose, for which bank, in which state."""
+
+    id: int
+    application_id: int
+    kind: TaskKind
+    assignee_id: int
+    bank_id: int
+    status: TaskStatus
+
+
+def task_ref(task: Task) -> TaskRef:
+    """The typed view of a task row (for intake's own modules)."""
+    return TaskRef(
+        task.id, task.application_id, TaskKind(task.kind), task.assignee_id, task.bank_id, TaskStatus(task.status)
+    )
+
+
+def done_task_assignees(session: Session, application_id: int, bank_id: int, kind: TaskKind) -> list[int]:
+    """The parties that completed a task of ``kind`` on the application for this bank (e.g. the underwriters)."""
+    stmt = select(Task.assignee_id).where(
+        Task.application_id == application_id,
+        Task.bank_id == bank_id,
+        Task.kind == kind.value,
+        Task.status == TaskStatus.DONE.value,
+    )
+    return sorted(set(session.scalars(stmt)))

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.money import Yuan
+
 
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -24,7 +26,7 @@ class ApplicationOut(BaseModel):
     id: int
     application_no: str
     applicant_id: int
-    amount: str
+    amount: Yuan
     currency: str
     term_months: int
     purpose: str
@@ -125,6 +127,13 @@ class GreenChannelOut(BaseModel):
     since: dt.date
     until: dt.date | None
     reason: str
+
+
+class ThresholdOut(BaseModel):
+    """The internal-valuation threshold (内部评估门槛) recorded, from its effective date."""
+
+    amount: Yuan
+    effective_from: dt.date
 
 
 class ThresholdIn(BaseModel):

@@ -18,17 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
-from ippledge.credit import store as credit_store
-from ippledge.intake import store, tasks
+from ippledge.intake import errors, ports, store, tasks
 from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
+from ippledge.intake.queries import TaskRef, task_ref
 from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.kernel.errors import ErrorCode, not_found
 from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.pledge.service import resolve_assets
+from ippledge.registry import queries as registry
 from ippledge.registry.model import LegalState
-from ippledge.registry.tables import IpAsset, IpOwner
 
 CONSENT_KINDS = frozenset(
     {PartyKind.BANK, PartyKind.VALUER, PartyKind.INSURER, PartyKind.GUARANTOR, PartyKind.IP_OPERATOR}
@@ -50,34 +50,23 @@ class NewApplication:
     currency: str = CNY
 
 
-def _bad(code: str, zh: str, en: str, **details: object) -> ValidationError:
-    return ValidationError(zh, en, code=code, details=details)
-
-
-def _parties(session: Session, ids: Sequence[int], kinds: frozenset[PartyKind], code: str) -> list[Party]:
-    rows = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(ids), Party.active))}
-    wrong = sorted(i for i in set(ids) if i not in rows or PartyKind(rows[i].kind) not in kinds)
+def _parties(session: Session, ids: Sequence[int], kinds: frozenset[PartyKind], refusal: ErrorCode) -> list[int]:
+    """The ids (first occurrence order) when each names an active party of one of ``kinds``; else ``refusal``."""
+    rows = {i: p for i, p in access.parties(session, ids).items() if p.active}
+    wrong = sorted(i for i in set(ids) if i not in rows or rows[i].kind not in kinds)
     if wrong:
         allowed = ", ".join(sorted(k.value for k in kinds))
-        raise _bad(
-            code, f"机构不存在或类型不符：{wrong}", f"unknown party or not a {allowed}: {wrong}", party_ids=wrong
-        )
-    return [rows[i] for i in dict.fromkeys(ids)]
+        raise refusal(party_ids=wrong, allowed=allowed)
+    return list(dict.fromkeys(ids))
 
 
 def _check_assets(session: Session, applicant_id: int, ids: list[int]) -> None:
-    owned = set(
-        session.scalars(
-            select(IpOwner.ip_asset_id).where(IpOwner.ip_asset_id.in_(ids), IpOwner.party_id == applicant_id)
-        )
-    )
+    owned = registry.assets_owned_by(session, applicant_id, ids)
     if not_owned := sorted(set(ids) - owned):
-        raise _bad(
-            "intake.ip_not_owned", "申请人不是该知识产权的权利人", "the applicant does not own this IP", ids=not_owned
-        )
-    stmt = select(IpAsset.id).where(IpAsset.id.in_(ids), IpAsset.status != LegalState.IN_FORCE.value)
-    if dead := sorted(session.scalars(stmt)):
-        raise _bad("intake.ip_not_in_force", "知识产权不在有效状态", "the IP is not in force", ids=dead)
+        raise errors.IP_NOT_OWNED(ids=not_owned)
+    found = registry.asset_summaries(session, ids).values()
+    if dead := sorted(a.id for a in found if a.status is not LegalState.IN_FORCE):
+        raise errors.IP_NOT_IN_FORCE(ids=dead)
 
 
 def _new_no(today: dt.date) -> str:
@@ -92,30 +81,25 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
     check_term(data.term_months)
     purpose = (data.purpose or "").strip()
     if not purpose:
-        raise _bad("intake.purpose_required", "必须填写贷款用途", "the loan purpose is required")
+        raise errors.PURPOSE_REQUIRED()
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
     _check_assets(session, principal.party_id, asset_ids)
-    consents = _parties(session, data.consent_party_ids, CONSENT_KINDS, "intake.consent_party")
-    consent_ids = {p.id for p in consents}
+    consents = _parties(session, data.consent_party_ids, CONSENT_KINDS, errors.CONSENT_PARTY)
+    consent_ids = set(consents)
     if data.any_bank:
         if data.bank_ids:
-            raise _bad("intake.banks_ambiguous", "不能同时选择具体银行和任意银行", "choose banks or any bank, not both")
-        banks = credit_store.banks_offering(session, today)
+            raise errors.BANKS_AMBIGUOUS()
+        banks = ports.banks_offering(session, today)
     else:
-        banks = [p.id for p in _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), "intake.bank_unknown")]
+        banks = _parties(session, data.bank_ids, frozenset({PartyKind.BANK}), errors.BANK_UNKNOWN)
         if missing := sorted(set(banks) - consent_ids):
-            raise _bad(
-                "intake.consent_missing",
-                "选择的银行须获得数据共享授权",
-                "each chosen bank needs the applicant's consent to share data",
-                bank_ids=missing,
-            )
+            raise errors.CONSENT_MISSING(bank_ids=missing)
     if not banks:
-        raise _bad("intake.no_bank", "没有可受理的银行", "no bank to apply to")
+        raise errors.NO_BANK()
     app = Application(
         application_no=_new_no(today),
         applicant_id=principal.party_id,
-        amount_fen=to_fen(amount),
+        amount=amount,
         currency=data.currency,
         term_months=data.term_months,
         purpose=purpose,
@@ -143,7 +127,7 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
         "loan_application",
         app.id,
         {
-            "amount_fen": app.amount_fen,
+            "amount_fen": to_fen(app.amount),
             "term_months": app.term_months,
             "assets": asset_ids,
             "banks": banks,
@@ -163,9 +147,7 @@ def get_application(session: Session, principal: Principal, application_id: int)
 def _own_application(session: Session, principal: Principal, application_id: int) -> Application:
     app = get_application(session, principal, application_id)
     if app.applicant_id != principal.party_id or not principal.roles & {Role.ENTERPRISE_USER, Role.ADMIN}:
-        raise PermissionDeniedError(
-            "只有申请企业可以办理此事项", "only the applicant may do this", code="intake.not_applicant"
-        )
+        raise errors.NOT_APPLICANT()
     return app
 
 
@@ -175,7 +157,7 @@ def withdraw(
     """The firm withdraws (撤回申请): every open task is cancelled."""
     app = _own_application(session, principal, application_id)
     if app.withdrawn_on is not None:
-        raise ConflictError("申请已撤回", "the application is already withdrawn", code="intake.withdrawn")
+        raise errors.WITHDRAWN()
     app.withdrawn_on = today
     session.flush()
     text = (reason or "").strip() or "withdrawn by the applicant"
@@ -189,7 +171,7 @@ def grant_consent(
     session: Session, principal: Principal, application_id: int, party_id: int, today: dt.date
 ) -> DataConsent:
     app = _own_application(session, principal, application_id)
-    _parties(session, [party_id], CONSENT_KINDS, "intake.consent_party")
+    _parties(session, [party_id], CONSENT_KINDS, errors.CONSENT_PARTY)
     stmt = select(DataConsent).where(
         DataConsent.application_id == app.id, DataConsent.party_id == party_id, DataConsent.revoked_on.is_(None)
     )
@@ -209,7 +191,7 @@ def revoke_consent(session: Session, principal: Principal, application_id: int, 
     app = _own_application(session, principal, application_id)
     rows = [c for c in store.consents_of(session, app.id) if c.party_id == party_id and c.revoked_on is None]
     if not rows:
-        raise ConflictError("没有有效的授权", "no active consent for this party", code="intake.no_consent")
+        raise errors.NO_CONSENT(party_id=party_id)
     for c in rows:
         c.revoked_on, c.revoked_by = today, principal.user_id
     session.flush()
@@ -221,12 +203,7 @@ def revoke_consent(session: Session, principal: Principal, application_id: int, 
 
 def _need_consent(session: Session, app: Application, party_id: int) -> None:
     if not store.has_consent(session, app.id, party_id):
-        raise ConflictError(
-            "申请企业未授权向该机构共享数据",
-            "the applicant has not consented to share its data with this party",
-            code="intake.no_consent",
-            details={"party_id": party_id},
-        )
+        raise errors.NO_CONSENT(party_id=party_id)
 
 
 def request_valuation(
@@ -238,21 +215,14 @@ def request_valuation(
     review = tasks.require_active_review(session, app, principal.party_id)
     for kind in (TaskKind.VALUATION, TaskKind.INTERNAL_VALUATION):
         if store.find_task(session, app.id, kind, principal.party_id, active_only=True) is not None:
-            raise ConflictError(
-                "已有进行中的评估任务", "a valuation task is already open", code="intake.valuation_active"
-            )
+            raise errors.VALUATION_ACTIVE()
     if valuer_id is None:
         threshold = store.internal_valuation_threshold(session, today)
-        if app.amount_fen >= to_fen(threshold):
-            raise _bad(
-                "intake.internal_valuation_threshold",
-                f"申请金额不低于 {threshold} 元，须委托外部评估机构",
-                f"an amount of {threshold} CNY or more needs an external valuer",
-                threshold=str(threshold),
-            )
+        if app.amount >= threshold:
+            raise errors.INTERNAL_VALUATION_THRESHOLD(threshold=str(threshold))
         kind, assignee = TaskKind.INTERNAL_VALUATION, principal.party_id
     else:
-        _parties(session, [valuer_id], VALUER_KINDS, "intake.valuer_unknown")
+        _parties(session, [valuer_id], VALUER_KINDS, errors.VALUER_UNKNOWN)
         _need_consent(session, app, valuer_id)
         kind, assignee = TaskKind.VALUATION, valuer_id
     tasks.start_review(session, principal, review, today)
@@ -266,12 +236,10 @@ def request_underwriting(
     tasks.bank_principal(principal)
     app = get_application(session, principal, application_id)
     review = tasks.require_active_review(session, app, principal.party_id)
-    _parties(session, [party_id], UNDERWRITER_KINDS, "intake.underwriter_unknown")
+    _parties(session, [party_id], UNDERWRITER_KINDS, errors.UNDERWRITER_UNKNOWN)
     _need_consent(session, app, party_id)
     if store.find_task(session, app.id, TaskKind.UNDERWRITING, principal.party_id, active_only=True) is not None:
-        raise ConflictError(
-            "已有进行中的审核任务", "an underwriting task is already open", code="intake.underwriting_active"
-        )
+        raise errors.UNDERWRITING_ACTIVE()
     tasks.start_review(session, principal, review, today)
     return tasks.open_task(session, principal, app, TaskKind.UNDERWRITING, party_id, principal.party_id, today)
 
@@ -280,13 +248,74 @@ def bank_decline(session: Session, principal: Principal, application_id: int, re
     """The bank declines the application with a reason (银行拒绝); its other open tasks are cancelled."""
     tasks.bank_principal(principal)
     app = get_application(session, principal, application_id)
-    check_reason(reason, "intake.reason_required")
+    check_reason(reason)
     review = tasks.require_active_review(session, app, principal.party_id)
     return tasks.decline(session, principal, review.id, reason, today)
 
 
-def flag_overdue_tasks(session: Session, as_of: dt.date) -> int:
-    """Mark every active task past its last day as overdue (逾期), once; the daily close calls this each date.
+# -- tasks, as valuation and credit act on them (by id; they see ``intake.queries.TaskRef``, never a row) ------------
 
-    Returns how many tasks were newly flagged (``tasks.flag_overdue``)."""
+
+def assigned_task(session: Session, principal: Principal, task_id: int, *kinds: TaskKind) -> TaskRef:
+    """A task of one of ``kinds`` the caller's party holds, worked by a user with the right role; other parties'
+    tasks are 404, the wrong kind or role 403."""
+    return task_ref(tasks.assigned_task(session, principal, task_id, *kinds))
+
+
+def accept_task(session: Session, actor: tasks.Actor, task_id: int, today: dt.date) -> TaskRef:
+    """The assignee takes the task on (接收); a closed task refuses (``intake.task_state``)."""
+    return _act(session, actor, task_id, "accept", today)
+
+
+def complete_task(
+    session: Session, actor: tasks.Actor, task_id: int, today: dt.date, result_ref: str | None = None
+) -> TaskRef:
+    """The task is done (办结), pointing at its result (``valuation_report:12``, ``pledge_filing:3`` ...)."""
+    return _act(session, actor, task_id, "complete", today, result_ref)
+
+
+def _act(
+    session: Session, actor: tasks.Actor, task_id: int, action: str, today: dt.date, result_ref: str | None = None
+) -> TaskRef:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise not_found("任务", "task", id=task_id)
+    return task_ref(tasks.transition(session, actor, task, action, today, result_ref=result_ref))
+
+
+def active_review(session: Session, application_id: int, bank_id: int) -> TaskRef:
+    """The bank's open review of the application (银行审查); none open refuses (``intake.review_closed``)."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise not_found("融资申请", "application", id=application_id)
+    return task_ref(tasks.require_active_review(session, app, bank_id))
+
+
+def start_review(session: Session, principal: Principal, review_id: int, today: dt.date) -> None:
+    """A bank's first action on an application accepts its review task (no change once accepted)."""
+    review = session.get(Task, review_id)
+    if review is None:
+        raise not_found("任务", "task", id=review_id)
+    tasks.start_review(session, principal, review, today)
+
+
+def open_task(
+    session: Session,
+    actor: tasks.Actor,
+    application_id: int,
+    kind: TaskKind,
+    assignee_id: int,
+    bank_id: int,
+    today: dt.date,
+) -> TaskRef:
+    """Open a task for ``assignee_id`` in ``bank_id``'s process, with the limit in force today (announced on the
+    outbox to the assignee)."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise not_found("融资申请", "application", id=application_id)
+    return task_ref(tasks.open_task(session, actor, app, kind, assignee_id, bank_id, today))
+
+
+def flag_overdue(session: Session, as_of: dt.date) -> int:
+    """Flag every active task past its last day as overdue (逾期), once; the daily close calls this."""
     return tasks.flag_overdue(session, as_of)

@@ -25,7 +25,6 @@ from ippledge.intake.tables import (
     Task,
     TaskTimeLimit,
 )
-from ippledge.kernel.money import from_fen
 
 READERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 ACTIVE = (TaskStatus.OPEN.value, TaskStatus.ACCEPTED.value)
@@ -117,12 +116,12 @@ def limit_days(session: Session, kind: TaskKind, channel: Channel, as_of: dt.dat
 
 def internal_valuation_threshold(session: Session, as_of: dt.date) -> Decimal:
     stmt = (
-        select(InternalValuationThreshold.amount_fen)
+        select(InternalValuationThreshold.amount)
         .where(InternalValuationThreshold.effective_from <= as_of)
         .order_by(InternalValuationThreshold.effective_from.desc())
     )
-    fen = session.scalars(stmt).first()
-    return DEFAULT_INTERNAL_VALUATION_THRESHOLD if fen is None else from_fen(fen)
+    amount = session.scalars(stmt).first()
+    return DEFAULT_INTERNAL_VALUATION_THRESHOLD if amount is None else amount
 
 
 def register_rules() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class Application(IdMixin, Base):
@@ -17,7 +18,7 @@ class Application(IdMixin, Base):
 
     application_no: Mapped[str] = mapped_column(String(32), unique=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    amount_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     term_months: Mapped[int] = mapped_column(Integer)
     purpose: Mapped[str] = mapped_column(Text)
@@ -110,7 +111,7 @@ class InternalValuationThreshold(IdMixin, Base):
 
     __tablename__ = "internal_valuation_threshold"
 
-    amount_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     effective_from: Mapped[dt.date] = mapped_column(Date, unique=True)
     note: Mapped[str | None] = mapped_column(Text)

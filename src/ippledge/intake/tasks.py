@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.intake import store
+from ippledge.intake import errors, store
 from ippledge.intake.model import (
     Channel,
     TaskKind,
     TaskStatus,
     application_status,
+    check_reason,
     due_on,
     next_status,
 )
 from ippledge.intake.tables import Application, Task
 from ippledge.kernel.calendar import default_calendar
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError
 from ippledge.outbox import events
 
 Actor = Principal | str
@@ -125,9 +125,7 @@ def assigned_task(session: Session, principal: Principal, task_id: int, *kinds: 
     """A task the caller's party holds, worked by a user with the right role; other parties' tasks are 404."""
     task = scope.get_visible(session, Task, task_id, principal)
     if task.assignee_id != principal.party_id or (kinds and TaskKind(task.kind) not in kinds):
-        raise PermissionDeniedError(
-            "只有任务承办方可以办理此任务", "only the task's assignee may do this", code="intake.not_assignee"
-        )
+        raise errors.NOT_ASSIGNEE()
     principal.require(*ASSIGNEE_ROLES[TaskKind(task.kind)])
     return task
 
@@ -139,10 +137,8 @@ def accept(session: Session, principal: Principal, task_id: int, today: dt.date)
 
 def decline(session: Session, principal: Principal, task_id: int, reason: str, today: dt.date) -> Task:
     """The assignee declines with a reason (拒绝); a declined bank review also cancels that bank's other tasks."""
-    from ippledge.intake.model import check_reason
-
     task = assigned_task(session, principal, task_id)
-    text = check_reason(reason, "intake.reason_required")
+    text = check_reason(reason)
     transition(session, principal, task, "decline", today, reason=text)
     if task.kind == TaskKind.BANK_REVIEW.value:
         app = session.get(Application, task.application_id)
@@ -211,12 +207,7 @@ def flag_overdue(session: Session, as_of: dt.date) -> int:
 def require_active_review(session: Session, app: Application, bank_id: int) -> Task:
     review = store.find_task(session, app.id, TaskKind.BANK_REVIEW, bank_id, active_only=True)
     if review is None:
-        raise ConflictError(
-            "本行对该申请的审查已结束或不存在",
-            "this bank has no open review of the application",
-            code="intake.review_closed",
-            details={"application_id": app.id},
-        )
+        raise errors.REVIEW_CLOSED(application_id=app.id)
     return review
 
 

@@ -121,6 +121,9 @@ def pledges_of_loan(session: Session, loan_id: int) -> list[int]:
     return store.linked_pledges(session, loan_id)
 
 
+# -- the loan book behind each pledge (plugged into ``valuation.ports`` by wiring) -----------------------------------
+
+
 def outstanding_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[int, Decimal]:
     """Principal outstanding (yuan) on the loans not closed that each pledge secures (``loan_pledge``), by pledge id.
 

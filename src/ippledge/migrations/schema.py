@@ -17,6 +17,7 @@ from ippledge.registry import tables as registry_tables
 from ippledge.risk_sharing import tables as risk_tables
 from ippledge.simulation import truth as simulation_truth
 from ippledge.valuation import tables as valuation_tables
+from ippledge.valuation.engine import tables as valuation_engine_tables
 from ippledge.web import idempotency
 
 metadata = Base.metadata
@@ -37,5 +38,6 @@ __all__ = [
     "registry_tables",
     "risk_tables",
     "simulation_truth",
+    "valuation_engine_tables",
     "valuation_tables",
 ]

@@ -4,13 +4,15 @@ Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
 
 # -- pledges as lending reads them: securing a loan, released when it is repaid -------------------------------------
 
@@ -54,3 +56,40 @@ def pledges_in_force_from_to(
         )
     )
     return {int(a): int(p) for a, p in session.execute(stmt)}
+
+
+# -- pledges in force, as valuation revalues them --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PledgeHolding:
+    """A pledge in force (在押质权) and the IP it still covers; the pledgee is a bank, the pledgor the borrower."""
+
+    pledge_id: int
+    pledgee_id: int
+    pledgor_id: int
+    ip_asset_ids: tuple[int, ...]  # ascending
+
+
+def pledges_in_force_on(session: Session, as_of: dt.date) -> list[PledgeHolding]:
+    """Every pledge in force and effective on or before ``as_of`` with its IP still pledged, by pledge id.
+
+    A pledge whose items were all released is left out."""
+    stmt = (
+        select(Pledge.id, Pledge.pledgee_id, Pledge.pledgor_id, PledgeItem.ip_asset_id)
+        .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
+        .where(Pledge.status == "in_force", Pledge.effective_on <= as_of, PledgeItem.in_force)
+        .order_by(Pledge.id, PledgeItem.ip_asset_id)
+    )
+    assets: dict[int, list[int]] = defaultdict(list)
+    parties: dict[int, tuple[int, int]] = {}
+    for pid, pledgee, pledgor, aid in session.execute(stmt):
+        assets[pid].append(aid)
+        parties[pid] = (pledgee, pledgor)
+    return [PledgeHolding(pid, *parties[pid], tuple(aids)) for pid, aids in assets.items()]
+
+
+def filing_asset_ids(session: Session, filing_id: int) -> list[int]:
+    """The ids of the IP listed in a pledge filing (质押登记申请), ascending."""
+    stmt = select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id)
+    return sorted(session.scalars(stmt))

@@ -3,3 +3,125 @@
 Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.access import scope
+from ippledge.access.model import Principal
+from ippledge.kernel.money import from_fen
+from ippledge.registry import numbers
+from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry.tables import Enterprise, IpAsset, IpOwner, LegalStatusEvent
+
+_CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
+
+
+@dataclass(frozen=True)
+class AssetSummary:
+    """An IP asset as other capabilities list it (知识产权摘要): what it is, not its whole register record."""
+
+    id: int
+    kind: IpKind
+    subtype: Subtype
+    number: str  # the stored (normalised) number
+    title: str
+    status: LegalState
+
+
+def asset_summaries(session: Session, asset_ids: Iterable[int]) -> dict[int, AssetSummary]:
+    """``asset id -> summary`` for the ids on the register, in ascending id order; unknown ids are absent."""
+    ids = sorted(set(asset_ids))
+    out: dict[int, AssetSummary] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(IpAsset).where(IpAsset.id.in_(ids[start : start + _CHUNK])).order_by(IpAsset.id)
+        for a in session.scalars(stmt):
+            out[a.id] = AssetSummary(a.id, IpKind(a.kind), Subtype(a.subtype), a.number, a.title, LegalState(a.status))
+    return out
+
+
+def asset_id_by_number(session: Session, kind: IpKind | str, number: str) -> int | None:
+    """The id of the asset of ``kind`` with the stored (normalised) ``number``, or ``None`` if not on the register."""
+    kind_value = IpKind(kind).value
+    return session.scalar(select(IpAsset.id).where(IpAsset.kind == kind_value, IpAsset.number == number))
+
+
+# -- the register as intake, valuation and credit read it ------------------------------------------------------------
+
+
+def visible_asset_id(session: Session, principal: Principal, asset_id: int) -> int:
+    """The id of an IP the caller may read on the register (register readers and its owners); 404 otherwise."""
+    return scope.get_visible(session, IpAsset, asset_id, principal).id
+
+
+def find_asset_id(session: Session, text: str) -> int | None:
+    """The asset any register reading of ``text`` names (a patent, trademark or copyright number as typed, readings
+    tried in order of preference), or ``None`` when none is on the register. Text no reading fits raises its error."""
+    reading = numbers.read(text)
+    if reading.error is not None and not reading.candidates:
+        raise reading.error
+    for kind, stored in reading.candidates:
+        if (found := asset_id_by_number(session, kind, stored)) is not None:
+            return found
+    return None
+
+
+def assets_owned_by(session: Session, party_id: int, asset_ids: Iterable[int]) -> set[int]:
+    """Those of ``asset_ids`` the party owns or co-owns (权利人/共有人)."""
+    ids = sorted(set(asset_ids))
+    out: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(IpOwner.ip_asset_id).where(
+            IpOwner.ip_asset_id.in_(ids[start : start + _CHUNK]), IpOwner.party_id == party_id
+        )
+        out.update(session.scalars(stmt))
+    return out
+
+
+def asset_columns(session: Session, names: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Every IP on the register as rows of the named ``ip_asset`` attributes (``id``, ``kind``, ``filing_date`` ...),
+    in id order: one query for the whole register (the valuation engine's input)."""
+    return [tuple(r) for r in session.execute(select(*(getattr(IpAsset, n) for n in names)).order_by(IpAsset.id))]
+
+
+def owner_rows(session: Session) -> list[tuple[int, int]]:
+    """``(asset id, party id)`` of every owner, by asset, then the largest share first, then the lowest party id: the
+    first row of each asset is its main owner."""
+    stmt = select(IpOwner.ip_asset_id, IpOwner.party_id).order_by(
+        IpOwner.ip_asset_id, IpOwner.share_bp.desc(), IpOwner.party_id
+    )
+    return [(int(a), int(p)) for a, p in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class EnterpriseProfile:
+    """An enterprise's size and revenue as recorded on its registry profile (企业信息); either may be unknown."""
+
+    party_id: int
+    annual_revenue: Decimal | None
+    size: str | None  # micro | small | medium | large
+
+
+def enterprise_profiles(session: Session) -> dict[int, EnterpriseProfile]:
+    """Every enterprise profile, by party id."""
+    stmt = select(Enterprise.party_id, Enterprise.annual_revenue_fen, Enterprise.size)
+    return {
+        pid: EnterpriseProfile(pid, None if fen is None else from_fen(fen), size)
+        for pid, fen, size in session.execute(stmt)
+    }
+
+
+def status_event_counts(session: Session, codes: Iterable[str], as_of: dt.date) -> list[tuple[int, str, int]]:
+    """``(asset id, code, count)`` of the legal-status events (法律状态事件) with these codes effective by ``as_of``."""
+    stmt = (
+        select(LegalStatusEvent.ip_asset_id, LegalStatusEvent.code, func.count())
+        .where(LegalStatusEvent.code.in_(list(codes)), LegalStatusEvent.effective_date <= as_of)
+        .group_by(LegalStatusEvent.ip_asset_id, LegalStatusEvent.code)
+    )
+    return [(int(a), str(c), int(n)) for a, c, n in session.execute(stmt)]

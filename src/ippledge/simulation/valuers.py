@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party
+from ippledge.kernel.money import from_fen
 from ippledge.registry.tables import IpAsset
 from ippledge.simulation.generate import Market
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
@@ -151,7 +152,7 @@ def record(session: Session, market: Market, hist: History, seed: int) -> dict[i
                 "assumptions": assumptions,
                 "valuation_date": day,
                 "valid_until": day + dt.timedelta(days=365),
-                "total_fen": fen,
+                "total": from_fen(fen),
                 "currency": "CNY",
                 "submitted_on": day,
             }
@@ -169,7 +170,7 @@ def record(session: Session, market: Market, hist: History, seed: int) -> dict[i
         session.execute(
             insert(ValuationReportItem),
             [
-                {"report_id": numbers_to_id[r["report_no"]], "ip_asset_id": a, "value_fen": f}
+                {"report_id": numbers_to_id[r["report_no"]], "ip_asset_id": a, "value": from_fen(f)}
                 for r, (a, f) in zip(reports, items, strict=True)
             ],
         )

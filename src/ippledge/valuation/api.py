@@ -11,10 +11,9 @@ import json
 from fastapi import APIRouter, Query, status
 from sqlalchemy.orm import Session
 
-from ippledge.intake import service as intake
+from ippledge.intake import queries as intake
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen
-from ippledge.valuation import service
+from ippledge.valuation import queries, service, store
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
 from ippledge.valuation.tables import ValuationReport
@@ -48,11 +47,11 @@ def report_out(session: Session, r: ValuationReport) -> ReportOut:
         assumptions=json.loads(r.assumptions),
         valuation_date=r.valuation_date,
         valid_until=r.valid_until,
-        total=str(from_fen(r.total_fen)),
+        total=r.total,
         currency=r.currency,
         supersedes_id=r.supersedes_id,
         submitted_on=r.submitted_on,
-        items=[ItemOut(ip_asset_id=a, value=str(v)) for a, v in service.items_of(session, r.id)],
+        items=[ItemOut(ip_asset_id=a, value=v) for a, v in store.items_of(session, r.id)],
     )
 
 
@@ -79,7 +78,7 @@ def get_report(report_id: int, principal: PrincipalDep, session: SessionDep) -> 
 
 @router.get("/applications/{application_id}/valuation-reports", response_model=list[ReportOut])
 def reports(application_id: int, principal: PrincipalDep, session: SessionDep) -> list[ReportOut]:
-    intake.get_application(session, principal, application_id)
+    intake.visible_application(session, principal, application_id)
     return [report_out(session, r) for r in service.reports_of(session, principal, application_id)]
 
 
@@ -93,15 +92,15 @@ def latest(
     as_of: dt.date | None = Query(None),
 ) -> ValuedItemOut:
     """The latest report valid on ``as_of`` (default today) valuing this IP; a bank sees only its own valuations."""
-    app = intake.get_application(session, principal, application_id)
+    app = intake.visible_application(session, principal, application_id)
     bank = principal.party_id if principal.party_kind.value == "bank" else None
-    item = service.latest_valid(session, app.id, ip_asset_id, as_of or today, bank_id=bank)
+    item = queries.latest_valid(session, app.id, ip_asset_id, as_of or today, bank_id=bank)
     if item is None:
         raise not_found("有效评估报告", "valid valuation report", ip_asset_id=ip_asset_id)
     return ValuedItemOut(
         report_id=item.report_id,
         ip_asset_id=item.ip_asset_id,
-        value=str(item.value),
+        value=item.value,
         valuation_date=item.valuation_date,
         valid_until=item.valid_until,
     )

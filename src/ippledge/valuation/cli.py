@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
 import typer
+
+from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
 
 
 def _view(mv: Any) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def value(
     pledged: Annotated[
         bool, typer.Option("--pledged", help="revalue every IP under a pledge in force; record value and LTV")
     ] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="valuation date YYYY-MM-DD (default: today)")] = None,
+    as_of: AsOf = None,
     seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed: same seed, same range")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     dask: Annotated[
@@ -92,31 +93,20 @@ def value(
             help="with --all: run on Dask — 'local:N' starts a LocalCluster of N workers, else a scheduler address",
         ),
     ] = None,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Model valuation (模型估值) of one IP, or of the whole register with ``--all``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory, unit_of_work
     from ippledge.kernel.errors import IppledgeError
-    from ippledge.valuation import engine_service
-    from ippledge.web.deps import business_date
+    from ippledge.valuation.engine import service as engine_service
 
     if (number is not None) + all_ + pledged != 1:
         typer.echo("give one of NUMBER, --all or --pledged", err=True)
         raise typer.Exit(2)
+    day = business_day(as_of)
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else business_date()
-    except ValueError:
-        typer.echo(f"--as-of 日期无效 invalid date: {as_of}", err=True)
-        raise typer.Exit(2) from None
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    factory = make_session_factory(make_engine(settings.database_url))
-    try:
-        with unit_of_work(factory) as session:
+        with session_scope(database_url) as session:
             if pledged:
                 from ippledge.valuation.revaluation import revalue_pledged
 

@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from ippledge.kernel.calendar import add_months
-from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import positive_money
+from ippledge.valuation import errors
 
 MAX_ASSUMPTIONS = 50
 MAX_ASSUMPTIONS_CHARS = 20_000
@@ -43,48 +43,33 @@ KNOWN_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
 }
 
 
-def _bad(code: str, zh: str, en: str, **details: Any) -> ValidationError:
-    return ValidationError(zh, en, code=code, details=details)
-
-
 def _number(key: str, value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise _bad(
-            "valuation.assumption_type", f"假设「{key}」须为数值", f"assumption {key!r} must be a number", key=key
-        )
+        raise errors.ASSUMPTION_TYPE(key=key)
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _bad(
-            "valuation.assumption_type", f"假设「{key}」须为数值", f"assumption {key!r} must be a number", key=key
-        ) from None
+        raise errors.ASSUMPTION_TYPE(key=key) from None
     if not number.is_finite():
-        raise _bad(
-            "valuation.assumption_type", f"假设「{key}」须为有限数", f"assumption {key!r} must be finite", key=key
-        )
+        raise errors.ASSUMPTION_TYPE(key=key)
     return number
 
 
 def validate_assumptions(value: object) -> dict[str, Any]:
     """A JSON object with string keys; known keys within their ranges; the whole serialisable and small."""
     if not isinstance(value, Mapping):
-        raise _bad("valuation.assumptions_object", "关键假设须为 JSON 对象", "key assumptions must be a JSON object")
+        raise errors.ASSUMPTIONS_OBJECT()
     if len(value) > MAX_ASSUMPTIONS:
-        raise _bad("valuation.assumptions_size", "关键假设过多", f"at most {MAX_ASSUMPTIONS} assumptions")
+        raise errors.ASSUMPTIONS_SIZE(max_count=MAX_ASSUMPTIONS, max_chars=MAX_ASSUMPTIONS_CHARS)
     out: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key.strip():
-            raise _bad(
-                "valuation.assumption_key", "假设名称须为非空字符串", "assumption names must be non-empty strings"
-            )
+            raise errors.ASSUMPTION_KEY()
         if key in KNOWN_RANGES:
             low, high = KNOWN_RANGES[key]
             number = _number(key, item)
             if (low is not None and number < low) or (high is not None and number > high):
-                raise _bad(
-                    "valuation.assumption_range",
-                    f"假设「{key}」超出范围",
-                    f"assumption {key!r} is out of range",
+                raise errors.ASSUMPTION_RANGE(
                     key=key,
                     low=None if low is None else str(low),
                     high=None if high is None else str(high),
@@ -93,9 +78,9 @@ def validate_assumptions(value: object) -> dict[str, Any]:
     try:
         text = json.dumps(out, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
-        raise _bad("valuation.assumptions_object", "关键假设无法序列化", "key assumptions are not valid JSON") from None
+        raise errors.ASSUMPTIONS_OBJECT() from None
     if len(text) > MAX_ASSUMPTIONS_CHARS:
-        raise _bad("valuation.assumptions_size", "关键假设过长", "key assumptions are too long")
+        raise errors.ASSUMPTIONS_SIZE(max_count=MAX_ASSUMPTIONS, max_chars=MAX_ASSUMPTIONS_CHARS)
     return out
 
 
@@ -124,33 +109,23 @@ def check_report(draft: ReportDraft, as_of: dt.date, allowed_assets: frozenset[i
     try:
         method = Method(draft.method)
     except ValueError:
-        raise _bad("valuation.method", f"评估方法无效：{draft.method}", f"unknown method: {draft.method}") from None
+        raise errors.METHOD(method=draft.method) from None
     if not draft.items:
-        raise _bad("valuation.no_items", "报告须至少评估一项知识产权", "a report values at least one IP")
+        raise errors.NO_ITEMS()
     ids = [a for a, _ in draft.items]
     if len(set(ids)) != len(ids):
-        raise _bad("valuation.duplicate_item", "同一知识产权重复列出", "an IP is listed twice")
+        raise errors.DUPLICATE_ITEM()
     if stray := sorted(set(ids) - allowed_assets):
-        raise _bad(
-            "valuation.ip_not_in_application",
-            "知识产权不在申请之中",
-            "the IP is not part of the application",
-            ids=stray,
-        )
+        raise errors.IP_NOT_IN_APPLICATION(ids=stray)
     items = tuple((a, positive_money(v)) for a, v in draft.items)
     total = sum((v for _, v in items), Decimal("0.00"))
     if draft.total is not None and positive_money(draft.total) != total:
-        raise _bad(
-            "valuation.total_mismatch",
-            "合计与分项之和不符",
-            "the total differs from the sum of the items",
-            sum=str(total),
-        )
+        raise errors.TOTAL_MISMATCH(sum=str(total))
     if draft.valuation_date > as_of:
-        raise _bad("valuation.date_future", "评估基准日不能晚于今天", "the valuation date cannot be in the future")
+        raise errors.DATE_FUTURE()
     valid_until = draft.valid_until or add_months(draft.valuation_date, DEFAULT_VALIDITY_MONTHS)
     if valid_until <= draft.valuation_date:
-        raise _bad("valuation.validity", "有效期须晚于评估基准日", "the validity date must be after the valuation date")
+        raise errors.VALIDITY()
     return CheckedReport(
         items, total, method, validate_assumptions(draft.assumptions), draft.valuation_date, valid_until
     )

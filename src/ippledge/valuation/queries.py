@@ -3,3 +3,111 @@
 Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.kernel.money import from_fen
+from ippledge.valuation.engine import store as engine_store
+from ippledge.valuation.model import is_valid_on
+from ippledge.valuation.tables import ValuationReport, ValuationReportItem
+
+# -- values a credit decision lends against --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValuedItem:
+    """The value one valid report gives one IP (评估价值)."""
+
+    report_id: int
+    ip_asset_id: int
+    value: Decimal
+    valuation_date: dt.date
+    valid_until: dt.date
+
+
+def latest_valid(
+    session: Session, application_id: int, ip_asset_id: int, as_of: dt.date, bank_id: int | None = None
+) -> ValuedItem | None:
+    """The latest report valid on ``as_of`` that values the IP (corrections known by then replace the original)."""
+    stmt = (
+        select(ValuationReport, ValuationReportItem.value)
+        .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
+        .where(
+            ValuationReport.application_id == application_id,
+            ValuationReportItem.ip_asset_id == ip_asset_id,
+            ValuationReport.submitted_on <= as_of,
+        )
+    )
+    if bank_id is not None:
+        stmt = stmt.where(ValuationReport.bank_id == bank_id)
+    rows = session.execute(stmt).all()
+    corrections = select(ValuationReport.supersedes_id).where(
+        ValuationReport.application_id == application_id,
+        ValuationReport.supersedes_id.is_not(None),
+        ValuationReport.submitted_on <= as_of,
+    )
+    superseded = set(session.scalars(corrections))
+    candidates = [
+        (r, value)
+        for r, value in rows
+        if r.id not in superseded and is_valid_on(r.valuation_date, r.valid_until, as_of)
+    ]
+    if not candidates:
+        return None
+    r, value = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
+    return ValuedItem(r.id, ip_asset_id, value, r.valuation_date, r.valid_until)
+
+
+def model_collateral_value(
+    session: Session, ip_asset_id: int, as_of: dt.date, max_age_days: int | None = None
+) -> Decimal | None:
+    """The collateral value (抵押价值: what a forced sale would recover) of the newest model valuation of the IP made
+    on or before ``as_of`` and not older than ``max_age_days``; ``None`` when the engine has not valued it."""
+    mv = engine_store.latest(session, ip_asset_id, as_of, max_age_days)
+    return None if mv is None else from_fen(mv.collateral_value_fen)
+
+
+# -- reports as other capabilities cite them -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """A valuation report (评估报告) as other capabilities cite it: who valued, for whom, when, how much in total."""
+
+    id: int
+    report_no: str
+    valuer_id: int
+    bank_id: int | None  # None for an external historical report
+    client_id: int | None
+    internal: bool  # the bank valued the IP itself
+    valuation_date: dt.date
+    valid_until: dt.date
+    total: Decimal
+    supersedes_id: int | None
+
+
+def reports(session: Session, report_ids: Iterable[int]) -> dict[int, ReportFacts]:
+    """``report id -> facts`` for the ids that name a report (no caller scoping: the caller has checked)."""
+    ids = sorted(set(report_ids))
+    out: dict[int, ReportFacts] = {}
+    for start in range(0, len(ids), 5_000):
+        for r in session.scalars(select(ValuationReport).where(ValuationReport.id.in_(ids[start : start + 5_000]))):
+            out[r.id] = ReportFacts(
+                r.id,
+                r.report_no,
+                r.valuer_id,
+                r.bank_id,
+                r.client_id,
+                r.internal,
+                r.valuation_date,
+                r.valid_until,
+                r.total,
+                r.supersedes_id,
+            )
+    return out

@@ -3,15 +3,15 @@
 ``revalue_pledged`` values every IP under a pledge in force on ``as_of`` with the engine (fitted on the whole
 register, run on just those assets; the rows also land in ``model_valuation``), records per pledge and IP the
 collateral value, its change since the pledge's previous revaluation, and the pledge's LTV = principal outstanding
-on the loans it secures (``loan_pledge``; loans not closed) / the collateral value of all its IP. When the LTV rises
-above ``ltv_threshold_bp`` (from at or below it, or on a first revaluation) the outbox gets ``valuation.ltv_breach``
-for the pledgee. A rerun of the same date replaces that date's rows and emits no second event. Flushes only.
+on the loans it secures (loans not closed; read from lending through ``valuation.ports``) / the collateral value of
+all its IP. When the LTV rises above ``ltv_threshold_bp`` (from at or below it, or on a first revaluation) the outbox
+gets ``valuation.ltv_breach`` for the pledgee. A rerun of the same date replaces that date's rows and emits no second
+event. Flushes only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION
 from ippledge.kernel.money import to_fen
-from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
-from ippledge.pledge.tables import Pledge, PledgeItem
-from ippledge.valuation import engine_service
+from ippledge.pledge import queries as pledge_queries
+from ippledge.valuation import ports
+from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.tables import PledgeRevaluation
 
 DEFAULT_LTV_THRESHOLD_BP: Final = 8_000  # assumption: above 80% of forced-sale value the cushion is too thin
@@ -57,21 +57,14 @@ def revalue_pledged(
     session: Session, as_of: dt.date, seed: int = 1, ltv_threshold_bp: int = DEFAULT_LTV_THRESHOLD_BP
 ) -> RevaluationSummary:
     """Revalue every IP under a pledge in force on ``as_of``; record value and LTV changes; flag LTV breaches."""
-    items = session.execute(
-        select(Pledge.id, Pledge.pledgee_id, Pledge.pledgor_id, PledgeItem.ip_asset_id)
-        .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
-        .where(Pledge.status == "in_force", Pledge.effective_on <= as_of, PledgeItem.in_force)
-        .order_by(Pledge.id, PledgeItem.ip_asset_id)
-    ).all()
-    assets_of: dict[int, list[int]] = defaultdict(list)
-    pledgee: dict[int, int] = {}
-    pledgor: dict[int, int] = {}
-    for pid, bank, firm, aid in items:
-        assets_of[pid].append(aid)
-        pledgee[pid], pledgor[pid] = bank, firm
+    holdings = pledge_queries.pledges_in_force_on(session, as_of)
+    assets_of = {h.pledge_id: h.ip_asset_ids for h in holdings}
+    pledgee = {h.pledge_id: h.pledgee_id for h in holdings}
+    pledgor = {h.pledge_id: h.pledgor_id for h in holdings}
     pledge_ids = sorted(assets_of)
-    valued = engine_service.value_subset(session, [aid for *_, aid in items], as_of, seed)
-    outstanding, previous, prev_ltv, done_today = _loans_and_history(session, pledge_ids, as_of)
+    valued = engine_service.value_subset(session, [aid for h in holdings for aid in h.ip_asset_ids], as_of, seed)
+    outstanding = {pid: to_fen(owed) for pid, owed in ports.secured_outstanding(session, pledge_ids).items()}
+    previous, prev_ltv, done_today = _history(session, pledge_ids, as_of)
     rows, breaches, ltvs = [], [], {}
     for pid in pledge_ids:
         values = {aid: valued[aid].collateral_value_fen if aid in valued else 0 for aid in assets_of[pid]}
@@ -136,23 +129,15 @@ def revalue_pledged(
     return summary
 
 
-def _loans_and_history(
+def _history(
     session: Session, pledge_ids: list[int], as_of: dt.date
-) -> tuple[dict[int, int], dict[tuple[int, int], int], dict[int, int | None], set[int]]:
-    """Outstanding principal per pledge; the previous revaluation's values and LTV; pledges already done today."""
-    outstanding: dict[int, int] = {}
+) -> tuple[dict[tuple[int, int], int], dict[int, int | None], set[int]]:
+    """The previous revaluation's values and LTV per pledge; pledges already revalued today."""
     previous: dict[tuple[int, int], int] = {}
     prev_ltv: dict[int, int | None] = {}
     done_today: set[int] = set()
     for start in range(0, len(pledge_ids), _CHUNK):
         chunk = pledge_ids[start : start + _CHUNK]
-        owed = session.execute(
-            select(LoanPledge.pledge_id, func.sum(Loan.outstanding_principal))
-            .join(Loan, Loan.id == LoanPledge.loan_id)
-            .where(LoanPledge.pledge_id.in_(chunk), Loan.closed_on.is_(None))
-            .group_by(LoanPledge.pledge_id)
-        ).all()
-        outstanding.update((pid, to_fen(total) if total is not None else 0) for pid, total in owed)
         last = (
             select(PledgeRevaluation.pledge_id, func.max(PledgeRevaluation.as_of).label("day"))
             .where(PledgeRevaluation.pledge_id.in_(chunk), PledgeRevaluation.as_of < as_of)
@@ -175,4 +160,4 @@ def _loans_and_history(
                 .distinct()
             )
         )
-    return outstanding, previous, prev_ltv, done_today
+    return previous, prev_ltv, done_today

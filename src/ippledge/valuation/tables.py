@@ -1,6 +1,6 @@
-"""Valuation tables: immutable reports (评估报告) and their per-IP values (corrections supersede); model
-valuations (模型估值) written by the engine, one row per IP, date, model version and seed; daily revaluations of
-pledged IP (质押物重估) with the loan-to-value ratio of the pledge.
+"""Valuation tables: immutable reports (评估报告) and their per-IP values (corrections supersede); daily
+revaluations of pledged IP (质押物重估) with the loan-to-value ratio of the pledge. The engine's model valuations
+(模型估值) live in ``valuation.engine.tables``.
 
 A report comes either from a valuation task of a loan application (``source = "task"``) or is an external
 historical report recorded for governance (``source = "external"``: no task, application, commissioning bank or
@@ -9,11 +9,12 @@ signer on the platform; ``client_id`` names the party that engaged the valuer)."
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class ValuationReport(IdMixin, Base):
@@ -32,7 +33,7 @@ class ValuationReport(IdMixin, Base):
     assumptions: Mapped[str] = mapped_column(Text)  # JSON object
     valuation_date: Mapped[dt.date] = mapped_column(Date)
     valid_until: Mapped[dt.date] = mapped_column(Date)
-    total_fen: Mapped[int]
+    total: Mapped[Decimal] = mapped_column("total_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("valuation_report.id"), unique=True)
     submitted_on: Mapped[dt.date] = mapped_column(Date)
@@ -44,37 +45,7 @@ class ValuationReportItem(Base):
 
     report_id: Mapped[int] = mapped_column(ForeignKey("valuation_report.id", ondelete="CASCADE"), primary_key=True)
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id"), primary_key=True, index=True)
-    value_fen: Mapped[int]
-
-
-class ModelValuation(IdMixin, Base):
-    """The engine's valuation of one IP on one date (模型估值): score, value range, collateral value, and why."""
-
-    __tablename__ = "model_valuation"
-
-    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"))
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    model_version: Mapped[str] = mapped_column(String(40))
-    seed: Mapped[int] = mapped_column(Integer)
-    score: Mapped[float] = mapped_column(Float)
-    legal_score: Mapped[float | None] = mapped_column(Float)
-    technical_score: Mapped[float | None] = mapped_column(Float)
-    economic_score: Mapped[float | None] = mapped_column(Float)
-    value_p10_fen: Mapped[int]
-    value_p50_fen: Mapped[int]
-    value_p90_fen: Mapped[int]
-    collateral_value_fen: Mapped[int]
-    market_value_fen: Mapped[int | None]  # market approach; None without comparables
-    cost_value_fen: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    assumptions: Mapped[str] = mapped_column(Text)  # JSON: every assumption behind the numbers
-    explanation: Mapped[str] = mapped_column(Text)  # JSON: dimension and indicator contributions
-    computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (
-        UniqueConstraint("ip_asset_id", "as_of", "model_version", "seed"),
-        Index("ix_model_valuation_asset_as_of", "ip_asset_id", "as_of"),
-    )
+    value: Mapped[Decimal] = mapped_column("value_fen", Fen)
 
 
 class PledgeRevaluation(Base):

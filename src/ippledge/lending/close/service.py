@@ -7,7 +7,7 @@ penalty_income), raises the five-tier grade to the days-past-due floor (history 
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
 (贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
 plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held,
-flags overdue intake tasks (``intake.service.flag_overdue_tasks``) and moves ``BusinessDay.last_closed`` to ``D``.
+flags overdue intake tasks (``intake.service.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``.
 A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.db import utcnow
-from ippledge.intake.service import flag_overdue_tasks
+from ippledge.intake.service import flag_overdue
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
@@ -266,7 +266,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
             events.append(("loan.reclassified", {"loan_id": p.loan_id, "on": day.isoformat(), **move}, bank))
     store.insert_grade_changes(session, changes)
     store.insert_events(session, events)
-    tasks = flag_overdue_tasks(session, day)
+    tasks = flag_overdue(session, day)
 
     report = CloseReport(
         date=day,

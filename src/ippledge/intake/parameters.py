@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
+from ippledge.intake import errors
 from ippledge.intake.model import Channel, TaskKind, check_limit_days, check_reason
 from ippledge.intake.tables import GreenChannelEntry, InternalValuationThreshold, TaskTimeLimit
-from ippledge.kernel.errors import ConflictError, ValidationError
 from ippledge.kernel.money import positive_money, to_fen
 
 
@@ -43,7 +43,7 @@ def set_time_limit(
         TaskTimeLimit.effective_from == effective_from,
     )
     if session.scalar(stmt) is not None:
-        raise ConflictError("该日期已有时限记录", "a limit from this date exists", code="intake.limit_exists")
+        raise errors.LIMIT_EXISTS()
     row = TaskTimeLimit(
         task_kind=kind.value,
         channel=channel.value,
@@ -64,12 +64,12 @@ def add_green_channel(
 ) -> GreenChannelEntry:
     """Whitelist a firm for the green channel (绿色通道)."""
     _operator(principal)
-    text = check_reason(reason, "intake.reason_required")
-    party = session.get(Party, party_id)
-    if party is None or party.kind != PartyKind.ENTERPRISE.value:
-        raise ValidationError(f"企业不存在：{party_id}", f"no such enterprise: {party_id}", code="intake.green_party")
+    text = check_reason(reason)
+    party = access.parties(session, [party_id]).get(party_id)
+    if party is None or party.kind is not PartyKind.ENTERPRISE:
+        raise errors.GREEN_PARTY(party_id=party_id)
     if until is not None and until < since:
-        raise ValidationError("截止日早于起始日", "until is before since", code="intake.green_dates")
+        raise errors.GREEN_DATES()
     row = GreenChannelEntry(party_id=party_id, since=since, until=until, reason=text, created_by=principal.actor)
     session.add(row)
     session.flush()
@@ -92,14 +92,12 @@ def set_internal_valuation_threshold(
     session: Session, principal: Principal, amount: Decimal | str | int, effective_from: dt.date, note: str | None
 ) -> InternalValuationThreshold:
     _operator(principal)
-    fen = to_fen(positive_money(amount))
+    value = positive_money(amount)
     if session.scalar(
         select(InternalValuationThreshold.id).where(InternalValuationThreshold.effective_from == effective_from)
     ):
-        raise ConflictError("该日期已有门槛记录", "a threshold from this date exists", code="intake.threshold_exists")
-    row = InternalValuationThreshold(
-        amount_fen=fen, effective_from=effective_from, note=note, created_by=principal.actor
-    )
+        raise errors.THRESHOLD_EXISTS()
+    row = InternalValuationThreshold(amount=value, effective_from=effective_from, note=note, created_by=principal.actor)
     session.add(row)
     session.flush()
     audit.record(
@@ -108,6 +106,6 @@ def set_internal_valuation_threshold(
         "intake.threshold_set",
         "internal_valuation_threshold",
         row.id,
-        {"amount_fen": fen, "from": effective_from.isoformat()},
+        {"amount_fen": to_fen(value), "from": effective_from.isoformat()},
     )
     return row

@@ -19,13 +19,12 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, take
+from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
 from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
-from ippledge.registry import numbers
-from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.tables import ModelValuation
+from ippledge.registry import queries as registry
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.tables import ModelValuation
 
 Progress = Callable[[int, int], None]  # (done, total)
 _DIMS = ("legal_score", "technical_score", "economic_score")
@@ -35,22 +34,15 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def resolve(session: Session, number_or_id: str | int) -> IpAsset:
-    """An IP by id (int) or by any register reading of a number (patent, trademark, copyright)."""
+def resolve(session: Session, number_or_id: str | int) -> int:
+    """The id of an IP given by id (int) or by any register reading of a number (patent, trademark, copyright)."""
     if isinstance(number_or_id, int):
-        asset = session.get(IpAsset, number_or_id)
+        found = number_or_id if registry.asset_summaries(session, [number_or_id]) else None
     else:
-        reading = numbers.read(number_or_id)
-        if reading.error is not None and not reading.candidates:
-            raise reading.error
-        asset = None
-        for kind, stored in reading.candidates:
-            asset = session.scalar(select(IpAsset).where(IpAsset.kind == kind.value, IpAsset.number == stored))
-            if asset is not None:
-                break
-    if asset is None:
+        found = registry.find_asset_id(session, number_or_id)
+    if found is None:
         raise not_found("知识产权", "IP asset", number=str(number_or_id))
-    return asset
+    return found
 
 
 def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, dict[str, np.ndarray]]:
@@ -62,10 +54,14 @@ def _rows(
     engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date, c: Chunk | None = None
 ) -> list[dict[str, Any]]:
     c = c if c is not None else engine.value_chunk(cols, seed)
+    amounts = (c.p10, c.p50, c.p90, c.collateral, c.cost)
+    if not all(np.isfinite(a).all() for a in amounts):
+        raise ValueError("the engine returned no value for some assets of the chunk")
+    p10, p50, p90, collateral, cost = (fen(a) for a in amounts)  # integer fen, as stored (and as the batch writes)
+    market = fen(c.market)
     out = []
     for i in range(len(c.scores.score)):
         dims = c.scores.dimension_scores[i]
-        market = c.market[i]
         out.append(
             {
                 "ip_asset_id": int(cols["id"][i]),
@@ -74,12 +70,12 @@ def _rows(
                 "seed": seed,
                 "score": float(c.scores.score[i]),
                 **{name: None if np.isnan(dims[k]) else float(dims[k]) for k, name in enumerate(_DIMS)},
-                "value_p10_fen": int(np.rint(c.p10[i] * 100)),
-                "value_p50_fen": int(np.rint(c.p50[i] * 100)),
-                "value_p90_fen": int(np.rint(c.p90[i] * 100)),
-                "collateral_value_fen": int(np.rint(c.collateral[i] * 100)),
-                "market_value_fen": None if np.isnan(market) else int(np.rint(market * 100)),
-                "cost_value_fen": int(np.rint(c.cost[i] * 100)),
+                "value_p10_fen": int(p10[i]),
+                "value_p50_fen": int(p50[i]),
+                "value_p90_fen": int(p90[i]),
+                "collateral_value_fen": int(collateral[i]),
+                "market_value_fen": None if np.isnan(c.market[i]) else int(market[i]),
+                "cost_value_fen": int(cost[i]),
                 "currency": "CNY",
                 "assumptions": _json(asset_assumptions(engine, c, i, seed)),
                 "explanation": _json(explain(engine, c, i)),
@@ -101,17 +97,17 @@ def _stored(session: Session, asset_id: int, as_of: dt.date, seed: int) -> Model
 
 def value_one(session: Session, number_or_id: str | int, as_of: dt.date, seed: int = 1) -> ModelValuation:
     """The model valuation of one IP on ``as_of`` (computed and stored unless already stored)."""
-    asset = resolve(session, number_or_id)
-    found = _stored(session, asset.id, as_of, seed)
+    asset_id = resolve(session, number_or_id)
+    found = _stored(session, asset_id, as_of, seed)
     if found is not None:
         return found
     engine, cols = fitted_engine(session, as_of)
-    index = np.flatnonzero(cols["id"] == asset.id)
+    index = np.flatnonzero(cols["id"] == asset_id)
     session.execute(insert(ModelValuation), _rows(engine, take(cols, index), seed, as_of))
     audit.record(
-        session, "system:valuation", "valuation.model_valued", "ip_asset", asset.id, {"as_of": as_of, "seed": seed}
+        session, "system:valuation", "valuation.model_valued", "ip_asset", asset_id, {"as_of": as_of, "seed": seed}
     )
-    stored = _stored(session, asset.id, as_of, seed)
+    stored = _stored(session, asset_id, as_of, seed)
     assert stored is not None
     return stored
 

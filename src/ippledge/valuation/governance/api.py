@@ -12,13 +12,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 
-from ippledge.kernel.errors import ValidationError
-from ippledge.kernel.money import from_fen
-from ippledge.valuation import governance
-from ippledge.valuation.engine_api import model_out
-from ippledge.valuation.governance_model import FlagKind, Thresholds
-from ippledge.valuation.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+from ippledge.valuation import errors
+from ippledge.valuation.engine.api import model_out
+from ippledge.valuation.governance import queries as governance
+from ippledge.valuation.governance.model import FlagKind, Thresholds
+from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation governance"])
 
@@ -32,16 +32,23 @@ def asset_valuations(
     as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
 ) -> SideBySideOut:
     view = governance.side_by_side(session, principal, asset_id, as_of or today)
-    mv = view["model"]
     return SideBySideOut(
-        ip_asset_id=view["ip_asset_id"],
-        model=None if mv is None else model_out(mv),
+        ip_asset_id=view.ip_asset_id,
+        model=None if view.model is None else model_out(view.model),
         reports=[
-            SideReportOut(**{k: v for k, v in r.items() if k != "value_fen"}, value=str(from_fen(r["value_fen"])))
-            for r in view["reports"]
+            SideReportOut(
+                report_id=r.report_id,
+                valuer_id=r.valuer_id,
+                client_id=r.client_id,
+                internal=r.internal,
+                valuation_date=r.valuation_date,
+                value=yuan(r.value_fen),
+                vs_model_p50=r.vs_model_p50,
+            )
+            for r in view.reports
         ],
-        flags=[FlagOut(**f) for f in view["flags"]],
-        thresholds_version=view["thresholds"],
+        flags=[FlagOut(**f) for f in view.flags],
+        thresholds_version=view.thresholds_version,
     )
 
 
@@ -74,10 +81,6 @@ def valuation_flags(
     try:
         wanted = None if kind is None else FlagKind(kind)
     except ValueError:
-        raise ValidationError(
-            f"未知的标记类型：{kind}",
-            f"unknown flag kind: {kind} (one of {', '.join(k.value for k in FlagKind)})",
-            code="valuation.flag_kind",
-        ) from None
+        raise errors.FLAG_KIND(kind=kind, allowed=", ".join(k.value for k in FlagKind)) from None
     found = governance.flags(session, principal, as_of or today, valuer_id, wanted)
     return [FlagOut(**governance.flag_dict(f)) for f in found]

@@ -2,7 +2,7 @@
 
 Reads the reports (task reports and external historical ones; superseded reports are left out: their correction
 stands for them), the latest model valuation of each IP on or before ``as_of``, and applies the pure rules of
-``governance_model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
+``governance.model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
 version is part of every answer. Realised disposal prices are optional input (no disposal capability yet).
 """
 
@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.access.tables import Party
-from ippledge.intake.tables import Application
-from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.governance_model import (
+from ippledge.intake import queries as intake
+from ippledge.kernel.money import to_fen
+from ippledge.registry import queries as registry
+from ippledge.valuation import store as report_store
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.tables import ModelValuation
+from ippledge.valuation.governance.model import (
     Flag,
     FlagKind,
     ModelRange,
@@ -32,40 +35,39 @@ from ippledge.valuation.governance_model import (
     league_table,
     report_flags,
 )
-from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
 GOVERNANCE_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.BANK})
 _CHUNK = 5_000
 
 
 def observations(session: Session, ip_asset_id: int | None = None, as_of: dt.date | None = None) -> list[ReportObs]:
-    """Report values per IP (not superseded, valued on or before ``as_of``), the client resolved."""
-    client = func.coalesce(ValuationReport.client_id, Application.applicant_id)
+    """Report values per IP (not superseded, valued on or before ``as_of``), the client resolved (the report's
+    client, else the applicant of its application)."""
     stmt = (
         select(
             ValuationReport.id,
             ValuationReportItem.ip_asset_id,
             ValuationReport.valuer_id,
-            client,
+            ValuationReport.client_id,
+            ValuationReport.application_id,
             ValuationReport.valuation_date,
-            ValuationReportItem.value_fen,
+            ValuationReportItem.value,
             ValuationReport.internal,
         )
         .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
-        .outerjoin(Application, Application.id == ValuationReport.application_id)
         .order_by(ValuationReport.valuation_date, ValuationReport.id)
     )
     if ip_asset_id is not None:
         stmt = stmt.where(ValuationReportItem.ip_asset_id == ip_asset_id)
     if as_of is not None:
         stmt = stmt.where(ValuationReport.valuation_date <= as_of)
-    superseded = set(
-        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
-    )
+    superseded = report_store.superseded_ids(session)
+    rows = [r for r in session.execute(stmt).all() if r[0] not in superseded]
+    applicant = intake.applicants(session, {app for _, _, _, client, app, *_ in rows if client is None and app})
     return [
-        ReportObs(rid, aid, vid, cid, day, fen, bool(internal))
-        for rid, aid, vid, cid, day, fen, internal in session.execute(stmt)
-        if rid not in superseded
+        ReportObs(rid, aid, vid, applicant.get(app) if client is None and app else client, day, to_fen(value), internal)
+        for rid, aid, vid, client, app, day, value, internal in rows
     ]
 
 
@@ -137,18 +139,41 @@ def league_for(
 
 
 def party_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(Party.id, Party.name).where(Party.id.in_(sorted(set(ids))))).all())
+    """The valuers' names (机构名称) for the league table."""
+    return access.names_of(session, ids)
 
 
-def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SideReport:
+    """One report's value of the IP beside the model (多方估值并列)."""
+
+    report_id: int
+    valuer_id: int
+    client_id: int | None
+    internal: bool
+    valuation_date: dt.date
+    value_fen: int
+    vs_model_p50: float | None  # report / model P50
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """Every valuation of one IP the caller may see: the latest model valuation, each report, the flags on them."""
+
+    ip_asset_id: int
+    model: ModelValuation | None
+    reports: list[SideReport]
+    flags: list[dict[str, Any]]
+    thresholds_version: str
+
+
+def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: dt.date) -> SideBySide:
     """The model and every report of one IP the caller may see, with the flags on those reports."""
-    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+    visible_id = registry.visible_asset_id(session, principal, asset_id)
     t = Thresholds()
-    mv = store.latest(session, asset.id, as_of)
-    obs = observations(session, asset.id, as_of)
-    models = {} if mv is None else {asset.id: ModelRange(mv.value_p10_fen, mv.value_p50_fen, mv.value_p90_fen)}
+    mv = store.latest(session, visible_id, as_of)
+    obs = observations(session, visible_id, as_of)
+    models = {} if mv is None else {visible_id: ModelRange(mv.value_p10_fen, mv.value_p50_fen, mv.value_p90_fen)}
     visible = set(
         session.scalars(
             scope.scoped(ValuationReport, principal)
@@ -160,22 +185,22 @@ def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: d
     shown = [
         _flag_dict(f, overseer)
         for f in report_flags(obs, models, t)
-        if f.report_id in visible and f.ip_asset_id == asset.id
+        if f.report_id in visible and f.ip_asset_id == visible_id
     ]
     reports = [
-        {
-            "report_id": o.report_id,
-            "valuer_id": o.valuer_id,
-            "client_id": o.client_id,
-            "internal": o.internal,
-            "valuation_date": o.valuation_date,
-            "value_fen": o.value_fen,
-            "vs_model_p50": None if mv is None or mv.value_p50_fen <= 0 else round(o.value_fen / mv.value_p50_fen, 4),
-        }
+        SideReport(
+            o.report_id,
+            o.valuer_id,
+            o.client_id,
+            o.internal,
+            o.valuation_date,
+            o.value_fen,
+            None if mv is None or mv.value_p50_fen <= 0 else round(o.value_fen / mv.value_p50_fen, 4),
+        )
         for o in obs
         if o.report_id in visible
     ]
-    return {"ip_asset_id": asset.id, "model": mv, "reports": reports, "flags": shown, "thresholds": t.version}
+    return SideBySide(visible_id, mv, reports, shown, t.version)
 
 
 def _flag_dict(f: Flag, overseer: bool = True) -> dict[str, Any]:

@@ -10,15 +10,16 @@ import datetime as dt
 import json
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from ippledge.access import scope
-from ippledge.kernel.money import from_fen
-from ippledge.registry.tables import IpAsset
-from ippledge.valuation import store
-from ippledge.valuation.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
-from ippledge.valuation.tables import ModelValuation, ValuationReport, ValuationReportItem
+from ippledge.registry import queries as registry
+from ippledge.valuation import store as report_store
+from ippledge.valuation.engine import store
+from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
+from ippledge.valuation.engine.tables import ModelValuation
+from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation"])
 
@@ -32,12 +33,12 @@ def model_out(mv: ModelValuation) -> ModelValuationOut:
         seed=mv.seed,
         score=mv.score,
         dimensions={"legal": mv.legal_score, "technical": mv.technical_score, "economic": mv.economic_score},
-        value_p10=str(from_fen(mv.value_p10_fen)),
-        value_p50=str(from_fen(mv.value_p50_fen)),
-        value_p90=str(from_fen(mv.value_p90_fen)),
-        collateral_value=str(from_fen(mv.collateral_value_fen)),
-        market_value=None if mv.market_value_fen is None else str(from_fen(mv.market_value_fen)),
-        cost_value=str(from_fen(mv.cost_value_fen)),
+        value_p10=yuan(mv.value_p10_fen),
+        value_p50=yuan(mv.value_p50_fen),
+        value_p90=yuan(mv.value_p90_fen),
+        collateral_value=yuan(mv.collateral_value_fen),
+        market_value=None if mv.market_value_fen is None else yuan(mv.market_value_fen),
+        cost_value=yuan(mv.cost_value_fen),
         currency=mv.currency,
         assumptions=json.loads(mv.assumptions),
         explanation=json.loads(mv.explanation),
@@ -52,19 +53,17 @@ def asset_valuation(
     today: TodayDep,
     as_of: dt.date | None = Query(None, description="latest model valuation on or before (default today)"),
 ) -> AssetValuationOut:
-    asset = scope.get_visible(session, IpAsset, asset_id, principal)
-    mv = store.latest(session, asset.id, as_of or today)
+    visible_id = registry.visible_asset_id(session, principal, asset_id)
+    mv = store.latest(session, visible_id, as_of or today)
     stmt = (
         scope.scoped(ValuationReport, principal)
-        .add_columns(ValuationReportItem.value_fen)
+        .add_columns(ValuationReportItem.value)
         .join(ValuationReportItem, ValuationReportItem.report_id == ValuationReport.id)
-        .where(ValuationReportItem.ip_asset_id == asset.id)
+        .where(ValuationReportItem.ip_asset_id == visible_id)
         .order_by(ValuationReport.valuation_date, ValuationReport.id)
     )
     rows = session.execute(stmt).all()
-    superseded = set(
-        session.scalars(select(ValuationReport.supersedes_id).where(ValuationReport.supersedes_id.is_not(None)))
-    )
+    superseded = report_store.superseded_ids(session)
     reports = [
         ReportValueOut(
             report_id=r.id,
@@ -75,9 +74,9 @@ def asset_valuation(
             method=r.method,
             valuation_date=r.valuation_date,
             valid_until=r.valid_until,
-            value=str(from_fen(fen)),
+            value=value,
             superseded=r.id in superseded,
         )
-        for r, fen in rows
+        for r, value in rows
     ]
-    return AssetValuationOut(ip_asset_id=asset.id, model=None if mv is None else model_out(mv), reports=reports)
+    return AssetValuationOut(ip_asset_id=visible_id, model=None if mv is None else model_out(mv), reports=reports)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
+
+from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
 
 valuers_app = typer.Typer(no_args_is_help=True, help="Valuer governance (评估机构监督)")
 
@@ -20,30 +21,19 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 @valuers_app.command("league")
 def league(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="date YYYY-MM-DD (default: today)")] = None,
+    as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """The valuer league table: reports, deviation and bias against the model P50, outside-range share, flagged."""
     from rich.console import Console
     from rich.table import Table
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory, unit_of_work
-    from ippledge.valuation import governance
-    from ippledge.valuation.governance_model import Thresholds
-    from ippledge.web.deps import business_date
+    from ippledge.valuation.governance import queries as governance
+    from ippledge.valuation.governance.model import Thresholds
 
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else business_date()
-    except ValueError:
-        typer.echo(f"--as-of 日期无效 invalid date: {as_of}", err=True)
-        raise typer.Exit(2) from None
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    factory = make_session_factory(make_engine(settings.database_url))
-    with unit_of_work(factory) as session:
+    day = business_day(as_of)
+    with session_scope(database_url) as session:
         rows = governance.league(session, day)
         names = governance.party_names(session, [r.valuer_id for r in rows])
     if as_json:

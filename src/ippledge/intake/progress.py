@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import Principal
-from ippledge.access.tables import Party
 from ippledge.intake import store
 from ippledge.intake.model import TaskStatus, elapsed_working_days, is_overdue
 from ippledge.intake.tables import Application, Task
@@ -65,14 +64,8 @@ def task_view(task: Task, party_name: str, as_of: dt.date) -> TaskView:
     )
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {i: n for i, n in session.execute(select(Party.id, Party.name).where(Party.id.in_(ids)))}
-
-
 def views(session: Session, rows: list[Task], as_of: dt.date) -> list[TaskView]:
-    names = _names(session, {t.assignee_id for t in rows})
+    names = access.names_of(session, {t.assignee_id for t in rows})
     return [task_view(t, names.get(t.assignee_id, ""), as_of) for t in rows]
 
 

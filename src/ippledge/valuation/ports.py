@@ -1,0 +1,33 @@
+"""Ports of valuation (估值端口): what valuation needs from capabilities above it, plugged by wiring.
+
+The daily revaluation of pledged IP (``valuation.revaluation``) computes each pledge's loan-to-value ratio, so it
+needs the principal outstanding on the loans each pledge secures. The loan book belongs to lending, which sits above
+valuation (intake < valuation < credit < lending): valuation never imports it. ``ippledge.wiring.wire()`` plugs
+``lending.queries.outstanding_by_pledge`` in here. See docs/decisions/0005-reactions-between-capabilities.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+SecuredOutstanding = Callable[[Session, Sequence[int]], dict[int, Decimal]]
+"""Principal outstanding (yuan) on the loans not closed that each of these pledges secures, by pledge id; a pledge
+securing no such loan may be left out (it owes nothing)."""
+
+_secured_outstanding: SecuredOutstanding | None = None
+
+
+def plug_secured_outstanding(source: SecuredOutstanding) -> None:
+    """Called by the composition root (``ippledge.wiring``) with lending's read."""
+    global _secured_outstanding
+    _secured_outstanding = source
+
+
+def secured_outstanding(session: Session, pledge_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Principal outstanding per pledge on the loans it secures (see :data:`SecuredOutstanding`)."""
+    if _secured_outstanding is None:
+        raise RuntimeError("valuation.ports.secured_outstanding is not plugged: call ippledge.wiring.wire() first")
+    return _secured_outstanding(session, pledge_ids)
