@@ -1,7 +1,9 @@
 """Composition root (组装): the one place that registers what the capabilities contribute to shared mechanisms.
 
 Scope rules (who may read which rows), the ledger check's expectation providers and the audit chain's commit hook
-are registered here by an explicit call, never as a side effect of importing a module. Every entry point calls
+are registered here by an explicit call, never as a side effect of importing a module. Ports, where a lower
+capability needs a read from a higher one, are plugged here too (``registry.ports``: the pledges in force, read
+from ``pledge.queries``). Every entry point calls
 :func:`wire` before it touches the database: the API (``app.create_app``), every CLI command (``cli``'s callback),
 the outbox relay, the demo, the benchmarks and the test suite. Calling it twice is harmless.
 """
@@ -23,13 +25,16 @@ def wire() -> None:
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
     from ippledge.lending import store as lending_store
+    from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
+    from ippledge.registry import ports as registry_ports
     from ippledge.registry import scope_rules as registry_scope
     from ippledge.risk_sharing import check as risk_check
     from ippledge.risk_sharing import store as risk_store
     from ippledge.valuation import service as valuation_service
 
     audit.install_hooks()
+    registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
     for register_rules in (
         ledger_scope.register_rules,
         registry_scope.register_rules,

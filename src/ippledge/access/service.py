@@ -24,6 +24,7 @@ from ippledge.access.credentials import (
     verify_password,
 )
 from ippledge.access.model import PartyKind, Principal, Role, check_roles_allowed
+from ippledge.access.queries import PartyView
 from ippledge.access.tables import AccessToken, ApiKey, Approval, Party, User, UserRole
 from ippledge.db import utcnow
 from ippledge.kernel.errors import AuthenticationError, ConflictError, ValidationError, not_found
@@ -61,7 +62,7 @@ def create_party(
 def create_user(
     session: Session,
     actor: Principal | str,
-    party: Party,
+    party: Party | PartyView,
     username: str,
     password: str,
     roles: Iterable[Role],
@@ -151,7 +152,7 @@ def authenticate_token(session: Session, token: str, now: dt.datetime) -> Princi
 
 
 def create_api_key(
-    session: Session, actor: Principal, party: Party, name: str, roles: Iterable[Role]
+    session: Session, actor: Principal, party: Party | PartyView, name: str, roles: Iterable[Role]
 ) -> tuple[ApiKey, str]:
     """A system-to-system key for ``party``; the full key is returned once and never stored."""
     role_set = frozenset(roles)

@@ -173,7 +173,7 @@ def batch_query(
                     pledgee_id=p.pledgee_id,
                     pledgee_name=p.pledgee_name,
                     effective_on=p.effective_on,
-                    debt_amount=None if p.debt_amount_fen is None else str(from_fen(p.debt_amount_fen)),
+                    debt_amount=None if p.debt_amount is None else str(p.debt_amount),
                     currency=p.currency,
                 )
                 for p in i.pledges

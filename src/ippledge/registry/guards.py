@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.kernel.errors import ConflictError, ValidationError
-from ippledge.pledge.store import pledgees_in_force
+from ippledge.registry.ports import pledgees_in_force
 
 
 def require_registry_writer(principal: Principal) -> None:
