@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access_queries
 from ippledge.access.model import Principal
-from ippledge.access.tables import Party
 from ippledge.db import is_postgres, utcnow
 from ippledge.kernel.errors import ConflictError
 from ippledge.ledger.accounts import parse_account
@@ -101,9 +101,7 @@ def ensure_accounts(session: Session, codes: Iterable[str]) -> dict[str, int]:
     if any(p is None for p in parsed):
         raise LedgerError.from_problems([LedgerProblem("ledger.account_format", "科目代码无效", "bad account code")])
     owners = sorted({p.owner_party_id for p in parsed if p is not None})
-    known: set[int] = set()
-    for chunk in chunks(owners):
-        known.update(session.scalars(select(Party.id).where(Party.id.in_(list(chunk)))))
+    known = set(access_queries.parties(session, owners))
     unknown = [o for o in owners if o not in known]
     if unknown:
         raise LedgerError.from_problems(

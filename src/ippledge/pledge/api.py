@@ -34,14 +34,15 @@ from ippledge.pledge.schemas import (
     SettingsOut,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
+from ippledge.registry.queries import AssetSummary
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["pledge"])
 
 
-def _items(assets: list[IpAsset]) -> list[ItemOut]:
-    return [ItemOut(ip_asset_id=a.id, kind=a.kind, number=a.number, title=a.title) for a in assets]
+def _items(assets: list[AssetSummary]) -> list[ItemOut]:
+    return [ItemOut(ip_asset_id=a.id, kind=a.kind.value, number=a.number, title=a.title) for a in assets]
 
 
 def _filing_out(
@@ -218,7 +219,7 @@ def asset_pledges(
     asset_id: int, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
-    if session.get(IpAsset, asset_id) is None:
+    if not registry_queries.existing_asset_ids(session, [asset_id]):
         raise not_found("知识产权", "IP asset", id=asset_id)
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
 

@@ -41,9 +41,9 @@ from ippledge.pledge.model import (
 )
 from ippledge.pledge.service import consents_of
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeItem, PledgeRegistrationCounter
+from ippledge.registry import queries as registry_queries
+from ippledge.registry import service as registry_service
 from ippledge.registry.model import EventCode
-from ippledge.registry.store import load_facts
-from ippledge.registry.tables import LegalStatusEvent
 
 _INDEX = "uq_pledge_item_one_in_force"
 
@@ -64,7 +64,7 @@ def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refu
         return []
     payload = _payload(filing)
     asset_ids = [a.id for a in store.filing_assets(session, filing.id)]
-    facts = load_facts(session, asset_ids, as_of)
+    facts = registry_queries.load_facts(session, asset_ids, as_of)
     settings = registry_settings.effective(session, filing.registry_id)
     f = FilingFacts(
         pledgor_id=int(payload.get("pledgor_id", filing.pledgor_id)),
@@ -112,27 +112,6 @@ def _next_serial(session: Session, registry_id: int, year: int) -> int:
     )
     stmt = upsert.returning(PledgeRegistrationCounter.last_serial)
     return int(session.execute(stmt).scalar_one())
-
-
-def write_status_events(
-    session: Session, asset_ids: Sequence[int], code: EventCode, on: dt.date, details: dict[str, Any]
-) -> None:
-    """The registry's own legal-status record (法律状态) of a pledge event; one per asset, code and day."""
-    existing = set(
-        session.scalars(
-            select(LegalStatusEvent.ip_asset_id).where(
-                LegalStatusEvent.ip_asset_id.in_(list(asset_ids)),
-                LegalStatusEvent.code == code.value,
-                LegalStatusEvent.effective_date == on,
-            )
-        )
-    )
-    text = json.dumps(details, sort_keys=True, ensure_ascii=False)
-    session.add_all(
-        LegalStatusEvent(ip_asset_id=a, code=code.value, effective_date=on, details=text, source="registry")
-        for a in asset_ids
-        if a not in existing
-    )
 
 
 def _is_double_pledge(exc: IntegrityError) -> bool:
@@ -205,7 +184,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
         raise already_pledged_error([a.number for a in assets if a.id in taken] or [a.number for a in assets]) from None
     filing.pledge_id = pledge.id
     details = {"registration_no": reg_no, "pledgor_id": pledge.pledgor_id, "pledgee_id": pledge.pledgee_id}
-    write_status_events(session, [a.id for a in assets], EventCode.PE01, today, details)
+    registry_service.record_pledge_events(session, [a.id for a in assets], EventCode.PE01, today, details)
     events.publish(
         session,
         "pledge.registered",
@@ -261,7 +240,7 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     )
     asset_ids = [a.id for a in store.pledge_assets(session, pledge.id)]
     details = {"registration_no": pledge.registration_no, "changed": sorted(changed)}
-    write_status_events(session, asset_ids, EventCode.PM01, today, details)
+    registry_service.record_pledge_events(session, asset_ids, EventCode.PM01, today, details)
     events.publish(
         session,
         "pledge.changed",
@@ -280,7 +259,7 @@ def _register_release(session: Session, filing: PledgeFiling, today: dt.date) ->
     for item in items:
         item.in_force = False
     details = {"registration_no": pledge.registration_no, "released_on": today.isoformat()}
-    write_status_events(session, [i.ip_asset_id for i in items], EventCode.PC01, today, details)
+    registry_service.record_pledge_events(session, [i.ip_asset_id for i in items], EventCode.PC01, today, details)
     events.publish(
         session,
         "pledge.released",

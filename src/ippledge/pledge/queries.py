@@ -4,13 +4,17 @@ Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ippledge.access.model import Principal
 from ippledge.kernel.money import from_fen
-from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.pledge import store
+from ippledge.pledge.store import PledgeOnDate
+from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
 from ippledge.registry.ports import PledgeInForce
 
 _CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
@@ -43,3 +47,21 @@ def pledges_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, li
         for aid, pid, reg_no, pledgor, pledgee, on, fen, currency in session.execute(stmt):
             out.setdefault(aid, []).append(PledgeInForce(pid, reg_no, pledgor, pledgee, on, from_fen(fen), currency))
     return out
+
+
+def pledges_of_asset(session: Session, principal: Principal, asset_id: int, on: dt.date | None) -> list[PledgeOnDate]:
+    """Pledges on one IP (质押查询) as the register stood on ``on`` (effective_on <= on < released_on), with the terms
+    of that day; without ``on``, its whole history. Parties, the registry and supervisors see full rows; other
+    register readers (banks, guarantors) gazette extracts without the debt amount; anyone else only their own."""
+    return store.pledges_of_asset(session, principal, asset_id, on)
+
+
+def filing_asset_ids(session: Session, filing_id: int) -> list[int]:
+    """The ids of the IP listed in a pledge filing (质押登记申请), ascending."""
+    stmt = select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id)
+    return sorted(session.scalars(stmt))
+
+
+def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:
+    """The ids of the IP under a registered pledge (已登记质权), released or not, ascending."""
+    return sorted(session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id)))

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access.model import PLEDGEE_KINDS, PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.db import utcnow
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -40,7 +40,7 @@ from ippledge.pledge.model import (
     status_after_confirmation,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingConsent, PledgeFilingItem
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
 
 MAX_ITEMS = 200
 _PLEDGOR_ROLES = frozenset({Role.ENTERPRISE_USER, Role.ADMIN})
@@ -109,17 +109,19 @@ def _bad(code: str, zh: str, en: str, **details: Any) -> ValidationError:
     return ValidationError(zh, en, code=code, details=details)
 
 
-def _party(session: Session, party_id: int, kinds: frozenset[PartyKind], role_zh: str, role_en: str) -> Party:
-    party = session.get(Party, party_id)
+def _party(
+    session: Session, party_id: int, kinds: frozenset[PartyKind], role_zh: str, role_en: str
+) -> access_queries.PartyView:
+    party = access_queries.party(session, party_id)
     if party is None or not party.active:
         raise _bad("pledge.party_unknown", f"{role_zh}不存在：{party_id}", f"{role_en} not found: {party_id}")
-    if PartyKind(party.kind) not in kinds:
+    if party.kind not in kinds:
         raise _bad(
             f"pledge.{role_en}_kind",
-            f"{role_zh}的机构类型不符：{party.kind}",
-            f"the {role_en} cannot be a {party.kind}",
+            f"{role_zh}的机构类型不符：{party.kind.value}",
+            f"the {role_en} cannot be a {party.kind.value}",
             party_id=party_id,
-            kind=party.kind,
+            kind=party.kind.value,
         )
     return party
 
@@ -142,17 +144,17 @@ def resolve_assets(session: Session, numbers: Sequence[str], ids: Sequence[int])
         number = rec.normalised
         if rec.kind == "patent_number":
             number = patent_number.application_number(number)
-        asset = store.find_asset(session, kind, number)
-        if asset is None:
+        asset_id = registry_queries.asset_id_by_number(session, kind, number)
+        if asset_id is None:
             raise _bad("pledge.ip_not_found", f"登记簿中没有该知识产权：{text}", f"no such IP in the register: {text}")
-        out.append(asset.id)
+        out.append(asset_id)
     if not out:
         raise _bad("pledge.no_ip", "至少要有一项知识产权", "at least one IP is required")
     if len(out) > MAX_ITEMS:
         raise _bad("pledge.too_many_ip", f"一次最多{MAX_ITEMS}项", f"at most {MAX_ITEMS} IPs per filing")
     if len(set(out)) != len(out):
         raise _bad("pledge.duplicate_ip", "同一知识产权重复列出", "an IP is listed twice")
-    found = set(session.scalars(select(IpAsset.id).where(IpAsset.id.in_(out))))
+    found = registry_queries.existing_asset_ids(session, out)
     if missing := sorted(set(out) - found):
         raise _bad("pledge.ip_not_found", "登记簿中没有该知识产权", "no such IP in the register", ids=missing)
     return out
@@ -178,7 +180,7 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
     consents = sorted(set(data.consenting_coowner_ids))
     for pid in consents:
-        if session.get(Party, pid) is None:
+        if access_queries.party(session, pid) is None:
             raise _bad("pledge.party_unknown", f"共有人不存在：{pid}", f"co-owner not found: {pid}")
     filing = PledgeFiling(
         filing_no=_new_filing_no(today),

@@ -21,7 +21,8 @@ from ippledge.access import scope
 from ippledge.access.model import REGISTER_READERS, PartyKind, Principal
 from ippledge.kernel.money import from_fen
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeFilingItem, PledgeItem
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
+from ippledge.registry.queries import AssetSummary
 
 _CHUNK = 5_000
 _READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
@@ -138,24 +139,16 @@ def pledges_of_asset(session: Session, principal: Principal, asset_id: int, on: 
     return out
 
 
-def find_asset(session: Session, kind: str, number: str) -> IpAsset | None:
-    return session.scalars(select(IpAsset).where(IpAsset.kind == kind, IpAsset.number == number)).first()
+def pledge_assets(session: Session, pledge_id: int) -> list[AssetSummary]:
+    """The IP under a pledge, in asset id order, as the register summarises them."""
+    ids = session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id))
+    return list(registry_queries.asset_summaries(session, ids).values())
 
 
-def pledge_assets(session: Session, pledge_id: int) -> list[IpAsset]:
-    stmt = (
-        select(IpAsset).join(PledgeItem, PledgeItem.ip_asset_id == IpAsset.id).where(PledgeItem.pledge_id == pledge_id)
-    )
-    return list(session.scalars(stmt.order_by(IpAsset.id)))
-
-
-def filing_assets(session: Session, filing_id: int) -> list[IpAsset]:
-    stmt = (
-        select(IpAsset)
-        .join(PledgeFilingItem, PledgeFilingItem.ip_asset_id == IpAsset.id)
-        .where(PledgeFilingItem.filing_id == filing_id)
-    )
-    return list(session.scalars(stmt.order_by(IpAsset.id)))
+def filing_assets(session: Session, filing_id: int) -> list[AssetSummary]:
+    """The IP of a filing, in asset id order, as the register summarises them."""
+    ids = session.scalars(select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id))
+    return list(registry_queries.asset_summaries(session, ids).values())
 
 
 def register_rules() -> None:

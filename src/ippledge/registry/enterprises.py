@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access_service
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.kernel.money import money, to_fen
 from ippledge.registry.guards import invalid, require_registry_writer
 from ippledge.registry.tables import Enterprise
@@ -96,8 +96,10 @@ def register_enterprise(
     return ent
 
 
-def get_enterprise(session: Session, principal: Principal, party_id: int) -> tuple[Enterprise, Party]:
+def get_enterprise(
+    session: Session, principal: Principal, party_id: int
+) -> tuple[Enterprise, access_queries.PartyView]:
     ent = scope.get_visible(session, Enterprise, party_id, principal)
-    party = session.get(Party, party_id)
+    party = access_queries.party(session, party_id)
     assert party is not None
     return ent, party

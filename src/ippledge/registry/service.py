@@ -8,24 +8,26 @@ Services add and flush; the caller's unit of work commits. Legal-status events, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access.model import Principal
-from ippledge.access.tables import Party
 from ippledge.kernel.errors import ConflictError
 from ippledge.kernel.identifiers import copyright, ipc, patent_application, trademark
 from ippledge.registry import model
 from ippledge.registry.annuities import schedule_annuities
 from ippledge.registry.guards import invalid, require_registry_writer
-from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry.model import EventCode, IpKind, LegalState, Subtype
 from ippledge.registry.numbers import validate_for
-from ippledge.registry.tables import IpAsset, IpOwner
+from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
 
 SIZES = ("micro", "small", "medium", "large")
 _REGION = re.compile(r"\d{6}", re.ASCII)
@@ -55,7 +57,7 @@ def check_owners(session: Session, owners: Sequence[OwnerShare]) -> None:
             "registry.owner_shares",
             shares=[o.share_bp for o in owners],
         )
-    known = set(session.scalars(select(Party.id).where(Party.id.in_(ids), Party.active)))
+    known = {p.id for p in access_queries.parties(session, ids).values() if p.active}
     missing = sorted(set(ids) - known)
     if missing:
         raise invalid(
@@ -234,3 +236,29 @@ def find_asset(session: Session, principal: Principal, kind: IpKind, number: str
 
 def owners_of(session: Session, asset_id: int) -> list[IpOwner]:
     return list(session.scalars(select(IpOwner).where(IpOwner.ip_asset_id == asset_id).order_by(IpOwner.party_id)))
+
+
+# --- pledge events on the register (质押登记事项) --------------------------------------------------------------------
+
+
+def record_pledge_events(
+    session: Session, asset_ids: Sequence[int], code: EventCode, on: dt.date, details: Mapping[str, Any]
+) -> None:
+    """The register's own legal-status record (法律状态) of a pledge registered, changed or released (PE01 / PM01 /
+    PC01), written by pledge registration in its transaction: one event per asset, code and day (a repeat is skipped).
+    """
+    existing = set(
+        session.scalars(
+            select(LegalStatusEvent.ip_asset_id).where(
+                LegalStatusEvent.ip_asset_id.in_(list(asset_ids)),
+                LegalStatusEvent.code == code.value,
+                LegalStatusEvent.effective_date == on,
+            )
+        )
+    )
+    text = json.dumps(dict(details), sort_keys=True, ensure_ascii=False)
+    session.add_all(
+        LegalStatusEvent(ip_asset_id=a, code=code.value, effective_date=on, details=text, source="registry")
+        for a in asset_ids
+        if a not in existing
+    )
