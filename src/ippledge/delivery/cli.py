@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.delivery import errors
+from ippledge.kernel.errors import ErrorCode, IppledgeError
 
 events_app = typer.Typer(no_args_is_help=True, help="Event delivery: webhooks and the outbox relay (事件投递)")
 
@@ -27,9 +28,9 @@ def _fail(exc: IppledgeError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _check(ok: bool, code: str, zh: str, en: str) -> None:
+def _check(ok: bool, refusal: ErrorCode) -> None:
     if not ok:
-        raise _fail(ValidationError(zh, en, code=f"delivery.cli.{code}"))
+        raise _fail(refusal())
 
 
 @contextmanager
@@ -73,10 +74,10 @@ def deliver(
     from ippledge.delivery.model import TargetPolicy
     from ippledge.delivery.service import Sending, run_pass
 
-    _check(not (once and loop), "mode", "--once 与 --loop 只能选一个", "choose --once or --loop, not both")
-    _check(1 <= batch <= 1000, "batch", "--batch 应在 1 到 1000 之间", "--batch must be 1 to 1000")
-    _check(0.1 <= interval <= 3600, "interval", "--interval 应在 0.1 到 3600 秒之间", "--interval must be 0.1-3600 s")
-    _check(0.1 <= timeout <= 120, "timeout", "--timeout 应在 0.1 到 120 秒之间", "--timeout must be 0.1-120 s")
+    _check(not (once and loop), errors.CLI_MODE)
+    _check(1 <= batch <= 1000, errors.CLI_BATCH)
+    _check(0.1 <= interval <= 3600, errors.CLI_INTERVAL)
+    _check(0.1 <= timeout <= 120, errors.CLI_TIMEOUT)
     try:
         targets = TargetPolicy.parse(networks)
     except IppledgeError as exc:

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import Principal
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ConflictError
+from ippledge.ledger import errors
 from ippledge.ledger.accounts import parse_account
-from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, Posting, from_fen, to_fen
+from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, Posting, from_fen, problem, to_fen
 from ippledge.ledger.tables import (
     ACCOUNT_TABLE,
     JournalEntry,
@@ -99,21 +99,12 @@ def ensure_accounts(session: Session, codes: Iterable[str]) -> dict[str, int]:
         return found
     parsed = [parse_account(c) for c in missing]
     if any(p is None for p in parsed):
-        raise LedgerError.from_problems([LedgerProblem("ledger.account_format", "科目代码无效", "bad account code")])
+        raise LedgerError.from_problems([LedgerProblem(errors.ACCOUNT_FORMAT.code, "科目代码无效", "bad account code")])
     owners = sorted({p.owner_party_id for p in parsed if p is not None})
     known = set(access_queries.parties(session, owners))
     unknown = [o for o in owners if o not in known]
     if unknown:
-        raise LedgerError.from_problems(
-            [
-                LedgerProblem(
-                    "ledger.unknown_party",
-                    f"账户所属机构不存在：{unknown}",
-                    f"account owner is not a known party: {unknown}",
-                    {"party_ids": unknown},
-                )
-            ]
-        )
+        raise LedgerError.from_problems([problem(errors.UNKNOWN_PARTY, {"party_ids": unknown})])
     now = utcnow()
     rows = [
         {"code": p.code, "owner_party_id": p.owner_party_id, "type": p.type.value, "currency": "CNY", "created_at": now}
@@ -133,12 +124,7 @@ def by_key(session: Session, key: str) -> JournalEntry | None:
 
 def replay(existing: JournalEntry, draft: EntryDraft) -> JournalEntry:
     if view(existing).content() != draft.content():
-        raise ConflictError(
-            f"幂等键 {draft.idempotency_key} 已用于内容不同的分录 #{existing.id}",
-            f"idempotency key {draft.idempotency_key} was used for a different entry #{existing.id}",
-            code="ledger.idempotency_mismatch",
-            details={"entry_id": existing.id, "idempotency_key": draft.idempotency_key},
-        )
+        raise errors.IDEMPOTENCY_MISMATCH(entry_id=existing.id, idempotency_key=draft.idempotency_key)
     return existing
 
 
@@ -170,9 +156,8 @@ def _natural(code: str, fen: int) -> Decimal:
 
 def _check_code(code: str) -> None:
     if parse_account(code) is None:
-        raise LedgerError.from_problems(
-            [LedgerProblem("ledger.account_format", f"科目代码无效：{code!r}", f"not an account code: {code!r}")]
-        )
+        zh, en = f"科目代码无效：{code!r}", f"not an account code: {code!r}"
+        raise LedgerError.from_problems([LedgerProblem(errors.ACCOUNT_FORMAT.code, zh, en)])
 
 
 def balance(session: Session, account_code: str, as_of: dt.date | None = None) -> Decimal:

@@ -17,8 +17,7 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen
-from ippledge.pledge import decision, service, store
-from ippledge.pledge import settings as registry_settings
+from ippledge.pledge import decision, registry_settings, service, store
 from ippledge.pledge.model import FilingStatus
 from ippledge.pledge.schemas import (
     ChangeIn,

@@ -21,11 +21,9 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ConflictError, ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.outbox import events
-from ippledge.pledge import settings as registry_settings
-from ippledge.pledge import store
+from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
     Action,
     FilingFacts,
@@ -94,11 +92,7 @@ def _decidable(session: Session, principal: Principal, filing_id: int, today: dt
     filing = _lock_filing(session, principal, filing_id)
     check_action(FilingStatus(filing.status), Action.DECIDE)
     if filing.submitted_on is not None and today < filing.submitted_on:
-        raise ValidationError(
-            "决定日期不能早于提交日期",
-            "the decision date cannot precede the submission",
-            code="pledge.decision_before_submission",
-        )
+        raise errors.DECISION_BEFORE_SUBMISSION()
     return filing
 
 
@@ -197,18 +191,9 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
 def _locked_pledge(session: Session, filing: PledgeFiling) -> Pledge:
     pledge = session.scalars(select(Pledge).where(Pledge.id == filing.pledge_id).with_for_update()).one()
     if pledge.status != "in_force":
-        raise ConflictError(
-            f"质押登记{pledge.registration_no}已注销",
-            f"pledge {pledge.registration_no} is no longer in force",
-            code="pledge.not_in_force",
-        )
+        raise errors.NOT_IN_FORCE(registration_no=pledge.registration_no)
     if _payload(filing).get("base_version") != pledge.version:
-        raise ConflictError(
-            "质押登记在申请后已变更，请重新申请",
-            "the pledge changed after this filing was made; file again",
-            code="pledge.stale_filing",
-            details={"filed_against": _payload(filing).get("base_version"), "current": pledge.version},
-        )
+        raise errors.STALE_FILING(filed_against=_payload(filing).get("base_version"), current=pledge.version)
     return pledge
 
 
@@ -277,28 +262,17 @@ def refuse(
     try:
         grounds = sorted({RefusalGround(c) for c in codes}, key=lambda g: g.number)
     except ValueError:
-        raise ValidationError(
-            f"未知的驳回理由：{', '.join(codes)}",
-            f"unknown refusal code in: {', '.join(codes)}",
-            code="pledge.bad_code",
-        ) from None
+        raise errors.BAD_CODE(codes=", ".join(codes)) from None
     if not grounds:
-        raise ValidationError("至少给出一项驳回理由", "give at least one refusal ground", code="pledge.no_ground")
+        raise errors.NO_GROUND()
     found = {r.ground for r in preview(session, filing, today)}
     unsupported = [g.value for g in grounds if g is not RefusalGround.OTHER and g not in found]
     if unsupported:
-        raise ValidationError(
-            f"预审未发现以下情形：{', '.join(unsupported)}",
-            f"the pre-check does not find: {', '.join(unsupported)}",
-            code="pledge.ground_not_found",
-            details={"codes": unsupported, "found": sorted(g.value for g in found)},
+        raise errors.GROUND_NOT_FOUND(
+            listed=", ".join(unsupported), codes=unsupported, found=sorted(g.value for g in found)
         )
     if RefusalGround.OTHER in grounds and not (note or "").strip():
-        raise ValidationError(
-            "以「其他」理由驳回须写明理由",
-            "refusing on 'other' grounds needs a written reason",
-            code="pledge.note_required",
-        )
+        raise errors.NOTE_REQUIRED()
     _decided(filing, principal, FilingStatus.REFUSED, today)
     filing.refusal_codes = json.dumps([g.value for g in grounds])
     filing.decision_note = (note or "").strip() or None

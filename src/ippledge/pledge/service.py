@@ -24,12 +24,11 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PLEDGEE_KINDS, PartyKind, Principal, Role
 from ippledge.db import utcnow
 from ippledge.kernel.calendar import default_calendar
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.identifiers import detect, patent_number
 from ippledge.kernel.money import from_fen, positive_money, to_fen
 from ippledge.outbox import events
-from ippledge.pledge import settings as registry_settings
-from ippledge.pledge import store
+from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
     Action,
     FilingKind,
@@ -97,16 +96,11 @@ def side_of(principal: Principal, pledgor_id: int, pledgee_id: int) -> Side | No
 def require_side(principal: Principal, pledgor_id: int, pledgee_id: int) -> Side:
     side = side_of(principal, pledgor_id, pledgee_id)
     if side is None:
-        raise PermissionDeniedError(
-            "只有出质人（企业经办人）或质权人（信贷人员）可以办理此事项",
-            "only the pledgor (an enterprise user) or the pledgee (a credit officer) may do this",
-            code="pledge.not_a_party",
-        )
+        raise errors.NOT_A_PARTY()
     return side
 
 
-def _bad(code: str, zh: str, en: str, **details: Any) -> ValidationError:
-    return ValidationError(zh, en, code=code, details=details)
+_KIND_ERRORS = {"registry": errors.REGISTRY_KIND, "pledgor": errors.PLEDGOR_KIND, "pledgee": errors.PLEDGEE_KIND}
 
 
 def _party(
@@ -114,15 +108,9 @@ def _party(
 ) -> access_queries.PartyView:
     party = access_queries.party(session, party_id)
     if party is None or not party.active:
-        raise _bad("pledge.party_unknown", f"{role_zh}不存在：{party_id}", f"{role_en} not found: {party_id}")
+        raise errors.PARTY_UNKNOWN(role_zh=role_zh, role_en=role_en, party_id=party_id)
     if party.kind not in kinds:
-        raise _bad(
-            f"pledge.{role_en}_kind",
-            f"{role_zh}的机构类型不符：{party.kind.value}",
-            f"the {role_en} cannot be a {party.kind.value}",
-            party_id=party_id,
-            kind=party.kind.value,
-        )
+        raise _KIND_ERRORS[role_en](party_id=party_id, kind=party.kind.value)
     return party
 
 
@@ -140,23 +128,26 @@ def resolve_assets(session: Session, numbers: Sequence[str], ids: Sequence[int])
             )
         kind = _ID_KIND.get(rec.kind)
         if kind is None:
-            raise _bad("pledge.ip_number_kind", f"不能作为质押物的编号：{text}", f"not an IP right number: {text}")
+            raise errors.IP_NUMBER_KIND(number=text)
         number = rec.normalised
         if rec.kind == "patent_number":
             number = patent_number.application_number(number)
         asset_id = registry_queries.asset_id_by_number(session, kind, number)
         if asset_id is None:
-            raise _bad("pledge.ip_not_found", f"登记簿中没有该知识产权：{text}", f"no such IP in the register: {text}")
+            raise errors.IP_NOT_FOUND(number=text)
         out.append(asset_id)
     if not out:
-        raise _bad("pledge.no_ip", "至少要有一项知识产权", "at least one IP is required")
+        raise errors.NO_IP()
     if len(out) > MAX_ITEMS:
-        raise _bad("pledge.too_many_ip", f"一次最多{MAX_ITEMS}项", f"at most {MAX_ITEMS} IPs per filing")
+        raise errors.TOO_MANY_IP(limit=MAX_ITEMS)
     if len(set(out)) != len(out):
-        raise _bad("pledge.duplicate_ip", "同一知识产权重复列出", "an IP is listed twice")
+        raise errors.DUPLICATE_IP()
     found = registry_queries.existing_asset_ids(session, out)
     if missing := sorted(set(out) - found):
-        raise _bad("pledge.ip_not_found", "登记簿中没有该知识产权", "no such IP in the register", ids=missing)
+        unknown = errors.IP_NOT_FOUND
+        raise unknown.kind(
+            "登记簿中没有该知识产权", "no such IP in the register", code=unknown.code, details={"ids": missing}
+        )
     return out
 
 
@@ -176,12 +167,12 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
     _party(session, data.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
     amount_fen = _amount_fen(data.debt_amount)
     if data.debt_start and data.debt_end and data.debt_end < data.debt_start:
-        raise _bad("pledge.debt_dates", "债务履行期限早于起始日", "the debt ends before it starts")
+        raise errors.DEBT_DATES()
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
     consents = sorted(set(data.consenting_coowner_ids))
     for pid in consents:
         if access_queries.party(session, pid) is None:
-            raise _bad("pledge.party_unknown", f"共有人不存在：{pid}", f"co-owner not found: {pid}")
+            raise errors.PARTY_UNKNOWN(role_zh="共有人", role_en="co-owner", party_id=pid)
     filing = PledgeFiling(
         filing_no=_new_filing_no(today),
         kind=FilingKind.REGISTER.value,
@@ -288,11 +279,7 @@ def withdraw(session: Session, principal: Principal, filing_id: int) -> PledgeFi
 def _pledge_in_force(session: Session, principal: Principal, pledge_id: int) -> Pledge:
     pledge = scope.get_visible(session, Pledge, pledge_id, principal)
     if pledge.status != "in_force":
-        raise ConflictError(
-            f"质押登记{pledge.registration_no}已注销",
-            f"pledge {pledge.registration_no} is no longer in force",
-            code="pledge.not_in_force",
-        )
+        raise errors.NOT_IN_FORCE(registration_no=pledge.registration_no)
     return pledge
 
 
@@ -356,7 +343,10 @@ def create_change_filing(
             payload["debt_amount_fen"] = fen
     if change.debt_end is not None and change.debt_end != pledge.debt_end:
         if change.debt_end <= pledge.effective_on:
-            raise _bad("pledge.debt_dates", "债务履行期限早于质押生效日", "the debt would end before the pledge began")
+            dates = errors.DEBT_DATES
+            raise dates.kind(
+                "债务履行期限早于质押生效日", "the debt would end before the pledge began", code=dates.code
+            )
         payload["debt_end"] = change.debt_end.isoformat()
     if change.pledgor_id is not None and change.pledgor_id != pledge.pledgor_id:
         _party(session, change.pledgor_id, frozenset({PartyKind.ENTERPRISE}), "出质人", "pledgor")
@@ -365,7 +355,7 @@ def create_change_filing(
         _party(session, change.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
         payload["pledgee_id"] = change.pledgee_id
     if not payload:
-        raise _bad("pledge.no_change", "没有需要变更的内容", "nothing to change")
+        raise errors.NO_CHANGE()
     return _follow_up_filing(session, principal, pledge, FilingKind.CHANGE, payload, today)
 
 
@@ -388,11 +378,7 @@ def release_for_repayment(
     """
     pledge = _pledge_in_force(session, principal, pledge_id)
     if side_of(principal, pledge.pledgor_id, pledge.pledgee_id) is not Side.PLEDGEE:
-        raise PermissionDeniedError(
-            "只有质权人可以因债务清偿申请注销",
-            "only the pledgee may apply for release on repayment",
-            code="pledge.not_pledgee",
-        )
+        raise errors.NOT_PLEDGEE()
     reason = "repaid" + (f": {loan_ref}" if loan_ref else "")
     filing = create_release_filing(session, principal, pledge_id, reason, today)
     confirm(session, principal, filing.id)

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import REGISTER_READERS, PartyKind, Principal
-from ippledge.kernel.errors import ValidationError
-from ippledge.registry import model
+from ippledge.registry import errors, model
 from ippledge.registry.feed_store import in_values
 from ippledge.registry.model import AnnuityState, IpKind, LegalState
 from ippledge.registry.numbers import Candidate, display, read
@@ -160,12 +159,7 @@ def batch_query(
 ) -> list[BatchItem]:
     """One answer per number, in the order asked."""
     if len(numbers) > limit:
-        raise ValidationError(
-            f"一次最多查询{limit}个编号，实际{len(numbers)}个",
-            f"at most {limit} numbers per request, got {len(numbers)}",
-            code="registry.batch_too_large",
-            details={"limit": limit, "count": len(numbers)},
-        )
+        raise errors.BATCH_TOO_LARGE(limit=limit, count=len(numbers))
     readings = {n: read(n) for n in set(numbers)}
     wanted = {c for r in readings.values() for c in r.candidates}
     assets = _assets(session, wanted)
