@@ -9,18 +9,15 @@ from __future__ import annotations
 import json
 import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
+from ippledge.cmd.options import DbUrl, session_factory
 from ippledge.delivery import errors
 from ippledge.kernel.errors import ErrorCode, IppledgeError
 
 events_app = typer.Typer(no_args_is_help=True, help="Event delivery: webhooks and the outbox relay (事件投递)")
-
-DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
 
 
 def _fail(exc: IppledgeError) -> typer.Exit:
@@ -31,19 +28,6 @@ def _fail(exc: IppledgeError) -> typer.Exit:
 def _check(ok: bool, refusal: ErrorCode) -> None:
     if not ok:
         raise _fail(refusal())
-
-
-@contextmanager
-def _sessions(database_url: str | None) -> Iterator[Any]:
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
-
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
-    try:
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _stop(_signum: int, _frame: object) -> None:
@@ -86,7 +70,7 @@ def deliver(
     if loop:
         signal.signal(signal.SIGTERM, _stop)
     try:
-        with _sessions(database_url) as factory, httpx.Client(follow_redirects=False) as client:
+        with session_factory(database_url) as factory, httpx.Client(follow_redirects=False) as client:
             while True:
                 report = run_pass(factory, utcnow(), client, how)
                 d, s = report.dispatched, report.delivered
@@ -112,7 +96,7 @@ def status(
     from ippledge.db import utcnow
     from ippledge.delivery.service import status as delivery_status
 
-    with _sessions(database_url) as factory, factory() as session:
+    with session_factory(database_url) as factory, factory() as session:
         st: dict[str, Any] = delivery_status(session, utcnow())
     if as_json:
         typer.echo(json.dumps(st, ensure_ascii=False, indent=2))

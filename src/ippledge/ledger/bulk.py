@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.db import utcnow
 from ippledge.ledger import errors
-from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, from_fen, problem, to_fen, validate_entry
+from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, problem, validate_entry
 from ippledge.ledger.store import Actor, actor_name, chunks, ensure_accounts, entry_row
 from ippledge.ledger.tables import (
     ENTRY_TABLE,
@@ -76,12 +76,12 @@ def _contents(session: Session, ids: list[int]) -> dict[int, Content]:
         stmt = select(JournalEntry.id, JournalEntry.kind, JournalEntry.ref_type, JournalEntry.ref_id)
         heads.update({i: (k, rt, ri) for i, k, rt, ri in session.execute(stmt.where(JournalEntry.id.in_(ids_)))})
         plines = (
-            select(JournalPosting.entry_id, LedgerAccount.code, JournalPosting.amount_fen)
+            select(JournalPosting.entry_id, LedgerAccount.code, JournalPosting.amount)
             .join(LedgerAccount, LedgerAccount.id == JournalPosting.account_id)
             .where(JournalPosting.entry_id.in_(ids_))
         )
-        for entry_id, code, fen in session.execute(plines):
-            lines[entry_id].add((code, from_fen(fen)))
+        for entry_id, code, amount in session.execute(plines):
+            lines[entry_id].add((code, amount))
     return {i: (*h, frozenset(lines[i])) for i, h in heads.items()}
 
 
@@ -123,7 +123,7 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft]) -> P
                 for chunk in chunks([entry_row(d, name, now) for d in todo]):
                     new_ids.extend(session.execute(returning, list(chunk)).scalars())
                 rows: list[dict[str, Any]] = [
-                    {"entry_id": eid, "account_id": accounts[p.account], "amount_fen": to_fen(p.amount)}
+                    {"entry_id": eid, "account_id": accounts[p.account], "amount_fen": p.amount}  # bound by db.Fen
                     for eid, d in zip(new_ids, todo, strict=True)
                     for p in d.postings
                 ]

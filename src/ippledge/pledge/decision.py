@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.money import from_fen
 from ippledge.outbox import events
 from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
@@ -36,6 +35,8 @@ from ippledge.pledge.model import (
     precheck,
     refusal_error,
     registration_number,
+    terms_amount,
+    terms_fen,
 )
 from ippledge.pledge.service import consents_of
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeItem, PledgeRegistrationCounter
@@ -68,7 +69,7 @@ def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refu
         pledgor_id=int(payload.get("pledgor_id", filing.pledgor_id)),
         pledgee_id=int(payload.get("pledgee_id", filing.pledgee_id)),
         debt_type=filing.debt_type,
-        debt_amount=None if filing.debt_amount_fen is None else from_fen(filing.debt_amount_fen),
+        debt_amount=filing.debt_amount,
         debt_start=filing.debt_start,
         debt_end=filing.debt_end,
         security_scope=filing.security_scope,
@@ -151,7 +152,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
     settings = registry_settings.effective(session, filing.registry_id)
     serial = _next_serial(session, filing.registry_id, today.year)
     reg_no = registration_number(today.year, settings.registration_prefix, serial)
-    assert filing.debt_amount_fen is not None and filing.debt_end is not None  # pre-check ground 7
+    assert filing.debt_amount is not None and filing.debt_end is not None  # pre-check ground 7
     assets = store.filing_assets(session, filing.id)
     try:
         with session.begin_nested():
@@ -160,7 +161,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
                 registry_id=filing.registry_id,
                 pledgor_id=filing.pledgor_id,
                 pledgee_id=filing.pledgee_id,
-                debt_amount_fen=filing.debt_amount_fen,
+                debt_amount=filing.debt_amount,
                 currency=filing.currency,
                 debt_end=filing.debt_end,
                 effective_on=today,
@@ -202,13 +203,13 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     payload = _payload(filing)
     fields = ("debt_amount_fen", "debt_end", "pledgor_id", "pledgee_id")
     before = {
-        "debt_amount_fen": pledge.debt_amount_fen,
+        "debt_amount_fen": terms_fen(pledge.debt_amount),
         "debt_end": pledge.debt_end.isoformat(),
         "pledgor_id": pledge.pledgor_id,
         "pledgee_id": pledge.pledgee_id,
     }
     after = {k: payload.get(k, before[k]) for k in fields}
-    pledge.debt_amount_fen = int(after["debt_amount_fen"])
+    pledge.debt_amount = terms_amount(after["debt_amount_fen"])
     pledge.debt_end = dt.date.fromisoformat(str(after["debt_end"]))
     pledge.pledgor_id = int(after["pledgor_id"])
     pledge.pledgee_id = int(after["pledgee_id"])

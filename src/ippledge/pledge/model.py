@@ -16,6 +16,7 @@ from typing import Any
 
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.errors import ErrorCode, IppledgeError
+from ippledge.kernel.money import from_fen, to_fen
 from ippledge.pledge import errors
 from ippledge.registry.model import AnnuityState, AssetFacts, IpKind, LegalState, annuity_state, grace_end
 
@@ -405,3 +406,18 @@ def registration_number(year: int, office_code: str, serial: int) -> str:
     if not 1 <= serial <= 9_999_999 or not 1985 <= year <= 9999:
         raise ValueError(f"serial {serial} or year {year} out of range")
     return f"Y{year:04d}{office_code}{serial:07d}"
+
+
+# --- stored terms (登记事项记录) -------------------------------------------------------------------------------------
+# Change filings' payloads and the registered changes' before/after are JSON that keeps the debt amount as integer
+# fen under ``debt_amount_fen`` (as the API's ``change`` shows it); these two are the only conversions.
+
+
+def terms_fen(amount: Decimal) -> int:
+    """The debt amount as the stored terms JSON holds it: integer fen."""
+    return to_fen(amount)
+
+
+def terms_amount(fen: object) -> Decimal:
+    """The debt amount of a stored terms JSON value (integer fen) as yuan."""
+    return from_fen(int(str(fen)))

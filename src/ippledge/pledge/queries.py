@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
-from ippledge.kernel.money import from_fen
 from ippledge.pledge import store
 from ippledge.pledge.store import PledgeOnDate
 from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
@@ -37,15 +36,15 @@ def pledges_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, li
                 Pledge.pledgor_id,
                 Pledge.pledgee_id,
                 Pledge.effective_on,
-                Pledge.debt_amount_fen,
+                Pledge.debt_amount,
                 Pledge.currency,
             )
             .join(Pledge, Pledge.id == PledgeItem.pledge_id)
             .where(PledgeItem.ip_asset_id.in_(chunk), PledgeItem.in_force)
             .order_by(PledgeItem.ip_asset_id, Pledge.id)
         )
-        for aid, pid, reg_no, pledgor, pledgee, on, fen, currency in session.execute(stmt):
-            out.setdefault(aid, []).append(PledgeInForce(pid, reg_no, pledgor, pledgee, on, from_fen(fen), currency))
+        for aid, pid, reg_no, pledgor, pledgee, on, amount, currency in session.execute(stmt):
+            out.setdefault(aid, []).append(PledgeInForce(pid, reg_no, pledgor, pledgee, on, amount, currency))
     return out
 
 

@@ -26,7 +26,7 @@ from ippledge.db import utcnow
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.identifiers import detect, patent_number
-from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.kernel.money import positive_money
 from ippledge.outbox import events
 from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
@@ -37,6 +37,8 @@ from ippledge.pledge.model import (
     check_action,
     decision_due,
     status_after_confirmation,
+    terms_amount,
+    terms_fen,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingConsent, PledgeFilingItem
 from ippledge.registry import queries as registry_queries
@@ -151,8 +153,8 @@ def resolve_assets(session: Session, numbers: Sequence[str], ids: Sequence[int])
     return out
 
 
-def _amount_fen(value: Decimal | str | int | None) -> int | None:
-    return None if value is None else to_fen(positive_money(value))
+def _amount(value: Decimal | str | int | None) -> Decimal | None:
+    return None if value is None else positive_money(value)
 
 
 def _new_filing_no(today: dt.date) -> str:
@@ -165,7 +167,7 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
     _party(session, data.registry_id, frozenset({PartyKind.REGISTRY}), "登记机关", "registry")
     _party(session, data.pledgor_id, frozenset({PartyKind.ENTERPRISE}), "出质人", "pledgor")
     _party(session, data.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
-    amount_fen = _amount_fen(data.debt_amount)
+    amount = _amount(data.debt_amount)
     if data.debt_start and data.debt_end and data.debt_end < data.debt_start:
         raise errors.DEBT_DATES()
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
@@ -181,7 +183,7 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
         pledgee_id=data.pledgee_id,
         status=FilingStatus.DRAFT.value,
         debt_type=(data.debt_type or "").strip() or None,
-        debt_amount_fen=amount_fen,
+        debt_amount=amount,
         debt_start=data.debt_start,
         debt_end=data.debt_end,
         security_scope=(data.security_scope or "").strip() or None,
@@ -305,7 +307,7 @@ def _follow_up_filing(
         pledgee_id=pledge.pledgee_id,
         status=FilingStatus.DRAFT.value,
         debt_type=origin.debt_type,
-        debt_amount_fen=payload.get("debt_amount_fen", pledge.debt_amount_fen),
+        debt_amount=terms_amount(payload["debt_amount_fen"]) if "debt_amount_fen" in payload else pledge.debt_amount,
         currency=pledge.currency,
         debt_start=origin.debt_start,
         debt_end=dt.date.fromisoformat(payload["debt_end"]) if "debt_end" in payload else pledge.debt_end,
@@ -338,9 +340,9 @@ def create_change_filing(
     require_side(principal, pledge.pledgor_id, pledge.pledgee_id)
     payload: dict[str, Any] = {}
     if change.debt_amount is not None:
-        fen = _amount_fen(change.debt_amount)
-        if fen != pledge.debt_amount_fen:
-            payload["debt_amount_fen"] = fen
+        amount = _amount(change.debt_amount)
+        if amount is not None and amount != pledge.debt_amount:
+            payload["debt_amount_fen"] = terms_fen(amount)
     if change.debt_end is not None and change.debt_end != pledge.debt_end:
         if change.debt_end <= pledge.effective_on:
             dates = errors.DEBT_DATES
@@ -383,7 +385,3 @@ def release_for_repayment(
     filing = create_release_filing(session, principal, pledge_id, reason, today)
     confirm(session, principal, filing.id)
     return submit(session, principal, filing.id, today)
-
-
-def amount_of(filing: PledgeFiling) -> Decimal | None:
-    return None if filing.debt_amount_fen is None else from_fen(filing.debt_amount_fen)

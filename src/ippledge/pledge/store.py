@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import REGISTER_READERS, PartyKind, Principal
-from ippledge.kernel.money import from_fen
+from ippledge.pledge.model import terms_amount, terms_fen
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeFilingItem, PledgeItem
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.queries import AssetSummary
@@ -72,7 +72,7 @@ class PledgeOnDate:
 def _terms_on(pledge: Pledge, changes: Sequence[PledgeChange], on: dt.date | None) -> tuple[dict[str, Any], int]:
     """The pledge's terms on ``on``: the ``before`` of the first change registered after that day, else current."""
     current: dict[str, Any] = {
-        "debt_amount_fen": pledge.debt_amount_fen,
+        "debt_amount_fen": terms_fen(pledge.debt_amount),
         "debt_end": pledge.debt_end.isoformat(),
         "pledgor_id": pledge.pledgor_id,
         "pledgee_id": pledge.pledgee_id,
@@ -126,7 +126,7 @@ def pledges_of_asset(session: Session, principal: Principal, asset_id: int, on: 
                 registry_id=p.registry_id,
                 pledgor_id=int(terms["pledgor_id"]),
                 pledgee_id=int(terms["pledgee_id"]),
-                debt_amount=from_fen(int(terms["debt_amount_fen"])) if full else None,
+                debt_amount=terms_amount(terms["debt_amount_fen"]) if full else None,
                 currency=p.currency,
                 debt_end=dt.date.fromisoformat(str(terms["debt_end"])),
                 effective_on=p.effective_on,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,15 +35,15 @@ def schedule_annuities(
         if year in have:
             continue
         due = model.annuity_due(asset.filing_date, year)
-        fee = to_fen(model.annuity_fee(subtype, year))
+        fee = model.annuity_fee(subtype, year)
         paid = year <= paid_through if paid_through is not None else due <= as_of
         row = Annuity(
             ip_asset_id=asset.id,
             year_no=year,
             due_date=due,
-            amount_fen=fee,
+            amount=fee,
             paid_on=due if paid else None,
-            paid_fen=fee if paid else None,
+            paid=fee if paid else None,
         )
         session.add(row)
         added.append(row)
@@ -64,9 +63,8 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
     if asset.status != LegalState.IN_FORCE.value:
         raise errors.ANNUITY_NOT_IN_FORCE(status=asset.status, status_zh=model.LEGAL_STATE_ZH[LegalState(asset.status)])
     rate = model.surcharge_rate(row.due_date, paid_on)
-    amount = Decimal(row.amount_fen) / 100
     row.paid_on = paid_on
-    row.paid_fen = to_fen(round_fen(amount * (1 + rate)))
+    row.paid = paid = round_fen(row.amount * (1 + rate))
     schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
     audit.record(
         session,
@@ -74,6 +72,6 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
         "annuity.paid",
         "ip_asset",
         asset.id,
-        {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": row.paid_fen, "surcharge_rate": str(rate)},
+        {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": to_fen(paid), "surcharge_rate": str(rate)},
     )
     return row

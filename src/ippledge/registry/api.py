@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ippledge.kernel.money import from_fen
 from ippledge.registry import annuities, batch, enterprises, errors, feed, legal_status, licences, model, service
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
@@ -41,12 +40,9 @@ from ippledge.registry.schemas import (
 )
 from ippledge.registry.tables import Annuity, IpAsset, LegalStatusEvent, Licence
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import yuan
 
 router = APIRouter(tags=["registry"])
-
-
-def _money(fen: int | None) -> str | None:
-    return None if fen is None else str(from_fen(fen))
 
 
 def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
@@ -78,9 +74,9 @@ def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
                 year_no=r.year_no,
                 due_date=r.due_date,
                 grace_end=model.grace_end(r.due_date),
-                amount=str(from_fen(r.amount_fen)),
+                amount=r.amount,
                 paid_on=r.paid_on,
-                paid=_money(r.paid_fen),
+                paid=r.paid,
                 state=model.annuity_state(r.due_date, r.paid_on, as_of).value,
             )
             for r in annuities
@@ -120,7 +116,7 @@ def get_enterprise(party_id: int, principal: PrincipalDep, session: SessionDep) 
         region_code=party.region_code,
         industry=ent.industry,
         size=ent.size,
-        annual_revenue=_money(ent.annual_revenue_fen),
+        annual_revenue=None if ent.annual_revenue_fen is None else yuan(ent.annual_revenue_fen),
         revenue_year=ent.revenue_year,
         employees=ent.employees,
         founded_on=ent.founded_on,
@@ -172,7 +168,7 @@ def batch_query(
                     pledgee_id=p.pledgee_id,
                     pledgee_name=p.pledgee_name,
                     effective_on=p.effective_on,
-                    debt_amount=None if p.debt_amount is None else str(p.debt_amount),
+                    debt_amount=p.debt_amount,
                     currency=p.currency,
                 )
                 for p in i.pledges
