@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from benchmarks.bench_market import MARKET_DAY, principal, pristine
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access
-from ippledge.access.tables import Party
 from ippledge.app import create_app
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory, unit_of_work
@@ -58,7 +58,9 @@ def main() -> None:
         numbers = sample_numbers(s, rng, args.size)
         officer = principal(s, "bank1.officer")
     with unit_of_work(factory) as s:  # a system-to-system key, as a bank's core system would use
-        _, key = access.create_api_key(s, principal(s, "bank1.admin"), s.get(Party, officer.party_id), "bench", [])  # type: ignore[arg-type]
+        bank = access_queries.party(s, officer.party_id)
+        assert bank is not None
+        _, key = access.create_api_key(s, principal(s, "bank1.admin"), bank, "bench", [])
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
     headers = {"X-API-Key": key}
     as_of = MARKET_DAY.isoformat()

@@ -3,7 +3,7 @@
 Generates a feed of valid event sequences (preservation and discharge, licences, partial invalidation, termination
 for unpaid annuity and restoration, abandonment ...) plus a sprinkling of bad rows, then loads it with
 ``registry.feed.ingest_feed`` and, for the baseline, loads a sample one row at a time through the ORM
-(``events_service.record_event``, one transaction per event). Prints events/s for both and the ratio.
+(``legal_status.record_event``, one transaction per event). Prints events/s for both and the ratio.
 
     python benchmarks/registry_bulk.py            # 1,000,000 events against the full beijing market
     python benchmarks/registry_bulk.py --quick    # 50,000 events against a 1/20 beijing-shaped market
@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from benchmarks.bench_market import MARKET_DAY, console, principal, pristine, working_copy
 from ippledge.db import make_engine, make_session_factory, unit_of_work
-from ippledge.registry import events_service
+from ippledge.registry import legal_status
 from ippledge.registry.feed import ingest_feed
 from ippledge.registry.tables import IpAsset
 from ippledge.wiring import wire
@@ -99,7 +99,7 @@ def main() -> None:
     for asset_id, _number in baseline_rows:
         with unit_of_work(factory) as s:
             asset = s.get(IpAsset, asset_id)
-            events_service.record_event(s, officer, asset, "EE01", MARKET_DAY + dt.timedelta(days=3), source="feed")
+            legal_status.record_event(s, officer, asset, "EE01", MARKET_DAY + dt.timedelta(days=3), source="feed")
     naive_s = time.perf_counter() - started
     naive_rate = len(baseline_rows) / naive_s
 

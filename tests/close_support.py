@@ -103,7 +103,7 @@ def pay_instalment(session: Session, loan_id: int, period: int, on: dt.date) -> 
 def ledger_counts(session: Session) -> tuple[int, int, int]:
     entries = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
     postings = session.scalar(select(func.count()).select_from(JournalPosting)) or 0
-    total = session.scalar(select(func.coalesce(func.sum(func.abs(JournalPosting.amount_fen)), 0))) or 0
+    total = session.scalar(select(func.coalesce(func.sum(func.abs(JournalPosting.amount)), 0))) or 0
     return int(entries), int(postings), int(total)
 
 

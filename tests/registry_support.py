@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,7 +75,7 @@ def pledge_in_force(
             registry_id=registry_id,
             pledgor_id=pledgor_id,
             pledgee_id=pledgee_id,
-            debt_amount_fen=500_000_000,
+            debt_amount=Decimal("5000000.00"),
             debt_end=dt.date(2027, 1, 1),
             effective_on=dt.date(2024, 1, 5),
             status="in_force",

@@ -67,7 +67,9 @@ def test_cli_finds_tampered_entry(engine: Engine, session_factory: sessionmaker[
     with session_factory.begin() as s:
         first = s.scalars(select(JournalPosting.id).where(JournalPosting.entry_id == entry_id)).first()
         s.execute(
-            update(JournalPosting).where(JournalPosting.id == first).values(amount_fen=JournalPosting.amount_fen + 1)
+            update(JournalPosting)
+            .where(JournalPosting.id == first)
+            .values(amount=JournalPosting.amount + Decimal("0.01"))  # one fen, through the Fen column
         )
     bad = runner.invoke(app, ["ledger", "check", "--database-url", url])
     assert bad.exit_code == 1

@@ -27,9 +27,9 @@ def test_post_balanced_entry(session_factory: sessionmaker[Session]) -> None:
     with session_factory.begin() as s:
         entry = service.post(s, "user:1", disbursement(bank, firm, 42, "1000000.00", key="disb-42"))
         entry_id = entry.id
-        assert sorted((p.account.code, p.amount_fen) for p in entry.postings) == [
-            (f"P{bank}:loan:42:principal", 100_000_000),
-            (f"P{firm}:settlement", -100_000_000),
+        assert sorted((p.account.code, p.amount) for p in entry.postings) == [
+            (f"P{bank}:loan:42:principal", Decimal("1000000.00")),
+            (f"P{firm}:settlement", Decimal("-1000000.00")),
         ]
     with session_factory() as s:
         assert service.balance(s, f"P{bank}:loan:42:principal") == Decimal("1000000.00")

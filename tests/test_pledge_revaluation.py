@@ -45,7 +45,7 @@ def _pledge_with_loan(engine: Engine, factory: sessionmaker[Session]) -> tuple[i
             registry_id=registry,
             pledgor_id=owner,
             pledgee_id=bank,
-            debt_amount_fen=100_000_00,
+            debt_amount=Decimal("100000.00"),
             debt_end=AS_OF + dt.timedelta(days=365),
             effective_on=AS_OF - dt.timedelta(days=30),
             status="in_force",

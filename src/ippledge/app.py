@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(IppledgeError, _ippledge_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    from ippledge.access.api import router as access_router
+    from ippledge.parties.api import router as access_router
 
     app.include_router(access_router)
     for router in _capability_routers():

@@ -27,7 +27,9 @@ def wire() -> None:
     from ippledge.ledger import scope_rules as ledger_scope
     from ippledge.lending import queries as lending_queries
     from ippledge.lending import store as lending_store
+    from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
+    from ippledge.registry import ports as registry_ports
     from ippledge.registry import scope_rules as registry_scope
     from ippledge.risk_sharing import check as risk_check
     from ippledge.risk_sharing import store as risk_store
@@ -35,6 +37,7 @@ def wire() -> None:
     from ippledge.valuation import store as valuation_store
 
     audit.install_hooks()
+    registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
     for register_rules in (
         ledger_scope.register_rules,
         registry_scope.register_rules,

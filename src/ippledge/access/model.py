@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ippledge.kernel.errors import PermissionDeniedError
+from ippledge.access import errors
 
 
 class PartyKind(StrEnum):
@@ -79,11 +79,8 @@ def check_roles_allowed(kind: PartyKind, roles: frozenset[Role]) -> None:
     """Refuse roles the party's kind cannot hold (a bank cannot have registry officers)."""
     bad = sorted(r.value for r in roles - ALLOWED_ROLES[kind])
     if bad:
-        raise PermissionDeniedError(
-            f"{PARTY_KIND_ZH[kind]}不能拥有角色：{', '.join(bad)}",
-            f"a {kind.value} cannot hold role(s): {', '.join(bad)}",
-            code="access.role_not_allowed",
-            details={"party_kind": kind.value, "roles": bad},
+        raise errors.ROLE_NOT_ALLOWED(
+            party_kind=kind.value, roles=bad, party_kind_zh=PARTY_KIND_ZH[kind], listed=", ".join(bad)
         )
 
 
@@ -105,21 +102,16 @@ class Principal:
         """Require at least one of ``roles``."""
         if not self.roles.intersection(roles):
             wanted = ", ".join(r.value for r in roles)
-            raise PermissionDeniedError(
-                f"需要以下角色之一：{wanted}",
-                f"requires one of the roles: {wanted}",
-                code="access.role_required",
-                details={"required": [r.value for r in roles]},
-            )
+            raise errors.ROLE_REQUIRED(required=[r.value for r in roles], wanted=wanted)
 
     def require_kind(self, *kinds: PartyKind) -> None:
         if self.party_kind not in kinds:
             wanted = ", ".join(k.value for k in kinds)
-            raise PermissionDeniedError(
-                f"此操作只能由以下机构进行：{'、'.join(PARTY_KIND_ZH[k] for k in kinds)}",
-                f"only a {wanted} may do this",
-                code="access.party_kind",
-                details={"required": [k.value for k in kinds], "actual": self.party_kind.value},
+            raise errors.PARTY_KIND(
+                required=[k.value for k in kinds],
+                actual=self.party_kind.value,
+                wanted=wanted,
+                wanted_zh="、".join(PARTY_KIND_ZH[k] for k in kinds),
             )
 
     @property

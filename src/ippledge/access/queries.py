@@ -4,14 +4,15 @@ Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.access.model import PartyKind
-from ippledge.access.tables import Party
+from ippledge.access.model import PartyKind, Role
+from ippledge.access.tables import ApiKey, Approval, Party, User, UserRole
 
 # -- parties as lending reads them: borrowers, banks -----------------------------------------------------------------
 
@@ -46,6 +47,12 @@ def _party_view(row: Party) -> PartyView:
     return PartyView(row.id, PartyKind(row.kind), row.name, row.uscc, row.region_code, row.active)
 
 
+def party(session: Session, party_id: int) -> PartyView | None:
+    """One party by id, active or not; ``None`` when there is no such party."""
+    row = session.get(Party, party_id)
+    return None if row is None else _party_view(row)
+
+
 def parties(session: Session, party_ids: Iterable[int]) -> dict[int, PartyView]:
     """``party id -> party`` for the ids that exist (any number of ids, read in chunks)."""
     ids = sorted(set(party_ids))
@@ -68,3 +75,100 @@ def lock_party(session: Session, party_id: int) -> None:
     """Lock the party's row for this transaction (``SELECT .. FOR UPDATE``), so that two transactions spending the
     party's money (a borrower's settlement funds) run one after the other; a missing party is ``NoResultFound``."""
     session.scalars(select(Party.id).where(Party.id == party_id).with_for_update()).one()
+
+
+def party_name(session: Session, party_id: int) -> str | None:
+    """The party's name (机构名称), or ``None`` when there is no such party."""
+    return session.scalar(select(Party.name).where(Party.id == party_id))
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user of a party with its roles; never its password hash."""
+
+    id: int
+    party_id: int
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    active: bool
+
+
+def user_view(session: Session, user_id: int) -> UserView | None:
+    """One user with its roles, or ``None``."""
+    row = session.get(User, user_id)
+    if row is None:
+        return None
+    roles = frozenset(Role(r) for r in session.scalars(select(UserRole.role).where(UserRole.user_id == row.id)))
+    return UserView(row.id, row.party_id, row.username, row.display_name, roles, row.active)
+
+
+def users_of(session: Session, party_id: int) -> list[UserView]:
+    """The users of one party, in creation order."""
+    ids = session.scalars(select(User.id).where(User.party_id == party_id).order_by(User.id))
+    return [u for u in (user_view(session, i) for i in ids) if u is not None]
+
+
+@dataclass(frozen=True)
+class ApiKeyView:
+    """A system key (接口密钥) as listed: its prefix and roles, never the key or its digest."""
+
+    id: int
+    party_id: int
+    name: str
+    prefix: str
+    roles: tuple[Role, ...]
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def api_keys_of(session: Session, party_id: int) -> list[ApiKeyView]:
+    """The API keys of one party, in creation order (revoked ones included)."""
+    rows = session.scalars(select(ApiKey).where(ApiKey.party_id == party_id).order_by(ApiKey.id))
+    return [
+        ApiKeyView(
+            r.id,
+            r.party_id,
+            r.name,
+            r.prefix,
+            tuple(Role(x) for x in r.roles.split(",") if x),
+            r.created_at,
+            r.revoked_at,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """A maker-checker proposal (待复核事项) as listed."""
+
+    id: int
+    party_id: int
+    subject_type: str
+    subject_id: str
+    action: str
+    status: str
+    proposed_by: int
+    decided_by: int | None
+    reason: str | None
+
+
+def _approval_view(row: Approval) -> ApprovalView:
+    return ApprovalView(
+        row.id,
+        row.party_id,
+        row.subject_type,
+        row.subject_id,
+        row.action,
+        row.status,
+        row.proposed_by,
+        row.decided_by,
+        row.reason,
+    )
+
+
+def approvals_of(session: Session, party_id: int, status: str) -> list[ApprovalView]:
+    """One party's maker-checker queue in one status (``pending``, ``approved``, ``rejected``), oldest first."""
+    stmt = select(Approval).where(Approval.party_id == party_id, Approval.status == status).order_by(Approval.id)
+    return [_approval_view(r) for r in session.scalars(stmt)]

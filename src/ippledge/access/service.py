@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit
+from ippledge.access import audit, errors
 from ippledge.access.approval_rules import check_four_eyes
 from ippledge.access.credentials import (
     digest,
@@ -24,13 +24,10 @@ from ippledge.access.credentials import (
     verify_password,
 )
 from ippledge.access.model import PartyKind, Principal, Role, check_roles_allowed
+from ippledge.access.queries import PartyView
 from ippledge.access.tables import AccessToken, ApiKey, Approval, Party, User, UserRole
 from ippledge.db import utcnow
-from ippledge.kernel.errors import AuthenticationError, ConflictError, ValidationError, not_found
-
-
-def _bad_credentials() -> AuthenticationError:
-    return AuthenticationError("用户名或密码错误", "wrong username or password", code="auth.bad_credentials")
+from ippledge.kernel.errors import not_found
 
 
 def create_party(
@@ -42,15 +39,13 @@ def create_party(
     region_code: str | None = None,
 ) -> Party:
     if not name.strip():
-        raise ValidationError("机构名称不能为空", "party name is required", code="party.name_required")
+        raise errors.PARTY_NAME_REQUIRED()
     if uscc is not None:
         from ippledge.kernel.identifiers import uscc as uscc_id
 
         uscc = uscc_id.validate(uscc)
         if session.scalar(select(Party.id).where(Party.uscc == uscc)) is not None:
-            raise ConflictError(
-                f"统一社会信用代码已登记：{uscc}", f"USCC already registered: {uscc}", code="party.uscc_taken"
-            )
+            raise errors.USCC_TAKEN(uscc=uscc)
     party = Party(kind=kind.value, name=name.strip(), uscc=uscc, region_code=region_code)
     session.add(party)
     session.flush()
@@ -61,7 +56,7 @@ def create_party(
 def create_user(
     session: Session,
     actor: Principal | str,
-    party: Party,
+    party: Party | PartyView,
     username: str,
     password: str,
     roles: Iterable[Role],
@@ -70,9 +65,9 @@ def create_user(
     role_set = frozenset(roles)
     check_roles_allowed(PartyKind(party.kind), role_set)
     if len(password) < 8:
-        raise ValidationError("密码至少 8 位", "password must have at least 8 characters", code="user.weak_password")
+        raise errors.WEAK_PASSWORD()
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise ConflictError(f"用户名已存在：{username}", f"username taken: {username}", code="user.username_taken")
+        raise errors.USERNAME_TAKEN(username=username)
     user = User(
         party_id=party.id,
         username=username,
@@ -104,7 +99,7 @@ def login(session: Session, username: str, password: str, now: dt.datetime, ttl_
     """Check the password and issue a bearer token (returned once, stored as a digest)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        raise _bad_credentials()
+        raise errors.BAD_CREDENTIALS()
     token = new_token()
     session.add(
         AccessToken(
@@ -140,18 +135,18 @@ def principal_for_user(session: Session, user: User) -> Principal:
 def authenticate_token(session: Session, token: str, now: dt.datetime) -> Principal:
     row = session.scalar(select(AccessToken).where(AccessToken.token_hash == digest(token)))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise AuthenticationError("登录已失效，请重新登录", "token invalid or expired", code="auth.bad_token")
+        raise errors.BAD_TOKEN()
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        raise AuthenticationError("用户已停用", "user is disabled", code="auth.user_disabled")
+        raise errors.USER_DISABLED()
     party = session.get(Party, user.party_id)
     if party is None or not party.active:
-        raise AuthenticationError("机构已停用", "party is disabled", code="auth.party_disabled")
+        raise errors.PARTY_DISABLED()
     return principal_for_user(session, user)
 
 
 def create_api_key(
-    session: Session, actor: Principal, party: Party, name: str, roles: Iterable[Role]
+    session: Session, actor: Principal, party: Party | PartyView, name: str, roles: Iterable[Role]
 ) -> tuple[ApiKey, str]:
     """A system-to-system key for ``party``; the full key is returned once and never stored."""
     role_set = frozenset(roles)
@@ -183,10 +178,10 @@ def authenticate_api_key(session: Session, key: str) -> Principal:
     prefix = split_api_key(key)
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
     if row is None or row.revoked_at is not None or row.key_hash != digest(key):
-        raise AuthenticationError("接口密钥无效", "invalid API key", code="auth.bad_api_key")
+        raise errors.BAD_API_KEY()
     party = session.get(Party, row.party_id)
     if party is None or not party.active:
-        raise AuthenticationError("机构已停用", "party is disabled", code="auth.party_disabled")
+        raise errors.PARTY_DISABLED()
     return Principal(
         party_id=party.id,
         party_kind=PartyKind(party.kind),
@@ -208,7 +203,7 @@ def propose(
     payload: Mapping[str, Any] | None = None,
 ) -> Approval:
     if maker.user_id is None:
-        raise ValidationError("提议必须由具名用户提出", "a proposal needs a named user", code="approval.anonymous")
+        raise errors.APPROVAL_ANONYMOUS()
     row = Approval(
         party_id=maker.party_id,
         subject_type=subject_type,
@@ -240,11 +235,11 @@ def decide(
     if row is None or row.party_id != checker.party_id:
         raise not_found("待复核事项", "approval", id=approval_id)
     if row.status != "pending":
-        raise ConflictError("该事项已处理", "approval already decided", code="approval.decided")
+        raise errors.APPROVAL_DECIDED()
     checker.require(Role.APPROVER)
     check_four_eyes(row.proposed_by, checker.user_id)
     if not approve and not (reason or "").strip():
-        raise ValidationError("驳回必须说明理由", "a rejection needs a reason", code="approval.reason_required")
+        raise errors.APPROVAL_REASON_REQUIRED()
     row.status = "approved" if approve else "rejected"
     row.decided_by = checker.user_id
     row.decided_at = utcnow()

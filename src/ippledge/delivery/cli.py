@@ -9,17 +9,15 @@ from __future__ import annotations
 import json
 import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
-from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.cmd.options import DbUrl, session_factory
+from ippledge.delivery import errors
+from ippledge.kernel.errors import ErrorCode, IppledgeError
 
 events_app = typer.Typer(no_args_is_help=True, help="Event delivery: webhooks and the outbox relay (事件投递)")
-
-DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
 
 
 def _fail(exc: IppledgeError) -> typer.Exit:
@@ -27,22 +25,9 @@ def _fail(exc: IppledgeError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _check(ok: bool, code: str, zh: str, en: str) -> None:
+def _check(ok: bool, refusal: ErrorCode) -> None:
     if not ok:
-        raise _fail(ValidationError(zh, en, code=f"delivery.cli.{code}"))
-
-
-@contextmanager
-def _sessions(database_url: str | None) -> Iterator[Any]:
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
-
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
-    try:
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
+        raise _fail(refusal())
 
 
 def _stop(_signum: int, _frame: object) -> None:
@@ -73,10 +58,10 @@ def deliver(
     from ippledge.delivery.model import TargetPolicy
     from ippledge.delivery.service import Sending, run_pass
 
-    _check(not (once and loop), "mode", "--once 与 --loop 只能选一个", "choose --once or --loop, not both")
-    _check(1 <= batch <= 1000, "batch", "--batch 应在 1 到 1000 之间", "--batch must be 1 to 1000")
-    _check(0.1 <= interval <= 3600, "interval", "--interval 应在 0.1 到 3600 秒之间", "--interval must be 0.1-3600 s")
-    _check(0.1 <= timeout <= 120, "timeout", "--timeout 应在 0.1 到 120 秒之间", "--timeout must be 0.1-120 s")
+    _check(not (once and loop), errors.CLI_MODE)
+    _check(1 <= batch <= 1000, errors.CLI_BATCH)
+    _check(0.1 <= interval <= 3600, errors.CLI_INTERVAL)
+    _check(0.1 <= timeout <= 120, errors.CLI_TIMEOUT)
     try:
         targets = TargetPolicy.parse(networks)
     except IppledgeError as exc:
@@ -85,7 +70,7 @@ def deliver(
     if loop:
         signal.signal(signal.SIGTERM, _stop)
     try:
-        with _sessions(database_url) as factory, httpx.Client(follow_redirects=False) as client:
+        with session_factory(database_url) as factory, httpx.Client(follow_redirects=False) as client:
             while True:
                 report = run_pass(factory, utcnow(), client, how)
                 d, s = report.dispatched, report.delivered
@@ -111,7 +96,7 @@ def status(
     from ippledge.db import utcnow
     from ippledge.delivery.service import status as delivery_status
 
-    with _sessions(database_url) as factory, factory() as session:
+    with session_factory(database_url) as factory, factory() as session:
         st: dict[str, Any] = delivery_status(session, utcnow())
     if as_json:
         typer.echo(json.dumps(st, ensure_ascii=False, indent=2))

@@ -18,7 +18,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.delivery import errors
+from ippledge.kernel.errors import IppledgeError
 from ippledge.outbox.topics import TOPICS
 
 SIGNATURE_SCHEME = "sha256"
@@ -42,13 +43,8 @@ class DeliveryStatus(StrEnum):
 # --- topic patterns --------------------------------------------------------------------------------------------
 
 
-def _bad_pattern(pattern: str, why_zh: str, why_en: str) -> ValidationError:
-    return ValidationError(
-        f"主题模式 {pattern!r} 无效：{why_zh}",
-        f"topic pattern {pattern!r} is invalid: {why_en}",
-        code="delivery.topic_pattern",
-        details={"pattern": pattern, "known_topics": sorted(TOPICS)},
-    )
+def _bad_pattern(pattern: str, why_zh: str, why_en: str) -> IppledgeError:
+    return errors.TOPIC_PATTERN(pattern=pattern, why_zh=why_zh, why_en=why_en, known_topics=sorted(TOPICS))
 
 
 def check_pattern(pattern: str) -> str:
@@ -70,15 +66,15 @@ def check_pattern(pattern: str) -> str:
 
 def check_patterns(patterns: Sequence[str]) -> list[str]:
     if not patterns:
-        raise ValidationError(
+        raise errors.TOPIC_PATTERN.kind(
             "至少需要一个主题模式（例如 lending.* 或 *）",
             "at least one topic pattern is needed (e.g. lending.* or *)",
-            code="delivery.topic_pattern",
+            code=errors.TOPIC_PATTERN.code,
             details={"known_topics": sorted(TOPICS)},
         )
     if len(patterns) > MAX_PATTERNS:
-        raise ValidationError(
-            f"主题模式最多 {MAX_PATTERNS} 个", f"at most {MAX_PATTERNS} topic patterns", code="delivery.topic_pattern"
+        raise errors.TOPIC_PATTERN.kind(
+            f"主题模式最多 {MAX_PATTERNS} 个", f"at most {MAX_PATTERNS} topic patterns", code=errors.TOPIC_PATTERN.code
         )
     return sorted({check_pattern(p) for p in patterns})
 
@@ -112,10 +108,8 @@ def matches(sub: Subscriber, topic: str, audience: Iterable[int]) -> bool:
 # --- endpoint URL ------------------------------------------------------------------------------------------------
 
 
-def _bad_url(url: str, why_zh: str, why_en: str) -> ValidationError:
-    return ValidationError(
-        f"回调地址无效：{why_zh}", f"invalid webhook URL: {why_en}", code="delivery.url", details={"url": url[:200]}
-    )
+def _bad_url(url: str, why_zh: str, why_en: str) -> IppledgeError:
+    return errors.URL(url=url[:200], why_zh=why_zh, why_en=why_en)
 
 
 def check_url(url: str) -> str:
@@ -293,9 +287,7 @@ class TargetPolicy:
             try:
                 out.append(ipaddress.ip_network(item, strict=False))
             except ValueError:
-                raise ValidationError(
-                    f"网络地址无效：{item}", f"not a network (CIDR): {item}", code="delivery.network"
-                ) from None
+                raise errors.NETWORK(item=item) from None
         return cls(tuple(out))
 
     def refuses(self, address: str) -> str | None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import unit_of_work
-from ippledge.delivery import store
+from ippledge.delivery import errors, store
 from ippledge.delivery.model import (
     DEFAULT_POLICY,
     DeliveryStatus,
@@ -40,7 +40,6 @@ from ippledge.delivery.model import (
     target_refusal,
 )
 from ippledge.delivery.tables import Delivery, Subscription
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
 from ippledge.outbox.events import OutboxEvent
 
 ALL_EVENT_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
@@ -55,15 +54,9 @@ def _scope_for(principal: Principal, value: str) -> Scope:
     try:
         sc = Scope(value)
     except ValueError:
-        raise ValidationError(
-            f"范围应为 own 或 all：{value!r}", f"scope must be own or all: {value!r}", code="delivery.scope"
-        ) from None
+        raise errors.SCOPE(value=value) from None
     if sc is Scope.ALL and principal.party_kind not in ALL_EVENT_READERS:
-        raise PermissionDeniedError(
-            "只有监管机构和平台运营方可以订阅全部事件",
-            "only a regulator or the platform operator may receive all events",
-            code="delivery.scope_all",
-        )
+        raise errors.SCOPE_ALL()
     return sc
 
 
@@ -75,7 +68,7 @@ def create_subscription(
     clean_url, patterns, sc = check_url(url), check_patterns(topics), _scope_for(principal, scope_value)
     label = name.strip()
     if not 0 < len(label) <= 100:
-        raise ValidationError("名称应为 1 到 100 个字符", "name must be 1 to 100 characters", code="delivery.name")
+        raise errors.NAME()
     secret = new_secret()
     row = Subscription(
         party_id=principal.party_id,
@@ -127,9 +120,7 @@ def rotate_secret(session: Session, principal: Principal, sub_id: int, now: dt.d
     """A new signing secret, effective for every request sent from now on (pending retries included)."""
     row = subscription(session, principal, sub_id)
     if not row.active:
-        raise ConflictError(
-            "订阅已停用", "the subscription is deactivated", code="delivery.inactive", details={"id": row.id}
-        )
+        raise errors.INACTIVE(id=row.id)
     secret = new_secret()
     row.secret, row.secret_rotated_at = secret, now
     session.flush()
@@ -152,9 +143,7 @@ def deliveries(
             stmt = stmt.where(Delivery.status == DeliveryStatus(status).value)
         except ValueError:
             wanted = ", ".join(s.value for s in DeliveryStatus)
-            raise ValidationError(
-                f"状态应为 {wanted} 之一", f"status must be one of {wanted}", code="delivery.status"
-            ) from None
+            raise errors.STATUS(wanted=wanted) from None
     return [(d, t) for d, t in session.execute(stmt.order_by(Delivery.id.desc()).limit(limit))]
 
 
@@ -167,17 +156,10 @@ def retry(session: Session, principal: Principal, delivery_id: int, now: dt.date
     """Requeue a dead delivery by hand (人工重投), due at once, with a fresh run of attempts."""
     row = delivery(session, principal, delivery_id)
     if row.status != DeliveryStatus.DEAD.value:
-        raise ConflictError(
-            f"只能重投失败（dead）的投递，当前状态：{row.status}",
-            f"only a dead delivery can be retried; this one is {row.status}",
-            code="delivery.not_dead",
-            details={"id": row.id, "status": row.status},
-        )
+        raise errors.NOT_DEAD(id=row.id, status=row.status)
     sub = session.get(Subscription, row.subscription_id)
     if sub is None or not sub.active:
-        raise ConflictError(
-            "订阅已停用", "the subscription is deactivated", code="delivery.inactive", details={"id": row.id}
-        )
+        raise errors.INACTIVE(id=row.id)
     row.status, row.attempts, row.next_attempt_at, row.dead_at = DeliveryStatus.PENDING.value, 0, now, None
     row.claim_token = row.claimed_until = None
     session.flush()
@@ -393,10 +375,6 @@ def feed(
     event for a regulator or the platform asking for scope ``all``."""
     sc = _scope_for(principal, scope_value)
     if after < 0 or not 1 <= limit <= MAX_FEED_LIMIT:
-        raise ValidationError(
-            f"after 不能为负，limit 应在 1 到 {MAX_FEED_LIMIT} 之间",
-            f"after must be >= 0 and limit 1 to {MAX_FEED_LIMIT}",
-            code="delivery.feed_window",
-        )
+        raise errors.FEED_WINDOW(max_limit=MAX_FEED_LIMIT)
     patterns = check_patterns(topics) if topics else []
     return store.feed(session, None if sc is Scope.ALL else principal.party_id, after, limit, patterns)

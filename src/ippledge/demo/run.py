@@ -23,7 +23,7 @@ from ippledge.db import unit_of_work
 from ippledge.demo.scenario import Case
 from ippledge.kernel.calendar import WorkingCalendar, add_months
 from ippledge.kernel.errors import IppledgeError
-from ippledge.pledge import decision, settings
+from ippledge.pledge import decision, registry_settings
 from ippledge.pledge import service as filings
 from ippledge.pledge.service import NewFiling, PledgeChangeRequest
 from ippledge.pledge.tables import Pledge
@@ -88,7 +88,7 @@ def configure_registries(factory: sessionmaker[Session], actors: Actors) -> dict
     ids: dict[str, int] = {}
     for what, (days, code, kinds) in REGISTRY_SETTINGS.items():
         admin = actors.user(f"registry.{what}.admin")
-        _step(factory, lambda s, a=admin, d=days, c=code, k=kinds: settings.update(s, a, d, c, k))  # type: ignore[misc]
+        _step(factory, lambda s, a=admin, d=days, c=code, k=kinds: registry_settings.update(s, a, d, c, k))  # type: ignore[misc]
         ids[what] = admin.party_id
     return ids
 

@@ -37,7 +37,7 @@ def account_balance(
         type=account.type,
         currency=account.currency,
         as_of=as_of,
-        balance=str(amount),
+        balance=amount,
     )
 
 
@@ -66,7 +66,7 @@ def entries(
                 memo=v.memo,
                 created_by=v.created_by,
                 created_at=v.created_at,
-                postings=[PostingOut(account=p.account, amount=str(p.amount)) for p in v.postings],
+                postings=[PostingOut(account=p.account, amount=p.amount) for p in v.postings],
             )
         )
     return out

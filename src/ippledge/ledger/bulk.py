@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.db import utcnow
-from ippledge.kernel.errors import ConflictError
-from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, from_fen, to_fen, validate_entry
+from ippledge.ledger import errors
+from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, problem, validate_entry
 from ippledge.ledger.store import Actor, actor_name, chunks, ensure_accounts, entry_row
 from ippledge.ledger.tables import (
     ENTRY_TABLE,
@@ -54,14 +54,7 @@ def _problems(drafts: Sequence[EntryDraft]) -> list[LedgerProblem]:
     counts = Counter(d.idempotency_key for d in drafts if d.idempotency_key is not None)
     for key, n in counts.items():
         if n > 1:
-            out.append(
-                LedgerProblem(
-                    "ledger.duplicate_key",
-                    f"同一批次中幂等键重复：{key}",
-                    f"idempotency key repeated in one batch: {key}",
-                    {"idempotency_key": key},
-                )
-            )
+            out.append(problem(errors.DUPLICATE_KEY, {"idempotency_key": key}))
     return out
 
 
@@ -83,12 +76,12 @@ def _contents(session: Session, ids: list[int]) -> dict[int, Content]:
         stmt = select(JournalEntry.id, JournalEntry.kind, JournalEntry.ref_type, JournalEntry.ref_id)
         heads.update({i: (k, rt, ri) for i, k, rt, ri in session.execute(stmt.where(JournalEntry.id.in_(ids_)))})
         plines = (
-            select(JournalPosting.entry_id, LedgerAccount.code, JournalPosting.amount_fen)
+            select(JournalPosting.entry_id, LedgerAccount.code, JournalPosting.amount)
             .join(LedgerAccount, LedgerAccount.id == JournalPosting.account_id)
             .where(JournalPosting.entry_id.in_(ids_))
         )
-        for entry_id, code, fen in session.execute(plines):
-            lines[entry_id].add((code, from_fen(fen)))
+        for entry_id, code, amount in session.execute(plines):
+            lines[entry_id].add((code, amount))
     return {i: (*h, frozenset(lines[i])) for i, h in heads.items()}
 
 
@@ -100,10 +93,11 @@ def _check_replays(session: Session, drafts: Sequence[EntryDraft], existing: dic
         if d.idempotency_key in existing and contents.get(existing[d.idempotency_key]) != d.content()
     ]
     if bad:
-        raise ConflictError(
-            f"{len(bad)}个幂等键已用于内容不同的分录：{', '.join(str(k) for k in bad[:10])}",
-            f"{len(bad)} idempotency key(s) were used for different entries: {', '.join(str(k) for k in bad[:10])}",
-            code="ledger.idempotency_mismatch",
+        listed = ", ".join(str(k) for k in bad[:10])
+        raise errors.IDEMPOTENCY_MISMATCH.kind(
+            f"{len(bad)}个幂等键已用于内容不同的分录：{listed}",
+            f"{len(bad)} idempotency key(s) were used for different entries: {listed}",
+            code=errors.IDEMPOTENCY_MISMATCH.code,
             details={"idempotency_keys": bad},
         )
 
@@ -129,18 +123,14 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft]) -> P
                 for chunk in chunks([entry_row(d, name, now) for d in todo]):
                     new_ids.extend(session.execute(returning, list(chunk)).scalars())
                 rows: list[dict[str, Any]] = [
-                    {"entry_id": eid, "account_id": accounts[p.account], "amount_fen": to_fen(p.amount)}
+                    {"entry_id": eid, "account_id": accounts[p.account], "amount_fen": p.amount}  # bound by db.Fen
                     for eid, d in zip(new_ids, todo, strict=True)
                     for p in d.postings
                 ]
                 for chunk in chunks(rows):
                     session.execute(insert(POSTING_TABLE), list(chunk))
         except IntegrityError:
-            raise ConflictError(
-                "另一批次同时写入了相同的幂等键，本批次未记账；请重新运行",
-                "another batch wrote the same idempotency keys concurrently; nothing was posted, run again",
-                code="ledger.concurrent_batch",
-            ) from None
+            raise errors.CONCURRENT_BATCH() from None
         kinds = Counter(d.kind for d in todo)
         audit.record(
             session,

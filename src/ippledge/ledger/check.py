@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.errors import IppledgeError
-from ippledge.ledger.model import from_fen
 from ippledge.ledger.store import balances_of
 from ippledge.ledger.tables import JournalEntry, JournalPosting, LedgerAccount
 
@@ -104,15 +103,16 @@ def check_ledger(
     report.entries = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
     report.postings = session.scalar(select(func.count()).select_from(JournalPosting)) or 0
     report.accounts = session.scalar(select(func.count()).select_from(LedgerAccount)) or 0
-    report.total = from_fen(int(session.scalar(select(func.coalesce(func.sum(JournalPosting.amount_fen), 0))) or 0))
-    total = func.sum(JournalPosting.amount_fen)
+    everything = session.scalar(select(func.coalesce(func.sum(JournalPosting.amount), 0)))
+    report.total = Decimal("0.00") if everything is None else everything
+    total = func.sum(JournalPosting.amount)
     unbalanced = (
         select(JournalPosting.entry_id, total)
         .group_by(JournalPosting.entry_id)
         .having(total != 0)
         .order_by(JournalPosting.entry_id)
     )
-    report.unbalanced = [UnbalancedEntry(int(i), from_fen(int(s))) for i, s in session.execute(unbalanced)]
+    report.unbalanced = [UnbalancedEntry(int(i), s) for i, s in session.execute(unbalanced)]
     empty = (
         select(JournalEntry.id)
         .outerjoin(JournalPosting, JournalPosting.entry_id == JournalEntry.id)

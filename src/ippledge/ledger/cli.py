@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
+
+from ippledge.cmd.options import DbUrl, session_factory
 
 ledger_app = typer.Typer(no_args_is_help=True, help="Ledger (总账)")
 
 
 @ledger_app.command("check")
-def check(
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
-) -> None:
+def check(database_url: DbUrl = None) -> None:
     """Prove that every entry balances, all postings sum to zero and registered expectations hold; exit 1 if not."""
     from rich.console import Console
     from rich.table import Table
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
     from ippledge.ledger.check import check_ledger
 
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
-    with make_session_factory(engine)() as session:
+    with session_factory(database_url) as factory, factory() as session:  # read only: nothing to commit
         report = check_ledger(session)
-    engine.dispose()
     console = Console()
     summary = Table(title="账务核对 ledger check", show_header=False)
     summary.add_row("分录 entries", f"{report.entries:,}")

@@ -23,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import ErrorCode, ValidationError
+from ippledge.ledger import errors
 from ippledge.ledger.accounts import parse_account
 
 FEN: Final = Decimal("0.01")
@@ -76,7 +77,7 @@ class LedgerProblem:
 class LedgerError(ValidationError):
     """An entry (or a batch) that may not be posted; ``details["problems"]`` lists every reason."""
 
-    default_code = "ledger.invalid"
+    default_code = errors.INVALID.code
 
     @classmethod
     def from_problems(cls, problems: Iterable[LedgerProblem], where: str = "") -> LedgerError:
@@ -87,42 +88,30 @@ class LedgerError(ValidationError):
         return cls(
             f"{prefix_zh}记账分录无效：{zh}",
             f"{prefix_en}invalid journal entry: {en}",
-            code=items[0].code if len(items) == 1 or len({p.code for p in items}) == 1 else "ledger.invalid",
+            code=items[0].code if len(items) == 1 or len({p.code for p in items}) == 1 else errors.INVALID.code,
             details={"problems": [p.to_dict() for p in items]},
         )
+
+
+def problem(code: ErrorCode, details: Mapping[str, Any] | None = None, **fill: Any) -> LedgerProblem:
+    """A problem with ``code``'s messages, filled from ``details`` and ``fill`` (values only the message shows, such
+    as the posting's line number counted from 1)."""
+    stored = dict(details or {})
+    values = {**stored, **fill}
+    return LedgerProblem(code.code, code.zh.format(**values), code.en.format(**values), stored)
 
 
 def _amount_problems(i: int, p: Posting) -> list[LedgerProblem]:
     a = p.amount
     if isinstance(a, bool) or not isinstance(a, Decimal) or not a.is_finite():
-        return [
-            LedgerProblem(
-                "ledger.amount_type",
-                f"第{i + 1}行金额必须是有限的十进制数",
-                f"posting {i + 1}: amount must be a finite Decimal",
-                {"posting": i, "amount": repr(a)},
-            )
-        ]
+        return [problem(errors.AMOUNT_TYPE, {"posting": i, "amount": repr(a)}, line=i + 1)]
     out: list[LedgerProblem] = []
     if a == 0:
-        out.append(
-            LedgerProblem("ledger.zero_amount", f"第{i + 1}行金额为零", f"posting {i + 1}: zero amount", {"posting": i})
-        )
+        out.append(problem(errors.ZERO_AMOUNT, {"posting": i}, line=i + 1))
     if a != a.quantize(FEN):
-        out.append(
-            LedgerProblem(
-                "ledger.sub_fen",
-                f"第{i + 1}行金额精度超过分：{a}",
-                f"posting {i + 1}: amount has digits below the fen: {a}",
-                {"posting": i, "amount": str(a)},
-            )
-        )
+        out.append(problem(errors.SUB_FEN, {"posting": i, "amount": str(a)}, line=i + 1))
     elif abs(a * 100) > MAX_FEN:
-        out.append(
-            LedgerProblem(
-                "ledger.amount_range", f"第{i + 1}行金额过大", f"posting {i + 1}: amount too large", {"posting": i}
-            )
-        )
+        out.append(problem(errors.AMOUNT_RANGE, {"posting": i}, line=i + 1))
     return out
 
 
@@ -130,64 +119,36 @@ def validate_entry(draft: EntryDraft) -> list[LedgerProblem]:
     """Every reason ``draft`` may not be posted; an empty list means it can be."""
     problems: list[LedgerProblem] = []
     if not isinstance(draft.kind, str) or not _KIND_RE.match(draft.kind):
-        problems.append(
-            LedgerProblem("ledger.kind", f"分录类型无效：{draft.kind!r}", f"bad entry kind: {draft.kind!r}")
-        )
+        problems.append(problem(errors.KIND, kind=draft.kind))
     if (draft.ref_type is None) != (draft.ref_id is None) or draft.ref_type == "" or draft.ref_id == "":
-        problems.append(
-            LedgerProblem("ledger.ref", "业务类型与业务编号必须同时给出", "ref_type and ref_id go together")
-        )
+        problems.append(problem(errors.REF))
     key = draft.idempotency_key
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
-        problems.append(
-            LedgerProblem(
-                "ledger.idempotency_key", "幂等键长度须为1-200个字符", "idempotency key must be 1-200 characters"
-            )
-        )
+        problems.append(problem(errors.IDEMPOTENCY_KEY))
     if not draft.postings:
-        problems.append(LedgerProblem("ledger.empty", "分录没有记账行", "entry has no postings"))
+        problems.append(problem(errors.EMPTY))
         return problems
     if len(draft.postings) == 1:
-        problems.append(
-            LedgerProblem("ledger.single_posting", "分录至少需要两行", "an entry needs at least two postings")
-        )
+        problems.append(problem(errors.SINGLE_POSTING))
     amounts_ok = True
     for i, p in enumerate(draft.postings):
         found = _amount_problems(i, p)
-        amounts_ok = amounts_ok and not any(f.code == "ledger.amount_type" for f in found)
+        amounts_ok = amounts_ok and not any(f.code == errors.AMOUNT_TYPE.code for f in found)
         problems.extend(found)
         if parse_account(p.account) is None:
+            shown = p.account if isinstance(p.account, str) else repr(p.account)
             problems.append(
-                LedgerProblem(
-                    "ledger.account_format",
-                    f"第{i + 1}行科目代码无效：{p.account!r}",
-                    f"posting {i + 1}: not an account of the chart: {p.account!r}",
-                    {"posting": i, "account": p.account if isinstance(p.account, str) else repr(p.account)},
-                )
+                problem(errors.ACCOUNT_FORMAT, {"posting": i, "account": shown}, line=i + 1, account=p.account)
             )
     dupes = sorted(
         a for a, n in Counter(p.account for p in draft.postings if isinstance(p.account, str)).items() if n > 1
     )
     if dupes:
-        problems.append(
-            LedgerProblem(
-                "ledger.duplicate_account",
-                f"同一科目在分录中出现多次：{', '.join(dupes)}",
-                f"account appears more than once: {', '.join(dupes)}",
-                {"accounts": dupes},
-            )
-        )
+        problems.append(problem(errors.DUPLICATE_ACCOUNT, {"accounts": dupes}, listed=", ".join(dupes)))
     if amounts_ok:
         total = sum((p.amount for p in draft.postings), Decimal(0))
         if total != 0:
-            problems.append(
-                LedgerProblem(
-                    "ledger.unbalanced",
-                    f"借贷不平衡，差额 {total}",
-                    f"debits and credits differ by {total}",
-                    {"difference": str(total)},
-                )
-            )
+            problems.append(problem(errors.UNBALANCED, {"difference": str(total)}))
     return problems
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from ippledge.web.money import Yuan
+
 
 class BalanceOut(BaseModel):
     code: str
@@ -13,12 +15,12 @@ class BalanceOut(BaseModel):
     type: str
     currency: str
     as_of: dt.date | None
-    balance: str  # natural balance (positive on the account type's normal side)
+    balance: Yuan  # natural balance (positive on the account type's normal side)
 
 
 class PostingOut(BaseModel):
     account: str
-    amount: str  # debit positive, credit negative
+    amount: Yuan  # debit positive, credit negative
 
 
 class EntryOut(BaseModel):

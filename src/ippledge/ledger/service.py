@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.db import utcnow
-from ippledge.kernel.errors import ConflictError
+from ippledge.ledger import errors
 from ippledge.ledger.bulk import PostManyResult, post_many
 from ippledge.ledger.model import EntryDraft, require_valid
 from ippledge.ledger.store import (
@@ -53,7 +53,7 @@ def post(session: Session, actor: Actor, draft: EntryDraft) -> JournalEntry:
     if entry_id is None:  # a concurrent request with the same key won; it has committed by now
         existing = by_key(session, key) if key is not None else None
         if existing is None:
-            raise ConflictError("并发记账冲突，请重试", "concurrent posting conflict, retry", code="ledger.conflict")
+            raise errors.CONFLICT()
         return replay(existing, draft)
     session.execute(insert(POSTING_TABLE), posting_rows(entry_id, draft, accounts))
     audit.record(

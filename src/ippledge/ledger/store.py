@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access_queries
 from ippledge.access.model import Principal
-from ippledge.access.tables import Party
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ConflictError
+from ippledge.ledger import errors
 from ippledge.ledger.accounts import parse_account
-from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, Posting, from_fen, to_fen
+from ippledge.ledger.model import EntryDraft, LedgerError, LedgerProblem, Posting, problem
 from ippledge.ledger.tables import (
     ACCOUNT_TABLE,
     JournalEntry,
@@ -29,6 +29,7 @@ from ippledge.ledger.tables import (
 )
 
 _CHUNK = 5_000
+_ZERO = Decimal("0.00")
 Actor = Principal | str
 
 
@@ -62,7 +63,7 @@ def view(entry: JournalEntry) -> EntryView:
         idempotency_key=entry.idempotency_key,
         created_by=entry.created_by,
         created_at=entry.created_at,
-        postings=tuple(Posting(p.account.code, from_fen(p.amount_fen)) for p in entry.postings),
+        postings=tuple(Posting(p.account.code, p.amount) for p in entry.postings),
     )
 
 
@@ -99,23 +100,12 @@ def ensure_accounts(session: Session, codes: Iterable[str]) -> dict[str, int]:
         return found
     parsed = [parse_account(c) for c in missing]
     if any(p is None for p in parsed):
-        raise LedgerError.from_problems([LedgerProblem("ledger.account_format", "科目代码无效", "bad account code")])
+        raise LedgerError.from_problems([LedgerProblem(errors.ACCOUNT_FORMAT.code, "科目代码无效", "bad account code")])
     owners = sorted({p.owner_party_id for p in parsed if p is not None})
-    known: set[int] = set()
-    for chunk in chunks(owners):
-        known.update(session.scalars(select(Party.id).where(Party.id.in_(list(chunk)))))
+    known = set(access_queries.parties(session, owners))
     unknown = [o for o in owners if o not in known]
     if unknown:
-        raise LedgerError.from_problems(
-            [
-                LedgerProblem(
-                    "ledger.unknown_party",
-                    f"账户所属机构不存在：{unknown}",
-                    f"account owner is not a known party: {unknown}",
-                    {"party_ids": unknown},
-                )
-            ]
-        )
+        raise LedgerError.from_problems([problem(errors.UNKNOWN_PARTY, {"party_ids": unknown})])
     now = utcnow()
     rows = [
         {"code": p.code, "owner_party_id": p.owner_party_id, "type": p.type.value, "currency": "CNY", "created_at": now}
@@ -135,12 +125,7 @@ def by_key(session: Session, key: str) -> JournalEntry | None:
 
 def replay(existing: JournalEntry, draft: EntryDraft) -> JournalEntry:
     if view(existing).content() != draft.content():
-        raise ConflictError(
-            f"幂等键 {draft.idempotency_key} 已用于内容不同的分录 #{existing.id}",
-            f"idempotency key {draft.idempotency_key} was used for a different entry #{existing.id}",
-            code="ledger.idempotency_mismatch",
-            details={"entry_id": existing.id, "idempotency_key": draft.idempotency_key},
-        )
+        raise errors.IDEMPOTENCY_MISMATCH(entry_id=existing.id, idempotency_key=draft.idempotency_key)
     return existing
 
 
@@ -158,23 +143,19 @@ def entry_row(draft: EntryDraft, actor: str, now: dt.datetime) -> dict[str, Any]
 
 
 def posting_rows(entry_id: int, draft: EntryDraft, accounts: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {"entry_id": entry_id, "account_id": accounts[p.account], "amount_fen": to_fen(p.amount)}
-        for p in draft.postings
-    ]
+    # Core rows bind through the column's type (``db.Fen``): amounts go in as Decimal yuan, stored as integer fen.
+    return [{"entry_id": entry_id, "account_id": accounts[p.account], "amount_fen": p.amount} for p in draft.postings]
 
 
-def _natural(code: str, fen: int) -> Decimal:
+def _natural(code: str, amount: Decimal) -> Decimal:
     parsed = parse_account(code)
-    sign = 1 if parsed is None or parsed.type.debit_normal else -1
-    return from_fen(sign * fen)
+    return amount if parsed is None or parsed.type.debit_normal else -amount
 
 
 def _check_code(code: str) -> None:
     if parse_account(code) is None:
-        raise LedgerError.from_problems(
-            [LedgerProblem("ledger.account_format", f"科目代码无效：{code!r}", f"not an account code: {code!r}")]
-        )
+        zh, en = f"科目代码无效：{code!r}", f"not an account code: {code!r}"
+        raise LedgerError.from_problems([LedgerProblem(errors.ACCOUNT_FORMAT.code, zh, en)])
 
 
 def balance(session: Session, account_code: str, as_of: dt.date | None = None) -> Decimal:
@@ -186,10 +167,10 @@ def balance(session: Session, account_code: str, as_of: dt.date | None = None) -
 def balances_of(session: Session, codes: Iterable[str], as_of: dt.date | None = None) -> dict[str, Decimal]:
     """Natural balances of the given accounts; an account never posted to has 0.00."""
     wanted = sorted(set(codes))
-    raw: dict[str, int] = {}
+    raw: dict[str, Decimal] = {}
     for chunk in chunks(wanted):
         stmt = (
-            select(LedgerAccount.code, func.sum(JournalPosting.amount_fen))
+            select(LedgerAccount.code, func.sum(JournalPosting.amount))
             .join(JournalPosting, JournalPosting.account_id == LedgerAccount.id)
             .where(LedgerAccount.code.in_(list(chunk)))
             .group_by(LedgerAccount.code)
@@ -198,15 +179,15 @@ def balances_of(session: Session, codes: Iterable[str], as_of: dt.date | None = 
             stmt = stmt.join(JournalEntry, JournalEntry.id == JournalPosting.entry_id).where(
                 JournalEntry.entry_date <= as_of
             )
-        raw.update({code: int(total or 0) for code, total in session.execute(stmt)})
-    return {code: _natural(code, raw.get(code, 0)) for code in wanted}
+        raw.update({code: total for code, total in session.execute(stmt) if total is not None})
+    return {code: _natural(code, raw.get(code, _ZERO)) for code in wanted}
 
 
 def balances(session: Session, prefix: str, as_of: dt.date | None = None) -> dict[str, Decimal]:
     """Natural balances of every account whose code starts with ``prefix`` (e.g. ``"P7:loan:"``)."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     stmt = (
-        select(LedgerAccount.code, func.sum(JournalPosting.amount_fen))
+        select(LedgerAccount.code, func.sum(JournalPosting.amount))
         .join(JournalPosting, JournalPosting.account_id == LedgerAccount.id)
         .where(LedgerAccount.code.like(f"{escaped}%", escape="\\"))
         .group_by(LedgerAccount.code)
@@ -216,7 +197,7 @@ def balances(session: Session, prefix: str, as_of: dt.date | None = None) -> dic
         stmt = stmt.join(JournalEntry, JournalEntry.id == JournalPosting.entry_id).where(
             JournalEntry.entry_date <= as_of
         )
-    return {code: _natural(code, int(total or 0)) for code, total in session.execute(stmt)}
+    return {code: _natural(code, _ZERO if total is None else total) for code, total in session.execute(stmt)}
 
 
 def entries_for(session: Session, ref_type: str, ref_id: object) -> list[EntryView]:

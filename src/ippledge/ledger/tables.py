@@ -8,12 +8,13 @@ whatever the application does.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class LedgerAccount(IdMixin, Base):
@@ -56,7 +57,7 @@ class JournalPosting(IdMixin, Base):
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"), index=True)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)  # yuan in Python, signed integer fen in the table
 
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
     account: Mapped[LedgerAccount] = relationship(lazy="joined")

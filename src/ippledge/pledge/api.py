@@ -16,9 +16,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen
-from ippledge.pledge import decision, service, store
-from ippledge.pledge import settings as registry_settings
+from ippledge.pledge import decision, registry_settings, service, store
 from ippledge.pledge.model import FilingStatus
 from ippledge.pledge.schemas import (
     ChangeIn,
@@ -34,14 +32,15 @@ from ippledge.pledge.schemas import (
     SettingsOut,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
+from ippledge.registry.queries import AssetSummary
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["pledge"])
 
 
-def _items(assets: list[IpAsset]) -> list[ItemOut]:
-    return [ItemOut(ip_asset_id=a.id, kind=a.kind, number=a.number, title=a.title) for a in assets]
+def _items(assets: list[AssetSummary]) -> list[ItemOut]:
+    return [ItemOut(ip_asset_id=a.id, kind=a.kind.value, number=a.number, title=a.title) for a in assets]
 
 
 def _filing_out(
@@ -54,7 +53,6 @@ def _filing_out(
     status_ = FilingStatus(filing.status)
     if with_precheck and not status_.decided and status_ is not FilingStatus.WITHDRAWN:
         checks = [RefusalOut(**r.to_dict()) for r in decision.preview(session, filing, today)]
-    amount = service.amount_of(filing)
     return FilingOut(
         id=filing.id,
         filing_no=filing.filing_no,
@@ -65,7 +63,7 @@ def _filing_out(
         pledgor_id=filing.pledgor_id,
         pledgee_id=filing.pledgee_id,
         debt_type=filing.debt_type,
-        debt_amount=None if amount is None else str(amount),
+        debt_amount=filing.debt_amount,
         currency=filing.currency,
         debt_start=filing.debt_start,
         debt_end=filing.debt_end,
@@ -95,7 +93,7 @@ def _pledge_out(session: Session, pledge: Pledge) -> PledgeOut:
         registry_id=pledge.registry_id,
         pledgor_id=pledge.pledgor_id,
         pledgee_id=pledge.pledgee_id,
-        debt_amount=str(from_fen(pledge.debt_amount_fen)),
+        debt_amount=pledge.debt_amount,
         currency=pledge.currency,
         debt_end=pledge.debt_end,
         effective_on=pledge.effective_on,
@@ -207,10 +205,7 @@ def get_pledge(pledge_id: int, principal: PrincipalDep, session: SessionDep) -> 
 
 
 def _on_date(rows: list[store.PledgeOnDate]) -> list[PledgeOnDateOut]:
-    return [
-        PledgeOnDateOut(**{**r.__dict__, "debt_amount": None if r.debt_amount is None else str(r.debt_amount)})
-        for r in rows
-    ]
+    return [PledgeOnDateOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.get("/ip-assets/{asset_id}/pledges", response_model=list[PledgeOnDateOut])
@@ -218,7 +213,7 @@ def asset_pledges(
     asset_id: int, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
-    if session.get(IpAsset, asset_id) is None:
+    if not registry_queries.existing_asset_ids(session, [asset_id]):
         raise not_found("知识产权", "IP asset", id=asset_id)
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
 

@@ -21,11 +21,8 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ConflictError, ValidationError
-from ippledge.kernel.money import from_fen
 from ippledge.outbox import events
-from ippledge.pledge import settings as registry_settings
-from ippledge.pledge import store
+from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
     Action,
     FilingFacts,
@@ -38,12 +35,14 @@ from ippledge.pledge.model import (
     precheck,
     refusal_error,
     registration_number,
+    terms_amount,
+    terms_fen,
 )
 from ippledge.pledge.service import consents_of
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeItem, PledgeRegistrationCounter
+from ippledge.registry import queries as registry_queries
+from ippledge.registry import service as registry_service
 from ippledge.registry.model import EventCode
-from ippledge.registry.store import load_facts
-from ippledge.registry.tables import LegalStatusEvent
 
 _INDEX = "uq_pledge_item_one_in_force"
 
@@ -64,13 +63,13 @@ def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refu
         return []
     payload = _payload(filing)
     asset_ids = [a.id for a in store.filing_assets(session, filing.id)]
-    facts = load_facts(session, asset_ids, as_of)
+    facts = registry_queries.load_facts(session, asset_ids, as_of)
     settings = registry_settings.effective(session, filing.registry_id)
     f = FilingFacts(
         pledgor_id=int(payload.get("pledgor_id", filing.pledgor_id)),
         pledgee_id=int(payload.get("pledgee_id", filing.pledgee_id)),
         debt_type=filing.debt_type,
-        debt_amount=None if filing.debt_amount_fen is None else from_fen(filing.debt_amount_fen),
+        debt_amount=filing.debt_amount,
         debt_start=filing.debt_start,
         debt_end=filing.debt_end,
         security_scope=filing.security_scope,
@@ -94,11 +93,7 @@ def _decidable(session: Session, principal: Principal, filing_id: int, today: dt
     filing = _lock_filing(session, principal, filing_id)
     check_action(FilingStatus(filing.status), Action.DECIDE)
     if filing.submitted_on is not None and today < filing.submitted_on:
-        raise ValidationError(
-            "决定日期不能早于提交日期",
-            "the decision date cannot precede the submission",
-            code="pledge.decision_before_submission",
-        )
+        raise errors.DECISION_BEFORE_SUBMISSION()
     return filing
 
 
@@ -112,27 +107,6 @@ def _next_serial(session: Session, registry_id: int, year: int) -> int:
     )
     stmt = upsert.returning(PledgeRegistrationCounter.last_serial)
     return int(session.execute(stmt).scalar_one())
-
-
-def write_status_events(
-    session: Session, asset_ids: Sequence[int], code: EventCode, on: dt.date, details: dict[str, Any]
-) -> None:
-    """The registry's own legal-status record (法律状态) of a pledge event; one per asset, code and day."""
-    existing = set(
-        session.scalars(
-            select(LegalStatusEvent.ip_asset_id).where(
-                LegalStatusEvent.ip_asset_id.in_(list(asset_ids)),
-                LegalStatusEvent.code == code.value,
-                LegalStatusEvent.effective_date == on,
-            )
-        )
-    )
-    text = json.dumps(details, sort_keys=True, ensure_ascii=False)
-    session.add_all(
-        LegalStatusEvent(ip_asset_id=a, code=code.value, effective_date=on, details=text, source="registry")
-        for a in asset_ids
-        if a not in existing
-    )
 
 
 def _is_double_pledge(exc: IntegrityError) -> bool:
@@ -178,7 +152,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
     settings = registry_settings.effective(session, filing.registry_id)
     serial = _next_serial(session, filing.registry_id, today.year)
     reg_no = registration_number(today.year, settings.registration_prefix, serial)
-    assert filing.debt_amount_fen is not None and filing.debt_end is not None  # pre-check ground 7
+    assert filing.debt_amount is not None and filing.debt_end is not None  # pre-check ground 7
     assets = store.filing_assets(session, filing.id)
     try:
         with session.begin_nested():
@@ -187,7 +161,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
                 registry_id=filing.registry_id,
                 pledgor_id=filing.pledgor_id,
                 pledgee_id=filing.pledgee_id,
-                debt_amount_fen=filing.debt_amount_fen,
+                debt_amount=filing.debt_amount,
                 currency=filing.currency,
                 debt_end=filing.debt_end,
                 effective_on=today,
@@ -205,7 +179,7 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
         raise already_pledged_error([a.number for a in assets if a.id in taken] or [a.number for a in assets]) from None
     filing.pledge_id = pledge.id
     details = {"registration_no": reg_no, "pledgor_id": pledge.pledgor_id, "pledgee_id": pledge.pledgee_id}
-    write_status_events(session, [a.id for a in assets], EventCode.PE01, today, details)
+    registry_service.record_pledge_events(session, [a.id for a in assets], EventCode.PE01, today, details)
     events.publish(
         session,
         "pledge.registered",
@@ -218,18 +192,9 @@ def _register_new(session: Session, filing: PledgeFiling, today: dt.date) -> Non
 def _locked_pledge(session: Session, filing: PledgeFiling) -> Pledge:
     pledge = session.scalars(select(Pledge).where(Pledge.id == filing.pledge_id).with_for_update()).one()
     if pledge.status != "in_force":
-        raise ConflictError(
-            f"质押登记{pledge.registration_no}已注销",
-            f"pledge {pledge.registration_no} is no longer in force",
-            code="pledge.not_in_force",
-        )
+        raise errors.NOT_IN_FORCE(registration_no=pledge.registration_no)
     if _payload(filing).get("base_version") != pledge.version:
-        raise ConflictError(
-            "质押登记在申请后已变更，请重新申请",
-            "the pledge changed after this filing was made; file again",
-            code="pledge.stale_filing",
-            details={"filed_against": _payload(filing).get("base_version"), "current": pledge.version},
-        )
+        raise errors.STALE_FILING(filed_against=_payload(filing).get("base_version"), current=pledge.version)
     return pledge
 
 
@@ -238,13 +203,13 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     payload = _payload(filing)
     fields = ("debt_amount_fen", "debt_end", "pledgor_id", "pledgee_id")
     before = {
-        "debt_amount_fen": pledge.debt_amount_fen,
+        "debt_amount_fen": terms_fen(pledge.debt_amount),
         "debt_end": pledge.debt_end.isoformat(),
         "pledgor_id": pledge.pledgor_id,
         "pledgee_id": pledge.pledgee_id,
     }
     after = {k: payload.get(k, before[k]) for k in fields}
-    pledge.debt_amount_fen = int(after["debt_amount_fen"])
+    pledge.debt_amount = terms_amount(after["debt_amount_fen"])
     pledge.debt_end = dt.date.fromisoformat(str(after["debt_end"]))
     pledge.pledgor_id = int(after["pledgor_id"])
     pledge.pledgee_id = int(after["pledgee_id"])
@@ -261,7 +226,7 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     )
     asset_ids = [a.id for a in store.pledge_assets(session, pledge.id)]
     details = {"registration_no": pledge.registration_no, "changed": sorted(changed)}
-    write_status_events(session, asset_ids, EventCode.PM01, today, details)
+    registry_service.record_pledge_events(session, asset_ids, EventCode.PM01, today, details)
     events.publish(
         session,
         "pledge.changed",
@@ -280,7 +245,7 @@ def _register_release(session: Session, filing: PledgeFiling, today: dt.date) ->
     for item in items:
         item.in_force = False
     details = {"registration_no": pledge.registration_no, "released_on": today.isoformat()}
-    write_status_events(session, [i.ip_asset_id for i in items], EventCode.PC01, today, details)
+    registry_service.record_pledge_events(session, [i.ip_asset_id for i in items], EventCode.PC01, today, details)
     events.publish(
         session,
         "pledge.released",
@@ -298,28 +263,17 @@ def refuse(
     try:
         grounds = sorted({RefusalGround(c) for c in codes}, key=lambda g: g.number)
     except ValueError:
-        raise ValidationError(
-            f"未知的驳回理由：{', '.join(codes)}",
-            f"unknown refusal code in: {', '.join(codes)}",
-            code="pledge.bad_code",
-        ) from None
+        raise errors.BAD_CODE(codes=", ".join(codes)) from None
     if not grounds:
-        raise ValidationError("至少给出一项驳回理由", "give at least one refusal ground", code="pledge.no_ground")
+        raise errors.NO_GROUND()
     found = {r.ground for r in preview(session, filing, today)}
     unsupported = [g.value for g in grounds if g is not RefusalGround.OTHER and g not in found]
     if unsupported:
-        raise ValidationError(
-            f"预审未发现以下情形：{', '.join(unsupported)}",
-            f"the pre-check does not find: {', '.join(unsupported)}",
-            code="pledge.ground_not_found",
-            details={"codes": unsupported, "found": sorted(g.value for g in found)},
+        raise errors.GROUND_NOT_FOUND(
+            listed=", ".join(unsupported), codes=unsupported, found=sorted(g.value for g in found)
         )
     if RefusalGround.OTHER in grounds and not (note or "").strip():
-        raise ValidationError(
-            "以「其他」理由驳回须写明理由",
-            "refusing on 'other' grounds needs a written reason",
-            code="pledge.note_required",
-        )
+        raise errors.NOTE_REQUIRED()
     _decided(filing, principal, FilingStatus.REFUSED, today)
     filing.refusal_codes = json.dumps([g.value for g in grounds])
     filing.decision_note = (note or "").strip() or None

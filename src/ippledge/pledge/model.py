@@ -15,7 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from ippledge.kernel.calendar import WorkingCalendar
-from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.kernel.errors import ErrorCode, IppledgeError
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.pledge import errors
 from ippledge.registry.model import AnnuityState, AssetFacts, IpKind, LegalState, annuity_state, grace_end
 
 
@@ -85,18 +87,8 @@ def check_action(status: FilingStatus, action: Action) -> None:
     if status in _ALLOWED_FROM[action]:
         return
     if action is Action.SUBMIT and status in (FilingStatus.DRAFT, FilingStatus.AWAITING_CONFIRMATIONS):
-        raise ConflictError(
-            "出质人和质权人均确认后才能提交登记申请",
-            "a filing can be submitted only after both pledgor and pledgee have confirmed it",
-            code="pledge.not_confirmed",
-            details={"status": status.value},
-        )
-    raise ConflictError(
-        f"登记申请当前状态（{status.value}）下不能执行「{action.value}」",
-        f"cannot {action.value} a filing that is {status.value}",
-        code="pledge.bad_status",
-        details={"status": status.value, "action": action.value},
-    )
+        raise errors.NOT_CONFIRMED(status=status.value)
+    raise errors.BAD_STATUS(status=status.value, action=action.value)
 
 
 # --- refusal grounds (不予登记的情形) -------------------------------------------------------------------------------
@@ -105,19 +97,19 @@ def check_action(status: FilingStatus, action: Action) -> None:
 class RefusalGround(StrEnum):
     """The grounds of DOMAIN.md §3 in order, plus the forfeiture clause. The value is the reason code."""
 
-    NOT_OWNER = "pledge.not_owner"  # 1 出质人不是登记的权利人
-    RIGHT_NOT_ALIVE = "pledge.right_not_alive"  # 2 权利已终止或被宣告无效
-    NOT_GRANTED = "pledge.not_granted"  # 3 申请尚未授权
-    ANNUITY_UNPAID = "pledge.annuity_unpaid"  # 4 年费未缴
-    PRESERVED = "pledge.preserved"  # 5 权属纠纷中止或被保全
-    DEBT_PAST_EXPIRY = "pledge.debt_past_expiry"  # 6 债务履行期限超过权利有效期
-    CONTRACT_INCOMPLETE = "pledge.contract_incomplete"  # 7 合同缺少必备内容
-    COOWNER_CONSENT_MISSING = "pledge.coowner_consent_missing"  # 8 共有未经全体共有人同意
-    ALREADY_PLEDGED = "pledge.already_pledged"  # 9 已被质押且处于质押状态
-    SAME_DAY_DUAL = "pledge.same_day_dual"  # 10 同日申请的发明与实用新型
-    INVALIDATION_PENDING = "pledge.invalidation_pending"  # 11 无效宣告请求审查中
-    OTHER = "pledge.other"  # 12 其他不符合规定的情形
-    FORFEITURE_CLAUSE = "pledge.forfeiture_clause"  # 流质条款
+    NOT_OWNER = errors.NOT_OWNER.code  # 1 出质人不是登记的权利人
+    RIGHT_NOT_ALIVE = errors.RIGHT_NOT_ALIVE.code  # 2 权利已终止或被宣告无效
+    NOT_GRANTED = errors.NOT_GRANTED.code  # 3 申请尚未授权
+    ANNUITY_UNPAID = errors.ANNUITY_UNPAID.code  # 4 年费未缴
+    PRESERVED = errors.PRESERVED.code  # 5 权属纠纷中止或被保全
+    DEBT_PAST_EXPIRY = errors.DEBT_PAST_EXPIRY.code  # 6 债务履行期限超过权利有效期
+    CONTRACT_INCOMPLETE = errors.CONTRACT_INCOMPLETE.code  # 7 合同缺少必备内容
+    COOWNER_CONSENT_MISSING = errors.COOWNER_CONSENT_MISSING.code  # 8 共有未经全体共有人同意
+    ALREADY_PLEDGED = errors.ALREADY_PLEDGED.code  # 9 已被质押且处于质押状态
+    SAME_DAY_DUAL = errors.SAME_DAY_DUAL.code  # 10 同日申请的发明与实用新型
+    INVALIDATION_PENDING = errors.INVALIDATION_PENDING.code  # 11 无效宣告请求审查中
+    OTHER = errors.OTHER.code  # 12 其他不符合规定的情形
+    FORFEITURE_CLAUSE = errors.FORFEITURE_CLAUSE.code  # 流质条款
 
     @property
     def number(self) -> int:
@@ -132,6 +124,9 @@ class RefusalGround(StrEnum):
     def title_en(self) -> str:
         return _TITLES[self][1]
 
+
+_GROUND_ERRORS: dict[RefusalGround, ErrorCode] = {g: getattr(errors, g.name) for g in RefusalGround}
+assert all(e.code == g.value for g, e in _GROUND_ERRORS.items())
 
 _TITLES: dict[RefusalGround, tuple[str, str]] = {
     RefusalGround.NOT_OWNER: ("出质人不是登记的权利人", "pledgor is not the registered owner"),
@@ -354,33 +349,28 @@ def precheck(
     return sorted(refusals, key=lambda r: (r.ground.number, r.number or ""))
 
 
-def refusal_error(refusals: Sequence[Refusal]) -> ConflictError:
+def refusal_error(refusals: Sequence[Refusal]) -> IppledgeError:
     """The error an officer gets when asked to register a filing that has refusals.
 
     One distinct ground gives that ground's code (so a double pledge is ``pledge.already_pledged`` whether Python
     or the database caught it); several give ``pledge.precheck_failed``. ``details.reasons`` lists them all.
     """
     grounds = sorted({r.ground for r in refusals}, key=lambda g: g.number)
-    code = grounds[0].value if len(grounds) == 1 else "pledge.precheck_failed"
+    error = _GROUND_ERRORS[grounds[0]] if len(grounds) == 1 else errors.PRECHECK_FAILED
     zh = "；".join(r.message_zh for r in refusals)
     en = "; ".join(r.message_en for r in refusals)
-    return ConflictError(
+    return error.kind(
         f"不予登记：{zh}",
         f"cannot register: {en}",
-        code=code,
+        code=error.code,
         details={"reasons": [r.to_dict() for r in refusals]},
     )
 
 
-def already_pledged_error(numbers: Sequence[str]) -> ConflictError:
+def already_pledged_error(numbers: Sequence[str]) -> IppledgeError:
     """The double-pledge error when the database's unique index caught it (another registration won the race)."""
-    listed = ", ".join(numbers)
-    return ConflictError(
-        f"不予登记：{listed} 已被质押，质押尚未注销（禁止重复质押）",
-        f"cannot register: {listed} already pledged with a pledge in force (no double pledging)",
-        code=RefusalGround.ALREADY_PLEDGED.value,
-        details={"reasons": [{"code": RefusalGround.ALREADY_PLEDGED.value, "numbers": list(numbers)}]},
-    )
+    reasons = [{"code": RefusalGround.ALREADY_PLEDGED.value, "numbers": list(numbers)}]
+    return errors.ALREADY_PLEDGED(numbers=", ".join(numbers), reasons=reasons)
 
 
 # --- time limits and registration numbers ---------------------------------------------------------------------------
@@ -396,21 +386,13 @@ def decision_due(submitted_on: dt.date, working_days: int, calendar: WorkingCale
 
 def validate_time_limit(days: int) -> int:
     if not 1 <= days <= 60:
-        raise ValidationError(
-            f"登记时限必须在 1 到 60 个工作日之间：{days}",
-            f"time limit must be 1-60 working days: {days}",
-            code="pledge.time_limit_range",
-        )
+        raise errors.TIME_LIMIT_RANGE(days=days)
     return days
 
 
 def validate_office_code(code: str) -> str:
     if len(code) != 2 or not code.isascii() or not code.isdigit():
-        raise ValidationError(
-            f"登记号机关代码必须是两位数字：{code!r}",
-            f"registration office code must be two digits: {code!r}",
-            code="pledge.office_code",
-        )
+        raise errors.OFFICE_CODE(office_code=code)
     return code
 
 
@@ -424,3 +406,18 @@ def registration_number(year: int, office_code: str, serial: int) -> str:
     if not 1 <= serial <= 9_999_999 or not 1985 <= year <= 9999:
         raise ValueError(f"serial {serial} or year {year} out of range")
     return f"Y{year:04d}{office_code}{serial:07d}"
+
+
+# --- stored terms (登记事项记录) -------------------------------------------------------------------------------------
+# Change filings' payloads and the registered changes' before/after are JSON that keeps the debt amount as integer
+# fen under ``debt_amount_fen`` (as the API's ``change`` shows it); these two are the only conversions.
+
+
+def terms_fen(amount: Decimal) -> int:
+    """The debt amount as the stored terms JSON holds it: integer fen."""
+    return to_fen(amount)
+
+
+def terms_amount(fen: object) -> Decimal:
+    """The debt amount of a stored terms JSON value (integer fen) as yuan."""
+    return from_fen(int(str(fen)))

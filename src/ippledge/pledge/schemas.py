@@ -1,10 +1,12 @@
-"""Pledge registration request and response bodies (质押登记接口报文). Amounts travel as decimal strings."""
+"""Pledge registration request and response bodies (质押登记接口报文). Amounts travel as decimal strings (``Yuan``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ippledge.web.money import Yuan
 
 
 class FilingIn(BaseModel):
@@ -91,7 +93,7 @@ class FilingOut(BaseModel):
     pledgor_id: int
     pledgee_id: int
     debt_type: str | None
-    debt_amount: str | None
+    debt_amount: Yuan | None
     currency: str
     debt_start: dt.date | None
     debt_end: dt.date | None
@@ -119,7 +121,7 @@ class PledgeOut(BaseModel):
     registry_id: int
     pledgor_id: int
     pledgee_id: int
-    debt_amount: str
+    debt_amount: Yuan
     currency: str
     debt_end: dt.date
     effective_on: dt.date
@@ -135,7 +137,7 @@ class PledgeOnDateOut(BaseModel):
     registry_id: int
     pledgor_id: int
     pledgee_id: int
-    debt_amount: str | None
+    debt_amount: Yuan | None  # None: a gazette extract (登记公告) for a register reader that is not a party
     currency: str
     debt_end: dt.date
     effective_on: dt.date

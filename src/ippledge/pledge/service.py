@@ -20,16 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access.model import PLEDGEE_KINDS, PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.db import utcnow
 from ippledge.kernel.calendar import default_calendar
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
+from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.identifiers import detect, patent_number
-from ippledge.kernel.money import from_fen, positive_money, to_fen
+from ippledge.kernel.money import positive_money
 from ippledge.outbox import events
-from ippledge.pledge import settings as registry_settings
-from ippledge.pledge import store
+from ippledge.pledge import errors, registry_settings, store
 from ippledge.pledge.model import (
     Action,
     FilingKind,
@@ -38,9 +37,11 @@ from ippledge.pledge.model import (
     check_action,
     decision_due,
     status_after_confirmation,
+    terms_amount,
+    terms_fen,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingConsent, PledgeFilingItem
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
 
 MAX_ITEMS = 200
 _PLEDGOR_ROLES = frozenset({Role.ENTERPRISE_USER, Role.ADMIN})
@@ -97,30 +98,21 @@ def side_of(principal: Principal, pledgor_id: int, pledgee_id: int) -> Side | No
 def require_side(principal: Principal, pledgor_id: int, pledgee_id: int) -> Side:
     side = side_of(principal, pledgor_id, pledgee_id)
     if side is None:
-        raise PermissionDeniedError(
-            "只有出质人（企业经办人）或质权人（信贷人员）可以办理此事项",
-            "only the pledgor (an enterprise user) or the pledgee (a credit officer) may do this",
-            code="pledge.not_a_party",
-        )
+        raise errors.NOT_A_PARTY()
     return side
 
 
-def _bad(code: str, zh: str, en: str, **details: Any) -> ValidationError:
-    return ValidationError(zh, en, code=code, details=details)
+_KIND_ERRORS = {"registry": errors.REGISTRY_KIND, "pledgor": errors.PLEDGOR_KIND, "pledgee": errors.PLEDGEE_KIND}
 
 
-def _party(session: Session, party_id: int, kinds: frozenset[PartyKind], role_zh: str, role_en: str) -> Party:
-    party = session.get(Party, party_id)
+def _party(
+    session: Session, party_id: int, kinds: frozenset[PartyKind], role_zh: str, role_en: str
+) -> access_queries.PartyView:
+    party = access_queries.party(session, party_id)
     if party is None or not party.active:
-        raise _bad("pledge.party_unknown", f"{role_zh}不存在：{party_id}", f"{role_en} not found: {party_id}")
-    if PartyKind(party.kind) not in kinds:
-        raise _bad(
-            f"pledge.{role_en}_kind",
-            f"{role_zh}的机构类型不符：{party.kind}",
-            f"the {role_en} cannot be a {party.kind}",
-            party_id=party_id,
-            kind=party.kind,
-        )
+        raise errors.PARTY_UNKNOWN(role_zh=role_zh, role_en=role_en, party_id=party_id)
+    if party.kind not in kinds:
+        raise _KIND_ERRORS[role_en](party_id=party_id, kind=party.kind.value)
     return party
 
 
@@ -138,28 +130,31 @@ def resolve_assets(session: Session, numbers: Sequence[str], ids: Sequence[int])
             )
         kind = _ID_KIND.get(rec.kind)
         if kind is None:
-            raise _bad("pledge.ip_number_kind", f"不能作为质押物的编号：{text}", f"not an IP right number: {text}")
+            raise errors.IP_NUMBER_KIND(number=text)
         number = rec.normalised
         if rec.kind == "patent_number":
             number = patent_number.application_number(number)
-        asset = store.find_asset(session, kind, number)
-        if asset is None:
-            raise _bad("pledge.ip_not_found", f"登记簿中没有该知识产权：{text}", f"no such IP in the register: {text}")
-        out.append(asset.id)
+        asset_id = registry_queries.asset_id_by_number(session, kind, number)
+        if asset_id is None:
+            raise errors.IP_NOT_FOUND(number=text)
+        out.append(asset_id)
     if not out:
-        raise _bad("pledge.no_ip", "至少要有一项知识产权", "at least one IP is required")
+        raise errors.NO_IP()
     if len(out) > MAX_ITEMS:
-        raise _bad("pledge.too_many_ip", f"一次最多{MAX_ITEMS}项", f"at most {MAX_ITEMS} IPs per filing")
+        raise errors.TOO_MANY_IP(limit=MAX_ITEMS)
     if len(set(out)) != len(out):
-        raise _bad("pledge.duplicate_ip", "同一知识产权重复列出", "an IP is listed twice")
-    found = set(session.scalars(select(IpAsset.id).where(IpAsset.id.in_(out))))
+        raise errors.DUPLICATE_IP()
+    found = registry_queries.existing_asset_ids(session, out)
     if missing := sorted(set(out) - found):
-        raise _bad("pledge.ip_not_found", "登记簿中没有该知识产权", "no such IP in the register", ids=missing)
+        unknown = errors.IP_NOT_FOUND
+        raise unknown.kind(
+            "登记簿中没有该知识产权", "no such IP in the register", code=unknown.code, details={"ids": missing}
+        )
     return out
 
 
-def _amount_fen(value: Decimal | str | int | None) -> int | None:
-    return None if value is None else to_fen(positive_money(value))
+def _amount(value: Decimal | str | int | None) -> Decimal | None:
+    return None if value is None else positive_money(value)
 
 
 def _new_filing_no(today: dt.date) -> str:
@@ -172,14 +167,14 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
     _party(session, data.registry_id, frozenset({PartyKind.REGISTRY}), "登记机关", "registry")
     _party(session, data.pledgor_id, frozenset({PartyKind.ENTERPRISE}), "出质人", "pledgor")
     _party(session, data.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
-    amount_fen = _amount_fen(data.debt_amount)
+    amount = _amount(data.debt_amount)
     if data.debt_start and data.debt_end and data.debt_end < data.debt_start:
-        raise _bad("pledge.debt_dates", "债务履行期限早于起始日", "the debt ends before it starts")
+        raise errors.DEBT_DATES()
     asset_ids = resolve_assets(session, data.ip_numbers, data.ip_asset_ids)
     consents = sorted(set(data.consenting_coowner_ids))
     for pid in consents:
-        if session.get(Party, pid) is None:
-            raise _bad("pledge.party_unknown", f"共有人不存在：{pid}", f"co-owner not found: {pid}")
+        if access_queries.party(session, pid) is None:
+            raise errors.PARTY_UNKNOWN(role_zh="共有人", role_en="co-owner", party_id=pid)
     filing = PledgeFiling(
         filing_no=_new_filing_no(today),
         kind=FilingKind.REGISTER.value,
@@ -188,7 +183,7 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
         pledgee_id=data.pledgee_id,
         status=FilingStatus.DRAFT.value,
         debt_type=(data.debt_type or "").strip() or None,
-        debt_amount_fen=amount_fen,
+        debt_amount=amount,
         debt_start=data.debt_start,
         debt_end=data.debt_end,
         security_scope=(data.security_scope or "").strip() or None,
@@ -286,11 +281,7 @@ def withdraw(session: Session, principal: Principal, filing_id: int) -> PledgeFi
 def _pledge_in_force(session: Session, principal: Principal, pledge_id: int) -> Pledge:
     pledge = scope.get_visible(session, Pledge, pledge_id, principal)
     if pledge.status != "in_force":
-        raise ConflictError(
-            f"质押登记{pledge.registration_no}已注销",
-            f"pledge {pledge.registration_no} is no longer in force",
-            code="pledge.not_in_force",
-        )
+        raise errors.NOT_IN_FORCE(registration_no=pledge.registration_no)
     return pledge
 
 
@@ -316,7 +307,7 @@ def _follow_up_filing(
         pledgee_id=pledge.pledgee_id,
         status=FilingStatus.DRAFT.value,
         debt_type=origin.debt_type,
-        debt_amount_fen=payload.get("debt_amount_fen", pledge.debt_amount_fen),
+        debt_amount=terms_amount(payload["debt_amount_fen"]) if "debt_amount_fen" in payload else pledge.debt_amount,
         currency=pledge.currency,
         debt_start=origin.debt_start,
         debt_end=dt.date.fromisoformat(payload["debt_end"]) if "debt_end" in payload else pledge.debt_end,
@@ -349,12 +340,15 @@ def create_change_filing(
     require_side(principal, pledge.pledgor_id, pledge.pledgee_id)
     payload: dict[str, Any] = {}
     if change.debt_amount is not None:
-        fen = _amount_fen(change.debt_amount)
-        if fen != pledge.debt_amount_fen:
-            payload["debt_amount_fen"] = fen
+        amount = _amount(change.debt_amount)
+        if amount is not None and amount != pledge.debt_amount:
+            payload["debt_amount_fen"] = terms_fen(amount)
     if change.debt_end is not None and change.debt_end != pledge.debt_end:
         if change.debt_end <= pledge.effective_on:
-            raise _bad("pledge.debt_dates", "债务履行期限早于质押生效日", "the debt would end before the pledge began")
+            dates = errors.DEBT_DATES
+            raise dates.kind(
+                "债务履行期限早于质押生效日", "the debt would end before the pledge began", code=dates.code
+            )
         payload["debt_end"] = change.debt_end.isoformat()
     if change.pledgor_id is not None and change.pledgor_id != pledge.pledgor_id:
         _party(session, change.pledgor_id, frozenset({PartyKind.ENTERPRISE}), "出质人", "pledgor")
@@ -363,7 +357,7 @@ def create_change_filing(
         _party(session, change.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
         payload["pledgee_id"] = change.pledgee_id
     if not payload:
-        raise _bad("pledge.no_change", "没有需要变更的内容", "nothing to change")
+        raise errors.NO_CHANGE()
     return _follow_up_filing(session, principal, pledge, FilingKind.CHANGE, payload, today)
 
 
@@ -386,16 +380,8 @@ def release_for_repayment(
     """
     pledge = _pledge_in_force(session, principal, pledge_id)
     if side_of(principal, pledge.pledgor_id, pledge.pledgee_id) is not Side.PLEDGEE:
-        raise PermissionDeniedError(
-            "只有质权人可以因债务清偿申请注销",
-            "only the pledgee may apply for release on repayment",
-            code="pledge.not_pledgee",
-        )
+        raise errors.NOT_PLEDGEE()
     reason = "repaid" + (f": {loan_ref}" if loan_ref else "")
     filing = create_release_filing(session, principal, pledge_id, reason, today)
     confirm(session, principal, filing.id)
     return submit(session, principal, filing.id, today)
-
-
-def amount_of(filing: PledgeFiling) -> Decimal | None:
-    return None if filing.debt_amount_fen is None else from_fen(filing.debt_amount_fen)

@@ -19,30 +19,13 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import REGISTER_READERS, PartyKind, Principal
-from ippledge.kernel.money import from_fen
+from ippledge.pledge.model import terms_amount, terms_fen
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeFilingItem, PledgeItem
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as registry_queries
+from ippledge.registry.queries import AssetSummary
 
 _CHUNK = 5_000
 _READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
-
-
-def pledgees_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """For each asset with a pledge in force now: ``asset_id -> (pledge_id, pledgee party id)``.
-
-    Registry uses this to refuse a transfer or licence of a pledged IP without the pledgee's consent.
-    """
-    out: dict[int, tuple[int, int]] = {}
-    for start in range(0, len(asset_ids), _CHUNK):
-        chunk = list(asset_ids[start : start + _CHUNK])
-        stmt = (
-            select(PledgeItem.ip_asset_id, Pledge.id, Pledge.pledgee_id)
-            .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-            .where(PledgeItem.ip_asset_id.in_(chunk), PledgeItem.in_force)
-        )
-        for aid, pid, pledgee in session.execute(stmt):
-            out[aid] = (pid, pledgee)
-    return out
 
 
 def registrations_in_force(
@@ -89,7 +72,7 @@ class PledgeOnDate:
 def _terms_on(pledge: Pledge, changes: Sequence[PledgeChange], on: dt.date | None) -> tuple[dict[str, Any], int]:
     """The pledge's terms on ``on``: the ``before`` of the first change registered after that day, else current."""
     current: dict[str, Any] = {
-        "debt_amount_fen": pledge.debt_amount_fen,
+        "debt_amount_fen": terms_fen(pledge.debt_amount),
         "debt_end": pledge.debt_end.isoformat(),
         "pledgor_id": pledge.pledgor_id,
         "pledgee_id": pledge.pledgee_id,
@@ -143,7 +126,7 @@ def pledges_of_asset(session: Session, principal: Principal, asset_id: int, on: 
                 registry_id=p.registry_id,
                 pledgor_id=int(terms["pledgor_id"]),
                 pledgee_id=int(terms["pledgee_id"]),
-                debt_amount=from_fen(int(terms["debt_amount_fen"])) if full else None,
+                debt_amount=terms_amount(terms["debt_amount_fen"]) if full else None,
                 currency=p.currency,
                 debt_end=dt.date.fromisoformat(str(terms["debt_end"])),
                 effective_on=p.effective_on,
@@ -156,66 +139,16 @@ def pledges_of_asset(session: Session, principal: Principal, asset_id: int, on: 
     return out
 
 
-def find_asset(session: Session, kind: str, number: str) -> IpAsset | None:
-    return session.scalars(select(IpAsset).where(IpAsset.kind == kind, IpAsset.number == number)).first()
+def pledge_assets(session: Session, pledge_id: int) -> list[AssetSummary]:
+    """The IP under a pledge, in asset id order, as the register summarises them."""
+    ids = session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id))
+    return list(registry_queries.asset_summaries(session, ids).values())
 
 
-def pledge_assets(session: Session, pledge_id: int) -> list[IpAsset]:
-    stmt = (
-        select(IpAsset).join(PledgeItem, PledgeItem.ip_asset_id == IpAsset.id).where(PledgeItem.pledge_id == pledge_id)
-    )
-    return list(session.scalars(stmt.order_by(IpAsset.id)))
-
-
-def filing_assets(session: Session, filing_id: int) -> list[IpAsset]:
-    stmt = (
-        select(IpAsset)
-        .join(PledgeFilingItem, PledgeFilingItem.ip_asset_id == IpAsset.id)
-        .where(PledgeFilingItem.filing_id == filing_id)
-    )
-    return list(session.scalars(stmt.order_by(IpAsset.id)))
-
-
-@dataclass(frozen=True)
-class PledgeInForce:
-    """A pledge in force on one asset, as the register's batch query shows it."""
-
-    pledge_id: int
-    registration_no: str
-    pledgor_id: int
-    pledgee_id: int
-    pledgee_name: str
-    effective_on: dt.date
-    debt_amount_fen: int | None  # None: withheld from a register reader that is not a party (gazette extract)
-    currency: str
-
-
-def pledges_in_force_detail(session: Session, asset_ids: Sequence[int]) -> dict[int, list[PledgeInForce]]:
-    """For each asset with a pledge in force: its pledges with registration number, pledgee and debt amount."""
-    from ippledge.access.tables import Party
-
-    out: dict[int, list[PledgeInForce]] = {}
-    for start in range(0, len(asset_ids), _CHUNK):
-        chunk = list(asset_ids[start : start + _CHUNK])
-        stmt = (
-            select(
-                PledgeItem.ip_asset_id,
-                Pledge.id,
-                Pledge.registration_no,
-                Pledge.pledgor_id,
-                Pledge.pledgee_id,
-                Party.name,
-                Pledge.effective_on,
-                Pledge.debt_amount_fen,
-                Pledge.currency,
-            )
-            .join(Pledge, Pledge.id == PledgeItem.pledge_id)
-            .join(Party, Party.id == Pledge.pledgee_id)
-            .where(PledgeItem.ip_asset_id.in_(chunk), PledgeItem.in_force)
-        )
-        for aid, pid, reg_no, pledgor, pledgee, name, on, fen, currency in session.execute(stmt):
-            out.setdefault(aid, []).append(PledgeInForce(pid, reg_no, pledgor, pledgee, name, on, fen, currency))
-    return out
+def filing_assets(session: Session, filing_id: int) -> list[AssetSummary]:
+    """The IP of a filing, in asset id order, as the register summarises them."""
+    ids = session.scalars(select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id))
+    return list(registry_queries.asset_summaries(session, ids).values())
 
 
 def register_rules() -> None:

@@ -8,11 +8,12 @@ one success whatever the application does; the loser's transaction rolls back wh
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 
 
 class PledgeFiling(IdMixin, Base):
@@ -29,7 +30,7 @@ class PledgeFiling(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(24), index=True)  # see pledge.model.FilingStatus
     # contract content (合同必备条款), DOMAIN.md §3 ground 7
     debt_type: Mapped[str | None] = mapped_column(String(40))
-    debt_amount_fen: Mapped[int | None]
+    debt_amount: Mapped[Decimal | None] = mapped_column("debt_amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     debt_start: Mapped[dt.date | None] = mapped_column(Date)
     debt_end: Mapped[dt.date | None] = mapped_column(Date)  # performance deadline (债务履行期限)
@@ -81,7 +82,7 @@ class Pledge(IdMixin, Base):
     registry_id: Mapped[int] = mapped_column(ForeignKey("party.id"))
     pledgor_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pledgee_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    debt_amount_fen: Mapped[int]
+    debt_amount: Mapped[Decimal] = mapped_column("debt_amount_fen", Fen)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     debt_end: Mapped[dt.date] = mapped_column(Date)
     effective_on: Mapped[dt.date] = mapped_column(Date)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import ConflictError, NotFoundError
 from ippledge.kernel.money import round_fen, to_fen
-from ippledge.registry import model
+from ippledge.registry import errors, model
 from ippledge.registry.guards import require_registry_writer
 from ippledge.registry.model import IpKind, LegalState, Subtype
 from ippledge.registry.tables import Annuity, IpAsset
@@ -37,15 +35,15 @@ def schedule_annuities(
         if year in have:
             continue
         due = model.annuity_due(asset.filing_date, year)
-        fee = to_fen(model.annuity_fee(subtype, year))
+        fee = model.annuity_fee(subtype, year)
         paid = year <= paid_through if paid_through is not None else due <= as_of
         row = Annuity(
             ip_asset_id=asset.id,
             year_no=year,
             due_date=due,
-            amount_fen=fee,
+            amount=fee,
             paid_on=due if paid else None,
-            paid_fen=fee if paid else None,
+            paid=fee if paid else None,
         )
         session.add(row)
         added.append(row)
@@ -59,25 +57,14 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
     asset = scope.get_visible(session, IpAsset, asset_id, principal)
     row = session.get(Annuity, (asset.id, year_no))
     if row is None:
-        raise NotFoundError(
-            f"第{year_no}年度年费不存在", f"no annuity for year {year_no}", code="registry.annuity_not_found"
-        )
+        raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
     if row.paid_on is not None:
-        raise ConflictError(
-            f"第{year_no}年度年费已于{row.paid_on}缴纳",
-            f"the year {year_no} annuity was paid on {row.paid_on}",
-            code="registry.annuity_already_paid",
-        )
+        raise errors.ANNUITY_ALREADY_PAID(year_no=year_no, paid_on=row.paid_on.isoformat())
     if asset.status != LegalState.IN_FORCE.value:
-        raise ConflictError(
-            f"权利状态为{model.LEGAL_STATE_ZH[LegalState(asset.status)]}，不能缴纳年费",
-            f"the right is {asset.status}: no annuity can be paid",
-            code="registry.annuity_not_in_force",
-        )
+        raise errors.ANNUITY_NOT_IN_FORCE(status=asset.status, status_zh=model.LEGAL_STATE_ZH[LegalState(asset.status)])
     rate = model.surcharge_rate(row.due_date, paid_on)
-    amount = Decimal(row.amount_fen) / 100
     row.paid_on = paid_on
-    row.paid_fen = to_fen(round_fen(amount * (1 + rate)))
+    row.paid = paid = round_fen(row.amount * (1 + rate))
     schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
     audit.record(
         session,
@@ -85,6 +72,6 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
         "annuity.paid",
         "ip_asset",
         asset.id,
-        {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": row.paid_fen, "surcharge_rate": str(rate)},
+        {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": to_fen(paid), "surcharge_rate": str(rate)},
     )
     return row

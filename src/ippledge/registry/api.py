@@ -12,9 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ippledge.kernel.errors import ValidationError
-from ippledge.kernel.money import from_fen
-from ippledge.registry import annuities, batch, enterprises, events_service, feed, licences, model, service
+from ippledge.registry import annuities, batch, enterprises, errors, feed, legal_status, licences, model, service
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
 from ippledge.registry.schemas import (
@@ -42,12 +40,9 @@ from ippledge.registry.schemas import (
 )
 from ippledge.registry.tables import Annuity, IpAsset, LegalStatusEvent, Licence
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.money import yuan
 
 router = APIRouter(tags=["registry"])
-
-
-def _money(fen: int | None) -> str | None:
-    return None if fen is None else str(from_fen(fen))
 
 
 def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
@@ -79,9 +74,9 @@ def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
                 year_no=r.year_no,
                 due_date=r.due_date,
                 grace_end=model.grace_end(r.due_date),
-                amount=str(from_fen(r.amount_fen)),
+                amount=r.amount,
                 paid_on=r.paid_on,
-                paid=_money(r.paid_fen),
+                paid=r.paid,
                 state=model.annuity_state(r.due_date, r.paid_on, as_of).value,
             )
             for r in annuities
@@ -121,7 +116,7 @@ def get_enterprise(party_id: int, principal: PrincipalDep, session: SessionDep) 
         region_code=party.region_code,
         industry=ent.industry,
         size=ent.size,
-        annual_revenue=_money(ent.annual_revenue_fen),
+        annual_revenue=None if ent.annual_revenue_fen is None else yuan(ent.annual_revenue_fen),
         revenue_year=ent.revenue_year,
         employees=ent.employees,
         founded_on=ent.founded_on,
@@ -173,7 +168,7 @@ def batch_query(
                     pledgee_id=p.pledgee_id,
                     pledgee_name=p.pledgee_name,
                     effective_on=p.effective_on,
-                    debt_amount=None if p.debt_amount_fen is None else str(from_fen(p.debt_amount_fen)),
+                    debt_amount=p.debt_amount,
                     currency=p.currency,
                 )
                 for p in i.pledges
@@ -200,7 +195,7 @@ def get_asset(asset_id: int, principal: PrincipalDep, session: SessionDep, today
 @router.get("/ip-assets/{asset_id}/history", response_model=list[EventOut])
 def history(asset_id: int, principal: PrincipalDep, session: SessionDep) -> list[EventOut]:
     """Full legal-status history (法律状态历史), oldest first."""
-    return [_event_out(e) for e in events_service.history(session, principal, asset_id)]
+    return [_event_out(e) for e in legal_status.history(session, principal, asset_id)]
 
 
 @router.post("/ip-assets/{asset_id}/events", response_model=EventOut, status_code=status.HTTP_201_CREATED)
@@ -209,7 +204,7 @@ def record_event(
 ) -> EventOut:
     """Record one legal-status event; an event that cannot happen now is 409 and nothing is written."""
     service.get_asset(session, principal, asset_id)
-    ev = events_service.record_event(
+    ev = legal_status.record_event(
         session, principal, asset_id, body.code, body.effective_date, body.details, as_of=today
     )
     assert ev is not None
@@ -252,7 +247,7 @@ def transfer(
     asset_id: int, body: TransferIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AssetOut:
     """Transfer the right (转让); refused while preserved, or while pledged without the pledgee's consent."""
-    asset = events_service.transfer(
+    asset = legal_status.transfer(
         session,
         principal,
         asset_id,
@@ -269,7 +264,7 @@ def invalidation_request(
     asset_id: int, body: InvalidationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AssetOut:
     """Mark or clear a pending invalidation request (无效宣告请求审查中)."""
-    asset = events_service.set_invalidation_pending(session, principal, asset_id, body.pending, body.on, body.note)
+    asset = legal_status.set_invalidation_pending(session, principal, asset_id, body.pending, body.on, body.note)
     return _asset_out(session, asset, today)
 
 
@@ -279,7 +274,7 @@ async def _feed_body(request: Request) -> bytes:
         form = await request.form()
         upload: Any = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ValidationError("缺少上传文件 file", "multipart field 'file' is missing", code="registry.feed_file")
+            raise errors.FEED_FILE()
         return await upload.read()
     return await request.body()
 

@@ -11,19 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access_queries
 from ippledge.access.model import REGISTER_READERS, PartyKind, Principal
-from ippledge.access.tables import Party
-from ippledge.kernel.errors import ValidationError
-from ippledge.pledge.store import PledgeInForce, pledges_in_force_detail
-from ippledge.registry import model
+from ippledge.registry import errors, model
 from ippledge.registry.feed_store import in_values
 from ippledge.registry.model import AnnuityState, IpKind, LegalState
 from ippledge.registry.numbers import Candidate, display, read
+from ippledge.registry.ports import pledges_in_force
 from ippledge.registry.tables import Annuity, IpAsset, IpOwner
 
 # Who sees pledge amounts of pledges they are not party to (others get gazette extracts).
@@ -39,6 +39,20 @@ class OwnerView:
     name: str
     uscc: str | None
     share_bp: int
+
+
+@dataclass(frozen=True)
+class PledgeView:
+    """A pledge in force on one asset, as the batch query shows it."""
+
+    pledge_id: int
+    registration_no: str
+    pledgor_id: int
+    pledgee_id: int
+    pledgee_name: str
+    effective_on: dt.date
+    debt_amount: Decimal | None  # None: withheld from a register reader that is not a party (gazette extract)
+    currency: str
 
 
 @dataclass
@@ -59,7 +73,7 @@ class BatchItem:
     preserved: bool = False
     invalidation_pending: bool = False
     owners: list[OwnerView] = field(default_factory=list)
-    pledges: list[PledgeInForce] = field(default_factory=list)
+    pledges: list[PledgeView] = field(default_factory=list)
     annuity_state: str | None = None  # worst state of the unpaid annuities: not_due | in_grace | lapsed
     next_annuity_due: dt.date | None = None
     unpaid_in_grace: list[dt.date] = field(default_factory=list)
@@ -80,17 +94,43 @@ def _assets(session: Session, candidates: set[Candidate]) -> dict[Candidate, IpA
 
 
 def _owners(session: Session, ids: list[int]) -> dict[int, list[OwnerView]]:
-    out: dict[int, list[OwnerView]] = defaultdict(list)
+    shares: list[tuple[int, int, int]] = []
     for start in range(0, len(ids), _CHUNK):
         stmt = (
-            select(IpOwner.ip_asset_id, IpOwner.party_id, Party.name, Party.uscc, IpOwner.share_bp)
-            .join(Party, Party.id == IpOwner.party_id)
+            select(IpOwner.ip_asset_id, IpOwner.party_id, IpOwner.share_bp)
             .where(in_values(session, IpOwner.ip_asset_id, ids[start : start + _CHUNK]))
             .order_by(IpOwner.ip_asset_id, IpOwner.party_id)
         )
-        for aid, pid, name, uscc, share in session.execute(stmt):
-            out[aid].append(OwnerView(pid, name, uscc, share))
+        shares.extend((aid, pid, share) for aid, pid, share in session.execute(stmt))
+    parties = access_queries.parties(session, {pid for _, pid, _ in shares})
+    out: dict[int, list[OwnerView]] = defaultdict(list)
+    for aid, pid, share in shares:
+        if (p := parties.get(pid)) is not None:
+            out[aid].append(OwnerView(pid, p.name, p.uscc, share))
     return out
+
+
+def _pledges(session: Session, principal: Principal, ids: list[int]) -> dict[int, list[PledgeView]]:
+    """Pledges in force; register readers not party to one (and outside ``_FULL_VIEW``) get gazette extracts."""
+    held = pledges_in_force(session, ids)
+    names = access_queries.parties(session, {p.pledgee_id for ps in held.values() for p in ps})
+    full = principal.party_kind in _FULL_VIEW  # same rule as pledge.store.pledges_of_asset
+    return {
+        aid: [
+            PledgeView(
+                p.pledge_id,
+                p.registration_no,
+                p.pledgor_id,
+                p.pledgee_id,
+                names[p.pledgee_id].name,
+                p.effective_on,
+                p.debt_amount if full or principal.party_id in (p.pledgor_id, p.pledgee_id) else None,
+                p.currency,
+            )
+            for p in ps
+        ]
+        for aid, ps in held.items()
+    }
 
 
 def _unpaid(session: Session, ids: list[int], as_of: dt.date) -> dict[int, list[dt.date]]:
@@ -119,12 +159,7 @@ def batch_query(
 ) -> list[BatchItem]:
     """One answer per number, in the order asked."""
     if len(numbers) > limit:
-        raise ValidationError(
-            f"一次最多查询{limit}个编号，实际{len(numbers)}个",
-            f"at most {limit} numbers per request, got {len(numbers)}",
-            code="registry.batch_too_large",
-            details={"limit": limit, "count": len(numbers)},
-        )
+        raise errors.BATCH_TOO_LARGE(limit=limit, count=len(numbers))
     readings = {n: read(n) for n in set(numbers)}
     wanted = {c for r in readings.values() for c in r.candidates}
     assets = _assets(session, wanted)
@@ -134,15 +169,7 @@ def batch_query(
         mine = {aid for aid, os in owners.items() if any(o.party_id == principal.party_id for o in os)}
         assets = {c: a for c, a in assets.items() if a.id in mine}
         ids = sorted(mine)
-    pledges = pledges_in_force_detail(session, ids)
-    if principal.party_kind not in _FULL_VIEW:  # same rule as pledge.store.pledges_of_asset: gazette extracts
-        pledges = {
-            aid: [
-                p if principal.party_id in (p.pledgor_id, p.pledgee_id) else replace(p, debt_amount_fen=None)
-                for p in ps
-            ]
-            for aid, ps in pledges.items()
-        }
+    pledges = _pledges(session, principal, ids)
     unpaid = _unpaid(session, ids, as_of)
     out: list[BatchItem] = []
     for text in numbers:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
 
 registry_app = typer.Typer(no_args_is_help=True, help="Register (登记簿)")
 
@@ -15,31 +16,24 @@ registry_app = typer.Typer(no_args_is_help=True, help="Register (登记簿)")
 def load_events(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSONL legal-status feed")],
     fmt: Annotated[str | None, typer.Option("--format", help="csv | jsonl (default: from the file name)")] = None,
-    as_of: Annotated[str | None, typer.Option(help="business date YYYY-MM-DD (default: today, Beijing)")] = None,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    as_of: AsOf = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Load a bulk legal-status feed (批量导入); prints the counts and every rejected line; exit 1 if any."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from ippledge.access.model import PartyKind, Principal, Role
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory, unit_of_work
     from ippledge.registry.feed import ingest_feed
-    from ippledge.web.deps import business_date as today
 
     chosen = fmt or ("jsonl" if file.suffix.lower() in (".jsonl", ".ndjson") else "csv")
-    day = dt.date.fromisoformat(as_of) if as_of else today()
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    factory = make_session_factory(make_engine(settings.database_url))
+    day = business_day(as_of)
     # The command runs on the registry's own machine: it acts as the registry's system feed.
     feed_principal = Principal(0, PartyKind.REGISTRY, frozenset({Role.REGISTRY_OFFICER}), name="cli feed")
     with Progress(
         "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn()
     ) as bar:
         task = bar.add_task("读取 reading", total=file.stat().st_size)
-        with unit_of_work(factory) as session, file.open("rb") as stream:
+        with session_scope(database_url) as session, file.open("rb") as stream:
             report = ingest_feed(
                 session, feed_principal, stream, chosen, file.name, day, on_bytes=lambda n: bar.advance(task, n)
             )

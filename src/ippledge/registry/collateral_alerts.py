@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.outbox import events
-from ippledge.pledge.store import pledgees_in_force
+from ippledge.registry.ports import pledgees_in_force
 from ippledge.registry.tables import IpOwner
 
 _CHUNK = 5_000

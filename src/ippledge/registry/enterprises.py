@@ -9,11 +9,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access_service
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.kernel.money import money, to_fen
-from ippledge.registry.guards import invalid, require_registry_writer
+from ippledge.registry import errors
+from ippledge.registry.guards import require_registry_writer
 from ippledge.registry.tables import Enterprise
 
 SIZES = ("micro", "small", "medium", "large")
@@ -42,36 +43,21 @@ def register_enterprise(
     else:
         require_registry_writer(principal)
     if not uscc or not uscc.strip():
-        raise invalid("企业必须提供统一社会信用代码", "an enterprise needs a USCC", "registry.uscc_required")
+        raise errors.USCC_REQUIRED()
     if not isinstance(region_code, str) or not _REGION.fullmatch(region_code):
-        raise invalid(
-            f"行政区划代码应为6位数字：{region_code}",
-            f"the region code has 6 digits: {region_code}",
-            "registry.region_code",
-            region_code=region_code,
-        )
+        raise errors.REGION_CODE(region_code=region_code)
     if industry is not None and not _INDUSTRY.fullmatch(industry):
-        raise invalid(
-            f"行业代码应为国民经济行业分类（GB/T 4754）代码，如 I65：{industry}",
-            f"the industry is a GB/T 4754 code such as I65: {industry}",
-            "registry.industry_code",
-            industry=industry,
-        )
+        raise errors.INDUSTRY_CODE(industry=industry)
     if size is not None and size not in SIZES:
-        raise invalid(
-            f"企业规模应为 micro/small/medium/large 之一：{size}",
-            f"size is one of micro, small, medium, large: {size}",
-            "registry.enterprise_size",
-            size=size,
-        )
+        raise errors.ENTERPRISE_SIZE(size=size)
     revenue_fen = None
     if annual_revenue is not None:
         revenue = money(annual_revenue)
         if revenue < 0:
-            raise invalid("营业收入不能为负", "revenue cannot be negative", "registry.revenue_negative")
+            raise errors.REVENUE_NEGATIVE()
         revenue_fen = to_fen(revenue)
     if employees is not None and employees < 0:
-        raise invalid("从业人数不能为负", "employees cannot be negative", "registry.employees_negative")
+        raise errors.EMPLOYEES_NEGATIVE()
     party = access_service.create_party(session, principal, PartyKind.ENTERPRISE, name, uscc, region_code)
     ent = Enterprise(
         party_id=party.id,
@@ -96,8 +82,10 @@ def register_enterprise(
     return ent
 
 
-def get_enterprise(session: Session, principal: Principal, party_id: int) -> tuple[Enterprise, Party]:
+def get_enterprise(
+    session: Session, principal: Principal, party_id: int
+) -> tuple[Enterprise, access_queries.PartyView]:
     ent = scope.get_visible(session, Enterprise, party_id, principal)
-    party = session.get(Party, party_id)
+    party = access_queries.party(session, party_id)
     assert party is not None
     return ent, party

@@ -33,12 +33,13 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.kernel.errors import IppledgeError
 from ippledge.outbox import events
 from ippledge.registry import collateral_alerts, feed_store
-from ippledge.registry.events_service import backdated
+from ippledge.registry.errors import ASSET_NOT_FOUND, FEED_FORMAT
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines
 from ippledge.registry.guards import require_registry_writer
+from ippledge.registry.legal_status import backdated
 from ippledge.registry.model import LegalState, RegisterState, apply_event
 from ippledge.registry.tables import FeedBatch
 
@@ -75,9 +76,7 @@ def ingest_feed(
     """
     require_registry_writer(principal)
     if fmt not in FORMATS:
-        raise ValidationError(
-            f"格式应为 csv 或 jsonl：{fmt}", f"format must be csv or jsonl: {fmt}", code="registry.feed_format"
-        )
+        raise FEED_FORMAT(fmt=fmt)
     digest = hashlib.sha256()
     errors = Collector()
     parser = Parser(as_of, errors)
@@ -96,7 +95,7 @@ def ingest_feed(
     wanted = {c for r in rows for c in parser.readings[r.number]}  # type: ignore[union-attr]
     assets = feed_store.resolve(session, wanted)
     by_asset: dict[int, list[Row]] = defaultdict(list)
-    not_found = ValidationError("登记簿中没有该编号", "number not on the register", code="registry.asset_not_found")
+    not_found = ASSET_NOT_FOUND()
     for r in rows:
         hit = next((assets[c] for c in parser.readings[r.number] if c in assets), None)  # type: ignore[union-attr]
         if hit is None:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.kernel.errors import IppledgeError
+from ippledge.registry import errors
 from ippledge.registry.model import EventCode
 from ippledge.registry.numbers import Candidate, read
 
@@ -74,10 +75,6 @@ def lines(
         yield text
 
 
-def _bad(zh: str, en: str, code: str) -> ValidationError:
-    return ValidationError(zh, en, code=code)
-
-
 def _details_json(value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -96,22 +93,14 @@ def csv_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | Ip
     names = [h.strip().lower() for h in header] if header else []
     missing = [n for n in ("number", "code", "effective_date") if n not in names]
     if missing:
-        raise _bad(
-            f"CSV 表头缺少列：{', '.join(missing)}（应为 number,code,effective_date[,details]）",
-            f"CSV header lacks column(s): {', '.join(missing)} (expected number,code,effective_date[,details])",
-            "registry.feed_header",
-        )
+        raise errors.FEED_HEADER(missing=", ".join(missing))
     for cells in reader:
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) > len(names):
             yield (
                 reader.line_num,
-                _bad(
-                    f"列数过多：{len(cells)} > {len(names)}",
-                    f"too many columns: {len(cells)} > {len(names)}",
-                    "registry.feed_columns",
-                ),
+                errors.FEED_COLUMNS(count=len(cells), expected=len(names)),
             )
             continue
         yield reader.line_num, dict(zip(names, cells, strict=False))
@@ -124,10 +113,15 @@ def jsonl_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | 
         try:
             obj = json.loads(text)
         except ValueError:
-            yield n, _bad("不是有效的 JSON", "not valid JSON", "registry.feed_json")
+            yield n, errors.FEED_JSON()
             continue
         if not isinstance(obj, dict):
-            yield n, _bad("每行应为一个 JSON 对象", "each line must be a JSON object", "registry.feed_json")
+            yield (
+                n,
+                errors.FEED_JSON.kind(
+                    "每行应为一个 JSON 对象", "each line must be a JSON object", code=errors.FEED_JSON.code
+                ),
+            )
             continue
         yield n, obj
 
@@ -157,18 +151,14 @@ class Parser:
                 got = (
                     d
                     if d <= self.as_of
-                    else _bad(
+                    else errors.EVENT_IN_FUTURE.kind(
                         f"生效日{d}晚于今天{self.as_of}",
                         f"effective date {d} is in the future",
-                        "registry.event_in_future",
+                        code=errors.EVENT_IN_FUTURE.code,
                     )
                 )
             except ValueError:
-                got = _bad(
-                    f"生效日应为 YYYY-MM-DD：{text}",
-                    f"effective_date must be YYYY-MM-DD: {text}",
-                    "registry.effective_date",
-                )
+                got = errors.EFFECTIVE_DATE(text=text)
             self.dates[text] = got
         return got
 
@@ -176,14 +166,12 @@ class Parser:
         number, code, when = rec.get("number"), rec.get("code"), rec.get("effective_date")
         for name, value in (("number", number), ("code", code), ("effective_date", when)):
             if not isinstance(value, str) or not value.strip():
-                self.errors.add(line, _bad(f"缺少字段 {name}", f"missing field {name}", "registry.feed_field_missing"))
+                self.errors.add(line, errors.FEED_FIELD_MISSING(field=name))
                 return None
         assert isinstance(number, str) and isinstance(code, str) and isinstance(when, str)
         event = _CODES.get(code.strip().upper())
         if event is None:
-            err = _bad(
-                f"未知的法律状态事件代码：{code}", f"unknown legal-status event code: {code}", "registry.event_code"
-            )
+            err = errors.EVENT_CODE(code=code)
             self.errors.add(line, err, number)
             return None
         date = self.date(when)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ippledge.db import is_postgres, utcnow
-from ippledge.kernel.errors import ConflictError
+from ippledge.registry import errors
 from ippledge.registry.model import IpKind, RegisterState
 from ippledge.registry.numbers import Candidate
 from ippledge.registry.tables import IpAsset, LegalStatusEvent
@@ -132,12 +132,7 @@ def apply_changes(session: Session, changes: Sequence[Change]) -> None:
     else:
         matched = _apply_changes_many(session, changes, now)
     if matched != len(changes):
-        raise ConflictError(
-            "导入期间有资产状态被其他操作修改，请重新导入",
-            "some assets changed while the feed was loading; load it again",
-            code="registry.feed_concurrent_change",
-            details={"expected": len(changes), "updated": matched},
-        )
+        raise errors.FEED_CONCURRENT_CHANGE(expected=len(changes), updated=matched)
 
 
 def _apply_changes_pg(session: Session, changes: Sequence[Change], now: dt.datetime) -> int:

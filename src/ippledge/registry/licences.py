@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
-from ippledge.registry.events_service import record_event
+from ippledge.kernel.errors import ConflictError, not_found
+from ippledge.registry import errors
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
+from ippledge.registry.legal_status import record_event
 from ippledge.registry.model import EventCode
 from ippledge.registry.service import get_asset
 from ippledge.registry.tables import IpOwner, Licence
@@ -23,18 +24,12 @@ EXCLUSIVITY = ("exclusive", "sole", "ordinary")  # 独占 / 排他 / 普通
 
 def _check_exclusivity(exclusivity: str) -> None:
     if exclusivity not in EXCLUSIVITY:
-        raise ValidationError(
-            f"许可类型应为 exclusive/sole/ordinary 之一：{exclusivity}",
-            f"exclusivity is one of exclusive, sole, ordinary: {exclusivity}",
-            code="registry.licence_exclusivity",
-        )
+        raise errors.LICENCE_EXCLUSIVITY(exclusivity=exclusivity)
 
 
 def _check_term(start: dt.date, ends_on: dt.date | None) -> None:
     if ends_on is not None and ends_on < start:
-        raise ValidationError(
-            "许可期限结束日早于开始日", "the licence ends before it starts", code="registry.licence_term"
-        )
+        raise errors.LICENCE_TERM()
 
 
 def record_licence(
@@ -55,13 +50,13 @@ def record_licence(
     require_registry_writer(principal)
     asset = get_asset(session, principal, asset_id)
     if not licensee_name or not licensee_name.strip():
-        raise ValidationError("被许可人不能为空", "the licensee is required", code="registry.licensee_required")
+        raise errors.LICENSEE_REQUIRED()
     _check_exclusivity(exclusivity)
     _check_term(recorded_on, ends_on)
     owner_ids = [o.party_id for o in session.scalars(select(IpOwner).where(IpOwner.ip_asset_id == asset.id))]
     licensor = licensor_id if licensor_id is not None else min(owner_ids)
     if licensor not in owner_ids:
-        raise ValidationError("许可人必须是权利人", "the licensor must be an owner", code="registry.licensor_not_owner")
+        raise errors.LICENSOR_NOT_OWNER()
     check_pledgee_consent(session, asset.id, pledgee_consent, pledgee_consent_id)
     record_event(session, principal, asset, EventCode.EE01, recorded_on, {"licensee": licensee_name}, same_day_ok=True)
     lic = Licence(
@@ -86,11 +81,7 @@ def _open_licence(session: Session, principal: Principal, licence_id: int) -> Li
         raise not_found("许可备案", "licence", id=licence_id)
     get_asset(session, principal, lic.ip_asset_id)
     if lic.cancelled_on is not None:
-        raise ConflictError(
-            f"许可备案已于{lic.cancelled_on}注销",
-            f"the licence was cancelled on {lic.cancelled_on}",
-            code="registry.licence_cancelled",
-        )
+        raise errors.LICENCE_CANCELLED(cancelled_on=lic.cancelled_on.isoformat())
     return lic
 
 
@@ -110,7 +101,7 @@ def change_licence(
     require_registry_writer(principal)
     lic = _open_licence(session, principal, licence_id)
     if changed_on < lic.recorded_on:
-        raise ConflictError("变更日早于备案日", "the change precedes the recording", code="registry.licence_term")
+        raise ConflictError("变更日早于备案日", "the change precedes the recording", code=errors.LICENCE_TERM.code)
     if exclusivity is not None:
         _check_exclusivity(exclusivity)
     _check_term(lic.recorded_on, ends_on)
@@ -138,7 +129,7 @@ def cancel_licence(session: Session, principal: Principal, licence_id: int, canc
     require_registry_writer(principal)
     lic = _open_licence(session, principal, licence_id)
     if cancelled_on < lic.recorded_on:
-        raise ConflictError("注销日早于备案日", "cancellation precedes the recording", code="registry.licence_term")
+        raise ConflictError("注销日早于备案日", "cancellation precedes the recording", code=errors.LICENCE_TERM.code)
     record_event(
         session, principal, lic.ip_asset_id, EventCode.EC01, cancelled_on, {"licence_id": lic.id}, same_day_ok=True
     )

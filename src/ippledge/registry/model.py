@@ -12,7 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from ippledge.kernel.calendar import add_months
-from ippledge.kernel.errors import ConflictError
+from ippledge.kernel.errors import IppledgeError
+from ippledge.registry import errors
 
 
 class IpKind(StrEnum):
@@ -181,12 +182,7 @@ def apply_event(state: RegisterState, code: EventCode) -> RegisterState:
     force) closes any pending invalidation request.
     """
     if state.preserved and code in _BLOCKED_WHILE_PRESERVED:
-        raise ConflictError(
-            f"专利权处于保全状态，不能发生「{EVENT_ZH[code]}」（{code.value}）",
-            f"event {code.value} ({EVENT_EN[code]}) is not allowed while the right is preserved",
-            code="registry.asset_preserved",
-            details={"event": code.value},
-        )
+        raise errors.ASSET_PRESERVED(event=code.value, event_zh=EVENT_ZH[code], event_en=EVENT_EN[code])
     if code is EventCode.PD01:
         if not state.preserved:
             raise _out_of_order(state.status, code, "not preserved")
@@ -199,24 +195,25 @@ def apply_event(state: RegisterState, code: EventCode) -> RegisterState:
     return RegisterState(status, preserved, pending)
 
 
-def _out_of_order(state: LegalState, code: EventCode, why: str | None = None) -> ConflictError:
+def _out_of_order(state: LegalState, code: EventCode, why: str | None = None) -> IppledgeError:
     if why is not None:
         why_zh = {"not preserved": "未处于保全状态", "already preserved": "已处于保全状态"}[why]
-        return ConflictError(
+        return errors.EVENT_OUT_OF_ORDER.kind(
             f"{why_zh}，不能发生「{EVENT_ZH[code]}」（{code.value}）",
             f"event {code.value} ({EVENT_EN[code]}) cannot happen: the right is {why}",
-            code="registry.event_out_of_order",
+            code=errors.EVENT_OUT_OF_ORDER.code,
             details={"state": state.value, "event": code.value, "reason": why},
         )
     return _out_of_order_state(state, code)
 
 
-def _out_of_order_state(state: LegalState, code: EventCode) -> ConflictError:
-    return ConflictError(
-        f"{LEGAL_STATE_ZH[state]}状态下不能发生「{EVENT_ZH[code]}」（{code.value}）",
-        f"event {code.value} ({EVENT_EN[code]}) cannot happen while the right is {state.value}",
-        code="registry.event_out_of_order",
-        details={"state": state.value, "event": code.value},
+def _out_of_order_state(state: LegalState, code: EventCode) -> IppledgeError:
+    return errors.EVENT_OUT_OF_ORDER(
+        state=state.value,
+        event=code.value,
+        state_zh=LEGAL_STATE_ZH[state],
+        event_zh=EVENT_ZH[code],
+        event_en=EVENT_EN[code],
     )
 
 
@@ -333,11 +330,7 @@ def surcharge_rate(due: dt.date, paid_on: dt.date) -> Decimal:
     while add_months(due, months + 1) < paid_on:
         months += 1
     if months >= ANNUITY_GRACE_MONTHS:
-        raise ConflictError(
-            "已超过年费滞纳期，专利权已终止",
-            "paid after the 6-month grace period: the right has lapsed",
-            code="registry.annuity_lapsed",
-        )
+        raise errors.ANNUITY_LAPSED()
     return _SURCHARGE[months]
 
 

@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.identifiers import copyright, patent_application, patent_number, trademark
 from ippledge.kernel.identifiers.detect import guess_kind
 from ippledge.kernel.identifiers.errors import InvalidIdentifier
+from ippledge.registry import errors
 from ippledge.registry.model import IpKind
 
 Candidate = tuple[IpKind, str]
@@ -34,7 +35,7 @@ class Reading:
     """Candidates in order of preference, or the reason none fits."""
 
     candidates: tuple[Candidate, ...]
-    error: ValidationError | None = None
+    error: IppledgeError | None = None
 
 
 # Fast path for the stored form itself (what feeds mostly carry): 12 digits from 2003 on, then the check character.
@@ -49,28 +50,18 @@ def read(text: str) -> Reading:
         if patent_application.calc_check_digit(code[:12]) == code[12]:
             return Reading(((IpKind.PATENT, code),))
     if not isinstance(text, str) or not text.strip():
-        return Reading((), ValidationError("编号不能为空", "the number is required", code="registry.number_required"))
+        return Reading((), errors.NUMBER_REQUIRED())
     shape = guess_kind(text)
     if shape == "publication_number":
         return Reading(
             (),
-            ValidationError(
-                f"公开（公告）号不是登记簿编号，请使用申请号或专利号：{text.strip()}",
-                f"a publication number is not a register number; use the application or patent number: {text.strip()}",
-                code="registry.publication_number",
-                details={"number": text.strip()},
-            ),
+            errors.PUBLICATION_NUMBER(number=text.strip()),
         )
     reader = _READERS.get(shape)
     if reader is None:
         return Reading(
             (),
-            ValidationError(
-                f"不是专利、商标或版权登记编号：{text.strip()}",
-                f"not a patent, trademark or copyright number: {text.strip()}",
-                code="registry.not_an_ip_number",
-                details={"number": text.strip(), "looks_like": shape},
-            ),
+            errors.NOT_AN_IP_NUMBER(number=text.strip(), looks_like=shape),
         )
     kind, validate = reader
     found: list[Candidate] = []

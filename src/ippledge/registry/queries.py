@@ -16,11 +16,17 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import Principal
 from ippledge.kernel.money import from_fen
-from ippledge.registry import numbers
-from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry import numbers, store
+from ippledge.registry.model import AssetFacts, IpKind, LegalState, Subtype
 from ippledge.registry.tables import Enterprise, IpAsset, IpOwner, LegalStatusEvent
 
 _CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
+
+
+def load_facts(session: Session, asset_ids: Sequence[int], as_of: dt.date) -> dict[int, AssetFacts]:
+    """Register facts (登记事实) of each asset on ``as_of`` as pure ``AssetFacts`` (owners, state, unpaid annuities);
+    ids that do not exist are simply absent. Pledge registration's pre-check reads the register through this."""
+    return store.load_facts(session, asset_ids, as_of)
 
 
 @dataclass(frozen=True)
@@ -125,3 +131,12 @@ def status_event_counts(session: Session, codes: Iterable[str], as_of: dt.date) 
         .group_by(LegalStatusEvent.ip_asset_id, LegalStatusEvent.code)
     )
     return [(int(a), str(c), int(n)) for a, c, n in session.execute(stmt)]
+
+
+def existing_asset_ids(session: Session, asset_ids: Iterable[int]) -> set[int]:
+    """The subset of ``asset_ids`` that are on the register."""
+    ids = sorted(set(asset_ids))
+    out: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        out.update(session.scalars(select(IpAsset.id).where(IpAsset.id.in_(ids[start : start + _CHUNK]))))
+    return out

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.web.money import Yuan
 
 
 class _In(BaseModel):
@@ -34,7 +35,7 @@ class EnterpriseOut(BaseModel):
     region_code: str | None
     industry: str | None
     size: str | None
-    annual_revenue: str | None
+    annual_revenue: Yuan | None
     revenue_year: int | None
     employees: int | None
     founded_on: dt.date | None
@@ -73,9 +74,9 @@ class AnnuityOut(BaseModel):
     year_no: int
     due_date: dt.date
     grace_end: dt.date
-    amount: str
+    amount: Yuan
     paid_on: dt.date | None
-    paid: str | None
+    paid: Yuan | None
     state: str
 
 
@@ -213,7 +214,7 @@ class PledgeViewOut(BaseModel):
     pledgee_id: int
     pledgee_name: str
     effective_on: dt.date
-    debt_amount: str | None = Field(description="withheld (null) unless the caller is a party or a supervisor")
+    debt_amount: Yuan | None = Field(description="withheld (null) unless the caller is a party or a supervisor")
     currency: str
 
 

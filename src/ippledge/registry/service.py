@@ -2,30 +2,31 @@
 
 Only the registry writes the register: a registry officer, or an API key of a registry party (the system feed).
 Services add and flush; the caller's unit of work commits. Legal-status events, licences and transfers are in
-``events_service``; bulk feeds in ``feed``; batch queries in ``batch``.
+``legal_status``; bulk feeds in ``feed``; batch queries in ``batch``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access.model import Principal
-from ippledge.access.tables import Party
-from ippledge.kernel.errors import ConflictError
 from ippledge.kernel.identifiers import copyright, ipc, patent_application, trademark
-from ippledge.registry import model
+from ippledge.registry import errors, model
 from ippledge.registry.annuities import schedule_annuities
-from ippledge.registry.guards import invalid, require_registry_writer
-from ippledge.registry.model import IpKind, LegalState, Subtype
+from ippledge.registry.guards import require_registry_writer
+from ippledge.registry.model import EventCode, IpKind, LegalState, Subtype
 from ippledge.registry.numbers import validate_for
-from ippledge.registry.tables import IpAsset, IpOwner
+from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
 
 SIZES = ("micro", "small", "medium", "large")
 _REGION = re.compile(r"\d{6}", re.ASCII)
@@ -44,23 +45,16 @@ class OwnerShare:
 def check_owners(session: Session, owners: Sequence[OwnerShare]) -> None:
     """Owners exist, appear once, hold positive shares summing to 10,000 basis points (共有份额)."""
     if not owners:
-        raise invalid("至少需要一个权利人", "at least one owner is required", "registry.owners_required")
+        raise errors.OWNERS_REQUIRED()
     ids = [o.party_id for o in owners]
     if len(set(ids)) != len(ids):
-        raise invalid("权利人重复", "an owner appears twice", "registry.owner_duplicate", owners=ids)
+        raise errors.OWNER_DUPLICATE(owners=ids)
     if any(o.share_bp <= 0 for o in owners) or sum(o.share_bp for o in owners) != 10_000:
-        raise invalid(
-            "共有份额须为正数且合计 10000 个基点（100%）",
-            "owner shares must be positive and sum to 10,000 basis points (100%)",
-            "registry.owner_shares",
-            shares=[o.share_bp for o in owners],
-        )
-    known = set(session.scalars(select(Party.id).where(Party.id.in_(ids), Party.active)))
+        raise errors.OWNER_SHARES(shares=[o.share_bp for o in owners])
+    known = {p.id for p in access_queries.parties(session, ids).values() if p.active}
     missing = sorted(set(ids) - known)
     if missing:
-        raise invalid(
-            f"权利人不存在：{missing}", f"unknown owner party: {missing}", "registry.owner_unknown", party_ids=missing
-        )
+        raise errors.OWNER_UNKNOWN(party_ids=missing)
 
 
 def _check_number(kind: IpKind, subtype: Subtype, number: str, filing_date: dt.date) -> str:
@@ -68,28 +62,19 @@ def _check_number(kind: IpKind, subtype: Subtype, number: str, filing_date: dt.d
     if kind is IpKind.PATENT:
         actual = patent_application.kind(stored).value
         if actual != subtype.value:
-            raise invalid(
-                f"申请号的类型位表示{patent_application.kind(stored).label_zh}，与专利类型不符",
-                f"the application number's type digit says {actual}, not {subtype.value}",
-                "registry.number_subtype_mismatch",
-                number=stored,
-                subtype=subtype.value,
+            raise errors.NUMBER_SUBTYPE_MISMATCH(
+                label_zh=patent_application.kind(stored).label_zh, actual=actual, number=stored, subtype=subtype.value
             )
         if not patent_application.is_pct(stored) and patent_application.filing_year(stored) != filing_date.year:
-            raise invalid(
-                f"申请号中的年份{patent_application.filing_year(stored)}与申请日{filing_date}不符",
-                f"the application number's year {patent_application.filing_year(stored)} does not match "
-                f"the filing date {filing_date}",
-                "registry.filing_year_mismatch",
-                number=stored,
+            raise errors.FILING_YEAR_MISMATCH(
+                year=patent_application.filing_year(stored), filing_date=filing_date.isoformat(), number=stored
             )
     elif kind is IpKind.COPYRIGHT and copyright.kind(stored).value != subtype.value:
-        raise invalid(
+        raise errors.NUMBER_SUBTYPE_MISMATCH.kind(
             "登记号类型（作品/软件）与版权类型不符",
             f"the registration number is for a {copyright.kind(stored).value}, not {subtype.value}",
-            "registry.number_subtype_mismatch",
-            number=stored,
-            subtype=subtype.value,
+            code=errors.NUMBER_SUBTYPE_MISMATCH.code,
+            details={"number": stored, "subtype": subtype.value},
         )
     return stored
 
@@ -123,61 +108,35 @@ def record_asset(
     """Record an IP asset (登记) with its owners; patents in force get their annuity schedule."""
     require_registry_writer(principal)
     if model.KIND_OF[subtype] is not kind:
-        raise invalid(
-            f"{kind.value} 不能有子类型 {subtype.value}",
-            f"a {kind.value} cannot be a {subtype.value}",
-            "registry.subtype_mismatch",
-            kind=kind.value,
-            subtype=subtype.value,
-        )
+        raise errors.SUBTYPE_MISMATCH(kind=kind.value, subtype=subtype.value)
     stored = _check_number(kind, subtype, number, filing_date)
     if not title or not title.strip():
-        raise invalid("名称不能为空", "the title is required", "registry.title_required")
+        raise errors.TITLE_REQUIRED()
     if grant_date is not None and grant_date < filing_date:
-        raise invalid(
-            "授权（注册）日不能早于申请日",
-            "the grant date cannot precede the filing date",
-            "registry.grant_before_filing",
-            filing_date=filing_date.isoformat(),
-            grant_date=grant_date.isoformat(),
-        )
+        raise errors.GRANT_BEFORE_FILING(filing_date=filing_date.isoformat(), grant_date=grant_date.isoformat())
     state = status or _default_status(kind, grant_date)
     if state is LegalState.PENDING and grant_date is not None:
-        raise invalid("已授权的权利不能为审中状态", "a granted right cannot be pending", "registry.status_pending")
+        raise errors.STATUS_PENDING()
     if state is not LegalState.PENDING and grant_date is None and kind is not IpKind.COPYRIGHT:
-        raise invalid(
-            "未授权（注册）的专利或商标只能为审中状态",
-            "a patent or trademark without a grant date can only be pending",
-            "registry.grant_date_required",
-        )
+        raise errors.GRANT_DATE_REQUIRED()
     expiry = expiry_date or model.legal_expiry(subtype, filing_date, grant_date)
     if expiry is not None and expiry < filing_date:
-        raise invalid("届满日不能早于申请日", "expiry cannot precede filing", "registry.expiry_before_filing")
+        raise errors.EXPIRY_BEFORE_FILING()
     if state is LegalState.IN_FORCE and expiry is not None and expiry < as_of:
-        raise invalid(
-            f"保护期已于{expiry}届满，不能登记为有效",
-            f"the term ended on {expiry}: the right cannot be in force",
-            "registry.expired_in_force",
-            expiry_date=expiry.isoformat(),
-        )
+        raise errors.EXPIRED_IN_FORCE(expiry_date=expiry.isoformat())
     symbols = [ipc.validate(s) for s in ipc_symbols]
     if kind is IpKind.TRADEMARK and not nice_classes:
-        raise invalid("商标须指定尼斯分类", "a trademark needs its Nice classes", "registry.nice_classes_required")
+        raise errors.NICE_CLASSES_REQUIRED()
     if kind is not IpKind.TRADEMARK and nice_classes:
-        raise invalid("只有商标有尼斯分类", "only trademarks have Nice classes", "registry.nice_classes_not_allowed")
+        raise errors.NICE_CLASSES_NOT_ALLOWED()
     classes = sorted({trademark.validate_nice_class(n) for n in nice_classes})
     twin = patent_application.validate(same_day_twin) if same_day_twin else None
     if claims is not None and claims < 0:
-        raise invalid("权利要求数不能为负", "claims cannot be negative", "registry.claims_negative")
+        raise errors.CLAIMS_NEGATIVE()
     check_owners(session, owners)
     existing = session.scalar(select(IpAsset.id).where(IpAsset.kind == kind.value, IpAsset.number == stored))
     if existing is not None:
-        raise ConflictError(
-            f"该编号已登记：{stored}",
-            f"already on the register: {stored}",
-            code="registry.asset_exists",
-            details={"number": stored, "id": existing},
-        )
+        raise errors.ASSET_EXISTS(number=stored, id=existing)
     asset = IpAsset(
         kind=kind.value,
         subtype=subtype.value,
@@ -234,3 +193,29 @@ def find_asset(session: Session, principal: Principal, kind: IpKind, number: str
 
 def owners_of(session: Session, asset_id: int) -> list[IpOwner]:
     return list(session.scalars(select(IpOwner).where(IpOwner.ip_asset_id == asset_id).order_by(IpOwner.party_id)))
+
+
+# --- pledge events on the register (质押登记事项) --------------------------------------------------------------------
+
+
+def record_pledge_events(
+    session: Session, asset_ids: Sequence[int], code: EventCode, on: dt.date, details: Mapping[str, Any]
+) -> None:
+    """The register's own legal-status record (法律状态) of a pledge registered, changed or released (PE01 / PM01 /
+    PC01), written by pledge registration in its transaction: one event per asset, code and day (a repeat is skipped).
+    """
+    existing = set(
+        session.scalars(
+            select(LegalStatusEvent.ip_asset_id).where(
+                LegalStatusEvent.ip_asset_id.in_(list(asset_ids)),
+                LegalStatusEvent.code == code.value,
+                LegalStatusEvent.effective_date == on,
+            )
+        )
+    )
+    text = json.dumps(dict(details), sort_keys=True, ensure_ascii=False)
+    session.add_all(
+        LegalStatusEvent(ip_asset_id=a, code=code.value, effective_date=on, details=text, source="registry")
+        for a in asset_ids
+        if a not in existing
+    )

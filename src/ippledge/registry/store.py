@@ -1,4 +1,4 @@
-"""Register queries (登记簿查询) shared by other capabilities."""
+"""Register reads (登记簿查询) behind the published face ``registry.queries``; private to the registry."""
 
 from __future__ import annotations
 

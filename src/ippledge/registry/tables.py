@@ -8,11 +8,12 @@ check digit, trademark or copyright registration number).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, BigId, IdMixin, utcnow
+from ippledge.db import Base, BigId, Fen, IdMixin, utcnow
 
 
 class Enterprise(Base):
@@ -78,9 +79,9 @@ class Annuity(Base):
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), primary_key=True)
     year_no: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     due_date: Mapped[dt.date] = mapped_column(Date, index=True)
-    amount_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
-    paid_fen: Mapped[int | None]  # includes any late surcharge
+    paid: Mapped[Decimal | None] = mapped_column("paid_fen", Fen)  # includes any late surcharge
 
 
 class Licence(IdMixin, Base):

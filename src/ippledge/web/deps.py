@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from ippledge.access import errors as access_errors
 from ippledge.access import service as access_service
 from ippledge.access.model import Principal
 from ippledge.db import unit_of_work, utcnow
-from ippledge.kernel.errors import AuthenticationError
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -33,7 +33,7 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise AuthenticationError("需要登录", "authentication required", code="auth.required")
+        raise access_errors.AUTH_REQUIRED()
     return access_service.authenticate_token(session, token.strip(), utcnow())
 
 

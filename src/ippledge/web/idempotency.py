@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ippledge.access.audit_chain import canonical_json
 from ippledge.access.model import Principal
 from ippledge.db import Base, IdMixin, utcnow
-from ippledge.kernel.errors import ConflictError, ValidationError
+from ippledge.web import errors
 from ippledge.web.deps import PrincipalDep, SessionDep
 
 
@@ -61,11 +61,7 @@ class Outcome:
 
 def _require_key(key: str | None) -> str:
     if key is None or not 8 <= len(key.strip()) <= 100:
-        raise ValidationError(
-            "资金类请求必须带 Idempotency-Key 请求头（8 到 100 个字符）",
-            "money-moving requests need an Idempotency-Key header (8 to 100 characters)",
-            code="idempotency.key_required",
-        )
+        raise errors.IDEMPOTENCY_KEY_REQUIRED()
     return key.strip()
 
 
@@ -75,12 +71,7 @@ def _sha(operation: str, payload: Mapping[str, Any]) -> str:
 
 def _replay(row: IdempotencyRecord, sha: str) -> Outcome:
     if row.request_sha256 != sha:
-        raise ConflictError(
-            "该幂等键已用于另一笔不同的请求",
-            "this idempotency key was already used for a different request",
-            code="idempotency.mismatch",
-            details={"key": row.key, "operation": row.operation},
-        )
+        raise errors.IDEMPOTENCY_MISMATCH(key=row.key, operation=row.operation)
     return Outcome(row.status_code or 200, json.loads(row.response or "null"), replayed=True)
 
 

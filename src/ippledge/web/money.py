@@ -20,8 +20,7 @@ def _to_str(amount: Decimal) -> str:
 
 
 def _parse(value: Any) -> Decimal:
-    if isinstance(value, float):
-        value = str(value) if value == value and abs(value) != float("inf") else "nan"
+    # ``money`` refuses a float (``money.type``): a JSON number with a fraction never becomes an amount.
     return money(value)
 
 

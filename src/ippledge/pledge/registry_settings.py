@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.kernel.errors import ValidationError
+from ippledge.pledge import errors
 from ippledge.pledge.model import (
     DEFAULT_OFFICE_CODE,
     DEFAULT_TIME_LIMIT_WORKING_DAYS,
@@ -74,13 +74,11 @@ def update(
         try:
             kinds = frozenset(IpKind(k) for k in ip_kinds)
         except ValueError:
-            raise ValidationError(
-                f"未知的知识产权类型：{', '.join(ip_kinds)}",
-                f"unknown IP kind in: {', '.join(ip_kinds)}",
-                code="pledge.ip_kind",
-            ) from None
+            raise errors.IP_KIND(kinds=", ".join(ip_kinds)) from None
         if not kinds:
-            raise ValidationError("至少办理一类知识产权", "at least one IP kind is required", code="pledge.ip_kind")
+            raise errors.IP_KIND.kind(
+                "至少办理一类知识产权", "at least one IP kind is required", code=errors.IP_KIND.code
+            )
     else:
         kinds = before.ip_kinds
     row = session.get(RegistrySettings, principal.party_id)

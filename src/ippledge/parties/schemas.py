@@ -1,4 +1,4 @@
-"""Access request and response bodies."""
+"""Access request and response bodies (机构、用户与凭证接口报文)."""
 
 from __future__ import annotations
 

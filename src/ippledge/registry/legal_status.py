@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
+from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.outbox import events
-from ippledge.registry import collateral_alerts, model
+from ippledge.registry import collateral_alerts, errors, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, LegalState, RegisterState
 from ippledge.registry.service import OwnerShare, check_owners, get_asset, owners_of
@@ -34,22 +34,14 @@ def parse_code(code: str | EventCode) -> EventCode:
     try:
         return EventCode(code.strip().upper() if isinstance(code, str) else code)
     except ValueError:
-        raise ValidationError(
-            f"未知的法律状态事件代码：{code}",
-            f"unknown legal-status event code: {code}",
-            code="registry.event_code",
-            details={"code": str(code), "known": [c.value for c in EventCode]},
-        ) from None
+        raise errors.EVENT_CODE(code=str(code), known=[c.value for c in EventCode]) from None
 
 
-def backdated(code: EventCode, effective_date: dt.date, status_date: dt.date | None) -> ConflictError | None:
+def backdated(code: EventCode, effective_date: dt.date, status_date: dt.date | None) -> IppledgeError | None:
     """A state-changing event dated before the last change would rewrite history: refuse it."""
     if code in model.STATE_EVENTS and status_date is not None and effective_date < status_date:
-        return ConflictError(
-            f"事件{code.value}的生效日{effective_date}早于最近一次状态变化日{status_date}",
-            f"event {code.value} dated {effective_date} precedes the last status change on {status_date}",
-            code="registry.event_backdated",
-            details={"event": code.value, "effective_date": effective_date.isoformat()},
+        return errors.EVENT_BACKDATED(
+            event=code.value, effective_date=effective_date.isoformat(), status_date=status_date.isoformat()
         )
     return None
 
@@ -79,13 +71,11 @@ def record_event(
     require_registry_writer(principal)
     event_code = parse_code(code)
     if not isinstance(effective_date, dt.date):
-        raise ValidationError("缺少生效日", "the effective date is required", code="registry.effective_date")
-    if as_of is not None and effective_date > as_of:
-        raise ValidationError(
-            f"生效日{effective_date}晚于今天{as_of}",
-            f"the effective date {effective_date} is in the future (today is {as_of})",
-            code="registry.event_in_future",
+        raise errors.EFFECTIVE_DATE.kind(
+            "缺少生效日", "the effective date is required", code=errors.EFFECTIVE_DATE.code
         )
+    if as_of is not None and effective_date > as_of:
+        raise errors.EVENT_IN_FUTURE(effective_date=effective_date.isoformat(), as_of=as_of.isoformat())
     row = _lock(session, asset if isinstance(asset, int) else asset.id)
     before = RegisterState(LegalState(row.status), row.preserved, row.invalidation_pending)
     exists = session.scalar(
@@ -96,12 +86,7 @@ def record_event(
         )
     )
     if exists is not None and not same_day_ok:
-        raise ConflictError(
-            f"该事件已登记：{event_code.value} {effective_date}",
-            f"event already recorded: {event_code.value} on {effective_date}",
-            code="registry.event_duplicate",
-            details={"event_id": exists},
-        )
+        raise errors.EVENT_DUPLICATE(event=event_code.value, effective_date=effective_date.isoformat(), event_id=exists)
     late = backdated(event_code, effective_date, row.status_date)
     if late is not None:
         raise late
@@ -170,10 +155,10 @@ def transfer(
     require_registry_writer(principal)
     asset = _lock(session, get_asset(session, principal, asset_id).id)
     if asset.preserved:
-        raise ConflictError(
+        raise errors.ASSET_PRESERVED.kind(
             "该知识产权处于保全状态，不能转让",
             "the IP is preserved by a court: it cannot be transferred",
-            code="registry.asset_preserved",
+            code=errors.ASSET_PRESERVED.code,
         )
     check_owners(session, owners)
     check_pledgee_consent(session, asset.id, pledgee_consent, pledgee_consent_id)
@@ -196,16 +181,16 @@ def set_invalidation_pending(
     require_registry_writer(principal)
     asset = _lock(session, get_asset(session, principal, asset_id).id)
     if asset.invalidation_pending == pending:
-        raise ConflictError(
-            "无效宣告请求状态未变化" if pending else "没有待审的无效宣告请求",
-            "an invalidation request is already pending" if pending else "no invalidation request is pending",
-            code="registry.invalidation_unchanged",
+        if pending:
+            raise errors.INVALIDATION_UNCHANGED()
+        raise errors.INVALIDATION_UNCHANGED.kind(
+            "没有待审的无效宣告请求", "no invalidation request is pending", code=errors.INVALIDATION_UNCHANGED.code
         )
     if pending and asset.status != LegalState.IN_FORCE.value:
-        raise ConflictError(
+        raise errors.EVENT_OUT_OF_ORDER.kind(
             "只能对有效的权利提出无效宣告请求",
             "only a right in force can face an invalidation request",
-            code="registry.event_out_of_order",
+            code=errors.EVENT_OUT_OF_ORDER.code,
         )
     asset.invalidation_pending = pending
     session.flush()

@@ -1,0 +1,79 @@
+"""Access errors (认证与权限错误): every refusal of the platform's access layer as a named code: authentication
+(``auth.*``), roles and party kinds (``access.*``), parties, users and maker-checker approvals. Raised as
+``raise USERNAME_TAKEN(username="li")``; the messages' ``{placeholders}`` are filled from the details, which travel in
+the response too.
+"""
+
+from __future__ import annotations
+
+from ippledge.kernel.errors import (
+    AuthenticationError,
+    ConflictError,
+    ErrorCode,
+    PermissionDeniedError,
+    ValidationError,
+)
+
+
+class SelfApprovalError(PermissionDeniedError):
+    """The proposer of a decision tried to approve it (双人复核: never the same person)."""
+
+    default_code = "access.self_approval"
+
+
+# Authentication (认证)
+AUTH_REQUIRED = ErrorCode("auth.required", AuthenticationError, "需要登录", "authentication required")
+BAD_CREDENTIALS = ErrorCode(
+    "auth.bad_credentials", AuthenticationError, "用户名或密码错误", "wrong username or password"
+)
+BAD_TOKEN = ErrorCode("auth.bad_token", AuthenticationError, "登录已失效，请重新登录", "token invalid or expired")
+USER_DISABLED = ErrorCode("auth.user_disabled", AuthenticationError, "用户已停用", "user is disabled")
+PARTY_DISABLED = ErrorCode("auth.party_disabled", AuthenticationError, "机构已停用", "party is disabled")
+BAD_API_KEY = ErrorCode("auth.bad_api_key", AuthenticationError, "接口密钥无效", "invalid API key")
+
+# Roles and party kinds (角色与机构类型)
+ROLE_NOT_ALLOWED = ErrorCode(
+    "access.role_not_allowed",
+    PermissionDeniedError,
+    "{party_kind_zh}不能拥有角色：{listed}",
+    "a {party_kind} cannot hold role(s): {listed}",
+)
+ROLE_REQUIRED = ErrorCode(
+    "access.role_required", PermissionDeniedError, "需要以下角色之一：{wanted}", "requires one of the roles: {wanted}"
+)
+PARTY_KIND = ErrorCode(
+    "access.party_kind", PermissionDeniedError, "此操作只能由以下机构进行：{wanted_zh}", "only a {wanted} may do this"
+)
+
+# Parties and users (机构与用户)
+PARTY_NAME_REQUIRED = ErrorCode("party.name_required", ValidationError, "机构名称不能为空", "party name is required")
+USCC_TAKEN = ErrorCode(
+    "party.uscc_taken", ConflictError, "统一社会信用代码已登记：{uscc}", "USCC already registered: {uscc}"
+)
+WEAK_PASSWORD = ErrorCode(
+    "user.weak_password", ValidationError, "密码至少 8 位", "password must have at least 8 characters"
+)
+USERNAME_TAKEN = ErrorCode(
+    "user.username_taken", ConflictError, "用户名已存在：{username}", "username taken: {username}"
+)
+
+# Maker-checker (双人复核)
+APPROVAL_ANONYMOUS = ErrorCode(
+    "approval.anonymous", ValidationError, "提议必须由具名用户提出", "a proposal needs a named user"
+)
+APPROVAL_DECIDED = ErrorCode("approval.decided", ConflictError, "该事项已处理", "approval already decided")
+APPROVAL_REASON_REQUIRED = ErrorCode(
+    "approval.reason_required", ValidationError, "驳回必须说明理由", "a rejection needs a reason"
+)
+ANONYMOUS_APPROVAL = ErrorCode(
+    "access.anonymous_approval",
+    PermissionDeniedError,
+    "双人复核必须由具名用户提出和审批",
+    "maker-checker needs a named user on both sides",
+)
+SELF_APPROVAL = ErrorCode(
+    "access.self_approval",
+    SelfApprovalError,
+    "提出人不能审批自己的提议",
+    "the proposer cannot approve their own proposal",
+)
