@@ -5,13 +5,25 @@ Imports are inside commands so that ``ippledge ids check`` starts fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from ippledge.simulation import cli as _simulate
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
+_HELP = "ippledge.help_requested"
+
+
+class _Root(TyperGroup):
+    """The root command group; notes whether ``--help`` was asked for anywhere on the line, before the callback."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        ctx.meta[_HELP] = any(arg in ctx.help_option_names for arg in args)
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(cls=_Root, no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (数据库)")
 audit_app = typer.Typer(no_args_is_help=True, help="Audit trail (审计)")
 ids_app = typer.Typer(no_args_is_help=True, help="Identifiers (标识号)")
@@ -22,8 +34,10 @@ app.command("simulate")(_simulate.simulate)
 
 
 @app.callback()
-def _wire() -> None:
+def _wire(ctx: typer.Context) -> None:
     """ippledge — 知识产权质押融资平台"""
+    if ctx.meta.get(_HELP):
+        return  # help reads no data: it needs no rules, and stays quick without importing every capability
     from ippledge.wiring import wire
 
     wire()  # the composition root: every command starts with every rule registered
@@ -121,13 +135,14 @@ def demo(
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the API afterwards")] = True,
     host: str = "127.0.0.1",
     port: int = 8000,
+    days: Annotated[int, typer.Option("--days", min=0, help="days of lending after the filings (0: none)")] = 365,
 ) -> None:
     """Fresh SQLite database, simulated market, pledge filings and a year of lending, a summary; then the API."""
     import datetime as dt
 
     from ippledge.demo.main import run_demo
 
-    url = run_demo(dt.date.today(), seed=seed).url  # the edge picks "today"
+    url = run_demo(dt.date.today(), seed=seed, year_days=days).url  # the edge picks "today"
     if serve_api:
         import uvicorn
 
