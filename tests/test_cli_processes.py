@@ -130,10 +130,15 @@ READS: dict[Path_, Call] = {
     ],
     ("valuers", "league"): lambda s: ["valuers", "league", "--as-of", MARKET_DAY, "--database-url", s.url],
     ("events", "status"): lambda s: ["events", "status", "--database-url", s.url],
+    ("errors",): lambda s: ["errors", "--markdown"],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.
-EXPECT: dict[Path_, str] = {("loan", "provisions"): '"total"', ("audit", "verify"): "audit chain intact"}
+EXPECT: dict[Path_, str] = {
+    ("loan", "provisions"): '"total"',
+    ("audit", "verify"): "audit chain intact",
+    ("errors",): "| Code | HTTP |",
+}
 SPECIAL = {("db", "upgrade"), ("simulate",), ("serve",)}  # made the scratch database; serve: see _serve
 
 

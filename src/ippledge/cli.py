@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from ippledge.cmd.options import DbUrl, engine_for, session_factory, settings_for
 from ippledge.simulation import cli as _simulate
 
 _HELP = "ippledge.help_requested"
@@ -65,36 +66,26 @@ def _add_capability_commands() -> None:
 
 _add_capability_commands()
 
-DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
-
-
-def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
-    from ippledge.config import Settings
-
-    base = Settings.from_env()
-    return Settings(database_url=database_url) if database_url else base
-
 
 @db_app.command("upgrade")
 def db_upgrade(database_url: DbUrl = None) -> None:
     """Create or migrate the schema to the newest revision."""
-    from ippledge.db import make_engine
     from ippledge.migrations.tools import upgrade
 
-    settings = _settings(database_url)
-    upgrade(make_engine(settings.database_url))
-    typer.echo(f"schema up to date: {settings.database_url}")
+    engine = engine_for(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    typer.echo(f"schema up to date: {settings_for(database_url).database_url}")
 
 
 @audit_app.command("verify")
 def audit_verify(database_url: DbUrl = None) -> None:
     """Recompute the hash chain; exit 1 and list every altered, removed or reordered record."""
     from ippledge.access import audit
-    from ippledge.db import make_engine, make_session_factory
 
-    settings = _settings(database_url)
-    factory = make_session_factory(make_engine(settings.database_url))
-    with factory() as session:
+    with session_factory(database_url) as factory, factory() as session:
         count, problems = audit.verify(session)
     if not problems:
         typer.echo(f"审计链完整 audit chain intact: {count} records")
@@ -126,7 +117,7 @@ def serve(
 
     from ippledge.app import create_app
 
-    uvicorn.run(create_app(_settings(database_url)), host=host, port=port)
+    uvicorn.run(create_app(settings_for(database_url)), host=host, port=port)
 
 
 @app.command()
@@ -149,7 +140,29 @@ def demo(
         from ippledge.app import create_app
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
-        uvicorn.run(create_app(_settings(url)), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings_for(url)), host=host, port=port, log_level="warning")
+
+
+@app.command("errors")
+def errors(
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="print the Markdown page docs/errors.md")] = False,
+) -> None:
+    """The error catalogue (错误目录): every error code with its HTTP status and its Chinese and English message."""
+    from ippledge.cmd.error_catalogue import all_codes, markdown
+
+    codes = all_codes()
+    if as_markdown:
+        typer.echo(markdown(codes), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"错误目录 error catalogue ({len(codes)} codes)")
+    for column in ("代码 code", "HTTP", "中文", "English"):
+        table.add_column(column, overflow="fold")
+    for c in codes:
+        table.add_row(c.code, str(c.status), c.zh, c.en)
+    Console().print(table)
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ from ippledge.access import queries as parties
 from ippledge.access import service as access
 from ippledge.access.credentials import hash_public_password
 from ippledge.db import bulk_timestamp, make_session_factory
-from ippledge.kernel.errors import ConflictError
 from ippledge.registry import queries as register
 from ippledge.registry import service as registry
 from ippledge.simulation.accounts import DEMO_PASSWORD, Account, enterprise_account, institution_accounts
@@ -35,6 +34,7 @@ from ippledge.simulation.columns import (
     owner_rows,
     party_rows,
 )
+from ippledge.simulation.errors import APPEND_CLASH, DATABASE_NOT_EMPTY, SEED_TAKEN
 from ippledge.simulation.generate import Market
 
 CHUNK = 50_000
@@ -165,19 +165,10 @@ def _check_target(session: Session, market: Market, append: bool) -> str:
     if not parties.has_parties(session):
         return ""
     if not append:
-        raise ConflictError(
-            "数据库已有数据：模拟市场只装入空数据库（如需追加请使用 --append）",
-            "the database is not empty: a simulated market loads into an empty database (use --append to add one)",
-            code="simulate.database_not_empty",
-        )
+        raise DATABASE_NOT_EMPTY()
     prefix = f"sim{market.seed}."
     if parties.username_prefix_taken(session, prefix):
-        raise ConflictError(
-            f"种子 {market.seed} 的模拟市场已追加过，请换一个种子",
-            f"a market with seed {market.seed} was already appended: choose another seed",
-            code="simulate.seed_taken",
-            details={"seed": market.seed},
-        )
+        raise SEED_TAKEN(seed=market.seed)
     taken_uscc = set(parties.party_ids_by_uscc(session))
     clash_uscc = len(taken_uscc.intersection(market.enterprises["uscc"].tolist()))
     clash_uscc += sum(inst.uscc in taken_uscc for inst in market.institutions)
@@ -185,14 +176,7 @@ def _check_target(session: Session, market: Market, append: bool) -> str:
     mine = zip(market.assets["kind"].tolist(), market.assets["number"].tolist(), strict=True)
     clash_numbers = sum(1 for pair in mine if pair in existing)
     if clash_uscc or clash_numbers:
-        raise ConflictError(
-            f"追加的模拟市场与已有数据冲突：{clash_uscc} 个统一社会信用代码、"
-            f"{clash_numbers} 个知识产权号已存在；请换一个种子",
-            f"the appended market clashes with existing data: {clash_uscc} USCCs and {clash_numbers} IP numbers "
-            "already exist; choose another seed",
-            code="simulate.append_clash",
-            details={"uscc": clash_uscc, "numbers": clash_numbers},
-        )
+        raise APPEND_CLASH(uscc=clash_uscc, numbers=clash_numbers)
     return prefix
 
 
