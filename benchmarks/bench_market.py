@@ -1,6 +1,7 @@
 """A loaded `beijing` (or scaled-down) simulated market for the benchmarks, built once and reused from var/bench/.
 
-The pristine database is kept; each benchmark run works on a copy, so runs are repeatable.
+The pristine database is kept; each benchmark run works on a copy, so runs are repeatable. Like every entry point,
+the helpers call the composition root (``wiring.wire``) before they touch a database.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.access import service as access
+from ippledge.access import queries as parties
 from ippledge.access.model import Principal
-from ippledge.access.tables import User
 from ippledge.db import make_engine
 from ippledge.migrations.tools import upgrade
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset
+from ippledge.wiring import wire
 
 BENCH_DIR = Path("var") / "bench"
 MARKET_DAY = dt.date(2024, 6, 28)  # fixed, so the cached market and the events stay valid across runs
@@ -31,6 +31,7 @@ console = Console(stderr=True)
 
 def pristine(scale: str, seed: int, factor: float = 1.0) -> Path:
     """Path of a pristine SQLite database with the market loaded; built on first use."""
+    wire()
     name = f"{scale}-s{seed}" + (f"-x{factor:g}" if factor != 1.0 else "") + ".db"
     path = BENCH_DIR / name
     if path.exists():
@@ -64,7 +65,9 @@ def working_copy(src: Path, name: str) -> Path:
 
 
 def principal(session: Session, username: str) -> Principal:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
+    """The principal of a simulated user (``bank1.officer`` ...); exits when the market has no such user."""
+    wire()
+    found = parties.principal_of(session, username)
+    if found is None:
         raise SystemExit(f"user {username} missing from the market")
-    return access.principal_for_user(session, user)
+    return found

@@ -60,6 +60,7 @@ def _truncate_pg(engine: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("DROP TABLE IF EXISTS sim_truth"))  # the simulator's own table, made on demand
     seed(engine)
 
 

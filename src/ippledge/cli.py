@@ -5,13 +5,26 @@ Imports are inside commands so that ``ippledge ids check`` starts fast.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
+from ippledge.cmd.options import DbUrl, engine_for, session_factory, settings_for
 from ippledge.simulation import cli as _simulate
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
+_HELP = "ippledge.help_requested"
+
+
+class _Root(TyperGroup):
+    """The root command group; notes whether ``--help`` was asked for anywhere on the line, before the callback."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        ctx.meta[_HELP] = any(arg in ctx.help_option_names for arg in args)
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(cls=_Root, no_args_is_help=True, add_completion=False, help="ippledge — 知识产权质押融资平台")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema (数据库)")
 audit_app = typer.Typer(no_args_is_help=True, help="Audit trail (审计)")
 ids_app = typer.Typer(no_args_is_help=True, help="Identifiers (标识号)")
@@ -22,8 +35,10 @@ app.command("simulate")(_simulate.simulate)
 
 
 @app.callback()
-def _wire() -> None:
+def _wire(ctx: typer.Context) -> None:
     """ippledge — 知识产权质押融资平台"""
+    if ctx.meta.get(_HELP):
+        return  # help reads no data: it needs no rules, and stays quick without importing every capability
     from ippledge.wiring import wire
 
     wire()  # the composition root: every command starts with every rule registered
@@ -51,36 +66,26 @@ def _add_capability_commands() -> None:
 
 _add_capability_commands()
 
-DbUrl = Annotated[str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")]
-
-
-def _settings(database_url: str | None):  # type: ignore[no-untyped-def]
-    from ippledge.config import Settings
-
-    base = Settings.from_env()
-    return Settings(database_url=database_url) if database_url else base
-
 
 @db_app.command("upgrade")
 def db_upgrade(database_url: DbUrl = None) -> None:
     """Create or migrate the schema to the newest revision."""
-    from ippledge.db import make_engine
     from ippledge.migrations.tools import upgrade
 
-    settings = _settings(database_url)
-    upgrade(make_engine(settings.database_url))
-    typer.echo(f"schema up to date: {settings.database_url}")
+    engine = engine_for(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    typer.echo(f"schema up to date: {settings_for(database_url).database_url}")
 
 
 @audit_app.command("verify")
 def audit_verify(database_url: DbUrl = None) -> None:
     """Recompute the hash chain; exit 1 and list every altered, removed or reordered record."""
     from ippledge.access import audit
-    from ippledge.db import make_engine, make_session_factory
 
-    settings = _settings(database_url)
-    factory = make_session_factory(make_engine(settings.database_url))
-    with factory() as session:
+    with session_factory(database_url) as factory, factory() as session:
         count, problems = audit.verify(session)
     if not problems:
         typer.echo(f"审计链完整 audit chain intact: {count} records")
@@ -112,7 +117,7 @@ def serve(
 
     from ippledge.app import create_app
 
-    uvicorn.run(create_app(_settings(database_url)), host=host, port=port)
+    uvicorn.run(create_app(settings_for(database_url)), host=host, port=port)
 
 
 @app.command()
@@ -121,20 +126,43 @@ def demo(
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the API afterwards")] = True,
     host: str = "127.0.0.1",
     port: int = 8000,
+    days: Annotated[int, typer.Option("--days", min=0, help="days of lending after the filings (0: none)")] = 365,
 ) -> None:
     """Fresh SQLite database, simulated market, pledge filings and a year of lending, a summary; then the API."""
     import datetime as dt
 
     from ippledge.demo.main import run_demo
 
-    url = run_demo(dt.date.today(), seed=seed).url  # the edge picks "today"
+    url = run_demo(dt.date.today(), seed=seed, year_days=days).url  # the edge picks "today"
     if serve_api:
         import uvicorn
 
         from ippledge.app import create_app
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
-        uvicorn.run(create_app(_settings(url)), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings_for(url)), host=host, port=port, log_level="warning")
+
+
+@app.command("errors")
+def errors(
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="print the Markdown page docs/errors.md")] = False,
+) -> None:
+    """The error catalogue (错误目录): every error code with its HTTP status and its Chinese and English message."""
+    from ippledge.cmd.error_catalogue import all_codes, markdown
+
+    codes = all_codes()
+    if as_markdown:
+        typer.echo(markdown(codes), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"错误目录 error catalogue ({len(codes)} codes)")
+    for column in ("代码 code", "HTTP", "中文", "English"):
+        table.add_column(column, overflow="fold")
+    for c in codes:
+        table.add_row(c.code, str(c.status), c.zh, c.en)
+    Console().print(table)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ production by setting ``IPPLEDGE_DATABASE_URL``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -151,3 +151,55 @@ __all__ = [
     "unit_of_work",
     "utcnow",
 ]
+
+
+# Bulk copy (批量装载): rows straight through the driver, for loaders of millions of rows (the simulated market).
+RowChunks = Iterable[Sequence[tuple[Any, ...]]]
+
+
+def bulk_copy(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    chunks: RowChunks,
+    advance: Callable[[int], None] | None = None,
+    *,
+    reset_id_sequence: bool = False,
+) -> int:
+    """Write ``chunks`` of plain tuples (in ``columns`` order) into ``table`` inside the session's transaction:
+    SQLite ``executemany``, PostgreSQL ``COPY``. Dates travel as ISO strings, missing values as ``None``; amounts as
+    the integers the columns store. ``advance(n)`` is called after each chunk. With ``reset_id_sequence`` the
+    PostgreSQL id sequence is moved past the explicit ids written. Returns the rows written."""
+    conn = session.connection()
+    raw: Any = conn.connection.dbapi_connection
+    sqlite_db = conn.dialect.name == "sqlite"
+    cur = raw.cursor()
+    cols = ", ".join(columns)
+    written = 0
+    try:
+        if sqlite_db:
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(columns))})"
+            for chunk in chunks:
+                cur.executemany(sql, chunk)
+                written += len(chunk)
+                if advance is not None:
+                    advance(len(chunk))
+        else:
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for chunk in chunks:
+                    for row in chunk:
+                        copy.write_row(row)
+                    written += len(chunk)
+                    if advance is not None:
+                        advance(len(chunk))
+    finally:
+        cur.close()
+    if reset_id_sequence and not sqlite_db and written:
+        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    return written
+
+
+def bulk_timestamp(session: Session, instant: dt.datetime | None = None) -> str:
+    """An instant (default: now) as ``bulk_copy`` writes it into a timestamp column of the session's backend."""
+    now = instant or utcnow()
+    return now.strftime("%Y-%m-%d %H:%M:%S.%f") if session.get_bind().dialect.name == "sqlite" else now.isoformat()

@@ -8,10 +8,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.access.model import PartyKind, Role
+from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.tables import ApiKey, Approval, Party, User, UserRole
 
 # -- parties as lending reads them: borrowers, banks -----------------------------------------------------------------
@@ -21,6 +21,9 @@ def party_kind(session: Session, party_id: int) -> PartyKind | None:
     """The party's kind (机构类型), or ``None`` when there is no such party."""
     kind = session.scalar(select(Party.kind).where(Party.id == party_id))
     return None if kind is None else PartyKind(kind)
+
+
+# Reads for the edges (the demo, the simulator, the benchmarks).
 
 
 def party_ids(session: Session, kind: PartyKind) -> list[int]:
@@ -172,3 +175,72 @@ def approvals_of(session: Session, party_id: int, status: str) -> list[ApprovalV
     """One party's maker-checker queue in one status (``pending``, ``approved``, ``rejected``), oldest first."""
     stmt = select(Approval).where(Approval.party_id == party_id, Approval.status == status).order_by(Approval.id)
     return [_approval_view(r) for r in session.scalars(stmt)]
+
+
+def party_kinds(session: Session) -> dict[int, str]:
+    """Every party's kind (``bank``, ``valuer`` ...) by party id."""
+    return {int(p): str(k) for p, k in session.execute(select(Party.id, Party.kind))}
+
+
+def party_names(session: Session, kind: PartyKind) -> dict[int, str]:
+    """Names of the parties of one kind by party id."""
+    return {int(p): str(n) for p, n in session.execute(select(Party.id, Party.name).where(Party.kind == kind.value))}
+
+
+def party_ids_by_uscc(session: Session) -> dict[str, int]:
+    """Party id by unified social credit code (统一社会信用代码), for every party that has one."""
+    return {str(u): int(p) for p, u in session.execute(select(Party.id, Party.uscc).where(Party.uscc.is_not(None)))}
+
+
+def has_parties(session: Session) -> bool:
+    """Whether any party exists (an empty database has none)."""
+    return session.scalar(select(Party.id).limit(1)) is not None
+
+
+def next_party_id(session: Session) -> int:
+    """The id after the highest party id (for bulk loads with explicit ids)."""
+    return int(session.scalar(select(func.coalesce(func.max(Party.id), 0))) or 0) + 1
+
+
+def next_user_id(session: Session) -> int:
+    """The id after the highest user id (for bulk loads with explicit ids)."""
+    return int(session.scalar(select(func.coalesce(func.max(User.id), 0))) or 0) + 1
+
+
+def username_prefix_taken(session: Session, prefix: str) -> bool:
+    """Whether some username starts with ``prefix``."""
+    return session.scalar(select(User.id).where(User.username.startswith(prefix)).limit(1)) is not None
+
+
+def usernames_with_suffix(session: Session, suffix: str) -> list[tuple[int, str]]:
+    """(party id, username) of the users whose username ends with ``.suffix``, in user id order."""
+    stmt = select(User.party_id, User.username).where(User.username.like(f"%.{suffix}")).order_by(User.id)
+    return [(int(p), str(u)) for p, u in session.execute(stmt)]
+
+
+def first_username_with_suffix(session: Session, party_id: int, suffix: str) -> str | None:
+    """The first (by id) user of ``party_id`` whose username ends with ``.suffix``, e.g. its ``officer``."""
+    stmt = select(User.username).where(User.party_id == party_id, User.username.like(f"%.{suffix}"))
+    return session.scalar(stmt.order_by(User.id).limit(1))
+
+
+def principal_of(session: Session, username: str) -> Principal | None:
+    """The principal a user acts as (party, kind, roles), by username; ``None`` for an unknown user."""
+    user = session.scalar(select(User).where(User.username == username))
+    return None if user is None else principal_for_user(session, user)
+
+
+def user_roles(session: Session, user_id: int) -> frozenset[Role]:
+    return frozenset(Role(r) for r in session.scalars(select(UserRole.role).where(UserRole.user_id == user_id)))
+
+
+def principal_for_user(session: Session, user: User) -> Principal:
+    party = session.get(Party, user.party_id)
+    assert party is not None
+    return Principal(
+        party_id=party.id,
+        party_kind=PartyKind(party.kind),
+        roles=user_roles(session, user.id),
+        user_id=user.id,
+        name=user.display_name,
+    )

@@ -19,10 +19,9 @@ from ippledge.db import make_engine, make_session_factory
 from ippledge.demo import report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
-from ippledge.ledger.check import check_ledger
+from ippledge.ledger.queries import check_books
 from ippledge.migrations.tools import upgrade
-from ippledge.pledge import store as pledge_store
-from ippledge.pledge.tables import Pledge
+from ippledge.pledge import queries as pledges
 from ippledge.simulation.accounts import DEMO_PASSWORD
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
@@ -133,16 +132,14 @@ def run_demo(
     report.print_time_limits(console, outcomes)
     report.print_aftercare(console, after)
     with factory() as s:
-        in_force = s.scalar(select(func.count()).select_from(Pledge).where(Pledge.status == "in_force"))
+        in_force = pledges.count_in_force(s)
         example = next((o for o in outcomes if o.pledge_id and o.case.asset_ids), None)
         if example is not None and example.decided_on is not None:
             before = example.decided_on - dt.timedelta(days=1)
             asset = example.case.asset_ids[0]
             regulator = run.Actors(s).user("regulator.analyst")
-            on_before = [p.registration_no for p in pledge_store.pledges_of_asset(s, regulator, asset, before)]
-            on_after = [
-                p.registration_no for p in pledge_store.pledges_of_asset(s, regulator, asset, example.decided_on)
-            ]
+            on_before = [p.registration_no for p in pledges.pledges_of_asset(s, regulator, asset, before)]
+            on_after = [p.registration_no for p in pledges.pledges_of_asset(s, regulator, asset, example.decided_on)]
             console.print(
                 f"在押查询 pledges in force on asset {asset}: {before} → {on_before or 'none'}; "
                 f"{example.decided_on} → {on_after}"
@@ -151,7 +148,7 @@ def run_demo(
     tracks = _year(engine, factory, market_day, seed, calendar, console, year_days, firms) if year_days else []
     with factory() as s:
         count, problems = audit.verify(s)
-        ledger = check_ledger(s)
+        ledger = check_books(s)
     console.print(
         f"审计链 audit chain: {count} records, "
         + ("[green]intact 完整[/green]" if not problems else f"[red]{len(problems)} problems[/red]")

@@ -13,18 +13,13 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
-from ippledge.kernel.money import format_yuan, from_fen
-from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import debts, store
-from ippledge.risk_sharing.book import book_case
-from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
-from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
+from ippledge.kernel.money import format_yuan
+from ippledge.lending import queries as lending
+from ippledge.risk_sharing import queries as risk
 
 SCHEME = "beijing-etown"
 FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
@@ -69,7 +64,7 @@ class RiskDemo:
     def subsidies(self, desk: Desk, tracks: list[LoanTrack], firm_user: dict[int, str]) -> int:
         """Every enrolled firm applies for the interest subsidy of each year it paid interest; the fund pays."""
         rule = desk.post(
-            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": BEIJING_INTEREST_2021}
+            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": risk.interest_subsidy_preset()}
         )
         paid = 0
         for track in tracks:
@@ -88,41 +83,28 @@ class RiskDemo:
         return paid
 
 
-def _sum(session: Session, stmt: object) -> Decimal:
-    return from_fen(int(session.scalar(stmt) or 0))  # type: ignore[call-overload]
-
-
 def print_sustainability(
     console: Console, session: Session, demo: RiskDemo, subsidies_paid: int, today: dt.date
 ) -> None:
     """资金池可持续性: what went in, what went out, how far the pool is levered, and, looking a year ahead, how likely
     the pool is to run dry and how big it would have to be (a Monte Carlo of the enrolled book)."""
-    pool = store.pool(session, SCHEME)
-    balance = store.pool_balance(session, pool)
-    contributed = _sum(
-        session, select(func.sum(FundContribution.amount_fen)).where(FundContribution.pool_id == pool.id)
-    )
-    fund_share = select(func.sum(ClaimShare.amount_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
-    fund_share = fund_share.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value)
-    payouts = _sum(session, fund_share)
-    back = select(func.sum(ClaimShare.clawed_back_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
-    clawed = _sum(session, back.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value))
-    subsidies = _sum(
-        session, select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
-    )
-    clawbacks = sum(1 for c in session.scalars(select(Claim).where(Claim.recovered_fen > 0)))
-    book = select(func.sum(Loan.outstanding_principal)).join(Enrolment, Enrolment.loan_id == Loan.id)
-    outstanding = session.scalar(book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active")) or Decimal(0)
-    losses = _sum(session, select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == SCHEME))
+    fund = risk.fund_figures(session, SCHEME)
+    balance = fund.balance
+    enrolled = frozenset(risk.enrolled_loan_ids(session, SCHEME))
+    active = lending.loan_figures(session, status="active")
+    outstanding = sum((ln.outstanding for ln in active if ln.loan_id in enrolled), Decimal(0))
     table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
     rows = [
         ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
-        ("注资 contributions", format_yuan(contributed)),
-        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
-        ("资金池代偿 fund shares of claims", format_yuan(payouts)),
-        ("应付代偿 still owed to banks (pool short)", format_yuan(debts.owed(session, SCHEME))),
-        ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
-        ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
+        ("注资 contributions", format_yuan(fund.contributed)),
+        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(fund.losses)})"),
+        ("资金池代偿 fund shares of claims", format_yuan(fund.fund_shares)),
+        ("应付代偿 still owed to banks (pool short)", format_yuan(fund.owed)),
+        ("追偿返还 clawed back to the fund", f"{format_yuan(fund.clawed_back)} ({fund.claims_with_recoveries} claims)"),
+        (
+            "贴息 interest subsidies paid / unpaid",
+            f"{subsidies_paid} ({format_yuan(fund.subsidies_paid)}) / {demo.unpaid}",
+        ),
         ("资金池余额 fund balance", format_yuan(balance)),
         ("在册余额 enrolled outstanding", format_yuan(outstanding)),
         ("放大倍数 leverage (outstanding / balance)", f"{outstanding / balance:.2f}x" if balance > 0 else "n/a"),
@@ -138,23 +120,21 @@ OUTLOOK_RHO, OUTLOOK_LGD, OUTLOOK_SCENARIOS = 0.15, 0.6, 20_000  # assumptions o
 
 def _outlook(session: Session, today: dt.date) -> list[tuple[str, str]]:
     """Next year for the enrolled book: P(the pool runs dry), the pool needed for 99% solvency, the fund's 99% loss."""
-    case = book_case(
+    outlook = risk.book_outlook(
         session, SCHEME, rho=OUTLOOK_RHO, lgd=OUTLOOK_LGD, scenarios=OUTLOOK_SCENARIOS, seed=2026, as_of=today
     )
-    if not case.inputs["loans"]:
+    if outlook is None:
         return []
-    summary = case.run().summary()
-    fund = summary["fund"]
     label = f"(rho {OUTLOOK_RHO}, LGD {OUTLOOK_LGD}, {OUTLOOK_SCENARIOS:,} scenarios)"
 
     def cny(x: float) -> str:
         return format_yuan(Decimal(round(x, 2)))
 
     return [
-        (f"下一年模拟 next year simulated {label}", f"{case.inputs['loans']} live enrolled loans"),
-        ("资金池耗尽概率 P(pool runs dry)", f"{fund['p_dry']:.2%}"),
-        ("资金池 99% 分位代偿 the fund's 99% loss", cny(summary["parties"]["fund"]["q0.99"])),
-        ("99% 偿付所需资金池 pool needed for 99% solvency", cny(fund["required_fund"])),
+        (f"下一年模拟 next year simulated {label}", f"{outlook.loans} live enrolled loans"),
+        ("资金池耗尽概率 P(pool runs dry)", f"{outlook.p_dry:.2%}"),
+        ("资金池 99% 分位代偿 the fund's 99% loss", cny(outlook.fund_q99)),
+        ("99% 偿付所需资金池 pool needed for 99% solvency", cny(outlook.required_fund)),
     ]
 
 

@@ -13,20 +13,18 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ippledge.access import service as access
+from ippledge.access import queries as parties
 from ippledge.access.model import Principal
-from ippledge.access.tables import User
 from ippledge.db import unit_of_work
 from ippledge.demo.scenario import Case
 from ippledge.kernel.calendar import WorkingCalendar, add_months
 from ippledge.kernel.errors import IppledgeError
 from ippledge.pledge import decision, registry_settings
+from ippledge.pledge import queries as pledges
 from ippledge.pledge import service as filings
 from ippledge.pledge.service import NewFiling, PledgeChangeRequest
-from ippledge.pledge.tables import Pledge
 
 T = TypeVar("T")
 
@@ -64,19 +62,17 @@ class Actors:
 
     def user(self, username: str) -> Principal:
         if username not in self._cache:
-            u = self.s.scalar(select(User).where(User.username == username))
-            if u is None:
+            principal = parties.principal_of(self.s, username)
+            if principal is None:
                 raise LookupError(f"demo user {username} missing")
-            self._cache[username] = access.principal_for_user(self.s, u)
+            self._cache[username] = principal
         return self._cache[username]
 
     def for_party(self, party_id: int, suffix: str) -> Principal:
-        u = self.s.scalar(
-            select(User).where(User.party_id == party_id, User.username.like(f"%.{suffix}")).order_by(User.id)
-        )
-        if u is None:
+        username = parties.first_username_with_suffix(self.s, party_id, suffix)
+        if username is None:
             raise LookupError(f"no {suffix} user for party {party_id}")
-        return self.user(u.username)
+        return self.user(username)
 
 
 def _step(factory: sessionmaker[Session], fn: Callable[[Session], T]) -> T:
@@ -161,8 +157,7 @@ def _file_one(
         out.working_days = calendar.working_days_between(day, decided)
         if f.pledge_id is not None:
             with factory() as s:
-                pledge = s.get(Pledge, f.pledge_id)
-                out.registration_no = pledge.registration_no if pledge else None
+                out.registration_no = pledges.registration_no(s, f.pledge_id)
     except IppledgeError as err:  # a step the demo did not expect to fail: show it, go on
         out.error = f"{err.code}: {err.message_en}"
     return out

@@ -1,25 +1,24 @@
 """Demo scenario (演示场景): which filings to make, chosen from the loaded market so that most register and each
 refused one fails for a different ground of DOMAIN.md §3.
 
-Selection reads the register as any bank could (status, owners, annuities, flags); the outcome is then decided by
-the registry's own pre-check, not by this module: a case only *expects* a ground, and the summary shows what the
-officer actually found.
+Selection reads the register as any bank could (status, owners, annuities, flags) through ``registry.queries``; the
+outcome is then decided by the registry's own pre-check, not by this module: a case only *expects* a ground, and the
+summary shows what the officer actually found.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as parties
 from ippledge.access.model import PartyKind
-from ippledge.access.tables import Party
-from ippledge.pledge.tables import PledgeItem
-from ippledge.registry.tables import Annuity, IpAsset, IpOwner
+from ippledge.pledge import queries as pledges
+from ippledge.registry import queries as register
+from ippledge.registry.queries import AssetSearch
 
 
 @dataclass
@@ -42,15 +41,6 @@ class Case:
     consenting_coowner_ids: list[int] = field(default_factory=list)
 
 
-def _sole_owned(session: Session) -> Iterator[tuple[int, int]]:
-    """(asset id, owner) of assets with exactly one owner."""
-    stmt = (
-        select(IpOwner.ip_asset_id, func.min(IpOwner.party_id)).group_by(IpOwner.ip_asset_id).having(func.count() == 1)
-    )
-    for asset_id, owner in session.execute(stmt):
-        yield int(asset_id), int(owner)
-
-
 class Picker:
     """Draws assets of a given description without reuse."""
 
@@ -60,7 +50,7 @@ class Picker:
         self.start = start
         self.end = end
         self.used: set[int] = set()
-        self.owner = dict(_sole_owned(session))
+        self.owner = register.sole_owners(session)  # asset -> owner, for assets with exactly one owner
 
     def _take(self, ids: list[int], n: int = 1) -> list[int]:
         pool = [i for i in ids if i not in self.used and i in self.owner]
@@ -70,38 +60,36 @@ class Picker:
         self.used.update(chosen)
         return chosen
 
-    def no_due_annuity(self, until: dt.date | None = None) -> object:
-        """No unpaid annuity falls due before ``until`` (default: a month after the window)."""
-        due_soon = select(Annuity.ip_asset_id).where(
-            Annuity.paid_on.is_(None), Annuity.due_date <= (until or self.end + dt.timedelta(days=30))
-        )
-        return IpAsset.id.not_in(due_soon)
+    def annuity_due_by(self) -> dt.date:
+        """Tidy assets have no unpaid annuity falling due before this: a month after the window."""
+        return self.end + dt.timedelta(days=30)
 
-    def far_from_expiry(self) -> object:
-        return IpAsset.expiry_date > self.end + dt.timedelta(days=5 * 366)
+    def far_from_expiry(self) -> dt.date:
+        """Tidy assets expire after this."""
+        return self.end + dt.timedelta(days=5 * 366)
 
     def clean(self, kind: str = "patent", limit: int = 4000, annuity_clear_until: dt.date | None = None) -> list[int]:
         """Granted, in force, unencumbered, no annuity falling due inside the demo window, far from expiry."""
-        conds = [
-            IpAsset.kind == kind,
-            IpAsset.status == "in_force",
-            IpAsset.preserved.is_(False),
-            IpAsset.invalidation_pending.is_(False),
-            IpAsset.same_day_twin.is_(None),
-            self.no_due_annuity(annuity_clear_until),
-            self.far_from_expiry(),
-            IpAsset.id.not_in(select(PledgeItem.ip_asset_id).where(PledgeItem.in_force)),
-        ]
-        if kind == "patent":
-            conds.append(IpAsset.subtype == "invention")
-        stmt = select(IpAsset.id).where(*conds).order_by(IpAsset.id).limit(limit)  # type: ignore[arg-type]
-        return list(self.s.scalars(stmt))
+        search = AssetSearch(
+            kind=kind,
+            subtype="invention" if kind == "patent" else None,
+            status="in_force",
+            preserved=False,
+            invalidation_pending=False,
+            same_day_twin=False,
+            no_unpaid_annuity_due_by=annuity_clear_until or self.annuity_due_by(),
+            expires_after=self.far_from_expiry(),
+            excluded=pledges.pledged_asset_ids(self.s),
+        )
+        return register.asset_ids(self.s, search, limit=limit)
 
-    def where(self, *conds: object, n: int = 1, kind: str = "patent", tidy: bool = True) -> list[int]:
-        """Assets matching ``conds``; ``tidy`` keeps out the other grounds (due annuities, near expiry)."""
-        extra = [self.no_due_annuity(), self.far_from_expiry()] if tidy else []
-        stmt = select(IpAsset.id).where(IpAsset.kind == kind, *conds, *extra).order_by(IpAsset.id)  # type: ignore[arg-type]
-        return self._take(list(self.s.scalars(stmt)), n)
+    def where(self, search: AssetSearch, n: int = 1, tidy: bool = True) -> list[int]:
+        """Assets matching ``search``; ``tidy`` keeps out the other grounds (due annuities, near expiry)."""
+        if tidy:
+            search = replace(
+                search, no_unpaid_annuity_due_by=self.annuity_due_by(), expires_after=self.far_from_expiry()
+            )
+        return self._take(register.asset_ids(self.s, search), n)
 
     def portfolio(self, pool: list[int], size: int) -> list[int]:
         """``size`` clean assets of one owner (a firm usually pledges several patents together)."""
@@ -118,7 +106,7 @@ class Picker:
 
 def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 40) -> list[Case]:
     rng = np.random.default_rng(seed)
-    banks = list(session.scalars(select(Party.id).where(Party.kind == PartyKind.BANK.value).order_by(Party.id)))
+    banks = parties.party_ids(session, PartyKind.BANK)
     p = Picker(session, rng, start, end)
     clean = p.clean()
 
@@ -147,67 +135,61 @@ def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 
     others = [o for o in set(p.owner.values()) if stolen and o != p.owner[stolen[0]]]
     if stolen and others:
         refused("非权利人出质 not the owner", "pledge.not_owner", stolen, pledgor=sorted(others)[0])
+    in_force = AssetSearch(status="in_force")
     refused(
-        "权利已终止 right terminated", "pledge.right_not_alive", p.where(IpAsset.status == "terminated", tidy=False)
+        "权利已终止 right terminated",
+        "pledge.right_not_alive",
+        p.where(AssetSearch(status="terminated"), tidy=False),
     )
-    refused("尚未授权 not granted", "pledge.not_granted", p.where(IpAsset.status == "pending", tidy=False))
-    unpaid = select(Annuity.ip_asset_id).where(
-        Annuity.paid_on.is_(None), Annuity.due_date > start, Annuity.due_date < start + dt.timedelta(days=20)
+    refused("尚未授权 not granted", "pledge.not_granted", p.where(AssetSearch(status="pending"), tidy=False))
+    unpaid = replace(
+        in_force,
+        unpaid_annuity_due_between=(start, start + dt.timedelta(days=20)),
+        expires_after=p.far_from_expiry(),
     )
-    refused(
-        "年费未缴 annuity unpaid",
-        "pledge.annuity_unpaid",
-        p.where(IpAsset.status == "in_force", IpAsset.id.in_(unpaid), p.far_from_expiry(), tidy=False),
+    refused("年费未缴 annuity unpaid", "pledge.annuity_unpaid", p.where(unpaid, tidy=False))
+    refused("被保全 preserved", "pledge.preserved", p.where(replace(in_force, preserved=True)))
+    outlives = replace(
+        in_force,
+        subtype="utility_model",
+        expires_before=end + dt.timedelta(days=500),
+        expires_after=end,
+        no_unpaid_annuity_due_by=p.annuity_due_by(),
     )
-    refused("被保全 preserved", "pledge.preserved", p.where(IpAsset.status == "in_force", IpAsset.preserved.is_(True)))
-    refused(
-        "债务期限超过权利期限 debt outlives the right",
-        "pledge.debt_past_expiry",
-        p.where(
-            IpAsset.status == "in_force",
-            IpAsset.subtype == "utility_model",
-            IpAsset.expiry_date < end + dt.timedelta(days=500),
-            IpAsset.expiry_date > end,
-            p.no_due_annuity(),
-            tidy=False,
-        ),
-    )
+    refused("债务期限超过权利期限 debt outlives the right", "pledge.debt_past_expiry", p.where(outlives, tidy=False))
     refused(
         "合同缺少必备条款 contract incomplete", "pledge.contract_incomplete", p.portfolio(clean, 1), security_scope=None
     )
-    co_owned = select(IpOwner.ip_asset_id).group_by(IpOwner.ip_asset_id).having(func.count() > 1)
-    co_stmt = select(IpAsset.id).where(
-        IpAsset.status == "in_force",
-        IpAsset.id.in_(co_owned),
-        IpAsset.preserved.is_(False),
-        IpAsset.invalidation_pending.is_(False),
-        IpAsset.same_day_twin.is_(None),
-        p.no_due_annuity(),  # type: ignore[arg-type]
-        p.far_from_expiry(),  # type: ignore[arg-type]
+    co_search = replace(
+        in_force,
+        kind=None,  # any kind of IP
+        co_owned=True,
+        preserved=False,
+        invalidation_pending=False,
+        same_day_twin=False,
+        no_unpaid_annuity_due_by=p.annuity_due_by(),
+        expires_after=p.far_from_expiry(),
     )
-    co = list(session.scalars(co_stmt.order_by(IpAsset.id).limit(50)))
-    co = [a for a in co if a not in p.used][:1]
+    co = [a for a in register.asset_ids(session, co_search, limit=50) if a not in p.used][:1]
     if co:
         p.used.update(co)
-        first = session.scalars(select(IpOwner.party_id).where(IpOwner.ip_asset_id == co[0]).order_by(IpOwner.party_id))
-        refused(
-            "共有人未同意 co-owner has not consented", "pledge.coowner_consent_missing", co, pledgor=next(iter(first))
-        )
+        first = register.owner_ids(session, co[0])
+        refused("共有人未同意 co-owner has not consented", "pledge.coowner_consent_missing", co, pledgor=first[0])
     refused(
         "同日申请未声明 same-day twin not confirmed",
         "pledge.same_day_dual",
-        p.where(IpAsset.status == "in_force", IpAsset.same_day_twin.is_not(None), IpAsset.preserved.is_(False)),
+        p.where(replace(in_force, same_day_twin=True, preserved=False)),
     )
     refused(
         "无效宣告审查中未声明 invalidation pending not confirmed",
         "pledge.invalidation_pending",
-        p.where(IpAsset.status == "in_force", IpAsset.invalidation_pending.is_(True), IpAsset.preserved.is_(False)),
+        p.where(replace(in_force, invalidation_pending=True, preserved=False)),
     )
     refused("流质条款 forfeiture clause", "pledge.forfeiture_clause", p.portfolio(clean, 1), forfeiture_clause=True)
     refused(
         "商标误投专利局 trademark filed at the patent office",
         "pledge.other",
-        p.where(IpAsset.status == "in_force", kind="trademark"),
+        p.where(replace(in_force, kind="trademark")),
     )
     # 9 double pledge: the same patents as the first ordinary case, by another bank, filed after it registered
     if cases and cases[0].expect is None:

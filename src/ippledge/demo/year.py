@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 from fastapi import FastAPI
 from rich.progress import Progress
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.access.tables import Party, User
+from ippledge.access import queries as parties
 from ippledge.demo.desk import Desk
 from ippledge.kernel.calendar import WorkingCalendar
 
@@ -79,11 +78,9 @@ class Cast:
 
 def cast_of(session: Session) -> Cast:
     users: dict[int, str] = {}
-    for party_id, username in session.execute(
-        select(User.party_id, User.username).where(User.username.like("%.admin"))
-    ):
-        users[int(party_id)] = username.rsplit(".", 1)[0]
-    kinds = {int(p): str(k) for p, k in session.execute(select(Party.id, Party.kind))}
+    for party_id, username in parties.usernames_with_suffix(session, "admin"):
+        users[party_id] = username.rsplit(".", 1)[0]
+    kinds = parties.party_kinds(session)
     banks = sorted(p for p, k in kinds.items() if k == "bank")
     valuers = sorted(p for p, k in kinds.items() if k == "valuer")
     registry = next(p for p, u in users.items() if u == "registry.patent")

@@ -9,18 +9,15 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.access.model import SYSTEM
-from ippledge.access.tables import Party
+from ippledge.access import queries as parties
+from ippledge.access.model import SYSTEM, PartyKind
 from ippledge.demo.year import LoanTrack
-from ippledge.intake.tables import Task as IntakeTask
+from ippledge.intake.queries import TaskTimes, closed_task_times
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.money import format_cn
-from ippledge.lending.model.classification import Grade
-from ippledge.lending.provisioning import queries as provisions
-from ippledge.lending.tables import Loan
+from ippledge.lending import queries as lending
 
 KIND_ZH = {
     "bank_review": "银行审查 bank review",
@@ -32,8 +29,8 @@ KIND_ZH = {
 
 
 def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> None:
-    names = {p: n for p, n in session.execute(select(Party.id, Party.name).where(Party.kind == "bank"))}
-    loans = list(session.scalars(select(Loan)))
+    names = parties.party_names(session, PartyKind.BANK)
+    loans = lending.loan_figures(session)
     t = Table(title="各银行 per bank")
     for col in (
         "银行 bank",
@@ -51,7 +48,7 @@ def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> 
     for bank in sorted(names):
         mine = [ln for ln in loans if ln.bank_id == bank and ln.disbursed_on is not None]
         lent = sum((ln.principal for ln in mine), Decimal(0))
-        outstanding = sum((ln.outstanding_principal for ln in mine), Decimal(0))
+        outstanding = sum((ln.outstanding for ln in mine), Decimal(0))
         t.add_row(
             names[bank],
             str(applied[bank]),
@@ -69,12 +66,12 @@ def print_steps(console: Console, session: Session, calendar: WorkingCalendar) -
     t = Table(title="办理时效 time per step (working days from assignment to completion)")
     for col in ("环节 step", "件数 tasks", "时限 limit", "中位 median", "最长 max", "超时 late"):
         t.add_column(col, justify="left" if col.startswith("环节") else "right")
-    by_kind: dict[str, list[IntakeTask]] = defaultdict(list)
-    for task in session.scalars(select(IntakeTask).where(IntakeTask.closed_on.is_not(None))):
+    by_kind: dict[str, list[TaskTimes]] = defaultdict(list)
+    for task in closed_task_times(session):
         by_kind[task.kind].append(task)
     for kind, tasks in sorted(by_kind.items()):
-        days = [calendar.working_days_between(x.opened_on, x.closed_on) for x in tasks if x.closed_on]
-        late = sum(1 for x in tasks if x.closed_on and x.closed_on > x.due_on)
+        days = [calendar.working_days_between(x.opened_on, x.closed_on) for x in tasks]
+        late = sum(1 for x in tasks if x.closed_on > x.due_on)
         limits = sorted({calendar.working_days_between(x.opened_on, x.due_on) for x in tasks})
         t.add_row(
             KIND_ZH.get(kind, kind),
@@ -92,25 +89,23 @@ def print_grades(console: Console, session: Session) -> None:
     t = Table(title="五级分类 classification at year end")
     for col in ("分类 grade", "笔数 loans", "余额 outstanding", "比例 rate", "贷款损失准备 allowance"):
         t.add_column(col, justify="left" if col.startswith("分类") else "right")
-    active = list(session.scalars(select(Loan).where(Loan.status == "active")))
-    total = provisions.report(session, SYSTEM, dt.date.max)["total"]
-    rates = {g["grade"]: g["rate"] for g in total["grades"]}
-    for grade in Grade:
-        mine = [ln for ln in active if ln.grade == grade.name.lower()]
-        amount = sum((ln.outstanding_principal for ln in mine), Decimal(0))
+    active = lending.loan_figures(session, status="active")
+    total = lending.provision_totals(session, SYSTEM, dt.date.max)
+    for grade in lending.grade_labels():
+        mine = [ln for ln in active if ln.grade == grade.code]
+        amount = sum((ln.outstanding for ln in mine), Decimal(0))
         held = sum((ln.allowance for ln in mine), Decimal(0))
-        rate = rates.get(grade.code)
-        shown = "—" if rate is None else f"{Decimal(rate) * 100:.1f}%"
-        t.add_row(f"{grade.zh} {grade.name.lower()}", str(len(mine)), format_cn(amount), shown, format_cn(held))
+        rate = total.rates.get(grade.code)
+        shown = "—" if rate is None else f"{rate * 100:.1f}%"
+        t.add_row(f"{grade.zh} {grade.code}", str(len(mine)), format_cn(amount), shown, format_cn(held))
     console.print(t)
-    q = total["ratios"]
 
-    def pct(value: str | None, floor: str, breach: bool) -> str:
-        text = "— (无不良 no NPL)" if value is None else f"{Decimal(value) * 100:.1f}%"
-        return f"{text} (≥{Decimal(floor) * 100:.1f}%{', [red]未达标 breach[/red]' if breach else ''})"
+    def pct(value: Decimal | None, floor: Decimal, breach: bool) -> str:
+        text = "— (无不良 no NPL)" if value is None else f"{value * 100:.1f}%"
+        return f"{text} (≥{floor * 100:.1f}%{', [red]未达标 breach[/red]' if breach else ''})"
 
-    coverage = pct(q["provision_coverage"], q["provision_coverage_min"], q["provision_coverage_breach"])
-    ratio = pct(q["loan_provision_ratio"], q["loan_provision_ratio_min"], q["loan_provision_ratio_breach"])
+    coverage = pct(total.provision_coverage, total.provision_coverage_min, total.provision_coverage_breach)
+    ratio = pct(total.loan_provision_ratio, total.loan_provision_ratio_min, total.loan_provision_ratio_breach)
     console.print(f"拨备覆盖率 provision coverage {coverage} · 贷款拨备率 loan provision ratio {ratio}")
 
 

@@ -113,3 +113,23 @@ def done_task_assignees(session: Session, application_id: int, bank_id: int, kin
         Task.status == TaskStatus.DONE.value,
     )
     return sorted(set(session.scalars(stmt)))
+
+
+# Reads for the edges (the demo's time per step).
+
+
+@dataclass(frozen=True)
+class TaskTimes:
+    """When a task (办理任务) of one kind was opened, fell due and was closed."""
+
+    kind: str
+    opened_on: dt.date
+    due_on: dt.date
+    closed_on: dt.date
+
+
+def closed_task_times(session: Session) -> list[TaskTimes]:
+    """Every closed task's dates, in id order. Unscoped: for the platform's own reports (the demo)."""
+    stmt = select(Task.kind, Task.opened_on, Task.due_on, Task.closed_on).where(Task.closed_on.is_not(None))
+    rows = session.execute(stmt.order_by(Task.id))
+    return [TaskTimes(k, o, d, c) for k, o, d, c in rows if c is not None]

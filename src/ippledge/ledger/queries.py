@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.ledger import store
+from ippledge.ledger.check import LedgerCheckReport, check_ledger
 from ippledge.ledger.store import EntryView
 
 
@@ -42,3 +43,12 @@ def entry_by_key(session: Session, idempotency_key: str) -> EntryView | None:
     """The entry written under ``idempotency_key`` (幂等键), or ``None`` if none was."""
     entry = store.by_key(session, idempotency_key)
     return None if entry is None else store.view(entry)
+
+
+# Reads for the edges (the demo's closing line).
+
+
+def check_books(session: Session) -> LedgerCheckReport:
+    """Check the whole journal (总账核对): every entry balances, and every registered expectation (each loan's
+    balance, each fund pool) agrees with its account."""
+    return check_ledger(session)

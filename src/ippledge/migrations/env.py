@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from ippledge.db import make_engine
-from ippledge.migrations.schema import metadata
+from ippledge.migrations.schema import include_name, metadata
 
 config = context.config
 
@@ -17,6 +17,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copy
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,4 +1,6 @@
-"""Every table of the platform, imported in one place so that Alembic and tests see the whole schema."""
+"""Every table of the platform, imported in one place so that Alembic and tests see the whole schema.
+
+The simulator's own table (``sim_truth``, the hidden true values) is not part of it: see ``simulation.truth``."""
 
 from __future__ import annotations
 
@@ -15,19 +17,27 @@ from ippledge.outbox import events
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import tables as registry_tables
 from ippledge.risk_sharing import tables as risk_tables
-from ippledge.simulation import truth as simulation_truth
 from ippledge.valuation import tables as valuation_tables
 from ippledge.valuation.engine import tables as valuation_engine_tables
 from ippledge.web import idempotency
 
 metadata = Base.metadata
+SIMULATOR_PREFIX = "sim_"  # the simulator's own tables (``sim_truth``) live beside the schema, never in a migration
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's name filter: a simulator table in a database is not a difference from the product schema."""
+    return not (type_ == "table" and name is not None and name.startswith(SIMULATOR_PREFIX))
+
 
 __all__ = [
+    "SIMULATOR_PREFIX",
     "access_tables",
     "credit_tables",
     "delivery_tables",
     "events",
     "idempotency",
+    "include_name",
     "intake_tables",
     "ledger_tables",
     "lending_close_tables",
@@ -37,7 +47,6 @@ __all__ = [
     "pledge_tables",
     "registry_tables",
     "risk_tables",
-    "simulation_truth",
     "valuation_engine_tables",
     "valuation_tables",
 ]

@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+# Reads for the edges (the demo's scenario and summary).
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
@@ -141,3 +142,19 @@ def filing_asset_ids(session: Session, filing_id: int) -> list[int]:
 def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:
     """The ids of the IP under a registered pledge (已登记质权), released or not, ascending."""
     return sorted(session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id)))
+
+
+def count_in_force(session: Session) -> int:
+    """How many registered pledges are in force (有效质权)."""
+    stmt = select(func.count()).select_from(Pledge).where(Pledge.status == "in_force")
+    return int(session.scalar(stmt) or 0)
+
+
+def registration_no(session: Session, pledge_id: int) -> str | None:
+    """The registration number (登记号) of a pledge; ``None`` for an unknown id."""
+    return session.scalar(select(Pledge.registration_no).where(Pledge.id == pledge_id))
+
+
+def pledged_asset_ids(session: Session) -> frozenset[int]:
+    """Ids of the IP assets under a pledge in force (在押)."""
+    return frozenset(int(a) for a in session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.in_force)))

@@ -1,6 +1,7 @@
 """``ippledge simulate`` (生成模拟市场): upgrade the schema, generate a market, load it, print a summary.
 
-Only typer and the standard library are imported at module level, so ``ippledge --help`` stays fast.
+Only typer, the standard library and the shared CLI options are imported at module level, so ``ippledge --help``
+stays fast.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from typing import Annotated
 
 import typer
 
+from ippledge.cmd.options import DbUrl
+
 
 def simulate(
     scale: Annotated[str, typer.Option("--scale", help="small (demo, seconds) | beijing (3.8m assets)")] = "small",
     seed: Annotated[int, typer.Option("--seed", help="random seed: same seed, same market")] = 1,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
     append: Annotated[bool, typer.Option("--append", help="load although the database already has data")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="market date YYYY-MM-DD (default: today)")] = None,
 ) -> None:
@@ -27,8 +28,7 @@ def simulate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine
+    from ippledge.cmd.options import engine_for
     from ippledge.kernel.errors import IppledgeError
     from ippledge.migrations.tools import upgrade
     from ippledge.simulation.accounts import DEMO_PASSWORD
@@ -42,10 +42,9 @@ def simulate(
     except ValueError:
         console.print(f"[red]--as-of 日期无效 invalid date: {as_of}[/red]")
         raise typer.Exit(2) from None
-    url = database_url or Settings.from_env().database_url
     try:
         spec = preset(scale, as_of=day)
-        engine = make_engine(url)
+        engine = engine_for(database_url)
         upgrade(engine)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:

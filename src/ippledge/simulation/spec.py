@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.simulation.errors import BAD_SPEC, UNKNOWN_SCALE
 
 
 class AnnuityHistory(StrEnum):
@@ -86,12 +86,7 @@ class MarketSpec:
     def __post_init__(self) -> None:
         counts = (self.enterprises, self.inventions, self.utility_models, self.designs, self.trademarks)
         if min(counts) < 0 or self.enterprises < 2:
-            raise ValidationError(
-                "市场参数无效：数量不能为负，至少需要2家企业",
-                "invalid market spec: counts must be >= 0 and there must be at least 2 enterprises",
-                code="simulate.bad_spec",
-                details={"name": self.name},
-            )
+            raise BAD_SPEC(name=self.name)
 
     @property
     def first_year(self) -> int:
@@ -195,10 +190,5 @@ def preset(name: str, as_of: dt.date | None = None) -> MarketSpec:
     try:
         spec = PRESETS[name]
     except KeyError:
-        raise ValidationError(
-            f"未知的模拟市场规模：{name}（可选：{'、'.join(PRESETS)}）",
-            f"unknown market scale: {name} (choose one of {', '.join(PRESETS)})",
-            code="simulate.unknown_scale",
-            details={"scale": name},
-        ) from None
+        raise UNKNOWN_SCALE(scale=name, choices=", ".join(PRESETS)) from None
     return spec if as_of is None else dataclasses.replace(spec, as_of=as_of)

@@ -14,19 +14,21 @@ Generative model (all assumptions, seeded, documented here so that a reader can 
 * true value = royalty saving after 25% tax over the life, x ``exp(0.3 x N(0, 1))`` (deal-specific noise);
   nothing for a right that is no longer in force; pending applications x 0.6.
 
-``sim_truth`` (``SimTruth``) stores it per asset; ``store`` writes it after ``load``.
+``sim_truth`` stores it per asset; ``store`` writes it after ``load``. The table belongs to the simulator, not to the
+product schema: it has its own ``MetaData`` (``SIM_METADATA``), no migration creates it, and ``store`` creates it
+on demand in the same database, beside the register it describes (keyed by asset id, no foreign key into it).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Float, ForeignKey, Integer, insert, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Column, Float, Integer, MetaData, Table, delete, insert, inspect, select
+from sqlalchemy.orm import Session
 
 from ippledge.analytics.features import is_none
-from ippledge.db import Base
-from ippledge.registry.tables import IpAsset
+from ippledge.db import NAMING_CONVENTION, BigId
+from ippledge.registry import queries as register
 from ippledge.simulation.generate import Columns, Market
 
 F64 = NDArray[np.float64]
@@ -34,15 +36,16 @@ _SECTION_RATE = {"A": 0.03, "B": 0.02, "C": 0.05, "D": 0.02, "E": 0.02, "F": 0.0
 _SECTION_LIFE = {"A": 11.0, "B": 11.0, "C": 13.0, "D": 9.0, "E": 12.0, "F": 9.0, "G": 9.0, "H": 7.0}
 
 
-class SimTruth(Base):
-    """Hidden true value of a simulated IP (模拟真值). Platform code never reads this table."""
+SIM_METADATA = MetaData(naming_convention=NAMING_CONVENTION)  # the simulator's own tables, never migrated
 
-    __tablename__ = "sim_truth"
-
-    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), primary_key=True)
-    true_value_fen: Mapped[int]
-    latent_quality: Mapped[float] = mapped_column(Float)
-    seed: Mapped[int] = mapped_column(Integer)
+SIM_TRUTH = Table(
+    "sim_truth",  # hidden true value of a simulated IP (模拟真值); platform code never reads it
+    SIM_METADATA,
+    Column("ip_asset_id", BigId, primary_key=True, autoincrement=False),
+    Column("true_value_fen", BigId, nullable=False),
+    Column("latent_quality", Float, nullable=False),
+    Column("seed", Integer, nullable=False),
+)
 
 
 def valuation_columns(market: Market) -> Columns:
@@ -108,19 +111,36 @@ def true_values(market: Market, seed: int) -> tuple[F64, F64]:
     return value * alive, q
 
 
+def ensure_table(session: Session) -> None:
+    """Create ``sim_truth`` in the session's database unless it is there (inside the session's transaction)."""
+    SIM_METADATA.create_all(session.connection(), checkfirst=True)
+
+
 def store(session: Session, market: Market, seed: int) -> int:
-    """Write the market's true values for the assets already loaded (matched by kind and number); flushes."""
+    """Write the market's true values for the assets already loaded (matched by kind and number), replacing what
+    was stored for those assets; creates the table on first use. Returns the rows written."""
     value, q = true_values(market, seed)
-    ids = {(k, num): i for i, k, num in session.execute(select(IpAsset.id, IpAsset.kind, IpAsset.number))}
+    ids = register.asset_ids_by_number(session)
     rows = [
         {"ip_asset_id": ids[(k, num)], "true_value_fen": round(v * 100), "latent_quality": float(x), "seed": seed}
         for k, num, v, x in zip(market.assets["kind"].tolist(), market.assets["number"].tolist(), value, q, strict=True)
         if (k, num) in ids
     ]
+    ensure_table(session)
+    for start in range(0, len(rows), 5_000):
+        chunk = [r["ip_asset_id"] for r in rows[start : start + 5_000]]
+        session.execute(delete(SIM_TRUTH).where(SIM_TRUTH.c.ip_asset_id.in_(chunk)))
     if rows:
-        session.execute(insert(SimTruth), rows)
-    session.flush()
+        session.execute(insert(SIM_TRUTH), rows)
     return len(rows)
+
+
+def stored(session: Session) -> dict[int, tuple[int, float]]:
+    """(true value in fen, latent quality) by asset id, as ``store`` wrote them; empty if nothing was stored."""
+    if not inspect(session.connection()).has_table(SIM_TRUTH.name):
+        return {}
+    rows = session.execute(select(SIM_TRUTH.c.ip_asset_id, SIM_TRUTH.c.true_value_fen, SIM_TRUTH.c.latent_quality))
+    return {int(a): (int(v), float(q)) for a, v, q in rows}
 
 
 def spearman(x: F64, y: F64) -> float:

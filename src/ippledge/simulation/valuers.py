@@ -15,7 +15,7 @@ Generative model (every number is an assumption, chosen so that the governance t
   probability ``pliant_pull`` when it has not yet been used, and stop once a report reaches the mark.
 * Methods: income 70%, market 20%, cost 10% (the usual mix in Chinese IP pledge appraisal, assumption).
 
-``history`` is pure (NumPy, seeded); ``record`` writes it as external ``valuation_report`` rows. Which valuer is
+``history`` is pure (NumPy, seeded); ``record`` writes it as external reports (``valuation.service``). Which valuer is
 pliant is known to the generator (and tests) only: nothing stored says so.
 """
 
@@ -27,16 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
+from ippledge.access import queries as parties
 from ippledge.access.model import PartyKind
-from ippledge.access.tables import Party
 from ippledge.kernel.money import from_fen
-from ippledge.registry.tables import IpAsset
+from ippledge.registry import queries as register
 from ippledge.simulation.generate import Market
-from ippledge.valuation.tables import ValuationReport, ValuationReportItem
+from ippledge.valuation import service as valuation
 
 METHODS = ("income", "market", "cost")
 _METHOD_P = (0.7, 0.2, 0.1)
@@ -125,14 +124,14 @@ def history(
 
 
 def record(session: Session, market: Market, hist: History, seed: int) -> dict[int, int]:
-    """Write the history as external reports (one IP each); returns valuer index -> party id. Flushes."""
-    by_uscc = {u: pid for pid, u in session.execute(select(Party.id, Party.uscc).where(Party.uscc.is_not(None)))}
+    """Write the history as external reports (one IP each); returns valuer index -> party id."""
+    by_uscc = parties.party_ids_by_uscc(session)
     valuers = [by_uscc[i.uscc] for i in market.institutions if i.kind is PartyKind.VALUER]
     firms = [by_uscc.get(u) for u in market.enterprises["uscc"].tolist()]
-    ids = {(k, num): i for i, k, num in session.execute(select(IpAsset.id, IpAsset.kind, IpAsset.number))}
+    ids = register.asset_ids_by_number(session)
     kinds, numbers = market.assets["kind"], market.assets["number"]
     assumptions = json.dumps({"source": "simulated history", "seed": seed}, sort_keys=True)
-    reports, items = [], []
+    reports: list[valuation.ExternalReport] = []
     for k in range(len(hist)):
         a = int(hist.asset[k])
         asset_id = ids.get((kinds[a], numbers[a]))
@@ -142,39 +141,20 @@ def record(session: Session, market: Market, hist: History, seed: int) -> dict[i
         day = hist.day[k].astype(dt.date)
         fen = max(1, round(float(hist.value[k]) * 100))
         reports.append(
-            {
-                "report_no": f"SIM{seed}-{k:06d}",
-                "source": "external",
-                "valuer_id": valuers[int(hist.valuer[k])],
-                "client_id": client_id,
-                "internal": False,
-                "method": str(hist.method[k]),
-                "assumptions": assumptions,
-                "valuation_date": day,
-                "valid_until": day + dt.timedelta(days=365),
-                "total": from_fen(fen),
-                "currency": "CNY",
-                "submitted_on": day,
-            }
+            valuation.ExternalReport(
+                report_no=f"SIM{seed}-{k:06d}",
+                valuer_id=valuers[int(hist.valuer[k])],
+                client_id=client_id,
+                ip_asset_id=asset_id,
+                value=from_fen(fen),
+                method=str(hist.method[k]),
+                assumptions=assumptions,
+                valuation_date=day,
+                valid_until=day + dt.timedelta(days=365),
+                submitted_on=day,
+            )
         )
-        items.append((asset_id, fen))
-    if reports:
-        session.execute(insert(ValuationReport), reports)
-        numbers_to_id = dict(
-            session.execute(
-                select(ValuationReport.report_no, ValuationReport.id).where(
-                    ValuationReport.report_no.like(f"SIM{seed}-%")
-                )
-            ).all()
-        )
-        session.execute(
-            insert(ValuationReportItem),
-            [
-                {"report_id": numbers_to_id[r["report_no"]], "ip_asset_id": a, "value": from_fen(f)}
-                for r, (a, f) in zip(reports, items, strict=True)
-            ],
-        )
-    session.flush()
+    valuation.record_external_reports(session, reports)
     audit.record(
         session,
         "system:simulator",

@@ -11,13 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import (
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access.model import Principal
-from ippledge.db import utcnow
+from ippledge.db import bulk_copy, bulk_timestamp, utcnow
 from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake
 from ippledge.intake.model import TaskKind, TaskStatus
@@ -114,3 +120,51 @@ def get_report(session: Session, principal: Principal, report_id: int) -> Valuat
 def reports_of(session: Session, principal: Principal, application_id: int) -> list[ValuationReport]:
     stmt = scope.scoped(ValuationReport, principal).where(ValuationReport.application_id == application_id)
     return list(session.scalars(stmt.order_by(ValuationReport.id)))
+
+
+# --- Bulk record of external reports (外部评估报告批量记录), for the simulated valuation history ---------------------
+# (Imports appended with the functions, so that parallel additions to this face merge cleanly.)
+
+
+_REPORT_COLUMNS = (
+    "id", "report_no", "source", "valuer_id", "client_id", "internal", "method", "assumptions",
+    "valuation_date", "valid_until", "total_fen", "currency", "submitted_on", "submitted_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExternalReport:
+    """An external valuation report (外部评估报告) of one IP, engaged by ``client_id`` (usually its owner)."""
+
+    report_no: str
+    valuer_id: int
+    client_id: int
+    ip_asset_id: int
+    value: Decimal  # yuan, whole fen
+    method: str
+    assumptions: str  # JSON object
+    valuation_date: dt.date
+    valid_until: dt.date
+    submitted_on: dt.date
+
+
+def record_external_reports(session: Session, reports: Sequence[ExternalReport]) -> int:
+    """Record many external reports of one IP each in a few statements (explicit ids after the highest one).
+
+    Unaudited one by one: the caller audits the batch once. Returns the reports written."""
+    if not reports:
+        return 0
+    first = int(session.scalar(select(func.coalesce(func.max(ValuationReport.id), 0))) or 0) + 1
+    stamp = bulk_timestamp(session)
+    fen = [to_fen(r.value) for r in reports]
+    rows = [
+        (
+            first + k, r.report_no, "external", r.valuer_id, r.client_id, False, r.method, r.assumptions,
+            r.valuation_date.isoformat(), r.valid_until.isoformat(), f, "CNY", r.submitted_on.isoformat(), stamp,
+        )
+        for k, (r, f) in enumerate(zip(reports, fen, strict=True))
+    ]  # fmt: skip
+    bulk_copy(session, "valuation_report", _REPORT_COLUMNS, [rows], reset_id_sequence=True)
+    items = [(first + k, r.ip_asset_id, f) for k, (r, f) in enumerate(zip(reports, fen, strict=True))]
+    bulk_copy(session, "valuation_report_item", ("report_id", "ip_asset_id", "value_fen"), [items])
+    return len(rows)

@@ -454,14 +454,6 @@ def upgrade() -> None:
     with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_risk_fund_pool_fund_id'), ['fund_id'], unique=False)
 
-    op.create_table('sim_truth',
-    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('true_value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('latent_quality', sa.Float(), nullable=False),
-    sa.Column('seed', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_sim_truth_ip_asset_id_ip_asset'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('ip_asset_id', name=op.f('pk_sim_truth'))
-    )
     op.create_table('webhook_subscription',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -1378,7 +1370,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
 
     op.drop_table('webhook_subscription')
-    op.drop_table('sim_truth')
     with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_fund_pool_fund_id'))
 
