@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from ippledge.cli import app as cli_app
-from ippledge.risk_sharing.book import PD_BY_GRADE, live_portfolio, simulate_book
+from ippledge.risk_sharing.simulation.book import PD_BY_GRADE, live_portfolio, simulate_book
 from tests.risk_db_support import RiskDesk, scheme_doc
 
 runner = CliRunner()

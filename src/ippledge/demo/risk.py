@@ -20,11 +20,15 @@ from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
 from ippledge.kernel.money import format_yuan, from_fen
 from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import debts, store
-from ippledge.risk_sharing.book import book_case
+from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
+from ippledge.risk_sharing.enrolments.tables import Enrolment
 from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
-from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
+from ippledge.risk_sharing.pools import store
+from ippledge.risk_sharing.pools.tables import FundContribution
+from ippledge.risk_sharing.simulation.book import book_case
+from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 
 SCHEME = "beijing-etown"
 FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
@@ -120,7 +124,7 @@ def print_sustainability(
         ("注资 contributions", format_yuan(contributed)),
         ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
         ("资金池代偿 fund shares of claims", format_yuan(payouts)),
-        ("应付代偿 still owed to banks (pool short)", format_yuan(debts.owed(session, SCHEME))),
+        ("应付代偿 still owed to banks (pool short)", format_yuan(claims.owed(session, SCHEME))),
         ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
         ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
         ("资金池余额 fund balance", format_yuan(balance)),

@@ -12,21 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from ippledge.access import scope
-from ippledge.risk_sharing import (
-    claims,
-    clawback,
-    covers,
-    enrolment,
-    forecast,
-    settlement,
-    setup,
-    store,
-    subsidies,
-    views,
-)
+from ippledge.risk_sharing import responses as views
+from ippledge.risk_sharing import service
+from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemas import (
     ClaimIn,
     ContributionIn,
@@ -42,7 +33,8 @@ from ippledge.risk_sharing.schemas import (
     SubsidyApplyIn,
     SubsidyRuleIn,
 )
-from ippledge.risk_sharing.tables import Claim, SchemeVersion
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.simulation import forecast
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import IdempotencyKey, run_once
 
@@ -52,20 +44,19 @@ router = APIRouter(tags=["risk-sharing"])
 @router.post("/risk-schemes", status_code=201)
 def add_scheme(body: dict[str, Any], principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """新方案版本: the JSON document of ``schemes.to_dict``; every problem listed when invalid."""
-    return views.version(setup.add_version(session, principal, body))
+    return views.version(service.add_scheme_version(session, principal, body))
 
 
 @router.get("/risk-schemes")
 def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
-    rows = session.scalars(select(SchemeVersion).order_by(SchemeVersion.code, SchemeVersion.effective_from))
-    return [views.version(r) for r in rows]
+    return [views.version(r) for r in schemes.versions(session)]
 
 
 @router.get("/risk-schemes/{code}")
 def get_scheme(
     code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
 ) -> dict[str, Any]:
-    return views.version(store.version_row(session, code, as_of))
+    return views.version(schemes.version_row(session, code, as_of))
 
 
 @router.post("/risk-schemes/{code}/split")
@@ -75,7 +66,7 @@ def split_loss(
     """分担测算: each party's share of a loss under the version in force on ``as_of`` (default today).
 
     Writes nothing."""
-    return forecast.split_preview(
+    scheme, allocation = forecast.split_preview(
         session,
         code,
         str(body.loss),
@@ -85,6 +76,7 @@ def split_loss(
         None if body.fund_balance is None else str(body.fund_balance),
         body.as_of or today,
     )
+    return {"as_of": (body.as_of or today).isoformat(), **views.split(scheme, allocation)}
 
 
 @router.post("/risk-simulations")
@@ -95,14 +87,14 @@ def simulate(body: SimulationIn, principal: PrincipalDep, session: SessionDep, t
 
 @router.post("/risk-pools", status_code=201)
 def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = setup.create_pool(session, principal, body.scheme_code)
+    row = service.create_pool(session, principal, body.scheme_code)
     return {"id": row.id, "scheme_code": row.scheme_code, "fund_id": row.fund_id, "balance": "0.00"}
 
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
     """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
-    return views.pool(session, store.pool(session, code))
+    return views.pool(session, pools.pool(session, code))
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201)
@@ -117,8 +109,8 @@ def contribute(
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        setup.contribute(session, principal, code, str(body.amount), day, key or "")
-        return views.pool(session, store.pool(session, code))
+        pool = service.contribute(session, principal, code, str(body.amount), day, key or "")
+        return views.pool(session, pool)
 
     payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
     return run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201).response()
@@ -126,12 +118,12 @@ def contribute(
 
 @router.post("/risk-enrolments", status_code=201)
 def enrol(body: EnrolIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
-    return views.enrolment(enrolment.enrol(session, principal, body.loan_id, body.scheme_code, today))
+    return views.enrolment(service.enrol(session, principal, body.loan_id, body.scheme_code, today))
 
 
 @router.post("/risk-covers", status_code=201)
 def add_cover(body: CoverIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = covers.add_cover(session, principal, **body.model_dump())
+    row = service.add_cover(session, principal, **body.model_dump())
     return views.cover(row)
 
 
@@ -140,14 +132,14 @@ def pay_premium(
     cover_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
 ) -> JSONResponse:
     def act() -> dict[str, Any]:
-        return views.cover(covers.pay_premium(session, principal, cover_id, today, key or ""))
+        return views.cover(service.pay_premium(session, principal, cover_id, today, key or ""))
 
     return run_once(session, principal, key, "POST /risk-covers/{id}/premium", {"id": cover_id}, act).response()
 
 
 @router.post("/risk-claims", status_code=201)
 def file_claim(body: ClaimIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
-    row = claims.file_claim(session, principal, body.loan_id, body.statement, body.documents, today)
+    row = service.file_claim(session, principal, body.loan_id, body.statement, body.documents, today)
     return views.claim(session, row)
 
 
@@ -172,7 +164,7 @@ def review_claim(
     claim_id: int, body: NoteIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
     """The fund's reviewer (maker) proposes payment."""
-    return views.claim(session, claims.propose_payment(session, principal, claim_id, body.note, today))
+    return views.claim(session, service.review_claim(session, principal, claim_id, body.note, today))
 
 
 @router.post("/risk-claims/{claim_id}/decision")
@@ -187,7 +179,9 @@ def decide_claim(
     """A different approver of the fund approves (and the shares are paid) or rejects."""
 
     def act() -> dict[str, Any]:
-        return views.claim(session, claims.decide(session, principal, claim_id, body.approve, body.reason, today))
+        return views.claim(
+            session, service.decide_claim(session, principal, claim_id, body.approve, body.reason, today)
+        )
 
     payload = {"id": claim_id, "approve": body.approve, "reason": body.reason}
     return run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act).response()
@@ -208,7 +202,7 @@ def settle_claim(
     decision = body or SettlementIn()
 
     def act() -> dict[str, Any]:
-        row = settlement.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
+        row = service.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
         return views.claim(session, row)
 
     payload = {"id": claim_id, "approve": decision.approve, "reason": decision.reason}
@@ -228,7 +222,7 @@ def recover(
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        return views.claim(session, clawback.recover(session, principal, claim_id, str(body.amount), day, key or ""))
+        return views.claim(session, service.recover(session, principal, claim_id, str(body.amount), day, key or ""))
 
     payload = {"id": claim_id, "amount": str(body.amount), "day": day.isoformat()}
     return run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201).response()
@@ -241,14 +235,14 @@ def share_back(
     """Share back every recovery recorded on the loan since payout (e.g. through ``POST /loans/{id}/recoveries``)."""
 
     def act() -> dict[str, Any]:
-        return views.claim(session, clawback.share_back(session, principal, claim_id, today))
+        return views.claim(session, service.share_back(session, principal, claim_id, today))
 
     return run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act).response()
 
 
 @router.post("/risk-subsidy-rules", status_code=201)
 def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = subsidies.add_rule(session, principal, body.scheme_code, body.rule)
+    row = service.add_subsidy_rule(session, principal, body.scheme_code, body.rule)
     return {"id": row.id, "code": row.code, "version": row.version, "kind": row.kind}
 
 
@@ -256,18 +250,18 @@ def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: Sess
 def apply_subsidy(
     body: SubsidyApplyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> dict[str, Any]:
-    row = subsidies.apply(session, principal, body.rule_id, body.loan_id, body.year, today, body.declared_fee)
+    row = service.apply_subsidy(session, principal, body.rule_id, body.loan_id, body.year, today, body.declared_fee)
     return views.subsidy(row)
 
 
 @router.post("/risk-subsidies/{app_id}/review")
 def review_subsidy(app_id: int, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return views.subsidy(subsidies.propose(session, principal, app_id))
+    return views.subsidy(service.review_subsidy(session, principal, app_id))
 
 
 @router.post("/risk-subsidies/{app_id}/decision")
 def decide_subsidy(app_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return views.subsidy(subsidies.decide(session, principal, app_id, body.approve, body.reason))
+    return views.subsidy(service.decide_subsidy(session, principal, app_id, body.approve, body.reason))
 
 
 @router.post("/risk-subsidies/{app_id}/payment")
@@ -275,6 +269,6 @@ def pay_subsidy(
     app_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
 ) -> JSONResponse:
     def act() -> dict[str, Any]:
-        return views.subsidy(subsidies.pay(session, principal, app_id, today))
+        return views.subsidy(service.pay_subsidy(session, principal, app_id, today))
 
     return run_once(session, principal, key, "POST /risk-subsidies/{id}/payment", {"id": app_id}, act).response()

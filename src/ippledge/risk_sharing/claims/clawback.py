@@ -2,7 +2,7 @@
 
 The bank records a recovery on the written-off loan (``lending.record_recovery``: Dr bank cash / Cr recovery income);
 ``share_back`` then passes each paying party its part of *all* recoveries since payout, in the proportions each
-actually bore (``allocation.share_recovery`` on the cumulative amount, so repeated recoveries never drift by a fen):
+actually bore (``model.share_recovery`` on the cumulative amount, so repeated recoveries never drift by a fen):
 one ``risk.clawback`` entry per party, bank -> fund pool / insurer / guarantor / valuer. While the fund still owes the
 bank part of its share (应付代偿), its part of a recovery first reduces that debt (``risk.clawback_offset``, no cash).
 """
@@ -17,15 +17,18 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access.model import Principal, Role
-from ippledge.kernel.errors import ConflictError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import service as lending
 from ippledge.lending.tables import LoanRepayment
-from ippledge.risk_sharing import ledger_entries, notices, store
-from ippledge.risk_sharing.allocation import Allocation, share_recovery
+from ippledge.risk_sharing.claims import notices, store
+from ippledge.risk_sharing.claims.model import Allocation, share_recovery
+from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.errors import CLAIM_NOT_PAID
 from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.tables import Claim
+from ippledge.risk_sharing.pools import postings
+from ippledge.risk_sharing.schemes import store as schemes
 
 
 def _bank_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
@@ -34,9 +37,7 @@ def _bank_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
         raise not_found("补偿申请", "compensation claim", id=claim_id)
     principal.require(Role.CREDIT_OFFICER, Role.APPROVER)
     if claim.status != "paid":
-        raise ConflictError(
-            "只有已赔付的申请才返还追偿", "recoveries are shared back on paid claims only", code="risk.claim.not_paid"
-        )
+        raise CLAIM_NOT_PAID(status=claim.status)
     return claim
 
 
@@ -48,7 +49,7 @@ def allocation_of(session: Session, claim: Claim) -> Allocation:
 def share_back(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
     """Share back every recovery recorded on the loan since payout (idempotent: nothing new, nothing posted)."""
     claim = _bank_claim(session, principal, claim_id)
-    scheme = store.scheme_version(session, claim.scheme_code, claim.scheme_version)
+    scheme = schemes.scheme_version(session, claim.scheme_code, claim.scheme_version)
     new = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
     amount, mark = session.execute(
         new.where(
@@ -70,13 +71,13 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
         key = f"risk.clawback:{claim.id}:{party.value}:{cumulative}"
         offset = min(due, row.owed_fen)
         if offset:  # the fund still owes the bank: set its part off against the debt
-            draft = ledger_entries.clawback_offset(
+            draft = postings.clawback_offset(
                 row.party_id, claim.scheme_code, claim.bank_id, from_fen(offset), today, claim.id, f"{key}:offset"
             )
             ledger.post(session, principal, draft)
             row.owed_fen -= offset
         if due > offset:
-            draft = ledger_entries.clawback(
+            draft = postings.clawback(
                 row.party_id,
                 claim.bank_id,
                 from_fen(due - offset),

@@ -16,19 +16,15 @@ from sqlalchemy.orm import Session
 from ippledge.kernel.money import from_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import register_expectations
-from ippledge.risk_sharing.ledger_entries import FUND_PAYABLE, FUND_POOL
+from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
 from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.tables import (
-    Claim,
-    ClaimShare,
-    FundContribution,
-    FundPool,
-    SubsidyApplication,
-    SubsidyRule,
-)
+from ippledge.risk_sharing.pools.postings import FUND_PAYABLE, FUND_POOL
+from ippledge.risk_sharing.pools.tables import FundContribution, FundPool
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
 
 def expected_pools(session: Session) -> Mapping[str, Decimal]:
+    """Each pool account's and fund payable account's expected balance, by account code."""
     out: dict[str, Decimal] = {}
     for pool in session.scalars(select(FundPool)):
         contributed = session.scalar(

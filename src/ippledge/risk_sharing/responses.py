@@ -1,4 +1,4 @@
-"""Risk-sharing responses (风险分担接口视图): plain JSON-ready dicts with amounts as yuan strings."""
+"""Risk-sharing responses (风险分担接口应答): plain JSON-ready dicts with amounts as yuan strings."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import from_fen
-from ippledge.risk_sharing import debts, store
-from ippledge.risk_sharing.allocation import Allocation, advance_amount
+from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.claims.model import Allocation, advance_amount
+from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.covers.tables import Cover
+from ippledge.risk_sharing.enrolments.tables import Enrolment
 from ippledge.risk_sharing.model import Scheme
-from ippledge.risk_sharing.tables import Claim, Cover, Enrolment, FundPool, SchemeVersion, SubsidyApplication
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.pools.tables import FundPool
+from ippledge.risk_sharing.schemes.tables import SchemeVersion
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 
 
 def version(row: SchemeVersion) -> dict[str, Any]:
@@ -46,8 +52,8 @@ def pool(session: Session, row: FundPool) -> dict[str, Any]:
     return {
         "scheme_code": row.scheme_code,
         "fund_id": row.fund_id,
-        "balance": str(store.pool_balance(session, row)),
-        "owed": str(debts.owed(session, row.scheme_code)),
+        "balance": str(pools.pool_balance(session, row)),
+        "owed": str(claims.owed(session, row.scheme_code)),
     }
 
 
@@ -79,7 +85,7 @@ def cover(row: Cover) -> dict[str, Any]:
 def claim(session: Session, row: Claim, today: dt.date | None = None) -> dict[str, Any]:
     """``overdue``: the fund has not decided by ``review_due`` (working-day time limit) as of ``today``; ``fund_owed``
     (and each share's ``owed``): what the fund still owes the bank because its pool was short (应付代偿)."""
-    shares = store.shares_of(session, row.id)
+    shares = claims.shares_of(session, row.id)
     return {
         "id": row.id,
         "loan_id": row.loan_id,

@@ -9,7 +9,6 @@ entry, in the contribution's transaction, as far as the pool's balance goes: the
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,26 +17,19 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.risk_sharing import ledger_entries, notices, store
+from ippledge.risk_sharing.claims import notices
+from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
 from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.tables import Claim, ClaimShare, FundPool
-
-
-def owed(session: Session, code: str) -> Decimal:
-    """What the fund of scheme ``code`` still owes banks on claims."""
-    stmt = (
-        select(func.coalesce(func.sum(ClaimShare.owed_fen), 0))
-        .join(Claim, Claim.id == ClaimShare.claim_id)
-        .where(Claim.scheme_code == code, ClaimShare.role == Party.FUND.value)
-    )
-    return from_fen(int(session.scalar(stmt) or 0))
+from ippledge.risk_sharing.pools import postings
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.pools.tables import FundPool
 
 
 def pay_down(session: Session, principal: Principal, pool: FundPool, day: dt.date) -> int:
     """Pay what the fund owes on the scheme's claims, oldest first, out of the pool's balance; returns fen paid.
 
-    The caller holds the pool row locked (``store.pool(..., lock=True)``), as claim decisions do."""
-    cash = to_fen(store.pool_balance(session, pool))
+    The caller holds the pool row locked (``pools.store.pool(..., lock=True)``), as claim decisions do."""
+    cash = to_fen(pools.pool_balance(session, pool))
     oldest_first = (
         select(ClaimShare, Claim)
         .join(Claim, Claim.id == ClaimShare.claim_id)
@@ -50,7 +42,7 @@ def pay_down(session: Session, principal: Principal, pool: FundPool, day: dt.dat
             break
         amount = min(cash, share.owed_fen)
         key = f"risk.debt_payment:{claim.id}:{share.owed_fen}"  # the debt only falls, so each key is used once
-        draft = ledger_entries.debt_payment(
+        draft = postings.debt_payment(
             pool.fund_id, pool.scheme_code, claim.bank_id, from_fen(amount), day, claim.id, key
         )
         ledger.post(session, principal, draft)

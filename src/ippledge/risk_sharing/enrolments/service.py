@@ -19,17 +19,19 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.credit.tables import CreditDecision
-from ippledge.kernel.errors import ConflictError, PermissionDeniedError, ValidationError
 from ippledge.kernel.money import from_fen
 from ippledge.lending import store as loans
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox import events
 from ippledge.pledge.tables import PledgeItem
 from ippledge.registry.tables import Enterprise, IpAsset
-from ippledge.risk_sharing import store
-from ippledge.risk_sharing.eligibility import LoanFacts, eligibility
+from ippledge.risk_sharing.enrolments import store
+from ippledge.risk_sharing.enrolments.tables import Enrolment
+from ippledge.risk_sharing.errors import ENROL_BANK, ENROL_EXISTS, ENROL_INELIGIBLE, ENROL_LOAN_STATE
 from ippledge.risk_sharing.model import BP_TOTAL
-from ippledge.risk_sharing.tables import Enrolment
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.schemes.eligibility import LoanFacts, eligibility
 
 
 def loan_facts(session: Session, loan: Loan, today: dt.date) -> LoanFacts:
@@ -67,26 +69,21 @@ def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str
     """The lending bank enrols its loan in a scheme with a pool (the version in force today)."""
     loan = loans.visible_loan(session, principal, loan_id)
     if principal.party_id != loan.bank_id:
-        raise PermissionDeniedError(
-            "只有贷款银行可以申请纳入", "only the lending bank may enrol its loan", code="risk.enrol.bank"
-        )
+        raise ENROL_BANK(loan_id=loan.id)
     if loan.status not in ("contracted", "active"):
-        raise ConflictError(
-            "只有未结清的贷款可以纳入", "only a live loan may be enrolled", code="risk.enrol.loan_state"
-        )
+        raise ENROL_LOAN_STATE(loan_id=loan.id, status=loan.status)
     if store.enrolment_of(session, loan.id) is not None:
-        raise ConflictError("该贷款已纳入方案", "the loan is already enrolled", code="risk.enrol.exists")
-    row = store.version_row(session, scheme_code, today)
-    scheme = store.scheme_of(row)
-    pool = store.pool(session, scheme_code)
+        raise ENROL_EXISTS(loan_id=loan.id)
+    scheme = schemes.scheme_in_force(session, scheme_code, today)
+    pool = pools.pool(session, scheme_code)
     facts = loan_facts(session, loan, today)
     reasons = eligibility(scheme, facts)
     if reasons:
-        raise ValidationError(
-            "贷款不符合方案准入条件：" + "；".join(r.message_zh for r in reasons),
-            "the loan does not qualify: " + "; ".join(r.message_en for r in reasons),
-            code="risk.enrol.ineligible",
-            details={"reasons": [r.to_dict() for r in reasons], "facts": json.loads(facts_json(facts))},
+        raise ENROL_INELIGIBLE(
+            why_zh="；".join(r.message_zh for r in reasons),
+            why_en="; ".join(r.message_en for r in reasons),
+            reasons=[r.to_dict() for r in reasons],
+            facts=json.loads(facts_json(facts)),
         )
     enrolment = Enrolment(
         loan_id=loan.id,

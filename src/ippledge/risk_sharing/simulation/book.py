@@ -19,9 +19,10 @@ from ippledge.analytics.risk_portfolio import Portfolio
 from ippledge.analytics.risk_sim import SimConfig, SimResult
 from ippledge.kernel.money import from_fen
 from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import store
-from ippledge.risk_sharing.simulate import Case, tier_indices, waterfall_for
-from ippledge.risk_sharing.tables import Enrolment
+from ippledge.risk_sharing.enrolments.tables import Enrolment
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.simulation.simulate import Case, tier_indices, waterfall_for
 
 PD_BY_GRADE: dict[str, float] = {  # assumption: annual PD by grade
     "normal": 0.02,
@@ -37,7 +38,7 @@ def live_portfolio(
 ) -> tuple[Portfolio, float, int]:
     """The scheme's live enrolled loans as a portfolio (tiers of the version in force on ``as_of``, else the newest),
     the pool balance, and the number of loans."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
+    scheme = schemes.scheme_in_force(session, scheme_code, as_of)
     rows = session.execute(
         select(Loan.outstanding_principal_fen, Loan.grade)
         .join(Enrolment, Enrolment.loan_id == Loan.id)
@@ -50,7 +51,7 @@ def live_portfolio(
     portfolio = Portfolio(
         np.ones(n, dtype=np.int64), pd, exposure, np.full(n, lgd), tier_indices(scheme, exposure).astype(np.int64)
     )
-    balance = float(store.pool_balance(session, store.pool(session, scheme_code)))
+    balance = float(pools.pool_balance(session, pools.pool(session, scheme_code)))
     return portfolio, balance, n
 
 
@@ -66,7 +67,7 @@ def book_case(
     device: str = "cpu",
 ) -> Case:
     """The live book under the scheme version in force on ``as_of``, the fund at the pool's balance."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
+    scheme = schemes.scheme_in_force(session, scheme_code, as_of)
     portfolio, balance, n = live_portfolio(session, scheme_code, lgd, as_of)
     waterfall = waterfall_for(scheme, fund_initial=balance)
     inputs = {

@@ -1,0 +1,132 @@
+"""A claim's assessment (损失核定): the net loss and its split as of now, and who pays each share.
+
+The loss is the principal at default (the written-off principal once written off) less every recovery so far; the
+lost interest is the interest written off (or still receivable). The split uses the caps used so far this year and
+the pool balance from the ledger; the pool never goes negative. The valuer (Zhongshan's 4%) is the valuation firm
+whose external report backed the loan's credit decision (:func:`valuer_of`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.credit.tables import CreditDecision
+from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.store import balance
+from ippledge.lending.tables import Loan, LoanRepayment
+from ippledge.risk_sharing.claims import store
+from ippledge.risk_sharing.claims.model import Allocation, CapsState, split_loss
+from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.claims.trigger import write_off_of
+from ippledge.risk_sharing.covers import store as covers
+from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.model import Party, Scheme
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.valuation.tables import ValuationReport
+
+
+class Assessment(NamedTuple):
+    """A claim's loss and split as of now: ``owed_fen`` is the part of the fund's share its pool cannot pay now (a
+    debt to the bank; 0 when the scheme limits liability to the fund, which caps the share at the balance instead);
+    ``recovery_mark`` the last recovery counted; ``balance_fen`` the balance at default."""
+
+    scheme: Scheme
+    allocation: Allocation
+    recovery_mark: int
+    balance_fen: int
+    owed_fen: int
+
+
+def fund_paid_on(session: Session, claim: Claim) -> int:
+    """What the fund has paid on this claim so far (its advance), in fen."""
+    return sum(s.amount_fen for s in store.shares_of(session, claim.id) if s.role == Party.FUND.value)
+
+
+def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0) -> Assessment:
+    """The loss and its split as of now; also the last recovery counted (``recovery_mark``).
+
+    ``paid_before``: what the fund already advanced on this claim; the final split's caps count it as not yet paid
+    (it is part of the final share), so it goes back to the pool balance and, in the same year, off the annual sums.
+    The pool never goes negative: a scheme limited to the fund caps the fund's share at the balance (the rest falls
+    to the overflow party); any other scheme keeps the fund's full share and the part beyond the balance is owed.
+    """
+    scheme = schemes.scheme_version(session, claim.scheme_code, claim.scheme_version)
+    loan = session.get(Loan, claim.loan_id)
+    assert loan is not None
+    wo = write_off_of(session, loan.id)
+    if wo is not None:
+        principal_fen, interest_fen = wo.principal_fen, wo.interest_fen
+    else:
+        principal_fen = loan.outstanding_principal_fen
+        interest_fen = to_fen(balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
+    rec = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
+    recovered, mark = session.execute(
+        rec.where(LoanRepayment.loan_id == loan.id, LoanRepayment.kind == "recovery")
+    ).one()
+    loss_fen = max(principal_fen - int(recovered), 0)
+    pool = pools.pool(session, claim.scheme_code, lock=True)
+    year = today.year
+    in_year = from_fen(paid_before if claim.paid_year == year else 0)
+    cash = pools.pool_balance(session, pool) + from_fen(paid_before)
+    caps = CapsState(
+        fund_balance=cash,
+        fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year) - in_year,
+        institution_paid_this_year=store.fund_paid(session, claim.scheme_code, year, claim.bank_id) - in_year,
+    )
+    enrolment = enrolments.enrolment_of(session, loan.id)
+    ip_share = enrolment.ip_share_bp if enrolment is not None else None
+    allocation = split_loss(
+        scheme,
+        from_fen(loss_fen),
+        from_fen(principal_fen),
+        caps,
+        interest=from_fen(max(interest_fen, 0)),
+        ip_share_bp=ip_share,
+    )
+    fund_fen = to_fen(allocation.shares.get(Party.FUND, Decimal(0)))
+    owed = 0 if scheme.liability_limited_to_fund else max(fund_fen - max(to_fen(cash), 0), 0)
+    return Assessment(scheme, allocation, int(mark), principal_fen, owed)
+
+
+def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
+    """Who pays each party's share (``None``: nobody the platform can name): the covers in force on ``on``."""
+    out: dict[Party, int | None] = {Party.FUND: claim.fund_id, Party.BANK: claim.bank_id}
+    out[Party.INSURER] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.INSURER, on)
+    out[Party.GUARANTOR] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.GUARANTOR, on)
+    out[Party.IP_OPERATOR] = covers.pooled_policyholder(session, claim.scheme_code)
+    out[Party.VALUER] = valuer_of(session, claim.loan_id)
+    return out
+
+
+def valuer_of(session: Session, loan_id: int) -> int | None:
+    """The valuation firm that bears the valuer's share: the valuer of the external (not internal) reports named by
+    the loan's credit decision. Several firms: the one whose reports backed the most value (then the lowest party
+    id). ``None`` when the bank valued the IP itself or no report backed the decision."""
+    loan = session.get(Loan, loan_id)
+    decision = None if loan is None or loan.decision_id is None else session.get(CreditDecision, loan.decision_id)
+    if decision is None:
+        return None
+    backed: dict[int, Decimal] = {}
+    for item in json.loads(decision.valuations):
+        if item.get("report_id") is not None:
+            backed[int(item["report_id"])] = backed.get(int(item["report_id"]), Decimal(0)) + Decimal(
+                item.get("value") or 0
+            )
+    if not backed:
+        return None
+    reports = session.scalars(
+        select(ValuationReport).where(ValuationReport.id.in_(backed), ValuationReport.internal.is_(False))
+    )
+    by_valuer: dict[int, Decimal] = {}
+    for r in reports:
+        if r.valuer_id != decision.bank_id:
+            by_valuer[r.valuer_id] = by_valuer.get(r.valuer_id, Decimal(0)) + backed[r.id]
+    return min(by_valuer, key=lambda v: (-by_valuer[v], v)) if by_valuer else None
