@@ -9,18 +9,16 @@ whose external report backed the loan's credit decision (:func:`valuer_of`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.credit.tables import CreditDecision
+from ippledge.credit import queries as credit
 from ippledge.kernel.money import from_fen, to_fen
+from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import balance
-from ippledge.lending.tables import Loan, LoanRepayment
+from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store
 from ippledge.risk_sharing.claims.model import Allocation, CapsState, split_loss
 from ippledge.risk_sharing.claims.tables import Claim
@@ -30,7 +28,7 @@ from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.model import Party, Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
-from ippledge.valuation.tables import ValuationReport
+from ippledge.valuation import queries as valuation
 
 
 class Assessment(NamedTuple):
@@ -59,19 +57,17 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     to the overflow party); any other scheme keeps the fund's full share and the part beyond the balance is owed.
     """
     scheme = schemes.scheme_version(session, claim.scheme_code, claim.scheme_version)
-    loan = session.get(Loan, claim.loan_id)
+    loan = lending.loan_summary(session, claim.loan_id)
     assert loan is not None
     wo = write_off_of(session, loan.id)
     if wo is not None:
-        principal_fen, interest_fen = wo.principal_fen, wo.interest_fen
+        principal_fen, interest_fen = to_fen(wo.principal), to_fen(wo.interest)
     else:
-        principal_fen = loan.outstanding_principal_fen
-        interest_fen = to_fen(balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
-    rec = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
-    recovered, mark = session.execute(
-        rec.where(LoanRepayment.loan_id == loan.id, LoanRepayment.kind == "recovery")
-    ).one()
-    loss_fen = max(principal_fen - int(recovered), 0)
+        principal_fen = to_fen(loan.outstanding_principal)
+        interest_fen = to_fen(ledger.balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
+    recovered = lending.recoveries(session, loan.id)
+    mark = recovered.last_id
+    loss_fen = max(principal_fen - to_fen(recovered.total), 0)
     pool = pools.pool(session, claim.scheme_code, lock=True)
     year = today.year
     in_year = from_fen(paid_before if claim.paid_year == year else 0)
@@ -93,7 +89,7 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     )
     fund_fen = to_fen(allocation.shares.get(Party.FUND, Decimal(0)))
     owed = 0 if scheme.liability_limited_to_fund else max(fund_fen - max(to_fen(cash), 0), 0)
-    return Assessment(scheme, allocation, int(mark), principal_fen, owed)
+    return Assessment(scheme, allocation, mark, principal_fen, owed)
 
 
 def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:
@@ -110,23 +106,18 @@ def valuer_of(session: Session, loan_id: int) -> int | None:
     """The valuation firm that bears the valuer's share: the valuer of the external (not internal) reports named by
     the loan's credit decision. Several firms: the one whose reports backed the most value (then the lowest party
     id). ``None`` when the bank valued the IP itself or no report backed the decision."""
-    loan = session.get(Loan, loan_id)
-    decision = None if loan is None or loan.decision_id is None else session.get(CreditDecision, loan.decision_id)
+    loan = lending.loan_summary(session, loan_id)
+    decision = None if loan is None or loan.decision_id is None else credit.decision_basis(session, loan.decision_id)
     if decision is None:
         return None
     backed: dict[int, Decimal] = {}
-    for item in json.loads(decision.valuations):
-        if item.get("report_id") is not None:
-            backed[int(item["report_id"])] = backed.get(int(item["report_id"]), Decimal(0)) + Decimal(
-                item.get("value") or 0
-            )
+    for used in decision.valuations:
+        if used.report_id is not None:
+            backed[used.report_id] = backed.get(used.report_id, Decimal(0)) + used.value
     if not backed:
         return None
-    reports = session.scalars(
-        select(ValuationReport).where(ValuationReport.id.in_(backed), ValuationReport.internal.is_(False))
-    )
     by_valuer: dict[int, Decimal] = {}
-    for r in reports:
-        if r.valuer_id != decision.bank_id:
-            by_valuer[r.valuer_id] = by_valuer.get(r.valuer_id, Decimal(0)) + backed[r.id]
+    for r in valuation.report_authors(session, backed).values():
+        if not r.internal and r.valuer_id != decision.bank_id:
+            by_valuer[r.valuer_id] = by_valuer.get(r.valuer_id, Decimal(0)) + backed[r.report_id]
     return min(by_valuer, key=lambda v: (-by_valuer[v], v)) if by_valuer else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
@@ -20,8 +19,8 @@ from ippledge.access.model import Principal, Role
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
+from ippledge.lending import queries as loans
 from ippledge.lending import service as lending
-from ippledge.lending.tables import LoanRepayment
 from ippledge.risk_sharing.claims import notices, store
 from ippledge.risk_sharing.claims.model import Allocation, share_recovery
 from ippledge.risk_sharing.claims.tables import Claim
@@ -50,18 +49,11 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
     """Share back every recovery recorded on the loan since payout (idempotent: nothing new, nothing posted)."""
     claim = _bank_claim(session, principal, claim_id)
     scheme = schemes.scheme_version(session, claim.scheme_code, claim.scheme_version)
-    new = select(func.coalesce(func.sum(LoanRepayment.amount_fen), 0), func.coalesce(func.max(LoanRepayment.id), 0))
-    amount, mark = session.execute(
-        new.where(
-            LoanRepayment.loan_id == claim.loan_id,
-            LoanRepayment.kind == "recovery",
-            LoanRepayment.id > claim.recovery_mark,
-        )
-    ).one()
-    if not amount or not scheme.recovery_clawback:
+    new = loans.recoveries(session, claim.loan_id, after_id=claim.recovery_mark)
+    if not new.total or not scheme.recovery_clawback:
         return claim
     allocation = allocation_of(session, claim)
-    cumulative = min(claim.recovered_fen + int(amount), to_fen(allocation.total))
+    cumulative = min(claim.recovered_fen + to_fen(new.total), to_fen(allocation.total))
     shared = share_recovery(allocation, from_fen(cumulative)).shares
     for row in store.shares_of(session, claim.id):
         party = Party(row.role)
@@ -88,7 +80,7 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
             )
             ledger.post(session, principal, draft)
         row.clawed_back_fen += due
-    claim.recovered_fen, claim.recovery_mark = cumulative, int(mark)
+    claim.recovered_fen, claim.recovery_mark = cumulative, new.last_id
     session.flush()
     audit.record(session, principal, "risk.clawback", "risk_claim", claim.id, {"recovered": str(from_fen(cumulative))})
     notices.claim_event(session, claim, "risk.clawback", {"recovered": str(from_fen(cumulative))})

@@ -38,7 +38,7 @@ from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.lending import store as loans
+from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import notices, store
 from ippledge.risk_sharing.claims.assessment import assess, fund_paid_on, payers_of
 from ippledge.risk_sharing.claims.model import advance_shares, cash_only, pays_advance, resolve_shares
@@ -66,7 +66,7 @@ def file_claim(
     session: Session, principal: Principal, loan_id: int, statement: str, documents: list[str], today: dt.date
 ) -> Claim:
     """The lending bank files a claim for an enrolled loan whose trigger has been met, within the window."""
-    loan = loans.visible_loan(session, principal, loan_id)
+    loan = lending.visible_loan(session, principal, loan_id)
     if principal.party_id != loan.bank_id:
         raise CLAIM_BANK(loan_id=loan.id)
     principal.require(Role.CREDIT_OFFICER, Role.APPROVER)

@@ -17,14 +17,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, positive_money, round_fen, to_fen
+from ippledge.ledger import queries as ledger_queries
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import balance
-from ippledge.lending.tables import Loan
+from ippledge.lending import queries as lending
 from ippledge.risk_sharing.covers.tables import Cover
 from ippledge.risk_sharing.errors import (
     COVER_INSUFFICIENT_FUNDS,
@@ -68,19 +68,19 @@ def add_cover(
         raise COVER_TARGET()
     if not 0 <= premium_rate_bp <= BP_TOTAL or end_on <= start_on:
         raise COVER_TERMS()
-    payer = session.get(Party, payer_id)
-    if payer is None:
+    payer_kind = access.party_kind(session, payer_id)
+    if payer_kind is None:
         raise not_found("投保人", "payer", id=payer_id)
-    if kind == "pooled_insurance" and payer.kind != PartyKind.IP_OPERATOR.value:
+    if kind == "pooled_insurance" and payer_kind is not PartyKind.IP_OPERATOR:
         raise COVER_PAYER(
             why_zh="资金池保险由知识产权运营机构投保",
             why_en="pooled insurance is bought by the IP operations institution",
         )
     if loan_id is not None:
-        loan = session.get(Loan, loan_id)
+        loan = lending.loan_summary(session, loan_id)
         if loan is None or payer_id not in (loan.borrower_id, loan.bank_id):  # no probing of others' loans
             raise not_found("贷款", "loan", id=loan_id)
-        base = from_fen(loan.principal_fen)
+        base = loan.principal
     else:
         assert scheme_code is not None
         pools.pool(session, scheme_code)
@@ -113,13 +113,12 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
     if cover.paid_fen >= cover.premium_fen:
         raise COVER_PAID(cover_id=cover.id)
     via_bank = None
-    payer = session.get(Party, cover.payer_id)
-    if payer is not None and payer.kind == PartyKind.ENTERPRISE.value:
-        loan = session.get(Loan, cover.loan_id) if cover.loan_id is not None else None
+    if access.party_kind(session, cover.payer_id) is PartyKind.ENTERPRISE:
+        loan = lending.loan_summary(session, cover.loan_id) if cover.loan_id is not None else None
         if loan is None:
             raise COVER_PAYER(why_zh="企业付费须关联贷款", why_en="an enterprise pays through its loan's bank")
         via_bank = loan.bank_id
-        held = balance(session, account_code(cover.payer_id, "settlement"))
+        held = ledger_queries.balance(session, account_code(cover.payer_id, "settlement"))
         if held < from_fen(cover.premium_fen - cover.paid_fen):
             raise COVER_INSUFFICIENT_FUNDS(available=str(held))
     amount = from_fen(cover.premium_fen - cover.paid_fen)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind
+from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import balance
 from ippledge.risk_sharing.errors import POOL_MISSING
 from ippledge.risk_sharing.pools.postings import FUND_POOL
 from ippledge.risk_sharing.pools.tables import FundPool
@@ -34,4 +34,4 @@ def pool(session: Session, code: str, lock: bool = False) -> FundPool:
 
 def pool_balance(session: Session, pool_row: FundPool) -> Decimal:
     """The pool's cash, read from the ledger (the book of record)."""
-    return balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code))
+    return ledger.balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code))

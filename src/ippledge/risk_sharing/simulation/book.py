@@ -12,14 +12,12 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.analytics.risk_portfolio import Portfolio
 from ippledge.analytics.risk_sim import SimConfig, SimResult
-from ippledge.kernel.money import from_fen
-from ippledge.lending.tables import Loan
-from ippledge.risk_sharing.enrolments.tables import Enrolment
+from ippledge.lending import queries as lending
+from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.simulation.simulate import Case, tier_indices, waterfall_for
@@ -39,14 +37,14 @@ def live_portfolio(
     """The scheme's live enrolled loans as a portfolio (tiers of the version in force on ``as_of``, else the newest),
     the pool balance, and the number of loans."""
     scheme = schemes.scheme_in_force(session, scheme_code, as_of)
-    rows = session.execute(
-        select(Loan.outstanding_principal_fen, Loan.grade)
-        .join(Enrolment, Enrolment.loan_id == Loan.id)
-        .where(Enrolment.scheme_code == scheme_code, Loan.status == "active", Loan.outstanding_principal_fen > 0)
-        .order_by(Loan.id)
-    ).all()
-    exposure = np.array([float(from_fen(fen)) for fen, _ in rows], dtype=np.float64)
-    pd = np.array([PD_BY_GRADE.get(grade, PD_BY_GRADE["normal"]) for _, grade in rows], dtype=np.float64)
+    enrolled = lending.loan_summaries(session, enrolments.enrolled_loan_ids(session, scheme_code))
+    rows = [
+        enrolled[i]
+        for i in sorted(enrolled)
+        if enrolled[i].status == "active" and enrolled[i].outstanding_principal > 0
+    ]
+    exposure = np.array([float(loan.outstanding_principal) for loan in rows], dtype=np.float64)
+    pd = np.array([PD_BY_GRADE.get(loan.grade, PD_BY_GRADE["normal"]) for loan in rows], dtype=np.float64)
     n = len(rows)
     portfolio = Portfolio(
         np.ones(n, dtype=np.int64), pd, exposure, np.full(n, lgd), tier_indices(scheme, exposure).astype(np.int64)

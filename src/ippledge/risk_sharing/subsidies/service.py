@@ -14,20 +14,19 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.credit.tables import CreditDecision
+from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import from_fen, money, positive_money, round_fen, to_fen
 from ippledge.ledger import service as ledger
-from ippledge.lending import store as loans
-from ippledge.lending.tables import LoanRepayment
+from ippledge.lending import queries as lending
 from ippledge.outbox import events
-from ippledge.registry.tables import Enterprise
+from ippledge.registry import queries as registry
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.errors import (
     POOL_INSUFFICIENT,
@@ -67,10 +66,7 @@ def add_rule(session: Session, principal: Principal, scheme_code: str, body: dic
 
 def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decimal | None) -> Decimal:
     if kind == "interest":
-        stmt = select(func.coalesce(func.sum(LoanRepayment.interest_fen), 0)).where(
-            LoanRepayment.loan_id == loan_id, extract("year", LoanRepayment.value_date) == year
-        )
-        return from_fen(int(session.scalar(stmt) or 0))
+        return lending.interest_paid(session, loan_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     if kind in ("premium", "guarantee_fee"):
         kinds = ("guarantee",) if kind == "guarantee_fee" else ("loan_insurance",)
         return covers.premiums_paid(session, loan_id, kinds, year)
@@ -92,7 +88,7 @@ def apply(
     if rule is None:
         raise not_found("补贴规则", "subsidy rule", id=rule_id)
     body = json.loads(rule.body)
-    loan = loans.visible_loan(session, principal, loan_id)
+    loan = lending.visible_loan(session, principal, loan_id)
     if loan.borrower_id != principal.party_id:
         raise not_found("贷款", "loan", id=loan_id)
     dup = select(SubsidyApplication.id).where(
@@ -102,18 +98,18 @@ def apply(
         raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
     reasons: list[Problem] = []
     if (cap := body.get("rate_cap")) is not None:
-        decision = session.get(CreditDecision, loan.decision_id) if loan.decision_id else None
+        decision = credit.decision_basis(session, loan.decision_id) if loan.decision_id else None
         if decision is None:
             reasons.append(problem("lpr_unknown", "无法确定定价所用 LPR", "the LPR the loan was priced on is unknown"))
         else:
             limit = RateCap(RateCapKind(cap["kind"]), Decimal(cap["value"])).limit(Decimal(decision.lpr_bp) / BP_TOTAL)
-            if Decimal(loan.annual_rate) > limit:
+            if loan.annual_rate > limit:
                 reasons.append(problem("rate_cap", f"贷款利率高于上限 {limit}", f"the loan rate is above {limit}"))
     if (max_rev := body.get("max_firm_revenue")) is not None:
-        firm = session.get(Enterprise, loan.borrower_id)
-        if firm is None or firm.annual_revenue_fen is None:
+        firm = registry.enterprise_facts(session, loan.borrower_id)
+        if firm is None or firm.annual_revenue is None:
             reasons.append(problem("revenue_unknown", "缺少企业营业收入", "the firm's revenue is not known"))
-        elif from_fen(firm.annual_revenue_fen) > Decimal(max_rev):
+        elif firm.annual_revenue > Decimal(max_rev):
             reasons.append(problem("revenue_cap", "企业营业收入超过上限", "the firm's revenue is above the cap"))
     declared = None if declared_fee is None else positive_money(declared_fee)
     if rule.kind == "valuation_fee" and declared is None:
