@@ -13,22 +13,14 @@ from decimal import Decimal
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
-from ippledge.kernel.money import format_yuan, from_fen
-from ippledge.lending.tables import Loan
-from ippledge.risk_sharing.claims import store as claims
-from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
-from ippledge.risk_sharing.enrolments.tables import Enrolment
-from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.pools import store
-from ippledge.risk_sharing.pools.tables import FundContribution
+from ippledge.kernel.money import format_yuan
+from ippledge.risk_sharing import queries as risk
 from ippledge.risk_sharing.simulation.book import book_case
 from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
-from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 
 SCHEME = "beijing-etown"
 FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
@@ -92,41 +84,25 @@ class RiskDemo:
         return paid
 
 
-def _sum(session: Session, stmt: object) -> Decimal:
-    return from_fen(int(session.scalar(stmt) or 0))  # type: ignore[call-overload]
-
-
 def print_sustainability(
     console: Console, session: Session, demo: RiskDemo, subsidies_paid: int, today: dt.date
 ) -> None:
     """资金池可持续性: what went in, what went out, how far the pool is levered, and, looking a year ahead, how likely
     the pool is to run dry and how big it would have to be (a Monte Carlo of the enrolled book)."""
-    pool = store.pool(session, SCHEME)
-    balance = store.pool_balance(session, pool)
-    contributed = _sum(
-        session, select(func.sum(FundContribution.amount_fen)).where(FundContribution.pool_id == pool.id)
-    )
-    fund_share = select(func.sum(ClaimShare.amount_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
-    fund_share = fund_share.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value)
-    payouts = _sum(session, fund_share)
-    back = select(func.sum(ClaimShare.clawed_back_fen)).join(Claim, Claim.id == ClaimShare.claim_id)
-    clawed = _sum(session, back.where(Claim.scheme_code == SCHEME, ClaimShare.role == Party.FUND.value))
-    subsidies = _sum(
-        session, select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
-    )
-    clawbacks = sum(1 for c in session.scalars(select(Claim).where(Claim.recovered_fen > 0)))
-    book = select(func.sum(Loan.outstanding_principal_fen)).join(Enrolment, Enrolment.loan_id == Loan.id)
-    outstanding = _sum(session, book.where(Enrolment.scheme_code == SCHEME, Loan.status == "active"))
-    losses = _sum(session, select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == SCHEME))
+    r = risk.fund_report(session, SCHEME)
+    balance, outstanding = r.balance, r.enrolled_outstanding
     table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
     rows = [
         ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
-        ("注资 contributions", format_yuan(contributed)),
-        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(losses)})"),
-        ("资金池代偿 fund shares of claims", format_yuan(payouts)),
-        ("应付代偿 still owed to banks (pool short)", format_yuan(claims.owed(session, SCHEME))),
-        ("追偿返还 clawed back to the fund", f"{format_yuan(clawed)} ({clawbacks} claims)"),
-        ("贴息 interest subsidies paid / unpaid", f"{subsidies_paid} ({format_yuan(subsidies)}) / {demo.unpaid}"),
+        ("注资 contributions", format_yuan(r.contributed)),
+        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(r.losses)})"),
+        ("资金池代偿 fund shares of claims", format_yuan(r.fund_paid)),
+        ("应付代偿 still owed to banks (pool short)", format_yuan(r.owed)),
+        ("追偿返还 clawed back to the fund", f"{format_yuan(r.clawed_back)} ({r.claims_recovered} claims)"),
+        (
+            "贴息 interest subsidies paid / unpaid",
+            f"{subsidies_paid} ({format_yuan(r.subsidies_paid)}) / {demo.unpaid}",
+        ),
         ("资金池余额 fund balance", format_yuan(balance)),
         ("在册余额 enrolled outstanding", format_yuan(outstanding)),
         ("放大倍数 leverage (outstanding / balance)", f"{outstanding / balance:.2f}x" if balance > 0 else "n/a"),

@@ -10,10 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.model import Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.subsidies import store as subsidies
 
 
 def scheme_in_force(session: Session, code: str, as_of: dt.date | None = None) -> Scheme:
@@ -38,4 +41,46 @@ def pool_position(session: Session, scheme_code: str) -> PoolPosition:
     row = pools.pool(session, scheme_code)
     return PoolPosition(
         row.scheme_code, row.fund_id, pools.pool_balance(session, row), claims.owed(session, scheme_code)
+    )
+
+
+@dataclass(frozen=True)
+class FundReport:
+    """资金池可持续性: what went into a scheme's pool and what came out of it, and the book it stands behind.
+
+    ``fund_paid`` is the fund's share of every claim (what it paid plus what it still ``owed``); ``clawed_back`` what
+    recoveries returned to it; ``claims_recovered`` how many of the scheme's claims had recoveries shared back;
+    ``losses`` the net losses of the scheme's claims; ``enrolled_outstanding`` the principal outstanding on its live
+    enrolled loans."""
+
+    scheme_code: str
+    balance: Decimal
+    contributed: Decimal
+    fund_paid: Decimal
+    owed: Decimal
+    clawed_back: Decimal
+    claims_recovered: int
+    subsidies_paid: Decimal
+    losses: Decimal
+    enrolled_outstanding: Decimal
+
+
+def fund_report(session: Session, scheme_code: str) -> FundReport:
+    """The pool of ``scheme_code`` in figures (``risk.pool.missing`` when the scheme has none)."""
+    row = pools.pool(session, scheme_code)
+    fund = claims.fund_totals(session, scheme_code)
+    loans = lending.loan_summaries(session, enrolments.enrolled_loan_ids(session, scheme_code))
+    return FundReport(
+        scheme_code=scheme_code,
+        balance=pools.pool_balance(session, row),
+        contributed=pools.contributed(session, row),
+        fund_paid=fund.shares,
+        owed=fund.owed,
+        clawed_back=fund.clawed_back,
+        claims_recovered=claims.recovered_count(session, scheme_code),
+        subsidies_paid=subsidies.paid_total(session, scheme_code),
+        losses=claims.losses(session, scheme_code),
+        enrolled_outstanding=sum(
+            (loan.outstanding_principal for loan in loans.values() if loan.status == "active"), Decimal("0.00")
+        ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,4 +44,39 @@ def owed(session: Session, code: str) -> Decimal:
         .join(Claim, Claim.id == ClaimShare.claim_id)
         .where(Claim.scheme_code == code, ClaimShare.role == Party.FUND.value)
     )
+    return from_fen(int(session.scalar(stmt) or 0))
+
+
+class FundTotals(NamedTuple):
+    """The fund's side of a scheme's claims: its shares, what of them it still owes, what came back to it."""
+
+    shares: Decimal
+    owed: Decimal
+    clawed_back: Decimal
+
+
+def fund_totals(session: Session, code: str) -> FundTotals:
+    """The fund's shares of every claim of scheme ``code``, what it still owes of them and what was clawed back."""
+    stmt = (
+        select(
+            func.coalesce(func.sum(ClaimShare.amount_fen), 0),
+            func.coalesce(func.sum(ClaimShare.owed_fen), 0),
+            func.coalesce(func.sum(ClaimShare.clawed_back_fen), 0),
+        )
+        .join(Claim, Claim.id == ClaimShare.claim_id)
+        .where(Claim.scheme_code == code, ClaimShare.role == Party.FUND.value)
+    )
+    shares, owed_fen, back = session.execute(stmt).one()
+    return FundTotals(from_fen(int(shares)), from_fen(int(owed_fen)), from_fen(int(back)))
+
+
+def recovered_count(session: Session, code: str) -> int:
+    """How many claims of scheme ``code`` had recoveries shared back."""
+    stmt = select(func.count(Claim.id)).where(Claim.scheme_code == code, Claim.recovered_fen > 0)
+    return int(session.scalar(stmt) or 0)
+
+
+def losses(session: Session, code: str) -> Decimal:
+    """The net losses of the claims of scheme ``code`` (those decided so far)."""
+    stmt = select(func.coalesce(func.sum(Claim.loss_fen), 0)).where(Claim.scheme_code == code)
     return from_fen(int(session.scalar(stmt) or 0))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind
+from ippledge.kernel.money import from_fen
 from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.risk_sharing.errors import POOL_MISSING
 from ippledge.risk_sharing.pools.postings import FUND_POOL
-from ippledge.risk_sharing.pools.tables import FundPool
+from ippledge.risk_sharing.pools.tables import FundContribution, FundPool
 
 OVERSEERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})  # see every pool, claim, cover and enrolment
 
@@ -35,3 +36,11 @@ def pool(session: Session, code: str, lock: bool = False) -> FundPool:
 def pool_balance(session: Session, pool_row: FundPool) -> Decimal:
     """The pool's cash, read from the ledger (the book of record)."""
     return ledger.balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code))
+
+
+def contributed(session: Session, pool_row: FundPool) -> Decimal:
+    """Every contribution paid into the pool (注资合计)."""
+    stmt = select(func.coalesce(func.sum(FundContribution.amount_fen), 0)).where(
+        FundContribution.pool_id == pool_row.id
+    )
+    return from_fen(int(session.scalar(stmt) or 0))
