@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ippledge.cmd.options import DbUrl
 from ippledge.kernel.errors import ErrorCode, IppledgeError
 from ippledge.risk_sharing import errors
 
@@ -76,10 +77,9 @@ def split(
     except IppledgeError as exc:
         raise _fail(exc) from None
     if as_json:
-        from ippledge.risk_sharing.responses import split as split_view
+        from ippledge.risk_sharing.schemas import SplitOut
 
-        doc = split_view(s, a)
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(SplitOut.of(s, a).model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -165,9 +165,7 @@ def simulate_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="with --portfolio: the scheme version in force on this date")
     ] = None,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Monte Carlo of a homogeneous book (or with ``--portfolio`` the live enrolled book) under a scheme: each party's
     EL, 99% and 99.9% loss, fund sustainability, and with ``--sensitivity`` the effect of the share ratios."""
@@ -298,22 +296,14 @@ def _book_case(
 ) -> Case:
     import datetime as dt
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
+    from ippledge.cmd.options import business_day, session_scope
     from ippledge.risk_sharing.simulation.book import book_case
 
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        day = dt.date.fromisoformat(as_of) if as_of else business_day(None)
     except ValueError:
         raise errors.CLI_AS_OF(as_of=as_of) from None
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            case = book_case(
-                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day, device=device
-            )
-    finally:
-        engine.dispose()
+    with session_scope(database_url) as session:
+        case = book_case(session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day, device=device)
     _check(case.inputs["loans"] > 0, errors.CLI_EMPTY_BOOK, scheme=scheme)
     return case

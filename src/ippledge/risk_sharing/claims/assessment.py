@@ -15,13 +15,13 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from ippledge.credit import queries as credit
-from ippledge.kernel.money import from_fen, to_fen
+from ippledge.kernel.money import money
 from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store
 from ippledge.risk_sharing.claims.model import Allocation, CapsState, split_loss
-from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.claims.tables import ZERO, Claim
 from ippledge.risk_sharing.claims.trigger import write_off_of
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.enrolments import store as enrolments
@@ -32,23 +32,23 @@ from ippledge.valuation import queries as valuation
 
 
 class Assessment(NamedTuple):
-    """A claim's loss and split as of now: ``owed_fen`` is the part of the fund's share its pool cannot pay now (a
-    debt to the bank; 0 when the scheme limits liability to the fund, which caps the share at the balance instead);
-    ``recovery_mark`` the last recovery counted; ``balance_fen`` the balance at default."""
+    """A claim's loss and split as of now: ``owed`` is the part of the fund's share its pool cannot pay now (a debt
+    to the bank; 0 when the scheme limits liability to the fund, which caps the share at the balance instead);
+    ``recovery_mark`` the last recovery counted; ``balance`` the balance at default."""
 
     scheme: Scheme
     allocation: Allocation
     recovery_mark: int
-    balance_fen: int
-    owed_fen: int
+    balance: Decimal
+    owed: Decimal
 
 
-def fund_paid_on(session: Session, claim: Claim) -> int:
-    """What the fund has paid on this claim so far (its advance), in fen."""
-    return sum(s.amount_fen for s in store.shares_of(session, claim.id) if s.role == Party.FUND.value)
+def fund_paid_on(session: Session, claim: Claim) -> Decimal:
+    """What the fund has paid on this claim so far (its advance)."""
+    return sum((s.amount for s in store.shares_of(session, claim.id) if s.role == Party.FUND.value), ZERO)
 
 
-def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0) -> Assessment:
+def assess(session: Session, claim: Claim, today: dt.date, paid_before: Decimal = ZERO) -> Assessment:
     """The loss and its split as of now; also the last recovery counted (``recovery_mark``).
 
     ``paid_before``: what the fund already advanced on this claim; the final split's caps count it as not yet paid
@@ -61,17 +61,16 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     assert loan is not None
     wo = write_off_of(session, loan.id)
     if wo is not None:
-        principal_fen, interest_fen = to_fen(wo.principal), to_fen(wo.interest)
+        principal, interest = wo.principal, wo.interest
     else:
-        principal_fen = to_fen(loan.outstanding_principal)
-        interest_fen = to_fen(ledger.balance(session, account_code(loan.bank_id, "loan_interest", loan.id)))
+        principal = loan.outstanding_principal
+        interest = ledger.balance(session, account_code(loan.bank_id, "loan_interest", loan.id))
     recovered = lending.recoveries(session, loan.id)
-    mark = recovered.last_id
-    loss_fen = max(principal_fen - to_fen(recovered.total), 0)
+    loss = max(principal - recovered.total, ZERO)
     pool = pools.pool(session, claim.scheme_code, lock=True)
     year = today.year
-    in_year = from_fen(paid_before if claim.paid_year == year else 0)
-    cash = pools.pool_balance(session, pool) + from_fen(paid_before)
+    in_year = paid_before if claim.paid_year == year else ZERO
+    cash = pools.pool_balance(session, pool) + paid_before
     caps = CapsState(
         fund_balance=cash,
         fund_paid_this_year=store.fund_paid(session, claim.scheme_code, year) - in_year,
@@ -79,17 +78,10 @@ def assess(session: Session, claim: Claim, today: dt.date, paid_before: int = 0)
     )
     enrolment = enrolments.enrolment_of(session, loan.id)
     ip_share = enrolment.ip_share_bp if enrolment is not None else None
-    allocation = split_loss(
-        scheme,
-        from_fen(loss_fen),
-        from_fen(principal_fen),
-        caps,
-        interest=from_fen(max(interest_fen, 0)),
-        ip_share_bp=ip_share,
-    )
-    fund_fen = to_fen(allocation.shares.get(Party.FUND, Decimal(0)))
-    owed = 0 if scheme.liability_limited_to_fund else max(fund_fen - max(to_fen(cash), 0), 0)
-    return Assessment(scheme, allocation, mark, principal_fen, owed)
+    allocation = split_loss(scheme, loss, principal, caps, interest=max(interest, ZERO), ip_share_bp=ip_share)
+    fund = allocation.shares.get(Party.FUND, ZERO)
+    owed = ZERO if scheme.liability_limited_to_fund else max(fund - max(cash, ZERO), ZERO)
+    return Assessment(scheme, allocation, recovered.last_id, principal, money(owed))
 
 
 def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | None]:

@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access.model import Principal, Role
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as loans
 from ippledge.lending import service as lending
 from ippledge.risk_sharing.claims import notices, store
 from ippledge.risk_sharing.claims.model import Allocation, share_recovery
-from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.claims.tables import ZERO, Claim
 from ippledge.risk_sharing.errors import CLAIM_NOT_PAID
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.pools import postings
@@ -41,8 +40,9 @@ def _bank_claim(session: Session, principal: Principal, claim_id: int) -> Claim:
 
 
 def allocation_of(session: Session, claim: Claim) -> Allocation:
-    shares = {Party(s.role): from_fen(s.amount_fen) for s in store.shares_of(session, claim.id)}
-    return Allocation(from_fen(claim.loss_fen), from_fen(claim.interest_fen), claim.tier_index or 0, shares, shares)
+    """The split the claim was paid on (after caps), as recoveries are shared back on it."""
+    shares = {Party(s.role): s.amount for s in store.shares_of(session, claim.id)}
+    return Allocation(claim.loss, claim.interest, claim.tier_index or 0, shares, shares)
 
 
 def share_back(session: Session, principal: Principal, claim_id: int, today: dt.date) -> Claim:
@@ -53,37 +53,37 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
     if not new.total or not scheme.recovery_clawback:
         return claim
     allocation = allocation_of(session, claim)
-    cumulative = min(claim.recovered_fen + to_fen(new.total), to_fen(allocation.total))
-    shared = share_recovery(allocation, from_fen(cumulative)).shares
+    cumulative = min(claim.recovered + new.total, allocation.total)
+    shared = share_recovery(allocation, cumulative).shares
     for row in store.shares_of(session, claim.id):
         party = Party(row.role)
-        due = to_fen(shared.get(party, Decimal(0))) - row.clawed_back_fen
+        due = shared.get(party, ZERO) - row.clawed_back
         if party is Party.BANK or row.party_id is None or due <= 0:
             continue
         key = f"risk.clawback:{claim.id}:{party.value}:{cumulative}"
-        offset = min(due, row.owed_fen)
+        offset = min(due, row.owed)
         if offset:  # the fund still owes the bank: set its part off against the debt
             draft = postings.clawback_offset(
-                row.party_id, claim.scheme_code, claim.bank_id, from_fen(offset), today, claim.id, f"{key}:offset"
+                row.party_id, claim.scheme_code, claim.bank_id, offset, today, claim.id, f"{key}:offset"
             )
             ledger.post(session, principal, draft)
-            row.owed_fen -= offset
+            row.owed -= offset
         if due > offset:
             draft = postings.clawback(
                 row.party_id,
                 claim.bank_id,
-                from_fen(due - offset),
+                due - offset,
                 today,
                 claim.id,
                 key,
                 claim.scheme_code if party is Party.FUND else None,
             )
             ledger.post(session, principal, draft)
-        row.clawed_back_fen += due
-    claim.recovered_fen, claim.recovery_mark = cumulative, new.last_id
+        row.clawed_back += due
+    claim.recovered, claim.recovery_mark = cumulative, new.last_id
     session.flush()
-    audit.record(session, principal, "risk.clawback", "risk_claim", claim.id, {"recovered": str(from_fen(cumulative))})
-    notices.claim_event(session, claim, "risk.clawback", {"recovered": str(from_fen(cumulative))})
+    audit.record(session, principal, "risk.clawback", "risk_claim", claim.id, {"recovered": str(cumulative)})
+    notices.claim_event(session, claim, "risk.clawback", {"recovered": str(cumulative)})
     return claim
 
 

@@ -193,14 +193,14 @@ def preview_split(
 
 
 def cash_only(
-    shares: dict[Party, Decimal], capped: dict[Party, list[str]], owed_fen: int
+    shares: dict[Party, Decimal], capped: dict[Party, list[str]], owed: Decimal
 ) -> tuple[dict[Party, Decimal], dict[Party, list[str]]]:
     """The split with the fund's owed part moved to the bank (what is paid now when no debt is recorded: an advance)."""
-    if not owed_fen:
+    if not owed:
         return shares, capped
     out, why = dict(shares), {p: list(w) for p, w in capped.items()}
-    out[Party.FUND] -= from_fen(owed_fen)
-    out[Party.BANK] = out.get(Party.BANK, Decimal(0)) + from_fen(owed_fen)
+    out[Party.FUND] -= owed
+    out[Party.BANK] = out.get(Party.BANK, Decimal(0)) + owed
     why.setdefault(Party.FUND, []).append("fund_balance")
     return out, why
 

@@ -11,7 +11,7 @@
   (``assessment.assess``) with the caps used so far and the pool balance from the ledger. The pool never goes
   negative. Under a scheme whose liability is limited to the fund (Haikou) the fund's share is capped at its balance
   and the rest falls to the scheme's overflow party (the bank). Under any other scheme the fund keeps its full
-  share; the part its pool cannot pay is a debt to the bank (应付代偿, ``owed_fen`` on the fund's share row,
+  share; the part its pool cannot pay is a debt to the bank (应付代偿, ``owed`` on the fund's share row,
   ``risk.fund_debt``), paid first-in-first-out out of the next contributions into the pool (``debts.pay_down``).
 * **Payout**: one ledger entry per paying party (fund pool, insurer, guarantor, valuer, IP operations institution ->
   bank). The valuer (Zhongshan's 4%) is the valuation firm whose external report backed the loan's credit decision
@@ -36,13 +36,12 @@ from ippledge.access import service as access
 from ippledge.access.model import Principal, Role
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import notices, store
 from ippledge.risk_sharing.claims.assessment import assess, fund_paid_on, payers_of
 from ippledge.risk_sharing.claims.model import advance_shares, cash_only, pays_advance, resolve_shares
-from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
+from ippledge.risk_sharing.claims.tables import ZERO, Claim, ClaimShare
 from ippledge.risk_sharing.claims.trigger import triggered_on, write_off_of
 from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.errors import (
@@ -122,9 +121,9 @@ def propose_payment(session: Session, reviewer: Principal, claim_id: int, note: 
     settle = claim.status == "advanced"
     if settle and write_off_of(session, claim.loan_id) is None:
         raise CLAIM_NOT_WRITTEN_OFF(loan_id=claim.loan_id)
-    preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else 0)
+    preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else ZERO)
     shares = {p.value: str(v) for p, v in preview.allocation.shares.items()}
-    payload = {"note": note, "shares": shares, "fund_owed": str(from_fen(preview.owed_fen))}
+    payload = {"note": note, "shares": shares, "fund_owed": str(preview.owed)}
     approval = access.propose(session, reviewer, "risk_claim", claim.id, "settle" if settle else "pay", payload)
     claim.status, claim.approval_id = ("settling" if settle else "proposed"), approval.id
     session.flush()
@@ -144,15 +143,15 @@ def decide(
         claim.status = "rejected"
         session.flush()
         return claim
-    scheme, allocation, mark, balance_fen, owed = assess(session, claim, today)
+    scheme, allocation, mark, balance, owed = assess(session, claim, today)
     payers = payers_of(session, claim, claim.triggered_on)  # the covers in force when the loss was triggered
     shares, capped = resolve_shares(allocation, payers)
     advance = pays_advance(scheme, write_off_of(session, claim.loan_id) is not None)
     if advance:  # 预付: the advance ratio of the net loss, at most what the others owe, shared pro rata among them
         shares, capped = cash_only(shares, capped, owed)  # an advance is paid from cash; no debt before settlement
-        shares, owed = advance_shares(scheme, allocation.total, shares), 0
-    claim.balance_fen = balance_fen
-    claim.loss_fen, claim.interest_fen = to_fen(allocation.loss), to_fen(allocation.interest)
+        shares, owed = advance_shares(scheme, allocation.total, shares), ZERO
+    claim.balance = balance
+    claim.loss, claim.interest = allocation.loss, allocation.interest
     claim.tier_index, claim.paid_year, claim.recovery_mark = allocation.tier_index, today.year, mark
     claim.status = "advanced" if advance else "paid"
     session.flush()
@@ -161,17 +160,17 @@ def decide(
             claim_id=claim.id,
             role=party.value,
             party_id=payers.get(party),
-            amount_fen=to_fen(amount),
-            uncapped_fen=to_fen(allocation.uncapped.get(party, Decimal(0))),
+            amount=amount,
+            uncapped=allocation.uncapped.get(party, ZERO),
             capped_by=",".join(capped.get(party, [])),
-            advanced_fen=to_fen(amount) if advance and party is not Party.BANK else 0,
-            owed_fen=owed if party is Party.FUND else 0,
+            advanced=amount if advance and party is not Party.BANK else ZERO,
+            owed=owed if party is Party.FUND else ZERO,
         )
         if party is not Party.BANK and amount > 0:
             payer = payers[party]
             assert payer is not None
-            paid = pay_share(session, approver, claim, party, payer, to_fen(amount) - row.owed_fen, today)
-            debt = record_debt(session, approver, claim, row.owed_fen, today)  # only the fund's, when short
+            paid = pay_share(session, approver, claim, party, payer, amount - row.owed, today)
+            debt = record_debt(session, approver, claim, row.owed, today)  # only the fund's, when short
             row.entry_id = paid or debt
         session.add(row)
     session.flush()
@@ -181,35 +180,35 @@ def decide(
         "risk.claim_advanced" if advance else "risk.claim_paid",
         "risk_claim",
         claim.id,
-        {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code, "fund_owed": owed},
+        {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code, "fund_owed": str(owed)},
     )
     notices.claim_event(
         session,
         claim,
         "risk.claim_decided",
-        {"shares": {p.value: str(v) for p, v in shares.items()}, "fund_owed": str(from_fen(owed))},
+        {"shares": {p.value: str(v) for p, v in shares.items()}, "fund_owed": str(owed)},
     )
     return claim
 
 
 def pay_share(
-    session: Session, principal: Principal, claim: Claim, party: Party, payer: int, fen: int, today: dt.date
+    session: Session, principal: Principal, claim: Claim, party: Party, payer: int, amount: Decimal, today: dt.date
 ) -> int | None:
     """Post one party's payment to the bank (``risk.payout``); returns the entry id (None when nothing is due)."""
-    if fen <= 0:
+    if amount <= 0:
         return None
     fund_scheme = claim.scheme_code if party is Party.FUND else None
     key = f"risk.payout:{claim.id}:{party.value}"
-    draft = postings.payout(payer, claim.bank_id, from_fen(fen), today, claim.id, key, fund_scheme)
+    draft = postings.payout(payer, claim.bank_id, amount, today, claim.id, key, fund_scheme)
     return ledger.post(session, principal, draft).id
 
 
-def record_debt(session: Session, principal: Principal, claim: Claim, fen: int, today: dt.date) -> int | None:
-    """应付代偿: the fund owes the bank ``fen`` on this claim (``risk.fund_debt``); paid from later contributions."""
-    if fen <= 0:
+def record_debt(session: Session, principal: Principal, claim: Claim, amount: Decimal, today: dt.date) -> int | None:
+    """应付代偿: the fund owes the bank ``amount`` on this claim (``risk.fund_debt``); paid from later contributions."""
+    if amount <= 0:
         return None
-    key = f"risk.fund_debt:{claim.id}:{fen}"
-    draft = postings.fund_debt(claim.fund_id, claim.scheme_code, claim.bank_id, from_fen(fen), today, claim.id, key)
+    key = f"risk.fund_debt:{claim.id}:{amount}"
+    draft = postings.fund_debt(claim.fund_id, claim.scheme_code, claim.bank_id, amount, today, claim.id, key)
     entry = ledger.post(session, principal, draft)
-    audit.record(session, principal, "risk.fund_debt", "risk_claim", claim.id, {"owed": str(from_fen(fen))})
+    audit.record(session, principal, "risk.fund_debt", "risk_claim", claim.id, {"owed": str(amount)})
     return entry.id

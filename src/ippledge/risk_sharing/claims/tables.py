@@ -1,16 +1,19 @@
 """Claim tables (补偿申请台账): a claim and what each party bore of it.
 
-Money is integer fen.
+Money is stored as integer fen (``Fen`` columns, named ``*_fen``) and read as ``Decimal`` yuan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
+
+ZERO = Decimal("0.00")
 
 
 class Claim(IdMixin, Base):
@@ -32,14 +35,14 @@ class Claim(IdMixin, Base):
     # filed | proposed | paid | rejected; with an advance (预付): filed | proposed | advanced | settling | paid
     status: Mapped[str] = mapped_column(String(12), index=True, default="filed")
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
-    balance_fen: Mapped[int] = mapped_column(default=0)  # balance at default (chooses the tier)
-    loss_fen: Mapped[int] = mapped_column(default=0)  # net principal loss
-    interest_fen: Mapped[int] = mapped_column(default=0)
+    balance: Mapped[Decimal] = mapped_column("balance_fen", Fen, default=ZERO)  # at default (chooses the tier)
+    loss: Mapped[Decimal] = mapped_column("loss_fen", Fen, default=ZERO)  # net principal loss
+    interest: Mapped[Decimal] = mapped_column("interest_fen", Fen, default=ZERO)
     tier_index: Mapped[int | None] = mapped_column(Integer)
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     paid_year: Mapped[int | None] = mapped_column(Integer, index=True)
     recovery_mark: Mapped[int] = mapped_column(default=0)  # last loan_repayment id counted before payout
-    recovered_fen: Mapped[int] = mapped_column(default=0)  # recoveries after payout shared back so far
+    recovered: Mapped[Decimal] = mapped_column("recovered_fen", Fen, default=ZERO)  # shared back after payout so far
     settled_on: Mapped[dt.date | None] = mapped_column(Date)  # an advanced claim's final settlement (清算)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -47,21 +50,21 @@ class Claim(IdMixin, Base):
 class ClaimShare(Base):
     """What one party bore of a claim (after caps) and how much of it came back through recoveries.
 
-    ``amount_fen`` is the party's share (the bank: the rest of the loss); while a claim is ``advanced`` that is the
-    advance (``advanced_fen``), and after settlement the final share. ``owed_fen`` (the fund only) is the part of its
-    share the pool could not pay yet: a debt to the bank (应付代偿) when the scheme's liability is not limited to the
-    fund, paid out of later contributions; what the fund has paid is ``amount_fen - owed_fen``."""
+    ``amount`` is the party's share (the bank: the rest of the loss); while a claim is ``advanced`` that is the
+    advance (``advanced``), and after settlement the final share. ``owed`` (the fund only) is the part of its share
+    the pool could not pay yet: a debt to the bank (应付代偿) when the scheme's liability is not limited to the fund,
+    paid out of later contributions; what the fund has paid is ``amount - owed``."""
 
     __tablename__ = "risk_claim_share"
 
     claim_id: Mapped[int] = mapped_column(ForeignKey("risk_claim.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)  # model.Party value
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
-    amount_fen: Mapped[int]
-    uncapped_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    uncapped: Mapped[Decimal] = mapped_column("uncapped_fen", Fen)
     capped_by: Mapped[str] = mapped_column(String(100), default="")
-    clawed_back_fen: Mapped[int] = mapped_column(default=0)
+    clawed_back: Mapped[Decimal] = mapped_column("clawed_back_fen", Fen, default=ZERO)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
-    advanced_fen: Mapped[int] = mapped_column(default=0)  # paid before write-off (预付)
+    advanced: Mapped[Decimal] = mapped_column("advanced_fen", Fen, default=ZERO)  # paid before write-off (预付)
     settlement_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
-    owed_fen: Mapped[int] = mapped_column(default=0)  # 应付代偿: not yet paid by the fund (its pool was short)
+    owed: Mapped[Decimal] = mapped_column("owed_fen", Fen, default=ZERO)  # 应付代偿: not yet paid (the pool was short)

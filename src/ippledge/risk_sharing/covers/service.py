@@ -20,7 +20,7 @@ from ippledge.access import audit, scope
 from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, positive_money, round_fen, to_fen
+from ippledge.kernel.money import positive_money, round_fen
 from ippledge.ledger import queries as ledger_queries
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
@@ -95,7 +95,7 @@ def add_cover(
         loan_id=loan_id,
         scheme_code=scheme_code,
         premium_rate_bp=premium_rate_bp,
-        premium_fen=to_fen(premium),
+        premium=premium,
         start_on=start_on,
         end_on=end_on,
     )
@@ -110,7 +110,7 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
     cover = scope.get_visible(session, Cover, cover_id, principal)
     if principal.party_id != cover.provider_id:
         raise not_found("保险/担保", "cover", id=cover_id)
-    if cover.paid_fen >= cover.premium_fen:
+    if cover.paid >= cover.premium:
         raise COVER_PAID(cover_id=cover.id)
     via_bank = None
     if access.party_kind(session, cover.payer_id) is PartyKind.ENTERPRISE:
@@ -119,14 +119,14 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
             raise COVER_PAYER(why_zh="企业付费须关联贷款", why_en="an enterprise pays through its loan's bank")
         via_bank = loan.bank_id
         held = ledger_queries.balance(session, account_code(cover.payer_id, "settlement"))
-        if held < from_fen(cover.premium_fen - cover.paid_fen):
+        if held < cover.premium - cover.paid:
             raise COVER_INSUFFICIENT_FUNDS(available=str(held))
-    amount = from_fen(cover.premium_fen - cover.paid_fen)
+    amount = cover.premium - cover.paid
     draft = postings.premium(
         cover.provider_id, cover.payer_id, amount, day, cover.id, f"risk.premium:{cover.id}:{key}", via_bank
     )
     ledger.post(session, principal, draft)
-    cover.paid_fen = cover.premium_fen
+    cover.paid = cover.premium
     session.flush()
     audit.record(session, principal, "risk.premium_paid", "risk_cover", cover.id, {"amount": str(amount)})
     return cover

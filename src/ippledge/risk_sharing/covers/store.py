@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from ippledge.kernel.money import from_fen
+from ippledge.kernel.money import money
 from ippledge.risk_sharing.covers.tables import Cover
 from ippledge.risk_sharing.model import Party
 
@@ -43,7 +43,7 @@ def pooled_policyholder(session: Session, scheme_code: str) -> int | None:
 
 def premiums_paid(session: Session, loan_id: int, kinds: tuple[str, ...], year: int) -> Decimal:
     """What was paid on the loan's covers of ``kinds`` that started in ``year`` (a premium or fee subsidy's basis)."""
-    stmt = select(func.coalesce(func.sum(Cover.paid_fen), 0)).where(
+    stmt = select(func.coalesce(func.sum(Cover.paid), 0)).where(
         Cover.loan_id == loan_id, Cover.kind.in_(kinds), extract("year", Cover.start_on) == year
     )
-    return from_fen(int(session.scalar(stmt) or 0))
+    return money(session.scalar(stmt) or 0)

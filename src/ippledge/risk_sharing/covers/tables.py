@@ -1,16 +1,19 @@
 """Cover table (保险/担保台账): insurance or a guarantee of one loan or of every loan of a scheme's pool.
 
-Money is integer fen.
+Money is stored as integer fen (``Fen`` columns, named ``*_fen``) and read as ``Decimal`` yuan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
+
+ZERO = Decimal("0.00")
 
 
 class Cover(IdMixin, Base):
@@ -24,8 +27,8 @@ class Cover(IdMixin, Base):
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), index=True)
     scheme_code: Mapped[str | None] = mapped_column(String(60), index=True)  # pooled cover
     premium_rate_bp: Mapped[int] = mapped_column(Integer)
-    premium_fen: Mapped[int]
-    paid_fen: Mapped[int] = mapped_column(default=0)
+    premium: Mapped[Decimal] = mapped_column("premium_fen", Fen)
+    paid: Mapped[Decimal] = mapped_column("paid_fen", Fen, default=ZERO)
     start_on: Mapped[dt.date] = mapped_column(Date)
     end_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="active")

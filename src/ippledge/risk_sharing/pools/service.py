@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.kernel.money import positive_money, to_fen
+from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
 from ippledge.risk_sharing.errors import POOL_EXISTS, SCHEME_UNKNOWN
 from ippledge.risk_sharing.pools import postings, store
@@ -51,7 +51,7 @@ def contribute(
     entry = ledger.post(session, principal, draft)
     if session.scalars(select(FundContribution).where(FundContribution.entry_id == entry.id)).first() is not None:
         return row, False
-    session.add(FundContribution(pool_id=row.id, value_date=day, amount_fen=to_fen(value), entry_id=entry.id))
+    session.add(FundContribution(pool_id=row.id, value_date=day, amount=value, entry_id=entry.id))
     session.flush()
     audit.record(session, principal, "risk.contribution", "risk_fund_pool", row.id, {"amount": str(value)})
     return row, True

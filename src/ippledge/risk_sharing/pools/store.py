@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind
-from ippledge.kernel.money import from_fen
+from ippledge.kernel.money import money
 from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.risk_sharing.errors import POOL_MISSING
@@ -40,7 +40,5 @@ def pool_balance(session: Session, pool_row: FundPool) -> Decimal:
 
 def contributed(session: Session, pool_row: FundPool) -> Decimal:
     """Every contribution paid into the pool (注资合计)."""
-    stmt = select(func.coalesce(func.sum(FundContribution.amount_fen), 0)).where(
-        FundContribution.pool_id == pool_row.id
-    )
-    return from_fen(int(session.scalar(stmt) or 0))
+    stmt = select(func.coalesce(func.sum(FundContribution.amount), 0)).where(FundContribution.pool_id == pool_row.id)
+    return money(session.scalar(stmt) or 0)

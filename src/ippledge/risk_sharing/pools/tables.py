@@ -1,17 +1,18 @@
 """Pool tables (资金池台账): one compensation fund pool per scheme, and the money paid into it.
 
-Money is integer fen. The pool's cash is a ledger account (``postings.FUND_POOL``); these rows say what the ledger
-must hold (``risk_sharing.pool_check``).
+Money is stored as integer fen (``Fen`` columns, named ``*_fen``) and read as ``Decimal`` yuan. The pool's cash is a
+ledger account (``postings.FUND_POOL``); these rows say what the ledger must hold (``risk_sharing.pool_check``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, Fen, IdMixin, utcnow
 from ippledge.risk_sharing.pools import postings as _chart  # noqa: F401  (registers the risk-sharing accounts)
 
 
@@ -32,5 +33,5 @@ class FundContribution(IdMixin, Base):
 
     pool_id: Mapped[int] = mapped_column(ForeignKey("risk_fund_pool.id"), index=True)
     value_date: Mapped[dt.date] = mapped_column(Date)
-    amount_fen: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)

@@ -22,7 +22,7 @@ from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import from_fen, money, positive_money, round_fen, to_fen
+from ippledge.kernel.money import money, positive_money, round_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as lending
 from ippledge.outbox import events
@@ -116,13 +116,13 @@ def apply(
         reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
     basis = _basis(session, rule.kind, loan.id, year, declared)
     computed = round_fen(basis * body["rate_bp"] / BP_TOTAL)
-    used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount_fen), 0)).where(
+    used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount), 0)).where(
         SubsidyApplication.rule_id == rule.id,
         SubsidyApplication.enterprise_id == principal.party_id,
         SubsidyApplication.year == year,
         SubsidyApplication.status != "rejected",
     )
-    used = from_fen(int(session.scalar(used_stmt) or 0))
+    used = money(session.scalar(used_stmt) or 0)
     room = max(money(body["per_firm_annual_cap"]) - used, money(0))
     amount = min(computed, room)
     if not reasons and amount <= 0:
@@ -148,9 +148,9 @@ def apply(
         fund_id=pool.fund_id,
         year=year,
         applied_on=today,
-        basis_fen=to_fen(basis),
-        computed_fen=to_fen(computed),
-        amount_fen=to_fen(amount),
+        basis=basis,
+        computed=computed,
+        amount=amount,
         workings=json.dumps(
             {
                 "basis": str(basis),
@@ -184,9 +184,7 @@ def propose(session: Session, reviewer: Principal, app_id: int) -> SubsidyApplic
     row = _fund_app(session, reviewer, app_id)
     reviewer.require(Role.FUND_REVIEWER)
     _state(row, "applied")
-    approval = access.propose(
-        session, reviewer, "risk_subsidy", row.id, "approve", {"amount": str(from_fen(row.amount_fen))}
-    )
+    approval = access.propose(session, reviewer, "risk_subsidy", row.id, "approve", {"amount": str(row.amount)})
     row.status, row.approval_id = "proposed", approval.id
     session.flush()
     return row
@@ -210,7 +208,7 @@ def pay(session: Session, principal: Principal, app_id: int, today: dt.date) -> 
     rule = session.get(SubsidyRule, row.rule_id)
     assert rule is not None
     pool = pools.pool(session, rule.scheme_code, lock=True)
-    amount = from_fen(row.amount_fen)
+    amount = row.amount
     if pools.pool_balance(session, pool) < amount:
         raise POOL_INSUFFICIENT(code=rule.scheme_code, amount=str(amount))
     draft = postings.subsidy(

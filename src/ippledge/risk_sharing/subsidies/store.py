@@ -7,15 +7,15 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.kernel.money import from_fen
+from ippledge.kernel.money import money
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
 
 def paid_total(session: Session, scheme_code: str) -> Decimal:
     """Every subsidy the fund of ``scheme_code`` has paid."""
     stmt = (
-        select(func.coalesce(func.sum(SubsidyApplication.amount_fen), 0))
+        select(func.coalesce(func.sum(SubsidyApplication.amount), 0))
         .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
         .where(SubsidyRule.scheme_code == scheme_code, SubsidyApplication.status == "paid")
     )
-    return from_fen(int(session.scalar(stmt) or 0))
+    return money(session.scalar(stmt) or 0)

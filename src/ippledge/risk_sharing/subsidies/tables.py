@@ -1,16 +1,18 @@
 """Subsidy tables (补贴台账): rule versions and enterprises' applications.
 
-Money is integer fen. A rule's ``body`` is its JSON document (``model.rule_problems`` checks it).
+Money is stored as integer fen (``Fen`` columns, named ``*_fen``) and read as ``Decimal`` yuan. A rule's ``body`` is
+its JSON document (``model.rule_problems`` checks it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ippledge.db import Base, IdMixin
+from ippledge.db import Base, Fen, IdMixin
 
 
 class SubsidyRule(IdMixin, Base):
@@ -41,9 +43,9 @@ class SubsidyApplication(IdMixin, Base):
     fund_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     applied_on: Mapped[dt.date] = mapped_column(Date)
-    basis_fen: Mapped[int]  # what was actually paid (interest, premium, fee)
-    computed_fen: Mapped[int]  # before the per-firm cap
-    amount_fen: Mapped[int]  # after the cap
+    basis: Mapped[Decimal] = mapped_column("basis_fen", Fen)  # what was actually paid (interest, premium, fee)
+    computed: Mapped[Decimal] = mapped_column("computed_fen", Fen)  # before the per-firm cap
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)  # after the cap
     workings: Mapped[str] = mapped_column(Text)  # JSON
     # applied | proposed | approved | rejected | paid
     status: Mapped[str] = mapped_column(String(12), default="applied")
