@@ -61,8 +61,8 @@ def test_risk_simulation_on_dask_equals_in_process(client) -> None:  # type: ign
     from ippledge.analytics.cluster import dask_tasks
     from ippledge.analytics.risk_portfolio import Portfolio
     from ippledge.analytics.risk_sim import SimConfig, simulate
-    from ippledge.risk_sharing.presets import get_preset
-    from ippledge.risk_sharing.simulate import waterfall_for
+    from ippledge.risk_sharing.schemes.presets import get_preset
+    from ippledge.risk_sharing.simulation.simulate import waterfall_for
 
     portfolio = Portfolio.homogeneous(3_000, 0.03, 0.6, 1_000_000.0)
     waterfall = waterfall_for(get_preset("zhongshan"), fund_initial=5e7, fund_contribution=0.0)

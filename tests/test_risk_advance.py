@@ -15,9 +15,9 @@ from ippledge.kernel.calendar import add_months
 from ippledge.kernel.money import round_fen
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
+from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.model import BP_TOTAL, Party
-from ippledge.risk_sharing.presets import get_preset
-from ippledge.risk_sharing.tables import Claim
+from ippledge.risk_sharing.schemes.presets import get_preset
 from tests.loan_support import assert_ledger_ok
 from tests.risk_db_support import RiskDesk
 

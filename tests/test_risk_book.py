@@ -8,7 +8,8 @@ import json
 from typer.testing import CliRunner
 
 from ippledge.cli import app as cli_app
-from ippledge.risk_sharing.book import PD_BY_GRADE, live_portfolio, simulate_book
+from ippledge.cmd.options import business_day
+from ippledge.risk_sharing.simulation.book import PD_BY_GRADE, live_portfolio, simulate_book
 from tests.risk_db_support import RiskDesk, scheme_doc
 
 runner = CliRunner()
@@ -75,7 +76,7 @@ def test_cli_portfolio_as_of_picks_the_scheme_version_in_force(world, app, datab
     assert old["inputs"]["loans"] == new["inputs"]["loans"] == 1
     # version 1 has an insurer share, version 2 none
     assert old["parties"]["insurer"]["expected_loss"] > 0 == new["parties"]["insurer"]["expected_loss"]
-    today = run()["inputs"]  # default: today's version
-    assert today["as_of"] == dt.date.today().isoformat() and today["version"] == "2"
+    today = run()["inputs"]  # default: the version in force on today's business date (China)
+    assert today["as_of"] == business_day(None).isoformat() and today["version"] == "2"
     bad = runner.invoke(cli_app, [*base, "--as-of", "2025-13-01"])
     assert bad.exit_code == 2 and "risk.cli.as_of" in bad.output

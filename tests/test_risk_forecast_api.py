@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ippledge.access.model import PartyKind, Role
-from ippledge.risk_sharing.forecast import MAX_SCENARIOS
+from ippledge.risk_sharing.simulation.forecast import MAX_SCENARIOS
 from tests.risk_db_support import RiskDesk
 
 

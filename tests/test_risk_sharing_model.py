@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ippledge.kernel.errors import NotFoundError, ValidationError
-from ippledge.risk_sharing.allocation import CapsState, advance_amount, largest_remainder, share_recovery, split_loss
-from ippledge.risk_sharing.eligibility import LoanFacts, eligibility
+from ippledge.risk_sharing.claims.model import CapsState, advance_amount, largest_remainder, share_recovery, split_loss
 from ippledge.risk_sharing.model import PARTIES, Party, Scheme, Tier, Trigger, TriggerKind, problems
-from ippledge.risk_sharing.presets import get_preset, presets
-from ippledge.risk_sharing.schemes import from_dict, to_dict
+from ippledge.risk_sharing.schemes.documents import from_dict, to_dict
+from ippledge.risk_sharing.schemes.eligibility import LoanFacts, eligibility
+from ippledge.risk_sharing.schemes.presets import get_preset, presets
 from tests.risk_support import JURISDICTION
 
 D = Decimal

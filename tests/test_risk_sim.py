@@ -11,8 +11,8 @@ from ippledge.analytics.normal import norm_cdf, norm_cdf_fast, norm_pdf, norm_pp
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall, bucket_loans
 from ippledge.analytics.risk_sim import SimConfig, sensitivity, simulate, vasicek_quantile
 from ippledge.analytics.risk_sim_exact import simulate_exact
-from ippledge.risk_sharing.presets import get_preset
-from ippledge.risk_sharing.simulate import tier_indices, waterfall_for
+from ippledge.risk_sharing.schemes.presets import get_preset
+from ippledge.risk_sharing.simulation.simulate import tier_indices, waterfall_for
 
 INF = float("inf")
 

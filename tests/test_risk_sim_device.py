@@ -16,8 +16,8 @@ import pytest
 from ippledge.analytics.backend import cuda_available, resolve, torch_installed
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall, bucket_loans
 from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate, vasicek_quantile
-from ippledge.risk_sharing.presets import get_preset
-from ippledge.risk_sharing.simulate import tier_indices, waterfall_for
+from ippledge.risk_sharing.schemes.presets import get_preset
+from ippledge.risk_sharing.simulation.simulate import tier_indices, waterfall_for
 
 INF = float("inf")
 needs_torch = pytest.mark.skipif(not torch_installed(), reason="PyTorch is not installed (optional)")

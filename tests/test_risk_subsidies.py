@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ippledge.ledger.store import balance
-from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
+from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
 from tests.loan_support import assert_ledger_ok
 from tests.risk_db_support import RiskDesk
 

@@ -31,8 +31,8 @@ def wire() -> None:
     from ippledge.pledge import store as pledge_store
     from ippledge.registry import ports as registry_ports
     from ippledge.registry import scope_rules as registry_scope
-    from ippledge.risk_sharing import check as risk_check
-    from ippledge.risk_sharing import store as risk_store
+    from ippledge.risk_sharing import pool_check as risk_pool_check
+    from ippledge.risk_sharing import scope_rules as risk_scope
     from ippledge.valuation import ports as valuation_ports
     from ippledge.valuation import store as valuation_store
 
@@ -46,8 +46,8 @@ def wire() -> None:
         valuation_store.register_rules,
         credit_store.register_rules,
         lending_store.register_rules,
-        risk_store.register_rules,
-        risk_check.register_rules,
+        risk_scope.register_rules,
+        risk_pool_check.register_rules,
         delivery_store.register_rules,
     ):
         register_rules()

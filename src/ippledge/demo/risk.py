@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
 from ippledge.kernel.money import format_yuan
-from ippledge.lending import queries as lending
 from ippledge.risk_sharing import queries as risk
+from ippledge.risk_sharing.simulation.book import book_case
+from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
 
 SCHEME = "beijing-etown"
 FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
@@ -64,7 +65,7 @@ class RiskDemo:
     def subsidies(self, desk: Desk, tracks: list[LoanTrack], firm_user: dict[int, str]) -> int:
         """Every enrolled firm applies for the interest subsidy of each year it paid interest; the fund pays."""
         rule = desk.post(
-            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": risk.interest_subsidy_preset()}
+            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": BEIJING_INTEREST_2021}
         )
         paid = 0
         for track in tracks:
@@ -88,22 +89,19 @@ def print_sustainability(
 ) -> None:
     """资金池可持续性: what went in, what went out, how far the pool is levered, and, looking a year ahead, how likely
     the pool is to run dry and how big it would have to be (a Monte Carlo of the enrolled book)."""
-    fund = risk.fund_figures(session, SCHEME)
-    balance = fund.balance
-    enrolled = frozenset(risk.enrolled_loan_ids(session, SCHEME))
-    active = lending.loan_figures(session, status="active")
-    outstanding = sum((ln.outstanding for ln in active if ln.loan_id in enrolled), Decimal(0))
+    r = risk.fund_report(session, SCHEME)
+    balance, outstanding = r.balance, r.enrolled_outstanding
     table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
     rows = [
         ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
-        ("注资 contributions", format_yuan(fund.contributed)),
-        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(fund.losses)})"),
-        ("资金池代偿 fund shares of claims", format_yuan(fund.fund_shares)),
-        ("应付代偿 still owed to banks (pool short)", format_yuan(fund.owed)),
-        ("追偿返还 clawed back to the fund", f"{format_yuan(fund.clawed_back)} ({fund.claims_with_recoveries} claims)"),
+        ("注资 contributions", format_yuan(r.contributed)),
+        ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(r.losses)})"),
+        ("资金池代偿 fund shares of claims", format_yuan(r.fund_paid)),
+        ("应付代偿 still owed to banks (pool short)", format_yuan(r.owed)),
+        ("追偿返还 clawed back to the fund", f"{format_yuan(r.clawed_back)} ({r.claims_recovered} claims)"),
         (
             "贴息 interest subsidies paid / unpaid",
-            f"{subsidies_paid} ({format_yuan(fund.subsidies_paid)}) / {demo.unpaid}",
+            f"{subsidies_paid} ({format_yuan(r.subsidies_paid)}) / {demo.unpaid}",
         ),
         ("资金池余额 fund balance", format_yuan(balance)),
         ("在册余额 enrolled outstanding", format_yuan(outstanding)),
@@ -120,21 +118,23 @@ OUTLOOK_RHO, OUTLOOK_LGD, OUTLOOK_SCENARIOS = 0.15, 0.6, 20_000  # assumptions o
 
 def _outlook(session: Session, today: dt.date) -> list[tuple[str, str]]:
     """Next year for the enrolled book: P(the pool runs dry), the pool needed for 99% solvency, the fund's 99% loss."""
-    outlook = risk.book_outlook(
+    case = book_case(
         session, SCHEME, rho=OUTLOOK_RHO, lgd=OUTLOOK_LGD, scenarios=OUTLOOK_SCENARIOS, seed=2026, as_of=today
     )
-    if outlook is None:
+    if not case.inputs["loans"]:
         return []
+    summary = case.run().summary()
+    fund = summary["fund"]
     label = f"(rho {OUTLOOK_RHO}, LGD {OUTLOOK_LGD}, {OUTLOOK_SCENARIOS:,} scenarios)"
 
     def cny(x: float) -> str:
         return format_yuan(Decimal(round(x, 2)))
 
     return [
-        (f"下一年模拟 next year simulated {label}", f"{outlook.loans} live enrolled loans"),
-        ("资金池耗尽概率 P(pool runs dry)", f"{outlook.p_dry:.2%}"),
-        ("资金池 99% 分位代偿 the fund's 99% loss", cny(outlook.fund_q99)),
-        ("99% 偿付所需资金池 pool needed for 99% solvency", cny(outlook.required_fund)),
+        (f"下一年模拟 next year simulated {label}", f"{case.inputs['loans']} live enrolled loans"),
+        ("资金池耗尽概率 P(pool runs dry)", f"{fund['p_dry']:.2%}"),
+        ("资金池 99% 分位代偿 the fund's 99% loss", cny(summary["parties"]["fund"]["q0.99"])),
+        ("99% 偿付所需资金池 pool needed for 99% solvency", cny(fund["required_fund"])),
     ]
 
 

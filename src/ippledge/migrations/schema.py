@@ -16,7 +16,12 @@ from ippledge.lending.provisioning import tables as lending_provisioning_tables
 from ippledge.outbox import events
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import tables as registry_tables
-from ippledge.risk_sharing import tables as risk_tables
+from ippledge.risk_sharing.claims import tables as risk_claim_tables
+from ippledge.risk_sharing.covers import tables as risk_cover_tables
+from ippledge.risk_sharing.enrolments import tables as risk_enrolment_tables
+from ippledge.risk_sharing.pools import tables as risk_pool_tables
+from ippledge.risk_sharing.schemes import tables as risk_scheme_tables
+from ippledge.risk_sharing.subsidies import tables as risk_subsidy_tables
 from ippledge.valuation import tables as valuation_tables
 from ippledge.valuation.engine import tables as valuation_engine_tables
 from ippledge.web import idempotency
@@ -46,7 +51,12 @@ __all__ = [
     "metadata",
     "pledge_tables",
     "registry_tables",
-    "risk_tables",
+    "risk_claim_tables",
+    "risk_cover_tables",
+    "risk_enrolment_tables",
+    "risk_pool_tables",
+    "risk_scheme_tables",
+    "risk_subsidy_tables",
     "valuation_engine_tables",
     "valuation_tables",
 ]

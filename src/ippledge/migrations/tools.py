@@ -41,7 +41,7 @@ def seed(engine: Engine) -> None:
         from ippledge.credit.lpr import seed_rows as seed_lpr
 
         seed_lpr(conn)
-        from ippledge.risk_sharing.setup import seed_rows as seed_schemes
+        from ippledge.risk_sharing.schemes.service import seed_rows as seed_schemes
 
         seed_schemes(conn)
 

@@ -44,6 +44,8 @@ class AssetSummary:
 
 def asset_summaries(session: Session, asset_ids: Iterable[int]) -> dict[int, AssetSummary]:
     """``asset id -> summary`` for the ids on the register, in ascending id order; unknown ids are absent."""
+    from ippledge.registry.tables import IpAsset
+
     ids = sorted(set(asset_ids))
     out: dict[int, AssetSummary] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -227,3 +229,23 @@ def asset_ids(session: Session, search: AssetSearch, limit: int | None = None) -
     if limit is not None:
         stmt = stmt.limit(limit)
     return [int(i) for i in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """What an enterprise's registry profile (企业信息) records of its revenue and age; either may be unknown."""
+
+    party_id: int
+    annual_revenue: Decimal | None  # yuan per year
+    founded_on: dt.date | None
+
+
+def enterprise_facts(session: Session, party_id: int) -> EnterpriseFacts | None:
+    """The enterprise's revenue and founding date, or ``None`` when it has no profile."""
+    from ippledge.registry.tables import Enterprise
+
+    row = session.get(Enterprise, party_id)
+    if row is None:
+        return None
+    revenue = None if row.annual_revenue_fen is None else from_fen(row.annual_revenue_fen)
+    return EnterpriseFacts(row.party_id, revenue, row.founded_on)

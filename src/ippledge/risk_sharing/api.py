@@ -1,81 +1,95 @@
-"""Risk-sharing routes (风险分担接口): schemes, pools, enrolment, covers, claims, subsidies.
+"""Risk-sharing routes (风险分担接口): schemes, pools, enrolment, covers, claims, subsidies, previews and simulations.
 
-Money-moving POSTs (contribution, premium, claim decision, settlement, recovery, subsidy payment) need an
-``Idempotency-Key`` header and run through ``idempotency.run_once``. A claim is seen by its bank and its fund, the
-platform and the regulator; anyone else gets 404.
+Money-moving POSTs (contribution, premium, claim decision, settlement, recovery, clawback, subsidy payment) need an
+``Idempotency-Key`` header and run once per key (``web.idempotency.OnceDep``): a retry answers the first result. A
+claim is seen by its bank and its fund, the platform and the regulator; anyone else gets 404.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ippledge.access import scope
-from ippledge.risk_sharing import (
-    claims,
-    clawback,
-    covers,
-    enrolment,
-    forecast,
-    settlement,
-    setup,
-    store,
-    subsidies,
-    views,
-)
+from ippledge.risk_sharing import queries, service
+from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.schemas import (
     ClaimIn,
+    ClaimOut,
     ContributionIn,
     CoverIn,
+    CoverOut,
     DecisionIn,
     EnrolIn,
+    EnrolmentOut,
+    NewPoolOut,
     NoteIn,
     PoolIn,
+    PoolOut,
     RecoveryIn,
+    SchemeVersionOut,
     SettlementIn,
     SimulationIn,
+    SimulationOut,
     SplitIn,
+    SplitOut,
+    SplitPreviewOut,
     SubsidyApplyIn,
+    SubsidyOut,
     SubsidyRuleIn,
+    SubsidyRuleOut,
 )
-from ippledge.risk_sharing.tables import Claim, SchemeVersion
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.simulation import forecast
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
-from ippledge.web.idempotency import IdempotencyKey, run_once
+from ippledge.web.idempotency import OnceDep
 
 router = APIRouter(tags=["risk-sharing"])
 
 
+def _claim(session: Session, row: Claim, today: dt.date | None = None) -> ClaimOut:
+    return ClaimOut.of(row, claims.shares_of(session, row.id), today)
+
+
+def _pool(session: Session, code: str) -> PoolOut:
+    return PoolOut.model_validate(queries.pool_position(session, code))
+
+
 @router.post("/risk-schemes", status_code=201)
-def add_scheme(body: dict[str, Any], principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    """新方案版本: the JSON document of ``schemes.to_dict``; every problem listed when invalid."""
-    return views.version(setup.add_version(session, principal, body))
+def add_scheme(body: dict[str, Any], principal: PrincipalDep, session: SessionDep) -> SchemeVersionOut:
+    """新方案版本: the JSON document of ``schemes.documents.to_dict``; every problem listed when invalid."""
+    return SchemeVersionOut.of(service.add_scheme_version(session, principal, body))
 
 
 @router.get("/risk-schemes")
-def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[dict[str, Any]]:
-    rows = session.scalars(select(SchemeVersion).order_by(SchemeVersion.code, SchemeVersion.effective_from))
-    return [views.version(r) for r in rows]
+def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[SchemeVersionOut]:
+    """Every stored scheme version, by code and start."""
+    return [SchemeVersionOut.of(r) for r in schemes.versions(session)]
 
 
 @router.get("/risk-schemes/{code}")
 def get_scheme(
     code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
-) -> dict[str, Any]:
-    return views.version(store.version_row(session, code, as_of))
+) -> SchemeVersionOut:
+    """The version of ``code`` in force on ``as_of`` (the newest when omitted)."""
+    return SchemeVersionOut.of(schemes.version_row(session, code, as_of))
 
 
 @router.post("/risk-schemes/{code}/split")
 def split_loss(
     code: str, body: SplitIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
+) -> SplitPreviewOut:
     """分担测算: each party's share of a loss under the version in force on ``as_of`` (default today).
 
     Writes nothing."""
-    return forecast.split_preview(
+    on = body.as_of or today
+    scheme, allocation = forecast.split_preview(
         session,
         code,
         str(body.loss),
@@ -83,123 +97,119 @@ def split_loss(
         str(body.interest),
         body.ip_share_bp,
         None if body.fund_balance is None else str(body.fund_balance),
-        body.as_of or today,
+        on,
     )
+    return SplitPreviewOut(as_of=on, **SplitOut.of(scheme, allocation).model_dump())
 
 
-@router.post("/risk-simulations")
-def simulate(body: SimulationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+@router.post("/risk-simulations", response_model_exclude_unset=True)
+def simulate(body: SimulationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> SimulationOut:
     """组合模拟: each party's expected and tail loss, P(fund dry), the fund needed, optionally the sensitivity."""
-    return forecast.simulation(session, principal, body.model_dump(), today)
+    return SimulationOut(**forecast.simulation(session, principal, body.model_dump(), today))
 
 
 @router.post("/risk-pools", status_code=201)
-def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = setup.create_pool(session, principal, body.scheme_code)
-    return {"id": row.id, "scheme_code": row.scheme_code, "fund_id": row.fund_id, "balance": "0.00"}
+def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> NewPoolOut:
+    """设立资金池: the fund administrator sets up the pool of a stored scheme."""
+    row = service.create_pool(session, principal, body.scheme_code)
+    return NewPoolOut(id=row.id, scheme_code=row.scheme_code, fund_id=row.fund_id, balance=Decimal(0))
 
 
 @router.get("/risk-pools/{code}")
-def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
+def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> PoolOut:
     """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
-    return views.pool(session, store.pool(session, code))
+    return _pool(session, code)
 
 
-@router.post("/risk-pools/{code}/contributions", status_code=201)
+@router.post("/risk-pools/{code}/contributions", status_code=201, response_model=PoolOut)
 def contribute(
-    code: str,
-    body: ContributionIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    code: str, body: ContributionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
+    """注资: money paid into the pool; what the fund owes banks is paid out of it first."""
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        setup.contribute(session, principal, code, str(body.amount), day, key or "")
-        return views.pool(session, store.pool(session, code))
+        service.contribute(session, principal, code, str(body.amount), day, once.key or "")
+        return _pool(session, code).model_dump(mode="json")
 
-    payload = {"code": code, "amount": str(body.amount), "day": day.isoformat()}
-    return run_once(session, principal, key, "POST /risk-pools/{code}/contributions", payload, act, 201).response()
+    return once({"code": code, "amount": str(body.amount), "day": day}, act, 201)
 
 
 @router.post("/risk-enrolments", status_code=201)
-def enrol(body: EnrolIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
-    return views.enrolment(enrolment.enrol(session, principal, body.loan_id, body.scheme_code, today))
+def enrol(body: EnrolIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> EnrolmentOut:
+    """纳入: the lending bank enrols its loan; a refusal lists every reason and the facts checked."""
+    return EnrolmentOut.of(service.enrol(session, principal, body.loan_id, body.scheme_code, today))
 
 
 @router.post("/risk-covers", status_code=201)
-def add_cover(body: CoverIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = covers.add_cover(session, principal, **body.model_dump())
-    return views.cover(row)
+def add_cover(body: CoverIn, principal: PrincipalDep, session: SessionDep) -> CoverOut:
+    """保险/担保: the insurer or guarantor records a cover it has written."""
+    return CoverOut.model_validate(service.add_cover(session, principal, **body.model_dump()))
 
 
-@router.post("/risk-covers/{cover_id}/premium")
+@router.post("/risk-covers/{cover_id}/premium", response_model=CoverOut)
 def pay_premium(
-    cover_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    cover_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
-    def act() -> dict[str, Any]:
-        return views.cover(covers.pay_premium(session, principal, cover_id, today, key or ""))
+    """收取保费: the provider records the premium or fee received from the payer."""
 
-    return run_once(session, principal, key, "POST /risk-covers/{id}/premium", {"id": cover_id}, act).response()
+    def act() -> dict[str, Any]:
+        cover = service.pay_premium(session, principal, cover_id, today, once.key or "")
+        return CoverOut.model_validate(cover).model_dump(mode="json")
+
+    return once({"id": cover_id}, act)
 
 
 @router.post("/risk-claims", status_code=201)
-def file_claim(body: ClaimIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
-    row = claims.file_claim(session, principal, body.loan_id, body.statement, body.documents, today)
-    return views.claim(session, row)
+def file_claim(body: ClaimIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ClaimOut:
+    """申请补偿: the lending bank claims on an enrolled loan whose trigger has been met."""
+    row = service.file_claim(session, principal, body.loan_id, body.statement, body.documents, today)
+    return _claim(session, row)
 
 
 @router.get("/risk-claims")
-def list_claims(
-    principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False
-) -> list[dict[str, Any]]:
+def list_claims(principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False) -> list[ClaimOut]:
     """The caller's claims (fund: its scheme's; bank: its own; platform and regulator: all); ``overdue`` filters
     to those past the review time limit."""
     rows = session.scalars(scope.scoped(Claim, principal).order_by(Claim.id))
-    out = [views.claim(session, r, today) for r in rows]
-    return [c for c in out if c["overdue"]] if overdue else out
+    out = [_claim(session, r, today) for r in rows]
+    return [c for c in out if c.overdue] if overdue else out
 
 
 @router.get("/risk-claims/{claim_id}")
-def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
-    return views.claim(session, scope.get_visible(session, Claim, claim_id, principal), today)
+def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ClaimOut:
+    """One claim, with each party's share."""
+    return _claim(session, scope.get_visible(session, Claim, claim_id, principal), today)
 
 
 @router.post("/risk-claims/{claim_id}/review")
 def review_claim(
     claim_id: int, body: NoteIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
+) -> ClaimOut:
     """The fund's reviewer (maker) proposes payment."""
-    return views.claim(session, claims.propose_payment(session, principal, claim_id, body.note, today))
+    return _claim(session, service.review_claim(session, principal, claim_id, body.note, today))
 
 
-@router.post("/risk-claims/{claim_id}/decision")
+@router.post("/risk-claims/{claim_id}/decision", response_model=ClaimOut)
 def decide_claim(
-    claim_id: int,
-    body: DecisionIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    claim_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """A different approver of the fund approves (and the shares are paid) or rejects."""
 
     def act() -> dict[str, Any]:
-        return views.claim(session, claims.decide(session, principal, claim_id, body.approve, body.reason, today))
+        row = service.decide_claim(session, principal, claim_id, body.approve, body.reason, today)
+        return _claim(session, row).model_dump(mode="json")
 
-    payload = {"id": claim_id, "approve": body.approve, "reason": body.reason}
-    return run_once(session, principal, key, "POST /risk-claims/{id}/decision", payload, act).response()
+    return once({"id": claim_id, "approve": body.approve, "reason": body.reason}, act)
 
 
-@router.post("/risk-claims/{claim_id}/settlement")
+@router.post("/risk-claims/{claim_id}/settlement", response_model=ClaimOut)
 def settle_claim(
     claim_id: int,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    key: IdempotencyKey = None,
+    once: OnceDep,
     body: SettlementIn | None = Body(default=None),
 ) -> JSONResponse:
     """预付清算: a different approver of the fund settles an advanced claim on the final loss after write-off, or
@@ -208,73 +218,70 @@ def settle_claim(
     decision = body or SettlementIn()
 
     def act() -> dict[str, Any]:
-        row = settlement.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
-        return views.claim(session, row)
+        row = service.settle_claim(session, principal, claim_id, today, decision.approve, decision.reason)
+        return _claim(session, row).model_dump(mode="json")
 
-    payload = {"id": claim_id, "approve": decision.approve, "reason": decision.reason}
-    return run_once(session, principal, key, "POST /risk-claims/{id}/settlement", payload, act).response()
+    return once({"id": claim_id, "approve": decision.approve, "reason": decision.reason}, act)
 
 
-@router.post("/risk-claims/{claim_id}/recoveries", status_code=201)
+@router.post("/risk-claims/{claim_id}/recoveries", status_code=201, response_model=ClaimOut)
 def recover(
-    claim_id: int,
-    body: RecoveryIn,
-    principal: PrincipalDep,
-    session: SessionDep,
-    today: TodayDep,
-    key: IdempotencyKey = None,
+    claim_id: int, body: RecoveryIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """A recovery after payout, shared back to the payers in the proportions they bore."""
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        return views.claim(session, clawback.recover(session, principal, claim_id, str(body.amount), day, key or ""))
+        row = service.recover(session, principal, claim_id, str(body.amount), day, once.key or "")
+        return _claim(session, row).model_dump(mode="json")
 
-    payload = {"id": claim_id, "amount": str(body.amount), "day": day.isoformat()}
-    return run_once(session, principal, key, "POST /risk-claims/{id}/recoveries", payload, act, 201).response()
+    return once({"id": claim_id, "amount": str(body.amount), "day": day}, act, 201)
 
 
-@router.post("/risk-claims/{claim_id}/clawback")
+@router.post("/risk-claims/{claim_id}/clawback", response_model=ClaimOut)
 def share_back(
-    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """Share back every recovery recorded on the loan since payout (e.g. through ``POST /loans/{id}/recoveries``)."""
 
     def act() -> dict[str, Any]:
-        return views.claim(session, clawback.share_back(session, principal, claim_id, today))
+        return _claim(session, service.share_back(session, principal, claim_id, today)).model_dump(mode="json")
 
-    return run_once(session, principal, key, "POST /risk-claims/{id}/clawback", {"id": claim_id}, act).response()
+    return once({"id": claim_id}, act)
 
 
 @router.post("/risk-subsidy-rules", status_code=201)
-def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    row = subsidies.add_rule(session, principal, body.scheme_code, body.rule)
-    return {"id": row.id, "code": row.code, "version": row.version, "kind": row.kind}
+def add_subsidy_rule(body: SubsidyRuleIn, principal: PrincipalDep, session: SessionDep) -> SubsidyRuleOut:
+    """补贴政策: a subsidy rule version paid by the scheme's fund."""
+    return SubsidyRuleOut.model_validate(service.add_subsidy_rule(session, principal, body.scheme_code, body.rule))
 
 
 @router.post("/risk-subsidies", status_code=201)
-def apply_subsidy(
-    body: SubsidyApplyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
-) -> dict[str, Any]:
-    row = subsidies.apply(session, principal, body.rule_id, body.loan_id, body.year, today, body.declared_fee)
-    return views.subsidy(row)
+def apply_subsidy(body: SubsidyApplyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> SubsidyOut:
+    """补贴申请: the borrower applies; a refusal lists every reason."""
+    row = service.apply_subsidy(session, principal, body.rule_id, body.loan_id, body.year, today, body.declared_fee)
+    return SubsidyOut.of(row)
 
 
 @router.post("/risk-subsidies/{app_id}/review")
-def review_subsidy(app_id: int, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return views.subsidy(subsidies.propose(session, principal, app_id))
+def review_subsidy(app_id: int, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
+    """The fund's reviewer (maker) proposes to approve."""
+    return SubsidyOut.of(service.review_subsidy(session, principal, app_id))
 
 
 @router.post("/risk-subsidies/{app_id}/decision")
-def decide_subsidy(app_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> dict[str, Any]:
-    return views.subsidy(subsidies.decide(session, principal, app_id, body.approve, body.reason))
+def decide_subsidy(app_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
+    """A different approver of the fund approves or rejects."""
+    return SubsidyOut.of(service.decide_subsidy(session, principal, app_id, body.approve, body.reason))
 
 
-@router.post("/risk-subsidies/{app_id}/payment")
+@router.post("/risk-subsidies/{app_id}/payment", response_model=SubsidyOut)
 def pay_subsidy(
-    app_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, key: IdempotencyKey = None
+    app_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
-    def act() -> dict[str, Any]:
-        return views.subsidy(subsidies.pay(session, principal, app_id, today))
+    """补贴发放: the fund pays an approved subsidy from its pool (409 when the pool holds less)."""
 
-    return run_once(session, principal, key, "POST /risk-subsidies/{id}/payment", {"id": app_id}, act).response()
+    def act() -> dict[str, Any]:
+        return SubsidyOut.of(service.pay_subsidy(session, principal, app_id, today)).model_dump(mode="json")
+
+    return once({"id": app_id}, act)

@@ -8,34 +8,38 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ippledge.kernel.errors import IppledgeError, ValidationError
+from ippledge.cmd.options import DbUrl
+from ippledge.kernel.errors import ErrorCode, IppledgeError
+from ippledge.risk_sharing import errors
 
 if TYPE_CHECKING:
-    from ippledge.risk_sharing.simulate import Case
+    from ippledge.risk_sharing.simulation.simulate import Case
 
 risk_app = typer.Typer(no_args_is_help=True, help="Risk sharing and compensation (风险分担与补偿)")
 
 
 def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+    known = exc.details.get("known")
+    hint = f" (known: {', '.join(known)})" if isinstance(known, list) else ""
+    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}{hint}", err=True)
     return typer.Exit(2)
 
 
-def _check(ok: bool, code: str, zh: str, en: str) -> None:
+def _check(ok: bool, error: ErrorCode, **details: Any) -> None:
     if not ok:
-        raise ValidationError(zh, en, code=f"risk.cli.{code}")
+        raise error(**details)
 
 
-def _probability(value: float, name: str, *, upper_open: bool = False) -> None:
+def _probability(value: float, error: ErrorCode, *, upper_open: bool = False) -> None:
     ok = math.isfinite(value) and value >= 0.0 and (value < 1.0 if upper_open else value <= 1.0)
-    _check(ok, name, f"{name} 应在 0 到 1 之间：{value}", f"{name} must be between 0 and 1: {value}")
+    _check(ok, error, value=value)
 
 
 @risk_app.command("schemes")
 def schemes(as_json: Annotated[bool, typer.Option("--json", help="the full scheme documents")] = False) -> None:
     """List the preset schemes (预置方案) and their versions."""
-    from ippledge.risk_sharing.presets import presets
-    from ippledge.risk_sharing.schemes import to_dict
+    from ippledge.risk_sharing.schemes.documents import to_dict
+    from ippledge.risk_sharing.schemes.presets import presets
 
     if as_json:
         typer.echo(json.dumps([to_dict(s) for s in presets()], ensure_ascii=False, indent=2))
@@ -64,8 +68,8 @@ def split(
 ) -> None:
     """Split a loss among the scheme's parties to the fen (largest remainder), caps applied."""
     from ippledge.kernel.money import format_yuan, money
-    from ippledge.risk_sharing.allocation import preview_split
-    from ippledge.risk_sharing.presets import get_preset
+    from ippledge.risk_sharing.claims.model import preview_split
+    from ippledge.risk_sharing.schemes.presets import get_preset
 
     try:
         s = get_preset(scheme)
@@ -73,10 +77,9 @@ def split(
     except IppledgeError as exc:
         raise _fail(exc) from None
     if as_json:
-        from ippledge.risk_sharing.views import split as split_view
+        from ippledge.risk_sharing.schemas import SplitOut
 
-        doc = split_view(s, a)
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(SplitOut.of(s, a).model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -162,19 +165,16 @@ def simulate_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="with --portfolio: the scheme version in force on this date")
     ] = None,
-    database_url: Annotated[
-        str | None, typer.Option("--database-url", envvar="IPPLEDGE_DATABASE_URL", help="SQLAlchemy URL")
-    ] = None,
+    database_url: DbUrl = None,
 ) -> None:
     """Monte Carlo of a homogeneous book (or with ``--portfolio`` the live enrolled book) under a scheme: each party's
     EL, 99% and 99.9% loss, fund sustainability, and with ``--sensitivity`` the effect of the share ratios."""
     try:
         device = _device(device, dask is not None)
         pair = _pair(sensitivity)
-        _probability(lgd, "lgd")
-        _probability(rho, "rho", upper_open=True)
-        positive = scenarios >= 1 and workers >= 1
-        _check(positive, "counts", "情景数、线程数须为正", "scenarios and workers must be positive")
+        _probability(lgd, errors.CLI_LGD)
+        _probability(rho, errors.CLI_RHO, upper_open=True)
+        _check(scenarios >= 1 and workers >= 1, errors.CLI_COUNTS)
         if portfolio:
             case = _book_case(scheme, rho, lgd, scenarios, seed, as_of, database_url, device)
         else:
@@ -224,7 +224,7 @@ def _pair(text: str | None) -> tuple[str, str] | None:
         return None
     a, sep, b = text.partition(":")
     ok = bool(sep and a and b)
-    _check(ok, "sensitivity", "敏感性参数应为 FROM:TO", "--sensitivity takes FROM:TO, e.g. fund:bank")
+    _check(ok, errors.CLI_SENSITIVITY, given=text)
     return a, b
 
 
@@ -243,16 +243,16 @@ def _homogeneous_case(
     workers: int,
     device: str,
 ) -> Case:
-    from ippledge.risk_sharing.presets import get_preset
-    from ippledge.risk_sharing.simulate import homogeneous_case
+    from ippledge.risk_sharing.schemes.presets import get_preset
+    from ippledge.risk_sharing.simulation.simulate import homogeneous_case
 
-    _check(loans is not None and pd is not None, "homogeneous", "须给出 --loans 和 --pd", "give --loans and --pd")
+    _check(loans is not None and pd is not None, errors.CLI_HOMOGENEOUS)
     assert loans is not None and pd is not None
     s = get_preset(scheme)
-    _check(loans >= 1 and years >= 1, "counts", "贷款数、年数须为正", "loans and years must be positive")
-    _probability(pd, "pd")
-    _check(math.isfinite(exposure) and exposure > 0, "exposure", "单笔金额须为正", "exposure must be positive")
-    _check(fund is None or fund >= 0, "fund", "资金池余额不能为负", "fund must not be negative")
+    _check(loans >= 1 and years >= 1, errors.CLI_COUNTS)
+    _probability(pd, errors.CLI_PD)
+    _check(math.isfinite(exposure) and exposure > 0, errors.CLI_EXPOSURE, exposure=exposure)
+    _check(fund is None or fund >= 0, errors.CLI_FUND, fund=fund)
     return homogeneous_case(
         s,
         loans=loans,
@@ -275,12 +275,12 @@ def _device(device: str, on_cluster: bool) -> str:
     from ippledge.analytics.backend import resolve
 
     if on_cluster:
-        _check(device in ("auto", "cpu"), "device", "Dask 集群上只用 CPU 计算", "a Dask cluster runs on the CPU")
+        _check(device in ("auto", "cpu"), errors.CLI_DEVICE, reason="a Dask cluster runs on the CPU")
         return "cpu"
     try:
         resolve(device)
     except ValueError as exc:
-        raise ValidationError(f"计算设备不可用：{exc}", str(exc), code="risk.cli.device") from None
+        raise errors.CLI_DEVICE(reason=str(exc)) from None
     return device
 
 
@@ -296,24 +296,14 @@ def _book_case(
 ) -> Case:
     import datetime as dt
 
-    from ippledge.config import Settings
-    from ippledge.db import make_engine, make_session_factory
-    from ippledge.risk_sharing.book import book_case
+    from ippledge.cmd.options import business_day, session_scope
+    from ippledge.risk_sharing.simulation.book import book_case
 
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        day = dt.date.fromisoformat(as_of) if as_of else business_day(None)
     except ValueError:
-        raise ValidationError(
-            f"日期格式应为 YYYY-MM-DD：{as_of}", f"--as-of takes YYYY-MM-DD: {as_of}", code="risk.cli.as_of"
-        ) from None
-    settings = Settings(database_url=database_url) if database_url else Settings.from_env()
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            case = book_case(
-                session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day, device=device
-            )
-    finally:
-        engine.dispose()
-    _check(case.inputs["loans"] > 0, "empty_book", "该方案没有在册贷款", "no live loans are enrolled in the scheme")
+        raise errors.CLI_AS_OF(as_of=as_of) from None
+    with session_scope(database_url) as session:
+        case = book_case(session, scheme, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=day, device=device)
+    _check(case.inputs["loans"] > 0, errors.CLI_EMPTY_BOOK, scheme=scheme)
     return case

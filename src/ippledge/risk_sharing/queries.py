@@ -4,98 +4,83 @@ Typed, and party-scoped where a caller is given."""
 
 from __future__ import annotations
 
-# Reads for the edges (the demo's fund-sustainability table).
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.kernel.money import from_fen
-from ippledge.risk_sharing import store
-from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.tables import Claim, ClaimShare, Enrolment, FundContribution, SubsidyApplication
+from ippledge.lending import queries as lending
+from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.model import Scheme
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.subsidies import store as subsidies
+
+
+def scheme_in_force(session: Session, code: str, as_of: dt.date | None = None) -> Scheme:
+    """The scheme ``code`` as stored, in the version in force on ``as_of`` (the newest when ``as_of`` is None);
+    ``risk.scheme.unknown`` when there is none."""
+    return schemes.scheme_in_force(session, code, as_of)
 
 
 @dataclass(frozen=True)
-class FundFigures:
-    """What went into and out of one scheme's fund pool (资金池), in yuan."""
+class PoolPosition:
+    """A scheme's fund pool: its cash (``balance``, never negative) and what its fund still owes banks on claims
+    because the pool was short (``owed``, 应付代偿)."""
 
-    balance: Decimal  # the pool's cash, from the ledger
-    contributed: Decimal  # 注资
-    fund_shares: Decimal  # the fund's shares of the scheme's claims (资金池代偿)
-    owed: Decimal  # of those, still owed to banks (应付代偿)
-    clawed_back: Decimal  # returned to the fund after recoveries (追偿返还)
-    losses: Decimal  # net principal losses claimed under the scheme
-    subsidies_paid: Decimal  # interest and other subsidies paid, every scheme (贴息)
-    claims_with_recoveries: int  # claims with money recovered, every scheme
+    scheme_code: str
+    fund_id: int
+    balance: Decimal
+    owed: Decimal
 
 
-def fund_figures(session: Session, scheme_code: str) -> FundFigures:
-    """The fund pool of ``scheme_code`` in figures. Unscoped: for the platform's own reports (the demo)."""
+def pool_position(session: Session, scheme_code: str) -> PoolPosition:
+    """The pool of ``scheme_code`` (``risk.pool.missing`` when the scheme has none)."""
+    row = pools.pool(session, scheme_code)
+    return PoolPosition(
+        row.scheme_code, row.fund_id, pools.pool_balance(session, row), claims.owed(session, scheme_code)
+    )
 
-    def total(stmt: Any) -> Decimal:
-        return from_fen(int(session.scalar(stmt) or 0))
 
-    pool = store.pool(session, scheme_code)
-    fund = (Claim.scheme_code == scheme_code, ClaimShare.role == Party.FUND.value)
-    shares = select(func.sum(ClaimShare.amount_fen)).join(Claim, Claim.id == ClaimShare.claim_id).where(*fund)
-    clawed = select(func.sum(ClaimShare.clawed_back_fen)).join(Claim, Claim.id == ClaimShare.claim_id).where(*fund)
-    owed = select(func.sum(ClaimShare.owed_fen)).join(Claim, Claim.id == ClaimShare.claim_id).where(*fund)
-    recovered = select(func.count()).select_from(Claim).where(Claim.recovered_fen > 0)
-    return FundFigures(
-        balance=store.pool_balance(session, pool),
-        contributed=total(select(func.sum(FundContribution.amount_fen)).where(FundContribution.pool_id == pool.id)),
-        fund_shares=total(shares),
-        owed=total(owed),
-        clawed_back=total(clawed),
-        losses=total(select(func.sum(Claim.loss_fen)).where(Claim.scheme_code == scheme_code)),
-        subsidies_paid=total(
-            select(func.sum(SubsidyApplication.amount_fen)).where(SubsidyApplication.status == "paid")
+@dataclass(frozen=True)
+class FundReport:
+    """资金池可持续性: what went into a scheme's pool and what came out of it, and the book it stands behind.
+
+    ``fund_paid`` is the fund's share of every claim (what it paid plus what it still ``owed``); ``clawed_back`` what
+    recoveries returned to it; ``claims_recovered`` how many of the scheme's claims had recoveries shared back;
+    ``losses`` the net losses of the scheme's claims; ``enrolled_outstanding`` the principal outstanding on its live
+    enrolled loans."""
+
+    scheme_code: str
+    balance: Decimal
+    contributed: Decimal
+    fund_paid: Decimal
+    owed: Decimal
+    clawed_back: Decimal
+    claims_recovered: int
+    subsidies_paid: Decimal
+    losses: Decimal
+    enrolled_outstanding: Decimal
+
+
+def fund_report(session: Session, scheme_code: str) -> FundReport:
+    """The pool of ``scheme_code`` in figures (``risk.pool.missing`` when the scheme has none)."""
+    row = pools.pool(session, scheme_code)
+    fund = claims.fund_totals(session, scheme_code)
+    loans = lending.loan_summaries(session, enrolments.enrolled_loan_ids(session, scheme_code))
+    return FundReport(
+        scheme_code=scheme_code,
+        balance=pools.pool_balance(session, row),
+        contributed=pools.contributed(session, row),
+        fund_paid=fund.shares,
+        owed=fund.owed,
+        clawed_back=fund.clawed_back,
+        claims_recovered=claims.recovered_count(session, scheme_code),
+        subsidies_paid=subsidies.paid_total(session, scheme_code),
+        losses=claims.losses(session, scheme_code),
+        enrolled_outstanding=sum(
+            (loan.outstanding_principal for loan in loans.values() if loan.status == "active"), Decimal("0.00")
         ),
-        claims_with_recoveries=int(session.scalar(recovered) or 0),
     )
-
-
-def enrolled_loan_ids(session: Session, scheme_code: str) -> list[int]:
-    """Ids of the loans enrolled in ``scheme_code`` (纳入风险补偿), in id order."""
-    stmt = select(Enrolment.loan_id).where(Enrolment.scheme_code == scheme_code).order_by(Enrolment.loan_id)
-    return [int(i) for i in session.scalars(stmt)]
-
-
-@dataclass(frozen=True)
-class BookOutlook:
-    """A year ahead for a scheme's live enrolled book (Monte Carlo): the fund's risk, in yuan."""
-
-    loans: int
-    p_dry: float  # probability that the pool runs dry
-    fund_q99: float  # the fund's 99% loss
-    required_fund: float  # the pool needed for 99% solvency
-
-
-def book_outlook(
-    session: Session, scheme_code: str, *, rho: float, lgd: float, scenarios: int, seed: int, as_of: dt.date
-) -> BookOutlook | None:
-    """Simulate the next year of the scheme's live enrolled book; ``None`` when no enrolled loan is live."""
-    from ippledge.risk_sharing.book import book_case
-
-    case = book_case(session, scheme_code, rho=rho, lgd=lgd, scenarios=scenarios, seed=seed, as_of=as_of)
-    if not case.inputs["loans"]:
-        return None
-    summary = case.run().summary()
-    fund = summary["fund"]
-    return BookOutlook(
-        loans=int(case.inputs["loans"]),
-        p_dry=float(fund["p_dry"]),
-        fund_q99=float(summary["parties"]["fund"]["q0.99"]),
-        required_fund=float(fund["required_fund"]),
-    )
-
-
-def interest_subsidy_preset() -> dict[str, Any]:
-    """The Beijing 2021 interest-subsidy rule (贴息规则): a rule document for ``POST /risk-subsidy-rules``."""
-    from ippledge.risk_sharing.subsidies import BEIJING_INTEREST_2021
-
-    return dict(BEIJING_INTEREST_2021)

@@ -2,7 +2,7 @@
 
 Every value the table gives is cited in ``sources``; every value it does not give is listed in ``assumptions`` (and
 marked "assumption" in a comment here). Effective dates are assumptions unless stated. Replace a preset by loading a
-newer version from JSON (:func:`ippledge.risk_sharing.schemes.from_dict`), never by editing history.
+newer version from JSON (:func:`ippledge.risk_sharing.schemes.documents.from_dict`), never by editing history.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ippledge.kernel.errors import NotFoundError
+from ippledge.risk_sharing.errors import SCHEME_UNKNOWN
 from ippledge.risk_sharing.model import (
     Eligibility,
     Jurisdiction,
@@ -232,10 +232,5 @@ def get_preset(code: str, as_of: dt.date | None = None) -> Scheme:
     if as_of is not None:
         versions = [s for s in versions if s.effective_from <= as_of]
     if not versions:
-        raise NotFoundError(
-            f"没有风险分担方案 {code}（可选：{', '.join(preset_codes())}）",
-            f"no risk-sharing scheme {code} (known: {', '.join(preset_codes())})",
-            code="risk.scheme.unknown",
-            details={"code": code, "known": preset_codes()},
-        )
+        raise SCHEME_UNKNOWN(code=code, known=preset_codes())
     return versions[-1]

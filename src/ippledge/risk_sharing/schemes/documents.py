@@ -1,7 +1,7 @@
 """Schemes as versioned JSON documents (方案数据): ``to_dict`` / ``from_dict``. Pure.
 
 Money and ratios are decimal strings (JSON numbers would pass through binary floats); basis points and day counts
-are integers. ``from_dict`` reads the whole document and raises one ``ValidationError`` (code
+are integers. ``from_dict`` reads the whole document and raises one ``ValidationError`` (``errors.SCHEME_INVALID``,
 ``risk.scheme.invalid``) whose ``details["problems"]`` lists *every* problem with its path and a bilingual message.
 """
 
@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.risk_sharing.errors import SCHEME_INVALID
 from ippledge.risk_sharing.model import (
     PARTIES,
     Eligibility,
@@ -252,10 +252,5 @@ def from_dict(doc: Mapping[str, Any]) -> Scheme:
     )
     found = r.problems + problems(scheme)
     if found:
-        raise ValidationError(
-            f"风险分担方案有 {len(found)} 处问题",
-            f"risk-sharing scheme has {len(found)} problem(s)",
-            code="risk.scheme.invalid",
-            details={"problems": [p.to_dict() for p in found]},
-        )
+        raise SCHEME_INVALID(count=len(found), problems=[p.to_dict() for p in found])
     return scheme

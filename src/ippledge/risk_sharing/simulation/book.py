@@ -12,15 +12,15 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.analytics.risk_portfolio import Portfolio
 from ippledge.analytics.risk_sim import SimConfig, SimResult
-from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import store
-from ippledge.risk_sharing.simulate import Case, tier_indices, waterfall_for
-from ippledge.risk_sharing.tables import Enrolment
+from ippledge.lending import queries as lending
+from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.simulation.simulate import Case, tier_indices, waterfall_for
 
 PD_BY_GRADE: dict[str, float] = {  # assumption: annual PD by grade
     "normal": 0.02,
@@ -36,20 +36,20 @@ def live_portfolio(
 ) -> tuple[Portfolio, float, int]:
     """The scheme's live enrolled loans as a portfolio (tiers of the version in force on ``as_of``, else the newest),
     the pool balance, and the number of loans."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
-    rows = session.execute(
-        select(Loan.outstanding_principal, Loan.grade)
-        .join(Enrolment, Enrolment.loan_id == Loan.id)
-        .where(Enrolment.scheme_code == scheme_code, Loan.status == "active", Loan.outstanding_principal > 0)
-        .order_by(Loan.id)
-    ).all()
-    exposure = np.array([float(amount) for amount, _ in rows], dtype=np.float64)
-    pd = np.array([PD_BY_GRADE.get(grade, PD_BY_GRADE["normal"]) for _, grade in rows], dtype=np.float64)
+    scheme = schemes.scheme_in_force(session, scheme_code, as_of)
+    enrolled = lending.loan_summaries(session, enrolments.enrolled_loan_ids(session, scheme_code))
+    rows = [
+        enrolled[i]
+        for i in sorted(enrolled)
+        if enrolled[i].status == "active" and enrolled[i].outstanding_principal > 0
+    ]
+    exposure = np.array([float(loan.outstanding_principal) for loan in rows], dtype=np.float64)
+    pd = np.array([PD_BY_GRADE.get(loan.grade, PD_BY_GRADE["normal"]) for loan in rows], dtype=np.float64)
     n = len(rows)
     portfolio = Portfolio(
         np.ones(n, dtype=np.int64), pd, exposure, np.full(n, lgd), tier_indices(scheme, exposure).astype(np.int64)
     )
-    balance = float(store.pool_balance(session, store.pool(session, scheme_code)))
+    balance = float(pools.pool_balance(session, pools.pool(session, scheme_code)))
     return portfolio, balance, n
 
 
@@ -65,7 +65,7 @@ def book_case(
     device: str = "cpu",
 ) -> Case:
     """The live book under the scheme version in force on ``as_of``, the fund at the pool's balance."""
-    scheme = store.scheme_of(store.version_row(session, scheme_code, as_of))
+    scheme = schemes.scheme_in_force(session, scheme_code, as_of)
     portfolio, balance, n = live_portfolio(session, scheme_code, lgd, as_of)
     waterfall = waterfall_for(scheme, fund_initial=balance)
     inputs = {

@@ -13,44 +13,40 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.kernel.money import from_fen
+from ippledge.kernel.money import money
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import register_expectations
-from ippledge.risk_sharing.ledger_entries import FUND_PAYABLE, FUND_POOL
+from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
 from ippledge.risk_sharing.model import Party
-from ippledge.risk_sharing.tables import (
-    Claim,
-    ClaimShare,
-    FundContribution,
-    FundPool,
-    SubsidyApplication,
-    SubsidyRule,
-)
+from ippledge.risk_sharing.pools.postings import FUND_PAYABLE, FUND_POOL
+from ippledge.risk_sharing.pools.tables import FundContribution, FundPool
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
 
 def expected_pools(session: Session) -> Mapping[str, Decimal]:
+    """Each pool account's and fund payable account's expected balance, by account code."""
     out: dict[str, Decimal] = {}
     for pool in session.scalars(select(FundPool)):
         contributed = session.scalar(
-            select(func.coalesce(func.sum(FundContribution.amount_fen), 0)).where(FundContribution.pool_id == pool.id)
+            select(func.coalesce(func.sum(FundContribution.amount), 0)).where(FundContribution.pool_id == pool.id)
         )
         paid, owed, back = session.execute(
             select(
-                func.coalesce(func.sum(ClaimShare.amount_fen), 0),
-                func.coalesce(func.sum(ClaimShare.owed_fen), 0),
-                func.coalesce(func.sum(ClaimShare.clawed_back_fen), 0),
+                func.coalesce(func.sum(ClaimShare.amount), 0),
+                func.coalesce(func.sum(ClaimShare.owed), 0),
+                func.coalesce(func.sum(ClaimShare.clawed_back), 0),
             )
             .join(Claim, Claim.id == ClaimShare.claim_id)
             .where(Claim.scheme_code == pool.scheme_code, ClaimShare.role == Party.FUND.value)
         ).one()
         subsidies = session.scalar(
-            select(func.coalesce(func.sum(SubsidyApplication.amount_fen), 0))
+            select(func.coalesce(func.sum(SubsidyApplication.amount), 0))
             .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
             .where(SubsidyRule.scheme_code == pool.scheme_code, SubsidyApplication.status == "paid")
         )
-        fen = int(contributed or 0) - (int(paid) - int(owed)) + int(back) - int(subsidies or 0)
-        out[account_code(pool.fund_id, FUND_POOL, pool.scheme_code)] = from_fen(fen)
-        out[account_code(pool.fund_id, FUND_PAYABLE, pool.scheme_code)] = from_fen(int(owed))
+        expected = money(contributed or 0) - (money(paid) - money(owed)) + money(back) - money(subsidies or 0)
+        out[account_code(pool.fund_id, FUND_POOL, pool.scheme_code)] = expected
+        out[account_code(pool.fund_id, FUND_PAYABLE, pool.scheme_code)] = money(owed)
     return out
 
 

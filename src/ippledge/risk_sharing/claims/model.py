@@ -1,4 +1,5 @@
-"""Loss allocation (损失分担): split a loss among the parties of a scheme to the fen, apply the caps, share recoveries.
+"""The loss split (损失分担): split a loss among the parties of a scheme to the fen, apply the caps, share recoveries.
+Pure.
 
 Rules (documented in docs/risk-sharing.md):
 
@@ -13,6 +14,8 @@ Rules (documented in docs/risk-sharing.md):
   scheme limits liability to it, the fund balance. What a capped party cannot pay falls to
   ``scheme.overflow_party`` (the bank in every preset), which the scheme model forbids to be capped itself.
 * **Recoveries** after payout are shared back in the proportions of what each party actually bore (after caps).
+* **Payers**: a share whose party the platform cannot name (no cover, no external valuer) falls to the bank
+  (:func:`resolve_shares`); an advance (预付) is paid from cash only (:func:`cash_only`, :func:`advance_shares`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ippledge.kernel.errors import ValidationError
 from ippledge.kernel.money import from_fen, money, round_fen, to_fen
+from ippledge.risk_sharing.errors import AMOUNT_NEGATIVE, IP_SHARE_NEEDED, RECOVERY_EXCEEDS_LOSS
 from ippledge.risk_sharing.model import BP_TOTAL, PARTIES, LossBasis, Party, Scheme
 
 
@@ -78,12 +81,10 @@ def largest_remainder(total_fen: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-def _amount(value: Decimal | int | str, what: str) -> Decimal:
+def _amount(value: Decimal | int | str, what_zh: str, what_en: str) -> Decimal:
     amount = money(value)
     if amount < 0:
-        raise ValidationError(
-            f"{what}不能为负数：{amount}", f"{what} must not be negative: {amount}", code="risk.amount"
-        )
+        raise AMOUNT_NEGATIVE(what_zh=what_zh, what_en=what_en, amount=str(amount))
     return amount
 
 
@@ -91,11 +92,7 @@ def _weights(scheme: Scheme, tier_shares: Mapping[Party, int], ip_share_bp: int 
     if not scheme.compensate_ip_share_only:
         return {p: tier_shares.get(p, 0) for p in PARTIES}
     if ip_share_bp is None or not 0 <= ip_share_bp <= BP_TOTAL:
-        raise ValidationError(
-            "该方案只补偿知识产权部分，须给出知识产权占担保物比例（0-10000 基点）",
-            "this scheme compensates the IP share only: give the IP share of the collateral (0-10000 bp)",
-            code="risk.ip_share",
-        )
+        raise IP_SHARE_NEEDED(ip_share_bp=ip_share_bp)
     weights = {p: tier_shares.get(p, 0) * ip_share_bp for p in PARTIES}
     weights[Party.BANK] += BP_TOTAL * (BP_TOTAL - ip_share_bp)
     return weights
@@ -124,7 +121,9 @@ def split_loss(
     ip_share_bp: int | None = None,
 ) -> Allocation:
     """Allocate a net ``loss`` (and lost ``interest``) on a loan whose balance at default was ``balance``."""
-    loss_d, balance_d, interest_d = _amount(loss, "损失"), _amount(balance, "余额"), _amount(interest, "利息损失")
+    loss_d = _amount(loss, "损失", "loss")
+    balance_d = _amount(balance, "余额", "balance")
+    interest_d = _amount(interest, "利息损失", "lost interest")
     state = caps_state or CapsState()
     tier_index = next(i for i, t in enumerate(scheme.tiers) if t is scheme.tier_for(balance_d))
     shared = loss_d + interest_d if scheme.loss_basis is LossBasis.PRINCIPAL_AND_INTEREST else loss_d
@@ -157,13 +156,9 @@ def split_loss(
 
 def share_recovery(allocation: Allocation, recovered: Decimal | int | str) -> Allocation:
     """Share a recovery after payout (追偿返还) back in the proportions each party actually bore."""
-    amount = _amount(recovered, "追回金额")
+    amount = _amount(recovered, "追回金额", "recovery")
     if amount > allocation.total:
-        raise ValidationError(
-            f"追回金额 {amount} 超过已分担的损失 {allocation.total}",
-            f"recovery {amount} exceeds the loss shared, {allocation.total}",
-            code="risk.recovery.exceeds_loss",
-        )
+        raise RECOVERY_EXCEEDS_LOSS(amount=str(amount), total=str(allocation.total))
     parties = list(allocation.shares)
     weights = [to_fen(allocation.shares[p]) for p in parties]
     if sum(weights) == 0:
@@ -195,3 +190,50 @@ def preview_split(
     return split_loss(
         scheme, loss, balance if balance is not None else loss, state, interest=interest, ip_share_bp=ip_share_bp
     )
+
+
+def cash_only(
+    shares: dict[Party, Decimal], capped: dict[Party, list[str]], owed: Decimal
+) -> tuple[dict[Party, Decimal], dict[Party, list[str]]]:
+    """The split with the fund's owed part moved to the bank (what is paid now when no debt is recorded: an advance)."""
+    if not owed:
+        return shares, capped
+    out, why = dict(shares), {p: list(w) for p, w in capped.items()}
+    out[Party.FUND] -= owed
+    out[Party.BANK] = out.get(Party.BANK, Decimal(0)) + owed
+    why.setdefault(Party.FUND, []).append("fund_balance")
+    return out, why
+
+
+def resolve_shares(
+    allocation: Allocation, payers: Mapping[Party, int | None]
+) -> tuple[dict[Party, Decimal], dict[Party, list[str]]]:
+    """The split with every share whose party the platform cannot name moved to the bank (``no_party``)."""
+    shares = dict(allocation.shares)
+    capped = {p: list(w) for p, w in allocation.capped_by.items()}
+    for party in list(shares):
+        if party is not Party.BANK and shares[party] and payers.get(party) is None:
+            shares[Party.BANK] = shares.get(Party.BANK, Decimal(0)) + shares[party]
+            shares[party] = Decimal(0)
+            capped.setdefault(party, []).append("no_party")
+    return shares, capped
+
+
+def advance_shares(scheme: Scheme, total: Decimal, shares: dict[Party, Decimal]) -> dict[Party, Decimal]:
+    """Each party's advance: ``advance_ratio`` x the net loss, capped at the others' shares, split to the fen."""
+    others = [p for p, v in shares.items() if p is not Party.BANK and v > 0]
+    owed = sum((shares[p] for p in others), Decimal(0))
+    ratio = Decimal(scheme.advance_ratio_bp or 0) / BP_TOTAL
+    advance_fen = to_fen(min(round_fen(total * ratio), owed))
+    parts = largest_remainder(advance_fen, [to_fen(shares[p]) for p in others]) if others else []
+    out: dict[Party, Decimal] = {p: from_fen(part) for p, part in zip(others, parts, strict=True)}
+    out.update({p: Decimal(0) for p in shares if p not in out and p is not Party.BANK})
+    out[Party.BANK] = total - sum(out.values(), Decimal(0))
+    return out
+
+
+def pays_advance(scheme: Scheme, written_off: bool) -> bool:
+    """Whether an approved claim is paid as an advance (预付): the scheme advances less than 100% and the loan is not
+    yet written off."""
+    ratio = scheme.advance_ratio_bp
+    return ratio is not None and ratio < BP_TOTAL and not written_off

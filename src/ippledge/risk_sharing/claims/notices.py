@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ippledge.outbox import events
-from ippledge.risk_sharing import store
-from ippledge.risk_sharing.tables import Claim
+from ippledge.risk_sharing.claims import store
+from ippledge.risk_sharing.claims.tables import Claim
 
 
 def claim_event(session: Session, claim: Claim, topic: str, payload: Mapping[str, Any]) -> None:
+    """Publish ``topic`` about ``claim`` to its bank, its fund and every party that pays a share of it."""
     payers = [s.party_id for s in store.shares_of(session, claim.id)]
     body = {
         "claim_id": claim.id,

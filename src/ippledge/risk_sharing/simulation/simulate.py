@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall
 from ippledge.analytics.risk_sim import SimConfig, SimResult, TaskMapper, sensitivity, simulate
-from ippledge.kernel.errors import ValidationError
+from ippledge.risk_sharing.errors import SENSITIVITY_PARTY
 from ippledge.risk_sharing.model import BP_TOTAL, PARTIES, Party, Scheme
 
 INF = float("inf")
@@ -89,10 +89,8 @@ class Case:
     def check_parties(self, from_party: str, to_party: str) -> None:
         parties = self.waterfall.parties
         if from_party == to_party or from_party not in parties or to_party not in parties:
-            raise ValidationError(
-                f"敏感性分析须给出两个不同的参与方（{'、'.join(parties)}）：{from_party}:{to_party}",
-                f"sensitivity needs two different parties of {', '.join(parties)}: {from_party}:{to_party}",
-                code="risk.sensitivity.party",
+            raise SENSITIVITY_PARTY(
+                parties_zh="、".join(parties), parties_en=", ".join(parties), pair=f"{from_party}:{to_party}"
             )
 
     def sensitivity(

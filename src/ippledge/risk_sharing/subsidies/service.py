@@ -1,11 +1,10 @@
 """Subsidies as data (补贴): interest (贴息), valuation-fee, premium and guarantee-fee subsidies.
 
-A rule version's body: ``rate_bp`` (share of what was paid), ``per_firm_annual_cap`` (CNY), optional ``rate_cap``
-(``{"kind": "lpr_multiple", "value": "1.4"}``: only loans priced at or below it) and ``max_firm_revenue``. The basis is
-what was *actually paid* in the year: interest from the loan's repayment records, premiums and guarantee fees from
-the covers' receipts; a valuation fee is declared by the enterprise (the platform records no valuation invoices).
-The enterprise applies; the fund's reviewer proposes and a different approver decides; the fund pays from its pool
-(never below zero) into the enterprise's settlement account.
+A rule version's body is checked by ``model.rule_problems``. The basis is what was *actually paid* in the year:
+interest from the loan's repayment records, premiums and guarantee fees from the covers' receipts; a valuation fee is
+declared by the enterprise (the platform records no valuation invoices). The enterprise applies; the fund's reviewer
+proposes and a different approver decides; the fund pays from its pool (never below zero) into the enterprise's
+settlement account.
 """
 
 from __future__ import annotations
@@ -15,61 +14,41 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access import service as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.credit.tables import CreditDecision
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
-from ippledge.kernel.money import from_fen, money, positive_money, round_fen, to_fen
+from ippledge.credit import queries as credit
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import money, positive_money, round_fen
 from ippledge.ledger import service as ledger
-from ippledge.lending import store as loans
-from ippledge.lending.tables import LoanRepayment
+from ippledge.lending import queries as lending
 from ippledge.outbox import events
-from ippledge.registry.tables import Enterprise
-from ippledge.risk_sharing import ledger_entries, store
+from ippledge.registry import queries as registry
+from ippledge.risk_sharing.covers import store as covers
+from ippledge.risk_sharing.errors import (
+    POOL_INSUFFICIENT,
+    SUBSIDY_EXISTS,
+    SUBSIDY_INVALID_RULE,
+    SUBSIDY_REFUSED,
+    SUBSIDY_STATE,
+)
 from ippledge.risk_sharing.model import BP_TOTAL, Problem, RateCap, RateCapKind
-from ippledge.risk_sharing.tables import Cover, SubsidyApplication, SubsidyRule
-
-KINDS = ("interest", "valuation_fee", "premium", "guarantee_fee")
-BEIJING_INTEREST_2021: dict[str, Any] = {
-    "code": "beijing-interest",
-    "version": "2021",
-    "kind": "interest",
-    "effective_from": "2021-01-01",
-    "rate_bp": 4000,
-    "per_firm_annual_cap": "500000",
-    "rate_cap": {"kind": "lpr_multiple", "value": "1.4"},
-    "max_firm_revenue": "200000000",
-}
-
-
-def _problem(code: str, zh: str, en: str) -> Problem:
-    return Problem(f"risk.subsidy.{code}", code, zh, en)
+from ippledge.risk_sharing.pools import postings
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.subsidies.model import problem, rule_problems
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
 
 def add_rule(session: Session, principal: Principal, scheme_code: str, body: dict[str, Any]) -> SubsidyRule:
     """Store a rule version (platform operator or fund); every bad field listed, nothing written."""
     principal.require_kind(PartyKind.PLATFORM, PartyKind.FUND)
-    problems: list[Problem] = []
-    if body.get("kind") not in KINDS:
-        problems.append(_problem("kind", "补贴类型无效", f"kind must be one of {', '.join(KINDS)}"))
-    rate = body.get("rate_bp")
-    if not isinstance(rate, int) or not 0 < rate <= BP_TOTAL:
-        problems.append(_problem("rate_bp", "补贴比例须为 1-10000 基点", "rate_bp must be 1-10000"))
-    for name in ("code", "version", "effective_from", "per_firm_annual_cap"):
-        if not isinstance(body.get(name), str) or not body[name].strip():
-            problems.append(_problem(name, f"缺少 {name}", f"missing {name}"))
+    problems = rule_problems(body)
     if problems:
-        raise ValidationError(
-            "补贴规则无效",
-            "invalid subsidy rule",
-            code="risk.subsidy.invalid_rule",
-            details={"problems": [p.to_dict() for p in problems]},
-        )
-    store.pool(session, scheme_code)
+        raise SUBSIDY_INVALID_RULE(problems=[p.to_dict() for p in problems])
+    pools.pool(session, scheme_code)
     positive_money(body["per_firm_annual_cap"])
     row = SubsidyRule(
         code=body["code"],
@@ -87,18 +66,10 @@ def add_rule(session: Session, principal: Principal, scheme_code: str, body: dic
 
 def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decimal | None) -> Decimal:
     if kind == "interest":
-        paid = session.scalar(
-            select(func.coalesce(func.sum(LoanRepayment.interest), 0)).where(
-                LoanRepayment.loan_id == loan_id, extract("year", LoanRepayment.value_date) == year
-            )
-        )
-        return paid if paid is not None else Decimal("0.00")
+        return lending.interest_paid(session, loan_id, dt.date(year, 1, 1), dt.date(year, 12, 31))
     if kind in ("premium", "guarantee_fee"):
         kinds = ("guarantee",) if kind == "guarantee_fee" else ("loan_insurance",)
-        stmt = select(func.coalesce(func.sum(Cover.paid_fen), 0)).where(
-            Cover.loan_id == loan_id, Cover.kind.in_(kinds), extract("year", Cover.start_on) == year
-        )
-        return from_fen(int(session.scalar(stmt) or 0))
+        return covers.premiums_paid(session, loan_id, kinds, year)
     return declared if declared is not None else money(0)
 
 
@@ -117,63 +88,58 @@ def apply(
     if rule is None:
         raise not_found("补贴规则", "subsidy rule", id=rule_id)
     body = json.loads(rule.body)
-    loan = loans.visible_loan(session, principal, loan_id)
+    loan = lending.visible_loan(session, principal, loan_id)
     if loan.borrower_id != principal.party_id:
         raise not_found("贷款", "loan", id=loan_id)
     dup = select(SubsidyApplication.id).where(
         SubsidyApplication.rule_id == rule.id, SubsidyApplication.loan_id == loan.id, SubsidyApplication.year == year
     )
     if session.scalars(dup).first() is not None:
-        raise ConflictError(
-            "该贷款本年度已申请此项补贴",
-            "already applied under this rule for the loan and year",
-            code="risk.subsidy.exists",
-        )
+        raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
     reasons: list[Problem] = []
     if (cap := body.get("rate_cap")) is not None:
-        decision = session.get(CreditDecision, loan.decision_id) if loan.decision_id else None
+        decision = credit.decision_basis(session, loan.decision_id) if loan.decision_id else None
         if decision is None:
-            reasons.append(_problem("lpr_unknown", "无法确定定价所用 LPR", "the LPR the loan was priced on is unknown"))
+            reasons.append(problem("lpr_unknown", "无法确定定价所用 LPR", "the LPR the loan was priced on is unknown"))
         else:
             limit = RateCap(RateCapKind(cap["kind"]), Decimal(cap["value"])).limit(Decimal(decision.lpr_bp) / BP_TOTAL)
-            if Decimal(loan.annual_rate) > limit:
-                reasons.append(_problem("rate_cap", f"贷款利率高于上限 {limit}", f"the loan rate is above {limit}"))
+            if loan.annual_rate > limit:
+                reasons.append(problem("rate_cap", f"贷款利率高于上限 {limit}", f"the loan rate is above {limit}"))
     if (max_rev := body.get("max_firm_revenue")) is not None:
-        firm = session.get(Enterprise, loan.borrower_id)
-        if firm is None or firm.annual_revenue_fen is None:
-            reasons.append(_problem("revenue_unknown", "缺少企业营业收入", "the firm's revenue is not known"))
-        elif from_fen(firm.annual_revenue_fen) > Decimal(max_rev):
-            reasons.append(_problem("revenue_cap", "企业营业收入超过上限", "the firm's revenue is above the cap"))
+        firm = registry.enterprise_facts(session, loan.borrower_id)
+        if firm is None or firm.annual_revenue is None:
+            reasons.append(problem("revenue_unknown", "缺少企业营业收入", "the firm's revenue is not known"))
+        elif firm.annual_revenue > Decimal(max_rev):
+            reasons.append(problem("revenue_cap", "企业营业收入超过上限", "the firm's revenue is above the cap"))
     declared = None if declared_fee is None else positive_money(declared_fee)
     if rule.kind == "valuation_fee" and declared is None:
-        reasons.append(_problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
+        reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
     basis = _basis(session, rule.kind, loan.id, year, declared)
     computed = round_fen(basis * body["rate_bp"] / BP_TOTAL)
-    used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount_fen), 0)).where(
+    used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount), 0)).where(
         SubsidyApplication.rule_id == rule.id,
         SubsidyApplication.enterprise_id == principal.party_id,
         SubsidyApplication.year == year,
         SubsidyApplication.status != "rejected",
     )
-    used = from_fen(int(session.scalar(used_stmt) or 0))
+    used = money(session.scalar(used_stmt) or 0)
     room = max(money(body["per_firm_annual_cap"]) - used, money(0))
     amount = min(computed, room)
     if not reasons and amount <= 0:
         reasons.append(
-            _problem(
+            problem(
                 "nothing_due",
                 "无可补贴金额（未付费或已达年度上限）",
                 "nothing to subsidise (nothing paid or cap reached)",
             )
         )
     if reasons:
-        raise ValidationError(
-            "补贴申请不符合条件：" + "；".join(r.message_zh for r in reasons),
-            "the subsidy application does not qualify: " + "; ".join(r.message_en for r in reasons),
-            code="risk.subsidy.refused",
-            details={"reasons": [r.to_dict() for r in reasons]},
+        raise SUBSIDY_REFUSED(
+            why_zh="；".join(r.message_zh for r in reasons),
+            why_en="; ".join(r.message_en for r in reasons),
+            reasons=[r.to_dict() for r in reasons],
         )
-    pool = store.pool(session, rule.scheme_code)
+    pool = pools.pool(session, rule.scheme_code)
     row = SubsidyApplication(
         rule_id=rule.id,
         enterprise_id=principal.party_id,
@@ -182,9 +148,9 @@ def apply(
         fund_id=pool.fund_id,
         year=year,
         applied_on=today,
-        basis_fen=to_fen(basis),
-        computed_fen=to_fen(computed),
-        amount_fen=to_fen(amount),
+        basis=basis,
+        computed=computed,
+        amount=amount,
         workings=json.dumps(
             {
                 "basis": str(basis),
@@ -211,16 +177,14 @@ def _fund_app(session: Session, principal: Principal, app_id: int) -> SubsidyApp
 
 def _state(row: SubsidyApplication, wanted: str) -> None:
     if row.status != wanted:
-        raise ConflictError(f"申请状态为 {row.status}", f"the application is {row.status}", code="risk.subsidy.state")
+        raise SUBSIDY_STATE(status=row.status, wanted=wanted)
 
 
 def propose(session: Session, reviewer: Principal, app_id: int) -> SubsidyApplication:
     row = _fund_app(session, reviewer, app_id)
     reviewer.require(Role.FUND_REVIEWER)
     _state(row, "applied")
-    approval = access.propose(
-        session, reviewer, "risk_subsidy", row.id, "approve", {"amount": str(from_fen(row.amount_fen))}
-    )
+    approval = access.propose(session, reviewer, "risk_subsidy", row.id, "approve", {"amount": str(row.amount)})
     row.status, row.approval_id = "proposed", approval.id
     session.flush()
     return row
@@ -243,11 +207,11 @@ def pay(session: Session, principal: Principal, app_id: int, today: dt.date) -> 
     _state(row, "approved")
     rule = session.get(SubsidyRule, row.rule_id)
     assert rule is not None
-    pool = store.pool(session, rule.scheme_code, lock=True)
-    amount = from_fen(row.amount_fen)
-    if store.pool_balance(session, pool) < amount:
-        raise ConflictError("资金池余额不足", "the pool's balance is below the subsidy", code="risk.pool.insufficient")
-    draft = ledger_entries.subsidy(
+    pool = pools.pool(session, rule.scheme_code, lock=True)
+    amount = row.amount
+    if pools.pool_balance(session, pool) < amount:
+        raise POOL_INSUFFICIENT(code=rule.scheme_code, amount=str(amount))
+    draft = postings.subsidy(
         pool.fund_id, pool.scheme_code, row.bank_id, row.enterprise_id, amount, today, row.id, f"risk.subsidy:{row.id}"
     )
     row.entry_id = ledger.post(session, principal, draft).id

@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import NotFoundError, ValidationError
-from ippledge.risk_sharing import store, views
-from ippledge.risk_sharing.allocation import preview_split
-from ippledge.risk_sharing.book import book_case
-from ippledge.risk_sharing.simulate import Case, homogeneous_case
+from ippledge.risk_sharing.claims.model import Allocation, preview_split
+from ippledge.risk_sharing.errors import BOOK_EMPTY, BOOK_NOT_FOUND, SIMULATION_BOOK, SIMULATION_SCENARIOS
+from ippledge.risk_sharing.model import Scheme
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.simulation.book import book_case
+from ippledge.risk_sharing.simulation.simulate import Case, homogeneous_case
 
 MAX_SCENARIOS = 200_000
 MAX_LOANS = 100_000_000
@@ -36,10 +38,10 @@ def split_preview(
     ip_share_bp: int | None,
     fund_balance: str | None,
     on: dt.date,
-) -> dict[str, Any]:
-    scheme = store.scheme_of(store.version_row(session, code, on))
-    allocation = preview_split(scheme, loss, balance, interest, ip_share_bp, fund_balance)
-    return {"as_of": on.isoformat(), **views.split(scheme, allocation)}
+) -> tuple[Scheme, Allocation]:
+    """The split of a loss under the version of ``code`` in force on ``on``, as stored (nothing is written)."""
+    scheme = schemes.scheme_in_force(session, code, on)
+    return scheme, preview_split(scheme, loss, balance, interest, ip_share_bp, fund_balance)
 
 
 def simulation(session: Session, principal: Principal, req: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -47,30 +49,20 @@ def simulation(session: Session, principal: Principal, req: dict[str, Any], toda
     when ``sensitivity`` names two parties (``FROM:TO``)."""
     code, on = req["scheme_code"], req.get("as_of") or today
     if req["scenarios"] > MAX_SCENARIOS:
-        raise ValidationError(
-            f"情景数不能超过 {MAX_SCENARIOS:,}（更大的模拟请用命令行）",
-            f"at most {MAX_SCENARIOS:,} scenarios per request (use the CLI for larger runs)",
-            code="risk.simulation.scenarios",
-        )
+        raise SIMULATION_SCENARIOS(most=MAX_SCENARIOS)
     common = {"rho": req["rho"], "scenarios": req["scenarios"], "seed": req["seed"]}
     case: Case
     if req.get("portfolio"):
-        pool = store.pool(session, code)
-        if principal.party_id != pool.fund_id and principal.party_kind not in store.ALL:
-            raise NotFoundError(f"方案 {code} 的在册组合", f"the enrolled book of {code}", code="risk.book.not_found")
+        pool = pools.pool(session, code)
+        if principal.party_id != pool.fund_id and principal.party_kind not in pools.OVERSEERS:
+            raise BOOK_NOT_FOUND(code=code)
         case = book_case(session, code, lgd=req["lgd"], as_of=on, device="cpu", **common)
         if not case.inputs["loans"]:
-            raise ValidationError(
-                "该方案没有在册贷款", "no live loans are enrolled in the scheme", code="risk.book.empty"
-            )
+            raise BOOK_EMPTY(code=code)
     else:
         if req.get("loans") is None or req.get("pd") is None:
-            raise ValidationError(
-                "须给出 loans 和 pd，或 portfolio: true",
-                "give loans and pd, or portfolio: true",
-                code="risk.simulation.book",
-            )
-        scheme = store.scheme_of(store.version_row(session, code, on))
+            raise SIMULATION_BOOK()
+        scheme = schemes.scheme_in_force(session, code, on)
         case = homogeneous_case(
             scheme,
             loans=req["loans"],

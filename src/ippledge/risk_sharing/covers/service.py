@@ -14,33 +14,36 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import Party
-from ippledge.kernel.errors import ConflictError, ValidationError, not_found
-from ippledge.kernel.money import from_fen, positive_money, round_fen, to_fen
+from ippledge.kernel.errors import not_found
+from ippledge.kernel.money import positive_money, round_fen
+from ippledge.ledger import queries as ledger_queries
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.store import balance
-from ippledge.lending.tables import Loan
-from ippledge.risk_sharing import ledger_entries, store
+from ippledge.lending import queries as lending
+from ippledge.risk_sharing.covers.tables import Cover
+from ippledge.risk_sharing.errors import (
+    COVER_INSUFFICIENT_FUNDS,
+    COVER_INSURED_AMOUNT,
+    COVER_KIND,
+    COVER_PAID,
+    COVER_PAYER,
+    COVER_TARGET,
+    COVER_TERMS,
+)
 from ippledge.risk_sharing.model import BP_TOTAL
-from ippledge.risk_sharing.model import Party as Role_
-from ippledge.risk_sharing.tables import Cover
+from ippledge.risk_sharing.pools import postings
+from ippledge.risk_sharing.pools import store as pools
 
 KINDS = {
     "pooled_insurance": PartyKind.INSURER,
     "loan_insurance": PartyKind.INSURER,
     "guarantee": PartyKind.GUARANTOR,
 }
-ROLE_OF_KIND = {"pooled_insurance": Role_.INSURER, "loan_insurance": Role_.INSURER, "guarantee": Role_.GUARANTOR}
-
-
-def _bad(code: str, zh: str, en: str) -> ValidationError:
-    return ValidationError(zh, en, code=f"risk.cover.{code}")
 
 
 def add_cover(
@@ -58,32 +61,31 @@ def add_cover(
 ) -> Cover:
     """The insurer or guarantor records a cover it has written."""
     if kind not in KINDS:
-        raise _bad("kind", f"保障类型无效：{kind}", f"unknown cover kind {kind} (one of: {', '.join(KINDS)})")
+        raise COVER_KIND(kind=kind, kinds=", ".join(KINDS))
     principal.require_kind(KINDS[kind])
     principal.require(Role.UNDERWRITER, Role.APPROVER)
     if (kind == "pooled_insurance") != (scheme_code is not None) or (loan_id is None) == (scheme_code is None):
-        raise _bad(
-            "target", "资金池保险须指定方案，单笔保险或担保须指定贷款", "pooled cover names a scheme; others a loan"
-        )
+        raise COVER_TARGET()
     if not 0 <= premium_rate_bp <= BP_TOTAL or end_on <= start_on:
-        raise _bad("terms", "费率或期限无效", "premium rate must be 0-10000 bp and the end after the start")
-    payer = session.get(Party, payer_id)
-    if payer is None:
+        raise COVER_TERMS()
+    payer_kind = access.party_kind(session, payer_id)
+    if payer_kind is None:
         raise not_found("投保人", "payer", id=payer_id)
-    if kind == "pooled_insurance" and payer.kind != PartyKind.IP_OPERATOR.value:
-        raise _bad(
-            "payer", "资金池保险由知识产权运营机构投保", "pooled insurance is bought by the IP operations institution"
+    if kind == "pooled_insurance" and payer_kind is not PartyKind.IP_OPERATOR:
+        raise COVER_PAYER(
+            why_zh="资金池保险由知识产权运营机构投保",
+            why_en="pooled insurance is bought by the IP operations institution",
         )
     if loan_id is not None:
-        loan = session.get(Loan, loan_id)
+        loan = lending.loan_summary(session, loan_id)
         if loan is None or payer_id not in (loan.borrower_id, loan.bank_id):  # no probing of others' loans
             raise not_found("贷款", "loan", id=loan_id)
         base = loan.principal
     else:
         assert scheme_code is not None
-        store.pool(session, scheme_code)
+        pools.pool(session, scheme_code)
         if insured_amount is None:
-            raise _bad("insured_amount", "资金池保险须给出保险金额", "pooled insurance needs an insured amount")
+            raise COVER_INSURED_AMOUNT()
         base = positive_money(insured_amount)
     premium = round_fen(base * premium_rate_bp / BP_TOTAL)
     row = Cover(
@@ -93,7 +95,7 @@ def add_cover(
         loan_id=loan_id,
         scheme_code=scheme_code,
         premium_rate_bp=premium_rate_bp,
-        premium_fen=to_fen(premium),
+        premium=premium,
         start_on=start_on,
         end_on=end_on,
     )
@@ -108,47 +110,23 @@ def pay_premium(session: Session, principal: Principal, cover_id: int, day: dt.d
     cover = scope.get_visible(session, Cover, cover_id, principal)
     if principal.party_id != cover.provider_id:
         raise not_found("保险/担保", "cover", id=cover_id)
-    if cover.paid_fen >= cover.premium_fen:
-        raise ConflictError("保费已收取", "the premium has been received", code="risk.cover.paid")
+    if cover.paid >= cover.premium:
+        raise COVER_PAID(cover_id=cover.id)
     via_bank = None
-    payer = session.get(Party, cover.payer_id)
-    if payer is not None and payer.kind == PartyKind.ENTERPRISE.value:
-        loan = session.get(Loan, cover.loan_id) if cover.loan_id is not None else None
+    if access.party_kind(session, cover.payer_id) is PartyKind.ENTERPRISE:
+        loan = lending.loan_summary(session, cover.loan_id) if cover.loan_id is not None else None
         if loan is None:
-            raise _bad("payer", "企业付费须关联贷款", "an enterprise pays through its loan's bank")
+            raise COVER_PAYER(why_zh="企业付费须关联贷款", why_en="an enterprise pays through its loan's bank")
         via_bank = loan.bank_id
-        held = balance(session, account_code(cover.payer_id, "settlement"))
-        if held < from_fen(cover.premium_fen - cover.paid_fen):
-            raise ConflictError(
-                "投保企业结算账户余额不足",
-                "the payer's settlement account holds less than the premium",
-                code="risk.cover.insufficient_funds",
-                details={"available": str(held)},
-            )
-    amount = from_fen(cover.premium_fen - cover.paid_fen)
-    draft = ledger_entries.premium(
+        held = ledger_queries.balance(session, account_code(cover.payer_id, "settlement"))
+        if held < cover.premium - cover.paid:
+            raise COVER_INSUFFICIENT_FUNDS(available=str(held))
+    amount = cover.premium - cover.paid
+    draft = postings.premium(
         cover.provider_id, cover.payer_id, amount, day, cover.id, f"risk.premium:{cover.id}:{key}", via_bank
     )
     ledger.post(session, principal, draft)
-    cover.paid_fen = cover.premium_fen
+    cover.paid = cover.premium
     session.flush()
     audit.record(session, principal, "risk.premium_paid", "risk_cover", cover.id, {"amount": str(amount)})
     return cover
-
-
-def provider_for(session: Session, loan_id: int, scheme_code: str, role: Role_, on: dt.date) -> int | None:
-    """Who pays ``role``'s share of a claim: the cover in force on ``on`` (the trigger date), per-loan first."""
-    kinds = [k for k, r in ROLE_OF_KIND.items() if r is role]
-    stmt = (
-        select(Cover)
-        .where(
-            Cover.kind.in_(kinds),
-            Cover.status == "active",
-            Cover.start_on <= on,
-            Cover.end_on >= on,
-            or_(Cover.loan_id == loan_id, and_(Cover.loan_id.is_(None), Cover.scheme_code == scheme_code)),
-        )
-        .order_by(Cover.loan_id.is_(None), Cover.id)
-    )
-    cover = session.scalars(stmt).first()
-    return None if cover is None else cover.provider_id

@@ -1,0 +1,108 @@
+"""Enrolment (纳入风险补偿): build the eligibility facts from the loan and its borrower, check, record.
+
+Facts: loan amount, term and rate from the contract; the 1-year LPR the credit decision priced against; the
+borrower's revenue and founding date from its registry profile; the kinds of the pledged IP. Every fact is read
+through the other capabilities' read faces (``lending``, ``credit``, ``pledge``, ``registry`` ``queries``). Every
+pledged asset is IP, so the IP share of the collateral is 100% (documented assumption: the platform records no other
+collateral). A refusal lists *every* reason and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import Principal
+from ippledge.credit import queries as credit
+from ippledge.lending import queries as lending
+from ippledge.lending.queries import LoanSummary
+from ippledge.outbox import events
+from ippledge.pledge import queries as pledge
+from ippledge.registry import queries as registry
+from ippledge.risk_sharing.enrolments import store
+from ippledge.risk_sharing.enrolments.tables import Enrolment
+from ippledge.risk_sharing.errors import ENROL_BANK, ENROL_EXISTS, ENROL_INELIGIBLE, ENROL_LOAN_STATE
+from ippledge.risk_sharing.model import BP_TOTAL
+from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.schemes.eligibility import LoanFacts, eligibility
+
+
+def pledged_ip_types(session: Session, loan_id: int) -> frozenset[str]:
+    """The kinds (subtypes) of the IP under the pledges that secure the loan."""
+    assets = [a for p in lending.pledges_of_loan(session, loan_id) for a in pledge.pledge_asset_ids(session, p)]
+    return frozenset(a.subtype.value for a in registry.asset_summaries(session, assets).values())
+
+
+def loan_facts(session: Session, loan: LoanSummary, today: dt.date) -> LoanFacts:
+    """Every fact the eligibility check reads about ``loan`` and its borrower, as of ``today``."""
+    lpr: Decimal | None = None
+    if loan.decision_id is not None and (basis := credit.decision_basis(session, loan.decision_id)) is not None:
+        lpr = Decimal(basis.lpr_bp) / BP_TOTAL
+    firm = registry.enterprise_facts(session, loan.borrower_id)
+    ip_types = pledged_ip_types(session, loan.id)
+    return LoanFacts(
+        as_of=today,
+        loan_amount=loan.principal,
+        term_months=loan.term_months,
+        annual_rate=loan.annual_rate,
+        ip_types=ip_types,
+        lpr_1y=lpr,
+        firm_revenue=None if firm is None else firm.annual_revenue,
+        firm_registered_on=None if firm is None else firm.founded_on,
+        ip_share_bp=BP_TOTAL if ip_types else None,
+    )
+
+
+def facts_json(facts: LoanFacts) -> str:
+    """The facts as recorded with the enrolment (JSON, amounts as decimal strings)."""
+    raw = dataclasses.asdict(facts)
+    raw["ip_types"] = sorted(facts.ip_types)
+    return json.dumps(raw, ensure_ascii=False, default=str)
+
+
+def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str, today: dt.date) -> Enrolment:
+    """The lending bank enrols its loan in a scheme with a pool (the version in force today)."""
+    loan = lending.visible_loan(session, principal, loan_id)
+    if principal.party_id != loan.bank_id:
+        raise ENROL_BANK(loan_id=loan.id)
+    if loan.status not in ("contracted", "active"):
+        raise ENROL_LOAN_STATE(loan_id=loan.id, status=loan.status)
+    if store.enrolment_of(session, loan.id) is not None:
+        raise ENROL_EXISTS(loan_id=loan.id)
+    scheme = schemes.scheme_in_force(session, scheme_code, today)
+    pool = pools.pool(session, scheme_code)
+    facts = loan_facts(session, loan, today)
+    reasons = eligibility(scheme, facts)
+    if reasons:
+        raise ENROL_INELIGIBLE(
+            why_zh="；".join(r.message_zh for r in reasons),
+            why_en="; ".join(r.message_en for r in reasons),
+            reasons=[r.to_dict() for r in reasons],
+            facts=json.loads(facts_json(facts)),
+        )
+    enrolment = Enrolment(
+        loan_id=loan.id,
+        scheme_code=scheme.code,
+        scheme_version=scheme.version,
+        bank_id=loan.bank_id,
+        fund_id=pool.fund_id,
+        borrower_id=loan.borrower_id,
+        enrolled_on=today,
+        facts=facts_json(facts),
+        ip_share_bp=facts.ip_share_bp,
+        actor=principal.actor[:64],
+    )
+    session.add(enrolment)
+    session.flush()
+    audit.record(
+        session, principal, "risk.enrolled", "loan", loan.id, {"scheme": scheme.code, "version": scheme.version}
+    )
+    payload = {"loan_id": loan.id, "scheme_code": scheme.code, "version": scheme.version, "enrolled_on": str(today)}
+    events.publish(session, "risk.enrolled", payload, loan.bank_id, also=[loan.borrower_id, pool.fund_id])
+    return enrolment

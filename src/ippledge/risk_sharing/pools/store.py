@@ -1,0 +1,44 @@
+"""Pool reads (资金池查询): a scheme's pool and its cash, read from the ledger (the book of record)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.access.model import PartyKind
+from ippledge.kernel.money import money
+from ippledge.ledger import queries as ledger
+from ippledge.ledger.accounts import account_code
+from ippledge.risk_sharing.errors import POOL_MISSING
+from ippledge.risk_sharing.pools.postings import FUND_POOL
+from ippledge.risk_sharing.pools.tables import FundContribution, FundPool
+
+OVERSEERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})  # see every pool, claim, cover and enrolment
+
+
+def find_pool(session: Session, code: str) -> FundPool | None:
+    """The pool of scheme ``code``, if it has one."""
+    return session.scalars(select(FundPool).where(FundPool.scheme_code == code)).first()
+
+
+def pool(session: Session, code: str, lock: bool = False) -> FundPool:
+    """The pool of scheme ``code`` (``risk.pool.missing`` when there is none); ``lock`` holds it for the transaction,
+    as every payment out of the pool does."""
+    stmt = select(FundPool).where(FundPool.scheme_code == code)
+    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise POOL_MISSING(code=code)
+    return row
+
+
+def pool_balance(session: Session, pool_row: FundPool) -> Decimal:
+    """The pool's cash, read from the ledger (the book of record)."""
+    return ledger.balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code))
+
+
+def contributed(session: Session, pool_row: FundPool) -> Decimal:
+    """Every contribution paid into the pool (注资合计)."""
+    stmt = select(func.coalesce(func.sum(FundContribution.amount), 0)).where(FundContribution.pool_id == pool_row.id)
+    return money(session.scalar(stmt) or 0)

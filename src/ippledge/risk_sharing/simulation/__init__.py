@@ -1,0 +1,1 @@
+"""Portfolio simulation (组合模拟): a Monte Carlo of a book of loans under a scheme, on ``ippledge.analytics``."""

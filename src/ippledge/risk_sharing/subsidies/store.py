@@ -1,0 +1,21 @@
+"""Subsidy reads (补贴查询): what a scheme's fund has paid in subsidies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ippledge.kernel.money import money
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
+
+
+def paid_total(session: Session, scheme_code: str) -> Decimal:
+    """Every subsidy the fund of ``scheme_code`` has paid."""
+    stmt = (
+        select(func.coalesce(func.sum(SubsidyApplication.amount), 0))
+        .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
+        .where(SubsidyRule.scheme_code == scheme_code, SubsidyApplication.status == "paid")
+    )
+    return money(session.scalar(stmt) or 0)
