@@ -21,11 +21,11 @@ from benchmarks.bench_market import MARKET_DAY, principal, pristine
 from ippledge.access import queries as access_queries
 from ippledge.access import service as access
 from ippledge.app import create_app
+from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.registry import batch
 from ippledge.registry.tables import IpAsset
-from ippledge.wiring import wire
 
 
 def sample_numbers(session, rng: np.random.Generator, n: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """A loaded `beijing` (or scaled-down) simulated market for the benchmarks, built once and reused from var/bench/.
 
 The pristine database is kept; each benchmark run works on a copy, so runs are repeatable. Like every entry point,
-the helpers call the composition root (``wiring.wire``) before they touch a database.
+the helpers call the composition root (``bootstrap.wire``) before they touch a database.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as parties
 from ippledge.access.model import Principal
+from ippledge.bootstrap import wire
 from ippledge.db import make_engine
 from ippledge.migrations.tools import upgrade
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset
-from ippledge.wiring import wire
 
 BENCH_DIR = Path("var") / "bench"
 MARKET_DAY = dt.date(2024, 6, 28)  # fixed, so the cached market and the events stay valid across runs

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.bench_market import BENCH_DIR, console, working_copy
 from benchmarks.close_book import CLOSE_DAY, build_book
+from ippledge.bootstrap import wire
 from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.kernel.money import format_yuan
 from ippledge.ledger import service as ledger
@@ -36,7 +37,6 @@ from ippledge.lending.close.service import close_day, entry_drafts
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanInstalment
 from ippledge.migrations import schema  # noqa: F401  (every table, so foreign keys resolve on a cached book)
 from ippledge.migrations.tools import upgrade
-from ippledge.wiring import wire
 
 COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 

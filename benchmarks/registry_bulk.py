@@ -20,11 +20,11 @@ import numpy as np
 from sqlalchemy import select
 
 from benchmarks.bench_market import MARKET_DAY, console, principal, pristine, working_copy
+from ippledge.bootstrap import wire
 from ippledge.db import make_engine, make_session_factory, unit_of_work
 from ippledge.registry import legal_status
 from ippledge.registry.feed import ingest_feed
 from ippledge.registry.tables import IpAsset
-from ippledge.wiring import wire
 
 # Valid sequences from the in-force state, with their relative frequency (an assumption for a realistic mix).
 SEQUENCES: list[tuple[tuple[str, ...], float]] = [

@@ -28,9 +28,9 @@ from ippledge.analytics.backend import cuda_available, torch_installed
 from ippledge.analytics.risk_portfolio import Portfolio, Waterfall, bucket_loans
 from ippledge.analytics.risk_sim import SimConfig, SimResult, simulate
 from ippledge.analytics.risk_sim_exact import simulate_exact
+from ippledge.bootstrap import wire
 from ippledge.risk_sharing.schemes.presets import get_preset
 from ippledge.risk_sharing.simulation.simulate import tier_indices, waterfall_for
-from ippledge.wiring import wire
 
 GRADES = np.array([0.005, 0.01, 0.02, 0.03, 0.05, 0.10])  # assumption: an internal rating scale
 GRADE_WEIGHTS = np.array([0.10, 0.20, 0.30, 0.20, 0.15, 0.05])

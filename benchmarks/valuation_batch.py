@@ -24,10 +24,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from benchmarks.bench_market import console
 from ippledge.analytics.engine import ValuationEngine, take
 from ippledge.analytics.single import value_asset
+from ippledge.bootstrap import wire
 from ippledge.simulation.generate import generate
 from ippledge.simulation.spec import BEIJING
 from ippledge.simulation.truth import spearman, true_values, valuation_columns
-from ippledge.wiring import wire
 
 
 def main() -> None:

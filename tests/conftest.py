@@ -17,10 +17,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.credentials import configure_hasher
+from ippledge.bootstrap import wire
 from ippledge.db import make_engine, make_session_factory
 from ippledge.migrations.schema import metadata
 from ippledge.migrations.tools import seed, upgrade
-from ippledge.wiring import wire
 
 PG_URL = os.environ.get("IPPLEDGE_TEST_POSTGRES_URL")
 

@@ -2,7 +2,7 @@
 scratch SQLite database made by ``ippledge db upgrade`` and filled by ``ippledge simulate``.
 
 A fresh process is what an operator gets: nothing registered by an earlier import, so a command that forgets the
-composition root (``wiring.wire``) fails here. The commands are found by walking the Typer app, so a new command is
+composition root (``bootstrap.wire``) fails here. The commands are found by walking the Typer app, so a new command is
 covered by the help check at once, and the real-call check fails until ``WRITES`` or ``READS`` says how to call it.
 """
 

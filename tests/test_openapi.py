@@ -30,3 +30,36 @@ def test_malformed_body_gets_code_and_both_languages(client) -> None:
     body = r.json()
     assert body["code"] == "invalid_input" and body["message_zh"] and body["message_en"]
     assert {tuple(e["loc"]) for e in body["details"]["errors"]} >= {("body", "password")}
+
+
+def _informative(schema: dict | bool | None, spec: dict) -> bool:
+    """A schema that tells a client what comes back: a model, a typed list or scalar, not a bare ``object``."""
+    if not isinstance(schema, dict) or not schema:
+        return False
+    if "$ref" in schema:
+        return True
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            return all(_informative(s, spec) or s.get("type") == "null" for s in schema[key])
+    kind = schema.get("type")
+    if kind == "array":
+        return _informative(schema.get("items"), spec)
+    if kind == "object":
+        return bool(schema.get("properties")) or _informative(schema.get("additionalProperties"), spec)
+    return kind in {"string", "integer", "number", "boolean"}
+
+
+def test_every_operation_declares_its_success_schema(client) -> None:
+    """Clients generate code from /openapi.json: each operation says what its success answer looks like."""
+    spec = client.get("/openapi.json").json()
+    untyped = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            success = {code: r for code, r in op["responses"].items() if code.startswith("2")}
+            typed = any(
+                code == "204" or _informative(r.get("content", {}).get("application/json", {}).get("schema"), spec)
+                for code, r in success.items()
+            )
+            if not typed:
+                untyped.append(f"{method.upper()} {path}")
+    assert untyped == []

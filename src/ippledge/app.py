@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from ippledge import __version__
+from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
-from ippledge.wiring import wire
 
 
 def _error_response(exc: IppledgeError) -> JSONResponse:

@@ -39,7 +39,7 @@ def _wire(ctx: typer.Context) -> None:
     """ippledge — 知识产权质押融资平台"""
     if ctx.meta.get(_HELP):
         return  # help reads no data: it needs no rules, and stays quick without importing every capability
-    from ippledge.wiring import wire
+    from ippledge.bootstrap import wire
 
     wire()  # the composition root: every command starts with every rule registered
 

@@ -141,7 +141,7 @@ def _after_rollback(session: Session) -> None:
 
 
 def install_hooks() -> None:
-    """Chain pending audit records at every commit (called by the composition root, ``ippledge.wiring``)."""
+    """Chain pending audit records at every commit (called by the composition root, ``ippledge.bootstrap``)."""
     if not event.contains(Session, "before_commit", _before_commit):
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_rollback", _after_rollback)

@@ -67,7 +67,7 @@ def pending_decision(session: Session, application_id: int, bank_id: int) -> Cre
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         CreditProduct,
         scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="信贷产品", what_en="credit product"),

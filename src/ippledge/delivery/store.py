@@ -253,6 +253,6 @@ def dead(session: Session, limit: int) -> list[tuple[Delivery, Subscription, Out
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(Subscription, scope.ScopeRule(("party_id",), frozenset(), "回调订阅", "webhook subscription"))
     scope.register(Delivery, scope.ScopeRule(("party_id",), frozenset(), "投递记录", "webhook delivery"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access import audit
 from ippledge.app import create_app
+from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.demo import report, risk, run, scenario, year_report
@@ -26,7 +27,6 @@ from ippledge.simulation.accounts import DEMO_PASSWORD
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import preset
-from ippledge.wiring import wire
 
 DEMO_DB = Path("var") / "demo.db"
 YEAR_DAYS = 365

@@ -125,7 +125,7 @@ def internal_valuation_threshold(session: Session, as_of: dt.date) -> Decimal:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         Application,
         scope.ScopeRule(

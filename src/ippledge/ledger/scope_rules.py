@@ -28,7 +28,7 @@ def _entries_of_party(principal: Principal) -> Any:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         LedgerAccount,
         scope.ScopeRule(party_columns=("owner_party_id",), readers=LEDGER_READERS, what_zh="账户", what_en="account"),

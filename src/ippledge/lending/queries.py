@@ -121,7 +121,7 @@ def pledges_of_loan(session: Session, loan_id: int) -> list[int]:
     return store.linked_pledges(session, loan_id)
 
 
-# -- the loan book behind each pledge (plugged into ``valuation.ports`` by wiring) -----------------------------------
+# -- the loan book behind each pledge (plugged into ``valuation.ports`` by ``bootstrap.wire``) ---------------------
 
 
 def outstanding_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[int, Decimal]:

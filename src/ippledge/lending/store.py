@@ -73,7 +73,7 @@ def check(session: Session) -> LedgerCheckReport:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         Loan,
         scope.ScopeRule(party_columns=("bank_id", "borrower_id"), readers=READERS, what_zh="贷款", what_en="loan"),

@@ -100,7 +100,7 @@ _CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65
 def pledges_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, list[PledgeInForce]]:
     """``asset_id -> the pledge in force on it now`` (a list: the register's port type) for the pledged ones.
 
-    The registry's port ``registry.ports.PledgesInForce``, plugged by ``ippledge.wiring``: the pledgee-consent rule on
+    The registry's port ``registry.ports.PledgesInForce``, plugged by ``bootstrap.wire``: the pledgee-consent rule on
     transfers and licences, collateral alerts and the batch query read pledges through it.
     """
     out: dict[int, list[PledgeInForce]] = {}

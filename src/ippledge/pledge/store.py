@@ -152,7 +152,7 @@ def filing_assets(session: Session, filing_id: int) -> list[AssetSummary]:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         PledgeFiling,
         scope.ScopeRule(

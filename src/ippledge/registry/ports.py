@@ -4,7 +4,7 @@ The registry sits below ``pledge`` and never imports it. Yet two register rules 
 force on an IP: a transfer or licence of pledged IP needs the pledgee's consent (Civil Code art. 444), and a pledged
 IP's legal-status change alerts its pledgee (质押物状态变化提醒); the batch query also shows the pledges in force.
 So the registry names the read it needs here (:class:`PledgesInForce`) and the composition root
-(``ippledge.wiring.wire``) plugs in pledge's published function ``pledge.queries.pledges_in_force``.
+(``ippledge.bootstrap.wire``) plugs in pledge's published function ``pledge.queries.pledges_in_force``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ _pledges_in_force: PledgesInForce | None = None
 
 
 def plug_pledges_in_force(read: PledgesInForce) -> None:
-    """Called by the composition root (``ippledge.wiring``) with ``pledge.queries.pledges_in_force``."""
+    """Called by the composition root (``ippledge.bootstrap``) with ``pledge.queries.pledges_in_force``."""
     global _pledges_in_force
     _pledges_in_force = read
 
@@ -49,7 +49,7 @@ def plug_pledges_in_force(read: PledgesInForce) -> None:
 def pledges_in_force(session: Session, asset_ids: Sequence[int]) -> dict[int, list[PledgeInForce]]:
     """The pledges in force on these assets, through the plugged read; unplugged is a wiring bug, not "no pledge"."""
     if _pledges_in_force is None:
-        raise LookupError("registry.ports.pledges_in_force is not plugged: call ippledge.wiring.wire() first")
+        raise LookupError("registry.ports.pledges_in_force is not plugged: call ippledge.bootstrap.wire() first")
     return _pledges_in_force(session, asset_ids)
 
 

@@ -23,7 +23,7 @@ def _owns(principal: Principal) -> Any:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         IpAsset,
         scope.ScopeRule(

@@ -51,5 +51,5 @@ def expected_pools(session: Session) -> Mapping[str, Decimal]:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     register_expectations("risk_sharing", expected_pools)

@@ -15,7 +15,7 @@ from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(Claim, scope.ScopeRule(("bank_id", "fund_id"), OVERSEERS, "补偿申请", "compensation claim"))
     scope.register(
         Enrolment, scope.ScopeRule(("bank_id", "fund_id", "borrower_id"), OVERSEERS, "方案登记", "enrolment")

@@ -1,8 +1,8 @@
-"""Ports of valuation (估值端口): what valuation needs from capabilities above it, plugged by wiring.
+"""Ports of valuation (估值端口): what valuation needs from capabilities above it, plugged at start-up.
 
 The daily revaluation of pledged IP (``valuation.revaluation``) computes each pledge's loan-to-value ratio, so it
 needs the principal outstanding on the loans each pledge secures. The loan book belongs to lending, which sits above
-valuation (intake < valuation < credit < lending): valuation never imports it. ``ippledge.wiring.wire()`` plugs
+valuation (intake < valuation < credit < lending): valuation never imports it. ``ippledge.bootstrap.wire()`` plugs
 ``lending.queries.outstanding_by_pledge`` in here. See docs/decisions/0005-reactions-between-capabilities.md.
 """
 
@@ -21,7 +21,7 @@ _secured_outstanding: SecuredOutstanding | None = None
 
 
 def plug_secured_outstanding(source: SecuredOutstanding) -> None:
-    """Called by the composition root (``ippledge.wiring``) with lending's read."""
+    """Called by the composition root (``ippledge.bootstrap``) with lending's read."""
     global _secured_outstanding
     _secured_outstanding = source
 
@@ -29,5 +29,5 @@ def plug_secured_outstanding(source: SecuredOutstanding) -> None:
 def secured_outstanding(session: Session, pledge_ids: Sequence[int]) -> dict[int, Decimal]:
     """Principal outstanding per pledge on the loans it secures (see :data:`SecuredOutstanding`)."""
     if _secured_outstanding is None:
-        raise RuntimeError("valuation.ports.secured_outstanding is not plugged: call ippledge.wiring.wire() first")
+        raise RuntimeError("valuation.ports.secured_outstanding is not plugged: call ippledge.bootstrap.wire() first")
     return _secured_outstanding(session, pledge_ids)

@@ -32,7 +32,7 @@ def superseded_ids(session: Session) -> set[int]:
 
 
 def register_rules() -> None:
-    """Called by the composition root (``ippledge.wiring``), never on import."""
+    """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(
         ValuationReport,
         scope.ScopeRule(
