@@ -12,7 +12,7 @@ from ippledge.cli import app
 from ippledge.cmd.error_catalogue import all_codes, error_modules, markdown
 from ippledge.simulation import errors as simulation_errors
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 REGENERATE = "PYTHONPATH=src python -m ippledge.cli errors --markdown > docs/errors.md"
 
 

@@ -10,7 +10,7 @@ from ippledge.analytics.engine import ValuationEngine
 from ippledge.simulation.generate import generate
 from ippledge.simulation.spec import preset
 from ippledge.simulation.truth import valuation_columns
-from tests.test_analytics import AS_OF
+from tests.analytics.test_engine import AS_OF
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,8 @@ def test_register_batch_on_dask_writes_the_same_rows(engine, session_factory, cl
 
     from ippledge.valuation.engine import service as engine_service
     from ippledge.valuation.engine.tables import ModelValuation
-    from tests.test_model_valuation import AS_OF as DAY
-    from tests.test_model_valuation import _loaded
+    from tests.valuation.test_engine import AS_OF as DAY
+    from tests.valuation.test_engine import _loaded
 
     n = _loaded(engine, session_factory)
     with session_factory.begin() as s:

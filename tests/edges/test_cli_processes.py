@@ -180,7 +180,7 @@ def test_every_command_has_a_real_call() -> None:
     _, commands = command_paths()
     covered = set(WRITES) | set(READS) | SPECIAL
     missing = [" ".join(c) for c in commands if c not in covered]
-    assert not missing, f"add a real call for {missing} to WRITES or READS in tests/test_cli_processes.py"
+    assert not missing, f"add a real call for {missing} to WRITES or READS in tests/edges/test_cli_processes.py"
 
 
 def test_every_command_in_a_fresh_process(scratch: Scratch) -> None:

@@ -18,7 +18,7 @@ from tests.risk_db_support import RiskDesk, scheme_doc
 
 def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session_factory) -> None:
     d = RiskDesk(world, app, session_factory)
-    d.scheme_with_pool("200000", liability_limited_to_fund=True)  # as Haikou; not limited: test_risk_fund_debt
+    d.scheme_with_pool("200000", liability_limited_to_fund=True)  # as Haikou; not limited: test_fund_debt
     assert d.pool_balance() == Decimal("200000.00")
     assert_ledger_ok(session_factory)
     lid = d.active_loan(amount="600000", months=6)

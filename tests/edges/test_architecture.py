@@ -7,7 +7,7 @@ import configparser
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CAPABILITIES = ("access", "registry", "pledge", "intake", "valuation", "credit", "lending", "ledger", "risk_sharing")
 
 
