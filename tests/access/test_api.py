@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from ippledge.access import audit, service
 from ippledge.access.model import PartyKind, Role
-from tests.factories import PASSWORD
+from tests.access.factories import PASSWORD
 
 
 def test_login_and_me(world) -> None:

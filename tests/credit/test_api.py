@@ -13,7 +13,7 @@ from ippledge.credit.tables import CreditDecision
 from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.model import Subtype
 from ippledge.valuation import queries as valuation_queries
-from tests.lending_support import Desk
+from tests.intake.factories import Desk
 
 
 def test_lpr_seeded_and_operator_adds_fixings(world, app) -> None:

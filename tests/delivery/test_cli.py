@@ -14,7 +14,7 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.cli import app
 from ippledge.db import utcnow
 from ippledge.delivery.model import verify_signature
-from tests.delivery_support import emit, subscribe
+from tests.delivery.factories import emit, subscribe
 
 runner = CliRunner()
 LOOPBACK = ["--networks", "127.0.0.0/8"]  # the test receiver listens on loopback, which the relay refuses by default

@@ -15,7 +15,7 @@ from ippledge.delivery import service
 from ippledge.delivery.model import RetryPolicy
 from ippledge.delivery.tables import Delivery
 from ippledge.outbox import events
-from tests.delivery_support import T0, Receiver, emit, subscribe
+from tests.delivery.factories import T0, Receiver, emit, subscribe
 
 A_URL = "https://core.bank-a.example/ippledge"
 B_URL = "https://core.bank-b.example/ippledge"
@@ -291,7 +291,7 @@ def test_publish_refuses_an_unknown_topic(session_factory) -> None:
 
 
 def test_loan_and_pledge_events_reach_both_the_bank_and_the_borrower(world, app, session_factory) -> None:
-    from tests.loan_support import LoanDesk
+    from tests.lending.factories import LoanDesk
 
     d = LoanDesk(world, app)
     deal = d.approved()

@@ -11,7 +11,7 @@ from ippledge.intake import tasks
 from ippledge.intake.tables import Application, Task
 from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.model import LegalState
-from tests.lending_support import Desk
+from tests.intake.factories import Desk
 
 
 def test_fan_out_to_chosen_banks_and_consent_gating(world, app) -> None:

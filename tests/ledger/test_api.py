@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger import service
-from tests.ledger_helpers import DAY, accrual, disbursement
+from tests.ledger.factories import DAY, accrual, disbursement
 
 
 def test_balance_and_entries_are_scoped(world, session_factory) -> None:  # type: ignore[no-untyped-def]

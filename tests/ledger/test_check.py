@@ -12,7 +12,7 @@ from ippledge.cli import app
 from ippledge.kernel.errors import ValidationError
 from ippledge.ledger import check, service
 from ippledge.ledger.tables import JournalPosting
-from tests.ledger_helpers import DAY, accrual, disbursement, parties
+from tests.ledger.factories import DAY, accrual, disbursement, parties
 
 
 def _seed(factory: sessionmaker[Session]) -> tuple[int, int, int]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.db import unit_of_work
 from ippledge.ledger import check, service
 from ippledge.ledger.tables import JournalEntry, JournalPosting, LedgerAccount
-from tests.ledger_helpers import disbursement, parties
+from tests.ledger.factories import disbursement, parties
 
 N = 20
 

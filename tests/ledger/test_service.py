@@ -15,7 +15,7 @@ from ippledge.kernel.errors import ConflictError
 from ippledge.ledger import service
 from ippledge.ledger.model import EntryDraft, LedgerError, Posting
 from ippledge.ledger.tables import JournalEntry, JournalPosting, LedgerAccount
-from tests.ledger_helpers import DAY, accrual, disbursement, parties
+from tests.ledger.factories import DAY, accrual, disbursement, parties
 
 
 def count(s: Session, model: type) -> int:

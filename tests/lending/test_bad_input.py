@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanInstalment, LoanRepayment
-from tests.loan_support import LoanDesk, assert_ledger_ok
+from tests.lending.factories import LoanDesk, assert_ledger_ok
 
 
 def _entries(factory) -> int:  # type: ignore[no-untyped-def]

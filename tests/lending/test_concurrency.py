@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanInstalment
-from tests.loan_support import LoanDesk, assert_ledger_ok
+from tests.lending.factories import LoanDesk, assert_ledger_ok
 
 N = 20
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.store import balance
 from ippledge.lending.tables import LoanRepayment
-from tests.loan_support import LoanDesk, assert_ledger_ok, release_filings
+from tests.lending.factories import LoanDesk, assert_ledger_ok, release_filings
 
 
 def test_prepay_reduce_term_then_reduce_payment_then_pay_off(world, app, session_factory) -> None:

@@ -10,7 +10,7 @@ import pytest
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.kernel.errors import NotFoundError
 from ippledge.lending import queries
-from tests.loan_support import LoanDesk
+from tests.lending.factories import LoanDesk
 
 
 def test_the_read_face_follows_a_loan_to_write_off_and_recovery(world, app, session_factory) -> None:

@@ -14,8 +14,8 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.outbox.events import OutboxEvent
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeItem
 from ippledge.registry.tables import LegalStatusEvent
-from tests.factories import Actor
-from tests.pledge_helpers import Asset, Clock, add_patent, filing_body, install_clock
+from tests.access.factories import Actor
+from tests.pledge.factories import Asset, Clock, add_patent, filing_body, install_clock
 
 
 @dataclass

@@ -11,7 +11,7 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.access.tables import AuditRecord
 from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.tables import IpAsset, LegalStatusEvent, Licence
-from tests.registry_support import Register, new_uscc, patent_number, pledge_in_force
+from tests.registry.factories import Register, new_uscc, patent_number, pledge_in_force
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ippledge.delivery.service import run_pass
-from tests.delivery_support import T0, Receiver
-from tests.loan_support import LoanDesk
+from tests.delivery.factories import T0, Receiver
+from tests.lending.factories import LoanDesk
 
 ALERT = "pledge.collateral_status_changed"
 

@@ -15,7 +15,7 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.access.tables import AuditRecord
 from ippledge.outbox.events import OutboxEvent
 from ippledge.registry.tables import FeedBatch, LegalStatusEvent
-from tests.registry_support import Register, pledge_in_force
+from tests.registry.factories import Register, pledge_in_force
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from ippledge.ledger.tables import JournalEntry
 from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.model import BP_TOTAL, Party
 from ippledge.risk_sharing.schemes.presets import get_preset
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk
 
 SCHEME = get_preset("shanghai")
 

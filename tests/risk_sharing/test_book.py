@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from ippledge.cli import app as cli_app
 from ippledge.cmd.options import business_day
 from ippledge.risk_sharing.simulation.book import PD_BY_GRADE, live_portfolio, simulate_book
-from tests.risk_db_support import RiskDesk, scheme_doc
+from tests.risk_sharing.factories import RiskDesk, scheme_doc
 
 runner = CliRunner()
 

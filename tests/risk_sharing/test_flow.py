@@ -11,9 +11,9 @@ from ippledge.ledger import service as ledger
 from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.store import balance
-from tests.delivery_support import T0, Receiver
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk, scheme_doc
+from tests.delivery.factories import T0, Receiver
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk, scheme_doc
 
 
 def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session_factory) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.risk_sharing.simulation.forecast import MAX_SCENARIOS
-from tests.risk_db_support import RiskDesk
+from tests.risk_sharing.factories import RiskDesk
 
 
 def test_split_preview_uses_the_stored_version_and_writes_nothing(world, app, session_factory) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk
 
 D = Decimal
 

@@ -16,7 +16,7 @@ from ippledge.risk_sharing.model import PARTIES, Party, Scheme, Tier, Trigger, T
 from ippledge.risk_sharing.schemes.documents import from_dict, to_dict
 from ippledge.risk_sharing.schemes.eligibility import LoanFacts, eligibility
 from ippledge.risk_sharing.schemes.presets import get_preset, presets
-from tests.risk_support import JURISDICTION
+from tests.risk_sharing.factories import JURISDICTION
 
 D = Decimal
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger.store import balance
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk
 
 SHARES = {"fund": 2000, "bank": 1000, "insurer": 6000, "ip_operator": 1000}
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from ippledge.ledger.store import balance
 from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk
 
 
 def _loan_with_interest_paid(d: RiskDesk) -> tuple[int, Decimal]:

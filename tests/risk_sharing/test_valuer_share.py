@@ -10,8 +10,8 @@ from decimal import Decimal
 from ippledge.kernel.money import round_fen
 from ippledge.ledger.store import balance
 from ippledge.lending.tables import Loan
-from tests.loan_support import assert_ledger_ok
-from tests.risk_db_support import RiskDesk
+from tests.lending.factories import assert_ledger_ok
+from tests.risk_sharing.factories import RiskDesk
 
 DAY = dt.date(2025, 10, 6)
 

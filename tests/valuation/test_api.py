@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from ippledge.valuation.tables import ValuationReport
-from tests.lending_support import Desk
+from tests.intake.factories import Desk
 
 
 def _app(d: Desk, amount: str = "2000000"):  # type: ignore[no-untyped-def]

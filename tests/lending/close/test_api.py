@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from ippledge.cli import app as cli_app
 from ippledge.intake.tables import Task
-from tests.close_support import active_loan, parties
-from tests.lending_support import Desk
+from tests.intake.factories import Desk
+from tests.lending.close.factories import active_loan, parties
 
 runner = CliRunner()
 

@@ -18,7 +18,7 @@ from ippledge.lending.model.interest import round_fen
 from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import BusinessDay, Loan, LoanGradeChange, LoanInstalment
 from ippledge.outbox.events import OutboxEvent
-from tests.close_support import active_loan, ledger_counts, loan_snapshot, parties, pay_instalment
+from tests.lending.close.factories import active_loan, ledger_counts, loan_snapshot, parties, pay_instalment
 
 D = dt.date
 START = D(2025, 1, 15)  # period 1 runs 31 days (15 Jan - 15 Feb), period 2 runs 28 (15 Feb - 15 Mar)

@@ -25,8 +25,8 @@ from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.close.service import close_day
 from ippledge.lending.provisioning.service import add_policy_version
 from ippledge.lending.tables import Loan, LoanWriteOff
-from tests.close_support import active_loan, ledger_counts, parties
-from tests.loan_support import LoanDesk
+from tests.lending.close.factories import active_loan, ledger_counts, parties
+from tests.lending.factories import LoanDesk
 
 D = dt.date
 START = D(2025, 1, 15)

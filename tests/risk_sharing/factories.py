@@ -1,4 +1,4 @@
-"""Builders for the DB-backed risk-sharing tests: a fund with reviewer and approvers, a scheme posted as data."""
+"""Builders for the risk-sharing tests: a fund with reviewer and approvers, a scheme posted as data, a jurisdiction."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.registry.tables import Enterprise
-from tests.loan_support import LoanDesk
+from ippledge.risk_sharing.model import Jurisdiction, Level
+from tests.lending.factories import LoanDesk
+
+JURISDICTION = Jurisdiction("测试市", "Test City", Level.CITY)
 
 
 def scheme_doc(code: str = "test-city", **over: Any) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.ledger.check import check_ledger
 from ippledge.pledge.tables import PledgeFiling
-from tests.lending_support import Desk
-from tests.pledge_helpers import Asset
+from tests.intake.factories import Desk
+from tests.pledge.factories import Asset
 
 _keys = iter(range(1, 10**9))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.registry.model import Subtype
-from tests.pledge_helpers import Asset, add_patent, install_clock
+from tests.pledge.factories import Asset, add_patent, install_clock
 
 TODAY = dt.date(2025, 6, 3)  # a Tuesday; LPR 1y in force: 3.00% from 2025-05-20
 
