@@ -7,7 +7,8 @@ from typing import Any
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.registry.model import Subtype
-from tests.pledge.factories import Asset, add_patent, install_clock
+from tests.pledge.factories import install_clock
+from tests.registry.factories import Asset, add_patent
 
 TODAY = dt.date(2025, 6, 3)  # a Tuesday; LPR 1y in force: 3.00% from 2025-05-20
 

@@ -1,4 +1,4 @@
-"""Builders for ledger tests: a bank and a firm, and the drafts of a disbursement."""
+"""Builders for ledger tests: a bank and a firm, the drafts of a disbursement; and the check that proves the books."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.access.model import PartyKind
 from ippledge.access.service import create_party
 from ippledge.ledger.accounts import account_code
+from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 
 DAY = dt.date(2025, 3, 20)
@@ -51,3 +52,12 @@ def accrual(bank: int, loan: int, amount: str, day: dt.date, key: str | None = N
         ref_id=str(loan),
         idempotency_key=key,
     )
+
+
+def assert_ledger_ok(factory: sessionmaker[Session], loans: int | None = None) -> None:
+    """``ippledge ledger check`` with the registered providers: no problems (and the loans' accounts checked)."""
+    with factory() as s:
+        report = check_ledger(s)
+    assert report.ok, report
+    if loans is not None:
+        assert report.expectations_checked >= loans

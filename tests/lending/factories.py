@@ -1,4 +1,4 @@
-"""Builders for loan tests: drive one application through the API to a contracted loan, and prove the ledger."""
+"""Builders for loan tests: drive one application through the API to a contracted loan."""
 
 from __future__ import annotations
 
@@ -9,25 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ippledge.ledger.check import check_ledger
 from ippledge.pledge.tables import PledgeFiling
 from tests.intake.factories import Desk
-from tests.pledge.factories import Asset
+from tests.registry.factories import Asset
 
 _keys = iter(range(1, 10**9))
 
 
 def key(prefix: str = "k") -> dict[str, str]:
     return {"Idempotency-Key": f"{prefix}-{next(_keys):08d}"}
-
-
-def assert_ledger_ok(factory: sessionmaker[Session], loans: int | None = None) -> None:
-    """``ippledge ledger check`` with the registered providers: no problems (and the loans' accounts checked)."""
-    with factory() as s:
-        report = check_ledger(s)
-    assert report.ok, report
-    if loans is not None:
-        assert report.expectations_checked >= loans
 
 
 @dataclass

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanInstalment, LoanRepayment
-from tests.lending.factories import LoanDesk, assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
+from tests.lending.factories import LoanDesk
 
 
 def _entries(factory) -> int:  # type: ignore[no-untyped-def]

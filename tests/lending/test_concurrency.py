@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanInstalment
-from tests.lending.factories import LoanDesk, assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
+from tests.lending.factories import LoanDesk
 
 N = 20
 

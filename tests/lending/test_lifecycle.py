@@ -20,7 +20,8 @@ from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
 from ippledge.lending.tables import LoanGradeChange
 from ippledge.outbox.events import OutboxEvent
-from tests.lending.factories import LoanDesk, assert_ledger_ok, key, release_filings
+from tests.ledger.factories import assert_ledger_ok
+from tests.lending.factories import LoanDesk, key, release_filings
 
 
 def test_application_to_full_repayment_and_pledge_release(world, app, session_factory) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.store import balance
 from ippledge.lending.tables import LoanRepayment
-from tests.lending.factories import LoanDesk, assert_ledger_ok, release_filings
+from tests.ledger.factories import assert_ledger_ok
+from tests.lending.factories import LoanDesk, release_filings
 
 
 def test_prepay_reduce_term_then_reduce_payment_then_pay_off(world, app, session_factory) -> None:

@@ -15,7 +15,8 @@ from ippledge.outbox.events import OutboxEvent
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeItem
 from ippledge.registry.tables import LegalStatusEvent
 from tests.access.factories import Actor
-from tests.pledge.factories import Asset, Clock, add_patent, filing_body, install_clock
+from tests.pledge.factories import Clock, filing_body, install_clock
+from tests.registry.factories import Asset, add_patent
 
 
 @dataclass

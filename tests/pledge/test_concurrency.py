@@ -24,7 +24,7 @@ from ippledge.outbox.events import OutboxEvent
 from ippledge.pledge import decision, service
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeItem
 from ippledge.registry.tables import LegalStatusEvent
-from tests.pledge.factories import add_patent
+from tests.registry.factories import add_patent
 
 N = 50
 TODAY = dt.date(2024, 10, 8)

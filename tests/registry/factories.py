@@ -1,9 +1,14 @@
-"""Builders for register tests: a registry officer, enterprises and patents through the API, pledges in force."""
+"""Builders for register tests: a registry officer, enterprises and patents through the API, pledges in force.
+
+``add_patent`` writes an IP asset and its owners straight through the ORM: what a pledge or a loan needs, without the
+registry's own services.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +18,11 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.access.tables import Party
 from ippledge.kernel.identifiers import patent_application, uscc
 from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.registry.model import LegalState, Subtype, legal_expiry
+from ippledge.registry.tables import Enterprise, IpAsset, IpOwner
 
 _serial = itertools.count(1)
+_asset_serial = itertools.count(100_001)  # add_patent's own numbers, apart from those made through the API
 
 
 def new_uscc() -> str:
@@ -84,3 +92,48 @@ def pledge_in_force(
         s.flush()
         s.add(PledgeItem(pledge_id=p.id, ip_asset_id=asset_id, in_force=True))
         return p.id
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: int
+    number: str  # compact application number as stored
+    display: str  # ZL + formatted, as people type it
+
+
+def add_patent(
+    factory: sessionmaker[Session],
+    owner_ids: list[int],
+    *,
+    subtype: Subtype = Subtype.INVENTION,
+    filing_date: dt.date = dt.date(2018, 3, 1),
+    grant_date: dt.date | None = dt.date(2020, 6, 1),
+    status: LegalState = LegalState.IN_FORCE,
+    **extra: Any,
+) -> Asset:
+    type_digit = {Subtype.INVENTION: 1, Subtype.UTILITY_MODEL: 2, Subtype.DESIGN: 3}[subtype]
+    number = patent_application.make(filing_date.year, type_digit, next(_asset_serial))
+    with factory.begin() as s:
+        for pid in owner_ids:
+            if s.get(Enterprise, pid) is None:
+                s.add(Enterprise(party_id=pid, size="small", high_tech=True))
+        asset = IpAsset(
+            kind="patent",
+            subtype=subtype.value,
+            number=number,
+            title=f"一种测试装置 {number}",
+            filing_date=filing_date,
+            grant_date=grant_date,
+            expiry_date=legal_expiry(subtype, filing_date, grant_date),
+            status=status.value,
+            **extra,
+        )
+        s.add(asset)
+        s.flush()
+        share = 10_000 // len(owner_ids)
+        for i, pid in enumerate(owner_ids):
+            s.add(
+                IpOwner(ip_asset_id=asset.id, party_id=pid, share_bp=share + (10_000 % len(owner_ids) if i == 0 else 0))
+            )
+        aid = asset.id
+    return Asset(aid, number, "ZL" + patent_application.format(number))

@@ -14,11 +14,6 @@ from ippledge.registry.tables import IpAsset, LegalStatusEvent, Licence
 from tests.registry.factories import Register, new_uscc, patent_number, pledge_in_force
 
 
-@pytest.fixture
-def reg(world: Any) -> Register:
-    return Register(world)
-
-
 def _count(factory: Any, model: Any) -> int:
     with factory() as s:
         return int(s.scalar(select(func.count()).select_from(model)))

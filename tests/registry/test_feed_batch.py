@@ -18,11 +18,6 @@ from ippledge.registry.tables import FeedBatch, LegalStatusEvent
 from tests.registry.factories import Register, pledge_in_force
 
 
-@pytest.fixture
-def reg(world: Any) -> Register:
-    return Register(world)
-
-
 def _setup(reg: Register) -> tuple[Any, list[dict[str, Any]]]:
     owner = reg.enterprise()
     return owner, [reg.patent(owner) for _ in range(3)]

@@ -18,7 +18,7 @@ from ippledge.ledger.tables import JournalEntry
 from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.model import BP_TOTAL, Party
 from ippledge.risk_sharing.schemes.presets import get_preset
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
 
 SCHEME = get_preset("shanghai")

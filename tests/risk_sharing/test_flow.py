@@ -12,7 +12,7 @@ from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.store import balance
 from tests.delivery.factories import T0, Receiver
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk, scheme_doc
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
 
 D = Decimal

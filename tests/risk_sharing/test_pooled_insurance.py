@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger.store import balance
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
 
 SHARES = {"fund": 2000, "bank": 1000, "insurer": 6000, "ip_operator": 1000}

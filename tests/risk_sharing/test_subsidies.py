@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ippledge.ledger.store import balance
 from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
 
 

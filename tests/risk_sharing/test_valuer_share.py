@@ -10,7 +10,7 @@ from decimal import Decimal
 from ippledge.kernel.money import round_fen
 from ippledge.ledger.store import balance
 from ippledge.lending.tables import Loan
-from tests.lending.factories import assert_ledger_ok
+from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
 
 DAY = dt.date(2025, 10, 6)
