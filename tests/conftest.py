@@ -109,7 +109,7 @@ def client(app) -> Iterator[object]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def world(session_factory, client):  # type: ignore[no-untyped-def]
-    from tests.factories import World
+    from tests.access.factories import World
 
     return World(session_factory, client)
 

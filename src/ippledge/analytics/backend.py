@@ -10,7 +10,7 @@ random draws of a chunk, from the chunk's NumPy generator (spawned from the run'
   equal to the NumPy path in distribution (a different stream of random numbers).
 * ``TorchOps(host_draws=True)``: the draws come from the chunk's NumPy generator, exactly as on the NumPy path, and
   only the arithmetic runs on the device; for the same seed the results equal the NumPy path's to rounding. This is
-  how the GPU path is checked against the CPU path on the same seed (``tests/test_risk_sim_device.py``,
+  how the GPU path is checked against the CPU path on the same seed (``tests/analytics/test_risk_sim_device.py``,
   ``benchmarks/risk_simulation.py``).
 
 PyTorch is optional (not in the lock file: its PyPI wheel is a multi-gigabyte CUDA build); ``resolve`` says so when

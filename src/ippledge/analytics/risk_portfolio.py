@@ -7,7 +7,8 @@ are replaced by means (PD and LGD by the means of their whole grade and class, s
 once per grade and class, not per bucket). The expected number of defaults is preserved, and the expected loss
 where PD and exposure are uncorrelated inside a grade; what is lost is the spread of PD, exposure and LGD inside a
 bucket, which the grid widths bound (5% relative in PD, 20% in exposure, 0.1 in LGD by default).
-``tests/test_risk_sim.py`` measures the error against the per-loan draw of :mod:`ippledge.analytics.risk_sim_exact`.
+``tests/analytics/test_risk_sim.py`` measures the error against the per-loan draw of
+:mod:`ippledge.analytics.risk_sim_exact`.
 
 **Waterfall.** The scheme's split is linear in the loss within a tier, so each bucket's loss is shared by a matrix
 product with the tier shares. Per-loan caps are not linear: buckets where a cap can bind are drawn loan by loan.
