@@ -25,10 +25,10 @@ SCHEME = get_preset("shanghai")
 
 
 @pytest.mark.parametrize("recovered", ["10000", "250000"])  # settlement takes back a small / a large over-advance
-def test_shanghai_advance_then_settlement(world, app, session_factory, recovered: str) -> None:
+def test_shanghai_advance_then_settlement(session_factory, recovered: str, risk_desk: RiskDesk) -> None:
     assert SCHEME.advance_ratio_bp == 8000 and SCHEME.trigger.value == 2
     fund_bp = SCHEME.tiers[0].shares[Party.FUND]
-    d = RiskDesk(world, app, session_factory)
+    d = risk_desk
     d.post(d.fund_approver, "/risk-pools", {"scheme_code": "shanghai"}, 201)
     d.post_key(d.fund_approver, "/risk-pools/shanghai/contributions", {"amount": "1000000"}, 201)
     pool0 = d.pool_balance("shanghai")
@@ -108,8 +108,8 @@ def _advanced_and_written_off(d: RiskDesk) -> tuple[int, int]:
     return lid, cid
 
 
-def test_settlement_rejected_then_proposed_again_and_settled(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_settlement_rejected_then_proposed_again_and_settled(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     lid, cid = _advanced_and_written_off(d)
     d.post(d.both, f"/risk-claims/{cid}/review", {"note": "核销后清算"}, 200)
     with session_factory() as s:

@@ -15,8 +15,8 @@ from tests.risk_sharing.factories import RiskDesk, scheme_doc
 runner = CliRunner()
 
 
-def test_live_book_uses_outstanding_principal_grade_pd_and_pool_balance(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_live_book_uses_outstanding_principal_grade_pd_and_pool_balance(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("300000")
     lids = [d.active_loan(amount=a, months=6) for a in ("600000", "400000")]
     for lid in lids:
@@ -37,8 +37,8 @@ def test_live_book_uses_outstanding_principal_grade_pd_and_pool_balance(world, a
     assert summary["parties"]["bank"]["expected_loss"] > 0
 
 
-def test_cli_simulates_the_live_book_as_of_a_date_with_sensitivity(world, app, session_factory, database_url) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_cli_simulates_the_live_book_as_of_a_date_with_sensitivity(database_url, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("300000")
     for amount in ("600000", "400000"):
         lid = d.active_loan(amount=amount, months=6)
@@ -54,8 +54,8 @@ def test_cli_simulates_the_live_book_as_of_a_date_with_sensitivity(world, app, s
     assert before.exit_code == 2 and "risk.scheme" in before.output, before.output
 
 
-def test_cli_portfolio_as_of_picks_the_scheme_version_in_force(world, app, database_url, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_cli_portfolio_as_of_picks_the_scheme_version_in_force(database_url, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("300000")
     lid = d.active_loan(amount="600000", months=6)
     d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)

@@ -16,8 +16,8 @@ from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk, scheme_doc
 
 
-def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_claim_paid_within_the_pool_and_recovery_shared_back(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("200000", liability_limited_to_fund=True)  # as Haikou; not limited: test_fund_debt
     assert d.pool_balance() == Decimal("200000.00")
     assert_ledger_ok(session_factory)
@@ -130,8 +130,8 @@ def test_claim_paid_within_the_pool_and_recovery_shared_back(world, app, session
     assert topics(d.firm) == {"risk.enrolled"} and topics(d.bank2.officer) == set()
 
 
-def test_annual_and_per_institution_caps_hold(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_annual_and_per_institution_caps_hold(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("1000000", per_institution_cap="100000", annual_budget_cap="150000")
     lid = d.active_loan(amount="600000", months=6)
     d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
@@ -148,8 +148,8 @@ def test_annual_and_per_institution_caps_hold(world, app, session_factory) -> No
     assert_ledger_ok(session_factory, loans=1)
 
 
-def test_enrolment_refusal_lists_every_reason_and_writes_nothing(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_enrolment_refusal_lists_every_reason_and_writes_nothing(risk_desk: RiskDesk) -> None:
+    d = risk_desk
     elig = {
         "max_firm_revenue": "1000000",
         "rate_cap": {"kind": "lpr_multiple", "value": "1.1"},
@@ -168,8 +168,8 @@ def test_enrolment_refusal_lists_every_reason_and_writes_nothing(world, app, ses
     assert claim.status_code == 409 and claim.json()["code"] == "risk.claim.not_enrolled"
 
 
-def test_schemes_are_versioned_data(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_schemes_are_versioned_data(risk_desk: RiskDesk) -> None:
+    d = risk_desk
     codes = {s["code"] for s in d.get(d.bank.officer, "/risk-schemes").json()}
     assert {"zhongshan", "beijing-etown", "beijing-haidian-zhirongbao"} <= codes  # seeded presets
     old = d.get(d.bank.officer, "/risk-schemes/beijing-etown?as_of=2024-06-01").json()

@@ -7,8 +7,8 @@ from ippledge.risk_sharing.simulation.forecast import MAX_SCENARIOS
 from tests.risk_sharing.factories import RiskDesk
 
 
-def test_split_preview_uses_the_stored_version_and_writes_nothing(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_split_preview_uses_the_stored_version_and_writes_nothing(risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("300000")
     before = d.pool_balance()
     doc = d.post(d.bank.officer, "/risk-schemes/test-city/split", {"loss": "1000000", "as_of": "2025-06-01"}, 200)
@@ -23,8 +23,8 @@ def test_split_preview_uses_the_stored_version_and_writes_nothing(world, app, se
     assert d.pool_balance() == before
 
 
-def test_simulations_homogeneous_for_anyone_the_live_book_for_the_fund(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_simulations_homogeneous_for_anyone_the_live_book_for_the_fund(world, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("300000")
     for amount in ("600000", "400000"):
         lid = d.active_loan(amount=amount, months=6)

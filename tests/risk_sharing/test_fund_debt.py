@@ -36,8 +36,8 @@ def _owed(d: RiskDesk, claim_id: int) -> Decimal:
     return D(out["fund_owed"])
 
 
-def test_unpaid_fund_share_is_owed_and_paid_from_the_next_contributions(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_unpaid_fund_share_is_owed_and_paid_from_the_next_contributions(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("200000")  # liability not limited to the fund
     lids = [d.active_loan(amount=a, months=6) for a in ("600000", "400000")]
     for lid in lids:
@@ -95,8 +95,8 @@ def test_unpaid_fund_share_is_owed_and_paid_from_the_next_contributions(world, a
     assert_ledger_ok(session_factory, loans=2)
 
 
-def test_scheme_limited_to_the_fund_owes_nothing(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_scheme_limited_to_the_fund_owes_nothing(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("100000", liability_limited_to_fund=True)  # as Haikou
     lid = d.active_loan(amount="600000", months=6)
     d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)

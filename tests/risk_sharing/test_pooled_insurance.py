@@ -14,8 +14,8 @@ from tests.risk_sharing.factories import RiskDesk
 SHARES = {"fund": 2000, "bank": 1000, "insurer": 6000, "ip_operator": 1000}
 
 
-def test_pooled_insurance_claim_on_first_substandard(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_pooled_insurance_claim_on_first_substandard(world, session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     ipo = world.actor(PartyKind.IP_OPERATOR, Role.OPERATOR)
     doc = {
         "tiers": [{"max_balance": None, "shares": SHARES}],

@@ -26,8 +26,8 @@ def _rule(d: RiskDesk, code: str, **over: object) -> int:
     return int(d.post(d.operator, "/risk-subsidy-rules", {"scheme_code": "test-city", "rule": rule}, 201).json()["id"])
 
 
-def test_interest_subsidy_from_interest_paid_capped_and_paid(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_interest_subsidy_from_interest_paid_capped_and_paid(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("1000000")
     lid, interest = _loan_with_interest_paid(d)
     assert interest == Decimal("1750.00")
@@ -56,8 +56,8 @@ def test_interest_subsidy_from_interest_paid_capped_and_paid(world, app, session
     assert c["computed"] == "700.00" and c["amount"] == "500.00"
 
 
-def test_interest_subsidy_refused_above_the_rate_cap_with_every_reason(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_interest_subsidy_refused_above_the_rate_cap_with_every_reason(risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("1000")
     lid, _ = _loan_with_interest_paid(d)
     d.set_revenue(d.firm.party.id, Decimal("300000000"))
@@ -71,8 +71,8 @@ def test_interest_subsidy_refused_above_the_rate_cap_with_every_reason(world, ap
     assert r2.status_code == 422 and r2.json()["details"]["reasons"][0]["code"] == "risk.subsidy.nothing_due"
 
 
-def test_premium_subsidy_from_the_premium_actually_paid(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_premium_subsidy_from_the_premium_actually_paid(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.scheme_with_pool("100000")
     lid = d.active_loan(amount="600000", months=6)
     body = {

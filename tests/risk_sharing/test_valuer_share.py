@@ -32,8 +32,8 @@ def _zhongshan_claim(d: RiskDesk, internal: bool = False) -> tuple[int, dict]:
     return lid, d.post_key(d.fund_approver, f"/risk-claims/{cid}/decision", {"approve": True}, 200).json()
 
 
-def test_valuation_firm_pays_its_share_and_gets_its_clawback(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_valuation_firm_pays_its_share_and_gets_its_clawback(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.post(d.fund_approver, "/risk-pools", {"scheme_code": "zhongshan"}, 201)
     d.post_key(d.fund_approver, "/risk-pools/zhongshan/contributions", {"amount": "5000000"}, 201)
     lid, out = _zhongshan_claim(d)
@@ -66,8 +66,8 @@ def test_valuation_firm_pays_its_share_and_gets_its_clawback(world, app, session
     assert_ledger_ok(session_factory, loans=1)
 
 
-def test_internally_valued_loan_leaves_the_valuer_share_with_the_bank(world, app, session_factory) -> None:
-    d = RiskDesk(world, app, session_factory)
+def test_internally_valued_loan_leaves_the_valuer_share_with_the_bank(session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
     d.post(d.fund_approver, "/risk-pools", {"scheme_code": "zhongshan"}, 201)
     d.post_key(d.fund_approver, "/risk-pools/zhongshan/contributions", {"amount": "5000000"}, 201)
     _, out = _zhongshan_claim(d, internal=True)
