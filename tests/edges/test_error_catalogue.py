@@ -39,3 +39,11 @@ def test_cli_prints_the_catalogue() -> None:
 def test_docs_errors_md_is_up_to_date() -> None:
     current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     assert current == markdown(all_codes()), f"docs/errors.md is out of date; regenerate it:  {REGENERATE}"
+
+
+def test_kernel_identifier_and_analytics_codes_are_listed() -> None:
+    modules = {m.__name__ for m in error_modules()}
+    assert {"ippledge.kernel.errors", "ippledge.kernel.identifiers.errors", "ippledge.analytics.errors"} <= modules
+    codes = {c.code for c in all_codes()}
+    assert {"money.format", "calendar.not_covered", "id.uscc.checksum", "id.unknown", "valuation.unknown_use"} <= codes
+    assert {"id.patent_application.format", "id.patent_number.format", "id.ipc.group"} <= codes

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ippledge.analytics.errors import UNKNOWN_USE
+
 DIMENSIONS = ("legal", "technical", "economic")
 DIMENSION_ZH = {"legal": "法律价值", "technical": "技术价值", "economic": "经济价值"}
 
@@ -102,14 +104,7 @@ FAMILIES = ("patent", "trademark", "copyright")
 
 
 def for_use(use: str = "finance") -> Weights:
-    from ippledge.kernel.errors import ValidationError
-
     try:
         return USES[use]
     except KeyError:
-        raise ValidationError(
-            f"未知的评估用途：{use}",
-            f"unknown valuation use: {use}",
-            code="valuation.unknown_use",
-            details={"use": use},
-        ) from None
+        raise UNKNOWN_USE(use=use) from None

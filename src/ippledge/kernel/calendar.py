@@ -19,7 +19,7 @@ from typing import Literal
 
 import chinese_calendar
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import CALENDAR_CONFLICT, CALENDAR_NOT_COVERED
 
 OutsideCoverage = Literal["weekdays", "raise"]
 
@@ -60,11 +60,7 @@ class WorkingCalendar:
         clash = self.extra_holidays & self.extra_working_days
         if clash:
             days = ", ".join(sorted(d.isoformat() for d in clash))
-            raise ValidationError(
-                f"同一天不能既是节假日又是工作日：{days}",
-                f"a day cannot be both an extra holiday and an extra working day: {days}",
-                code="calendar.conflict",
-            )
+            raise CALENDAR_CONFLICT(days=days)
 
     def covered(self, year: int) -> bool:
         """True when the package's holiday tables apply to ``year``."""
@@ -82,12 +78,7 @@ class WorkingCalendar:
             holidays, workdays = _package_days()
             return d in workdays or (weekday and d not in holidays)
         if self.outside_coverage == "raise":
-            raise ValidationError(
-                f"{d.year}年不在节假日数据覆盖范围内（{self.coverage.start}-{self.coverage.stop - 1}年）",
-                f"year {d.year} is outside the holiday data ({self.coverage.start}-{self.coverage.stop - 1})",
-                code="calendar.not_covered",
-                details={"year": d.year},
-            )
+            raise CALENDAR_NOT_COVERED(year=d.year, first=self.coverage.start, last=self.coverage.stop - 1)
         return weekday
 
     def next_working_day(self, d: dt.date) -> dt.date:

@@ -126,12 +126,53 @@ class ErrorCode:
 
 
 def catalogue(modules: Iterable[ModuleType]) -> list[ErrorCode]:
-    """Every ``ErrorCode`` constant defined in ``modules``, sorted by code; a code defined twice is a bug."""
+    """Every ``ErrorCode`` constant defined in ``modules``, sorted by code.
+
+    A code defined twice must read the same to the caller -- the same HTTP status and messages -- or it is a bug
+    (``ValueError``). Two constants may share a code and differ only in the error class below that status (e.g.
+    ``id.ipc.group`` is an ``InvalidComponent`` for group 0 and an ``InvalidLength`` for five digits); the catalogue
+    lists the code once.
+    """
     found: dict[str, ErrorCode] = {}
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, ErrorCode):
-                if value.code in found and found[value.code] != value:
+                seen = found.setdefault(value.code, value)
+                if (seen.status, seen.zh, seen.en) != (value.status, value.zh, value.en):
                     raise ValueError(f"error code {value.code} defined twice with different messages")
-                found[value.code] = value
     return [found[c] for c in sorted(found)]
+
+
+# ---- the kernel's own codes: money and the working-day calendar ----------------------------------------------------
+# Raised as ``raise MONEY_CURRENCY(currency=currency)``. Where one code has several wordings, the wording travels in
+# ``why_zh`` / ``why_en``.
+
+MONEY_CURRENCY = ErrorCode(
+    "money.currency", ValidationError, "不支持的币种：{currency}", "unsupported currency: {currency}"
+)
+MONEY_TYPE = ErrorCode(
+    "money.type",
+    ValidationError,
+    "金额必须是十进制数或整数，不能是浮点数",
+    "amount must be a decimal or an integer, never a float",
+)
+# A malformed amount ("金额格式无效：'abc'") or a non-finite one ("金额必须是有限数").
+MONEY_FORMAT = ErrorCode("money.format", ValidationError, "{why_zh}", "{why_en}")
+MONEY_NOT_POSITIVE = ErrorCode(
+    "money.not_positive", ValidationError, "金额必须大于零：{amount}", "amount must be positive: {amount}"
+)
+MONEY_PRECISION = ErrorCode(
+    "money.precision", ValidationError, "金额精度超过分：{amount}", "amount has digits below the fen: {amount}"
+)
+CALENDAR_CONFLICT = ErrorCode(
+    "calendar.conflict",
+    ValidationError,
+    "同一天不能既是节假日又是工作日：{days}",
+    "a day cannot be both an extra holiday and an extra working day: {days}",
+)
+CALENDAR_NOT_COVERED = ErrorCode(
+    "calendar.not_covered",
+    ValidationError,
+    "{year}年不在节假日数据覆盖范围内（{first}-{last}年）",
+    "year {year} is outside the holiday data ({first}-{last})",
+)

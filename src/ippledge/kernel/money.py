@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
-from ippledge.kernel.errors import ValidationError
+from ippledge.kernel.errors import MONEY_CURRENCY, MONEY_FORMAT, MONEY_NOT_POSITIVE, MONEY_PRECISION, MONEY_TYPE
 
 CNY: Final = "CNY"
 CURRENCIES: Final = frozenset({CNY})
@@ -21,27 +21,17 @@ MoneyInput = Decimal | int | str
 
 
 def money(value: MoneyInput, currency: str = CNY) -> Decimal:
-    """Return ``value`` as a Decimal rounded to the fen; raise ``ValidationError`` for anything else."""
+    """Return ``value`` as a Decimal rounded to the fen; raise a ``ValidationError`` (``money.*``) for anything else."""
     if currency not in CURRENCIES:
-        raise ValidationError(
-            f"不支持的币种：{currency}",
-            f"unsupported currency: {currency}",
-            code="money.currency",
-            details={"currency": currency},
-        )
+        raise MONEY_CURRENCY(currency=currency)
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValidationError(
-            "金额必须是十进制数或整数，不能是浮点数",
-            "amount must be a decimal or an integer, never a float",
-            code="money.type",
-            details={"type": type(value).__name__},
-        )
+        raise MONEY_TYPE(type=type(value).__name__)
     try:
         amount = Decimal(value.strip().replace(",", "")) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise ValidationError(f"金额格式无效：{value!r}", f"malformed amount: {value!r}", code="money.format") from None
+        raise MONEY_FORMAT(why_zh=f"金额格式无效：{value!r}", why_en=f"malformed amount: {value!r}") from None
     if not amount.is_finite():
-        raise ValidationError("金额必须是有限数", "amount must be finite", code="money.format")
+        raise MONEY_FORMAT(why_zh="金额必须是有限数", why_en="amount must be finite")
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
@@ -49,9 +39,7 @@ def positive_money(value: MoneyInput, currency: str = CNY) -> Decimal:
     """Like ``money`` but the amount must be greater than zero (a loan, a payment, a pledge amount)."""
     amount = money(value, currency)
     if amount <= 0:
-        raise ValidationError(
-            f"金额必须大于零：{amount}", f"amount must be positive: {amount}", code="money.not_positive"
-        )
+        raise MONEY_NOT_POSITIVE(amount=str(amount))
     return amount
 
 
@@ -64,9 +52,7 @@ def to_fen(amount: Decimal) -> int:
     """Storage form: integer fen. Refuses amounts with sub-fen digits rather than rounding silently."""
     scaled = amount * 100
     if scaled != scaled.to_integral_value():
-        raise ValidationError(
-            f"金额精度超过分：{amount}", f"amount has digits below the fen: {amount}", code="money.precision"
-        )
+        raise MONEY_PRECISION(amount=str(amount))
     return int(scaled)
 
 

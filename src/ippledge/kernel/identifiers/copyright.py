@@ -19,9 +19,9 @@ from enum import StrEnum
 
 from ippledge.kernel.identifiers._text import clean
 from ippledge.kernel.identifiers.errors import (
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
+    COPYRIGHT_FORMAT,
+    COPYRIGHT_LENGTH,
+    COPYRIGHT_YEAR,
     validity,
 )
 
@@ -62,15 +62,6 @@ def compact(number: str) -> str:
     return clean(number, " -")
 
 
-def _bad_year(code: str, year: int) -> InvalidComponent:
-    return InvalidComponent(
-        f"版权登记号中的年份{year}不可能（应在1992-2099之间）",
-        f"impossible year {year} in a copyright registration number (1992-2099)",
-        code="id.copyright.year",
-        details={"number": code, "year": year},
-    )
-
-
 def validate(number: str) -> str:
     """Return the compact number or raise."""
     code = compact(number)
@@ -81,26 +72,14 @@ def validate(number: str) -> str:
         serial = match.group(match.lastindex or 0)
         if len(serial) not in _SERIAL_LENGTHS[label]:
             expected = "/".join(str(n) for n in _SERIAL_LENGTHS[label])
-            raise InvalidLength(
-                f"版权登记号的流水号应为{expected}位，实际为{len(serial)}位：{code}",
-                f"the serial of a {label} copyright registration number has {expected} digits, "
-                f"got {len(serial)}: {code}",
-                code="id.copyright.length",
-                details={"number": code, "length": len(serial)},
-            )
+            raise COPYRIGHT_LENGTH(number=code, length=len(serial), label=label, expected=expected)
         registered = int(match.group(2) if pattern is _WORK else match.group(1))
         if registered not in _YEARS:
-            raise _bad_year(code, registered)
+            raise COPYRIGHT_YEAR(number=code, year=registered)
         return code
     if _SOFTWARE_CERT.fullmatch(code):
         return code
-    raise InvalidFormat(
-        f"无法识别的版权登记号：{code}（应形如 国作登字-2021-F-00012345、2021SR0123456 或 软著登字第1234567号）",
-        f"unrecognised copyright registration number: {code} "
-        "(expected e.g. 国作登字-2021-F-00012345, 2021SR0123456 or 软著登字第1234567号)",
-        code="id.copyright.format",
-        details={"number": code},
-    )
+    raise COPYRIGHT_FORMAT(number=code)
 
 
 is_valid = validity(validate)

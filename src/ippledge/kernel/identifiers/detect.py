@@ -25,7 +25,7 @@ from ippledge.kernel.identifiers import (
     uscc,
 )
 from ippledge.kernel.identifiers._text import clean
-from ippledge.kernel.identifiers.errors import InvalidIdentifier
+from ippledge.kernel.identifiers.errors import UNKNOWN, InvalidIdentifier
 
 LABELS: dict[str, tuple[str, str]] = {
     "uscc": ("统一社会信用代码", "unified social credit code"),
@@ -120,13 +120,14 @@ def recognise(text: str) -> Recognition:
     """Guess the kind of ``text``, validate it with the matching module and report the outcome."""
     kind = guess_kind(text)
     if kind == "unknown":
+        unknown = UNKNOWN(text=text.strip())
         return Recognition(
             kind=kind,
             normalised=None,
             valid=False,
-            code="id.unknown",
-            reason_zh=f"无法识别的编号：{text.strip()}",
-            reason_en=f"not a recognised identifier: {text.strip()}",
+            code=unknown.code,
+            reason_zh=unknown.message_zh,
+            reason_en=unknown.message_en,
         )
     validate, display = _VALIDATORS[kind]
     try:

@@ -14,10 +14,13 @@ from importlib import resources
 
 from ippledge.kernel.identifiers._text import clean
 from ippledge.kernel.identifiers.errors import (
-    InvalidComponent,
-    InvalidFormat,
+    IPC_FORMAT,
+    IPC_GROUP_LENGTH,
+    IPC_GROUP_ZERO,
+    IPC_SECTION,
+    IPC_SUBCLASS,
+    IPC_SUBGROUP,
     InvalidIdentifier,
-    InvalidLength,
 )
 
 _SYMBOL = re.compile(r"([A-Z])(\d{2})([A-Z])(\d+)/(\d+)", re.ASCII)
@@ -55,45 +58,23 @@ def validate(symbol: str, check_subclass: bool = True) -> str:
     code = compact(symbol)
     match = _SYMBOL.fullmatch(code)
     if match is None:
-        raise InvalidFormat(
-            f"IPC分类号格式应为 部+2位大类+小类字母+主组/分组（如 A61K 31/495）：{code}",
-            f"an IPC symbol is section + 2-digit class + subclass letter + group/subgroup (e.g. A61K 31/495): {code}",
-            code="id.ipc.format",
-            details={"symbol": code},
-        )
+        raise IPC_FORMAT(symbol=code)
     section, _cls, _letter, group, subgroup = match.groups()
     if section not in SECTIONS:
-        raise InvalidComponent(
-            f"IPC部“{section}”无效（应为A-H）",
-            f"IPC section '{section}' is not one of A-H",
-            code="id.ipc.section",
-            details={"symbol": code, "section": section},
-        )
+        raise IPC_SECTION(symbol=code, section=section)
     if group == "0":
-        raise InvalidComponent(
-            "IPC主组不能为0", "an IPC main group cannot be 0", code="id.ipc.group", details={"symbol": code}
-        )
+        raise IPC_GROUP_ZERO(symbol=code, why_zh="不能为0", why_en="cannot be 0")
     if len(group) > 4:
-        raise InvalidLength(
-            f"IPC主组应为1-4位数字，实际为{len(group)}位",
-            f"an IPC main group has 1-4 digits, got {len(group)}",
-            code="id.ipc.group",
-            details={"symbol": code, "group": group},
+        raise IPC_GROUP_LENGTH(
+            symbol=code,
+            group=group,
+            why_zh=f"应为1-4位数字，实际为{len(group)}位",
+            why_en=f"has 1-4 digits, got {len(group)}",
         )
     if not 2 <= len(subgroup) <= 6:
-        raise InvalidLength(
-            f"IPC分组应为2-6位数字，实际为{len(subgroup)}位",
-            f"an IPC subgroup has 2-6 digits, got {len(subgroup)}",
-            code="id.ipc.subgroup",
-            details={"symbol": code, "subgroup": subgroup},
-        )
+        raise IPC_SUBGROUP(symbol=code, subgroup=subgroup, length=len(subgroup))
     if check_subclass and code[:4] not in subclass_titles():
-        raise InvalidComponent(
-            f"IPC小类“{code[:4]}”不存在（依据WIPO IPC表）",
-            f"IPC subclass '{code[:4]}' does not exist in the WIPO IPC table",
-            code="id.ipc.subclass",
-            details={"symbol": code, "subclass": code[:4]},
-        )
+        raise IPC_SUBCLASS(symbol=code, subclass=code[:4])
     return code
 
 

@@ -11,16 +11,14 @@ transposition is caught.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
+from ippledge.kernel.errors import ErrorCode
+from ippledge.kernel.identifiers import errors
 from ippledge.kernel.identifiers._text import clean, is_ascii_digits
-from ippledge.kernel.identifiers.errors import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-    validity,
-)
+from ippledge.kernel.identifiers.errors import validity
 
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _PCT_TYPES = frozenset("89")
@@ -70,16 +68,54 @@ def _year(body: str) -> int:
     return 1900 + yy if yy >= 85 else 2000 + yy
 
 
-def validate_as(number: str, ident: str, name_zh: str, name_en: str) -> str:
-    """Validate an application number, naming it ``ident`` in error codes (reused by ``patent_number``)."""
+Ident = Literal["patent_application", "patent_number"]
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """The name and the error codes of one identifier that follows the application number rules."""
+
+    name_zh: str
+    name_en: str
+    format: ErrorCode
+    length: ErrorCode
+    year: ErrorCode
+    type: ErrorCode
+    checksum: ErrorCode
+
+
+_CODES: dict[Ident, _Codes] = {
+    "patent_application": _Codes(
+        "专利申请号",
+        "patent application number",
+        errors.PATENT_APPLICATION_FORMAT,
+        errors.PATENT_APPLICATION_LENGTH,
+        errors.PATENT_APPLICATION_YEAR,
+        errors.PATENT_APPLICATION_TYPE,
+        errors.PATENT_APPLICATION_CHECKSUM,
+    ),
+    "patent_number": _Codes(
+        "专利号",
+        "patent number",
+        errors.PATENT_NUMBER_FORMAT,
+        errors.PATENT_NUMBER_LENGTH,
+        errors.PATENT_NUMBER_YEAR,
+        errors.PATENT_NUMBER_TYPE,
+        errors.PATENT_NUMBER_CHECKSUM,
+    ),
+}
+
+
+def validate_as(number: str, ident: Ident) -> str:
+    """Validate an application number, raising the error codes of ``ident`` (reused by ``patent_number``)."""
+    codes = _CODES[ident]
     text = _strip_prefix(clean(number))
     dots = text.count(".")
     if dots > 1 or (dots == 1 and text.index(".") != len(text) - 2):
-        raise InvalidFormat(
-            f"{name_zh}中的“.”只能出现在校验位之前：{text}",
-            f"a '.' may only stand before the check character of a {name_en}: {text}",
-            code=f"id.{ident}.format",
-            details={"number": text},
+        raise codes.format(
+            number=text,
+            why_zh=f"{codes.name_zh}中的“.”只能出现在校验位之前",
+            why_en=f"a '.' may only stand before the check character of a {codes.name_en}",
         )
     code = text.replace(".", "")
     if code.endswith("X") or len(code) in (9, 13) or dots:
@@ -87,50 +123,28 @@ def validate_as(number: str, ident: str, name_zh: str, name_en: str) -> str:
     else:
         body, check = code, ""
     if (body and not is_ascii_digits(body)) or not (is_ascii_digits(check) or check in ("X", "")):
-        raise InvalidFormat(
-            f"{name_zh}只能由数字和校验位（数字或X）组成：{code}",
-            f"a {name_en} has only digits plus a check character (digit or X): {code}",
-            code=f"id.{ident}.format",
-            details={"number": code},
+        raise codes.format(
+            number=code,
+            why_zh=f"{codes.name_zh}只能由数字和校验位（数字或X）组成",
+            why_en=f"a {codes.name_en} has only digits plus a check character (digit or X)",
         )
     if len(body) not in (8, 12):
-        raise InvalidLength(
-            f"{name_zh}应为12位（2003年起）或8位（2003年前）数字加校验位，实际为{len(body)}位数字",
-            f"a {name_en} has 12 digits (from 2003) or 8 (earlier) plus a check character, got {len(body)}",
-            code=f"id.{ident}.length",
-            details={"number": code, "length": len(body)},
-        )
+        raise codes.length(number=code, length=len(body))
     year = _year(body)
     if not (2003 <= year <= 2099 if len(body) == 12 else 1985 <= year <= 2003):
-        raise InvalidComponent(
-            f"{name_zh}的申请年份{year}不可能（12位格式始于2003年，8位格式用于1985-2003年）",
-            f"impossible filing year {year} in a {name_en} (12-digit form from 2003, 8-digit form 1985-2003)",
-            code=f"id.{ident}.year",
-            details={"number": code, "year": year},
-        )
+        raise codes.year(number=code, year=year)
     type_digit = body[4] if len(body) == 12 else body[2]
     if type_digit not in _TYPES:
-        raise InvalidComponent(
-            f"{name_zh}的专利类型位“{type_digit}”无效（应为1发明、2实用新型、3外观设计、8 PCT发明、9 PCT实用新型）",
-            f"{name_en} type digit '{type_digit}' is not one of 1 invention, 2 utility model, 3 design, "
-            f"8 PCT invention, 9 PCT utility model",
-            code=f"id.{ident}.type",
-            details={"number": code, "type_digit": type_digit},
-        )
+        raise codes.type(number=code, type_digit=type_digit)
     expected = calc_check_digit(body)
     if check and check != expected:
-        raise InvalidChecksum(
-            f"{name_zh}校验位错误：应为“{expected}”，实际为“{check}”",
-            f"{name_en} check character is wrong: expected '{expected}', got '{check}'",
-            code=f"id.{ident}.checksum",
-            details={"number": code, "expected": expected, "found": check},
-        )
+        raise codes.checksum(number=code, expected=expected, found=check)
     return body + expected
 
 
 def validate(number: str) -> str:
     """Return the compact number with its check character (``2013106997442``) or raise."""
-    return validate_as(number, "patent_application", "专利申请号", "patent application number")
+    return validate_as(number, "patent_application")
 
 
 is_valid = validity(validate)

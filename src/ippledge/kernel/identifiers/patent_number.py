@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ippledge.kernel.identifiers import patent_application
 from ippledge.kernel.identifiers._text import clean
-from ippledge.kernel.identifiers.errors import InvalidFormat, validity
+from ippledge.kernel.identifiers.errors import PATENT_NUMBER_FORMAT, validity
 from ippledge.kernel.identifiers.patent_application import PatentKind
 
 
@@ -22,13 +22,12 @@ def validate(number: str) -> str:
     text = clean(number)
     # validate_as() tolerates a CN prefix on applications; "ZLCN…" is not a patent number.
     if not text.startswith("ZL") or text.startswith("ZLCN"):
-        raise InvalidFormat(
-            f"专利号应为“ZL”加申请号：{text}",
-            f"a patent number is 'ZL' followed by the application number: {text}",
-            code="id.patent_number.format",
-            details={"number": text},
+        raise PATENT_NUMBER_FORMAT(
+            number=text,
+            why_zh="专利号应为“ZL”加申请号",
+            why_en="a patent number is 'ZL' followed by the application number",
         )
-    return "ZL" + patent_application.validate_as(text[2:], "patent_number", "专利号", "patent number")
+    return "ZL" + patent_application.validate_as(text[2:], "patent_number")
 
 
 is_valid = validity(validate)

@@ -12,9 +12,10 @@ import re
 
 from ippledge.kernel.identifiers._text import clean
 from ippledge.kernel.identifiers.errors import (
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
+    PUBLICATION_NUMBER_FORMAT,
+    PUBLICATION_NUMBER_KIND_CODE,
+    PUBLICATION_NUMBER_LENGTH,
+    PUBLICATION_NUMBER_TYPE,
     validity,
 )
 from ippledge.kernel.identifiers.patent_application import PatentKind
@@ -38,36 +39,24 @@ def validate(number: str) -> str:
     code = compact(number)
     match = _SHAPE.fullmatch(code)
     if match is None:
-        raise InvalidFormat(
-            f"公开（公告）号应为“CN”+9位数字+文献类型代码（如CN103606972A）：{code}",
-            f"a publication number is 'CN' + 9 digits + kind code (e.g. CN103606972A): {code}",
-            code="id.publication_number.format",
-            details={"number": code},
-        )
+        raise PUBLICATION_NUMBER_FORMAT(number=code)
     digits, kind_code = match.groups()
     if len(digits) != 9:
-        raise InvalidLength(
-            f"公开（公告）号的数字部分应为9位，实际为{len(digits)}位",
-            f"a publication number has 9 digits, got {len(digits)}",
-            code="id.publication_number.length",
-            details={"number": code, "length": len(digits)},
-        )
+        raise PUBLICATION_NUMBER_LENGTH(number=code, length=len(digits))
     allowed = _KINDS.get(digits[0])
     if allowed is None:
-        raise InvalidComponent(
-            f"公开（公告）号首位数字“{digits[0]}”无效（应为1发明、2实用新型、3外观设计）",
-            f"publication number first digit '{digits[0]}' is not 1 invention, 2 utility model or 3 design",
-            code="id.publication_number.type",
-            details={"number": code, "type_digit": digits[0]},
-        )
+        raise PUBLICATION_NUMBER_TYPE(number=code, type_digit=digits[0])
     if kind_code not in allowed:
         label = _PATENT_KIND[digits[0]]
-        raise InvalidComponent(
-            f"文献类型代码“{kind_code}”与{label.label_zh}专利（首位{digits[0]}）不符，应为{'、'.join(allowed)}之一",
-            f"kind code '{kind_code}' does not fit patent type {label.value} (first digit {digits[0]}); "
-            f"expected one of {', '.join(allowed)}",
-            code="id.publication_number.kind_code",
-            details={"number": code, "kind_code": kind_code, "allowed": list(allowed)},
+        raise PUBLICATION_NUMBER_KIND_CODE(
+            number=code,
+            kind_code=kind_code,
+            allowed=list(allowed),
+            type_digit=digits[0],
+            patent_kind=label.value,
+            patent_kind_zh=label.label_zh,
+            allowed_zh="、".join(allowed),
+            allowed_en=", ".join(allowed),
         )
     return code
 

@@ -9,12 +9,7 @@ Nice classes run from 1 to 45 (34 for goods, 11 for services).
 from __future__ import annotations
 
 from ippledge.kernel.identifiers._text import clean, is_ascii_digits
-from ippledge.kernel.identifiers.errors import (
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
-    validity,
-)
+from ippledge.kernel.identifiers.errors import TRADEMARK_FORMAT, TRADEMARK_LENGTH, TRADEMARK_NICE_CLASS, validity
 
 NICE_CLASSES = range(1, 46)
 
@@ -31,19 +26,9 @@ def validate(number: str) -> str:
     """Return the digits of the registration number, or raise."""
     code = compact(number)
     if code and not is_ascii_digits(code):
-        raise InvalidFormat(
-            f"商标注册号只能由数字组成：{code}",
-            f"a trademark registration number has only digits: {code}",
-            code="id.trademark.format",
-            details={"number": code},
-        )
+        raise TRADEMARK_FORMAT(number=code)
     if code in ("", "0") or len(code) > 9:
-        raise InvalidLength(
-            f"商标注册号应为1-9位非零数字，实际为“{code}”",
-            f"a trademark registration number has 1-9 digits and is not zero, got '{code}'",
-            code="id.trademark.length",
-            details={"number": code, "length": len(code)},
-        )
+        raise TRADEMARK_LENGTH(number=code, length=len(code))
     return code
 
 
@@ -58,10 +43,5 @@ def format(number: str) -> str:
 def validate_nice_class(n: int) -> int:
     """Return the Nice class ``n`` (1-45) or raise ``InvalidComponent``."""
     if isinstance(n, bool) or not isinstance(n, int) or n not in NICE_CLASSES:
-        raise InvalidComponent(
-            f"尼斯分类应为1-45类，实际为{n!r}",
-            f"a Nice class is 1-45, got {n!r}",
-            code="id.trademark.nice_class",
-            details={"nice_class": repr(n)},
-        )
+        raise TRADEMARK_NICE_CLASS(nice_class=repr(n))
     return n

@@ -17,10 +17,11 @@ from stdnum.cn import uscc as _stdnum_uscc
 
 from ippledge.kernel.identifiers._text import clean, is_ascii_digits
 from ippledge.kernel.identifiers.errors import (
-    InvalidChecksum,
-    InvalidComponent,
-    InvalidFormat,
-    InvalidLength,
+    USCC_CHECKSUM,
+    USCC_DIVISION,
+    USCC_FORMAT,
+    USCC_LENGTH,
+    USCC_ORG_CHECKSUM,
     validity,
 )
 
@@ -54,49 +55,28 @@ def calc_check_digit(first17: str) -> str:
 def _check_chars(code: str) -> None:
     for pos, char in enumerate(code, start=1):
         if char not in ALPHABET:
-            raise InvalidFormat(
-                f"统一社会信用代码第{pos}位字符“{char}”无效（只允许数字和除I、O、Z、S、V外的大写字母）",
-                f"USCC character {pos} '{char}' is not allowed (digits and capitals except I, O, Z, S, V)",
-                code="id.uscc.format",
-                details={"number": code, "position": pos, "char": char},
-            )
+            raise USCC_FORMAT(number=code, position=pos, char=char)
 
 
 def validate(number: str) -> str:
     """Return the compact code or raise an ``InvalidIdentifier`` naming the first problem found."""
     code = compact(number)
     if len(code) != 18:
-        raise InvalidLength(
-            f"统一社会信用代码应为18位，实际为{len(code)}位",
-            f"a USCC has 18 characters, got {len(code)}",
-            code="id.uscc.length",
-            details={"number": code, "length": len(code)},
+        raise USCC_LENGTH(
+            number=code,
+            length=len(code),
+            why_zh=f"统一社会信用代码应为18位，实际为{len(code)}位",
+            why_en=f"a USCC has 18 characters, got {len(code)}",
         )
     _check_chars(code)
     if not is_ascii_digits(code[2:8]):
-        raise InvalidComponent(
-            f"统一社会信用代码第3-8位应为6位数字的行政区划码，实际为“{code[2:8]}”",
-            f"USCC characters 3-8 must be a 6-digit division code, got '{code[2:8]}'",
-            code="id.uscc.division",
-            details={"number": code, "division": code[2:8]},
-        )
+        raise USCC_DIVISION(number=code, division=code[2:8])
     expected = calc_check_digit(code[:17])
     if code[17] != expected:
-        raise InvalidChecksum(
-            f"统一社会信用代码校验位错误：应为“{expected}”，实际为“{code[17]}”",
-            f"USCC check character is wrong: expected '{expected}', got '{code[17]}'",
-            code="id.uscc.checksum",
-            details={"number": code, "expected": expected, "found": code[17]},
-        )
+        raise USCC_CHECKSUM(number=code, expected=expected, found=code[17])
     org_expected = calc_org_check(code[8:16])
     if code[16] != org_expected:
-        raise InvalidChecksum(
-            f"统一社会信用代码中的组织机构代码（第9-17位）校验位错误：应为“{org_expected}”，实际为“{code[16]}”",
-            f"the organisation code in USCC characters 9-17 fails GB 11714: "
-            f"expected check '{org_expected}', got '{code[16]}'",
-            code="id.uscc.org_checksum",
-            details={"number": code, "expected": org_expected, "found": code[16]},
-        )
+        raise USCC_ORG_CHECKSUM(number=code, expected=org_expected, found=code[16])
     return code
 
 
@@ -128,11 +108,10 @@ def generate(registration_dept: str, org_type: str, division: str, org_body: str
     div = compact(division)
     body = compact(org_body)
     if len(head) != 2 or len(div) != 6 or len(body) != 8:
-        raise InvalidLength(
-            "生成统一社会信用代码需要1位登记管理部门、1位机构类别、6位行政区划码和8位组织机构代码本体",
-            "generate() needs 1 department, 1 type, 6 division and 8 organisation-body characters",
-            code="id.uscc.length",
-            details={"parts": [head, div, body]},
+        raise USCC_LENGTH(
+            parts=[head, div, body],
+            why_zh="生成统一社会信用代码需要1位登记管理部门、1位机构类别、6位行政区划码和8位组织机构代码本体",
+            why_en="generate() needs 1 department, 1 type, 6 division and 8 organisation-body characters",
         )
     _check_chars(head + div + body)
     first17 = head + div + body + calc_org_check(body)
