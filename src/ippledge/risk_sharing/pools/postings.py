@@ -38,43 +38,56 @@ from ippledge.ledger.accounts import AccountKind, AccountType, account_code, reg
 from ippledge.ledger.model import EntryDraft, Posting
 
 A, L, Q, IN, X = AccountType.ASSET, AccountType.LIABILITY, AccountType.EQUITY, AccountType.INCOME, AccountType.EXPENSE
-FUND_POOL = register_kind(AccountKind("fund_pool", "fund:{subject}:pool", A, "风险补偿资金池存款", "fund pool cash"))
-FUND_CAPITAL = register_kind(
-    AccountKind("fund_capital", "fund:{subject}:capital", Q, "资金池注资", "fund pool contributions")
+FUND_POOL = AccountKind("fund_pool", "fund:{subject}:pool", A, "风险补偿资金池存款", "fund pool cash")
+FUND_CAPITAL = AccountKind("fund_capital", "fund:{subject}:capital", Q, "资金池注资", "fund pool contributions")
+FUND_COMPENSATION = AccountKind(
+    "fund_compensation", "fund:{subject}:compensation", X, "代偿支出", "compensation paid by the fund"
 )
-FUND_COMPENSATION = register_kind(
-    AccountKind("fund_compensation", "fund:{subject}:compensation", X, "代偿支出", "compensation paid by the fund")
+FUND_SUBSIDY = AccountKind("fund_subsidy", "fund:{subject}:subsidy", X, "补贴支出", "subsidies paid by the fund")
+FUND_CLAWBACK = AccountKind(
+    "fund_clawback", "fund:{subject}:clawback", IN, "追偿返还收入", "recoveries shared back to the fund"
 )
-FUND_SUBSIDY = register_kind(
-    AccountKind("fund_subsidy", "fund:{subject}:subsidy", X, "补贴支出", "subsidies paid by the fund")
+PREMIUM_INCOME = AccountKind(
+    "premium_income", "income:premium", IN, "保费及担保费收入", "premium and guarantee fee income"
 )
-FUND_CLAWBACK = register_kind(
-    AccountKind("fund_clawback", "fund:{subject}:clawback", IN, "追偿返还收入", "recoveries shared back to the fund")
+PREMIUM_EXPENSE = AccountKind(
+    "premium_expense", "expense:premium", X, "保费及担保费支出", "premium and guarantee fees paid"
 )
-PREMIUM_INCOME = register_kind(
-    AccountKind("premium_income", "income:premium", IN, "保费及担保费收入", "premium and guarantee fee income")
+COMPENSATION_EXPENSE = AccountKind("compensation_expense", "loss:compensation", X, "赔付/代偿支出", "claims paid")
+CLAWBACK_INCOME = AccountKind("clawback_income", "income:clawback", IN, "追偿返还收入", "recoveries shared back")
+COMPENSATION_INCOME = AccountKind(
+    "compensation_income", "income:compensation", IN, "风险补偿收入", "compensation received"
 )
-PREMIUM_EXPENSE = register_kind(
-    AccountKind("premium_expense", "expense:premium", X, "保费及担保费支出", "premium and guarantee fees paid")
+CLAWBACK_EXPENSE = AccountKind(
+    "clawback_expense", "loss:clawback", X, "追偿返还支出", "recoveries shared back to payers"
 )
-COMPENSATION_EXPENSE = register_kind(
-    AccountKind("compensation_expense", "loss:compensation", X, "赔付/代偿支出", "claims paid")
+FUND_PAYABLE = AccountKind("fund_payable", "fund:{subject}:payable", L, "应付代偿款", "compensation owed by the fund")
+COMPENSATION_RECEIVABLE = AccountKind(
+    "compensation_receivable", "receivable:compensation", A, "应收代偿款", "compensation receivable"
 )
-CLAWBACK_INCOME = register_kind(
-    AccountKind("clawback_income", "income:clawback", IN, "追偿返还收入", "recoveries shared back")
+
+# The risk-sharing part of the chart of accounts, added to the ledger by the composition root (``bootstrap.wire``).
+CHART: tuple[AccountKind, ...] = (
+    FUND_POOL,
+    FUND_CAPITAL,
+    FUND_COMPENSATION,
+    FUND_SUBSIDY,
+    FUND_CLAWBACK,
+    PREMIUM_INCOME,
+    PREMIUM_EXPENSE,
+    COMPENSATION_EXPENSE,
+    CLAWBACK_INCOME,
+    COMPENSATION_INCOME,
+    CLAWBACK_EXPENSE,
+    FUND_PAYABLE,
+    COMPENSATION_RECEIVABLE,
 )
-COMPENSATION_INCOME = register_kind(
-    AccountKind("compensation_income", "income:compensation", IN, "风险补偿收入", "compensation received")
-)
-CLAWBACK_EXPENSE = register_kind(
-    AccountKind("clawback_expense", "loss:clawback", X, "追偿返还支出", "recoveries shared back to payers")
-)
-FUND_PAYABLE = register_kind(
-    AccountKind("fund_payable", "fund:{subject}:payable", L, "应付代偿款", "compensation owed by the fund")
-)
-COMPENSATION_RECEIVABLE = register_kind(
-    AccountKind("compensation_receivable", "receivable:compensation", A, "应收代偿款", "compensation receivable")
-)
+
+
+def register_rules() -> None:
+    """Add the risk-sharing account kinds to the ledger's chart (called by ``bootstrap.wire``, never on import)."""
+    for kind in CHART:
+        register_kind(kind)
 
 
 def _draft(

@@ -13,7 +13,6 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ippledge.db import Base, Fen, IdMixin, utcnow
-from ippledge.risk_sharing.pools import postings as _chart  # noqa: F401  (registers the risk-sharing accounts)
 
 
 class FundPool(IdMixin, Base):
