@@ -60,8 +60,20 @@ def test_keys_are_per_party_and_required(session_factory) -> None:
     assert err.value.code == "idempotency.key_required"
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_failed_request_leaves_no_key_behind(session_factory) -> None:
+    """The key is written in the request's own transaction: when the action fails, a retry acts (never ``200 null``)."""
+
+    def fail() -> dict[str, object]:
+        raise ConflictError("暂时失败", "failed for now", code="test.failed")
+
+    with pytest.raises(ConflictError), unit_of_work(session_factory) as s:
+        idempotency.run_once(s, BANK_A, "retry-after-failure-1", "POST /x", {"v": 1}, fail, 201)
+    with unit_of_work(session_factory) as s:
+        out = idempotency.run_once(s, BANK_A, "retry-after-failure-1", "POST /x", {"v": 1}, _act(s, "己"), 201)
+    assert not out.replayed and out.body is not None and out.status_code == 201
+    assert _parties(session_factory, "己") == 1
+
+
 def test_twenty_concurrent_retries_act_once(engine, session_factory) -> None:
     n = 20
     barrier = threading.Barrier(n)

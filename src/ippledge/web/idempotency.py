@@ -1,8 +1,9 @@
 """Idempotent requests (幂等请求): a retried money-moving request returns the first result and never acts twice.
 
 The caller sends an ``Idempotency-Key`` header. The first request with a key inserts a row keyed on (party, key)
-before it acts; a concurrent duplicate blocks on that unique row until the first commits, then replays its stored
-response. A key reused with a different request body is a conflict, not a replay. Keys are scoped per party, so two
+before it acts, in the request's own transaction: the row commits with the action and its stored response, or not at
+all (a failed or killed request leaves no key behind, so its retry acts). A concurrent duplicate blocks on that unique
+row until the first commits, then replays its stored response. A key reused with a different request body is a conflict, not a replay. Keys are scoped per party, so two
 banks can never collide or read each other's responses.
 """
 
@@ -17,13 +18,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Integer, String, Text, UniqueConstraint, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ippledge.access.audit_chain import canonical_json
 from ippledge.access.model import Principal
-from ippledge.db import Base, IdMixin, utcnow
+from ippledge.db import Base, IdMixin, is_postgres, utcnow
 from ippledge.web import errors
 from ippledge.web.deps import PrincipalDep, SessionDep
 
@@ -75,6 +76,20 @@ def _replay(row: IdempotencyRecord, sha: str) -> Outcome:
     return Outcome(row.status_code or 200, json.loads(row.response or "null"), replayed=True)
 
 
+def _claim_key(session: Session, claim: Any) -> None:
+    """Insert the key's row in the request's own transaction, so it commits with the action or not at all.
+
+    On PostgreSQL a failed statement aborts the transaction, so the INSERT runs in a savepoint. On SQLite a savepoint
+    opened before any write is the outermost transaction (the driver has not begun one yet) and its release would
+    commit the key before the action ran; there a failed INSERT fails only itself, so it runs in the outer transaction.
+    """
+    if is_postgres(session):
+        with session.begin_nested():
+            session.execute(claim)
+    else:
+        session.execute(claim)
+
+
 def run_once(
     session: Session,
     principal: Principal,
@@ -93,19 +108,21 @@ def run_once(
     existing = session.scalars(find).first()
     if existing is not None:
         return _replay(existing, sha)
-    row = IdempotencyRecord(party_id=principal.party_id, key=key, operation=operation, request_sha256=sha)
+    claim = insert(IdempotencyRecord).values(
+        party_id=principal.party_id, key=key, operation=operation, request_sha256=sha, created_at=utcnow()
+    )
     try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
+        _claim_key(session, claim)
     except IntegrityError:
         # A concurrent request with this key committed first (our INSERT waited for it): replay its result.
         first = session.scalars(find.execution_options(populate_existing=True)).one()
         return _replay(first, sha)
     body = act()
-    row.status_code = status_code
-    row.response = json.dumps(body, ensure_ascii=False, default=str)
-    session.flush()
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.party_id == principal.party_id, IdempotencyRecord.key == key)
+        .values(status_code=status_code, response=json.dumps(body, ensure_ascii=False, default=str))
+    )
     return Outcome(status_code, body, replayed=False)
 
 
