@@ -1,10 +1,10 @@
 """Idempotent requests (幂等请求): a retried money-moving request returns the first result and never acts twice.
 
 The caller sends an ``Idempotency-Key`` header. The first request with a key inserts a row keyed on (party, key)
-before it acts, in the request's own transaction: the row commits with the action and its stored response, or not at
-all (a failed or killed request leaves no key behind, so its retry acts). A concurrent duplicate blocks on that unique
-row until the first commits, then replays its stored response. A key reused with a different request body is a conflict, not a replay. Keys are scoped per party, so two
-banks can never collide or read each other's responses.
+before it acts, in the request's own transaction: the row commits with the action and its stored response, or not
+at all (a failed or killed request leaves no key behind, so its retry acts). A concurrent duplicate blocks on that
+unique row until the first commits, then replays its stored response. A key reused with a different request body is
+a conflict, not a replay. Keys are scoped per party, so two banks can never collide or read each other's responses.
 """
 
 from __future__ import annotations
