@@ -189,6 +189,16 @@ def test_target_policy_guards_loopback_link_local_and_multicast_by_default() -> 
     assert err.value.code == "delivery.network"
 
 
+def test_internal_addresses_in_ipv6_encodings_are_refused() -> None:
+    """``[::ffff:127.0.0.1]`` reached a loopback receiver; the same form would reach cloud metadata."""
+    default = TargetPolicy()
+    for address in ("::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:0.0.0.0", "2002:7f00:1::1", "::127.0.0.1"):
+        assert default.refuses(address) is not None, address
+    assert default.refuses("::ffff:10.1.2.3") is None  # an intranet receiver in the mapped form is still allowed
+    assert TargetPolicy.parse("10.0.0.0/8").refuses("::ffff:10.9.9.9") is None
+    assert "169.254.169.254" in (target_refusal("http://[::ffff:169.254.169.254]:8080/x", default, lambda h: []) or "")
+
+
 def test_target_refusal_checks_every_resolved_address() -> None:
     def resolve(host: str) -> list[str]:
         if host == "nowhere.example":

@@ -266,8 +266,17 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # answer there), "this network" and multicast. Private ranges stay open: on a bank intranet every receiver is private.
 GUARDED_NETWORKS: tuple[IPNetwork, ...] = tuple(
     ipaddress.ip_network(n)
-    for n in ("127.0.0.0/8", "::1/128", "169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128", "224.0.0.0/4", "ff00::/8")
+    # ::/96 holds the unspecified address, loopback and the deprecated IPv4-compatible form (::127.0.0.1)
+    for n in ("127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8", "224.0.0.0/4", "::/96", "fe80::/10", "ff00::/8")
 )
+
+
+def _unwrapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 form carries (``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``), so an internal address
+    cannot slip past the guard in another encoding; any other address as it is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        return ip.ipv4_mapped or ip.sixtofour or ip
+    return ip
 
 
 @dataclass(frozen=True)
@@ -292,7 +301,7 @@ class TargetPolicy:
 
     def refuses(self, address: str) -> str | None:
         """Why ``address`` may not be reached, or None."""
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        ip = _unwrapped(ipaddress.ip_address(address.split("%", 1)[0]))
         if self.allowed:
             return None if any(ip in n for n in self.allowed) else f"{ip} is outside the allowed networks"
         guarded = next((n for n in GUARDED_NETWORKS if ip in n), None)
