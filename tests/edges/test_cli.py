@@ -66,3 +66,12 @@ def test_audit_verify_detects_reordering(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert bad.exit_code == 1
     assert "audit.broken_link" in bad.output or "audit.altered" in bad.output
+
+
+def test_the_database_option_keeps_the_other_settings_from_the_environment(monkeypatch) -> None:
+    """``IPPLEDGE_TOKEN_TTL_MINUTES`` was ignored whenever a database URL was given (flag or environment)."""
+    from ippledge.cmd.options import settings_for
+
+    monkeypatch.setenv("IPPLEDGE_TOKEN_TTL_MINUTES", "15")
+    settings = settings_for("sqlite:///elsewhere.db")
+    assert settings.database_url == "sqlite:///elsewhere.db" and settings.token_ttl_minutes == 15

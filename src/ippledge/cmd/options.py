@@ -6,6 +6,7 @@ Every command of every capability takes the database the same way and gets one u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,8 +26,10 @@ CHINA = dt.timezone(dt.timedelta(hours=8))  # China Standard Time, no daylight s
 
 
 def settings_for(database_url: str | None) -> Settings:
-    """The settings from the environment, with ``--database-url`` taking precedence."""
-    return Settings(database_url=database_url) if database_url else Settings.from_env()
+    """The settings from the environment, with ``--database-url`` taking precedence over the database only (the token
+    lifetime and the rest still come from the environment)."""
+    base = Settings.from_env()
+    return dataclasses.replace(base, database_url=database_url) if database_url else base
 
 
 def engine_for(database_url: str | None) -> Engine:
