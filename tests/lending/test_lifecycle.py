@@ -109,6 +109,10 @@ def test_a_loan_that_stops_paying_is_written_off_and_recovers_a_little(world, ap
     own = d.post(officer, f"/loan-write-offs/{wo['id']}/decision", {"approve": True})
     assert own.status_code == 403 and own.json()["code"] == "access.self_approval"
     assert d.post(d.bank2.approver, f"/loan-write-offs/{wo['id']}/decision", {"approve": True}).status_code == 404
+    # the generic checker route never approves a write-off without booking it (it was stuck for good after that)
+    generic = d.post(d.bank.approver, f"/approvals/{wo['approval_id']}/decision", {"approve": True})
+    assert generic.status_code == 409 and generic.json()["code"] == "approval.decided_elsewhere"
+    assert "/loan-write-offs/{id}/decision" in generic.json()["message_en"]
     done = d.post(d.bank.approver, f"/loan-write-offs/{wo['id']}/decision", {"approve": True, "reason": "同意"}, 200)
     outstanding = Decimal("600000.00") - Decimal(first["principal"])
     assert done.json()["status"] == "approved" and Decimal(done.json()["principal"]) == outstanding

@@ -62,6 +62,12 @@ APPROVAL_ANONYMOUS = ErrorCode(
     "approval.anonymous", ValidationError, "提议必须由具名用户提出", "a proposal needs a named user"
 )
 APPROVAL_DECIDED = ErrorCode("approval.decided", ConflictError, "该事项已处理", "approval already decided")
+APPROVAL_DECIDED_ELSEWHERE = ErrorCode(
+    "approval.decided_elsewhere",
+    ConflictError,
+    "该事项须在其业务环节审批，审批即执行：{route}",
+    "this approval is decided where it acts: {route}",
+)
 APPROVAL_REASON_REQUIRED = ErrorCode(
     "approval.reason_required", ValidationError, "驳回必须说明理由", "a rejection needs a reason"
 )

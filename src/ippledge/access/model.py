@@ -125,3 +125,18 @@ class Principal:
 
 
 SYSTEM = Principal(party_id=0, party_kind=PartyKind.PLATFORM, roles=frozenset({Role.OPERATOR}), name="system")
+
+
+# Approvals a capability proposes and carries out itself (主体自行决定的复核事项): the subject type, and the route where
+# the checker decides it, so that approving also acts (grants the credit, books the write-off, pays the claim or the
+# subsidy). The generic ``POST /approvals/{id}/decision`` refuses them: approving there would act on nothing.
+CREDIT_DECISION = "credit_decision"
+LOAN_WRITE_OFF = "loan_write_off"
+RISK_CLAIM = "risk_claim"
+RISK_SUBSIDY = "risk_subsidy"
+DECIDED_WHERE: dict[str, str] = {
+    CREDIT_DECISION: "POST /credit-decisions/{id}/approve | /reject",
+    LOAN_WRITE_OFF: "POST /loan-write-offs/{id}/decision",
+    RISK_CLAIM: "POST /risk-claims/{id}/decision",
+    RISK_SUBSIDY: "POST /risk-subsidies/{id}/decision",
+}

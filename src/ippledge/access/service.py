@@ -24,7 +24,7 @@ from ippledge.access.credentials import (
     split_api_key,
     verify_password,
 )
-from ippledge.access.model import PartyKind, Principal, Role, check_roles_allowed
+from ippledge.access.model import DECIDED_WHERE, PartyKind, Principal, Role, check_roles_allowed
 from ippledge.access.queries import PartyView, principal_for_user
 from ippledge.access.tables import AccessToken, ApiKey, Approval, Party, User, UserRole
 from ippledge.db import RowChunks, bulk_copy, utcnow
@@ -209,6 +209,18 @@ def propose(
         {"approval_id": row.id, "action": action},
     )
     return row
+
+
+def decide_generic(
+    session: Session, checker: Principal, approval_id: int, approve: bool, reason: str | None = None
+) -> Approval:
+    """The generic checker's decision (``POST /approvals/{id}/decision``), for approvals no capability carries out
+    itself; one that a capability proposed (a credit decision, a write-off, a claim, a subsidy) is refused with the
+    route where deciding it also acts, so no approval is ever marked approved without its action."""
+    row = session.get(Approval, approval_id)
+    if row is not None and row.party_id == checker.party_id and row.subject_type in DECIDED_WHERE:
+        raise errors.APPROVAL_DECIDED_ELSEWHERE(route=DECIDED_WHERE[row.subject_type], subject_type=row.subject_type)
+    return decide(session, checker, approval_id, approve, reason)
 
 
 def decide(

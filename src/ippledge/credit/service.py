@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit, scope
 from ippledge.access import queries as access_queries
 from ippledge.access import service as access
-from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.model import CREDIT_DECISION, PartyKind, Principal, Role
 from ippledge.credit import errors, lpr, products, store
 from ippledge.credit.model import (
     ApprovedTerms,
@@ -164,7 +164,7 @@ def propose_decision(
         session,
         principal,
         "credit.decision_proposed",
-        "credit_decision",
+        CREDIT_DECISION,
         decision.id,
         {
             "application_id": app.id,
@@ -177,7 +177,7 @@ def propose_decision(
         approval = access.propose(
             session,
             principal,
-            "credit_decision",
+            CREDIT_DECISION,
             decision.id,
             "approve",
             {"application_id": app.id, "amount": str(value), "rate_bp": outcome.rate_bp, "term_months": term_months},
@@ -204,7 +204,7 @@ def decide(
     decision.decided_by, decision.decided_on, decision.reason = principal.user_id, today, reason
     session.flush()
     audit.record(
-        session, principal, f"credit.decision_{decision.status}", "credit_decision", decision.id, {"reason": reason}
+        session, principal, f"credit.decision_{decision.status}", CREDIT_DECISION, decision.id, {"reason": reason}
     )
     if approve:
         _on_approval(session, principal, decision, today)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access import service as access
-from ippledge.access.model import Principal, Role
+from ippledge.access.model import LOAN_WRITE_OFF, Principal, Role
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
@@ -120,7 +120,7 @@ def propose_write_off(session: Session, officer: Principal, loan_id: int, today:
     approval = access.propose(
         session,
         officer,
-        "loan_write_off",
+        LOAN_WRITE_OFF,
         loan.id,
         "write_off",
         {"reason": reason, **{k: str(v) for k, v in amounts.items()}},

@@ -159,4 +159,6 @@ def list_approvals(
 @router.post("/approvals/{approval_id}/decision", response_model=ApprovalOut)
 def decide(approval_id: int, body: ApprovalDecisionIn, principal: PrincipalDep, session: SessionDep) -> ApprovalOut:
     """Maker-checker: a different user with the approver role approves or rejects a proposal."""
-    return ApprovalOut.model_validate(service.decide(session, principal, approval_id, body.approve, body.reason))
+    return ApprovalOut.model_validate(
+        service.decide_generic(session, principal, approval_id, body.approve, body.reason)
+    )

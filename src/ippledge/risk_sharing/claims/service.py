@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access import service as access
-from ippledge.access.model import Principal, Role
+from ippledge.access.model import RISK_CLAIM, Principal, Role
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import not_found
 from ippledge.ledger import service as ledger
@@ -98,7 +98,7 @@ def file_claim(
     )
     session.add(claim)
     session.flush()
-    audit.record(session, principal, "risk.claim_filed", "risk_claim", claim.id, {"loan_id": loan.id})
+    audit.record(session, principal, "risk.claim_filed", RISK_CLAIM, claim.id, {"loan_id": loan.id})
     notices.claim_event(session, claim, "risk.claim_filed", {"review_due": str(claim.review_due)})
     return claim
 
@@ -124,7 +124,7 @@ def propose_payment(session: Session, reviewer: Principal, claim_id: int, note: 
     preview = assess(session, claim, today, paid_before=fund_paid_on(session, claim) if settle else ZERO)
     shares = {p.value: str(v) for p, v in preview.allocation.shares.items()}
     payload = {"note": note, "shares": shares, "fund_owed": str(preview.owed)}
-    approval = access.propose(session, reviewer, "risk_claim", claim.id, "settle" if settle else "pay", payload)
+    approval = access.propose(session, reviewer, RISK_CLAIM, claim.id, "settle" if settle else "pay", payload)
     claim.status, claim.approval_id = ("settling" if settle else "proposed"), approval.id
     session.flush()
     return claim
@@ -178,7 +178,7 @@ def decide(
         session,
         approver,
         "risk.claim_advanced" if advance else "risk.claim_paid",
-        "risk_claim",
+        RISK_CLAIM,
         claim.id,
         {"shares": {p.value: str(v) for p, v in shares.items()}, "scheme": scheme.code, "fund_owed": str(owed)},
     )
@@ -210,5 +210,5 @@ def record_debt(session: Session, principal: Principal, claim: Claim, amount: De
     key = f"risk.fund_debt:{claim.id}:{amount}"
     draft = postings.fund_debt(claim.fund_id, claim.scheme_code, claim.bank_id, amount, today, claim.id, key)
     entry = ledger.post(session, principal, draft)
-    audit.record(session, principal, "risk.fund_debt", "risk_claim", claim.id, {"owed": str(amount)})
+    audit.record(session, principal, "risk.fund_debt", RISK_CLAIM, claim.id, {"owed": str(amount)})
     return entry.id

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access import service as access
-from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.model import RISK_SUBSIDY, PartyKind, Principal, Role
 from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import money, positive_money, round_fen
@@ -184,7 +184,7 @@ def propose(session: Session, reviewer: Principal, app_id: int) -> SubsidyApplic
     row = _fund_app(session, reviewer, app_id)
     reviewer.require(Role.FUND_REVIEWER)
     _state(row, "applied")
-    approval = access.propose(session, reviewer, "risk_subsidy", row.id, "approve", {"amount": str(row.amount)})
+    approval = access.propose(session, reviewer, RISK_SUBSIDY, row.id, "approve", {"amount": str(row.amount)})
     row.status, row.approval_id = "proposed", approval.id
     session.flush()
     return row
