@@ -110,34 +110,3 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
         tuple(json.loads(d.pledged_assets)),
         used,
     )
-
-
-@dataclass(frozen=True)
-class DecisionBasis:
-    """What a credit decision (授信决定) priced and relied on: the deciding bank, the 1-year LPR it priced against
-    (basis points) and the valuations of the pledged IP."""
-
-    id: int
-    bank_id: int
-    lpr_bp: int
-    valuations: tuple[ValuationUsed, ...]
-
-
-def decision_basis(session: Session, decision_id: int) -> DecisionBasis | None:
-    """The decision's pricing basis and valuations, or ``None`` for an unknown id (no caller scoping)."""
-    from ippledge.credit.tables import CreditDecision
-
-    row = session.get(CreditDecision, decision_id)
-    if row is None:
-        return None
-    used = tuple(
-        ValuationUsed(
-            int(v["ip_asset_id"]),
-            str(v["subtype"]),
-            None if v.get("report_id") is None else int(v["report_id"]),
-            None if v.get("value") is None else Decimal(v["value"]),
-            int(v.get("ltv_bp") or 0),
-        )
-        for v in json.loads(row.valuations)
-    )
-    return DecisionBasis(row.id, row.bank_id, row.lpr_bp, used)

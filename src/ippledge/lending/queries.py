@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from sqlalchemy import func, select, type_coerce
@@ -227,19 +227,7 @@ def approved_write_off(session: Session, loan_id: int) -> WriteOffFacts | None:
     row = session.scalars(select(w).where(w.loan_id == loan_id, w.status == "approved")).first()
     if row is None:
         return None
-    return WriteOffFacts(
-        id=row.id,
-        loan_id=row.loan_id,
-        status=row.status,
-        proposed_on=row.proposed_on,
-        approved_on=row.approved_on,
-        principal=row.principal,
-        interest=row.interest,
-        penalty=row.penalty,
-        allowance_used=row.allowance_used,
-        allowance_released=row.allowance_released,
-        entry_id=row.entry_id,
-    )
+    return WriteOffFacts(*(getattr(row, f.name) for f in fields(WriteOffFacts)))
 
 
 # Reads for the edges (the demo's year in numbers).

@@ -99,17 +99,4 @@ def repayment_out(rec: LoanRepayment, loan: Loan) -> RepaymentOut:
 
 
 def write_off_out(row: LoanWriteOff) -> WriteOffOut:
-    return WriteOffOut(
-        id=row.id,
-        loan_id=row.loan_id,
-        approval_id=row.approval_id,
-        status=row.status,
-        proposed_on=row.proposed_on,
-        approved_on=row.approved_on,
-        principal=row.principal,
-        interest=row.interest,
-        penalty=row.penalty,
-        allowance_used=row.allowance_used,
-        allowance_released=row.allowance_released,
-        entry_id=row.entry_id,
-    )
+    return WriteOffOut.model_validate(row, from_attributes=True)

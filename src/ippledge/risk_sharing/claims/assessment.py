@@ -99,7 +99,7 @@ def valuer_of(session: Session, loan_id: int) -> int | None:
     the loan's credit decision. Several firms: the one whose reports backed the most value (then the lowest party
     id). ``None`` when the bank valued the IP itself or no report backed the decision."""
     loan = lending.loan_summary(session, loan_id)
-    decision = None if loan is None or loan.decision_id is None else credit.decision_basis(session, loan.decision_id)
+    decision = None if loan is None or loan.decision_id is None else credit.decision_facts(session, loan.decision_id)
     if decision is None:
         return None
     backed: dict[int, Decimal] = {}

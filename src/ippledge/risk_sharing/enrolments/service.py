@@ -42,7 +42,7 @@ def pledged_ip_types(session: Session, loan_id: int) -> frozenset[str]:
 def loan_facts(session: Session, loan: LoanSummary, today: dt.date) -> LoanFacts:
     """Every fact the eligibility check reads about ``loan`` and its borrower, as of ``today``."""
     lpr: Decimal | None = None
-    if loan.decision_id is not None and (basis := credit.decision_basis(session, loan.decision_id)) is not None:
+    if loan.decision_id is not None and (basis := credit.decision_facts(session, loan.decision_id)) is not None:
         lpr = Decimal(basis.lpr_bp) / BP_TOTAL
     firm = registry.enterprise_facts(session, loan.borrower_id)
     ip_types = pledged_ip_types(session, loan.id)

@@ -98,7 +98,7 @@ def apply(
         raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
     reasons: list[Problem] = []
     if (cap := body.get("rate_cap")) is not None:
-        decision = credit.decision_basis(session, loan.decision_id) if loan.decision_id else None
+        decision = credit.decision_facts(session, loan.decision_id) if loan.decision_id else None
         if decision is None:
             reasons.append(problem("lpr_unknown", "无法确定定价所用 LPR", "the LPR the loan was priced on is unknown"))
         else:
