@@ -129,11 +129,10 @@ def demo(
     days: Annotated[int, typer.Option("--days", min=0, help="days of lending after the filings (0: none)")] = 365,
 ) -> None:
     """Fresh SQLite database, simulated market, pledge filings and a year of lending, a summary; then the API."""
-    import datetime as dt
-
     from ippledge.demo.main import run_demo
+    from ippledge.web.deps import business_date
 
-    url = run_demo(dt.date.today(), seed=seed, year_days=days).url  # the edge picks "today"
+    url = run_demo(business_date(), seed=seed, year_days=days).url  # the edge picks "today"
     if serve_api:
         import uvicorn
 

@@ -30,6 +30,7 @@ from ippledge.simulation.spec import preset
 
 DEMO_DB = Path("var") / "demo.db"
 YEAR_DAYS = 365
+FILING_WEEKS_DAYS = 70  # the filing batch and its changes and releases take about ten weeks
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,9 @@ def run_demo(
     factory = make_session_factory(engine)
     calendar = default_calendar()
 
-    # The market is dated a year and five weeks back: a batch of pledge filings runs in its first weeks, and a whole
-    # year of lending runs from the market date, ending about a month before today.
-    market_day = today - dt.timedelta(days=year_days + 35)
+    # The market is dated a year back: a batch of pledge filings runs in its first weeks, and a whole year of lending
+    # runs from the market date, closing every day up to yesterday. Today is the business date the API then serves.
+    market_day = today - dt.timedelta(days=max(year_days, FILING_WEEKS_DAYS))
     spec = preset("small", as_of=market_day)
     market = generate(spec, seed)
     summary = load(engine, market)
@@ -162,6 +163,10 @@ def run_demo(
         )
     )
     _relay(factory, console)
+    console.print(
+        f"营业日 business date {today} (China time); days closed through {today - dt.timedelta(days=1)}; "
+        "the API and CLI act on the business date unless a date is given"
+    )
     console.print(f"demo built in {time.perf_counter() - started:.1f} s · database {db_path}")
     console.print(
         f"登录 log in as bank1.officer, ent0001.admin, registry.patent.officer … password '{DEMO_PASSWORD}' (demo only)"

@@ -54,7 +54,9 @@ class LoanTrack:
     written_off_on: dt.date | None = None
     recovered: Decimal = Decimal(0)
     late_payments: int = 0
-    declined_by: list[int] = field(default_factory=list)
+    declined_by: list[int] = field(default_factory=list)  # banks that declined on credit grounds (授信拒绝)
+    chose_other: list[int] = field(default_factory=list)  # banks the firm passed over for another (客户选择他行)
+    withdrawn_from: list[int] = field(default_factory=list)  # banks left when the firm withdrew (客户撤回)
 
 
 @dataclass
@@ -212,15 +214,19 @@ class Year:
         )
         track.decision_id = int(decision["id"])
         if decision["failures"]:
-            for other in firm.banks:
-                d.post(cast.officer(other), f"/applications/{track.application_id}/decline", {"reason": "押品价值不足"})
-                track.declined_by.append(other)
+            # the bank that assessed declines with the failed rules; the firm then withdraws from the others,
+            # which never assessed it: only the first is a credit decline
+            reason = "授信未通过 credit declined: " + ", ".join(decision["failures"])
+            d.post(cast.officer(bank), f"/applications/{track.application_id}/decline", {"reason": reason})
+            track.declined_by.append(bank)
+            d.post(firm.user, f"/applications/{track.application_id}/withdraw", {"reason": "首选银行婉拒"})
+            track.withdrawn_from.extend(firm.banks[1:])
             return
         yield self.later(1)
         d.post(cast.approver(bank), f"/credit-decisions/{track.decision_id}/approve")
         for other in firm.banks[1:]:
             d.post(cast.officer(other), f"/applications/{track.application_id}/decline", {"reason": "客户已选择他行"})
-            track.declined_by.append(other)
+            track.chose_other.append(other)
         if decision["ip_required"]:
             yield self.later(1)
             tasks = d.get(cast.officer(bank), "/tasks")

@@ -35,7 +35,9 @@ def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> 
     for col in (
         "银行 bank",
         "申请 applied",
-        "婉拒 declined",
+        "授信拒绝 credit declined",
+        "选他行 firm chose another bank",
+        "撤回 withdrawn",
         "放款 loans",
         "放款额 lent",
         "余额 outstanding",
@@ -45,6 +47,8 @@ def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> 
         t.add_column(col, justify="left" if col.startswith("银行") else "right")
     applied: Counter[int] = Counter(b for tr in tracks for b in tr.firm.banks)
     declined: Counter[int] = Counter(b for tr in tracks for b in tr.declined_by)
+    passed_over: Counter[int] = Counter(b for tr in tracks for b in tr.chose_other)
+    withdrawn: Counter[int] = Counter(b for tr in tracks for b in tr.withdrawn_from)
     for bank in sorted(names):
         mine = [ln for ln in loans if ln.bank_id == bank and ln.disbursed_on is not None]
         lent = sum((ln.principal for ln in mine), Decimal(0))
@@ -53,6 +57,8 @@ def print_banks(console: Console, session: Session, tracks: list[LoanTrack]) -> 
             names[bank],
             str(applied[bank]),
             str(declined[bank]),
+            str(passed_over[bank]),
+            str(withdrawn[bank]),
             str(len(mine)),
             format_cn(lent),
             format_cn(outstanding),
