@@ -7,13 +7,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ippledge import __version__
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
+from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
+from ippledge.web.request_log import RequestLog
 
 
 def _error_response(exc: IppledgeError) -> JSONResponse:
@@ -45,7 +49,16 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     wire()
     settings = settings or Settings.from_env()
-    engine = engine or make_engine(settings.database_url)
+    if engine is None:
+        pool = (
+            {}
+            if settings.database_url.startswith("sqlite")
+            else {
+                "pool_size": settings.db_pool_size,
+                "max_overflow": settings.db_max_overflow,
+            }
+        )
+        engine = make_engine(settings.database_url, **pool)
     app = FastAPI(
         title="ippledge",
         version=__version__,
@@ -67,11 +80,56 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in _capability_routers():
         app.include_router(router)
 
+    app.add_middleware(RequestLog)
+
     @app.get("/health", tags=["platform"])
     def health() -> dict[str, str]:
+        """Liveness: the process answers. A load balancer restarts it when this fails."""
         return {"status": "ok", "version": __version__}
 
+    @app.get(
+        "/ready",
+        tags=["platform"],
+        response_model=ReadyOut,
+        responses={503: {"description": "not ready: the database is unreachable or its schema is not the code's"}},
+    )
+    def ready() -> JSONResponse:
+        """Readiness: the database answers and its schema is the code's; until then send no traffic here."""
+        return _readiness(engine)
+
     return app
+
+
+class ReadyOut(BaseModel):
+    status: str
+    database: str
+    revision: str | None
+
+
+def app_from_env() -> FastAPI:
+    """The application factory ``ippledge serve --workers N`` gives uvicorn: each worker builds its own from the
+    environment (its own engine and pool)."""
+    import os
+
+    from ippledge.web.request_log import configure_logging
+
+    if fmt := os.environ.get("IPPLEDGE_LOG_FORMAT"):  # a spawned worker does not inherit the parent's handlers
+        configure_logging(fmt)
+    return create_app(Settings.from_env())
+
+
+def _readiness(engine: Engine) -> JSONResponse:
+    from ippledge.migrations.tools import schema_revisions
+
+    try:
+        current, head = schema_revisions(engine)
+    except SQLAlchemyError:
+        err = SERVICE_UNAVAILABLE_DB()
+        return JSONResponse(status_code=503, content=err.to_dict())
+    if current != head:
+        err = SCHEMA_OUTDATED(current=current, head=head)
+        return JSONResponse(status_code=503, content=err.to_dict())
+    return JSONResponse({"status": "ready", "database": engine.dialect.name, "revision": current})
 
 
 def _capability_routers() -> list[Any]:

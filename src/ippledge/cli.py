@@ -80,6 +80,54 @@ def db_upgrade(database_url: DbUrl = None) -> None:
     typer.echo(f"schema up to date: {settings_for(database_url).database_url}")
 
 
+@db_app.command("backup")
+def db_backup(
+    to: Annotated[str, typer.Option("--to", help="backup file to write")],
+    database_url: DbUrl = None,
+) -> None:
+    """A consistent backup while the server runs (SQLite online backup; PostgreSQL pg_dump)."""
+    from pathlib import Path
+
+    from ippledge.cmd import backup
+
+    url = settings_for(database_url).database_url
+    target = Path(to)
+    if url.startswith("sqlite"):
+        backup.backup_sqlite(backup.sqlite_path(url), target)
+    else:
+        backup.backup_postgres(url, target)
+    typer.echo(f"备份完成 backup written: {target} ({target.stat().st_size:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    from_: Annotated[str, typer.Option("--from", help="backup file to restore")],
+    force: Annotated[bool, typer.Option("--force", help="replace an existing SQLite database")] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Restore a backup (server stopped), then verify the audit chain and the books; exit 1 if either is broken."""
+    from pathlib import Path
+
+    from ippledge.access import audit
+    from ippledge.cmd import backup
+    from ippledge.ledger.queries import check_books
+
+    url = settings_for(database_url).database_url
+    if url.startswith("sqlite"):
+        backup.restore_sqlite(Path(from_), backup.sqlite_path(url), force)
+    else:
+        backup.restore_postgres(url, Path(from_))
+    with session_factory(database_url) as factory, factory() as session:
+        count, problems = audit.verify(session)
+        books = check_books(session)
+    typer.echo(
+        f"恢复完成 restored; audit chain {count} records, {len(problems)} problems; ledger {books.entries:,} entries"
+    )
+    if problems or not books.ok:
+        typer.echo("恢复后的数据未通过校验 the restored database fails its checks", err=True)
+        raise typer.Exit(1)
+
+
 @audit_app.command("verify")
 def audit_verify(database_url: DbUrl = None) -> None:
     """Recompute the hash chain; exit 1 and list every altered, removed or reordered record."""
@@ -111,13 +159,13 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     database_url: DbUrl = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="server processes (PostgreSQL for more than 1)")] = 1,
+    log_format: Annotated[str, typer.Option("--log-format", help="json (for collectors) or text")] = "json",
 ) -> None:
-    """Serve the API (OpenAPI page at /docs)."""
-    import uvicorn
+    """Serve the API (OpenAPI page at /docs; /health liveness, /ready readiness). See docs/operations.md."""
+    from ippledge.cmd.serving import serve as run_server
 
-    from ippledge.app import create_app
-
-    uvicorn.run(create_app(settings_for(database_url)), host=host, port=port)
+    run_server(host, port, database_url, workers, log_format)
 
 
 @app.command()

@@ -112,6 +112,10 @@ WRITES: dict[Path_, Call] = {
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],
     ("demo",): lambda s: ["demo", "--no-serve", "--days", "0"],  # its own var/demo.db in the scratch folder
+    ("db", "backup"): lambda s: ["db", "backup", "--to", str(s.dir / "scratch.bak"), "--database-url", s.url],
+    ("db", "restore"): lambda s: [
+        "db", "restore", "--from", str(s.dir / "scratch.bak"), "--database-url", f"sqlite:///{s.dir / 'restored.db'}",
+    ],
 }  # fmt: skip
 READS: dict[Path_, Call] = {
     ("audit", "verify"): lambda s: ["audit", "verify", "--database-url", s.url],

@@ -77,6 +77,13 @@ class ConflictError(IppledgeError):
     default_code = "conflict"
 
 
+class UnavailableError(IppledgeError):
+    """The platform cannot serve now (暂不可用): its database is down or its schema is not the code's."""
+
+    status = 503
+    default_code = "unavailable"
+
+
 def not_found(what_zh: str, what_en: str, **details: Any) -> NotFoundError:
     """A uniform 404 that never says whether the record exists for someone else."""
     return NotFoundError(f"{what_zh}不存在", f"{what_en} not found", details=details)

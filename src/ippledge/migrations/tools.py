@@ -32,6 +32,19 @@ def upgrade(engine: Engine) -> None:
     seed(engine)
 
 
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's revision, the code's head revision): equal when the schema is up to date."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(
+        alembic_config(engine.url.render_as_string(hide_password=False))
+    ).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
 def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.execute(select(AuditHead.id).where(AuditHead.id == 1)).first() is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ippledge.kernel.errors import ConflictError, ErrorCode, ValidationError
+from ippledge.kernel.errors import ConflictError, ErrorCode, UnavailableError, ValidationError
 
 # Idempotent requests (幂等请求)
 IDEMPOTENCY_KEY_REQUIRED = ErrorCode(
@@ -16,4 +16,15 @@ IDEMPOTENCY_MISMATCH = ErrorCode(
     ConflictError,
     "该幂等键已用于另一笔不同的请求",
     "this idempotency key was already used for a different request",
+)
+
+# Readiness (就绪检查): why a replica should get no traffic yet
+SERVICE_UNAVAILABLE_DB = ErrorCode(
+    "platform.database_unreachable", UnavailableError, "数据库无法连接", "the database cannot be reached"
+)
+SCHEMA_OUTDATED = ErrorCode(
+    "platform.schema_outdated",
+    UnavailableError,
+    "数据库结构版本 {current} 与程序版本 {head} 不一致，请先执行 ippledge db upgrade",
+    "the database schema is at revision {current}, the code needs {head}: run `ippledge db upgrade` first",
 )
