@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.kernel.errors import not_found
+from ippledge.kernel.errors import Problem, not_found
 from ippledge.kernel.money import money, positive_money
 from ippledge.ledger import queries as ledger_queries
 from ippledge.ledger import service as ledger
@@ -44,7 +44,8 @@ from ippledge.risk_sharing.errors import (
     POOL_INSUFFICIENT,
 )
 from ippledge.risk_sharing.liability import model, postings, store
-from ippledge.risk_sharing.liability.model import Cause, PolicyTerms
+from ippledge.risk_sharing.liability.model import STANDARD_EXCLUSIONS, ZERO, Cause, PolicyTerms
+from ippledge.risk_sharing.liability.presets import terms_for
 from ippledge.risk_sharing.liability.tables import DisposalAgent, LiabilityClaim, LiabilityPolicy, PoolCoContribution
 from ippledge.risk_sharing.pools import postings as pool_postings
 from ippledge.risk_sharing.pools import store as pools
@@ -74,6 +75,45 @@ def visible_claim(session: Session, principal: Principal, claim_id: int) -> Liab
     if row is None or not (principal.party_id in (row.insurer_id, row.insured_id) or principal.party_kind in OVERSEERS):
         raise not_found("职业责任保险索赔", "liability claim", id=claim_id)
     return row
+
+
+def resolve_terms(
+    scheme_code: str,
+    start_on: dt.date,
+    *,
+    per_claim_limit: Decimal | str | int | None = None,
+    aggregate_limit: Decimal | str | int | None = None,
+    deductible: Decimal | str | int | None = None,
+    exclusions: list[str] | None = None,
+    premium_rate_bp: int | None = None,
+    subsidy_bp: int | None = None,
+    subsidy_cap: Decimal | str | int | None = None,
+) -> PolicyTerms:
+    """The terms given, the rest from the scheme's preset terms in force on ``start_on``; a limit neither gives is
+    a problem (``risk.liability.terms``)."""
+    preset = terms_for(scheme_code, start_on)
+    base = preset.terms if preset is not None else None
+    if base is None and (per_claim_limit is None or aggregate_limit is None):
+        found = [Problem("risk.liability.limit", "per_claim_limit", "须给出赔偿限额", "the limits are required")]
+        raise LIABILITY_TERMS(count=1, problems=[p.to_dict() for p in found])
+    return PolicyTerms(
+        per_claim_limit=money(per_claim_limit) if per_claim_limit is not None else _need(base).per_claim_limit,
+        aggregate_limit=money(aggregate_limit) if aggregate_limit is not None else _need(base).aggregate_limit,
+        deductible=money(deductible) if deductible is not None else (base.deductible if base else ZERO),
+        exclusions=(
+            frozenset(parse_cause(c) for c in exclusions)
+            if exclusions is not None
+            else (base.exclusions if base else STANDARD_EXCLUSIONS)
+        ),
+        premium_rate_bp=premium_rate_bp if premium_rate_bp is not None else (base.premium_rate_bp if base else 0),
+        subsidy_bp=subsidy_bp if subsidy_bp is not None else (base.subsidy_bp if base else 0),
+        subsidy_cap=money(subsidy_cap) if subsidy_cap is not None else (base.subsidy_cap if base else None),
+    )
+
+
+def _need(terms: PolicyTerms | None) -> PolicyTerms:
+    assert terms is not None
+    return terms
 
 
 def write_policy(
