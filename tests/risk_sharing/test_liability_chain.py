@@ -169,5 +169,12 @@ def test_indemnities_stay_within_the_per_claim_and_aggregate_limits(
     assert settled[1]["indemnity"] == "200000.00" and "aggregate_limit" in settled[1]["limited_by"]
     final = d.get(ipo, f"/liability-policies/{policy['id']}").json()
     assert final["indemnified"] == "600000.00" and final["aggregate_left"] == "0.00"
+    # an excluded cause (fraud) is declined: nothing is paid, nothing posted
+    out = _default(d, "300000")
+    body = {"risk_claim_id": out["id"], "statement": "与借款人串通", "cause": "fraud"}
+    lc = d.post(ipo, "/liability-claims", body, 201).json()
+    declined = d.post_key(d.insurer, f"/liability-claims/{lc['id']}/settlement", {}, 200).json()
+    assert declined["status"] == "declined" and declined["indemnity"] == "0.00" and declined["limited_by"] == "excluded"
+    assert_ledger_ok(session_factory)
     with session_factory() as s:
         assert balance(s, f"P{ipo.party.id}:income:indemnity") == D("600000.00")

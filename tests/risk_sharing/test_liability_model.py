@@ -121,3 +121,30 @@ def test_no_payment_exceeds_a_limit(
             assert out.amount == 0
         paid += out.amount
         assert paid <= terms.aggregate_limit
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    amount=st.decimals(min_value=D("0.01"), max_value=D("100000000"), places=2),
+    ids=st.lists(st.integers(min_value=1, max_value=10_000), min_size=3, max_size=3, unique=True),
+)
+def test_every_chain_entry_balances_and_the_insurer_pays_only_the_institution(amount: Decimal, ids: list[int]) -> None:
+    from ippledge.ledger.model import require_valid
+    from ippledge.risk_sharing.liability import postings
+    from ippledge.risk_sharing.pools import postings as pool_postings
+
+    pool_postings.register_rules()  # idempotent: the chart the composition root registers
+    postings.register_rules()
+    insurer, institution, fund = ids
+    day = dt.date(2025, 10, 6)
+    drafts = [
+        postings.premium(insurer, institution, amount, day, 1, "k1"),
+        postings.premium_subsidy(fund, HAIDIAN, institution, amount, day, 1, "k2"),
+        postings.co_contribution(fund, HAIDIAN, institution, amount, day, 1, "k3"),
+        postings.indemnity(insurer, institution, amount, day, 1, "k4"),
+    ]
+    for draft in drafts:
+        require_valid(draft)
+        assert sum(p.amount for p in draft.postings) == 0
+    owners = {p.account.split(":")[0] for p in drafts[-1].postings}
+    assert owners == {f"P{insurer}", f"P{institution}"}
