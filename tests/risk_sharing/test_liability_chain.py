@@ -11,9 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from ippledge.access.model import PartyKind, Role
 from ippledge.ledger.store import balance
 from ippledge.lending.tables import Loan
+from ippledge.outbox.events import OutboxEvent
 from ippledge.risk_sharing import queries
 from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
@@ -126,6 +129,8 @@ def test_default_pays_the_bank_through_the_institution_and_the_insurer_indemnifi
         assert balance(s, f"P{d.insurer.party.id}:loss:indemnity") == total - D("10000")
         assert balance(s, f"P{d.bank.id}:income:indemnity") == 0
         assert balance(s, f"P{d.bank.id}:income:compensation") == total  # unchanged by the indemnity
+        heard = s.scalars(select(OutboxEvent.topic).where(OutboxEvent.party_id == ipo.party.id)).all()
+        assert "risk.liability_claim_settled" in heard
     left = d.get(d.insurer, f"/liability-policies/{policy['id']}").json()["aggregate_left"]
     assert D(left) == D("20000000") - total + D("10000")
 

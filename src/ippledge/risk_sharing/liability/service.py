@@ -30,6 +30,7 @@ from ippledge.ledger import queries as ledger_queries
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
 from ippledge.lending import queries as lending
+from ippledge.outbox import events
 from ippledge.risk_sharing.errors import (
     DISPOSAL_AGENT_EXISTS,
     DISPOSAL_AGENT_KIND,
@@ -241,6 +242,8 @@ def file_claim(
     session.flush()
     payload = {"risk_claim_id": risk_claim_id, "loss": str(row.loss), "cause": cause.value}
     audit.record(session, principal, "risk.liability_claim_filed", "risk_liability_claim", row.id, payload)
+    body = {"liability_claim_id": row.id, "policy_id": row.policy_id, **payload}
+    events.publish(session, "risk.liability_claim_filed", body, row.insurer_id, also=[row.insured_id])
     return row
 
 
@@ -270,6 +273,14 @@ def settle(session: Session, principal: Principal, claim_id: int, today: dt.date
     session.flush()
     payload = {"indemnity": str(result.amount), "limited_by": list(result.limited_by)}
     audit.record(session, principal, "risk.liability_claim_settled", "risk_liability_claim", row.id, payload)
+    body = {"liability_claim_id": row.id, "policy_id": row.policy_id, "risk_claim_id": row.risk_claim_id}
+    events.publish(
+        session,
+        "risk.liability_claim_settled",
+        {**body, "status": row.status, **payload},
+        row.insured_id,
+        also=[row.insurer_id],
+    )
     return row
 
 
