@@ -33,6 +33,7 @@ def wire() -> None:
     from ippledge.registry import scope_rules as registry_scope
     from ippledge.risk_sharing import pool_check as risk_pool_check
     from ippledge.risk_sharing import scope_rules as risk_scope
+    from ippledge.risk_sharing.liability import postings as liability_chart
     from ippledge.risk_sharing.pools import postings as risk_chart
     from ippledge.valuation import ports as valuation_ports
     from ippledge.valuation import store as valuation_store
@@ -41,6 +42,7 @@ def wire() -> None:
     registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
     for register_rules in (
         risk_chart.register_rules,
+        liability_chart.register_rules,
         ledger_scope.register_rules,
         registry_scope.register_rules,
         pledge_store.register_rules,

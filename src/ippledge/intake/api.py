@@ -147,6 +147,15 @@ def request_underwriting(
     return task_out(session, task, today)
 
 
+@router.post("/applications/{application_id}/ip-review", response_model=TaskOut, status_code=201)
+def request_ip_review(
+    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> TaskOut:
+    """The bank asks an IP operations institution to review the IP (知识产权审查, Zhongguancun model)."""
+    task = service.request_ip_review(session, principal, application_id, body.party_id, today)
+    return task_out(session, task, today)
+
+
 @router.post("/applications/{application_id}/decline", response_model=TaskOut)
 def bank_decline(
     application_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
@@ -184,8 +193,8 @@ def decline(task_id: int, body: ReasonIn, principal: PrincipalDep, session: Sess
 def complete(
     task_id: int, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
-    """An insurer or guarantor completes its underwriting task."""
-    return task_out(session, tasks.complete_underwriting(session, principal, task_id, body.reason, today), today)
+    """An insurer or guarantor completes its underwriting task, or an IP operations institution its IP review."""
+    return task_out(session, tasks.complete_with_note(session, principal, task_id, body.reason, today), today)
 
 
 @router.get("/task-time-limits", response_model=list[TimeLimitOut])

@@ -40,6 +40,7 @@ CONSENT_PARTY = ErrorCode("intake.consent_party", ValidationError, _PARTY_ZH, _P
 BANK_UNKNOWN = ErrorCode("intake.bank_unknown", ValidationError, _PARTY_ZH, _PARTY_EN)
 VALUER_UNKNOWN = ErrorCode("intake.valuer_unknown", ValidationError, _PARTY_ZH, _PARTY_EN)
 UNDERWRITER_UNKNOWN = ErrorCode("intake.underwriter_unknown", ValidationError, _PARTY_ZH, _PARTY_EN)
+IP_REVIEWER_UNKNOWN = ErrorCode("intake.ip_reviewer_unknown", ValidationError, _PARTY_ZH, _PARTY_EN)
 
 # -- the applicant's acts --------------------------------------------------------------------------------------------
 NOT_APPLICANT = ErrorCode(
@@ -59,6 +60,9 @@ VALUATION_ACTIVE = ErrorCode(
 )
 UNDERWRITING_ACTIVE = ErrorCode(
     "intake.underwriting_active", ConflictError, "已有进行中的审核任务", "an underwriting task is already open"
+)
+IP_REVIEW_ACTIVE = ErrorCode(
+    "intake.ip_review_active", ConflictError, "已有进行中的知识产权审查任务", "an IP review task is already open"
 )
 INTERNAL_VALUATION_THRESHOLD = ErrorCode(
     "intake.internal_valuation_threshold",

@@ -24,6 +24,7 @@ class TaskKind(StrEnum):
     INTERNAL_VALUATION = "internal_valuation"  # 银行内部评估
     UNDERWRITING = "underwriting"  # 保险/担保审核
     PLEDGE_REGISTRATION = "pledge_registration"  # 质押登记
+    IP_REVIEW = "ip_review"  # 知识产权审查 by the IP operations institution (Zhongguancun model)
 
 
 TASK_KIND_ZH: dict[TaskKind, str] = {
@@ -32,6 +33,7 @@ TASK_KIND_ZH: dict[TaskKind, str] = {
     TaskKind.INTERNAL_VALUATION: "银行内部评估",
     TaskKind.UNDERWRITING: "保险或担保审核",
     TaskKind.PLEDGE_REGISTRATION: "质押登记",
+    TaskKind.IP_REVIEW: "知识产权审查（运营机构）",
 }
 
 
@@ -68,6 +70,7 @@ DEFAULT_LIMITS: dict[Channel, dict[TaskKind, int]] = {
         TaskKind.INTERNAL_VALUATION: 3,
         TaskKind.UNDERWRITING: 5,
         TaskKind.PLEDGE_REGISTRATION: 3,
+        TaskKind.IP_REVIEW: 5,  # assumption: as long as the bank's own review
     },
     Channel.GREEN: {
         TaskKind.BANK_REVIEW: 3,
@@ -75,6 +78,7 @@ DEFAULT_LIMITS: dict[Channel, dict[TaskKind, int]] = {
         TaskKind.INTERNAL_VALUATION: 2,
         TaskKind.UNDERWRITING: 3,
         TaskKind.PLEDGE_REGISTRATION: 1,
+        TaskKind.IP_REVIEW: 3,  # assumption: as the green-channel bank review
     },
 }
 # Beijing 2025 plan: banks may value IP internally (no external valuer) for loans under 10m CNY (DOMAIN.md §4).

@@ -35,6 +35,7 @@ CONSENT_KINDS = frozenset(
 )
 VALUER_KINDS = frozenset({PartyKind.VALUER, PartyKind.IP_OPERATOR})
 UNDERWRITER_KINDS = frozenset({PartyKind.INSURER, PartyKind.GUARANTOR})
+IP_REVIEW_KINDS = frozenset({PartyKind.IP_OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,22 @@ def request_underwriting(
         raise errors.UNDERWRITING_ACTIVE()
     tasks.start_review(session, principal, review, today)
     return tasks.open_task(session, principal, app, TaskKind.UNDERWRITING, party_id, principal.party_id, today)
+
+
+def request_ip_review(
+    session: Session, principal: Principal, application_id: int, institution_id: int, today: dt.date
+) -> Task:
+    """The bank asks an IP operations institution to review the IP (知识产权审查, Zhongguancun model); its valuation
+    is an ordinary valuation task (``request_valuation`` accepts an institution as valuer)."""
+    tasks.bank_principal(principal)
+    app = get_application(session, principal, application_id)
+    review = tasks.require_active_review(session, app, principal.party_id)
+    _parties(session, [institution_id], IP_REVIEW_KINDS, errors.IP_REVIEWER_UNKNOWN)
+    _need_consent(session, app, institution_id)
+    if store.find_task(session, app.id, TaskKind.IP_REVIEW, principal.party_id, active_only=True) is not None:
+        raise errors.IP_REVIEW_ACTIVE()
+    tasks.start_review(session, principal, review, today)
+    return tasks.open_task(session, principal, app, TaskKind.IP_REVIEW, institution_id, principal.party_id, today)
 
 
 def bank_decline(session: Session, principal: Principal, application_id: int, reason: str, today: dt.date) -> Task:

@@ -37,6 +37,7 @@ ASSIGNEE_ROLES: dict[TaskKind, frozenset[Role]] = {
     TaskKind.INTERNAL_VALUATION: frozenset({Role.CREDIT_OFFICER}),
     TaskKind.UNDERWRITING: frozenset({Role.UNDERWRITER}),
     TaskKind.PLEDGE_REGISTRATION: frozenset({Role.CREDIT_OFFICER}),
+    TaskKind.IP_REVIEW: frozenset({Role.OPERATOR, Role.APPROVER}),
 }
 
 
@@ -152,6 +153,13 @@ def complete_underwriting(
 ) -> Task:
     """The insurer or guarantor finishes its underwriting (核保/担保审核完成)."""
     task = assigned_task(session, principal, task_id, TaskKind.UNDERWRITING)
+    return transition(session, principal, task, "complete", today, reason=(note or "").strip() or None)
+
+
+def complete_with_note(session: Session, principal: Principal, task_id: int, note: str | None, today: dt.date) -> Task:
+    """An insurer or guarantor finishes its underwriting, or an IP operations institution its IP review (知识产权审查
+    意见 in ``reason``)."""
+    task = assigned_task(session, principal, task_id, TaskKind.UNDERWRITING, TaskKind.IP_REVIEW)
     return transition(session, principal, task, "complete", today, reason=(note or "").strip() or None)
 
 

@@ -19,6 +19,7 @@ from ippledge.registry import tables as registry_tables
 from ippledge.risk_sharing.claims import tables as risk_claim_tables
 from ippledge.risk_sharing.covers import tables as risk_cover_tables
 from ippledge.risk_sharing.enrolments import tables as risk_enrolment_tables
+from ippledge.risk_sharing.liability import tables as risk_liability_tables
 from ippledge.risk_sharing.pools import tables as risk_pool_tables
 from ippledge.risk_sharing.schemes import tables as risk_scheme_tables
 from ippledge.risk_sharing.subsidies import tables as risk_subsidy_tables
@@ -54,6 +55,7 @@ __all__ = [
     "risk_claim_tables",
     "risk_cover_tables",
     "risk_enrolment_tables",
+    "risk_liability_tables",
     "risk_pool_tables",
     "risk_scheme_tables",
     "risk_subsidy_tables",

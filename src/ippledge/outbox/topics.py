@@ -33,6 +33,10 @@ TOPICS: dict[str, str] = {
     "risk.clawback": "追偿返还 recoveries after payout shared back: claim_id, loan_id, recovered",
     "risk.fund_debt_paid": "应付代偿偿还 the fund paid down what it owed on a claim: claim_id, paid, owed",
     "risk.subsidy_paid": "补贴拨付 subsidy paid: application_id, rule_code, amount, enterprise_id",
+    "risk.liability_claim_filed": "职业责任保险索赔 the institution claimed on its policy: liability_claim_id, "
+    "policy_id, risk_claim_id, loss, cause",
+    "risk.liability_claim_settled": "职业责任保险理算 the insurer settled or declined: liability_claim_id, policy_id, "
+    "risk_claim_id, status, indemnity, limited_by",
     "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
 }
 

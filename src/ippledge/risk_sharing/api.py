@@ -19,6 +19,17 @@ from ippledge.access import scope
 from ippledge.risk_sharing import queries, service
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.claims.tables import Claim
+from ippledge.risk_sharing.liability import service as liability
+from ippledge.risk_sharing.liability.schemas import (
+    CoContributionIn,
+    CoFundingOut,
+    DisposalAgentIn,
+    DisposalAgentOut,
+    LiabilityClaimIn,
+    LiabilityClaimOut,
+    PolicyIn,
+    PolicyOut,
+)
 from ippledge.risk_sharing.schemas import (
     ClaimIn,
     ClaimOut,
@@ -285,3 +296,96 @@ def pay_subsidy(
         return SubsidyOut.of(service.pay_subsidy(session, principal, app_id, today)).model_dump(mode="json")
 
     return once({"id": app_id}, act)
+
+
+# -- the Zhongguancun liability chain (职业责任保险): the institution is policyholder and insured -------------------
+
+
+@router.post("/liability-policies", status_code=201)
+def write_liability_policy(body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> PolicyOut:
+    """职业责任保险单: the insurer records the institution's policy; terms left out come from the scheme's preset."""
+    given = body.model_dump(exclude={"scheme_code", "insured_id", "insured_amount", "start_on", "end_on"})
+    terms = liability.resolve_terms(body.scheme_code, body.start_on, **given)
+    row = service.write_liability_policy(
+        session,
+        principal,
+        scheme_code=body.scheme_code,
+        insured_id=body.insured_id,
+        terms=terms,
+        insured_amount=str(body.insured_amount),
+        start_on=body.start_on,
+        end_on=body.end_on,
+    )
+    return PolicyOut.of(row)
+
+
+@router.get("/liability-policies/{policy_id}")
+def get_liability_policy(policy_id: int, principal: PrincipalDep, session: SessionDep) -> PolicyOut:
+    """A policy, seen by its insurer, its insured, the scheme's fund, the platform and the regulator."""
+    return PolicyOut.of(liability.visible_policy(session, principal, policy_id))
+
+
+@router.post("/liability-policies/{policy_id}/premium", response_model=PolicyOut)
+def pay_liability_premium(
+    policy_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """保费: the institution pays its premium; the scheme's pool pays the subsidised part back to it."""
+
+    def act() -> dict[str, Any]:
+        row = service.pay_liability_premium(session, principal, policy_id, today, once.key or "")
+        return PolicyOut.of(row).model_dump(mode="json")
+
+    return once({"id": policy_id}, act)
+
+
+@router.post("/liability-claims", status_code=201)
+def file_liability_claim(
+    body: LiabilityClaimIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> LiabilityClaimOut:
+    """索赔: the institution claims on its policy for what it paid the bank on a compensation claim."""
+    row = service.file_liability_claim(session, principal, body.risk_claim_id, body.cause, body.statement, today)
+    return LiabilityClaimOut.model_validate(row)
+
+
+@router.get("/liability-claims/{claim_id}")
+def get_liability_claim(claim_id: int, principal: PrincipalDep, session: SessionDep) -> LiabilityClaimOut:
+    return LiabilityClaimOut.model_validate(liability.visible_claim(session, principal, claim_id))
+
+
+@router.post("/liability-claims/{claim_id}/settlement", response_model=LiabilityClaimOut)
+def settle_liability_claim(
+    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """理算: the insurer indemnifies the institution within the deductible and limits (never the bank)."""
+
+    def act() -> dict[str, Any]:
+        row = service.settle_liability_claim(session, principal, claim_id, today, once.key or "")
+        return LiabilityClaimOut.model_validate(row).model_dump(mode="json")
+
+    return once({"id": claim_id}, act)
+
+
+@router.post("/risk-pools/{code}/co-contributions", status_code=201, response_model=CoFundingOut)
+def co_contribute(
+    code: str, body: CoContributionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """共建出资: the district IP office's money (paid in by the pool's fund) or the institution's own."""
+    day = body.value_date or today
+
+    def act() -> dict[str, Any]:
+        pool = service.co_contribute(session, principal, code, str(body.amount), day, once.key or "")
+        out = CoFundingOut(
+            scheme_code=code, balance=liability.pool_cash(session, pool), co_funding=liability.co_funding(session, code)
+        )
+        return out.model_dump(mode="json")
+
+    return once({"code": code, "amount": str(body.amount), "day": day}, act, 201)
+
+
+@router.post("/loans/{loan_id}/disposal-agent", status_code=201)
+def appoint_disposal_agent(
+    loan_id: int, body: DisposalAgentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> DisposalAgentOut:
+    """处置代理: the lending bank appoints an IP operations institution to dispose of the loan's IP."""
+    row = service.appoint_disposal_agent(session, principal, loan_id, body.agent_id, body.mandate, today)
+    return DisposalAgentOut.model_validate(row)

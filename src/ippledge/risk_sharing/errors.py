@@ -224,3 +224,59 @@ CLI_AS_OF = ErrorCode(
 CLI_EMPTY_BOOK = ErrorCode(
     "risk.cli.empty_book", ValidationError, "该方案没有在册贷款", "no live loans are enrolled in the scheme"
 )
+
+# Professional liability insurance, Zhongguancun model (职业责任保险)
+LIABILITY_TERMS = ErrorCode(
+    "risk.liability.terms",
+    ValidationError,
+    "保险条款有 {count} 处问题",
+    "the policy terms have {count} problem(s)",
+)  # details: ``problems``
+LIABILITY_INSURED = ErrorCode(
+    "risk.liability.insured",
+    ValidationError,
+    "职业责任保险的投保人和被保险人须为知识产权运营机构",
+    "the policyholder and insured of a liability policy must be an IP operations institution",
+)
+LIABILITY_PREMIUM_PAID = ErrorCode(
+    "risk.liability.premium_paid", ConflictError, "保单 {policy_id} 的保费已付清", "policy {policy_id} is paid up"
+)
+LIABILITY_NO_SHARE = ErrorCode(
+    "risk.liability.no_share",
+    ConflictError,
+    "该机构未就补偿申请 {claim_id} 向银行支付补偿",
+    "the institution has paid the bank nothing on compensation claim {claim_id}",
+)
+LIABILITY_NO_POLICY = ErrorCode(
+    "risk.liability.no_policy",
+    ConflictError,
+    "{triggered_on} 没有有效的职业责任保险单",
+    "no liability policy of the institution was in force on {triggered_on}",
+)
+LIABILITY_CLAIM_EXISTS = ErrorCode(
+    "risk.liability.claim_exists",
+    ConflictError,
+    "补偿申请 {claim_id} 已提出索赔",
+    "a liability claim on compensation claim {claim_id} exists",
+)
+LIABILITY_CLAIM_STATE = ErrorCode(
+    "risk.liability.claim_state", ConflictError, "索赔状态为 {status}，不能理算", "the claim is {status}, not filed"
+)
+LIABILITY_CAUSE = ErrorCode(
+    "risk.liability.cause", ValidationError, "未知的出险原因 {cause}", "unknown cause {cause}; one of {causes}"
+)
+LIABILITY_CONTRIBUTOR = ErrorCode(
+    "risk.liability.contributor",
+    PermissionDeniedError,
+    "只有资金池管理机构（代区知识产权局）或方案的运营机构可以出资",
+    "only the pool's fund administrator (for the district IP office) or the scheme's institution may contribute",
+)
+DISPOSAL_AGENT_EXISTS = ErrorCode(
+    "risk.disposal_agent.exists", ConflictError, "贷款 {loan_id} 已委托处置机构", "loan {loan_id} has a disposal agent"
+)
+DISPOSAL_AGENT_KIND = ErrorCode(
+    "risk.disposal_agent.kind",
+    ValidationError,
+    "处置机构 {agent_id} 不是知识产权运营机构",
+    "disposal agent {agent_id} is not an IP operations institution",
+)

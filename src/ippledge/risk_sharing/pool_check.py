@@ -1,7 +1,8 @@
 """The risk-sharing ledger expectation (资金池核对): each pool's ledger balance equals what the tables imply.
 
 expected pool = contributions - the fund's claim payouts (its shares less what it still owes) + what came back to it
-by clawback - subsidies paid; expected fund payable (应付代偿) = what it still owes on the scheme's claims.
+by clawback - subsidies paid - premium subsidies of liability policies (保费补贴); expected fund payable (应付代偿) =
+what it still owes on the scheme's claims.
 Registered with ``ledger.check.register_expectations("risk_sharing", ...)`` so ``ippledge ledger check`` proves it.
 """
 
@@ -17,6 +18,7 @@ from ippledge.kernel.money import money
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.check import register_expectations
 from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
+from ippledge.risk_sharing.liability.tables import LiabilityPolicy
 from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.pools.postings import FUND_PAYABLE, FUND_POOL
 from ippledge.risk_sharing.pools.tables import FundContribution, FundPool
@@ -44,7 +46,13 @@ def expected_pools(session: Session) -> Mapping[str, Decimal]:
             .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
             .where(SubsidyRule.scheme_code == pool.scheme_code, SubsidyApplication.status == "paid")
         )
+        premium_subsidies = session.scalar(  # 保费补贴 of the institution's liability policies (Zhongguancun model)
+            select(func.coalesce(func.sum(LiabilityPolicy.subsidy_paid), 0)).where(
+                LiabilityPolicy.scheme_code == pool.scheme_code
+            )
+        )
         expected = money(contributed or 0) - (money(paid) - money(owed)) + money(back) - money(subsidies or 0)
+        expected -= money(premium_subsidies or 0)
         out[account_code(pool.fund_id, FUND_POOL, pool.scheme_code)] = expected
         out[account_code(pool.fund_id, FUND_PAYABLE, pool.scheme_code)] = money(owed)
     return out

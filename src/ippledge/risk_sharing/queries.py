@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.liability import store as liability
 from ippledge.risk_sharing.model import Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
@@ -84,3 +85,9 @@ def fund_report(session: Session, scheme_code: str) -> FundReport:
             (loan.outstanding_principal for loan in loans.values() if loan.status == "active"), Decimal("0.00")
         ),
     )
+
+
+def disposal_agent(session: Session, loan_id: int) -> int | None:
+    """The IP operations institution the lending bank appointed to dispose of the loan's IP (处置代理), if any."""
+    row = liability.agent_of(session, loan_id)
+    return None if row is None else row.agent_id

@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from ippledge.access.model import Principal
 from ippledge.risk_sharing.claims import clawback, debts, settlement
 from ippledge.risk_sharing.claims import service as claims
+from ippledge.risk_sharing.claims import store as claim_store
+from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.covers import service as covers
 from ippledge.risk_sharing.enrolments import service as enrolments
+from ippledge.risk_sharing.errors import CLAIM_EVIDENCE, LIABILITY_NO_SHARE
+from ippledge.risk_sharing.liability import service as liability
+from ippledge.risk_sharing.liability.tables import LiabilityClaim
+from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.pools import service as pools
 from ippledge.risk_sharing.pools.tables import FundPool
 from ippledge.risk_sharing.schemes import service as schemes
@@ -39,6 +45,10 @@ apply_subsidy = subsidies.apply  # 补贴申请
 review_subsidy = subsidies.propose  # 补贴初审 (maker)
 decide_subsidy = subsidies.decide  # 补贴复核 (checker)
 pay_subsidy = subsidies.pay  # 补贴拨付
+write_liability_policy = liability.write_policy  # 职业责任保险单: the insurer writes the institution's policy
+pay_liability_premium = liability.pay_premium  # 保费: the institution pays; the pool pays the subsidy back
+settle_liability_claim = liability.settle  # 理算: the insurer indemnifies the institution within the limits
+appoint_disposal_agent = liability.appoint_disposal_agent  # 处置代理: the bank appoints the institution
 
 
 def contribute(
@@ -50,3 +60,41 @@ def contribute(
     if new:
         debts.pay_down(session, principal, pool, day)
     return pool
+
+
+def co_contribute(
+    session: Session, principal: Principal, scheme_code: str, amount: Decimal | str, day: dt.date, key: str
+) -> FundPool:
+    """共建出资: the district IP office's money (through the fund) or the institution's own into the pool; what the
+    fund owes banks is then paid out of it, as after any contribution."""
+    pool, _, new = liability.co_contribute(session, principal, scheme_code, amount, day, key)
+    if new:
+        debts.pay_down(session, principal, pool, day)
+    return pool
+
+
+def file_liability_claim(
+    session: Session, principal: Principal, risk_claim_id: int, cause: str, statement: str, today: dt.date
+) -> LiabilityClaim:
+    """索赔: the institution claims on its liability policy for what it paid the bank on a compensation claim (its
+    ``ip_operator`` share, paid through the ledger); another party's claim, or one it paid nothing on, is refused."""
+    reason = liability.parse_cause(cause)
+    claim = session.get(Claim, risk_claim_id)
+    share = None
+    if claim is not None:
+        share = next((r for r in claim_store.shares_of(session, claim.id) if r.role == Party.IP_OPERATOR.value), None)
+    if claim is None or share is None or share.party_id != principal.party_id or share.entry_id is None:
+        raise LIABILITY_NO_SHARE(claim_id=risk_claim_id)
+    if not (statement or "").strip():
+        raise CLAIM_EVIDENCE()
+    return liability.file_claim(
+        session,
+        principal,
+        scheme_code=claim.scheme_code,
+        risk_claim_id=claim.id,
+        triggered_on=claim.triggered_on,
+        loss=share.amount - share.clawed_back,
+        cause=reason,
+        statement=statement.strip(),
+        today=today,
+    )

@@ -25,6 +25,7 @@ from ippledge.risk_sharing.claims.tables import ZERO, Claim
 from ippledge.risk_sharing.claims.trigger import write_off_of
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.liability import store as liability
 from ippledge.risk_sharing.model import Party, Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
@@ -89,7 +90,10 @@ def payers_of(session: Session, claim: Claim, on: dt.date) -> dict[Party, int | 
     out: dict[Party, int | None] = {Party.FUND: claim.fund_id, Party.BANK: claim.bank_id}
     out[Party.INSURER] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.INSURER, on)
     out[Party.GUARANTOR] = covers.provider_for(session, claim.loan_id, claim.scheme_code, Party.GUARANTOR, on)
-    out[Party.IP_OPERATOR] = covers.pooled_policyholder(session, claim.scheme_code)
+    # the institution: the policyholder of a pooled cover, or the insured of the scheme's liability policy in force
+    out[Party.IP_OPERATOR] = covers.pooled_policyholder(session, claim.scheme_code) or liability.insured_of(
+        session, claim.scheme_code, on
+    )
     out[Party.VALUER] = valuer_of(session, claim.loan_id)
     return out
 

@@ -214,6 +214,40 @@ _PRESETS: tuple[Scheme, ...] = (
         ),
         notes="pool leverage 18.94x (2024) is an outcome, not a limit; fast track (15 days, <= 5m) is an intake rule",
     ),
+    Scheme(
+        code="beijing-haidian-zhirongbao",
+        version="2",
+        effective_from=dt.date(2021, 3, 1),
+        name_zh="北京海淀 智融宝（中关村模式：职业责任保险）",
+        name_en="Beijing Haidian Zhi Rong Bao (Zhongguancun model: professional liability insurance)",
+        jurisdiction=_j("北京市海淀区", "Beijing Haidian", Level.DISTRICT, "110108"),
+        # The liability chain: the IP operations institution answers to the bank for the whole net loss (its
+        # undertaking); its professional liability insurer indemnifies it within the policy's limits and deductible
+        # (risk_sharing.liability), never the bank. The pool co-funded by the district IP office and the institution
+        # subsidises the premium. Version 1 (surety-style shares paid to the bank) stays readable for its loans.
+        tiers=(_tier(ip_operator=10000),),
+        trigger=DPD90,
+        eligibility=Eligibility(
+            ip_types=frozenset({"invention", "utility_model", "design", "mark", "work", "software"})
+        ),
+        loss_basis=LossBasis.PRINCIPAL_AND_INTEREST,
+        sources=(
+            f"{SRC}: the institution buys 职业责任保险 as policyholder and insured; the insurer indemnifies the "
+            "institution (per-claim and aggregate limits, deductible), not the bank; pool co-funded by the district "
+            "IP office and the institution; first claim 996,632 CNY on a 1m loan against 7 patents",
+            "article: 运营机构提供知识产权审查、评估、处置等服务，并作为投保人和被保险人向保险公司购买职业责任保险",
+        ),
+        assumptions=(
+            "in force from March 2021, when Zhongguancun set up its cost-sharing and risk compensation mechanism "
+            "(article; the day is an assumption)",
+            DPD90_ASSUMED,
+            "the institution's undertaking is the whole net loss, principal and interest: the first claim paid "
+            "996,632 on a 1m loan, read as 990,000 principal outstanding + 6,632 interest (assumption)",
+            "the bank bears nothing of a covered loss; the institution bears the deductible and what exceeds the "
+            "policy limits (assumption)",
+        ),
+        notes="policy terms: risk_sharing.liability.presets; pool leverage 18.94x (2024) is an outcome, not a limit",
+    ),
 )
 
 
