@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 07:25:41.065259
+Create Date: 2026-12-03 01:56:06.810272
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('party_id', 'key', name=op.f('uq_idempotency_record_party_id_key'))
     )
     op.create_table('internal_valuation_threshold',
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
@@ -231,9 +231,9 @@ def upgrade() -> None:
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('year_no', sa.SmallInteger(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=True),
-    sa.Column('paid_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('paid_fen', ippledge.db.Fen(), nullable=True),
     sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_annuity_ip_asset_id_ip_asset'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('ip_asset_id', 'year_no', name=op.f('pk_annuity'))
     )
@@ -400,7 +400,7 @@ def upgrade() -> None:
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgor_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pledgee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('debt_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('debt_amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('debt_end', sa.Date(), nullable=False),
     sa.Column('effective_on', sa.Date(), nullable=False),
@@ -453,6 +453,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_risk_fund_pool_fund_id'), ['fund_id'], unique=False)
+
+    op.create_table('risk_whitelist_listing',
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('listed_from', sa.Date(), nullable=False),
+    sa.Column('listed_to', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_risk_whitelist_listing_enterprise_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_whitelist_listing'))
+    )
+    with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'), ['scheme_code'], unique=False)
 
     op.create_table('webhook_subscription',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -534,8 +550,8 @@ def upgrade() -> None:
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.Column('effective_to', sa.Date(), nullable=True),
     sa.Column('ltv_caps', sa.Text(), nullable=False),
-    sa.Column('min_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('max_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('min_amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('max_amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('max_term_months', sa.Integer(), nullable=False),
     sa.Column('rate_cap_lpr_multiple', sa.String(length=8), nullable=True),
@@ -543,7 +559,7 @@ def upgrade() -> None:
     sa.Column('penalty_uplift_bp', sa.Integer(), nullable=False),
     sa.Column('underwriting', sa.String(length=12), nullable=False),
     sa.Column('repayment_methods', sa.String(length=120), nullable=False),
-    sa.Column('ip_required_above_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('ip_required_above_fen', ippledge.db.Fen(), nullable=True),
     sa.Column('created_by', sa.String(length=40), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -557,7 +573,7 @@ def upgrade() -> None:
     op.create_table('journal_posting',
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.CheckConstraint('amount_fen <> 0', name=op.f('ck_journal_posting_nonzero')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'], name=op.f('fk_journal_posting_account_id_ledger_account')),
@@ -571,7 +587,7 @@ def upgrade() -> None:
     op.create_table('loan_application',
     sa.Column('application_no', sa.String(length=32), nullable=False),
     sa.Column('applicant_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('term_months', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.Text(), nullable=False),
@@ -601,7 +617,7 @@ def upgrade() -> None:
     sa.Column('pledgee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('debt_type', sa.String(length=40), nullable=True),
-    sa.Column('debt_amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('debt_amount_fen', ippledge.db.Fen(), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('debt_start', sa.Date(), nullable=True),
     sa.Column('debt_end', sa.Date(), nullable=True),
@@ -689,7 +705,7 @@ def upgrade() -> None:
     op.create_table('risk_fund_contribution',
     sa.Column('pool_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('value_date', sa.Date(), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_fund_contribution_entry_id_journal_entry')),
@@ -734,13 +750,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_webhook_delivery_party_id'), ['party_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_subscription_id'), ['subscription_id'], unique=False)
 
+    op.create_table('credit_attestation',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_bank_debt_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('clean_credit', sa.Boolean(), nullable=True),
+    sa.Column('credit_report_ref', sa.String(length=200), nullable=True),
+    sa.Column('other_security', sa.Text(), nullable=False),
+    sa.Column('attested_on', sa.Date(), nullable=False),
+    sa.Column('attested_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_credit_attestation_application_id_loan_application')),
+    sa.ForeignKeyConstraint(['attested_by'], ['app_user.id'], name=op.f('fk_credit_attestation_attested_by_app_user')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_credit_attestation_bank_id_party')),
+    sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_credit_attestation_borrower_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_attestation'))
+    )
+    with op.batch_alter_table('credit_attestation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_attestation_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_attestation_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_attestation_borrower_id'), ['borrower_id'], unique=False)
+
     op.create_table('credit_decision',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('product_version_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('term_months', sa.Integer(), nullable=False),
     sa.Column('repayment_method', sa.String(length=20), nullable=False),
@@ -750,7 +789,7 @@ def upgrade() -> None:
     sa.Column('rate_bp', sa.Integer(), nullable=False),
     sa.Column('rate_cap_bp', sa.Integer(), nullable=True),
     sa.Column('penalty_uplift_bp', sa.Integer(), nullable=False),
-    sa.Column('max_supported_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('max_supported_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('ip_required', sa.Boolean(), nullable=False),
     sa.Column('pledged_assets', sa.Text(), nullable=False),
     sa.Column('valuations', sa.Text(), nullable=False),
@@ -890,7 +929,7 @@ def upgrade() -> None:
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('principal_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('annual_rate', sa.Numeric(precision=10, scale=6), nullable=False),
     sa.Column('penalty_uplift', sa.Numeric(precision=6, scale=4), nullable=False),
     sa.Column('method', sa.String(length=20), nullable=False),
@@ -899,15 +938,15 @@ def upgrade() -> None:
     sa.Column('disbursed_on', sa.Date(), nullable=True),
     sa.Column('maturity_date', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('outstanding_principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('outstanding_principal_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('dpd', sa.Integer(), nullable=False),
     sa.Column('grade', sa.String(length=16), nullable=False),
     sa.Column('grade_reason', sa.Text(), nullable=True),
     sa.Column('defaulted_on', sa.Date(), nullable=True),
     sa.Column('accrued_through', sa.Date(), nullable=True),
     sa.Column('penalty_exact', sa.Numeric(precision=24, scale=10), nullable=False),
-    sa.Column('penalty_posted_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('allowance_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('penalty_posted_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('allowance_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -940,7 +979,7 @@ def upgrade() -> None:
     sa.Column('assumptions', sa.Text(), nullable=False),
     sa.Column('valuation_date', sa.Date(), nullable=False),
     sa.Column('valid_until', sa.Date(), nullable=False),
-    sa.Column('total_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('total_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('supersedes_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('submitted_on', sa.Date(), nullable=False),
@@ -984,11 +1023,11 @@ def upgrade() -> None:
     sa.Column('period', sa.Integer(), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('interest_accrued_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('paid_principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('paid_interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('principal_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('interest_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('interest_accrued_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('paid_principal_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('paid_interest_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('settled_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_instalment_loan_id_loan'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('loan_id', 'period', name=op.f('pk_loan_instalment'))
@@ -1007,11 +1046,11 @@ def upgrade() -> None:
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('value_date', sa.Date(), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('penalty_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('fee_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('penalty_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('interest_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('principal_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('fee_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('allocation', sa.Text(), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
@@ -1028,11 +1067,11 @@ def upgrade() -> None:
     sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('proposed_on', sa.Date(), nullable=False),
     sa.Column('approved_on', sa.Date(), nullable=True),
-    sa.Column('principal_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('penalty_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('allowance_used_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('allowance_released_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('principal_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('interest_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('penalty_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('allowance_used_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('allowance_released_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -1049,8 +1088,8 @@ def upgrade() -> None:
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('scheme_code', sa.String(length=60), nullable=True),
     sa.Column('premium_rate_bp', sa.Integer(), nullable=False),
-    sa.Column('premium_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('paid_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('premium_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('paid_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('start_on', sa.Date(), nullable=False),
     sa.Column('end_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
@@ -1100,9 +1139,9 @@ def upgrade() -> None:
     sa.Column('fund_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('applied_on', sa.Date(), nullable=False),
-    sa.Column('basis_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('computed_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('basis_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('computed_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('workings', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
@@ -1128,7 +1167,7 @@ def upgrade() -> None:
     op.create_table('valuation_report_item',
     sa.Column('report_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('value_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('value_fen', ippledge.db.Fen(), nullable=False),
     sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_valuation_report_item_ip_asset_id_ip_asset')),
     sa.ForeignKeyConstraint(['report_id'], ['valuation_report.id'], name=op.f('fk_valuation_report_item_report_id_valuation_report'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('report_id', 'ip_asset_id', name=op.f('pk_valuation_report_item'))
@@ -1150,14 +1189,14 @@ def upgrade() -> None:
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('balance_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('loss_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('interest_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('balance_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('loss_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('interest_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('tier_index', sa.Integer(), nullable=True),
     sa.Column('decided_on', sa.Date(), nullable=True),
     sa.Column('paid_year', sa.Integer(), nullable=True),
     sa.Column('recovery_mark', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('recovered_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('recovered_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('settled_on', sa.Date(), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -1181,14 +1220,14 @@ def upgrade() -> None:
     sa.Column('claim_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('amount_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('uncapped_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('uncapped_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('capped_by', sa.String(length=100), nullable=False),
-    sa.Column('clawed_back_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('clawed_back_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('advanced_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('advanced_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('settlement_entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('owed_fen', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('owed_fen', ippledge.db.Fen(), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['risk_claim.id'], name=op.f('fk_risk_claim_share_claim_id_risk_claim'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_risk_claim_share_entry_id_journal_entry')),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_risk_claim_share_party_id_party')),
@@ -1310,6 +1349,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_decision_application_id'))
 
     op.drop_table('credit_decision')
+    with op.batch_alter_table('credit_attestation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_borrower_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_application_id'))
+
+    op.drop_table('credit_attestation')
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_party_id'))
@@ -1370,6 +1415,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
 
     op.drop_table('webhook_subscription')
+    with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'))
+        batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'))
+
+    op.drop_table('risk_whitelist_listing')
     with op.batch_alter_table('risk_fund_pool', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_fund_pool_fund_id'))
 
