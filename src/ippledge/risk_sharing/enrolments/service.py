@@ -48,9 +48,9 @@ def loan_facts(session: Session, loan: LoanSummary, scheme_code: str, today: dt.
         lpr = Decimal(basis.lpr_bp) / BP_TOTAL
     firm = registry.enterprise_facts(session, loan.borrower_id)
     ip_types = pledged_ip_types(session, loan.id)
-    attested = (
-        None if loan.application_id is None else credit.bank_attestation(session, loan.application_id, loan.bank_id)
-    )
+    attested = None
+    if loan.application_id is not None:  # the bank's newest attestation on or before the enrolment date
+        attested = credit.bank_attestation(session, loan.application_id, loan.bank_id, today)
     return LoanFacts(
         as_of=today,
         loan_amount=loan.principal,
