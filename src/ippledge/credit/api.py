@@ -8,9 +8,12 @@ from dataclasses import asdict
 from fastapi import APIRouter, status
 
 from ippledge.access import scope
-from ippledge.credit import lpr, products, registration, service, store
+from ippledge.access.model import PartyKind
+from ippledge.credit import attestation, lpr, products, queries, registration, service, store
 from ippledge.credit.model import DEFAULT_LTV_BP, RepaymentMethod
 from ippledge.credit.schemas import (
+    AttestationIn,
+    AttestationOut,
     DecideIn,
     DecisionIn,
     DecisionOut,
@@ -25,6 +28,7 @@ from ippledge.credit.schemas import (
     VersionOut,
 )
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
+from ippledge.kernel.errors import not_found
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["credit"])
@@ -197,3 +201,46 @@ def draft_pledge_filing(
     """The bank's officer drafts the joint pledge filing with the approved terms (质押登记任务)."""
     f = registration.draft_pledge_filing(session, principal, task_id, body.registry_id, today, body.security_scope)
     return PledgeFilingRef(filing_id=f.filing_id, filing_no=f.filing_no, status=f.status, ip_asset_ids=f.ip_asset_ids)
+
+
+def _attestation_out(a: queries.BankAttestation) -> AttestationOut:
+    return AttestationOut(
+        id=a.id,
+        application_id=a.application_id,
+        bank_id=a.bank_id,
+        borrower_bank_debt=a.borrower_bank_debt,
+        clean_credit=a.clean_credit,
+        credit_report_ref=a.credit_report_ref,
+        other_security=[s.to_dict() for s in a.other_security],
+        attested_on=a.attested_on,
+        attested_by=a.attested_by,
+    )
+
+
+@router.post("/applications/{application_id}/bank-attestations", response_model=AttestationOut, status_code=201)
+def attest(
+    application_id: int, body: AttestationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> AttestationOut:
+    """银行报送信息: the credit officer attests the borrower's bank debt, credit record and the loan's other security
+    (signed by the officer, audited; the newest attestation counts)."""
+    row = attestation.attest(
+        session,
+        principal,
+        application_id,
+        today,
+        borrower_bank_debt=None if body.borrower_bank_debt is None else str(body.borrower_bank_debt),
+        clean_credit=body.clean_credit,
+        credit_report_ref=body.credit_report_ref,
+        other_security=[s.model_dump() for s in body.other_security],
+    )
+    return _attestation_out(queries.attestation_of(row))
+
+
+@router.get("/applications/{application_id}/bank-attestation", response_model=AttestationOut)
+def current_attestation(application_id: int, principal: PrincipalDep, session: SessionDep) -> AttestationOut:
+    """The caller's bank's newest attestation on the application (404 when there is none)."""
+    principal.require_kind(PartyKind.BANK)
+    found = queries.bank_attestation(session, application_id, principal.party_id)
+    if found is None:
+        raise not_found("银行报送信息", "bank attestation", application_id=application_id)
+    return _attestation_out(found)

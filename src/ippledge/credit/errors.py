@@ -64,3 +64,17 @@ DECISION_NOT_PENDING = ErrorCode(
     "only a pending decision without rule failures can be decided",
 )
 NOT_APPROVED = ErrorCode("credit.not_approved", ConflictError, "没有已批准的授信决定", "no approved credit decision")
+
+# -- the bank's attestation (银行报送信息) ---------------------------------------------------------------------------
+ATTESTATION_EMPTY = ErrorCode(
+    "credit.attestation_empty",
+    ValidationError,
+    "报送信息至少须包含银行债务、信用记录或其他担保之一",
+    "an attestation states the borrower's bank debt, credit record or other security",
+)
+SECURITY_KIND = ErrorCode(
+    "credit.security_kind", ValidationError, "担保方式无效：{value}", "unknown kind of security: {value}"
+)
+ATTESTATION_DEBT = ErrorCode(
+    "credit.attestation_debt", ValidationError, "银行债务不能为负：{amount}", "bank debt must not be negative: {amount}"
+)

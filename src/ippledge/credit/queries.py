@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
+from ippledge.credit.model import OtherSecurity, SecurityKind, ip_share_bp
 from ippledge.credit.store import in_effect
-from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
+from ippledge.credit.tables import CreditAttestation, CreditDecision, CreditProduct, CreditProductVersion
 
 # -- decisions as lending reads them: the contract is made from an approved one -------------------------------------
 
@@ -110,3 +111,56 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
         tuple(json.loads(d.pledged_assets)),
         used,
     )
+
+
+# -- the bank's attestation, as risk sharing reads it (eligibility facts, the IP-pledged share) -----------------------
+
+
+@dataclass(frozen=True)
+class BankAttestation:
+    """The newest attestation (银行报送信息) of a bank on an application; ``None`` fields were not attested."""
+
+    id: int
+    application_id: int
+    bank_id: int
+    borrower_bank_debt: Decimal | None
+    clean_credit: bool | None
+    credit_report_ref: str | None
+    other_security: tuple[OtherSecurity, ...]
+    attested_on: dt.date
+    attested_by: int
+
+    def ip_share_bp(self, loan_amount: Decimal, ip_pledged: bool) -> int:
+        """The IP-pledged share of a loan of ``loan_amount`` under this attestation's other security."""
+        return ip_share_bp(loan_amount, self.other_security, ip_pledged)
+
+
+def attestation_of(row: CreditAttestation) -> BankAttestation:
+    security = tuple(
+        OtherSecurity(SecurityKind(i["kind"]), Decimal(i["amount"]), str(i.get("note") or ""))
+        for i in json.loads(row.other_security)
+    )
+    return BankAttestation(
+        row.id,
+        row.application_id,
+        row.bank_id,
+        row.borrower_bank_debt,
+        row.clean_credit,
+        row.credit_report_ref,
+        security,
+        row.attested_on,
+        row.attested_by,
+    )
+
+
+def bank_attestation(
+    session: Session, application_id: int, bank_id: int, as_of: dt.date | None = None
+) -> BankAttestation | None:
+    """The bank's newest attestation on the application made on or before ``as_of`` (no caller scoping)."""
+    stmt = select(CreditAttestation).where(
+        CreditAttestation.application_id == application_id, CreditAttestation.bank_id == bank_id
+    )
+    if as_of is not None:
+        stmt = stmt.where(CreditAttestation.attested_on <= as_of)
+    row = session.scalars(stmt.order_by(CreditAttestation.attested_on.desc(), CreditAttestation.id.desc())).first()
+    return None if row is None else attestation_of(row)

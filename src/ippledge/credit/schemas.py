@@ -155,3 +155,34 @@ class PledgeFilingRef(BaseModel):
     filing_no: str
     status: str
     ip_asset_ids: list[int]
+
+
+class SecurityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="property | equipment | receivables | deposit | guarantee | credit")
+    amount: str | int = Field(description="the part of the loan this security covers (yuan)")
+    note: str = Field(default="", max_length=200)
+
+
+class AttestationIn(BaseModel):
+    """银行报送信息: what the bank attests about the borrower and the loan's other security; omitted = not attested."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    borrower_bank_debt: str | int | None = Field(default=None, description="the borrower's total bank debt (yuan)")
+    clean_credit: bool | None = Field(default=None, description="no adverse record in the credit report")
+    credit_report_ref: str | None = Field(default=None, max_length=200)
+    other_security: list[SecurityIn] = Field(default_factory=list, max_length=50)
+
+
+class AttestationOut(BaseModel):
+    id: int
+    application_id: int
+    bank_id: int
+    borrower_bank_debt: Yuan | None
+    clean_credit: bool | None
+    credit_report_ref: str | None
+    other_security: list[dict[str, str]]
+    attested_on: dt.date
+    attested_by: int

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
 from ippledge.credit.model import ProductKind, ProductRules, RateCap, RepaymentMethod, Underwriting
-from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
+from ippledge.credit.tables import CreditAttestation, CreditDecision, CreditProduct, CreditProductVersion
 
 READERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 
@@ -75,4 +75,10 @@ def register_rules() -> None:
     scope.register(
         CreditDecision,
         scope.ScopeRule(party_columns=("bank_id",), readers=READERS, what_zh="授信决定", what_en="credit decision"),
+    )
+    scope.register(
+        CreditAttestation,
+        scope.ScopeRule(
+            party_columns=("bank_id",), readers=READERS, what_zh="银行报送信息", what_en="bank attestation"
+        ),
     )

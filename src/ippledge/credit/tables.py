@@ -101,3 +101,21 @@ class CreditDecision(IdMixin, Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CreditAttestation(IdMixin, Base):
+    """The bank's attestation on an application (银行报送信息), signed by the credit officer: the borrower's bank debt
+    and credit record (from the credit report, 征信报告) and the loan's other security. The newest one counts."""
+
+    __tablename__ = "credit_attestation"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("loan_application.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    borrower_bank_debt: Mapped[Decimal | None] = mapped_column("borrower_bank_debt_fen", Fen)  # 银行债务余额
+    clean_credit: Mapped[bool | None] = mapped_column(Boolean)  # 无不良信用记录
+    credit_report_ref: Mapped[str | None] = mapped_column(String(200))  # 征信报告编号
+    other_security: Mapped[str] = mapped_column(Text)  # JSON [{kind, amount, note}]
+    attested_on: Mapped[dt.date] = mapped_column(Date)
+    attested_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

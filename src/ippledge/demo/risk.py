@@ -8,6 +8,7 @@ officers and approvers, the firms' users and ``platform.operator``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from ippledge.demo import scheme_facts
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import Cast, LoanTrack
 from ippledge.kernel.money import format_yuan
 from ippledge.risk_sharing import queries as risk
 from ippledge.risk_sharing.simulation.book import book_case
-from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2021
+from ippledge.risk_sharing.subsidies.model import BEIJING_INTEREST_2024
 
 SCHEME = "beijing-etown"
 FUND_START = Decimal("10000000")  # the pool's opening contribution (assumption for the demo)
@@ -35,6 +37,7 @@ class RiskDemo:
     refused: int = 0
     unpaid: int = 0  # approved subsidies the pool could not pay
     claims: dict[int, int] = field(default_factory=dict)  # loan id -> claim id
+    refusal_reasons: Counter[str] = field(default_factory=Counter)  # rule code -> loans refused on it
 
     def setup(self, desk: Desk) -> None:
         if self.ready:
@@ -48,9 +51,13 @@ class RiskDemo:
         assert track.loan_id is not None
         officer = self.cast.officer(track.bank_id)
         if event == "disbursed":
-            status, _ = desk.try_post(officer, "/risk-enrolments", {"loan_id": track.loan_id, "scheme_code": SCHEME})
+            scheme_facts.attest(desk, officer, track)
+            body = {"loan_id": track.loan_id, "scheme_code": SCHEME}
+            status, answer = desk.try_post(officer, "/risk-enrolments", body)
             self.enrolled += status == 201
             self.refused += status != 201
+            if status != 201:
+                scheme_facts.tally_refusal(self.refusal_reasons, answer)
         elif event == "written_off":
             body = {"loan_id": track.loan_id, "statement": "贷款已核销，申请风险补偿", "documents": ["核销审批表"]}
             status, claim = desk.try_post(officer, "/risk-claims", body)
@@ -65,7 +72,7 @@ class RiskDemo:
     def subsidies(self, desk: Desk, tracks: list[LoanTrack], firm_user: dict[int, str]) -> int:
         """Every enrolled firm applies for the interest subsidy of each year it paid interest; the fund pays."""
         rule = desk.post(
-            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": BEIJING_INTEREST_2021}
+            "platform.operator", "/risk-subsidy-rules", {"scheme_code": SCHEME, "rule": BEIJING_INTEREST_2024}
         )
         paid = 0
         for track in tracks:
@@ -94,6 +101,7 @@ def print_sustainability(
     table = Table(title=f"资金池可持续性 fund sustainability — {SCHEME}", show_header=False)
     rows = [
         ("纳入贷款 loans enrolled / refused", f"{demo.enrolled} / {demo.refused}"),
+        ("拒绝原因 refused on", ", ".join(f"{k} x{n}" for k, n in sorted(demo.refusal_reasons.items())) or "-"),
         ("注资 contributions", format_yuan(r.contributed)),
         ("补偿申请 claims paid", f"{len(demo.claims)} (losses {format_yuan(r.losses)})"),
         ("资金池代偿 fund shares of claims", format_yuan(r.fund_paid)),

@@ -158,3 +158,8 @@ def registration_no(session: Session, pledge_id: int) -> str | None:
 def pledged_asset_ids(session: Session) -> frozenset[int]:
     """Ids of the IP assets under a pledge in force (在押)."""
     return frozenset(int(a) for a in session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.in_force)))
+
+
+def registered_on(session: Session, pledge_id: int) -> dt.date | None:
+    """The date a pledge took effect on registration (质权自登记之日起设立); ``None`` for an unknown id."""
+    return session.scalar(select(Pledge.effective_on).where(Pledge.id == pledge_id))

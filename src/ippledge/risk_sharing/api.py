@@ -55,6 +55,8 @@ from ippledge.risk_sharing.schemas import (
     SubsidyOut,
     SubsidyRuleIn,
     SubsidyRuleOut,
+    WhitelistIn,
+    WhitelistOut,
 )
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.simulation import forecast
@@ -144,6 +146,22 @@ def contribute(
         return _pool(session, code).model_dump(mode="json")
 
     return once({"code": code, "amount": str(body.amount), "day": day}, act, 201)
+
+
+@router.post("/risk-schemes/{code}/whitelist", status_code=201)
+def whitelist(code: str, body: WhitelistIn, principal: PrincipalDep, session: SessionDep) -> WhitelistOut:
+    """白名单: record that the scheme's whitelist names an enterprise (platform or fund; audited)."""
+    row = service.record_whitelisting(
+        session, principal, code, body.enterprise_id, body.listed_from, body.source, body.listed_to
+    )
+    return WhitelistOut(
+        id=row.id,
+        scheme_code=row.scheme_code,
+        enterprise_id=row.enterprise_id,
+        listed_from=row.listed_from,
+        listed_to=row.listed_to,
+        source=row.source,
+    )
 
 
 @router.post("/risk-enrolments", status_code=201)

@@ -47,6 +47,14 @@ POOL_INSUFFICIENT = ErrorCode(
     "risk.pool.insufficient", ConflictError, "资金池余额不足", "the pool's balance is below the subsidy"
 )
 
+# Whitelist (白名单)
+WHITELIST_PARTY = ErrorCode(
+    "risk.whitelist.party", ValidationError, "只有企业可以列入白名单", "only an enterprise can be on a whitelist"
+)
+WHITELIST_DATES = ErrorCode(
+    "risk.whitelist.dates", ValidationError, "移出日期须晚于列入日期", "listed_to must be after listed_from"
+)
+
 # Enrolment (纳入)
 ENROL_BANK = ErrorCode(
     "risk.enrol.bank", PermissionDeniedError, "只有贷款银行可以申请纳入", "only the lending bank may enrol its loan"

@@ -90,6 +90,24 @@ class SubsidyApplyIn(_Body):
     declared_fee: str | None = None
 
 
+class WhitelistIn(_Body):
+    """白名单: an enterprise named on the scheme's whitelist, from a date (until a date), with the list it came from."""
+
+    enterprise_id: int
+    listed_from: dt.date
+    listed_to: dt.date | None = None
+    source: str = Field(min_length=1, max_length=200)
+
+
+class WhitelistOut(BaseModel):
+    id: int
+    scheme_code: str
+    enterprise_id: int
+    listed_from: dt.date
+    listed_to: dt.date | None
+    source: str
+
+
 class SplitIn(_Body):
     """A loss to split under a scheme (nothing is written)."""
 

@@ -27,9 +27,11 @@ from ippledge.risk_sharing.model import Party
 from ippledge.risk_sharing.pools import service as pools
 from ippledge.risk_sharing.pools.tables import FundPool
 from ippledge.risk_sharing.schemes import service as schemes
+from ippledge.risk_sharing.schemes import whitelist
 from ippledge.risk_sharing.subsidies import service as subsidies
 
 add_scheme_version = schemes.add_version  # 方案版本: a scheme document as a new version
+record_whitelisting = whitelist.record_listing  # 白名单: an enterprise named on a scheme's whitelist
 create_pool = pools.create_pool  # 资金池: the fund's pool for a scheme
 enrol = enrolments.enrol  # 纳入: the lending bank enrols its loan; a refusal lists every reason
 add_cover = covers.add_cover  # 保险/担保: a cover of a loan, or pooled over a scheme

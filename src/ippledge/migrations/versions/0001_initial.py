@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 01:56:23.513908
+Create Date: 2026-12-03 02:12:59.777588
 """
 
 from __future__ import annotations
@@ -483,6 +483,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_risk_liability_policy_insurer_id'), ['insurer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_risk_liability_policy_scheme_code'), ['scheme_code'], unique=False)
 
+    op.create_table('risk_whitelist_listing',
+    sa.Column('scheme_code', sa.String(length=60), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('listed_from', sa.Date(), nullable=False),
+    sa.Column('listed_to', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_risk_whitelist_listing_enterprise_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_whitelist_listing'))
+    )
+    with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'), ['scheme_code'], unique=False)
+
     op.create_table('webhook_subscription',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -762,6 +778,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_webhook_delivery_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_party_id'), ['party_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_subscription_id'), ['subscription_id'], unique=False)
+
+    op.create_table('credit_attestation',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('borrower_bank_debt_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('clean_credit', sa.Boolean(), nullable=True),
+    sa.Column('credit_report_ref', sa.String(length=200), nullable=True),
+    sa.Column('other_security', sa.Text(), nullable=False),
+    sa.Column('attested_on', sa.Date(), nullable=False),
+    sa.Column('attested_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_credit_attestation_application_id_loan_application')),
+    sa.ForeignKeyConstraint(['attested_by'], ['app_user.id'], name=op.f('fk_credit_attestation_attested_by_app_user')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_credit_attestation_bank_id_party')),
+    sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_credit_attestation_borrower_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_attestation'))
+    )
+    with op.batch_alter_table('credit_attestation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credit_attestation_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_attestation_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credit_attestation_borrower_id'), ['borrower_id'], unique=False)
 
     op.create_table('credit_decision',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1414,6 +1453,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_decision_application_id'))
 
     op.drop_table('credit_decision')
+    with op.batch_alter_table('credit_attestation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_borrower_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_bank_id'))
+        batch_op.drop_index(batch_op.f('ix_credit_attestation_application_id'))
+
+    op.drop_table('credit_attestation')
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_party_id'))
@@ -1474,6 +1519,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
 
     op.drop_table('webhook_subscription')
+    with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'))
+        batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'))
+
+    op.drop_table('risk_whitelist_listing')
     with op.batch_alter_table('risk_liability_policy', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_liability_policy_scheme_code'))
         batch_op.drop_index(batch_op.f('ix_risk_liability_policy_insurer_id'))

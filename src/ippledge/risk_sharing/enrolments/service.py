@@ -1,10 +1,11 @@
 """Enrolment (纳入风险补偿): build the eligibility facts from the loan and its borrower, check, record.
 
 Facts: loan amount, term and rate from the contract; the 1-year LPR the credit decision priced against; the
-borrower's revenue and founding date from its registry profile; the kinds of the pledged IP. Every fact is read
-through the other capabilities' read faces (``lending``, ``credit``, ``pledge``, ``registry`` ``queries``). Every
-pledged asset is IP, so the IP share of the collateral is 100% (documented assumption: the platform records no other
-collateral). A refusal lists *every* reason and writes nothing.
+borrower's revenue and founding date from its registry profile; the kinds of the pledged IP; the borrower's bank debt,
+credit record and the loan's other security from the bank's attestation on the application (``credit.queries.
+bank_attestation``), which fix the IP-pledged share (unknown without an attestation); whitelist membership on the
+enrolment date (``schemes.whitelist``). Every fact is read through the other capabilities' read faces (``lending``,
+``credit``, ``pledge``, ``registry`` ``queries``). A refusal lists *every* reason and writes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ippledge.risk_sharing.errors import ENROL_BANK, ENROL_EXISTS, ENROL_INELIGI
 from ippledge.risk_sharing.model import BP_TOTAL
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.schemes import whitelist
 from ippledge.risk_sharing.schemes.eligibility import LoanFacts, eligibility
 
 
@@ -39,13 +41,16 @@ def pledged_ip_types(session: Session, loan_id: int) -> frozenset[str]:
     return frozenset(a.subtype.value for a in registry.asset_summaries(session, assets).values())
 
 
-def loan_facts(session: Session, loan: LoanSummary, today: dt.date) -> LoanFacts:
+def loan_facts(session: Session, loan: LoanSummary, scheme_code: str, today: dt.date) -> LoanFacts:
     """Every fact the eligibility check reads about ``loan`` and its borrower, as of ``today``."""
     lpr: Decimal | None = None
     if loan.decision_id is not None and (basis := credit.decision_facts(session, loan.decision_id)) is not None:
         lpr = Decimal(basis.lpr_bp) / BP_TOTAL
     firm = registry.enterprise_facts(session, loan.borrower_id)
     ip_types = pledged_ip_types(session, loan.id)
+    attested = None
+    if loan.application_id is not None:  # the bank's newest attestation on or before the enrolment date
+        attested = credit.bank_attestation(session, loan.application_id, loan.bank_id, today)
     return LoanFacts(
         as_of=today,
         loan_amount=loan.principal,
@@ -55,7 +60,10 @@ def loan_facts(session: Session, loan: LoanSummary, today: dt.date) -> LoanFacts
         lpr_1y=lpr,
         firm_revenue=None if firm is None else firm.annual_revenue,
         firm_registered_on=None if firm is None else firm.founded_on,
-        ip_share_bp=BP_TOTAL if ip_types else None,
+        clean_credit=None if attested is None else attested.clean_credit,
+        on_whitelist=whitelist.on_whitelist(session, scheme_code, loan.borrower_id, today),
+        ip_share_bp=None if attested is None else attested.ip_share_bp(loan.principal, bool(ip_types)),
+        borrower_bank_debt=None if attested is None else attested.borrower_bank_debt,
     )
 
 
@@ -77,7 +85,7 @@ def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str
         raise ENROL_EXISTS(loan_id=loan.id)
     scheme = schemes.scheme_in_force(session, scheme_code, today)
     pool = pools.pool(session, scheme_code)
-    facts = loan_facts(session, loan, today)
+    facts = loan_facts(session, loan, scheme.code, today)
     reasons = eligibility(scheme, facts)
     if reasons:
         raise ENROL_INELIGIBLE(

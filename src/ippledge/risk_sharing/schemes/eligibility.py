@@ -29,7 +29,7 @@ class LoanFacts:
     firm_registered_on: dt.date | None = None
     clean_credit: bool | None = None
     on_whitelist: bool = False
-    ip_share_bp: int | None = None  # appraised IP value / all collateral, basis points
+    ip_share_bp: int | None = None  # the IP-pledged share of the loan (credit.model.ip_share_bp), basis points
     borrower_bank_debt: Decimal | None = None
 
 
@@ -92,8 +92,10 @@ def eligibility(scheme: Scheme, facts: LoanFacts) -> list[Problem]:
     if e.ip_types is not None and not facts.ip_types <= e.ip_types:
         bad = ", ".join(sorted(facts.ip_types - e.ip_types))
         out.append(_r("ip_type", "ip_types", f"方案不接受的知识产权类型：{bad}", f"IP types not accepted: {bad}"))
-    if e.ip_types is not None and not facts.ip_types:
-        out.append(_missing("ip_types"))
+    if not facts.ip_types or facts.ip_share_bp == 0:
+        # every scheme here compensates IP pledge loans: a loan with no IP pledged, or one its other security
+        # covers in full, is not one
+        out.append(_r("no_ip", "ip_share_bp", "贷款没有知识产权质押部分", "the loan has no IP-pledged share"))
     if e.min_ip_share_bp is not None:
         if facts.ip_share_bp is None:
             out.append(_missing("ip_share_bp"))

@@ -25,7 +25,9 @@ from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import money, positive_money, round_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as lending
+from ippledge.lending.queries import LoanSummary
 from ippledge.outbox import events
+from ippledge.pledge import queries as pledge
 from ippledge.registry import queries as registry
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.errors import (
@@ -35,9 +37,10 @@ from ippledge.risk_sharing.errors import (
     SUBSIDY_REFUSED,
     SUBSIDY_STATE,
 )
-from ippledge.risk_sharing.model import BP_TOTAL, Problem, RateCap, RateCapKind
+from ippledge.risk_sharing.model import BP_TOTAL, Problem
 from ippledge.risk_sharing.pools import postings
 from ippledge.risk_sharing.pools import store as pools
+from ippledge.risk_sharing.subsidies import model
 from ippledge.risk_sharing.subsidies.model import problem, rule_problems
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
@@ -73,6 +76,27 @@ def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decim
     return declared if declared is not None else money(0)
 
 
+def _terms(session: Session, body: dict[str, Any], loan: LoanSummary, today: dt.date) -> model.LoanTerms:
+    """The facts the rule reads about ``loan``; only those the rule needs are looked up."""
+    lpr: Decimal | None = None
+    if body.get("rate_cap") is not None and loan.decision_id is not None:
+        decision = credit.decision_facts(session, loan.decision_id)
+        lpr = None if decision is None else Decimal(decision.lpr_bp) / BP_TOTAL
+    revenue: Decimal | None = None
+    if body.get("max_firm_revenue") is not None:
+        firm = registry.enterprise_facts(session, loan.borrower_id)
+        revenue = None if firm is None else firm.annual_revenue
+    pledge_ids = lending.pledges_of_loan(session, loan.id)
+    share: int | None = None
+    if body.get("ip_share_only", False) and loan.application_id is not None:
+        attested = credit.bank_attestation(session, loan.application_id, loan.bank_id, today)
+        share = None if attested is None else attested.ip_share_bp(loan.principal, bool(pledge_ids))
+    registered: tuple[dt.date, ...] = ()
+    if body.get("pledge_before_settlement", False):
+        registered = tuple(d for p in pledge_ids if (d := pledge.registered_on(session, p)) is not None)
+    return model.LoanTerms(loan.annual_rate, lpr, revenue, share, loan.disbursed_on, registered)
+
+
 def apply(
     session: Session,
     principal: Principal,
@@ -96,26 +120,13 @@ def apply(
     )
     if session.scalars(dup).first() is not None:
         raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
-    reasons: list[Problem] = []
-    if (cap := body.get("rate_cap")) is not None:
-        decision = credit.decision_facts(session, loan.decision_id) if loan.decision_id else None
-        if decision is None:
-            reasons.append(problem("lpr_unknown", "无法确定定价所用 LPR", "the LPR the loan was priced on is unknown"))
-        else:
-            limit = RateCap(RateCapKind(cap["kind"]), Decimal(cap["value"])).limit(Decimal(decision.lpr_bp) / BP_TOTAL)
-            if loan.annual_rate > limit:
-                reasons.append(problem("rate_cap", f"贷款利率高于上限 {limit}", f"the loan rate is above {limit}"))
-    if (max_rev := body.get("max_firm_revenue")) is not None:
-        firm = registry.enterprise_facts(session, loan.borrower_id)
-        if firm is None or firm.annual_revenue is None:
-            reasons.append(problem("revenue_unknown", "缺少企业营业收入", "the firm's revenue is not known"))
-        elif firm.annual_revenue > Decimal(max_rev):
-            reasons.append(problem("revenue_cap", "企业营业收入超过上限", "the firm's revenue is above the cap"))
     declared = None if declared_fee is None else positive_money(declared_fee)
+    paid = _basis(session, rule.kind, loan.id, year, declared)
+    assessed = model.basis(body, paid, _terms(session, body, loan, today))
+    reasons: list[Problem] = list(assessed.reasons)
     if rule.kind == "valuation_fee" and declared is None:
         reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
-    basis = _basis(session, rule.kind, loan.id, year, declared)
-    computed = round_fen(basis * body["rate_bp"] / BP_TOTAL)
+    computed = round_fen(assessed.amount * body["rate_bp"] / BP_TOTAL)
     used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount), 0)).where(
         SubsidyApplication.rule_id == rule.id,
         SubsidyApplication.enterprise_id == principal.party_id,
@@ -148,12 +159,13 @@ def apply(
         fund_id=pool.fund_id,
         year=year,
         applied_on=today,
-        basis=basis,
+        basis=paid,
         computed=computed,
         amount=amount,
         workings=json.dumps(
             {
-                "basis": str(basis),
+                **assessed.workings,
+                "basis": str(paid),
                 "rate_bp": body["rate_bp"],
                 "used_this_year": str(used),
                 "cap": body["per_firm_annual_cap"],
