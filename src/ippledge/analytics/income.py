@@ -29,7 +29,7 @@ SECTION_ROYALTY = {"A": 0.030, "B": 0.025, "C": 0.045, "D": 0.020, "E": 0.020, "
 # Technical life from filing, years, by IPC section. Assumption: electronics and software age fastest; a patent kept in
 # force past the middle of its term is usually still in use (CNIPA maintenance statistics put the mean maintained life
 # of Chinese invention patents near ten years, longer in chemistry and pharma).
-SECTION_LIFE = {"A": 14.0, "B": 13.0, "C": 15.0, "D": 12.0, "E": 14.0, "F": 12.0, "G": 11.0, "H": 10.0}
+SECTION_LIFE = {"A": 15.0, "B": 14.0, "C": 16.0, "D": 12.0, "E": 15.0, "F": 12.0, "G": 12.0, "H": 11.0}
 # Per subtype, the one place the model's money scale is set (calibrated to DOMAIN.md §6, §8 and §9: a pledged
 # invention is appraised in the high hundreds of thousands to low millions of CNY, the median invention above the
 # median utility model and design, software copyrights mostly low-value; see docs/decisions/0009):
@@ -63,7 +63,7 @@ SIZE_REVENUE = {"micro": 3_000_000.0, "small": 25_000_000.0, "medium": 200_000_0
 @dataclass(frozen=True)
 class IncomeAssumptions:
     tax_rate: float = 0.25  # enterprise income tax (企业所得税法 art. 4)
-    discount_rate: float = 0.13  # assumption: ~3% risk-free + equity premium + IP-specific premium
+    discount_rate: float = 0.12  # assumption: ~3% risk-free + equity premium + IP-specific premium
     discount_sd: float = 0.02
     growth: float = 0.03  # assumption: nominal revenue growth of the product line
     growth_sd: float = 0.04
