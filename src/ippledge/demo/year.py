@@ -149,7 +149,7 @@ class Year:
             )
             body = {
                 "effective_from": (start - dt.timedelta(days=30)).isoformat(),
-                "min_amount": "300000",
+                "min_amount": "100000",  # micro firms with little IP borrow from 100k (the appraisal scale)
                 "max_amount": "30000000",
                 "max_term_months": 36,
                 "rate_cap_lpr_multiple": "1.4",
@@ -205,7 +205,7 @@ class Year:
             },
         )
         yield self.later(int(rng.integers(1, 4)))
-        amount = max(Decimal(300_000), min(wish, supported))
+        amount = max(Decimal(100_000), min(wish, supported))
         track.amount = amount
         decision = d.post(
             cast.officer(bank),
