@@ -26,9 +26,8 @@ F64 = NDArray[np.float64]
 # Base royalty rates by IPC section (share of product revenue). Assumption from licensing surveys: most technology
 # royalties fall in 1-5% of net sales; chemistry/pharma at the top, mechanical at the bottom (25% rule x margins).
 SECTION_ROYALTY = {"A": 0.030, "B": 0.025, "C": 0.045, "D": 0.020, "E": 0.020, "F": 0.025, "G": 0.035, "H": 0.035}
-# Technical life from filing, years, by IPC section. Assumption: electronics and software age fastest; a patent kept in
-# force past the middle of its term is usually still in use (CNIPA maintenance statistics put the mean maintained life
-# of Chinese invention patents near ten years, longer in chemistry and pharma).
+# Technical life from filing, years, by IPC section. Assumption: electronics and software age fastest, chemistry and
+# pharma last longest; lives of 11-16 years let a patent kept in force past the middle of its term still earn.
 SECTION_LIFE = {"A": 15.0, "B": 14.0, "C": 16.0, "D": 12.0, "E": 15.0, "F": 12.0, "G": 12.0, "H": 11.0}
 # Per subtype, the one place the model's money scale is set (calibrated to DOMAIN.md §6, §8 and §9: a pledged
 # invention is appraised in the high hundreds of thousands to low millions of CNY, the median invention above the
@@ -63,7 +62,7 @@ SIZE_REVENUE = {"micro": 3_000_000.0, "small": 25_000_000.0, "medium": 200_000_0
 @dataclass(frozen=True)
 class IncomeAssumptions:
     tax_rate: float = 0.25  # enterprise income tax (企业所得税法 art. 4)
-    discount_rate: float = 0.12  # assumption: ~3% risk-free + equity premium + IP-specific premium
+    discount_rate: float = 0.12  # assumption: ~2% risk-free + equity premium + IP-specific premium
     discount_sd: float = 0.02
     growth: float = 0.03  # assumption: nominal revenue growth of the product line
     growth_sd: float = 0.04
