@@ -13,9 +13,9 @@ from ippledge.analytics.approaches import Comparables, market_value
 from ippledge.analytics.cohorts import CohortRanker, cohort_keys
 from ippledge.analytics.engine import BatchResult, ValuationEngine
 from ippledge.analytics.liquidity import LiquidityModel
-from ippledge.analytics.single import value_asset
+from ippledge.analytics.single import value_asset, value_batch
 from ippledge.simulation.generate import Market, generate
-from ippledge.simulation.spec import SMALL
+from ippledge.simulation.spec import BEIJING, SMALL
 from ippledge.simulation.truth import spearman, true_values, valuation_columns
 
 AS_OF = SMALL.as_of
@@ -113,6 +113,40 @@ def test_model_value_recovers_the_hidden_truth() -> None:
     rho_alive = spearman(batch.p50_fen[alive].astype(np.float64), truth[alive])
     print(f"\nSpearman(model P50, true value) small market: all {rho:.3f}, in force {rho_alive:.3f}")
     assert rho > 0.5 and rho_alive > 0.5
+
+
+def test_model_scale_is_plausible_by_kind_and_matches_the_truth() -> None:
+    """DOMAIN.md §6 by kind on the model's P50 (median invention above utility model and design, software copyright
+    not above invention), and the model on the truth's scale: per kind, the median log(P50 / truth) within +-0.5."""
+    market, cols, _, batch = _market()
+    truth, _ = true_values(market, 3)
+    alive = cols["status"] == "in_force"
+    p50 = batch.p50_fen / 100.0
+    med, gap = {}, {}
+    for kind in ("invention", "utility_model", "design", "mark", "software", "work"):
+        mine = alive & (cols["subtype"] == kind)
+        med[kind] = float(np.median(p50[mine]))
+        gap[kind] = float(np.median(np.log(np.maximum(p50[mine], 1.0) / np.maximum(truth[mine], 1.0))))
+    print("\nmodel P50 medians in force: " + ", ".join(f"{k} {v:,.0f} ({gap[k]:+.2f})" for k, v in med.items()))
+    assert med["invention"] > med["utility_model"] and med["invention"] > med["design"]
+    assert med["software"] <= med["invention"]
+    assert 300_000 <= med["invention"] <= 3_000_000
+    assert all(abs(g) <= 0.5 for g in gap.values()), gap
+
+
+@pytest.mark.parametrize(
+    ("factor", "seed"),
+    [pytest.param(0.05, 1, id="beijing/20"), pytest.param(1.0, 1, id="beijing", marks=pytest.mark.slow)],
+)
+def test_model_ranks_the_beijing_universe_like_the_truth(factor: float, seed: int) -> None:
+    spec = BEIJING if factor == 1.0 else BEIJING.scaled(factor)
+    market = generate(spec, seed)
+    cols = valuation_columns(market)
+    _, batch = value_batch(cols, seed=11, as_of=spec.as_of)
+    truth, _ = true_values(market, seed)
+    rho = spearman(batch.p50_fen.astype(np.float64), truth)
+    print(f"\nSpearman(model P50, true value) {spec.name}: {rho:.3f}")
+    assert rho >= 0.85
 
 
 def test_liquidity_defaults_and_learning() -> None:

@@ -1,7 +1,10 @@
-"""The simulator's hidden truth (隐藏真值) lives beside the product schema, not in it (both backends)."""
+"""The simulator's hidden truth (隐藏真值) lives beside the product schema, not in it (both backends), and its scale
+by kind is plausible (no database)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -9,7 +12,7 @@ from ippledge.migrations.schema import metadata
 from ippledge.simulation import truth
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
-from ippledge.simulation.spec import SMALL
+from ippledge.simulation.spec import BEIJING, SMALL, MarketSpec
 
 
 def test_truth_is_not_part_of_the_product_schema(engine: Engine) -> None:
@@ -34,3 +37,24 @@ def test_store_creates_the_table_on_demand_and_replaces(engine: Engine, session_
     assert len(rows) == written
     assert sorted(v for v, _ in rows.values()) == sorted(round(v * 100) for v in value)
     assert sorted(round(q, 9) for _, q in rows.values()) == sorted(round(float(q), 9) for q in quality)
+
+
+def _medians(spec: MarketSpec, seed: int) -> dict[str, float]:
+    market = generate(spec, seed)
+    value, _ = truth.true_values(market, seed)
+    alive = market.assets["status"] == "in_force"
+    kinds = [k for k in truth.KIND_TRUTH if (alive & (market.assets["subtype"] == k)).any()]
+    return {k: float(np.median(value[alive & (market.assets["subtype"] == k)])) for k in kinds}
+
+
+@pytest.mark.parametrize("spec", [SMALL, BEIJING.scaled(0.02)], ids=["small", "beijing/50"])
+def test_true_values_are_plausible_by_kind(spec: MarketSpec) -> None:
+    """DOMAIN.md §6: the median invention beats the median utility model and design; software copyrights are
+    mostly low-value; a pledged invention is worth high hundreds of thousands to low millions of CNY (§6, §9)."""
+    med = _medians(spec, 3)
+    print(f"\ntrue value medians in force, {spec.name}: " + ", ".join(f"{k} {v:,.0f}" for k, v in med.items()))
+    assert med["invention"] > med["utility_model"] > 0
+    assert med["invention"] > med["design"] > 0
+    assert 300_000 <= med["invention"] <= 3_000_000
+    if "software" in med:
+        assert med["software"] <= med["invention"]

@@ -91,4 +91,11 @@ def test_simulated_pliant_valuer_is_the_only_one_flagged(seed: int) -> None:
     ]
     rows = league_table(reports, models, T)
     assert [r.valuer_id for r in rows if r.flagged] == [hist.pliant]
+    # the model and the truth share a scale: honest valuers mostly land inside the model's widened band
+    for r in rows:
+        assert r.outside_share is not None and r.raw_bias is not None
+        if r.valuer_id != hist.pliant:
+            assert r.outside_share < 0.35 and abs(r.raw_bias) < 0.5
+        else:
+            assert r.outside_share > 0.4
     assert len(hist) == len(valuers.history(market, true_value, seed, valuers.ValuerBehaviour(engagements=500)))

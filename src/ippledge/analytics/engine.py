@@ -27,7 +27,7 @@ from ippledge.analytics.scoring import IndicatorScorer, ScoreBlock
 from ippledge.analytics.weights import KEYS, Weights, for_use
 
 F64 = NDArray[np.float64]
-MODEL_VERSION = "ippledge-valuation-2025.1"
+MODEL_VERSION = "ippledge-valuation-2025.2"  # 2025.2: money scale by kind (decision 0009)
 REVENUE_SOURCES = ("profile", "size", "default")
 CHUNK = 131_072
 
@@ -117,7 +117,7 @@ class ValuationEngine:
         life = income.economic_life(a, subtype, ipc3, f["age"], f["legal_left"])
         cap = np.where(subtype == 4, 3.0 * life, f["legal_left"])  # a mark is renewable: its life may stretch
         weight = np.where(f["pending"], a.pending_grant_probability, (f["legal_status"] > 0).astype(np.float64))
-        base = revenue * a.revenue_share * royalty * (1.0 - a.tax_rate) * weight
+        base = revenue * income.revenue_share(a, subtype) * royalty * (1.0 - a.tax_rate) * weight
         p10, p50, p90, mean = income.value_range(sc, base, life, cap)
         pledgeable = f["in_force"] & ~np.asarray(cols["preserved"], bool)
         return Chunk(
@@ -137,20 +137,21 @@ class ValuationEngine:
         )
 
     def _revenue(self, cols: Columns, per_asset: F64) -> tuple[F64, NDArray[np.int64]]:
-        """Revenue the asset's royalty applies to: the owner's revenue shared over its assets of the same kind,
-        else the median revenue of the owner's size class shared likewise, else the default (all recorded)."""
+        """Revenue the asset's royalty applies to: the owner's revenue spread over its assets of the same kind
+        (``portfolio ** portfolio_exponent``; ``per_asset`` is the linear share the indicator uses), else the median
+        revenue of the owner's size class spread likewise, else the default (all recorded)."""
         n = len(per_asset)
         size = cols.get("owner_size")
         portfolio = np.maximum(np.asarray(cols.get("owner_portfolio", np.ones(n)), np.float64), 1.0)
+        spread = portfolio**self.assumptions.portfolio_exponent
         by_size = np.full(n, np.nan)
         if size is not None:
             for name, rev in income.SIZE_REVENUE.items():
                 by_size[size == name] = rev
-            by_size = by_size / portfolio
+            by_size = by_size / spread
         source = np.where(~np.isnan(per_asset), 0, np.where(~np.isnan(by_size), 1, 2)).astype(np.int64)
-        revenue = np.where(
-            source == 0, per_asset, np.where(source == 1, by_size, self.assumptions.default_revenue_yuan)
-        )
+        fallback = np.where(source == 1, by_size, self.assumptions.default_revenue_yuan)
+        revenue = np.where(source == 0, per_asset * portfolio / spread, fallback)
         return revenue, source
 
     def value_batch(

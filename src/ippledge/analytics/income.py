@@ -26,18 +26,35 @@ F64 = NDArray[np.float64]
 # Base royalty rates by IPC section (share of product revenue). Assumption from licensing surveys: most technology
 # royalties fall in 1-5% of net sales; chemistry/pharma at the top, mechanical at the bottom (25% rule x margins).
 SECTION_ROYALTY = {"A": 0.030, "B": 0.025, "C": 0.045, "D": 0.020, "E": 0.020, "F": 0.025, "G": 0.035, "H": 0.035}
-# Technical life from filing, years, by IPC section. Assumption: electronics and software age fastest.
-SECTION_LIFE = {"A": 12.0, "B": 10.0, "C": 14.0, "D": 10.0, "E": 12.0, "F": 10.0, "G": 8.0, "H": 8.0}
-# By subtype: royalty multiplier (utility models protect less) or base rate, and technical/economic life.
+# Technical life from filing, years, by IPC section. Assumption: electronics and software age fastest, chemistry and
+# pharma last longest; lives of 11-16 years let a patent kept in force past the middle of its term still earn.
+SECTION_LIFE = {"A": 15.0, "B": 14.0, "C": 16.0, "D": 12.0, "E": 15.0, "F": 12.0, "G": 12.0, "H": 11.0}
+# Per subtype, the one place the model's money scale is set (calibrated to DOMAIN.md §6, §8 and §9: a pledged
+# invention is appraised in the high hundreds of thousands to low millions of CNY, the median invention above the
+# median utility model and design, software copyrights mostly low-value; see docs/decisions/0009):
+# royalty multiplier on the field rate (patents) or base royalty rate (other rights) ...
 SUBTYPE_ROYALTY = {
     "invention": 1.0,
     "utility_model": 0.5,
-    "design": 0.01,
-    "mark": 0.012,
+    "design": 0.012,
+    "mark": 0.01,
     "software": 0.02,
     "work": 0.01,
 }
-SUBTYPE_LIFE = {"utility_model": 6.0, "design": 5.0, "mark": 10.0, "software": 5.0, "work": 10.0}
+# ... technical / economic life (inventions: by IPC section above; marks: the brand horizon from today) ...
+SUBTYPE_LIFE = {"utility_model": 7.0, "design": 6.0, "mark": 10.0, "software": 5.0, "work": 8.0}
+# ... the least residual use of a right its owner still keeps in force (it pays the annuities for a reason) ...
+SUBTYPE_MIN_LIFE = {"invention": 3.0, "utility_model": 1.5, "design": 1.0, "mark": 1.0, "software": 1.0, "work": 1.0}
+# ... and the share of the owner's revenue carried by products that rely on that kind of right (a firm's registered
+# software and works protect a small part of what it sells).
+SUBTYPE_REVENUE_SHARE = {
+    "invention": 0.6,
+    "utility_model": 0.6,
+    "design": 0.4,
+    "mark": 0.5,
+    "software": 0.05,
+    "work": 0.03,
+}
 # Revenue per firm when the profile has none, by size (the simulator's medians; assumption otherwise), CNY.
 SIZE_REVENUE = {"micro": 3_000_000.0, "small": 25_000_000.0, "medium": 200_000_000.0, "large": 2_000_000_000.0}
 
@@ -45,7 +62,7 @@ SIZE_REVENUE = {"micro": 3_000_000.0, "small": 25_000_000.0, "medium": 200_000_0
 @dataclass(frozen=True)
 class IncomeAssumptions:
     tax_rate: float = 0.25  # enterprise income tax (企业所得税法 art. 4)
-    discount_rate: float = 0.14  # assumption: ~4% risk-free + equity premium + IP-specific premium
+    discount_rate: float = 0.12  # assumption: ~2% risk-free + equity premium + IP-specific premium
     discount_sd: float = 0.02
     growth: float = 0.03  # assumption: nominal revenue growth of the product line
     growth_sd: float = 0.04
@@ -53,9 +70,12 @@ class IncomeAssumptions:
     life_sd: float = 0.25  # log-sd of the economic life
     score_slope: float = 1.2  # royalty multiplier = floor + slope x score/100
     score_floor: float = 0.4
-    min_life_years: float = 1.0  # a right in force keeps at least a year of residual use (assumption)
+    min_life_years: dict[str, float] = field(default_factory=lambda: dict(SUBTYPE_MIN_LIFE))  # by subtype
     pending_grant_probability: float = 0.6  # assumption: share of invention applications granted
-    revenue_share: float = 0.5  # assumption: share of the owner's revenue from products that use its IP
+    revenue_share: dict[str, float] = field(default_factory=lambda: dict(SUBTYPE_REVENUE_SHARE))  # by subtype
+    # Several rights of one owner read on the same products, each saving its own royalty: the revenue basis is the
+    # owner's revenue over ``portfolio ** portfolio_exponent`` rights of the kind, not a linear share (assumption).
+    portfolio_exponent: float = 0.7
     default_revenue_yuan: float = 3_000_000.0  # when neither revenue nor size is known (micro-firm median)
     draws: int = 128  # scenarios; a multiple of 8 keeps vectorised maths identical for one asset or many
     section_royalty: dict[str, float] = field(default_factory=lambda: dict(SECTION_ROYALTY))
@@ -104,8 +124,17 @@ def royalty_rate(a: IncomeAssumptions, subtype: np.ndarray, ipc3: np.ndarray, sc
     return result
 
 
+def revenue_share(a: IncomeAssumptions, subtype: np.ndarray) -> F64:
+    """Share of the owner's revenue that an asset's kind of right protects, per asset."""
+    out = np.full(len(subtype), 0.5)
+    for i, name in enumerate(("invention", "utility_model", "design", "mark", "software", "work")):
+        out[subtype == i + 1] = a.revenue_share.get(name, 0.5)
+    return out
+
+
 def economic_life(a: IncomeAssumptions, subtype: np.ndarray, ipc3: np.ndarray, age: F64, legal_left: F64) -> F64:
-    """``min(legal term left, technical life - age)``, at least ``min_life_years`` while the right lasts."""
+    """``min(legal term left, technical life - age)``, at least the subtype's ``min_life_years`` while the right
+    lasts."""
     section = np.asarray(ipc3).astype("U1")
     tech = np.full(len(age), 10.0)
     for s, life in a.section_life.items():
@@ -113,9 +142,12 @@ def economic_life(a: IncomeAssumptions, subtype: np.ndarray, ipc3: np.ndarray, a
     for i, name in enumerate(("invention", "utility_model", "design", "mark", "software", "work")):
         if name in SUBTYPE_LIFE:
             tech[subtype == i + 1] = SUBTYPE_LIFE[name]
+    floor = np.ones(len(age))
+    for i, name in enumerate(("invention", "utility_model", "design", "mark", "software", "work")):
+        floor[subtype == i + 1] = a.min_life_years.get(name, 1.0)
     is_mark = subtype == 4  # renewable every 10 years: the brand horizon runs from today, not from filing
     remaining = np.where(is_mark, tech, tech - age)
-    central = np.minimum(np.maximum(remaining, a.min_life_years), np.where(is_mark, tech, legal_left))
+    central = np.minimum(np.maximum(remaining, floor), np.where(is_mark, tech, legal_left))
     out: F64 = np.where(legal_left > 0, central, 0.0)
     return out
 

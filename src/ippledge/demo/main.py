@@ -17,7 +17,7 @@ from ippledge.app import create_app
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
-from ippledge.demo import report, risk, run, scenario, year_report
+from ippledge.demo import appraisal, report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -73,12 +73,24 @@ def _year(
     console: Console,
     days: int,
     firms: int,
+    appraiser: appraisal.Appraiser | None = None,
 ) -> list[LoanTrack]:
     console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
     with factory() as s, Progress(console=console, transient=True) as progress:
         risk_demo = risk.RiskDemo(cast_of(s))
-        tracks = run_year(app, s, start, days, seed, calendar, firms, progress=progress, on_event=risk_demo.on_event)
+        tracks = run_year(
+            app,
+            s,
+            start,
+            days,
+            seed,
+            calendar,
+            firms,
+            progress=progress,
+            on_event=risk_demo.on_event,
+            appraiser=appraiser,
+        )
     with factory() as s:
         year_report.print_banks(console, s, tracks)
         year_report.print_steps(console, s, calendar)
@@ -121,6 +133,8 @@ def run_demo(
         f"模拟市场 simulated market '{spec.name}' (seed {seed}) as of {market_day}: "
         + ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
     )
+    appraiser, history = appraisal.prepare(factory, market, seed)
+    console.print(f"隐藏真值与估值历史 hidden true values stored (sim_truth); {history:,} earlier valuation reports")
 
     with factory() as s:
         cases = scenario.plan(s, seed, market_day, market_day + dt.timedelta(days=42))
@@ -146,7 +160,9 @@ def run_demo(
                 f"{example.decided_on} → {on_after}"
             )
     console.print(f"有效质权 pledges in force: {in_force}")
-    tracks = _year(engine, factory, market_day, seed, calendar, console, year_days, firms) if year_days else []
+    tracks = (
+        _year(engine, factory, market_day, seed, calendar, console, year_days, firms, appraiser) if year_days else []
+    )
     with factory() as s:
         count, problems = audit.verify(s)
         ledger = check_books(s)

@@ -23,11 +23,12 @@ from rich.progress import Progress
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as parties
+from ippledge.demo.appraisal import Appraiser
 from ippledge.demo.desk import Desk
 from ippledge.kernel.calendar import WorkingCalendar
 
 Story = Iterator[dt.date]
-VALUE_PER_PATENT = 3_000_000  # median appraised value of a pledged invention patent, CNY (assumption)
+VALUE_PER_PATENT = 3_000_000  # without stored truth: median appraised value of a pledged invention, CNY (assumption)
 INVENTION_LTV = Decimal("0.25")  # DOMAIN.md §4 default
 
 
@@ -118,6 +119,14 @@ class Year:
     tracks: list[LoanTrack] = field(default_factory=list)
     on_loan: Callable[[LoanTrack], Story] | None = None
     on_event: Callable[[str, LoanTrack], None] | None = None  # "disbursed" | "written_off" | "recovered"
+    appraiser: Appraiser | None = None  # plays the valuers from the hidden truth (demo.appraisal)
+
+    def appraise(self, assets: list[int], valuer: int | None) -> list[Decimal]:
+        """The report's value per IP: from the hidden truth when the demo stored it (``demo.appraisal``), else a
+        lognormal around ``VALUE_PER_PATENT``."""
+        if self.appraiser is not None:
+            return self.appraiser.appraise(assets, valuer, self.rng)
+        return [Decimal(int(self.rng.lognormal(np.log(VALUE_PER_PATENT), 0.6) // 10_000 * 10_000)) for _ in assets]
 
     def notify(self, event: str, track: LoanTrack) -> None:
         if self.on_event is not None:
@@ -142,7 +151,7 @@ class Year:
             )
             body = {
                 "effective_from": (start - dt.timedelta(days=30)).isoformat(),
-                "min_amount": "300000",
+                "min_amount": "100000",  # micro firms with little IP borrow from 100k (the appraisal scale)
                 "max_amount": "30000000",
                 "max_term_months": 36,
                 "rate_cap_lpr_multiple": "1.4",
@@ -156,8 +165,6 @@ class Year:
     def originate(self, firm: Firm) -> Story:
         """Apply to two banks; the first bank values, decides, registers the pledge and lends; the other declines."""
         d, rng, cast = self.desk, self.rng, self.cast
-        values = [Decimal(int(rng.lognormal(np.log(VALUE_PER_PATENT), 0.6) // 10_000 * 10_000)) for _ in firm.assets]
-        supported = _to_10k(sum(values, Decimal(0)) * INVENTION_LTV)
         wish = _to_10k(Decimal(float(rng.lognormal(np.log(2_500_000), 0.5))))
         term = int(rng.choice([6, 12, 12, 24, 36]))
         app = d.post(
@@ -187,6 +194,8 @@ class Year:
         d.post(worker, f"/tasks/{task['id']}/accept")
         # external valuers take a few days (limit 7); the bank's own valuation is quicker (limit 3), now and then late
         yield self.later(int(rng.integers(2, 6)) if external else int(rng.choice([1, 1, 2, 2, 3])))
+        values = self.appraise(firm.assets, valuer)
+        supported = _to_10k(sum(values, Decimal(0)) * INVENTION_LTV)
         d.post(
             worker,
             f"/tasks/{task['id']}/valuation-report",
@@ -198,7 +207,7 @@ class Year:
             },
         )
         yield self.later(int(rng.integers(1, 4)))
-        amount = max(Decimal(300_000), min(wish, supported))
+        amount = max(Decimal(100_000), min(wish, supported))
         track.amount = amount
         decision = d.post(
             cast.officer(bank),
@@ -339,13 +348,14 @@ def run_year(
     firms_wanted: int = 40,
     progress: Progress | None = None,
     on_event: Callable[[Desk, str, LoanTrack], None] | None = None,
+    appraiser: Appraiser | None = None,
 ) -> list[LoanTrack]:
     """Play ``days`` business days from ``start``: every story acts on its dates, and every day is closed."""
     rng = np.random.default_rng(seed + 11)
     cast = cast_of(session)
     firms = pick_firms(session, cast, rng, firms_wanted, start, start + dt.timedelta(days=days))
     desk = Desk(app, start)
-    year = Year(desk, cast, calendar, rng)
+    year = Year(desk, cast, calendar, rng, appraiser=appraiser)
     year.on_loan = lambda track: lend(year, track)
     if on_event is not None:
         year.on_event = lambda event, track: on_event(desk, event, track)

@@ -7,12 +7,16 @@ Generative model (all assumptions, seeded, documented here so that a reader can 
   standardised within subtype x filing year (a different transform and different weights from the engine's
   cohort percentiles). Unobservable part: ``0.6 x N(0, 1)`` (market fit, quality of drafting ...). Marks and
   copyrights: ``0.3 x`` standardised years registered + ``0.8 x N(0, 1)``.
-* true royalty = field rate (IPC section, as a market would price it) x ``exp(0.5 q)``;
-  true revenue = the owner's reported revenue x ``exp(0.3 x N(0, 1))`` per firm (reports are noisy), x 0.5 (share
-  carried by IP products), shared over the owner's assets of the same kind;
-* true life = ``min(legal term left, technical life by field x exp(0.3 x N(0, 1)))``, growth 3%, discount 12%;
+* true royalty = field rate (IPC section, as a market would price it; per-kind rates in ``KIND_TRUTH``) x
+  ``exp(0.5 q)``; true revenue = the owner's reported revenue x ``exp(0.3 x N(0, 1))`` per firm (reports are noisy),
+  x the kind's revenue share, spread over ``portfolio ** PORTFOLIO_EXPONENT`` of the owner's assets of the same kind;
+* true life = ``min(legal term left, max(technical life by field or kind - age, the kind's least residual use) x
+  exp(0.3 x N(0, 1)))``, growth 3%, discount 12%;
 * true value = royalty saving after 25% tax over the life, x ``exp(0.3 x N(0, 1))`` (deal-specific noise);
   nothing for a right that is no longer in force; pending applications x 0.6.
+
+The scale (``KIND_TRUTH``) is calibrated to DOMAIN.md §6, §8 and §9: on ``small`` the median invention in force is
+worth about 1.1m CNY, utility model 0.3m, design 0.14m, trademark 0.25m, software copyright 0.09m (decision 0009).
 
 ``sim_truth`` stores it per asset; ``store`` writes it after ``load``. The table belongs to the simulator, not to the
 product schema: it has its own ``MetaData`` (``SIM_METADATA``), no migration creates it, and ``store`` creates it
@@ -20,6 +24,8 @@ on demand in the same database, beside the register it describes (keyed by asset
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,9 +38,38 @@ from ippledge.registry import queries as register
 from ippledge.simulation.generate import Columns, Market
 
 F64 = NDArray[np.float64]
-_SECTION_RATE = {"A": 0.03, "B": 0.02, "C": 0.05, "D": 0.02, "E": 0.02, "F": 0.02, "G": 0.04, "H": 0.04}
-_SECTION_LIFE = {"A": 11.0, "B": 11.0, "C": 13.0, "D": 9.0, "E": 12.0, "F": 9.0, "G": 9.0, "H": 7.0}
 
+# Per-kind hidden truth (按类型的真值参数), the one place the simulated market's value scale is set. Calibrated to
+# DOMAIN.md §6 (plausibility by kind: the median invention is worth more than the median utility model or design;
+# the mass of registered software copyrights is low-value; a pledged portfolio of several patents backs a loan of
+# about a million CNY at a 25% pledge rate, so a pledged invention is appraised in the high hundreds of thousands to
+# low millions), §8 (national deal sizes: ~18m CNY on average, ~72% under 10m) and §9 (several patents per loan).
+# The numbers themselves are assumptions chosen to meet those facts; ``tests/simulation/test_truth.py`` checks them.
+_SECTION_RATE = {"A": 0.03, "B": 0.02, "C": 0.05, "D": 0.02, "E": 0.02, "F": 0.02, "G": 0.04, "H": 0.04}
+_SECTION_LIFE = {"A": 15.0, "B": 14.0, "C": 16.0, "D": 12.0, "E": 15.0, "F": 12.0, "G": 12.0, "H": 11.0}
+
+
+@dataclass(frozen=True)
+class KindTruth:
+    """Hidden-truth parameters of one subtype of right."""
+
+    royalty: float  # royalty rate on the revenue it protects; for patents a factor on the IPC section's rate
+    life: float  # technical / economic life from filing, years (marks: the brand horizon from today)
+    revenue_share: float  # share of the owner's revenue carried by products that rely on this kind of right
+    min_life: float  # a right still kept in force has at least this much use left (its owner still pays for it)
+
+
+KIND_TRUTH: dict[str, KindTruth] = {
+    "invention": KindTruth(royalty=1.0, life=13.0, revenue_share=0.6, min_life=3.0),  # life: by IPC section
+    "utility_model": KindTruth(royalty=0.5, life=7.0, revenue_share=0.6, min_life=1.5),
+    "design": KindTruth(royalty=0.012, life=6.0, revenue_share=0.4, min_life=1.0),
+    "mark": KindTruth(royalty=0.01, life=10.0, revenue_share=0.5, min_life=10.0),
+    "software": KindTruth(royalty=0.02, life=5.0, revenue_share=0.05, min_life=1.0),  # §6: the mass is low-value
+    "work": KindTruth(royalty=0.01, life=8.0, revenue_share=0.03, min_life=1.0),
+}
+# A portfolio's rights overlap on the same products (several patents read on one product, each would need its own
+# licence): revenue is spread over ``portfolio ** PORTFOLIO_EXPONENT`` rights, not shared out linearly. Assumption.
+PORTFOLIO_EXPONENT = 0.7
 
 SIM_METADATA = MetaData(naming_convention=NAMING_CONVENTION)  # the simulator's own tables, never migrated
 
@@ -90,20 +125,26 @@ def true_values(market: Market, seed: int) -> tuple[F64, F64]:
     other = 0.3 * _standardise(np.maximum(registered, 0.0), group)
     q = np.where(is_patent, obs + 0.6 * rng.standard_normal(n), other + 0.8 * rng.standard_normal(n))
     section = np.where(is_none(a["ipc_main"]), "", a["ipc_main"]).astype("U1")
-    rate = np.select([subtype == "mark", subtype == "utility_model", subtype == "design"], [0.012, 0.5, 0.01], 0.02)
-    life = np.select([subtype == "mark", subtype == "utility_model"], [10.0, 6.0], 5.0)
+    rate, life, share, floor = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    for name, k in KIND_TRUTH.items():
+        mine = subtype == name
+        rate[mine], life[mine], share[mine], floor[mine] = k.royalty, k.life, k.revenue_share, k.min_life
+    is_patent_rate = (subtype == "invention") | (subtype == "utility_model")
+    rate = np.where(is_patent_rate, rate * 0.03, rate)  # a patent without an IPC section: the all-field rate
     for s, r in _SECTION_RATE.items():
-        rate = np.where((section == s) & (subtype == "invention"), r, rate)
-        rate = np.where((section == s) & (subtype == "utility_model"), 0.5 * r, rate)
-        life = np.where((section == s) & (subtype == "invention"), _SECTION_LIFE[s], life)
+        here = section == s
+        rate = np.where(here & is_patent_rate, np.where(subtype == "invention", 1.0, 0.5) * r, rate)
+        life = np.where(here & (subtype == "invention"), _SECTION_LIFE[s], life)
     royalty = rate * np.exp(0.5 * q)
     firm_noise = np.exp(0.3 * rng.standard_normal(len(market.enterprises["name"])))
     cols = valuation_columns(market)
-    revenue = cols["owner_revenue_fen"] / 100.0 * firm_noise[a["owner"]] * 0.5 / np.maximum(cols["owner_portfolio"], 1)
+    spread = np.maximum(cols["owner_portfolio"], 1).astype(np.float64) ** PORTFOLIO_EXPONENT
+    revenue = cols["owner_revenue_fen"] / 100.0 * firm_noise[a["owner"]] * share / spread
     age = (day - a["filing_date"]).astype(np.float64) / 365.25
     legal_left = np.where(np.isnat(a["expiry_date"]), 20.0 - age, (a["expiry_date"] - day).astype(np.float64) / 365.25)
-    tech_left = np.where(subtype == "mark", life, life - age) * np.exp(0.3 * rng.standard_normal(n))
-    years = np.clip(np.where(subtype == "mark", tech_left, np.minimum(legal_left, tech_left)), 0.0, None)
+    is_mark = subtype == "mark"
+    tech_left = np.maximum(np.where(is_mark, life, life - age), floor) * np.exp(0.3 * rng.standard_normal(n))
+    years = np.clip(np.where(is_mark, tech_left, np.minimum(legal_left, tech_left)), 0.0, None)
     qq = 1.03 / 1.12
     annuity = qq * (1 - qq**years) / (1 - qq)
     value = revenue * royalty * 0.75 * annuity * np.exp(0.3 * rng.standard_normal(n))
