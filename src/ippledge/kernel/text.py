@@ -35,10 +35,11 @@ def codepoint(ch: str) -> str:
 
 def check_name(text: str, field: str = "name") -> str:
     """``text`` NFC-normalised and trimmed, or ``TEXT_UNSAFE`` / ``TEXT_EMPTY`` naming the field (and the character)."""
-    value = unicodedata.normalize("NFC", text).strip()
-    bad = unsafe_char(value)
+    value = unicodedata.normalize("NFC", text)
+    bad = unsafe_char(value)  # before trimming: strip() would quietly drop a trailing NEL or tab
     if bad is not None:
         raise TEXT_UNSAFE(field=field, char=codepoint(bad), position=value.index(bad))
+    value = value.strip()
     if not value:
         raise TEXT_EMPTY(field=field)
     return value
