@@ -373,3 +373,28 @@ def test_names_refuse_hidden_and_control_characters(world, bad: str) -> None:
     with world.factory() as s, pytest.raises(IppledgeError) as info:
         service.create_party(s, "test", PartyKind.BANK, bad)
     assert info.value.code == "text.unsafe_char"
+
+
+def test_concurrent_failures_are_all_counted(world, session_factory) -> None:
+    """Failures arriving together for one account and address each count (the row is created race-free and locked)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bank = world.actor(PartyKind.BANK, Role.CREDIT_OFFICER)
+    policy, now = LoginPolicy(account_threshold=100, address_threshold=100), utcnow()
+
+    def fail(i: int) -> str:
+        with session_factory() as s:
+            try:
+                service.login(s, bank.user.username, f"wrong-{i}", now, 60, "10.9.9.9", policy)
+            except IppledgeError as exc:
+                s.commit()
+                return exc.code
+        return "logged in"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(fail, range(12)))
+    assert codes == ["auth.bad_credentials"] * 12
+    with session_factory() as s:
+        counts = {r.scope: r.failures for r in s.scalars(select(LoginThrottle))}
+    assert counts == {"account": 12, "address": 12}
+    assert len(_audit(session_factory, "auth.login_failed")) == 12
