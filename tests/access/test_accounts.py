@@ -398,3 +398,12 @@ def test_concurrent_failures_are_all_counted(world, session_factory) -> None:
         counts = {r.scope: r.failures for r in s.scalars(select(LoginThrottle))}
     assert counts == {"account": 12, "address": 12}
     assert len(_audit(session_factory, "auth.login_failed")) == 12
+
+
+def test_the_password_minimum_is_the_setting(engine, session_factory) -> None:
+    settings = Settings(database_url=str(engine.url), password_min_length=30)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        world = World(session_factory, client)
+        admin = world.actor(PartyKind.BANK, Role.ADMIN)
+        r = _add_user(world, admin.headers, admin.party.id, "li.long", ["approver"])
+    assert r.status_code == 422 and r.json()["details"] == {"min_length": 30}

@@ -44,3 +44,20 @@ def test_the_common_list_is_data() -> None:
     common = common_passwords()
     assert "password" in common and "12345678" in common and all(p == p.lower() for p in common)
     assert not any(p.startswith("#") for p in common)
+
+
+def test_login_and_password_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ippledge.config import Settings
+
+    monkeypatch.setenv("IPPLEDGE_LOGIN_ACCOUNT_THRESHOLD", "3")
+    monkeypatch.setenv("IPPLEDGE_LOGIN_ADDRESS_THRESHOLD", "50")
+    monkeypatch.setenv("IPPLEDGE_LOGIN_LOCK_MAX_SECONDS", "600")
+    monkeypatch.setenv("IPPLEDGE_PASSWORD_MIN_LENGTH", "12")
+    monkeypatch.setenv("IPPLEDGE_API_KEY_MAX_DAYS", "90")
+    s = Settings.from_env()
+    assert (s.login_account_threshold, s.login_address_threshold, s.login_lock_max_seconds) == (3, 50, 600)
+    assert (s.login_lock_base_seconds, s.login_window_seconds) == (30, 900)  # the defaults
+    assert (s.password_min_length, s.api_key_max_days) == (12, 90)
+    monkeypatch.setenv("IPPLEDGE_LOGIN_ACCOUNT_THRESHOLD", "0")
+    with pytest.raises(ValueError, match="IPPLEDGE_LOGIN_ACCOUNT_THRESHOLD"):
+        Settings.from_env()
