@@ -46,6 +46,7 @@ def _settings(request: Request) -> Settings:
 
 
 def login_policy(settings: Settings) -> LoginPolicy:
+    """The login throttling rules as the settings give them."""
     return LoginPolicy(
         account_threshold=settings.login_account_threshold,
         address_threshold=settings.login_address_threshold,
@@ -92,9 +93,7 @@ def login(body: LoginIn, request: Request) -> TokenOut:
     return TokenOut(access_token=token, expires_in=ttl * 60, user_id=user_id, party_id=party_id)
 
 
-def _login(
-    session: SessionDep, body: LoginIn, address: str | None, ttl: int, policy: LoginPolicy
-) -> tuple[str, int, int]:
+def _login(session: Session, body: LoginIn, address: str | None, ttl: int, policy: LoginPolicy) -> tuple[str, int, int]:
     token, user = service.login(session, body.username, body.password, utcnow(), ttl, address, policy)
     return token, user.id, user.party_id
 
