@@ -39,7 +39,7 @@ def test_logout_revokes_token(world) -> None:
 
 
 def test_api_key_acts_for_its_party(world) -> None:
-    admin = world.actor(PartyKind.BANK, Role.ADMIN)
+    admin = world.actor(PartyKind.BANK, Role.ADMIN, Role.CREDIT_OFFICER)
     r = world.client.post("/api-keys", headers=admin.headers, json={"name": "core", "roles": ["credit_officer"]})
     assert r.status_code == 201, r.text
     key = r.json()["key"]

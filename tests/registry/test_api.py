@@ -157,7 +157,7 @@ def test_only_the_registry_writes(reg: Register, world: Any) -> None:
 
 
 def test_registry_system_key_may_write(reg: Register, world: Any) -> None:
-    admin = world.user(reg.officer.party, Role.ADMIN)
+    admin = world.user(reg.officer.party, Role.ADMIN, Role.REGISTRY_OFFICER)  # a key carries only its maker's roles
     r = reg.client.post("/api-keys", headers=admin.headers, json={"name": "feed", "roles": ["registry_officer"]})
     assert r.status_code == 201, r.text
     owner = reg.enterprise()

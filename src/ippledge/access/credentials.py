@@ -7,18 +7,21 @@ entropy, so a slow hash adds nothing). Passwords are argon2id.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None  # a hash of a random secret at the current cost, for logins of unknown users
 
 
 def configure_hasher(time_cost: int, memory_cost_kib: int) -> None:
     """Change the argon2 cost for new hashes (tests and bulk demo loads use a cheap one; hashes record their cost)."""
-    global _hasher
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=1)
+    _dummy_hash = None
 
 
 TOKEN_PREFIX = "ipt_"
@@ -42,6 +45,21 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend what verifying a real user's password costs, and fail: a login for an unknown username must take as long
+    as one for a known username, or the response time tells which usernames exist."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    verify_password(_dummy_hash, password)
+    return False
+
+
+def same_digest(secret: str, stored: str) -> bool:
+    """Whether ``secret`` has the stored digest, compared in constant time."""
+    return hmac.compare_digest(digest(secret), stored)
 
 
 def digest(secret: str) -> str:

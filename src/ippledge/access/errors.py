@@ -10,9 +10,18 @@ from ippledge.kernel.errors import (
     AuthenticationError,
     ConflictError,
     ErrorCode,
+    IppledgeError,
+    NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
+
+
+class TooManyAttemptsError(IppledgeError):
+    """Logins from this account or address are paused for a while (登录尝试过多，稍后再试)."""
+
+    status = 429
+    default_code = "auth.locked"
 
 
 class SelfApprovalError(PermissionDeniedError):
@@ -30,6 +39,20 @@ BAD_TOKEN = ErrorCode("auth.bad_token", AuthenticationError, "登录已失效，
 USER_DISABLED = ErrorCode("auth.user_disabled", AuthenticationError, "用户已停用", "user is disabled")
 PARTY_DISABLED = ErrorCode("auth.party_disabled", AuthenticationError, "机构已停用", "party is disabled")
 BAD_API_KEY = ErrorCode("auth.bad_api_key", AuthenticationError, "接口密钥无效", "invalid API key")
+API_KEY_EXPIRED = ErrorCode("auth.api_key_expired", AuthenticationError, "接口密钥已过期", "API key expired")
+LOGIN_LOCKED = ErrorCode(
+    "auth.locked",
+    TooManyAttemptsError,
+    "登录失败次数过多，请 {retry_after} 秒后再试",
+    "too many failed logins; try again in {retry_after} seconds",
+)
+WRONG_PASSWORD = ErrorCode("auth.wrong_password", AuthenticationError, "原密码不正确", "the current password is wrong")
+HUMAN_REQUIRED = ErrorCode(
+    "access.human_required",
+    PermissionDeniedError,
+    "此操作须由登录的用户进行，接口密钥不能管理用户和密钥",
+    "this needs a signed-in person: an API key cannot manage users or keys",
+)
 
 # Roles and party kinds (角色与机构类型)
 ROLE_NOT_ALLOWED = ErrorCode(
@@ -50,8 +73,54 @@ PARTY_NAME_REQUIRED = ErrorCode("party.name_required", ValidationError, "机构�
 USCC_TAKEN = ErrorCode(
     "party.uscc_taken", ConflictError, "统一社会信用代码已登记：{uscc}", "USCC already registered: {uscc}"
 )
-WEAK_PASSWORD = ErrorCode(
-    "user.weak_password", ValidationError, "密码至少 8 位", "password must have at least 8 characters"
+PASSWORD_TOO_SHORT = ErrorCode(
+    "user.password_too_short",
+    ValidationError,
+    "密码至少 {min_length} 位",
+    "password must have at least {min_length} characters",
+)
+PASSWORD_TOO_LONG = ErrorCode(
+    "user.password_too_long",
+    ValidationError,
+    "密码最多 {max_length} 位",
+    "password must have at most {max_length} characters",
+)
+PASSWORD_HAS_USERNAME = ErrorCode(
+    "user.password_has_username", ValidationError, "密码不能包含用户名", "password must not contain the username"
+)
+PASSWORD_COMMON = ErrorCode(
+    "user.password_common",
+    ValidationError,
+    "密码过于常见，容易被猜中",
+    "password is too common and easily guessed",
+)
+PASSWORD_UNCHANGED = ErrorCode(
+    "user.password_unchanged",
+    ValidationError,
+    "新密码不能与原密码相同",
+    "the new password must differ from the old one",
+)
+USER_NOT_IN_PARTY = ErrorCode("user.not_found", NotFoundError, "用户不存在", "user not found")
+SELF_DEACTIVATION = ErrorCode(
+    "user.self_deactivation", ConflictError, "不能停用自己的账户", "you cannot deactivate your own account"
+)
+FIRST_ADMIN_ONLY = ErrorCode(
+    "access.first_admin_only",
+    PermissionDeniedError,
+    "平台只能为尚无用户的新机构开设第一个管理员；其余用户由该机构管理员管理",
+    "the platform may only create the first admin of a party that has no users; the party's own admin manages the rest",
+)
+ROLE_NOT_HELD = ErrorCode(
+    "access.role_not_held",
+    PermissionDeniedError,
+    "不能授予自己没有的角色：{listed}",
+    "you cannot grant role(s) you do not hold: {listed}",
+)
+API_KEY_EXPIRY = ErrorCode(
+    "api_key.expiry",
+    ValidationError,
+    "接口密钥的到期时间须在未来 {max_days} 天之内",
+    "an API key must expire in the future, within {max_days} days",
 )
 USERNAME_TAKEN = ErrorCode(
     "user.username_taken", ConflictError, "用户名已存在：{username}", "username taken: {username}"

@@ -140,3 +140,34 @@ DECIDED_WHERE: dict[str, str] = {
     RISK_CLAIM: "POST /risk-claims/{id}/decision",
     RISK_SUBSIDY: "POST /risk-subsidies/{id}/decision",
 }
+
+
+# Login throttling (登录限速与锁定): after ``threshold`` failures in a row for one account, or from one source address,
+# logins there pause for ``base_seconds``, doubling with every further failure up to ``max_seconds``. Failures are
+# forgotten ``window_seconds`` after the last one; a successful login clears its account's count (not its address's,
+# so one account an attacker controls does not reset the count of the address it sprays from).
+ACCOUNT = "account"
+ADDRESS = "address"
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Thresholds and back-off of login throttling (``IPPLEDGE_LOGIN_*`` settings)."""
+
+    account_threshold: int = 5
+    address_threshold: int = 20
+    base_seconds: int = 30
+    max_seconds: int = 3600
+    window_seconds: int = 900
+
+    def threshold(self, scope: str) -> int:
+        return self.account_threshold if scope == ACCOUNT else self.address_threshold
+
+
+def lock_seconds(failures: int, threshold: int, policy: LoginPolicy) -> int:
+    """How long logins pause after the ``failures``-th failure in a row: 0 below the threshold, then
+    ``base * 2^(failures - threshold)``, capped at ``max_seconds``."""
+    if failures < threshold:
+        return 0
+    doublings = min(failures - threshold, 32)  # 2^32 · base is past any cap; avoids huge integers
+    return min(policy.base_seconds * (1 << doublings), policy.max_seconds)

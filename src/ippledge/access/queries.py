@@ -123,6 +123,7 @@ class ApiKeyView:
     roles: tuple[Role, ...]
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None = None
 
 
 def api_keys_of(session: Session, party_id: int) -> list[ApiKeyView]:
@@ -137,6 +138,7 @@ def api_keys_of(session: Session, party_id: int) -> list[ApiKeyView]:
             tuple(Role(x) for x in r.roles.split(",") if x),
             r.created_at,
             r.revoked_at,
+            r.expires_at,
         )
         for r in rows
     ]

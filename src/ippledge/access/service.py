@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, errors
@@ -21,14 +23,31 @@ from ippledge.access.credentials import (
     hash_password,
     new_api_key,
     new_token,
+    same_digest,
     split_api_key,
+    verify_dummy,
     verify_password,
 )
-from ippledge.access.model import DECIDED_WHERE, PartyKind, Principal, Role, check_roles_allowed
+from ippledge.access.model import (
+    ACCOUNT,
+    ADDRESS,
+    DECIDED_WHERE,
+    LoginPolicy,
+    PartyKind,
+    Principal,
+    Role,
+    check_roles_allowed,
+    lock_seconds,
+)
+from ippledge.access.passwords import DEFAULT_PASSWORD_POLICY, PasswordPolicy, check_password
 from ippledge.access.queries import PartyView, principal_for_user
-from ippledge.access.tables import AccessToken, ApiKey, Approval, Party, User, UserRole
-from ippledge.db import RowChunks, bulk_copy, utcnow
+from ippledge.access.tables import AccessToken, ApiKey, Approval, LoginThrottle, Party, User, UserRole
+from ippledge.db import RowChunks, bulk_copy, is_postgres, utcnow
 from ippledge.kernel.errors import not_found
+from ippledge.kernel.text import check_name
+
+DEFAULT_LOGIN_POLICY = LoginPolicy()
+API_KEY_MAX_DAYS = 365  # the longest (and the default) life of an API key unless settings say otherwise
 
 
 def create_party(
@@ -41,6 +60,7 @@ def create_party(
 ) -> Party:
     if not name.strip():
         raise errors.PARTY_NAME_REQUIRED()
+    name = check_name(name, "party name")
     if uscc is not None:
         from ippledge.kernel.identifiers import uscc as uscc_id
 
@@ -54,6 +74,33 @@ def create_party(
     return party
 
 
+def _authorize_user_admin(
+    session: Session, actor: Principal | str, party: Party | PartyView, roles: frozenset[Role]
+) -> None:
+    """Who may add users to ``party`` with ``roles``.
+
+    A party's own admin (a signed-in person) manages its users and grants the roles its kind allows. The platform's
+    admin may only open a new party: create its first user, an ``admin``, while it has no users at all. An API key
+    never creates people. A string actor is the system itself (bootstrap, tests, bulk loads) and is not checked.
+    """
+    if isinstance(actor, str):
+        return
+    if actor.user_id is None:
+        raise errors.HUMAN_REQUIRED()
+    if actor.party_id == party.id:
+        actor.require(Role.ADMIN)
+        return
+    if actor.party_kind is not PartyKind.PLATFORM or not actor.has(Role.ADMIN):
+        raise not_found("机构", "party", id=party.id)  # another party's users are none of the caller's business
+    not_held = sorted(r.value for r in roles - actor.roles)
+    if not_held:
+        raise errors.ROLE_NOT_HELD(roles=not_held, listed=", ".join(not_held))
+    # Lock the party so two requests cannot both create "the first" admin.
+    session.scalars(select(Party.id).where(Party.id == party.id).with_for_update()).one()
+    if roles != {Role.ADMIN} or session.scalar(select(User.id).where(User.party_id == party.id).limit(1)) is not None:
+        raise errors.FIRST_ADMIN_ONLY()
+
+
 def create_user(
     session: Session,
     actor: Principal | str,
@@ -62,17 +109,19 @@ def create_user(
     password: str,
     roles: Iterable[Role],
     display_name: str | None = None,
+    password_policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
 ) -> User:
     role_set = frozenset(roles)
     check_roles_allowed(PartyKind(party.kind), role_set)
-    if len(password) < 8:
-        raise errors.WEAK_PASSWORD()
+    _authorize_user_admin(session, actor, party, role_set)
+    display = check_name(display_name, "display name") if display_name is not None else username
+    check_password(password, username, password_policy)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise errors.USERNAME_TAKEN(username=username)
     user = User(
         party_id=party.id,
         username=username,
-        display_name=display_name or username,
+        display_name=display,
         password_hash=hash_password(password),
     )
     session.add(user)
@@ -82,21 +131,178 @@ def create_user(
     return user
 
 
-def set_roles(session: Session, actor: Principal, user: User, roles: Iterable[Role]) -> None:
+def _party_user(session: Session, admin: Principal, user_id: int) -> User:
+    """A user of the admin's own party, for its admin (a signed-in person) to manage; anyone else's is not found."""
+    if admin.user_id is None:
+        raise errors.HUMAN_REQUIRED()
+    admin.require(Role.ADMIN)
+    user = session.scalars(select(User).where(User.id == user_id).with_for_update()).first()
+    if user is None or user.party_id != admin.party_id:
+        raise errors.USER_NOT_IN_PARTY(user_id=user_id)
+    return user
+
+
+def _revoke_tokens(session: Session, user_id: int, now: dt.datetime, keep_digest: str | None = None) -> int:
+    stmt = update(AccessToken).where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+    if keep_digest is not None:
+        stmt = stmt.where(AccessToken.token_hash != keep_digest)
+    return int(session.execute(stmt.values(revoked_at=now)).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _revoke_keys_made_by(session: Session, user_id: int, now: dt.datetime, beyond: frozenset[Role] | None) -> int:
+    """Revoke the live keys ``user_id`` created: all of them, or (``beyond`` given) those carrying a role outside it."""
+    rows = session.scalars(select(ApiKey).where(ApiKey.created_by == user_id, ApiKey.revoked_at.is_(None))).all()
+    n = 0
+    for row in rows:
+        if beyond is None or not {Role(r) for r in row.roles.split(",") if r} <= beyond:
+            row.revoked_at = now
+            n += 1
+    return n
+
+
+def set_roles(session: Session, actor: Principal, user_id: int, roles: Iterable[Role], now: dt.datetime) -> None:
+    """The party's admin sets a user's roles; keys the user made that carry a role it no longer holds are revoked."""
+    user = _party_user(session, actor, user_id)
     party = session.get(Party, user.party_id)
     assert party is not None
     role_set = frozenset(roles)
     check_roles_allowed(PartyKind(party.kind), role_set)
     session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     session.add_all(UserRole(user_id=user.id, role=r.value) for r in role_set)
-    audit.record(session, actor, "user.roles_set", "user", user.id, {"roles": sorted(role_set)})
+    revoked = _revoke_keys_made_by(session, user.id, now, beyond=role_set)
+    audit.record(
+        session, actor, "user.roles_set", "user", user.id, {"roles": sorted(role_set), "keys_revoked": revoked}
+    )
 
 
-def login(session: Session, username: str, password: str, now: dt.datetime, ttl_minutes: int) -> tuple[str, User]:
-    """Check the password and issue a bearer token (returned once, stored as a digest)."""
+def deactivate_user(session: Session, actor: Principal, user_id: int, now: dt.datetime) -> None:
+    """Stop a user (停用): its tokens and the API keys it made are revoked at once, not left to expire."""
+    user = _party_user(session, actor, user_id)
+    if user.id == actor.user_id:
+        raise errors.SELF_DEACTIVATION()
+    user.active = False
+    tokens = _revoke_tokens(session, user.id, now)
+    keys = _revoke_keys_made_by(session, user.id, now, beyond=None)
+    audit.record(session, actor, "user.deactivated", "user", user.id, {"tokens_revoked": tokens, "keys_revoked": keys})
+
+
+def activate_user(session: Session, actor: Principal, user_id: int) -> None:
+    """Let a stopped user sign in again (启用); its old tokens and keys stay revoked."""
+    user = _party_user(session, actor, user_id)
+    user.active = True
+    audit.record(session, actor, "user.activated", "user", user.id, {})
+
+
+def change_password(
+    session: Session,
+    actor: Principal,
+    old_password: str,
+    new_password: str,
+    now: dt.datetime,
+    current_token: str | None = None,
+    password_policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+    login_policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
+) -> None:
+    """A signed-in user changes its own password, proving the old one; every other session of the user ends.
+
+    A wrong old password counts as a failed login of the account (a stolen token must not let anyone guess the
+    password at leisure); as with ``login``, the caller commits that count even though the error is raised."""
+    if actor.user_id is None:
+        raise errors.HUMAN_REQUIRED()
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    keys = [(ACCOUNT, user.username)]
+    wait = _locked_for(session, keys, now)
+    if wait:
+        raise errors.LOGIN_LOCKED(retry_after=wait)
+    if not verify_password(user.password_hash, old_password):
+        locked = _count_failure(session, keys, now, login_policy)
+        audit.record(session, actor, "auth.password_change_failed", "user", user.id, {"locked_seconds": locked})
+        raise errors.WRONG_PASSWORD()
+    if new_password == old_password:
+        raise errors.PASSWORD_UNCHANGED()
+    check_password(new_password, user.username, password_policy)
+    user.password_hash = hash_password(new_password)
+    ended = _revoke_tokens(session, user.id, now, keep_digest=digest(current_token) if current_token else None)
+    audit.record(session, actor, "user.password_changed", "user", user.id, {"sessions_ended": ended})
+
+
+def _locked_for(session: Session, keys: Sequence[tuple[str, str]], now: dt.datetime) -> int:
+    """Seconds until logins for these (scope, subject) keys may resume; 0 when none is paused."""
+    until = session.scalar(
+        select(func.max(LoginThrottle.locked_until)).where(
+            tuple_(LoginThrottle.scope, LoginThrottle.subject).in_(keys), LoginThrottle.locked_until > now
+        )
+    )
+    return 0 if until is None else max(1, math.ceil((until - now).total_seconds()))
+
+
+def _count_failure(session: Session, keys: Sequence[tuple[str, str]], now: dt.datetime, policy: LoginPolicy) -> int:
+    """Count one failed login against each key; returns the longest pause it started (0 when none)."""
+    dialect_insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    longest = 0
+    for scope, subject in keys:
+        # Create the row if missing without racing a concurrent failure, then lock it to count.
+        session.execute(
+            dialect_insert(LoginThrottle)
+            .values(scope=scope, subject=subject, failures=0, last_failure_at=now)
+            .on_conflict_do_nothing(index_elements=["scope", "subject"])
+        )
+        row = session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.scope == scope, LoginThrottle.subject == subject)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        # Failures are forgotten a window after the last one, or after the pause it caused ended.
+        quiet_since = max(row.last_failure_at, row.locked_until or row.last_failure_at)
+        if now - quiet_since > dt.timedelta(seconds=policy.window_seconds):
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        pause = lock_seconds(row.failures, policy.threshold(scope), policy)
+        if pause:
+            row.locked_until = now + dt.timedelta(seconds=pause)
+            longest = max(longest, pause)
+    session.flush()
+    return longest
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    now: dt.datetime,
+    ttl_minutes: int,
+    address: str | None = None,
+    policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
+) -> tuple[str, User]:
+    """Check the password and issue a bearer token (returned once, stored as a digest).
+
+    Throttled per account and per source ``address`` (``LoginPolicy``): while either is paused the password is not
+    even checked (``auth.locked``, 429). A failure is counted and audited in ``session`` before ``BAD_CREDENTIALS`` is
+    raised, so the caller must commit the session even then (the route does), or the count is lost. An unknown
+    username costs one password verification too (against a dummy hash), so timing does not tell which names exist.
+    """
+    keys = [(ACCOUNT, username[:200])] + ([(ADDRESS, address[:200])] if address else [])
+    wait = _locked_for(session, keys, now)
+    if wait:
+        raise errors.LOGIN_LOCKED(retry_after=wait)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    ok = verify_password(user.password_hash, password) if user is not None else verify_dummy(password)
+    if user is None or not ok or not user.active:
+        reason = "unknown_user" if user is None else "wrong_password" if not ok else "user_disabled"
+        paused = _count_failure(session, keys, now, policy)
+        audit.record(
+            session,
+            "anonymous",
+            "auth.login_failed",
+            "user" if user is not None else "username",
+            user.id if user is not None else username[:64],
+            {"reason": reason, "address": address, "paused_seconds": paused},
+        )
         raise errors.BAD_CREDENTIALS()
+    session.execute(delete(LoginThrottle).where(LoginThrottle.scope == ACCOUNT, LoginThrottle.subject == username))
     token = new_token()
     session.add(
         AccessToken(
@@ -106,7 +312,7 @@ def login(session: Session, username: str, password: str, now: dt.datetime, ttl_
             expires_at=now + dt.timedelta(minutes=ttl_minutes),
         )
     )
-    audit.record(session, f"user:{user.id}", "auth.login", "user", user.id, {})
+    audit.record(session, f"user:{user.id}", "auth.login", "user", user.id, {"address": address})
     return token, user
 
 
@@ -131,11 +337,36 @@ def authenticate_token(session: Session, token: str, now: dt.datetime) -> Princi
 
 
 def create_api_key(
-    session: Session, actor: Principal, party: Party | PartyView, name: str, roles: Iterable[Role]
+    session: Session,
+    actor: Principal,
+    party: Party | PartyView,
+    name: str,
+    roles: Iterable[Role],
+    now: dt.datetime | None = None,
+    expires_at: dt.datetime | None = None,
+    max_days: int = API_KEY_MAX_DAYS,
 ) -> tuple[ApiKey, str]:
-    """A system-to-system key for ``party``; the full key is returned once and never stored."""
+    """A system-to-system key for ``party``; the full key is returned once and never stored.
+
+    Only a signed-in person makes keys, for its own party, carrying only roles it holds itself; every key expires
+    (``expires_at``, by default and at most ``max_days`` ahead)."""
+    if actor.user_id is None:
+        raise errors.HUMAN_REQUIRED()
+    if party.id != actor.party_id:
+        raise not_found("机构", "party", id=party.id)
     role_set = frozenset(roles)
     check_roles_allowed(PartyKind(party.kind), role_set)
+    not_held = sorted(r.value for r in role_set - actor.roles)
+    if not_held:
+        raise errors.ROLE_NOT_HELD(roles=not_held, listed=", ".join(not_held))
+    name = check_name(name, "key name")
+    now = now or utcnow()
+    latest = now + dt.timedelta(days=max_days)
+    expires = expires_at or latest
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=dt.UTC)
+    if not now < expires <= latest:
+        raise errors.API_KEY_EXPIRY(max_days=max_days)
     prefix, key = new_api_key()
     row = ApiKey(
         party_id=party.id,
@@ -144,14 +375,24 @@ def create_api_key(
         key_hash=digest(key),
         roles=",".join(sorted(role_set)),
         created_by=actor.user_id,
+        expires_at=expires,
     )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "api_key.created", "api_key", row.id, {"name": name, "roles": sorted(role_set)})
+    audit.record(
+        session,
+        actor,
+        "api_key.created",
+        "api_key",
+        row.id,
+        {"name": name, "roles": sorted(role_set), "expires_at": expires.isoformat()},
+    )
     return row, key
 
 
 def revoke_api_key(session: Session, actor: Principal, key_id: int, now: dt.datetime) -> None:
+    if actor.user_id is None:
+        raise errors.HUMAN_REQUIRED()
     row = session.get(ApiKey, key_id)
     if row is None or row.party_id != actor.party_id:
         raise not_found("接口密钥", "API key", id=key_id)
@@ -159,11 +400,13 @@ def revoke_api_key(session: Session, actor: Principal, key_id: int, now: dt.date
     audit.record(session, actor, "api_key.revoked", "api_key", row.id, {})
 
 
-def authenticate_api_key(session: Session, key: str) -> Principal:
+def authenticate_api_key(session: Session, key: str, now: dt.datetime | None = None) -> Principal:
     prefix = split_api_key(key)
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
-    if row is None or row.revoked_at is not None or row.key_hash != digest(key):
+    if row is None or row.revoked_at is not None or not same_digest(key, row.key_hash):
         raise errors.BAD_API_KEY()
+    if row.expires_at is not None and row.expires_at <= (now or utcnow()):
+        raise errors.API_KEY_EXPIRED()
     party = session.get(Party, row.party_id)
     if party is None or not party.active:
         raise errors.PARTY_DISABLED()

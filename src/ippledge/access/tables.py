@@ -65,7 +65,20 @@ class ApiKey(IdMixin, Base):
     roles: Mapped[str] = mapped_column(String(200))  # comma-separated Role values
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None]  # None only for keys made before keys expired
     revoked_at: Mapped[dt.datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed-login count (登录失败计数) of one account or one source address, and until when logins there pause."""
+
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)  # account | address
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)  # the username as typed, or the address
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime]
+    locked_until: Mapped[dt.datetime | None]
 
 
 class Approval(IdMixin, Base):

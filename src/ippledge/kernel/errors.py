@@ -183,3 +183,12 @@ CALENDAR_NOT_COVERED = ErrorCode(
     "{year}年不在节假日数据覆盖范围内（{first}-{last}年）",
     "year {year} is outside the holiday data ({first}-{last})",
 )
+
+# ---- display text (names) -----------------------------------------------------------------------------------------
+TEXT_UNSAFE = ErrorCode(
+    "text.unsafe_char",
+    ValidationError,
+    "{field} 含有不允许的控制、方向或不可见字符：{char}（第 {position} 个字符）",
+    "{field} contains a control, bidirectional or invisible character: {char} (at position {position})",
+)
+TEXT_EMPTY = ErrorCode("text.empty", ValidationError, "{field} 不能为空", "{field} must not be empty")

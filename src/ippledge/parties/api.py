@@ -7,12 +7,18 @@ through ``access.service``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import APIRouter, Query, Request, status
+from sqlalchemy.orm import Session
 
 from ippledge.access import queries, service
-from ippledge.access.model import PartyKind, Role
-from ippledge.db import utcnow
-from ippledge.kernel.errors import not_found
+from ippledge.access.model import LoginPolicy, PartyKind, Principal, Role
+from ippledge.access.passwords import PasswordPolicy
+from ippledge.config import Settings
+from ippledge.db import unit_of_work, utcnow
+from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.parties.schemas import (
     ApiKeyIn,
     ApiKeyOut,
@@ -22,6 +28,8 @@ from ippledge.parties.schemas import (
     MeOut,
     PartyIn,
     PartyOut,
+    PasswordChangeIn,
+    RolesIn,
     TokenOut,
     UserIn,
     UserOut,
@@ -29,13 +37,84 @@ from ippledge.parties.schemas import (
 from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["access"])
+T = TypeVar("T")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def login_policy(settings: Settings) -> LoginPolicy:
+    """The login throttling rules as the settings give them."""
+    return LoginPolicy(
+        account_threshold=settings.login_account_threshold,
+        address_threshold=settings.login_address_threshold,
+        base_seconds=settings.login_lock_base_seconds,
+        max_seconds=settings.login_lock_max_seconds,
+        window_seconds=settings.login_window_seconds,
+    )
+
+
+def _password_policy(request: Request) -> PasswordPolicy:
+    return PasswordPolicy(min_length=_settings(request).password_min_length)
+
+
+def _keeping_failures(request: Request, act: Callable[..., T]) -> T:
+    """Run ``act(session)`` in its own transaction that commits even when ``act`` refuses: a failed login is counted
+    and audited, and a rollback would forget it. The refusal is raised after the commit."""
+    refused: IppledgeError | None = None
+    with unit_of_work(request.app.state.session_factory) as session:
+        try:
+            result = act(session)
+        except IppledgeError as exc:
+            refused = exc
+    if refused is not None:
+        raise refused
+    return result
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 @router.post("/auth/login", response_model=TokenOut)
-def login(body: LoginIn, request: Request, session: SessionDep) -> TokenOut:
-    ttl = request.app.state.settings.token_ttl_minutes
-    token, user = service.login(session, body.username, body.password, utcnow(), ttl)
-    return TokenOut(access_token=token, expires_in=ttl * 60, user_id=user.id, party_id=user.party_id)
+def login(body: LoginIn, request: Request) -> TokenOut:
+    """Sign in (登录). Repeated failures pause logins for the account and for the source address (429 ``auth.locked``,
+    the wait in ``details.retry_after``); every failure is audited."""
+    settings = _settings(request)
+    ttl = settings.token_ttl_minutes
+    address = request.client.host if request.client else None
+    token, user_id, party_id = _keeping_failures(
+        request,
+        lambda s: _login(s, body, address, ttl, login_policy(settings)),
+    )
+    return TokenOut(access_token=token, expires_in=ttl * 60, user_id=user_id, party_id=party_id)
+
+
+def _login(session: Session, body: LoginIn, address: str | None, ttl: int, policy: LoginPolicy) -> tuple[str, int, int]:
+    token, user = service.login(session, body.username, body.password, utcnow(), ttl, address, policy)
+    return token, user.id, user.party_id
+
+
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(body: PasswordChangeIn, request: Request, principal: PrincipalDep) -> None:
+    """Change one's own password (修改密码), giving the old one; the user's other sessions end, this one goes on."""
+    settings = _settings(request)
+    _keeping_failures(
+        request,
+        lambda s: service.change_password(
+            s,
+            principal,
+            body.old_password,
+            body.new_password,
+            utcnow(),
+            _bearer(request),
+            _password_policy(request),
+            login_policy(settings),
+        ),
+    )
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -91,18 +170,60 @@ def _user_out(user: queries.UserView) -> UserOut:
 
 
 @router.post("/parties/{party_id}/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-def create_user(party_id: int, body: UserIn, principal: PrincipalDep, session: SessionDep) -> UserOut:
-    """A party's admin adds users to their own party; the platform operator may seed any party's first admin."""
+def create_user(party_id: int, body: UserIn, request: Request, principal: PrincipalDep, session: SessionDep) -> UserOut:
+    """A party's admin adds users to its own party. The platform's admin may only open a new party: its first user,
+    an ``admin``, while the party has no users. An API key never creates people."""
     if principal.party_id != party_id and principal.party_kind != PartyKind.PLATFORM:
         raise not_found("机构", "party", id=party_id)
-    principal.require(Role.ADMIN)
     party = queries.party(session, party_id)
     if party is None:
         raise not_found("机构", "party", id=party_id)
-    user = service.create_user(session, principal, party, body.username, body.password, body.roles, body.display_name)
-    view = queries.user_view(session, user.id)
+    user = service.create_user(
+        session,
+        principal,
+        party,
+        body.username,
+        body.password,
+        body.roles,
+        body.display_name,
+        _password_policy(request),
+    )
+    return _user_out(_view(session, user.id))
+
+
+def _view(session: Session, user_id: int) -> queries.UserView:
+    view = queries.user_view(session, user_id)
     assert view is not None
-    return _user_out(view)
+    return view
+
+
+def _own_party(principal: Principal, party_id: int) -> None:
+    if principal.party_id != party_id:
+        raise not_found("机构", "party", id=party_id)
+
+
+@router.put("/parties/{party_id}/users/{user_id}/roles", response_model=UserOut)
+def set_roles(party_id: int, user_id: int, body: RolesIn, principal: PrincipalDep, session: SessionDep) -> UserOut:
+    """The party's admin sets a user's roles; keys the user made with a role it loses are revoked."""
+    _own_party(principal, party_id)
+    service.set_roles(session, principal, user_id, body.roles, utcnow())
+    return _user_out(_view(session, user_id))
+
+
+@router.post("/parties/{party_id}/users/{user_id}/deactivate", response_model=UserOut)
+def deactivate_user(party_id: int, user_id: int, principal: PrincipalDep, session: SessionDep) -> UserOut:
+    """Stop a user (停用): its sessions and the API keys it made are revoked at once."""
+    _own_party(principal, party_id)
+    service.deactivate_user(session, principal, user_id, utcnow())
+    return _user_out(_view(session, user_id))
+
+
+@router.post("/parties/{party_id}/users/{user_id}/activate", response_model=UserOut)
+def activate_user(party_id: int, user_id: int, principal: PrincipalDep, session: SessionDep) -> UserOut:
+    """Let a stopped user sign in again (启用); old sessions and keys stay revoked."""
+    _own_party(principal, party_id)
+    service.activate_user(session, principal, user_id)
+    return _user_out(_view(session, user_id))
 
 
 @router.get("/parties/{party_id}/users", response_model=list[UserOut])
@@ -120,18 +241,29 @@ def _key_out(row: queries.ApiKeyView, key: str | None = None) -> ApiKeyOut:
         prefix=row.prefix,
         roles=list(row.roles),
         created_at=row.created_at,
+        expires_at=row.expires_at,
         revoked_at=row.revoked_at,
         key=key,
     )
 
 
 @router.post("/api-keys", response_model=ApiKeyOut, status_code=status.HTTP_201_CREATED)
-def create_api_key(body: ApiKeyIn, principal: PrincipalDep, session: SessionDep) -> ApiKeyOut:
-    """A key for the caller's own party, for system-to-system access (e.g. a bank's core system)."""
+def create_api_key(body: ApiKeyIn, request: Request, principal: PrincipalDep, session: SessionDep) -> ApiKeyOut:
+    """A key for the caller's own party, for system-to-system access (e.g. a bank's core system): made by a signed-in
+    admin, carrying only roles that admin holds, and expiring."""
     principal.require(Role.ADMIN)
     party = queries.party(session, principal.party_id)
     assert party is not None
-    row, key = service.create_api_key(session, principal, party, body.name, body.roles)
+    row, key = service.create_api_key(
+        session,
+        principal,
+        party,
+        body.name,
+        body.roles,
+        utcnow(),
+        body.expires_at,
+        _settings(request).api_key_max_days,
+    )
     (view,) = [k for k in queries.api_keys_of(session, principal.party_id) if k.id == row.id]
     return _key_out(view, key)
 

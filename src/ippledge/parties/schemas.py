@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Role
+from ippledge.kernel.text import name_validator
+
+# Names people read: no control, bidirectional or invisible characters (kernel.text).
+PartyName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(name_validator("party name"))]
+DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(name_validator("display name"))]
+KeyName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(name_validator("key name"))]
 
 
 class LoginIn(BaseModel):
@@ -33,7 +40,7 @@ class MeOut(BaseModel):
 
 class PartyIn(BaseModel):
     kind: PartyKind
-    name: str = Field(min_length=1, max_length=200)
+    name: PartyName
     uscc: str | None = None
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
 
@@ -51,9 +58,19 @@ class PartyOut(BaseModel):
 
 class UserIn(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    password: str = Field(min_length=8, max_length=200)
-    display_name: str | None = Field(default=None, max_length=100)
+    # Length and the other password rules are checked by access.passwords, with their own error codes.
+    password: str = Field(min_length=1, max_length=200)
+    display_name: DisplayName | None = None
     roles: list[Role] = Field(min_length=1)
+
+
+class RolesIn(BaseModel):
+    roles: list[Role] = Field(min_length=1)
+
+
+class PasswordChangeIn(BaseModel):
+    old_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
 
 
 class UserOut(BaseModel):
@@ -66,8 +83,11 @@ class UserOut(BaseModel):
 
 
 class ApiKeyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    roles: list[Role] = Field(min_length=1)
+    name: KeyName
+    roles: list[Role] = Field(min_length=1, description="only roles the creating user holds")
+    expires_at: dt.datetime | None = Field(
+        default=None, description="when the key stops working; by default, and at most, IPPLEDGE_API_KEY_MAX_DAYS ahead"
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -76,6 +96,7 @@ class ApiKeyOut(BaseModel):
     prefix: str
     roles: list[Role]
     created_at: dt.datetime
+    expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
     key: str | None = Field(default=None, description="shown once, at creation")
 

@@ -29,7 +29,7 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
     """Bearer token (people) or ``X-API-Key`` (systems); anything else is 401."""
     key = request.headers.get("x-api-key")
     if key:
-        return access_service.authenticate_api_key(session, key)
+        return access_service.authenticate_api_key(session, key, utcnow())
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:12:59.777588
+Create Date: 2026-12-03 02:14:35.997302
 """
 
 from __future__ import annotations
@@ -140,6 +140,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_journal_entry_entry_date'), ['entry_date'], unique=False)
         batch_op.create_index('ix_journal_entry_ref', ['ref_type', 'ref_id'], unique=False)
 
+    op.create_table('login_throttle',
+    sa.Column('scope', sa.String(length=8), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('failures', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('last_failure_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('scope', 'subject', name=op.f('pk_login_throttle'))
+    )
     op.create_table('lpr_rate',
     sa.Column('effective_date', sa.Date(), nullable=False),
     sa.Column('tenor', sa.String(length=4), nullable=False),
@@ -540,6 +548,7 @@ def upgrade() -> None:
     sa.Column('roles', sa.String(length=200), nullable=False),
     sa.Column('created_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_api_key_created_by_app_user')),
@@ -1605,6 +1614,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox_event')
     op.drop_table('lpr_rate')
+    op.drop_table('login_throttle')
     with op.batch_alter_table('journal_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_journal_entry_ref')
         batch_op.drop_index(batch_op.f('ix_journal_entry_entry_date'))
