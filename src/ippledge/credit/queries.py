@@ -49,13 +49,16 @@ def banks_offering(session: Session, as_of: dt.date) -> list[int]:
 
 @dataclass(frozen=True)
 class ValuationUsed:
-    """One IP's value a decision lent against: the report behind it (if any), the value, the LTV cap applied."""
+    """One IP's value a decision lent against: the report behind it (if any), the appraisal of record (``value``),
+    the LTV cap applied, the basis kind (``report | internal | model``) and the model's forced-sale value."""
 
     ip_asset_id: int
     subtype: str
     report_id: int | None
     value: Decimal | None
     ltv_bp: int
+    basis: str | None = None
+    forced_sale: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,16 @@ class DecisionFacts:
     as_of: dt.date
     pledged_asset_ids: tuple[int, ...]
     valuations: tuple[ValuationUsed, ...]
+    # the lending basis (贷款依据, decision record 0008); None where unknown (no IP, no model valuation)
+    basis_kind: str | None = None
+    appraisal: Decimal | None = None
+    model_p10: Decimal | None = None
+    model_p50: Decimal | None = None
+    model_p90: Decimal | None = None
+    forced_sale: Decimal | None = None  # what a forced sale of the pledged IP would recover: the LGD input
+    ltv_cap_bp: int | None = None
+    max_supported: Decimal | None = None
+    warnings: tuple[str, ...] = ()  # codes of the non-blocking warnings
 
 
 def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
@@ -92,6 +105,8 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
             None if v.get("report_id") is None else int(v["report_id"]),
             None if v.get("value") is None else Decimal(v["value"]),
             int(v.get("ltv_bp") or 0),
+            v.get("basis"),
+            None if v.get("forced_sale") is None else Decimal(v["forced_sale"]),
         )
         for v in json.loads(d.valuations)
     )
@@ -109,4 +124,13 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
         d.as_of,
         tuple(json.loads(d.pledged_assets)),
         used,
+        d.basis_kind,
+        d.appraisal,
+        d.model_p10,
+        d.model_p50,
+        d.model_p90,
+        d.forced_sale,
+        d.ltv_cap_bp,
+        d.max_supported,
+        tuple(w["code"] for w in json.loads(d.warnings or "[]")),
     )
