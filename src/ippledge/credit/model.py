@@ -303,6 +303,14 @@ class LendingBasis:
         return coverage_ratio(self.forced_sale, amount)
 
 
+def loss_given_default(exposure: Decimal, forced_sale: Decimal | None) -> Decimal | None:
+    """LGD (违约损失率) at forced-sale value: the share of ``exposure`` a forced sale of the pledged IP would not
+    recover, in [0, 1] to 4 places; None when the forced-sale value is unknown or nothing is exposed."""
+    if forced_sale is None or exposure <= 0:
+        return None
+    return (max(Decimal(0), exposure - forced_sale) / exposure).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
 def coverage_ratio(forced_sale: Decimal | None, amount: Decimal) -> Decimal | None:
     """Forced-sale value / loan amount (押品强制变现覆盖率), to 4 places; None when it is not known."""
     if forced_sale is None or amount <= 0:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,6 +92,19 @@ class DecisionFacts:
     ltv_cap_bp: int | None = None
     max_supported: Decimal | None = None
     warnings: tuple[str, ...] = ()  # codes of the non-blocking warnings
+
+
+def forced_sale_values(session: Session, decision_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``decision id -> forced-sale value`` of the IP it lent against (强制变现价值, the LGD input), for the decisions
+    that recorded one (no caller scoping: the caller has checked)."""
+    ids = sorted(set(decision_ids))
+    out: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 5_000):
+        stmt = select(CreditDecision.id, CreditDecision.forced_sale).where(
+            CreditDecision.id.in_(ids[start : start + 5_000]), CreditDecision.forced_sale.is_not(None)
+        )
+        out.update({int(i): v for i, v in session.execute(stmt)})
+    return out
 
 
 def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
