@@ -103,7 +103,7 @@ def forced_sale_values(session: Session, decision_ids: Iterable[int]) -> dict[in
         stmt = select(CreditDecision.id, CreditDecision.forced_sale).where(
             CreditDecision.id.in_(ids[start : start + 5_000]), CreditDecision.forced_sale.is_not(None)
         )
-        out.update({int(i): v for i, v in session.execute(stmt)})
+        out.update({int(i): v for i, v in session.execute(stmt) if v is not None})
     return out
 
 
