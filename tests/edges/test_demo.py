@@ -38,5 +38,7 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     lent = [t for t in result.tracks if t.loan_id is not None]
     assert len(lent) >= 10
     assert any(t.repaid_on for t in lent) and any(t.written_off_on for t in lent)
+    # the lending basis per loan: the appraisal of record is the basis, the model sits beside it (record 0008)
+    assert "贷款依据 lending basis" in text and "report" in text and "internal" in text
     # risk sharing: loans enrolled, a claim paid on a written-off loan, subsidies paid, the sustainability table
     assert "fund sustainability" in text and "leverage" in text

@@ -80,3 +80,26 @@ def test_cli_portfolio_as_of_picks_the_scheme_version_in_force(database_url, ris
     assert today["as_of"] == business_day(None).isoformat() and today["version"] == "2"
     bad = runner.invoke(cli_app, [*base, "--as-of", "2025-13-01"])
     assert bad.exit_code == 2 and "risk.cli.as_of" in bad.output
+
+
+def test_each_loan_lgd_is_at_the_forced_sale_value_its_decision_recorded(session_factory, risk_desk: RiskDesk) -> None:
+    """Decision record 0008: the forced-sale value of the pledged IP feeds LGD; the book figure only fills gaps."""
+    from decimal import Decimal
+
+    from ippledge.credit.tables import CreditDecision
+    from ippledge.lending import queries as lending
+
+    d = risk_desk
+    d.scheme_with_pool("300000")
+    lids = [d.active_loan(amount=a, months=6) for a in ("600000", "400000")]
+    for lid in lids:
+        d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
+    with session_factory.begin() as s:
+        decision = s.get(CreditDecision, lending.loan_summary(s, lids[0]).decision_id)  # type: ignore[union-attr]
+        decision.forced_sale = Decimal("150000")  # as a decision with a model valuation records it
+    with session_factory() as s:
+        portfolio, _, _ = live_portfolio(s, "test-city", 0.6)
+        # (600,000 - 150,000) / 600,000 = 0.75; the other decision recorded no forced-sale value: the book's 0.6
+        assert list(portfolio.lgd) == [0.75, 0.6]
+        _, inputs = simulate_book(s, "test-city", rho=0.2, lgd=0.6, scenarios=500, seed=7, as_of=dt.date(2025, 6, 3))
+    assert inputs["lgd"] == 0.6 and abs(inputs["lgd_mean"] - 0.675) < 1e-12

@@ -1,4 +1,4 @@
-"""Model valuations in the database (both backends): batch and single runs, CLI, API access, credit's collateral."""
+"""Model valuations in the database (both backends): batch and single runs, CLI, API access, credit's view of them."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typer.testing import CliRunner
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.cli import app as cli_app
-from ippledge.credit.service import collateral_value_of
+from ippledge.credit.service import collateral_of
 from ippledge.kernel.money import from_fen
 from ippledge.registry.tables import IpAsset, IpOwner
 from ippledge.simulation import truth
 from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
+from ippledge.valuation import queries as valuation_queries
 from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.engine.tables import ModelValuation
 
@@ -109,14 +110,24 @@ def test_api_shows_model_to_readers_and_owner_only(
     assert r.status_code == 404
 
 
-def test_credit_uses_the_model_collateral_value_when_present(
+def test_credit_reads_the_model_beside_the_report_never_instead_of_it(
     engine: Engine, session_factory: sessionmaker[Session]
 ) -> None:
+    """Decision record 0008: without a report the model is no appraisal of record; it only challenges one."""
     _loaded(engine, session_factory)
     with session_factory.begin() as s:
-        asset_id = s.scalar(select(IpAsset.id).where(IpAsset.status == "in_force").limit(1))
-        assert collateral_value_of(s, 999_999, 1, asset_id, AS_OF) is None  # no report, no model: nothing
-        mv = engine_service.value_one(s, int(asset_id), AS_OF, seed=1)
-        value, report = collateral_value_of(s, 999_999, 1, asset_id, AS_OF + dt.timedelta(days=30))  # type: ignore[misc]
-        assert value == from_fen(mv.collateral_value_fen) and report is None
-        assert collateral_value_of(s, 999_999, 1, asset_id, AS_OF + dt.timedelta(days=400)) is None  # stale
+        asset_id = int(s.scalar(select(IpAsset.id).where(IpAsset.status == "in_force").limit(1)))  # type: ignore[arg-type]
+        bare = collateral_of(s, 999_999, 1, asset_id, "invention", AS_OF)
+        assert bare.value is None and bare.model is None  # no report, no model: nothing
+        mv = engine_service.value_one(s, asset_id, AS_OF, seed=1)
+        later = AS_OF + dt.timedelta(days=30)
+        item = collateral_of(s, 999_999, 1, asset_id, "invention", later)
+        # the model's range and forced-sale value sit beside the (missing) appraisal; they do not become it
+        assert item.value is None and item.report_id is None and item.model is not None
+        assert (item.model.p10, item.model.p50, item.model.p90) == tuple(
+            from_fen(f) for f in (mv.value_p10_fen, mv.value_p50_fen, mv.value_p90_fen)
+        )
+        assert item.model.forced_sale == from_fen(mv.collateral_value_fen) <= item.model.p50
+        facts = valuation_queries.model_values(s, asset_id, later, max_age_days=366)
+        assert facts is not None and facts.forced_sale == item.model.forced_sale and facts.as_of == AS_OF
+        assert collateral_of(s, 999_999, 1, asset_id, "invention", AS_OF + dt.timedelta(days=400)).model is None

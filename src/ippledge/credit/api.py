@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
 from ippledge.credit import attestation, lpr, products, queries, registration, service, store
-from ippledge.credit.model import DEFAULT_LTV_BP, RepaymentMethod
+from ippledge.credit.model import DEFAULT_LTV_BP, RepaymentMethod, coverage_ratio
 from ippledge.credit.schemas import (
     AttestationIn,
     AttestationOut,
@@ -56,10 +56,14 @@ def _version_out(v: CreditProductVersion) -> VersionOut:
         underwriting=v.underwriting,
         repayment_methods=v.repayment_methods.split(),
         ip_required_above=v.ip_required_above,
+        model_basis_without_report=v.model_basis_without_report,
+        model_cap_p90_multiple=v.model_cap_p90_multiple,
+        min_forced_sale_coverage=v.min_forced_sale_coverage,
     )
 
 
 def decision_out(d: CreditDecision) -> DecisionOut:
+    """A decision with everything it was computed from, its lending basis and its warnings."""
     checks = json.loads(d.checks)
     return DecisionOut(
         id=d.id,
@@ -84,6 +88,15 @@ def decision_out(d: CreditDecision) -> DecisionOut:
         valuations=json.loads(d.valuations),
         checks=checks,
         failures=[c["code"] for c in checks if not c["ok"]],
+        warnings=json.loads(d.warnings or "[]"),
+        basis_kind=d.basis_kind,
+        appraisal=d.appraisal,
+        model_p10=d.model_p10,
+        model_p50=d.model_p50,
+        model_p90=d.model_p90,
+        forced_sale=d.forced_sale,
+        ltv_cap_bp=d.ltv_cap_bp,
+        forced_sale_coverage=None if (cov := coverage_ratio(d.forced_sale, d.amount)) is None else str(cov),
         approval_id=d.approval_id,
         as_of=d.as_of,
     )
@@ -115,6 +128,9 @@ def add_version(product_id: int, body: VersionIn, principal: PrincipalDep, sessi
         underwriting=body.underwriting,
         repayment_methods=body.repayment_methods or [m.value for m in RepaymentMethod],
         ip_required_above=body.ip_required_above,
+        model_basis_without_report=body.model_basis_without_report,
+        model_cap_p90_multiple=body.model_cap_p90_multiple,
+        min_forced_sale_coverage=body.min_forced_sale_coverage,
     )
     return _version_out(products.add_version(session, principal, product_id, terms))
 

@@ -43,6 +43,9 @@ class VersionTerms:
     ip_required_above: Decimal | str | int | None = None
     effective_to: dt.date | None = None
     currency: str = CNY
+    model_basis_without_report: bool = False
+    model_cap_p90_multiple: Decimal | str | None = None
+    min_forced_sale_coverage: Decimal | str | None = None
 
 
 def _product_admin(principal: Principal) -> None:
@@ -88,6 +91,8 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
     methods = frozenset(choice(RepaymentMethod, m, errors.METHOD_UNKNOWN) for m in t.repayment_methods)
     multiple = None if t.rate_cap_lpr_multiple is None else Decimal(str(t.rate_cap_lpr_multiple))
     above = None if t.ip_required_above is None else money(t.ip_required_above, t.currency)
+    k = _fraction(t.model_cap_p90_multiple, "model_cap_p90_multiple")
+    coverage = _fraction(t.min_forced_sale_coverage, "min_forced_sale_coverage")
     rules = ProductRules(
         kind=ProductKind(product.kind),
         ltv_bp=dict(t.ltv_bp),
@@ -99,6 +104,9 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         underwriting=choice(Underwriting, t.underwriting, errors.UNDERWRITING_KIND),
         methods=methods,
         ip_required_above=above,
+        model_basis_without_report=t.model_basis_without_report,
+        model_cap_p90_multiple=k,
+        min_forced_sale_coverage=coverage,
     ).validate()
     if t.effective_to is not None and t.effective_to < t.effective_from:
         raise errors.VERSION_DATES()
@@ -131,6 +139,9 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         underwriting=rules.underwriting.value,
         repayment_methods=" ".join(sorted(m.value for m in methods)),
         ip_required_above=above,
+        model_basis_without_report=t.model_basis_without_report,
+        model_cap_p90_multiple=None if k is None else str(k),
+        min_forced_sale_coverage=None if coverage is None else str(coverage),
         created_by=principal.actor,
     )
     session.add(row)
@@ -144,6 +155,19 @@ def add_version(session: Session, principal: Principal, product_id: int, t: Vers
         {"version_id": row.id, "version_no": number, "from": t.effective_from.isoformat()},
     )
     return row
+
+
+def _fraction(value: Decimal | str | None, name: str) -> Decimal | None:
+    """A decimal product parameter stored as text (at most 4 places, so that it fits its column)."""
+    if value is None:
+        return None
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        raise errors.PRODUCT_INVALID(problems=[name], summary=name) from None
+    if not d.is_finite() or d != d.quantize(Decimal("0.0001")):
+        raise errors.PRODUCT_INVALID(problems=[name], summary=name)
+    return d
 
 
 def visible_version(

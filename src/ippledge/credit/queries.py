@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,13 +51,16 @@ def banks_offering(session: Session, as_of: dt.date) -> list[int]:
 
 @dataclass(frozen=True)
 class ValuationUsed:
-    """One IP's value a decision lent against: the report behind it (if any), the value, the LTV cap applied."""
+    """One IP's value a decision lent against: the report behind it (if any), the appraisal of record (``value``),
+    the LTV cap applied, the basis kind (``report | internal | model``) and the model's forced-sale value."""
 
     ip_asset_id: int
     subtype: str
     report_id: int | None
     value: Decimal | None
     ltv_bp: int
+    basis: str | None = None
+    forced_sale: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,29 @@ class DecisionFacts:
     as_of: dt.date
     pledged_asset_ids: tuple[int, ...]
     valuations: tuple[ValuationUsed, ...]
+    # the lending basis (贷款依据, decision record 0008); None where unknown (no IP, no model valuation)
+    basis_kind: str | None = None
+    appraisal: Decimal | None = None
+    model_p10: Decimal | None = None
+    model_p50: Decimal | None = None
+    model_p90: Decimal | None = None
+    forced_sale: Decimal | None = None  # what a forced sale of the pledged IP would recover: the LGD input
+    ltv_cap_bp: int | None = None
+    max_supported: Decimal | None = None
+    warnings: tuple[str, ...] = ()  # codes of the non-blocking warnings
+
+
+def forced_sale_values(session: Session, decision_ids: Iterable[int]) -> dict[int, Decimal]:
+    """``decision id -> forced-sale value`` of the IP it lent against (强制变现价值, the LGD input), for the decisions
+    that recorded one (no caller scoping: the caller has checked)."""
+    ids = sorted(set(decision_ids))
+    out: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 5_000):
+        stmt = select(CreditDecision.id, CreditDecision.forced_sale).where(
+            CreditDecision.id.in_(ids[start : start + 5_000]), CreditDecision.forced_sale.is_not(None)
+        )
+        out.update({int(i): v for i, v in session.execute(stmt) if v is not None})
+    return out
 
 
 def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
@@ -93,6 +120,8 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
             None if v.get("report_id") is None else int(v["report_id"]),
             None if v.get("value") is None else Decimal(v["value"]),
             int(v.get("ltv_bp") or 0),
+            v.get("basis"),
+            None if v.get("forced_sale") is None else Decimal(v["forced_sale"]),
         )
         for v in json.loads(d.valuations)
     )
@@ -110,6 +139,15 @@ def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
         d.as_of,
         tuple(json.loads(d.pledged_assets)),
         used,
+        d.basis_kind,
+        d.appraisal,
+        d.model_p10,
+        d.model_p50,
+        d.model_p90,
+        d.forced_sale,
+        d.ltv_cap_bp,
+        d.max_supported,
+        tuple(w["code"] for w in json.loads(d.warnings or "[]")),
     )
 
 

@@ -41,6 +41,15 @@ class VersionIn(BaseModel):
     underwriting: str = "none"
     repayment_methods: list[str] | None = None
     ip_required_above: str | int | None = None
+    model_basis_without_report: bool = Field(
+        default=False, description="an IP without a valid report may lend on the model's P50 (贷款依据: 模型估值)"
+    )
+    model_cap_p90_multiple: str | None = Field(
+        default=None, description="e.g. '1.5': lendable value = min(appraisal, 1.5 x model P90)"
+    )
+    min_forced_sale_coverage: str | None = Field(
+        default=None, description="e.g. '0.5': warn when forced-sale value / amount is below 50%"
+    )
 
 
 class VersionOut(BaseModel):
@@ -60,6 +69,9 @@ class VersionOut(BaseModel):
     underwriting: str
     repayment_methods: list[str]
     ip_required_above: Yuan | None
+    model_basis_without_report: bool
+    model_cap_p90_multiple: str | None
+    min_forced_sale_coverage: str | None
 
 
 class LprIn(BaseModel):
@@ -113,6 +125,15 @@ class DecisionOut(BaseModel):
     valuations: list[dict[str, Any]]
     checks: list[dict[str, Any]]
     failures: list[str]
+    warnings: list[dict[str, Any]] = Field(description="non-blocking findings: the model's challenges, coverage")
+    basis_kind: str | None = Field(description="report | internal | model | mixed (贷款依据)")
+    appraisal: Yuan | None = Field(description="the appraisal of record the LTV cap applies to")
+    model_p10: Yuan | None
+    model_p50: Yuan | None
+    model_p90: Yuan | None
+    forced_sale: Yuan | None = Field(description="forced-sale value: an LGD input, never the cap")
+    ltv_cap_bp: int | None
+    forced_sale_coverage: str | None = Field(description="forced-sale value / amount")
     approval_id: int | None
     as_of: dt.date
 

@@ -1,10 +1,11 @@
 """Credit decision use cases (授信决定): propose with every rule checked, maker-checker approval, approved terms.
 
-The credit officer proposes; the decision records the product version, the LPR fixing, the valuation reports and
-values, the computed maximum and every rule check. A proposal without failures goes to ``access.service.propose``
-(subject ``credit_decision``); a different user with the approver role of the same bank decides it. On approval
-the bank's review is done, a ``pledge_registration`` task opens when the product needs a pledge, and the outbox
-carries ``credit.approved`` with the terms. Services flush, never commit.
+The credit officer proposes; the decision records the product version, the LPR fixing, the lending basis (贷款依据:
+each IP's appraisal of record and the model's P10-P50-P90 and forced-sale value beside it, decision record 0008),
+the computed maximum, every rule check and the non-blocking warnings. A proposal without failures goes to
+``access.service.propose`` (subject ``credit_decision``); a different user with the approver role of the same bank
+decides it. On approval the bank's review is done, a ``pledge_registration`` task opens when the product needs a
+pledge, and the outbox carries ``credit.approved`` with the terms. Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ippledge.credit import errors, lpr, products, store
 from ippledge.credit.model import (
     ApprovedTerms,
     Collateral,
+    ModelView,
     Outcome,
     Proposal,
     RepaymentMethod,
@@ -42,25 +44,24 @@ from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.outbox import events
 from ippledge.registry import queries as registry
 from ippledge.valuation import queries as valuation
+from ippledge.valuation.governance.model import Thresholds
 
 BP = Decimal(10_000)
-MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale; fall back to the report
+MODEL_MAX_AGE_DAYS = 366  # a model valuation older than a year is stale: no challenger, no forced-sale value
+BAND_MARGIN = Decimal(str(Thresholds().range_margin))  # the governance rule's band, so both flag the same reports
 
 
-def collateral_value_of(
-    session: Session, application_id: int, bank_id: int, ip_asset_id: int, as_of: dt.date
-) -> tuple[Decimal, int | None] | None:
-    """The value a decision lends against (x the LTV cap), with the valid report behind it if any.
-
-    When the engine has valued the IP within the last year (``valuation.queries.model_collateral_value``), the value
-    is the model's collateral value: what a forced sale would recover (P50 x sell-through x (1 - forced-sale
-    discount)). Otherwise the latest valid valuation report's value, as before.
-    """
+def collateral_of(
+    session: Session, application_id: int, bank_id: int, ip_asset_id: int, subtype: str, as_of: dt.date
+) -> Collateral:
+    """One IP as a decision sees it: the appraisal of record (the latest report valid on ``as_of`` that the bank
+    commissioned for the application, external or its own internal valuation) and the model's fresh view of it."""
     item = valuation.latest_valid(session, application_id, ip_asset_id, as_of, bank_id=bank_id)
-    model = valuation.model_collateral_value(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
-    if model is not None:
-        return model, None if item is None else item.report_id
-    return None if item is None else (item.value, item.report_id)
+    mv = valuation.model_values(session, ip_asset_id, as_of, max_age_days=MODEL_MAX_AGE_DAYS)
+    model = None if mv is None else ModelView(mv.p10, mv.p50, mv.p90, mv.forced_sale)
+    if item is None:
+        return Collateral(ip_asset_id, subtype, None, model=model)
+    return Collateral(ip_asset_id, subtype, item.value, item.report_id, item.internal, model)
 
 
 def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Underwriting) -> bool:
@@ -103,10 +104,7 @@ def propose_decision(
     fixing = lpr.lpr_on(session, as_of, "1y")
     assets = intake_queries.asset_ids(session, app.id)
     subtypes = {i: a.subtype.value for i, a in registry.asset_summaries(session, assets).items()}
-    collateral = []
-    for aid in assets:
-        found = collateral_value_of(session, app.id, principal.party_id, aid, as_of)
-        collateral.append(Collateral(aid, subtypes[aid], *(found if found else (None, None))))
+    collateral = [collateral_of(session, app.id, principal.party_id, aid, subtypes[aid], as_of) for aid in assets]
     outcome: Outcome = evaluate(
         rules,
         Proposal(
@@ -119,9 +117,10 @@ def propose_decision(
             underwriting_done=_underwriting_done(session, app.id, principal.party_id, rules.underwriting),
             product_in_effect=store.is_in_effect(version, as_of),
             requested_amount=app.amount,
+            band_margin=BAND_MARGIN,
         ),
     )
-    failures = outcome.failures
+    failures, basis = outcome.failures, outcome.basis
     decision = CreditDecision(
         application_id=app.id,
         bank_id=principal.party_id,
@@ -141,19 +140,16 @@ def propose_decision(
         max_supported=outcome.max_supported,
         ip_required=outcome.ip_required,
         pledged_assets=json.dumps(assets if outcome.ip_required else []),
-        valuations=json.dumps(
-            [
-                {
-                    "ip_asset_id": c.ip_asset_id,
-                    "subtype": c.subtype,
-                    "report_id": c.report_id,
-                    "value": None if c.value is None else str(c.value),
-                    "ltv_bp": rules.ltv_bp.get(c.subtype, 0),
-                }
-                for c in collateral
-            ]
-        ),
+        valuations=json.dumps([b.to_dict() for b in basis.items]),
         checks=json.dumps([c.to_dict() for c in outcome.checks], ensure_ascii=False, default=str),
+        warnings=json.dumps([w.to_dict() for w in outcome.warnings], ensure_ascii=False, default=str),
+        basis_kind=None if basis.kind is None else basis.kind.value,
+        appraisal=basis.appraisal,
+        model_p10=basis.model_total("p10"),
+        model_p50=basis.model_total("p50"),
+        model_p90=basis.model_total("p90"),
+        forced_sale=basis.forced_sale,
+        ltv_cap_bp=basis.ltv_bp,
         as_of=as_of,
         proposed_by=principal.user_id,
     )
@@ -171,6 +167,10 @@ def propose_decision(
             "amount_fen": to_fen(decision.amount),
             "rate_bp": decision.rate_bp,
             "failures": [f.code for f in failures],
+            "basis": decision.basis_kind,
+            "appraisal_fen": None if decision.appraisal is None else to_fen(decision.appraisal),
+            "max_supported_fen": to_fen(decision.max_supported),
+            "warnings": [w.code for w in outcome.warnings],
         },
     )
     if not failures:

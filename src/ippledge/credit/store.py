@@ -49,7 +49,14 @@ def rules_of(version: CreditProductVersion, kind: str) -> ProductRules:
         underwriting=Underwriting(version.underwriting),
         methods=frozenset(RepaymentMethod(m) for m in version.repayment_methods.split()),
         ip_required_above=version.ip_required_above,
+        model_basis_without_report=bool(version.model_basis_without_report),
+        model_cap_p90_multiple=_decimal(version.model_cap_p90_multiple),
+        min_forced_sale_coverage=_decimal(version.min_forced_sale_coverage),
     )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def versions_of(session: Session, product_id: int) -> list[CreditProductVersion]:

@@ -47,6 +47,10 @@ class CreditProductVersion(IdMixin, Base):
     underwriting: Mapped[str] = mapped_column(String(12))  # credit.model.Underwriting
     repayment_methods: Mapped[str] = mapped_column(String(120))  # space-separated RepaymentMethod values
     ip_required_above: Mapped[Decimal | None] = mapped_column("ip_required_above_fen", Fen)
+    # the model as challenger (decision record 0008)
+    model_basis_without_report: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_cap_p90_multiple: Mapped[str | None] = mapped_column(String(8))  # decimal text, e.g. "1.5"
+    min_forced_sale_coverage: Mapped[str | None] = mapped_column(String(8))  # decimal text, e.g. "0.5"
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -92,8 +96,17 @@ class CreditDecision(IdMixin, Base):
     max_supported: Mapped[Decimal] = mapped_column("max_supported_fen", Fen)
     ip_required: Mapped[bool] = mapped_column(Boolean)
     pledged_assets: Mapped[str] = mapped_column(Text)  # JSON list of asset ids
-    valuations: Mapped[str] = mapped_column(Text)  # JSON [{ip_asset_id, subtype, report_id, value, ltv_bp}]
+    valuations: Mapped[str] = mapped_column(Text)  # JSON list of credit.model.Basis dicts, one per IP
     checks: Mapped[str] = mapped_column(Text)  # JSON list of RuleCheck dicts
+    # the lending basis (贷款依据, decision record 0008): null where no IP was offered or a figure is unknown
+    basis_kind: Mapped[str | None] = mapped_column(String(10))  # credit.model.BasisKind
+    appraisal: Mapped[Decimal | None] = mapped_column("appraisal_fen", Fen)  # appraisal of record, all IPs
+    model_p10: Mapped[Decimal | None] = mapped_column("model_p10_fen", Fen)  # sums of the IPs' model quantiles
+    model_p50: Mapped[Decimal | None] = mapped_column("model_p50_fen", Fen)
+    model_p90: Mapped[Decimal | None] = mapped_column("model_p90_fen", Fen)
+    forced_sale: Mapped[Decimal | None] = mapped_column("forced_sale_fen", Fen)  # the LGD input, never the cap
+    ltv_cap_bp: Mapped[int | None] = mapped_column(Integer)
+    warnings: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of CreditWarning dicts (non-blocking)
     as_of: Mapped[dt.date] = mapped_column(Date)
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
     proposed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))

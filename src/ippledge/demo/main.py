@@ -17,7 +17,7 @@ from ippledge.app import create_app
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
-from ippledge.demo import appraisal, report, risk, run, scenario, year_report
+from ippledge.demo import appraisal, basis, report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -77,6 +77,7 @@ def _year(
 ) -> list[LoanTrack]:
     console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    basis.value_register(factory, start, seed)  # the model, the appraisals' challenger (decision record 0008)
     with factory() as s, Progress(console=console, transient=True) as progress:
         risk_demo = risk.RiskDemo(cast_of(s))
         tracks = run_year(
@@ -95,6 +96,7 @@ def _year(
         year_report.print_banks(console, s, tracks)
         year_report.print_steps(console, s, calendar)
         year_report.print_grades(console, s)
+        basis.print_basis(console, s, tracks)
     year_report.print_losses(console, tracks)
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:

@@ -29,6 +29,7 @@ class ValuedItem:
     value: Decimal
     valuation_date: dt.date
     valid_until: dt.date
+    internal: bool = False  # the bank valued the IP itself (allowed under the internal-valuation threshold)
 
 
 def latest_valid(
@@ -61,7 +62,7 @@ def latest_valid(
     if not candidates:
         return None
     r, value = max(candidates, key=lambda c: (c[0].valuation_date, c[0].id))
-    return ValuedItem(r.id, ip_asset_id, value, r.valuation_date, r.valid_until)
+    return ValuedItem(r.id, ip_asset_id, value, r.valuation_date, r.valid_until, bool(r.internal))
 
 
 def model_collateral_value(
@@ -71,6 +72,36 @@ def model_collateral_value(
     on or before ``as_of`` and not older than ``max_age_days``; ``None`` when the engine has not valued it."""
     mv = engine_store.latest(session, ip_asset_id, as_of, max_age_days)
     return None if mv is None else from_fen(mv.collateral_value_fen)
+
+
+@dataclass(frozen=True)
+class ModelValues:
+    """The newest model valuation (模型估值) of one IP: its P10-P50-P90 range and its forced-sale value (强制变现价值:
+    P50 x sell-through x (1 - forced-sale discount)), the figure loss given default starts from."""
+
+    ip_asset_id: int
+    as_of: dt.date
+    p10: Decimal
+    p50: Decimal
+    p90: Decimal
+    forced_sale: Decimal
+
+
+def model_values(
+    session: Session, ip_asset_id: int, as_of: dt.date, max_age_days: int | None = None
+) -> ModelValues | None:
+    """As :func:`model_collateral_value`, with the whole range; ``None`` when the engine has not valued the IP."""
+    mv = engine_store.latest(session, ip_asset_id, as_of, max_age_days)
+    if mv is None:
+        return None
+    return ModelValues(
+        ip_asset_id,
+        mv.as_of,
+        from_fen(mv.value_p10_fen),
+        from_fen(mv.value_p50_fen),
+        from_fen(mv.value_p90_fen),
+        from_fen(mv.collateral_value_fen),
+    )
 
 
 # -- reports as other capabilities cite them -------------------------------------------------------------------------

@@ -101,3 +101,19 @@ def test_ratios_on_a_small_book_by_hand() -> None:
     assert empty.npl_ratio is None and not empty.coverage_breach and not empty.loan_ratio_breach
     both = pm.combine([s, healthy], pm.DEFAULT_POLICY)
     assert both.outstanding == 11_000_000 * y and both.held == 1_125_000 * y
+
+
+def test_loss_given_default_at_forced_sale_value_beside_the_grade_rates() -> None:
+    """Decision record 0008: the forced-sale value feeds LGD; the regulatory allowance stays the grade rate."""
+    y = Decimal(1)
+    book = [
+        pm.Holding(G.NORMAL, 1_000_000 * y, 15_000 * y, Decimal("1176000")),  # fully covered: nothing unsecured
+        pm.Holding(G.SUBSTANDARD, 800_000 * y, 200_000 * y, Decimal("200000")),  # 600,000 unsecured
+        pm.Holding(G.LOSS, 100_000 * y, 100_000 * y),  # no forced-sale value recorded: counts whole
+    ]
+    s = pm.summarise(book, pm.DEFAULT_POLICY)
+    assert (s.recoverable, s.unsecured) == (Decimal("1200000"), Decimal("700000"))
+    assert s.npl_unsecured == Decimal("700000") and s.npl_lgd == Decimal("0.7778")  # 700,000 / 900,000
+    assert s.required == Decimal("15000.00") + Decimal("200000.00") + Decimal("100000.00")  # unchanged by collateral
+    both = pm.combine([s, s], pm.DEFAULT_POLICY)
+    assert (both.unsecured, both.npl_lgd) == (Decimal("1400000"), Decimal("0.7778"))

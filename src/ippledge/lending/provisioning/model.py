@@ -16,6 +16,11 @@ Sources of the default policy (``DEFAULT_POLICY``); every number is data, a bank
 
 Rates and thresholds are basis points (1% = 100 bp); money is ``Decimal`` yuan, each loan's allowance rounded half
 up to the fen (the ledger's rule).
+
+Beside the grade rates, the report carries the loss given default at forced-sale value (decision record 0008): per
+loan, the outstanding principal a forced sale of the pledged IP would not recover (``unsecured``; a loan whose credit
+decision recorded no forced-sale value counts whole), so a bank can hold its allowance against the collateral-aware
+loss. The regulatory allowance itself stays the grade rate.
 """
 
 from __future__ import annotations
@@ -254,6 +259,16 @@ class Holding:
     grade: Grade
     outstanding: Decimal
     held: Decimal
+    forced_sale: Decimal | None = None  # the pledged IP's forced-sale value its credit decision recorded
+
+    @property
+    def recoverable(self) -> Decimal:
+        return ZERO if self.forced_sale is None else min(self.outstanding, max(ZERO, self.forced_sale))
+
+    @property
+    def unsecured(self) -> Decimal:
+        """LGD x exposure at forced-sale value (违约损失): what a forced sale would leave unrecovered."""
+        return max(ZERO, self.outstanding - self.recoverable)
 
 
 @dataclass(frozen=True)
@@ -264,6 +279,8 @@ class GradeLine:
     rate_bp: int | None  # None where banks with different rates are added together
     required: Decimal
     held: Decimal
+    recoverable: Decimal = ZERO  # forced-sale recovery, at most each loan's outstanding
+    unsecured: Decimal = ZERO  # outstanding - recoverable: LGD x exposure
 
 
 def _ratio(num: Decimal, den: Decimal) -> Decimal | None:
@@ -305,6 +322,23 @@ class ProvisionSummary:
         return _sum(x.held for x in self.lines)
 
     @property
+    def recoverable(self) -> Decimal:
+        return _sum(x.recoverable for x in self.lines)
+
+    @property
+    def unsecured(self) -> Decimal:
+        return _sum(x.unsecured for x in self.lines)
+
+    @property
+    def npl_unsecured(self) -> Decimal:
+        return _sum(x.unsecured for x in self.lines if x.grade.is_npl)
+
+    @property
+    def npl_lgd(self) -> Decimal | None:
+        """Loss given default of the NPLs at forced-sale value: unsecured NPL / NPL."""
+        return _ratio(self.npl_unsecured, self.npl)
+
+    @property
     def npl_ratio(self) -> Decimal | None:
         return _ratio(self.npl, self.outstanding)
 
@@ -334,13 +368,18 @@ def summarise(holdings: Iterable[Holding], policy: ProvisionPolicy) -> Provision
     outstanding = dict.fromkeys(Grade, ZERO)
     required = dict.fromkeys(Grade, ZERO)
     held = dict.fromkeys(Grade, ZERO)
+    recoverable = dict.fromkeys(Grade, ZERO)
+    unsecured = dict.fromkeys(Grade, ZERO)
     for h in holdings:
         count[h.grade] += 1
         outstanding[h.grade] += h.outstanding
         required[h.grade] += required_allowance(h.outstanding, policy.rate_bp(h.grade))
         held[h.grade] += h.held
+        recoverable[h.grade] += h.recoverable
+        unsecured[h.grade] += h.unsecured
     lines = tuple(
-        GradeLine(g, count[g], outstanding[g], policy.rate_bp(g), required[g], held[g]) for g in sorted(Grade)
+        GradeLine(g, count[g], outstanding[g], policy.rate_bp(g), required[g], held[g], recoverable[g], unsecured[g])
+        for g in sorted(Grade)
     )
     return ProvisionSummary(lines, policy.coverage_min_bp, policy.loan_ratio_min_bp)
 
@@ -361,6 +400,8 @@ def combine(summaries: Iterable[ProvisionSummary], policy: ProvisionPolicy) -> P
                 rate,
                 _sum(x.required for x in mine),
                 _sum(x.held for x in mine),
+                _sum(x.recoverable for x in mine),
+                _sum(x.unsecured for x in mine),
             )
         )
     return ProvisionSummary(tuple(lines), policy.coverage_min_bp, policy.loan_ratio_min_bp)

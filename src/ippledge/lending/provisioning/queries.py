@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.access.queries import names_of, party_ids
+from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.queries import balances_of
@@ -88,13 +90,20 @@ def _loans_of(principal: Principal, banks: list[int]) -> Any:
     return and_(Loan.bank_id.in_(banks), scope.condition(Loan, principal))
 
 
+def _forced(values: dict[int, Decimal], decision_id: int | None) -> Decimal | None:
+    """The forced-sale value the loan's credit decision recorded (LGD input), if any."""
+    return None if decision_id is None else values.get(decision_id)
+
+
 def _holdings_now(session: Session, principal: Principal, banks: list[int]) -> dict[int, list[pm.Holding]]:
-    stmt = select(Loan.bank_id, Loan.grade, Loan.outstanding_principal, Loan.allowance).where(
+    stmt = select(Loan.bank_id, Loan.grade, Loan.outstanding_principal, Loan.allowance, Loan.decision_id).where(
         Loan.status == "active", _loans_of(principal, banks)
     )
+    rows = session.execute(stmt).all()
+    forced = credit.forced_sale_values(session, [int(r[4]) for r in rows if r[4] is not None])
     out: dict[int, list[pm.Holding]] = defaultdict(list)
-    for bank, grade, outstanding, held in session.execute(stmt):
-        out[int(bank)].append(pm.Holding(grade_of(grade), outstanding, held))
+    for bank, grade, outstanding, held, decision in rows:
+        out[int(bank)].append(pm.Holding(grade_of(grade), outstanding, held, _forced(forced, decision)))
     return out
 
 
@@ -102,14 +111,17 @@ def _holdings_as_of(
     session: Session, principal: Principal, banks: list[int], as_of: dt.date
 ) -> dict[int, list[pm.Holding]]:
     """Loans on the books on ``as_of``: disbursed by then and not closed (repaid, written off) by then."""
-    stmt = select(Loan.id, Loan.bank_id, Loan.grade).where(
+    stmt = select(Loan.id, Loan.bank_id, Loan.grade, Loan.decision_id).where(
         _loans_of(principal, banks),
         Loan.disbursed_on <= as_of,
         or_(Loan.closed_on.is_(None), Loan.closed_on > as_of),
     )
-    loans = [(int(i), int(b), str(g)) for i, b, g in session.execute(stmt)]
+    found = session.execute(stmt).all()
+    loans = [(int(i), int(b), str(g)) for i, b, g, _d in found]
     if not loans:
         return {}
+    decision_of = {int(i): d for i, _b, _g, d in found}
+    forced = credit.forced_sale_values(session, [d for d in decision_of.values() if d is not None])
     # the grade on as_of: the last change on or before it; before the first change, that change's from_grade
     history: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
     ch = LoanGradeChange
@@ -129,7 +141,7 @@ def _holdings_as_of(
         grade = done[-1] if done else (moves[0][1] if moves else current)
         outstanding = bal[account_code(bank, "loan_principal", loan_id)]
         held = bal[account_code(bank, "loan_allowance", loan_id)]
-        out[bank].append(pm.Holding(grade_of(grade), outstanding, held))
+        out[bank].append(pm.Holding(grade_of(grade), outstanding, held, _forced(forced, decision_of[loan_id])))
     return out
 
 

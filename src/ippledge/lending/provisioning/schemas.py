@@ -45,6 +45,10 @@ class GradeLineOut(BaseModel):
     rate: str | None = Field(description="allowance rate of the grade; null where banks with different rates add up")
     required_allowance: Yuan
     held_allowance: Yuan
+    forced_sale_recoverable: Yuan = Field(
+        description="what a forced sale of the pledged IP would recover (<= outstanding)"
+    )
+    unsecured: Yuan = Field(description="LGD x exposure at forced-sale value (a loan without one counts whole)")
 
 
 class TotalsOut(BaseModel):
@@ -53,6 +57,10 @@ class TotalsOut(BaseModel):
     npl: Yuan = Field(description="non-performing loans (不良贷款): substandard, doubtful, loss")
     required_allowance: Yuan
     held_allowance: Yuan
+    forced_sale_recoverable: Yuan
+    unsecured: Yuan
+    npl_unsecured: Yuan = Field(description="NPL principal a forced sale of the pledged IP would not recover")
+    npl_lgd: str | None = Field(description="loss given default of the NPLs at forced-sale value; null without NPLs")
 
 
 class RatiosOut(BaseModel):
@@ -118,6 +126,8 @@ def summary_out(summary: pm.ProvisionSummary) -> SummaryOut:
                 rate=None if x.rate_bp is None else pm.bp_fraction(x.rate_bp),
                 required_allowance=x.required,
                 held_allowance=x.held,
+                forced_sale_recoverable=x.recoverable,
+                unsecured=x.unsecured,
             )
             for x in summary.lines
         ],
@@ -127,6 +137,10 @@ def summary_out(summary: pm.ProvisionSummary) -> SummaryOut:
             npl=summary.npl,
             required_allowance=summary.required,
             held_allowance=summary.held,
+            forced_sale_recoverable=summary.recoverable,
+            unsecured=summary.unsecured,
+            npl_unsecured=summary.npl_unsecured,
+            npl_lgd=ratio(summary.npl_lgd),
         ),
         ratios=RatiosOut(
             npl_ratio=ratio(summary.npl_ratio),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:14:35.997302
+Create Date: 2026-12-03 02:15:32.072299
 """
 
 from __future__ import annotations
@@ -598,6 +598,9 @@ def upgrade() -> None:
     sa.Column('underwriting', sa.String(length=12), nullable=False),
     sa.Column('repayment_methods', sa.String(length=120), nullable=False),
     sa.Column('ip_required_above_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('model_basis_without_report', sa.Boolean(), nullable=False),
+    sa.Column('model_cap_p90_multiple', sa.String(length=8), nullable=True),
+    sa.Column('min_forced_sale_coverage', sa.String(length=8), nullable=True),
     sa.Column('created_by', sa.String(length=40), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -832,6 +835,14 @@ def upgrade() -> None:
     sa.Column('pledged_assets', sa.Text(), nullable=False),
     sa.Column('valuations', sa.Text(), nullable=False),
     sa.Column('checks', sa.Text(), nullable=False),
+    sa.Column('basis_kind', sa.String(length=10), nullable=True),
+    sa.Column('appraisal_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('model_p10_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('model_p50_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('model_p90_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('forced_sale_fen', ippledge.db.Fen(), nullable=True),
+    sa.Column('ltv_cap_bp', sa.Integer(), nullable=True),
+    sa.Column('warnings', sa.Text(), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('proposed_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
