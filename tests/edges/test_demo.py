@@ -19,7 +19,7 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
         seed=7,
         db_path=tmp_path / "demo.db",
         console=Console(file=out, width=160),
-        year_days=240,
+        year_days=320,
         firms=14,
     )
     assert result.audit_problems == 0
