@@ -22,7 +22,7 @@ from ippledge.simulation.generate import generate
 from ippledge.simulation.load import load
 from ippledge.simulation.spec import SMALL
 from ippledge.valuation.engine.tables import ModelValuation
-from ippledge.valuation.revaluation import revalue_pledged
+from ippledge.valuation.revaluation import DEFAULT_LTV_THRESHOLD_BP, revalue_pledged
 from ippledge.valuation.tables import PledgeRevaluation
 
 SPEC = SMALL.scaled(0.05)
@@ -81,13 +81,16 @@ def test_revaluation_records_ltv_and_a_breach_once(engine: Engine, session_facto
         row = s.scalar(select(PledgeRevaluation))
         assert row is not None and row.previous_fen is None and row.outstanding_fen == 1_00
         assert row.collateral_value_fen == s.scalar(select(ModelValuation.collateral_value_fen))
-        assert row.loan_ltv_bp is not None and row.loan_ltv_bp < 8_000
-    # The loan grows beyond the collateral's value: the next day's revaluation flags the breach, once.
+        # the pledge rate stands on the model's market value (P50), the footing of the lending cap, not forced sale
+        assert row.market_value_fen == row.pledge_market_fen == s.scalar(select(ModelValuation.value_p50_fen))
+        assert row.market_value_fen >= row.collateral_value_fen
+        assert row.loan_ltv_bp is not None and row.loan_ltv_bp < DEFAULT_LTV_THRESHOLD_BP
+    # The loan grows beyond the IP's value: the next day's revaluation flags the breach, once.
     next_day = AS_OF + dt.timedelta(days=1)
     with session_factory.begin() as s:
         loan = s.get(Loan, loan_id)
         assert loan is not None
-        loan.outstanding_principal = from_fen(row.collateral_value_fen * 2 or 1)
+        loan.outstanding_principal = from_fen(row.market_value_fen * 2 or 1)
         second = revalue_pledged(s, next_day, seed=1)
     assert second.breaches == [pledge_id] and second.ltv_bp[pledge_id] in (20_000, None)
     with session_factory.begin() as s:
@@ -115,7 +118,7 @@ def test_cli_revalues_the_pledged_book(engine: Engine, session_factory: sessionm
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     assert (doc["as_of"], doc["pledges"], doc["assets"], doc["breaches"]) == (AS_OF.isoformat(), 1, 1, [])
-    assert doc["ltv_bp"][str(pledge_id)] is not None and doc["ltv_bp"][str(pledge_id)] < 8_000
+    assert doc["ltv_bp"][str(pledge_id)] is not None and doc["ltv_bp"][str(pledge_id)] < DEFAULT_LTV_THRESHOLD_BP
     r = CliRunner().invoke(cli_app, base)
     assert r.exit_code == 0 and r.output.strip() == "revalued 1 IP under 1 pledges; LTV breaches: 0"
     assert CliRunner().invoke(cli_app, ["value", "--pledged", "--all", "--database-url", url]).exit_code == 2

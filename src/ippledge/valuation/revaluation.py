@@ -2,11 +2,13 @@
 
 ``revalue_pledged`` values every IP under a pledge in force on ``as_of`` with the engine (fitted on the whole
 register, run on just those assets; the rows also land in ``model_valuation``), records per pledge and IP the
-collateral value, its change since the pledge's previous revaluation, and the pledge's LTV = principal outstanding
-on the loans it secures (loans not closed; read from lending through ``valuation.ports``) / the collateral value of
-all its IP. When the LTV rises above ``ltv_threshold_bp`` (from at or below it, or on a first revaluation) the outbox
-gets ``valuation.ltv_breach`` for the pledgee. A rerun of the same date replaces that date's rows and emits no second
-event. Flushes only.
+collateral (forced-sale) value, its change since the pledge's previous revaluation, the model's market value (P50),
+and the pledge's LTV (质押率) = principal outstanding on the loans it secures (loans not closed; read from lending
+through ``valuation.ports``) / the market value of all its IP. The pledge rate is measured on the same footing as the
+lending cap (loan / value, DOMAIN.md §4: the caps already price forced sale, so the forced-sale value is never the
+denominator; it is kept for coverage and LGD). When the LTV rises above ``ltv_threshold_bp`` (from at or below it, or on
+a first revaluation) the outbox gets ``valuation.ltv_breach`` for the pledgee. A rerun of the same date replaces that
+date's rows and emits no second event. Flushes only.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from ippledge.valuation import ports
 from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.tables import PledgeRevaluation
 
-DEFAULT_LTV_THRESHOLD_BP: Final = 8_000  # assumption: above 80% of forced-sale value the cushion is too thin
+# Above the top of the market's pledge-rate range (DOMAIN.md §4: 10-60%) the loan has outgrown any product's cap: the
+# IP lost value since the appraisal, or the appraisal stood far above the model. Banks can pass their own.
+DEFAULT_LTV_THRESHOLD_BP: Final = 6_000
 _CHUNK = 5_000
 
 
@@ -68,9 +72,11 @@ def revalue_pledged(
     rows, breaches, ltvs = [], [], {}
     for pid in pledge_ids:
         values = {aid: valued[aid].collateral_value_fen if aid in valued else 0 for aid in assets_of[pid]}
+        market = {aid: valued[aid].value_p50_fen if aid in valued else 0 for aid in assets_of[pid]}
         total = sum(values.values())
+        market_total = sum(market.values())
         owed = outstanding.get(pid, 0)
-        ltv = _bp(owed, total) if owed else 0
+        ltv = _bp(owed, market_total) if owed else 0
         ltvs[pid] = ltv
         for aid, fen in values.items():
             before = previous.get((pid, aid))
@@ -80,9 +86,11 @@ def revalue_pledged(
                     "ip_asset_id": aid,
                     "as_of": as_of,
                     "collateral_value_fen": fen,
+                    "market_value_fen": market[aid],
                     "previous_fen": before,
                     "change_bp": None if before is None else _bp(fen - before, before),
                     "pledge_collateral_fen": total,
+                    "pledge_market_fen": market_total,
                     "outstanding_fen": owed,
                     "loan_ltv_bp": ltv,
                     "model_version": MODEL_VERSION,
@@ -103,7 +111,8 @@ def revalue_pledged(
                     "loan_ltv_bp": ltv,
                     "previous_ltv_bp": prev_ltv.get(pid),
                     "threshold_bp": ltv_threshold_bp,
-                    "collateral_value_fen": total,
+                    "market_value_fen": market_total,
+                    "collateral_value_fen": total,  # forced sale: what a disposal would likely fetch
                     "outstanding_fen": owed,
                 },
                 pledgee[pid],

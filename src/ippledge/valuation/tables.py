@@ -56,12 +56,14 @@ class PledgeRevaluation(Base):
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), primary_key=True)
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id"), primary_key=True)
     as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    collateral_value_fen: Mapped[int]
+    collateral_value_fen: Mapped[int]  # the model's forced-sale value (LGD input, coverage)
+    market_value_fen: Mapped[int] = mapped_column(default=0)  # the model's P50: the footing the pledge rate is on
     previous_fen: Mapped[int | None]  # the asset's collateral value at the previous revaluation of the pledge
     change_bp: Mapped[int | None]  # (value - previous) / previous in basis points
-    pledge_collateral_fen: Mapped[int]  # all the pledge's IP together
+    pledge_collateral_fen: Mapped[int]  # all the pledge's IP together, forced sale
+    pledge_market_fen: Mapped[int] = mapped_column(default=0)  # all the pledge's IP together, model P50
     outstanding_fen: Mapped[int]  # principal outstanding on the loans the pledge secures
-    loan_ltv_bp: Mapped[int | None]  # outstanding / pledge collateral value; None when the collateral is worth 0
+    loan_ltv_bp: Mapped[int | None]  # pledge rate: outstanding / pledge market value (P50); None when it is worth 0
     model_version: Mapped[str] = mapped_column(String(40))
     seed: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
