@@ -101,7 +101,7 @@ def disburse(
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        loan = service.disburse(session, principal, loan_id, value_date, once.key)
+        loan = service.disburse(session, principal, loan_id, value_date, once.key, today)
         return responses.loan_detail(session, loan, today).model_dump(mode="json")
 
     return once({"loan_id": loan_id, "value_date": value_date}, act)
@@ -126,6 +126,7 @@ def repay(
             prepay=body.prepay,
             mode=_mode(body.mode),
             fee_rate=_rate(body.fee_rate),
+            today=today,
         )
         return _receipt(session, rec)
 
@@ -152,7 +153,7 @@ def payoff(
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate))
+        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate), today)
         return _receipt(session, rec)
 
     return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
@@ -167,7 +168,7 @@ def deposit(
 
     def act() -> dict[str, Any]:
         entry_id = service.deposit(
-            session, principal, body.borrower_id, body.amount, value_date, str(once.key), body.currency
+            session, principal, body.borrower_id, body.amount, value_date, str(once.key), body.currency, today
         )
         balance = receipts.settlement_balance(session, body.borrower_id)
         out = DepositOut(entry_id=entry_id, borrower_id=body.borrower_id, settlement_balance=balance)
@@ -214,7 +215,7 @@ def record_recovery(
 
     def act() -> dict[str, Any]:
         rec = service.record_recovery(
-            session, principal, loan_id, body.amount, value_date, str(once.key), body.currency
+            session, principal, loan_id, body.amount, value_date, str(once.key), body.currency, today
         )
         return _receipt(session, rec)
 

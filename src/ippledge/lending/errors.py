@@ -98,6 +98,12 @@ VALUE_DATE = ErrorCode(
     "{what_zh} {value_date} 早于{limit_zh} {limit}",
     "value date {value_date} precedes the {limit_en} {limit}",
 )
+VALUE_DATE_FUTURE = ErrorCode(
+    "lending.value_date_future",
+    ValidationError,
+    "{what_zh} {value_date} 晚于营业日 {today}：不能预先记账",
+    "value date {value_date} is after the business date {today}: money cannot be booked ahead",
+)
 OVERPAYMENT = ErrorCode(
     "lending.overpayment",
     ValidationError,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import service as access
 from ippledge.access.model import LOAN_WRITE_OFF, Principal, Role
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
@@ -40,6 +41,7 @@ from ippledge.lending.errors import (
 )
 from ippledge.lending.model import postings
 from ippledge.lending.model.classification import Grade, classify, parse_grade
+from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
 from ippledge.outbox.events import publish
@@ -187,8 +189,11 @@ def record_recovery(
     value_date: dt.date,
     key: str,
     currency: str = "CNY",
+    today: dt.date | None = None,
 ) -> LoanRepayment:
+    """核销后收回 on ``value_date``, not after ``today`` (the business date; ``None``: today in China)."""
     value = positive_money(amount, currency)
+    check_value_date(value_date, today or business_date(), what_zh="收回日")
     entry_key = receipt_key("recovery", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done

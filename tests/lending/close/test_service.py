@@ -175,7 +175,8 @@ def test_first_close_with_no_loans_and_gap_limit(session_factory: sessionmaker[S
     report = _close(session_factory, D(2025, 1, 1))
     assert report.loans == 0 and report.entries == 0 and report.grade_mix == {}
     with pytest.raises(ValidationError) as err, session_factory.begin() as s:
-        close_day(s, "test", D(2025, 1, 1) + dt.timedelta(days=MAX_CATCH_UP_DAYS + 1))
+        far = D(2025, 1, 1) + dt.timedelta(days=MAX_CATCH_UP_DAYS + 1)
+        close_day(s, "test", far, today=far)
     assert err.value.code == "lending.close_gap"
     with session_factory() as s:
         bd = s.get(BusinessDay, 1)

@@ -67,7 +67,7 @@ def run_close(body: CloseIn, session: SessionDep, principal: PrincipalDep, today
     _require_operator(principal)
     if body.date > today:
         raise CLOSE_FUTURE(date=body.date.isoformat(), today=today.isoformat())
-    return _out(close.close_day(session, principal, body.date))
+    return _out(close.close_day(session, principal, body.date, today=today))
 
 
 @router.get("/business-day", response_model=BusinessDayOut)

@@ -12,6 +12,8 @@ A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
 
+- A date after the business date (``today``, default today in China) is refused (``lending.close_future``): a
+  close run into the future would book interest and penalty not yet earned.
 - Closing a date that is already closed changes nothing and returns that close's report (``already_closed``).
 - Closing a date more than one day after ``last_closed`` closes every missing day in order (catch-up: penalty
   interest and ageing are per day, so no day may be skipped), at most ``MAX_CATCH_UP_DAYS`` days in one call.
@@ -42,6 +44,7 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.db import utcnow
 from ippledge.intake.service import flag_overdue
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
@@ -49,7 +52,7 @@ from ippledge.ledger.service import Actor, post_many
 from ippledge.lending.close import store
 from ippledge.lending.close.model import ZERO, LoanDay, LoanState, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
-from ippledge.lending.errors import CLOSE_DATE, CLOSE_GAP
+from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
 from ippledge.lending.model import postings
 from ippledge.lending.provisioning.model import required_allowance
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
@@ -139,10 +142,22 @@ def pending_days(session: Session, through: dt.date) -> list[dt.date]:
     return days_to_close(business_day(session).last_closed, through)
 
 
-def close_day(session: Session, actor: Actor, date: dt.date, *, progress: ProgressFn | None = None) -> CloseReport:
-    """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only."""
+def close_day(
+    session: Session,
+    actor: Actor,
+    date: dt.date,
+    *,
+    progress: ProgressFn | None = None,
+    today: dt.date | None = None,
+) -> CloseReport:
+    """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only.
+
+    ``progress`` is called after every day closed with that day's report (a catch-up reports each day)."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise CLOSE_DATE(date=repr(date))
+    limit = today or business_date()
+    if date > limit:
+        raise CLOSE_FUTURE(date=date.isoformat(), today=limit.isoformat())
     session.flush()
     bd = business_day(session, lock=True)
     if bd.last_closed is not None and date <= bd.last_closed:
