@@ -35,6 +35,7 @@ from ippledge.lending.schemas import (
     ReasonIn,
     RepayIn,
     RepaymentOut,
+    RestructureIn,
     WriteOffDecisionIn,
     WriteOffOut,
 )
@@ -188,6 +189,24 @@ def declare_default(
 def set_grade(loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanOut:
     """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
     return responses.loan_out(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
+
+
+@router.post("/loans/{loan_id}/restructure")
+def restructure(
+    loan_id: int, body: RestructureIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> LoanOut:
+    """贷款重组: flags the loan restructured; it is at least 关注 (次级 for an NPL of a debtor in difficulty) for a
+    year's observation period (2023 classification rules art. 19-20)."""
+    loan = service.restructure(
+        session,
+        principal,
+        loan_id,
+        body.reason,
+        on=body.on,
+        debtor_in_difficulty=body.debtor_in_difficulty,
+        today=today,
+    )
+    return responses.loan_out(loan)
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)

@@ -35,7 +35,10 @@ def _expected_books(s: Session) -> dict[str, Decimal]:
     for loan in s.scalars(select(Loan)):
         rows = s.scalars(select(LoanInstalment).where(LoanInstalment.loan_id == loan.id))
         out[f"P{loan.bank_id}:loan:{loan.id}:principal"] = loan.outstanding_principal
-        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = sum((r.interest_accrued for r in rows), Decimal("0.00"))
+        accrued = sum((r.interest_accrued for r in rows), Decimal("0.00"))
+        # past 90 days the interest accrues off balance sheet (表外利息) instead
+        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = accrued - loan.interest_off
+        out[f"P{loan.bank_id}:memo:loan:{loan.id}:interest"] = loan.interest_off
         out[f"P{loan.bank_id}:loan:{loan.id}:penalty"] = loan.penalty_posted
     return out
 

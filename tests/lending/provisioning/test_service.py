@@ -130,6 +130,7 @@ def test_repayments_release_allowance_and_a_repaid_loan_releases_the_rest(
 
 def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[Session]) -> None:
     bank, firm = parties(session_factory)
+    _, firm2 = parties(session_factory)  # a second debtor: the first one's NPL would make its loans NPL too (art. 7)
     admin = Principal(bank, PartyKind.BANK, frozenset({Role.ADMIN}), name="bank admin")
     with session_factory.begin() as s:
         loan_id = active_loan(s, bank, firm, principal="1000000.00", start=START)
@@ -157,7 +158,7 @@ def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[
             s, operator, None, {"version": "p-1", "effective_from": "2025-01-17", "general_bp": 100}
         )
         assert default.bank_id is None
-        mine = active_loan(s, bank, firm, principal="500000.00", start=D(2025, 1, 17))
+        mine = active_loan(s, bank, firm2, principal="500000.00", start=D(2025, 1, 17))
     other_bank, other_firm = parties(session_factory)
     with session_factory.begin() as s:
         theirs = active_loan(s, other_bank, other_firm, principal="500000.00", start=D(2025, 1, 17))

@@ -1,8 +1,9 @@
 """The daily close (业务日终 / 日终批处理): advances the business date for every active loan.
 
 For each business date ``D`` the close, for every active loan disbursed by ``D`` (``lending.close.model``):
-accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income), ages the loan
-(days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
+accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income; more than 90
+days past due, off balance sheet instead: Dr 表外应收利息 / Cr its memo contra, ``loan.interest_off`` grows), ages
+the loan (days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
 (贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
@@ -50,7 +51,7 @@ from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import Actor, post_many
 from ippledge.lending.close import store
-from ippledge.lending.close.model import ZERO, LoanDay, LoanState, days_to_close, plan_day
+from ippledge.lending.close.model import ZERO, LoanDay, LoanState, apply_contagion, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
 from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
 from ippledge.lending.model import postings
@@ -81,6 +82,8 @@ class CloseReport:
     tasks_flagged: int = 0
     provision_charge_fen: int = 0  # allowance added today (Dr 信用减值损失 / Cr 贷款损失准备)
     provision_release_fen: int = 0  # allowance released today (repayments, upgrades, loans repaid)
+    interest_off_fen: int = 0  # interest accrued off balance sheet today (表外利息, non-accrual loans)
+    non_accrual_loans: int = 0  # loans more than 90 days past due (非应计)
     seconds: float = 0.0
     already_closed: bool = False
     caught_up: tuple[dt.date, ...] = ()  # earlier dates this call closed first
@@ -182,7 +185,9 @@ def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) ->
     iso = day.isoformat()
     for p in plans:
         bank = bank_of[p.loan_id]
-        if p.interest > 0:
+        if p.interest > 0 and p.non_accrual:
+            drafts.append(postings.interest_off(bank, p.loan_id, p.interest, day, f"accrual:{p.loan_id}:{iso}"))
+        elif p.interest > 0:
             lines = (
                 Posting(account_code(bank, "loan_interest", p.loan_id), p.interest),
                 Posting(account_code(bank, "interest_income"), -p.interest),
@@ -243,6 +248,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     current = store.load_current_periods(session, day)
     overdue = store.load_overdue(session, day)
     plans = [plan_day(day, loan, current.get(loan.loan_id), overdue.get(loan.loan_id)) for loan in loans]
+    plans = apply_contagion(loans, plans)
     bank_of = {loan.loan_id: loan.bank_id for loan in loans}
 
     provision = provision_plan(day, loans, plans, store.load_released(session), policies_on(session, day))
@@ -265,7 +271,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
             overdue_fen = to_fen(p.overdue_principal)  # the event's documented field (outbox.topics)
             events.append(("loan.overdue", {**payload, "overdue_principal_fen": overdue_fen}, bank))
         if p.reclassified:
-            reason = f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
+            reason = p.why or f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
             changes.append(
                 {
                     "loan_id": p.loan_id,
@@ -286,7 +292,9 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     report = CloseReport(
         date=day,
         loans=len(plans),
-        interest_fen=to_fen(sum((p.interest for p in plans), ZERO)),
+        interest_fen=to_fen(sum((p.interest for p in plans if not p.non_accrual), ZERO)),
+        interest_off_fen=to_fen(sum((p.interest for p in plans if p.non_accrual), ZERO)),
+        non_accrual_loans=sum(1 for p in plans if p.non_accrual),
         penalty_fen=to_fen(sum((p.penalty for p in plans), ZERO)),
         entries=len(drafts),
         newly_overdue=newly_overdue,
