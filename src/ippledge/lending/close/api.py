@@ -42,6 +42,7 @@ class CloseOut(BaseModel):
     provision_charge_fen: int = Field(0, description="loan-loss allowance added (贷款损失准备计提), fen")
     provision_release_fen: int = Field(0, description="loan-loss allowance released (转回), fen")
     interest_off_fen: int = Field(0, description="interest accrued off balance sheet (表外利息, non-accrual), fen")
+    general_reserve_fen: int = Field(0, description="general reserve appropriated at year end (一般风险准备), fen")
     non_accrual_loans: int = Field(0, description="loans more than 90 days past due (非应计)")
     seconds: float
     already_closed: bool

@@ -6,9 +6,11 @@ days past due, off balance sheet instead: Dr 表外应收利息 / Cr its memo co
 the loan (days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
-(贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
-plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held,
-flags overdue intake tasks (``intake.service.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``.
+(贷款损失准备: outstanding principal x the specific rate of its grade under the bank's provisioning policy in force
+on ``D``; ``lending.provisioning.model``) as the change against what it held, on 31 December appropriates the
+general reserve (一般风险准备, 1.5% of each bank's loans outstanding, from retained earnings into equity;
+``provisioning.model.general_reserve_needed``), flags overdue intake tasks (``intake.service.flag_overdue``) and
+moves ``BusinessDay.last_closed`` to ``D``.
 A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
@@ -49,13 +51,13 @@ from ippledge.kernel.clock import business_date
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
-from ippledge.ledger.service import Actor, post_many
+from ippledge.ledger.service import Actor, balance, post_many
 from ippledge.lending.close import store
 from ippledge.lending.close.model import ZERO, LoanDay, LoanState, apply_contagion, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
 from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
 from ippledge.lending.model import postings
-from ippledge.lending.provisioning.model import required_allowance
+from ippledge.lending.provisioning.model import general_reserve_needed, is_year_end, required_allowance
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay
 
@@ -83,6 +85,7 @@ class CloseReport:
     provision_charge_fen: int = 0  # allowance added today (Dr 信用减值损失 / Cr 贷款损失准备)
     provision_release_fen: int = 0  # allowance released today (repayments, upgrades, loans repaid)
     interest_off_fen: int = 0  # interest accrued off balance sheet today (表外利息, non-accrual loans)
+    general_reserve_fen: int = 0  # appropriated into the general reserve (31 December only, 一般风险准备)
     non_accrual_loans: int = 0  # loans more than 90 days past due (非应计)
     seconds: float = 0.0
     already_closed: bool = False
@@ -242,6 +245,22 @@ def provision_plan(
     return Provisioning(drafts, allowances, charge, -sum((d for d in deltas if d < 0), ZERO))
 
 
+def general_reserve_drafts(
+    session: Session, day: dt.date, loans: list[LoanState], book: PolicyBook
+) -> list[EntryDraft]:
+    """Year end: per bank, what brings its general reserve up to its policy's rate of the loans outstanding."""
+    assets: dict[int, Decimal] = {}
+    for loan in loans:
+        assets[loan.bank_id] = assets.get(loan.bank_id, ZERO) + loan.outstanding
+    drafts = []
+    for bank, risk_assets in sorted(assets.items()):
+        held = balance(session, account_code(bank, "general_reserve"))
+        amount = general_reserve_needed(risk_assets, book.for_bank(bank).general_bp, held)
+        if amount > 0:
+            drafts.append(postings.general_reserve(bank, amount, day, f"general_reserve:{bank}:{day.year}"))
+    return drafts
+
+
 def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
     started = time.perf_counter()
     loans = store.load_loans(session, day)
@@ -251,8 +270,10 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     plans = apply_contagion(loans, plans)
     bank_of = {loan.loan_id: loan.bank_id for loan in loans}
 
-    provision = provision_plan(day, loans, plans, store.load_released(session), policies_on(session, day))
-    drafts = entry_drafts(day, bank_of, plans) + provision.drafts
+    book = policies_on(session, day)
+    provision = provision_plan(day, loans, plans, store.load_released(session), book)
+    reserve = general_reserve_drafts(session, day, loans, book) if is_year_end(day) else []
+    drafts = entry_drafts(day, bank_of, plans) + provision.drafts + reserve
     if drafts:
         post_many(session, actor, drafts)
     store.write_accruals(session, plans)
@@ -304,6 +325,9 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
         tasks_flagged=tasks,
         provision_charge_fen=to_fen(provision.charge),
         provision_release_fen=to_fen(provision.release),
+        general_reserve_fen=to_fen(
+            sum((sum((p.amount for p in d.postings if p.amount > 0), ZERO) for d in reserve), ZERO)
+        ),
         seconds=round(time.perf_counter() - started, 3),
     )
     summary = report.to_dict()

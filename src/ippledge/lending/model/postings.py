@@ -18,6 +18,8 @@ loan.interest_off    PB:memo:loan:L:interest (表外应收利息)       PB:memo:
                                                                 swapped, and the cash credits interest income)
 loan.provision       PB:loss:provision (net charge)             PB:loan:L:allowance for each loan whose
                                                                 allowance changed (a release debits it)
+bank.general_reserve PB:equity:retained (未分配利润)              PB:equity:general_reserve (一般风险准备), at
+                                                                year end
 ===================  =========================================  =============================================
 
 Provisioning (贷款损失准备, ``lending.provisioning.model``): the daily close books one ``loan.provision`` entry per bank
@@ -140,6 +142,14 @@ def write_off(
         (account_code(bank, "loan_penalty", loan), -penalty),
     ]
     return _draft(day, "loan.writeoff", lines, loan, "贷款核销 write-off", key)
+
+
+def general_reserve(bank: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
+    """提取一般风险准备: appropriated from profit (retained earnings) into the general reserve, both equity."""
+    lines = [(account_code(bank, "retained_earnings"), amount), (account_code(bank, "general_reserve"), -amount)]
+    postings = tuple(Posting(code, value) for code, value in lines if value != 0)
+    memo = "提取一般风险准备 general reserve appropriation (财金〔2012〕20号)"
+    return EntryDraft(day, "bank.general_reserve", postings, "bank", str(bank), memo, key)
 
 
 def recovery(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
