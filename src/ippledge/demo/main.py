@@ -81,8 +81,8 @@ def _year(
     with factory() as s:
         year_report.print_banks(console, s, tracks)
         year_report.print_steps(console, s, calendar)
-        year_report.print_grades(console, s)
-    year_report.print_losses(console, tracks)
+        year_report.print_grades(console, s, start, start + dt.timedelta(days=days))
+        year_report.print_losses(console, tracks, s)
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))
