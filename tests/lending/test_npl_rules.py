@@ -197,3 +197,17 @@ def test_a_restructured_loan_keeps_its_floor_through_the_observation_period(sess
     assert future.value.code == "lending.value_date_future"
     with session_factory.begin() as s:  # the observation period (one year) is over
         assert service.set_grade(s, officer, plain, "normal", "观察期满，还款正常", D(2026, 3, 1)).grade == "normal"
+
+
+def test_restructure_route(world, app, session_factory) -> None:
+    from tests.lending.factories import LoanDesk
+
+    d = LoanDesk(world, app)
+    lid = d.active_loan(amount="600000", months=6)
+    url = f"/loans/{lid}/restructure"
+    assert d.post(d.firm, url, {"reason": "重组"}).status_code in (403, 404)  # the bank's decision
+    future = d.post(d.bank.officer, url, {"reason": "重组", "on": "2030-01-01"})
+    assert future.status_code == 422 and future.json()["code"] == "lending.value_date_future"
+    out = d.post(d.bank.officer, url, {"reason": "延长还款期限"}, 200).json()
+    assert out["grade"] == "special_mention" and out["restructure_floor"] == "special_mention"
+    assert out["restructured_on"] == str(d.clock.today) and out["non_accrual"] is False
