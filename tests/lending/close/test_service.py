@@ -184,3 +184,28 @@ def test_first_close_with_no_loans_and_gap_limit(session_factory: sessionmaker[S
     with session_factory() as s:
         bd = s.get(BusinessDay, 1)
         assert bd is not None and bd.last_closed == D(2025, 1, 1)
+
+
+def test_cli_refuses_a_future_date_and_reports_every_day_of_a_catch_up(
+    session_factory: sessionmaker[Session], database_url: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from ippledge.cli import app
+
+    bank, firm = parties(session_factory)
+    with session_factory.begin() as s:
+        active_loan(s, bank, firm, start=START)
+    runner = CliRunner()
+    base = ["close", "--database-url", database_url]
+    future = runner.invoke(app, [*base, "--date", "2025-02-20", "--as-of", "2025-02-10"])
+    assert future.exit_code == 2 and "lending.close_future" in future.output
+    with session_factory() as s:
+        assert s.get(BusinessDay, 1) is None or s.get(BusinessDay, 1).last_closed is None  # type: ignore[union-attr]
+        assert ledger_counts(s)[0] == 1  # the disbursement only
+    assert runner.invoke(app, [*base, "--date", "2025-02-10", "--as-of", "2025-02-10"]).exit_code == 0
+    caught = runner.invoke(app, [*base, "--date", "2025-02-13", "--as-of", "2025-02-13"])
+    assert caught.exit_code == 0, caught.output
+    for day in ("2025-02-11", "2025-02-12", "2025-02-13"):
+        assert day in caught.output
+    assert "days closed (3)" in caught.output
