@@ -60,6 +60,11 @@ def test_accrual_over_31_and_28_day_periods_equals_the_schedule(session_factory:
     assert first.loans == 2 and first.interest_fen > 0 and not first.caught_up
     report = _close(session_factory, D(2025, 2, 14))  # catch-up: 16 Jan .. 14 Feb
     assert len(report.caught_up) == 29 and report.date == D(2025, 2, 14)
+    # each day the catch-up closed is reported, not only the last: together they are every fen accrued
+    assert [e["date"] for e in report.earlier] == [d.isoformat() for d in report.caught_up]
+    days_fen = sum(e["interest_fen"] for e in report.earlier) + report.interest_fen
+    with session_factory() as s:
+        assert Decimal(days_fen + first.interest_fen) / 100 == balance(s, f"P{bank}:income:interest")
     with session_factory.begin() as s:
         pay_instalment(s, loan_id, 1, D(2025, 2, 15))
     _close(session_factory, D(2025, 3, 14))

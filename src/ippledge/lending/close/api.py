@@ -7,6 +7,7 @@ The close may not run ahead of the calendar: a date after today's business date 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,6 +48,9 @@ class CloseOut(BaseModel):
     seconds: float
     already_closed: bool
     caught_up: list[dt.date]
+    earlier: list[dict[str, Any]] = Field(
+        default_factory=list, description="a catch-up: each earlier day's figures (date, loans, interest_fen, ...)"
+    )
 
 
 class BusinessDayOut(BaseModel):

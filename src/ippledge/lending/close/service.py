@@ -90,6 +90,23 @@ class CloseReport:
     seconds: float = 0.0
     already_closed: bool = False
     caught_up: tuple[dt.date, ...] = ()  # earlier dates this call closed first
+    earlier: tuple[dict[str, Any], ...] = ()  # those dates' own figures (``day_summary``), oldest first
+
+    def day_summary(self) -> dict[str, Any]:
+        """The day's headline figures, as a catch-up reports each day it closed."""
+        return {
+            "date": self.date.isoformat(),
+            "loans": self.loans,
+            "interest_fen": self.interest_fen,
+            "interest_off_fen": self.interest_off_fen,
+            "penalty_fen": self.penalty_fen,
+            "entries": self.entries,
+            "newly_overdue": self.newly_overdue,
+            "reclassified": dict(self.reclassified),
+            "provision_charge_fen": self.provision_charge_fen,
+            "provision_release_fen": self.provision_release_fen,
+            "general_reserve_fen": self.general_reserve_fen,
+        }
 
     @property
     def interest(self) -> Decimal:
@@ -111,6 +128,7 @@ class CloseReport:
         out = asdict(self)
         out["date"] = self.date.isoformat()
         out["caught_up"] = [d.isoformat() for d in self.caught_up]
+        out["earlier"] = [dict(d) for d in self.earlier]
         out["interest"] = str(self.interest)
         out["penalty"] = str(self.penalty)
         return out
@@ -121,6 +139,7 @@ class CloseReport:
         kw = {k: v for k, v in data.items() if k in names}
         kw["date"] = dt.date.fromisoformat(data["date"])
         kw["caught_up"] = tuple(dt.date.fromisoformat(d) for d in data.get("caught_up", ()))
+        kw["earlier"] = tuple(data.get("earlier", ()))
         return cls(**kw)
 
 
@@ -168,19 +187,22 @@ def close_day(
     bd = business_day(session, lock=True)
     if bd.last_closed is not None and date <= bd.last_closed:
         first = last_report(session, date)
-        return replace(first or CloseReport(date), already_closed=True, caught_up=())
+        return replace(first or CloseReport(date), already_closed=True, caught_up=(), earlier=())
     days = days_to_close(bd.last_closed, date)
     if len(days) > MAX_CATCH_UP_DAYS:
         raise CLOSE_GAP(
             last_closed=str(bd.last_closed), date=date.isoformat(), days=len(days), max_days=MAX_CATCH_UP_DAYS
         )
     report = CloseReport(date)
+    earlier: list[dict[str, Any]] = []
     for n, day in enumerate(days, start=1):
+        if n > 1:
+            earlier.append(report.day_summary())
         report = _close_one(session, actor, day, bd)
         if progress is not None:
             progress(n, len(days), report)
     session.expire_all()  # rows changed behind the identity map (Core executemany)
-    return replace(report, caught_up=tuple(days[:-1]))
+    return replace(report, caught_up=tuple(days[:-1]), earlier=tuple(earlier))
 
 
 def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) -> list[EntryDraft]:
