@@ -148,7 +148,7 @@ def run_demo(
     tracks = _year(engine, factory, market_day, seed, calendar, console, year_days, firms) if year_days else []
     with factory() as s:
         count, problems = audit.verify(s)
-        ledger = check_books(s)
+        ledger = check_books(s, as_of=today)  # nothing may be booked after the business date
     console.print(
         f"审计链 audit chain: {count} records, "
         + ("[green]intact 完整[/green]" if not problems else f"[red]{len(problems)} problems[/red]")
