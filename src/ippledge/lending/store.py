@@ -96,7 +96,7 @@ def upgrade_facts(session: Session, loan: Loan, on: dt.date) -> UpgradeFacts:
     whether another claim of the debtor at the bank is non-performing."""
     rows = instalments(session, loan.id)
     penalty = ledger_balance(session, account_code(loan.bank_id, "loan_penalty", loan.id))
-    arrears = loan.dpd > 0 or penalty > 0 or any(r.settled_on is None and r.due_date <= on for r in rows)
+    arrears = penalty > 0 or any(r.settled_on is None and r.due_date < on for r in rows)  # due today: not yet late
     late = [r.settled_on for r in rows if r.settled_on is not None and r.settled_on > r.due_date]
     became_npl = session.scalar(
         select(func.max(LoanGradeChange.on)).where(
