@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import Engine, select, update
@@ -75,3 +76,24 @@ def test_cli_finds_tampered_entry(engine: Engine, session_factory: sessionmaker[
     assert bad.exit_code == 1
     assert f"entry #{entry_id} unbalanced by 0.01" in bad.output
     assert "ledger check FAILED" in bad.output
+
+
+def test_no_entry_may_be_dated_after_the_business_date(engine: Engine, session_factory: sessionmaker[Session]) -> None:
+    bank, _firm, _ = _seed(session_factory)
+    with session_factory.begin() as s:
+        ahead = service.post(s, "u", accrual(bank, 1, "0.14", DAY + dt.timedelta(days=3)))
+    with session_factory() as s:
+        assert check.check_ledger(s, providers={}).ok  # without a business date nothing is held against it
+        on_day = check.check_ledger(s, providers={}, as_of=DAY + dt.timedelta(days=3))
+        assert on_day.ok and on_day.future_entries == []
+        early = check.check_ledger(s, providers={}, as_of=DAY)
+        assert not early.ok and early.problem_count == 1
+        assert early.future_entries == [(ahead.id, DAY + dt.timedelta(days=3))]
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "postgresql":
+        schema = session_factory().connection().exec_driver_sql("select current_schema()").scalar()
+        url = f"{url}?options=-csearch_path%3D{schema}"
+    runner = CliRunner()
+    bad = runner.invoke(app, ["ledger", "check", "--database-url", url, "--as-of", str(DAY)])
+    assert bad.exit_code == 1 and f"entry #{ahead.id} dated {DAY + dt.timedelta(days=3)}" in bad.output
+    assert runner.invoke(app, ["ledger", "check", "--database-url", url]).exit_code == 0  # default: today in China

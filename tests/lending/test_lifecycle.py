@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from ippledge.kernel.calendar import add_months
 from ippledge.ledger.store import balance
 from ippledge.ledger.tables import JournalEntry
+from ippledge.lending import queries as lending_queries
 from ippledge.lending.tables import LoanGradeChange
 from ippledge.outbox.events import OutboxEvent
 from tests.ledger.factories import assert_ledger_ok
@@ -132,6 +133,13 @@ def test_a_loan_that_stops_paying_is_written_off_and_recovers_a_little(world, ap
         kinds = [k for (k,) in s.execute(select(JournalEntry.kind).order_by(JournalEntry.id))]
         assert kinds.count("loan.writeoff") == 1 and kinds.count("loan.recovery") == 1
         assert s.scalar(select(func.count()).select_from(JournalEntry)) == len(kinds)
+    with session_factory() as s:
+        # year-end figures count the year's write-off: the book alone (no loan left) shows no NPL ratio at all
+        year = lending_queries.year_end_figures(s, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        assert (year.written_off_loans, year.written_off_principal, year.recovered) == (1, outstanding, Decimal(50000))
+        assert year.npl_ratio is None and year.npl_ratio_with_write_offs == Decimal("1.0000")
+        assert year.loss == year.written_off - Decimal(50000) == lending_queries.write_off_loss(s, lid)
+        assert lending_queries.year_end_figures(s, dt.date(2026, 1, 1), dt.date(2026, 12, 31)).written_off_loans == 0
     # the pledge stays registered after a write-off: the bank keeps its security
     assert d.get(d.bank.officer, f"/loans/{lid}").json()["pledge_ids"]
     assert key()  # keys stay unique across tests

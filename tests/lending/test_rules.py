@@ -12,7 +12,18 @@ from hypothesis import strategies as st
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import ValidationError
 from ippledge.lending.model import interest
-from ippledge.lending.model.classification import Grade, classify, floor_for, reclassify
+from ippledge.lending.model.classification import (
+    Claim,
+    Grade,
+    UpgradeFacts,
+    classify,
+    contagion,
+    floor_for,
+    loan_floor,
+    reclassify,
+    restructure_floor,
+    upgrade_blockers,
+)
 from ippledge.lending.model.delinquency import days_past_due, penalty_between, penalty_for_day, penalty_rate
 from ippledge.lending.model.prepayment import PrepaymentMode, partial_prepayment, payoff_quote
 from ippledge.lending.model.repayment_order import Bucket, Due, Sequence, allocate
@@ -218,3 +229,40 @@ def test_bank_view_never_better_than_floor() -> None:
     assert reclassify(300, Grade.SUBSTANDARD) is Grade.DOUBTFUL
     assert [g.is_npl for g in Grade] == [False, False, True, True, True]
     assert Grade.DOUBTFUL.zh == "可疑"
+
+
+# ---- 2023 classification rules (pure) ----------------------------------------------------------------------------
+
+
+def test_contagion_is_more_than_ten_percent_per_debtor_and_bank() -> None:
+    def claims(npl: str, rest: str, retail: bool = False) -> list[Claim]:
+        return [
+            Claim(1, 7, 9, Decimal(npl), Grade.SUBSTANDARD, retail),
+            Claim(2, 7, 9, Decimal(rest), Grade.NORMAL, retail),
+            Claim(3, 8, 9, Decimal(rest), Grade.NORMAL, retail),  # the same debtor at another bank
+        ]
+
+    assert contagion(claims("100", "900")) == set()  # exactly 10% is not more than 10%
+    assert contagion(claims("100.01", "900")) == {2}
+    assert contagion(claims("500", "500", retail=True)) == set()  # retail debtors are judged claim by claim
+
+
+def test_upgrade_blockers_name_each_missing_condition() -> None:
+    cured = dt.date(2025, 1, 10)
+    assert [en for _, en in upgrade_blockers(UpgradeFacts(cured, True, cured, 0, other_npl=True))] == [
+        "the arrears are not fully repaid",
+        "the debtor has another non-performing claim at the bank",
+    ]
+    assert upgrade_blockers(UpgradeFacts(dt.date(2025, 3, 10), False, cured, 1))  # one period, two months
+    assert upgrade_blockers(UpgradeFacts(dt.date(2025, 3, 10), False, cured, 2)) == []  # two periods on time
+    assert upgrade_blockers(UpgradeFacts(dt.date(2025, 7, 10), False, cured, 0)) == []  # or six months
+
+
+def test_restructure_floor_and_observation_period() -> None:
+    assert restructure_floor(Grade.NORMAL, debtor_in_difficulty=True) == Grade.SPECIAL_MENTION
+    assert restructure_floor(Grade.SUBSTANDARD, debtor_in_difficulty=False) == Grade.SPECIAL_MENTION
+    assert restructure_floor(Grade.DOUBTFUL, debtor_in_difficulty=True) == Grade.SUBSTANDARD
+    on = dt.date(2025, 3, 31)
+    assert loan_floor(0, dt.date(2026, 3, 30), on, Grade.SUBSTANDARD) == Grade.SUBSTANDARD
+    assert loan_floor(0, dt.date(2026, 3, 31), on, Grade.SUBSTANDARD) == Grade.NORMAL  # observation over
+    assert loan_floor(100, dt.date(2026, 4, 1), on, Grade.SPECIAL_MENTION) == Grade.SUBSTANDARD

@@ -95,9 +95,9 @@ def _year(
     with factory() as s:
         year_report.print_banks(console, s, tracks)
         year_report.print_steps(console, s, calendar)
-        year_report.print_grades(console, s)
+        year_report.print_grades(console, s, start, start + dt.timedelta(days=days))
         basis.print_basis(console, s, tracks)
-    year_report.print_losses(console, tracks)
+        year_report.print_losses(console, tracks, s)
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))
@@ -167,7 +167,7 @@ def run_demo(
     )
     with factory() as s:
         count, problems = audit.verify(s)
-        ledger = check_books(s)
+        ledger = check_books(s, as_of=today)  # nothing may be booked after the business date
     console.print(
         f"审计链 audit chain: {count} records, "
         + ("[green]intact 完整[/green]" if not problems else f"[red]{len(problems)} problems[/red]")

@@ -90,8 +90,9 @@ def print_steps(console: Console, session: Session, calendar: WorkingCalendar) -
     console.print(t)
 
 
-def print_grades(console: Console, session: Session) -> None:
-    """The year-end classification with the loan-loss allowance (贷款损失准备) each grade holds, and the ratios."""
+def print_grades(console: Console, session: Session, start: dt.date | None = None, end: dt.date | None = None) -> None:
+    """The year-end classification with the loan-loss allowance (贷款损失准备) each grade holds, and the ratios;
+    with the period, also the ratios with the period's write-offs added back and the general reserve."""
     t = Table(title="五级分类 classification at year end")
     for col in ("分类 grade", "笔数 loans", "余额 outstanding", "比例 rate", "贷款损失准备 allowance"):
         t.add_column(col, justify="left" if col.startswith("分类") else "right")
@@ -113,13 +114,34 @@ def print_grades(console: Console, session: Session) -> None:
     coverage = pct(total.provision_coverage, total.provision_coverage_min, total.provision_coverage_breach)
     ratio = pct(total.loan_provision_ratio, total.loan_provision_ratio_min, total.loan_provision_ratio_breach)
     console.print(f"拨备覆盖率 provision coverage {coverage} · 贷款拨备率 loan provision ratio {ratio}")
+    if start is not None and end is not None:
+        print_year_end(console, lending.year_end_figures(session, start, end))
 
 
-def print_losses(console: Console, tracks: list[LoanTrack]) -> None:
+def print_year_end(console: Console, y: lending.YearEndFigures) -> None:
+    """Year-end NPL and coverage as the book stands and with the year's write-offs added back (含核销)."""
+
+    def pct(value: Decimal | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f}%"
+
+    console.print(
+        f"不良率 NPL ratio {pct(y.npl_ratio)} (含本年核销 with write-offs {pct(y.npl_ratio_with_write_offs)}) · "
+        f"拨备覆盖率 coverage {pct(y.provision_coverage)} "
+        f"(含本年核销 with write-offs {pct(y.provision_coverage_with_write_offs)}) · "
+        f"本年核销 written off {y.written_off_loans} loans {format_cn(y.written_off)}, "
+        f"收回 recovered {format_cn(y.recovered)}, 损失 loss {format_cn(y.loss)} · "
+        f"一般风险准备 general reserve (equity) {format_cn(y.general_reserve)}"
+    )
+
+
+def print_losses(console: Console, tracks: list[LoanTrack], session: Session | None = None) -> None:
     for tr in tracks:
         if tr.written_off_on:
+            # the loss is what the write-off took off the books less the recoveries, not the original principal
+            loss = lending.write_off_loss(session, tr.loan_id) if session is not None and tr.loan_id else None
+            shown = f"loss {format_cn(loss)}" if loss is not None else f"lent {format_cn(tr.amount)}"
             console.print(
-                f"核销 written off {tr.written_off_on}: loan {tr.loan_id} ({format_cn(tr.amount)}), "
+                f"核销 written off {tr.written_off_on}: loan {tr.loan_id} (损失 {shown}), "
                 f"recovered after write-off {format_cn(tr.recovered)}"
             )
     late = sum(1 for tr in tracks if tr.late_payments)

@@ -21,7 +21,12 @@ contra     credit  minus the sum of postings  (loan-loss allowance: an asset's v
 liability  credit  minus the sum of postings  (borrower settlement funds)
 equity     credit  minus the sum of postings  (capital)
 income     credit  minus the sum of postings  (interest, penalty, fee, recovery income)
+memo       debit   sum of postings            (off-balance-sheet receivable, 表外)
 =========  ======  =============================================================
+
+Memo accounts (表外科目) are kept in balanced pairs outside the balance sheet: an off-balance item (interest on
+a non-accrual loan, 表外应收利息) is Dr memo / Cr memo_contra (credit normal), so every entry still balances and no
+asset, income or equity account moves.
 
 New kinds (risk-sharing fund, insurer, guarantor accounts) are added with :func:`register_kind`.
 """
@@ -41,10 +46,12 @@ class AccountType(StrEnum):
     INCOME = "income"  # 收入（损益）
     EXPENSE = "expense"  # 费用/损失（损益）
     CONTRA_ASSET = "contra_asset"  # 资产备抵（贷款损失准备）: shown as a positive credit balance, netted from assets
+    MEMO = "memo"  # 表外科目 (off balance sheet), debit side
+    MEMO_CONTRA = "memo_contra"  # 表外科目对方, credit side
 
     @property
     def debit_normal(self) -> bool:
-        return self in (AccountType.ASSET, AccountType.EXPENSE)
+        return self in (AccountType.ASSET, AccountType.EXPENSE, AccountType.MEMO)
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,25 @@ LOAN_ALLOWANCE = register_kind(
 )
 PROVISION_EXPENSE = register_kind(
     AccountKind("provision_expense", "loss:provision", AccountType.EXPENSE, "信用减值损失", "credit impairment loss")
+)
+
+# Non-accrual (非应计, > 90 days past due): interest no longer recognised is tracked off balance sheet per loan.
+LOAN_INTEREST_OFF = register_kind(
+    AccountKind(
+        "loan_interest_off", "memo:loan:{subject}:interest", AccountType.MEMO, "表外应收利息", "off-balance interest"
+    )
+)
+INTEREST_OFF_CONTRA = register_kind(
+    AccountKind(
+        "interest_off_contra", "memo:interest", AccountType.MEMO_CONTRA, "表外利息对方", "off-balance interest contra"
+    )
+)
+# 一般风险准备 (财金〔2012〕20号): appropriated from profit into equity at year end, never a loan-loss allowance.
+RETAINED_EARNINGS = register_kind(
+    AccountKind("retained_earnings", "equity:retained", AccountType.EQUITY, "未分配利润", "retained earnings")
+)
+GENERAL_RESERVE = register_kind(
+    AccountKind("general_reserve", "equity:general_reserve", AccountType.EQUITY, "一般风险准备", "general reserve")
 )
 
 

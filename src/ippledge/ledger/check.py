@@ -5,10 +5,14 @@ check reads what is stored, not what the application believes it wrote. Expected
 providers*: callables ``session -> {account code: expected natural balance}``. The lending service registers one
 that returns each loan's outstanding principal from its own tables (``register_expectations("lending", fn)``), so
 ``ippledge ledger check`` proves that the loan book and the ledger agree.
+
+With ``as_of`` (the business date; the CLI's default) no entry may be dated after it: money booked ahead of the
+business date (a repayment value-dated years ahead, a close run into the future) is a problem, listed by entry.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -69,6 +73,8 @@ class LedgerCheckReport:
     mismatches: list[AccountMismatch] = field(default_factory=list)
     provider_failures: list[ProviderFailure] = field(default_factory=list)
     expectations_checked: int = 0
+    as_of: dt.date | None = None  # the business date the entries were held against (None: not checked)
+    future_entries: list[tuple[int, dt.date]] = field(default_factory=list)  # (entry id, date) dated after as_of
 
     @property
     def problem_count(self) -> int:
@@ -77,6 +83,7 @@ class LedgerCheckReport:
             + len(self.empty_entries)
             + len(self.mismatches)
             + len(self.provider_failures)
+            + len(self.future_entries)
             + (self.total != 0)
         )
 
@@ -97,9 +104,11 @@ def check_ledger(
     session: Session,
     outstanding: Mapping[str, Decimal] | None = None,
     providers: Mapping[str, ExpectationProvider] | None = None,
+    as_of: dt.date | None = None,
 ) -> LedgerCheckReport:
-    """Check the whole journal; ``providers=None`` runs the registered providers (pass ``{}`` for none)."""
-    report = LedgerCheckReport()
+    """Check the whole journal; ``providers=None`` runs the registered providers (pass ``{}`` for none); with
+    ``as_of`` also that no entry is dated after that business date."""
+    report = LedgerCheckReport(as_of=as_of)
     report.entries = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
     report.postings = session.scalar(select(func.count()).select_from(JournalPosting)) or 0
     report.accounts = session.scalar(select(func.count()).select_from(LedgerAccount)) or 0
@@ -120,6 +129,9 @@ def check_ledger(
         .order_by(JournalEntry.id)
     )
     report.empty_entries = list(session.scalars(empty))
+    if as_of is not None:
+        ahead = select(JournalEntry.id, JournalEntry.entry_date).where(JournalEntry.entry_date > as_of)
+        report.future_entries = [(int(i), d) for i, d in session.execute(ahead.order_by(JournalEntry.id))]
     if outstanding:
         _compare(session, "outstanding", outstanding, report)
     chosen = registered_expectations() if providers is None else dict(providers)

@@ -48,7 +48,7 @@ def entry_by_key(session: Session, idempotency_key: str) -> EntryView | None:
 # Reads for the edges (the demo's closing line).
 
 
-def check_books(session: Session) -> LedgerCheckReport:
+def check_books(session: Session, as_of: dt.date | None = None) -> LedgerCheckReport:
     """Check the whole journal (总账核对): every entry balances, and every registered expectation (each loan's
-    balance, each fund pool) agrees with its account."""
-    return check_ledger(session)
+    balance, each fund pool) agrees with its account; with ``as_of``, no entry is dated after that business date."""
+    return check_ledger(session, as_of=as_of)

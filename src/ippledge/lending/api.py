@@ -35,6 +35,7 @@ from ippledge.lending.schemas import (
     ReasonIn,
     RepayIn,
     RepaymentOut,
+    RestructureIn,
     WriteOffDecisionIn,
     WriteOffOut,
 )
@@ -101,7 +102,7 @@ def disburse(
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        loan = service.disburse(session, principal, loan_id, value_date, once.key)
+        loan = service.disburse(session, principal, loan_id, value_date, once.key, today)
         return responses.loan_detail(session, loan, today).model_dump(mode="json")
 
     return once({"loan_id": loan_id, "value_date": value_date}, act)
@@ -126,6 +127,7 @@ def repay(
             prepay=body.prepay,
             mode=_mode(body.mode),
             fee_rate=_rate(body.fee_rate),
+            today=today,
         )
         return _receipt(session, rec)
 
@@ -152,7 +154,7 @@ def payoff(
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate))
+        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate), today)
         return _receipt(session, rec)
 
     return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
@@ -167,7 +169,7 @@ def deposit(
 
     def act() -> dict[str, Any]:
         entry_id = service.deposit(
-            session, principal, body.borrower_id, body.amount, value_date, str(once.key), body.currency
+            session, principal, body.borrower_id, body.amount, value_date, str(once.key), body.currency, today
         )
         balance = receipts.settlement_balance(session, body.borrower_id)
         out = DepositOut(entry_id=entry_id, borrower_id=body.borrower_id, settlement_balance=balance)
@@ -187,6 +189,24 @@ def declare_default(
 def set_grade(loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanOut:
     """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
     return responses.loan_out(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
+
+
+@router.post("/loans/{loan_id}/restructure")
+def restructure(
+    loan_id: int, body: RestructureIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> LoanOut:
+    """贷款重组: flags the loan restructured; it is at least 关注 (次级 for an NPL of a debtor in difficulty) for a
+    year's observation period (2023 classification rules art. 19-20)."""
+    loan = service.restructure(
+        session,
+        principal,
+        loan_id,
+        body.reason,
+        on=body.on,
+        debtor_in_difficulty=body.debtor_in_difficulty,
+        today=today,
+    )
+    return responses.loan_out(loan)
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)
@@ -214,7 +234,7 @@ def record_recovery(
 
     def act() -> dict[str, Any]:
         rec = service.record_recovery(
-            session, principal, loan_id, body.amount, value_date, str(once.key), body.currency
+            session, principal, loan_id, body.amount, value_date, str(once.key), body.currency, today
         )
         return _receipt(session, rec)
 

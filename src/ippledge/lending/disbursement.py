@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal
+from ippledge.kernel.clock import business_date
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import link_pledges, pledged_assets, require_bank_staff
 from ippledge.lending.errors import ALREADY_DISBURSED, PLEDGE_NOT_REGISTERED, VALUE_DATE
 from ippledge.lending.model import postings
 from ippledge.lending.model.schedule import ZERO, RepaymentMethod, build_schedule
+from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.tables import Loan, LoanInstalment
 from ippledge.outbox.events import publish
 
@@ -29,8 +31,16 @@ def disbursement_key(loan_id: int) -> str:
     return f"disburse:{loan_id}"
 
 
-def disburse(session: Session, principal: Principal, loan_id: int, value_date: dt.date, key: str | None = None) -> Loan:
-    """Pay the loan out on ``value_date``; ``key`` is the caller's request key, kept in the audit trail."""
+def disburse(
+    session: Session,
+    principal: Principal,
+    loan_id: int,
+    value_date: dt.date,
+    key: str | None = None,
+    today: dt.date | None = None,
+) -> Loan:
+    """Pay the loan out on ``value_date`` (not after ``today``, the business date; ``None``: today in China);
+    ``key`` is the caller's request key, kept in the audit trail."""
     store.visible_loan(session, principal, loan_id)
     loan = store.lock_loan(session, loan_id)
     require_bank_staff(principal, loan)
@@ -44,6 +54,7 @@ def disburse(session: Session, principal: Principal, loan_id: int, value_date: d
             limit_en="contract date",
             limit=loan.contracted_on.isoformat(),
         )
+    check_value_date(value_date, today or business_date(), what_zh="放款日")
     assets = pledged_assets(session, loan)
     covered = store.pledges_covering(session, loan, assets)
     missing = sorted(a for a in assets if a not in covered)

@@ -98,6 +98,24 @@ VALUE_DATE = ErrorCode(
     "{what_zh} {value_date} 早于{limit_zh} {limit}",
     "value date {value_date} precedes the {limit_en} {limit}",
 )
+VALUE_DATE_FUTURE = ErrorCode(
+    "lending.value_date_future",
+    ValidationError,
+    "{what_zh} {value_date} 晚于营业日 {today}：不能预先记账",
+    "value date {value_date} is after the business date {today}: money cannot be booked ahead",
+)
+UPGRADE_REFUSED = ErrorCode(
+    "lending.upgrade_refused",
+    ValidationError,
+    "不良贷款暂不能上调为{requested_zh}（商业银行金融资产风险分类办法第十二条）：{reasons_zh}",
+    "a non-performing loan may not be upgraded to {requested} yet (2023 classification rules art. 12): {reasons_en}",
+)
+RESTRUCTURE_STATE = ErrorCode(
+    "lending.restructure_state",
+    ConflictError,
+    "只有正在还款的贷款可以重组（当前状态：{status}）",
+    "only an active loan can be restructured (status: {status})",
+)
 OVERPAYMENT = ErrorCode(
     "lending.overpayment",
     ValidationError,

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
 from ippledge.db import Fen
+from ippledge.ledger.accounts import account_code
+from ippledge.ledger.queries import balance
 from ippledge.lending import store
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanPledge, LoanRepayment, LoanWriteOff
 
@@ -315,3 +317,86 @@ def provision_totals(session: Session, principal: Principal, today: dt.date) -> 
         loan_provision_ratio_min=Decimal(q["loan_provision_ratio_min"]),
         loan_provision_ratio_breach=bool(q["loan_provision_ratio_breach"]),
     )
+
+
+# -- year-end figures (年末指标) --------------------------------------------------------------------------------------
+
+
+def _share(num: Decimal, den: Decimal) -> Decimal | None:
+    return None if den <= 0 else (num / den).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class YearEndFigures:
+    """The book at the end of a period and the loans written off in it (yuan). Ratios on the book as it stands
+    flatter a bank that wrote its NPLs off; the ``*_with_write_offs`` ratios add the period's write-offs back."""
+
+    start: dt.date
+    end: dt.date
+    outstanding: Decimal  # active loans' principal at the end
+    npl: Decimal  # of which non-performing (次级 + 可疑 + 损失)
+    allowance: Decimal  # loan-loss allowance held (贷款损失准备)
+    written_off_loans: int
+    written_off_principal: Decimal
+    written_off: Decimal  # principal, interest and penalty taken off the books
+    allowance_used: Decimal  # allowance the write-offs consumed
+    recovered: Decimal  # cash recovered in the period on written-off loans (核销后收回)
+    general_reserve: Decimal  # 一般风险准备 held in equity (appropriated at year end, 财金〔2012〕20号)
+
+    @property
+    def loss(self) -> Decimal:
+        """What the write-offs cost net of recoveries."""
+        return self.written_off - self.recovered
+
+    @property
+    def npl_ratio(self) -> Decimal | None:
+        return _share(self.npl, self.outstanding)
+
+    @property
+    def npl_ratio_with_write_offs(self) -> Decimal | None:
+        return _share(self.npl + self.written_off_principal, self.outstanding + self.written_off_principal)
+
+    @property
+    def provision_coverage(self) -> Decimal | None:
+        return _share(self.allowance, self.npl)
+
+    @property
+    def provision_coverage_with_write_offs(self) -> Decimal | None:
+        return _share(self.allowance + self.allowance_used, self.npl + self.written_off_principal)
+
+
+def year_end_figures(session: Session, start: dt.date, end: dt.date) -> YearEndFigures:
+    """The book on ``end`` and the write-offs approved (and recoveries received) from ``start`` to ``end``. Unscoped:
+    for the platform's own reports (the demo), never for a caller's request."""
+    active = loan_figures(session, status="active")
+    w = LoanWriteOff
+    offs = list(session.scalars(select(w).where(w.status == "approved", w.approved_on >= start, w.approved_on <= end)))
+    r = LoanRepayment
+    recovered = session.scalar(
+        select(type_coerce(func.coalesce(func.sum(r.amount), 0), Fen)).where(
+            r.kind == "recovery", r.value_date >= start, r.value_date <= end
+        )
+    )
+    banks = sorted(set(session.scalars(select(Loan.bank_id).distinct())))
+    reserve = sum((balance(session, account_code(b, "general_reserve")) for b in banks), ZERO)
+    return YearEndFigures(
+        start=start,
+        end=end,
+        outstanding=sum((ln.outstanding for ln in active), ZERO),
+        npl=sum((ln.outstanding for ln in active if ln.grade in _NPL_GRADES), ZERO),
+        allowance=sum((ln.allowance for ln in active), ZERO),
+        written_off_loans=len(offs),
+        written_off_principal=sum((x.principal for x in offs), ZERO),
+        written_off=sum((x.principal + x.interest + x.penalty for x in offs), ZERO),
+        allowance_used=sum((x.allowance_used for x in offs), ZERO),
+        recovered=recovered if recovered is not None else ZERO,
+        general_reserve=reserve,
+    )
+
+
+def write_off_loss(session: Session, loan_id: int) -> Decimal | None:
+    """A written-off loan's loss: what the write-off took off the books less every recovery since (None if none)."""
+    off = approved_write_off(session, loan_id)
+    if off is None:
+        return None
+    return off.principal + off.interest + off.penalty - recoveries(session, loan_id).total

@@ -5,6 +5,9 @@ daily close has not run up to the due date), the missing accrual is posted first
 receivable / Cr interest income) and the instalment's ``interest_accrued`` is raised to match; an accrual ahead
 of what is now owed (after a prepayment or payoff shortened the period) is reversed the same way. Then ONE
 ``loan.repayment`` / ``loan.prepayment`` / ``loan.payoff`` entry debits the borrower's settlement account.
+Interest of a non-accrual loan (> 90 days past due) sits off balance sheet (``loan.interest_off``, memo accounts):
+interest received beyond what is receivable on balance sheet is that off-balance interest, recognised as income
+now (the memo accounts are reversed by the same amount, ``loan.interest_off`` entry).
 The borrower must hold the money there (``lending.insufficient_funds``, 409); the borrower's party row is locked so
 two receipts cannot both spend the same funds.
 """
@@ -130,6 +133,15 @@ def book(
     interest = receipt.total("interest", "prepaid_interest")
     repaid = receipt.total("principal", "prepaid_principal")
     fee = receipt.total("fee")
+    off = ZERO
+    if loan.interest_off > 0 and interest > 0:
+        on_balance = receivable(session, loan, "interest")  # after the true-up above
+        off = min(loan.interest_off, max(interest - on_balance, ZERO))
+    if off > 0:
+        ledger.post(
+            session, principal, postings.interest_off(loan.bank_id, loan.id, -off, value_date, f"{entry_key}:off")
+        )
+        loan.interest_off -= off
     draft = postings.repayment(
         loan.bank_id,
         loan.borrower_id,
@@ -141,6 +153,7 @@ def book(
         principal=repaid,
         fee=fee,
         kind=receipt.kind,
+        interest_off=off,
     )
     entry = ledger.post(session, principal, draft)
     for ln in receipt.lines:

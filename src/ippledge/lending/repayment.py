@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.access.queries import party_kind
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
@@ -38,6 +39,7 @@ from ippledge.lending.model.prepayment import (
 )
 from ippledge.lending.model.repayment_order import Due, allocate
 from ippledge.lending.model.schedule import Instalment, RepaymentMethod, Schedule
+from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.receipts import (
     Line,
     Receipt,
@@ -63,11 +65,15 @@ def deposit(
     value_date: dt.date,
     key: str,
     currency: str = "CNY",
+    today: dt.date | None = None,
 ) -> int:
-    """存入: the caller's bank receives ``amount`` for the borrower's settlement account; the entry's id."""
+    """存入: the caller's bank receives ``amount`` for the borrower's settlement account; the entry's id.
+
+    ``today`` is the business date (``None``: today in China); a later ``value_date`` is refused."""
     principal.require_kind(PartyKind.BANK)
     principal.require(Role.CREDIT_OFFICER)
     value = positive_money(amount, currency)
+    check_value_date(value_date, today or business_date(), what_zh="存入日")
     if party_kind(session, borrower_id) is not PartyKind.ENTERPRISE:
         raise not_found("借款企业", "borrower", id=borrower_id)
     draft = postings.deposit(principal.party_id, borrower_id, value, value_date, f"deposit:{principal.party_id}:{key}")
@@ -76,7 +82,10 @@ def deposit(
     return entry.id
 
 
-def _open_loan(session: Session, principal: Principal, loan_id: int, value_date: dt.date) -> Loan:
+def _open_loan(
+    session: Session, principal: Principal, loan_id: int, value_date: dt.date, today: dt.date | None
+) -> Loan:
+    """The active loan, locked; ``value_date`` between the loan's last closed date and the business date."""
     store.visible_loan(session, principal, loan_id)
     loan = store.lock_loan(session, loan_id)
     require_payer(principal, loan)
@@ -91,6 +100,7 @@ def _open_loan(session: Session, principal: Principal, loan_id: int, value_date:
             limit_en="disbursement date",
             limit=loan.disbursed_on.isoformat(),
         )
+    check_value_date(value_date, today or business_date(), what_zh="还款日", closed_through=loan.accrued_through)
     return loan
 
 
@@ -169,13 +179,15 @@ def repay(
     prepay: bool = False,
     mode: PrepaymentMode = PrepaymentMode.REDUCE_PAYMENT,
     fee_rate: Decimal = ZERO,
+    today: dt.date | None = None,
 ) -> LoanRepayment:
-    """Book a repayment of ``amount`` from the borrower's settlement account on ``value_date``."""
+    """Book a repayment of ``amount`` from the borrower's settlement account on ``value_date`` (not after ``today``,
+    the business date; ``None``: today in China)."""
     value = positive_money(amount, currency)
     entry_key = receipt_key("repay", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done
-    loan = _open_loan(session, principal, loan_id, value_date)
+    loan = _open_loan(session, principal, loan_id, value_date, today)
     rows = store.instalments(session, loan.id)
     dues, receipt = _dues(session, loan, rows, value_date)
     leftover = _allocate(dues, value, receipt)
@@ -253,12 +265,14 @@ def payoff(
     value_date: dt.date,
     key: str,
     fee_rate: Decimal = ZERO,
+    today: dt.date | None = None,
 ) -> LoanRepayment:
-    """提前结清: pay everything due and the rest of the principal with interest to ``value_date``."""
+    """提前结清: pay everything due and the rest of the principal with interest to ``value_date`` (not after
+    ``today``, the business date; ``None``: today in China)."""
     entry_key = receipt_key("payoff", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done
-    loan = _open_loan(session, principal, loan_id, value_date)
+    loan = _open_loan(session, principal, loan_id, value_date, today)
     rows = store.instalments(session, loan.id)
     dues, receipt, q = _payoff_parts(session, loan, rows, value_date, fee_rate)
     due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)

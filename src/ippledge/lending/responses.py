@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.lending import store
-from ippledge.lending.model.delinquency import days_past_due
+from ippledge.lending.model.delinquency import days_past_due, is_non_accrual
 from ippledge.lending.receipts import receivable
 from ippledge.lending.schemas import (
     AllocationLineOut,
@@ -51,6 +51,10 @@ def loan_out(loan: Loan) -> LoanOut:
         grade_reason=loan.grade_reason,
         defaulted_on=loan.defaulted_on,
         accrued_through=loan.accrued_through,
+        restructured_on=loan.restructured_on,
+        restructure_floor=loan.restructure_floor,
+        non_accrual=is_non_accrual(loan.dpd),
+        interest_off=loan.interest_off if loan.interest_off is not None else Decimal("0.00"),
     )
 
 

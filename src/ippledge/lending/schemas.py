@@ -4,6 +4,7 @@ fractions."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +58,14 @@ class GradeIn(_Body):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class RestructureIn(_Body):
+    reason: str = Field(min_length=1, max_length=2000)
+    on: dt.date | None = Field(default=None, description="restructuring date (default: the business date)")
+    debtor_in_difficulty: bool = Field(
+        default=False, description="债务人财务困难: with an NPL, the floor is 次级 substandard instead of 关注"
+    )
+
+
 class WriteOffDecisionIn(_Body):
     approve: bool
     reason: str | None = Field(default=None, max_length=2000)
@@ -93,6 +102,10 @@ class LoanOut(BaseModel):
     grade_reason: str | None
     defaulted_on: dt.date | None
     accrued_through: dt.date | None
+    restructured_on: dt.date | None = Field(None, description="贷款重组日 (its floor holds for a year's observation)")
+    restructure_floor: str | None = Field(None, description="the grade the loan may not be better than meanwhile")
+    non_accrual: bool = Field(False, description="非应计: more than 90 days past due, interest accrues off balance")
+    interest_off: Yuan = Field(Decimal("0.00"), description="表外利息: off-balance interest not yet received")
 
 
 class BalancesOut(BaseModel):

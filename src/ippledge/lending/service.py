@@ -2,8 +2,9 @@
 
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``repay``
 (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Credit risk: ``declare_default``,
-``set_grade``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole
-ledger check with the ``lending`` expectation (every loan's principal account equals its outstanding principal).
+``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check``
+runs the whole ledger check with the ``lending`` expectation (every loan's principal account equals its
+outstanding principal).
 Services flush and never commit.
 """
 
@@ -13,6 +14,7 @@ from ippledge.lending.contracts import attach_pledges, bank_system, create_contr
 from ippledge.lending.disbursement import disburse, disbursement_key
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
 from ippledge.lending.repayment import quote as payoff_quote
+from ippledge.lending.restructure import restructure
 from ippledge.lending.store import check, expected_balances, instalments, visible_loan
 from ippledge.lending.writeoff import decide_write_off, declare_default, propose_write_off, record_recovery, set_grade
 
@@ -34,6 +36,7 @@ __all__ = [
     "propose_write_off",
     "record_recovery",
     "repay",
+    "restructure",
     "set_grade",
     "visible_loan",
 ]

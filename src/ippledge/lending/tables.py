@@ -48,6 +48,13 @@ class Loan(IdMixin, Base):
     # 贷款损失准备: the allowance booked for this loan by the last close (0 after write-off); mirrors the ledger
     allowance: Mapped[Decimal] = mapped_column("allowance_fen", Fen, default=Decimal("0.00"))
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # repaid in full or written off
+    # 重组 (2023 rules art. 19-20): the restructuring date and the grade the loan may not be better than during the
+    # observation period that follows (model.classification.RESTRUCTURE_OBSERVATION_MONTHS)
+    restructured_on: Mapped[dt.date | None] = mapped_column(Date)
+    restructure_floor: Mapped[str | None] = mapped_column(String(16))
+    # 表外利息: interest accrued off balance sheet while non-accrual (> 90 days past due) and not yet received;
+    # mirrors the memo account P{bank}:memo:loan:{id}:interest
+    interest_off: Mapped[Decimal] = mapped_column("interest_off_fen", Fen, default=Decimal("0.00"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_loan_status_bank", "status", "bank_id"),)

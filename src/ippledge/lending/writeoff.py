@@ -2,7 +2,9 @@
 
 - ``declare_default``: the bank records the borrower's default (``defaulted_on``); the loan stays on the books.
 - ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``model.classification.classify``:
-  better than the floor is refused; worse needs a reason); every change is a ``LoanGradeChange`` row.
+  better than the floor is refused; worse needs a reason), raised by a restructuring's floor during its observation
+  period; an NPL is upgraded to 正常/关注 only when ``model.classification.upgrade_blockers`` finds nothing in the
+  way (``lending.upgrade_refused`` names what is); every change is a ``LoanGradeChange`` row.
 - ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
   an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
   (``access.service.decide``: the proposer is refused ``access.self_approval``). On approval one ``loan.writeoff``
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import service as access
 from ippledge.access.model import LOAN_WRITE_OFF, Principal, Role
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
@@ -36,10 +39,12 @@ from ippledge.lending.errors import (
     NOT_WRITTEN_OFF,
     REASON_REQUIRED,
     UPGRADE_REASON_REQUIRED,
+    UPGRADE_REFUSED,
     WRITE_OFF_EXISTS,
 )
 from ippledge.lending.model import postings
-from ippledge.lending.model.classification import Grade, classify, parse_grade
+from ippledge.lending.model.classification import Grade, classify, grade_of, loan_floor, parse_grade, upgrade_blockers
+from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
 from ippledge.outbox.events import publish
@@ -82,9 +87,20 @@ def set_grade(
         raise NOT_ACTIVE(status=loan.status)
     wanted = grade if isinstance(grade, Grade) else parse_grade(grade)
     current = parse_grade(loan.grade)
-    result = classify(loan.dpd, wanted, reason)
+    restructure = grade_of(loan.restructure_floor) if loan.restructure_floor else None
+    floor = loan_floor(loan.dpd, today, loan.restructured_on, restructure)
+    result = classify(loan.dpd, wanted, reason, floor=floor)
     if result != current and result < current and not (reason or "").strip():
         raise UPGRADE_REASON_REQUIRED()
+    if current.is_npl and not result.is_npl:
+        blockers = upgrade_blockers(store.upgrade_facts(session, loan, today))
+        if blockers:
+            raise UPGRADE_REFUSED(
+                requested=result.code,
+                requested_zh=result.zh,
+                reasons_zh="；".join(zh for zh, _ in blockers),
+                reasons_en="; ".join(en for _, en in blockers),
+            )
     session.add(
         LoanGradeChange(
             loan_id=loan.id,
@@ -187,8 +203,11 @@ def record_recovery(
     value_date: dt.date,
     key: str,
     currency: str = "CNY",
+    today: dt.date | None = None,
 ) -> LoanRepayment:
+    """核销后收回 on ``value_date``, not after ``today`` (the business date; ``None``: today in China)."""
     value = positive_money(amount, currency)
+    check_value_date(value_date, today or business_date(), what_zh="收回日")
     entry_key = receipt_key("recovery", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done

@@ -16,6 +16,7 @@ TOPICS: dict[str, str] = {
     "lending.repaid": "贷款结清 loan repaid in full: loan_id, contract_no, on, release_filings",
     "lending.defaulted": "认定违约 loan declared in default: loan_id, on",
     "lending.written_off": "核销 loan written off: loan_id, on, principal, interest, penalty",
+    "lending.restructured": "贷款重组 loan restructured: loan_id, on, floor, observation_ends, reason",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",

@@ -35,7 +35,10 @@ def _expected_books(s: Session) -> dict[str, Decimal]:
     for loan in s.scalars(select(Loan)):
         rows = s.scalars(select(LoanInstalment).where(LoanInstalment.loan_id == loan.id))
         out[f"P{loan.bank_id}:loan:{loan.id}:principal"] = loan.outstanding_principal
-        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = sum((r.interest_accrued for r in rows), Decimal("0.00"))
+        accrued = sum((r.interest_accrued for r in rows), Decimal("0.00"))
+        # past 90 days the interest accrues off balance sheet (表外利息) instead
+        out[f"P{loan.bank_id}:loan:{loan.id}:interest"] = accrued - loan.interest_off
+        out[f"P{loan.bank_id}:memo:loan:{loan.id}:interest"] = loan.interest_off
         out[f"P{loan.bank_id}:loan:{loan.id}:penalty"] = loan.penalty_posted
     return out
 
@@ -57,6 +60,11 @@ def test_accrual_over_31_and_28_day_periods_equals_the_schedule(session_factory:
     assert first.loans == 2 and first.interest_fen > 0 and not first.caught_up
     report = _close(session_factory, D(2025, 2, 14))  # catch-up: 16 Jan .. 14 Feb
     assert len(report.caught_up) == 29 and report.date == D(2025, 2, 14)
+    # each day the catch-up closed is reported, not only the last: together they are every fen accrued
+    assert [e["date"] for e in report.earlier] == [d.isoformat() for d in report.caught_up]
+    days_fen = sum(e["interest_fen"] for e in report.earlier) + report.interest_fen
+    with session_factory() as s:
+        assert Decimal(days_fen + first.interest_fen) / 100 == balance(s, f"P{bank}:income:interest")
     with session_factory.begin() as s:
         pay_instalment(s, loan_id, 1, D(2025, 2, 15))
     _close(session_factory, D(2025, 3, 14))
@@ -175,8 +183,34 @@ def test_first_close_with_no_loans_and_gap_limit(session_factory: sessionmaker[S
     report = _close(session_factory, D(2025, 1, 1))
     assert report.loans == 0 and report.entries == 0 and report.grade_mix == {}
     with pytest.raises(ValidationError) as err, session_factory.begin() as s:
-        close_day(s, "test", D(2025, 1, 1) + dt.timedelta(days=MAX_CATCH_UP_DAYS + 1))
+        far = D(2025, 1, 1) + dt.timedelta(days=MAX_CATCH_UP_DAYS + 1)
+        close_day(s, "test", far, today=far)
     assert err.value.code == "lending.close_gap"
     with session_factory() as s:
         bd = s.get(BusinessDay, 1)
         assert bd is not None and bd.last_closed == D(2025, 1, 1)
+
+
+def test_cli_refuses_a_future_date_and_reports_every_day_of_a_catch_up(
+    session_factory: sessionmaker[Session], database_url: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from ippledge.cli import app
+
+    bank, firm = parties(session_factory)
+    with session_factory.begin() as s:
+        active_loan(s, bank, firm, start=START)
+    runner = CliRunner()
+    base = ["close", "--database-url", database_url]
+    future = runner.invoke(app, [*base, "--date", "2025-02-20", "--as-of", "2025-02-10"])
+    assert future.exit_code == 2 and "lending.close_future" in future.output
+    with session_factory() as s:
+        assert s.get(BusinessDay, 1) is None or s.get(BusinessDay, 1).last_closed is None  # type: ignore[union-attr]
+        assert ledger_counts(s)[0] == 1  # the disbursement only
+    assert runner.invoke(app, [*base, "--date", "2025-02-10", "--as-of", "2025-02-10"]).exit_code == 0
+    caught = runner.invoke(app, [*base, "--date", "2025-02-13", "--as-of", "2025-02-13"])
+    assert caught.exit_code == 0, caught.output
+    for day in ("2025-02-11", "2025-02-12", "2025-02-13"):
+        assert day in caught.output
+    assert "days closed (3)" in caught.output

@@ -19,8 +19,9 @@ def test_default_policy_follows_the_2002_guideline_and_the_general_rate() -> Non
     p = pm.validate(pm.DEFAULT_POLICY)
     assert {g: p.specific(g) for g in Grade} == {G.NORMAL: 0, G.SPECIAL_MENTION: 200, G.SUBSTANDARD: 2500,
                                                 G.DOUBTFUL: 5000, G.LOSS: 10_000}  # fmt: skip
-    # performing loans (正常, 关注) also carry the general 1.5%; NPLs only their specific rate
-    assert p.rates() == {G.NORMAL: 150, G.SPECIAL_MENTION: 350, G.SUBSTANDARD: 2500, G.DOUBTFUL: 5000, G.LOSS: 10_000}
+    # the allowance is the specific rate only: the general 1.5% is a reserve in equity (财金〔2012〕20号)
+    assert p.rates() == {G.NORMAL: 0, G.SPECIAL_MENTION: 200, G.SUBSTANDARD: 2500, G.DOUBTFUL: 5000, G.LOSS: 10_000}
+    assert p.general_bp == 150
     assert (p.coverage_min_bp, p.loan_ratio_min_bp) == (15_000, 250)
     assert pm.band(G.SUBSTANDARD) == (2000, 3000) and pm.band(G.DOUBTFUL) == (4000, 6000)
     assert pm.band(G.SPECIAL_MENTION) == (200, 200)
@@ -78,19 +79,19 @@ def test_required_allowance_rounds_half_up_to_the_fen() -> None:
 def test_ratios_on_a_small_book_by_hand() -> None:
     y = Decimal(1)  # yuan
     book = [
-        pm.Holding(G.NORMAL, 6_000_000 * y, 90_000 * y),  # 1.5%
-        pm.Holding(G.SPECIAL_MENTION, 2_000_000 * y, 70_000 * y),  # 3.5%
+        pm.Holding(G.NORMAL, 6_000_000 * y, 0 * y),  # none: the general reserve is equity
+        pm.Holding(G.SPECIAL_MENTION, 2_000_000 * y, 40_000 * y),  # 2%
         pm.Holding(G.SUBSTANDARD, 1_000_000 * y, 250_000 * y),  # 25%
         pm.Holding(G.DOUBTFUL, 600_000 * y, 300_000 * y),  # 50%
         pm.Holding(G.LOSS, 400_000 * y, 400_000 * y),  # 100%
     ]
     s = pm.summarise(book, pm.DEFAULT_POLICY)
     assert s.loans == 5 and s.outstanding == 10_000_000 * y and s.npl == 2_000_000 * y
-    assert s.required == s.held == 1_110_000 * y
-    # NPL 2m / 10m = 20%; coverage 1.11m / 2m = 55.5% < 150%; provision ratio 1.11m / 10m = 11.1% >= 2.5%
+    assert s.required == s.held == 990_000 * y
+    # NPL 2m / 10m = 20%; coverage 0.99m / 2m = 49.5% < 150%; provision ratio 0.99m / 10m = 9.9% >= 2.5%
     assert s.npl_ratio == Decimal("0.2000")
-    assert s.coverage_ratio == Decimal("0.5550") and s.coverage_breach
-    assert s.loan_provision_ratio == Decimal("0.1110") and not s.loan_ratio_breach
+    assert s.coverage_ratio == Decimal("0.4950") and s.coverage_breach
+    assert s.loan_provision_ratio == Decimal("0.0990") and not s.loan_ratio_breach
     line = {x.grade: x for x in s.lines}[G.SUBSTANDARD]
     assert (line.loans, line.rate_bp, line.required) == (1, 2500, 250_000 * y)
 
@@ -100,7 +101,15 @@ def test_ratios_on_a_small_book_by_hand() -> None:
     empty = pm.summarise([], pm.DEFAULT_POLICY)
     assert empty.npl_ratio is None and not empty.coverage_breach and not empty.loan_ratio_breach
     both = pm.combine([s, healthy], pm.DEFAULT_POLICY)
-    assert both.outstanding == 11_000_000 * y and both.held == 1_125_000 * y
+    assert both.outstanding == 11_000_000 * y and both.held == 1_005_000 * y
+
+
+def test_general_reserve_is_topped_up_at_year_end_and_never_released() -> None:
+    y = Decimal(1)
+    assert pm.is_year_end(dt.date(2025, 12, 31)) and not pm.is_year_end(dt.date(2025, 12, 30))
+    assert pm.general_reserve_needed(10_000_000 * y, 150, 0 * y) == 150_000 * y
+    assert pm.general_reserve_needed(10_000_000 * y, 150, 100_000 * y) == 50_000 * y
+    assert pm.general_reserve_needed(1_000_000 * y, 150, 100_000 * y) == 0  # the book shrank: kept, not released
 
 
 def test_loss_given_default_at_forced_sale_value_beside_the_grade_rates() -> None:
@@ -114,6 +123,7 @@ def test_loss_given_default_at_forced_sale_value_beside_the_grade_rates() -> Non
     s = pm.summarise(book, pm.DEFAULT_POLICY)
     assert (s.recoverable, s.unsecured) == (Decimal("1200000"), Decimal("700000"))
     assert s.npl_unsecured == Decimal("700000") and s.npl_lgd == Decimal("0.7778")  # 700,000 / 900,000
-    assert s.required == Decimal("15000.00") + Decimal("200000.00") + Decimal("100000.00")  # unchanged by collateral
+    # unchanged by collateral: the grade rates (正常 0% since the general reserve sits in equity)
+    assert s.required == Decimal("0.00") + Decimal("200000.00") + Decimal("100000.00")
     both = pm.combine([s, s], pm.DEFAULT_POLICY)
     assert (both.unsecured, both.npl_lgd) == (Decimal("1400000"), Decimal("0.7778"))

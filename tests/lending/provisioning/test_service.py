@@ -76,21 +76,21 @@ def test_a_loan_downgraded_to_substandard_holds_25_percent_after_the_next_close(
     with session_factory.begin() as s:
         loan_id = active_loan(s, bank, firm, principal="1000000.00", start=START)
     first = _close(session_factory, START)
-    # normal: the general provision only, 1.5% of 1,000,000
-    assert _held(session_factory, bank, loan_id) == (Decimal("15000.00"), Decimal("15000.00"))
-    assert first.provision_charge_fen == 1_500_000 and first.provision_release_fen == 0
+    # normal: no allowance (the general 1.5% is a reserve in equity, appropriated at year end)
+    assert _held(session_factory, bank, loan_id) == (Decimal("0.00"), Decimal("0.00"))
+    assert first.provision_charge_fen == 0 and first.provision_release_fen == 0
     _ok(session_factory)
     with session_factory.begin() as s:
         loan = s.get(Loan, loan_id)
         assert loan is not None
         loan.grade, loan.grade_reason = "substandard", "主要质押专利被宣告无效"
     second = _close(session_factory, START + dt.timedelta(days=1))
-    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), Decimal("250000.00"))  # 25%, no general part
-    assert second.provision_charge_fen == 23_500_000
+    assert _held(session_factory, bank, loan_id) == (Decimal("250000.00"), Decimal("250000.00"))  # 25%
+    assert second.provision_charge_fen == 25_000_000
     with session_factory() as s:
         assert balance(s, f"P{bank}:loss:provision") == Decimal("250000.00")
         entry = s.scalars(select(JournalEntry).where(JournalEntry.kind == "loan.provision")).all()
-        assert [e.idempotency_key for e in entry] == [f"provision:{bank}:2025-01-15", f"provision:{bank}:2025-01-16"]
+        assert [e.idempotency_key for e in entry] == [f"provision:{bank}:2025-01-16"]
     _ok(session_factory)
     # the close stays idempotent per date: nothing more is booked
     with session_factory() as s:
@@ -110,26 +110,29 @@ def test_repayments_release_allowance_and_a_repaid_loan_releases_the_rest(
     with session_factory.begin() as s:
         loan_id = active_loan(s, bank, firm, principal="1000000.00", start=START)
         other = active_loan(s, bank, firm, principal="200000.00", start=START)
+        for i in (loan_id, other):
+            s.get(Loan, i).grade = "special_mention"  # type: ignore[union-attr]  # 2%
     _close(session_factory, START)
     _repay_principal(session_factory, bank, firm, loan_id, "400000.00")
     _ok(session_factory)
     report = _close(session_factory, D(2025, 1, 16))
-    assert _held(session_factory, bank, loan_id) == (Decimal("9000.00"), Decimal("9000.00"))  # 1.5% of 600,000
-    assert report.provision_release_fen == 600_000 and report.provision_charge_fen == 0
+    assert _held(session_factory, bank, loan_id) == (Decimal("12000.00"), Decimal("12000.00"))  # 2% of 600,000
+    assert report.provision_release_fen == 800_000 and report.provision_charge_fen == 0
     _ok(session_factory)
     _repay_principal(session_factory, bank, firm, loan_id, "600000.00")  # repaid: no longer active
     report = _close(session_factory, D(2025, 1, 17))
-    assert report.loans == 1 and report.provision_release_fen == 900_000
+    assert report.loans == 1 and report.provision_release_fen == 1_200_000
     assert _held(session_factory, bank, loan_id) == (Decimal("0.00"), Decimal("0.00"))
-    assert _held(session_factory, bank, other) == (Decimal("3000.00"), Decimal("3000.00"))
+    assert _held(session_factory, bank, other) == (Decimal("4000.00"), Decimal("4000.00"))
     with session_factory() as s:
-        assert balance(s, f"P{bank}:loss:provision") == Decimal("3000.00")
+        assert balance(s, f"P{bank}:loss:provision") == Decimal("4000.00")
     _ok(session_factory)
     assert _close(session_factory, D(2025, 1, 18)).provision_release_fen == 0  # released once
 
 
 def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[Session]) -> None:
     bank, firm = parties(session_factory)
+    _, firm2 = parties(session_factory)  # a second debtor: the first one's NPL would make its loans NPL too (art. 7)
     admin = Principal(bank, PartyKind.BANK, frozenset({Role.ADMIN}), name="bank admin")
     with session_factory.begin() as s:
         loan_id = active_loan(s, bank, firm, principal="1000000.00", start=START)
@@ -152,18 +155,19 @@ def test_a_banks_own_policy_applies_from_its_date(session_factory: sessionmaker[
         later = add_policy_version(s, admin, bank, {**doc, "version": "b-2", "effective_from": "2025-02-01"})
         assert later.version_no == 2
         assert s.get(type(row), row.id).effective_to == D(2025, 1, 31)  # type: ignore[union-attr]
-        # the platform's default (here a lower general rate) applies to banks without their own version
-        default = add_policy_version(
-            s, operator, None, {"version": "p-1", "effective_from": "2025-01-17", "general_bp": 100}
-        )
+        # the platform's default (here a lower substandard rate) applies to banks without their own version
+        body = {"version": "p-1", "effective_from": "2025-01-17", "specific_bp": {"substandard": 2000}}
+        default = add_policy_version(s, operator, None, body)
         assert default.bank_id is None
-        mine = active_loan(s, bank, firm, principal="500000.00", start=D(2025, 1, 17))
+        mine = active_loan(s, bank, firm2, principal="500000.00", start=D(2025, 1, 17))
+        s.get(Loan, mine).grade = "substandard"  # type: ignore[union-attr]
     other_bank, other_firm = parties(session_factory)
     with session_factory.begin() as s:
         theirs = active_loan(s, other_bank, other_firm, principal="500000.00", start=D(2025, 1, 17))
+        s.get(Loan, theirs).grade = "substandard"  # type: ignore[union-attr]
     _close(session_factory, D(2025, 1, 17))
-    assert _held(session_factory, bank, mine)[1] == Decimal("7500.00")  # the bank's own version keeps the general 1.5%
-    assert _held(session_factory, other_bank, theirs)[1] == Decimal("5000.00")  # the platform default: 1%
+    assert _held(session_factory, bank, mine)[1] == Decimal("150000.00")  # the bank's own version: 30%
+    assert _held(session_factory, other_bank, theirs)[1] == Decimal("100000.00")  # the platform default: 20%
     _ok(session_factory)
 
 
@@ -252,3 +256,22 @@ def test_cli_prints_the_report_and_its_json(database_url: str, session_factory: 
     assert "拨备覆盖率" in r.output and "breach" in r.output and "可疑" in r.output
     bad = runner.invoke(cli_app, ["loan", "provisions", "--as-of", "15/01/2025", "--database-url", url])
     assert bad.exit_code == 2 and "lending.date" in bad.output
+
+
+def test_the_general_reserve_is_appropriated_into_equity_at_year_end(session_factory: sessionmaker[Session]) -> None:
+    bank, firm = parties(session_factory)
+    with session_factory.begin() as s:
+        loan_id = active_loan(s, bank, firm, principal="1000000.00", start=D(2024, 12, 15))
+    before = _close(session_factory, D(2024, 12, 30))
+    assert before.general_reserve_fen == 0
+    year_end = _close(session_factory, D(2024, 12, 31))
+    assert year_end.general_reserve_fen == 1_500_000  # 1.5% of the 1,000,000 outstanding
+    with session_factory() as s:
+        assert balance(s, f"P{bank}:equity:general_reserve") == Decimal("15000.00")
+        assert balance(s, f"P{bank}:equity:retained") == Decimal("-15000.00")  # appropriated out of profit
+        assert balance(s, f"P{bank}:loss:provision") == Decimal("0.00")  # not a loan-loss allowance
+        [entry] = s.scalars(select(JournalEntry).where(JournalEntry.kind == "bank.general_reserve")).all()
+        assert entry.entry_date == D(2024, 12, 31) and entry.idempotency_key == f"general_reserve:{bank}:2024"
+    assert _held(session_factory, bank, loan_id) == (Decimal("0.00"), Decimal("0.00"))
+    assert _close(session_factory, D(2025, 1, 1)).general_reserve_fen == 0
+    _ok(session_factory)

@@ -7,6 +7,7 @@ The close may not run ahead of the calendar: a date after today's business date 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,9 +42,15 @@ class CloseOut(BaseModel):
     tasks_flagged: int
     provision_charge_fen: int = Field(0, description="loan-loss allowance added (贷款损失准备计提), fen")
     provision_release_fen: int = Field(0, description="loan-loss allowance released (转回), fen")
+    interest_off_fen: int = Field(0, description="interest accrued off balance sheet (表外利息, non-accrual), fen")
+    general_reserve_fen: int = Field(0, description="general reserve appropriated at year end (一般风险准备), fen")
+    non_accrual_loans: int = Field(0, description="loans more than 90 days past due (非应计)")
     seconds: float
     already_closed: bool
     caught_up: list[dt.date]
+    earlier: list[dict[str, Any]] = Field(
+        default_factory=list, description="a catch-up: each earlier day's figures (date, loans, interest_fen, ...)"
+    )
 
 
 class BusinessDayOut(BaseModel):
@@ -67,7 +74,7 @@ def run_close(body: CloseIn, session: SessionDep, principal: PrincipalDep, today
     _require_operator(principal)
     if body.date > today:
         raise CLOSE_FUTURE(date=body.date.isoformat(), today=today.isoformat())
-    return _out(close.close_day(session, principal, body.date))
+    return _out(close.close_day(session, principal, body.date, today=today))
 
 
 @router.get("/business-day", response_model=BusinessDayOut)

@@ -1,7 +1,8 @@
 """``ippledge close --date YYYY-MM-DD``: run the daily close (业务日终) and print its summary.
 
-Missing days since the last close are closed first, in order, with a progress bar. Exit 0 on success (also when
-the date was already closed: nothing changes), 2 on bad input.
+Missing days since the last close are closed first, in order, with a progress bar, and each of them is reported
+(one line per day). A date after today in China is refused. Exit 0 on success (also when the date was already
+closed: nothing changes), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ippledge.cmd.options import DbUrl, session_scope
+from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
 from ippledge.kernel.errors import IppledgeError
 from ippledge.lending.cli import fail
 from ippledge.lending.errors import CLOSE_DATE
@@ -20,6 +21,7 @@ from ippledge.lending.errors import CLOSE_DATE
 def close(
     date: Annotated[str, typer.Option("--date", help="business date to close, YYYY-MM-DD")],
     database_url: DbUrl = None,
+    as_of: AsOf = None,
 ) -> None:
     """Close the business day (日终): accrue interest and penalty, age and reclassify loans, flag overdue tasks."""
     from rich.console import Console
@@ -31,7 +33,9 @@ def close(
         day = dt.date.fromisoformat(date)
     except ValueError:
         raise fail(CLOSE_DATE(date=repr(date))) from None
+    today = business_day(as_of)
     console = Console()
+    daily: list[object] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with session_scope(database_url) as session:
@@ -40,12 +44,36 @@ def close(
                 task = progress.add_task("日终 closing", total=days)
 
                 def step(done: int, _total: int, report: object) -> None:
+                    daily.append(report)
                     progress.update(task, completed=done, description=f"日终 closing {getattr(report, 'date', '')}")
 
-                report = close_day(session, "system:close-cli", day, progress=step)
+                report = close_day(session, "system:close-cli", day, progress=step, today=today)
     except IppledgeError as exc:
         raise fail(exc) from None
+    if len(daily) > 1:
+        print_days(console, daily)
     print_report(console, report)
+
+
+def print_days(console: object, reports: list[object]) -> None:
+    """One line per day a catch-up closed (补跑逐日报告), so no day's accrual or reclassification goes unreported."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ippledge.kernel.money import format_yuan
+    from ippledge.lending.close.service import CloseReport
+
+    assert isinstance(console, Console)
+    t = Table(title=f"补跑逐日 days closed ({len(reports)})")
+    for name in ("日期 date", "贷款 loans", "利息 interest", "罚息 penalty", "新增逾期 overdue", "分类变动 moved"):
+        t.add_column(name, justify="right")
+    for r in reports:
+        assert isinstance(r, CloseReport)
+        moved = ", ".join(f"{k} {v}" for k, v in r.reclassified.items()) or "-"
+        t.add_row(
+            str(r.date), f"{r.loans:,}", format_yuan(r.interest), format_yuan(r.penalty), str(r.newly_overdue), moved
+        )
+    console.print(t)
 
 
 def print_report(console: object, report: object) -> None:

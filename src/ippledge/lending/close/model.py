@@ -11,19 +11,23 @@ instalments (the period that contains ``D``, and the oldest unpaid due date with
   contract rate x (1 + uplift) / 360, kept as an exact cumulative in ``penalty_exact`` (yuan, 10 decimal places) of
   which whole fen are posted (``interest.accrual_increment``); a day counts from the due date itself (算头不算尾:
   an instalment paid the day after its due date bears one day of penalty, ``delinquency.penalty_between``);
+- non-accrual (非应计): more than 90 days past due, the day's interest accrues off balance sheet (表外利息,
+  ``non_accrual``) instead of to income (``delinquency.is_non_accrual``);
 - classification (五级分类): the current grade raised to the days-past-due floor, never upgraded
-  (``classification.reclassify``), so a bank's downgrade stays.
+  (``classification.reclassify``), so a bank's downgrade stays; then debtor contagion across the day's loans
+  (``apply_contagion``: more than 10% of a non-retail debtor's claims at the bank non-performing -> all are).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final
 
-from ippledge.lending.model.classification import Grade, grade_of, reclassify
-from ippledge.lending.model.delinquency import days_past_due, penalty_for_day
+from ippledge.lending.model.classification import Claim, Grade, contagion, grade_of, reclassify
+from ippledge.lending.model.delinquency import days_past_due, is_non_accrual, penalty_for_day
 from ippledge.lending.model.interest import accrual_increment, scheduled_accrual
 
 EXACT_PLACES: Final = Decimal("1E-10")  # the scale of loan.penalty_exact (Numeric(24, 10))
@@ -44,6 +48,7 @@ class LoanState:
     penalty_posted: Decimal
     outstanding: Decimal = ZERO  # principal outstanding now (after any repayment since the last close)
     allowance: Decimal = ZERO  # loan-loss allowance booked by the last close
+    borrower_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class LoanDay:
     dpd: int
     grade_before: Grade
     grade: Grade
+    non_accrual: bool = False  # today's interest goes off balance sheet (表外利息)
+    why: str | None = None  # why the grade moved, when not the days-past-due floor
 
     @property
     def reclassified(self) -> bool:
@@ -119,7 +126,28 @@ def plan_day(day: dt.date, loan: LoanState, current: CurrentPeriod | None, overd
         dpd=dpd,
         grade_before=before,
         grade=reclassify(dpd, before),
+        non_accrual=is_non_accrual(dpd),
     )
+
+
+CONTAGION_REASON: Final = (
+    "债务人在本行不良债权占比超过10%，全部债权归入不良（金融资产风险分类办法第七条） / more than 10% of the debtor's "
+    "claims at the bank are non-performing: all are (2023 rules art. 7)"
+)
+
+
+def apply_contagion(loans: Sequence[LoanState], plans: Sequence[LoanDay]) -> list[LoanDay]:
+    """The day's plans with art. 7 applied: a performing loan of a debtor whose non-performing share at the bank
+    exceeds 10% (by outstanding principal, after today's floors) becomes at least 次级."""
+    claims = [
+        Claim(loan.loan_id, loan.bank_id, loan.borrower_id, loan.outstanding, p.grade)
+        for loan, p in zip(loans, plans, strict=True)
+    ]
+    hit = contagion(claims)
+    return [
+        replace(p, grade=max(p.grade, Grade.SUBSTANDARD), why=CONTAGION_REASON) if p.loan_id in hit else p
+        for p in plans
+    ]
 
 
 def days_to_close(last_closed: dt.date | None, through: dt.date) -> list[dt.date]:

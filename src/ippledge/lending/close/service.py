@@ -1,17 +1,22 @@
 """The daily close (业务日终 / 日终批处理): advances the business date for every active loan.
 
 For each business date ``D`` the close, for every active loan disbursed by ``D`` (``lending.close.model``):
-accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income), ages the loan
-(days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
+accrues day ``D``'s scheduled interest (Dr 应收利息 loan_interest / Cr 利息收入 interest_income; more than 90
+days past due, off balance sheet instead: Dr 表外应收利息 / Cr its memo contra, ``loan.interest_off`` grows), ages
+the loan (days past due), accrues penalty interest on overdue principal (Dr 应收罚息 loan_penalty / Cr 罚息收入
 penalty_income), raises the five-tier grade to the days-past-due floor (history row + ``loan.reclassified``; the
 first day past due of a delinquency also ``loan.overdue``), books the loan-loss allowance each loan now requires
-(贷款损失准备: outstanding principal x the rate of its grade under the bank's provisioning policy in force on ``D``,
-plus the general rate while it performs; ``lending.provisioning.model``) as the change against what it held,
-flags overdue intake tasks (``intake.service.flag_overdue``) and moves ``BusinessDay.last_closed`` to ``D``.
+(贷款损失准备: outstanding principal x the specific rate of its grade under the bank's provisioning policy in force
+on ``D``; ``lending.provisioning.model``) as the change against what it held, on 31 December appropriates the
+general reserve (一般风险准备, 1.5% of each bank's loans outstanding, from retained earnings into equity;
+``provisioning.model.general_reserve_needed``), flags overdue intake tasks (``intake.service.flag_overdue``) and
+moves ``BusinessDay.last_closed`` to ``D``.
 A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
 
+- A date after the business date (``today``, default today in China) is refused (``lending.close_future``): a
+  close run into the future would book interest and penalty not yet earned.
 - Closing a date that is already closed changes nothing and returns that close's report (``already_closed``).
 - Closing a date more than one day after ``last_closed`` closes every missing day in order (catch-up: penalty
   interest and ageing are per day, so no day may be skipped), at most ``MAX_CATCH_UP_DAYS`` days in one call.
@@ -42,16 +47,17 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.db import utcnow
 from ippledge.intake.service import flag_overdue
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
-from ippledge.ledger.service import Actor, post_many
+from ippledge.ledger.service import Actor, balance, post_many
 from ippledge.lending.close import store
-from ippledge.lending.close.model import ZERO, LoanDay, LoanState, days_to_close, plan_day
+from ippledge.lending.close.model import ZERO, LoanDay, LoanState, apply_contagion, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
-from ippledge.lending.errors import CLOSE_DATE, CLOSE_GAP
+from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
 from ippledge.lending.model import postings
-from ippledge.lending.provisioning.model import required_allowance
+from ippledge.lending.provisioning.model import general_reserve_needed, is_year_end, required_allowance
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
 from ippledge.lending.tables import BusinessDay
 
@@ -78,9 +84,29 @@ class CloseReport:
     tasks_flagged: int = 0
     provision_charge_fen: int = 0  # allowance added today (Dr 信用减值损失 / Cr 贷款损失准备)
     provision_release_fen: int = 0  # allowance released today (repayments, upgrades, loans repaid)
+    interest_off_fen: int = 0  # interest accrued off balance sheet today (表外利息, non-accrual loans)
+    general_reserve_fen: int = 0  # appropriated into the general reserve (31 December only, 一般风险准备)
+    non_accrual_loans: int = 0  # loans more than 90 days past due (非应计)
     seconds: float = 0.0
     already_closed: bool = False
     caught_up: tuple[dt.date, ...] = ()  # earlier dates this call closed first
+    earlier: tuple[dict[str, Any], ...] = ()  # those dates' own figures (``day_summary``), oldest first
+
+    def day_summary(self) -> dict[str, Any]:
+        """The day's headline figures, as a catch-up reports each day it closed."""
+        return {
+            "date": self.date.isoformat(),
+            "loans": self.loans,
+            "interest_fen": self.interest_fen,
+            "interest_off_fen": self.interest_off_fen,
+            "penalty_fen": self.penalty_fen,
+            "entries": self.entries,
+            "newly_overdue": self.newly_overdue,
+            "reclassified": dict(self.reclassified),
+            "provision_charge_fen": self.provision_charge_fen,
+            "provision_release_fen": self.provision_release_fen,
+            "general_reserve_fen": self.general_reserve_fen,
+        }
 
     @property
     def interest(self) -> Decimal:
@@ -102,6 +128,7 @@ class CloseReport:
         out = asdict(self)
         out["date"] = self.date.isoformat()
         out["caught_up"] = [d.isoformat() for d in self.caught_up]
+        out["earlier"] = [dict(d) for d in self.earlier]
         out["interest"] = str(self.interest)
         out["penalty"] = str(self.penalty)
         return out
@@ -112,6 +139,7 @@ class CloseReport:
         kw = {k: v for k, v in data.items() if k in names}
         kw["date"] = dt.date.fromisoformat(data["date"])
         kw["caught_up"] = tuple(dt.date.fromisoformat(d) for d in data.get("caught_up", ()))
+        kw["earlier"] = tuple(data.get("earlier", ()))
         return cls(**kw)
 
 
@@ -139,27 +167,42 @@ def pending_days(session: Session, through: dt.date) -> list[dt.date]:
     return days_to_close(business_day(session).last_closed, through)
 
 
-def close_day(session: Session, actor: Actor, date: dt.date, *, progress: ProgressFn | None = None) -> CloseReport:
-    """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only."""
+def close_day(
+    session: Session,
+    actor: Actor,
+    date: dt.date,
+    *,
+    progress: ProgressFn | None = None,
+    today: dt.date | None = None,
+) -> CloseReport:
+    """Close business date ``date`` (and any missing day before it); see the module docstring. Flushes only.
+
+    ``progress`` is called after every day closed with that day's report (a catch-up reports each day)."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         raise CLOSE_DATE(date=repr(date))
+    limit = today or business_date()
+    if date > limit:
+        raise CLOSE_FUTURE(date=date.isoformat(), today=limit.isoformat())
     session.flush()
     bd = business_day(session, lock=True)
     if bd.last_closed is not None and date <= bd.last_closed:
         first = last_report(session, date)
-        return replace(first or CloseReport(date), already_closed=True, caught_up=())
+        return replace(first or CloseReport(date), already_closed=True, caught_up=(), earlier=())
     days = days_to_close(bd.last_closed, date)
     if len(days) > MAX_CATCH_UP_DAYS:
         raise CLOSE_GAP(
             last_closed=str(bd.last_closed), date=date.isoformat(), days=len(days), max_days=MAX_CATCH_UP_DAYS
         )
     report = CloseReport(date)
+    earlier: list[dict[str, Any]] = []
     for n, day in enumerate(days, start=1):
+        if n > 1:
+            earlier.append(report.day_summary())
         report = _close_one(session, actor, day, bd)
         if progress is not None:
             progress(n, len(days), report)
     session.expire_all()  # rows changed behind the identity map (Core executemany)
-    return replace(report, caught_up=tuple(days[:-1]))
+    return replace(report, caught_up=tuple(days[:-1]), earlier=tuple(earlier))
 
 
 def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) -> list[EntryDraft]:
@@ -167,7 +210,9 @@ def entry_drafts(day: dt.date, bank_of: dict[int, int], plans: list[LoanDay]) ->
     iso = day.isoformat()
     for p in plans:
         bank = bank_of[p.loan_id]
-        if p.interest > 0:
+        if p.interest > 0 and p.non_accrual:
+            drafts.append(postings.interest_off(bank, p.loan_id, p.interest, day, f"accrual:{p.loan_id}:{iso}"))
+        elif p.interest > 0:
             lines = (
                 Posting(account_code(bank, "loan_interest", p.loan_id), p.interest),
                 Posting(account_code(bank, "interest_income"), -p.interest),
@@ -222,16 +267,35 @@ def provision_plan(
     return Provisioning(drafts, allowances, charge, -sum((d for d in deltas if d < 0), ZERO))
 
 
+def general_reserve_drafts(
+    session: Session, day: dt.date, loans: list[LoanState], book: PolicyBook
+) -> list[EntryDraft]:
+    """Year end: per bank, what brings its general reserve up to its policy's rate of the loans outstanding."""
+    assets: dict[int, Decimal] = {}
+    for loan in loans:
+        assets[loan.bank_id] = assets.get(loan.bank_id, ZERO) + loan.outstanding
+    drafts = []
+    for bank, risk_assets in sorted(assets.items()):
+        held = balance(session, account_code(bank, "general_reserve"))
+        amount = general_reserve_needed(risk_assets, book.for_bank(bank).general_bp, held)
+        if amount > 0:
+            drafts.append(postings.general_reserve(bank, amount, day, f"general_reserve:{bank}:{day.year}"))
+    return drafts
+
+
 def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
     started = time.perf_counter()
     loans = store.load_loans(session, day)
     current = store.load_current_periods(session, day)
     overdue = store.load_overdue(session, day)
     plans = [plan_day(day, loan, current.get(loan.loan_id), overdue.get(loan.loan_id)) for loan in loans]
+    plans = apply_contagion(loans, plans)
     bank_of = {loan.loan_id: loan.bank_id for loan in loans}
 
-    provision = provision_plan(day, loans, plans, store.load_released(session), policies_on(session, day))
-    drafts = entry_drafts(day, bank_of, plans) + provision.drafts
+    book = policies_on(session, day)
+    provision = provision_plan(day, loans, plans, store.load_released(session), book)
+    reserve = general_reserve_drafts(session, day, loans, book) if is_year_end(day) else []
+    drafts = entry_drafts(day, bank_of, plans) + provision.drafts + reserve
     if drafts:
         post_many(session, actor, drafts)
     store.write_accruals(session, plans)
@@ -250,7 +314,7 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
             overdue_fen = to_fen(p.overdue_principal)  # the event's documented field (outbox.topics)
             events.append(("loan.overdue", {**payload, "overdue_principal_fen": overdue_fen}, bank))
         if p.reclassified:
-            reason = f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
+            reason = p.why or f"逾期{p.dpd}天，分类下限为{p.grade.zh} / {p.dpd} days past due: floor {p.grade.code}"
             changes.append(
                 {
                     "loan_id": p.loan_id,
@@ -271,7 +335,9 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     report = CloseReport(
         date=day,
         loans=len(plans),
-        interest_fen=to_fen(sum((p.interest for p in plans), ZERO)),
+        interest_fen=to_fen(sum((p.interest for p in plans if not p.non_accrual), ZERO)),
+        interest_off_fen=to_fen(sum((p.interest for p in plans if p.non_accrual), ZERO)),
+        non_accrual_loans=sum(1 for p in plans if p.non_accrual),
         penalty_fen=to_fen(sum((p.penalty for p in plans), ZERO)),
         entries=len(drafts),
         newly_overdue=newly_overdue,
@@ -281,6 +347,9 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
         tasks_flagged=tasks,
         provision_charge_fen=to_fen(provision.charge),
         provision_release_fen=to_fen(provision.release),
+        general_reserve_fen=to_fen(
+            sum((sum((p.amount for p in d.postings if p.amount > 0), ZERO) for d in reserve), ZERO)
+        ),
         seconds=round(time.perf_counter() - started, 3),
     )
     summary = report.to_dict()

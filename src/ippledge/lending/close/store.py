@@ -60,13 +60,14 @@ def load_loans(session: Session, day: dt.date) -> list[LoanState]:
             Loan.penalty_posted,
             Loan.outstanding_principal,
             Loan.allowance,
+            Loan.borrower_id,
         )
         .where(_to_close(day))
         .order_by(Loan.id)
     )
     return [
-        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or ZERO, o or ZERO, a or ZERO)
-        for i, b, r, u, d, g, pe, pp, o, a in session.execute(stmt)
+        LoanState(i, b, Decimal(r), Decimal(u), d, g, Decimal(pe or 0), pp or ZERO, o or ZERO, a or ZERO, e)
+        for i, b, r, u, d, g, pe, pp, o, a, e in session.execute(stmt)
     ]
 
 
@@ -131,6 +132,7 @@ def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> Non
             accrued_through=bindparam("b_day"),
             penalty_exact=bindparam("b_exact"),
             penalty_posted_fen=bindparam("b_posted"),
+            interest_off_fen=LOAN.c.interest_off_fen + bindparam("b_off", type_=Fen),
         )
     )
     rows = [
@@ -141,6 +143,7 @@ def write_loans(session: Session, day: dt.date, plans: Sequence[LoanDay]) -> Non
             "b_day": day,
             "b_exact": p.penalty_exact,
             "b_posted": p.penalty_posted,
+            "b_off": p.interest if p.non_accrual else ZERO,
         }
         for p in plans
     ]

@@ -6,6 +6,8 @@
 - Penalty interest (罚息) accrues on overdue principal at the contract rate x (1 + uplift) per day (daily rate =
   annual / 360), for each day the principal is overdue (算头不算尾: due date to payment date). The uplift is
   contractual, typically 30%-50%; accepted 0-100%.
+- Non-accrual (非应计): more than ``NON_ACCRUAL_DPD`` (90) days past due, the loan's interest is no longer
+  recognised as income; it accrues off balance sheet (表外利息, memo accounts) and is income only when received.
 - Compound interest (复利) on overdue interest at the same penalty rate is an option, off by default: some contracts
   and courts allow it, and when it applies it is booked like penalty interest.
 """
@@ -20,6 +22,7 @@ from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.lending.errors import PENALTY_UPLIFT
 from ippledge.lending.model.interest import DAYS_IN_YEAR, PRECISION, check_rate, round_fen
 
+NON_ACCRUAL_DPD: Final = 90
 DEFAULT_UPLIFT: Final = Decimal("0.5")
 MAX_UPLIFT: Final = Decimal("1")
 
@@ -38,6 +41,11 @@ def days_past_due(
     if in_grace:
         return 0
     return (as_of - oldest_unpaid_due).days
+
+
+def is_non_accrual(dpd: int) -> bool:
+    """More than 90 days past due: interest accrues off balance sheet (表外) until received."""
+    return dpd > NON_ACCRUAL_DPD
 
 
 def penalty_rate(annual_rate: Decimal, uplift: Decimal = DEFAULT_UPLIFT) -> Decimal:

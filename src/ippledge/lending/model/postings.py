@@ -14,8 +14,12 @@ loan.payoff
 loan.writeoff        PB:loan:L:allowance (up to the principal),  PB:loan:L:principal, interest, penalty,
                      PB:loss:writeoff (the rest)                PB:loss:provision (allowance beyond principal)
 loan.recovery        PB:cash                                    PB:income:recovery
+loan.interest_off    PB:memo:loan:L:interest (表外应收利息)       PB:memo:interest (memo contra; received:
+                                                                swapped, and the cash credits interest income)
 loan.provision       PB:loss:provision (net charge)             PB:loan:L:allowance for each loan whose
                                                                 allowance changed (a release debits it)
+bank.general_reserve PB:equity:retained (未分配利润)              PB:equity:general_reserve (一般风险准备), at
+                                                                year end
 ===================  =========================================  =============================================
 
 Provisioning (贷款损失准备, ``lending.provisioning.model``): the daily close books one ``loan.provision`` entry per bank
@@ -84,17 +88,30 @@ def repayment(
     principal: Decimal = ZERO,
     fee: Decimal = ZERO,
     kind: str = "repayment",
+    interest_off: Decimal = ZERO,
 ) -> EntryDraft:
-    """还款 / 提前还款 / 结清: the borrower's settlement funds settle receivables (and a prepayment fee)."""
+    """还款 / 提前还款 / 结清: the borrower's settlement funds settle receivables (and a prepayment fee);
+    ``interest_off`` of the interest paid was off balance sheet (non-accrual) and is income now it is received."""
     total = penalty + interest + principal + fee
     lines = [
         (account_code(borrower, "settlement"), total),
         (account_code(bank, "loan_penalty", loan), -penalty),
-        (account_code(bank, "loan_interest", loan), -interest),
+        (account_code(bank, "loan_interest", loan), -(interest - interest_off)),
+        (account_code(bank, "interest_income"), -interest_off),
         (account_code(bank, "loan_principal", loan), -principal),
         (account_code(bank, "fee_income"), -fee),
     ]
     return _draft(day, f"loan.{kind}", lines, loan, f"还款 {kind}", key)
+
+
+def interest_off(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
+    """表外利息: interest of a non-accrual loan accrued off balance sheet (``amount`` > 0) or, received or reversed,
+    taken off the memo accounts (< 0)."""
+    lines = [
+        (account_code(bank, "loan_interest_off", loan), amount),
+        (account_code(bank, "interest_off_contra"), -amount),
+    ]
+    return _draft(day, "loan.interest_off", lines, loan, "表外利息 off-balance interest", key)
 
 
 def allowance_split(allowance: Decimal, principal: Decimal) -> tuple[Decimal, Decimal]:
@@ -125,6 +142,14 @@ def write_off(
         (account_code(bank, "loan_penalty", loan), -penalty),
     ]
     return _draft(day, "loan.writeoff", lines, loan, "贷款核销 write-off", key)
+
+
+def general_reserve(bank: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
+    """提取一般风险准备: appropriated from profit (retained earnings) into the general reserve, both equity."""
+    lines = [(account_code(bank, "retained_earnings"), amount), (account_code(bank, "general_reserve"), -amount)]
+    postings = tuple(Posting(code, value) for code, value in lines if value != 0)
+    memo = "提取一般风险准备 general reserve appropriation (财金〔2012〕20号)"
+    return EntryDraft(day, "bank.general_reserve", postings, "bank", str(bank), memo, key)
 
 
 def recovery(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:

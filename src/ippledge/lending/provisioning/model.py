@@ -6,10 +6,11 @@ Sources of the default policy (``DEFAULT_POLICY``); every number is data, a bank
   关注 special mention 2%, 次级 substandard 25%, 可疑 doubtful 50%, 损失 loss 100%; 正常 normal has none. "其中，
   次级和可疑类贷款的损失准备，计提比例可以上下浮动20%": a bank may set substandard within 20–30% and doubtful within
   40–60% (±20% *of the rate*); the other rates are fixed.
-- General provision (一般准备) on performing loans (正常 + 关注): default 1.5%, after 《金融企业准备金计提管理办法》
-  (财政部 财金〔2012〕20号) 第六条 "一般准备余额原则上不得低于风险资产期末余额的1.5%" (98号 itself asked for at
-  least 1% of loans). The platform books it as part of each performing loan's allowance, so that the allowance held
-  per loan is one number the ledger can check.
+- General reserve (一般风险准备): default 1.5%, after 《金融企业准备金计提管理办法》(财政部 财金〔2012〕20号) 第六条
+  "一般准备余额原则上不得低于风险资产期末余额的1.5%" (98号 itself asked for at least 1% of loans). It is
+  appropriated from profit into equity (Dr 未分配利润 / Cr 一般风险准备) at year end (the close of 31 December) on
+  the bank's loans outstanding then (``general_reserve_needed``), not booked as a loan-loss allowance: a loan's
+  allowance is its grade's specific rate only (decision 0012).
 - Regulatory thresholds, 《商业银行贷款损失准备管理办法》(银监会令2011年第4号) 第七条: 拨备覆盖率 provision coverage
   (allowance / NPL) >= 150% and 贷款拨备率 loan provision ratio (allowance / loans) >= 2.5%. 《关于调整商业银行贷款
   损失准备监管要求的通知》(银监发〔2018〕7号) lets the regulator set them per bank within 120–150% and 1.5–2.5%.
@@ -86,8 +87,8 @@ class ProvisionPolicy:
         return self.specific_bp.get(grade, STANDARD_SPECIFIC_BP[grade])
 
     def rate_bp(self, grade: Grade) -> int:
-        """The whole allowance rate of a loan in ``grade``: its specific rate, plus the general rate if performing."""
-        return self.specific(grade) + (0 if grade.is_npl else self.general_bp)
+        """The allowance rate of a loan in ``grade``: its specific rate (the general reserve is equity, not here)."""
+        return self.specific(grade)
 
     def rates(self) -> dict[Grade, int]:
         return {g: self.rate_bp(g) for g in Grade}
@@ -240,6 +241,18 @@ def from_dict(doc: Mapping[str, Any]) -> ProvisionPolicy:
 def bp_fraction(bp: int) -> str:
     """Basis points as a decimal fraction string: ``150`` -> ``"0.015"``."""
     return str(Decimal(bp) / BP)
+
+
+def is_year_end(day: dt.date) -> bool:
+    """31 December: the close of that day appropriates the general reserve (年末计提一般风险准备)."""
+    return day.month == 12 and day.day == 31
+
+
+def general_reserve_needed(risk_assets: Decimal, general_bp: int, held: Decimal) -> Decimal:
+    """What to appropriate at year end so the general reserve is ``general_bp`` of the risk assets (the loans
+    outstanding); never negative: the reserve is equity and is not released when the book shrinks."""
+    need = (max(risk_assets, ZERO) * general_bp / BP).quantize(FEN, ROUND_HALF_UP)
+    return max(need - held, ZERO)
 
 
 def required_allowance(outstanding: Decimal, rate_bp: int) -> Decimal:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:19:43.243381
+Create Date: 2026-12-03 02:20:27.970233
 """
 
 from __future__ import annotations
@@ -1012,6 +1012,9 @@ def upgrade() -> None:
     sa.Column('penalty_posted_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('allowance_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('restructured_on', sa.Date(), nullable=True),
+    sa.Column('restructure_floor', sa.String(length=16), nullable=True),
+    sa.Column('interest_off_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_loan_application_id_loan_application')),
