@@ -261,7 +261,7 @@ def recover(
     day = body.value_date or today
 
     def act() -> dict[str, Any]:
-        row = service.recover(session, principal, claim_id, str(body.amount), day, once.key or "")
+        row = service.recover(session, principal, claim_id, str(body.amount), day, once.key or "", today)
         return _claim(session, row).model_dump(mode="json")
 
     return once({"id": claim_id, "amount": str(body.amount), "day": day}, act, 201)

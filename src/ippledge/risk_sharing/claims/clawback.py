@@ -88,9 +88,17 @@ def share_back(session: Session, principal: Principal, claim_id: int, today: dt.
 
 
 def recover(
-    session: Session, principal: Principal, claim_id: int, amount: Decimal | str, day: dt.date, key: str
+    session: Session,
+    principal: Principal,
+    claim_id: int,
+    amount: Decimal | str,
+    day: dt.date,
+    key: str,
+    today: dt.date | None = None,
 ) -> Claim:
-    """Record a recovery on the claim's loan and share it back in one step."""
+    """Record a recovery on the claim's loan (value date ``day``, not after the business date ``today``) and share it
+    back in one step."""
     claim = _bank_claim(session, principal, claim_id)
-    lending.record_recovery(session, principal, claim.loan_id, amount, day, f"risk:{claim.id}:{key}")
+    ref = f"risk:{claim.id}:{key}"
+    lending.record_recovery(session, principal, claim.loan_id, amount, day, ref, today=today)
     return share_back(session, principal, claim.id, day)
