@@ -64,3 +64,11 @@ DECISION_NOT_PENDING = ErrorCode(
     "only a pending decision without rule failures can be decided",
 )
 NOT_APPROVED = ErrorCode("credit.not_approved", ConflictError, "没有已批准的授信决定", "no approved credit decision")
+
+# -- collateral the registry would refuse (登记预审) -------------------------------------------------------------------
+COLLATERAL_NOT_REGISTRABLE = ErrorCode(
+    "credit.collateral_not_registrable",
+    ConflictError,
+    "质押物无法办理质押登记，不能授信：{reasons_zh}",
+    "the IP offered cannot be registered as a pledge, so no credit can be decided on it: {reasons}",
+)
