@@ -17,7 +17,7 @@ from ippledge.app import create_app
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
-from ippledge.demo import report, risk, run, scenario, year_report
+from ippledge.demo import registry_desk, report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -121,8 +121,10 @@ def run_demo(
         + ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
     )
 
+    registry_desk.age_register(factory, market_day)  # lapses and expiries become events before anyone files
     with factory() as s:
         cases = scenario.plan(s, seed, market_day, market_day + dt.timedelta(days=42))
+    cases += registry_desk.trademark_cases(factory, cases, seed, market_day, market_day + dt.timedelta(days=42 + 1830))
     outcomes = run.file_all(factory, cases, market_day + dt.timedelta(days=1), calendar, seed)
     last = max((o.decided_on for o in outcomes if o.decided_on), default=market_day)
     after = run.change_and_release(factory, outcomes, calendar.next_working_day(last), calendar)

@@ -420,7 +420,8 @@ def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of
             f"{n}：因权属纠纷中止或已被法院保全",
             f"{n}: suspended for an ownership dispute or under court preservation",
         )
-    if f.debt_end is not None and a.expiry_date is not None and f.debt_end > a.expiry_date:
+    # Ground 6 is about a right still running; one already past its term is refused as such (ground 2 or 15).
+    if f.debt_end is not None and a.expiry_date is not None and not expired and f.debt_end > a.expiry_date:
         add(
             RefusalGround.DEBT_PAST_EXPIRY,
             f"{n}：债务履行期限（{f.debt_end.isoformat()}）超过权利有效期（{a.expiry_date.isoformat()}）",
