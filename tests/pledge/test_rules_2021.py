@@ -115,6 +115,8 @@ def test_similar_marks_on_similar_goods_must_be_pledged_together() -> None:
     marks = [MARK, same, longer]
     assert precheck(CLEAN_FILING, marks, {}, AS_OF, pledgor_marks=[*marks, other_goods]) == []
     assert grounds(MARK, pledgor_marks=[MARK, same]) == [RefusalGround.SIMILAR_MARKS_APART]
+    # a dead mark is refused for being dead, not also for its live twins
+    assert grounds(replace(MARK, status=LegalState.REVOKED), pledgor_marks=[same]) == [RefusalGround.MARK_REVOKED]
 
 
 # -- trademark renewal (续展) and its grace ---------------------------------------------------------------------------

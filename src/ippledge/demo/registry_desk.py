@@ -20,10 +20,11 @@ from ippledge.db import unit_of_work
 from ippledge.demo.desk import Desk
 from ippledge.demo.scenario import Case
 from ippledge.pledge import queries as pledges
+from ippledge.pledge.model import similar_marks
 from ippledge.registry import ageing, legal_status
 from ippledge.registry import queries as register
 from ippledge.registry import service as registry_service
-from ippledge.registry.model import EventCode, IpKind, Subtype
+from ippledge.registry.model import EventCode, IpKind, LegalState, Subtype
 from ippledge.registry.queries import AssetSearch
 
 TRADEMARK_OFFICER = "registry.trademark.officer"
@@ -72,6 +73,7 @@ def trademark_cases(
                 for a in register.asset_ids(s, AssetSearch(kind="trademark", status="expired"), limit=50)
                 if a in sole and a not in taken
             ]
+        lapsed = [a for a in lapsed if not _has_similar_live_mark(s, a, sole[a], day)]
     if len(pool) < 4 or not banks:
         return []
     picked = [int(x) for x in rng.choice(pool, size=4, replace=False)]
@@ -96,6 +98,14 @@ def trademark_cases(
         out.append(case("近似商标未一并出质 similar mark left out", "pledge.similar_marks_apart", twin_of))
         _similar_mark(s, officer, twin_of, day)
     return out
+
+
+def _has_similar_live_mark(session: Session, asset_id: int, owner_id: int, day: dt.date) -> bool:
+    """Whether the owner holds another live mark like this one (the case should show ground 15 alone)."""
+    ids = register.owned_asset_ids(session, owner_id, IpKind.TRADEMARK, LegalState.IN_FORCE)
+    facts = register.load_facts(session, [asset_id, *ids], day)
+    mine = facts[asset_id]
+    return any(similar_marks(mine, f) for i, f in facts.items() if i != asset_id)
 
 
 def _similar_mark(session: Session, officer: Principal, asset_id: int, day: dt.date) -> None:

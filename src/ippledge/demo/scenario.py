@@ -146,6 +146,9 @@ def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 
         in_force,
         unpaid_annuity_due_between=(start, start + dt.timedelta(days=20)),
         expires_after=p.far_from_expiry(),
+        same_day_twin=False,
+        preserved=False,
+        invalidation_pending=False,
     )
     refused("年费未缴 annuity unpaid", "pledge.annuity_unpaid", p.where(unpaid, tidy=False))
     refused("被保全 preserved", "pledge.preserved", p.where(replace(in_force, preserved=True)))

@@ -329,10 +329,13 @@ def similar_marks(a: AssetFacts, b: AssetFacts) -> bool:
 
 
 def marks_apart(assets: Sequence[AssetFacts], pledgor_marks: Sequence[AssetFacts]) -> list[Refusal]:
-    """Ground 17: each filed mark with a live identical or similar mark of the pledgor left out of the filing."""
+    """Ground 17: each filed live mark with a live identical or similar mark of the pledgor left out of the filing
+    (a filed mark that is itself dead is refused for that; listing its twins would add nothing)."""
     filed = {a.id for a in assets}
     out: list[Refusal] = []
     for a in assets:
+        if a.status is not LegalState.IN_FORCE:
+            continue
         left = sorted(
             m.number
             for m in pledgor_marks
