@@ -121,7 +121,8 @@ def run_demo(
         + ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
     )
 
-    registry_desk.age_register(factory, market_day)  # lapses and expiries become events before anyone files
+    aged = registry_desk.age_register(factory, market_day)  # lapses and expiries become events before anyone files
+    console.print(f"登记簿老化 register aged to {market_day}: {aged.total} lapse/expiry events")
     with factory() as s:
         cases = scenario.plan(s, seed, market_day, market_day + dt.timedelta(days=42))
     cases += registry_desk.trademark_cases(factory, cases, seed, market_day, market_day + dt.timedelta(days=42 + 1830))
