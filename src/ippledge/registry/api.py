@@ -27,6 +27,7 @@ from ippledge.registry import (
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
 from ippledge.registry.schemas import (
+    AgeingOut,
     AnnuityOut,
     AssetIn,
     AssetOut,
@@ -222,7 +223,7 @@ def record_event(
     return _event_out(ev)
 
 
-@router.post("/registry/ageing")
+@router.post("/registry/ageing", response_model=AgeingOut)
 def age_register(principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
     """Age the register to the business date (登记簿老化): record the annuity lapses (CF01), term expiries (CX01) and
     marks past their renewal grace (CX01) that time has brought about; returns the asset ids by reason."""
