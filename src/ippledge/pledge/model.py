@@ -9,7 +9,7 @@ refusal that applies, never only the first, so the parties can fix a filing in o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -76,13 +76,12 @@ _ALLOWED_FROM: dict[Action, frozenset[FilingStatus]] = {
 }
 
 
-def required_sides(kind: FilingKind, proof: bool = False) -> frozenset[Side]:
-    """Who must confirm before submission when nobody has yet (both sides, unless ``sufficient`` says otherwise).
+def required_sides(kind: FilingKind) -> frozenset[Side]:
+    """Who confirms a filing made jointly: both sides, whatever the kind (双方共同申请).
 
-    Setting up and changing a pledge are joint filings (双方共同申请). A release (注销) is filed jointly too, or by
-    either party alone with proof that the secured debt is extinguished (结清证明): see :func:`sufficient`.
+    Setting up and changing a pledge are always joint. A release (注销) is joint too, unless one party files it
+    alone with proof that the secured debt is extinguished (结清证明): see :func:`sufficient`.
     """
-    del kind, proof  # the default is always both; a proven release is satisfied by either one (sufficient)
     return frozenset({Side.PLEDGOR, Side.PLEDGEE})
 
 
@@ -90,7 +89,7 @@ def sufficient(kind: FilingKind, confirmed: frozenset[Side], proof: bool = False
     """Whether the confirmations on file let the filing go to the registry."""
     if kind is FilingKind.RELEASE and proof and confirmed:
         return True  # 一方凭主债权消灭证明单方申请注销
-    return required_sides(kind, proof) <= confirmed
+    return required_sides(kind) <= confirmed
 
 
 def status_after_confirmation(kind: FilingKind, confirmed: frozenset[Side], proof: bool = False) -> FilingStatus:
@@ -289,7 +288,7 @@ def _missing_contract_fields(f: FilingFacts, assets: Sequence[AssetFacts]) -> li
     return missing
 
 
-def _mark_expired(add: Any, n: str, expiry: dt.date, as_of: dt.date) -> None:
+def _mark_expired(add: Callable[..., None], n: str, expiry: dt.date, as_of: dt.date) -> None:
     if mark_term(expiry, as_of) is MarkTerm.IN_GRACE:
         until = renewal_grace_end(expiry)
         add(
