@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ippledge.access.model import Role
 from ippledge.credit.tables import CreditDecision
 from ippledge.registry.tables import Annuity
 from tests.intake.factories import Desk
@@ -59,3 +60,25 @@ def test_credit_refuses_a_decision_on_ip_the_registry_would_refuse(world, app, s
     assert "年费" in body["message_zh"]
     with session_factory() as s:  # nothing was recorded
         assert s.scalar(select(func.count()).select_from(CreditDecision)) == 0
+
+
+def test_drafting_the_filing_at_the_wrong_registry_is_refused_before_anything_is_written(world, app) -> None:
+    d = Desk(world, app)
+    version = d.product()
+    inv = d.patent()
+    a = d.apply([inv], consents=[d.bank.id, d.valuer.party.id])
+    d.valuation(a["id"], [inv], ["6000000"], valuer=d.valuer)
+    dec = d.propose(a["id"], version, amount="1000000")
+    assert dec.status_code == 201, dec.text
+    d.post(d.bank.approver, f"/credit-decisions/{dec.json()['id']}/approve", {"reason": "同意"}, 200)
+    task = next(x for x in d.timeline(d.firm, a["id"])["tasks"] if x["kind"] == "pledge_registration")
+    admin = world.user(d.registry.party, Role.ADMIN)
+    r = d.client.put("/registry/settings", headers=admin.headers, json={"ip_kinds": ["trademark"]})
+    assert r.status_code == 200, r.text
+    r = d.post(d.bank.officer, f"/tasks/{task['id']}/pledge-filing", {"registry_id": d.registry.party.id})
+    assert r.status_code == 409 and r.json()["code"] == "credit.collateral_not_registrable"
+    (why,) = r.json()["details"]["refusals"]
+    assert why["code"] == "pledge.other" and why["details"]["reason"] == "wrong_registry"
+    # nothing written: the task is still the bank's to do, at the right registry
+    again = next(x for x in d.timeline(d.firm, a["id"])["tasks"] if x["kind"] == "pledge_registration")
+    assert again["status"] != "done"

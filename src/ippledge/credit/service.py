@@ -75,14 +75,19 @@ def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Unde
     return (PartyKind.INSURER if needed is Underwriting.INSURER else PartyKind.GUARANTOR) in kinds
 
 
-def _check_registrable(
-    session: Session, borrower_id: int, asset_ids: list[int], as_of: dt.date, debt_end: dt.date
+def check_registrable(
+    session: Session,
+    borrower_id: int,
+    asset_ids: list[int],
+    as_of: dt.date,
+    debt_end: dt.date,
+    registry_id: int | None = None,
 ) -> None:
     """Refuse a decision secured by IP the registry would refuse to register (a lapsed annuity, a pledge in force, a
     dead, sealed or unrenewed right ...): the pledge is the security, and without registration it does not exist
     (Civil Code art. 444). Grounds the parties clear in the filing itself do not stop the decision."""
     found = pledge_queries.blocking_refusals(
-        pledge_queries.would_refuse(session, borrower_id, asset_ids, as_of, debt_end=debt_end)
+        pledge_queries.would_refuse(session, borrower_id, asset_ids, as_of, registry_id=registry_id, debt_end=debt_end)
     )
     if found:
         raise errors.COLLATERAL_NOT_REGISTRABLE(
@@ -142,7 +147,7 @@ def propose_decision(
     )
     failures = outcome.failures
     if outcome.ip_required:
-        _check_registrable(session, app.applicant_id, assets, as_of, add_months(as_of, term_months))
+        check_registrable(session, app.applicant_id, assets, as_of, add_months(as_of, term_months))
     decision = CreditDecision(
         application_id=app.id,
         bank_id=principal.party_id,
