@@ -270,6 +270,12 @@ RENEWAL_TOO_LATE = ErrorCode(
     "宽展期已过（{grace_end}），注册商标期满未续展，不能再续展",
     "the renewal grace period ended on {grace_end}: the mark expired unrenewed and cannot be renewed",
 )
+FEED_RENEWAL = ErrorCode(
+    "registry.feed_renewal",
+    ValidationError,
+    "商标续展改变有效期，须逐件登记（POST /ip-assets/{{id}}/events），不能批量导入",
+    "a trademark renewal moves the mark's term: record it one at a time (POST /ip-assets/{{id}}/events), not in a feed",
+)
 NOT_A_MARK = ErrorCode(
     "registry.not_a_mark",
     ValidationError,
