@@ -108,6 +108,7 @@ WRITES: dict[Path_, Call] = {
     ("registry", "load-events"): lambda s: [
         "registry", "load-events", _feed(s), "--as-of", MARKET_DAY, "--database-url", s.url,
     ],
+    ("registry", "age"): lambda s: ["registry", "age", "--as-of", MARKET_DAY, "--database-url", s.url],
     ("value",): lambda s: ["value", s.number, "--as-of", MARKET_DAY, "--database-url", s.url],
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],

@@ -7,9 +7,11 @@ import io
 from pathlib import Path
 
 from rich.console import Console
+from sqlalchemy import create_engine, func, select
 
 from ippledge.demo.main import run_demo
 from ippledge.pledge.model import RefusalGround
+from ippledge.pledge.tables import PledgeFiling
 
 
 def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
@@ -31,6 +33,11 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     assert {o.case.expect for o in refused} == {g.value for g in RefusalGround}
     registered = [o for o in result.outcomes if not o.case.expect]
     assert len(registered) >= 30 and all(o.status == "registered" and o.registration_no for o in registered)
+    # release filings lodged by repayments during the year are decided, none left pending
+    with create_engine(result.url).connect() as conn:
+        pending = select(func.count()).where(PledgeFiling.kind == "release", PledgeFiling.status == "submitted")
+        releases = select(func.count()).where(PledgeFiling.kind == "release", PledgeFiling.status == "registered")
+        assert conn.scalar(pending) == 0 and (conn.scalar(releases) or 0) >= 2
     text = out.getvalue()
     assert "pledge.already_pledged" in text and "intact" in text
     # the lending months: every firm that was approved borrowed, the ledger agrees with every loan

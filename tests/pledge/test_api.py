@@ -116,7 +116,7 @@ def test_joint_filing_register_change_release_and_in_force_by_date(scene: Scene,
 
     # release (注销) on the pledgee's application alone
     sc.clock.today = dt.date(2025, 1, 6)
-    rel = post(sc, f"/pledges/{pid}/release", sc.bank, {"reason": "贷款已结清"})
+    rel = post(sc, f"/pledges/{pid}/release", sc.bank, {"reason": "贷款已结清", "proof": "结清证明 JQ-2025-001"})
     assert rel.status_code == 201
     confirm_submit(sc, rel.json()["id"], pledgor=False)
     assert post(sc, f"/pledge-filings/{rel.json()['id']}/register", sc.registry).status_code == 200
@@ -162,15 +162,15 @@ def test_double_pledge_is_refused_with_reason(scene: Scene) -> None:
 
 def test_refusal_needs_a_found_ground_or_a_written_other(scene: Scene) -> None:
     sc = scene
-    f = new_filing(sc, forfeiture_clause=True)
+    f = new_filing(sc, security_scope=None)
     confirm_submit(sc, f["id"])
     r = post(sc, f"/pledge-filings/{f['id']}/register", sc.registry)
-    assert r.status_code == 409 and r.json()["code"] == "pledge.forfeiture_clause"
+    assert r.status_code == 409 and r.json()["code"] == "pledge.contract_incomplete"
     r = post(sc, f"/pledge-filings/{f['id']}/refuse", sc.registry, {"codes": ["pledge.preserved"]})
     assert r.status_code == 422 and r.json()["code"] == "pledge.ground_not_found"
     r = post(sc, f"/pledge-filings/{f['id']}/refuse", sc.registry, {"codes": ["pledge.other"]})
     assert r.status_code == 422 and r.json()["code"] == "pledge.note_required"
-    r = post(sc, f"/pledge-filings/{f['id']}/refuse", sc.registry, {"codes": ["pledge.forfeiture_clause"]})
+    r = post(sc, f"/pledge-filings/{f['id']}/refuse", sc.registry, {"codes": ["pledge.contract_incomplete"]})
     assert r.status_code == 200 and r.json()["status"] == "refused"
     r = post(sc, f"/pledge-filings/{f['id']}/register", sc.registry)
     assert r.status_code == 409 and r.json()["code"] == "pledge.bad_status"

@@ -24,6 +24,7 @@ from ippledge.pledge.model import (
     registration_number,
     required_sides,
     status_after_confirmation,
+    warnings,
 )
 from ippledge.registry.model import AssetFacts, IpKind, LegalState, Owner, Subtype
 
@@ -150,9 +151,12 @@ def test_ground_12_other_for_a_kind_the_registry_does_not_register() -> None:
     assert r.code == "pledge.other" and r.details["reason"] == "wrong_registry"
 
 
-def test_forfeiture_clause() -> None:
-    r = only(RefusalGround.FORFEITURE_CLAUSE, filing=replace(CLEAN_FILING, forfeiture_clause=True))
-    assert r.code == "pledge.forfeiture_clause" and "流质" in r.message_zh
+def test_forfeiture_clause_is_a_warning_not_a_refusal() -> None:
+    filing = replace(CLEAN_FILING, forfeiture_clause=True)
+    assert precheck(filing, [CLEAN_ASSET], {}, AS_OF) == []  # Civil Code art. 428: registrable
+    (w,) = warnings(filing)
+    assert w.code == "pledge.forfeiture_clause" and "流质" in w.message_zh and "428" in w.message_en
+    assert warnings(CLEAN_FILING) == []
 
 
 def test_all_refusals_are_listed_together() -> None:
@@ -183,10 +187,9 @@ def test_all_refusals_are_listed_together() -> None:
         "pledge.already_pledged",
         "pledge.same_day_dual",
         "pledge.invalidation_pending",
-        "pledge.forfeiture_clause",
     ]
     err = refusal_error(refusals)
-    assert err.code == "pledge.precheck_failed" and len(err.details["reasons"]) == len(refusals) == 12
+    assert err.code == "pledge.precheck_failed" and len(err.details["reasons"]) == len(refusals) == 11
 
 
 def test_one_ground_gives_its_own_code() -> None:
@@ -195,10 +198,11 @@ def test_one_ground_gives_its_own_code() -> None:
 
 
 def test_every_ground_has_a_code_and_both_titles() -> None:
-    assert len(RefusalGround) == 13
+    assert len(RefusalGround) == 17
     for g in RefusalGround:
         assert g.value.startswith("pledge.") and g.title_zh and g.title_en
     assert RefusalGround.ALREADY_PLEDGED.number == 9 and RefusalGround.OTHER.number == 12
+    assert RefusalGround.MARK_REVOKED.number == 13 and RefusalGround.SIMILAR_MARKS_APART.number == 17
 
 
 def test_time_limit_across_national_day() -> None:
@@ -213,15 +217,24 @@ def test_registration_number_format() -> None:
         registration_number(2023, "9A", 1)
 
 
-def test_joint_confirmation_and_release_by_pledgee_alone() -> None:
+def test_joint_confirmation_and_release_jointly_or_by_either_party_with_proof() -> None:
     both = frozenset({Side.PLEDGOR, Side.PLEDGEE})
     assert status_after_confirmation(FilingKind.REGISTER, frozenset()) is FilingStatus.DRAFT
     assert status_after_confirmation(FilingKind.REGISTER, frozenset({Side.PLEDGEE})) is (
         FilingStatus.AWAITING_CONFIRMATIONS
     )
     assert status_after_confirmation(FilingKind.CHANGE, both) is FilingStatus.CONFIRMED
-    assert required_sides(FilingKind.RELEASE) == {Side.PLEDGEE}
-    assert status_after_confirmation(FilingKind.RELEASE, frozenset({Side.PLEDGEE})) is FilingStatus.CONFIRMED
+    assert required_sides(FilingKind.RELEASE) == both
+    for one in (Side.PLEDGOR, Side.PLEDGEE):
+        alone = frozenset({one})
+        # one party alone: only with proof that the debt is extinguished
+        assert status_after_confirmation(FilingKind.RELEASE, alone) is FilingStatus.AWAITING_CONFIRMATIONS
+        assert status_after_confirmation(FilingKind.RELEASE, alone, proof=True) is FilingStatus.CONFIRMED
+    assert status_after_confirmation(FilingKind.RELEASE, both) is FilingStatus.CONFIRMED  # jointly, no proof
+    # proof does not make a setting-up filing one-sided
+    assert status_after_confirmation(FilingKind.REGISTER, frozenset({Side.PLEDGEE}), proof=True) is (
+        FilingStatus.AWAITING_CONFIRMATIONS
+    )
 
 
 def test_out_of_order_actions() -> None:

@@ -225,3 +225,28 @@ def test_batch_query_of_10000_numbers(reg: Register, world: Any) -> None:
         headers=owner.headers,
     )
     assert r.status_code == 200 and r.json()["found"] == 1 and r.json()["not_found"] == 9_999
+
+
+def test_feed_refuses_trademark_events_on_patents_and_renewals(reg: Register) -> None:
+    owner = reg.enterprise()
+    p = reg.patent(owner)
+    csv = "\n".join(
+        ["number,code,effective_date,details", f"{p['number']},TM02,2024-01-10,", f"{p['number']},TM01,2024-01-11,", ""]
+    )
+    r = reg.client.post("/legal-status/feeds?format=csv", content=csv.encode(), headers=reg.officer.headers)
+    assert r.status_code == 201, r.text
+    assert {e["line"]: e["code"] for e in r.json()["errors"]} == {2: "registry.not_a_mark", 3: "registry.not_a_mark"}
+    assert r.json()["loaded"] == 0
+    # on a mark: a revocation loads; a renewal moves the term, so it is recorded one at a time, not in a feed
+    mark = reg.patent(
+        owner, kind="trademark", subtype="mark", number="23456789", title="华信", ipc=[], nice_classes=[9],
+        filing_date="2017-01-01", grant_date="2018-06-07",
+    )  # fmt: skip
+    csv = "\n".join(
+        ["number,code,effective_date,details", "23456789,TM01,2024-01-11,", "23456789,TM02,2024-01-12,", ""]
+    )
+    r = reg.client.post("/legal-status/feeds?format=csv", content=csv.encode(), headers=reg.officer.headers)
+    assert {e["line"]: e["code"] for e in r.json()["errors"]} == {2: "registry.feed_renewal"}
+    assert r.json()["loaded"] == 1
+    got = reg.client.get(f"/ip-assets/{mark['id']}", headers=owner.headers).json()
+    assert got["status"] == "revoked"

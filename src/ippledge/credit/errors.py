@@ -78,3 +78,10 @@ SECURITY_KIND = ErrorCode(
 ATTESTATION_DEBT = ErrorCode(
     "credit.attestation_debt", ValidationError, "银行债务不能为负：{amount}", "bank debt must not be negative: {amount}"
 )
+# -- collateral the registry would refuse (登记预审) -------------------------------------------------------------------
+COLLATERAL_NOT_REGISTRABLE = ErrorCode(
+    "credit.collateral_not_registrable",
+    ConflictError,
+    "质押物无法办理质押登记，不能授信：{reasons_zh}",
+    "the IP offered cannot be registered as a pledge, so no credit can be decided on it: {reasons}",
+)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
 from ippledge.credit import errors
-from ippledge.credit.service import approved_terms
+from ippledge.credit.service import approved_terms, check_registrable
 from ippledge.credit.tables import CreditDecision
 from ippledge.intake import service as intake
 from ippledge.intake.errors import TASK_STATE
@@ -59,6 +59,9 @@ def draft_pledge_filing(
     if decision_id is None:
         raise errors.NOT_APPROVED()
     terms = approved_terms(session, decision_id)
+    # the registry's pre-check again, now that the registry is chosen (wrong registry, a lapse since approval)
+    debt_end = add_months(today, terms.term_months)
+    check_registrable(session, terms.borrower_id, list(terms.pledged_asset_ids), today, debt_end, registry_id)
     filing = create_filing(
         session,
         principal,
@@ -70,7 +73,7 @@ def draft_pledge_filing(
             debt_type=DEBT_TYPE,
             debt_amount=terms.amount,
             debt_start=today,
-            debt_end=add_months(today, terms.term_months),
+            debt_end=debt_end,
             security_scope=security_scope or SECURITY_SCOPE,
         ),
         today,

@@ -39,9 +39,11 @@ from ippledge.credit.tables import CreditDecision
 from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake
 from ippledge.intake.model import TaskKind
+from ippledge.kernel.calendar import add_months
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import CNY, positive_money, to_fen
 from ippledge.outbox import events
+from ippledge.pledge import queries as pledge_queries
 from ippledge.registry import queries as registry
 from ippledge.valuation import queries as valuation
 from ippledge.valuation.governance.model import Thresholds
@@ -72,6 +74,28 @@ def _underwriting_done(session: Session, app_id: int, bank_id: int, needed: Unde
     if needed is Underwriting.ANY:
         return bool(kinds)
     return (PartyKind.INSURER if needed is Underwriting.INSURER else PartyKind.GUARANTOR) in kinds
+
+
+def check_registrable(
+    session: Session,
+    borrower_id: int,
+    asset_ids: list[int],
+    as_of: dt.date,
+    debt_end: dt.date,
+    registry_id: int | None = None,
+) -> None:
+    """Refuse a decision secured by IP the registry would refuse to register (a lapsed annuity, a pledge in force, a
+    dead, sealed or unrenewed right ...): the pledge is the security, and without registration it does not exist
+    (Civil Code art. 444). Grounds the parties clear in the filing itself do not stop the decision."""
+    found = pledge_queries.blocking_refusals(
+        pledge_queries.would_refuse(session, borrower_id, asset_ids, as_of, registry_id=registry_id, debt_end=debt_end)
+    )
+    if found:
+        raise errors.COLLATERAL_NOT_REGISTRABLE(
+            reasons="; ".join(r.message_en for r in found),
+            reasons_zh="；".join(r.message_zh for r in found),
+            refusals=[r.to_dict() for r in found],
+        )
 
 
 def propose_decision(
@@ -121,6 +145,8 @@ def propose_decision(
         ),
     )
     failures, basis = outcome.failures, outcome.basis
+    if outcome.ip_required:
+        check_registrable(session, app.applicant_id, assets, as_of, add_months(as_of, term_months))
     decision = CreditDecision(
         application_id=app.id,
         bank_id=principal.party_id,

@@ -17,7 +17,7 @@ from ippledge.app import create_app
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
-from ippledge.demo import appraisal, basis, report, risk, run, scenario, year_report
+from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -138,8 +138,11 @@ def run_demo(
     appraiser, history = appraisal.prepare(factory, market, seed)
     console.print(f"隐藏真值与估值历史 hidden true values stored (sim_truth); {history:,} earlier valuation reports")
 
+    aged = registry_desk.age_register(factory, market_day)  # lapses and expiries become events before anyone files
+    console.print(f"登记簿老化 register aged to {market_day}: {aged.total} lapse/expiry events")
     with factory() as s:
         cases = scenario.plan(s, seed, market_day, market_day + dt.timedelta(days=42))
+    cases += registry_desk.trademark_cases(factory, cases, seed, market_day, market_day + dt.timedelta(days=42 + 1830))
     outcomes = run.file_all(factory, cases, market_day + dt.timedelta(days=1), calendar, seed)
     last = max((o.decided_on for o in outcomes if o.decided_on), default=market_day)
     after = run.change_and_release(factory, outcomes, calendar.next_working_day(last), calendar)

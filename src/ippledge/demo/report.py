@@ -26,7 +26,11 @@ GROUND_ZH = {
     "pledge.same_day_dual": "同日申请发明与实用新型未声明",
     "pledge.invalidation_pending": "无效宣告审查中未声明",
     "pledge.other": "其他不符合规定的情形",
-    "pledge.forfeiture_clause": "流质条款",
+    "pledge.mark_revoked": "注册商标已被撤销",
+    "pledge.mark_cancelled": "注册商标已被注销",
+    "pledge.mark_expired": "注册商标期满未续展",
+    "pledge.mark_sealed": "注册商标被查封、冻结",
+    "pledge.similar_marks_apart": "相同或近似商标未一并出质",
 }
 
 

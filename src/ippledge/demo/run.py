@@ -29,11 +29,11 @@ from ippledge.pledge.service import NewFiling, PledgeChangeRequest
 T = TypeVar("T")
 
 # Decision time limits by registry (DOMAIN.md §3): CNIPA 3 working days for patent pledges; the trademark office is
-# assumed to match (unverified); the Copyright Protection Centre 10.
+# assumed to match (unverified); the Copyright Protection Centre 10 calendar days.
 REGISTRY_SETTINGS = {
-    "patent": (3, "98", ["patent"]),
-    "trademark": (3, "97", ["trademark"]),
-    "copyright": (10, "96", ["copyright"]),
+    "patent": (3, "98", ["patent"], "working"),
+    "trademark": (3, "97", ["trademark"], "working"),
+    "copyright": (10, "96", ["copyright"], "calendar"),
 }
 
 
@@ -82,9 +82,9 @@ def _step(factory: sessionmaker[Session], fn: Callable[[Session], T]) -> T:
 
 def configure_registries(factory: sessionmaker[Session], actors: Actors) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for what, (days, code, kinds) in REGISTRY_SETTINGS.items():
+    for what, (days, code, kinds, basis) in REGISTRY_SETTINGS.items():
         admin = actors.user(f"registry.{what}.admin")
-        _step(factory, lambda s, a=admin, d=days, c=code, k=kinds: registry_settings.update(s, a, d, c, k))  # type: ignore[misc]
+        _step(factory, lambda s, a=admin, d=days, c=code, k=kinds, b=basis: registry_settings.update(s, a, d, c, k, b))  # type: ignore[misc]
         ids[what] = admin.party_id
     return ids
 

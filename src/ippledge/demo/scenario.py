@@ -146,6 +146,9 @@ def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 
         in_force,
         unpaid_annuity_due_between=(start, start + dt.timedelta(days=20)),
         expires_after=p.far_from_expiry(),
+        same_day_twin=False,
+        preserved=False,
+        invalidation_pending=False,
     )
     refused("年费未缴 annuity unpaid", "pledge.annuity_unpaid", p.where(unpaid, tidy=False))
     refused("被保全 preserved", "pledge.preserved", p.where(replace(in_force, preserved=True)))
@@ -185,7 +188,18 @@ def plan(session: Session, seed: int, start: dt.date, end: dt.date, good: int = 
         "pledge.invalidation_pending",
         p.where(replace(in_force, invalidation_pending=True, preserved=False)),
     )
-    refused("流质条款 forfeiture clause", "pledge.forfeiture_clause", p.portfolio(clean, 1), forfeiture_clause=True)
+    if forfeit := p.portfolio(clean, 1):  # a forfeiture clause registers with a warning (Civil Code art. 428)
+        cases.append(
+            Case(
+                "流质条款（提示）forfeiture clause, warned",
+                p.owner[forfeit[0]],
+                bank(),
+                forfeit,
+                amount(),
+                24,
+                forfeiture_clause=True,
+            )
+        )
     refused(
         "商标误投专利局 trademark filed at the patent office",
         "pledge.other",

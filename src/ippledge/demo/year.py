@@ -23,6 +23,7 @@ from rich.progress import Progress
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as parties
+from ippledge.demo import registry_desk
 from ippledge.demo.appraisal import Appraiser
 from ippledge.demo.desk import Desk
 from ippledge.kernel.calendar import WorkingCalendar
@@ -373,6 +374,7 @@ def run_year(
             day = start + dt.timedelta(days=n)
             desk.today = day
             scheduler.run_day(day)
+            registry_desk.decide_releases(desk)  # repayments lodge releases; the registry decides them that day
             desk.post("platform.operator", "/close", {"date": day.isoformat()})
             if progress is not None and task is not None:
                 progress.advance(task)

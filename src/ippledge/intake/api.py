@@ -18,6 +18,7 @@ from ippledge.intake.schemas import (
     GreenChannelOut,
     OptionalReasonIn,
     PartyIn,
+    PrecheckOut,
     ReasonIn,
     TaskOut,
     ThresholdIn,
@@ -28,12 +29,19 @@ from ippledge.intake.schemas import (
     ValuationRequestIn,
 )
 from ippledge.intake.tables import Application, Task
+from ippledge.pledge import queries as pledge_queries
+from ippledge.pledge.model import Refusal
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 
 router = APIRouter(tags=["intake"])
 
 
-def app_out(session: Session, app: Application) -> ApplicationOut:
+def precheck_out(refusals: list[Refusal]) -> list[PrecheckOut]:
+    hard = {id(r) for r in pledge_queries.blocking_refusals(refusals)}
+    return [PrecheckOut(**r.to_dict(), blocking=id(r) in hard) for r in refusals]
+
+
+def app_out(session: Session, app: Application, checks: list[Refusal] | None = None) -> ApplicationOut:
     return ApplicationOut(
         id=app.id,
         application_no=app.application_no,
@@ -48,6 +56,7 @@ def app_out(session: Session, app: Application) -> ApplicationOut:
         submitted_on=app.submitted_on,
         withdrawn_on=app.withdrawn_on,
         ip_asset_ids=store.asset_ids(session, app.id),
+        precheck=None if checks is None else precheck_out(checks),
     )
 
 
@@ -71,7 +80,9 @@ def submit(body: ApplicationIn, principal: PrincipalDep, session: SessionDep, to
         any_bank=isinstance(body.banks, str),
         consent_party_ids=body.consent_party_ids,
     )
-    return app_out(session, service.submit_application(session, principal, data, today))
+    app = service.submit_application(session, principal, data, today)
+    # say at once what the registry would refuse on the offered IP, and why (登记预审)
+    return app_out(session, app, service.registry_precheck(session, app, today))
 
 
 @router.get("/applications", response_model=list[ApplicationOut])
@@ -83,6 +94,12 @@ def list_applications(principal: PrincipalDep, session: SessionDep) -> list[Appl
 @router.get("/applications/{application_id}", response_model=ApplicationOut)
 def get_application(application_id: int, principal: PrincipalDep, session: SessionDep) -> ApplicationOut:
     return app_out(session, service.get_application(session, principal, application_id))
+
+
+@router.get("/applications/{application_id}/precheck", response_model=list[PrecheckOut])
+def precheck(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> list[PrecheckOut]:
+    """The registry's pre-check on the offered IP today (登记预审): every refusal a pledge filing would meet."""
+    return precheck_out(service.precheck(session, principal, application_id, today))
 
 
 @router.get("/applications/{application_id}/timeline", response_model=TimelineOut)

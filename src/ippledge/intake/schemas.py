@@ -22,6 +22,20 @@ class ApplicationIn(BaseModel):
     consent_party_ids: list[int] = Field(default_factory=list, max_length=100)
 
 
+class PrecheckOut(BaseModel):
+    """One refusal the registry's pre-check would give on the offered IP (登记预审); ``blocking``: the parties cannot
+    clear it in the pledge filing itself (a lapsed annuity, a pledge in force, a dead or sealed right)."""
+
+    code: str
+    ground: int
+    message_zh: str
+    message_en: str
+    asset_id: int | None
+    number: str | None
+    details: dict[str, object]
+    blocking: bool
+
+
 class ApplicationOut(BaseModel):
     id: int
     application_no: str
@@ -36,6 +50,7 @@ class ApplicationOut(BaseModel):
     submitted_on: dt.date
     withdrawn_on: dt.date | None
     ip_asset_ids: list[int]
+    precheck: list[PrecheckOut] | None = None  # the registry's pre-check on the offered IP, when asked for
 
 
 class TaskOut(BaseModel):

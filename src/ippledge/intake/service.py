@@ -24,8 +24,11 @@ from ippledge.intake import errors, ports, store, tasks
 from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
 from ippledge.intake.queries import TaskRef, task_ref
 from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
+from ippledge.kernel.calendar import add_months
 from ippledge.kernel.errors import ErrorCode, not_found
 from ippledge.kernel.money import CNY, positive_money, to_fen
+from ippledge.pledge import queries as pledge_queries
+from ippledge.pledge.model import Refusal
 from ippledge.pledge.service import resolve_assets
 from ippledge.registry import queries as registry
 from ippledge.registry.model import LegalState
@@ -143,6 +146,20 @@ def submit_application(session: Session, principal: Principal, data: NewApplicat
 
 def get_application(session: Session, principal: Principal, application_id: int) -> Application:
     return scope.get_visible(session, Application, application_id, principal)
+
+
+def registry_precheck(session: Session, app: Application, as_of: dt.date) -> list[Refusal]:
+    """The registry's pre-check on the IP the application offers (登记预审), as if the applicant pledged it on
+    ``as_of`` for a debt running the requested term: what the registry would refuse, and why, before anyone values or
+    decides. The contract's own grounds wait for the contract."""
+    ids = store.asset_ids(session, app.id)
+    debt_end = add_months(as_of, app.term_months)
+    return pledge_queries.would_refuse(session, app.applicant_id, ids, as_of, debt_end=debt_end)
+
+
+def precheck(session: Session, principal: Principal, application_id: int, as_of: dt.date) -> list[Refusal]:
+    """``registry_precheck`` of an application the caller may see."""
+    return registry_precheck(session, get_application(session, principal, application_id), as_of)
 
 
 def _own_application(session: Session, principal: Principal, application_id: int) -> Application:

@@ -30,6 +30,7 @@ from ippledge.pledge.schemas import (
     ReleaseIn,
     SettingsIn,
     SettingsOut,
+    WarningOut,
 )
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry import queries as registry_queries
@@ -72,6 +73,7 @@ def _filing_out(
         confirms_same_day_dual=filing.confirms_same_day_dual,
         confirms_invalidation_pending=filing.confirms_invalidation_pending,
         consenting_coowner_ids=service.consents_of(session, filing.id),
+        coowner_agreement=filing.coowner_agreement,
         change=json.loads(filing.change_payload) if filing.change_payload else None,
         pledgor_confirmed=filing.pledgor_confirmed_at is not None,
         pledgee_confirmed=filing.pledgee_confirmed_at is not None,
@@ -83,6 +85,7 @@ def _filing_out(
         registration_no=reg_no,
         items=_items(store.filing_assets(session, filing.id)),
         precheck=checks,
+        warnings=[WarningOut(**w.to_dict()) for w in decision.filing_warnings(session, filing)],
     )
 
 
@@ -173,9 +176,9 @@ def get_settings(principal: PrincipalDep, session: SessionDep) -> SettingsOut:
 
 @router.put("/registry/settings", response_model=SettingsOut)
 def put_settings(body: SettingsIn, principal: PrincipalDep, session: SessionDep) -> SettingsOut:
-    """The registry's admin sets its time limit (working days), office code and IP kinds (audited)."""
+    """The registry's admin sets its time limit (in working or calendar days), office code and IP kinds (audited)."""
     s = registry_settings.update(
-        session, principal, body.time_limit_working_days, body.registration_prefix, body.ip_kinds
+        session, principal, body.time_limit_working_days, body.registration_prefix, body.ip_kinds, body.day_basis
     )
     return SettingsOut(**s.to_dict())
 
@@ -194,8 +197,8 @@ def file_change(
 def file_release(
     pledge_id: int, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> FilingOut:
-    """Draft a release filing (注销登记); the pledgee's confirmation suffices."""
-    filing = service.create_release_filing(session, principal, pledge_id, body.reason, today)
+    """Draft a release filing (注销登记): both sides confirm it, or either alone with proof the debt is extinguished."""
+    filing = service.create_release_filing(session, principal, pledge_id, body.reason, today, body.proof)
     return _filing_out(session, filing, principal, today)
 
 

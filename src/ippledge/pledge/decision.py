@@ -28,6 +28,7 @@ from ippledge.pledge.model import (
     FilingFacts,
     FilingKind,
     FilingStatus,
+    FilingWarning,
     Refusal,
     RefusalGround,
     already_pledged_error,
@@ -37,12 +38,13 @@ from ippledge.pledge.model import (
     registration_number,
     terms_amount,
     terms_fen,
+    warnings,
 )
 from ippledge.pledge.service import consents_of
 from ippledge.pledge.tables import Pledge, PledgeChange, PledgeFiling, PledgeItem, PledgeRegistrationCounter
 from ippledge.registry import queries as registry_queries
 from ippledge.registry import service as registry_service
-from ippledge.registry.model import EventCode
+from ippledge.registry.model import AssetFacts, EventCode, IpKind, LegalState
 
 _INDEX = "uq_pledge_item_one_in_force"
 
@@ -56,16 +58,10 @@ def _payload(filing: PledgeFiling) -> dict[str, Any]:
     return json.loads(filing.change_payload) if filing.change_payload else {}
 
 
-def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refusal]:
-    """The refusals a decision on ``as_of`` would give (shown to parties and officers before deciding)."""
-    kind = FilingKind(filing.kind)
-    if kind is FilingKind.RELEASE:
-        return []
+def _facts(session: Session, filing: PledgeFiling) -> FilingFacts:
     payload = _payload(filing)
-    asset_ids = [a.id for a in store.filing_assets(session, filing.id)]
-    facts = registry_queries.load_facts(session, asset_ids, as_of)
     settings = registry_settings.effective(session, filing.registry_id)
-    f = FilingFacts(
+    return FilingFacts(
         pledgor_id=int(payload.get("pledgor_id", filing.pledgor_id)),
         pledgee_id=int(payload.get("pledgee_id", filing.pledgee_id)),
         debt_type=filing.debt_type,
@@ -75,12 +71,40 @@ def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refu
         security_scope=filing.security_scope,
         forfeiture_clause=filing.forfeiture_clause,
         consenting_party_ids=frozenset(consents_of(session, filing.id)),
+        coowner_agreement=bool(filing.coowner_agreement),
         confirms_same_day_dual=filing.confirms_same_day_dual,
         confirms_invalidation_pending=filing.confirms_invalidation_pending,
         registry_kinds=settings.ip_kinds,
     )
+
+
+def filing_warnings(session: Session, filing: PledgeFiling) -> list[FilingWarning]:
+    """What the registry records and warns about on this filing without refusing it (a forfeiture clause)."""
+    if FilingKind(filing.kind) is FilingKind.RELEASE:
+        return []
+    return warnings(_facts(session, filing))
+
+
+def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refusal]:
+    """The refusals a decision on ``as_of`` would give (shown to parties and officers before deciding)."""
+    kind = FilingKind(filing.kind)
+    if kind is FilingKind.RELEASE:
+        return []
+    f = _facts(session, filing)
+    assert f.pledgor_id is not None
+    asset_ids = [a.id for a in store.filing_assets(session, filing.id)]
+    facts = registry_queries.load_facts(session, asset_ids, as_of)
     in_force = store.registrations_in_force(session, asset_ids, exclude_pledge_id=filing.pledge_id)
-    return precheck(f, [facts[i] for i in asset_ids], in_force, as_of)
+    marks = pledgor_marks(session, f.pledgor_id, [facts[i] for i in asset_ids], as_of)
+    return precheck(f, [facts[i] for i in asset_ids], in_force, as_of, marks)
+
+
+def pledgor_marks(session: Session, pledgor_id: int, assets: Sequence[AssetFacts], as_of: dt.date) -> list[AssetFacts]:
+    """The pledgor's live marks, for the duty to pledge similar marks together; none read when no mark is filed."""
+    if not any(a.kind is IpKind.TRADEMARK for a in assets):
+        return []
+    ids = registry_queries.owned_asset_ids(session, pledgor_id, IpKind.TRADEMARK, LegalState.IN_FORCE)
+    return list(registry_queries.load_facts(session, ids, as_of).values())
 
 
 def _lock_filing(session: Session, principal: Principal, filing_id: int) -> PledgeFiling:
@@ -137,13 +161,14 @@ def register(session: Session, principal: Principal, filing_id: int, today: dt.d
         _register_release(session, filing, today)
     _decided(filing, principal, FilingStatus.REGISTERED, today)
     session.flush()
+    warned = [w.code for w in filing_warnings(session, filing)]
     audit.record(
         session,
         principal,
         f"pledge.{kind.value}_registered",
         "pledge_filing",
         filing.id,
-        {"pledge_id": filing.pledge_id, "late": late, "decided_on": today.isoformat()},
+        {"pledge_id": filing.pledge_id, "late": late, "decided_on": today.isoformat(), "warnings": warned},
     )
     return filing
 

@@ -1,7 +1,7 @@
 """Pledge registration errors (质押登记错误): every refusal of the capability as a named ``pledge.*`` code.
 
 Raised as ``raise NO_CHANGE()`` or ``raise PARTY_UNKNOWN(role_zh=..., role_en=..., party_id=7)``: the messages'
-``{placeholders}`` are filled from the details, which travel in the response too. The thirteen refusal grounds
+``{placeholders}`` are filled from the details, which travel in the response too. The refusal grounds
 (不予登记的情形, ``model.RefusalGround``) are codes too: a registration refused on one ground carries that ground's
 code, on several ``pledge.precheck_failed``; their messages list every refusal found, so those errors are built
 by ``model.refusal_error`` with the code of the constant and ``details.reasons``. Where one code has a second
@@ -167,28 +167,61 @@ INVALIDATION_PENDING = ErrorCode(
     "cannot register: invalidation request pending",
 )
 OTHER = ErrorCode("pledge.other", ConflictError, "不予登记：其他不符合规定的情形", "cannot register: other ground")
-FORFEITURE_CLAUSE = ErrorCode(
-    "pledge.forfeiture_clause",
+# Trademark grounds (商标专用权质权登记程序, 2020): the mark's own states, and marks that must be pledged together
+MARK_REVOKED = ErrorCode(
+    "pledge.mark_revoked", ConflictError, "不予登记：注册商标已被撤销", "cannot register: the mark has been revoked"
+)
+MARK_CANCELLED = ErrorCode(
+    "pledge.mark_cancelled", ConflictError, "不予登记：注册商标已被注销", "cannot register: the mark has been cancelled"
+)
+MARK_EXPIRED = ErrorCode(
+    "pledge.mark_expired",
     ConflictError,
-    "不予登记：合同约定流质条款",
-    "cannot register: contract transfers the right on default (forfeiture)",
+    "不予登记：注册商标有效期已满且未续展",
+    "cannot register: the mark's term has expired and it was not renewed",
+)
+MARK_SEALED = ErrorCode(
+    "pledge.mark_sealed",
+    ConflictError,
+    "不予登记：注册商标已被查封、冻结",
+    "cannot register: the mark is sealed or frozen by a court",
+)
+SIMILAR_MARKS_APART = ErrorCode(
+    "pledge.similar_marks_apart",
+    ConflictError,
+    "不予登记：在同一种或类似商品上注册的相同或近似商标未一并出质",
+    "cannot register: identical or similar marks on identical or similar goods are not pledged together",
 )
 PRECHECK_FAILED = ErrorCode(
     "pledge.precheck_failed", ConflictError, "不予登记：{reasons}", "cannot register: {reasons}"
+)
+
+# Release (注销登记): filed jointly, or by one party with proof the debt is extinguished
+RELEASE_PROOF_REQUIRED = ErrorCode(
+    "pledge.release_proof_required",
+    ConflictError,
+    "一方单独申请注销须提供主债权消灭的证明（如结清证明、还款凭证）",
+    "a release filed by one party alone needs proof that the debt is extinguished (settlement letter, receipt)",
 )
 
 # Registry settings (登记机关设置)
 TIME_LIMIT_RANGE = ErrorCode(
     "pledge.time_limit_range",
     ValidationError,
-    "登记时限必须在 1 到 60 个工作日之间：{days}",
-    "time limit must be 1-60 working days: {days}",
+    "登记时限必须在 1 到 60 日之间：{days}",
+    "time limit must be 1-60 days: {days}",
 )
 OFFICE_CODE = ErrorCode(
     "pledge.office_code",
     ValidationError,
     "登记号机关代码必须是两位数字：{office_code!r}",
     "registration office code must be two digits: {office_code!r}",
+)
+DAY_BASIS = ErrorCode(
+    "pledge.day_basis",
+    ValidationError,
+    "时限计算方式只能是 working（工作日）或 calendar（自然日）：{basis}",
+    "the time limit counts working or calendar days, not {basis}",
 )
 IP_KIND = ErrorCode(
     "pledge.ip_kind", ValidationError, "未知的知识产权类型：{kinds}", "unknown IP kind in: {kinds}"

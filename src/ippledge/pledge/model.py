@@ -1,14 +1,15 @@
 """Pledge registration rules (质押登记规则): filing states, refusal grounds, pre-checks, time limits. Pure, no I/O.
 
-Sources: DOMAIN.md §3 (专利权质押登记办法, CNIPA 2021, art. 12 refusal grounds; Civil Code art. 428 流质条款 and
-art. 444 pledge of IP exists from registration). ``precheck`` returns *every* refusal that applies, never only the
-first, so the parties can fix a filing in one round.
+Sources: DOMAIN.md §3 (专利权质押登记办法, CNIPA 2021, art. 12 refusal grounds; 商标专用权质权登记程序 2020 for the
+trademark grounds and the duty to pledge similar marks together; Civil Code art. 428 流质条款, which is recorded with
+a warning and is not a ground, and art. 444 pledge of IP exists from registration). ``precheck`` returns *every*
+refusal that applies, never only the first, so the parties can fix a filing in one round.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -18,7 +19,17 @@ from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.kernel.errors import ErrorCode, IppledgeError
 from ippledge.kernel.money import from_fen, to_fen
 from ippledge.pledge import errors
-from ippledge.registry.model import AnnuityState, AssetFacts, IpKind, LegalState, annuity_state, grace_end
+from ippledge.registry.model import (
+    AnnuityState,
+    AssetFacts,
+    IpKind,
+    LegalState,
+    MarkTerm,
+    annuity_state,
+    grace_end,
+    mark_term,
+    renewal_grace_end,
+)
 
 
 class FilingKind(StrEnum):
@@ -66,18 +77,23 @@ _ALLOWED_FROM: dict[Action, frozenset[FilingStatus]] = {
 
 
 def required_sides(kind: FilingKind) -> frozenset[Side]:
-    """Who must confirm before submission.
+    """Who confirms a filing made jointly: both sides, whatever the kind (双方共同申请).
 
-    Setting up and changing a pledge are joint filings (双方共同申请). A release (注销) is accepted on the pledgee's
-    application alone, since it only gives up the pledgee's own right; a pledgor's confirmation is recorded if given.
+    Setting up and changing a pledge are always joint. A release (注销) is joint too, unless one party files it
+    alone with proof that the secured debt is extinguished (结清证明): see :func:`sufficient`.
     """
-    if kind is FilingKind.RELEASE:
-        return frozenset({Side.PLEDGEE})
     return frozenset({Side.PLEDGOR, Side.PLEDGEE})
 
 
-def status_after_confirmation(kind: FilingKind, confirmed: frozenset[Side]) -> FilingStatus:
-    if required_sides(kind) <= confirmed:
+def sufficient(kind: FilingKind, confirmed: frozenset[Side], proof: bool = False) -> bool:
+    """Whether the confirmations on file let the filing go to the registry."""
+    if kind is FilingKind.RELEASE and proof and confirmed:
+        return True  # 一方凭主债权消灭证明单方申请注销
+    return required_sides(kind) <= confirmed
+
+
+def status_after_confirmation(kind: FilingKind, confirmed: frozenset[Side], proof: bool = False) -> FilingStatus:
+    if sufficient(kind, confirmed, proof):
         return FilingStatus.CONFIRMED
     return FilingStatus.AWAITING_CONFIRMATIONS if confirmed else FilingStatus.DRAFT
 
@@ -109,11 +125,16 @@ class RefusalGround(StrEnum):
     SAME_DAY_DUAL = errors.SAME_DAY_DUAL.code  # 10 同日申请的发明与实用新型
     INVALIDATION_PENDING = errors.INVALIDATION_PENDING.code  # 11 无效宣告请求审查中
     OTHER = errors.OTHER.code  # 12 其他不符合规定的情形
-    FORFEITURE_CLAUSE = errors.FORFEITURE_CLAUSE.code  # 流质条款
+    # trademarks (商标专用权质权登记程序): their own grounds, numbered on from 13
+    MARK_REVOKED = errors.MARK_REVOKED.code  # 13 商标被撤销
+    MARK_CANCELLED = errors.MARK_CANCELLED.code  # 14 商标被注销
+    MARK_EXPIRED = errors.MARK_EXPIRED.code  # 15 商标有效期满未续展
+    MARK_SEALED = errors.MARK_SEALED.code  # 16 商标被查封、冻结
+    SIMILAR_MARKS_APART = errors.SIMILAR_MARKS_APART.code  # 17 相同或近似商标未一并出质
 
     @property
     def number(self) -> int:
-        """The ground's number in DOMAIN.md §3 (13 for the forfeiture clause)."""
+        """The ground's number: 1-12 as DOMAIN.md §3 lists them, 13-17 the trademark grounds."""
         return list(RefusalGround).index(self) + 1
 
     @property
@@ -141,8 +162,24 @@ _TITLES: dict[RefusalGround, tuple[str, str]] = {
     RefusalGround.SAME_DAY_DUAL: ("同日申请的发明与实用新型", "same-day invention and utility model"),
     RefusalGround.INVALIDATION_PENDING: ("无效宣告请求正在审查", "invalidation request pending"),
     RefusalGround.OTHER: ("其他不符合规定的情形", "other ground"),
-    RefusalGround.FORFEITURE_CLAUSE: ("合同约定流质条款", "contract transfers the right on default (forfeiture)"),
+    RefusalGround.MARK_REVOKED: ("注册商标已被撤销", "the mark has been revoked"),
+    RefusalGround.MARK_CANCELLED: ("注册商标已被注销", "the mark has been cancelled"),
+    RefusalGround.MARK_EXPIRED: ("注册商标期满未续展", "the mark expired and was not renewed"),
+    RefusalGround.MARK_SEALED: ("注册商标被查封、冻结", "the mark is sealed or frozen"),
+    RefusalGround.SIMILAR_MARKS_APART: ("相同或近似商标未一并出质", "identical or similar marks not pledged together"),
 }
+
+# Grounds the parties clear in the filing itself (a consent, an agreement, a confirmation, the contract's text, the
+# marks listed): an early check (intake, credit) reports them but does not stop the loan on them.
+CURED_IN_FILING = frozenset(
+    {
+        RefusalGround.CONTRACT_INCOMPLETE,
+        RefusalGround.COOWNER_CONSENT_MISSING,
+        RefusalGround.SAME_DAY_DUAL,
+        RefusalGround.INVALIDATION_PENDING,
+        RefusalGround.SIMILAR_MARKS_APART,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -173,6 +210,27 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class FilingWarning:
+    """Something the registry records and tells the parties but that does not stop registration (提示)."""
+
+    code: str
+    message_zh: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message_zh": self.message_zh, "message_en": self.message_en}
+
+
+FORFEITURE_WARNING = FilingWarning(
+    "pledge.forfeiture_clause",
+    "合同约定债务人不履行到期债务时质物归质权人所有（流质条款）：该约定不发生所有权转移的效力，"
+    "质权人只能依法就质物优先受偿（民法典第428条）",
+    "the contract says the IP passes to the pledgee on default (forfeiture clause): that term does not transfer "
+    "the right; the pledgee may only be paid first out of the IP (Civil Code art. 428)",
+)
+
+
+@dataclass(frozen=True)
 class FilingFacts:
     """What a filing says (the contract's content and the parties' recorded confirmations)."""
 
@@ -185,12 +243,22 @@ class FilingFacts:
     security_scope: str | None = None  # 担保范围
     forfeiture_clause: bool = False
     consenting_party_ids: frozenset[int] = frozenset()  # co-owners whose consent is on file
+    coowner_agreement: bool = False  # the co-owners' prior agreement (特别约定) allowing a pledge is on file
     confirms_same_day_dual: bool = False
     confirms_invalidation_pending: bool = False
     registry_kinds: frozenset[IpKind] | None = None  # kinds the registry registers; None = any
 
 
-_DEAD = frozenset({LegalState.TERMINATED, LegalState.INVALIDATED, LegalState.EXPIRED, LegalState.ABANDONED})
+_DEAD = frozenset(
+    {
+        LegalState.TERMINATED,
+        LegalState.INVALIDATED,
+        LegalState.EXPIRED,
+        LegalState.ABANDONED,
+        LegalState.REVOKED,
+        LegalState.CANCELLED,
+    }
+)
 
 
 def _missing_contract_fields(f: FilingFacts, assets: Sequence[AssetFacts]) -> list[str]:
@@ -220,6 +288,72 @@ def _missing_contract_fields(f: FilingFacts, assets: Sequence[AssetFacts]) -> li
     return missing
 
 
+def _mark_expired(add: Callable[..., None], n: str, expiry: dt.date, as_of: dt.date) -> None:
+    if mark_term(expiry, as_of) is MarkTerm.IN_GRACE:
+        until = renewal_grace_end(expiry)
+        add(
+            RefusalGround.MARK_EXPIRED,
+            f"{n}：注册商标已于{expiry.isoformat()}期满，尚在宽展期（至{until.isoformat()}），须先办理续展",
+            f"{n}: the mark expired on {expiry.isoformat()}; it can still be renewed until {until.isoformat()} "
+            "(grace period), and must be before it is pledged",
+            expiry_date=expiry.isoformat(),
+            renewable_until=until.isoformat(),
+        )
+        return
+    add(
+        RefusalGround.MARK_EXPIRED,
+        f"{n}：注册商标已于{expiry.isoformat()}期满且未续展",
+        f"{n}: the mark expired on {expiry.isoformat()} and was not renewed",
+        expiry_date=expiry.isoformat(),
+    )
+
+
+def _mark_key(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def similar_marks(a: AssetFacts, b: AssetFacts) -> bool:
+    """Identical or similar marks on identical or similar goods (相同或近似商标、同一种或类似商品).
+
+    The register holds the mark's text and Nice classes, not its design or the 类似商品和服务区分表 groups, so this
+    is the part that can be decided from them: the same text, or one text inside the other (华信 / 华信达), in a
+    shared Nice class.
+    """
+    if a.kind is not IpKind.TRADEMARK or b.kind is not IpKind.TRADEMARK or not (a.nice_classes & b.nice_classes):
+        return False
+    ka, kb = _mark_key(a.title), _mark_key(b.title)
+    if not ka or not kb:
+        return False
+    return ka == kb or (min(len(ka), len(kb)) >= 2 and (ka in kb or kb in ka))
+
+
+def marks_apart(assets: Sequence[AssetFacts], pledgor_marks: Sequence[AssetFacts]) -> list[Refusal]:
+    """Ground 17: each filed live mark with a live identical or similar mark of the pledgor left out of the filing
+    (a filed mark that is itself dead is refused for that; listing its twins would add nothing)."""
+    filed = {a.id for a in assets}
+    out: list[Refusal] = []
+    for a in assets:
+        if a.status is not LegalState.IN_FORCE:
+            continue
+        left = sorted(
+            m.number
+            for m in pledgor_marks
+            if m.id not in filed and m.status is LegalState.IN_FORCE and similar_marks(a, m)
+        )
+        if left:
+            out.append(
+                Refusal(
+                    RefusalGround.SIMILAR_MARKS_APART,
+                    f"{a.number}：同一种或类似商品上的相同或近似商标（{', '.join(left)}）须一并出质",
+                    f"{a.number}: identical or similar marks on similar goods ({', '.join(left)}) must be pledged too",
+                    asset_id=a.id,
+                    number=a.number,
+                    details={"left_out": left},
+                )
+            )
+    return out
+
+
 def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of: dt.date) -> list[Refusal]:
     out: list[Refusal] = []
     n = a.number
@@ -240,7 +374,14 @@ def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of
     if f.pledgor_id is not None and f.pledgor_id not in owner_ids:
         add(RefusalGround.NOT_OWNER, f"{n}：出质人不是登记的权利人", f"{n}: the pledgor is not the registered owner")
     expired = a.expiry_date is not None and a.expiry_date < as_of
-    if a.status in _DEAD or (expired and a.status is not LegalState.PENDING):
+    mark = a.kind is IpKind.TRADEMARK
+    if mark and a.status is LegalState.REVOKED:
+        add(RefusalGround.MARK_REVOKED, f"{n}：注册商标已被撤销", f"{n}: the mark has been revoked")
+    elif mark and a.status is LegalState.CANCELLED:
+        add(RefusalGround.MARK_CANCELLED, f"{n}：注册商标已被注销", f"{n}: the mark has been cancelled")
+    elif mark and a.expiry_date is not None and (a.status is LegalState.EXPIRED or expired):
+        _mark_expired(add, n, a.expiry_date, as_of)
+    elif a.status in _DEAD or (expired and a.status is not LegalState.PENDING):
         add(
             RefusalGround.RIGHT_NOT_ALIVE,
             f"{n}：权利已终止、届满或被宣告无效",
@@ -269,13 +410,20 @@ def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of
                     due=due.isoformat(),
                     state=state.value,
                 )
-    if a.preserved:
+    if a.preserved and mark:
+        add(
+            RefusalGround.MARK_SEALED,
+            f"{n}：注册商标已被法院查封、冻结",
+            f"{n}: the mark is sealed or frozen by a court",
+        )
+    elif a.preserved:
         add(
             RefusalGround.PRESERVED,
             f"{n}：因权属纠纷中止或已被法院保全",
             f"{n}: suspended for an ownership dispute or under court preservation",
         )
-    if f.debt_end is not None and a.expiry_date is not None and f.debt_end > a.expiry_date:
+    # Ground 6 is about a right still running; one already past its term is refused as such (ground 2 or 15).
+    if f.debt_end is not None and a.expiry_date is not None and not expired and f.debt_end > a.expiry_date:
         add(
             RefusalGround.DEBT_PAST_EXPIRY,
             f"{n}：债务履行期限（{f.debt_end.isoformat()}）超过权利有效期（{a.expiry_date.isoformat()}）",
@@ -285,7 +433,7 @@ def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of
         )
     if f.pledgor_id is not None and f.pledgor_id in owner_ids and len(owner_ids) > 1:
         missing = sorted(owner_ids - {f.pledgor_id} - f.consenting_party_ids)
-        if missing:
+        if missing and not f.coowner_agreement:  # 未取得全体共有人同意且无特别约定
             add(
                 RefusalGround.COOWNER_CONSENT_MISSING,
                 f"{n}：共有权利缺少共有人同意（共有人编号：{', '.join(map(str, missing))}）",
@@ -317,13 +465,19 @@ def _per_asset(f: FilingFacts, a: AssetFacts, in_force: Mapping[int, str], as_of
 
 
 def precheck(
-    filing: FilingFacts, assets: Sequence[AssetFacts], in_force: Mapping[int, str], as_of: dt.date
+    filing: FilingFacts,
+    assets: Sequence[AssetFacts],
+    in_force: Mapping[int, str],
+    as_of: dt.date,
+    pledgor_marks: Sequence[AssetFacts] = (),
 ) -> list[Refusal]:
     """Every refusal that applies to ``filing`` on ``as_of``.
 
     ``in_force`` maps asset id -> registration number of a pledge in force on it (other than the one a change
     filing amends). Grounds 10 and 11 pass only when the filing records the parties' confirmation; ground 12
     (other) is raised here only for an IP kind the registry does not handle, otherwise by an officer's decision.
+    ``pledgor_marks``: the pledgor's other marks, for the duty to pledge similar marks together (ground 17).
+    A forfeiture clause is not a ground: see :func:`warnings`.
     """
     refusals: list[Refusal] = []
     missing = _missing_contract_fields(filing, assets)
@@ -336,17 +490,40 @@ def precheck(
                 details={"missing": missing},
             )
         )
-    if filing.forfeiture_clause:
-        refusals.append(
-            Refusal(
-                RefusalGround.FORFEITURE_CLAUSE,
-                "合同约定债务人不履行到期债务时质物归质权人所有（流质条款）",
-                "the contract says the IP passes to the pledgee on default (forfeiture clause)",
-            )
-        )
     for a in assets:
         refusals.extend(_per_asset(filing, a, in_force, as_of))
+    refusals.extend(marks_apart(assets, pledgor_marks))
     return sorted(refusals, key=lambda r: (r.ground.number, r.number or ""))
+
+
+def warnings(filing: FilingFacts) -> list[FilingWarning]:
+    """What the registry records and warns about without refusing: a forfeiture clause (Civil Code art. 428)."""
+    return [FORFEITURE_WARNING] if filing.forfeiture_clause else []
+
+
+def asset_precheck(
+    pledgor_id: int,
+    assets: Sequence[AssetFacts],
+    in_force: Mapping[int, str],
+    as_of: dt.date,
+    *,
+    debt_end: dt.date | None = None,
+    registry_kinds: frozenset[IpKind] | None = None,
+    pledgor_marks: Sequence[AssetFacts] = (),
+) -> list[Refusal]:
+    """The registry's pre-check on the offered IP before any contract exists (intake, credit): every per-IP ground,
+    with the contract's grounds left out (no contract yet) and ground 6 only when the debt's end is known."""
+    facts = FilingFacts(pledgor_id=pledgor_id, pledgee_id=None, debt_end=debt_end, registry_kinds=registry_kinds)
+    out: list[Refusal] = []
+    for a in assets:
+        out.extend(_per_asset(facts, a, in_force, as_of))
+    out.extend(marks_apart(assets, pledgor_marks))
+    return sorted(out, key=lambda r: (r.ground.number, r.number or ""))
+
+
+def blocking(refusals: Sequence[Refusal]) -> list[Refusal]:
+    """Those refusals the parties cannot clear in the filing itself (see ``CURED_IN_FILING``)."""
+    return [r for r in refusals if r.ground not in CURED_IN_FILING]
 
 
 def refusal_error(refusals: Sequence[Refusal]) -> IppledgeError:
@@ -379,9 +556,28 @@ DEFAULT_TIME_LIMIT_WORKING_DAYS = 3  # CNIPA service guide for patents and trade
 DEFAULT_OFFICE_CODE = "98"
 
 
-def decision_due(submitted_on: dt.date, working_days: int, calendar: WorkingCalendar) -> dt.date:
-    """Last day the registry may decide: ``working_days`` working days after submission (not counting that day)."""
-    return calendar.add_working_days(submitted_on, working_days)
+class DayBasis(StrEnum):
+    """How a registry's time limit counts: CNIPA in working days, the Copyright Protection Centre in calendar days
+    (著作权质权登记办法 2011: 10 days)."""
+
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+def decision_due(
+    submitted_on: dt.date, days: int, calendar: WorkingCalendar, basis: DayBasis = DayBasis.WORKING
+) -> dt.date:
+    """Last day the registry may decide: ``days`` working (or calendar) days after submission, not counting it."""
+    if basis is DayBasis.CALENDAR:
+        return submitted_on + dt.timedelta(days=days)
+    return calendar.add_working_days(submitted_on, days)
+
+
+def validate_day_basis(text: str) -> DayBasis:
+    try:
+        return DayBasis(text)
+    except ValueError:
+        raise errors.DAY_BASIS(basis=text) from None
 
 
 def validate_time_limit(days: int) -> int:

@@ -14,9 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
-from ippledge.pledge import store
+from ippledge.pledge import registry_settings, store
+from ippledge.pledge.decision import pledgor_marks
+from ippledge.pledge.model import Refusal, asset_precheck, blocking
 from ippledge.pledge.store import PledgeOnDate
 from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
+from ippledge.registry import queries as registry_queries
 from ippledge.registry.ports import PledgeInForce
 
 # -- pledges as lending reads them: securing a loan, released when it is repaid -------------------------------------
@@ -163,3 +166,35 @@ def pledged_asset_ids(session: Session) -> frozenset[int]:
 def registered_on(session: Session, pledge_id: int) -> dt.date | None:
     """The date a pledge took effect on registration (质权自登记之日起设立); ``None`` for an unknown id."""
     return session.scalar(select(Pledge.effective_on).where(Pledge.id == pledge_id))
+
+
+# -- the registry's pre-check, early (intake, credit) ----------------------------------------------------------------
+
+
+def would_refuse(
+    session: Session,
+    pledgor_id: int,
+    asset_ids: Sequence[int],
+    as_of: dt.date,
+    *,
+    registry_id: int | None = None,
+    debt_end: dt.date | None = None,
+) -> list[Refusal]:
+    """What the registry's pre-check would refuse if ``pledgor_id`` pledged these IP on ``as_of`` (预审): every
+    per-IP ground (not the owner, lapsed or expired, annuity unpaid, preserved or sealed, already pledged, the
+    trademark grounds, similar marks left out), the wrong registry when ``registry_id`` is given and a debt outliving
+    the right when ``debt_end`` is. The contract's grounds wait for the contract. Unknown ids are left out."""
+    facts = registry_queries.load_facts(session, list(asset_ids), as_of)
+    assets = [facts[i] for i in asset_ids if i in facts]
+    kinds = None if registry_id is None else registry_settings.effective(session, registry_id).ip_kinds
+    in_force = store.registrations_in_force(session, [a.id for a in assets])
+    marks = pledgor_marks(session, pledgor_id, assets, as_of)
+    return asset_precheck(
+        pledgor_id, assets, in_force, as_of, debt_end=debt_end, registry_kinds=kinds, pledgor_marks=marks
+    )
+
+
+def blocking_refusals(refusals: Sequence[Refusal]) -> list[Refusal]:
+    """Those of ``refusals`` the parties cannot clear in the filing itself (consents, confirmations, the marks
+    listed): the ones that should stop a loan secured by the pledge."""
+    return blocking(refusals)

@@ -1,6 +1,7 @@
 """Registry settings (登记机关设置): the decision time limit in working days, the office code printed in registration
 numbers, and the IP kinds a registry registers. CNIPA decides patent and trademark pledges within 3 working days
-(1 at the Beijing window); the Copyright Protection Centre within 10 days (DOMAIN.md §3). Parameters are data: the
+(1 at the Beijing window); the Copyright Protection Centre within 10 calendar days (DOMAIN.md §3), so the limit
+carries how its days count (``day_basis``). Parameters are data: the
 registry's admin changes them, every change is audited with before and after, and ``version`` counts edits.
 """
 
@@ -17,6 +18,8 @@ from ippledge.pledge import errors
 from ippledge.pledge.model import (
     DEFAULT_OFFICE_CODE,
     DEFAULT_TIME_LIMIT_WORKING_DAYS,
+    DayBasis,
+    validate_day_basis,
     validate_office_code,
     validate_time_limit,
 )
@@ -33,6 +36,7 @@ class Settings:
     registration_prefix: str
     ip_kinds: frozenset[IpKind]
     version: int  # 0 = defaults, never edited
+    day_basis: DayBasis = DayBasis.WORKING
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -41,6 +45,7 @@ class Settings:
             "registration_prefix": self.registration_prefix,
             "ip_kinds": sorted(k.value for k in self.ip_kinds),
             "version": self.version,
+            "day_basis": self.day_basis.value,
         }
 
 
@@ -53,7 +58,12 @@ def effective(session: Session, registry_id: int) -> Settings:
     if row is None:
         return Settings(registry_id, DEFAULT_TIME_LIMIT_WORKING_DAYS, DEFAULT_OFFICE_CODE, ALL_KINDS, 0)
     return Settings(
-        registry_id, row.time_limit_working_days, row.registration_prefix, _kinds(row.ip_kinds), row.version
+        registry_id,
+        row.time_limit_working_days,
+        row.registration_prefix,
+        _kinds(row.ip_kinds),
+        row.version,
+        DayBasis(row.day_basis or DayBasis.WORKING.value),
     )
 
 
@@ -63,12 +73,14 @@ def update(
     time_limit_working_days: int | None = None,
     registration_prefix: str | None = None,
     ip_kinds: Sequence[str] | None = None,
+    day_basis: str | None = None,
 ) -> Settings:
     """The registry's admin changes its own settings (audited)."""
     principal.require_kind(PartyKind.REGISTRY)
     principal.require(Role.ADMIN)
     before = effective(session, principal.party_id)
     days = validate_time_limit(time_limit_working_days or before.time_limit_working_days)
+    basis = validate_day_basis(day_basis) if day_basis is not None else before.day_basis
     prefix = validate_office_code(registration_prefix or before.registration_prefix)
     if ip_kinds is not None:
         try:
@@ -87,6 +99,7 @@ def update(
         session.add(row)
     row.time_limit_working_days = days
     row.registration_prefix = prefix
+    row.day_basis = basis.value
     row.ip_kinds = " ".join(sorted(k.value for k in kinds))
     row.version = (row.version or 0) + 1
     row.updated_by = principal.user_id

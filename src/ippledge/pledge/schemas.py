@@ -26,6 +26,7 @@ class FilingIn(BaseModel):
     confirms_same_day_dual: bool = False
     confirms_invalidation_pending: bool = False
     consenting_coowner_ids: list[int] = Field(default_factory=list, max_length=50)
+    coowner_agreement: str | None = Field(default=None, max_length=200, description="共有人特别约定的编号或说明")
 
 
 class ChangeIn(BaseModel):
@@ -41,12 +42,15 @@ class ReleaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(default=None, max_length=500)
+    proof: str | None = Field(
+        default=None, max_length=500, description="主债权消灭的证明（结清证明编号等）; with it one party may file alone"
+    )
 
 
 class RefuseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    codes: list[str] = Field(min_length=1, max_length=13)
+    codes: list[str] = Field(min_length=1, max_length=17)
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -56,6 +60,7 @@ class SettingsIn(BaseModel):
     time_limit_working_days: int | None = Field(default=None, ge=1, le=60)
     registration_prefix: str | None = None
     ip_kinds: list[str] | None = None
+    day_basis: str | None = Field(default=None, description="working | calendar: how the time limit's days count")
 
 
 class SettingsOut(BaseModel):
@@ -64,6 +69,13 @@ class SettingsOut(BaseModel):
     registration_prefix: str
     ip_kinds: list[str]
     version: int
+    day_basis: str
+
+
+class WarningOut(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
 
 
 class RefusalOut(BaseModel):
@@ -102,6 +114,7 @@ class FilingOut(BaseModel):
     confirms_same_day_dual: bool
     confirms_invalidation_pending: bool
     consenting_coowner_ids: list[int]
+    coowner_agreement: str | None = None
     change: dict[str, object] | None
     pledgor_confirmed: bool
     pledgee_confirmed: bool
@@ -113,6 +126,7 @@ class FilingOut(BaseModel):
     registration_no: str | None
     items: list[ItemOut]
     precheck: list[RefusalOut] | None = None  # preview of refusals before a decision
+    warnings: list[WarningOut] = Field(default_factory=list)  # recorded, not refused (流质条款)
 
 
 class PledgeOut(BaseModel):

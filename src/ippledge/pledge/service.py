@@ -73,6 +73,7 @@ class NewFiling:
     confirms_same_day_dual: bool = False
     confirms_invalidation_pending: bool = False
     consenting_coowner_ids: Sequence[int] = field(default_factory=tuple)
+    coowner_agreement: str | None = None  # reference of the co-owners' prior agreement (特别约定), when there is one
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ def create_filing(session: Session, principal: Principal, data: NewFiling, today
         debt_end=data.debt_end,
         security_scope=(data.security_scope or "").strip() or None,
         forfeiture_clause=data.forfeiture_clause,
+        coowner_agreement=(data.coowner_agreement or "").strip() or None,
         confirms_same_day_dual=data.confirms_same_day_dual,
         confirms_invalidation_pending=data.confirms_invalidation_pending,
         created_by=principal.user_id,
@@ -217,6 +219,14 @@ def consents_of(session: Session, filing_id: int) -> list[int]:
     return sorted(session.scalars(stmt))
 
 
+def release_proof(filing: PledgeFiling) -> str | None:
+    """The proof that the secured debt is extinguished filed with a release (结清证明), if any."""
+    if filing.kind != FilingKind.RELEASE.value or not filing.change_payload:
+        return None
+    proof = json.loads(filing.change_payload).get("proof")
+    return str(proof) if proof else None
+
+
 def get_filing(session: Session, principal: Principal, filing_id: int) -> PledgeFiling:
     return scope.get_visible(session, PledgeFiling, filing_id, principal)
 
@@ -238,7 +248,9 @@ def confirm(session: Session, principal: Principal, filing_id: int) -> PledgeFil
         for s, at in ((Side.PLEDGOR, filing.pledgor_confirmed_at), (Side.PLEDGEE, filing.pledgee_confirmed_at))
         if at is not None
     )
-    filing.status = status_after_confirmation(FilingKind(filing.kind), confirmed).value
+    filing.status = status_after_confirmation(
+        FilingKind(filing.kind), confirmed, release_proof(filing) is not None
+    ).value
     session.flush()
     audit.record(session, principal, "pledge.filing_confirmed", "pledge_filing", filing.id, {"side": side.value})
     return filing
@@ -248,12 +260,15 @@ def submit(session: Session, principal: Principal, filing_id: int, today: dt.dat
     """Lodge the confirmed filing with the registry (提交); the decision is due in the registry's working days."""
     filing = get_filing(session, principal, filing_id)
     require_side(principal, filing.pledgor_id, filing.pledgee_id)
-    check_action(FilingStatus(filing.status), Action.SUBMIT)
+    status = FilingStatus(filing.status)
+    if filing.kind == FilingKind.RELEASE.value and status is FilingStatus.AWAITING_CONFIRMATIONS:
+        raise errors.RELEASE_PROOF_REQUIRED()  # one side alone, no proof: the other side must confirm too
+    check_action(status, Action.SUBMIT)
     settings = registry_settings.effective(session, filing.registry_id)
     filing.status = FilingStatus.SUBMITTED.value
     filing.submitted_at = utcnow()
     filing.submitted_on = today
-    filing.due_on = decision_due(today, settings.time_limit_working_days, default_calendar())
+    filing.due_on = decision_due(today, settings.time_limit_working_days, default_calendar(), settings.day_basis)
     session.flush()
     payload = {"filing_no": filing.filing_no, "kind": filing.kind, "due_on": filing.due_on.isoformat()}
     audit.record(session, principal, "pledge.filing_submitted", "pledge_filing", filing.id, payload)
@@ -312,6 +327,7 @@ def _follow_up_filing(
         debt_start=origin.debt_start,
         debt_end=dt.date.fromisoformat(payload["debt_end"]) if "debt_end" in payload else pledge.debt_end,
         security_scope=origin.security_scope,
+        coowner_agreement=origin.coowner_agreement,
         confirms_same_day_dual=origin.confirms_same_day_dual,
         confirms_invalidation_pending=origin.confirms_invalidation_pending,
         change_payload=json.dumps({"base_version": pledge.version, **payload}, sort_keys=True),
@@ -362,12 +378,18 @@ def create_change_filing(
 
 
 def create_release_filing(
-    session: Session, principal: Principal, pledge_id: int, reason: str | None, today: dt.date
+    session: Session,
+    principal: Principal,
+    pledge_id: int,
+    reason: str | None,
+    today: dt.date,
+    proof: str | None = None,
 ) -> PledgeFiling:
-    """Draft a release filing (注销登记申请); it needs the pledgee's confirmation, the pledgor's is optional."""
+    """Draft a release filing (注销登记申请). Filed jointly it needs both confirmations; with ``proof`` that the
+    secured debt is extinguished (a settlement letter's or receipt's reference) either party's alone suffices."""
     pledge = _pledge_in_force(session, principal, pledge_id)
     require_side(principal, pledge.pledgor_id, pledge.pledgee_id)
-    payload = {"reason": (reason or "").strip() or None}
+    payload = {"reason": (reason or "").strip() or None, "proof": (proof or "").strip() or None}
     return _follow_up_filing(session, principal, pledge, FilingKind.RELEASE, payload, today)
 
 
@@ -382,6 +404,8 @@ def release_for_repayment(
     if side_of(principal, pledge.pledgor_id, pledge.pledgee_id) is not Side.PLEDGEE:
         raise errors.NOT_PLEDGEE()
     reason = "repaid" + (f": {loan_ref}" if loan_ref else "")
-    filing = create_release_filing(session, principal, pledge_id, reason, today)
+    # The pledgee's own record of repayment is the proof the debt is extinguished: its confirmation alone suffices.
+    proof = f"还款结清 repaid in full: {loan_ref or 'loan'}"
+    filing = create_release_filing(session, principal, pledge_id, reason, today, proof)
     confirm(session, principal, filing.id)
     return submit(session, principal, filing.id, today)

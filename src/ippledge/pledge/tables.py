@@ -35,7 +35,9 @@ class PledgeFiling(IdMixin, Base):
     debt_start: Mapped[dt.date | None] = mapped_column(Date)
     debt_end: Mapped[dt.date | None] = mapped_column(Date)  # performance deadline (债务履行期限)
     security_scope: Mapped[str | None] = mapped_column(Text)  # 担保范围
-    forfeiture_clause: Mapped[bool] = mapped_column(Boolean, default=False)  # 流质条款
+    forfeiture_clause: Mapped[bool] = mapped_column(Boolean, default=False)  # 流质条款: recorded and warned, no ground
+    # the co-owners' prior agreement (共有人特别约定) allowing one of them to pledge: its reference, when on file
+    coowner_agreement: Mapped[str | None] = mapped_column(String(200))
     change_payload: Mapped[str | None] = mapped_column(Text)  # JSON for change filings
     # confirmations
     pledgor_confirmed_at: Mapped[dt.datetime | None]
@@ -134,7 +136,8 @@ class RegistrySettings(Base):
     __tablename__ = "registry_settings"
 
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
-    time_limit_working_days: Mapped[int] = mapped_column(Integer, default=3)
+    time_limit_working_days: Mapped[int] = mapped_column(Integer, default=3)  # days, counted as day_basis says
+    day_basis: Mapped[str] = mapped_column(String(8), default="working")  # working | calendar (copyright: calendar)
     registration_prefix: Mapped[str] = mapped_column(String(2), default="98")
     ip_kinds: Mapped[str] = mapped_column(String(60), default="patent trademark copyright")  # space-separated
     version: Mapped[int] = mapped_column(Integer, default=1)

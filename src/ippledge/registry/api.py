@@ -12,10 +12,22 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ippledge.registry import annuities, batch, enterprises, errors, feed, legal_status, licences, model, service
+from ippledge.registry import (
+    ageing,
+    annuities,
+    batch,
+    enterprises,
+    errors,
+    feed,
+    legal_status,
+    licences,
+    model,
+    service,
+)
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
 from ippledge.registry.schemas import (
+    AgeingOut,
     AnnuityOut,
     AssetIn,
     AssetOut,
@@ -209,6 +221,13 @@ def record_event(
     )
     assert ev is not None
     return _event_out(ev)
+
+
+@router.post("/registry/ageing", response_model=AgeingOut)
+def age_register(principal: PrincipalDep, session: SessionDep, today: TodayDep) -> dict[str, Any]:
+    """Age the register to the business date (登记簿老化): record the annuity lapses (CF01), term expiries (CX01) and
+    marks past their renewal grace (CX01) that time has brought about; returns the asset ids by reason."""
+    return ageing.age_register(session, principal, today).to_dict()
 
 
 @router.post("/ip-assets/{asset_id}/annuities/{year_no}/payment", response_model=AssetOut)

@@ -1,4 +1,4 @@
-"""Register commands (登记簿命令): ``ippledge registry load-events FILE [--format csv|jsonl]``."""
+"""Register commands (登记簿命令): ``ippledge registry load-events FILE [--format csv|jsonl]`` and ``age``."""
 
 from __future__ import annotations
 
@@ -44,3 +44,17 @@ def load_events(
         f"{report.rejected} rejected, {report.status_changes} status changes; sha256 {report.sha256}"
     )
     raise typer.Exit(1 if report.rejected else 0)
+
+
+@registry_app.command("age")
+def age(as_of: AsOf = None, database_url: DbUrl = None) -> None:
+    """Age the register to the business date (登记簿老化): annuity lapses and expiries become events."""
+    from ippledge.access.model import PartyKind, Principal, Role
+    from ippledge.registry.ageing import age_register
+
+    day = business_day(as_of)
+    system = Principal(0, PartyKind.REGISTRY, frozenset({Role.REGISTRY_OFFICER}), name="cli ageing")
+    with session_scope(database_url) as session:
+        report = age_register(session, system, day)
+    counts = ", ".join(f"{k} {len(v)}" for k, v in sorted(report.aged.items())) or "nothing due"
+    typer.echo(f"aged the register to {day}: {report.total} events ({counts})")

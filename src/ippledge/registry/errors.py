@@ -256,3 +256,29 @@ BATCH_TOO_LARGE = ErrorCode(
     "一次最多查询{limit}个编号，实际{count}个",
     "at most {limit} numbers per request, got {count}",
 )
+
+# -- trademark renewal (商标续展) -------------------------------------------------------------------------------------
+RENEWAL_TOO_EARLY = ErrorCode(
+    "registry.renewal_too_early",
+    ConflictError,
+    "续展申请过早：注册商标{expiry}期满，{opens}起方可申请续展",
+    "too early to renew: the mark expires on {expiry}; renewal opens on {opens}",
+)
+RENEWAL_TOO_LATE = ErrorCode(
+    "registry.renewal_too_late",
+    ConflictError,
+    "宽展期已过（{grace_end}），注册商标期满未续展，不能再续展",
+    "the renewal grace period ended on {grace_end}: the mark expired unrenewed and cannot be renewed",
+)
+FEED_RENEWAL = ErrorCode(
+    "registry.feed_renewal",
+    ValidationError,
+    "商标续展改变有效期，须逐件登记（POST /ip-assets/{{id}}/events），不能批量导入",
+    "a trademark renewal moves the mark's term: record it one at a time (POST /ip-assets/{{id}}/events), not in a feed",
+)
+NOT_A_MARK = ErrorCode(
+    "registry.not_a_mark",
+    ValidationError,
+    "只有注册商标可以续展、撤销或注销（该知识产权为{kind}）",
+    "only a registered trademark can be renewed, revoked or cancelled (this IP is a {kind})",
+)

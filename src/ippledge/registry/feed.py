@@ -36,11 +36,11 @@ from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError
 from ippledge.outbox import events
 from ippledge.registry import collateral_alerts, feed_store
-from ippledge.registry.errors import ASSET_NOT_FOUND, FEED_FORMAT
+from ippledge.registry.errors import ASSET_NOT_FOUND, FEED_FORMAT, FEED_RENEWAL, NOT_A_MARK
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines
 from ippledge.registry.guards import require_registry_writer
 from ippledge.registry.legal_status import backdated
-from ippledge.registry.model import LegalState, RegisterState, apply_event
+from ippledge.registry.model import TRADEMARK_EVENTS, EventCode, IpKind, LegalState, RegisterState, apply_event
 from ippledge.registry.tables import FeedBatch
 
 FORMATS = ("csv", "jsonl")
@@ -113,6 +113,7 @@ def ingest_feed(
     duplicates = 0
     last_code: dict[int, str] = {}
     asset_index = {a.id: a for a in assets.values()}
+    kind_of = {a.id: kind for (kind, _), a in assets.items()}
     for asset_id, asset_rows in by_asset.items():
         a = asset_index[asset_id]
         start = RegisterState(LegalState(a.status), a.preserved, a.invalidation_pending)
@@ -126,6 +127,10 @@ def ingest_feed(
                 late = backdated(r.code, r.date, status_date)
                 if late is not None:
                     raise late
+                if r.code in TRADEMARK_EVENTS and kind_of[asset_id] is not IpKind.TRADEMARK:
+                    raise NOT_A_MARK(kind=kind_of[asset_id].value, asset_id=asset_id)
+                if r.code is EventCode.TM01:
+                    raise FEED_RENEWAL()
                 after = apply_event(state, r.code)
             except IppledgeError as exc:
                 errors.add(r.line, exc, r.number)

@@ -25,7 +25,7 @@ from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.outbox import events
 from ippledge.registry import collateral_alerts, errors, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
-from ippledge.registry.model import EventCode, LegalState, RegisterState
+from ippledge.registry.model import EventCode, IpKind, LegalState, RegisterState
 from ippledge.registry.service import OwnerShare, check_owners, get_asset, owners_of
 from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
 
@@ -77,6 +77,8 @@ def record_event(
     if as_of is not None and effective_date > as_of:
         raise errors.EVENT_IN_FUTURE(effective_date=effective_date.isoformat(), as_of=as_of.isoformat())
     row = _lock(session, asset if isinstance(asset, int) else asset.id)
+    if event_code in model.TRADEMARK_EVENTS and row.kind != IpKind.TRADEMARK.value:
+        raise errors.NOT_A_MARK(kind=row.kind, asset_id=row.id)
     before = RegisterState(LegalState(row.status), row.preserved, row.invalidation_pending)
     exists = session.scalar(
         select(LegalStatusEvent.id).where(
@@ -91,6 +93,17 @@ def record_event(
     if late is not None:
         raise late
     after = model.apply_event(before, event_code)
+    if event_code is EventCode.TM01 and exists is None:
+        # 续展: ten more years from the old term's end, only inside the window (last 12 months + 6 months' grace)
+        if row.expiry_date is None:
+            raise errors.NOT_A_MARK(kind=row.kind, asset_id=row.id)
+        new_expiry = model.renewed_expiry(row.expiry_date, effective_date)
+        details = {
+            **(details or {}),
+            "expiry_before": row.expiry_date.isoformat(),
+            "expiry_after": new_expiry.isoformat(),
+        }
+        row.expiry_date = new_expiry
     ev = None
     if exists is None:
         ev = LegalStatusEvent(

@@ -48,6 +48,8 @@ class LegalState(StrEnum):
     INVALIDATED = "invalidated"  # 全部无效
     EXPIRED = "expired"  # 期限届满
     ABANDONED = "abandoned"  # 放弃
+    REVOKED = "revoked"  # 商标被撤销 (Trademark Law art. 49)
+    CANCELLED = "cancelled"  # 商标被注销 (surrendered by the owner)
 
     @property
     def alive(self) -> bool:
@@ -61,6 +63,8 @@ LEGAL_STATE_ZH: dict[LegalState, str] = {
     LegalState.INVALIDATED: "全部无效",
     LegalState.EXPIRED: "期限届满",
     LegalState.ABANDONED: "放弃",
+    LegalState.REVOKED: "商标已撤销",
+    LegalState.CANCELLED: "商标已注销",
 }
 
 
@@ -82,6 +86,10 @@ class EventCode(StrEnum):
     CX01 = "CX01"  # 专利权有效期届满
     AV01 = "AV01"  # 放弃专利权
     RR01 = "RR01"  # 专利权的恢复
+    # Trademark register events (商标登记簿事项); the gazette has no INPADOC code for them, these are our own.
+    TM01 = "TM01"  # 商标续展注册
+    TM02 = "TM02"  # 注册商标的撤销
+    TM03 = "TM03"  # 注册商标的注销
 
 
 EVENT_ZH: dict[EventCode, str] = {
@@ -100,6 +108,9 @@ EVENT_ZH: dict[EventCode, str] = {
     EventCode.CX01: "专利权有效期届满",
     EventCode.AV01: "放弃专利权",
     EventCode.RR01: "专利权的恢复",
+    EventCode.TM01: "商标续展注册",
+    EventCode.TM02: "注册商标的撤销",
+    EventCode.TM03: "注册商标的注销",
 }
 
 EVENT_EN: dict[EventCode, str] = {
@@ -118,6 +129,9 @@ EVENT_EN: dict[EventCode, str] = {
     EventCode.CX01: "term expired",
     EventCode.AV01: "abandoned",
     EventCode.RR01: "right restored",
+    EventCode.TM01: "trademark renewed",
+    EventCode.TM02: "trademark revoked",
+    EventCode.TM03: "trademark cancelled",
 }
 
 # State a terminal event leads to, and which states it may start from.
@@ -126,6 +140,8 @@ _TERMINAL: dict[EventCode, LegalState] = {
     EventCode.IW01: LegalState.INVALIDATED,
     EventCode.CX01: LegalState.EXPIRED,
     EventCode.AV01: LegalState.ABANDONED,
+    EventCode.TM02: LegalState.REVOKED,
+    EventCode.TM03: LegalState.CANCELLED,
 }
 # Events that require the right to be alive (you cannot license or pledge a dead patent).
 _NEEDS_ALIVE = frozenset(
@@ -137,6 +153,7 @@ _NEEDS_ALIVE = frozenset(
         EventCode.EM01,
         EventCode.IP01,
         EventCode.PP01,
+        EventCode.TM01,  # a renewal keeps a live mark alive; a dead one cannot be renewed
     }
 )
 
@@ -159,6 +176,8 @@ def next_state(state: LegalState, code: EventCode) -> LegalState:
 
 # Events that change the register state (status or flags); a backdated one would rewrite history.
 STATE_EVENTS = frozenset(_TERMINAL) | {EventCode.RR01, EventCode.PP01, EventCode.PD01}
+# Events only a trademark can have; the rest are the patent gazette's (copyright uses the pledge and preservation ones).
+TRADEMARK_EVENTS = frozenset({EventCode.TM01, EventCode.TM02, EventCode.TM03})
 # Pledge events: the register of pledges itself belongs to the pledge capability; registry only records them.
 PLEDGE_EVENTS = frozenset({EventCode.PE01, EventCode.PM01, EventCode.PC01})
 # While preserved (保全) the owner may neither transfer nor abandon the right.
@@ -241,6 +260,77 @@ def legal_expiry(subtype: Subtype, filing_date: dt.date, grant_date: dt.date | N
     if subtype is Subtype.MARK:
         return None if grant_date is None else _add_years(grant_date, 10) - dt.timedelta(days=1)
     return None
+
+
+# --- trademark renewal (商标续展): Trademark Law art. 40 -------------------------------------------------------------
+
+RENEWAL_WINDOW_MONTHS = 12  # renewal may be filed in the last 12 months of the term
+RENEWAL_GRACE_MONTHS = 6  # 宽展期: six more months after expiry, then the mark is cancelled
+
+
+class MarkTerm(StrEnum):
+    """Where a registered mark stands against its ten-year term on a date."""
+
+    RUNNING = "running"  # more than 12 months left
+    RENEWABLE = "renewable"  # last 12 months: renewal may be filed
+    IN_GRACE = "in_grace"  # 宽展期: expired, still renewable; not a valid mark to pledge
+    LAPSED = "lapsed"  # grace passed unrenewed: the registration ends (期满未续展)
+
+
+def renewal_grace_end(expiry: dt.date) -> dt.date:
+    return add_months(expiry, RENEWAL_GRACE_MONTHS)
+
+
+def mark_term(expiry: dt.date, as_of: dt.date) -> MarkTerm:
+    if as_of <= expiry:
+        return MarkTerm.RENEWABLE if as_of > add_months(expiry, -RENEWAL_WINDOW_MONTHS) else MarkTerm.RUNNING
+    return MarkTerm.IN_GRACE if as_of <= renewal_grace_end(expiry) else MarkTerm.LAPSED
+
+
+def renewed_expiry(expiry: dt.date, on: dt.date) -> dt.date:
+    """The new last day after a renewal filed on ``on``: ten more years from the old term's end (art. 40).
+
+    Raises ``ConflictError`` outside the window (earlier than 12 months before expiry, or after the grace)."""
+    term = mark_term(expiry, on)
+    if term is MarkTerm.RUNNING:
+        raise errors.RENEWAL_TOO_EARLY(expiry=expiry.isoformat(), opens=add_months(expiry, -12).isoformat())
+    if term is MarkTerm.LAPSED:
+        raise errors.RENEWAL_TOO_LATE(expiry=expiry.isoformat(), grace_end=renewal_grace_end(expiry).isoformat())
+    return _add_years(expiry + dt.timedelta(days=1), 10) - dt.timedelta(days=1)
+
+
+# --- ageing (登记簿老化): what the passing of time does to a right in force ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ageing:
+    """An event the register owes an asset on a date: ``code`` effective ``effective_date``."""
+
+    code: EventCode
+    effective_date: dt.date
+    reason: str  # annuity_lapsed | term_expired | mark_unrenewed
+
+
+def ageing_event(
+    kind: IpKind, expiry: dt.date | None, unpaid_due_dates: tuple[dt.date, ...], as_of: dt.date
+) -> Ageing | None:
+    """The terminal event time has brought about by ``as_of`` for a right still recorded in force, or ``None``.
+
+    A patent whose annuity stayed unpaid past the six-month grace terminates (CF01) from the due date (Patent Law
+    art. 44: 自应当缴纳年费期满之日起终止); one past its term expires (CX01) the day after its last day. A mark
+    expires (CX01) only when the renewal grace has passed unrenewed: within it the owner may still renew. Of two,
+    the earlier wins.
+    """
+    found: list[Ageing] = []
+    if kind is IpKind.PATENT:
+        for due in unpaid_due_dates:
+            if annuity_state(due, None, as_of) is AnnuityState.LAPSED:
+                found.append(Ageing(EventCode.CF01, due, "annuity_lapsed"))
+        if expiry is not None and expiry < as_of:
+            found.append(Ageing(EventCode.CX01, expiry + dt.timedelta(days=1), "term_expired"))
+    elif kind is IpKind.TRADEMARK and expiry is not None and mark_term(expiry, as_of) is MarkTerm.LAPSED:
+        found.append(Ageing(EventCode.CX01, expiry + dt.timedelta(days=1), "mark_unrenewed"))
+    return min(found, key=lambda a: a.effective_date) if found else None
 
 
 # --- annuities (年费) ---------------------------------------------------------------------------------------------
@@ -361,3 +451,4 @@ class AssetFacts:
     invalidation_pending: bool = False  # 无效宣告请求审查中
     same_day_twin: str | None = None  # the sibling of a same-day invention + utility model pair
     unpaid_due_dates: tuple[dt.date, ...] = field(default=())  # annuities due on or before as_of and not paid
+    nice_classes: frozenset[int] = frozenset()  # trademarks: the Nice classes of the goods and services

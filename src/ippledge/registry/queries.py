@@ -168,6 +168,18 @@ def sole_owners(session: Session) -> dict[int, int]:
     return {int(a): int(o) for a, o in session.execute(stmt)}
 
 
+def owned_asset_ids(session: Session, party_id: int, kind: IpKind | str, status: LegalState | None = None) -> list[int]:
+    """Ids of the assets of ``kind`` that ``party_id`` owns or co-owns, optionally only those in ``status``."""
+    stmt = (
+        select(IpAsset.id)
+        .join(IpOwner, IpOwner.ip_asset_id == IpAsset.id)
+        .where(IpOwner.party_id == party_id, IpAsset.kind == IpKind(kind).value)
+    )
+    if status is not None:
+        stmt = stmt.where(IpAsset.status == status.value)
+    return sorted({int(i) for i in session.scalars(stmt)})
+
+
 def owner_ids(session: Session, asset_id: int) -> list[int]:
     """The owners (party ids) of one asset, in id order."""
     stmt = select(IpOwner.party_id).where(IpOwner.ip_asset_id == asset_id).order_by(IpOwner.party_id)

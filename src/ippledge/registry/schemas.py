@@ -121,6 +121,14 @@ class EventOut(BaseModel):
     recorded_at: dt.datetime
 
 
+class AgeingOut(BaseModel):
+    """One ageing run (登记簿老化): the asset ids aged, by reason (annuity_lapsed, term_expired, mark_unrenewed)."""
+
+    as_of: dt.date
+    total: int
+    aged: dict[str, list[int]]
+
+
 class PaymentIn(_In):
     paid_on: dt.date
 

@@ -47,5 +47,6 @@ def load_facts(session: Session, asset_ids: Sequence[int], as_of: dt.date) -> di
                 invalidation_pending=a.invalidation_pending,
                 same_day_twin=a.same_day_twin,
                 unpaid_due_dates=tuple(sorted(unpaid[a.id])),
+                nice_classes=frozenset(int(c) for c in (a.nice_classes or "").split() if c.isdigit()),
             )
     return result

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:20:27.970233
+Create Date: 2026-12-03 02:23:52.807343
 """
 
 from __future__ import annotations
@@ -664,6 +664,7 @@ def upgrade() -> None:
     sa.Column('debt_end', sa.Date(), nullable=True),
     sa.Column('security_scope', sa.Text(), nullable=True),
     sa.Column('forfeiture_clause', sa.Boolean(), nullable=False),
+    sa.Column('coowner_agreement', sa.String(length=200), nullable=True),
     sa.Column('change_payload', sa.Text(), nullable=True),
     sa.Column('pledgor_confirmed_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('pledgee_confirmed_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
@@ -736,6 +737,7 @@ def upgrade() -> None:
     op.create_table('registry_settings',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('time_limit_working_days', sa.Integer(), nullable=False),
+    sa.Column('day_basis', sa.String(length=8), nullable=False),
     sa.Column('registration_prefix', sa.String(length=2), nullable=False),
     sa.Column('ip_kinds', sa.String(length=60), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
