@@ -20,10 +20,13 @@ class Settings:
     database_url: str = field(default_factory=_default_url)
     token_ttl_minutes: int = 8 * 60
     bulk_query_limit: int = 10_000
+    # IPPLEDGE_SECRET_KEY: seals webhook signing secrets at rest (delivery.sealing); None refuses to store them.
+    secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("IPPLEDGE_DATABASE_URL") or _default_url(),
             token_ttl_minutes=int(os.environ.get("IPPLEDGE_TOKEN_TTL_MINUTES", "480")),
+            secret_key=os.environ.get("IPPLEDGE_SECRET_KEY") or None,
         )

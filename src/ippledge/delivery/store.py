@@ -96,7 +96,9 @@ class Claimed:
     token: str
     attempts: int
     url: str
-    secret: str
+    secret_sealed: str
+    previous_sealed: str | None
+    previous_until: dt.datetime | None
     event_id: int
     topic: str
     occurred_at: dt.datetime
@@ -136,7 +138,9 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
             Delivery.id,
             Delivery.attempts,
             Subscription.url,
-            Subscription.secret,
+            Subscription.secret_sealed,
+            Subscription.previous_secret_sealed,
+            Subscription.previous_secret_until,
             OutboxEvent.id,
             OutboxEvent.topic,
             OutboxEvent.created_at,
@@ -147,7 +151,7 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
         .where(Delivery.id.in_(ids))
         .order_by(Delivery.next_attempt_at, Delivery.id)
     ).all()
-    return [Claimed(d, token, n, u, s, e, t, at, json.loads(p)) for d, n, u, s, e, t, at, p in rows]
+    return [Claimed(d, token, n, u, s, ps, pu, e, t, at, json.loads(p)) for d, n, u, s, ps, pu, e, t, at, p in rows]
 
 
 def finish(session: Session, claimed: Claimed, values: dict[str, Any]) -> bool:
