@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -38,11 +39,16 @@ class GuardedTransport(httpx.BaseTransport):
     host's request down a TLS connection opened for another host on the same address)."""
 
     def __init__(
-        self, policy: TargetPolicy, resolve: Resolver = system_resolve, inner: httpx.BaseTransport | None = None
+        self,
+        policy: TargetPolicy,
+        resolve: Resolver = system_resolve,
+        inner: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | None = None,
     ):
         self.policy, self.resolve, self.inner = policy, resolve, inner
         self._pools: OrderedDict[str, httpx.HTTPTransport] = OrderedDict()
-        self._ssl = httpx.create_ssl_context() if inner is None else None
+        # SSL_CERT_FILE / SSL_CERT_DIR still count (an intranet CA); only proxies from the environment do not.
+        self._ssl = verify  # made on first use when not given
 
     def _addresses(self, host: str, request: httpx.Request) -> list[str]:
         try:
@@ -62,7 +68,8 @@ class GuardedTransport(httpx.BaseTransport):
             return self.inner
         pool = self._pools.get(host)
         if pool is None:
-            assert self._ssl is not None
+            if self._ssl is None:
+                self._ssl = httpx.create_ssl_context(trust_env=True)
             pool = self._pools[host] = httpx.HTTPTransport(verify=self._ssl, trust_env=False, retries=0)
             if len(self._pools) > POOLS:
                 self._pools.popitem(last=False)[1].close()
@@ -97,15 +104,17 @@ class GuardedTransport(httpx.BaseTransport):
 
 
 class WebhookClient(httpx.Client):
-    """The only client the relay sends with (:func:`ippledge.delivery.service.deliver_due` requires it)."""
+    """The only client the relay sends with (:func:`ippledge.delivery.service.deliver_due` requires it). ``verify``:
+    the TLS context (default: the system's CAs, ``SSL_CERT_FILE``/``SSL_CERT_DIR`` honoured)."""
 
     def __init__(
         self,
         targets: TargetPolicy | None = None,
         resolve: Resolver = system_resolve,
         inner: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
         self.targets = targets or TargetPolicy()
         super().__init__(
-            transport=GuardedTransport(self.targets, resolve, inner), follow_redirects=False, trust_env=False
+            transport=GuardedTransport(self.targets, resolve, inner, verify), follow_redirects=False, trust_env=False
         )
