@@ -272,7 +272,7 @@ def test_the_secret_is_shown_once_and_rotation_keeps_the_old_one_signing_for_the
     how = service.Sending(sealer=SEALER, batch=1)
     with unit_of_work(session_factory) as s:
         service.dispatch(s, inside)
-    service.deliver_due(session_factory, inside, rx.client(), how)
+    assert service.deliver_due(session_factory, inside, rx.client(), how).claimed == 1  # the batch is honoured
     first = rx.received[0]
     sigs = [x.strip() for x in first.headers["x-ippledge-signature"].split(",")]
     assert len(sigs) == 2  # new first, then old: a receiver with either secret accepts

@@ -124,9 +124,13 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
         .limit(limit)
         .with_for_update(skip_locked=True)  # rendered on PostgreSQL only
     )
+    # On PostgreSQL the ids are locked by a statement of their own: inside the UPDATE, the LIMIT .. SKIP LOCKED
+    # subquery claimed more rows than ``limit`` (seen: a batch of 1 claimed 2), and a deliverer holding more than its
+    # batch can outlive its lease.
+    chosen: Any = list(session.scalars(pick)) if is_postgres(session) else pick.scalar_subquery()
     stmt = (
         update(Delivery)
-        .where(Delivery.id.in_(pick.scalar_subquery()), _due(now))
+        .where(Delivery.id.in_(chosen), _due(now))
         .values(claim_token=token, claimed_until=until)
         .returning(Delivery.id)
     )
