@@ -427,3 +427,10 @@ def test_loan_and_pledge_events_reach_both_the_bank_and_the_borrower(world, app,
     registry = world.client.get("/events", params={"limit": 1000}, headers=d.registry.headers).json()["events"]
     assert "pledge.filing_submitted" in {e["topic"] for e in registry}
     assert "lending.contracted" not in {e["topic"] for e in registry}
+
+
+def test_the_relay_sends_only_through_the_guarded_client(session_factory) -> None:
+    import httpx
+
+    with pytest.raises(TypeError, match="WebhookClient"), httpx.Client() as plain:
+        service.deliver_due(session_factory, T0, plain, HOW)  # type: ignore[arg-type]

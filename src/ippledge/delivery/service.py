@@ -270,8 +270,9 @@ class DeliverReport:
 def _secrets(claimed: store.Claimed, at: dt.datetime, sealer: Sealer | None) -> list[str]:
     if sealer is None:
         raise UnsealError("no IPPLEDGE_SECRET_KEY to open the signing secret")
-    previous = sealer.unseal(claimed.previous_sealed) if claimed.previous_sealed else None
-    return signing_secrets(sealer.unseal(claimed.secret_sealed), previous, claimed.previous_until, at)
+    # chosen while still sealed, so a replaced secret past its window is never opened
+    sealed = signing_secrets(claimed.secret_sealed, claimed.previous_sealed, claimed.previous_until, at)
+    return [sealer.unseal(token) for token in sealed]
 
 
 def _send(
