@@ -19,10 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.access.credentials import configure_hasher
 from ippledge.bootstrap import wire
 from ippledge.db import make_engine, make_session_factory
+from ippledge.delivery.sealing import new_key
 from ippledge.migrations.schema import metadata
 from ippledge.migrations.tools import seed, upgrade
 
 PG_URL = os.environ.get("IPPLEDGE_TEST_POSTGRES_URL")
+# One webhook-sealing key per run, for the app fixture and the commands the tests invoke (events deliver).
+TEST_SECRET_KEY = os.environ.setdefault("IPPLEDGE_SECRET_KEY", new_key())
 
 # Production argon2 costs ~0.1 s a hash; tests create hundreds of users.
 configure_hasher(time_cost=1, memory_cost_kib=8)
@@ -96,7 +99,7 @@ def app(engine: Engine):  # type: ignore[no-untyped-def]
     from ippledge.app import create_app
     from ippledge.config import Settings
 
-    return create_app(Settings(database_url=str(engine.url)), engine=engine)
+    return create_app(Settings(database_url=str(engine.url), secret_key=TEST_SECRET_KEY), engine=engine)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
+from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
 from ippledge.web.request_log import RequestLog
 
@@ -67,12 +68,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "Registry, pledge registration and access control for IP pledge financing. "
             "Every error carries a machine `code` and a Chinese and English message."
         ),
+        docs_url=None,  # served from vendored files by mount_docs: the defaults load from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.add_exception_handler(IppledgeError, _ippledge_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    mount_docs(app)
 
     from ippledge.parties.api import router as access_router
 

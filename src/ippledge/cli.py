@@ -5,13 +5,16 @@ Imports are inside commands so that ``ippledge ids check`` starts fast.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from ippledge.cmd.options import DbUrl, engine_for, session_factory, settings_for
 from ippledge.simulation import cli as _simulate
+
+if TYPE_CHECKING:
+    from ippledge.config import Settings
 
 _HELP = "ippledge.help_requested"
 
@@ -187,7 +190,21 @@ def demo(
         from ippledge.app import create_app
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
-        uvicorn.run(create_app(settings_for(url)), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(_demo_settings(url)), host=host, port=port, log_level="warning")
+
+
+def _demo_settings(url: str) -> Settings:
+    """The demo's API gets a webhook-sealing key of its own when the environment has none (production refuses)."""
+    import dataclasses
+
+    from ippledge.delivery.sealing import new_key
+
+    settings = settings_for(url)
+    if settings.secret_key:
+        return settings
+    key = new_key()
+    typer.echo(f"IPPLEDGE_SECRET_KEY generated for this demo (for `ippledge events deliver`): {key}")
+    return dataclasses.replace(settings, secret_key=key)
 
 
 @app.command("errors")

@@ -34,6 +34,8 @@ class Settings:
     login_window_seconds: int = 900
     password_min_length: int = 10
     api_key_max_days: int = 365  # every API key expires, by default and at most this many days after it is made
+    # IPPLEDGE_SECRET_KEY: seals webhook signing secrets at rest (delivery.sealing); None refuses to store them.
+    secret_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,4 +57,5 @@ class Settings:
             login_window_seconds=number("IPPLEDGE_LOGIN_WINDOW_SECONDS", cls.login_window_seconds),
             password_min_length=number("IPPLEDGE_PASSWORD_MIN_LENGTH", cls.password_min_length),
             api_key_max_days=number("IPPLEDGE_API_KEY_MAX_DAYS", cls.api_key_max_days),
+            secret_key=os.environ.get("IPPLEDGE_SECRET_KEY") or None,
         )

@@ -101,3 +101,50 @@ def test_deliver_refuses_loopback_unless_allowed(world, session_factory, databas
     assert r.exit_code == 0 and "retry 1" in r.output and receiver.requests == []
     st = json.loads(runner.invoke(app, ["events", "status", "--json", "--database-url", database_url]).output)
     assert st["deliveries"]["pending"] == 1
+
+
+def test_a_host_name_is_connected_to_at_its_checked_address_with_its_host_header(
+    world, session_factory, database_url, receiver
+) -> None:
+    """The real socket path: ``localhost`` is resolved once by the relay, checked against the allowed networks,
+    connected to by address, and the request still names ``localhost`` in its Host header."""
+    port = receiver.url.rsplit(":", 1)[1]
+    bank = world.actor(PartyKind.BANK, Role.ADMIN)
+    subscribe(world.client, bank, f"http://localhost:{port}/ok", ["loan.*"])
+    emit(session_factory, "loan.overdue", {"loan_id": 1, "dpd": 1}, bank.party.id)
+    allowed = ["--networks", "127.0.0.0/8,::1/128"]
+    r = runner.invoke(app, ["events", "deliver", "--once", *allowed, "--database-url", database_url])
+    assert r.exit_code == 0 and "delivered 1" in r.output, r.output
+    assert [h["host"] for h, _ in receiver.requests] == [f"localhost:{port}"]
+
+
+def test_the_relay_needs_the_secret_key_and_reseal_keeps_secrets_usable(
+    world, session_factory, database_url, receiver, monkeypatch
+) -> None:
+    from sqlalchemy import select
+
+    from ippledge.delivery.sealing import Sealer
+    from ippledge.delivery.tables import Subscription
+
+    monkeypatch.delenv("IPPLEDGE_SECRET_KEY")
+    r = runner.invoke(app, ["events", "deliver", "--once", *LOOPBACK, "--database-url", database_url])
+    assert r.exit_code == 2 and "delivery.secret_key_missing" in r.output, r.output
+    monkeypatch.setenv("IPPLEDGE_SECRET_KEY", "not-a-key")
+    r = runner.invoke(app, ["events", "deliver", "--once", *LOOPBACK, "--database-url", database_url])
+    assert r.exit_code == 2 and "delivery.secret_key_bad" in r.output, r.output
+    new = runner.invoke(app, ["events", "new-key"]).output.strip()
+    old = world.client.app.state.settings.secret_key
+    bank = world.actor(PartyKind.BANK, Role.ADMIN)
+    sub = subscribe(world.client, bank, f"{receiver.url}/ok", ["loan.*"])  # sealed under the old key
+    monkeypatch.setenv("IPPLEDGE_SECRET_KEY", f"{new},{old}")  # the new key first: it seals, both open
+    r = runner.invoke(app, ["events", "reseal", "--database-url", database_url])
+    assert r.exit_code == 0 and "resealed 1" in r.output, r.output
+    monkeypatch.setenv("IPPLEDGE_SECRET_KEY", new)  # the old key dropped
+    with session_factory() as s:
+        stored = s.execute(select(Subscription.secret_sealed)).scalar_one()
+    assert Sealer(new).unseal(stored) == sub["secret"]
+    emit(session_factory, "loan.overdue", {"loan_id": 1, "dpd": 1}, bank.party.id)
+    r = runner.invoke(app, ["events", "deliver", "--once", *LOOPBACK, "--database-url", database_url])
+    assert r.exit_code == 0 and "delivered 1" in r.output, r.output
+    h, b = receiver.requests[0]
+    assert verify_signature(sub["secret"], h["x-ippledge-timestamp"], b, h["x-ippledge-signature"], utcnow())

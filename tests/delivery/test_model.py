@@ -20,7 +20,7 @@ from ippledge.delivery.model import (
     headers,
     matches,
     signature,
-    target_refusal,
+    signing_secrets,
     topic_matches,
     verify_signature,
 )
@@ -175,38 +175,87 @@ def test_the_documented_receiver_snippet_agrees_with_verify_signature() -> None:
     assert not verify("whsec_doc", ts, body + b" ", sig)  # type: ignore[operator]
 
 
-def test_target_policy_guards_loopback_link_local_and_multicast_by_default() -> None:
+def test_target_policy_refuses_every_internal_range_by_default() -> None:
     default = TargetPolicy()
-    for address in ("127.0.0.1", "::1", "169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1"):
+    internal = (
+        "127.0.0.1", "::1", "169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "240.0.0.1",
+        "10.1.2.3", "192.168.1.5", "172.16.0.9", "100.64.0.1", "100.100.100.200", "198.18.0.1", "192.0.2.1",
+        "fd00::1", "fd00:ec2::254", "fc00::1", "ff02::1", "::", "2001:db8::1", "fec0::1", "64:ff9b:1::1",
+    )  # fmt: skip
+    for address in internal:
         assert default.refuses(address) is not None, address
-    for address in ("10.1.2.3", "192.168.1.5", "172.16.0.9", "2001:db8::1"):
-        assert default.refuses(address) is None, address  # intranet receivers are private addresses
+    for address in ("93.184.215.14", "8.8.8.8", "2606:4700::1111"):
+        assert default.refuses(address) is None, address
     only = TargetPolicy.parse("10.0.0.0/8, 127.0.0.1/32")
     assert only.refuses("10.9.9.9") is None and only.refuses("127.0.0.1") is None
-    assert "outside the allowed networks" in (only.refuses("192.168.1.5") or "")
+    assert "outside the allowed networks" in (only.refuses("8.8.8.8") or "")  # only the listed networks
+    assert "private" in (only.refuses("192.168.1.5") or "")
+    both = TargetPolicy.parse("10.0.0.0/8,public")
+    assert both.refuses("10.9.9.9") is None and both.refuses("8.8.8.8") is None and both.refuses("192.168.1.5")
     with pytest.raises(ValidationError) as err:
         TargetPolicy.parse("10.0.0.0/8,intranet")
     assert err.value.code == "delivery.network"
 
 
-def test_internal_addresses_in_ipv6_encodings_are_refused() -> None:
+def test_metadata_services_open_only_when_listed_exactly() -> None:
+    assert "metadata" in (TargetPolicy.parse("169.254.0.0/16").refuses("169.254.169.254") or "")
+    assert "metadata" in (TargetPolicy.parse("100.64.0.0/10").refuses("100.100.100.200") or "")
+    assert TargetPolicy.parse("169.254.169.254/32").refuses("169.254.169.254") is None
+
+
+def test_internal_addresses_in_other_encodings_are_refused() -> None:
     """``[::ffff:127.0.0.1]`` reached a loopback receiver; the same form would reach cloud metadata."""
     default = TargetPolicy()
-    for address in ("::ffff:127.0.0.1", "::ffff:169.254.169.254", "::ffff:0.0.0.0", "2002:7f00:1::1", "::127.0.0.1"):
+    for address in (
+        "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254",
+        "::ffff:0.0.0.0",
+        "::ffff:10.1.2.3",
+        "2002:7f00:1::1",  # 6to4 carrying 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 carrying 169.254.169.254
+        "64:ff9b::7f00:1",  # NAT64 carrying 127.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 carrying 169.254.169.254
+        "::127.0.0.1",  # IPv4-compatible (deprecated)
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "fe80::1%eth0",
+    ):
         assert default.refuses(address) is not None, address
-    assert default.refuses("::ffff:10.1.2.3") is None  # an intranet receiver in the mapped form is still allowed
+    assert "169.254.169.254" in (default.refuses("::ffff:169.254.169.254") or "")
+    assert default.refuses("64:ff9b::808:808") is None  # NAT64 to a public address is public
     assert TargetPolicy.parse("10.0.0.0/8").refuses("::ffff:10.9.9.9") is None
-    assert "169.254.169.254" in (target_refusal("http://[::ffff:169.254.169.254]:8080/x", default, lambda h: []) or "")
 
 
-def test_target_refusal_checks_every_resolved_address() -> None:
-    def resolve(host: str) -> list[str]:
-        if host == "nowhere.example":
-            raise OSError("no such host")
-        return {"hooks.bank.example": ["10.0.0.5"], "sneaky.example": ["10.0.0.5", "169.254.169.254"]}[host]
+@pytest.mark.parametrize(
+    "url", ["http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://127.1/", "http://0x7f.1/"]
+)
+def test_numeric_host_encodings_are_refused_at_registration(url: str) -> None:
+    """The C resolver reads these as 127.0.0.1; only the canonical a.b.c.d is accepted."""
+    with pytest.raises(ValidationError) as e:
+        check_url(url)
+    assert e.value.code == "delivery.url" and "a.b.c.d" in e.value.message_en
+    assert check_url("http://127.0.0.1:8080/x") and check_url("https://1password.example/x")
 
+
+def test_first_refusal_checks_every_address() -> None:
     policy = TargetPolicy()
-    assert target_refusal("https://hooks.bank.example/in", policy, resolve) is None
-    assert "169.254.169.254" in (target_refusal("https://sneaky.example/in", policy, resolve) or "")
-    assert target_refusal("http://127.0.0.1:8080/in", policy, resolve) is not None  # a literal is not resolved
-    assert target_refusal("https://nowhere.example/in", policy, resolve) is None  # the send fails on its own
+    assert policy.first_refusal(["93.184.215.14", "8.8.8.8"]) is None
+    assert "169.254.169.254" in (policy.first_refusal(["93.184.215.14", "169.254.169.254"]) or "")
+    assert policy.first_refusal(["not-an-address"]) is not None
+
+
+def test_rotation_signs_with_both_secrets_only_inside_the_overlap_window() -> None:
+    until = T0 + dt.timedelta(hours=24)
+    assert signing_secrets("new", "old", until, T0) == ["new", "old"]
+    assert signing_secrets("new", "old", until, until - dt.timedelta(seconds=1)) == ["new", "old"]
+    assert signing_secrets("new", "old", until, until) == ["new"]
+    assert signing_secrets("new", None, None, T0) == ["new"]
+    body = event_body(1, "loan.overdue", T0, {"loan_id": 1})
+    h = headers(["new", "old"], 1, 2, "loan.overdue", T0, body)
+    sig = h["X-Ippledge-Signature"]
+    assert (
+        sig
+        == f"{signature('new', h['X-Ippledge-Timestamp'], body)}, {signature('old', h['X-Ippledge-Timestamp'], body)}"
+    )
+    for secret in ("new", "old"):  # a receiver with either secret accepts
+        assert verify_signature(secret, h["X-Ippledge-Timestamp"], body, sig, T0)
+    assert not verify_signature("other", h["X-Ippledge-Timestamp"], body, sig, T0)

@@ -112,6 +112,7 @@ WRITES: dict[Path_, Call] = {
     ("value",): lambda s: ["value", s.number, "--as-of", MARKET_DAY, "--database-url", s.url],
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],
+    ("events", "reseal"): lambda s: ["events", "reseal", "--database-url", s.url],
     ("demo",): lambda s: ["demo", "--no-serve", "--days", "0"],  # its own var/demo.db in the scratch folder
     ("db", "backup"): lambda s: ["db", "backup", "--to", str(s.dir / "scratch.bak"), "--database-url", s.url],
     ("db", "restore"): lambda s: [
@@ -135,6 +136,7 @@ READS: dict[Path_, Call] = {
     ],
     ("valuers", "league"): lambda s: ["valuers", "league", "--as-of", MARKET_DAY, "--database-url", s.url],
     ("events", "status"): lambda s: ["events", "status", "--database-url", s.url],
+    ("events", "new-key"): lambda s: ["events", "new-key"],
     ("errors",): lambda s: ["errors", "--markdown"],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh

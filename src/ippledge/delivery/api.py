@@ -6,17 +6,29 @@ the party's admin role; the feed is open to any user or API key of the party (a 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from ippledge.db import utcnow
-from ippledge.delivery import service, store
+from ippledge.delivery import errors, service, store
 from ippledge.delivery.schemas import AttemptOut, DeliveryOut, EventOut, FeedOut, SubscriptionIn, SubscriptionOut
+from ippledge.delivery.sealing import Sealer, sealer_for
 from ippledge.delivery.tables import Delivery, Subscription
 from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["events"])
+
+
+def _sealer(request: Request) -> Sealer:
+    """The platform key from the settings; a deployment without one refuses to store secrets (409, before anything
+    is written)."""
+    return sealer_for(request.app.state.settings.secret_key)
+
+
+SealerDep = Annotated[Sealer, Depends(_sealer)]
 
 
 def _sub_out(row: Subscription, secret: str | None = None) -> SubscriptionOut:
@@ -29,6 +41,7 @@ def _sub_out(row: Subscription, secret: str | None = None) -> SubscriptionOut:
         active=row.active,
         created_at=row.created_at,
         secret_rotated_at=row.secret_rotated_at,
+        previous_secret_until=row.previous_secret_until,
         deactivated_at=row.deactivated_at,
         secret=secret,
     )
@@ -54,9 +67,13 @@ def _delivery_out(row: Delivery, topic: str | None = None, history: list[Attempt
 
 
 @router.post("/webhooks", response_model=SubscriptionOut, status_code=status.HTTP_201_CREATED)
-def create_webhook(body: SubscriptionIn, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
+def create_webhook(
+    body: SubscriptionIn, principal: PrincipalDep, session: SessionDep, sealer: SealerDep
+) -> SubscriptionOut:
     """注册回调: the response carries the signing secret, the only time it is shown."""
-    row, secret = service.create_subscription(session, principal, body.name, body.url, body.topics, body.scope)
+    row, secret = service.create_subscription(
+        session, principal, body.name, body.url, body.topics, body.scope, sealer=sealer
+    )
     return _sub_out(row, secret)
 
 
@@ -77,9 +94,21 @@ def deactivate_webhook(sub_id: int, principal: PrincipalDep, session: SessionDep
 
 
 @router.post("/webhooks/{sub_id}/rotate-secret", response_model=SubscriptionOut)
-def rotate_webhook_secret(sub_id: int, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
-    """更换密钥: the new secret signs every request from now on; it is shown once, here."""
-    row, secret = service.rotate_secret(session, principal, sub_id, utcnow())
+def rotate_webhook_secret(
+    sub_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    sealer: SealerDep,
+    overlap_hours: float = Query(
+        24, description="hours the old secret keeps signing beside the new one (0: drop it now, e.g. when leaked)"
+    ),
+) -> SubscriptionOut:
+    """更换密钥: the new secret signs every request from now on; it is shown once, here. Until
+    ``previous_secret_until`` the old one signs too (two signatures in ``X-Ippledge-Signature``)."""
+    if not 0 <= overlap_hours <= service.MAX_OVERLAP.total_seconds() / 3600:
+        raise errors.OVERLAP(max_hours=int(service.MAX_OVERLAP.total_seconds() // 3600))
+    overlap = dt.timedelta(hours=overlap_hours)
+    row, secret = service.rotate_secret(session, principal, sub_id, utcnow(), sealer=sealer, overlap=overlap)
     return _sub_out(row, secret)
 
 

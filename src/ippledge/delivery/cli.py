@@ -46,17 +46,19 @@ def deliver(
         typer.Option(
             "--networks",
             envvar="IPPLEDGE_WEBHOOK_NETWORKS",
-            help="comma-separated CIDRs webhooks may reach (default: anything but loopback, link-local, multicast)",
+            help="comma-separated CIDRs webhooks may reach, and 'public' for any global address "
+            "(default: global addresses only; private, loopback, link-local, CGNAT, multicast... are refused)",
         ),
     ] = None,
     database_url: DbUrl = None,
 ) -> None:
     """Fan out committed events and send the webhooks that are due (事件投递)."""
-    import httpx
-
+    from ippledge.config import Settings
     from ippledge.db import utcnow
     from ippledge.delivery.model import TargetPolicy
+    from ippledge.delivery.sealing import sealer_for
     from ippledge.delivery.service import Sending, run_pass
+    from ippledge.delivery.transport import WebhookClient
 
     _check(not (once and loop), errors.CLI_MODE)
     _check(1 <= batch <= 1000, errors.CLI_BATCH)
@@ -64,13 +66,14 @@ def deliver(
     _check(0.1 <= timeout <= 120, errors.CLI_TIMEOUT)
     try:
         targets = TargetPolicy.parse(networks)
+        sealer = sealer_for(Settings.from_env().secret_key)  # the key the API sealed the secrets with
     except IppledgeError as exc:
         raise _fail(exc) from None
-    how = Sending(batch=batch, timeout=timeout, clock=utcnow, targets=targets)
+    how = Sending(batch=batch, timeout=timeout, clock=utcnow, sealer=sealer)
     if loop:
         signal.signal(signal.SIGTERM, _stop)
     try:
-        with session_factory(database_url) as factory, httpx.Client(follow_redirects=False) as client:
+        with session_factory(database_url) as factory, WebhookClient(targets) as client:
             while True:
                 report = run_pass(factory, utcnow(), client, how)
                 d, s = report.dispatched, report.delivered
@@ -85,6 +88,37 @@ def deliver(
                 time.sleep(interval)
     except KeyboardInterrupt:
         typer.echo("已停止 stopped")
+
+
+@events_app.command("new-key")
+def new_key() -> None:
+    """Print a fresh key for IPPLEDGE_SECRET_KEY (it seals webhook signing secrets; keep it out of the database)."""
+    from ippledge.delivery.sealing import new_key as make_key
+
+    typer.echo(make_key())
+
+
+@events_app.command("reseal")
+def reseal(database_url: DbUrl = None) -> None:
+    """Seal every webhook secret again under the first key of IPPLEDGE_SECRET_KEY (after a key change: put the new
+    key first, ``reseal``, then drop the old key)."""
+    from ippledge.config import Settings
+    from ippledge.db import unit_of_work
+    from ippledge.delivery.sealing import UnsealError, sealer_for
+    from ippledge.delivery.service import reseal as reseal_all
+
+    try:
+        sealer = sealer_for(Settings.from_env().secret_key)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    with session_factory(database_url) as factory:
+        try:
+            with unit_of_work(factory) as session:
+                n = reseal_all(session, sealer)
+        except UnsealError as exc:
+            typer.echo(f"错误 error: {exc}; nothing was changed", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"已重新加密 resealed {n} subscriptions")
 
 
 @events_app.command("status")

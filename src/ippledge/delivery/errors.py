@@ -27,6 +27,26 @@ SCOPE_ALL = ErrorCode(
 )
 NAME = ErrorCode("delivery.name", ValidationError, "名称应为 1 到 100 个字符", "name must be 1 to 100 characters")
 INACTIVE = ErrorCode("delivery.inactive", ConflictError, "订阅已停用", "the subscription is deactivated")
+OVERLAP = ErrorCode(
+    "delivery.overlap",
+    ValidationError,
+    "新旧密钥并行期应在 0 到 {max_hours} 小时之间",
+    "the overlap window must be 0 to {max_hours} hours",
+)
+
+# Sealing the signing secrets (签名密钥加密存储)
+SECRET_KEY_MISSING = ErrorCode(
+    "delivery.secret_key_missing",
+    ConflictError,
+    "平台未配置 IPPLEDGE_SECRET_KEY，无法保存回调签名密钥（用 ippledge events new-key 生成）",
+    "IPPLEDGE_SECRET_KEY is not set, so webhook signing secrets cannot be stored (make one: ippledge events new-key)",
+)
+SECRET_KEY_BAD = ErrorCode(
+    "delivery.secret_key_bad",
+    ValidationError,
+    "IPPLEDGE_SECRET_KEY 无效：应为逗号分隔的 Fernet 密钥（32 字节，URL 安全 base64）",
+    "IPPLEDGE_SECRET_KEY is invalid: it must be comma-separated Fernet keys (32 bytes, URL-safe base64)",
+)
 
 # Deliveries and the pull feed (投递与事件拉取)
 STATUS = ErrorCode("delivery.status", ValidationError, "状态应为 {wanted} 之一", "status must be one of {wanted}")

@@ -11,8 +11,9 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -139,8 +140,11 @@ def check_url(url: str) -> str:
         raise _bad_url(u, "端口无效", "bad port")
     host = parts.hostname
     if not _valid_host(host):
-        raise _bad_url(u, "主机名无效", "bad host name")
+        raise _bad_url(u, "主机名无效（IPv4 地址请写成 a.b.c.d）", "bad host name (write an IPv4 address as a.b.c.d)")
     return u
+
+
+_NUMERIC_LABEL = re.compile(r"(0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
 
 
 def _valid_host(host: str) -> bool:
@@ -149,6 +153,11 @@ def _valid_host(host: str) -> bool:
         return True
     except ValueError:
         pass
+    labels = host.split(".")
+    if all(_NUMERIC_LABEL.fullmatch(x) for x in labels if x):
+        # 2130706433, 0x7f.1, 0177.0.0.1, 127.1: the C resolver reads these as IPv4 addresses, so a guard reading
+        # them as names would be fooled; only the canonical a.b.c.d form (checked above) is accepted.
+        return False
     labels = host.rstrip(".").split(".")
     return all(0 < len(x) <= 63 and all(c.isalnum() or c in "-_" for c in x) for x in labels)
 
@@ -202,8 +211,22 @@ def event_body(event_id: int, topic: str, occurred_at: dt.datetime, payload: Map
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
-def headers(secret: str, event_id: int, delivery_id: int, topic: str, at: dt.datetime, body: bytes) -> dict[str, str]:
+def signing_secrets(
+    current: str, previous: str | None, previous_until: dt.datetime | None, at: dt.datetime
+) -> list[str]:
+    """The secrets a request sent at ``at`` is signed with: the current one, and during a rotation's overlap window
+    (密钥轮换过渡期, until ``previous_until``) the one it replaced, so a receiver can switch over at its own pace."""
+    keep_old = previous is not None and previous_until is not None and at < previous_until
+    return [current, previous] if keep_old and previous is not None else [current]
+
+
+def headers(
+    secret: str | Sequence[str], event_id: int, delivery_id: int, topic: str, at: dt.datetime, body: bytes
+) -> dict[str, str]:
+    """The request headers; with several secrets, ``X-Ippledge-Signature`` lists one signature for each, the current
+    secret's first, separated by ``, `` (a receiver accepts when any matches)."""
     ts = unix_seconds(at)
+    keys = [secret] if isinstance(secret, str) else list(secret)
     return {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "ippledge-webhook/1",
@@ -211,7 +234,7 @@ def headers(secret: str, event_id: int, delivery_id: int, topic: str, at: dt.dat
         "X-Ippledge-Event-Id": str(event_id),
         "X-Ippledge-Delivery": str(delivery_id),
         "X-Ippledge-Timestamp": str(ts),
-        "X-Ippledge-Signature": signature(secret, ts, body),
+        "X-Ippledge-Signature": ", ".join(signature(k, ts, body) for k in keys),
     }
 
 
@@ -261,62 +284,121 @@ def delivered(status_code: int | None) -> bool:
 # --- where webhooks may go (SSRF guard) ------------------------------------------------------------------------------
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Never reached unless an operator allows them by name: the platform's own host, link-local (cloud metadata services
-# answer there), "this network" and multicast. Private ranges stay open: on a bank intranet every receiver is private.
-GUARDED_NETWORKS: tuple[IPNetwork, ...] = tuple(
-    ipaddress.ip_network(n)
-    # ::/96 holds the unspecified address, loopback and the deprecated IPv4-compatible form (::127.0.0.1)
-    for n in ("127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8", "224.0.0.0/4", "::/96", "fe80::/10", "ff00::/8")
+# Internal (内网) addresses: never reached unless the operator lists them (``IPPLEDGE_WEBHOOK_NETWORKS``). Any admin of
+# any party registers a URL, so without this a webhook is a way to make the platform post into its own network.
+# ``ipaddress``'s ``is_global`` is the catch-all; the list names the ranges so that the reason given is exact and a
+# Python whose tables differ still refuses them.
+GUARDED_NETWORKS: tuple[tuple[IPNetwork, str], ...] = tuple(
+    (ipaddress.ip_network(n), why)
+    for n, why in (
+        ("0.0.0.0/8", "this network (unspecified)"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "carrier-grade NAT (shared address space)"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local (cloud metadata services answer here)"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "IETF protocol assignments"),
+        ("192.0.2.0/24", "documentation"),
+        ("192.88.99.0/24", "6to4 relay anycast"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("198.51.100.0/24", "documentation"),
+        ("203.0.113.0/24", "documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved (broadcast included)"),
+        # ::/96 holds the unspecified address, loopback and the deprecated IPv4-compatible form (::127.0.0.1)
+        ("::/96", "unspecified, loopback or IPv4-compatible"),
+        ("64:ff9b:1::/48", "local-use NAT64"),
+        ("100::/64", "discard-only"),
+        ("2001::/23", "IETF protocol assignments (Teredo included)"),
+        ("2001:db8::/32", "documentation"),
+        ("fc00::/7", "unique local (private)"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local (deprecated)"),
+        ("ff00::/8", "multicast"),
+    )
+)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+# Cloud metadata endpoints (云元数据服务: AWS, Azure, GCP, Huawei 169.254.169.254; Alibaba Cloud 100.100.100.200;
+# Tencent Cloud 169.254.0.23; ECS task metadata 169.254.170.2; AWS IPv6 fd00:ec2::254). They hand out credentials, so
+# an allowed network that merely contains one does not open it: only the exact address listed (a /32 or /128) does.
+METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "100.100.100.200", "169.254.0.23", "169.254.170.2", "fd00:ec2::254")
 )
 
+PUBLIC = "public"  # in the allowed list: any global address besides the networks named
 
-def _unwrapped(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """The IPv4 address an IPv6 form carries (``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``), so an internal address
-    cannot slip past the guard in another encoding; any other address as it is."""
+
+def unwrapped(ip: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv6 form carries (IPv4-mapped ``::ffff:127.0.0.1``, 6to4 ``2002:7f00:1::``, NAT64
+    ``64:ff9b::7f00:1``), so an internal address cannot slip past the guard in another encoding; any other as it is."""
     if isinstance(ip, ipaddress.IPv6Address):
-        return ip.ipv4_mapped or ip.sixtofour or ip
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped
+        if ip.sixtofour is not None:
+            return ip.sixtofour
+        if ip in NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip
+
+
+def internal(ip: IPAddress) -> str | None:
+    """Why ``ip`` (already :func:`unwrapped`) is internal, or None for a global unicast address."""
+    named = next((why for n, why in GUARDED_NETWORKS if ip in n), None)
+    if named is not None:
+        return named
+    if ip.is_multicast:
+        return "multicast"
+    return None if ip.is_global else "not globally routable"
 
 
 @dataclass(frozen=True)
 class TargetPolicy:
-    """Which addresses the relay may post to. Without ``allowed``: any address outside :data:`GUARDED_NETWORKS`.
-    With ``allowed`` (the operator's list, ``IPPLEDGE_WEBHOOK_NETWORKS``): only addresses inside it."""
+    """Which addresses the relay may post to. The default: global addresses only (:func:`internal` refuses the rest).
+    With ``allowed`` (the operator's list, ``IPPLEDGE_WEBHOOK_NETWORKS``, e.g. ``10.20.0.0/16,10.30.0.0/16``): only
+    addresses inside it, plus every global address when the list also says ``public``."""
 
     allowed: tuple[IPNetwork, ...] = ()
+    public: bool = True
 
     @classmethod
     def parse(cls, networks: str | Iterable[str] | None) -> TargetPolicy:
         items = networks.split(",") if isinstance(networks, str) else list(networks or ())
-        out = []
+        out: list[IPNetwork] = []
+        public = False
         for item in (i.strip() for i in items):
             if not item:
+                continue
+            if item.lower() == PUBLIC:
+                public = True
                 continue
             try:
                 out.append(ipaddress.ip_network(item, strict=False))
             except ValueError:
                 raise errors.NETWORK(item=item) from None
-        return cls(tuple(out))
+        return cls(tuple(out), public or not out)
 
     def refuses(self, address: str) -> str | None:
         """Why ``address`` may not be reached, or None."""
-        ip = _unwrapped(ipaddress.ip_address(address.split("%", 1)[0]))
-        if self.allowed:
-            return None if any(ip in n for n in self.allowed) else f"{ip} is outside the allowed networks"
-        guarded = next((n for n in GUARDED_NETWORKS if ip in n), None)
-        return None if guarded is None else f"{ip} is in {guarded}, which webhooks may not reach unless allowed"
-
-
-def target_refusal(url: str, policy: TargetPolicy, resolve: Callable[[str], Sequence[str]]) -> str | None:
-    """Why the relay must not post to ``url`` (checked on every address its host resolves to), or None. A host that
-    does not resolve is left to the send, which fails on its own."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = [str(ipaddress.ip_address(host))]
-    except ValueError:
         try:
-            addresses = list(resolve(host))
-        except OSError:
+            ip = unwrapped(ipaddress.ip_address(address.split("%", 1)[0]))
+        except ValueError:
+            return f"{address!r} is not an IP address"
+        if ip in METADATA_ADDRESSES and not any(n.num_addresses == 1 and ip in n for n in self.allowed):
+            return f"{ip} is a cloud metadata service, reached only when listed exactly"
+        if any(ip in n for n in self.allowed):
             return None
-    return next((r for r in map(policy.refuses, addresses) if r is not None), None)
+        why = internal(ip)
+        if why is None and self.public:
+            return None
+        if why is not None:
+            return f"{ip} is {why}, which webhooks may not reach unless its network is allowed"
+        return f"{ip} is outside the allowed networks"
+
+    def first_refusal(self, addresses: Iterable[str]) -> str | None:
+        """Why the relay must not post to a host resolving to ``addresses`` (every one is checked), or None."""
+        return next((r for r in map(self.refuses, addresses) if r is not None), None)

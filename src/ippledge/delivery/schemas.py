@@ -26,6 +26,9 @@ class SubscriptionOut(BaseModel):
     active: bool
     created_at: dt.datetime
     secret_rotated_at: dt.datetime | None
+    previous_secret_until: dt.datetime | None = Field(
+        default=None, description="until then the secret replaced by the last rotation signs too"
+    )
     deactivated_at: dt.datetime | None
     secret: str | None = Field(default=None, description="the signing secret: shown once, at creation or rotation")
 

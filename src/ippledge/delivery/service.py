@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,7 +27,6 @@ from ippledge.delivery.model import (
     DeliveryStatus,
     RetryPolicy,
     Scope,
-    TargetPolicy,
     check_patterns,
     check_url,
     delivered,
@@ -37,14 +34,18 @@ from ippledge.delivery.model import (
     headers,
     matches,
     new_secret,
-    target_refusal,
+    signing_secrets,
 )
+from ippledge.delivery.sealing import Sealer, UnsealError
 from ippledge.delivery.tables import Delivery, Subscription
+from ippledge.delivery.transport import TargetRefused, WebhookClient
 from ippledge.outbox.events import OutboxEvent
 
 ALL_EVENT_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 DISPATCH_BATCH = 500
 DEFAULT_TIMEOUT = 10.0  # seconds per request: a receiver should answer fast and do its work afterwards
+DEFAULT_OVERLAP = dt.timedelta(hours=24)  # after a rotation the old secret signs too, so receivers switch at leisure
+MAX_OVERLAP = dt.timedelta(days=7)
 
 
 # --- subscriptions -----------------------------------------------------------------------------------------------
@@ -61,9 +62,17 @@ def _scope_for(principal: Principal, value: str) -> Scope:
 
 
 def create_subscription(
-    session: Session, principal: Principal, name: str, url: str, topics: list[str], scope_value: str = "own"
+    session: Session,
+    principal: Principal,
+    name: str,
+    url: str,
+    topics: list[str],
+    scope_value: str = "own",
+    *,
+    sealer: Sealer,
 ) -> tuple[Subscription, str]:
-    """Register an endpoint for the caller's party; the signing secret is returned once and never shown again."""
+    """Register an endpoint for the caller's party; the signing secret is returned once and never shown again (it is
+    stored sealed by ``sealer``)."""
     principal.require(Role.ADMIN)
     clean_url, patterns, sc = check_url(url), check_patterns(topics), _scope_for(principal, scope_value)
     label = name.strip()
@@ -76,7 +85,7 @@ def create_subscription(
         url=clean_url,
         topics=json.dumps(patterns),
         scope=sc.value,
-        secret=secret,
+        secret_sealed=sealer.seal(secret),
         active=True,
         created_by=principal.actor,
     )
@@ -116,16 +125,51 @@ def deactivate(session: Session, principal: Principal, sub_id: int, now: dt.date
     return row
 
 
-def rotate_secret(session: Session, principal: Principal, sub_id: int, now: dt.datetime) -> tuple[Subscription, str]:
-    """A new signing secret, effective for every request sent from now on (pending retries included)."""
+def rotate_secret(
+    session: Session,
+    principal: Principal,
+    sub_id: int,
+    now: dt.datetime,
+    *,
+    sealer: Sealer,
+    overlap: dt.timedelta = DEFAULT_OVERLAP,
+) -> tuple[Subscription, str]:
+    """A new signing secret (密钥轮换), signing every request sent from now on (pending retries included). Until
+    ``now + overlap`` the replaced secret signs too (two signatures in ``X-Ippledge-Signature``), so a receiver can
+    deploy the new one without refusing a request; ``overlap`` 0 drops the old one at once (a leaked secret). A secret
+    replaced earlier is dropped: at most two sign at a time."""
+    if not dt.timedelta(0) <= overlap <= MAX_OVERLAP:
+        raise errors.OVERLAP(max_hours=int(MAX_OVERLAP.total_seconds() // 3600))
     row = subscription(session, principal, sub_id)
     if not row.active:
         raise errors.INACTIVE(id=row.id)
     secret = new_secret()
-    row.secret, row.secret_rotated_at = secret, now
+    keep_old = overlap > dt.timedelta(0)
+    row.previous_secret_sealed = row.secret_sealed if keep_old else None
+    row.previous_secret_until = now + overlap if keep_old else None
+    row.secret_sealed, row.secret_rotated_at = sealer.seal(secret), now
     session.flush()
-    audit.record(session, principal, "webhook.secret_rotated", "webhook_subscription", row.id, {})
+    audit.record(
+        session,
+        principal,
+        "webhook.secret_rotated",
+        "webhook_subscription",
+        row.id,
+        {"overlap_until": row.previous_secret_until.isoformat() if row.previous_secret_until else None},
+    )
     return row, secret
+
+
+def reseal(session: Session, sealer: Sealer) -> int:
+    """Seal every stored secret again under the first key of ``IPPLEDGE_SECRET_KEY`` (after a key change); returns
+    how many subscriptions were resealed."""
+    rows = list(session.scalars(select(Subscription).order_by(Subscription.id)))
+    for row in rows:
+        row.secret_sealed = sealer.reseal(row.secret_sealed)
+        if row.previous_secret_sealed is not None:
+            row.previous_secret_sealed = sealer.reseal(row.previous_secret_sealed)
+    session.flush()
+    return len(rows)
 
 
 def deliveries(
@@ -223,22 +267,34 @@ class DeliverReport:
         self.outcomes.extend(other.outcomes)
 
 
+def _secrets(claimed: store.Claimed, at: dt.datetime, sealer: Sealer | None) -> list[str]:
+    if sealer is None:
+        raise UnsealError("no IPPLEDGE_SECRET_KEY to open the signing secret")
+    # chosen while still sealed, so a replaced secret past its window is never opened
+    sealed = signing_secrets(claimed.secret_sealed, claimed.previous_sealed, claimed.previous_until, at)
+    return [sealer.unseal(token) for token in sealed]
+
+
 def _send(
-    client: httpx.Client, claimed: store.Claimed, at: dt.datetime, timeout: float
+    client: WebhookClient, claimed: store.Claimed, at: dt.datetime, timeout: float, sealer: Sealer | None
 ) -> tuple[int | None, str | None]:
     body = event_body(claimed.event_id, claimed.topic, claimed.occurred_at, claimed.payload)
-    hdrs = headers(claimed.secret, claimed.event_id, claimed.delivery_id, claimed.topic, at, body)
+    try:
+        keys = _secrets(claimed, at, sealer)
+    except UnsealError as exc:
+        return None, f"secret unavailable: {exc}"[:300]
+    hdrs = headers(keys, claimed.event_id, claimed.delivery_id, claimed.topic, at, body)
     try:
         # Streamed and closed unread: only the status matters, and a huge or slow body is never pulled in.
-        with client.stream("POST", claimed.url, content=body, headers=hdrs, timeout=timeout) as response:
+        with client.stream(
+            "POST", claimed.url, content=body, headers=hdrs, timeout=timeout, follow_redirects=False
+        ) as response:
             code = response.status_code
+    except TargetRefused as exc:
+        return None, f"target refused: {exc}"[:300]
     except Exception as exc:  # one bad endpoint never stops the batch; the error is recorded
         return None, f"{type(exc).__name__}: {exc}"[:300]
     return code, None if delivered(code) else f"HTTP {code}"
-
-
-def _addresses(host: str) -> list[str]:
-    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
 
 
 def _outcome_values(
@@ -256,16 +312,17 @@ def _outcome_values(
 
 @dataclass(frozen=True)
 class Sending:
-    """How the relay sends: ``batch`` deliveries a claim, the retry ``policy``, the per-request ``timeout`` (seconds)
-    and, when given, the ``clock`` that stamps and reschedules each send (the relay passes the wall clock, so a long
-    batch still signs fresh timestamps); without it every send is at the pass's ``now``."""
+    """How the relay sends: ``batch`` deliveries a claim, the retry ``policy``, the per-request ``timeout`` (seconds),
+    the ``sealer`` that opens the stored signing secrets (without it every send fails, recorded, and is retried) and,
+    when given, the ``clock`` that stamps and reschedules each send (the relay passes the wall clock, so a long batch
+    still signs fresh timestamps); without it every send is at the pass's ``now``. Where webhooks may go is the
+    client's :class:`~ippledge.delivery.transport.WebhookClient` ``targets``."""
 
     batch: int = 50
     policy: RetryPolicy = DEFAULT_POLICY
     timeout: float = DEFAULT_TIMEOUT
     clock: Callable[[], dt.datetime] | None = None
-    targets: TargetPolicy = field(default_factory=TargetPolicy)  # loopback and link-local refused by default
-    resolve: Callable[[str], Sequence[str]] = field(default=lambda host: _addresses(host))
+    sealer: Sealer | None = None
 
     @property
     def lease(self) -> dt.timedelta:
@@ -274,9 +331,12 @@ class Sending:
 
 
 def deliver_due(
-    factory: sessionmaker[Session], now: dt.datetime, client: httpx.Client, how: Sending = Sending()
+    factory: sessionmaker[Session], now: dt.datetime, client: WebhookClient, how: Sending = Sending()
 ) -> DeliverReport:
-    """Send up to ``how.batch`` deliveries due at ``now``, each result in a transaction of its own."""
+    """Send up to ``how.batch`` deliveries due at ``now``, each result in a transaction of its own. ``client`` must be
+    a :class:`WebhookClient`: it is what keeps webhooks off internal addresses."""
+    if not isinstance(client, WebhookClient):
+        raise TypeError("webhooks are sent only through delivery.transport.WebhookClient (the target guard)")
     token = secrets.token_hex(16)
     with unit_of_work(factory) as session:
         claimed = store.claim_due(session, now, how.batch, now + how.lease, token)
@@ -284,8 +344,7 @@ def deliver_due(
     for c in claimed:
         at = how.clock() if how.clock is not None else now
         started = time.perf_counter()
-        refused = target_refusal(c.url, how.targets, how.resolve)
-        code, error = (None, f"target refused: {refused}") if refused else _send(client, c, at, how.timeout)
+        code, error = _send(client, c, at, how.timeout, how.sealer)
         duration_ms = int((time.perf_counter() - started) * 1000)
         outcome, values = _outcome_values(c, at, code, error, how.policy)
         with unit_of_work(factory) as session:
@@ -304,7 +363,7 @@ class PassReport:
 
 
 def run_pass(
-    factory: sessionmaker[Session], now: dt.datetime, client: httpx.Client, how: Sending = Sending()
+    factory: sessionmaker[Session], now: dt.datetime, client: WebhookClient, how: Sending = Sending()
 ) -> PassReport:
     """One relay pass: fan out every committed event, then send everything due at ``now``, a batch at a time (a
     failed send is rescheduled after ``now``, so the pass ends)."""

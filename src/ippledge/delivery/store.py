@@ -96,7 +96,9 @@ class Claimed:
     token: str
     attempts: int
     url: str
-    secret: str
+    secret_sealed: str
+    previous_sealed: str | None
+    previous_until: dt.datetime | None
     event_id: int
     topic: str
     occurred_at: dt.datetime
@@ -122,9 +124,13 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
         .limit(limit)
         .with_for_update(skip_locked=True)  # rendered on PostgreSQL only
     )
+    # On PostgreSQL the ids are locked by a statement of their own: inside the UPDATE, the LIMIT .. SKIP LOCKED
+    # subquery claimed more rows than ``limit`` (seen: a batch of 1 claimed 2), and a deliverer holding more than its
+    # batch can outlive its lease.
+    chosen: Any = list(session.scalars(pick)) if is_postgres(session) else pick.scalar_subquery()
     stmt = (
         update(Delivery)
-        .where(Delivery.id.in_(pick.scalar_subquery()), _due(now))
+        .where(Delivery.id.in_(chosen), _due(now))
         .values(claim_token=token, claimed_until=until)
         .returning(Delivery.id)
     )
@@ -136,7 +142,9 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
             Delivery.id,
             Delivery.attempts,
             Subscription.url,
-            Subscription.secret,
+            Subscription.secret_sealed,
+            Subscription.previous_secret_sealed,
+            Subscription.previous_secret_until,
             OutboxEvent.id,
             OutboxEvent.topic,
             OutboxEvent.created_at,
@@ -147,7 +155,7 @@ def claim_due(session: Session, now: dt.datetime, limit: int, until: dt.datetime
         .where(Delivery.id.in_(ids))
         .order_by(Delivery.next_attempt_at, Delivery.id)
     ).all()
-    return [Claimed(d, token, n, u, s, e, t, at, json.loads(p)) for d, n, u, s, e, t, at, p in rows]
+    return [Claimed(d, token, n, u, s, ps, pu, e, t, at, json.loads(p)) for d, n, u, s, ps, pu, e, t, at, p in rows]
 
 
 def finish(session: Session, claimed: Claimed, values: dict[str, Any]) -> bool:

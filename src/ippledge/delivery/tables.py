@@ -1,8 +1,8 @@
 """Delivery tables (投递台账): webhook subscriptions, one delivery per (event, subscription), every attempt.
 
-The signing secret is kept as written (an HMAC needs it, a digest would not do): the database is the platform's
-most protected asset already (it holds the ledger); the secret is shown to the subscriber once and never returned
-by the API again.
+The signing secret is sealed (an HMAC needs the secret itself, so it is encrypted, not hashed; ``delivery.sealing``,
+key ``IPPLEDGE_SECRET_KEY``): a copy of the database cannot forge webhooks. It is shown to the subscriber once and
+never returned by the API again. After a rotation the replaced secret is kept, sealed, until its overlap window ends.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ class Subscription(IdMixin, Base):
     url: Mapped[str] = mapped_column(String(500))
     topics: Mapped[str] = mapped_column(Text)  # JSON list of patterns: "*", "lending.*", "pledge.registered"
     scope: Mapped[str] = mapped_column(String(10), default="own")  # own | all
-    secret: Mapped[str] = mapped_column(String(100))
+    secret_sealed: Mapped[str] = mapped_column(String(400))  # Fernet token of the signing secret, never the secret
+    previous_secret_sealed: Mapped[str | None] = mapped_column(String(400))  # the one replaced by the last rotation
+    previous_secret_until: Mapped[dt.datetime | None]  # end of the overlap window: both sign until then
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -17,6 +17,7 @@ from ippledge.app import create_app
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
+from ippledge.delivery.sealing import new_key
 from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
@@ -45,12 +46,11 @@ class DemoResult:
 def _relay(factory: sessionmaker[Session], console: Console) -> None:
     """One pass of the outbox relay: the demo's events get their feed positions (``GET /events``); no webhook is
     subscribed, so nothing is sent."""
-    import httpx
-
     from ippledge.delivery.service import run_pass
+    from ippledge.delivery.transport import WebhookClient
     from ippledge.outbox.events import OutboxEvent
 
-    with httpx.Client() as client:
+    with WebhookClient() as client:
         done = run_pass(factory, dt.datetime.now(dt.UTC), client)
     with factory() as s:
         families = s.execute(select(OutboxEvent.topic, func.count()).group_by(OutboxEvent.topic)).all()
@@ -76,7 +76,7 @@ def _year(
     appraiser: appraisal.Appraiser | None = None,
 ) -> list[LoanTrack]:
     console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
-    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    app = create_app(Settings(database_url=str(engine.url), secret_key=new_key()), engine=engine)
     basis.value_register(factory, start, seed)  # the model, the appraisals' challenger (decision record 0008)
     with factory() as s, Progress(console=console, transient=True) as progress:
         risk_demo = risk.RiskDemo(cast_of(s))

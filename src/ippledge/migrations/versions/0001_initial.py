@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:23:52.807343
+Create Date: 2026-12-03 02:32:34.259216
 """
 
 from __future__ import annotations
@@ -513,7 +513,9 @@ def upgrade() -> None:
     sa.Column('url', sa.String(length=500), nullable=False),
     sa.Column('topics', sa.Text(), nullable=False),
     sa.Column('scope', sa.String(length=10), nullable=False),
-    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('secret_sealed', sa.String(length=400), nullable=False),
+    sa.Column('previous_secret_sealed', sa.String(length=400), nullable=True),
+    sa.Column('previous_secret_until', ippledge.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
