@@ -58,4 +58,5 @@ def wire() -> None:
     # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).
     intake_ports.plug_banks_offering(credit_queries.banks_offering)
     valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
+    valuation_ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)
     _wired = True

@@ -122,3 +122,37 @@ def test_cli_revalues_the_pledged_book(engine: Engine, session_factory: sessionm
     r = CliRunner().invoke(cli_app, base)
     assert r.exit_code == 0 and r.output.strip() == "revalued 1 IP under 1 pledges; LTV breaches: 0"
     assert CliRunner().invoke(cli_app, ["value", "--pledged", "--all", "--database-url", url]).exit_code == 2
+
+
+def test_the_trigger_stands_on_the_cap_the_loan_was_lent_at(
+    engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """A loan lent at a 25% cap is flagged once its pledge rate on the model's value passes 31.25% (the model then
+    values the IP at least 20% below the appraisal of record), far below the 60% fallback."""
+    from ippledge.lending import queries as lending_queries
+    from ippledge.valuation import ports
+
+    pledge_id, loan_id = _pledge_with_loan(engine, session_factory)
+    ports.plug_ltv_caps(lambda _s, ids: {pid: 2_500 for pid in ids})  # as a credit decision at 25% records it
+    try:
+        with session_factory.begin() as s:
+            first = revalue_pledged(s, AS_OF, seed=1)
+            value = s.scalar(select(PledgeRevaluation.pledge_market_fen))
+            assert value and first.breaches == []
+            loan = s.get(Loan, loan_id)
+            assert loan is not None
+            loan.outstanding_principal = from_fen(value * 30 // 100)  # 30%: above the cap, inside the tolerance
+        with session_factory.begin() as s:
+            assert revalue_pledged(s, AS_OF + dt.timedelta(days=1), seed=1).breaches == []
+            loan = s.get(Loan, loan_id)
+            assert loan is not None
+            loan.outstanding_principal = from_fen(value * 32 // 100)  # 32% > 31.25%
+        with session_factory.begin() as s:
+            third = revalue_pledged(s, AS_OF + dt.timedelta(days=2), seed=1)
+        assert third.breaches == [pledge_id]
+        with session_factory() as s:
+            event = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == "valuation.ltv_breach")).one()
+            body = json.loads(event.payload)
+            assert (body["threshold_bp"], body["ltv_cap_bp"]) == (3_125, 2_500)
+    finally:
+        ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)  # as the composition root plugs it

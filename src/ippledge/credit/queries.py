@@ -108,6 +108,19 @@ def forced_sale_values(session: Session, decision_ids: Iterable[int]) -> dict[in
     return out
 
 
+def ltv_caps(session: Session, decision_ids: Iterable[int]) -> dict[int, int]:
+    """``decision id -> LTV cap (bp)`` the decision lent at (质押率上限), for the decisions that recorded one (no caller
+    scoping: the caller has checked)."""
+    ids = sorted(set(decision_ids))
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 5_000):
+        stmt = select(CreditDecision.id, CreditDecision.ltv_cap_bp).where(
+            CreditDecision.id.in_(ids[start : start + 5_000]), CreditDecision.ltv_cap_bp.is_not(None)
+        )
+        out.update({int(i): int(v) for i, v in session.execute(stmt) if v is not None})
+    return out
+
+
 def decision_facts(session: Session, decision_id: int) -> DecisionFacts | None:
     """A decision by id, or ``None`` (no caller scoping: the caller has checked)."""
     d = session.get(CreditDecision, decision_id)

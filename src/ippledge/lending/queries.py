@@ -13,6 +13,7 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
+from ippledge.credit import queries as credit_queries
 from ippledge.db import Fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.queries import balance
@@ -141,6 +142,28 @@ def outstanding_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[i
         )
         out.update((int(pid), total if total is not None else ZERO) for pid, total in session.execute(stmt))
     return out
+
+
+def ltv_cap_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[int, int]:
+    """The LTV cap (bp) each pledge's open loans were lent at, by pledge id (the highest when it secures several);
+    pledges whose loans recorded none are left out. The revaluation's trigger stands on it."""
+    ids = sorted(set(pledge_ids))
+    decisions: dict[int, list[int]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(LoanPledge.pledge_id, Loan.decision_id)
+            .join(Loan, Loan.id == LoanPledge.loan_id)
+            .where(
+                LoanPledge.pledge_id.in_(ids[start : start + _CHUNK]),
+                Loan.closed_on.is_(None),
+                Loan.decision_id.is_not(None),
+            )
+        )
+        for pid, did in session.execute(stmt):
+            if did is not None:
+                decisions.setdefault(int(pid), []).append(int(did))
+    caps = credit_queries.ltv_caps(session, [d for ds in decisions.values() for d in ds])
+    return {pid: max(caps[d] for d in ds if d in caps) for pid, ds in decisions.items() if any(d in caps for d in ds)}
 
 
 # -- money received --------------------------------------------------------------------------------------------------

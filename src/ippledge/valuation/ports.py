@@ -31,3 +31,20 @@ def secured_outstanding(session: Session, pledge_ids: Sequence[int]) -> dict[int
     if _secured_outstanding is None:
         raise RuntimeError("valuation.ports.secured_outstanding is not plugged: call ippledge.bootstrap.wire() first")
     return _secured_outstanding(session, pledge_ids)
+
+
+LtvCaps = Callable[[Session, Sequence[int]], dict[int, int]]
+"""The LTV cap (bp) each pledge's open loans were lent at (the credit decision's), by pledge id; others left out."""
+
+_ltv_caps: LtvCaps | None = None
+
+
+def plug_ltv_caps(source: LtvCaps) -> None:
+    """Called by the composition root with lending's read (which asks credit for the decisions' caps)."""
+    global _ltv_caps
+    _ltv_caps = source
+
+
+def ltv_caps(session: Session, pledge_ids: Sequence[int]) -> dict[int, int]:
+    """The LTV cap per pledge (see :data:`LtvCaps`); empty when nothing is plugged (the threshold then applies)."""
+    return {} if _ltv_caps is None else _ltv_caps(session, pledge_ids)

@@ -7,7 +7,9 @@ and the pledge's LTV (质押率) = principal outstanding on the loans it secures
 through ``valuation.ports``) / the market value of all its IP. The pledge rate is measured on the same footing as the
 lending cap (loan / value, DOMAIN.md §4: the caps already price forced sale, so the forced-sale value is never the
 denominator; it is kept for coverage and LGD). When the LTV rises above ``ltv_threshold_bp`` (from at or below it, or on
-a first revaluation) the outbox gets ``valuation.ltv_breach`` for the pledgee. A rerun of the same date replaces that
+a first revaluation) the outbox gets ``valuation.ltv_breach`` for the pledgee. The threshold is the LTV cap the
+pledge's loans were lent at x ``TRIGGER_OVER_CAP`` where the credit decision recorded it (``valuation.ports.ltv_caps``),
+else ``ltv_threshold_bp``. A rerun of the same date replaces that
 date's rows and emits no second event. Flushes only.
 """
 
@@ -29,8 +31,11 @@ from ippledge.valuation import ports
 from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.tables import PledgeRevaluation
 
-# Above the top of the market's pledge-rate range (DOMAIN.md §4: 10-60%) the loan has outgrown any product's cap: the
-# IP lost value since the appraisal, or the appraisal stood far above the model. Banks can pass their own.
+# A pledge whose loans recorded the LTV cap they were lent at (the credit decision's) is flagged when its pledge rate
+# on the model's value passes that cap by a quarter: at the cap, the model then values the IP at least 20% below the
+# appraisal of record (a lost value, or an appraisal far above the model). Without a recorded cap: the top of the
+# market's pledge-rate range (DOMAIN.md §4: 10-60%), above which a loan has outgrown any product's cap.
+TRIGGER_OVER_CAP: Final = 1.25
 DEFAULT_LTV_THRESHOLD_BP: Final = 6_000
 _CHUNK = 5_000
 
@@ -68,6 +73,8 @@ def revalue_pledged(
     pledge_ids = sorted(assets_of)
     valued = engine_service.value_subset(session, [aid for h in holdings for aid in h.ip_asset_ids], as_of, seed)
     outstanding = {pid: to_fen(owed) for pid, owed in ports.secured_outstanding(session, pledge_ids).items()}
+    caps = ports.ltv_caps(session, pledge_ids)
+    trigger = {pid: round(caps[pid] * TRIGGER_OVER_CAP) if pid in caps else ltv_threshold_bp for pid in pledge_ids}
     previous, prev_ltv, done_today = _history(session, pledge_ids, as_of)
     rows, breaches, ltvs = [], [], {}
     for pid in pledge_ids:
@@ -97,9 +104,10 @@ def revalue_pledged(
                     "seed": seed,
                 }
             )
-        above = ltv is None or ltv > ltv_threshold_bp  # owing against nothing is the worst breach
+        limit = trigger[pid]
+        above = ltv is None or ltv > limit  # owing against nothing is the worst breach
         was = prev_ltv.get(pid, 0)
-        was_above = was is None or was > ltv_threshold_bp
+        was_above = was is None or was > limit
         if owed and above and not was_above and pid not in done_today:
             breaches.append(pid)
             publish(
@@ -110,7 +118,8 @@ def revalue_pledged(
                     "as_of": as_of.isoformat(),
                     "loan_ltv_bp": ltv,
                     "previous_ltv_bp": prev_ltv.get(pid),
-                    "threshold_bp": ltv_threshold_bp,
+                    "threshold_bp": limit,
+                    "ltv_cap_bp": caps.get(pid),
                     "market_value_fen": market_total,
                     "collateral_value_fen": total,  # forced sale: what a disposal would likely fetch
                     "outstanding_fen": owed,
