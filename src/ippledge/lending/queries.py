@@ -423,13 +423,14 @@ def book_on(session: Session, on: dt.date) -> dict[int, LoanOnDate]:
         for i, p in session.execute(select(Loan.id, Loan.principal).where(Loan.disbursed_on <= on, Loan.principal > 0))
     }
     r = LoanRepayment
-    repaid = dict(
-        session.execute(
+    repaid: dict[int, Decimal] = {
+        int(loan_id): total
+        for loan_id, total in session.execute(
             select(r.loan_id, type_coerce(func.sum(r.principal), Fen))
             .where(r.value_date <= on, r.kind != "recovery")
             .group_by(r.loan_id)
-        ).tuples()
-    )
+        )
+    }
     w = LoanWriteOff
     gone = set(session.scalars(select(w.loan_id).where(w.status == "approved", w.approved_on <= on)))
     grades: dict[int, str] = {}

@@ -43,3 +43,9 @@ REGULATOR_ONLY = ErrorCode(
     "监管统计仅向监管机构和平台开放",
     "supervision statistics are for the regulator and the platform only",
 )
+AS_OF_FUTURE = ErrorCode(
+    "supervision.as_of_future",
+    ValidationError,
+    "查询时点{as_of}晚于营业日{today}",
+    "the as-of date {as_of} is after the business date {today}",
+)

@@ -8,7 +8,7 @@ Facts are read only through the published faces of lending, credit, pledge, risk
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -174,7 +174,7 @@ def bank_lines(
     names = access.names_of(session, ids)
     out = []
     for b in ids:
-        cell = current.get(str(b)) or _empty()
+        cell = current.get(str(b)) or replace(_empty(), key=(str(b),))
         prior_amount = before[str(b)].disbursed if str(b) in before else Decimal("0.00")
         out.append(
             BankLine(
