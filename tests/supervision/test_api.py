@@ -79,3 +79,46 @@ def test_who_may_ask_and_bad_input(world, app) -> None:
     firm = d.post(regulator, "/supervision/overall-npl", {**body, "bank_id": d.firm.party.id})
     assert firm.status_code == 422 and firm.json()["code"] == "supervision.not_a_bank"
     assert d.get(regulator, f"/supervision/statistics?{Q}").json()["banks"] == []  # nothing was written
+
+
+def test_workbook_round_trips_the_api(world, app) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from ippledge.supervision.workbook import BANK_HEADERS, as_decimal
+
+    d = LoanDesk(world, app)
+    regulator = world.actor(PartyKind.REGULATOR, Role.ANALYST)
+    d.active_loan(amount="1200000")
+    d.active_loan(amount="345678.91")
+    d.post(regulator, "/supervision/overall-npl", {"bank_id": d.bank.id, "period_end": "2025-12-31", "ratio": "0.0123"})
+    doc = d.get(regulator, f"/supervision/statistics?{Q}&by=month").json()
+    r = d.get(regulator, f"/supervision/statistics.xlsx?{Q}&by=month")
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["说明 about", "银行 banks", "分组 cube", "质押登记 registrations", "资金池 pools"]
+    ws = wb["银行 banks"]
+    assert ws.freeze_panes == "A2"
+    headers = [c.value for c in ws[1]]
+    assert headers == BANK_HEADERS and "累放金额 disbursed (元 CNY)" in headers and "不良率 NPL ratio (%)" in headers
+    row = dict(zip(headers, [c.value for c in ws[2]], strict=True))
+    line = doc["banks"][0]
+    assert row["银行编号 bank id"] == line["bank_id"]
+    assert (
+        as_decimal(row["累放金额 disbursed (元 CNY)"]) == Decimal(line["loans"]["disbursed"]) == Decimal("1545678.91")
+    )
+    assert as_decimal(row["贷款余额 balance (元 CNY)"]) == Decimal(line["loans"]["balance"])
+    assert as_decimal(row["全行不良率 overall NPL ratio (%)"]) == Decimal(line["npl"]["overall_ratio"])
+    assert row["容忍度内 within tolerance"] == "是 yes"
+    assert ws.cell(row=2, column=headers.index("累放金额 disbursed (元 CNY)") + 1).number_format == "#,##0.00"
+    assert ws.cell(row=2, column=headers.index("不良率 NPL ratio (%)") + 1).number_format == "0.00%"
+    total = dict(zip(headers, [c.value for c in ws[3]], strict=True))
+    assert total["银行 bank"] == "合计 total"
+    assert as_decimal(total["累放金额 disbursed (元 CNY)"]) == Decimal(doc["loan_total"]["disbursed"])
+    cube = wb["分组 cube"]
+    assert cube.cell(row=2, column=1).value == doc["loans"][0]["key"]["month"]
+    regs = wb["质押登记 registrations"]
+    assert [c.value for c in regs[1]][-1] == "登记金额 registered amount (元 CNY)"
+    reg_total = [c.value for c in regs[regs.max_row]]
+    assert reg_total[0] == "合计 total" and reg_total[1] == doc["registration_total"]["registrations"] == 2

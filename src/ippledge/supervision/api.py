@@ -1,6 +1,7 @@
 """Supervision routes (监管统计接口), for the regulator and the platform only (anyone else: 403).
 
 ``GET /supervision/statistics?start=&end=&by=bank&by=month&as_of=`` the cube, the bank lines and the pools;
+``GET /supervision/statistics.xlsx?...`` the same as an Excel workbook (one sheet per table);
 ``GET /supervision/rankings?start=&end=&rule=&as_of=`` the banks ranked by a rule, with their inputs;
 ``GET /supervision/ranking-rules`` the rules (data); ``POST /supervision/overall-npl`` a bank's overall NPL ratio
 for a period (the regulator's admin or analyst).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from ippledge.supervision import errors, model, queries, service, store
 from ippledge.supervision.schemas import (
@@ -51,6 +52,29 @@ def statistics(
     period = model.Period(start, end)
     stats = queries.statistics(session, principal, period, model.dimensions(by), _as_of(as_of, today))
     return statistics_out(stats)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/supervision/statistics.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def statistics_workbook(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    start: dt.date,
+    end: dt.date,
+    by: Annotated[list[str], Query()] = [],  # noqa: B006 -- FastAPI's way of a repeated query parameter
+    as_of: dt.date | None = None,
+) -> Response:
+    """The statistics as an Excel workbook: the same figures as ``/supervision/statistics``, units in the headers."""
+    from ippledge.supervision.workbook import xlsx_bytes
+
+    body = statistics(principal, session, today, start, end, by, as_of)
+    name = f"supervision-{start}-{end}.xlsx"
+    return Response(
+        xlsx_bytes(body), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.get("/supervision/rankings")

@@ -72,29 +72,26 @@ def bank_table(stats: Statistics) -> Table:
         "银行 bank",
         "累放 disbursed",
         "笔数 loans",
-        "同比 YoY",
-        f"≥{_pct(model.GROWTH_TARGET)}",
+        f"同比 YoY (≥{model.GROWTH_TARGET * 100:.0f}%)",
         "余额 balance",
         "不良率 NPL",
-        "全行 overall",
-        "+3pp",
+        f"全行 overall (+{model.NPL_TOLERANCE * 100:.0f}pp)",
         "首贷户 first",
         "普惠 inclusive",
         "利差 spread bp",
     ):
-        t.add_column(head, justify="left" if head.startswith("银行") else "right")
+        bank = head.startswith("银行")
+        t.add_column(head, justify="left" if bank else "right", no_wrap=bank, min_width=12 if bank else None)
     for b in stats.banks:
         c = b.loans
         t.add_row(
             b.name,
             _wan(c.disbursed),
             f"{c.disbursed_count:,}",
-            _pct(b.growth.rate),
-            _flag(b.growth.meets_target),
+            f"{_pct(b.growth.rate)} {_flag(b.growth.meets_target)}",
             _wan(c.balance),
             _pct(b.npl.ip_ratio),
-            _pct(b.npl.overall_ratio),
-            _flag(b.npl.within),
+            f"{_pct(b.npl.overall_ratio)} {_flag(b.npl.within)}",
             f"{c.first_time_borrowers:,}",
             _pct(c.inclusive_share),
             "—" if c.average_spread_bp is None else f"{c.average_spread_bp}",
@@ -106,10 +103,8 @@ def bank_table(stats: Statistics) -> Table:
         _wan(c.disbursed),
         f"{c.disbursed_count:,}",
         "",
-        "",
         _wan(c.balance),
         _pct(c.npl_ratio),
-        "",
         "",
         f"{c.first_time_borrowers:,}",
         _pct(c.inclusive_share),
@@ -132,6 +127,7 @@ def stats(
     ] = None,
     as_of: KnownOn = None,
     json_out: Json = False,
+    xlsx: Annotated[str | None, typer.Option("--xlsx", help="also write the Excel workbook to this file")] = None,
     database_url: DbUrl = None,
 ) -> None:
     """The regulator's statistics of a period: 累放, growth against 20%, balance, NPL against the overall ratio + 3 pp,
@@ -145,6 +141,12 @@ def stats(
             result = queries.statistics(session, None, period, dims, known)
     except IppledgeError as exc:
         raise _fail(exc) from None
+    if xlsx:
+        from pathlib import Path
+
+        from ippledge.supervision.workbook import xlsx_bytes
+
+        Path(xlsx).write_bytes(xlsx_bytes(statistics_out(result)))
     if json_out:
         typer.echo(statistics_out(result).model_dump_json(indent=2))
         return
