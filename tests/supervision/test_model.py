@@ -25,7 +25,7 @@ def loan(
     npl: bool = False,
     rate: str = "0.0435",
     lpr: str | None = "0.0370",
-    first: dt.date | None = None,
+    first: bool = True,
     district: str = "110108",
 ) -> m.LoanFact:
     return m.LoanFact(
@@ -42,7 +42,7 @@ def loan(
         lpr=None if lpr is None else D(lpr),
         balance=D(balance if balance is not None else amount),
         npl=npl,
-        first_disbursed_on=first or on,
+        first_loan=first,
     )
 
 
@@ -72,7 +72,7 @@ def test_bank_lines_on_a_hand_made_book() -> None:
         loan(1, 10, "1000000.00", dt.date(2021, 3, 1), balance="0.00"),
         loan(2, 10, "1300000.00", dt.date(2022, 3, 1), balance="1000000.00", npl=True),
         loan(3, 10, "12000000.00", dt.date(2022, 6, 1), rate="0.0400", lpr="0.0370"),
-        loan(4, 20, "500000.00", dt.date(2022, 7, 1), borrower=1001, first=dt.date(2021, 3, 1)),
+        loan(4, 20, "500000.00", dt.date(2022, 7, 1), borrower=1001, first=False),
     ]
     cells = {c.key: c for c in m.loan_cube(facts, Y2022, (m.Dimension.BANK,))}
     a = cells[("10",)]
@@ -85,16 +85,19 @@ def test_bank_lines_on_a_hand_made_book() -> None:
     # amount-weighted spread over the LPR: (1.3m * 65bp + 12m * 30bp) / 13.3m
     assert a.average_spread_bp == D("33.4")
     b = cells[("20",)]
-    assert b.first_time_borrowers == 0  # borrower 1001 first borrowed in 2021
+    assert b.first_time_borrowers == 0  # borrower 1001 first borrowed in 2021, from bank 10
     prior = {c.key: c for c in m.loan_cube(facts, Y2022.prior_year(), (m.Dimension.BANK,))}
     g = m.growth(a.disbursed, prior[("10",)].disbursed)
     assert g.rate == D("12.3000") and g.meets_target is True
 
 
 def test_month_cells_carry_flows_only() -> None:
-    facts = [loan(1, 10, "100.00", dt.date(2022, 1, 5)), loan(2, 10, "50.00", dt.date(2022, 1, 20))]
+    facts = [
+        loan(1, 10, "100.00", dt.date(2022, 1, 5), borrower=7),
+        loan(2, 10, "50.00", dt.date(2022, 1, 20), borrower=7, first=False),
+    ]
     (jan,) = m.loan_cube(facts, Y2022, (m.Dimension.MONTH,))
-    assert jan.key == ("2022-01",) and jan.disbursed == D("150.00")
+    assert jan.key == ("2022-01",) and jan.disbursed == D("150.00") and jan.first_time_borrowers == 1
     assert jan.balance is None and jan.npl_ratio is None
 
 

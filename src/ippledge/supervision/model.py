@@ -92,8 +92,9 @@ class Period:
 
 @dataclass(frozen=True)
 class LoanFact:
-    """One loan as the cube reads it. ``balance`` and ``npl`` are as of the period's end; ``first_disbursed_on`` is
-    the borrower's first disbursement on the platform (首贷户: that date falls in the period)."""
+    """One loan as the cube reads it. ``balance`` and ``npl`` are as of the period's end; ``first_loan`` marks the
+    borrower's first loan on the platform (earliest disbursement, then lowest id): its borrower is a 首贷户 of the bank
+    that made it, in the period it was disbursed, and of no other bank."""
 
     loan_id: int
     bank_id: int
@@ -108,7 +109,7 @@ class LoanFact:
     lpr: Decimal | None  # the LPR the rate was priced on, a fraction
     balance: Decimal
     npl: bool
-    first_disbursed_on: dt.date | None
+    first_loan: bool
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class LoanCell:
     key: tuple[str, ...]
     disbursed: Decimal  # 累放金额
     disbursed_count: int  # 累放笔数
-    first_time_borrowers: int  # 首贷户: borrowers whose first loan was disbursed in the period
+    first_time_borrowers: int  # 首贷户: borrowers whose first loan on the platform is in the cell
     inclusive_amount: Decimal  # 普惠口径 disbursed below the cap in force on the day
     inclusive_count: int
     inclusive_share: Decimal | None  # of the amount disbursed
@@ -221,7 +222,7 @@ def loan_cube(
         if flow and f.disbursed_on is not None:
             a.disbursed += f.principal
             a.count += 1
-            if f.first_disbursed_on is not None and period.contains(f.first_disbursed_on):
+            if f.first_loan:
                 a.first.add(f.borrower_id)
             if is_inclusive(f.principal, f.disbursed_on, caps):
                 a.incl += f.principal

@@ -51,11 +51,12 @@ def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
     kinds = {i: str(s.kind) for i, s in registry.asset_summaries(session, asset_ids).items()}
     profiles = registry.enterprise_profiles(session)
     parties = access.parties(session, {ln.borrower_id for ln in loans})
-    first: dict[int, dt.date] = {}
+    first: dict[int, tuple[dt.date, int]] = {}  # borrower -> (date, id) of the first loan
     for ln in loans:
         assert ln.disbursed_on is not None
-        if ln.borrower_id not in first or ln.disbursed_on < first[ln.borrower_id]:
-            first[ln.borrower_id] = ln.disbursed_on
+        mark = (ln.disbursed_on, ln.id)
+        if ln.borrower_id not in first or mark < first[ln.borrower_id]:
+            first[ln.borrower_id] = mark
     facts = []
     for ln in loans:
         t = None if ln.decision_id is None else terms.get(ln.decision_id)
@@ -77,7 +78,7 @@ def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
                 lpr=None if t is None else Decimal(t.lpr_bp) / 10_000,
                 balance=Decimal("0.00") if on is None else on.outstanding,
                 npl=on is not None and on.grade in model.NPL_GRADES,
-                first_disbursed_on=first.get(ln.borrower_id),
+                first_loan=first[ln.borrower_id][1] == ln.id,
             )
         )
     return facts
