@@ -57,7 +57,11 @@ def statistics(
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/supervision/statistics.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+@router.get(
+    "/supervision/statistics.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 def statistics_workbook(
     principal: PrincipalDep,
     session: SessionDep,
