@@ -122,3 +122,31 @@ def test_workbook_round_trips_the_api(world, app) -> None:
     assert [c.value for c in regs[1]][-1] == "登记金额 registered amount (元 CNY)"
     reg_total = [c.value for c in regs[regs.max_row]]
     assert reg_total[0] == "合计 total" and reg_total[1] == doc["registration_total"]["registrations"] == 2
+
+
+def test_period_end_book_follows_value_dates(world, app) -> None:
+    """Balances and NPL are read as they stood at the period's end: a repayment or a downgrade dated later changes
+    only the reports of periods ending on or after its date."""
+    d = LoanDesk(world, app)
+    regulator = world.actor(PartyKind.REGULATOR, Role.ANALYST)
+    lid = d.active_loan(amount="600000", months=6)
+    start = d.clock.today
+    first = d.get(d.bank.officer, f"/loans/{lid}").json()["schedule"][0]
+    due = dt.date.fromisoformat(first["due_date"])
+    d.clock.today = due
+    d.deposit(first["interest"])
+    d.post_key(d.firm, f"/loans/{lid}/repayments", {"amount": first["payment"]}, 201)
+    d.clock.today = due + dt.timedelta(days=3)
+    d.post(d.bank.approver2, f"/loans/{lid}/grade", {"grade": "substandard", "reason": "企业停产"}, 200)
+
+    def book(end: dt.date) -> dict:
+        return d.get(regulator, f"/supervision/statistics?start={start}&end={end}").json()["loan_total"]
+
+    before = book(due - dt.timedelta(days=1))
+    assert before["balance"] == "600000.00" and before["npl_balance"] == "0.00"
+    repaid = book(due)
+    assert Decimal(repaid["balance"]) == Decimal("600000.00") - Decimal(first["principal"])
+    assert repaid["npl_ratio"] == "0.0000"
+    downgraded = book(d.clock.today)
+    assert downgraded["npl_balance"] == repaid["balance"] and downgraded["npl_ratio"] == "1.0000"
+    assert before["disbursed"] == repaid["disbursed"] == "600000.00"  # the flow is the disbursement, not the book
