@@ -148,6 +148,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router
+    from ippledge.supervision.api import router as supervision_router
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine.api import router as model_valuation_router
     from ippledge.valuation.governance.api import router as governance_router
@@ -165,5 +166,6 @@ def _capability_routers() -> list[Any]:
         model_valuation_router,
         governance_router,
         risk_router,
+        supervision_router,
         delivery_router,
     ]

@@ -54,6 +54,7 @@ def _add_capability_commands() -> None:
     from ippledge.lending.close.cli import close
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
+    from ippledge.supervision.cli import supervise_app
     from ippledge.valuation.cli import value
     from ippledge.valuation.governance.cli import valuers_app
 
@@ -65,6 +66,7 @@ def _add_capability_commands() -> None:
     app.add_typer(risk_app, name="risk")
     app.add_typer(valuers_app, name="valuers")
     app.add_typer(events_app, name="events")
+    app.add_typer(supervise_app, name="supervise")
 
 
 _add_capability_commands()

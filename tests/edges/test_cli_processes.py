@@ -138,6 +138,12 @@ READS: dict[Path_, Call] = {
     ("events", "status"): lambda s: ["events", "status", "--database-url", s.url],
     ("events", "new-key"): lambda s: ["events", "new-key"],
     ("errors",): lambda s: ["errors", "--markdown"],
+    ("supervise", "stats"): lambda s: [
+        "supervise", "stats", "--start", "2020-01-01", "--end", MARKET_DAY, "--by", "bank", "--database-url", s.url,
+    ],
+    ("supervise", "rank"): lambda s: [
+        "supervise", "rank", "--start", "2020-01-01", "--end", MARKET_DAY, "--json", "--database-url", s.url,
+    ],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.
@@ -145,6 +151,8 @@ EXPECT: dict[Path_, str] = {
     ("loan", "provisions"): '"total"',
     ("audit", "verify"): "audit chain intact",
     ("errors",): "| Code | HTTP |",
+    ("supervise", "stats"): "监管统计",
+    ("supervise", "rank"): '"rows"',
 }
 SPECIAL = {("db", "upgrade"), ("simulate",), ("serve",)}  # made the scratch database; serve: see _serve
 

@@ -215,3 +215,35 @@ def bank_attestation(
         stmt = stmt.where(CreditAttestation.attested_on <= as_of)
     row = session.scalars(stmt.order_by(CreditAttestation.attested_on.desc(), CreditAttestation.id.desc())).first()
     return None if row is None else attestation_of(row)
+
+
+# -- decision terms for statistics (supervision) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionTerms:
+    """What the regulator's statistics read from a decision: the product's code, the LPR and rate it was priced on
+    (basis points) and the IP it pledged."""
+
+    decision_id: int
+    product_code: str
+    lpr_bp: int
+    rate_bp: int
+    pledged_asset_ids: tuple[int, ...]
+
+
+def decision_terms(session: Session, decision_ids: Iterable[int]) -> dict[int, DecisionTerms]:
+    """``decision id -> terms`` for the ids that name a decision (read in chunks; no caller scoping: for reports)."""
+    ids = sorted(set(decision_ids))
+    out: dict[int, DecisionTerms] = {}
+    d = CreditDecision
+    for start in range(0, len(ids), 5_000):
+        stmt = (
+            select(d.id, CreditProduct.code, d.lpr_bp, d.rate_bp, d.pledged_assets)
+            .join(CreditProductVersion, CreditProductVersion.id == d.product_version_id)
+            .join(CreditProduct, CreditProduct.id == CreditProductVersion.product_id)
+            .where(d.id.in_(ids[start : start + 5_000]))
+        )
+        for i, code, lpr_bp, rate_bp, assets in session.execute(stmt):
+            out[int(i)] = DecisionTerms(int(i), str(code), int(lpr_bp), int(rate_bp), tuple(json.loads(assets)))
+    return out

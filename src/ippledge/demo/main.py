@@ -18,7 +18,7 @@ from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.delivery.sealing import new_key
-from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, year_report
+from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, supervision_report, year_report
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -168,6 +168,8 @@ def run_demo(
     tracks = (
         _year(engine, factory, market_day, seed, calendar, console, year_days, firms, appraiser) if year_days else []
     )
+    if year_days:
+        supervision_report.print_supervision(factory, console, market_day, today - dt.timedelta(days=1), today)
     with factory() as s:
         count, problems = audit.verify(s)
         ledger = check_books(s, as_of=today)  # nothing may be booked after the business date

@@ -423,3 +423,45 @@ def write_off_loss(session: Session, loan_id: int) -> Decimal | None:
     if off is None:
         return None
     return off.principal + off.interest + off.penalty - recoveries(session, loan_id).total
+
+
+# -- the book on a past date (supervision statistics) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoanOnDate:
+    """A disbursed loan as it stood at the end of a day: principal outstanding (yuan) and five-tier grade code."""
+
+    loan_id: int
+    outstanding: Decimal
+    grade: str
+
+
+def book_on(session: Session, on: dt.date) -> dict[int, LoanOnDate]:
+    """Every loan disbursed by ``on``, as it stood that day: principal less principal repaid with value dates up to
+    ``on`` (recoveries left out: they come after write-off) and nothing once a write-off was approved by then; the
+    grade is the last grade change on or before ``on`` (``normal`` before any). Unscoped: for reports."""
+    book = {
+        int(i): p
+        for i, p in session.execute(select(Loan.id, Loan.principal).where(Loan.disbursed_on <= on, Loan.principal > 0))
+    }
+    r = LoanRepayment
+    repaid: dict[int, Decimal] = {
+        int(loan_id): total
+        for loan_id, total in session.execute(
+            select(r.loan_id, type_coerce(func.sum(r.principal), Fen))
+            .where(r.value_date <= on, r.kind != "recovery")
+            .group_by(r.loan_id)
+        )
+    }
+    w = LoanWriteOff
+    gone = set(session.scalars(select(w.loan_id).where(w.status == "approved", w.approved_on <= on)))
+    grades: dict[int, str] = {}
+    c = LoanGradeChange
+    for loan_id, grade in session.execute(select(c.loan_id, c.to_grade).where(c.on <= on).order_by(c.on, c.id)):
+        grades[int(loan_id)] = str(grade)
+    out: dict[int, LoanOnDate] = {}
+    for loan_id, principal in book.items():
+        left = ZERO if loan_id in gone else max(ZERO, principal - (repaid.get(loan_id) or ZERO))
+        out[loan_id] = LoanOnDate(loan_id, left, grades.get(loan_id, "normal"))
+    return out

@@ -23,6 +23,7 @@ from ippledge.risk_sharing.liability import tables as risk_liability_tables
 from ippledge.risk_sharing.pools import tables as risk_pool_tables
 from ippledge.risk_sharing.schemes import tables as risk_scheme_tables
 from ippledge.risk_sharing.subsidies import tables as risk_subsidy_tables
+from ippledge.supervision import tables as supervision_tables
 from ippledge.valuation import tables as valuation_tables
 from ippledge.valuation.engine import tables as valuation_engine_tables
 from ippledge.web import idempotency
@@ -59,6 +60,7 @@ __all__ = [
     "risk_pool_tables",
     "risk_scheme_tables",
     "risk_subsidy_tables",
+    "supervision_tables",
     "valuation_engine_tables",
     "valuation_tables",
 ]

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 # Reads for the edges (the demo's scenario and summary).
 from sqlalchemy import func, select
@@ -198,3 +199,37 @@ def blocking_refusals(refusals: Sequence[Refusal]) -> list[Refusal]:
     """Those of ``refusals`` the parties cannot clear in the filing itself (consents, confirmations, the marks
     listed): the ones that should stop a loan secured by the pledge."""
     return blocking(refusals)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A pledge registration (质押登记) as the IP office's statistics count it: the registered debt amount (yuan) on
+    the date it took effect, and the IP it covers."""
+
+    pledge_id: int
+    pledgee_id: int
+    pledgor_id: int
+    effective_on: dt.date
+    amount: Decimal
+    ip_asset_ids: tuple[int, ...]
+
+
+def registrations(session: Session, start: dt.date, end: dt.date) -> list[Registration]:
+    """Every pledge that took effect from ``start`` to ``end`` (both included), released or not, by id."""
+    stmt = (
+        select(Pledge.id, Pledge.pledgee_id, Pledge.pledgor_id, Pledge.effective_on, Pledge.debt_amount)
+        .where(Pledge.effective_on >= start, Pledge.effective_on <= end)
+        .order_by(Pledge.id)
+    )
+    rows = list(session.execute(stmt))
+    assets: dict[int, list[int]] = defaultdict(list)
+    ids = [int(r[0]) for r in rows]
+    for begin in range(0, len(ids), 5_000):
+        chunk = ids[begin : begin + 5_000]
+        for pid, aid in session.execute(
+            select(PledgeItem.pledge_id, PledgeItem.ip_asset_id).where(PledgeItem.pledge_id.in_(chunk))
+        ):
+            assets[int(pid)].append(int(aid))
+    return [
+        Registration(int(i), int(e), int(o), on, amount, tuple(sorted(assets[int(i)]))) for i, e, o, on, amount in rows
+    ]

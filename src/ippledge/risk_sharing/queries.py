@@ -91,3 +91,16 @@ def disposal_agent(session: Session, loan_id: int) -> int | None:
     """The IP operations institution the lending bank appointed to dispose of the loan's IP (处置代理), if any."""
     row = liability.agent_of(session, loan_id)
     return None if row is None else row.agent_id
+
+
+# -- for the regulator's statistics (supervision) -------------------------------------------------------------------
+
+
+def subsidies_paid_by_bank(session: Session, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Subsidies paid (贴息、补贴) from ``start`` to ``end``, both included, by lending bank (yuan)."""
+    return subsidies.paid_by_bank(session, start, end)
+
+
+def fund_reports(session: Session) -> list[FundReport]:
+    """The figures of every scheme that has a fund pool, in scheme code order."""
+    return [fund_report(session, code) for code in pools.scheme_codes(session)]

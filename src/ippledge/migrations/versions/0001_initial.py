@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:32:34.259216
+Create Date: 2026-12-03 02:38:54.219827
 """
 
 from __future__ import annotations
@@ -506,6 +506,20 @@ def upgrade() -> None:
     with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'), ['enterprise_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'), ['scheme_code'], unique=False)
+
+    op.create_table('supervision_overall_npl',
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('ratio_ppm', sa.Integer(), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('recorded_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_supervision_overall_npl_bank_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_overall_npl'))
+    )
+    with op.batch_alter_table('supervision_overall_npl', schema=None) as batch_op:
+        batch_op.create_index('ix_supervision_overall_npl_bank_period', ['bank_id', 'period_end'], unique=False)
 
     op.create_table('webhook_subscription',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1548,6 +1562,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
 
     op.drop_table('webhook_subscription')
+    with op.batch_alter_table('supervision_overall_npl', schema=None) as batch_op:
+        batch_op.drop_index('ix_supervision_overall_npl_bank_period')
+
+    op.drop_table('supervision_overall_npl')
     with op.batch_alter_table('risk_whitelist_listing', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_scheme_code'))
         batch_op.drop_index(batch_op.f('ix_risk_whitelist_listing_enterprise_id'))

@@ -42,3 +42,8 @@ def contributed(session: Session, pool_row: FundPool) -> Decimal:
     """Every contribution paid into the pool (注资合计)."""
     stmt = select(func.coalesce(func.sum(FundContribution.amount), 0)).where(FundContribution.pool_id == pool_row.id)
     return money(session.scalar(stmt) or 0)
+
+
+def scheme_codes(session: Session) -> list[str]:
+    """The codes of the schemes that have a fund pool, in code order."""
+    return [str(c) for c in session.scalars(select(FundPool.scheme_code).order_by(FundPool.scheme_code))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -19,3 +20,14 @@ def paid_total(session: Session, scheme_code: str) -> Decimal:
         .where(SubsidyRule.scheme_code == scheme_code, SubsidyApplication.status == "paid")
     )
     return money(session.scalar(stmt) or 0)
+
+
+def paid_by_bank(session: Session, start: dt.date, end: dt.date) -> dict[int, Decimal]:
+    """Subsidies paid from ``start`` to ``end`` (both included), by the lending bank of the subsidised loan."""
+    a = SubsidyApplication
+    stmt = (
+        select(a.bank_id, func.sum(a.amount))
+        .where(a.status == "paid", a.paid_on >= start, a.paid_on <= end)
+        .group_by(a.bank_id)
+    )
+    return {int(b): money(total or 0) for b, total in session.execute(stmt)}

@@ -1,0 +1,227 @@
+"""Supervision commands (监管统计命令): ``ippledge supervise stats`` and ``ippledge supervise rank``.
+
+The platform's own view (every bank, named); a table for people, ``--json`` (the API's body) for machines; exit 2 on
+bad input with the reason in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ippledge.cmd.options import DbUrl, business_day, session_factory
+from ippledge.kernel.errors import IppledgeError
+from ippledge.supervision import errors, model, queries
+from ippledge.supervision.queries import Statistics
+
+supervise_app = typer.Typer(no_args_is_help=True, help="Supervision statistics and rankings (监管统计与排名)")
+
+Start = Annotated[str, typer.Option("--start", help="first day of the period, YYYY-MM-DD")]
+End = Annotated[str, typer.Option("--end", help="last day of the period, YYYY-MM-DD")]
+KnownOn = Annotated[
+    str | None, typer.Option("--as-of", help="overall NPL ratios as recorded on this date (default: the newest)")
+]
+Json = Annotated[bool, typer.Option("--json", help="print the API's JSON body")]
+
+
+def _fail(exc: IppledgeError) -> typer.Exit:
+    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
+    return typer.Exit(2)
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"{what} 日期无效 invalid date: {text}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _args(start: str, end: str, as_of: str | None) -> tuple[model.Period, dt.date | None]:
+    period = model.Period(_date(start, "--start"), _date(end, "--end"))
+    known = None if as_of is None else _date(as_of, "--as-of")
+    today = business_day(None)
+    if known is not None and known > today:
+        raise errors.AS_OF_FUTURE(as_of=known.isoformat(), today=today.isoformat())
+    return period, known
+
+
+def _pct(x: Decimal | None) -> str:
+    return "—" if x is None else f"{x * 100:.2f}%"
+
+
+def _wan(x: Decimal | None) -> str:
+    return "—" if x is None else f"{x / 10_000:,.2f}"
+
+
+def _flag(ok: bool | None) -> str:
+    return "—" if ok is None else ("✓" if ok else "✗")
+
+
+def bank_table(stats: Statistics) -> Table:
+    """The supervision table by bank (amounts in 万元): 累放 and growth against the target, balance and NPL against
+    the tolerance, 首贷户 and the inclusive share; a total line; the registration series stated beside, never added."""
+    p = stats.period
+    t = Table(title=f"监管统计 supervision {p.start} – {p.end} (万元 10k CNY)")
+    for head in (
+        "银行 bank",
+        "累放 disbursed",
+        "笔数 loans",
+        f"同比 YoY (≥{model.GROWTH_TARGET * 100:.0f}%)",
+        "余额 balance",
+        "不良率 NPL",
+        f"全行 overall (+{model.NPL_TOLERANCE * 100:.0f}pp)",
+        "首贷户 first",
+        "普惠 inclusive",
+        "利差 spread bp",
+    ):
+        bank = head.startswith("银行")
+        t.add_column(head, justify="left" if bank else "right", no_wrap=bank, min_width=12 if bank else None)
+    for b in stats.banks:
+        c = b.loans
+        t.add_row(
+            b.name,
+            _wan(c.disbursed),
+            f"{c.disbursed_count:,}",
+            f"{_pct(b.growth.rate)} {_flag(b.growth.meets_target)}",
+            _wan(c.balance),
+            _pct(b.npl.ip_ratio),
+            f"{_pct(b.npl.overall_ratio)} {_flag(b.npl.within)}",
+            f"{c.first_time_borrowers:,}",
+            _pct(c.inclusive_share),
+            "—" if c.average_spread_bp is None else f"{c.average_spread_bp}",
+        )
+    c = stats.loan_total
+    t.add_section()
+    t.add_row(
+        "合计 total",
+        _wan(c.disbursed),
+        f"{c.disbursed_count:,}",
+        "",
+        _wan(c.balance),
+        _pct(c.npl_ratio),
+        "",
+        f"{c.first_time_borrowers:,}",
+        _pct(c.inclusive_share),
+        "—" if c.average_spread_bp is None else f"{c.average_spread_bp}",
+    )
+    r = stats.registration_total
+    t.caption = (
+        f"质押登记（知识产权局口径）pledge registrations, the IP office's series: {r.registrations:,}, "
+        f"{_wan(r.registered_amount)} 万元 — a separate basis, not added to loans"
+    )
+    return t
+
+
+@supervise_app.command("stats")
+def stats(
+    start: Start,
+    end: End,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="bank, district, month, product, ip_kind, firm_size")
+    ] = None,
+    as_of: KnownOn = None,
+    json_out: Json = False,
+    xlsx: Annotated[str | None, typer.Option("--xlsx", help="also write the Excel workbook to this file")] = None,
+    database_url: DbUrl = None,
+) -> None:
+    """The regulator's statistics of a period: 累放, growth against 20%, balance, NPL against the overall ratio + 3 pp,
+    首贷户, inclusive share, rate spread over the LPR, subsidies, pools; pledge registrations as their own series."""
+    from ippledge.supervision.schemas import statistics_out
+
+    try:
+        period, known = _args(start, end, as_of)
+        dims = model.dimensions(by or [])
+        with session_factory(database_url) as factory, factory() as session:  # read only
+            result = queries.statistics(session, None, period, dims, known)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    if xlsx:
+        from pathlib import Path
+
+        from ippledge.supervision.workbook import xlsx_bytes
+
+        Path(xlsx).write_bytes(xlsx_bytes(statistics_out(result)))
+    if json_out:
+        typer.echo(statistics_out(result).model_dump_json(indent=2))
+        return
+    console = Console()
+    console.print(bank_table(result))
+    if dims:
+        cube = Table(title=f"按 by {', '.join(d.value for d in dims)} (万元 10k CNY)")
+        for d in dims:
+            cube.add_column(d.value)
+        for head in ("累放 disbursed", "笔数 loans", "首贷户 first", "余额 balance", "不良率 NPL"):
+            cube.add_column(head, justify="right")
+        for cell in result.loans:
+            cube.add_row(
+                *cell.key,
+                _wan(cell.disbursed),
+                f"{cell.disbursed_count:,}",
+                f"{cell.first_time_borrowers:,}",
+                _wan(cell.balance),
+                _pct(cell.npl_ratio),
+            )
+        console.print(cube)
+    if result.pools:
+        pools = Table(title="风险补偿资金池 pools (now)")
+        for head in (
+            "scheme",
+            "余额 balance 万元",
+            "在保贷款 covered 万元",
+            "放大倍数 leverage",
+            "补贴 subsidies 万元",
+        ):
+            pools.add_column(head, justify="right")
+        for pl in result.pools:
+            pools.add_row(
+                pl.scheme_code,
+                _wan(pl.balance),
+                _wan(pl.enrolled_outstanding),
+                "—" if pl.leverage is None else f"{pl.leverage}×",
+                _wan(pl.subsidies_paid),
+            )
+        console.print(pools)
+
+
+@supervise_app.command("rank")
+def rank(
+    start: Start,
+    end: End,
+    rule: Annotated[str, typer.Option("--rule", help="ranking rule code")] = "growth_within_tolerance",
+    as_of: KnownOn = None,
+    json_out: Json = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Banks ranked by a rule (data), equal values sharing a rank; the unranked with their reasons."""
+    from ippledge.supervision.schemas import ranking_out
+
+    try:
+        period, known = _args(start, end, as_of)
+        with session_factory(database_url) as factory, factory() as session:  # read only
+            chosen, rows, names = queries.ranking(session, None, period, rule, known)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        typer.echo(ranking_out(period, known, chosen, rows, names).model_dump_json(indent=2))
+        return
+    t = Table(title=f"银行排名 ranking: {chosen.name_zh} / {chosen.name_en} ({chosen.code} v{chosen.version})")
+    for head in ("名次 rank", "银行 bank", "指标 value", "奖励 tier", "不良率 NPL", "全行 overall", "原因 reasons"):
+        t.add_column(head)
+    for r in rows:
+        value = "—" if r.value is None else (_pct(r.value) if chosen.metric is model.Metric.GROWTH else _wan(r.value))
+        t.add_row(
+            "—" if r.rank is None else str(r.rank),
+            names.get(r.bank_id, str(r.bank_id)),
+            value,
+            "" if r.tier is None else r.tier.name_zh,
+            _pct(r.figures.npl.ip_ratio),
+            _pct(r.figures.npl.overall_ratio),
+            ", ".join(r.reasons),
+        )
+    Console().print(t)

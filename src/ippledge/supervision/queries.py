@@ -1,0 +1,244 @@
+"""Published read face (查询接口) of supervision: the regulator's statistics cube, bank lines and rankings.
+
+Facts are read only through the published faces of lending, credit, pledge, risk sharing, the register and access
+(never their tables), then cut by the pure rules of ``model``. Only the regulator and the platform may read them
+(``supervision.regulator_only`` otherwise); a bank's view of the anonymised market is for a later slice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ippledge.access import queries as access
+from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.credit import queries as credit
+from ippledge.lending import queries as lending
+from ippledge.pledge import queries as pledge
+from ippledge.registry import queries as registry
+from ippledge.risk_sharing import queries as risk
+from ippledge.supervision import errors, model, store
+from ippledge.supervision.model import Dimension, Period
+
+UNKNOWN = "unknown"
+_READERS = {PartyKind.REGULATOR: (Role.ADMIN, Role.ANALYST), PartyKind.PLATFORM: (Role.ADMIN, Role.OPERATOR)}
+
+
+def require_reader(principal: Principal) -> None:
+    """The regulator's admin or analyst, or the platform's admin or operator; anyone else is refused (403)."""
+    roles = _READERS.get(principal.party_kind)
+    if roles is None:
+        raise errors.REGULATOR_ONLY()
+    principal.require(*roles)
+
+
+def _kind_of(asset_ids: tuple[int, ...], kinds: dict[int, str]) -> str:
+    found = {kinds[a] for a in asset_ids if a in kinds}
+    if not found:
+        return "none"
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
+    """Every disbursed loan with its dimensions, and its balance and NPL state at the end of ``end``."""
+    loans = [ln for ln in lending.loans(session) if ln.disbursed_on is not None]
+    book = lending.book_on(session, end)
+    terms = credit.decision_terms(session, [ln.decision_id for ln in loans if ln.decision_id is not None])
+    asset_ids = {a for t in terms.values() for a in t.pledged_asset_ids}
+    kinds = {i: str(s.kind) for i, s in registry.asset_summaries(session, asset_ids).items()}
+    profiles = registry.enterprise_profiles(session)
+    parties = access.parties(session, {ln.borrower_id for ln in loans})
+    first: dict[int, tuple[dt.date, int]] = {}  # borrower -> (date, id) of the first loan
+    for ln in loans:
+        assert ln.disbursed_on is not None
+        mark = (ln.disbursed_on, ln.id)
+        if ln.borrower_id not in first or mark < first[ln.borrower_id]:
+            first[ln.borrower_id] = mark
+    facts = []
+    for ln in loans:
+        t = None if ln.decision_id is None else terms.get(ln.decision_id)
+        on = book.get(ln.id)
+        party = parties.get(ln.borrower_id)
+        profile = profiles.get(ln.borrower_id)
+        facts.append(
+            model.LoanFact(
+                loan_id=ln.id,
+                bank_id=ln.bank_id,
+                borrower_id=ln.borrower_id,
+                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                product=UNKNOWN if t is None else t.product_code,
+                ip_kind=UNKNOWN if t is None else _kind_of(t.pledged_asset_ids, kinds),
+                firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
+                principal=ln.principal,
+                disbursed_on=ln.disbursed_on,
+                annual_rate=ln.annual_rate,
+                lpr=None if t is None else Decimal(t.lpr_bp) / 10_000,
+                balance=Decimal("0.00") if on is None else on.outstanding,
+                npl=on is not None and on.grade in model.NPL_GRADES,
+                first_loan=first[ln.borrower_id][1] == ln.id,
+            )
+        )
+    return facts
+
+
+def registration_facts(session: Session, period: Period) -> list[model.RegistrationFact]:
+    """The pledge registrations that took effect in the period, with their dimensions (the IP office's series)."""
+    regs = pledge.registrations(session, period.start, period.end)
+    kinds = {
+        i: str(s.kind) for i, s in registry.asset_summaries(session, {a for r in regs for a in r.ip_asset_ids}).items()
+    }
+    profiles = registry.enterprise_profiles(session)
+    parties = access.parties(session, {r.pledgor_id for r in regs})
+    out = []
+    for r in regs:
+        party = parties.get(r.pledgor_id)
+        profile = profiles.get(r.pledgor_id)
+        out.append(
+            model.RegistrationFact(
+                pledge_id=r.pledge_id,
+                pledgee_id=r.pledgee_id,
+                pledgor_id=r.pledgor_id,
+                effective_on=r.effective_on,
+                amount=r.amount,
+                ip_kind=_kind_of(r.ip_asset_ids, kinds),
+                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
+            )
+        )
+    return out
+
+
+# -- the statistics -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankLine:
+    """One bank's line of the supervision table: its loan cell, growth against the target, NPL tolerance check and
+    the subsidies paid on its loans in the period."""
+
+    bank_id: int
+    name: str
+    loans: model.LoanCell
+    growth: model.Growth
+    npl: model.NplCheck
+    subsidies_paid: Decimal
+
+
+@dataclass(frozen=True)
+class PoolLine:
+    """A risk-sharing fund pool (风险补偿资金池): its cash and the book it stands behind (放大倍数 = loans / pool).
+
+    As of now: pool figures are not yet reproducible on a past date."""
+
+    scheme_code: str
+    balance: Decimal
+    enrolled_outstanding: Decimal
+    leverage: Decimal | None
+    subsidies_paid: Decimal
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The regulator's statistics for a period: the loan cube and the registration cube (two bases, never added),
+    the bank lines, the pools, and the overall NPL ratios known on ``known_on`` (None: the newest)."""
+
+    period: Period
+    by: tuple[Dimension, ...]
+    known_on: dt.date | None
+    loans: list[model.LoanCell]
+    loan_total: model.LoanCell
+    registrations: list[model.RegistrationCell]
+    registration_total: model.RegistrationCell
+    banks: list[BankLine]
+    pools: list[PoolLine]
+
+
+def _empty() -> model.LoanCell:
+    z = Decimal("0.00")
+    return model.LoanCell((), z, 0, 0, z, 0, None, None, None, z, 0, z, None)
+
+
+def bank_lines(
+    session: Session, period: Period, facts: list[model.LoanFact], known_on: dt.date | None = None
+) -> list[BankLine]:
+    """Every bank with a loan disbursed in the period or the year before, or a balance at the period's end."""
+    prior = period.prior_year()
+    by = (Dimension.BANK,)
+    current = {c.key[0]: c for c in model.loan_cube(facts, period, by)}
+    before = {c.key[0]: c for c in model.loan_cube(facts, prior, by) if c.disbursed_count}
+    overall = store.overall_ratios(session, period.end, known_on)
+    subsidies = risk.subsidies_paid_by_bank(session, period.start, period.end)
+    ids = sorted({int(k) for k in current} | {int(k) for k in before})
+    names = access.names_of(session, ids)
+    out = []
+    for b in ids:
+        cell = current.get(str(b)) or replace(_empty(), key=(str(b),))
+        prior_amount = before[str(b)].disbursed if str(b) in before else Decimal("0.00")
+        out.append(
+            BankLine(
+                bank_id=b,
+                name=names.get(b, str(b)),
+                loans=cell,
+                growth=model.growth(cell.disbursed, prior_amount),
+                npl=model.npl_check(
+                    cell.npl_balance or Decimal("0.00"), cell.balance or Decimal("0.00"), overall.get(b)
+                ),
+                subsidies_paid=subsidies.get(b, Decimal("0.00")),
+            )
+        )
+    return out
+
+
+def pool_lines(session: Session) -> list[PoolLine]:
+    out = []
+    for f in risk.fund_reports(session):
+        leverage = None if f.balance <= 0 else (f.enrolled_outstanding / f.balance).quantize(Decimal("0.01"))
+        out.append(PoolLine(f.scheme_code, f.balance, f.enrolled_outstanding, leverage, f.subsidies_paid))
+    return out
+
+
+def statistics(
+    session: Session,
+    principal: Principal | None,
+    period: Period,
+    by: tuple[Dimension, ...] = (),
+    known_on: dt.date | None = None,
+) -> Statistics:
+    """The statistics of ``period`` cut by ``by`` for the regulator or the platform (``principal`` None: the
+    platform's own edges, the demo and CLI)."""
+    if principal is not None:
+        require_reader(principal)
+    facts = loan_facts(session, period.end)
+    regs = registration_facts(session, period)
+    total = model.loan_cube(facts, period, ())
+    reg_total = model.registration_cube(regs, period, ())
+    return Statistics(
+        period=period,
+        by=by,
+        known_on=known_on,
+        loans=model.loan_cube(facts, period, by),
+        loan_total=total[0] if total else _empty(),
+        registrations=model.registration_cube(regs, period, by),
+        registration_total=reg_total[0] if reg_total else model.RegistrationCell((), 0, Decimal("0.00")),
+        banks=bank_lines(session, period, facts, known_on),
+        pools=pool_lines(session),
+    )
+
+
+def ranking(
+    session: Session,
+    principal: Principal | None,
+    period: Period,
+    rule_code: str = "growth_within_tolerance",
+    known_on: dt.date | None = None,
+) -> tuple[model.RankingRule, list[model.RankRow], dict[int, str]]:
+    """The banks ranked by the rule ``rule_code`` with the inputs of each, and the banks' names."""
+    rule = model.ranking_rule(rule_code)
+    if principal is not None:
+        require_reader(principal)
+    lines = bank_lines(session, period, loan_facts(session, period.end), known_on)
+    rows = model.rank(rule, (model.BankFigures(x.bank_id, x.growth, x.npl) for x in lines))
+    return rule, rows, {x.bank_id: x.name for x in lines}

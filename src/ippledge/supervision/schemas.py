@@ -1,0 +1,256 @@
+"""Supervision response bodies (监管统计报文): money as ``Yuan`` strings, ratios as decimal strings (0.015 = 1.5%),
+spreads in basis points, dates ISO. Also what ``ippledge supervise ... --json`` prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ippledge.supervision import model
+from ippledge.supervision.queries import BankLine, PoolLine, Statistics
+from ippledge.web.money import Yuan
+
+
+class LoanCellOut(BaseModel):
+    """One cell of the loan series (the banking regulator's): flows in the period, stocks at its end."""
+
+    key: dict[str, str] = Field(description="dimension -> value; empty for the total")
+    disbursed: Yuan = Field(description="累放金额")
+    disbursed_count: int = Field(description="累放笔数")
+    first_time_borrowers: int = Field(description="首贷户")
+    inclusive_amount: Yuan = Field(description="普惠口径金额 (below the cap in force on the day)")
+    inclusive_count: int
+    inclusive_share: Decimal | None
+    average_rate: Decimal | None = Field(description="amount-weighted rate of the loans disbursed")
+    average_spread_bp: Decimal | None = Field(description="amount-weighted spread over the LPR, basis points")
+    balance: Yuan | None = Field(description="贷款余额; null in cells cut by month")
+    borrowers: int | None
+    npl_balance: Yuan | None = Field(description="不良贷款余额")
+    npl_ratio: Decimal | None
+
+
+class RegistrationCellOut(BaseModel):
+    """One cell of the pledge registration series (the IP office's): never added to the loan series."""
+
+    key: dict[str, str]
+    registrations: int = Field(description="质押登记笔数")
+    registered_amount: Yuan = Field(description="质押登记金额")
+
+
+class GrowthOut(BaseModel):
+    current: Yuan
+    prior: Yuan = Field(description="累放 in the same period a year earlier")
+    rate: Decimal | None = Field(description="同比增速; null without a prior-year base")
+    target: Decimal
+    meets_target: bool | None
+
+
+class NplCheckOut(BaseModel):
+    ip_ratio: Decimal | None = Field(description="知识产权质押贷款不良率")
+    overall_ratio: Decimal | None = Field(description="全行不良率 as recorded; null when not recorded")
+    excess: Decimal | None
+    tolerance: Decimal
+    within: bool | None
+
+
+class BankLineOut(BaseModel):
+    bank_id: int
+    name: str
+    loans: LoanCellOut
+    growth: GrowthOut
+    npl: NplCheckOut
+    subsidies_paid: Yuan = Field(description="贴息等补贴 paid on the bank's loans in the period")
+
+
+class PoolLineOut(BaseModel):
+    scheme_code: str
+    balance: Yuan = Field(description="资金池余额 (now)")
+    enrolled_outstanding: Yuan
+    leverage: Decimal | None = Field(description="放大倍数 = loans covered / pool")
+    subsidies_paid: Yuan
+
+
+class StatisticsOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    by: list[str]
+    as_of: dt.date | None = Field(description="overall NPL ratios as recorded on this date; null: the newest")
+    loan_total: LoanCellOut
+    loans: list[LoanCellOut]
+    registration_total: RegistrationCellOut
+    registrations: list[RegistrationCellOut]
+    banks: list[BankLineOut]
+    pools: list[PoolLineOut]
+
+
+class TierOut(BaseModel):
+    up_to: int
+    name_zh: str
+    name_en: str
+
+
+class RankRowOut(BaseModel):
+    bank_id: int
+    name: str
+    rank: int | None = Field(description="equal values share a rank (1, 2, 2, 4); null when not eligible")
+    value: Decimal | None
+    tier: TierOut | None
+    reasons: list[str] = Field(description="why a bank is not ranked: no_prior_year, overall_npl_missing, ...")
+    growth: GrowthOut
+    npl: NplCheckOut
+
+
+class RuleOut(BaseModel):
+    code: str
+    version: str
+    metric: str
+    require_npl_within: bool
+    require_growth_target: bool
+    tiers: list[TierOut]
+    name_zh: str
+    name_en: str
+
+
+class RankingOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    as_of: dt.date | None
+    rule: RuleOut
+    rows: list[RankRowOut]
+
+
+class OverallNplIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bank_id: int
+    period_end: dt.date
+    ratio: Decimal = Field(description="the bank's overall NPL ratio, a fraction (0.0123 = 1.23%)")
+
+
+class OverallNplOut(BaseModel):
+    id: int
+    bank_id: int
+    period_end: dt.date
+    ratio: Decimal
+    recorded_on: dt.date
+
+
+def _cell(c: model.LoanCell, by: tuple[model.Dimension, ...]) -> LoanCellOut:
+    return LoanCellOut(
+        key={d.value: v for d, v in zip(by, c.key, strict=True)},
+        disbursed=c.disbursed,
+        disbursed_count=c.disbursed_count,
+        first_time_borrowers=c.first_time_borrowers,
+        inclusive_amount=c.inclusive_amount,
+        inclusive_count=c.inclusive_count,
+        inclusive_share=c.inclusive_share,
+        average_rate=c.average_rate,
+        average_spread_bp=c.average_spread_bp,
+        balance=c.balance,
+        borrowers=c.borrowers,
+        npl_balance=c.npl_balance,
+        npl_ratio=c.npl_ratio,
+    )
+
+
+def growth_out(g: model.Growth) -> GrowthOut:
+    return GrowthOut(current=g.current, prior=g.prior, rate=g.rate, target=g.target, meets_target=g.meets_target)
+
+
+def npl_out(n: model.NplCheck) -> NplCheckOut:
+    return NplCheckOut(
+        ip_ratio=n.ip_ratio, overall_ratio=n.overall_ratio, excess=n.excess, tolerance=n.tolerance, within=n.within
+    )
+
+
+def _bank(b: BankLine) -> BankLineOut:
+    return BankLineOut(
+        bank_id=b.bank_id,
+        name=b.name,
+        loans=_cell(b.loans, (model.Dimension.BANK,)),
+        growth=growth_out(b.growth),
+        npl=npl_out(b.npl),
+        subsidies_paid=b.subsidies_paid,
+    )
+
+
+def _pool(p: PoolLine) -> PoolLineOut:
+    return PoolLineOut(
+        scheme_code=p.scheme_code,
+        balance=p.balance,
+        enrolled_outstanding=p.enrolled_outstanding,
+        leverage=p.leverage,
+        subsidies_paid=p.subsidies_paid,
+    )
+
+
+def statistics_out(s: Statistics) -> StatisticsOut:
+    return StatisticsOut(
+        start=s.period.start,
+        end=s.period.end,
+        by=[d.value for d in s.by],
+        as_of=s.known_on,
+        loan_total=_cell(s.loan_total, ()),
+        loans=[_cell(c, s.by) for c in s.loans],
+        registration_total=RegistrationCellOut(
+            key={},
+            registrations=s.registration_total.registrations,
+            registered_amount=s.registration_total.registered_amount,
+        ),
+        registrations=[
+            RegistrationCellOut(
+                key={d.value: v for d, v in zip(s.by, c.key, strict=True)},
+                registrations=c.registrations,
+                registered_amount=c.registered_amount,
+            )
+            for c in s.registrations
+        ],
+        banks=[_bank(b) for b in s.banks],
+        pools=[_pool(p) for p in s.pools],
+    )
+
+
+def _tier(t: model.RewardTier | None) -> TierOut | None:
+    return None if t is None else TierOut(up_to=t.up_to, name_zh=t.name_zh, name_en=t.name_en)
+
+
+def rule_out(r: model.RankingRule) -> RuleOut:
+    return RuleOut(
+        code=r.code,
+        version=r.version,
+        metric=r.metric.value,
+        require_npl_within=r.require_npl_within,
+        require_growth_target=r.require_growth_target,
+        tiers=[TierOut(up_to=t.up_to, name_zh=t.name_zh, name_en=t.name_en) for t in r.tiers],
+        name_zh=r.name_zh,
+        name_en=r.name_en,
+    )
+
+
+def ranking_out(
+    period: model.Period,
+    as_of: dt.date | None,
+    rule: model.RankingRule,
+    rows: list[model.RankRow],
+    names: dict[int, str],
+) -> RankingOut:
+    return RankingOut(
+        start=period.start,
+        end=period.end,
+        as_of=as_of,
+        rule=rule_out(rule),
+        rows=[
+            RankRowOut(
+                bank_id=r.bank_id,
+                name=names.get(r.bank_id, str(r.bank_id)),
+                rank=r.rank,
+                value=r.value,
+                tier=_tier(r.tier),
+                reasons=list(r.reasons),
+                growth=growth_out(r.figures.growth),
+                npl=npl_out(r.figures.npl),
+            )
+            for r in rows
+        ],
+    )

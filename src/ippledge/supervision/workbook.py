@@ -1,0 +1,152 @@
+"""The supervision workbook (监管统计报表, Excel): one sheet per table of ``GET /supervision/statistics``.
+
+Built from the API's own body (``StatisticsOut``), so the workbook and the API cannot disagree. Headers are Chinese
+with English beside and the unit stated; amounts in 元 (yuan, to the fen) so that they round-trip exactly; ratios as
+fractions formatted as percentages; header rows frozen; a total row on the bank and cube sheets.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ippledge.supervision.schemas import BankLineOut, LoanCellOut, StatisticsOut
+
+MONEY = "#,##0.00"
+RATIO = "0.00%"
+COUNT = "#,##0"
+BP = "0.0"
+
+# (header, number format, getter) per column; headers say the unit.
+Column = tuple[str, str | None, Callable[[Any], Any]]
+
+_CELL: list[Column] = [
+    ("累放金额 disbursed (元 CNY)", MONEY, lambda c: c.disbursed),
+    ("累放笔数 loans disbursed", COUNT, lambda c: c.disbursed_count),
+    ("首贷户 first-time borrowers", COUNT, lambda c: c.first_time_borrowers),
+    ("普惠金额 inclusive amount (元 CNY)", MONEY, lambda c: c.inclusive_amount),
+    ("普惠笔数 inclusive loans", COUNT, lambda c: c.inclusive_count),
+    ("普惠占比 inclusive share (%)", RATIO, lambda c: c.inclusive_share),
+    ("平均利率 average rate (%)", "0.0000%", lambda c: c.average_rate),
+    ("LPR加点 spread over LPR (bp)", BP, lambda c: c.average_spread_bp),
+    ("贷款余额 balance (元 CNY)", MONEY, lambda c: c.balance),
+    ("贷款户数 borrowers", COUNT, lambda c: c.borrowers),
+    ("不良余额 NPL balance (元 CNY)", MONEY, lambda c: c.npl_balance),
+    ("不良率 NPL ratio (%)", RATIO, lambda c: c.npl_ratio),
+]
+
+
+def _of_loans(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda b: get(b.loans)
+
+
+_BANK: list[Column] = [
+    ("银行编号 bank id", None, lambda b: b.bank_id),
+    ("银行 bank", None, lambda b: b.name),
+    *[(h, f, _of_loans(g)) for h, f, g in _CELL],
+    ("上年同期累放 prior-year disbursed (元 CNY)", MONEY, lambda b: b.growth.prior),
+    ("同比增速 YoY growth (%)", RATIO, lambda b: b.growth.rate),
+    ("增速目标 growth target (%)", RATIO, lambda b: b.growth.target),
+    ("达标 meets target", None, lambda b: _yes(b.growth.meets_target)),
+    ("全行不良率 overall NPL ratio (%)", RATIO, lambda b: b.npl.overall_ratio),
+    ("超出 excess over overall (%)", RATIO, lambda b: b.npl.excess),
+    ("容忍度 tolerance (%)", RATIO, lambda b: b.npl.tolerance),
+    ("容忍度内 within tolerance", None, lambda b: _yes(b.npl.within)),
+    ("补贴 subsidies paid (元 CNY)", MONEY, lambda b: b.subsidies_paid),
+]
+BANK_HEADERS = [h for h, _, _ in _BANK]
+CELL_HEADERS = [h for h, _, _ in _CELL]
+
+
+def _yes(flag: bool | None) -> str:
+    return "" if flag is None else ("是 yes" if flag else "否 no")
+
+
+def _sheet(ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[Any]], formats: Sequence[str | None]) -> None:
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([None if v is None else v for v in row])
+        for col, fmt in enumerate(formats, start=1):
+            if fmt is not None:
+                ws.cell(row=ws.max_row, column=col).number_format = fmt
+    ws.freeze_panes = "A2"
+    for col, h in enumerate(headers, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = max(12, min(40, len(h) + 2))
+
+
+def workbook(stats: StatisticsOut) -> Workbook:
+    wb = Workbook()
+    about = wb.active
+    assert about is not None
+    about.title = "说明 about"
+    for row in (
+        ("报表 report", "监管统计 supervision statistics"),
+        ("期间 period", f"{stats.start} – {stats.end}"),
+        ("维度 by", ", ".join(stats.by) or "—"),
+        ("全行不良率时点 overall NPL ratios as recorded on", str(stats.as_of or "newest 最新")),
+        ("金额单位 amounts", "元 CNY, to the fen"),
+        ("比率 ratios", "fractions shown as % (0.015 = 1.50%)"),
+        (
+            "口径 bases",
+            "贷款（监管口径） loans and 质押登记（知识产权局口径） pledge registrations: separate, never added",
+        ),
+    ):
+        about.append(list(row))
+    about.column_dimensions["A"].width = 44
+    about.column_dimensions["B"].width = 80
+
+    banks: list[BankLineOut] = stats.banks
+    rows = [[g(b) for _, _, g in _BANK] for b in banks]
+    rows.append(
+        ["", "合计 total", *[g(stats.loan_total) for _, _, g in _CELL], *([None] * (len(_BANK) - 2 - len(_CELL)))]
+    )
+    _sheet(wb.create_sheet("银行 banks"), BANK_HEADERS, rows, [f for _, f, _ in _BANK])
+
+    dims = list(stats.by)
+    if dims:
+        cells: list[LoanCellOut] = stats.loans
+        cube_rows = [[c.key.get(d, "") for d in dims] + [g(c) for _, _, g in _CELL] for c in cells]
+        total = stats.loan_total
+        cube_rows.append(["合计 total"] + [""] * (len(dims) - 1) + [g(total) for _, _, g in _CELL])
+        formats = [None] * len(dims) + [f for _, f, _ in _CELL]
+        _sheet(wb.create_sheet("分组 cube"), dims + CELL_HEADERS, cube_rows, formats)
+
+    reg_headers = [*dims, "登记笔数 registrations", "登记金额 registered amount (元 CNY)"]
+    reg_rows: list[list[Any]] = [
+        [r.key.get(d, "") for d in dims] + [r.registrations, r.registered_amount] for r in stats.registrations
+    ]
+    t = stats.registration_total
+    reg_rows.append((["合计 total"] + [""] * (len(dims) - 1) if dims else []) + [t.registrations, t.registered_amount])
+    _sheet(wb.create_sheet("质押登记 registrations"), reg_headers, reg_rows, [None] * len(dims) + [COUNT, MONEY])
+
+    pool_headers = [
+        "方案 scheme",
+        "资金池余额 pool balance (元 CNY)",
+        "在保贷款 loans covered (元 CNY)",
+        "放大倍数 leverage (×)",
+        "补贴 subsidies paid (元 CNY)",
+    ]
+    pool_rows = [[p.scheme_code, p.balance, p.enrolled_outstanding, p.leverage, p.subsidies_paid] for p in stats.pools]
+    _sheet(wb.create_sheet("资金池 pools"), pool_headers, pool_rows, [None, MONEY, MONEY, "0.00", MONEY])
+    return wb
+
+
+def xlsx_bytes(stats: StatisticsOut) -> bytes:
+    out = io.BytesIO()
+    workbook(stats).save(out)
+    return out.getvalue()
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A number read back from the workbook as the API writes it (openpyxl reads numbers as floats)."""
+    if value is None or value == "":
+        return None
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)

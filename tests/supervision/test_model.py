@@ -1,0 +1,164 @@
+"""Supervision rules on hand-made books: growth against the 20% target, the +3 pp NPL tolerance, the cube, ranks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ippledge.kernel.errors import ValidationError
+from ippledge.supervision import model as m
+
+D = Decimal
+Y2022 = m.Period(dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+
+
+def loan(
+    loan_id: int,
+    bank: int,
+    amount: str,
+    on: dt.date,
+    *,
+    borrower: int | None = None,
+    balance: str | None = None,
+    npl: bool = False,
+    rate: str = "0.0435",
+    lpr: str | None = "0.0370",
+    first: bool = True,
+    district: str = "110108",
+) -> m.LoanFact:
+    return m.LoanFact(
+        loan_id=loan_id,
+        bank_id=bank,
+        borrower_id=borrower if borrower is not None else 1000 + loan_id,
+        district=district,
+        product="P1",
+        ip_kind="patent",
+        firm_size="small",
+        principal=D(amount),
+        disbursed_on=on,
+        annual_rate=D(rate),
+        lpr=None if lpr is None else D(lpr),
+        balance=D(balance if balance is not None else amount),
+        npl=npl,
+        first_loan=first,
+    )
+
+
+def test_growth_against_the_20_percent_target() -> None:
+    g = m.growth(D("120.00"), D("100.00"))
+    assert g.rate == D("0.2000") and g.meets_target is True
+    just_below = m.growth(D("119.99"), D("100.00"))
+    assert just_below.rate == D("0.1999") and just_below.meets_target is False
+    assert m.growth(D("50.00"), D("0.00")).rate is None  # no base, no growth
+    assert m.growth(D("50.00"), D("100.00")).rate == D("-0.5000")
+
+
+def test_npl_tolerance_just_inside_and_just_outside() -> None:
+    overall = D("0.0150")  # the bank's overall NPL ratio: 1.50%
+    inside = m.npl_check(D("449999.00"), D("10000000.00"), overall)  # 4.49999%: +2.99999 pp
+    assert inside.within is True and inside.ip_ratio == D("0.0450")
+    edge = m.npl_check(D("450000.00"), D("10000000.00"), overall)  # exactly +3 pp: "up to 3 pp" is within
+    assert edge.within is True and edge.excess == D("0.0300")
+    outside = m.npl_check(D("450001.00"), D("10000000.00"), overall)  # 4.50001%: rounds to 4.50% but is over
+    assert outside.within is False and outside.ip_ratio == D("0.0450")
+    unknown = m.npl_check(D("1.00"), D("100.00"), None)
+    assert unknown.within is None and unknown.ip_ratio == D("0.0100")
+
+
+def test_bank_lines_on_a_hand_made_book() -> None:
+    facts = [
+        loan(1, 10, "1000000.00", dt.date(2021, 3, 1), balance="0.00"),
+        loan(2, 10, "1300000.00", dt.date(2022, 3, 1), balance="1000000.00", npl=True),
+        loan(3, 10, "12000000.00", dt.date(2022, 6, 1), rate="0.0400", lpr="0.0370"),
+        loan(4, 20, "500000.00", dt.date(2022, 7, 1), borrower=1001, first=False),
+    ]
+    cells = {c.key: c for c in m.loan_cube(facts, Y2022, (m.Dimension.BANK,))}
+    a = cells[("10",)]
+    assert a.disbursed == D("13300000.00") and a.disbursed_count == 2
+    assert a.first_time_borrowers == 2
+    assert a.inclusive_count == 1 and a.inclusive_amount == D("1300000.00")  # 12m is over the 10m cap of 2022
+    assert a.inclusive_share == D("0.0977")
+    assert a.balance == D("13000000.00") and a.borrowers == 2
+    assert a.npl_balance == D("1000000.00") and a.npl_ratio == D("0.0769")
+    # amount-weighted spread over the LPR: (1.3m * 65bp + 12m * 30bp) / 13.3m
+    assert a.average_spread_bp == D("33.4")
+    b = cells[("20",)]
+    assert b.first_time_borrowers == 0  # borrower 1001 first borrowed in 2021, from bank 10
+    prior = {c.key: c for c in m.loan_cube(facts, Y2022.prior_year(), (m.Dimension.BANK,))}
+    g = m.growth(a.disbursed, prior[("10",)].disbursed)
+    assert g.rate == D("12.3000") and g.meets_target is True
+
+
+def test_month_cells_carry_flows_only() -> None:
+    facts = [
+        loan(1, 10, "100.00", dt.date(2022, 1, 5), borrower=7),
+        loan(2, 10, "50.00", dt.date(2022, 1, 20), borrower=7, first=False),
+    ]
+    (jan,) = m.loan_cube(facts, Y2022, (m.Dimension.MONTH,))
+    assert jan.key == ("2022-01",) and jan.disbursed == D("150.00") and jan.first_time_borrowers == 1
+    assert jan.balance is None and jan.npl_ratio is None
+
+
+def test_inclusive_cap_is_dated_data() -> None:
+    assert m.is_inclusive(D("15000000.00"), dt.date(2023, 12, 31)) is False
+    assert m.is_inclusive(D("15000000.00"), dt.date(2024, 1, 1)) is True
+    assert m.is_inclusive(D("10000000.00"), dt.date(2022, 1, 1)) is False  # "under 10m": strictly below
+    assert m.inclusive_cap(dt.date(2019, 5, 1)) == D("10000000.00")
+
+
+def test_registrations_are_a_separate_series() -> None:
+    regs = [
+        m.RegistrationFact(1, 10, 1001, dt.date(2022, 2, 1), D("3000000.00"), "patent", "110108", "small"),
+        m.RegistrationFact(2, 10, 1002, dt.date(2021, 2, 1), D("9.00"), "patent", "110108", "small"),
+    ]
+    (cell,) = m.registration_cube(regs, Y2022, (m.Dimension.BANK,))
+    assert cell.registrations == 1 and cell.registered_amount == D("3000000.00")
+
+
+def _figures(bank: int, current: str, prior: str, npl: str = "0.00", overall: str | None = "0.0150") -> m.BankFigures:
+    return m.BankFigures(
+        bank,
+        m.growth(D(current), D(prior)),
+        m.npl_check(D(npl), D("100.00"), None if overall is None else D(overall)),
+    )
+
+
+def test_ranking_with_ties_and_the_ineligible() -> None:
+    rule = m.ranking_rule("growth_within_tolerance")
+    rows = m.rank(
+        rule,
+        [
+            _figures(1, "150.00", "100.00"),  # +50%
+            _figures(2, "130.00", "100.00"),  # +30%
+            _figures(3, "260.00", "200.00"),  # +30%: tied with bank 2
+            _figures(4, "110.00", "100.00"),  # +10%
+            _figures(5, "300.00", "100.00", npl="4.51"),  # +200% but 4.51% NPL against 1.50%: over tolerance
+            _figures(6, "300.00", "0.00"),  # no prior year
+            _figures(7, "300.00", "100.00", overall=None),  # overall NPL ratio not recorded
+            _figures(8, "100.00", "100.00"),  # 0%
+        ],
+    )
+    placed = [(r.bank_id, r.rank) for r in rows]
+    assert placed[:5] == [(1, 1), (2, 2), (3, 2), (4, 4), (8, 5)]
+    assert [r.tier.up_to if r.tier else None for r in rows[:5]] == [3, 3, 3, 6, 6]  # tied banks share a tier
+    unranked = {r.bank_id: r.reasons for r in rows[5:]}
+    assert unranked == {5: ("npl_over_tolerance",), 6: ("no_prior_year",), 7: ("overall_npl_missing",)}
+    assert rows[5].figures.npl.excess == D("0.0301")  # the inputs travel with the result
+
+
+def test_ranking_by_amount_ignores_tolerance() -> None:
+    rows = m.rank(m.ranking_rule("disbursed"), [_figures(1, "5.00", "0.00"), _figures(2, "5.00", "1.00", overall=None)])
+    assert [(r.bank_id, r.rank) for r in rows] == [(1, 1), (2, 1)]
+
+
+def test_bad_input() -> None:
+    with pytest.raises(ValidationError) as e:
+        m.Period(dt.date(2022, 2, 1), dt.date(2022, 1, 1))
+    assert e.value.code == "supervision.period_reversed"
+    with pytest.raises(ValidationError):
+        m.dimensions(["bank", "galaxy"])
+    with pytest.raises(ValidationError):
+        m.ranking_rule("nope")
+    assert m.Period(dt.date(2024, 2, 29), dt.date(2024, 2, 29)).prior_year().start == dt.date(2023, 2, 28)
