@@ -188,8 +188,13 @@ def demo(
         import uvicorn
 
         from ippledge.app import create_app
+        from ippledge.simulation.accounts import DEMO_PASSWORD
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
+        typer.echo(
+            f"网页工作台 console: http://{host}:{port}/console/ · 企业 firm ent0001.admin · 客户经理 officer "
+            f"bank1.officer · 审批人 approver bank1.approver · password '{DEMO_PASSWORD}' (demo only)"
+        )
         uvicorn.run(create_app(_demo_settings(url)), host=host, port=port, log_level="warning")
 
 

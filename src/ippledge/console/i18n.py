@@ -64,6 +64,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "ip.abandoned": ("放弃", "Abandoned"),
     "ip.revoked": ("被撤销", "Revoked"),
     "ip.cancelled": ("被注销", "Cancelled"),
+    # lending basis (授信依据)
+    "basis.report": ("外部评估报告", "Valuer's report"),
+    "basis.internal": ("银行内部评估", "Bank's internal valuation"),
+    "basis.model": ("模型估值", "Model value"),
+    "basis.mixed": ("混合依据", "Mixed"),
     # roles (角色)
     "role.enterprise_user": ("企业经办人", "Firm finance manager"),
     "role.credit_officer": ("客户经理", "Credit officer"),
@@ -126,6 +131,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.application": ("贷款申请", "Loan application"),
     "ui.loans": ("我的贷款", "My loans"),
     "ui.none": ("无", "None"),
+    "ui.basis_kind": ("依据类型", "Basis"),
+    "ui.appraisal": ("评估值（记录）", "Appraisal of record"),
+    "ui.ltv_cap": ("质押率上限", "LTV cap"),
+    "ui.max_supported": ("可支持最高额度", "Most the basis supports"),
+    "ui.forced_sale": ("强制变现值", "Forced-sale value"),
+    "ui.principal": ("本金", "Principal"),
+    "ui.interest": ("利息", "Interest"),
+    "ui.payment": ("应还合计", "Payment"),
+    "ui.settled": ("结清日", "Settled on"),
+    "ui.rule": ("规则", "Rule"),
+    "ui.result": ("结果", "Result"),
+    "ui.dpd": ("逾期天数", "Days past due"),
+    "ui.contract": ("合同编号", "Contract"),
+    "ui.number": ("编号", "Number"),
 }
 
 # Bad form input: field -> (zh, en), shown beside the field.
