@@ -170,3 +170,15 @@ def test_maker_checker_in_the_console(world, app) -> None:
     assert "规则检查" in page.text and "通过" in page.text
     done = approver.post(f"/console/decisions/{s.decision_id}/approve", data={"csrf": csrf_of(page.text)})
     assert done.status_code == 200 and "已批准" in done.text
+
+
+def test_cookie_is_secure_behind_tls(world, app) -> None:
+    s = seed(world, app)
+    c = TestClient(app, base_url="https://testserver")
+    form = c.get("/console/login")
+    r = c.post(
+        "/console/login",
+        data={"username": s.desk.firm.user.username, "password": PASSWORD, "csrf": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
