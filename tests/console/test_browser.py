@@ -98,6 +98,13 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     assert p.locator("#inbox tbody tr").count() >= 1
     v.shot("home-credit-officer")
     p.get_by_role("link", name="工作队列").click()
+    p.wait_for_url(f"{server}/console/queue")
+    # HTMX: "overdue only" swaps the table in place (nothing is overdue on the seeded business date)
+    p.get_by_label("只看已超时").check()
+    p.wait_for_selector('#queue[data-overdue-only="1"]')
+    assert p.url == f"{server}/console/queue" and "暂无待办事项" in p.locator("#queue").inner_text()
+    p.get_by_label("只看已超时").uncheck()
+    p.wait_for_selector('#queue[data-overdue-only="0"]')
     p.locator(f'#queue a[href="/console/applications/{s.application_id}"]').first.click()
     assert "模型区间" in p.locator("#valuations").inner_text()  # the appraisal beside the model's band
     assert "万元" in p.locator("#valuations").inner_text()

@@ -145,6 +145,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.dpd": ("逾期天数", "Days past due"),
     "ui.contract": ("合同编号", "Contract"),
     "ui.number": ("编号", "Number"),
+    "ui.overdue_only": ("只看已超时", "Overdue only"),
 }
 
 # Bad form input: field -> (zh, en), shown beside the field.

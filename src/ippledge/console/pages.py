@@ -451,13 +451,16 @@ def confirm_filing(
 
 
 @router.get("/queue")
-def queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+def queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, overdue: int = 0) -> HTMLResponse:
+    """The bank's work queue; ticking "overdue only" swaps just the table (HTMX), the page stays."""
     p = viewer.principal
     p.require_kind(PartyKind.BANK)
-    rows = intake_api.my_tasks(p, session, today, overdue=None, status_=None)
+    rows = intake_api.my_tasks(p, session, today, overdue=True if overdue else None, status_=None)
     apps = {a.id: a for a in intake_api.list_applications(p, session)}
     names = access_queries.names_of(session, [a.applicant_id for a in apps.values()])
-    return render(request, viewer, "queue.html", {"rows": rows, "apps": apps, "names": names})
+    ctx = {"rows": rows, "apps": apps, "names": names, "overdue_only": bool(overdue)}
+    partial = request.headers.get("hx-request") == "true"
+    return render(request, viewer, "_queue_table.html" if partial else "queue.html", ctx)
 
 
 @router.get("/decisions/{decision_id}")
