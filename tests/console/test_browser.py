@@ -164,6 +164,10 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     p.get_by_role("button", name="提交").click()
     assert p.get_by_test_id("app-status").inner_text() == "已受理"
     assert "银行审查" in p.locator("#timeline").inner_text()
+    valuer = d.valuer.party.name
+    p.get_by_label("授权以下机构查询本申请").select_option(label=valuer)
+    p.get_by_role("button", name="授权").click()
+    p.wait_for_selector(f'#consents li:has-text("{valuer}")')
     p.goto(f"{server}/console/applications/{s.application_id}")
     assert p.get_by_test_id("app-status").inner_text() == "已获批"
     p.locator(f'a[href="/console/filings/{filing_id}"]').click()

@@ -146,6 +146,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.contract": ("合同编号", "Contract"),
     "ui.number": ("编号", "Number"),
     "ui.overdue_only": ("只看已超时", "Overdue only"),
+    "ui.consent_to": ("授权以下机构查询本申请", "Let this party read the application"),
 }
 
 # Bad form input: field -> (zh, en), shown beside the field.

@@ -45,7 +45,7 @@ from ippledge.credit import queries as credit_queries
 from ippledge.credit.schemas import DecideIn
 from ippledge.db import utcnow
 from ippledge.intake import api as intake_api
-from ippledge.intake.schemas import ApplicationIn
+from ippledge.intake.schemas import ApplicationIn, PartyIn
 from ippledge.kernel.errors import IppledgeError
 from ippledge.lending import api as lending_api
 from ippledge.pledge import api as pledge_api
@@ -417,7 +417,14 @@ def application(
         for f in pledge_api.list_filings(p, session, today, status_=None)
         if {i.ip_asset_id for i in f.items} & set(app.ip_asset_ids)
     ]
+    consent_choices: list[tuple[int, str]] = []
+    if p.party_id == app.applicant_id:  # the firm may let a valuer or insurer read the file (授权查询)
+        granted = {c.party_id for c in consents if c.revoked_on is None}
+        for kind in (PartyKind.BANK, PartyKind.VALUER, PartyKind.INSURER, PartyKind.GUARANTOR):
+            named = access_queries.party_names(session, kind)
+            consent_choices += sorted((i, n) for i, n in named.items() if i not in granted)
     ctx = {
+        "consent_choices": consent_choices,
         "app": app,
         "assets": assets,
         "tasks": tl.tasks,
@@ -429,6 +436,21 @@ def application(
         "today": today,
     }
     return render(request, viewer, "application.html", ctx)
+
+
+@router.post("/applications/{application_id}/consents")
+def grant_consent(
+    application_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    party_id: int = Form(...),
+) -> Response:
+    """The firm consents to one more party reading its file; the service checks it is the applicant's."""
+    viewer.check_csrf(csrf)
+    intake_api.grant(application_id, PartyIn(party_id=party_id), viewer.principal, session, today)
+    return _back(f"{PREFIX}/applications/{application_id}")
 
 
 @router.get("/filings/{filing_id}")
