@@ -28,11 +28,13 @@ def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.lending.queries import grade_labels
     from ippledge.pledge.model import FilingStatus
     from ippledge.registry.model import LegalState
+    from ippledge.valuation.governance.model import FlagKind
 
     keys = [f"grade.{g.code}" for g in grade_labels()]
     keys += [f"app.{s.value}" for s in ApplicationStatus] + [f"task.{k.value}" for k in TaskKind]
     keys += [f"tstatus.{s.value}" for s in TaskStatus] + [f"filing.{s.value}" for s in FilingStatus]
     keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
+    keys += [f"flag.{f.value}" for f in FlagKind]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}

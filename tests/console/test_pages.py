@@ -103,6 +103,8 @@ def test_another_partys_record_is_a_404_page(world, app) -> None:
     ):
         r = c.get(path)
         assert r.status_code == 404 and "text/html" in r.headers["content-type"] and "无权查看" in r.text, path
+    nowhere = c.get("/console/no/such/page")
+    assert nowhere.status_code == 404 and "无权查看" in nowhere.text
     bank2 = sign_in(app, s.desk.bank2.approver)
     assert bank2.get(f"/console/decisions/{s.decision_id}").status_code == 404
 

@@ -69,6 +69,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "basis.internal": ("银行内部评估", "Bank's internal valuation"),
     "basis.model": ("模型估值", "Model value"),
     "basis.mixed": ("混合依据", "Mixed"),
+    # valuation governance flags (估值预警)
+    "flag.outside_range": ("超出模型区间", "Outside the model's band"),
+    "flag.far_from_peers": ("偏离同行评估", "Far from other valuers"),
+    "flag.opinion_shopping": ("疑似挑选评估意见", "Possible opinion shopping"),
+    "flag.concentration": ("评估业务集中", "Concentration on one client"),
     # roles (角色)
     "role.enterprise_user": ("企业经办人", "Firm finance manager"),
     "role.credit_officer": ("客户经理", "Credit officer"),

@@ -545,3 +545,9 @@ def loan(request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep,
         values.append(float(balance / 10000))
     rate = (Decimal(detail.annual_rate) * 100).quantize(Decimal("0.01"))
     return render(request, viewer, "loan.html", {"loan": detail, "dates": dates, "values": values, "rate": rate})
+
+
+@router.get("/{rest:path}")
+def not_found(request: Request, rest: str) -> HTMLResponse:
+    """Any other address under /console: the 404 page, in the reader's language (registered last)."""
+    return _error_page(request, 404, i18n.LABELS["ui.not_found"], "not_found")
