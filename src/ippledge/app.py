@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ippledge import __version__
 from ippledge.bootstrap import wire
 from ippledge.config import Settings
+from ippledge.console import mount_console
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
 from ippledge.web.docs import mount_docs
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in _capability_routers():
         app.include_router(router)
 
+    mount_console(app)  # the web console (网页工作台) on the same services
     app.add_middleware(RequestLog)
 
     @app.get("/health", tags=["platform"])

@@ -190,9 +190,25 @@ def demo(
         import uvicorn
 
         from ippledge.app import create_app
+        from ippledge.simulation.accounts import DEMO_PASSWORD
 
         typer.echo(f"API: http://{host}:{port}/docs  (Ctrl-C to stop)")
+        typer.echo(f"网页工作台 console: http://{host}:{port}/console/  password '{DEMO_PASSWORD}' (demo only)")
+        for role, username in _console_users(url):
+            typer.echo(f"  {role}: {username}")
         uvicorn.run(create_app(_demo_settings(url)), host=host, port=port, log_level="warning")
+
+
+def _console_users(url: str) -> list[tuple[str, str]]:
+    from ippledge.db import make_engine, make_session_factory
+    from ippledge.demo.console_users import console_users
+
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            return console_users(session)
+    finally:
+        engine.dispose()
 
 
 def _demo_settings(url: str) -> Settings:

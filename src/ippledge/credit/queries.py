@@ -31,6 +31,12 @@ def visible_decision_id(session: Session, principal: Principal, decision_id: int
     return scope.get_visible(session, CreditDecision, decision_id, principal).id
 
 
+def visible_decision_ids(session: Session, principal: Principal, application_id: int) -> list[int]:
+    """The credit decisions on one application that the caller may see, oldest first (the console lists them)."""
+    stmt = scope.scoped(CreditDecision, principal).where(CreditDecision.application_id == application_id)
+    return [int(i) for i in session.scalars(stmt.with_only_columns(CreditDecision.id).order_by(CreditDecision.id))]
+
+
 # -- offers (read by intake through its port ``intake.ports.banks_offering``) ----------------------------------------
 
 

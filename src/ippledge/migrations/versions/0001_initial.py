@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:38:54.219827
+Create Date: 2026-12-03 03:13:43.302999
 """
 
 from __future__ import annotations

@@ -1,0 +1,198 @@
+"""Words and figures of the console (界面用语与金额格式): Chinese first, English when the user switches.
+
+Statuses, grades and task kinds are shown in the reader's language, never as codes; amounts in 元 with 万元 where a
+summary needs them. Pure functions: no framework, so the labels are testable on their own.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+LANGS = ("zh", "en")
+
+# key -> (zh, en). Keys are the codes the services use, prefixed by what they label.
+LABELS: dict[str, tuple[str, str]] = {
+    # application status (申请状态)
+    "app.submitted": ("已受理", "Submitted"),
+    "app.in_review": ("审查中", "In review"),
+    "app.approved": ("已获批", "Approved"),
+    "app.declined": ("未获批", "Declined"),
+    "app.withdrawn": ("已撤回", "Withdrawn"),
+    # task kinds and statuses (任务)
+    "task.bank_review": ("银行审查", "Bank review"),
+    "task.valuation": ("资产评估", "Valuation"),
+    "task.internal_valuation": ("银行内部评估", "Internal valuation"),
+    "task.underwriting": ("保险或担保审核", "Underwriting"),
+    "task.pledge_registration": ("质押登记", "Pledge registration"),
+    "task.ip_review": ("知识产权审查", "IP review"),
+    "tstatus.open": ("待接收", "Open"),
+    "tstatus.accepted": ("办理中", "In progress"),
+    "tstatus.declined": ("已拒绝", "Declined"),
+    "tstatus.done": ("已完成", "Done"),
+    "tstatus.cancelled": ("已取消", "Cancelled"),
+    # credit decision status (授信决定)
+    "dec.pending": ("待审批", "Awaiting approval"),
+    "dec.approved": ("已批准", "Approved"),
+    "dec.rejected": ("已否决", "Rejected"),
+    "dec.failed": ("规则未通过", "Rules failed"),
+    # pledge filings (质押登记申请)
+    "filing.draft": ("草稿（尚无一方确认）", "Draft (no side has confirmed)"),
+    "filing.awaiting_confirmations": ("待对方确认", "Awaiting the other side"),
+    "filing.confirmed": ("双方已确认，待提交", "Confirmed by both, to submit"),
+    "filing.submitted": ("已提交登记机关", "Submitted to the registry"),
+    "filing.registered": ("准予登记", "Registered"),
+    "filing.refused": ("不予登记", "Refused"),
+    "filing.withdrawn": ("已撤回", "Withdrawn"),
+    # five-tier grades (五级分类)
+    "grade.normal": ("正常", "Normal"),
+    "grade.special_mention": ("关注", "Special mention"),
+    "grade.substandard": ("次级", "Substandard"),
+    "grade.doubtful": ("可疑", "Doubtful"),
+    "grade.loss": ("损失", "Loss"),
+    # loan status (贷款状态)
+    "loan.contracted": ("已签约", "Contracted"),
+    "loan.active": ("放款后存续", "Active"),
+    "loan.repaid": ("已结清", "Repaid"),
+    "loan.written_off": ("已核销", "Written off"),
+    # IP legal states (法律状态)
+    "ip.pending": ("审中", "Pending"),
+    "ip.in_force": ("有效", "In force"),
+    "ip.terminated": ("终止（未缴年费）", "Terminated (annuity unpaid)"),
+    "ip.invalidated": ("全部无效", "Invalidated"),
+    "ip.expired": ("期限届满", "Expired"),
+    "ip.abandoned": ("放弃", "Abandoned"),
+    "ip.revoked": ("被撤销", "Revoked"),
+    "ip.cancelled": ("被注销", "Cancelled"),
+    # lending basis (授信依据)
+    "basis.report": ("外部评估报告", "Valuer's report"),
+    "basis.internal": ("银行内部评估", "Bank's internal valuation"),
+    "basis.model": ("模型估值", "Model value"),
+    "basis.mixed": ("混合依据", "Mixed"),
+    # valuation governance flags (估值预警)
+    "flag.outside_range": ("超出模型区间", "Outside the model's band"),
+    "flag.far_from_peers": ("偏离同行评估", "Far from other valuers"),
+    "flag.opinion_shopping": ("疑似挑选评估意见", "Possible opinion shopping"),
+    "flag.concentration": ("评估业务集中", "Concentration on one client"),
+    # roles (角色)
+    "role.enterprise_user": ("企业经办人", "Firm finance manager"),
+    "role.credit_officer": ("客户经理", "Credit officer"),
+    "role.approver": ("审批人", "Approver"),
+    "role.admin": ("机构管理员", "Administrator"),
+    # page words
+    "ui.title": ("知识产权质押融资平台", "IP pledge financing platform"),
+    "ui.sign_in": ("登录", "Sign in"),
+    "ui.sign_out": ("退出", "Sign out"),
+    "ui.username": ("用户名", "Username"),
+    "ui.password": ("密码", "Password"),
+    "ui.home": ("工作台", "Home"),
+    "ui.inbox": ("待办事项", "Inbox"),
+    "ui.inbox_empty": ("暂无待办事项", "Nothing to do"),
+    "ui.my_ip": ("我的知识产权", "My IP"),
+    "ui.apply": ("申请贷款", "Apply for a loan"),
+    "ui.applications": ("我的申请", "Applications"),
+    "ui.queue": ("工作队列", "Work queue"),
+    "ui.book": ("贷款台账", "Loan book"),
+    "ui.approvals": ("待我审批", "Awaiting my approval"),
+    "ui.due": ("办理时限", "Due"),
+    "ui.elapsed": ("已用工作日", "Working days used"),
+    "ui.overdue": ("已超时", "Overdue"),
+    "ui.on_time": ("未超时", "On time"),
+    "ui.open": ("打开", "Open"),
+    "ui.amount": ("金额（元）", "Amount (yuan)"),
+    "ui.term": ("期限（月）", "Term (months)"),
+    "ui.purpose": ("用途", "Purpose"),
+    "ui.banks": ("申请银行", "Banks"),
+    "ui.ip": ("质押知识产权", "IP to pledge"),
+    "ui.submit": ("提交", "Submit"),
+    "ui.status": ("状态", "Status"),
+    "ui.timeline": ("办理进度", "Timeline"),
+    "ui.consents": ("授权查询", "Consents"),
+    "ui.grant": ("授权", "Grant"),
+    "ui.valuations": ("评估结果与模型区间", "Valuations beside the model's band"),
+    "ui.model_band": ("模型区间（P10–P90）", "Model band (P10–P90)"),
+    "ui.flags": ("预警", "Flags"),
+    "ui.decisions": ("授信决定", "Credit decisions"),
+    "ui.checks": ("规则检查", "Rule checks"),
+    "ui.basis": ("授信依据", "Lending basis"),
+    "ui.approve": ("批准", "Approve"),
+    "ui.reject": ("否决", "Reject"),
+    "ui.reason": ("意见", "Reason"),
+    "ui.filings": ("质押登记申请", "Pledge filings"),
+    "ui.confirm": ("确认", "Confirm"),
+    "ui.confirmed": ("已确认", "Confirmed"),
+    "ui.schedule": ("还款计划", "Schedule"),
+    "ui.grade": ("五级分类", "Grade"),
+    "ui.outstanding": ("贷款余额", "Outstanding"),
+    "ui.not_found": ("页面不存在，或您无权查看该记录。", "No such page, or the record is not yours to see."),
+    "ui.expired": ("会话已过期，请重新登录。", "Your session has expired; please sign in again."),
+    "ui.forbidden": ("无权执行此操作。", "You may not do this."),
+    "ui.signed_out": ("您已退出。", "You have signed out."),
+    "ui.pass": ("通过", "Pass"),
+    "ui.fail": ("未通过", "Fail"),
+    "ui.ok": ("已完成", "Done"),
+    "ui.firm": ("企业", "Firm"),
+    "ui.bank": ("银行", "Bank"),
+    "ui.application": ("贷款申请", "Loan application"),
+    "ui.loans": ("我的贷款", "My loans"),
+    "ui.none": ("无", "None"),
+    "ui.basis_kind": ("依据类型", "Basis"),
+    "ui.appraisal": ("评估值（记录）", "Appraisal of record"),
+    "ui.ltv_cap": ("质押率上限", "LTV cap"),
+    "ui.max_supported": ("可支持最高额度", "Most the basis supports"),
+    "ui.forced_sale": ("强制变现值", "Forced-sale value"),
+    "ui.principal": ("本金", "Principal"),
+    "ui.interest": ("利息", "Interest"),
+    "ui.payment": ("应还合计", "Payment"),
+    "ui.settled": ("结清日", "Settled on"),
+    "ui.rule": ("规则", "Rule"),
+    "ui.result": ("结果", "Result"),
+    "ui.dpd": ("逾期天数", "Days past due"),
+    "ui.contract": ("合同编号", "Contract"),
+    "ui.number": ("编号", "Number"),
+    "ui.overdue_only": ("只看已超时", "Overdue only"),
+    "ui.consent_to": ("授权以下机构查询本申请", "Let this party read the application"),
+}
+
+# Bad form input: field -> (zh, en), shown beside the field.
+FIELD_ERRORS: dict[str, tuple[str, str]] = {
+    "amount": ("请输入大于零的金额，最多两位小数（例如 2000000）", "Enter an amount above zero, at most 2 decimals"),
+    "term_months": ("请输入 1 至 360 之间的整数月数", "Enter a whole number of months from 1 to 360"),
+    "purpose": ("请填写贷款用途（200 字以内）", "State the purpose (200 characters at most)"),
+    "ip_asset_ids": ("请至少选择一项知识产权", "Choose at least one IP"),
+    "banks": ("请至少选择一家银行", "Choose at least one bank"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The label of ``key`` in ``lang``; an unknown key shows itself, so a missing label is visible, not blank."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def both(pair: tuple[str, str], lang: str) -> str:
+    """A bilingual message with the reader's language first."""
+    return f"{pair[1]} · {pair[0]}" if lang == "en" else f"{pair[0]} · {pair[1]}"
+
+
+def yuan(value: Any) -> str:
+    """``1800000`` -> ``1,800,000.00 元``; an amount to the fen, as a document shows it."""
+    if value is None or value == "":
+        return "—"
+    d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{d:,.2f} 元"
+
+
+def wan(value: Any) -> str:
+    """``1800000`` -> ``180.00 万元``: the unit of summaries and lists."""
+    if value is None or value == "":
+        return "—"
+    d = (Decimal(str(value)) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{d:,.2f} 万元"
+
+
+def percent_bp(bp: int | None) -> str:
+    """Basis points as a percentage: ``350`` -> ``3.50%``."""
+    return "—" if bp is None else f"{Decimal(bp) / Decimal(100):.2f}%"

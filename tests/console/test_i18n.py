@@ -1,0 +1,41 @@
+"""Figures and words of the console, without a server."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ippledge.console import i18n
+
+
+def test_amounts_in_yuan_and_wan() -> None:
+    assert i18n.yuan("1800000") == "1,800,000.00 元"
+    assert i18n.yuan(Decimal("0.005")) == "0.01 元"  # half-up to the fen
+    assert i18n.wan("1800000") == "180.00 万元"
+    assert i18n.wan(None) == "—" and i18n.percent_bp(350) == "3.50%"
+
+
+def test_labels_in_both_languages() -> None:
+    assert (
+        i18n.t("grade.special_mention", "zh") == "关注" and i18n.t("grade.special_mention", "en") == "Special mention"
+    )
+    assert i18n.t("no.such.key", "zh") == "no.such.key"  # a missing label shows, never blank
+    assert i18n.both(i18n.FIELD_ERRORS["amount"], "en").startswith("Enter an amount")
+
+
+def test_every_grade_and_status_has_a_label() -> None:
+    from ippledge.credit.model import BasisKind
+    from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
+    from ippledge.lending.queries import grade_labels
+    from ippledge.pledge.model import FilingStatus
+    from ippledge.registry.model import LegalState
+    from ippledge.valuation.governance.model import FlagKind
+
+    keys = [f"grade.{g.code}" for g in grade_labels()]
+    keys += [f"app.{s.value}" for s in ApplicationStatus] + [f"task.{k.value}" for k in TaskKind]
+    keys += [f"tstatus.{s.value}" for s in TaskStatus] + [f"filing.{s.value}" for s in FilingStatus]
+    keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
+    keys += [f"flag.{f.value}" for f in FlagKind]
+    missing = [k for k in keys if k not in i18n.LABELS]
+    assert missing == []
+    zh = {g.code: g.zh for g in grade_labels()}
+    assert all(i18n.t(f"grade.{c}", "zh") == z for c, z in zh.items())  # the console says what lending says
