@@ -91,3 +91,14 @@ def disposal_agent(session: Session, loan_id: int) -> int | None:
     """The IP operations institution the lending bank appointed to dispose of the loan's IP (处置代理), if any."""
     row = liability.agent_of(session, loan_id)
     return None if row is None else row.agent_id
+
+
+def paid_claim_of_loan(session: Session, loan_id: int) -> int | None:
+    """The id of the loan's paid compensation claim (recoveries on the loan are shared back on it), if any."""
+    claim = claims.open_claim(session, loan_id)
+    return claim.id if claim is not None and claim.status == "paid" else None
+
+
+def clawed_back_by_role(session: Session, claim_id: int) -> dict[str, Decimal]:
+    """What recoveries have returned so far to each party that bore part of the claim, by role (``fund``, ...)."""
+    return {row.role: row.clawed_back for row in claims.shares_of(session, claim_id) if row.role != "bank"}
