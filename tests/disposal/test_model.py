@@ -160,7 +160,10 @@ def test_plan_command_prints_rounds_and_json() -> None:
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert [r["start_price"] for r in data["rounds"]] == ["700000.00", "560000.00"]
-    assert data["rounds"][0]["deposit"] == ["35000.00", "140000.00"] and data["sale"] == {"price": "560000.00", "days": 60}
+    assert data["rounds"][0]["deposit"] == ["35000.00", "140000.00"] and data["sale"] == {
+        "price": "560000.00",
+        "days": 60,
+    }
     text = runner.invoke(app, ["disposal", "plan", "--appraisal", "1000000", "--rules", "spc-offline-2004"])
     assert text.exit_code == 0 and "800000.00" in text.output
     bad = runner.invoke(app, ["disposal", "plan", "--appraisal", "-1"])
