@@ -13,8 +13,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
@@ -37,11 +38,17 @@ from ippledge.valuation import queries as valuation
 CHINA = dt.timezone(dt.timedelta(hours=8))
 OPENING_HOUR = 10  # bidding opens at 10:00 Beijing time on the first day after the notice period
 CHANNELS = ("auction", "sale", "agreed", "listing")
+_T = TypeVar("_T")
+
+
+def _locked(stmt: Select[tuple[_T]]) -> Select[tuple[_T]]:
+    # Refresh what the session already holds: a row read before the lock must be judged as the lock shows it.
+    return stmt.with_for_update().execution_options(populate_existing=True)
 
 
 def _lot(session: Session, lot_id: int, lock: bool = False) -> DisposalLot:
     stmt = select(DisposalLot).where(DisposalLot.id == lot_id)
-    lot = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    lot = session.scalars(_locked(stmt) if lock else stmt).first()
     if lot is None:
         raise not_found("处置标的", "disposal lot", id=lot_id)
     return lot
@@ -49,7 +56,7 @@ def _lot(session: Session, lot_id: int, lock: bool = False) -> DisposalLot:
 
 def _auction(session: Session, auction_id: int, lock: bool = False) -> DisposalAuction:
     stmt = select(DisposalAuction).where(DisposalAuction.id == auction_id)
-    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    row = session.scalars(_locked(stmt) if lock else stmt).first()
     if row is None:
         raise not_found("拍卖场次", "auction round", id=auction_id)
     return row
