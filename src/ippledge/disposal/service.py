@@ -41,7 +41,7 @@ CHANNELS = ("auction", "sale", "agreed", "listing")
 _T = TypeVar("_T")
 
 
-def _locked(stmt: Select[tuple[_T]]) -> Select[tuple[_T]]:
+def _locked(stmt: Select[_T]) -> Select[_T]:
     # Refresh what the session already holds: a row read before the lock must be judged as the lock shows it.
     return stmt.with_for_update().execution_options(populate_existing=True)
 
