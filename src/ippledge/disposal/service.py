@@ -62,6 +62,11 @@ def _auction(session: Session, auction_id: int, lock: bool = False) -> DisposalA
     return row
 
 
+def get_lot(session: Session, lot_id: int) -> DisposalLot:
+    """One lot (a public notice, 公告: any signed-in party may read it); 404 when there is none."""
+    return _lot(session, lot_id)
+
+
 def _require_agent(principal: Principal, lot: DisposalLot) -> None:
     if principal.party_id not in (lot.bank_id, lot.agent_id):
         raise errors.NOT_AGENT()
