@@ -22,6 +22,7 @@ def wire() -> None:
     from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
+    from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
@@ -45,6 +46,7 @@ def wire() -> None:
         risk_chart.register_rules,
         liability_chart.register_rules,
         disposal_chart.register_rules,
+        disposal_check.register_rules,
         ledger_scope.register_rules,
         registry_scope.register_rules,
         pledge_store.register_rules,

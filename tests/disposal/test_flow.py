@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ippledge.disposal import postings, service
 from ippledge.disposal.tables import DisposalBid, DisposalFiling
 from ippledge.kernel.errors import IppledgeError
+from ippledge.ledger import service as ledger
+from ippledge.ledger.check import check_ledger
+from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.queries import balance
 from ippledge.pledge.tables import PledgeFiling
 from tests.disposal.factories import bidder, claimed_loan
@@ -144,6 +147,14 @@ def test_two_failed_auctions_a_sale_renege_and_settlement(session_factory, risk_
         }
         assert ("transfer", one_asset(s, lot_id)) in filed and len(filed) == 2
     _refused(f, "disposal.lot_state", service.settle, bank, lot_id, "0", today)
+    with f() as s:  # money taken out of custody outside the rules is caught by the disposal expectation
+        custody = postings.account(holder, postings.CUSTODY, lot_id)
+        stray = EntryDraft(
+            today, "manual", (Posting(custody, Decimal("-1.00")), Posting(f"P{holder}:cash", Decimal("1.00")))
+        )
+        ledger.post(s, "test", stray)
+        assert [m.account for m in check_ledger(s).mismatches if m.source == "disposal"] == [custody]
+        s.rollback()
 
 
 def one_asset(s: Session, lot_id: int) -> int:

@@ -24,6 +24,7 @@ from ippledge.disposal.schemas import (
     BidOut,
     LotIn,
     LotOut,
+    PlanOut,
     RoundIn,
     RoundOut,
     SettleIn,
@@ -69,12 +70,12 @@ def _lot(session: Session, lot: DisposalLot) -> LotOut:
     )
 
 
-@router.get("/disposal/plan")
+@router.get("/disposal/plan", response_model=PlanOut)
 def plan(
     _: PrincipalDep, appraisal: str = Query(..., max_length=30), rules: str | None = Query(None, max_length=60)
-) -> dict[str, Any]:
+) -> PlanOut:
     """处置方案: each round's start price, deposit range, increment and notice, the sale stage and 以物抵债."""
-    return model.plan_dict(model.plan(model.load_rules(rules), appraisal))
+    return PlanOut.model_validate(model.plan_dict(model.plan(model.load_rules(rules), appraisal)))
 
 
 @router.post("/disposal/lots", status_code=201, response_model=LotOut)

@@ -65,7 +65,7 @@ class LotOut(BaseModel):
     appraisal: Yuan
     model_value: Yuan | None
     forced_sale_value: Yuan | None
-    facts: dict[str, object]
+    facts: dict[str, dict[str, object]]  # per asset id: number, kind, legal status, encumbrances, remaining days
     channel: str
     rules: str
     status: str
@@ -103,3 +103,40 @@ class SettlementOut(BaseModel):
     clawed_back: dict[str, Yuan]
     release_filings: list[int]
     transfer_filings: list[int]
+
+
+class PlanRulesOut(BaseModel):
+    name: str
+    version: str
+    title_zh: str
+
+
+class PlanRoundOut(BaseModel):
+    round: int
+    label_zh: str
+    start_price: str
+    deposit: list[str]
+    increment: str
+    notice_days: int
+    bidding_hours: int
+    within_days_of_failure: int | None
+
+
+class PlanSaleOut(BaseModel):
+    price: str
+    days: int
+
+
+class PlanExtensionOut(BaseModel):
+    window_minutes: int
+    minutes: int
+
+
+class PlanOut(BaseModel):
+    rules: PlanRulesOut
+    appraisal: str
+    rounds: list[PlanRoundOut]
+    sale: PlanSaleOut | None
+    satisfaction_price: str | None
+    extension: PlanExtensionOut
+    preemption_at_equal_price: bool
