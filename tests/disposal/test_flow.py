@@ -21,6 +21,7 @@ from ippledge.ledger.check import check_ledger
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.queries import balance
 from ippledge.pledge.tables import PledgeFiling
+from ippledge.registry import queries as registry
 from tests.disposal.factories import bidder, claimed_loan
 from tests.ledger.factories import assert_ledger_ok
 from tests.risk_sharing.factories import RiskDesk
@@ -147,6 +148,14 @@ def test_two_failed_auctions_a_sale_renege_and_settlement(session_factory, risk_
         }
         assert ("transfer", one_asset(s, lot_id)) in filed and len(filed) == 2
     _refused(f, "disposal.lot_state", service.settle, bank, lot_id, "0", today)
+    # the registry records the filed transfer: the buyer owns the patent (TR01), once
+    with f() as s:
+        (transfer,) = [x.id for x in s.scalars(select(DisposalFiling).where(DisposalFiling.kind == "transfer"))]
+    with f.begin() as s:
+        service.record_transfer(s, d.registry.principal, transfer, today)
+    with f.begin() as s:
+        assert service.record_transfer(s, d.registry.principal, transfer, today).recorded_on == today
+        assert registry.owner_ids(s, one_asset(s, lot_id)) == [late.party.id]
     with f() as s:  # money taken out of custody outside the rules is caught by the disposal expectation
         custody = postings.account(holder, postings.CUSTODY, lot_id)
         stray = EntryDraft(

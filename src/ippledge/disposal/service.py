@@ -30,7 +30,9 @@ from ippledge.lending import queries as loans
 from ippledge.lending import service as lending
 from ippledge.pledge import queries as pledges
 from ippledge.pledge import service as pledge_service
+from ippledge.registry import legal_status
 from ippledge.registry import queries as registry
+from ippledge.registry.service import OwnerShare
 from ippledge.risk_sharing import queries as risk
 from ippledge.risk_sharing import service as risk_service
 from ippledge.valuation import queries as valuation
@@ -491,3 +493,27 @@ def settle(session: Session, principal: Principal, lot_id: int, costs: Decimal |
         {"costs": str(split.costs), "debt": str(split.debt), "surplus": str(split.surplus)},
     )
     return Settlement(lot.id, split, claim_id, clawed, releases, transfers)
+
+
+def record_transfer(session: Session, principal: Principal, filing_id: int, effective_date: dt.date) -> DisposalFiling:
+    """登记过户: the registry officer records a filed transfer (TR01) to the buyer; the pledgee consented by selling.
+    Recording it twice changes nothing."""
+    filing = session.get(DisposalFiling, filing_id)
+    if filing is None or filing.kind != "transfer":
+        raise not_found("过户申请", "transfer filing", id=filing_id)
+    if filing.recorded_on is not None:
+        return filing
+    lot = _lot(session, filing.lot_id)
+    assert lot.buyer_id is not None
+    legal_status.transfer(
+        session,
+        principal,
+        filing.subject_id,
+        owners=[OwnerShare(lot.buyer_id)],
+        effective_date=effective_date,
+        pledgee_consent=True,
+        pledgee_consent_id=lot.bank_id,
+    )
+    filing.recorded_on = effective_date
+    session.flush()
+    return filing

@@ -103,3 +103,4 @@ class DisposalFiling(IdMixin, Base):
     reference: Mapped[int | None] = mapped_column(Integer)  # the pledge filing id of a release
     detail: Mapped[str] = mapped_column(Text, default="")
     filed_on: Mapped[dt.date]
+    recorded_on: Mapped[dt.date | None]  # the registry recorded the transfer (TR01)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 02:43:33.046439
+Create Date: 2026-12-03 03:17:47.936671
 """
 
 from __future__ import annotations
@@ -673,6 +673,7 @@ def upgrade() -> None:
     sa.Column('reference', sa.Integer(), nullable=True),
     sa.Column('detail', sa.Text(), nullable=False),
     sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['lot_id'], ['disposal_lot.id'], name=op.f('fk_disposal_filing_lot_id_disposal_lot')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_filing')),
