@@ -65,4 +65,8 @@ def test_disposal_through_the_api(app: Any, session_factory, risk_desk: RiskDesk
     assert Decimal(done["surplus"]) == Decimal("5606000.00") - Decimal(done["debt"])
     assert sum(Decimal(v) for v in done["clawed_back"].values()) == c.shares["fund"] + c.shares["insurer"]
     assert done["release_filings"] and len(done["transfer_filings"]) == 1
+    (transfer,) = done["transfer_filings"]
+    assert d.post(agent, f"/disposal/filings/{transfer}/record", None).status_code == 403
+    recorded = d.post(d.registry, f"/disposal/filings/{transfer}/record", None, 200).json()
+    assert recorded["kind"] == "transfer" and recorded["recorded_on"] == str(d.clock.today)
     assert_ledger_ok(session_factory, loans=1)

@@ -22,6 +22,7 @@ from ippledge.disposal.schemas import (
     BidderOut,
     BidIn,
     BidOut,
+    FilingOut,
     LotIn,
     LotOut,
     PlanOut,
@@ -171,3 +172,9 @@ def settle(
         return out.model_dump(mode="json")
 
     return once({"lot_id": lot_id, "costs": str(body.costs)}, act)
+
+
+@router.post("/disposal/filings/{filing_id}/record", response_model=FilingOut)
+def record_transfer(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    """登记过户: the registry officer records a filed TR01 transfer to the buyer (once)."""
+    return FilingOut.model_validate(service.record_transfer(session, principal, filing_id, today), from_attributes=True)

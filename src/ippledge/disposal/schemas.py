@@ -140,3 +140,13 @@ class PlanOut(BaseModel):
     satisfaction_price: str | None
     extension: PlanExtensionOut
     preemption_at_equal_price: bool
+
+
+class FilingOut(BaseModel):
+    id: int
+    lot_id: int
+    kind: str
+    subject_id: int
+    reference: int | None
+    filed_on: dt.date
+    recorded_on: dt.date | None
