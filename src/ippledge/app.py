@@ -142,6 +142,7 @@ def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
     from ippledge.credit.api import router as credit_router
     from ippledge.delivery.api import router as delivery_router
+    from ippledge.disposal.api import router as disposal_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
     from ippledge.lending.api import router as lending_router
@@ -170,4 +171,5 @@ def _capability_routers() -> list[Any]:
         risk_router,
         supervision_router,
         delivery_router,
+        disposal_router,
     ]

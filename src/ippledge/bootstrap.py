@@ -22,6 +22,8 @@ def wire() -> None:
     from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
+    from ippledge.disposal import custody_check as disposal_check
+    from ippledge.disposal import postings as disposal_chart
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
@@ -43,6 +45,8 @@ def wire() -> None:
     for register_rules in (
         risk_chart.register_rules,
         liability_chart.register_rules,
+        disposal_chart.register_rules,
+        disposal_check.register_rules,
         ledger_scope.register_rules,
         registry_scope.register_rules,
         pledge_store.register_rules,

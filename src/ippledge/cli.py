@@ -49,6 +49,7 @@ def _wire(ctx: typer.Context) -> None:
 
 def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
+    from ippledge.disposal.cli import disposal_app
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close.cli import close
@@ -67,6 +68,7 @@ def _add_capability_commands() -> None:
     app.add_typer(valuers_app, name="valuers")
     app.add_typer(events_app, name="events")
     app.add_typer(supervise_app, name="supervise")
+    app.add_typer(disposal_app, name="disposal")
 
 
 _add_capability_commands()

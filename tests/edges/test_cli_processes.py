@@ -128,6 +128,8 @@ READS: dict[Path_, Call] = {
         "--method", "equal-installment", "--start", MARKET_DAY,
     ],
     ("loan", "provisions"): lambda s: ["loan", "provisions", "--as-of", MARKET_DAY, "--json", "--database-url", s.url],
+    ("disposal", "rules"): lambda s: ["disposal", "rules"],
+    ("disposal", "plan"): lambda s: ["disposal", "plan", "--appraisal", "1000000", "--json"],
     ("risk", "schemes"): lambda s: ["risk", "schemes"],
     ("risk", "split"): lambda s: ["risk", "split", "--scheme", "zhongshan", "--loss", "1000000"],
     ("risk", "simulate"): lambda s: [

@@ -19,6 +19,7 @@ from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.delivery.sealing import new_key
 from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, supervision_report, year_report
+from ippledge.demo import disposal as disposal_demo
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
@@ -101,6 +102,7 @@ def _year(
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))
+    disposal_demo.run(factory, console, risk_demo.cast, risk_demo.claims, tracks, start + dt.timedelta(days=days))
     return tracks
 
 

@@ -8,6 +8,7 @@ from ippledge.access import tables as access_tables
 from ippledge.credit import tables as credit_tables
 from ippledge.db import Base
 from ippledge.delivery import tables as delivery_tables
+from ippledge.disposal import tables as disposal_tables
 from ippledge.intake import tables as intake_tables
 from ippledge.ledger import tables as ledger_tables
 from ippledge.lending import tables as lending_tables
@@ -42,6 +43,7 @@ __all__ = [
     "access_tables",
     "credit_tables",
     "delivery_tables",
+    "disposal_tables",
     "events",
     "idempotency",
     "include_name",

@@ -104,3 +104,14 @@ def subsidies_paid_by_bank(session: Session, start: dt.date, end: dt.date) -> di
 def fund_reports(session: Session) -> list[FundReport]:
     """The figures of every scheme that has a fund pool, in scheme code order."""
     return [fund_report(session, code) for code in pools.scheme_codes(session)]
+
+
+def paid_claim_of_loan(session: Session, loan_id: int) -> int | None:
+    """The id of the loan's paid compensation claim (recoveries on the loan are shared back on it), if any."""
+    claim = claims.open_claim(session, loan_id)
+    return claim.id if claim is not None and claim.status == "paid" else None
+
+
+def clawed_back_by_role(session: Session, claim_id: int) -> dict[str, Decimal]:
+    """What recoveries have returned so far to each party that bore part of the claim, by role (``fund``, ...)."""
+    return {row.role: row.clawed_back for row in claims.shares_of(session, claim_id) if row.role != "bank"}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:13:43.302999
+Create Date: 2026-12-03 03:20:41.544314
 """
 
 from __future__ import annotations
@@ -277,6 +277,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_bank_id'), ['bank_id'], unique=False)
+
+    op.create_table('disposal_lot',
+    sa.Column('loan_id', sa.Integer(), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('agent_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('pledgor_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('pledge_ids', sa.Text(), nullable=False),
+    sa.Column('asset_ids', sa.Text(), nullable=False),
+    sa.Column('appraisal', ippledge.db.Fen(), nullable=False),
+    sa.Column('model_value', ippledge.db.Fen(), nullable=True),
+    sa.Column('forced_sale_value', ippledge.db.Fen(), nullable=True),
+    sa.Column('facts', sa.Text(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('rules_name', sa.String(length=60), nullable=False),
+    sa.Column('rules_version', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
+    sa.Column('buyer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('price', ippledge.db.Fen(), nullable=True),
+    sa.Column('settled_on', sa.Date(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['agent_id'], ['party.id'], name=op.f('fk_disposal_lot_agent_id_party')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_disposal_lot_bank_id_party')),
+    sa.ForeignKeyConstraint(['buyer_id'], ['party.id'], name=op.f('fk_disposal_lot_buyer_id_party')),
+    sa.ForeignKeyConstraint(['pledgor_id'], ['party.id'], name=op.f('fk_disposal_lot_pledgor_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_lot'))
+    )
+    with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_lot_loan_id'), ['loan_id'], unique=False)
 
     op.create_table('enterprise',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -627,6 +657,45 @@ def upgrade() -> None:
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_version_product_id'), ['product_id'], unique=False)
 
+    op.create_table('disposal_auction',
+    sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('start_price', ippledge.db.Fen(), nullable=False),
+    sa.Column('increment', ippledge.db.Fen(), nullable=False),
+    sa.Column('deposit', ippledge.db.Fen(), nullable=False),
+    sa.Column('announced_on', sa.Date(), nullable=False),
+    sa.Column('opens_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('bid_count', sa.Integer(), nullable=False),
+    sa.Column('price', ippledge.db.Fen(), nullable=True),
+    sa.Column('leader_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', ippledge.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['lot_id'], ['disposal_lot.id'], name=op.f('fk_disposal_auction_lot_id_disposal_lot')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_auction')),
+    sa.UniqueConstraint('lot_id', 'number', name=op.f('uq_disposal_auction_lot_id_number'))
+    )
+    with op.batch_alter_table('disposal_auction', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_auction_lot_id'), ['lot_id'], unique=False)
+
+    op.create_table('disposal_filing',
+    sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('filed_on', sa.Date(), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['lot_id'], ['disposal_lot.id'], name=op.f('fk_disposal_filing_lot_id_disposal_lot')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_filing')),
+    sa.UniqueConstraint('lot_id', 'kind', 'subject_id', name=op.f('uq_disposal_filing_lot_id_kind_subject_id'))
+    )
+    with op.batch_alter_table('disposal_filing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_filing_lot_id'), ['lot_id'], unique=False)
+
     op.create_table('journal_posting',
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -905,6 +974,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_data_consent_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_data_consent_party_id'), ['party_id'], unique=False)
 
+    op.create_table('disposal_bidder',
+    sa.Column('auction_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('preemptive', sa.Boolean(), nullable=False),
+    sa.Column('deposit', ippledge.db.Fen(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('registered_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['auction_id'], ['disposal_auction.id'], name=op.f('fk_disposal_bidder_auction_id_disposal_auction')),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_disposal_bidder_party_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_bidder')),
+    sa.UniqueConstraint('auction_id', 'party_id', name=op.f('uq_disposal_bidder_auction_id_party_id'))
+    )
+    with op.batch_alter_table('disposal_bidder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_bidder_auction_id'), ['auction_id'], unique=False)
+
     op.create_table('intake_task',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
@@ -1003,6 +1088,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_attempt_delivery_id'), ['delivery_id'], unique=False)
+
+    op.create_table('disposal_bid',
+    sa.Column('auction_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('bidder_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount', ippledge.db.Fen(), nullable=False),
+    sa.Column('at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('extended', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['auction_id'], ['disposal_auction.id'], name=op.f('fk_disposal_bid_auction_id_disposal_auction')),
+    sa.ForeignKeyConstraint(['bidder_id'], ['disposal_bidder.id'], name=op.f('fk_disposal_bid_bidder_id_disposal_bidder')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_bid')),
+    sa.UniqueConstraint('auction_id', 'seq', name=op.f('uq_disposal_bid_auction_id_seq'))
+    )
+    with op.batch_alter_table('disposal_bid', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_bid_auction_id'), ['auction_id'], unique=False)
 
     op.create_table('loan',
     sa.Column('contract_no', sa.String(length=40), nullable=False),
@@ -1454,6 +1556,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_application_id'))
 
     op.drop_table('loan')
+    with op.batch_alter_table('disposal_bid', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_bid_auction_id'))
+
+    op.drop_table('disposal_bid')
     with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_attempt_delivery_id'))
 
@@ -1484,6 +1590,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_intake_task_app_kind')
 
     op.drop_table('intake_task')
+    with op.batch_alter_table('disposal_bidder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_bidder_auction_id'))
+
+    op.drop_table('disposal_bidder')
     with op.batch_alter_table('data_consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_consent_party_id'))
         batch_op.drop_index(batch_op.f('ix_data_consent_application_id'))
@@ -1541,6 +1651,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_journal_posting_account_id'))
 
     op.drop_table('journal_posting')
+    with op.batch_alter_table('disposal_filing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_filing_lot_id'))
+
+    op.drop_table('disposal_filing')
+    with op.batch_alter_table('disposal_auction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_auction_lot_id'))
+
+    op.drop_table('disposal_auction')
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
 
@@ -1621,6 +1739,10 @@ def downgrade() -> None:
 
     op.drop_table('green_channel_entry')
     op.drop_table('enterprise')
+    with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))
+
+    op.drop_table('disposal_lot')
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
 

@@ -1,0 +1,180 @@
+"""Disposal routes (押品处置接口): the plan, lots, rounds, bidders, bids, close, payment or 悔拍, settlement.
+
+Bids and closes take the server's time (``server_time``, one dependency, so a test can set it). Money-moving POSTs
+(registration with its deposit, payment, 悔拍, settlement) need an ``Idempotency-Key`` (``OnceDep``). Lots and rounds
+are public notices (公告): any signed-in party may read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from ippledge.db import utcnow
+from ippledge.disposal import model, service
+from ippledge.disposal.schemas import (
+    BidderIn,
+    BidderOut,
+    BidIn,
+    BidOut,
+    FilingOut,
+    LotIn,
+    LotOut,
+    PlanOut,
+    RoundIn,
+    RoundOut,
+    SettleIn,
+    SettlementOut,
+)
+from ippledge.disposal.tables import DisposalAuction, DisposalLot
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.idempotency import OnceDep
+
+router = APIRouter(tags=["disposal"])
+
+
+def server_time() -> dt.datetime:
+    """The server's clock (服务器时间): what bids and closes are judged at."""
+    return utcnow()
+
+
+NowDep = Annotated[dt.datetime, Depends(server_time)]
+
+
+def _round(r: DisposalAuction) -> RoundOut:
+    return RoundOut.model_validate(r, from_attributes=True)
+
+
+def _lot(session: Session, lot: DisposalLot) -> LotOut:
+    return LotOut(
+        id=lot.id,
+        loan_id=lot.loan_id,
+        bank_id=lot.bank_id,
+        agent_id=lot.agent_id,
+        pledgor_id=lot.pledgor_id,
+        asset_ids=json.loads(lot.asset_ids),
+        appraisal=lot.appraisal,
+        model_value=lot.model_value,
+        forced_sale_value=lot.forced_sale_value,
+        facts=json.loads(lot.facts),
+        channel=lot.channel,
+        rules=f"{lot.rules_name}/{lot.rules_version}",
+        status=lot.status,
+        buyer_id=lot.buyer_id,
+        price=lot.price,
+        rounds=[_round(r) for r in service.rounds_of(session, lot.id)],
+    )
+
+
+@router.get("/disposal/plan", response_model=PlanOut)
+def plan(
+    _: PrincipalDep, appraisal: str = Query(..., max_length=30), rules: str | None = Query(None, max_length=60)
+) -> PlanOut:
+    """处置方案: each round's start price, deposit range, increment and notice, the sale stage and 以物抵债."""
+    return PlanOut.model_validate(model.plan_dict(model.plan(model.load_rules(rules), appraisal)))
+
+
+@router.post("/disposal/lots", status_code=201, response_model=LotOut)
+def open_lot(body: LotIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LotOut:
+    """标的: the bank or its disposal agent puts a defaulted or written-off loan's pledged IP up for disposal."""
+    lot = service.open_lot(session, principal, body.loan_id, today, body.channel, body.rules, body.appraisal)
+    return _lot(session, lot)
+
+
+@router.get("/disposal/lots/{lot_id}", response_model=LotOut)
+def get_lot(lot_id: int, _: PrincipalDep, session: SessionDep) -> LotOut:
+    return _lot(session, service.get_lot(session, lot_id))
+
+
+@router.post("/disposal/lots/{lot_id}/rounds", status_code=201, response_model=RoundOut)
+def schedule_round(
+    lot_id: int, body: RoundIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> RoundOut:
+    """公告: the next round (an auction, or the sale stage after the last failed one)."""
+    row = service.schedule_round(session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit)
+    return _round(row)
+
+
+@router.post("/disposal/rounds/{auction_id}/bidders", status_code=201, response_model=BidderOut)
+def register_bidder(
+    auction_id: int, body: BidderIn, principal: PrincipalDep, session: SessionDep, now: NowDep, once: OnceDep
+) -> JSONResponse:
+    """报名: a party whose identity checks out, its deposit received into custody."""
+
+    def act() -> dict[str, Any]:
+        b = service.register_bidder(session, principal, auction_id, body.party_id, now, body.preemptive)
+        return BidderOut.model_validate(b, from_attributes=True).model_dump(mode="json")
+
+    return once({"auction_id": auction_id, **body.model_dump()}, act, status_code=201)
+
+
+@router.post("/disposal/rounds/{auction_id}/bids", status_code=201, response_model=BidOut)
+def bid(auction_id: int, body: BidIn, principal: PrincipalDep, session: SessionDep, now: NowDep) -> BidOut:
+    """出价 at server time: 409 with the reason (and nothing written) when out of order, early or late."""
+    return BidOut.model_validate(
+        service.place_bid(session, principal, auction_id, str(body.amount), now), from_attributes=True
+    )
+
+
+@router.post("/disposal/rounds/{auction_id}/close", response_model=RoundOut)
+def close(auction_id: int, principal: PrincipalDep, session: SessionDep, now: NowDep) -> RoundOut:
+    """成交或流拍, once: a repeated close answers the same round."""
+    return _round(service.close_round(session, principal, auction_id, now))
+
+
+@router.post("/disposal/rounds/{auction_id}/payment", response_model=LotOut)
+def pay(auction_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep) -> JSONResponse:
+    """买受人付款: the deposit applied, the balance paid into custody."""
+
+    def act() -> dict[str, Any]:
+        return _lot(session, service.pay(session, principal, auction_id, today)).model_dump(mode="json")
+
+    return once({"auction_id": auction_id}, act)
+
+
+@router.post("/disposal/rounds/{auction_id}/renege", response_model=RoundOut)
+def renege(
+    auction_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """悔拍: the winner's deposit forfeited, the winner barred from the lot."""
+
+    def act() -> dict[str, Any]:
+        return _round(service.renege(session, principal, auction_id, today)).model_dump(mode="json")
+
+    return once({"auction_id": auction_id}, act)
+
+
+@router.post("/disposal/lots/{lot_id}/settlement", response_model=SettlementOut)
+def settle(
+    lot_id: int, body: SettleIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """清偿: costs, the secured debt (shared back on the loan's claim), the surplus; release and transfer filed."""
+
+    def act() -> dict[str, Any]:
+        done = service.settle(session, principal, lot_id, str(body.costs), today)
+        w = done.waterfall
+        out = SettlementOut(
+            lot_id=done.lot_id,
+            proceeds=w.proceeds,
+            costs=w.costs,
+            debt=w.debt,
+            surplus=w.surplus,
+            claim_id=done.claim_id,
+            clawed_back=done.clawed_back,
+            release_filings=done.release_filings,
+            transfer_filings=done.transfer_filings,
+        )
+        return out.model_dump(mode="json")
+
+    return once({"lot_id": lot_id, "costs": str(body.costs)}, act)
+
+
+@router.post("/disposal/filings/{filing_id}/record", response_model=FilingOut)
+def record_transfer(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+    """登记过户: the registry officer records a filed TR01 transfer to the buyer (once)."""
+    return FilingOut.model_validate(service.record_transfer(session, principal, filing_id, today), from_attributes=True)
