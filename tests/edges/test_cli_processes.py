@@ -111,6 +111,7 @@ WRITES: dict[Path_, Call] = {
     ("registry", "age"): lambda s: ["registry", "age", "--as-of", MARKET_DAY, "--database-url", s.url],
     ("value",): lambda s: ["value", s.number, "--as-of", MARKET_DAY, "--database-url", s.url],
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
+    ("monitor", "run"): lambda s: ["monitor", "run", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],
     ("events", "reseal"): lambda s: ["events", "reseal", "--database-url", s.url],
     ("demo",): lambda s: ["demo", "--no-serve", "--days", "0"],  # its own var/demo.db in the scratch folder
@@ -138,6 +139,7 @@ READS: dict[Path_, Call] = {
     ("events", "status"): lambda s: ["events", "status", "--database-url", s.url],
     ("events", "new-key"): lambda s: ["events", "new-key"],
     ("errors",): lambda s: ["errors", "--markdown"],
+    ("monitor", "watch"): lambda s: ["monitor", "watch", "--database-url", s.url],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.
