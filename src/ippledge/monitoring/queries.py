@@ -102,3 +102,17 @@ def _alert(a: MonitoringAlert) -> AlertView:
 
 def alerts(session: Session, principal: Principal, loan_id: int | None = None, limit: int = 200) -> list[AlertView]:
     return [_alert(a) for a in store.alerts(session, _bank_scope(principal), loan_id, limit)]
+
+
+@dataclass(frozen=True)
+class MonitoringSummary:
+    """The platform's monitoring in numbers: alerts by finding, watch-list entries by (rule, state)."""
+
+    alerts: dict[str, int]
+    watch: dict[tuple[str, str], int]
+    days: int
+
+
+def summary(session: Session) -> MonitoringSummary:
+    alerts, watch, days = store.summary(session)
+    return MonitoringSummary(alerts, watch, days)

@@ -74,3 +74,12 @@ def alerts(session: Session, bank_id: int | None, loan_id: int | None, limit: in
     if loan_id is not None:
         stmt = stmt.where(MonitoringAlert.loan_id == loan_id)
     return list(session.scalars(stmt))
+
+
+def summary(session: Session) -> tuple[dict[str, int], dict[tuple[str, str], int], int]:
+    by_finding = select(MonitoringAlert.finding, func.count()).group_by(MonitoringAlert.finding)
+    by_rule = select(WatchEntry.rule, WatchEntry.state, func.count()).group_by(WatchEntry.rule, WatchEntry.state)
+    days = int(session.scalar(select(func.count()).select_from(MonitoringRun)) or 0)
+    alerts = {str(f): int(n) for f, n in session.execute(by_finding)}
+    watch = {(str(r), str(s)): int(n) for r, s, n in session.execute(by_rule)}
+    return dict(sorted(alerts.items())), dict(sorted(watch.items())), days
