@@ -16,12 +16,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from ippledge.kernel.calendar import add_months
 from ippledge.kernel.money import round_fen
+from ippledge.registry.model import grace_end, surcharge_rate  # the register's rules (one place)
 
 ANNUITY_WATCH_DAYS: Final = 60  # an annuity falling due within this many days is announced (年费到期预警)
-ANNUITY_GRACE_MONTHS: Final = 6
-_SURCHARGE: Final = (Decimal("0"), Decimal("0.05"), Decimal("0.10"), Decimal("0.15"), Decimal("0.20"), Decimal("0.25"))
 RULES_VERSION: Final = "2026-12"  # the version of FINDINGS and WATCH_RULES below; alerts carry it
 
 
@@ -151,10 +149,6 @@ def watch_rule_of(finding: Finding, code: str | None = None) -> str | None:
 # -- annuities (年费) ---------------------------------------------------------------------------------------------
 
 
-def grace_end(due: dt.date) -> dt.date:
-    return add_months(due, ANNUITY_GRACE_MONTHS)
-
-
 def annuity_stage(due: dt.date, on: dt.date) -> Finding | None:
     """``ANNUITY_DUE`` from 60 days before the due date to it, ``ANNUITY_GRACE`` after it until grace ends."""
     if on <= due:
@@ -162,15 +156,8 @@ def annuity_stage(due: dt.date, on: dt.date) -> Finding | None:
     return Finding.ANNUITY_GRACE if on <= grace_end(due) else None
 
 
-def surcharge_rate(due: dt.date, on: dt.date) -> Decimal:
-    """Surcharge (滞纳金) a payment on ``on`` carries: 0% up to one month after the due date, then 5% per month."""
-    months = 0
-    while months < ANNUITY_GRACE_MONTHS - 1 and add_months(due, months + 1) < on:
-        months += 1
-    return _SURCHARGE[months] if on > due else _SURCHARGE[0]
-
-
 def amount_due(fee: Decimal, due: dt.date, on: dt.date) -> Decimal:
+    """The fee with the surcharge a payment on ``on`` carries (inside grace: ``surcharge_rate`` raises after it)."""
     return round_fen(fee * (1 + surcharge_rate(due, on)))
 
 

@@ -42,6 +42,7 @@ from ippledge.monitoring.tables import MonitoringAlert, MonitoringRun, WatchEntr
 from ippledge.outbox import events
 from ippledge.pledge import queries as pledge_queries
 from ippledge.registry import queries as registry_queries
+from ippledge.registry.model import ANNUITY_GRACE_MONTHS, grace_end, surcharge_rate
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.valuation import queries as valuation_queries
 from ippledge.valuation import revaluation
@@ -162,13 +163,13 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
             details["feed_batch_id"] = ev.batch_id
             drafts.append(Draft(lid, Finding.LEGAL_EVENT, f"event:{ev.id}", what, details, ev.asset_id, ev.code))
 
-    since = add_months(day, -model.ANNUITY_GRACE_MONTHS)
+    since = add_months(day, -ANNUITY_GRACE_MONTHS)
     until = day + dt.timedelta(days=model.ANNUITY_WATCH_DAYS)
     for a in registry_queries.open_annuities(session, pledged, since, until):
         stage = model.annuity_stage(a.due_date, day)
         if stage is None:
             continue
-        rate = model.surcharge_rate(a.due_date, day)
+        rate = surcharge_rate(a.due_date, day)
         owed = model.amount_due(a.amount, a.due_date, day)
         num = _num(facts, a.asset_id)
         if stage is Finding.ANNUITY_DUE:
@@ -176,7 +177,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
                 f"质物{num}第{a.year_no}年度年费将于{a.due_date}到期", f"{num}: year {a.year_no} fee due {a.due_date}"
             )
         else:
-            end = model.grace_end(a.due_date)
+            end = grace_end(a.due_date)
             what = model.Text(
                 f"质物{num}第{a.year_no}年度年费已逾期，宽限期至{end}，现缴滞纳金{rate:.0%}",
                 f"{num}: year {a.year_no} fee unpaid, grace ends {end}, surcharge now {rate:.0%}",
@@ -184,7 +185,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
         details = {
             "year_no": a.year_no,
             "due_date": a.due_date.isoformat(),
-            "grace_ends": model.grace_end(a.due_date).isoformat(),
+            "grace_ends": grace_end(a.due_date).isoformat(),
             "fee_fen": to_fen(a.amount),
             "surcharge_rate": str(rate),
             "amount_due_fen": to_fen(owed),
