@@ -48,6 +48,8 @@ from ippledge.valuation import queries as valuation_queries
 from ippledge.valuation import revaluation
 
 MAX_CATCH_UP_DAYS: Final = 1100
+# The very first pass has no watermark: it reads the events of the last 30 days only, not the register's history.
+FIRST_PASS_LOOKBACK_DAYS: Final = 30
 SYSTEM: Final = "system:monitoring"
 
 
@@ -149,8 +151,10 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     facts = registry_queries.pledged_asset_facts(session, pledged)
     drafts: list[Draft] = []
 
+    first = store.last_run(session) is None
     mark = store.watermark(session)
-    for ev in registry_queries.status_events_after(session, mark, day):
+    since_first = day - dt.timedelta(days=FIRST_PASS_LOOKBACK_DAYS) if first else None
+    for ev in registry_queries.status_events_after(session, mark, day, since_first):
         mark = max(mark, ev.id)
         if ev.code in model.QUIET_EVENTS:
             continue
@@ -162,6 +166,9 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
             details = {"code": ev.code, "effective_date": ev.effective_date.isoformat(), "pledge_id": pledge_id}
             details["feed_batch_id"] = ev.batch_id
             drafts.append(Draft(lid, Finding.LEGAL_EVENT, f"event:{ev.id}", what, details, ev.asset_id, ev.code))
+
+    if first:  # the history before the lookback is not news: start the watermark after it
+        mark = max(mark, registry_queries.last_event_id(session))
 
     since = add_months(day, -ANNUITY_GRACE_MONTHS)
     until = day + dt.timedelta(days=model.ANNUITY_WATCH_DAYS)

@@ -278,9 +278,12 @@ class StatusEventRow:
     batch_id: int | None
 
 
-def status_events_after(session: Session, after_id: int, through: dt.date) -> list[StatusEventRow]:
-    """Events recorded after event id ``after_id`` and effective on or before ``through``, by id (feeds and the API
-    alike: a watermark on the id catches a backdated feed line that a window on the effective date would miss)."""
+def status_events_after(
+    session: Session, after_id: int, through: dt.date, effective_from: dt.date | None = None
+) -> list[StatusEventRow]:
+    """Events recorded after event id ``after_id`` and effective on or before ``through`` (and on or after
+    ``effective_from`` when given), by id: feeds and the API alike; a watermark on the id catches a backdated feed
+    line that a window on the effective date would miss."""
     stmt = (
         select(
             LegalStatusEvent.id,
@@ -293,6 +296,8 @@ def status_events_after(session: Session, after_id: int, through: dt.date) -> li
         .where(LegalStatusEvent.id > after_id, LegalStatusEvent.effective_date <= through)
         .order_by(LegalStatusEvent.id)
     )
+    if effective_from is not None:
+        stmt = stmt.where(LegalStatusEvent.effective_date >= effective_from)
     return [StatusEventRow(*row) for row in session.execute(stmt)]
 
 
