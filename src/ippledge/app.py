@@ -148,6 +148,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.api import router as lending_router
     from ippledge.lending.close.api import router as close_router
     from ippledge.lending.provisioning.api import router as provision_router
+    from ippledge.monitoring.api import router as monitoring_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router
@@ -170,6 +171,7 @@ def _capability_routers() -> list[Any]:
         governance_router,
         risk_router,
         supervision_router,
+        monitoring_router,
         delivery_router,
         disposal_router,
     ]

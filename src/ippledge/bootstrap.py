@@ -29,6 +29,9 @@ def wire() -> None:
     from ippledge.ledger import scope_rules as ledger_scope
     from ippledge.lending import queries as lending_queries
     from ippledge.lending import store as lending_store
+    from ippledge.lending.close import ports as close_ports
+    from ippledge.monitoring import ports as monitoring_ports
+    from ippledge.monitoring import service as monitoring_service
     from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
     from ippledge.registry import ports as registry_ports
@@ -63,4 +66,7 @@ def wire() -> None:
     intake_ports.plug_banks_offering(credit_queries.banks_offering)
     valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
     valuation_ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)
+    close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
+    # Borrower signals: the stand-in source until the data gateway fills the port (tests and the demo feed it).
+    monitoring_ports.plug_borrower_signals(monitoring_ports.FAKE)
     _wired = True

@@ -53,6 +53,7 @@ def _add_capability_commands() -> None:
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close.cli import close
+    from ippledge.monitoring.cli import monitor_app
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
     from ippledge.supervision.cli import supervise_app
@@ -69,6 +70,7 @@ def _add_capability_commands() -> None:
     app.add_typer(events_app, name="events")
     app.add_typer(supervise_app, name="supervise")
     app.add_typer(disposal_app, name="disposal")
+    app.add_typer(monitor_app, name="monitor")
 
 
 _add_capability_commands()

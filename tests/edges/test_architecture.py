@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPABILITIES = ("access", "registry", "pledge", "intake", "valuation", "credit", "lending", "ledger", "risk_sharing")
+CAPABILITIES = (
+    "access", "registry", "pledge", "intake", "valuation", "credit", "lending", "ledger", "risk_sharing", "monitoring",
+)  # fmt: skip
 
 
 def test_every_path_on_the_architecture_page_exists() -> None:

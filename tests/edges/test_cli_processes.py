@@ -111,6 +111,7 @@ WRITES: dict[Path_, Call] = {
     ("registry", "age"): lambda s: ["registry", "age", "--as-of", MARKET_DAY, "--database-url", s.url],
     ("value",): lambda s: ["value", s.number, "--as-of", MARKET_DAY, "--database-url", s.url],
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
+    ("monitor", "run"): lambda s: ["monitor", "run", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],
     ("events", "reseal"): lambda s: ["events", "reseal", "--database-url", s.url],
     ("demo",): lambda s: ["demo", "--no-serve", "--days", "0"],  # its own var/demo.db in the scratch folder
@@ -146,6 +147,7 @@ READS: dict[Path_, Call] = {
     ("supervise", "rank"): lambda s: [
         "supervise", "rank", "--start", "2020-01-01", "--end", MARKET_DAY, "--json", "--database-url", s.url,
     ],
+    ("monitor", "watch"): lambda s: ["monitor", "watch", "--database-url", s.url],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.

@@ -18,7 +18,18 @@ from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.delivery.sealing import new_key
-from ippledge.demo import appraisal, basis, registry_desk, report, risk, run, scenario, supervision_report, year_report
+from ippledge.demo import (
+    appraisal,
+    basis,
+    monitoring_report,
+    registry_desk,
+    report,
+    risk,
+    run,
+    scenario,
+    supervision_report,
+    year_report,
+)
 from ippledge.demo import disposal as disposal_demo
 from ippledge.demo.year import LoanTrack, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
@@ -99,6 +110,7 @@ def _year(
         year_report.print_grades(console, s, start, start + dt.timedelta(days=days))
         basis.print_basis(console, s, tracks)
         year_report.print_losses(console, tracks, s)
+        monitoring_report.print_monitoring(console, s)  # annuity warnings, the watch list (贷后监测)
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))

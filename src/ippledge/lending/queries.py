@@ -465,3 +465,19 @@ def book_on(session: Session, on: dt.date) -> dict[int, LoanOnDate]:
         left = ZERO if loan_id in gone else max(ZERO, principal - (repaid.get(loan_id) or ZERO))
         out[loan_id] = LoanOnDate(loan_id, left, grades.get(loan_id, "normal"))
     return out
+
+
+def open_loans_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[int, list[int]]:
+    """``pledge id -> ids of the active loans it secures`` (贷后监测: which loans news on pledged IP concerns)."""
+    ids = sorted(set(pledge_ids))
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(LoanPledge.pledge_id, Loan.id)
+            .join(Loan, Loan.id == LoanPledge.loan_id)
+            .where(LoanPledge.pledge_id.in_(ids[start : start + _CHUNK]), Loan.status == "active")
+            .order_by(LoanPledge.pledge_id, Loan.id)
+        )
+        for pid, lid in session.execute(stmt):
+            out.setdefault(int(pid), []).append(int(lid))
+    return out

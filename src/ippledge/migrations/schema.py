@@ -14,6 +14,7 @@ from ippledge.ledger import tables as ledger_tables
 from ippledge.lending import tables as lending_tables
 from ippledge.lending.close import tables as lending_close_tables
 from ippledge.lending.provisioning import tables as lending_provisioning_tables
+from ippledge.monitoring import tables as monitoring_tables
 from ippledge.outbox import events
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import tables as registry_tables
@@ -53,6 +54,7 @@ __all__ = [
     "lending_provisioning_tables",
     "lending_tables",
     "metadata",
+    "monitoring_tables",
     "pledge_tables",
     "registry_tables",
     "risk_claim_tables",

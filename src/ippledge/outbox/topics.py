@@ -20,6 +20,9 @@ TOPICS: dict[str, str] = {
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",
+    "monitoring.alert": "贷后监测预警 post-loan alert to every risk sharer: alert_id, loan_id, finding, subject, what, "
+    "why, action, act_by, watch_entry_id, details",
+    "monitoring.watch_changed": "关注名单变化 watch-list entry opened or moved: entry_id, loan_id, rule, from, to, on",
     "pledge.filing_submitted": "质押登记申请已提交 filing submitted: filing_id, filing_no, kind, due_on",
     "pledge.registered": "质押登记生效 pledge registered: pledge_id, registration_no, asset_ids, effective_on",
     "pledge.changed": "质押变更登记 pledge changed: pledge_id, registration_no, changed, version",

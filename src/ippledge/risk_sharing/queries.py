@@ -5,6 +5,7 @@ Typed, and party-scoped where a caller is given."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
+from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.liability import store as liability
-from ippledge.risk_sharing.model import Scheme
+from ippledge.risk_sharing.model import Party, Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.subsidies import store as subsidies
@@ -115,3 +117,41 @@ def paid_claim_of_loan(session: Session, loan_id: int) -> int | None:
 def clawed_back_by_role(session: Session, claim_id: int) -> dict[str, Decimal]:
     """What recoveries have returned so far to each party that bore part of the claim, by role (``fund``, ...)."""
     return {row.role: row.clawed_back for row in claims.shares_of(session, claim_id) if row.role != "bank"}
+
+
+@dataclass(frozen=True)
+class RiskSharers:
+    """Who shares a loan's risk besides the bank and the borrower (风险共担方), under the scheme it is enrolled in:
+    the fund, the insurer and guarantor whose cover is in force, and the IP operations institution."""
+
+    loan_id: int
+    scheme_code: str
+    fund_id: int
+    insurer_id: int | None
+    guarantor_id: int | None
+    ip_operator_id: int | None
+
+    def party_ids(self) -> list[int]:
+        found = (self.fund_id, self.insurer_id, self.guarantor_id, self.ip_operator_id)
+        return sorted({p for p in found if p is not None})
+
+
+def risk_sharers(session: Session, loan_ids: Iterable[int], on: dt.date) -> dict[int, RiskSharers]:
+    """``loan id -> its risk sharers on ``on````, for the loans enrolled in a scheme (others are left out)."""
+    out: dict[int, RiskSharers] = {}
+    for loan_id in sorted(set(loan_ids)):
+        e = enrolments.enrolment_of(session, loan_id)
+        if e is None:
+            continue
+        code = e.scheme_code
+        operator = liability.insured_of(session, code, on) or covers.pooled_policyholder(session, code)
+        agent = liability.agent_of(session, loan_id)
+        out[loan_id] = RiskSharers(
+            loan_id,
+            code,
+            e.fund_id,
+            covers.provider_for(session, loan_id, code, Party.INSURER, on),
+            covers.provider_for(session, loan_id, code, Party.GUARANTOR, on),
+            operator if operator is not None else (None if agent is None else agent.agent_id),
+        )
+    return out

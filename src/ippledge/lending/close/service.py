@@ -9,8 +9,8 @@ first day past due of a delinquency also ``loan.overdue``), books the loan-loss 
 (贷款损失准备: outstanding principal x the specific rate of its grade under the bank's provisioning policy in force
 on ``D``; ``lending.provisioning.model``) as the change against what it held, on 31 December appropriates the
 general reserve (一般风险准备, 1.5% of each bank's loans outstanding, from retained earnings into equity;
-``provisioning.model.general_reserve_needed``), flags overdue intake tasks (``intake.service.flag_overdue``) and
-moves ``BusinessDay.last_closed`` to ``D``.
+``provisioning.model.general_reserve_needed``), flags overdue intake tasks (``intake.service.flag_overdue``),
+moves ``BusinessDay.last_closed`` to ``D`` and runs the after-close step (``close.ports``: post-loan monitoring).
 A loan repaid since the last close has its allowance released.
 
 Rules of the business date:
@@ -52,7 +52,7 @@ from ippledge.kernel.money import from_fen, to_fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
 from ippledge.ledger.service import Actor, balance, post_many
-from ippledge.lending.close import store
+from ippledge.lending.close import ports, store
 from ippledge.lending.close.model import ZERO, LoanDay, LoanState, apply_contagion, days_to_close, plan_day
 from ippledge.lending.close.tables import BusinessDayClose
 from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
@@ -358,4 +358,5 @@ def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) ->
     bd.last_closed = day
     bd.closed_at = utcnow()
     session.flush()
+    ports.after_close(session, day)  # post-loan monitoring of the day (贷后监测), in the same transaction
     return report

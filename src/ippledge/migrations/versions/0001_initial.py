@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:20:41.544314
+Create Date: 2026-12-03 03:23:29.233589
 """
 
 from __future__ import annotations
@@ -159,6 +159,13 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lpr_rate')),
     sa.UniqueConstraint('effective_date', 'tenor', name=op.f('uq_lpr_rate_effective_date_tenor'))
+    )
+    op.create_table('monitoring_run',
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('event_watermark', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('report', sa.Text(), nullable=False),
+    sa.Column('ran_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('business_date', name=op.f('pk_monitoring_run'))
     )
     op.create_table('outbox_event',
     sa.Column('topic', sa.String(length=60), nullable=False),
@@ -1268,6 +1275,26 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_write_off')),
     sa.UniqueConstraint('loan_id', name=op.f('uq_loan_write_off_loan_id'))
     )
+    op.create_table('monitoring_alert',
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('finding', sa.String(length=24), nullable=False),
+    sa.Column('subject', sa.String(length=80), nullable=False),
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('act_by', sa.Date(), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_monitoring_alert_bank_id_party')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_monitoring_alert_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_alert')),
+    sa.UniqueConstraint('loan_id', 'finding', 'subject', name=op.f('uq_monitoring_alert_loan_id_finding_subject'))
+    )
+    with op.batch_alter_table('monitoring_alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_monitoring_alert_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_alert_business_date'), ['business_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_alert_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('risk_cover',
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('provider_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1421,6 +1448,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_risk_claim_scheme_code'), ['scheme_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_risk_claim_status'), ['status'], unique=False)
 
+    op.create_table('watch_entry',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('rule', sa.String(length=32), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('owner', sa.String(length=64), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('alert_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('opened_by', sa.String(length=64), nullable=False),
+    sa.Column('act_by', sa.Date(), nullable=True),
+    sa.Column('updated_on', sa.Date(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['monitoring_alert.id'], name=op.f('fk_watch_entry_alert_id_monitoring_alert')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_watch_entry_bank_id_party')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_watch_entry_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watch_entry'))
+    )
+    with op.batch_alter_table('watch_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_watch_entry_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_watch_entry_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index('ix_watch_entry_loan_rule', ['loan_id', 'rule'], unique=False)
+
     op.create_table('risk_claim_share',
     sa.Column('claim_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
@@ -1471,11 +1521,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_risk_liability_claim_insurer_id'), ['insurer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_risk_liability_claim_policy_id'), ['policy_id'], unique=False)
 
+    op.create_table('watch_history',
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('from_state', sa.String(length=12), nullable=True),
+    sa.Column('to_state', sa.String(length=12), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['watch_entry.id'], name=op.f('fk_watch_history_entry_id_watch_entry'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watch_history'))
+    )
+    with op.batch_alter_table('watch_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_watch_history_entry_id'), ['entry_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('watch_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_watch_history_entry_id'))
+
+    op.drop_table('watch_history')
     with op.batch_alter_table('risk_liability_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_liability_claim_policy_id'))
         batch_op.drop_index(batch_op.f('ix_risk_liability_claim_insurer_id'))
@@ -1486,6 +1555,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_risk_claim_share_party_id'))
 
     op.drop_table('risk_claim_share')
+    with op.batch_alter_table('watch_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_watch_entry_loan_rule')
+        batch_op.drop_index(batch_op.f('ix_watch_entry_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_watch_entry_bank_id'))
+
+    op.drop_table('watch_entry')
     with op.batch_alter_table('risk_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_claim_status'))
         batch_op.drop_index(batch_op.f('ix_risk_claim_scheme_code'))
@@ -1526,6 +1601,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_risk_cover_loan_id'))
 
     op.drop_table('risk_cover')
+    with op.batch_alter_table('monitoring_alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_monitoring_alert_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_monitoring_alert_business_date'))
+        batch_op.drop_index(batch_op.f('ix_monitoring_alert_bank_id'))
+
+    op.drop_table('monitoring_alert')
     op.drop_table('loan_write_off')
     with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
@@ -1773,6 +1854,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_event_topic'))
 
     op.drop_table('outbox_event')
+    op.drop_table('monitoring_run')
     op.drop_table('lpr_rate')
     op.drop_table('login_throttle')
     with op.batch_alter_table('journal_entry', schema=None) as batch_op:

@@ -1,0 +1,46 @@
+"""Monitoring errors (贷后监测错误): refusals of the monitoring run and the watch list, as ``monitoring.*`` codes."""
+
+from __future__ import annotations
+
+from ippledge.kernel.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, ValidationError
+
+RUN_FUTURE = ErrorCode(
+    "monitoring.run_future",
+    ConflictError,
+    "{date}尚未日终，不能监测（最近日终{last_closed}）",
+    "{date} is not closed yet (last close {last_closed}): monitoring runs after the close",
+)
+RUN_GAP = ErrorCode(
+    "monitoring.run_gap",
+    ValidationError,
+    "补跑{days}天超过上限{max_days}天",
+    "catching up {days} days is more than {max_days}",
+)
+WATCH_NOT_FOUND = ErrorCode(
+    "monitoring.watch_not_found", NotFoundError, "关注名单条目不存在", "watch-list entry not found"
+)
+LOAN_NOT_FOUND = ErrorCode("monitoring.loan_not_found", NotFoundError, "贷款不存在", "loan not found")
+WATCH_MOVE = ErrorCode(
+    "monitoring.watch_move",
+    ConflictError,
+    "关注名单条目状态为{state}，不能转为{to}",
+    "the watch-list entry is {state}: it cannot move to {to}",
+)
+WATCH_OPEN = ErrorCode(
+    "monitoring.watch_open",
+    ConflictError,
+    "该贷款已有同一规则的关注名单条目（{entry_id}）",
+    "the loan is already on the watch list under this rule (entry {entry_id})",
+)
+WATCH_RULE = ErrorCode(
+    "monitoring.watch_rule", ValidationError, "未知的关注规则：{rule}", "unknown watch-list rule: {rule}"
+)
+NOTE_REQUIRED = ErrorCode(
+    "monitoring.note_required", ValidationError, "请说明处置情况", "say what was done (a note is required)"
+)
+NOT_THE_BANK = ErrorCode(
+    "monitoring.not_the_bank",
+    PermissionDeniedError,
+    "只有贷款银行可以维护关注名单",
+    "only the lending bank keeps its watch list",
+)

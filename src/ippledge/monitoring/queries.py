@@ -1,0 +1,118 @@
+"""Published read face (查询接口) of monitoring: alerts and the watch list, scoped to the caller's bank."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ippledge.access.model import PartyKind, Principal
+from ippledge.monitoring import errors, store
+from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
+
+
+@dataclass(frozen=True)
+class Step:
+    from_state: str | None
+    to_state: str
+    on: dt.date
+    actor: str
+    note: str
+
+
+@dataclass(frozen=True)
+class WatchView:
+    """A watch-list entry (关注名单条目) with its history."""
+
+    id: int
+    loan_id: int
+    bank_id: int
+    rule: str
+    state: str
+    owner: str | None
+    reason: str
+    alert_id: int | None
+    opened_on: dt.date
+    opened_by: str
+    act_by: dt.date | None
+    updated_on: dt.date
+    history: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int
+    business_date: dt.date
+    loan_id: int
+    finding: str
+    subject: str
+    act_by: dt.date
+    payload: dict[str, Any]
+
+
+def _bank_scope(principal: Principal) -> int | None:
+    """Banks see their own loans; the platform and the regulator see all; nobody else reads the list here (the
+    fund, insurer and borrower hear the alerts through their event feed)."""
+    if principal.party_kind in (PartyKind.PLATFORM, PartyKind.REGULATOR):
+        return None
+    if principal.party_kind is PartyKind.BANK:
+        return principal.party_id
+    return -1
+
+
+def view(session: Session, entry: WatchEntry) -> WatchView:
+    steps = tuple(Step(h.from_state, h.to_state, h.on, h.actor, h.note) for h in store.history(session, entry.id))
+    return WatchView(
+        entry.id,
+        entry.loan_id,
+        entry.bank_id,
+        entry.rule,
+        entry.state,
+        entry.owner,
+        entry.reason,
+        entry.alert_id,
+        entry.opened_on,
+        entry.opened_by,
+        entry.act_by,
+        entry.updated_on,
+        steps,
+    )
+
+
+def watch_list(
+    session: Session, principal: Principal, state: str | None = None, loan_id: int | None = None
+) -> list[WatchView]:
+    return [view(session, e) for e in store.entries(session, _bank_scope(principal), state, loan_id)]
+
+
+def watch_entry(session: Session, principal: Principal, entry_id: int) -> WatchView:
+    entry = session.get(WatchEntry, entry_id)
+    scope = _bank_scope(principal)
+    if entry is None or (scope is not None and entry.bank_id != scope):
+        raise errors.WATCH_NOT_FOUND(entry_id=entry_id)
+    return view(session, entry)
+
+
+def _alert(a: MonitoringAlert) -> AlertView:
+    return AlertView(a.id, a.business_date, a.loan_id, a.finding, a.subject, a.act_by, json.loads(a.payload))
+
+
+def alerts(session: Session, principal: Principal, loan_id: int | None = None, limit: int = 200) -> list[AlertView]:
+    return [_alert(a) for a in store.alerts(session, _bank_scope(principal), loan_id, limit)]
+
+
+@dataclass(frozen=True)
+class MonitoringSummary:
+    """The platform's monitoring in numbers: alerts by finding, watch-list entries by (rule, state)."""
+
+    alerts: dict[str, int]
+    watch: dict[tuple[str, str], int]
+    days: int
+
+
+def summary(session: Session) -> MonitoringSummary:
+    alerts, watch, days = store.summary(session)
+    return MonitoringSummary(alerts, watch, days)

@@ -1,0 +1,73 @@
+"""Request and response models of the monitoring routes (贷后监测接口)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ippledge.monitoring.model import WatchState
+
+
+class RunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: dt.date = Field(description="closed business date to monitor; missed dates before it are monitored first")
+
+
+class RunOut(BaseModel):
+    date: dt.date
+    loans: int
+    alerts: int
+    by_finding: dict[str, int]
+    watch_opened: int
+    revalued: bool
+    already_run: bool
+
+
+class WatchOpenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int
+    reason: str = Field(min_length=1, max_length=2000)
+    owner: str | None = Field(None, max_length=64)
+
+
+class WatchMoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: WatchState = Field(description="acting, cured, escalated or closed (open → acting → cured/escalated → closed)")
+    note: str = Field(min_length=1, max_length=2000, description="what was done (处置情况)")
+    owner: str | None = Field(None, max_length=64)
+
+
+class StepOut(BaseModel):
+    from_state: str | None
+    to_state: str
+    on: dt.date
+    actor: str
+    note: str
+
+
+class WatchOut(BaseModel):
+    id: int
+    loan_id: int
+    bank_id: int
+    rule: str
+    state: str
+    owner: str | None
+    reason: str
+    alert_id: int | None
+    opened_on: dt.date
+    opened_by: str
+    act_by: dt.date | None
+    updated_on: dt.date
+    history: list[StepOut]
+
+
+class AlertOut(BaseModel):
+    id: int
+    business_date: dt.date
+    loan_id: int
+    finding: str
+    subject: str
+    act_by: dt.date
+    payload: dict[str, Any]
