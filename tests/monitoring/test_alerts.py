@@ -103,4 +103,6 @@ def test_an_annuity_entering_grace_is_announced_before_any_cf01(world, app, sess
     assert grace["details"]["surcharge_rate"] == "0" and grace["details"]["grace_ends"] == "2026-01-20"
     assert grace["details"]["amount_due_fen"] == int(fee * 100)
     entries = d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json()
-    assert [(e["rule"], e["state"]) for e in entries] == [("annuity_in_grace", "open")]
+    # (the month-end revaluation may also list the loan: this world lends at the cap on an appraisal above the model)
+    annuity = [(e["rule"], e["state"]) for e in entries if e["rule"].startswith("annuity")]
+    assert annuity == [("annuity_in_grace", "open")]
