@@ -18,6 +18,7 @@ from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
+from ippledge.web.money import catalogue_code
 from ippledge.web.request_log import RequestLog
 
 
@@ -39,7 +40,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=422,
         content={
-            "code": "invalid_input",
+            "code": catalogue_code([pr["type"] for pr in problems]) or "invalid_input",
             "message_zh": f"请求内容无效：{where}",
             "message_en": f"invalid request: {where}",
             "details": {"errors": problems},

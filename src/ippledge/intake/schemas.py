@@ -6,13 +6,13 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.money import LoanAmount, LoanAmountOrZero, Yuan
 
 
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: str | int = Field(description="decimal string in yuan, e.g. '3000000.00'")
+    amount: LoanAmount = Field(description="decimal string in yuan, e.g. '3000000.00'")
     currency: str = "CNY"
     term_months: int
     purpose: str = Field(max_length=2000)
@@ -154,6 +154,6 @@ class ThresholdOut(BaseModel):
 class ThresholdIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: str | int
+    amount: LoanAmountOrZero
     effective_from: dt.date
     note: str | None = Field(default=None, max_length=500)

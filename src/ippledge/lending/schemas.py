@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.money import FeeRate, PaymentAmount, Yuan
 
 
 class _Body(BaseModel):
@@ -29,7 +29,7 @@ class DisburseIn(_Body):
 
 
 class MoneyIn(_Body):
-    amount: str | int
+    amount: PaymentAmount
     currency: str = "CNY"
     value_date: dt.date | None = Field(default=None, description="default: the business date")
 
@@ -37,12 +37,12 @@ class MoneyIn(_Body):
 class RepayIn(MoneyIn):
     prepay: bool = Field(default=False, description="money beyond what is due repays principal early")
     mode: str = Field(default="reduce_payment", description="reduce_payment | reduce_term")
-    fee_rate: str = Field(default="0", description="prepayment fee rate on the principal repaid early")
+    fee_rate: FeeRate = Field(default=Decimal(0), description="prepayment fee rate on the principal repaid early")
 
 
 class PayoffIn(_Body):
     value_date: dt.date | None = None
-    fee_rate: str = "0"
+    fee_rate: FeeRate = Decimal(0)
 
 
 class DepositIn(MoneyIn):

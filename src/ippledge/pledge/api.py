@@ -36,6 +36,7 @@ from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.queries import AssetSummary
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["pledge"])
 
@@ -127,35 +128,37 @@ def list_filings(
 
 
 @router.get("/pledge-filings/{filing_id}", response_model=FilingOut)
-def get_filing(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def get_filing(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """One filing with the pre-check preview: every refusal a decision today would give."""
     filing = service.get_filing(session, principal, filing_id)
     return _filing_out(session, filing, principal, today, with_precheck=True)
 
 
 @router.post("/pledge-filings/{filing_id}/confirm", response_model=FilingOut)
-def confirm(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def confirm(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.confirm(session, principal, filing_id), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/submit", response_model=FilingOut)
-def submit(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def submit(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.submit(session, principal, filing_id, today), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/withdraw", response_model=FilingOut)
-def withdraw(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def withdraw(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.withdraw(session, principal, filing_id), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/register", response_model=FilingOut)
-def register(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def register(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """The registry officer registers (准予登记); 409 with every refusal reason when the pre-check finds any."""
     return _filing_out(session, decision.register(session, principal, filing_id, today), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/refuse", response_model=FilingOut)
-def refuse(filing_id: int, body: RefuseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def refuse(
+    filing_id: IdPath, body: RefuseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FilingOut:
     filing = decision.refuse(session, principal, filing_id, body.codes, body.note, today)
     return _filing_out(session, filing, principal, today)
 
@@ -185,7 +188,7 @@ def put_settings(body: SettingsIn, principal: PrincipalDep, session: SessionDep)
 
 @router.post("/pledges/{pledge_id}/changes", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
 def file_change(
-    pledge_id: int, body: ChangeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    pledge_id: IdPath, body: ChangeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> FilingOut:
     """Draft a change filing (变更登记) of amount, term or parties; both sides confirm it again."""
     change = service.PledgeChangeRequest(**body.model_dump())
@@ -195,7 +198,7 @@ def file_change(
 
 @router.post("/pledges/{pledge_id}/release", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
 def file_release(
-    pledge_id: int, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    pledge_id: IdPath, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> FilingOut:
     """Draft a release filing (注销登记): both sides confirm it, or either alone with proof the debt is extinguished."""
     filing = service.create_release_filing(session, principal, pledge_id, body.reason, today, body.proof)
@@ -203,7 +206,7 @@ def file_release(
 
 
 @router.get("/pledges/{pledge_id}", response_model=PledgeOut)
-def get_pledge(pledge_id: int, principal: PrincipalDep, session: SessionDep) -> PledgeOut:
+def get_pledge(pledge_id: IdPath, principal: PrincipalDep, session: SessionDep) -> PledgeOut:
     return _pledge_out(session, scope.get_visible(session, Pledge, pledge_id, principal))
 
 
@@ -213,7 +216,7 @@ def _on_date(rows: list[store.PledgeOnDate]) -> list[PledgeOnDateOut]:
 
 @router.get("/ip-assets/{asset_id}/pledges", response_model=list[PledgeOnDateOut])
 def asset_pledges(
-    asset_id: int, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
+    asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
     if not registry_queries.existing_asset_ids(session, [asset_id]):

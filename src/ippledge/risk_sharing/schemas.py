@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.risk_sharing.claims.model import Allocation, advance_amount
-from ippledge.web.money import Yuan
+from ippledge.web.money import CoverAmount, LossAmount, LossAmountOrZero, PoolAmount, Yuan
 
 if TYPE_CHECKING:
     from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
@@ -31,7 +31,7 @@ class PoolIn(_Body):
 
 
 class ContributionIn(_Body):
-    amount: str | int
+    amount: PoolAmount
     value_date: dt.date | None = None
 
 
@@ -48,7 +48,7 @@ class CoverIn(_Body):
     end_on: dt.date
     loan_id: int | None = None
     scheme_code: str | None = None
-    insured_amount: str | None = None
+    insured_amount: CoverAmount | None = None
 
 
 class ClaimIn(_Body):
@@ -74,7 +74,7 @@ class SettlementIn(_Body):
 
 
 class RecoveryIn(_Body):
-    amount: str | int
+    amount: PoolAmount
     value_date: dt.date | None = None
 
 
@@ -111,11 +111,13 @@ class WhitelistOut(BaseModel):
 class SplitIn(_Body):
     """A loss to split under a scheme (nothing is written)."""
 
-    loss: str | int = Field(description="net principal loss, yuan")
-    balance: str | int | None = Field(default=None, description="balance at default (picks the tier); default: loss")
-    interest: str | int = "0"
+    loss: LossAmount = Field(description="net principal loss, yuan")
+    balance: LossAmount | None = Field(default=None, description="balance at default (picks the tier); default: loss")
+    interest: LossAmountOrZero = Decimal(0)
     ip_share_bp: int | None = Field(default=None, ge=0, le=10_000)
-    fund_balance: str | int | None = Field(default=None, description="for a scheme whose liability is limited to it")
+    fund_balance: LossAmountOrZero | None = Field(
+        default=None, description="for a scheme whose liability is limited to it"
+    )
     as_of: dt.date | None = None
 
 

@@ -18,6 +18,7 @@ from ippledge.lending.provisioning import queries, service
 from ippledge.lending.provisioning.schemas import BankReportOut, PolicyIn, PolicyVersionOut, ProvisionsOut
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["lending"])
 
@@ -38,7 +39,7 @@ def _version_out(row: ProvisionPolicyVersion) -> PolicyVersionOut:
 
 @router.get("/banks/{bank_id}/provisions")
 def bank_provisions(
-    bank_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
+    bank_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
 ) -> BankReportOut:
     """贷款损失准备: per five-tier grade, required and held allowance, NPL ratio, 拨备覆盖率 and 贷款拨备率."""
     out = queries.provisions(session, principal, today, bank_id=bank_id, as_of=as_of)
@@ -54,7 +55,7 @@ def all_provisions(
 
 
 @router.post("/banks/{bank_id}/provision-policies", status_code=201)
-def add_bank_policy(bank_id: int, body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> PolicyVersionOut:
+def add_bank_policy(bank_id: IdPath, body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> PolicyVersionOut:
     """A bank's provisioning policy from a date (substandard and doubtful may float ±20%; refused outside)."""
     return _version_out(service.add_policy_version(session, principal, bank_id, _doc(body)))
 

@@ -19,6 +19,7 @@ from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationO
 from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation"])
@@ -47,7 +48,7 @@ def model_out(mv: ModelValuation) -> ModelValuationOut:
 
 @router.get("/ip-assets/{asset_id}/valuation", response_model=AssetValuationOut)
 def asset_valuation(
-    asset_id: int,
+    asset_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,

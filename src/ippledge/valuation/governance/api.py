@@ -18,6 +18,7 @@ from ippledge.valuation.governance import queries as governance
 from ippledge.valuation.governance.model import FlagKind, Thresholds
 from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath, IdQuery
 from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation governance"])
@@ -25,7 +26,7 @@ router = APIRouter(tags=["valuation governance"])
 
 @router.get("/ip-assets/{asset_id}/valuations", response_model=SideBySideOut)
 def asset_valuations(
-    asset_id: int,
+    asset_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
@@ -74,7 +75,7 @@ def valuation_flags(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    valuer_id: int | None = None,
+    valuer_id: IdQuery | None = None,
     kind: str | None = None,
     as_of: dt.date | None = None,
 ) -> list[FlagOut]:
