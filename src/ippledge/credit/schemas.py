@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import Coverage, LoanAmount, LoanAmountOrZero, LprMultiple, P90Multiple, Yuan
 
 
@@ -29,8 +30,8 @@ class ProductOut(BaseModel):
 class VersionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: dt.date
-    effective_to: dt.date | None = None
+    effective_from: BusinessDate
+    effective_to: BusinessDate | None = None
     min_amount: LoanAmountOrZero
     max_amount: LoanAmount
     max_term_months: int = 36
@@ -77,7 +78,7 @@ class VersionOut(BaseModel):
 class LprIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: dt.date
+    effective_date: BusinessDate
     tenor: str = "1y"
     rate_bp: int
     source: str | None = Field(default=None, max_length=500)

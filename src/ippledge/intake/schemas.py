@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import LoanAmount, LoanAmountOrZero, Yuan
 
 
@@ -116,7 +117,7 @@ class TimeLimitIn(BaseModel):
     task_kind: str
     channel: str = "standard"
     working_days: int
-    effective_from: dt.date
+    effective_from: BusinessDate
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -131,8 +132,8 @@ class GreenChannelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     party_id: int
-    since: dt.date
-    until: dt.date | None = None
+    since: BusinessDate
+    until: BusinessDate | None = None
     reason: str = Field(max_length=500)
 
 
@@ -155,5 +156,5 @@ class ThresholdIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: LoanAmountOrZero
-    effective_from: dt.date
+    effective_from: BusinessDate
     note: str | None = Field(default=None, max_length=500)

@@ -189,6 +189,18 @@ RATE_FORMAT = ErrorCode(
 RATE_LIMIT = ErrorCode(
     "rate.limit", ValidationError, "{rate} 超过该字段上限 {limit}", "{rate} is above this field's limit of {limit}"
 )
+DATE_INVALID = ErrorCode(
+    "date.invalid",
+    ValidationError,
+    "日期须为存在的公历日期，格式 YYYY-MM-DD：{value}",
+    "a date is a real calendar day written YYYY-MM-DD: {value}",
+)
+DATE_RANGE = ErrorCode(
+    "date.range",
+    ValidationError,
+    "日期 {value} 不在 {first} 至 {last} 之间",
+    "date {value} is not within {first} to {last}",
+)
 CALENDAR_CONFLICT = ErrorCode(
     "calendar.conflict",
     ValidationError,

@@ -7,7 +7,6 @@ the regulator and the platform); anyone else gets 404.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +39,7 @@ from ippledge.lending.schemas import (
     WriteOffOut,
 )
 from ippledge.lending.tables import Loan, LoanRepayment
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
 from ippledge.web.ids import IdPath
@@ -135,7 +135,7 @@ def payoff_quote(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    on: dt.date | None = None,
+    on: BusinessDate | None = None,
     fee_rate: FeeRate = Decimal(0),
 ) -> PayoffQuoteOut:
     return repayment.quote(session, principal, loan_id, on or today, fee_rate)

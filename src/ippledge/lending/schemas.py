@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import FeeRate, PaymentAmount, Yuan
 
 
@@ -25,13 +26,13 @@ class AttachIn(_Body):
 
 
 class DisburseIn(_Body):
-    value_date: dt.date | None = Field(default=None, description="default: the business date")
+    value_date: BusinessDate | None = Field(default=None, description="default: the business date")
 
 
 class MoneyIn(_Body):
     amount: PaymentAmount
     currency: str = "CNY"
-    value_date: dt.date | None = Field(default=None, description="default: the business date")
+    value_date: BusinessDate | None = Field(default=None, description="default: the business date")
 
 
 class RepayIn(MoneyIn):
@@ -41,7 +42,7 @@ class RepayIn(MoneyIn):
 
 
 class PayoffIn(_Body):
-    value_date: dt.date | None = None
+    value_date: BusinessDate | None = None
     fee_rate: FeeRate = Decimal(0)
 
 
@@ -60,7 +61,7 @@ class GradeIn(_Body):
 
 class RestructureIn(_Body):
     reason: str = Field(min_length=1, max_length=2000)
-    on: dt.date | None = Field(default=None, description="restructuring date (default: the business date)")
+    on: BusinessDate | None = Field(default=None, description="restructuring date (default: the business date)")
     debtor_in_difficulty: bool = Field(
         default=False, description="债务人财务困难: with an NPL, the floor is 次级 substandard instead of 关注"
     )

@@ -35,6 +35,7 @@ from ippledge.pledge.schemas import (
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.queries import AssetSummary
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.ids import IdPath
 
@@ -216,7 +217,7 @@ def _on_date(rows: list[store.PledgeOnDate]) -> list[PledgeOnDateOut]:
 
 @router.get("/ip-assets/{asset_id}/pledges", response_model=list[PledgeOnDateOut])
 def asset_pledges(
-    asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
+    asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
     if not registry_queries.existing_asset_ids(session, [asset_id]):
@@ -226,7 +227,7 @@ def asset_pledges(
 
 @router.get("/pledges", response_model=list[PledgeOnDateOut])
 def pledges_by_number(
-    principal: PrincipalDep, session: SessionDep, ip_number: str, on: dt.date | None = None
+    principal: PrincipalDep, session: SessionDep, ip_number: str, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
     (asset_id,) = service.resolve_assets(session, [ip_number], [])

@@ -60,6 +60,7 @@ from ippledge.risk_sharing.schemas import (
 )
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.simulation import forecast
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
 from ippledge.web.ids import IdPath
@@ -89,7 +90,7 @@ def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[SchemeVer
 
 @router.get("/risk-schemes/{code}")
 def get_scheme(
-    code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
+    code: str, principal: PrincipalDep, session: SessionDep, as_of: BusinessDate | None = Query(default=None)
 ) -> SchemeVersionOut:
     """The version of ``code`` in force on ``as_of`` (the newest when omitted)."""
     return SchemeVersionOut.of(schemes.version_row(session, code, as_of))

@@ -5,7 +5,6 @@ Accepting or declining a valuation task uses the generic ``/tasks/{id}/accept`` 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from fastapi import APIRouter, Query, status
@@ -17,6 +16,7 @@ from ippledge.valuation import queries, service, store
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
 from ippledge.valuation.tables import ValuationReport
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.ids import IdPath, IdQuery
 
@@ -90,7 +90,7 @@ def latest(
     session: SessionDep,
     today: TodayDep,
     ip_asset_id: IdQuery,
-    as_of: dt.date | None = Query(None),
+    as_of: BusinessDate | None = Query(None),
 ) -> ValuedItemOut:
     """The latest report valid on ``as_of`` (default today) valuing this IP; a bank sees only its own valuations."""
     app = intake.visible_application(session, principal, application_id)

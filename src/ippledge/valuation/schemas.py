@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import Yuan
 
 
@@ -24,8 +25,8 @@ class ReportIn(BaseModel):
     total: str | int | None = None
     method: str = Field(description="income | market | cost")
     assumptions: Any = Field(default_factory=dict, description="JSON object, e.g. royalty_rate, discount_rate")
-    valuation_date: dt.date
-    valid_until: dt.date | None = Field(default=None, description="defaults to one year after the valuation date")
+    valuation_date: BusinessDate
+    valid_until: BusinessDate | None = Field(default=None, description="defaults to one year after the valuation date")
 
 
 class ItemOut(BaseModel):

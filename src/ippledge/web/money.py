@@ -64,13 +64,19 @@ _RATE_TEXT = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,12})?")
 
 
 @cache
+def limits_file() -> dict[str, Any]:
+    """``data/amount_limits.toml`` as read, once."""
+    return tomllib.loads((resources.files("ippledge") / "data" / "amount_limits.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def limits() -> dict[str, dict[str, Decimal]]:
-    """The limits of ``data/amount_limits.toml``, read once: ``{"amounts": {kind: max}, "rates": {kind: max}}``."""
-    raw = tomllib.loads((resources.files("ippledge") / "data" / "amount_limits.toml").read_text(encoding="utf-8"))
+    """The amount and rate limits: ``{"amounts": {kind: max}, "rates": {kind: max}}``."""
+    raw = limits_file()
     return {part: {k: Decimal(str(v)) for k, v in raw[part].items()} for part in ("amounts", "rates")}
 
 
-def _refuse(code: ErrorCode, **params: str) -> PydanticCustomError:
+def refuse(code: ErrorCode, **params: str) -> PydanticCustomError:
     """A catalogued error as a pydantic one: its ``type`` is the error code, so the 422 names the field and the code."""
     err = code(**params)
     return PydanticCustomError(err.code, "{zh} / {en}", {"zh": err.message_zh, "en": err.message_en})
@@ -79,40 +85,40 @@ def _refuse(code: ErrorCode, **params: str) -> PydanticCustomError:
 def parse_amount(value: Any, kind: str, *, zero: bool = False) -> Decimal:
     """An amount of the field kind ``kind``: exact, two decimals at most, within its limit; ``zero`` allows 0."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise _refuse(MONEY_TYPE, type=type(value).__name__)
+        raise refuse(MONEY_TYPE, type=type(value).__name__)
     text = str(value)[:40]
     negative = text.startswith("-")
     match = _AMOUNT_TEXT.fullmatch(text[1:] if negative else text)
     if match is None:
-        raise _refuse(
+        raise refuse(
             MONEY_FORMAT,
             why_zh=f"金额只允许半角数字和一个小数点：{text!r}",
             why_en=f"an amount is ASCII digits with at most one decimal point: {text!r}",
         )
     if len(match["frac"] or "") > 2:
-        raise _refuse(MONEY_PRECISION, amount=text)
+        raise refuse(MONEY_PRECISION, amount=text)
     amount = Decimal(text).quantize(FEN)
     if amount < 0 and zero:
-        raise _refuse(MONEY_NEGATIVE, amount=text)
+        raise refuse(MONEY_NEGATIVE, amount=text)
     if amount <= 0 and not zero:
-        raise _refuse(MONEY_NOT_POSITIVE, amount=text)
+        raise refuse(MONEY_NOT_POSITIVE, amount=text)
     ceiling = limits()["amounts"][kind]
     if amount > ceiling:
-        raise _refuse(MONEY_LIMIT, amount=text, limit=str(ceiling))
+        raise refuse(MONEY_LIMIT, amount=text, limit=str(ceiling))
     return amount
 
 
 def parse_rate(value: Any, kind: str) -> Decimal:
     """A rate or multiple of kind ``kind``: a plain decimal string (or integer), 0 to its limit, no NaN or exponent."""
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise _refuse(RATE_FORMAT, rate=repr(value)[:40])
+        raise refuse(RATE_FORMAT, rate=repr(value)[:40])
     text = str(value)[:40]
     if _RATE_TEXT.fullmatch(text) is None:
-        raise _refuse(RATE_FORMAT, rate=repr(text))
+        raise refuse(RATE_FORMAT, rate=repr(text))
     rate = Decimal(text)
     ceiling = limits()["rates"][kind]
     if rate > ceiling:
-        raise _refuse(RATE_LIMIT, rate=text, limit=str(ceiling))
+        raise refuse(RATE_LIMIT, rate=text, limit=str(ceiling))
     return rate
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import CoverAmount, CoverAmountOrZero, PoolAmount, Yuan
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ class PolicyIn(_Body):
     scheme_code: str
     insured_id: int = Field(description="the IP operations institution: policyholder and insured")
     insured_amount: CoverAmount
-    start_on: dt.date
-    end_on: dt.date
+    start_on: BusinessDate
+    end_on: BusinessDate
     per_claim_limit: CoverAmount | None = None
     aggregate_limit: CoverAmount | None = None
     deductible: CoverAmountOrZero | None = None
@@ -102,7 +103,7 @@ class LiabilityClaimOut(BaseModel):
 
 class CoContributionIn(_Body):
     amount: PoolAmount
-    value_date: dt.date | None = None
+    value_date: BusinessDate | None = None
 
 
 class CoFundingOut(BaseModel):

@@ -7,7 +7,6 @@ regulator, platform and banks; ``GET /valuation-flags?valuer_id=&kind=`` — the
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query
@@ -17,6 +16,7 @@ from ippledge.valuation.engine.api import model_out
 from ippledge.valuation.governance import queries as governance
 from ippledge.valuation.governance.model import FlagKind, Thresholds
 from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.ids import IdPath, IdQuery
 from ippledge.web.money import yuan
@@ -30,7 +30,7 @@ def asset_valuations(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+    as_of: BusinessDate | None = Query(None, description="reports and model on or before (default today)"),
 ) -> SideBySideOut:
     view = governance.side_by_side(session, principal, asset_id, as_of or today)
     return SideBySideOut(
@@ -58,7 +58,7 @@ def league_table(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+    as_of: BusinessDate | None = Query(None, description="reports and model on or before (default today)"),
 ) -> LeagueTableOut:
     day = as_of or today
     rows = governance.league_for(session, principal, day)
@@ -77,7 +77,7 @@ def valuation_flags(
     today: TodayDep,
     valuer_id: IdQuery | None = None,
     kind: str | None = None,
-    as_of: dt.date | None = None,
+    as_of: BusinessDate | None = None,
 ) -> list[FlagOut]:
     try:
         wanted = None if kind is None else FlagKind(kind)
