@@ -31,6 +31,10 @@ def _operations(spec: dict) -> list[tuple[str, str, list[str]]]:
     return out
 
 
+def _fill(path: str, ints: list[str], value: int) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(value) if m[1] in ints else "x", path)
+
+
 def test_ids_beyond_64_bits_are_a_422_naming_the_parameter_never_a_500(world, client) -> None:
     """Found: 5xx from ids >= 2^63 (the driver overflowed). Every integer path parameter is bounded."""
     admin = world.actor(PartyKind.PLATFORM, Role.ADMIN, Role.OPERATOR)
@@ -41,13 +45,13 @@ def test_ids_beyond_64_bits_are_a_422_naming_the_parameter_never_a_500(world, cl
         for p in spec["paths"][path][method]["parameters"]:
             if p["name"] in ints:
                 assert p["schema"].get("maximum") == 2**63 - 1 and p["schema"].get("minimum") == 1, (path, p)
-        url = re.sub(r"\{(\w+)\}", lambda m: str(TOO_BIG) if m[1] in ints else "x", path)
+        url = _fill(path, ints, TOO_BIG)
         r = client.request(method.upper(), url, json={}, headers={**admin.headers, "Idempotency-Key": "k-12345678"})
         assert r.status_code == 422, (method, url, r.status_code, r.text)
         locs = {tuple(e["loc"]) for e in r.json()["details"]["errors"]}
         assert any(loc[:1] == ("path",) and loc[-1] in ints for loc in locs), (url, locs)
         # the largest id is simply not found (or the body is incomplete): never a server error
-        url = re.sub(r"\{(\w+)\}", lambda m: str(2**63 - 1) if m[1] in ints else "x", path)
+        url = _fill(path, ints, 2**63 - 1)
         r = client.request(method.upper(), url, json={}, headers={**admin.headers, "Idempotency-Key": "k-12345678"})
         assert r.status_code < 500, (method, url, r.text)
 
