@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.kernel.errors import not_found
+from ippledge.kernel.errors import NotFoundError
 from ippledge.pledge import decision, registry_settings, service, store
+from ippledge.pledge import errors as pledge_errors
 from ippledge.pledge.model import FilingStatus
 from ippledge.pledge.schemas import (
     ChangeIn,
@@ -220,8 +221,8 @@ def asset_pledges(
     asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
-    if not registry_queries.existing_asset_ids(session, [asset_id]):
-        raise not_found("知识产权", "IP asset", id=asset_id)
+    # an IP the caller may not read is a 404 like a missing one, never an empty list (no existence oracle)
+    registry_queries.visible_asset_id(session, principal, asset_id)
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
 
 
@@ -231,4 +232,8 @@ def pledges_by_number(
 ) -> list[PledgeOnDateOut]:
     """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
     (asset_id,) = service.resolve_assets(session, [ip_number], [])
+    try:
+        registry_queries.visible_asset_id(session, principal, asset_id)
+    except NotFoundError:  # an IP the caller may not read answers as one the register lacks (no existence oracle)
+        raise pledge_errors.IP_NOT_FOUND(number=ip_number) from None
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))

@@ -26,8 +26,8 @@ class PolicyIn(_Body):
     insured_amount: CoverAmount
     start_on: BusinessDate
     end_on: BusinessDate
-    per_claim_limit: CoverAmount | None = None
-    aggregate_limit: CoverAmount | None = None
+    per_claim_limit: CoverAmountOrZero | None = None  # 0 is refused by the terms rule (risk.liability.terms)
+    aggregate_limit: CoverAmountOrZero | None = None
     deductible: CoverAmountOrZero | None = None
     exclusions: list[str] | None = Field(default=None, description="causes not covered (model.Cause values)")
     premium_rate_bp: int | None = None
