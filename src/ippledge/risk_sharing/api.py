@@ -132,8 +132,9 @@ def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> N
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> PoolOut:
-    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
-    return _pool(session, code)
+    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿); readable by the
+    scheme's parties, the regulator and the platform (``risk_sharing.pool_access``), a 404 for anyone else."""
+    return PoolOut.model_validate(queries.visible_pool_position(session, principal, code))
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201, response_model=PoolOut)
