@@ -254,7 +254,7 @@ def test_feed_refuses_trademark_events_on_patents_and_renewals(reg: Register) ->
 
 def test_an_unterminated_csv_quote_is_one_bad_line_not_the_rest_of_the_feed(reg: Register) -> None:
     """Issue 11 (low): a quote left open swallowed every following line into one field, silently."""
-    owner, p = _setup(reg)
+    _owner, p = _setup(reg)
     a, b, c = (x["number"] for x in p)
     csv = "\n".join(
         [
