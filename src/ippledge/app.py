@@ -19,6 +19,7 @@ from ippledge.kernel.errors import IppledgeError
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
 from ippledge.web.money import catalogue_code
+from ippledge.web.openapi import document_errors
 from ippledge.web.request_log import RequestLog
 
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
 
     app.add_middleware(RequestLog)
+    document_errors(app)  # 403/404/409/422 and the required Idempotency-Key in /openapi.json
 
     @app.get("/health", tags=["platform"])
     def health() -> dict[str, str]:
