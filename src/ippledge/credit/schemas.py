@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.web.dates import BusinessDate
-from ippledge.web.money import Coverage, LoanAmount, LoanAmountOrZero, LprMultiple, P90Multiple, Yuan
+from ippledge.web.money import Coverage, DebtAmountOrZero, LoanAmount, LoanAmountOrZero, LprMultiple, P90Multiple, Yuan
 
 
 class ProductIn(BaseModel):
@@ -192,7 +192,9 @@ class AttestationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    borrower_bank_debt: str | int | None = Field(default=None, description="the borrower's total bank debt (yuan)")
+    borrower_bank_debt: DebtAmountOrZero | None = Field(
+        default=None, description="the borrower's total bank debt (yuan)"
+    )
     clean_credit: bool | None = Field(default=None, description="no adverse record in the credit report")
     credit_report_ref: str | None = Field(default=None, max_length=200)
     other_security: list[SecurityIn] = Field(default_factory=list, max_length=50)
