@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.registry.model import IpKind, LegalState, Subtype
 from ippledge.web.dates import BusinessDate, RecordDate
-from ippledge.web.money import Yuan
+from ippledge.web.money import RevenueAmountOrZero, Yuan
 
 
 class _In(BaseModel):
@@ -22,7 +22,7 @@ class EnterpriseIn(_In):
     region_code: str
     industry: str | None = None
     size: str | None = None
-    annual_revenue: str | None = Field(default=None, description="yuan, decimal string, e.g. '12500000.00'")
+    annual_revenue: RevenueAmountOrZero | None = Field(default=None, description="yuan, e.g. '12500000.00'")
     revenue_year: int | None = None
     employees: int | None = None
     founded_on: RecordDate | None = None

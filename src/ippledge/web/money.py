@@ -169,6 +169,7 @@ LossAmount = Annotated[Decimal, _amount("loss"), WithJsonSchema(_amount_schema("
 LossAmountOrZero = Annotated[Decimal, _amount("loss", True), WithJsonSchema(_amount_schema("loss", True))]
 ValuationAmount = Annotated[Decimal, _amount("valuation"), WithJsonSchema(_amount_schema("valuation", False))]
 DebtAmountOrZero = Annotated[Decimal, _amount("debt", True), WithJsonSchema(_amount_schema("debt", True))]
+RevenueAmountOrZero = Annotated[Decimal, _amount("revenue", True), WithJsonSchema(_amount_schema("revenue", True))]
 FeeRate = Annotated[Decimal, _rate("fee_rate"), _rate_schema("fee_rate")]
 LprMultiple = Annotated[Decimal, _rate("lpr_multiple"), _rate_schema("lpr_multiple")]
 P90Multiple = Annotated[Decimal, _rate("p90_multiple"), _rate_schema("p90_multiple")]
