@@ -133,9 +133,10 @@ def test_good_amounts_are_kept_exactly() -> None:
     assert _Amounts.model_validate({"amount": "1234.5"}).amount == Decimal("1234.50")
     assert _Amounts.model_validate({"amount": 1000}).amount == Decimal("1000.00")
     assert _Amounts.model_validate({"amount": "10000000000.00", "floor": "0"}).floor == 0
-    with pytest.raises(ValidationError) as raised:
-        _Amounts.model_validate({"amount": "1", "floor": "-0.01"})
-    assert raised.value.errors()[0]["type"] == "money.negative"
+    for negative in ("-0.01", "-0"):
+        with pytest.raises(ValidationError) as raised:
+            _Amounts.model_validate({"amount": "1", "floor": negative})
+        assert raised.value.errors()[0]["type"] == "money.negative"
 
 
 def test_limits_are_data() -> None:

@@ -98,9 +98,9 @@ def parse_amount(value: Any, kind: str, *, zero: bool = False) -> Decimal:
     if len(match["frac"] or "") > 2:
         raise refuse(MONEY_PRECISION, amount=text)
     amount = Decimal(text).quantize(FEN)
-    if amount < 0 and zero:
+    if negative and zero:  # "-0" too: a sign on an amount that cannot be negative is refused, not normalised
         raise refuse(MONEY_NEGATIVE, amount=text)
-    if amount <= 0 and not zero:
+    if (negative or amount == 0) and not zero:
         raise refuse(MONEY_NOT_POSITIVE, amount=text)
     ceiling = limits()["amounts"][kind]
     if amount > ceiling:
