@@ -19,6 +19,8 @@ from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
+from ippledge.web.money import catalogue_code
+from ippledge.web.openapi import document_errors
 from ippledge.web.request_log import RequestLog
 
 
@@ -40,7 +42,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=422,
         content={
-            "code": "invalid_input",
+            "code": catalogue_code([pr["type"] for pr in problems]) or "invalid_input",
             "message_zh": f"请求内容无效：{where}",
             "message_en": f"invalid request: {where}",
             "details": {"errors": problems},
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     mount_console(app)  # the web console (网页工作台) on the same services
     app.add_middleware(RequestLog)
+    document_errors(app)  # 403/404/409/422 and the required Idempotency-Key in /openapi.json
 
     @app.get("/health", tags=["platform"])
     def health() -> dict[str, str]:

@@ -152,11 +152,16 @@ def test_internal_valuation_basis_and_bad_model_parameters(world, app) -> None: 
     assert [w["code"] for w in dec["warnings"]] == ["credit.no_model_valuation"] and dec["forced_sale"] is None
     pid = d.get(d.bank.approver, "/credit-products").json()[0]["id"]
     base = {"effective_from": "2025-08-01", "min_amount": "100000", "max_amount": "5000000", "rate_cap_lpr_plus_bp": 80}
-    for bad in (
-        {"model_cap_p90_multiple": "0"},
-        {"min_forced_sale_coverage": "abc"},
-        {"model_cap_p90_multiple": "1.23456"},
+    for bad, code in (
+        ({"model_cap_p90_multiple": "0"}, "credit.product_invalid"),
+        ({"min_forced_sale_coverage": "abc"}, "rate.format"),  # refused by the request schema, the field named
+        ({"model_cap_p90_multiple": "NaN"}, "rate.format"),
+        ({"rate_cap_lpr_multiple": "1e30"}, "rate.format"),
+        ({"rate_cap_lpr_multiple": "5"}, "rate.limit"),  # above 4 x LPR
+        ({"min_amount": "0.005"}, "money.precision"),
+        ({"max_amount": "99999999999"}, "money.limit"),
+        ({"model_cap_p90_multiple": "1.23456"}, "credit.product_invalid"),
     ):
         r = d.post(d.bank.approver, f"/credit-products/{pid}/versions", {**base, **bad})
-        assert (r.status_code, r.json()["code"]) == (422, "credit.product_invalid"), r.text
+        assert (r.status_code, r.json()["code"]) == (422, code), r.text
     assert len(d.get(d.bank.approver, f"/credit-products/{pid}/versions").json()) == 1  # nothing written

@@ -62,11 +62,35 @@ def test_amounts_keys_other_parties_and_overpayment(world, app, session_factory)
         ({"amount": "0"}, "money.not_positive"),
         ({"amount": "100", "currency": "USD"}, "money.currency"),
         ({"amount": "12.345.6"}, "money.format"),
-        ({"amount": 1.5}, "invalid_input"),
+        ({"amount": 1.5}, "money.type"),
+        # issue 11: no silent rounding, no lenient parsing, a limit per field (data/amount_limits.toml)
+        ({"amount": "0.005"}, "money.precision"),
+        ({"amount": "100.001"}, "money.precision"),
+        ({"amount": True}, "money.type"),
+        ({"amount": "１００"}, "money.format"),  # full-width digits
+        ({"amount": "١٠٠"}, "money.format"),  # Arabic-Indic digits
+        ({"amount": "1_000"}, "money.format"),
+        ({"amount": "1,000"}, "money.format"),
+        ({"amount": " 100"}, "money.format"),
+        ({"amount": "1e3"}, "money.format"),
+        ({"amount": "NaN"}, "money.format"),
+        ({"amount": "Infinity"}, "money.format"),
+        ({"amount": "1" * 29}, "money.format"),
+        ({"amount": 10**30}, "money.format"),
+        ({"amount": "10000000000.01"}, "money.limit"),
+        ({"amount": "100", "prepay": True, "fee_rate": "NaN"}, "rate.format"),
+        ({"amount": "100", "prepay": True, "fee_rate": "1e30"}, "rate.format"),
+        ({"amount": "100", "prepay": True, "fee_rate": True}, "rate.format"),
+        ({"amount": "100", "prepay": True, "fee_rate": "0.5"}, "rate.limit"),
+        ({"amount": "100", "value_date": "9999-12-31"}, "date.range"),  # was booked
+        ({"amount": "100", "value_date": "2025-02-30"}, "date.invalid"),
+        ({"amount": "100", "value_date": 1700000000}, "date.invalid"),
         ({"amount": str(Decimal(row["payment"]) + 1)}, "lending.overpayment"),
     ):
         r = d.post_key(d.firm, url, body)
         assert r.status_code == 422 and r.json()["code"] == code, (body, r.text)
+        if code.startswith(("money.", "rate.", "date.")) and code != "money.currency":  # the 422 names the field
+            assert r.json()["details"]["errors"][0]["loc"][-1] in {"amount", "fee_rate", "value_date"}, r.text
     dep = d.post_key(d.bank.officer, "/deposits", {"borrower_id": d.firm.party.id, "amount": "-5"})
     assert dep.status_code == 422 and dep.json()["code"] == "money.not_positive"
     missing = d.client.post(url, json={"amount": row["payment"]}, headers=d.firm.headers)

@@ -230,7 +230,10 @@ def test_access_scoping(scene: Scene, world) -> None:
     # the gazette extract: other banks learn the IP is pledged, not the amount; other firms learn nothing
     [extract] = on(sc, "2024-09-30", sc.other_bank)
     assert extract["redacted"] and extract["debt_amount"] is None
-    assert on(sc, "2024-09-30", other_firm) == []
+    # other firms learn nothing, not even that the IP exists: the same 404 as a missing IP (issue 11, oracle)
+    foreign = get(sc, f"/ip-assets/{sc.patent.id}/pledges?on=2024-09-30", other_firm)
+    missing = get(sc, f"/ip-assets/{2**62}/pledges?on=2024-09-30", other_firm)
+    assert foreign.status_code == missing.status_code == 404 and foreign.json()["code"] == missing.json()["code"]
     regulator = world.actor(PartyKind.REGULATOR, Role.ANALYST)
     assert get(sc, f"/pledges/{pid}", regulator).status_code == 200
 

@@ -46,7 +46,12 @@ def test_enterprise_profile_and_who_sees_it(reg: Register, world: Any) -> None:
         ({"region_code": "1101"}, "registry.region_code"),
         ({"size": "huge"}, "registry.enterprise_size"),
         ({"annual_revenue": "12万"}, "money.format"),
-        ({"annual_revenue": "-5"}, "registry.revenue_negative"),
+        ({"annual_revenue": "-5"}, "money.negative"),  # refused by the request schema (decision 0015)
+        ({"annual_revenue": "1,000"}, "money.format"),
+        ({"annual_revenue": "１０００"}, "money.format"),
+        ({"annual_revenue": True}, "money.type"),
+        ({"annual_revenue": "99999999999999"}, "money.limit"),
+        ({"founded_on": "2023-02-29"}, "date.invalid"),
     ],
 )
 def test_bad_enterprise_input_is_422_and_writes_nothing(reg: Register, world: Any, change: Any, code: str) -> None:

@@ -250,3 +250,29 @@ def test_feed_refuses_trademark_events_on_patents_and_renewals(reg: Register) ->
     assert r.json()["loaded"] == 1
     got = reg.client.get(f"/ip-assets/{mark['id']}", headers=owner.headers).json()
     assert got["status"] == "revoked"
+
+
+def test_an_unterminated_csv_quote_is_one_bad_line_not_the_rest_of_the_feed(reg: Register) -> None:
+    """Issue 11 (low): a quote left open swallowed every following line into one field, silently."""
+    _owner, p = _setup(reg)
+    a, b, c = (x["number"] for x in p)
+    csv = "\n".join(
+        [
+            "number,code,effective_date,details",
+            f'{a},PP01,2024-01-10,"{{""reason"":""open',  # 2: the quote never closes
+            f"{b},CF01,2024-03-02,",  # 3 good
+            f'{c},PP01,2024-01-10,"{{""a"":1}}"',  # 4 good, quoted
+            f'"{c},CF01,2024-03-05,',  # 5: a stray opening quote
+            "",
+        ]
+    )
+    for sent in ({"content": csv.encode()}, {"files": {"file": ("feed.csv", csv.encode(), "text/csv")}}):
+        r = reg.client.post("/legal-status/feeds?format=csv", headers=reg.officer.headers, **sent)
+        assert r.status_code == 201, r.text
+        report = r.json()
+        assert {e["line"]: e["code"] for e in report["errors"]} == {
+            2: "registry.feed_csv_quote",
+            5: "registry.feed_csv_quote",
+        }, report
+        if "content" in sent:
+            assert (report["total"], report["loaded"], report["rejected"]) == (4, 2, 2), report

@@ -30,6 +30,7 @@ from ippledge.credit.schemas import (
 from ippledge.credit.tables import CreditDecision, CreditProduct, CreditProductVersion
 from ippledge.kernel.errors import not_found
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["credit"])
 
@@ -113,7 +114,7 @@ def list_products(principal: PrincipalDep, session: SessionDep) -> list[ProductO
 
 
 @router.post("/credit-products/{product_id}/versions", response_model=VersionOut, status_code=201)
-def add_version(product_id: int, body: VersionIn, principal: PrincipalDep, session: SessionDep) -> VersionOut:
+def add_version(product_id: IdPath, body: VersionIn, principal: PrincipalDep, session: SessionDep) -> VersionOut:
     """A new version of the terms from ``effective_from``; the open version before it ends the day before."""
     terms = products.VersionTerms(
         effective_from=body.effective_from,
@@ -136,7 +137,7 @@ def add_version(product_id: int, body: VersionIn, principal: PrincipalDep, sessi
 
 
 @router.get("/credit-products/{product_id}/versions", response_model=list[VersionOut])
-def versions(product_id: int, principal: PrincipalDep, session: SessionDep) -> list[VersionOut]:
+def versions(product_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[VersionOut]:
     product = scope.get_visible(session, CreditProduct, product_id, principal)
     return [_version_out(v) for v in store.versions_of(session, product.id)]
 
@@ -175,26 +176,26 @@ def propose(body: DecisionIn, principal: PrincipalDep, session: SessionDep, toda
 
 
 @router.get("/credit-decisions/{decision_id}", response_model=DecisionOut)
-def get_decision(decision_id: int, principal: PrincipalDep, session: SessionDep) -> DecisionOut:
+def get_decision(decision_id: IdPath, principal: PrincipalDep, session: SessionDep) -> DecisionOut:
     return decision_out(service.get_decision(session, principal, decision_id))
 
 
 @router.post("/credit-decisions/{decision_id}/approve", response_model=DecisionOut)
 def approve(
-    decision_id: int, body: DecideIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    decision_id: IdPath, body: DecideIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> DecisionOut:
     return decision_out(service.decide(session, principal, decision_id, True, body.reason, today))
 
 
 @router.post("/credit-decisions/{decision_id}/reject", response_model=DecisionOut)
 def reject(
-    decision_id: int, body: DecideIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    decision_id: IdPath, body: DecideIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> DecisionOut:
     return decision_out(service.decide(session, principal, decision_id, False, body.reason, today))
 
 
 @router.get("/credit-decisions/{decision_id}/terms", response_model=TermsOut)
-def terms(decision_id: int, principal: PrincipalDep, session: SessionDep) -> TermsOut:
+def terms(decision_id: IdPath, principal: PrincipalDep, session: SessionDep) -> TermsOut:
     d = service.get_decision(session, principal, decision_id)
     t = service.approved_terms(session, d.id)
     data = asdict(t)
@@ -212,7 +213,7 @@ def terms(decision_id: int, principal: PrincipalDep, session: SessionDep) -> Ter
 
 @router.post("/tasks/{task_id}/pledge-filing", response_model=PledgeFilingRef, status_code=201)
 def draft_pledge_filing(
-    task_id: int, body: PledgeFilingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    task_id: IdPath, body: PledgeFilingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> PledgeFilingRef:
     """The bank's officer drafts the joint pledge filing with the approved terms (质押登记任务)."""
     f = registration.draft_pledge_filing(session, principal, task_id, body.registry_id, today, body.security_scope)
@@ -235,7 +236,7 @@ def _attestation_out(a: queries.BankAttestation) -> AttestationOut:
 
 @router.post("/applications/{application_id}/bank-attestations", response_model=AttestationOut, status_code=201)
 def attest(
-    application_id: int, body: AttestationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: AttestationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AttestationOut:
     """银行报送信息: the credit officer attests the borrower's bank debt, credit record and the loan's other security
     (signed by the officer, audited; the newest attestation counts)."""
@@ -253,7 +254,7 @@ def attest(
 
 
 @router.get("/applications/{application_id}/bank-attestation", response_model=AttestationOut)
-def current_attestation(application_id: int, principal: PrincipalDep, session: SessionDep) -> AttestationOut:
+def current_attestation(application_id: IdPath, principal: PrincipalDep, session: SessionDep) -> AttestationOut:
     """The caller's bank's newest attestation on the application (404 when there is none)."""
     principal.require_kind(PartyKind.BANK)
     found = queries.bank_attestation(session, application_id, principal.party_id)

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import Coverage, DebtAmountOrZero, LoanAmount, LoanAmountOrZero, LprMultiple, P90Multiple, Yuan
 
 
 class ProductIn(BaseModel):
@@ -29,25 +30,25 @@ class ProductOut(BaseModel):
 class VersionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: dt.date
-    effective_to: dt.date | None = None
-    min_amount: str | int
-    max_amount: str | int
+    effective_from: BusinessDate
+    effective_to: BusinessDate | None = None
+    min_amount: LoanAmountOrZero
+    max_amount: LoanAmount
     max_term_months: int = 36
     ltv_bp: dict[str, int] | None = Field(default=None, description="pledge-rate caps by IP subtype, basis points")
-    rate_cap_lpr_multiple: str | None = Field(default=None, description="e.g. '1.4' = LPR x 1.4")
+    rate_cap_lpr_multiple: LprMultiple | None = Field(default=None, description="e.g. '1.4' = LPR x 1.4")
     rate_cap_lpr_plus_bp: int | None = Field(default=None, description="e.g. 80 = LPR + 80bp")
     penalty_uplift_bp: int = 5000
     underwriting: str = "none"
     repayment_methods: list[str] | None = None
-    ip_required_above: str | int | None = None
+    ip_required_above: LoanAmountOrZero | None = None
     model_basis_without_report: bool = Field(
         default=False, description="an IP without a valid report may lend on the model's P50 (贷款依据: 模型估值)"
     )
-    model_cap_p90_multiple: str | None = Field(
+    model_cap_p90_multiple: P90Multiple | None = Field(
         default=None, description="e.g. '1.5': lendable value = min(appraisal, 1.5 x model P90)"
     )
-    min_forced_sale_coverage: str | None = Field(
+    min_forced_sale_coverage: Coverage | None = Field(
         default=None, description="e.g. '0.5': warn when forced-sale value / amount is below 50%"
     )
 
@@ -77,7 +78,7 @@ class VersionOut(BaseModel):
 class LprIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    effective_date: dt.date
+    effective_date: BusinessDate
     tenor: str = "1y"
     rate_bp: int
     source: str | None = Field(default=None, max_length=500)
@@ -95,7 +96,7 @@ class DecisionIn(BaseModel):
 
     application_id: int
     product_version_id: int
-    amount: str | int
+    amount: LoanAmount
     currency: str = "CNY"
     term_months: int
     repayment_method: str
@@ -182,7 +183,7 @@ class SecurityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: str = Field(description="property | equipment | receivables | deposit | guarantee | credit")
-    amount: str | int = Field(description="the part of the loan this security covers (yuan)")
+    amount: LoanAmount = Field(description="the part of the loan this security covers (yuan)")
     note: str = Field(default="", max_length=200)
 
 
@@ -191,7 +192,9 @@ class AttestationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    borrower_bank_debt: str | int | None = Field(default=None, description="the borrower's total bank debt (yuan)")
+    borrower_bank_debt: DebtAmountOrZero | None = Field(
+        default=None, description="the borrower's total bank debt (yuan)"
+    )
     clean_credit: bool | None = Field(default=None, description="no adverse record in the credit report")
     credit_report_ref: str | None = Field(default=None, max_length=200)
     other_security: list[SecurityIn] = Field(default_factory=list, max_length=50)

@@ -18,6 +18,7 @@ from ippledge.delivery.schemas import AttemptOut, DeliveryOut, EventOut, FeedOut
 from ippledge.delivery.sealing import Sealer, sealer_for
 from ippledge.delivery.tables import Delivery, Subscription
 from ippledge.web.deps import PrincipalDep, SessionDep
+from ippledge.web.ids import MAX_ID, IdPath
 
 router = APIRouter(tags=["events"])
 
@@ -83,19 +84,19 @@ def list_webhooks(principal: PrincipalDep, session: SessionDep) -> list[Subscrip
 
 
 @router.get("/webhooks/{sub_id}", response_model=SubscriptionOut)
-def get_webhook(sub_id: int, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
+def get_webhook(sub_id: IdPath, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
     return _sub_out(service.subscription(session, principal, sub_id))
 
 
 @router.delete("/webhooks/{sub_id}", response_model=SubscriptionOut)
-def deactivate_webhook(sub_id: int, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
+def deactivate_webhook(sub_id: IdPath, principal: PrincipalDep, session: SessionDep) -> SubscriptionOut:
     """停用: nothing more is sent; deliveries still waiting are cancelled. The row stays for the record."""
     return _sub_out(service.deactivate(session, principal, sub_id, utcnow()))
 
 
 @router.post("/webhooks/{sub_id}/rotate-secret", response_model=SubscriptionOut)
 def rotate_webhook_secret(
-    sub_id: int,
+    sub_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     sealer: SealerDep,
@@ -114,7 +115,7 @@ def rotate_webhook_secret(
 
 @router.get("/webhooks/{sub_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
-    sub_id: int,
+    sub_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     status_: str | None = Query(None, alias="status", description="pending | delivered | dead | cancelled"),
@@ -124,7 +125,7 @@ def list_deliveries(
 
 
 @router.get("/webhook-deliveries/{delivery_id}", response_model=DeliveryOut)
-def get_delivery(delivery_id: int, principal: PrincipalDep, session: SessionDep) -> DeliveryOut:
+def get_delivery(delivery_id: IdPath, principal: PrincipalDep, session: SessionDep) -> DeliveryOut:
     """One delivery with every attempt (status code, error, duration)."""
     row = service.delivery(session, principal, delivery_id)
     history = [
@@ -135,7 +136,7 @@ def get_delivery(delivery_id: int, principal: PrincipalDep, session: SessionDep)
 
 
 @router.post("/webhook-deliveries/{delivery_id}/retry", response_model=DeliveryOut)
-def retry_delivery(delivery_id: int, principal: PrincipalDep, session: SessionDep) -> DeliveryOut:
+def retry_delivery(delivery_id: IdPath, principal: PrincipalDep, session: SessionDep) -> DeliveryOut:
     """人工重投: a dead delivery is queued again, due now, with a fresh run of attempts."""
     return _delivery_out(service.retry(session, principal, delivery_id, utcnow()))
 
@@ -144,7 +145,9 @@ def retry_delivery(delivery_id: int, principal: PrincipalDep, session: SessionDe
 def event_feed(
     principal: PrincipalDep,
     session: SessionDep,
-    after: int = Query(0, description="feed position (seq) of the last event processed; 0 from the start"),
+    after: int = Query(
+        0, ge=0, le=MAX_ID, description="feed position (seq) of the last event processed; 0 from the start"
+    ),
     limit: int = Query(100, description=f"1 to {service.MAX_FEED_LIMIT}"),
     scope: str = Query("own", description="own (events concerning the caller's party) | all (regulator, platform)"),
     topic: list[str] | None = Query(None, description="topic patterns to keep, e.g. lending.*"),

@@ -32,6 +32,7 @@ from ippledge.intake.tables import Application, Task
 from ippledge.pledge import queries as pledge_queries
 from ippledge.pledge.model import Refusal
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["intake"])
 
@@ -92,18 +93,20 @@ def list_applications(principal: PrincipalDep, session: SessionDep) -> list[Appl
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut)
-def get_application(application_id: int, principal: PrincipalDep, session: SessionDep) -> ApplicationOut:
+def get_application(application_id: IdPath, principal: PrincipalDep, session: SessionDep) -> ApplicationOut:
     return app_out(session, service.get_application(session, principal, application_id))
 
 
 @router.get("/applications/{application_id}/precheck", response_model=list[PrecheckOut])
-def precheck(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> list[PrecheckOut]:
+def precheck(
+    application_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> list[PrecheckOut]:
     """The registry's pre-check on the offered IP today (登记预审): every refusal a pledge filing would meet."""
     return precheck_out(service.precheck(session, principal, application_id, today))
 
 
 @router.get("/applications/{application_id}/timeline", response_model=TimelineOut)
-def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
+def timeline(application_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TimelineOut:
     """Who holds each task, since when, working days elapsed against the limit, overdue (办理进度)."""
     app, rows = progress.timeline(session, principal, application_id, today)
     return TimelineOut(
@@ -115,13 +118,13 @@ def timeline(application_id: int, principal: PrincipalDep, session: SessionDep, 
 
 @router.post("/applications/{application_id}/withdraw", response_model=ApplicationOut)
 def withdraw(
-    application_id: int, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ApplicationOut:
     return app_out(session, service.withdraw(session, principal, application_id, body.reason, today))
 
 
 @router.get("/applications/{application_id}/consents", response_model=list[ConsentOut])
-def consents(application_id: int, principal: PrincipalDep, session: SessionDep) -> list[ConsentOut]:
+def consents(application_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[ConsentOut]:
     app = service.get_application(session, principal, application_id)
     rows = store.consents_of(session, app.id)
     if principal.party_id != app.applicant_id:
@@ -133,7 +136,7 @@ def consents(application_id: int, principal: PrincipalDep, session: SessionDep) 
 
 @router.post("/applications/{application_id}/consents", response_model=ConsentOut, status_code=201)
 def grant(
-    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ConsentOut:
     c = service.grant_consent(session, principal, application_id, body.party_id, today)
     return ConsentOut(party_id=c.party_id, basis=c.basis, granted_on=c.granted_on, revoked_on=c.revoked_on)
@@ -141,7 +144,7 @@ def grant(
 
 @router.delete("/applications/{application_id}/consents/{party_id}", status_code=204)
 def revoke(
-    application_id: int, party_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, party_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> Response:
     service.revoke_consent(session, principal, application_id, party_id, today)
     return Response(status_code=204)
@@ -149,7 +152,7 @@ def revoke(
 
 @router.post("/applications/{application_id}/valuation", response_model=TaskOut, status_code=201)
 def request_valuation(
-    application_id: int, body: ValuationRequestIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: ValuationRequestIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
     """The bank picks a valuer, or (no valuer, amount under the threshold) values internally."""
     task = service.request_valuation(session, principal, application_id, body.valuer_id, today)
@@ -158,7 +161,7 @@ def request_valuation(
 
 @router.post("/applications/{application_id}/underwriting", response_model=TaskOut, status_code=201)
 def request_underwriting(
-    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
     task = service.request_underwriting(session, principal, application_id, body.party_id, today)
     return task_out(session, task, today)
@@ -166,7 +169,7 @@ def request_underwriting(
 
 @router.post("/applications/{application_id}/ip-review", response_model=TaskOut, status_code=201)
 def request_ip_review(
-    application_id: int, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: PartyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
     """The bank asks an IP operations institution to review the IP (知识产权审查, Zhongguancun model)."""
     task = service.request_ip_review(session, principal, application_id, body.party_id, today)
@@ -175,7 +178,7 @@ def request_ip_review(
 
 @router.post("/applications/{application_id}/decline", response_model=TaskOut)
 def bank_decline(
-    application_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    application_id: IdPath, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
     """The bank declines the application with a reason (银行拒绝)."""
     return task_out(session, service.bank_decline(session, principal, application_id, body.reason, today), today)
@@ -197,18 +200,18 @@ def my_tasks(
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskOut)
-def accept(task_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
+def accept(task_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
     return task_out(session, tasks.accept(session, principal, task_id, today), today)
 
 
 @router.post("/tasks/{task_id}/decline", response_model=TaskOut)
-def decline(task_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
+def decline(task_id: IdPath, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> TaskOut:
     return task_out(session, tasks.decline(session, principal, task_id, body.reason, today), today)
 
 
 @router.post("/tasks/{task_id}/complete", response_model=TaskOut)
 def complete(
-    task_id: int, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    task_id: IdPath, body: OptionalReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> TaskOut:
     """An insurer or guarantor completes its underwriting task, or an IP operations institution its IP review."""
     return task_out(session, tasks.complete_with_note(session, principal, task_id, body.reason, today), today)

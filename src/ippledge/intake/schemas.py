@@ -6,13 +6,14 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import LoanAmount, LoanAmountOrZero, Yuan
 
 
 class ApplicationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: str | int = Field(description="decimal string in yuan, e.g. '3000000.00'")
+    amount: LoanAmount = Field(description="decimal string in yuan, e.g. '3000000.00'")
     currency: str = "CNY"
     term_months: int
     purpose: str = Field(max_length=2000)
@@ -116,7 +117,7 @@ class TimeLimitIn(BaseModel):
     task_kind: str
     channel: str = "standard"
     working_days: int
-    effective_from: dt.date
+    effective_from: BusinessDate
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -131,8 +132,8 @@ class GreenChannelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     party_id: int
-    since: dt.date
-    until: dt.date | None = None
+    since: BusinessDate
+    until: BusinessDate | None = None
     reason: str = Field(max_length=500)
 
 
@@ -154,6 +155,6 @@ class ThresholdOut(BaseModel):
 class ThresholdIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: str | int
-    effective_from: dt.date
+    amount: LoanAmountOrZero
+    effective_from: BusinessDate
     note: str | None = Field(default=None, max_length=500)

@@ -171,6 +171,36 @@ MONEY_NOT_POSITIVE = ErrorCode(
 MONEY_PRECISION = ErrorCode(
     "money.precision", ValidationError, "金额精度超过分：{amount}", "amount has digits below the fen: {amount}"
 )
+MONEY_NEGATIVE = ErrorCode(
+    "money.negative", ValidationError, "金额不能为负：{amount}", "amount must not be negative: {amount}"
+)
+MONEY_LIMIT = ErrorCode(
+    "money.limit",
+    ValidationError,
+    "金额 {amount} 超过该字段上限 {limit} 元",
+    "amount {amount} is above this field's limit of {limit} yuan",
+)
+RATE_FORMAT = ErrorCode(
+    "rate.format",
+    ValidationError,
+    '费率或倍数须为半角十进制字符串（如 "0.05"）：{rate}',
+    'a rate or multiple is a plain decimal string such as "0.05": {rate}',
+)
+RATE_LIMIT = ErrorCode(
+    "rate.limit", ValidationError, "{rate} 超过该字段上限 {limit}", "{rate} is above this field's limit of {limit}"
+)
+DATE_INVALID = ErrorCode(
+    "date.invalid",
+    ValidationError,
+    "日期须为存在的公历日期，格式 YYYY-MM-DD：{value}",
+    "a date is a real calendar day written YYYY-MM-DD: {value}",
+)
+DATE_RANGE = ErrorCode(
+    "date.range",
+    ValidationError,
+    "日期 {value} 不在 {first} 至 {last} 之间",
+    "date {value} is not within {first} to {last}",
+)
 CALENDAR_CONFLICT = ErrorCode(
     "calendar.conflict",
     ValidationError,

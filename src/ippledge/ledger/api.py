@@ -6,8 +6,6 @@ platform read everything. An account outside the caller's scope is 404, like one
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
@@ -15,6 +13,7 @@ from ippledge.access import scope
 from ippledge.ledger import store
 from ippledge.ledger.schemas import BalanceOut, EntryOut, PostingOut
 from ippledge.ledger.tables import JournalEntry, LedgerAccount
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
@@ -25,7 +24,7 @@ def account_balance(
     code: str,
     session: SessionDep,
     principal: PrincipalDep,
-    as_of: dt.date | None = Query(None, description="entries dated on or before this day (default: all)"),
+    as_of: BusinessDate | None = Query(None, description="entries dated on or before this day (default: all)"),
 ) -> BalanceOut:
     account = scope.one_visible(
         session, select(LedgerAccount).where(LedgerAccount.code == code), LedgerAccount, principal

@@ -7,8 +7,7 @@ the regulator and the platform); anyone else gets 404.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.lending import receipts, repayment, responses, service
-from ippledge.lending.errors import PREPAYMENT_FEE, PREPAYMENT_MODE
+from ippledge.lending.errors import PREPAYMENT_MODE
 from ippledge.lending.model.prepayment import PrepaymentMode
 from ippledge.lending.schemas import (
     AttachIn,
@@ -40,17 +39,13 @@ from ippledge.lending.schemas import (
     WriteOffOut,
 )
 from ippledge.lending.tables import Loan, LoanRepayment
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
+from ippledge.web.ids import IdPath
+from ippledge.web.money import FeeRate
 
 router = APIRouter(tags=["lending"])
-
-
-def _rate(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise PREPAYMENT_FEE(fee_rate=repr(text)) from None
 
 
 def _mode(text: str) -> PrepaymentMode:
@@ -84,19 +79,19 @@ def list_loans(
 
 
 @router.get("/loans/{loan_id}")
-def get_loan(loan_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanDetailOut:
+def get_loan(loan_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanDetailOut:
     """The loan with its schedule, its balances from the ledger, days past due and grade."""
     return responses.loan_detail(session, service.visible_loan(session, principal, loan_id), today)
 
 
 @router.post("/loans/{loan_id}/pledges")
-def attach_pledges(loan_id: int, body: AttachIn, principal: PrincipalDep, session: SessionDep) -> PledgesOut:
+def attach_pledges(loan_id: IdPath, body: AttachIn, principal: PrincipalDep, session: SessionDep) -> PledgesOut:
     return PledgesOut(loan_id=loan_id, pledge_ids=service.attach_pledges(session, principal, loan_id, body.pledge_ids))
 
 
 @router.post("/loans/{loan_id}/disbursement", response_model=LoanDetailOut)
 def disburse(
-    loan_id: int, body: DisburseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    loan_id: IdPath, body: DisburseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """放款: only when every pledged asset is under a registered pledge to this bank."""
     value_date = body.value_date or today
@@ -110,7 +105,7 @@ def disburse(
 
 @router.post("/loans/{loan_id}/repayments", status_code=201, response_model=RepaymentOut)
 def repay(
-    loan_id: int, body: RepayIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    loan_id: IdPath, body: RepayIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """还款: from the borrower's settlement account; ``prepay`` lets money beyond what is due repay principal early."""
     value_date = body.value_date or today
@@ -126,7 +121,7 @@ def repay(
             currency=body.currency,
             prepay=body.prepay,
             mode=_mode(body.mode),
-            fee_rate=_rate(body.fee_rate),
+            fee_rate=body.fee_rate,
             today=today,
         )
         return _receipt(session, rec)
@@ -136,25 +131,25 @@ def repay(
 
 @router.get("/loans/{loan_id}/payoff-quote")
 def payoff_quote(
-    loan_id: int,
+    loan_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    on: dt.date | None = None,
-    fee_rate: str = "0",
+    on: BusinessDate | None = None,
+    fee_rate: FeeRate = Decimal(0),
 ) -> PayoffQuoteOut:
-    return repayment.quote(session, principal, loan_id, on or today, _rate(fee_rate))
+    return repayment.quote(session, principal, loan_id, on or today, fee_rate)
 
 
 @router.post("/loans/{loan_id}/payoff", status_code=201, response_model=RepaymentOut)
 def payoff(
-    loan_id: int, body: PayoffIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    loan_id: IdPath, body: PayoffIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """提前结清: everything due, the rest of the principal and interest to the value date."""
     value_date = body.value_date or today
 
     def act() -> dict[str, Any]:
-        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), _rate(body.fee_rate), today)
+        rec = service.payoff(session, principal, loan_id, value_date, str(once.key), body.fee_rate, today)
         return _receipt(session, rec)
 
     return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
@@ -180,20 +175,20 @@ def deposit(
 
 @router.post("/loans/{loan_id}/default")
 def declare_default(
-    loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    loan_id: IdPath, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> LoanOut:
     return responses.loan_out(service.declare_default(session, principal, loan_id, today, body.reason))
 
 
 @router.post("/loans/{loan_id}/grade")
-def set_grade(loan_id: int, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanOut:
+def set_grade(loan_id: IdPath, body: GradeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> LoanOut:
     """五级分类: the bank's grade, never better than the days-past-due floor; worse needs a reason."""
     return responses.loan_out(service.set_grade(session, principal, loan_id, body.grade, body.reason, today))
 
 
 @router.post("/loans/{loan_id}/restructure")
 def restructure(
-    loan_id: int, body: RestructureIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    loan_id: IdPath, body: RestructureIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> LoanOut:
     """贷款重组: flags the loan restructured; it is at least 关注 (次级 for an NPL of a debtor in difficulty) for a
     year's observation period (2023 classification rules art. 19-20)."""
@@ -211,7 +206,7 @@ def restructure(
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)
 def propose_write_off(
-    loan_id: int, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    loan_id: IdPath, body: ReasonIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> WriteOffOut:
     """核销申请: a credit officer proposes; a different approver decides."""
     return responses.write_off_out(service.propose_write_off(session, principal, loan_id, today, body.reason))
@@ -219,7 +214,7 @@ def propose_write_off(
 
 @router.post("/loan-write-offs/{write_off_id}/decision")
 def decide_write_off(
-    write_off_id: int, body: WriteOffDecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    write_off_id: IdPath, body: WriteOffDecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> WriteOffOut:
     row = service.decide_write_off(session, principal, write_off_id, body.approve, body.reason, today)
     return responses.write_off_out(row)
@@ -227,7 +222,7 @@ def decide_write_off(
 
 @router.post("/loans/{loan_id}/recoveries", status_code=201, response_model=RepaymentOut)
 def record_recovery(
-    loan_id: int, body: MoneyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    loan_id: IdPath, body: MoneyIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """核销后收回: cash recovered on a written-off loan."""
     value_date = body.value_date or today

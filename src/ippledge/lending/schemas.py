@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import FeeRate, PaymentAmount, Yuan
 
 
 class _Body(BaseModel):
@@ -25,24 +26,24 @@ class AttachIn(_Body):
 
 
 class DisburseIn(_Body):
-    value_date: dt.date | None = Field(default=None, description="default: the business date")
+    value_date: BusinessDate | None = Field(default=None, description="default: the business date")
 
 
 class MoneyIn(_Body):
-    amount: str | int
+    amount: PaymentAmount
     currency: str = "CNY"
-    value_date: dt.date | None = Field(default=None, description="default: the business date")
+    value_date: BusinessDate | None = Field(default=None, description="default: the business date")
 
 
 class RepayIn(MoneyIn):
     prepay: bool = Field(default=False, description="money beyond what is due repays principal early")
     mode: str = Field(default="reduce_payment", description="reduce_payment | reduce_term")
-    fee_rate: str = Field(default="0", description="prepayment fee rate on the principal repaid early")
+    fee_rate: FeeRate = Field(default=Decimal(0), description="prepayment fee rate on the principal repaid early")
 
 
 class PayoffIn(_Body):
-    value_date: dt.date | None = None
-    fee_rate: str = "0"
+    value_date: BusinessDate | None = None
+    fee_rate: FeeRate = Decimal(0)
 
 
 class DepositIn(MoneyIn):
@@ -60,7 +61,7 @@ class GradeIn(_Body):
 
 class RestructureIn(_Body):
     reason: str = Field(min_length=1, max_length=2000)
-    on: dt.date | None = Field(default=None, description="restructuring date (default: the business date)")
+    on: BusinessDate | None = Field(default=None, description="restructuring date (default: the business date)")
     debtor_in_difficulty: bool = Field(
         default=False, description="债务人财务困难: with an NPL, the floor is 次级 substandard instead of 关注"
     )

@@ -35,6 +35,7 @@ from ippledge.parties.schemas import (
     UserOut,
 )
 from ippledge.web.deps import PrincipalDep, SessionDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["access"])
 T = TypeVar("T")
@@ -145,7 +146,7 @@ def create_party(body: PartyIn, principal: PrincipalDep, session: SessionDep) ->
 
 
 @router.get("/parties/{party_id}", response_model=PartyOut)
-def get_party(party_id: int, principal: PrincipalDep, session: SessionDep) -> PartyOut:
+def get_party(party_id: IdPath, principal: PrincipalDep, session: SessionDep) -> PartyOut:
     """Party directory: institutions are public to every signed-in caller, enterprises only to themselves."""
     party = queries.party(session, party_id)
     visible = party is not None and (
@@ -170,7 +171,9 @@ def _user_out(user: queries.UserView) -> UserOut:
 
 
 @router.post("/parties/{party_id}/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-def create_user(party_id: int, body: UserIn, request: Request, principal: PrincipalDep, session: SessionDep) -> UserOut:
+def create_user(
+    party_id: IdPath, body: UserIn, request: Request, principal: PrincipalDep, session: SessionDep
+) -> UserOut:
     """A party's admin adds users to its own party. The platform's admin may only open a new party: its first user,
     an ``admin``, while the party has no users. An API key never creates people."""
     if principal.party_id != party_id and principal.party_kind != PartyKind.PLATFORM:
@@ -203,7 +206,9 @@ def _own_party(principal: Principal, party_id: int) -> None:
 
 
 @router.put("/parties/{party_id}/users/{user_id}/roles", response_model=UserOut)
-def set_roles(party_id: int, user_id: int, body: RolesIn, principal: PrincipalDep, session: SessionDep) -> UserOut:
+def set_roles(
+    party_id: IdPath, user_id: IdPath, body: RolesIn, principal: PrincipalDep, session: SessionDep
+) -> UserOut:
     """The party's admin sets a user's roles; keys the user made with a role it loses are revoked."""
     _own_party(principal, party_id)
     service.set_roles(session, principal, user_id, body.roles, utcnow())
@@ -211,7 +216,7 @@ def set_roles(party_id: int, user_id: int, body: RolesIn, principal: PrincipalDe
 
 
 @router.post("/parties/{party_id}/users/{user_id}/deactivate", response_model=UserOut)
-def deactivate_user(party_id: int, user_id: int, principal: PrincipalDep, session: SessionDep) -> UserOut:
+def deactivate_user(party_id: IdPath, user_id: IdPath, principal: PrincipalDep, session: SessionDep) -> UserOut:
     """Stop a user (停用): its sessions and the API keys it made are revoked at once."""
     _own_party(principal, party_id)
     service.deactivate_user(session, principal, user_id, utcnow())
@@ -219,7 +224,7 @@ def deactivate_user(party_id: int, user_id: int, principal: PrincipalDep, sessio
 
 
 @router.post("/parties/{party_id}/users/{user_id}/activate", response_model=UserOut)
-def activate_user(party_id: int, user_id: int, principal: PrincipalDep, session: SessionDep) -> UserOut:
+def activate_user(party_id: IdPath, user_id: IdPath, principal: PrincipalDep, session: SessionDep) -> UserOut:
     """Let a stopped user sign in again (启用); old sessions and keys stay revoked."""
     _own_party(principal, party_id)
     service.activate_user(session, principal, user_id)
@@ -227,7 +232,7 @@ def activate_user(party_id: int, user_id: int, principal: PrincipalDep, session:
 
 
 @router.get("/parties/{party_id}/users", response_model=list[UserOut])
-def list_users(party_id: int, principal: PrincipalDep, session: SessionDep) -> list[UserOut]:
+def list_users(party_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[UserOut]:
     if principal.party_id != party_id:
         raise not_found("机构", "party", id=party_id)
     principal.require(Role.ADMIN)
@@ -275,7 +280,7 @@ def list_api_keys(principal: PrincipalDep, session: SessionDep) -> list[ApiKeyOu
 
 
 @router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_key(key_id: int, principal: PrincipalDep, session: SessionDep) -> None:
+def revoke_api_key(key_id: IdPath, principal: PrincipalDep, session: SessionDep) -> None:
     principal.require(Role.ADMIN)
     service.revoke_api_key(session, principal, key_id, utcnow())
 
@@ -289,7 +294,7 @@ def list_approvals(
 
 
 @router.post("/approvals/{approval_id}/decision", response_model=ApprovalOut)
-def decide(approval_id: int, body: ApprovalDecisionIn, principal: PrincipalDep, session: SessionDep) -> ApprovalOut:
+def decide(approval_id: IdPath, body: ApprovalDecisionIn, principal: PrincipalDep, session: SessionDep) -> ApprovalOut:
     """Maker-checker: a different user with the approver role approves or rejects a proposal."""
     return ApprovalOut.model_validate(
         service.decide_generic(session, principal, approval_id, body.approve, body.reason)

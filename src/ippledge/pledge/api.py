@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.kernel.errors import not_found
+from ippledge.kernel.errors import NotFoundError
 from ippledge.pledge import decision, registry_settings, service, store
+from ippledge.pledge import errors as pledge_errors
 from ippledge.pledge.model import FilingStatus
 from ippledge.pledge.schemas import (
     ChangeIn,
@@ -35,7 +36,9 @@ from ippledge.pledge.schemas import (
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.queries import AssetSummary
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["pledge"])
 
@@ -127,35 +130,37 @@ def list_filings(
 
 
 @router.get("/pledge-filings/{filing_id}", response_model=FilingOut)
-def get_filing(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def get_filing(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """One filing with the pre-check preview: every refusal a decision today would give."""
     filing = service.get_filing(session, principal, filing_id)
     return _filing_out(session, filing, principal, today, with_precheck=True)
 
 
 @router.post("/pledge-filings/{filing_id}/confirm", response_model=FilingOut)
-def confirm(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def confirm(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.confirm(session, principal, filing_id), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/submit", response_model=FilingOut)
-def submit(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def submit(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.submit(session, principal, filing_id, today), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/withdraw", response_model=FilingOut)
-def withdraw(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def withdraw(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     return _filing_out(session, service.withdraw(session, principal, filing_id), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/register", response_model=FilingOut)
-def register(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def register(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """The registry officer registers (准予登记); 409 with every refusal reason when the pre-check finds any."""
     return _filing_out(session, decision.register(session, principal, filing_id, today), principal, today)
 
 
 @router.post("/pledge-filings/{filing_id}/refuse", response_model=FilingOut)
-def refuse(filing_id: int, body: RefuseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def refuse(
+    filing_id: IdPath, body: RefuseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FilingOut:
     filing = decision.refuse(session, principal, filing_id, body.codes, body.note, today)
     return _filing_out(session, filing, principal, today)
 
@@ -185,7 +190,7 @@ def put_settings(body: SettingsIn, principal: PrincipalDep, session: SessionDep)
 
 @router.post("/pledges/{pledge_id}/changes", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
 def file_change(
-    pledge_id: int, body: ChangeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    pledge_id: IdPath, body: ChangeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> FilingOut:
     """Draft a change filing (变更登记) of amount, term or parties; both sides confirm it again."""
     change = service.PledgeChangeRequest(**body.model_dump())
@@ -195,7 +200,7 @@ def file_change(
 
 @router.post("/pledges/{pledge_id}/release", response_model=FilingOut, status_code=status.HTTP_201_CREATED)
 def file_release(
-    pledge_id: int, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    pledge_id: IdPath, body: ReleaseIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> FilingOut:
     """Draft a release filing (注销登记): both sides confirm it, or either alone with proof the debt is extinguished."""
     filing = service.create_release_filing(session, principal, pledge_id, body.reason, today, body.proof)
@@ -203,7 +208,7 @@ def file_release(
 
 
 @router.get("/pledges/{pledge_id}", response_model=PledgeOut)
-def get_pledge(pledge_id: int, principal: PrincipalDep, session: SessionDep) -> PledgeOut:
+def get_pledge(pledge_id: IdPath, principal: PrincipalDep, session: SessionDep) -> PledgeOut:
     return _pledge_out(session, scope.get_visible(session, Pledge, pledge_id, principal))
 
 
@@ -213,18 +218,22 @@ def _on_date(rows: list[store.PledgeOnDate]) -> list[PledgeOnDateOut]:
 
 @router.get("/ip-assets/{asset_id}/pledges", response_model=list[PledgeOnDateOut])
 def asset_pledges(
-    asset_id: int, principal: PrincipalDep, session: SessionDep, on: dt.date | None = None
+    asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
-    if not registry_queries.existing_asset_ids(session, [asset_id]):
-        raise not_found("知识产权", "IP asset", id=asset_id)
+    # an IP the caller may not read is a 404 like a missing one, never an empty list (no existence oracle)
+    registry_queries.visible_asset_id(session, principal, asset_id)
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
 
 
 @router.get("/pledges", response_model=list[PledgeOnDateOut])
 def pledges_by_number(
-    principal: PrincipalDep, session: SessionDep, ip_number: str, on: dt.date | None = None
+    principal: PrincipalDep, session: SessionDep, ip_number: str, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
     (asset_id,) = service.resolve_assets(session, [ip_number], [])
+    try:
+        registry_queries.visible_asset_id(session, principal, asset_id)
+    except NotFoundError:  # an IP the caller may not read answers as one the register lacks (no existence oracle)
+        raise pledge_errors.IP_NOT_FOUND(number=ip_number) from None
     return _on_date(store.pledges_of_asset(session, principal, asset_id, on))

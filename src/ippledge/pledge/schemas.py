@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import LoanAmount, Yuan
 
 
 class FilingIn(BaseModel):
@@ -18,9 +19,9 @@ class FilingIn(BaseModel):
     ip_numbers: list[str] = Field(default_factory=list, max_length=200)
     ip_asset_ids: list[int] = Field(default_factory=list, max_length=200)
     debt_type: str | None = Field(default=None, max_length=40)
-    debt_amount: str | int | None = Field(default=None, description="decimal string in yuan, e.g. '5000000.00'")
-    debt_start: dt.date | None = None
-    debt_end: dt.date | None = None
+    debt_amount: LoanAmount | None = Field(default=None, description="decimal string in yuan, e.g. '5000000.00'")
+    debt_start: BusinessDate | None = None
+    debt_end: BusinessDate | None = None
     security_scope: str | None = Field(default=None, max_length=2000)
     forfeiture_clause: bool = False
     confirms_same_day_dual: bool = False
@@ -32,8 +33,8 @@ class FilingIn(BaseModel):
 class ChangeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    debt_amount: str | int | None = None
-    debt_end: dt.date | None = None
+    debt_amount: LoanAmount | None = None
+    debt_end: BusinessDate | None = None
     pledgor_id: int | None = None
     pledgee_id: int | None = None
 

@@ -52,6 +52,7 @@ from ippledge.registry.schemas import (
 )
 from ippledge.registry.tables import Annuity, IpAsset, LegalStatusEvent, Licence
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 from ippledge.web.money import yuan
 
 router = APIRouter(tags=["registry"])
@@ -119,7 +120,7 @@ def register_enterprise(body: EnterpriseIn, principal: PrincipalDep, session: Se
 
 
 @router.get("/enterprises/{party_id}", response_model=EnterpriseOut)
-def get_enterprise(party_id: int, principal: PrincipalDep, session: SessionDep) -> EnterpriseOut:
+def get_enterprise(party_id: IdPath, principal: PrincipalDep, session: SessionDep) -> EnterpriseOut:
     ent, party = enterprises.get_enterprise(session, principal, party_id)
     return EnterpriseOut(
         party_id=party.id,
@@ -200,19 +201,19 @@ def get_asset_by_number(
 
 
 @router.get("/ip-assets/{asset_id}", response_model=AssetOut)
-def get_asset(asset_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> AssetOut:
+def get_asset(asset_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> AssetOut:
     return _asset_out(session, service.get_asset(session, principal, asset_id), today)
 
 
 @router.get("/ip-assets/{asset_id}/history", response_model=list[EventOut])
-def history(asset_id: int, principal: PrincipalDep, session: SessionDep) -> list[EventOut]:
+def history(asset_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[EventOut]:
     """Full legal-status history (法律状态历史), oldest first."""
     return [_event_out(e) for e in legal_status.history(session, principal, asset_id)]
 
 
 @router.post("/ip-assets/{asset_id}/events", response_model=EventOut, status_code=status.HTTP_201_CREATED)
 def record_event(
-    asset_id: int, body: EventIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    asset_id: IdPath, body: EventIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> EventOut:
     """Record one legal-status event; an event that cannot happen now is 409 and nothing is written."""
     service.get_asset(session, principal, asset_id)
@@ -232,7 +233,7 @@ def age_register(principal: PrincipalDep, session: SessionDep, today: TodayDep) 
 
 @router.post("/ip-assets/{asset_id}/annuities/{year_no}/payment", response_model=AssetOut)
 def pay_annuity(
-    asset_id: int, year_no: int, body: PaymentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    asset_id: IdPath, year_no: IdPath, body: PaymentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AssetOut:
     """Record an annuity payment (年费缴纳), with the late surcharge inside the grace period."""
     annuities.pay_annuity(session, principal, asset_id, year_no, body.paid_on)
@@ -240,30 +241,30 @@ def pay_annuity(
 
 
 @router.get("/ip-assets/{asset_id}/licences", response_model=list[LicenceOut])
-def list_licences(asset_id: int, principal: PrincipalDep, session: SessionDep) -> list[Licence]:
+def list_licences(asset_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[Licence]:
     asset = service.get_asset(session, principal, asset_id)
     return list(session.scalars(select(Licence).where(Licence.ip_asset_id == asset.id).order_by(Licence.id)))
 
 
 @router.post("/ip-assets/{asset_id}/licences", response_model=LicenceOut, status_code=status.HTTP_201_CREATED)
-def record_licence(asset_id: int, body: LicenceIn, principal: PrincipalDep, session: SessionDep) -> Licence:
+def record_licence(asset_id: IdPath, body: LicenceIn, principal: PrincipalDep, session: SessionDep) -> Licence:
     """Record a licence (许可备案); a pledged IP needs the pledgee's consent."""
     return licences.record_licence(session, principal, asset_id, **body.model_dump())
 
 
 @router.post("/licences/{licence_id}/change", response_model=LicenceOut)
-def change_licence(licence_id: int, body: LicenceChangeIn, principal: PrincipalDep, session: SessionDep) -> Licence:
+def change_licence(licence_id: IdPath, body: LicenceChangeIn, principal: PrincipalDep, session: SessionDep) -> Licence:
     return licences.change_licence(session, principal, licence_id, **body.model_dump())
 
 
 @router.post("/licences/{licence_id}/cancel", response_model=LicenceOut)
-def cancel_licence(licence_id: int, body: LicenceCancelIn, principal: PrincipalDep, session: SessionDep) -> Licence:
+def cancel_licence(licence_id: IdPath, body: LicenceCancelIn, principal: PrincipalDep, session: SessionDep) -> Licence:
     return licences.cancel_licence(session, principal, licence_id, body.cancelled_on)
 
 
 @router.post("/ip-assets/{asset_id}/transfer", response_model=AssetOut)
 def transfer(
-    asset_id: int, body: TransferIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    asset_id: IdPath, body: TransferIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AssetOut:
     """Transfer the right (转让); refused while preserved, or while pledged without the pledgee's consent."""
     asset = legal_status.transfer(
@@ -280,7 +281,7 @@ def transfer(
 
 @router.post("/ip-assets/{asset_id}/invalidation-request", response_model=AssetOut)
 def invalidation_request(
-    asset_id: int, body: InvalidationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    asset_id: IdPath, body: InvalidationIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> AssetOut:
     """Mark or clear a pending invalidation request (无效宣告请求审查中)."""
     asset = legal_status.set_invalidation_pending(session, principal, asset_id, body.pending, body.on, body.note)

@@ -235,6 +235,12 @@ FEED_HEADER = ErrorCode(
 FEED_COLUMNS = ErrorCode(
     "registry.feed_columns", ValidationError, "列数过多：{count} > {expected}", "too many columns: {count} > {expected}"
 )
+FEED_CSV_QUOTE = ErrorCode(
+    "registry.feed_csv_quote",
+    ValidationError,
+    "CSV 行格式错误（引号未闭合或多余）：{why}；每条记录须在一行内",
+    "malformed CSV line (an unterminated or stray quote): {why}; each record must be on one line",
+)
 FEED_JSON = ErrorCode(
     "registry.feed_json", ValidationError, "不是有效的 JSON", "not valid JSON"
 )  # a line that is JSON but no object: 每行应为一个 JSON 对象

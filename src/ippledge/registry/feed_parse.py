@@ -87,23 +87,39 @@ def _details_json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _cells(text: str) -> list[str]:
+    """One physical line as CSV cells. A quote never continues onto the next line: an unterminated quote used to
+    swallow every following line into one field silently; now that line alone is an error (csv.Error)."""
+    if '"' not in text:  # most lines: no quoting, and a plain split is what the csv module would return
+        return text.rstrip("\r\n").split(",") if text.strip() else []
+    return next(csv.reader((text,), strict=True), [])
+
+
 def csv_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | IppledgeError]]:
-    reader = csv.reader(lines)
-    header = next(reader, None)
+    numbered = enumerate(lines, start=1)
+    header: list[str] | None = None
+    for _n, text in numbered:
+        try:
+            header = _cells(text)
+        except csv.Error:
+            header = None
+        break
     names = [h.strip().lower() for h in header] if header else []
     missing = [n for n in ("number", "code", "effective_date") if n not in names]
     if missing:
         raise errors.FEED_HEADER(missing=", ".join(missing))
-    for cells in reader:
+    for n, text in numbered:
+        try:
+            cells = _cells(text)
+        except csv.Error as exc:
+            yield n, errors.FEED_CSV_QUOTE(why=str(exc))
+            continue
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) > len(names):
-            yield (
-                reader.line_num,
-                errors.FEED_COLUMNS(count=len(cells), expected=len(names)),
-            )
+            yield n, errors.FEED_COLUMNS(count=len(cells), expected=len(names))
             continue
-        yield reader.line_num, dict(zip(names, cells, strict=False))
+        yield n, dict(zip(names, cells, strict=False))
 
 
 def jsonl_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | IppledgeError]]:

@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.registry.model import IpKind, LegalState, Subtype
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate, RecordDate
+from ippledge.web.money import RevenueAmountOrZero, Yuan
 
 
 class _In(BaseModel):
@@ -21,10 +22,10 @@ class EnterpriseIn(_In):
     region_code: str
     industry: str | None = None
     size: str | None = None
-    annual_revenue: str | None = Field(default=None, description="yuan, decimal string, e.g. '12500000.00'")
+    annual_revenue: RevenueAmountOrZero | None = Field(default=None, description="yuan, e.g. '12500000.00'")
     revenue_year: int | None = None
     employees: int | None = None
-    founded_on: dt.date | None = None
+    founded_on: RecordDate | None = None
     high_tech: bool = False
 
 
@@ -58,9 +59,9 @@ class AssetIn(_In):
     subtype: Subtype
     number: str
     title: str = Field(min_length=1, max_length=300)
-    filing_date: dt.date
-    grant_date: dt.date | None = None
-    expiry_date: dt.date | None = None
+    filing_date: RecordDate
+    grant_date: RecordDate | None = None
+    expiry_date: RecordDate | None = None
     status: LegalState | None = None
     ipc: list[str] = Field(default_factory=list)
     nice_classes: list[int] = Field(default_factory=list)
@@ -105,7 +106,7 @@ class AssetOut(BaseModel):
 
 class EventIn(_In):
     code: str
-    effective_date: dt.date
+    effective_date: BusinessDate
     details: dict[str, Any] | None = None
 
 
@@ -130,7 +131,7 @@ class AgeingOut(BaseModel):
 
 
 class PaymentIn(_In):
-    paid_on: dt.date
+    paid_on: BusinessDate
 
 
 class LicenceIn(_In):
@@ -138,15 +139,15 @@ class LicenceIn(_In):
     licensee_id: int | None = None
     licensor_id: int | None = None
     exclusivity: str
-    recorded_on: dt.date
-    ends_on: dt.date | None = None
+    recorded_on: BusinessDate
+    ends_on: BusinessDate | None = None
     pledgee_consent: bool = False
     pledgee_consent_id: int | None = Field(default=None, description="party id of the consenting pledgee")
 
 
 class LicenceChangeIn(_In):
-    changed_on: dt.date
-    ends_on: dt.date | None = None
+    changed_on: BusinessDate
+    ends_on: BusinessDate | None = None
     exclusivity: str | None = None
     licensee_name: str | None = None
     pledgee_consent: bool = False
@@ -154,7 +155,7 @@ class LicenceChangeIn(_In):
 
 
 class LicenceCancelIn(_In):
-    cancelled_on: dt.date
+    cancelled_on: BusinessDate
 
 
 class LicenceOut(BaseModel):
@@ -174,14 +175,14 @@ class LicenceOut(BaseModel):
 
 class TransferIn(_In):
     owners: list[OwnerIn]
-    effective_date: dt.date
+    effective_date: BusinessDate
     pledgee_consent: bool = False
     pledgee_consent_id: int | None = None
 
 
 class InvalidationIn(_In):
     pending: bool
-    on: dt.date
+    on: BusinessDate
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -207,7 +208,7 @@ class FeedReportOut(BaseModel):
 
 class BatchQueryIn(_In):
     numbers: list[str]
-    as_of: dt.date | None = None
+    as_of: BusinessDate | None = None
 
 
 class OwnerViewOut(BaseModel):

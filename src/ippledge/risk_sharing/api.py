@@ -60,8 +60,10 @@ from ippledge.risk_sharing.schemas import (
 )
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.simulation import forecast
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["risk-sharing"])
 
@@ -88,7 +90,7 @@ def list_schemes(principal: PrincipalDep, session: SessionDep) -> list[SchemeVer
 
 @router.get("/risk-schemes/{code}")
 def get_scheme(
-    code: str, principal: PrincipalDep, session: SessionDep, as_of: dt.date | None = Query(default=None)
+    code: str, principal: PrincipalDep, session: SessionDep, as_of: BusinessDate | None = Query(default=None)
 ) -> SchemeVersionOut:
     """The version of ``code`` in force on ``as_of`` (the newest when omitted)."""
     return SchemeVersionOut.of(schemes.version_row(session, code, as_of))
@@ -130,8 +132,9 @@ def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> N
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> PoolOut:
-    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿)."""
-    return _pool(session, code)
+    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿); readable by the
+    scheme's parties, the regulator and the platform (``risk_sharing.pool_access``), a 404 for anyone else."""
+    return PoolOut.model_validate(queries.visible_pool_position(session, principal, code))
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201, response_model=PoolOut)
@@ -178,7 +181,7 @@ def add_cover(body: CoverIn, principal: PrincipalDep, session: SessionDep) -> Co
 
 @router.post("/risk-covers/{cover_id}/premium", response_model=CoverOut)
 def pay_premium(
-    cover_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    cover_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """收取保费: the provider records the premium or fee received from the payer."""
 
@@ -206,14 +209,14 @@ def list_claims(principal: PrincipalDep, session: SessionDep, today: TodayDep, o
 
 
 @router.get("/risk-claims/{claim_id}")
-def get_claim(claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ClaimOut:
+def get_claim(claim_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> ClaimOut:
     """One claim, with each party's share."""
     return _claim(session, scope.get_visible(session, Claim, claim_id, principal), today)
 
 
 @router.post("/risk-claims/{claim_id}/review")
 def review_claim(
-    claim_id: int, body: NoteIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    claim_id: IdPath, body: NoteIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ClaimOut:
     """The fund's reviewer (maker) proposes payment."""
     return _claim(session, service.review_claim(session, principal, claim_id, body.note, today))
@@ -221,7 +224,7 @@ def review_claim(
 
 @router.post("/risk-claims/{claim_id}/decision", response_model=ClaimOut)
 def decide_claim(
-    claim_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    claim_id: IdPath, body: DecisionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """A different approver of the fund approves (and the shares are paid) or rejects."""
 
@@ -234,7 +237,7 @@ def decide_claim(
 
 @router.post("/risk-claims/{claim_id}/settlement", response_model=ClaimOut)
 def settle_claim(
-    claim_id: int,
+    claim_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
@@ -255,7 +258,7 @@ def settle_claim(
 
 @router.post("/risk-claims/{claim_id}/recoveries", status_code=201, response_model=ClaimOut)
 def recover(
-    claim_id: int, body: RecoveryIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    claim_id: IdPath, body: RecoveryIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """A recovery after payout, shared back to the payers in the proportions they bore."""
     day = body.value_date or today
@@ -269,7 +272,7 @@ def recover(
 
 @router.post("/risk-claims/{claim_id}/clawback", response_model=ClaimOut)
 def share_back(
-    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    claim_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """Share back every recovery recorded on the loan since payout (e.g. through ``POST /loans/{id}/recoveries``)."""
 
@@ -293,20 +296,20 @@ def apply_subsidy(body: SubsidyApplyIn, principal: PrincipalDep, session: Sessio
 
 
 @router.post("/risk-subsidies/{app_id}/review")
-def review_subsidy(app_id: int, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
+def review_subsidy(app_id: IdPath, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
     """The fund's reviewer (maker) proposes to approve."""
     return SubsidyOut.of(service.review_subsidy(session, principal, app_id))
 
 
 @router.post("/risk-subsidies/{app_id}/decision")
-def decide_subsidy(app_id: int, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
+def decide_subsidy(app_id: IdPath, body: DecisionIn, principal: PrincipalDep, session: SessionDep) -> SubsidyOut:
     """A different approver of the fund approves or rejects."""
     return SubsidyOut.of(service.decide_subsidy(session, principal, app_id, body.approve, body.reason))
 
 
 @router.post("/risk-subsidies/{app_id}/payment", response_model=SubsidyOut)
 def pay_subsidy(
-    app_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    app_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """补贴发放: the fund pays an approved subsidy from its pool (409 when the pool holds less)."""
 
@@ -338,14 +341,14 @@ def write_liability_policy(body: PolicyIn, principal: PrincipalDep, session: Ses
 
 
 @router.get("/liability-policies/{policy_id}")
-def get_liability_policy(policy_id: int, principal: PrincipalDep, session: SessionDep) -> PolicyOut:
+def get_liability_policy(policy_id: IdPath, principal: PrincipalDep, session: SessionDep) -> PolicyOut:
     """A policy, seen by its insurer, its insured, the scheme's fund, the platform and the regulator."""
     return PolicyOut.of(liability.visible_policy(session, principal, policy_id))
 
 
 @router.post("/liability-policies/{policy_id}/premium", response_model=PolicyOut)
 def pay_liability_premium(
-    policy_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    policy_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """保费: the institution pays its premium; the scheme's pool pays the subsidised part back to it."""
 
@@ -366,13 +369,13 @@ def file_liability_claim(
 
 
 @router.get("/liability-claims/{claim_id}")
-def get_liability_claim(claim_id: int, principal: PrincipalDep, session: SessionDep) -> LiabilityClaimOut:
+def get_liability_claim(claim_id: IdPath, principal: PrincipalDep, session: SessionDep) -> LiabilityClaimOut:
     return LiabilityClaimOut.model_validate(liability.visible_claim(session, principal, claim_id))
 
 
 @router.post("/liability-claims/{claim_id}/settlement", response_model=LiabilityClaimOut)
 def settle_liability_claim(
-    claim_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    claim_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """理算: the insurer indemnifies the institution within the deductible and limits (never the bank)."""
 
@@ -402,7 +405,7 @@ def co_contribute(
 
 @router.post("/loans/{loan_id}/disposal-agent", status_code=201)
 def appoint_disposal_agent(
-    loan_id: int, body: DisposalAgentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    loan_id: IdPath, body: DisposalAgentIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> DisposalAgentOut:
     """处置代理: the lending bank appoints an IP operations institution to dispose of the loan's IP."""
     row = service.appoint_disposal_agent(session, principal, loan_id, body.agent_id, body.mandate, today)

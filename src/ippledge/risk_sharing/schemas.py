@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.risk_sharing.claims.model import Allocation, advance_amount
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import CoverAmount, LossAmount, LossAmountOrZero, PoolAmount, Yuan
 
 if TYPE_CHECKING:
     from ippledge.risk_sharing.claims.tables import Claim, ClaimShare
@@ -31,8 +32,8 @@ class PoolIn(_Body):
 
 
 class ContributionIn(_Body):
-    amount: str | int
-    value_date: dt.date | None = None
+    amount: PoolAmount
+    value_date: BusinessDate | None = None
 
 
 class EnrolIn(_Body):
@@ -44,11 +45,11 @@ class CoverIn(_Body):
     kind: str = Field(description="pooled_insurance | loan_insurance | guarantee")
     payer_id: int
     premium_rate_bp: int
-    start_on: dt.date
-    end_on: dt.date
+    start_on: BusinessDate
+    end_on: BusinessDate
     loan_id: int | None = None
     scheme_code: str | None = None
-    insured_amount: str | None = None
+    insured_amount: CoverAmount | None = None
 
 
 class ClaimIn(_Body):
@@ -74,8 +75,8 @@ class SettlementIn(_Body):
 
 
 class RecoveryIn(_Body):
-    amount: str | int
-    value_date: dt.date | None = None
+    amount: PoolAmount
+    value_date: BusinessDate | None = None
 
 
 class SubsidyRuleIn(_Body):
@@ -94,8 +95,8 @@ class WhitelistIn(_Body):
     """白名单: an enterprise named on the scheme's whitelist, from a date (until a date), with the list it came from."""
 
     enterprise_id: int
-    listed_from: dt.date
-    listed_to: dt.date | None = None
+    listed_from: BusinessDate
+    listed_to: BusinessDate | None = None
     source: str = Field(min_length=1, max_length=200)
 
 
@@ -111,12 +112,14 @@ class WhitelistOut(BaseModel):
 class SplitIn(_Body):
     """A loss to split under a scheme (nothing is written)."""
 
-    loss: str | int = Field(description="net principal loss, yuan")
-    balance: str | int | None = Field(default=None, description="balance at default (picks the tier); default: loss")
-    interest: str | int = "0"
+    loss: LossAmount = Field(description="net principal loss, yuan")
+    balance: LossAmount | None = Field(default=None, description="balance at default (picks the tier); default: loss")
+    interest: LossAmountOrZero = Decimal(0)
     ip_share_bp: int | None = Field(default=None, ge=0, le=10_000)
-    fund_balance: str | int | None = Field(default=None, description="for a scheme whose liability is limited to it")
-    as_of: dt.date | None = None
+    fund_balance: LossAmountOrZero | None = Field(
+        default=None, description="for a scheme whose liability is limited to it"
+    )
+    as_of: BusinessDate | None = None
 
 
 class SimulationIn(_Body):
@@ -135,7 +138,7 @@ class SimulationIn(_Body):
     fund: float | None = Field(default=None, ge=0)
     contribution: float = Field(default=0.0, ge=0)
     sensitivity: str | None = Field(default=None, description="FROM:TO, e.g. fund:bank")
-    as_of: dt.date | None = None
+    as_of: BusinessDate | None = None
 
 
 # -- responses --------------------------------------------------------------------------------------------------------

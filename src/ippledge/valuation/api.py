@@ -5,7 +5,6 @@ Accepting or declining a valuation task uses the generic ``/tasks/{id}/accept`` 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from fastapi import APIRouter, Query, status
@@ -17,7 +16,9 @@ from ippledge.valuation import queries, service, store
 from ippledge.valuation.model import ReportDraft
 from ippledge.valuation.schemas import ItemOut, ReportIn, ReportOut, ValuedItemOut
 from ippledge.valuation.tables import ValuationReport
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath, IdQuery
 
 router = APIRouter(tags=["valuation"])
 
@@ -57,7 +58,7 @@ def report_out(session: Session, r: ValuationReport) -> ReportOut:
 
 @router.post("/tasks/{task_id}/valuation-report", response_model=ReportOut, status_code=status.HTTP_201_CREATED)
 def submit_report(
-    task_id: int, body: ReportIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    task_id: IdPath, body: ReportIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ReportOut:
     """The valuer (or the bank, for an internal valuation) submits its signed report; the task is done."""
     return report_out(session, service.submit_report(session, principal, task_id, _draft(body), today))
@@ -65,31 +66,31 @@ def submit_report(
 
 @router.post("/valuation-reports/{report_id}/corrections", response_model=ReportOut, status_code=201)
 def correct_report(
-    report_id: int, body: ReportIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    report_id: IdPath, body: ReportIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ReportOut:
     """A correction: a new report superseding this one (reports never change once submitted)."""
     return report_out(session, service.correct_report(session, principal, report_id, _draft(body), today))
 
 
 @router.get("/valuation-reports/{report_id}", response_model=ReportOut)
-def get_report(report_id: int, principal: PrincipalDep, session: SessionDep) -> ReportOut:
+def get_report(report_id: IdPath, principal: PrincipalDep, session: SessionDep) -> ReportOut:
     return report_out(session, service.get_report(session, principal, report_id))
 
 
 @router.get("/applications/{application_id}/valuation-reports", response_model=list[ReportOut])
-def reports(application_id: int, principal: PrincipalDep, session: SessionDep) -> list[ReportOut]:
+def reports(application_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[ReportOut]:
     intake.visible_application(session, principal, application_id)
     return [report_out(session, r) for r in service.reports_of(session, principal, application_id)]
 
 
 @router.get("/applications/{application_id}/valuations/latest", response_model=ValuedItemOut)
 def latest(
-    application_id: int,
+    application_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    ip_asset_id: int = Query(...),
-    as_of: dt.date | None = Query(None),
+    ip_asset_id: IdQuery,
+    as_of: BusinessDate | None = Query(None),
 ) -> ValuedItemOut:
     """The latest report valid on ``as_of`` (default today) valuing this IP; a bank sees only its own valuations."""
     app = intake.visible_application(session, principal, application_id)

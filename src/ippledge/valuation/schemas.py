@@ -7,25 +7,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import ValuationAmount, Yuan
 
 
 class ItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ip_asset_id: int
-    value: str | int
+    value: ValuationAmount
 
 
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[ItemIn] = Field(min_length=1, max_length=200)
-    total: str | int | None = None
+    total: ValuationAmount | None = None
     method: str = Field(description="income | market | cost")
     assumptions: Any = Field(default_factory=dict, description="JSON object, e.g. royalty_rate, discount_rate")
-    valuation_date: dt.date
-    valid_until: dt.date | None = Field(default=None, description="defaults to one year after the valuation date")
+    valuation_date: BusinessDate
+    valid_until: BusinessDate | None = Field(default=None, description="defaults to one year after the valuation date")
 
 
 class ItemOut(BaseModel):

@@ -30,7 +30,7 @@ def test_operator_closes_the_day_and_overdue_tasks_are_flagged(world, app, sessi
     assert denied.json()["code"] == "access.party_kind"
     future = d.post(d.operator, "/close", {"date": "2025-10-01"}, 422)
     assert future.json()["code"] == "lending.close_future"
-    assert d.post(d.operator, "/close", {"date": "not a date"}, 422).json()["code"] == "invalid_input"
+    assert d.post(d.operator, "/close", {"date": "not a date"}, 422).json()["code"] == "date.invalid"
 
     d.clock.today = dt.date(2025, 10, 15)
     d.post(d.operator, "/close", {"date": "2025-10-14"}, 200)

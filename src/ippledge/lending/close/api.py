@@ -16,6 +16,7 @@ from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.lending.close import service as close
 from ippledge.lending.errors import CLOSE_FUTURE
 from ippledge.lending.tables import BusinessDay
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.money import Yuan
 
@@ -24,7 +25,7 @@ router = APIRouter(tags=["lending"])
 
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: dt.date = Field(description="business date to close (YYYY-MM-DD); missing earlier days are closed first")
+    date: BusinessDate = Field(description="business date to close (YYYY-MM-DD); missing earlier days are closed first")
 
 
 class CloseOut(BaseModel):

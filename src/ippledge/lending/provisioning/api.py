@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -17,7 +16,9 @@ from fastapi import APIRouter
 from ippledge.lending.provisioning import queries, service
 from ippledge.lending.provisioning.schemas import BankReportOut, PolicyIn, PolicyVersionOut, ProvisionsOut
 from ippledge.lending.provisioning.tables import ProvisionPolicyVersion
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["lending"])
 
@@ -38,7 +39,7 @@ def _version_out(row: ProvisionPolicyVersion) -> PolicyVersionOut:
 
 @router.get("/banks/{bank_id}/provisions")
 def bank_provisions(
-    bank_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
+    bank_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: BusinessDate | None = None
 ) -> BankReportOut:
     """贷款损失准备: per five-tier grade, required and held allowance, NPL ratio, 拨备覆盖率 and 贷款拨备率."""
     out = queries.provisions(session, principal, today, bank_id=bank_id, as_of=as_of)
@@ -47,14 +48,14 @@ def bank_provisions(
 
 @router.get("/provisions")
 def all_provisions(
-    principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: dt.date | None = None
+    principal: PrincipalDep, session: SessionDep, today: TodayDep, as_of: BusinessDate | None = None
 ) -> ProvisionsOut:
     """Every bank the caller may see (a bank: its own), and the total."""
     return queries.provisions(session, principal, today, as_of=as_of)
 
 
 @router.post("/banks/{bank_id}/provision-policies", status_code=201)
-def add_bank_policy(bank_id: int, body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> PolicyVersionOut:
+def add_bank_policy(bank_id: IdPath, body: PolicyIn, principal: PrincipalDep, session: SessionDep) -> PolicyVersionOut:
     """A bank's provisioning policy from a date (substandard and doubtful may float ±20%; refused outside)."""
     return _version_out(service.add_policy_version(session, principal, bank_id, _doc(body)))
 

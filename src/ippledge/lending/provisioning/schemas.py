@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.lending.provisioning import model as pm
+from ippledge.web.dates import BusinessDate
 from ippledge.web.money import Yuan
 
 
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str = Field(min_length=1, max_length=40)
-    effective_from: dt.date
+    effective_from: BusinessDate
     specific_bp: dict[str, int] = Field(
         default_factory=dict,
         description="specific rates by grade in basis points; only substandard (2000-3000) and doubtful "

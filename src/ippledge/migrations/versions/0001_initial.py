@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:23:29.233589
+Create Date: 2026-12-03 03:25:04.991770
 """
 
 from __future__ import annotations

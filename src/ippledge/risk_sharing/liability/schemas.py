@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ippledge.web.money import Yuan
+from ippledge.web.dates import BusinessDate
+from ippledge.web.money import CoverAmount, CoverAmountOrZero, PoolAmount, Yuan
 
 if TYPE_CHECKING:
     from ippledge.risk_sharing.liability.tables import LiabilityPolicy
@@ -22,16 +23,16 @@ class PolicyIn(_Body):
 
     scheme_code: str
     insured_id: int = Field(description="the IP operations institution: policyholder and insured")
-    insured_amount: str | int
-    start_on: dt.date
-    end_on: dt.date
-    per_claim_limit: str | int | None = None
-    aggregate_limit: str | int | None = None
-    deductible: str | int | None = None
+    insured_amount: CoverAmount
+    start_on: BusinessDate
+    end_on: BusinessDate
+    per_claim_limit: CoverAmountOrZero | None = None  # 0 is refused by the terms rule (risk.liability.terms)
+    aggregate_limit: CoverAmountOrZero | None = None
+    deductible: CoverAmountOrZero | None = None
     exclusions: list[str] | None = Field(default=None, description="causes not covered (model.Cause values)")
     premium_rate_bp: int | None = None
     subsidy_bp: int | None = None
-    subsidy_cap: str | int | None = None
+    subsidy_cap: CoverAmountOrZero | None = None
 
 
 class PolicyOut(BaseModel):
@@ -101,8 +102,8 @@ class LiabilityClaimOut(BaseModel):
 
 
 class CoContributionIn(_Body):
-    amount: str | int
-    value_date: dt.date | None = None
+    amount: PoolAmount
+    value_date: BusinessDate | None = None
 
 
 class CoFundingOut(BaseModel):

@@ -6,7 +6,6 @@ reports listed are those the caller may see (its own bank's, its own as valuer o
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from fastapi import APIRouter, Query
@@ -18,7 +17,9 @@ from ippledge.valuation.engine import store
 from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
 from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation"])
@@ -47,11 +48,11 @@ def model_out(mv: ModelValuation) -> ModelValuationOut:
 
 @router.get("/ip-assets/{asset_id}/valuation", response_model=AssetValuationOut)
 def asset_valuation(
-    asset_id: int,
+    asset_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    as_of: dt.date | None = Query(None, description="latest model valuation on or before (default today)"),
+    as_of: BusinessDate | None = Query(None, description="latest model valuation on or before (default today)"),
 ) -> AssetValuationOut:
     visible_id = registry.visible_asset_id(session, principal, asset_id)
     mv = store.latest(session, visible_id, as_of or today)

@@ -7,7 +7,6 @@ regulator, platform and banks; ``GET /valuation-flags?valuer_id=&kind=`` — the
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query
@@ -17,7 +16,9 @@ from ippledge.valuation.engine.api import model_out
 from ippledge.valuation.governance import queries as governance
 from ippledge.valuation.governance.model import FlagKind, Thresholds
 from ippledge.valuation.governance.schemas import FlagOut, LeagueTableOut, SideBySideOut, SideReportOut, ValuerRowOut
+from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath, IdQuery
 from ippledge.web.money import yuan
 
 router = APIRouter(tags=["valuation governance"])
@@ -25,11 +26,11 @@ router = APIRouter(tags=["valuation governance"])
 
 @router.get("/ip-assets/{asset_id}/valuations", response_model=SideBySideOut)
 def asset_valuations(
-    asset_id: int,
+    asset_id: IdPath,
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+    as_of: BusinessDate | None = Query(None, description="reports and model on or before (default today)"),
 ) -> SideBySideOut:
     view = governance.side_by_side(session, principal, asset_id, as_of or today)
     return SideBySideOut(
@@ -57,7 +58,7 @@ def league_table(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    as_of: dt.date | None = Query(None, description="reports and model on or before (default today)"),
+    as_of: BusinessDate | None = Query(None, description="reports and model on or before (default today)"),
 ) -> LeagueTableOut:
     day = as_of or today
     rows = governance.league_for(session, principal, day)
@@ -74,9 +75,9 @@ def valuation_flags(
     principal: PrincipalDep,
     session: SessionDep,
     today: TodayDep,
-    valuer_id: int | None = None,
+    valuer_id: IdQuery | None = None,
     kind: str | None = None,
-    as_of: dt.date | None = None,
+    as_of: BusinessDate | None = None,
 ) -> list[FlagOut]:
     try:
         wanted = None if kind is None else FlagKind(kind)
