@@ -218,7 +218,7 @@ def asset_pledges(
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
     if not registry_queries.existing_asset_ids(session, [asset_id]):
         raise not_found("知识产权", "IP asset", id=asset_id)
-    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
+    return _on_date(_pledges_of_visible_asset(session, principal, asset_id, on))
 
 
 @router.get("/pledges", response_model=list[PledgeOnDateOut])
@@ -227,4 +227,15 @@ def pledges_by_number(
 ) -> list[PledgeOnDateOut]:
     """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
     (asset_id,) = service.resolve_assets(session, [ip_number], [])
-    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
+    return _on_date(_pledges_of_visible_asset(session, principal, asset_id, on))
+
+
+def _pledges_of_visible_asset(
+    session: Session, principal: Principal, asset_id: int, on: dt.date | None
+) -> list[store.PledgeOnDate]:
+    """An IP's pledges the caller may see; for an IP it may neither read on the register nor see a pledge of, 404 as
+    for an IP that does not exist (an empty list would tell it the IP is there)."""
+    rows = store.pledges_of_asset(session, principal, asset_id, on)
+    if not rows:
+        registry_queries.visible_asset_id(session, principal, asset_id)
+    return rows

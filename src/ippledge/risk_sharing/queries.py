@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from ippledge.access.model import Principal
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.enrolments import store as enrolments
@@ -37,9 +38,10 @@ class PoolPosition:
     owed: Decimal
 
 
-def pool_position(session: Session, scheme_code: str) -> PoolPosition:
-    """The pool of ``scheme_code`` (``risk.pool.missing`` when the scheme has none)."""
-    row = pools.pool(session, scheme_code)
+def pool_position(session: Session, scheme_code: str, principal: Principal | None = None) -> PoolPosition:
+    """The pool of ``scheme_code`` (``risk.pool.missing`` when the scheme has none, or when ``principal`` is given
+    and may not see it)."""
+    row = pools.pool(session, scheme_code) if principal is None else pools.visible_pool(session, principal, scheme_code)
     return PoolPosition(
         row.scheme_code, row.fund_id, pools.pool_balance(session, row), claims.owed(session, scheme_code)
     )
