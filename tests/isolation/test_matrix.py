@@ -114,9 +114,9 @@ def test_every_id_route_hides_foreign_records(iso: Iso) -> None:
                 if public and method == "get" and path == "/parties/{party_id}":
                     directory += 1  # the institution directory is public to every signed-in caller (record 0016)
                     continue
-                headers = {**caller.headers, "Idempotency-Key": f"iso-{next(_keys)}"}
+                headers = {**caller.headers, "Idempotency-Key": f"isolation-{next(_keys):07d}"}
                 foreign = client.request(method.upper(), _url(s, path, res, row, caller), json=body, headers=headers)
-                headers = {**caller.headers, "Idempotency-Key": f"iso-{next(_keys)}"}
+                headers = {**caller.headers, "Idempotency-Key": f"isolation-{next(_keys):07d}"}
                 missing = client.request(method.upper(), _url(s, path, res, None, caller), json=body, headers=headers)
                 tried += 1
                 requests += 2
