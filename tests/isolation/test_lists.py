@@ -13,6 +13,8 @@ from ippledge.access.model import PartyKind
 from ippledge.delivery.service import MAX_FEED_LIMIT
 from ippledge.ledger.tables import JournalEntry
 from ippledge.outbox.events import OutboxAudience
+from ippledge.pledge.tables import Pledge, PledgeItem
+from ippledge.registry.tables import IpAsset
 from tests.isolation.conftest import Iso
 from tests.isolation.resources import BY_PREFIX, Resource, is_visible, visible_condition
 from tests.isolation.world import Caller
@@ -32,7 +34,7 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/valuation-flags": (BY_PREFIX["valuation-reports"], "report_id"),
 }
 # Checked by their own code below.
-SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel"}
+SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}
 # Lists of nothing a party owns, with why.
 NOT_PARTY_DATA = {
     "/me": "the caller itself",
@@ -65,6 +67,8 @@ def test_lists_and_feeds_return_only_the_callers_rows(iso: Iso) -> None:
     requests = rows_checked = 0
     with iso.factory() as s:
         samples = _entry_refs(s)
+        numbers = _pledged_numbers(s)
+        by_number = {n: aid for aid, n in numbers}
         for caller in iso.callers:
             principal = iso.principal(caller)
             for path, (res, field) in LISTS.items():
@@ -115,6 +119,25 @@ def test_lists_and_feeds_return_only_the_callers_rows(iso: Iso) -> None:
                 if g["party_id"] != caller.party_id and visible_condition(readers, principal) is not True:
                     failures.append(f"/green-channel as {caller.username}: party {g['party_id']}")
             requests += 1
+            # searches: the batch query (批量查询) and the pledge search by number answer only about visible IP
+            batch = iso.client.post(
+                "/ip-assets/batch-query", json={"numbers": [n for _, n in numbers]}, headers=caller.headers
+            )
+            requests += 1
+            if batch.status_code == 200:
+                for item in batch.json()["items"]:
+                    if item["result"] != "found":
+                        continue
+                    rows_checked += 1
+                    aid = by_number[item["number"]]
+                    if not is_visible(s, BY_PREFIX["ip-assets"], principal, aid):
+                        failures.append(f"/ip-assets/batch-query as {caller.username}: asset {aid}")
+            for aid, number in numbers[:6]:
+                for p in _rows(_get(iso, caller, "/pledges", ip_number=number)):
+                    rows_checked += 1
+                    if not is_visible(s, Resource(Pledge), principal, p["pledge_id"]):
+                        failures.append(f"/pledges as {caller.username}: pledge {p['pledge_id']} of asset {aid}")
+                requests += 1
     print(
         f"\nisolation lists: {len(LISTS) + len(SPECIAL)} list routes x {len(iso.callers)} users: {requests} requests, "
         f"{rows_checked} rows checked, {len(failures)} over-broad"
@@ -132,3 +155,11 @@ def _entry_refs(s: Session) -> list[tuple[str, str]]:
         stmt = select(JournalEntry.ref_id).where(JournalEntry.ref_type == ref_type).distinct().limit(2)
         out += [(ref_type, str(r)) for r in s.scalars(stmt)]
     return out
+
+
+def _pledged_numbers(s: Session) -> list[tuple[int, str]]:
+    """IP with pledges, then others: forty (id, number) pairs to search for."""
+    pledged = select(PledgeItem.ip_asset_id).distinct().limit(30)
+    ids = list(s.scalars(pledged))
+    ids += list(s.scalars(select(IpAsset.id).where(IpAsset.id.not_in(ids)).order_by(IpAsset.id).limit(40 - len(ids))))
+    return [(i, n) for i, n in s.execute(select(IpAsset.id, IpAsset.number).where(IpAsset.id.in_(ids)))]
