@@ -230,7 +230,8 @@ def test_access_scoping(scene: Scene, world) -> None:
     # the gazette extract: other banks learn the IP is pledged, not the amount; other firms learn nothing
     [extract] = on(sc, "2024-09-30", sc.other_bank)
     assert extract["redacted"] and extract["debt_amount"] is None
-    assert on(sc, "2024-09-30", other_firm) == []
+    # … as for an IP that does not exist (an empty list would tell them it does; decision 0016)
+    assert get(sc, f"/ip-assets/{sc.patent.id}/pledges?on=2024-09-30", other_firm).status_code == 404
     regulator = world.actor(PartyKind.REGULATOR, Role.ANALYST)
     assert get(sc, f"/pledges/{pid}", regulator).status_code == 200
 
