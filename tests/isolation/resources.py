@@ -74,7 +74,6 @@ PUBLIC = {
     "/risk-schemes/{code}": "a risk-sharing scheme is published policy (风险补偿方案), the same for every participant",
     "/risk-schemes/{code}/split": "the published scheme's split of a loss",
     "/risk-schemes/{code}/whitelist": "the scheme is public; who may list an enterprise is a role rule (fund reviewer)",
-    "/credit-products/{product_id}/versions": "",  # checked as credit-products (scoped), kept for the prefix table
 }
 
 

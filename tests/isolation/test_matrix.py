@@ -95,6 +95,8 @@ def test_every_id_route_hides_foreign_records(iso: Iso) -> None:
     with iso.factory() as s:
         cache: dict[tuple[str, int], list[Any]] = {}
         missing_answers: dict[tuple[Any, ...], tuple[int, str | None]] = {}
+        untried: set[str] = set()
+        tried_models: set[str] = set()
         for path, method, op in routes:
             res = resource_of(path)
             if res is None or path in PUBLIC:
@@ -106,7 +108,9 @@ def test_every_id_route_hides_foreign_records(iso: Iso) -> None:
                     cache[key] = invisible_rows(s, res, iso.principal(caller))
                 if not cache[key]:
                     no_foreign += 1
+                    untried.add(res.model.__name__)
                     continue
+                tried_models.add(res.model.__name__)
                 rows = cache[key]
                 if "{kind}" in path:  # by number: a patent, so the missing number is of the same kind
                     rows = [r for r in rows if isinstance(r, IpAsset) and r.kind == "patent"]
@@ -141,6 +145,7 @@ def test_every_id_route_hides_foreign_records(iso: Iso) -> None:
         f"({len({c.party_id for c in iso.callers})} parties): {tried} pairs tried, {requests} requests, "
         f"{no_foreign} pairs with no foreign record, {directory} directory reads, {len(failures)} failures"
     )
+    print(f"records tried: {sorted(tried_models)}; none in the world: {sorted(untried - tried_models)}")
     by_route: dict[str, int] = {}
     for f in failures:
         head = " ".join(f.split(" ")[:3])
