@@ -86,7 +86,11 @@ def test_default_pays_the_bank_through_the_institution_and_the_insurer_indemnifi
 
     # the institution's own share of the pool, from its cash
     stranger = d.post_key(d.bank.officer, f"/risk-pools/{HAIDIAN}/co-contributions", {"amount": "1"})
-    assert stranger.status_code == 403 and stranger.json()["code"] == "risk.liability.contributor"
+    # a bank may not see the pool at all: the same answer as for a scheme without one (decision 0016)
+    assert stranger.status_code == 404 and stranger.json()["code"] == "risk.pool.missing"
+    overseer_user = world.actor(PartyKind.REGULATOR, Role.ANALYST)
+    overseer = d.post_key(overseer_user, f"/risk-pools/{HAIDIAN}/co-contributions", {"amount": "1"})
+    assert overseer.status_code == 403 and overseer.json()["code"] == "risk.liability.contributor"
     co = d.post_key(ipo, f"/risk-pools/{HAIDIAN}/co-contributions", {"amount": "500000"}, 201).json()
     assert co["co_funding"] == {"district_ip_office": "2000000.00", "ip_operator": "500000.00"}
     assert co["balance"] == "2485000.00"

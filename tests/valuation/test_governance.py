@@ -74,6 +74,10 @@ def test_api_and_cli(engine: Engine, session_factory: sessionmaker[Session], wor
     assert table["thresholds"]["version"]
     r = client.get("/valuation-flags", headers=bank.headers, params={**params, "kind": "opinion_shopping"})
     assert r.status_code == 200 and r.json() and {f["kind"] for f in r.json()} == {"opinion_shopping"}
+    # none of these reports is the bank's: it learns the valuer, not the report, the IP or the client (decision 0016)
+    assert all(f["report_id"] is None and f["client_id"] is None and f["ip_asset_id"] is None for f in r.json())
+    r = client.get("/valuation-flags", headers=regulator.headers, params={**params, "kind": "opinion_shopping"})
+    assert all(f["report_id"] is not None and f["client_id"] is not None for f in r.json())
     r = client.get("/valuation-flags", headers=bank.headers, params={**params, "valuer_id": pliant})
     assert r.status_code == 200 and {f["valuer_id"] for f in r.json()} == {pliant}
     assert client.get("/valuation-flags", headers=bank.headers, params={"kind": "nope"}).status_code == 422

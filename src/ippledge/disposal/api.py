@@ -34,6 +34,7 @@ from ippledge.disposal.schemas import (
 from ippledge.disposal.tables import DisposalAuction, DisposalLot
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["disposal"])
 
@@ -87,13 +88,13 @@ def open_lot(body: LotIn, principal: PrincipalDep, session: SessionDep, today: T
 
 
 @router.get("/disposal/lots/{lot_id}", response_model=LotOut)
-def get_lot(lot_id: int, _: PrincipalDep, session: SessionDep) -> LotOut:
+def get_lot(lot_id: IdPath, _: PrincipalDep, session: SessionDep) -> LotOut:
     return _lot(session, service.get_lot(session, lot_id))
 
 
 @router.post("/disposal/lots/{lot_id}/rounds", status_code=201, response_model=RoundOut)
 def schedule_round(
-    lot_id: int, body: RoundIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+    lot_id: IdPath, body: RoundIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> RoundOut:
     """公告: the next round (an auction, or the sale stage after the last failed one)."""
     row = service.schedule_round(session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit)
@@ -102,7 +103,7 @@ def schedule_round(
 
 @router.post("/disposal/rounds/{auction_id}/bidders", status_code=201, response_model=BidderOut)
 def register_bidder(
-    auction_id: int, body: BidderIn, principal: PrincipalDep, session: SessionDep, now: NowDep, once: OnceDep
+    auction_id: IdPath, body: BidderIn, principal: PrincipalDep, session: SessionDep, now: NowDep, once: OnceDep
 ) -> JSONResponse:
     """报名: a party whose identity checks out, its deposit received into custody."""
 
@@ -114,7 +115,7 @@ def register_bidder(
 
 
 @router.post("/disposal/rounds/{auction_id}/bids", status_code=201, response_model=BidOut)
-def bid(auction_id: int, body: BidIn, principal: PrincipalDep, session: SessionDep, now: NowDep) -> BidOut:
+def bid(auction_id: IdPath, body: BidIn, principal: PrincipalDep, session: SessionDep, now: NowDep) -> BidOut:
     """出价 at server time: 409 with the reason (and nothing written) when out of order, early or late."""
     return BidOut.model_validate(
         service.place_bid(session, principal, auction_id, str(body.amount), now), from_attributes=True
@@ -122,13 +123,15 @@ def bid(auction_id: int, body: BidIn, principal: PrincipalDep, session: SessionD
 
 
 @router.post("/disposal/rounds/{auction_id}/close", response_model=RoundOut)
-def close(auction_id: int, principal: PrincipalDep, session: SessionDep, now: NowDep) -> RoundOut:
+def close(auction_id: IdPath, principal: PrincipalDep, session: SessionDep, now: NowDep) -> RoundOut:
     """成交或流拍, once: a repeated close answers the same round."""
     return _round(service.close_round(session, principal, auction_id, now))
 
 
 @router.post("/disposal/rounds/{auction_id}/payment", response_model=LotOut)
-def pay(auction_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep) -> JSONResponse:
+def pay(
+    auction_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
     """买受人付款: the deposit applied, the balance paid into custody."""
 
     def act() -> dict[str, Any]:
@@ -139,7 +142,7 @@ def pay(auction_id: int, principal: PrincipalDep, session: SessionDep, today: To
 
 @router.post("/disposal/rounds/{auction_id}/renege", response_model=RoundOut)
 def renege(
-    auction_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    auction_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """悔拍: the winner's deposit forfeited, the winner barred from the lot."""
 
@@ -151,7 +154,7 @@ def renege(
 
 @router.post("/disposal/lots/{lot_id}/settlement", response_model=SettlementOut)
 def settle(
-    lot_id: int, body: SettleIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+    lot_id: IdPath, body: SettleIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
     """清偿: costs, the secured debt (shared back on the loan's claim), the surplus; release and transfer filed."""
 
@@ -175,6 +178,6 @@ def settle(
 
 
 @router.post("/disposal/filings/{filing_id}/record", response_model=FilingOut)
-def record_transfer(filing_id: int, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
+def record_transfer(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """登记过户: the registry officer records a filed TR01 transfer to the buyer (once)."""
     return FilingOut.model_validate(service.record_transfer(session, principal, filing_id, today), from_attributes=True)

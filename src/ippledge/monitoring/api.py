@@ -14,6 +14,7 @@ from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.monitoring import queries, service
 from ippledge.monitoring.schemas import AlertOut, RunIn, RunOut, WatchMoveIn, WatchOpenIn, WatchOut
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["monitoring"])
 
@@ -61,12 +62,14 @@ def open_entry(body: WatchOpenIn, session: SessionDep, principal: PrincipalDep, 
 
 
 @router.get("/watch-list/{entry_id}", response_model=WatchOut)
-def get_entry(entry_id: int, session: SessionDep, principal: PrincipalDep) -> WatchOut:
+def get_entry(entry_id: IdPath, session: SessionDep, principal: PrincipalDep) -> WatchOut:
     return _watch(queries.watch_entry(session, principal, entry_id))
 
 
 @router.post("/watch-list/{entry_id}/moves", response_model=WatchOut)
-def move(entry_id: int, body: WatchMoveIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> WatchOut:
+def move(
+    entry_id: IdPath, body: WatchMoveIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> WatchOut:
     """Move an entry (open → acting → cured/escalated → closed) with what was done."""
     entry = service.move_entry(session, principal, entry_id, body.to, body.note, today, body.owner)
     return _watch(queries.view(session, entry))

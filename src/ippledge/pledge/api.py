@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.kernel.errors import NotFoundError
+from ippledge.kernel.errors import NotFoundError, not_found
 from ippledge.pledge import decision, registry_settings, service, store
 from ippledge.pledge import errors as pledge_errors
 from ippledge.pledge.model import FilingStatus
@@ -221,9 +221,9 @@ def asset_pledges(
     asset_id: IdPath, principal: PrincipalDep, session: SessionDep, on: BusinessDate | None = None
 ) -> list[PledgeOnDateOut]:
     """Pledges in force on the IP on ``on`` (YYYY-MM-DD), with the terms of that day; without ``on``, its history."""
-    # an IP the caller may not read is a 404 like a missing one, never an empty list (no existence oracle)
-    registry_queries.visible_asset_id(session, principal, asset_id)
-    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
+    if not registry_queries.existing_asset_ids(session, [asset_id]):
+        raise not_found("知识产权", "IP asset", id=asset_id)
+    return _on_date(_pledges_of_visible_asset(session, principal, asset_id, on))
 
 
 @router.get("/pledges", response_model=list[PledgeOnDateOut])
@@ -233,7 +233,18 @@ def pledges_by_number(
     """Same query by IP number (any printed form: ZL201310699744.2, 第12345号, ...)."""
     (asset_id,) = service.resolve_assets(session, [ip_number], [])
     try:
-        registry_queries.visible_asset_id(session, principal, asset_id)
+        rows = _pledges_of_visible_asset(session, principal, asset_id, on)
     except NotFoundError:  # an IP the caller may not read answers as one the register lacks (no existence oracle)
         raise pledge_errors.IP_NOT_FOUND(number=ip_number) from None
-    return _on_date(store.pledges_of_asset(session, principal, asset_id, on))
+    return _on_date(rows)
+
+
+def _pledges_of_visible_asset(
+    session: Session, principal: Principal, asset_id: int, on: dt.date | None
+) -> list[store.PledgeOnDate]:
+    """An IP's pledges the caller may see; for an IP it may neither read on the register nor see a pledge of, 404 as
+    for an IP that does not exist (an empty list would tell it the IP is there)."""
+    rows = store.pledges_of_asset(session, principal, asset_id, on)
+    if not rows:
+        registry_queries.visible_asset_id(session, principal, asset_id)
+    return rows

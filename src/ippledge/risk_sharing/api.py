@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
+from ippledge.access.model import Principal
 from ippledge.risk_sharing import queries, service
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.claims.tables import Claim
@@ -72,8 +73,8 @@ def _claim(session: Session, row: Claim, today: dt.date | None = None) -> ClaimO
     return ClaimOut.of(row, claims.shares_of(session, row.id), today)
 
 
-def _pool(session: Session, code: str) -> PoolOut:
-    return PoolOut.model_validate(queries.pool_position(session, code))
+def _pool(session: Session, code: str, principal: Principal | None = None) -> PoolOut:
+    return PoolOut.model_validate(queries.pool_position(session, code, principal))
 
 
 @router.post("/risk-schemes", status_code=201)
@@ -132,9 +133,10 @@ def create_pool(body: PoolIn, principal: PrincipalDep, session: SessionDep) -> N
 
 @router.get("/risk-pools/{code}")
 def get_pool(code: str, principal: PrincipalDep, session: SessionDep) -> PoolOut:
-    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿); readable by the
-    scheme's parties, the regulator and the platform (``risk_sharing.pool_access``), a 404 for anyone else."""
-    return PoolOut.model_validate(queries.visible_pool_position(session, principal, code))
+    """The pool's cash (``balance``) and what its fund still owes banks on claims (``owed``, 应付代偿): for the
+    scheme's parties (its fund, banks with loans enrolled, cover providers and payers, liability insurers and insured,
+    co-funders), the platform and the regulator; ``risk.pool.missing`` for everyone else (the pool's scope rule)."""
+    return _pool(session, code, principal)
 
 
 @router.post("/risk-pools/{code}/contributions", status_code=201, response_model=PoolOut)

@@ -16,10 +16,8 @@ from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.enrolments import store as enrolments
-from ippledge.risk_sharing.errors import POOL_MISSING
 from ippledge.risk_sharing.liability import store as liability
 from ippledge.risk_sharing.model import Party, Scheme
-from ippledge.risk_sharing.pool_access import may_read_pool
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.subsidies import store as subsidies
@@ -42,21 +40,13 @@ class PoolPosition:
     owed: Decimal
 
 
-def pool_position(session: Session, scheme_code: str) -> PoolPosition:
-    """The pool of ``scheme_code`` (``risk.pool.missing`` when the scheme has none)."""
-    row = pools.pool(session, scheme_code)
+def pool_position(session: Session, scheme_code: str, principal: Principal | None = None) -> PoolPosition:
+    """The pool of ``scheme_code`` (``risk.pool.missing`` when the scheme has none, or when ``principal`` is given
+    and may not see it)."""
+    row = pools.pool(session, scheme_code) if principal is None else pools.visible_pool(session, principal, scheme_code)
     return PoolPosition(
         row.scheme_code, row.fund_id, pools.pool_balance(session, row), claims.owed(session, scheme_code)
     )
-
-
-def visible_pool_position(session: Session, principal: Principal, scheme_code: str) -> PoolPosition:
-    """``pool_position`` for the scheme's parties, the regulator and the platform; ``risk.pool.missing`` (404) for
-    anyone else, as for a scheme without a pool."""
-    row = pools.pool(session, scheme_code)
-    if not may_read_pool(session, principal, row):
-        raise POOL_MISSING(code=scheme_code)
-    return pool_position(session, scheme_code)
 
 
 @dataclass(frozen=True)

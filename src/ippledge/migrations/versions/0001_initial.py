@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:25:04.991770
+Create Date: 2026-12-03 03:30:07.655596
 """
 
 from __future__ import annotations

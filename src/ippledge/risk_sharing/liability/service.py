@@ -289,7 +289,7 @@ def co_contribute(
 ) -> tuple[FundPool, PoolCoContribution, bool]:
     """共建出资: the pool's fund administrator pays in the district IP office's money, or the scheme's institution
     pays in its own; returns the pool (locked), the record and whether this call paid (``False``: a replay)."""
-    pool = pools.pool(session, scheme_code, lock=True)
+    pool = pools.visible_pool(session, principal, scheme_code, lock=True)  # another's pool: as if none
     value = positive_money(amount)
     k = f"risk.co_contribution:{scheme_code}:{key}"
     if principal.party_id == pool.fund_id:

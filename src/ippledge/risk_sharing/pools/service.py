@@ -42,7 +42,7 @@ def contribute(
 ) -> tuple[FundPool, bool]:
     """注资: money paid into the pool (a ledger entry, once per ``key``); returns the pool, locked, and whether this
     call paid it in (``False``: a replay of the same key)."""
-    row = store.pool(session, scheme_code, lock=True)
+    row = store.visible_pool(session, principal, scheme_code, lock=True)
     if principal.party_id != row.fund_id:
         raise SCHEME_UNKNOWN(code=scheme_code)  # no probing of another fund's pool
     principal.require(Role.ADMIN, Role.APPROVER)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ippledge.access.model import PartyKind
+from ippledge.access import scope
+from ippledge.access.model import PartyKind, Principal
 from ippledge.kernel.money import money
 from ippledge.ledger import queries as ledger
 from ippledge.ledger.accounts import account_code
@@ -27,6 +28,17 @@ def pool(session: Session, code: str, lock: bool = False) -> FundPool:
     """The pool of scheme ``code`` (``risk.pool.missing`` when there is none); ``lock`` holds it for the transaction,
     as every payment out of the pool does."""
     stmt = select(FundPool).where(FundPool.scheme_code == code)
+    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise POOL_MISSING(code=code)
+    return row
+
+
+def visible_pool(session: Session, principal: Principal, code: str, lock: bool = False) -> FundPool:
+    """The pool of scheme ``code`` if the caller may see it (its fund, the overseers, the scheme's insured IP
+    operator: ``access.scope``); ``risk.pool.missing`` otherwise, the same answer as for a scheme without a pool, so
+    nobody learns of another fund's pool."""
+    stmt = scope.scoped(FundPool, principal).where(FundPool.scheme_code == code)
     row = session.scalars(stmt.with_for_update() if lock else stmt).first()
     if row is None:
         raise POOL_MISSING(code=code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -109,13 +109,25 @@ def flags(
     kind: FlagKind | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[Flag]:
-    """Flags over every report, optionally of one valuer and one kind. Governance readers; a valuer sees its own."""
+    """Flags over every report, optionally of one valuer and one kind. Governance readers; a valuer sees its own. A
+    bank sees every flag's kind and valuer (to judge whom it engages), but the report, the IP, the client and the
+    figures only of reports it may read: another bank's engagements are not its business (decision 0016)."""
     if principal.party_kind is PartyKind.VALUER:
         valuer_id = principal.party_id
     else:
         _require_reader(principal)
     out = all_flags(session, as_of, thresholds)
-    return [f for f in out if (valuer_id is None or f.valuer_id == valuer_id) and (kind is None or f.kind is kind)]
+    keep = [f for f in out if (valuer_id is None or f.valuer_id == valuer_id) and (kind is None or f.kind is kind)]
+    if principal.party_kind in (PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.VALUER):
+        return keep
+    ids = {f.report_id for f in keep if f.report_id is not None}
+    stmt = scope.scoped(ValuationReport, principal).with_only_columns(ValuationReport.id)
+    mine = set(session.scalars(stmt.where(ValuationReport.id.in_(ids)))) if ids else set()
+    return [f if f.report_id is None or f.report_id in mine else _redacted(f) for f in keep]
+
+
+def _redacted(f: Flag) -> Flag:
+    return replace(f, report_id=None, ip_asset_id=None, client_id=None, details={})
 
 
 def league(
