@@ -48,9 +48,12 @@ router = APIRouter(tags=["lending"])
 
 def _rate(text: str) -> Decimal:
     try:
-        return Decimal(text)
+        rate = Decimal(text)
     except InvalidOperation:
         raise PREPAYMENT_FEE(fee_rate=repr(text)) from None
+    if not rate.is_finite():  # NaN cannot even be compared with the limits: refuse it here
+        raise PREPAYMENT_FEE(fee_rate=repr(text))
+    return rate
 
 
 def _mode(text: str) -> PrepaymentMode:
