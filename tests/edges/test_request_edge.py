@@ -73,7 +73,10 @@ def test_ids_beyond_bigint_in_the_path_are_422(world, path: str) -> None:
 
 
 def test_ids_beyond_bigint_in_the_body_are_4xx(world) -> None:
+    bank = world.actor(PartyKind.BANK, Role.CREDIT_OFFICER, Role.APPROVER)
     firm = world.actor(PartyKind.ENTERPRISE, Role.ENTERPRISE_USER)
+    r = world.client.post("/risk-enrolments", json={"loan_id": BIG, "scheme_code": "x"}, headers=bank.headers)
+    _bilingual(r, 422, "request.value_out_of_range")
     r = world.client.post(
         "/pledge-filings",
         json={"registry_id": BIG, "pledgor_id": BIG, "pledgee_id": BIG, "ip_asset_ids": [BIG]},
