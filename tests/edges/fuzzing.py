@@ -16,7 +16,7 @@ import hypothesis
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import HealthCheck, Phase, Verbosity, given
 from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import ASGIClient
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -111,6 +111,7 @@ def _fuzz_operation(
         derandomize=derandomize,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,  # no "reproduce with @seed" lines for an empty negative mode
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: schemathesis.Case) -> None:
