@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from decimal import InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -42,10 +44,37 @@ def _respond(err: IppledgeError, headers: dict[str, str] | None = None) -> JSONR
     return JSONResponse(status_code=err.status, content=err.to_dict(), headers=headers)
 
 
+def _is_integer(annotation: Any) -> bool:
+    """``int``, ``int | None``, ``list[int]`` and the like (``bool`` is not an id)."""
+    if annotation is int:
+        return True
+    return any(_is_integer(arg) for arg in get_args(annotation))
+
+
+def _integer_parameters(dependant: Dependant) -> frozenset[str]:
+    """The names (aliases) of a route's path and query parameters declared as integers, its dependencies' included."""
+    names = {f.alias for f in [*dependant.path_params, *dependant.query_params] if _is_integer(f.field_info.annotation)}
+    for sub in dependant.dependencies:
+        names |= _integer_parameters(sub)
+    return frozenset(names)
+
+
+_INTEGERS: dict[int, frozenset[str]] = {}  # route id -> its integer parameters; routes live as long as the app
+
+
 def check_integer_parameters(request: Request) -> None:
     """An app-wide dependency: a path or query integer beyond BIGINT is a 422 on both backends (SQLite cannot even
-    bind it) instead of a driver error."""
+    bind it) instead of a driver error. Only parameters the route declares as integers are checked: a string that
+    happens to be all digits (a registration number) is the route's to judge."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    names = _INTEGERS.get(id(route))
+    if names is None:
+        names = _INTEGERS[id(route)] = _integer_parameters(route.dependant)
     for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if name not in names:
+            continue
         text = str(value).strip()
         digits = text[1:] if text[:1] in "+-" else text
         if digits.isascii() and digits.isdigit() and abs(int(text)) > MAX_ID:
