@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -17,9 +16,9 @@ from ippledge.config import Settings
 from ippledge.console import mount_console
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
+from ippledge.web import edge
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
-from ippledge.web.money import catalogue_code
 from ippledge.web.openapi import document_errors
 from ippledge.web.request_log import RequestLog
 
@@ -31,23 +30,6 @@ def _error_response(exc: IppledgeError) -> JSONResponse:
 async def _ippledge_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IppledgeError)
     return _error_response(exc)
-
-
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    problems: list[dict[str, Any]] = [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
-    ]
-    where = "; ".join(".".join(str(p) for p in pr["loc"]) + ": " + pr["msg"] for pr in problems)
-    return JSONResponse(
-        status_code=422,
-        content={
-            "code": catalogue_code([pr["type"] for pr in problems]) or "invalid_input",
-            "message_zh": f"请求内容无效：{where}",
-            "message_en": f"invalid request: {where}",
-            "details": {"errors": problems},
-        },
-    )
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -73,12 +55,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         ),
         docs_url=None,  # served from vendored files by mount_docs: the defaults load from a CDN
         redoc_url=None,
+        dependencies=[Depends(edge.check_integer_parameters)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.add_exception_handler(IppledgeError, _ippledge_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    edge.install(app)
     mount_docs(app)
 
     from ippledge.parties.api import router as access_router

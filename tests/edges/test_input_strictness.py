@@ -48,8 +48,12 @@ def test_ids_beyond_64_bits_are_a_422_naming_the_parameter_never_a_500(world, cl
         url = _fill(path, ints, TOO_BIG)
         r = client.request(method.upper(), url, json={}, headers={**admin.headers, "Idempotency-Key": "k-12345678"})
         assert r.status_code == 422, (method, url, r.status_code, r.text)
-        locs = {tuple(e["loc"]) for e in r.json()["details"]["errors"]}
-        assert any(loc[:1] == ("path",) and loc[-1] in ints for loc in locs), (url, locs)
+        body = r.json()
+        if body["code"] == "request.integer_out_of_range":  # the app-wide guard (web.edge) answers first
+            assert body["details"]["field"] in ints, (url, body)
+        else:
+            locs = {tuple(e["loc"]) for e in body["details"]["errors"]}
+            assert any(loc[:1] == ("path",) and loc[-1] in ints for loc in locs), (url, locs)
         # the largest id is simply not found (or the body is incomplete): never a server error
         url = _fill(path, ints, 2**63 - 1)
         r = client.request(method.upper(), url, json={}, headers={**admin.headers, "Idempotency-Key": "k-12345678"})

@@ -32,7 +32,10 @@ def money(value: MoneyInput, currency: str = CNY) -> Decimal:
         raise MONEY_FORMAT(why_zh=f"金额格式无效：{value!r}", why_en=f"malformed amount: {value!r}") from None
     if not amount.is_finite():
         raise MONEY_FORMAT(why_zh="金额必须是有限数", why_en="amount must be finite")
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more than 28 significant digits to the fen: beyond the decimal context, no real sum
+        raise MONEY_FORMAT(why_zh=f"金额过大：{value!r}", why_en=f"amount too large: {value!r}") from None
 
 
 def positive_money(value: MoneyInput, currency: str = CNY) -> Decimal:

@@ -82,7 +82,7 @@ def _details_json(value: Any) -> str | None:
         try:
             json.loads(value)
             return value
-        except ValueError:
+        except (ValueError, RecursionError):
             return json.dumps({"text": value}, ensure_ascii=False)
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -128,7 +128,7 @@ def jsonl_records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, Any] | 
             continue
         try:
             obj = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # a line nested thousands deep is one bad line, not a lost feed
             yield n, errors.FEED_JSON()
             continue
         if not isinstance(obj, dict):

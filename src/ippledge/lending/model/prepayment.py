@@ -156,6 +156,7 @@ def partial_prepayment(
 def prepaid_principal_fitting(leftover: Decimal, rate: Decimal, days: int, fee_rate: Decimal) -> Decimal:
     """The largest whole-fen principal ``x`` whose early repayment (``x`` + its broken-period interest for ``days``
     at annual / 360 + the fee at ``fee_rate``, each rounded to the fen) fits in ``leftover``."""
+    _check_fee_rate(fee_rate)  # before any arithmetic: a rate of 1e30 would overflow the fen quantize below
 
     def cost(x: Decimal) -> Decimal:
         return x + round_fen(interest_for_days(x, rate, days)) + round_fen(x * fee_rate)

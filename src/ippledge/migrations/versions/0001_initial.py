@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:30:07.655596
+Create Date: 2026-12-03 03:30:32.381833
 """
 
 from __future__ import annotations
