@@ -16,6 +16,7 @@ from ippledge.bootstrap import wire
 from ippledge.config import Settings
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
+from ippledge.web.admission import Admission
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
 from ippledge.web.request_log import RequestLog
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in _capability_routers():
         app.include_router(router)
 
+    app.add_middleware(Admission)  # inside the log, so a request's logged time includes its wait to be admitted
     app.add_middleware(RequestLog)
 
     @app.get("/health", tags=["platform"])
