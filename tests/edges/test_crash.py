@@ -176,7 +176,7 @@ def test_server_killed_during_idempotent_repayments(
                 return  # the server died under this request: its retry below decides
             assert r.status_code == 201, r.text
             first[k] = r.text
-            if len(first) == N_REPAY // 3 and proc.poll() is None:
+            if len(first) >= N_REPAY // 3 and proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)  # a third answered, others in flight
 
         with ThreadPoolExecutor(max_workers=4) as pool:
