@@ -15,9 +15,11 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,13 @@ import httpx
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from ippledge.access.model import PartyKind, Role
+from ippledge.delivery.tables import Delivery
 from ippledge.lending.close.tables import BusinessDayClose
 from ippledge.lending.tables import BusinessDay, LoanRepayment
 from ippledge.registry.tables import FeedBatch, IpAsset, LegalStatusEvent
 from ippledge.web.idempotency import IdempotencyRecord
+from tests.delivery.factories import emit, subscribe
 from tests.lending.factories import LoanDesk
 
 GUARD_S = 300  # a hang fails the test instead of blocking the suite; not a performance bound
@@ -270,3 +275,71 @@ def test_bulk_load_killed_mid_feed(engine, market, tmp_path) -> None:
     assert counts == dict.fromkeys(patents, 1)  # every line once: none lost, none doubled
     assert _count(engine, select(func.count()).select_from(FeedBatch)) == 2
     _checks_pass(market, tmp_path)
+
+
+# --- the webhook relay holding a delivery lease ------------------------------------------------------------------
+
+
+class _Receiver:
+    """A webhook receiver on 127.0.0.1 that hangs on the first POST (so the relay can be killed mid-send) and answers
+    200 to the rest."""
+
+    def __init__(self) -> None:
+        self.got_first = threading.Event()
+        self.release = threading.Event()
+        self.paths: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                outer.paths.append(self.path)
+                if len(outer.paths) == 1:
+                    outer.got_first.set()
+                    outer.release.wait(GUARD_S)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+
+
+def test_relay_killed_holding_a_lease(engine, world, session_factory, database_url, tmp_path) -> None:
+    receiver = _Receiver()
+    try:
+        bank = world.actor(PartyKind.BANK, Role.ADMIN)
+        subscribe(world.client, bank, f"{receiver.url}/hook", ["loan.*"])
+        emit(session_factory, "loan.overdue", {"loan_id": 1, "dpd": 1}, bank.party.id)
+        args = ["events", "deliver", "--once", "--batch", "1", "--timeout", "1", "--networks", "127.0.0.0/8"]
+        args += ["--database-url", database_url]
+
+        proc = _start(args, tmp_path)
+        assert receiver.got_first.wait(GUARD_S), proc.communicate(timeout=GUARD_S)[0]
+        proc.send_signal(signal.SIGKILL)  # the delivery is claimed (leased) and its POST is in flight
+        proc.wait(timeout=GUARD_S)
+        with engine.connect() as conn:
+            assert conn.scalar(select(Delivery.claim_token)) is not None  # left leased by the dead relay
+
+        # Restarted relays: once the lease runs out the delivery is taken over and sent; nothing stays leased.
+        deadline = time.monotonic() + GUARD_S
+        while time.monotonic() < deadline:
+            _ok(_run(args, tmp_path), "deliver after the crash")
+            with engine.connect() as conn:
+                if conn.scalar(select(Delivery.status)) == "delivered":
+                    break
+            time.sleep(2)
+        with engine.connect() as conn:
+            rows = conn.execute(select(Delivery.status, Delivery.claim_token)).all()
+    finally:
+        receiver.close()
+    assert [status for status, _ in rows] == ["delivered"], rows  # one delivery, delivered, not doubled
+    assert receiver.paths == ["/hook", "/hook"]  # the interrupted send, then the one that landed (at least once)
