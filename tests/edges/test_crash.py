@@ -3,7 +3,7 @@
 Each test runs the command as an operator does (a fresh interpreter), kills it with SIGKILL once it is seen
 writing (it holds the write lock on SQLite, a row-exclusive lock on the table on PostgreSQL), starts it again and
 checks that nothing was lost, doubled or left stuck, and that ``ippledge ledger check`` and ``ippledge audit verify``
-pass. The kill point is found by watching the database, never by sleeping.
+pass. The kill point is found by watching the database (or, for the webhook relay, the receiver), never by sleeping.
 """
 
 from __future__ import annotations
