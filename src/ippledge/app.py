@@ -17,6 +17,7 @@ from ippledge.console import mount_console
 from ippledge.db import make_engine, make_session_factory
 from ippledge.kernel.errors import IppledgeError
 from ippledge.web import edge
+from ippledge.web.admission import Admission
 from ippledge.web.docs import mount_docs
 from ippledge.web.errors import SCHEMA_OUTDATED, SERVICE_UNAVAILABLE_DB
 from ippledge.web.openapi import document_errors
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
 
     mount_console(app)  # the web console (网页工作台) on the same services
+    app.add_middleware(Admission)  # inside the log, so a request's logged time includes its wait to be admitted
     app.add_middleware(RequestLog)
     document_errors(app)  # 403/404/409/422 and the required Idempotency-Key in /openapi.json
 
