@@ -22,6 +22,7 @@ from ippledge.delivery.tables import Delivery, Subscription
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
+from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import Enterprise, IpAsset, Licence
 from ippledge.risk_sharing.claims.tables import Claim
@@ -30,6 +31,8 @@ from ippledge.risk_sharing.liability.tables import LiabilityClaim, LiabilityPoli
 from ippledge.risk_sharing.pools.tables import FundPool
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 from ippledge.valuation.tables import ValuationReport
+
+OVERSEERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,9 @@ BY_PREFIX: dict[str, Resource] = {
     "liability-claims": Resource(LiabilityClaim, owners=("insurer_id", "insured_id")),
     "webhooks": Resource(Subscription),
     "webhook-deliveries": Resource(Delivery),
+    "watch-list": Resource(WatchEntry, owners=("bank_id",), readers=OVERSEERS),
 }
+MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)
 
 # Routes whose id names something every party may read (public policy, the caller's own settings), with why.
 PUBLIC = {
@@ -75,6 +80,26 @@ PUBLIC = {
     "/risk-schemes/{code}/split": "the published scheme's split of a loss",
     "/risk-schemes/{code}/whitelist": "the scheme is public; who may list an enterprise is a role rule (fund reviewer)",
 }
+# An auction lot and its rounds are a public sale listing (公开拍卖, the 2016 online judicial auction rules publish
+# them to every bidder): any party may read a lot and register to bid; acting on a lot (rounds, closing, payment,
+# default, settlement) is the lending bank's or its disposal agent's alone (403 ``disposal.not_agent``, tested in
+# tests/disposal), and recording a transfer the registry's (404 for others).
+PUBLIC.update(
+    {
+        path: "a public auction listing (公开拍卖); who may act on it is checked by the disposal service"
+        for path in (
+            "/disposal/lots/{lot_id}",
+            "/disposal/lots/{lot_id}/rounds",
+            "/disposal/lots/{lot_id}/settlement",
+            "/disposal/rounds/{auction_id}/bidders",
+            "/disposal/rounds/{auction_id}/bids",
+            "/disposal/rounds/{auction_id}/close",
+            "/disposal/rounds/{auction_id}/payment",
+            "/disposal/rounds/{auction_id}/renege",
+            "/disposal/filings/{filing_id}/record",
+        )
+    }
+)
 
 
 def resource_of(path: str) -> Resource | None:

@@ -16,7 +16,7 @@ from ippledge.outbox.events import OutboxAudience
 from ippledge.pledge.tables import Pledge, PledgeItem
 from ippledge.registry.tables import IpAsset
 from tests.isolation.conftest import Iso
-from tests.isolation.resources import BY_PREFIX, Resource, is_visible, visible_condition
+from tests.isolation.resources import BY_PREFIX, MONITORING_ALERT, Resource, is_visible, visible_condition
 from tests.isolation.world import Caller
 
 # GET list route → (the record each row is, the row's field that holds its key)
@@ -32,6 +32,8 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/risk-claims": (BY_PREFIX["risk-claims"], "id"),
     "/credit-products": (BY_PREFIX["credit-products"], "id"),
     "/valuation-flags": (BY_PREFIX["valuation-reports"], "report_id"),
+    "/watch-list": (BY_PREFIX["watch-list"], "id"),
+    "/monitoring/alerts": (MONITORING_ALERT, "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}
@@ -46,6 +48,11 @@ NOT_PARTY_DATA = {
     "/valuers/league-table": "public valuer statistics (aggregates, no client or report)",
     "/health": "liveness",
     "/ready": "readiness",
+    "/disposal/plan": "a calculation from the published auction rules",
+    "/supervision/statistics": "aggregates for the regulator and the platform only (others: 403 regulator_only)",
+    "/supervision/statistics.xlsx": "the same aggregates as a workbook, regulator and platform only",
+    "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",
+    "/supervision/ranking-rules": "the published ranking rules",
 }
 
 
