@@ -95,6 +95,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.book": ("贷款台账", "Loan book"),
     "ui.approvals": ("待我审批", "Awaiting my approval"),
     "ui.due": ("办理时限", "Due"),
+    "ui.due_date": ("应还日", "Due date"),
     "ui.elapsed": ("已用工作日", "Working days used"),
     "ui.overdue": ("已超时", "Overdue"),
     "ui.on_time": ("未超时", "On time"),
