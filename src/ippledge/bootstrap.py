@@ -31,6 +31,7 @@ def wire() -> None:
     from ippledge.lending import store as lending_store
     from ippledge.lending.close import ports as close_ports
     from ippledge.monitoring import ports as monitoring_ports
+    from ippledge.monitoring import scope_rules as monitoring_scope
     from ippledge.monitoring import service as monitoring_service
     from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
@@ -52,6 +53,7 @@ def wire() -> None:
         disposal_check.register_rules,
         ledger_scope.register_rules,
         registry_scope.register_rules,
+        monitoring_scope.register_rules,
         pledge_store.register_rules,
         intake_store.register_rules,
         valuation_store.register_rules,

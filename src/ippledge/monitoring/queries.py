@@ -1,4 +1,4 @@
-"""Published read face (查询接口) of monitoring: alerts and the watch list, scoped to the caller's bank."""
+"""Published read face (查询接口) of monitoring: alerts and the watch list, scoped by ``monitoring.scope_rules``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ippledge.access.model import PartyKind, Principal
+from ippledge.access import scope
+from ippledge.access.model import Principal
 from ippledge.monitoring import errors, store
 from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
 
@@ -53,16 +54,6 @@ class AlertView:
     payload: dict[str, Any]
 
 
-def _bank_scope(principal: Principal) -> int | None:
-    """Banks see their own loans; the platform and the regulator see all; nobody else reads the list here (the
-    fund, insurer and borrower hear the alerts through their event feed)."""
-    if principal.party_kind in (PartyKind.PLATFORM, PartyKind.REGULATOR):
-        return None
-    if principal.party_kind is PartyKind.BANK:
-        return principal.party_id
-    return -1
-
-
 def view(session: Session, entry: WatchEntry) -> WatchView:
     steps = tuple(Step(h.from_state, h.to_state, h.on, h.actor, h.note) for h in store.history(session, entry.id))
     return WatchView(
@@ -85,13 +76,12 @@ def view(session: Session, entry: WatchEntry) -> WatchView:
 def watch_list(
     session: Session, principal: Principal, state: str | None = None, loan_id: int | None = None
 ) -> list[WatchView]:
-    return [view(session, e) for e in store.entries(session, _bank_scope(principal), state, loan_id)]
+    return [view(session, e) for e in store.entries(session, scope.scoped(WatchEntry, principal), state, loan_id)]
 
 
 def watch_entry(session: Session, principal: Principal, entry_id: int) -> WatchView:
-    entry = session.get(WatchEntry, entry_id)
-    scope = _bank_scope(principal)
-    if entry is None or (scope is not None and entry.bank_id != scope):
+    entry = session.scalars(scope.scoped(WatchEntry, principal).where(WatchEntry.id == entry_id)).first()
+    if entry is None:
         raise errors.WATCH_NOT_FOUND(entry_id=entry_id)
     return view(session, entry)
 
@@ -101,7 +91,7 @@ def _alert(a: MonitoringAlert) -> AlertView:
 
 
 def alerts(session: Session, principal: Principal, loan_id: int | None = None, limit: int = 200) -> list[AlertView]:
-    return [_alert(a) for a in store.alerts(session, _bank_scope(principal), loan_id, limit)]
+    return [_alert(a) for a in store.alerts(session, scope.scoped(MonitoringAlert, principal), loan_id, limit)]
 
 
 @dataclass(frozen=True)

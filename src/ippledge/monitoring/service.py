@@ -30,7 +30,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit
+from ippledge.access import audit, scope
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.money import to_fen
@@ -433,8 +433,8 @@ def open_entry(
 
 
 def visible_entry(session: Session, principal: Principal, entry_id: int) -> WatchEntry:
-    entry = session.get(WatchEntry, entry_id)
-    if entry is None or (principal.party_kind is not PartyKind.PLATFORM and entry.bank_id != principal.party_id):
+    entry = session.scalars(scope.scoped(WatchEntry, principal).where(WatchEntry.id == entry_id)).first()
+    if entry is None or principal.party_kind is PartyKind.REGULATOR:  # the regulator reads the list, never acts on it
         raise errors.WATCH_NOT_FOUND(entry_id=entry_id)
     return entry
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ippledge.monitoring.model import ACTIVE_STATES
@@ -56,10 +56,9 @@ def history(session: Session, entry_id: int) -> list[WatchHistory]:
     return list(session.scalars(stmt))
 
 
-def entries(session: Session, bank_id: int | None, state: str | None, loan_id: int | None) -> list[WatchEntry]:
-    stmt = select(WatchEntry).order_by(WatchEntry.id)
-    if bank_id is not None:
-        stmt = stmt.where(WatchEntry.bank_id == bank_id)
+def entries(session: Session, visible: Select[WatchEntry], state: str | None, loan_id: int | None) -> list[WatchEntry]:
+    """The entries of ``visible`` (the caller's scoped select), optionally of one state or loan, oldest first."""
+    stmt = visible.order_by(WatchEntry.id)
     if state is not None:
         stmt = stmt.where(WatchEntry.state == state)
     if loan_id is not None:
@@ -67,10 +66,11 @@ def entries(session: Session, bank_id: int | None, state: str | None, loan_id: i
     return list(session.scalars(stmt))
 
 
-def alerts(session: Session, bank_id: int | None, loan_id: int | None, limit: int) -> list[MonitoringAlert]:
-    stmt = select(MonitoringAlert).order_by(MonitoringAlert.id.desc()).limit(limit)
-    if bank_id is not None:
-        stmt = stmt.where(MonitoringAlert.bank_id == bank_id)
+def alerts(
+    session: Session, visible: Select[MonitoringAlert], loan_id: int | None, limit: int
+) -> list[MonitoringAlert]:
+    """The newest ``limit`` alerts of ``visible`` (the caller's scoped select), optionally of one loan."""
+    stmt = visible.order_by(MonitoringAlert.id.desc()).limit(limit)
     if loan_id is not None:
         stmt = stmt.where(MonitoringAlert.loan_id == loan_id)
     return list(session.scalars(stmt))
