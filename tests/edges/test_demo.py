@@ -49,3 +49,7 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     assert "贷款依据 lending basis" in text and "report" in text and "internal" in text
     # risk sharing: loans enrolled, a claim paid on a written-off loan, subsidies paid, the sustainability table
     assert "fund sustainability" in text and "leverage" in text
+    # today's open work: files left part-way at the console's bank, so each role signing in finds something to do
+    stages = {f.stage for f in result.open_work}
+    assert {"applied", "valuing", "valued"} <= stages, stages
+    assert "今日待办 open work" in text

@@ -7,9 +7,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ippledge.access import audit
@@ -31,7 +32,8 @@ from ippledge.demo import (
     year_report,
 )
 from ippledge.demo import disposal as disposal_demo
-from ippledge.demo.year import LoanTrack, cast_of, run_year
+from ippledge.demo import today as today_work
+from ippledge.demo.year import LoanTrack, Year, cast_of, run_year
 from ippledge.kernel.calendar import WorkingCalendar, default_calendar
 from ippledge.ledger.queries import check_books
 from ippledge.migrations.tools import upgrade
@@ -53,6 +55,7 @@ class DemoResult:
     audit_problems: int
     tracks: list[LoanTrack]
     ledger_ok: bool
+    open_work: list[today_work.OpenFile]
 
 
 def _relay(factory: sessionmaker[Session], console: Console) -> None:
@@ -77,7 +80,7 @@ def _relay(factory: sessionmaker[Session], console: Console) -> None:
 
 
 def _year(
-    engine: Engine,
+    app: FastAPI,
     factory: sessionmaker[Session],
     start: dt.date,
     seed: int,
@@ -86,9 +89,9 @@ def _year(
     days: int,
     firms: int,
     appraiser: appraisal.Appraiser | None = None,
+    played: list[Year] | None = None,
 ) -> list[LoanTrack]:
     console.rule("[bold]一年的知识产权质押贷款 a year of IP pledge lending[/bold]")
-    app = create_app(Settings(database_url=str(engine.url), secret_key=new_key()), engine=engine)
     basis.value_register(factory, start, seed)  # the model, the appraisals' challenger (decision record 0008)
     with factory() as s, Progress(console=console, transient=True) as progress:
         risk_demo = risk.RiskDemo(cast_of(s))
@@ -103,6 +106,7 @@ def _year(
             progress=progress,
             on_event=risk_demo.on_event,
             appraiser=appraiser,
+            played=played,
         )
     with factory() as s:
         year_report.print_banks(console, s, tracks)
@@ -179,11 +183,20 @@ def run_demo(
                 f"{example.decided_on} → {on_after}"
             )
     console.print(f"有效质权 pledges in force: {in_force}")
+    app = create_app(Settings(database_url=url, secret_key=new_key()), engine=engine)
+    played: list[Year] = []
     tracks = (
-        _year(engine, factory, market_day, seed, calendar, console, year_days, firms, appraiser) if year_days else []
+        _year(app, factory, market_day, seed, calendar, console, year_days, firms, appraiser, played)
+        if year_days
+        else []
     )
     if year_days:
         supervision_report.print_supervision(factory, console, market_day, today - dt.timedelta(days=1), today)
+    open_files: list[today_work.OpenFile] = []
+    if played:
+        with factory() as s:
+            open_files = today_work.leave_open_work(app, played[0], s, today)
+        today_work.print_open_work(console, open_files)
     with factory() as s:
         count, problems = audit.verify(s)
         ledger = check_books(s, as_of=today)  # nothing may be booked after the business date
@@ -208,4 +221,4 @@ def run_demo(
     console.print(
         f"登录 log in as bank1.officer, ent0001.admin, registry.patent.officer … password '{DEMO_PASSWORD}' (demo only)"
     )
-    return DemoResult(url, outcomes, len(problems), tracks, ledger.ok)
+    return DemoResult(url, outcomes, len(problems), tracks, ledger.ok, open_files)

@@ -59,6 +59,7 @@ class LoanTrack:
     declined_by: list[int] = field(default_factory=list)  # banks that declined on credit grounds (授信拒绝)
     chose_other: list[int] = field(default_factory=list)  # banks the firm passed over for another (客户选择他行)
     withdrawn_from: list[int] = field(default_factory=list)  # banks left when the firm withdrew (客户撤回)
+    valuer_id: int | None = None  # the external valuer the bank instructed; None for its own valuation
 
 
 @dataclass
@@ -163,8 +164,12 @@ class Year:
             version = self.desk.post(approver, f"/credit-products/{product['id']}/versions", body)
             self.products[bank] = int(version["id"])
 
-    def originate(self, firm: Firm) -> Story:
-        """Apply to two banks; the first bank values, decides, registers the pledge and lends; the other declines."""
+    def originate(self, firm: Firm, until: str | None = None) -> Story:
+        """Apply to two banks; the first bank values, decides, registers the pledge and lends; the other declines.
+
+        ``until`` stops the story part-way, leaving the next step to whoever owns it (``demo.today``): ``applied``,
+        ``valuing`` (an external valuer's task not yet accepted), ``valued``, ``decided`` (awaiting approval) or
+        ``filed`` (the pledge filing awaiting the registry)."""
         d, rng, cast = self.desk, self.rng, self.cast
         wish = _to_10k(Decimal(float(rng.lognormal(np.log(2_500_000), 0.5))))
         term = int(rng.choice([6, 12, 12, 24, 36]))
@@ -183,14 +188,19 @@ class Year:
         bank = firm.banks[0]
         track = LoanTrack(firm, bank, int(app["id"]), term=term)
         self.tracks.append(track)
+        if until == "applied":
+            return
         yield self.later(int(rng.integers(1, 3)))
         # valuation: internal under the threshold for half the banks, an external valuer otherwise
-        external = bank % 2 == 0 or wish >= 10_000_000
+        external = bank % 2 == 0 or wish >= 10_000_000 or until == "valuing"
         valuer = int(cast.valuers[int(rng.integers(len(cast.valuers)))]) if external else None
+        track.valuer_id = valuer
         if valuer is not None:  # the firm lets the valuer the bank picked see its file
             d.post(firm.user, f"/applications/{track.application_id}/consents", {"party_id": valuer})
         task = d.post(cast.officer(bank), f"/applications/{track.application_id}/valuation", {"valuer_id": valuer})
         worker = cast.valuer(valuer) if valuer is not None else cast.officer(bank)
+        if until == "valuing":
+            return
         yield self.later(int(rng.choice([0, 0, 1, 1, 2])))
         d.post(worker, f"/tasks/{task['id']}/accept")
         # external valuers take a few days (limit 7); the bank's own valuation is quicker (limit 3), now and then late
@@ -207,6 +217,8 @@ class Year:
                 "valuation_date": d.today.isoformat(),
             },
         )
+        if until == "valued":
+            return
         yield self.later(int(rng.integers(1, 4)))
         amount = max(Decimal(100_000), min(wish, supported))
         track.amount = amount
@@ -223,6 +235,8 @@ class Year:
             },
         )
         track.decision_id = int(decision["id"])
+        if until == "decided":
+            return
         if decision["failures"]:
             # the bank that assessed declines with the failed rules; the firm then withdraws from the others,
             # which never assessed it: only the first is a credit decline
@@ -249,6 +263,8 @@ class Year:
             d.post(firm.user, f"/pledge-filings/{fid}/confirm")
             d.post(cast.officer(bank), f"/pledge-filings/{fid}/confirm")
             d.post(cast.officer(bank), f"/pledge-filings/{fid}/submit")
+            if until == "filed":
+                return
             yield self.later(int(rng.choice([0, 1, 1, 2])))
             d.post("registry.patent.officer", f"/pledge-filings/{fid}/register")
         yield self.later(1)
@@ -257,13 +273,19 @@ class Year:
 
 
 def pick_firms(
-    session: Session, cast: Cast, rng: np.random.Generator, count: int, start: dt.date, end: dt.date
+    session: Session,
+    cast: Cast,
+    rng: np.random.Generator,
+    count: int,
+    start: dt.date,
+    end: dt.date,
+    annuity_clear_days: int = 200,  # the year's firms register within ~5 months
 ) -> list[Firm]:
-    """Firms with 2-5 clean invention patents of their own (no annuity due in the year), each with a profile."""
+    """Firms with 2-5 clean invention patents of their own (no annuity due soon), each with a profile."""
     from ippledge.demo.scenario import Picker  # the same notion of a clean patent as the filing batch
 
     picker = Picker(session, rng, start, end)
-    clean = picker.clean(annuity_clear_until=start + dt.timedelta(days=200))  # registered within ~5 months
+    clean = picker.clean(annuity_clear_until=start + dt.timedelta(days=annuity_clear_days))
     firms: list[Firm] = []
     for _ in range(count * 3):
         if len(firms) == count:
@@ -354,8 +376,10 @@ def run_year(
     progress: Progress | None = None,
     on_event: Callable[[Desk, str, LoanTrack], None] | None = None,
     appraiser: Appraiser | None = None,
+    played: list[Year] | None = None,
 ) -> list[LoanTrack]:
-    """Play ``days`` business days from ``start``: every story acts on its dates, and every day is closed."""
+    """Play ``days`` business days from ``start``: every story acts on its dates, and every day is closed.
+    ``played`` receives the year (its cast, products and random stream) for work after the reports (``demo.today``)."""
     rng = np.random.default_rng(seed + 11)
     cast = cast_of(session)
     firms = pick_firms(session, cast, rng, firms_wanted, start, start + dt.timedelta(days=days))
@@ -378,6 +402,8 @@ def run_year(
             desk.post("platform.operator", "/close", {"date": day.isoformat()})
             if progress is not None and task is not None:
                 progress.advance(task)
+        if played is not None:
+            played.append(year)
     finally:
         desk.close()
     return year.tracks

@@ -1,0 +1,86 @@
+"""Today's open work (今日待办): on the business date a few firms apply to the console's bank and their files stop
+part-way, so that whoever signs in to the console finds work waiting — the credit officer an application to value and
+a report to decide on, the valuer a task to accept, the approver a decision to approve, the registry a filing.
+
+The stories are the year's own (``Year.originate``) with a stopping point; they act on the business date only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from ippledge.demo.console_users import console_loan
+from ippledge.demo.desk import Desk
+from ippledge.demo.year import LoanTrack, Year, pick_firms
+
+# Where each file is left, and whose move it is next.
+STAGES: tuple[tuple[str, str], ...] = (
+    ("applied", "客户经理委托评估 credit officer: order the valuation"),
+    ("valuing", "评估机构接受委托 valuer: accept the task"),
+    ("valued", "客户经理授信审查 credit officer: credit decision"),
+    ("decided", "审批人审批 approver: approve the decision"),
+    ("filed", "登记机关审查 registry: decide the pledge filing"),
+)
+
+
+@dataclass(frozen=True)
+class OpenFile:
+    application_id: int
+    stage: str
+    next_step: str
+    user: str  # who signs in to take the next step
+
+
+def leave_open_work(app: FastAPI, year: Year, session: Session, today: dt.date) -> list[OpenFile]:
+    """Start one file per stage at the console's bank on ``today`` and stop each at its stage."""
+    session.rollback()  # see the year's pledges: the picker must not reuse a pledged patent
+    found = console_loan(session)
+    if found is None:
+        return []
+    _, bank = found
+    others = [b for b in year.cast.banks if b != bank]
+    # files opened today reach the registry within days: clean for the month ahead, as the filing batch's were
+    firms = pick_firms(session, year.cast, year.rng, len(STAGES), today, today + dt.timedelta(days=30), 30)
+    opened: list[OpenFile] = []
+    year.desk = Desk(app, today)
+    try:
+        for (stage, next_step), firm in zip(STAGES, firms, strict=False):
+            firm.banks = [bank, others[len(opened) % len(others)]] if others else [bank]
+            for _ in year.originate(firm, until=stage):
+                pass  # every step on the business date: the dates the story asks for are ignored
+            track = year.tracks.pop()  # open work is not part of the year's figures
+            if track.declined_by:  # the bank declined it on credit grounds: not open work
+                continue
+            opened.append(OpenFile(track.application_id, stage, next_step, _next_user(year, track, stage)))
+    finally:
+        year.desk.close()
+    return opened
+
+
+def _next_user(year: Year, track: LoanTrack, stage: str) -> str:
+    cast = year.cast
+    if stage == "valuing" and track.valuer_id is not None:
+        return cast.valuer(track.valuer_id)
+    if stage == "decided":
+        return cast.approver(track.bank_id)
+    if stage == "filed":
+        return f"{cast.users[cast.patent_registry]}.officer"
+    return cast.officer(track.bank_id)
+
+
+def print_open_work(console: Console, opened: list[OpenFile]) -> None:
+    """The files left open for today, with whose move it is."""
+    if not opened:
+        return
+    t = Table(title="今日待办 open work on the business date (sign in to the console to do it)")
+    for col in ("申请 application", "进度 stage", "下一步 next step", "登录 sign in as"):
+        t.add_column(col)
+    for f in opened:
+        t.add_row(str(f.application_id), f.stage, f.next_step, f.user)
+    console.print(t)
