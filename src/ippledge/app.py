@@ -131,6 +131,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.credit.api import router as credit_router
     from ippledge.delivery.api import router as delivery_router
     from ippledge.disposal.api import router as disposal_router
+    from ippledge.gateway.api import router as gateway_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
     from ippledge.lending.api import router as lending_router
@@ -162,4 +163,5 @@ def _capability_routers() -> list[Any]:
         monitoring_router,
         delivery_router,
         disposal_router,
+        gateway_router,
     ]

@@ -24,6 +24,9 @@ def wire() -> None:
     from ippledge.delivery import store as delivery_store
     from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
+    from ippledge.gateway import fakes as gateway_fakes
+    from ippledge.gateway import ports as gateway_ports
+    from ippledge.gateway import scope_rules as gateway_scope
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
@@ -54,6 +57,7 @@ def wire() -> None:
         ledger_scope.register_rules,
         registry_scope.register_rules,
         monitoring_scope.register_rules,
+        gateway_scope.register_rules,
         pledge_store.register_rules,
         intake_store.register_rules,
         valuation_store.register_rules,
@@ -71,4 +75,6 @@ def wire() -> None:
     close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
     # Borrower signals: the stand-in source until the data gateway fills the port (tests and the demo feed it).
     monitoring_ports.plug_borrower_signals(monitoring_ports.FAKE)
+    # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).
+    gateway_ports.plug_sources(gateway_fakes.FAKE.as_sources())
     _wired = True
