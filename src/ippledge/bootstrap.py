@@ -27,6 +27,7 @@ def wire() -> None:
     from ippledge.gateway import fakes as gateway_fakes
     from ippledge.gateway import ports as gateway_ports
     from ippledge.gateway import scope_rules as gateway_scope
+    from ippledge.gateway import store as gateway_store
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
@@ -48,6 +49,7 @@ def wire() -> None:
     from ippledge.valuation import store as valuation_store
 
     audit.install_hooks()
+    gateway_store.install_hooks()  # access-log rows outlive a failed request (record 0027)
     registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
     for register_rules in (
         risk_chart.register_rules,

@@ -1,13 +1,21 @@
-"""Gateway rows (数据授权存取): consents as the rules read them, and the access log. Private to the package."""
+"""Gateway rows (数据授权存取): consents as the rules read them, and the access log. Private to the package.
+
+An access-log row must outlive the request that read: a read whose request then fails (an enrolment refused with
+the facts it read, a later error) still happened. Rows are added to the request's transaction and remembered in
+``session.info``; if that transaction rolls back, :func:`install_hooks`' listener writes them again in a transaction of
+their own, after the rollback has released every lock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from ippledge.db import utcnow
 from ippledge.gateway import model
 from ippledge.gateway.tables import GatewayAccess, GatewayConsent
 
@@ -64,17 +72,42 @@ def log_reads(
     on: dt.date,
 ) -> None:
     """One access-log row per field read, with the consent that allowed it."""
-    session.add_all(
-        GatewayAccess(
-            firm_id=firm_id,
-            reader_id=reader_id,
-            actor=actor[:64],
-            consent_id=consent_id,
-            source=source.value,
-            field=name,
-            purpose=purpose.value,
-            business_date=on,
-        )
+    rows = [
+        {
+            "firm_id": firm_id,
+            "reader_id": reader_id,
+            "actor": actor[:64],
+            "consent_id": consent_id,
+            "source": source.value,
+            "field": name,
+            "purpose": purpose.value,
+            "business_date": on,
+            "read_at": utcnow(),
+        }
         for name, consent_id in sorted(by_field.items())
-    )
+    ]
+    session.add_all(GatewayAccess(**r) for r in rows)
+    session.info.setdefault(_PENDING, []).extend(rows)
     session.flush()
+
+
+_PENDING = "gateway.reads"
+
+
+def _after_commit(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _after_rollback(session: Session) -> None:
+    rows: list[dict[str, Any]] | None = session.info.pop(_PENDING, None)
+    if not rows:
+        return
+    with Session(bind=session.get_bind()) as own, own.begin():
+        own.add_all(GatewayAccess(**r) for r in rows)
+
+
+def install_hooks() -> None:
+    """Keep access-log rows of rolled-back requests (called by the composition root, ``ippledge.bootstrap``)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
