@@ -22,7 +22,7 @@ from ippledge.access import service as access
 from ippledge.access.model import RISK_SUBSIDY, PartyKind, Principal, Role
 from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import money, positive_money, round_fen
+from ippledge.kernel.money import money, positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as lending
 from ippledge.lending.queries import LoanSummary
@@ -126,7 +126,6 @@ def apply(
     reasons: list[Problem] = list(assessed.reasons)
     if rule.kind == "valuation_fee" and declared is None:
         reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
-    computed = round_fen(assessed.amount * body["rate_bp"] / BP_TOTAL)
     used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount), 0)).where(
         SubsidyApplication.rule_id == rule.id,
         SubsidyApplication.enterprise_id == principal.party_id,
@@ -134,8 +133,7 @@ def apply(
         SubsidyApplication.status != "rejected",
     )
     used = money(session.scalar(used_stmt) or 0)
-    room = max(money(body["per_firm_annual_cap"]) - used, money(0))
-    amount = min(computed, room)
+    computed, amount = model.due(body, assessed.amount, used)
     if not reasons and amount <= 0:
         reasons.append(
             problem(
