@@ -139,6 +139,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.provisioning.api import router as provision_router
     from ippledge.monitoring.api import router as monitoring_router
     from ippledge.pledge.api import router as pledge_router
+    from ippledge.policy.api import router as policy_router
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router
     from ippledge.supervision.api import router as supervision_router
@@ -164,4 +165,5 @@ def _capability_routers() -> list[Any]:
         delivery_router,
         disposal_router,
         gateway_router,
+        policy_router,
     ]

@@ -32,6 +32,7 @@ from ippledge.gateway.errors import (
 )
 from ippledge.gateway.model import Purpose, Source
 from ippledge.gateway.tables import GatewayConsent
+from ippledge.kernel.errors import IppledgeError
 
 
 def grant(
@@ -182,7 +183,12 @@ def credit_facts(
     may = allowed(session, reader, firm_id, src, None, purpose, on)
     if not may:
         return None
-    values = read_fields(session, reader, firm_id, src.value, sorted(may), purpose.value, on)
+    try:
+        values = read_fields(session, reader, firm_id, src.value, sorted(may), purpose.value, on)
+    except IppledgeError as exc:
+        if exc.code in (NO_USCC.code, SOURCE_UNAVAILABLE.code):
+            return None  # the bureau cannot be asked: the caller keeps the attestation
+        raise
     debt = values.get("bank_debt")
     clean: bool | None = None
     if "overdue" in values and "npl_elsewhere" in values:

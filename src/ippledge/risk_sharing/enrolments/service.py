@@ -24,6 +24,7 @@ from ippledge.access import audit
 from ippledge.access.model import PartyKind, Principal
 from ippledge.credit import queries as credit
 from ippledge.gateway import service as gateway
+from ippledge.gateway.model import Purpose
 from ippledge.lending import queries as lending
 from ippledge.lending.queries import LoanSummary
 from ippledge.outbox import events
@@ -54,12 +55,15 @@ def borrower_credit(
 ) -> tuple[Decimal | None, bool | None, str | None]:
     """The borrower's bank debt and clean credit record, and where they came from: the credit bureau through the
     gateway when the borrower consented to ``reader`` (a bank) reading them for scheme eligibility -- each fact the
-    consent covers replaces the attested one -- else the bank's attestation."""
+    consent covers replaces the attested one -- or when ``reader`` is the borrower itself (its own data, for policy
+    matching); else the bank's attestation."""
     debt = None if attested is None else attested.borrower_bank_debt
     clean = None if attested is None else attested.clean_credit
     source = None if attested is None else "attestation"
-    if reader is not None and reader.party_kind is PartyKind.BANK:
-        bureau = gateway.credit_facts(session, reader, loan.borrower_id, today)
+    own = reader is not None and reader.party_kind is PartyKind.ENTERPRISE and reader.party_id == loan.borrower_id
+    if reader is not None and (reader.party_kind is PartyKind.BANK or own):
+        why = Purpose.POLICY_MATCHING if own else Purpose.SCHEME_ELIGIBILITY
+        bureau = gateway.credit_facts(session, reader, loan.borrower_id, today, why)
         if bureau is not None:
             debt = bureau.bank_debt if bureau.bank_debt is not None else debt
             clean = bureau.clean_credit if bureau.clean_credit is not None else clean

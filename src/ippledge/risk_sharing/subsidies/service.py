@@ -76,7 +76,7 @@ def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decim
     return declared if declared is not None else money(0)
 
 
-def _terms(session: Session, body: dict[str, Any], loan: LoanSummary, today: dt.date) -> model.LoanTerms:
+def loan_terms(session: Session, body: dict[str, Any], loan: LoanSummary, today: dt.date) -> model.LoanTerms:
     """The facts the rule reads about ``loan``; only those the rule needs are looked up."""
     lpr: Decimal | None = None
     if body.get("rate_cap") is not None and loan.decision_id is not None:
@@ -122,7 +122,7 @@ def apply(
         raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
     declared = None if declared_fee is None else positive_money(declared_fee)
     paid = _basis(session, rule.kind, loan.id, year, declared)
-    assessed = model.basis(body, paid, _terms(session, body, loan, today))
+    assessed = model.basis(body, paid, loan_terms(session, body, loan, today))
     reasons: list[Problem] = list(assessed.reasons)
     if rule.kind == "valuation_fee" and declared is None:
         reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
