@@ -26,9 +26,9 @@ def loan_matches(
     session: SessionDep,
     principal: PrincipalDep,
     today: TodayDep,
-    valuation_fee: Decimal | None = Query(None, ge=0, le=Decimal("1e9"), max_digits=14, decimal_places=2),
-    annual_premium: Decimal | None = Query(None, ge=0, le=Decimal("1e9"), max_digits=14, decimal_places=2),
-    annual_guarantee_fee: Decimal | None = Query(None, ge=0, le=Decimal("1e9"), max_digits=14, decimal_places=2),
+    valuation_fee: Decimal | None = Query(None, ge=0, le=1e9, max_digits=14, decimal_places=2),
+    annual_premium: Decimal | None = Query(None, ge=0, le=1e9, max_digits=14, decimal_places=2),
+    annual_guarantee_fee: Decimal | None = Query(None, ge=0, le=1e9, max_digits=14, decimal_places=2),
 ) -> ReportOut:
     """Every scheme and subsidy the loan qualifies for or fails, with the deciding rules and the saving."""
     fees = model.Fees(valuation_fee, annual_premium, annual_guarantee_fee)
