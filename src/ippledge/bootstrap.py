@@ -75,8 +75,8 @@ def wire() -> None:
     valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
     valuation_ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)
     close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
-    # Borrower signals: the stand-in source until the data gateway fills the port (tests and the demo feed it).
-    monitoring_ports.plug_borrower_signals(monitoring_ports.FAKE)
+    # Borrower signals: the data gateway under post-loan consents, plus the stand-in tests and the demo feed by hand.
+    monitoring_ports.plug_borrower_signals(monitoring_ports.GatewaySignals(monitoring_ports.FAKE))
     # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).
     gateway_ports.plug_sources(gateway_fakes.FAKE.as_sources())
     _wired = True

@@ -117,3 +117,12 @@ def access_log(
         )
         for r in rows
     ]
+
+
+def post_loan_grants(session: Session, firm_ids: list[int], on: dt.date) -> set[tuple[int, int]]:
+    """``(grantee bank, firm)`` pairs with a post-loan consent in force on ``on`` (no caller scoping: the monitoring
+    run asks, and reads only through ``service.post_loan_signals``)."""
+    from ippledge.gateway import store
+    from ippledge.gateway.model import Purpose
+
+    return {(c.grantee_id, c.firm_id) for c in store.live_consents(session, firm_ids, Purpose.POST_LOAN, on)}
