@@ -58,7 +58,8 @@ def run(factory: sessionmaker[Session], console: Console, tracks: list[LoanTrack
             s, firm, track.bank_id, "tax", ["credit_grade", "revenue"], "credit_assessment", until, today
         )
         read = gateway.read_fields(s, bank, firm.party_id, "tax", None, "credit_assessment", today)
-        console.print(f"银行读取纳税信用 bank {track.bank_id} reads the firm's tax data under consent: {read}")
+        shown = ", ".join(f"{k} {v}" for k, v in read.items())
+        console.print(f"银行读取纳税信用 bank {track.bank_id} reads the firm's tax data under consent: {shown}")
         loan_report = policy.for_loan(s, bank, track.loan_id, today)  # the bureau read under consent, logged
         gateway.revoke(s, firm, tax.id)
         try:
