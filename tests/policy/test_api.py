@@ -47,8 +47,10 @@ def test_a_planned_loan_is_matched_with_the_rules_and_savings(desk: RiskDesk) ->
     # a bank cannot plan for a firm; bad plans are refused whole
     r3 = d.post(d.bank.officer, "/policy-matches", plan, 403)
     assert r3.json()["code"] == "policy.firm_only"
-    r4 = d.post(d.firm, "/policy-matches", {**plan, "ip_types": ["recipe"], "method": "whenever"}, 422).json()
-    assert r4["code"] == "policy.plan_invalid" and "recipe" in r4["message_en"] and "method" in r4["message_en"]
+    bad = {**plan, "ip_types": ["recipe"], "method": "whenever", "start_on": "9999-12-01"}
+    r4 = d.post(d.firm, "/policy-matches", bad, 422).json()
+    assert r4["code"] == "policy.plan_invalid"
+    assert all(w in r4["message_en"] for w in ("recipe", "method", "start_on"))
 
 
 def test_a_contracted_loan_is_matched_for_those_who_see_it(desk: RiskDesk) -> None:

@@ -33,6 +33,7 @@ from ippledge.risk_sharing.model import BP_TOTAL
 from ippledge.risk_sharing.schemes.eligibility import LoanFacts
 from ippledge.risk_sharing.subsidies.model import LoanTerms
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # a plan's settlement date (30-year terms fit)
 IP_KINDS = ("invention", "utility_model", "design", "mark", "work", "software")
 
 
@@ -150,6 +151,8 @@ def _plan_problems(plan: Plan) -> list[tuple[str, str]]:
         out.append(("还款方式无效", f"method must be one of {', '.join(m.value for m in RepaymentMethod)}"))
     if bad := sorted(set(plan.ip_types) - set(IP_KINDS)):
         out.append((f"未知的知识产权类型：{', '.join(bad)}", f"unknown IP types: {', '.join(bad)}"))
+    if plan.start_on is not None and not EARLIEST <= plan.start_on <= LATEST:
+        out.append(("计划放款日须在2000年至2100年之间", "start_on must be between 2000 and 2100"))
     if plan.other_security < 0 or plan.other_security > plan.amount:
         out.append(("其他担保覆盖金额须在0与贷款金额之间", "other_security must be between 0 and the amount"))
     return out
