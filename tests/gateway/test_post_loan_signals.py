@@ -1,6 +1,7 @@
 """Post-loan borrower signals through the gateway: where the borrower consented to its lending bank's post-loan
 monitoring, the close's monitoring run reads its tax arrears and NPLs elsewhere (logged as the bank's reads) and
-raises a borrower-signal alert on that bank's loan; without the consent nothing is read."""
+raises a borrower-signal alert on that bank's loan -- not on another lender's; without the consent nothing is
+read."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def test_consented_arrears_raise_a_signal_on_the_banks_loan(desk: RiskDesk) -> N
     FAKE.pin(Source.TAX, code, TaxRecord("C", Decimal("20000000"), Decimal("120000.00")))
     FAKE.pin(Source.CREDIT_BUREAU, code, CreditBureauRecord(Decimal("1"), Decimal("0"), Decimal("0")))
     lid = d.active_loan(amount="1000000", months=6)
+    d.bank, d.bank2 = d.bank2, d.bank  # the same firm also borrows from a second bank, which has no consent
+    other = d.active_loan(amount="500000", months=6)
+    d.bank, d.bank2 = d.bank2, d.bank
     day = d.clock.today
     d.post(d.operator, "/close", {"date": str(day)}, 200)
     assert d.get(d.firm, "/access-log").json() == []  # no consent: nothing read
@@ -46,6 +50,8 @@ def test_consented_arrears_raise_a_signal_on_the_banks_loan(desk: RiskDesk) -> N
     alerts = d.get(d.bank.officer, f"/monitoring/alerts?loan_id={lid}").json()
     signals = [a["payload"]["details"]["kind"] for a in alerts if a["finding"] == "borrower_signal"]
     assert signals == ["tax_arrears"]  # the bureau shows no NPL elsewhere
+    theirs = d.get(d.bank2.officer, f"/monitoring/alerts?loan_id={other}").json()
+    assert [a for a in theirs if a["finding"] == "borrower_signal"] == []  # read under another bank's consent
     log = d.get(d.firm, "/access-log").json()
     assert sorted((a["reader_id"], a["field"], a["purpose"]) for a in log) == [
         (d.bank.id, "arrears", "post_loan"),
