@@ -131,6 +131,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.credit.api import router as credit_router
     from ippledge.delivery.api import router as delivery_router
     from ippledge.disposal.api import router as disposal_router
+    from ippledge.gateway.api import router as gateway_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
     from ippledge.lending.api import router as lending_router
@@ -138,6 +139,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.provisioning.api import router as provision_router
     from ippledge.monitoring.api import router as monitoring_router
     from ippledge.pledge.api import router as pledge_router
+    from ippledge.policy.api import router as policy_router
     from ippledge.registry.api import router as registry_router
     from ippledge.risk_sharing.api import router as risk_router
     from ippledge.supervision.api import router as supervision_router
@@ -162,4 +164,6 @@ def _capability_routers() -> list[Any]:
         monitoring_router,
         delivery_router,
         disposal_router,
+        gateway_router,
+        policy_router,
     ]

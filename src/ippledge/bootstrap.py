@@ -24,6 +24,10 @@ def wire() -> None:
     from ippledge.delivery import store as delivery_store
     from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
+    from ippledge.gateway import fakes as gateway_fakes
+    from ippledge.gateway import ports as gateway_ports
+    from ippledge.gateway import scope_rules as gateway_scope
+    from ippledge.gateway import store as gateway_store
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
@@ -45,6 +49,7 @@ def wire() -> None:
     from ippledge.valuation import store as valuation_store
 
     audit.install_hooks()
+    gateway_store.install_hooks()  # access-log rows outlive a failed request (record 0027)
     registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
     for register_rules in (
         risk_chart.register_rules,
@@ -54,6 +59,7 @@ def wire() -> None:
         ledger_scope.register_rules,
         registry_scope.register_rules,
         monitoring_scope.register_rules,
+        gateway_scope.register_rules,
         pledge_store.register_rules,
         intake_store.register_rules,
         valuation_store.register_rules,
@@ -69,6 +75,8 @@ def wire() -> None:
     valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
     valuation_ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)
     close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
-    # Borrower signals: the stand-in source until the data gateway fills the port (tests and the demo feed it).
-    monitoring_ports.plug_borrower_signals(monitoring_ports.FAKE)
+    # Borrower signals: the data gateway under post-loan consents, plus the stand-in tests and the demo feed by hand.
+    monitoring_ports.plug_borrower_signals(monitoring_ports.GatewaySignals(monitoring_ports.FAKE))
+    # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).
+    gateway_ports.plug_sources(gateway_fakes.FAKE.as_sources())
     _wired = True

@@ -50,10 +50,12 @@ def _wire(ctx: typer.Context) -> None:
 def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
     from ippledge.disposal.cli import disposal_app
+    from ippledge.gateway.cli import gateway_app
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close.cli import close
     from ippledge.monitoring.cli import monitor_app
+    from ippledge.policy.cli import policy_app
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
     from ippledge.supervision.cli import supervise_app
@@ -71,6 +73,8 @@ def _add_capability_commands() -> None:
     app.add_typer(supervise_app, name="supervise")
     app.add_typer(disposal_app, name="disposal")
     app.add_typer(monitor_app, name="monitor")
+    app.add_typer(gateway_app, name="gateway")
+    app.add_typer(policy_app, name="policy")
 
 
 _add_capability_commands()

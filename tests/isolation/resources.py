@@ -19,6 +19,7 @@ from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import ApiKey, Approval, Party
 from ippledge.credit.tables import CreditDecision, CreditProduct
 from ippledge.delivery.tables import Delivery, Subscription
+from ippledge.gateway.tables import GatewayAccess, GatewayConsent
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
@@ -71,7 +72,12 @@ BY_PREFIX: dict[str, Resource] = {
     "webhooks": Resource(Subscription),
     "webhook-deliveries": Resource(Delivery),
     "watch-list": Resource(WatchEntry, owners=("bank_id",), readers=OVERSEERS),
+    "consents": Resource(GatewayConsent),  # the firm's and its grantee's (gateway.scope_rules)
+    # a firm's outside data through the gateway: only the firm itself, or a bank it consented to (none in the
+    # matrix's world reads without one), so every other party's read is the same 404 as a missing firm's
+    "gateway": Resource(Party, owners=("id",)),
 }
+GATEWAY_ACCESS = Resource(GatewayAccess)  # the firm's (whose data) and the reader's (gateway.scope_rules)
 MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)
 
 # Routes whose id names something every party may read (public policy, the caller's own settings), with why.

@@ -16,7 +16,14 @@ from ippledge.outbox.events import OutboxAudience
 from ippledge.pledge.tables import Pledge, PledgeItem
 from ippledge.registry.tables import IpAsset
 from tests.isolation.conftest import Iso
-from tests.isolation.resources import BY_PREFIX, MONITORING_ALERT, Resource, is_visible, visible_condition
+from tests.isolation.resources import (
+    BY_PREFIX,
+    GATEWAY_ACCESS,
+    MONITORING_ALERT,
+    Resource,
+    is_visible,
+    visible_condition,
+)
 from tests.isolation.world import Caller
 
 # GET list route → (the record each row is, the row's field that holds its key)
@@ -34,6 +41,8 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/valuation-flags": (BY_PREFIX["valuation-reports"], "report_id"),
     "/watch-list": (BY_PREFIX["watch-list"], "id"),
     "/monitoring/alerts": (MONITORING_ALERT, "id"),
+    "/consents": (BY_PREFIX["consents"], "id"),
+    "/access-log": (GATEWAY_ACCESS, "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}

@@ -67,6 +67,8 @@ def _url(s: Session, path: str, res: Resource, row: Any, caller: Caller) -> str:
             values[name] = caller.party_id
         elif name == "year_no":
             values[name] = 1
+        elif name == "source":  # /gateway/firms/{firm_id}/{source}: a read that states its purpose
+            return path.format(**values, source="credit_bureau") + "?purpose=credit_assessment"
         else:
             raise AssertionError(f"unmapped path parameter {name} in {path}")
     return path.format(**values)

@@ -23,6 +23,7 @@ from ippledge.demo import (
     appraisal,
     basis,
     monitoring_report,
+    policy_report,
     registry_desk,
     report,
     risk,
@@ -119,6 +120,7 @@ def _year(
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))
     disposal_demo.run(factory, console, risk_demo.cast, risk_demo.claims, tracks, start + dt.timedelta(days=days))
+    policy_report.run(factory, console, tracks, start + dt.timedelta(days=days))  # consents, access log, matches
     return tracks
 
 

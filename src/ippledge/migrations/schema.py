@@ -9,6 +9,7 @@ from ippledge.credit import tables as credit_tables
 from ippledge.db import Base
 from ippledge.delivery import tables as delivery_tables
 from ippledge.disposal import tables as disposal_tables
+from ippledge.gateway import tables as gateway_tables
 from ippledge.intake import tables as intake_tables
 from ippledge.ledger import tables as ledger_tables
 from ippledge.lending import tables as lending_tables
@@ -46,6 +47,7 @@ __all__ = [
     "delivery_tables",
     "disposal_tables",
     "events",
+    "gateway_tables",
     "idempotency",
     "include_name",
     "intake_tables",

@@ -226,6 +226,8 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     for s in ports.borrower_signals(session, borrowers, day):
         what = model.Text(f"借款人预警信号：{s.kind}（{s.detail}）", f"borrower signal: {s.kind} ({s.detail})")
         for lid in by_borrower.get(s.borrower_id, []):
+            if s.bank_id is not None and loans[lid].bank_id != s.bank_id:
+                continue  # read under one bank's consent: another lender does not hear it
             drafts.append(Draft(lid, Finding.BORROWER_SIGNAL, f"signal:{s.kind}:{s.ref}", what, {"kind": s.kind}))
 
     report = _raise(session, day, drafts, loans)

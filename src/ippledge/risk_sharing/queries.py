@@ -5,13 +5,18 @@ Typed, and party-scoped where a caller is given."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
+from ippledge.kernel.errors import IppledgeError
+from ippledge.kernel.money import money
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.covers import store as covers
@@ -20,7 +25,9 @@ from ippledge.risk_sharing.liability import store as liability
 from ippledge.risk_sharing.model import Party, Scheme
 from ippledge.risk_sharing.pools import store as pools
 from ippledge.risk_sharing.schemes import store as schemes
+from ippledge.risk_sharing.schemes.eligibility import LoanFacts
 from ippledge.risk_sharing.subsidies import store as subsidies
+from ippledge.risk_sharing.subsidies.model import LoanTerms
 
 
 def scheme_in_force(session: Session, code: str, as_of: dt.date | None = None) -> Scheme:
@@ -157,3 +164,80 @@ def risk_sharers(session: Session, loan_ids: Iterable[int], on: dt.date) -> dict
             operator if operator is not None else (None if agent is None else agent.agent_id),
         )
     return out
+
+
+# -- policy matching (政策匹配, ``ippledge.policy``): the schemes and subsidy rules with the facts they decide on ----
+
+
+def schemes_in_force(session: Session, as_of: dt.date) -> list[Scheme]:
+    """Every stored scheme in the version in force on ``as_of``, by code."""
+    codes = sorted({row.code for row in schemes.versions(session) if row.effective_from <= as_of})
+    out: list[Scheme] = []
+    for code in codes:
+        try:
+            out.append(schemes.scheme_in_force(session, code, as_of))
+        except IppledgeError:  # every version of it ended before as_of
+            continue
+    return out
+
+
+def loan_facts(
+    session: Session, loan: lending.LoanSummary, scheme_code: str, today: dt.date, reader: Principal | None = None
+) -> LoanFacts:
+    """The facts enrolment would decide ``loan`` on under ``scheme_code`` today (gateway facts where ``reader``
+    holds the borrower's consent, else the bank's attestation) -- the same function enrolment calls."""
+    from ippledge.risk_sharing.enrolments.service import loan_facts as facts
+
+    return facts(session, loan, scheme_code, today, reader)
+
+
+def on_whitelist(session: Session, scheme_code: str, enterprise_id: int, as_of: dt.date) -> bool:
+    """Whether the enterprise is on the scheme's whitelist on ``as_of``."""
+    from ippledge.risk_sharing.schemes import whitelist
+
+    return whitelist.on_whitelist(session, scheme_code, enterprise_id, as_of)
+
+
+@dataclass(frozen=True)
+class SubsidyRuleView:
+    id: int
+    code: str
+    version: str
+    kind: str
+    scheme_code: str
+    effective_from: dt.date
+    body: dict[str, Any]
+
+
+def subsidy_rules(session: Session) -> list[SubsidyRuleView]:
+    """Every stored subsidy rule version, by code and start."""
+    from ippledge.risk_sharing.subsidies.tables import SubsidyRule
+
+    rows = session.scalars(select(SubsidyRule).order_by(SubsidyRule.code, SubsidyRule.effective_from))
+    return [
+        SubsidyRuleView(r.id, r.code, r.version, r.kind, r.scheme_code, r.effective_from, json.loads(r.body))
+        for r in rows
+    ]
+
+
+def subsidy_used(session: Session, rule_id: int, enterprise_id: int) -> dict[int, Decimal]:
+    """What the enterprise was granted under the rule per year (applications not rejected)."""
+    from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
+
+    stmt = (
+        select(SubsidyApplication.year, func.sum(SubsidyApplication.amount))
+        .where(
+            SubsidyApplication.rule_id == rule_id,
+            SubsidyApplication.enterprise_id == enterprise_id,
+            SubsidyApplication.status != "rejected",
+        )
+        .group_by(SubsidyApplication.year)
+    )
+    return {int(y): money(v or 0) for y, v in session.execute(stmt)}
+
+
+def subsidy_terms(session: Session, body: dict[str, Any], loan: lending.LoanSummary, today: dt.date) -> LoanTerms:
+    """The facts a subsidy rule reads about ``loan`` -- the same function applications call."""
+    from ippledge.risk_sharing.subsidies.service import loan_terms
+
+    return loan_terms(session, body, loan, today)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:30:32.381833
+Create Date: 2026-12-03 06:05:00.278396
 """
 
 from __future__ import annotations
@@ -327,6 +327,47 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_enterprise_party_id_party')),
     sa.PrimaryKeyConstraint('party_id', name=op.f('pk_enterprise'))
     )
+    op.create_table('gateway_access',
+    sa.Column('firm_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('reader_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('consent_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('field', sa.String(length=32), nullable=False),
+    sa.Column('purpose', sa.String(length=24), nullable=False),
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['firm_id'], ['party.id'], name=op.f('fk_gateway_access_firm_id_party')),
+    sa.ForeignKeyConstraint(['reader_id'], ['party.id'], name=op.f('fk_gateway_access_reader_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gateway_access'))
+    )
+    with op.batch_alter_table('gateway_access', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gateway_access_firm_id'), ['firm_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gateway_access_reader_id'), ['reader_id'], unique=False)
+
+    op.create_table('gateway_consent',
+    sa.Column('firm_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('grantee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('fields', sa.Text(), nullable=False),
+    sa.Column('purpose', sa.String(length=24), nullable=False),
+    sa.Column('granted_on', sa.Date(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=False),
+    sa.Column('granted_by', sa.String(length=64), nullable=False),
+    sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['firm_id'], ['party.id'], name=op.f('fk_gateway_consent_firm_id_party')),
+    sa.ForeignKeyConstraint(['grantee_id'], ['party.id'], name=op.f('fk_gateway_consent_grantee_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gateway_consent'))
+    )
+    with op.batch_alter_table('gateway_consent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gateway_consent_firm_id'), ['firm_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gateway_consent_grantee_id'), ['grantee_id'], unique=False)
+        batch_op.create_index('ix_gateway_consent_pair', ['firm_id', 'grantee_id', 'source'], unique=False)
+
     op.create_table('green_channel_entry',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('since', sa.Date(), nullable=False),
@@ -1819,6 +1860,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_green_channel_entry_party_id'))
 
     op.drop_table('green_channel_entry')
+    with op.batch_alter_table('gateway_consent', schema=None) as batch_op:
+        batch_op.drop_index('ix_gateway_consent_pair')
+        batch_op.drop_index(batch_op.f('ix_gateway_consent_grantee_id'))
+        batch_op.drop_index(batch_op.f('ix_gateway_consent_firm_id'))
+
+    op.drop_table('gateway_consent')
+    with op.batch_alter_table('gateway_access', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gateway_access_reader_id'))
+        batch_op.drop_index(batch_op.f('ix_gateway_access_firm_id'))
+
+    op.drop_table('gateway_access')
     op.drop_table('enterprise')
     with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))

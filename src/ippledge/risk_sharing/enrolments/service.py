@@ -4,7 +4,10 @@ Facts: loan amount, term and rate from the contract; the 1-year LPR the credit d
 borrower's revenue and founding date from its registry profile; the kinds of the pledged IP; the borrower's bank debt,
 credit record and the loan's other security from the bank's attestation on the application (``credit.queries.
 bank_attestation``), which fix the IP-pledged share (unknown without an attestation); whitelist membership on the
-enrolment date (``schemes.whitelist``). Every fact is read through the other capabilities' read faces (``lending``,
+enrolment date (``schemes.whitelist``). Where the borrower consented to the enrolling bank reading its credit-bureau
+report for scheme eligibility, the bureau's bank debt and credit record (``gateway.service.credit_facts``, read and
+logged) take precedence over the bank's attestation (decision record 0027); the other security still comes from the
+attestation. Every fact is read through the other capabilities' read faces (``lending``,
 ``credit``, ``pledge``, ``registry`` ``queries``). A refusal lists *every* reason and writes nothing.
 """
 
@@ -18,8 +21,10 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.access.model import Principal
+from ippledge.access.model import PartyKind, Principal
 from ippledge.credit import queries as credit
+from ippledge.gateway import service as gateway
+from ippledge.gateway.model import Purpose
 from ippledge.lending import queries as lending
 from ippledge.lending.queries import LoanSummary
 from ippledge.outbox import events
@@ -41,8 +46,36 @@ def pledged_ip_types(session: Session, loan_id: int) -> frozenset[str]:
     return frozenset(a.subtype.value for a in registry.asset_summaries(session, assets).values())
 
 
-def loan_facts(session: Session, loan: LoanSummary, scheme_code: str, today: dt.date) -> LoanFacts:
-    """Every fact the eligibility check reads about ``loan`` and its borrower, as of ``today``."""
+def borrower_credit(
+    session: Session,
+    reader: Principal | None,
+    loan: LoanSummary,
+    attested: credit.BankAttestation | None,
+    today: dt.date,
+) -> tuple[Decimal | None, bool | None, str | None]:
+    """The borrower's bank debt and clean credit record, and where they came from: the credit bureau through the
+    gateway when the borrower consented to ``reader`` (a bank) reading them for scheme eligibility -- each fact the
+    consent covers replaces the attested one -- or when ``reader`` is the borrower itself (its own data, for policy
+    matching); else the bank's attestation."""
+    debt = None if attested is None else attested.borrower_bank_debt
+    clean = None if attested is None else attested.clean_credit
+    source = None if attested is None else "attestation"
+    own = reader is not None and reader.party_kind is PartyKind.ENTERPRISE and reader.party_id == loan.borrower_id
+    if reader is not None and (reader.party_kind is PartyKind.BANK or own):
+        why = Purpose.POLICY_MATCHING if own else Purpose.SCHEME_ELIGIBILITY
+        bureau = gateway.credit_facts(session, reader, loan.borrower_id, today, why)
+        if bureau is not None:
+            debt = bureau.bank_debt if bureau.bank_debt is not None else debt
+            clean = bureau.clean_credit if bureau.clean_credit is not None else clean
+            source = "gateway:credit_bureau"
+    return debt, clean, source
+
+
+def loan_facts(
+    session: Session, loan: LoanSummary, scheme_code: str, today: dt.date, reader: Principal | None = None
+) -> LoanFacts:
+    """Every fact the eligibility check reads about ``loan`` and its borrower, as of ``today``; ``reader`` is the
+    party asking (its gateway consents may supply the credit facts)."""
     lpr: Decimal | None = None
     if loan.decision_id is not None and (basis := credit.decision_facts(session, loan.decision_id)) is not None:
         lpr = Decimal(basis.lpr_bp) / BP_TOTAL
@@ -51,6 +84,7 @@ def loan_facts(session: Session, loan: LoanSummary, scheme_code: str, today: dt.
     attested = None
     if loan.application_id is not None:  # the bank's newest attestation on or before the enrolment date
         attested = credit.bank_attestation(session, loan.application_id, loan.bank_id, today)
+    debt, clean, source = borrower_credit(session, reader, loan, attested, today)
     return LoanFacts(
         as_of=today,
         loan_amount=loan.principal,
@@ -60,10 +94,11 @@ def loan_facts(session: Session, loan: LoanSummary, scheme_code: str, today: dt.
         lpr_1y=lpr,
         firm_revenue=None if firm is None else firm.annual_revenue,
         firm_registered_on=None if firm is None else firm.founded_on,
-        clean_credit=None if attested is None else attested.clean_credit,
+        clean_credit=clean,
         on_whitelist=whitelist.on_whitelist(session, scheme_code, loan.borrower_id, today),
         ip_share_bp=None if attested is None else attested.ip_share_bp(loan.principal, bool(ip_types)),
-        borrower_bank_debt=None if attested is None else attested.borrower_bank_debt,
+        borrower_bank_debt=debt,
+        credit_source=source,
     )
 
 
@@ -85,7 +120,7 @@ def enrol(session: Session, principal: Principal, loan_id: int, scheme_code: str
         raise ENROL_EXISTS(loan_id=loan.id)
     scheme = schemes.scheme_in_force(session, scheme_code, today)
     pool = pools.pool(session, scheme_code)
-    facts = loan_facts(session, loan, scheme.code, today)
+    facts = loan_facts(session, loan, scheme.code, today, principal)
     reasons = eligibility(scheme, facts)
     if reasons:
         raise ENROL_INELIGIBLE(

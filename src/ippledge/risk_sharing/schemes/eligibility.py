@@ -31,6 +31,9 @@ class LoanFacts:
     on_whitelist: bool = False
     ip_share_bp: int | None = None  # the IP-pledged share of the loan (credit.model.ip_share_bp), basis points
     borrower_bank_debt: Decimal | None = None
+    # where the borrower's bank debt and credit record came from: "gateway:credit_bureau" (read under the firm's
+    # consent), "attestation" (the bank's), or None when neither is known
+    credit_source: str | None = None
 
 
 def _r(code: str, path: str, zh: str, en: str) -> Problem:

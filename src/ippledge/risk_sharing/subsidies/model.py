@@ -148,3 +148,12 @@ def basis(body: Mapping[str, Any], paid: Decimal, terms: LoanTerms) -> Basis:
             reasons.append(problem("revenue_cap", "企业营业收入超过上限", "the firm's revenue is above the cap"))
     workings["counted"] = str(counted)
     return Basis(counted, reasons, workings)
+
+
+def due(body: Mapping[str, Any], counted: Decimal, used: Decimal) -> tuple[Decimal, Decimal]:
+    """``(computed, amount)``: the rule's share (``rate_bp``) of what counts, then that share capped by what is left
+    of the firm's annual cap after ``used`` (already granted this year under the rule). The one place the amount of a
+    subsidy is worked out: applications (``service.apply``) and policy matching (``ippledge.policy``) both call it."""
+    computed = round_fen(counted * body["rate_bp"] / BP_TOTAL)
+    room = max(Decimal(body["per_firm_annual_cap"]) - used, Decimal(0))
+    return computed, min(computed, room)

@@ -22,7 +22,7 @@ from ippledge.access import service as access
 from ippledge.access.model import RISK_SUBSIDY, PartyKind, Principal, Role
 from ippledge.credit import queries as credit
 from ippledge.kernel.errors import not_found
-from ippledge.kernel.money import money, positive_money, round_fen
+from ippledge.kernel.money import money, positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import queries as lending
 from ippledge.lending.queries import LoanSummary
@@ -76,7 +76,7 @@ def _basis(session: Session, kind: str, loan_id: int, year: int, declared: Decim
     return declared if declared is not None else money(0)
 
 
-def _terms(session: Session, body: dict[str, Any], loan: LoanSummary, today: dt.date) -> model.LoanTerms:
+def loan_terms(session: Session, body: dict[str, Any], loan: LoanSummary, today: dt.date) -> model.LoanTerms:
     """The facts the rule reads about ``loan``; only those the rule needs are looked up."""
     lpr: Decimal | None = None
     if body.get("rate_cap") is not None and loan.decision_id is not None:
@@ -122,11 +122,10 @@ def apply(
         raise SUBSIDY_EXISTS(rule_id=rule.id, loan_id=loan.id, year=year)
     declared = None if declared_fee is None else positive_money(declared_fee)
     paid = _basis(session, rule.kind, loan.id, year, declared)
-    assessed = model.basis(body, paid, _terms(session, body, loan, today))
+    assessed = model.basis(body, paid, loan_terms(session, body, loan, today))
     reasons: list[Problem] = list(assessed.reasons)
     if rule.kind == "valuation_fee" and declared is None:
         reasons.append(problem("fee_missing", "须申报已付评估费", "declare the valuation fee paid"))
-    computed = round_fen(assessed.amount * body["rate_bp"] / BP_TOTAL)
     used_stmt = select(func.coalesce(func.sum(SubsidyApplication.amount), 0)).where(
         SubsidyApplication.rule_id == rule.id,
         SubsidyApplication.enterprise_id == principal.party_id,
@@ -134,8 +133,7 @@ def apply(
         SubsidyApplication.status != "rejected",
     )
     used = money(session.scalar(used_stmt) or 0)
-    room = max(money(body["per_firm_annual_cap"]) - used, money(0))
-    amount = min(computed, room)
+    computed, amount = model.due(body, assessed.amount, used)
     if not reasons and amount <= 0:
         reasons.append(
             problem(
