@@ -57,6 +57,8 @@ class LoanSummary:
     defaulted_on: dt.date | None
     accrued_through: dt.date | None
     closed_on: dt.date | None
+    branch_id: int | None = None  # the bank unit that signed it (银行机构), when the signer was posted
+    officer_id: int | None = None  # the credit officer who signed it (客户经理)
 
 
 def _summary(loan: Loan) -> LoanSummary:
@@ -83,6 +85,8 @@ def _summary(loan: Loan) -> LoanSummary:
         defaulted_on=loan.defaulted_on,
         accrued_through=loan.accrued_through,
         closed_on=loan.closed_on,
+        branch_id=loan.branch_id,
+        officer_id=loan.officer_id,
     )
 
 
