@@ -244,3 +244,8 @@ def region_name(code: str) -> str:
     if name is None:
         raise errors.BRANCH_REGION(region_code=code)
     return name
+
+
+def areas_in(prefix: str) -> dict[str, str]:
+    """The county-level divisions whose code starts with ``prefix`` (``11``: Beijing's 16 districts), code -> name."""
+    return {code: name for code, name in _areas().items() if code.startswith(prefix)}
