@@ -68,6 +68,18 @@ def parties(session: Session, party_ids: Iterable[int]) -> dict[int, PartyView]:
     return out
 
 
+def region_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """``party id -> region code`` (行政区划) for the ids that name a party with one (read in chunks)."""
+    wanted = sorted(set(ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(Party.id, Party.region_code).where(
+            Party.id.in_(wanted[start : start + _CHUNK]), Party.region_code.is_not(None)
+        )
+        out.update((int(i), str(code)) for i, code in session.execute(stmt))
+    return out
+
+
 def names_of(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """``party id -> name`` (机构名称) for the ids that name a party."""
     wanted = sorted(set(ids))

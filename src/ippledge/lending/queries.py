@@ -120,6 +120,44 @@ def loans(session: Session, status: str | None = None) -> list[LoanSummary]:
     return [_summary(loan) for loan in session.scalars(stmt)]
 
 
+_SUMMARY_COLUMNS = (
+    Loan.id,
+    Loan.contract_no,
+    Loan.bank_id,
+    Loan.borrower_id,
+    Loan.decision_id,
+    Loan.application_id,
+    Loan.currency,
+    Loan.principal,
+    Loan.outstanding_principal,
+    Loan.allowance,
+    Loan.annual_rate,
+    Loan.term_months,
+    Loan.method,
+    Loan.status,
+    Loan.grade,
+    Loan.dpd,
+    Loan.contracted_on,
+    Loan.disbursed_on,
+    Loan.maturity_date,
+    Loan.defaulted_on,
+    Loan.accrued_through,
+    Loan.closed_on,
+    Loan.branch_id,
+    Loan.officer_id,
+)
+
+
+def disbursed_loans(session: Session) -> list[LoanSummary]:
+    """Every disbursed loan, by id, read as plain rows (no ORM objects): the same summaries as ``loans`` for the
+    reports that read the whole book (supervision), several times faster on a large book."""
+    stmt = select(*_SUMMARY_COLUMNS).where(Loan.disbursed_on.is_not(None)).order_by(Loan.id)
+    out = []
+    for r in session.execute(stmt):
+        out.append(LoanSummary(*r[:10], Decimal(r[10]), *r[11:]))
+    return out
+
+
 # -- the pledges that secure a loan ----------------------------------------------------------------------------------
 
 

@@ -46,7 +46,7 @@ def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) 
     """Every disbursed loan with its dimensions (branch and the signing officer's team included), and its balance
     and NPL state at the end of ``end``: the book's grade, or the grade of a back-dated correction effective by
     ``end`` and recorded by ``known_on`` (None: every correction)."""
-    loans = [ln for ln in lending.loans(session) if ln.disbursed_on is not None]
+    loans = lending.disbursed_loans(session)
     branch_types = {b.id: b.branch_type for b in access.branches(session)}
     teams = {
         p.user_id: p.team for p in access.postings(session, {ln.officer_id for ln in loans if ln.officer_id}).values()
@@ -56,7 +56,7 @@ def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) 
     asset_ids = {a for t in terms.values() for a in t.pledged_asset_ids}
     kinds = {i: str(s.kind) for i, s in registry.asset_summaries(session, asset_ids).items()}
     profiles = registry.enterprise_profiles(session)
-    parties = access.parties(session, {ln.borrower_id for ln in loans})
+    regions = access.region_codes(session, {ln.borrower_id for ln in loans})
     first: dict[int, tuple[dt.date, int]] = {}  # borrower -> (date, id) of the first loan
     for ln in loans:
         assert ln.disbursed_on is not None
@@ -67,14 +67,13 @@ def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) 
     for ln in loans:
         t = None if ln.decision_id is None else terms.get(ln.decision_id)
         on = book.get(ln.id)
-        party = parties.get(ln.borrower_id)
         profile = profiles.get(ln.borrower_id)
         facts.append(
             model.LoanFact(
                 loan_id=ln.id,
                 bank_id=ln.bank_id,
                 borrower_id=ln.borrower_id,
-                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                district=regions.get(ln.borrower_id, UNKNOWN),
                 product=UNKNOWN if t is None else t.product_code,
                 ip_kind=UNKNOWN if t is None else _kind_of(t.pledged_asset_ids, kinds),
                 firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
@@ -100,10 +99,9 @@ def registration_facts(session: Session, period: Period) -> list[model.Registrat
         i: str(s.kind) for i, s in registry.asset_summaries(session, {a for r in regs for a in r.ip_asset_ids}).items()
     }
     profiles = registry.enterprise_profiles(session)
-    parties = access.parties(session, {r.pledgor_id for r in regs})
+    regions = access.region_codes(session, {r.pledgor_id for r in regs})
     out = []
     for r in regs:
-        party = parties.get(r.pledgor_id)
         profile = profiles.get(r.pledgor_id)
         out.append(
             model.RegistrationFact(
@@ -113,7 +111,7 @@ def registration_facts(session: Session, period: Period) -> list[model.Registrat
                 effective_on=r.effective_on,
                 amount=r.amount,
                 ip_kind=_kind_of(r.ip_asset_ids, kinds),
-                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                district=regions.get(r.pledgor_id, UNKNOWN),
                 firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
             )
         )
