@@ -248,3 +248,37 @@ def test_kpi_scoring_per_branch() -> None:
 
     by_team = m.kpi_units([*facts, _branch_loan(50, 501, "tech", "5.00", team="A")], Y2022, branches, {}, True)
     assert [(u.branch_id, u.team) for u in by_team] == [(501, ""), (501, "A"), (502, "")]
+
+
+def test_two_banks_one_just_inside_one_just_outside_the_tolerance() -> None:
+    """A hand-made book of two banks, both with a 1.50% overall NPL ratio: bank 10's IP-loan NPL ratio is 4.50% (+3
+    pp exactly: within), bank 20's 4.50001% (shown 4.50%, but over); bank 10 grew 20% (meets the target), bank 20
+    19.99% (misses it). Only bank 10 is ranked under the growth-within-tolerance rule."""
+    facts = [
+        loan(1, 10, "10000000.00", dt.date(2021, 5, 1), balance="0.00"),
+        loan(2, 10, "11550000.00", dt.date(2022, 5, 1), balance="9550000.00"),
+        loan(3, 10, "450000.00", dt.date(2022, 6, 1), npl=True),
+        loan(4, 20, "10000000.00", dt.date(2021, 5, 1), balance="0.00"),
+        loan(5, 20, "11549000.00", dt.date(2022, 5, 1), balance="9549999.00"),
+        loan(6, 20, "450000.00", dt.date(2022, 6, 1), balance="450001.00", npl=True),
+    ]
+    now = {c.key[0]: c for c in m.loan_cube(facts, Y2022, (m.Dimension.BANK,))}
+    before = {c.key[0]: c for c in m.loan_cube(facts, Y2022.prior_year(), (m.Dimension.BANK,))}
+    figures = []
+    for bank in ("10", "20"):
+        c = now[bank]
+        assert c.npl_balance is not None and c.balance == D("10000000.00")
+        figures.append(
+            m.BankFigures(
+                int(bank),
+                m.growth(c.disbursed, before[bank].disbursed),
+                m.npl_check(c.npl_balance, c.balance, D("0.015")),
+            )
+        )
+    a, b = figures
+    assert a.npl.ip_ratio == D("0.0450") and a.npl.excess == D("0.0300") and a.npl.within is True
+    assert b.npl.ip_ratio == D("0.0450") and b.npl.excess == D("0.0300") and b.npl.within is False
+    assert a.growth.rate == D("0.2000") and a.growth.meets_target is True
+    assert b.growth.rate == D("0.1999") and b.growth.meets_target is False
+    rows = m.rank(m.ranking_rule("growth_within_tolerance"), figures)
+    assert [(r.bank_id, r.rank, r.reasons) for r in rows] == [(10, 1, ()), (20, None, ("npl_over_tolerance",))]

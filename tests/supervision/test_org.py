@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ippledge.access.model import PartyKind, Role
+from ippledge.intake import queries as intake_queries
+from ippledge.lending import queries as lending_queries
 from tests.lending.factories import LoanDesk
 
 Q = "start=2025-01-01&end=2025-12-31"
@@ -121,7 +123,12 @@ def test_loans_carry_their_branch_and_kpis_are_scored_per_branch_and_team(world,
     postings = f"/banks/{d.bank.id}/postings"
     d.post(admin, postings, {"user_id": d.bank.officer.user.id, "branch_id": units["tech"], "team": "A组"}, 201)
     d.post(admin, postings, {"user_id": d.bank.approver2.user.id, "branch_id": units["culture"], "team": "B组"}, 201)
-    d.active_loan(amount="1200000")  # signed by the officer: the tech branch, team A
+    first = d.active_loan(amount="1200000")  # signed by the officer: the tech branch, team A
+    with world.factory() as s:  # the application carries the branch that took the bank's review: the officer's
+        loan = lending_queries.loan_summary(s, first)
+        assert loan is not None and loan.application_id is not None and loan.officer_id == d.bank.officer.user.id
+        assert loan.branch_id == units["tech"]
+        assert intake_queries.branches_of_application(s, loan.application_id) == {d.bank.id: units["tech"]}
     _second_loan_by(d, d.bank.approver2, "800000")  # the culture sub-branch, team B
 
     s = d.get(regulator, f"/supervision/statistics?{Q}&by=branch_type&by=branch").json()

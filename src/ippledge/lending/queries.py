@@ -154,7 +154,9 @@ def disbursed_loans(session: Session) -> list[LoanSummary]:
     stmt = select(*_SUMMARY_COLUMNS).where(Loan.disbursed_on.is_not(None)).order_by(Loan.id)
     out = []
     for r in session.execute(stmt):
-        out.append(LoanSummary(*r[:10], Decimal(r[10]), *r[11:]))
+        row = dict(r._mapping)  # keys are the attribute names, which are LoanSummary's fields
+        row["annual_rate"] = Decimal(row["annual_rate"])
+        out.append(LoanSummary(**row))
     return out
 
 

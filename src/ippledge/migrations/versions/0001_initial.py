@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:05:38.790066
+Create Date: 2026-12-03 06:35:47.117140
 """
 
 from __future__ import annotations
@@ -1030,6 +1030,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('assignee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('channel', sa.String(length=8), nullable=False),
     sa.Column('limit_days', sa.Integer(), nullable=False),
@@ -1046,6 +1047,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_intake_task_application_id_loan_application'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['assignee_id'], ['party.id'], name=op.f('fk_intake_task_assignee_id_party')),
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_intake_task_bank_id_party')),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_intake_task_branch_id_bank_branch')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_task'))
     )
     with op.batch_alter_table('intake_task', schema=None) as batch_op:
