@@ -268,7 +268,7 @@ def simulate(params: Params, seed: int, progress: Progress | None = None) -> His
         default_on = None
         if rng.random() < float(p["default_rate"]):
             default_on = on + dt.timedelta(days=int(rng.integers(90, max(91, (maturity - on).days + 90))))
-        branch = subs[bank][int(rng.integers(0, len(subs[bank])))] if subs[bank] else bank
+        branch = subs[bank][int(rng.integers(0, len(subs[bank])))]  # every bank has a sub-branch (1 + Poisson)
         district = str(rng.choice(districts, p=dweights))
         loans.append(
             SimLoan(
