@@ -9,6 +9,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.kernel.text import name_validator
+from ippledge.web.dates import RecordDate
+from ippledge.web.ids import MAX_ID
 
 # Names people read: no control, bidirectional or invisible characters (kernel.text).
 PartyName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(name_validator("party name"))]
@@ -128,10 +130,12 @@ class BranchIn(BaseModel):
 
     name: BranchName
     level: str = Field(description="head_office | branch | sub_branch", max_length=16)
-    branch_type: str = Field(default="ordinary", description="tech (科技特色) | culture (文化特色) | ordinary")
+    branch_type: str = Field(
+        default="ordinary", max_length=16, description="tech (科技特色) | culture (文化特色) | ordinary"
+    )
     region_code: str = Field(pattern=r"^\d{6}$", description="county-level division (区县) code, e.g. 110108")
-    opened_on: dt.date
-    parent_id: int | None = Field(default=None, ge=1)
+    opened_on: RecordDate
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class BranchOut(BaseModel):
@@ -148,8 +152,8 @@ class BranchOut(BaseModel):
 class PostingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int = Field(ge=1)
-    branch_id: int = Field(ge=1)
+    user_id: int = Field(ge=1, le=MAX_ID)
+    branch_id: int = Field(ge=1, le=MAX_ID)
     team: str = Field(default="", max_length=40)
 
 

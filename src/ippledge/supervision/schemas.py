@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.supervision import model
 from ippledge.supervision.queries import BankLine, KpiReport, PoolLine, Statistics
+from ippledge.web.dates import BusinessDate
+from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan
 
 
@@ -262,9 +264,9 @@ def ranking_out(
 class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    loan_id: int = Field(ge=1)
+    loan_id: int = Field(ge=1, le=MAX_ID)
     grade: str = Field(description="normal | special_mention | substandard | doubtful | loss", max_length=16)
-    effective_on: dt.date = Field(description="the date from which the corrected grade is true (back-dated)")
+    effective_on: BusinessDate = Field(description="the date from which the corrected grade is true (back-dated)")
     reason: str = Field(min_length=1, max_length=200)
 
 
