@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.risk_simulation
 	$(BIN)/python -m benchmarks.daily_close
 	$(BIN)/python -m benchmarks.valuation_batch
+	$(BIN)/python -m benchmarks.supervision
 	$(BIN)/python -m benchmarks.api_fuzz
 
 # Regenerate the initial migration from the models (only while nothing is deployed).

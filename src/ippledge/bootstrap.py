@@ -19,6 +19,7 @@ def wire() -> None:
         return
     import ippledge.migrations.schema  # noqa: F401  (every table mapped, so foreign keys resolve)
     from ippledge.access import audit
+    from ippledge.access import scope_rules as access_scope
     from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
@@ -57,6 +58,7 @@ def wire() -> None:
         disposal_chart.register_rules,
         disposal_check.register_rules,
         ledger_scope.register_rules,
+        access_scope.register_rules,
         registry_scope.register_rules,
         monitoring_scope.register_rules,
         gateway_scope.register_rules,

@@ -35,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(ids_app, name="ids")
 app.command("simulate")(_simulate.simulate)
+app.command("simulate-history")(_simulate.simulate_history)
 
 
 @app.callback()

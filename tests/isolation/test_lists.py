@@ -62,6 +62,7 @@ NOT_PARTY_DATA = {
     "/supervision/statistics.xlsx": "the same aggregates as a workbook, regulator and platform only",
     "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",
     "/supervision/ranking-rules": "the published ranking rules",
+    "/supervision/kpi": "branch KPI scores on aggregates, regulator and platform only (others: 403 regulator_only)",
 }
 
 

@@ -98,6 +98,18 @@ def test_workbook_round_trips_the_api(world, app) -> None:
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["说明 about", "银行 banks", "分组 cube", "质押登记 registrations", "资金池 pools"]
+    about = {r[0].value: r[1].value for r in wb["说明 about"].iter_rows()}
+    assert about["金额单位 amounts"] == "元 CNY, to the fen" and about["期间 period"] == "2025-01-01 – 2025-12-31"
+    # every money column says 元 in its header, every ratio column says %, on every sheet
+    for name in ("银行 banks", "分组 cube", "质押登记 registrations", "资金池 pools"):
+        sheet = wb[name]
+        assert sheet.freeze_panes == "A2"
+        for cell in sheet[1]:
+            head = str(cell.value)
+            if any(w in head for w in ("金额", "余额", "补贴", "累放金额")):
+                assert "(元 CNY)" in head, (name, head)
+            if any(w in head for w in ("占比", "率 ", "增速")):
+                assert "(%)" in head, (name, head)
     ws = wb["银行 banks"]
     assert ws.freeze_panes == "A2"
     headers = [c.value for c in ws[1]]

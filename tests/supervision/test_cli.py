@@ -34,3 +34,33 @@ def test_bad_input_exits_2() -> None:
     assert r.exit_code == 2 and "supervision.period_reversed" in r.output
     r = runner.invoke(cli_app, ["supervise", "rank", "--start", "2025-01-01", "--end", "2025-02-01", "--rule", "x"])
     assert r.exit_code == 2 and "supervision.unknown_rule" in r.output
+
+
+def test_kpi_command(world, app, database_url) -> None:
+    from ippledge.access.model import Role
+
+    d = LoanDesk(world, app)
+    admin = world.user(d.bank.party, Role.ADMIN)
+    url = f"/banks/{d.bank.id}/branches"
+    head = d.post(
+        admin, url, {"name": "总行", "level": "head_office", "region_code": "110102", "opened_on": "2020-01-01"}
+    )
+    body = {
+        "name": "科技支行",
+        "level": "branch",
+        "branch_type": "tech",
+        "region_code": "110108",
+        "opened_on": "2021-01-01",
+    }
+    tech = d.post(admin, url, {**body, "parent_id": head.json()["id"]}, 201).json()
+    d.post(admin, f"/banks/{d.bank.id}/postings", {"user_id": d.bank.officer.user.id, "branch_id": tech["id"]}, 201)
+    d.active_loan(amount="1200000")
+    base = ["--start", "2025-01-01", "--end", "2025-12-31", "--database-url", database_url]
+    r = runner.invoke(cli_app, ["supervise", "kpi", *base, "--json"])
+    assert r.exit_code == 0, r.output
+    scores = {x["branch_id"]: x for x in json.loads(r.output)["scores"]}
+    assert scores[tech["id"]]["items"][0]["points"] == "1.20"  # 1.2m of a 40m yearly target: 3% of 40 points
+    r = runner.invoke(cli_app, ["supervise", "kpi", *base])
+    assert r.exit_code == 0 and "网点考核" in r.output and "科技" in r.output and "7.87/" in r.output, r.output
+    r = runner.invoke(cli_app, ["supervise", "kpi", *base, "--code", "nope"])
+    assert r.exit_code == 2 and "supervision.unknown_kpi" in r.output

@@ -152,3 +152,42 @@ SELF_APPROVAL = ErrorCode(
     "提出人不能审批自己的提议",
     "the proposer cannot approve their own proposal",
 )
+
+
+# -- bank organisation (银行机构: head office, branches, sub-branches) ---------------------------------------------
+BRANCH_PARENT = ErrorCode(
+    "access.branch_parent",
+    ValidationError,
+    "{level}的上级机构须为{wanted}（收到{parent}）",
+    "a {level} must sit under a {wanted} of the same bank (got {parent})",
+)
+HEAD_OFFICE_EXISTS = ErrorCode(
+    "access.head_office_exists",
+    ConflictError,
+    "银行{bank_id}已有总行",
+    "bank {bank_id} already has a head office",
+)
+BRANCH_REGION = ErrorCode(
+    "access.branch_region",
+    ValidationError,
+    "未知的区县行政区划代码{region_code}",
+    "unknown county-level division code {region_code}",
+)
+BRANCH_UNKNOWN = ErrorCode(
+    "access.branch_unknown",
+    NotFoundError,
+    "机构{branch_id}不存在",
+    "no branch {branch_id}",
+)
+NOT_BANK_STAFF = ErrorCode(
+    "access.not_bank_staff",
+    ValidationError,
+    "用户{user_id}不属于该银行",
+    "user {user_id} does not work for the branch's bank",
+)
+BRANCH_LEVEL = ErrorCode(
+    "access.branch_level",
+    ValidationError,
+    "未知的机构层级或类型{value}（可选：{known}）",
+    "unknown branch level or type {value} (known: {known})",
+)

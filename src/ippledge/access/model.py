@@ -7,8 +7,12 @@ calling, and every read is scoped to ``principal.party_id`` in one place (``acce
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 
 from ippledge.access import errors
 
@@ -171,3 +175,77 @@ def lock_seconds(failures: int, threshold: int, policy: LoginPolicy) -> int:
         return 0
     doublings = min(failures - threshold, 32)  # 2^32 · base is past any cap; avoids huge integers
     return min(policy.base_seconds * (1 << doublings), policy.max_seconds)
+
+
+# -- bank organisation (银行机构) -----------------------------------------------------------------------------------
+
+
+class BranchLevel(StrEnum):
+    """总行 head office, 分行 branch, 支行 sub-branch: a bank's tree, one head office at the root."""
+
+    HEAD_OFFICE = "head_office"
+    BRANCH = "branch"
+    SUB_BRANCH = "sub_branch"
+
+
+class BranchType(StrEnum):
+    """What the regulator counts (DOMAIN.md §10; the article: 80+ 科技特色支行 and 50+ 文化特色支行 in Beijing)."""
+
+    TECH = "tech"  # 科技金融特色支行
+    CULTURE = "culture"  # 文化金融特色支行
+    ORDINARY = "ordinary"
+
+
+# The level a branch's parent must have (the head office has none).
+PARENT_LEVEL: dict[BranchLevel, BranchLevel | None] = {
+    BranchLevel.HEAD_OFFICE: None,
+    BranchLevel.BRANCH: BranchLevel.HEAD_OFFICE,
+    BranchLevel.SUB_BRANCH: BranchLevel.BRANCH,
+}
+
+
+def branch_level(value: str) -> BranchLevel:
+    try:
+        return BranchLevel(value)
+    except ValueError:
+        raise errors.BRANCH_LEVEL(value=value, known=", ".join(x.value for x in BranchLevel)) from None
+
+
+def branch_type(value: str) -> BranchType:
+    try:
+        return BranchType(value)
+    except ValueError:
+        raise errors.BRANCH_LEVEL(value=value, known=", ".join(x.value for x in BranchType)) from None
+
+
+def check_parent(level: BranchLevel, parent_level: BranchLevel | None, same_bank: bool) -> None:
+    """A head office has no parent; a branch sits under its bank's head office, a sub-branch under a branch."""
+    wanted = PARENT_LEVEL[level]
+    if wanted is None and parent_level is None:
+        return
+    if wanted is None or parent_level is not wanted or not same_bank:
+        raise errors.BRANCH_PARENT(
+            level=level.value,
+            wanted="none" if wanted is None else wanted.value,
+            parent="none" if parent_level is None else parent_level.value,
+        )
+
+
+@cache
+def _areas() -> dict[str, str]:
+    """County-level divisions (区县), code -> name, from the packaged NBS table (``ippledge/data/cn_areas.csv``)."""
+    text = resources.files("ippledge.data").joinpath("cn_areas.csv").read_text(encoding="utf-8")
+    return {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def region_name(code: str) -> str:
+    """The county-level division's name (e.g. ``110108`` 海淀区); ``access.branch_region`` for an unknown code."""
+    name = _areas().get(code)
+    if name is None:
+        raise errors.BRANCH_REGION(region_code=code)
+    return name
+
+
+def areas_in(prefix: str) -> dict[str, str]:
+    """The county-level divisions whose code starts with ``prefix`` (``11``: Beijing's 16 districts), code -> name."""
+    return {code: name for code, name in _areas().items() if code.startswith(prefix)}

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import ApiKey, Approval, Party, User, UserRole
+from ippledge.access.tables import ApiKey, Approval, BankBranch, BranchPosting, Party, User, UserRole
+from ippledge.kernel.errors import not_found
 
 # -- parties as lending reads them: borrowers, banks -----------------------------------------------------------------
 
@@ -63,6 +65,18 @@ def parties(session: Session, party_ids: Iterable[int]) -> dict[int, PartyView]:
     for start in range(0, len(ids), _CHUNK):
         for row in session.scalars(select(Party).where(Party.id.in_(ids[start : start + _CHUNK]))):
             out[row.id] = _party_view(row)
+    return out
+
+
+def region_codes(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """``party id -> region code`` (行政区划) for the ids that name a party with one (read in chunks)."""
+    wanted = sorted(set(ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(Party.id, Party.region_code).where(
+            Party.id.in_(wanted[start : start + _CHUNK]), Party.region_code.is_not(None)
+        )
+        out.update((int(i), str(code)) for i, code in session.execute(stmt))
     return out
 
 
@@ -246,3 +260,74 @@ def principal_for_user(session: Session, user: User) -> Principal:
         user_id=user.id,
         name=user.display_name,
     )
+
+
+# -- bank organisation (银行机构) -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchView:
+    """A bank's unit as others read it: level, type (科技特色 / 文化特色 / ordinary), region and parent."""
+
+    id: int
+    bank_id: int
+    parent_id: int | None
+    level: str
+    branch_type: str
+    name: str
+    region_code: str
+    opened_on: dt.date
+
+
+def _branch_view(b: BankBranch) -> BranchView:
+    return BranchView(b.id, b.bank_id, b.parent_id, b.level, b.branch_type, b.name, b.region_code, b.opened_on)
+
+
+def branches(session: Session, bank_ids: Iterable[int] | None = None) -> list[BranchView]:
+    """Every bank unit (of ``bank_ids`` when given), by id."""
+    stmt = select(BankBranch).order_by(BankBranch.id)
+    if bank_ids is not None:
+        stmt = stmt.where(BankBranch.bank_id.in_(sorted(set(bank_ids))))
+    return [_branch_view(b) for b in session.scalars(stmt)]
+
+
+def branch(session: Session, branch_id: int) -> BranchView | None:
+    row = session.get(BankBranch, branch_id)
+    return None if row is None else _branch_view(row)
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Where a bank's person works: the branch and the team."""
+
+    user_id: int
+    branch_id: int
+    team: str
+
+
+def posting_of(session: Session, user_id: int | None) -> Posting | None:
+    """The user's posting, or ``None`` (an API key, a user not posted)."""
+    if user_id is None:
+        return None
+    row = session.get(BranchPosting, user_id)
+    return None if row is None else Posting(row.user_id, row.branch_id, row.team)
+
+
+def postings(session: Session, user_ids: Iterable[int]) -> dict[int, Posting]:
+    """``user id -> posting`` for the users who are posted."""
+    wanted = sorted(set(user_ids))
+    out: dict[int, Posting] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(BranchPosting).where(BranchPosting.user_id.in_(wanted[start : start + _CHUNK]))
+        out.update((r.user_id, Posting(r.user_id, r.branch_id, r.team)) for r in session.scalars(stmt))
+    return out
+
+
+def visible_branches(session: Session, principal: Principal, bank_id: int) -> list[BranchView]:
+    """The units of ``bank_id`` as ``principal`` may see them (``access.scope`` rule: the bank itself, the platform
+    and the regulator); a bank asking for another bank's units gets 404, as for a bank that does not exist."""
+    overseer = scope.condition(BankBranch, principal) is True
+    if (not overseer and principal.party_id != bank_id) or party_kind(session, bank_id) is not PartyKind.BANK:
+        raise not_found("银行", "bank", id=bank_id)
+    stmt = scope.scoped(BankBranch, principal).where(BankBranch.bank_id == bank_id).order_by(BankBranch.id)
+    return [_branch_view(b) for b in session.scalars(stmt)]

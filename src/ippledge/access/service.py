@@ -32,16 +32,31 @@ from ippledge.access.model import (
     ACCOUNT,
     ADDRESS,
     DECIDED_WHERE,
+    BranchLevel,
     LoginPolicy,
     PartyKind,
     Principal,
     Role,
+    branch_level,
+    check_parent,
     check_roles_allowed,
     lock_seconds,
+    region_name,
 )
+from ippledge.access.model import branch_type as branch_type_of
 from ippledge.access.passwords import DEFAULT_PASSWORD_POLICY, PasswordPolicy, check_password
 from ippledge.access.queries import PartyView, principal_for_user
-from ippledge.access.tables import AccessToken, ApiKey, Approval, LoginThrottle, Party, User, UserRole
+from ippledge.access.tables import (
+    AccessToken,
+    ApiKey,
+    Approval,
+    BankBranch,
+    BranchPosting,
+    LoginThrottle,
+    Party,
+    User,
+    UserRole,
+)
 from ippledge.db import RowChunks, bulk_copy, is_postgres, utcnow
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.text import check_name
@@ -542,3 +557,97 @@ def bulk_create_users(session: Session, users: Sequence[BulkUser], password_hash
             "SELECT setval(pg_get_serial_sequence('app_user', 'id'), (SELECT max(id) FROM app_user))"
         )
     return len(rows)
+
+
+# -- bank organisation (银行机构) -----------------------------------------------------------------------------------
+
+
+def _authorize_bank_admin(actor: Principal | str, bank_id: int) -> None:
+    """The bank's own admin, or the system (a string actor: bootstrap, the simulator)."""
+    if isinstance(actor, str):
+        return
+    if actor.party_id != bank_id:
+        raise not_found("机构", "party", id=bank_id)
+    actor.require(Role.ADMIN)
+
+
+def create_branch(
+    session: Session,
+    actor: Principal | str,
+    bank_id: int,
+    name: str,
+    level: str,
+    branch_type: str,
+    region_code: str,
+    opened_on: dt.date,
+    parent_id: int | None = None,
+) -> BankBranch:
+    """Open a unit of ``bank_id``: its head office (one per bank), a branch under it or a sub-branch under a branch,
+    in a known county-level division; nothing is written when a rule refuses."""
+    _authorize_bank_admin(actor, bank_id)
+    bank = session.get(Party, bank_id)
+    if bank is None or bank.kind != PartyKind.BANK.value:
+        raise not_found("银行", "bank", id=bank_id)
+    lvl, kind = branch_level(level), branch_type_of(branch_type)
+    region_name(region_code)
+    name = check_name(name, "branch name")
+    parent = None if parent_id is None else session.get(BankBranch, parent_id)
+    if parent_id is not None and parent is None:
+        raise errors.BRANCH_UNKNOWN(branch_id=parent_id)
+    check_parent(
+        lvl,
+        None if parent is None else BranchLevel(parent.level),
+        parent is None or parent.bank_id == bank_id,
+    )
+    if lvl is BranchLevel.HEAD_OFFICE:
+        session.scalars(select(Party.id).where(Party.id == bank_id).with_for_update()).one()
+        head = select(BankBranch.id).where(BankBranch.bank_id == bank_id, BankBranch.level == lvl.value)
+        if session.scalar(head) is not None:
+            raise errors.HEAD_OFFICE_EXISTS(bank_id=bank_id)
+    row = BankBranch(
+        bank_id=bank_id,
+        parent_id=parent_id,
+        level=lvl.value,
+        branch_type=kind.value,
+        name=name,
+        region_code=region_code,
+        opened_on=opened_on,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "bank.branch_opened",
+        "bank_branch",
+        row.id,
+        {"bank_id": bank_id, "level": lvl.value, "type": kind.value, "region": region_code, "parent": parent_id},
+    )
+    return row
+
+
+def post_officer(session: Session, actor: Principal | str, user_id: int, branch_id: int, team: str = "") -> None:
+    """Post one of the bank's people to one of its branches and a team (a new posting replaces the old one)."""
+    row = session.get(BankBranch, branch_id)
+    if row is None:
+        raise errors.BRANCH_UNKNOWN(branch_id=branch_id)
+    _authorize_bank_admin(actor, row.bank_id)
+    user = session.get(User, user_id)
+    if user is None or user.party_id != row.bank_id:
+        raise errors.NOT_BANK_STAFF(user_id=user_id)
+    team = check_name(team, "team") if team.strip() else ""
+    posting = session.get(BranchPosting, user_id)
+    before = None if posting is None else {"branch_id": posting.branch_id, "team": posting.team}
+    if posting is None:
+        session.add(BranchPosting(user_id=user_id, branch_id=branch_id, team=team))
+    else:
+        posting.branch_id, posting.team = branch_id, team
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "bank.officer_posted",
+        "app_user",
+        user_id,
+        {"branch_id": branch_id, "team": team, "was": before},
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ippledge.db import Base, BigId, IdMixin, utcnow
@@ -128,3 +128,29 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class BankBranch(IdMixin, Base):
+    """A unit of a bank (银行机构): its head office (总行), a branch (分行) or a sub-branch (支行), with the type the
+    regulator counts (科技特色 / 文化特色 / ordinary) and the county-level division it sits in."""
+
+    __tablename__ = "bank_branch"
+
+    bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bank_branch.id"))
+    level: Mapped[str] = mapped_column(String(16))  # access.model.BranchLevel
+    branch_type: Mapped[str] = mapped_column(String(16))  # access.model.BranchType
+    name: Mapped[str] = mapped_column(String(100))
+    region_code: Mapped[str] = mapped_column(String(6))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BranchPosting(Base):
+    """Where a bank's person works (人员归属): one branch and a team; loans they sign carry both."""
+
+    __tablename__ = "branch_posting"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("bank_branch.id"), index=True)
+    team: Mapped[str] = mapped_column(String(40), default="")

@@ -133,3 +133,13 @@ def closed_task_times(session: Session) -> list[TaskTimes]:
     stmt = select(Task.kind, Task.opened_on, Task.due_on, Task.closed_on).where(Task.closed_on.is_not(None))
     rows = session.execute(stmt.order_by(Task.id))
     return [TaskTimes(k, o, d, c) for k, o, d, c in rows if c is not None]
+
+
+def branches_of_application(session: Session, application_id: int) -> dict[int, int]:
+    """``bank id -> branch id``: the bank unit that accepted each bank's review of the application (the reviewer's
+    posting when they accepted it); banks whose review was not yet accepted, or accepted by someone not posted, are
+    left out."""
+    stmt = select(Task.bank_id, Task.branch_id).where(
+        Task.application_id == application_id, Task.kind == TaskKind.BANK_REVIEW.value, Task.branch_id.is_not(None)
+    )
+    return {int(bank): int(branch) for bank, branch in session.execute(stmt) if branch is not None}

@@ -61,6 +61,8 @@ class Task(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(24))  # intake.model.TaskKind
     assignee_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)  # the bank whose process it serves
+    # The bank unit that took the task: the posting (access.tables.BranchPosting) of the bank's person who accepted it.
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("bank_branch.id"))
     status: Mapped[str] = mapped_column(String(12), index=True)  # intake.model.TaskStatus
     channel: Mapped[str] = mapped_column(String(8))  # standard | green
     limit_days: Mapped[int] = mapped_column(Integer)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.intake import errors, store
 from ippledge.intake.model import (
@@ -101,6 +102,9 @@ def transition(
     task.status = next_status(TaskStatus(task.status), action).value
     if action == "accept":
         task.accepted_on = today
+        if isinstance(actor, Principal) and actor.party_id == task.bank_id == task.assignee_id:
+            posting = access.posting_of(session, actor.user_id)  # the bank's own work carries the taker's branch
+            task.branch_id = None if posting is None else posting.branch_id
     else:
         task.closed_on = today
     if reason is not None:

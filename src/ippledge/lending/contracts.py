@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
+from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit.queries import visible_decision_id
 from ippledge.credit.service import approved_terms
@@ -77,12 +78,15 @@ def create_contract(
     number = (contract_no or f"JK{today:%Y%m%d}-{decision:06d}").strip()
     if session.scalar(select(Loan.id).where(Loan.contract_no == number)) is not None:
         raise CONTRACT_NO_TAKEN(number=number)
+    posting = access.posting_of(session, principal.user_id)
     loan = Loan(
         contract_no=number,
         decision_id=decision,
         application_id=terms.application_id,
         bank_id=terms.bank_id,
         borrower_id=terms.borrower_id,
+        branch_id=None if posting is None else posting.branch_id,
+        officer_id=principal.user_id,
         currency=terms.currency,
         principal=terms.amount,
         annual_rate=terms.annual_rate,

@@ -57,6 +57,8 @@ class LoanSummary:
     defaulted_on: dt.date | None
     accrued_through: dt.date | None
     closed_on: dt.date | None
+    branch_id: int | None = None  # the bank unit that signed it (银行机构), when the signer was posted
+    officer_id: int | None = None  # the credit officer who signed it (客户经理)
 
 
 def _summary(loan: Loan) -> LoanSummary:
@@ -83,6 +85,8 @@ def _summary(loan: Loan) -> LoanSummary:
         defaulted_on=loan.defaulted_on,
         accrued_through=loan.accrued_through,
         closed_on=loan.closed_on,
+        branch_id=loan.branch_id,
+        officer_id=loan.officer_id,
     )
 
 
@@ -114,6 +118,46 @@ def loans(session: Session, status: str | None = None) -> list[LoanSummary]:
     if status is not None:
         stmt = stmt.where(Loan.status == status)
     return [_summary(loan) for loan in session.scalars(stmt)]
+
+
+_SUMMARY_COLUMNS = (
+    Loan.id,
+    Loan.contract_no,
+    Loan.bank_id,
+    Loan.borrower_id,
+    Loan.decision_id,
+    Loan.application_id,
+    Loan.currency,
+    Loan.principal,
+    Loan.outstanding_principal,
+    Loan.allowance,
+    Loan.annual_rate,
+    Loan.term_months,
+    Loan.method,
+    Loan.status,
+    Loan.grade,
+    Loan.dpd,
+    Loan.contracted_on,
+    Loan.disbursed_on,
+    Loan.maturity_date,
+    Loan.defaulted_on,
+    Loan.accrued_through,
+    Loan.closed_on,
+    Loan.branch_id,
+    Loan.officer_id,
+)
+
+
+def disbursed_loans(session: Session) -> list[LoanSummary]:
+    """Every disbursed loan, by id, read as plain rows (no ORM objects): the same summaries as ``loans`` for the
+    reports that read the whole book (supervision), several times faster on a large book."""
+    stmt = select(*_SUMMARY_COLUMNS).where(Loan.disbursed_on.is_not(None)).order_by(Loan.id)
+    out = []
+    for r in session.execute(stmt):
+        row = dict(r._mapping)  # keys are the attribute names, which are LoanSummary's fields
+        row["annual_rate"] = Decimal(row["annual_rate"])
+        out.append(LoanSummary(**row))
+    return out
 
 
 # -- the pledges that secure a loan ----------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ class Loan(IdMixin, Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("loan_application.id"), index=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    # The bank unit and the officer that signed it (access.tables.BankBranch, the signer's posting at the time).
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("bank_branch.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     principal: Mapped[Decimal] = mapped_column("principal_fen", Fen)
     annual_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))  # 0.035000 = 3.50%

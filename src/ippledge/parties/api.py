@@ -24,11 +24,15 @@ from ippledge.parties.schemas import (
     ApiKeyOut,
     ApprovalDecisionIn,
     ApprovalOut,
+    BranchIn,
+    BranchOut,
     LoginIn,
     MeOut,
     PartyIn,
     PartyOut,
     PasswordChangeIn,
+    PostingIn,
+    PostingOut,
     RolesIn,
     TokenOut,
     UserIn,
@@ -299,3 +303,55 @@ def decide(approval_id: IdPath, body: ApprovalDecisionIn, principal: PrincipalDe
     return ApprovalOut.model_validate(
         service.decide_generic(session, principal, approval_id, body.approve, body.reason)
     )
+
+
+# -- bank organisation (银行机构: head office, branches, sub-branches; officers posted to them) ---------------------
+
+
+def _branch_out(b: queries.BranchView) -> BranchOut:
+    return BranchOut(
+        id=b.id,
+        bank_id=b.bank_id,
+        parent_id=b.parent_id,
+        level=b.level,
+        branch_type=b.branch_type,
+        name=b.name,
+        region_code=b.region_code,
+        opened_on=b.opened_on,
+    )
+
+
+@router.get("/banks/{bank_id}/branches")
+def bank_branches(bank_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[BranchOut]:
+    """The bank's units (总行、分行、支行) with their type (科技特色 / 文化特色 / ordinary) and region: the bank itself,
+    the platform and the regulator; anyone else 404."""
+    return [_branch_out(b) for b in queries.visible_branches(session, principal, bank_id)]
+
+
+@router.post("/banks/{bank_id}/branches", status_code=status.HTTP_201_CREATED)
+def open_branch(bank_id: IdPath, body: BranchIn, principal: PrincipalDep, session: SessionDep) -> BranchOut:
+    """Open a unit of the bank (its admin): one head office, branches under it, sub-branches under a branch."""
+    row = service.create_branch(
+        session,
+        principal,
+        bank_id,
+        body.name,
+        body.level,
+        body.branch_type,
+        body.region_code,
+        body.opened_on,
+        body.parent_id,
+    )
+    view = queries.branch(session, row.id)
+    assert view is not None
+    return _branch_out(view)
+
+
+@router.post("/banks/{bank_id}/postings", status_code=status.HTTP_201_CREATED)
+def post_officer(bank_id: IdPath, body: PostingIn, principal: PrincipalDep, session: SessionDep) -> PostingOut:
+    """Post one of the bank's people to one of its units and a team (its admin); loans they sign carry both."""
+    target = queries.branch(session, body.branch_id)
+    if target is None or target.bank_id != bank_id:
+        raise not_found("银行机构", "bank branch", id=body.branch_id)
+    service.post_officer(session, principal, body.user_id, body.branch_id, body.team)
+    return PostingOut(user_id=body.user_id, branch_id=body.branch_id, team=body.team.strip())

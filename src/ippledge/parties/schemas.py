@@ -9,6 +9,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.kernel.text import name_validator
+from ippledge.web.dates import RecordDate
+from ippledge.web.ids import MAX_ID
 
 # Names people read: no control, bidirectional or invisible characters (kernel.text).
 PartyName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(name_validator("party name"))]
@@ -117,3 +119,45 @@ class ApprovalOut(BaseModel):
     proposed_by: int
     decided_by: int | None
     reason: str | None
+
+
+# -- bank organisation (银行机构) -----------------------------------------------------------------------------------
+BranchName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(name_validator("branch name"))]
+
+
+class BranchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: BranchName
+    level: str = Field(description="head_office | branch | sub_branch", max_length=16)
+    branch_type: str = Field(
+        default="ordinary", max_length=16, description="tech (科技特色) | culture (文化特色) | ordinary"
+    )
+    region_code: str = Field(pattern=r"^\d{6}$", description="county-level division (区县) code, e.g. 110108")
+    opened_on: RecordDate
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class BranchOut(BaseModel):
+    id: int
+    bank_id: int
+    parent_id: int | None
+    level: str
+    branch_type: str
+    name: str
+    region_code: str
+    opened_on: dt.date
+
+
+class PostingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int = Field(ge=1, le=MAX_ID)
+    branch_id: int = Field(ge=1, le=MAX_ID)
+    team: str = Field(default="", max_length=40)
+
+
+class PostingOut(BaseModel):
+    user_id: int
+    branch_id: int
+    team: str

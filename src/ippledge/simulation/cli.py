@@ -73,3 +73,62 @@ def simulate(
         f"generated in {generated:.1f} s, loaded in {summary.seconds:.1f} s ({summary.backend}); "
         f"demo users such as bank1.officer / bank1.approver, password '{DEMO_PASSWORD}' (demo only)"
     )
+
+
+def simulate_history(
+    seed: Annotated[int, typer.Option("--seed", help="random seed: same seed, same book")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+) -> None:
+    """Simulate Beijing 2019-2022 (模拟北京 2019-2022) and print each article figure beside the simulated one and its
+    tolerance; exit 1 when a simulated figure falls outside its tolerance."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ippledge.simulation.history import figures, load_params
+    from ippledge.simulation.history import simulate as run
+
+    console = Console()
+    params = load_params()
+    with Progress(console=console, transient=True) as progress:
+        book = run(params, seed, progress)
+    figs = figures(book)
+    if json_out:
+        rows = [
+            {
+                "figure": f.target.name,
+                "article": f.target.article,
+                "simulated": f.simulated,
+                "low": f.target.low,
+                "high": f.target.high,
+                "unit": f.target.unit,
+                "within": f.within,
+            }
+            for f in figs
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"模拟北京 2019–2022 simulated Beijing, seed {seed}: {len(book.loans):,} loans")
+        for head in ("指标 figure", "文章 article", "模拟 simulated", "容差 tolerance", ""):
+            table.add_column(head, overflow="fold")
+        for f in figs:
+            table.add_row(
+                f.target.name,
+                f.target.article,
+                _show(f.simulated, f.target.unit),
+                f"{_show(f.target.low, f.target.unit)} – {_show(f.target.high, f.target.unit)}",
+                "✓" if f.within else "✗",
+            )
+        console.print(table)
+    if not all(f.within for f in figs):
+        raise typer.Exit(1)
+
+
+def _show(value: float, unit: str) -> str:
+    if unit == "yuan":
+        return f"{value / 1e8:,.2f}亿"
+    if unit == "ratio":
+        return f"{value:.3f}×"
+    return f"{value:,.0f}"

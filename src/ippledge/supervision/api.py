@@ -4,7 +4,8 @@
 ``GET /supervision/statistics.xlsx?...`` the same as an Excel workbook (one sheet per table);
 ``GET /supervision/rankings?start=&end=&rule=&as_of=`` the banks ranked by a rule, with their inputs;
 ``GET /supervision/ranking-rules`` the rules (data); ``POST /supervision/overall-npl`` a bank's overall NPL ratio
-for a period (the regulator's admin or analyst).
+for a period (the regulator's admin or analyst); ``POST /supervision/corrections`` a back-dated correction of a
+loan's reported grade (bitemporal); ``GET /supervision/kpi?start=&end=&code=&by=branch|team&as_of=`` branch KPIs.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from fastapi import APIRouter, Query, Response
 
 from ippledge.supervision import errors, model, queries, service, store
 from ippledge.supervision.schemas import (
+    CorrectionIn,
+    CorrectionOut,
+    KpiOut,
     OverallNplIn,
     OverallNplOut,
     RankingOut,
     RuleOut,
     StatisticsOut,
+    kpi_out,
     ranking_out,
     rule_out,
     statistics_out,
@@ -119,3 +124,36 @@ def record_overall_npl(
         ratio=store.from_ppm(row.ratio_ppm),
         recorded_on=row.recorded_on,
     )
+
+
+@router.post("/supervision/corrections", status_code=201)
+def record_correction(
+    body: CorrectionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> CorrectionOut:
+    """报送更正: a loan's reported grade corrected from a past date; reports of periods ending earlier do not change,
+    and reports as of a date before today are reproduced as they stood."""
+    row = service.record_correction(session, principal, body.loan_id, body.grade, body.effective_on, body.reason, today)
+    return CorrectionOut(
+        id=row.id, loan_id=row.loan_id, grade=row.grade, effective_on=row.effective_on, recorded_on=row.recorded_on
+    )
+
+
+@router.get("/supervision/kpi")
+def kpi(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    start: dt.date,
+    end: dt.date,
+    code: str = "ip_financing",
+    by: str = "branch",
+    as_of: dt.date | None = None,
+) -> KpiOut:
+    """网点考核: every bank unit (or team) scored on IP financing as a separate item, under the version of the scheme
+    in force on the period's first day, each item with its actual, target and points."""
+    queries.require_reader(principal)
+    if by not in ("branch", "team"):
+        raise errors.UNKNOWN_DIMENSION(name=by, known="branch, team")
+    period = model.Period(start, end)
+    report = queries.kpi_report(session, principal, period, code, by == "team", _as_of(as_of, today))
+    return kpi_out(report)

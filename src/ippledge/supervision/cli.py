@@ -225,3 +225,47 @@ def rank(
             ", ".join(r.reasons),
         )
     Console().print(t)
+
+
+@supervise_app.command("kpi")
+def kpi(
+    start: Start,
+    end: End,
+    code: Annotated[str, typer.Option("--code", help="KPI scheme code")] = "ip_financing",
+    by_team: Annotated[bool, typer.Option("--by-team", help="score each team of a branch")] = False,
+    as_of: KnownOn = None,
+    json_out: Json = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Branch KPIs (网点考核): every bank unit (or team) scored on IP financing as a separate item, under the version of
+    the scheme in force on the period's first day."""
+    from ippledge.supervision.schemas import kpi_out
+
+    try:
+        period, known = _args(start, end, as_of)
+        with session_factory(database_url) as factory, factory() as session:  # read only
+            report = queries.kpi_report(session, None, period, code, by_team, known)
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    body = kpi_out(report)
+    if json_out:
+        typer.echo(body.model_dump_json(indent=2))
+        return
+    t = Table(title=f"网点考核 branch KPIs: {body.name_zh} / {body.name_en} (v{body.version}), {p_text(period)}")
+    metrics = [i.metric for i in body.scores[0].items] if body.scores else []
+    for head in ("银行 bank", "机构 branch", "类型 type", "团队 team", *metrics, "得分 total"):
+        t.add_column(head, justify="left" if head[0] in "银机类团" else "right")
+    for s in sorted(body.scores, key=lambda x: (-x.total, x.bank_id, x.branch_id, x.team)):
+        t.add_row(
+            s.bank,
+            s.branch,
+            s.branch_type,
+            s.team,
+            *[f"{i.points}/{i.max_points}" for i in s.items],
+            f"{s.total}/{s.max_total}",
+        )
+    Console().print(t)
+
+
+def p_text(period: model.Period) -> str:
+    return f"{period.start} – {period.end}"

@@ -49,3 +49,33 @@ AS_OF_FUTURE = ErrorCode(
     "查询时点{as_of}晚于营业日{today}",
     "the as-of date {as_of} is after the business date {today}",
 )
+UNKNOWN_KPI = ErrorCode(
+    "supervision.unknown_kpi",
+    ValidationError,
+    "未知的考核方案{code}（可选：{known}）",
+    "unknown KPI scheme {code} (known: {known})",
+)
+KPI_NOT_IN_FORCE = ErrorCode(
+    "supervision.kpi_not_in_force",
+    ValidationError,
+    "考核方案{code}自{first}起施行，{on}时尚未施行",
+    "the KPI scheme {code} applies from {first}, not yet on {on}",
+)
+UNKNOWN_LOAN = ErrorCode(
+    "supervision.unknown_loan",
+    ValidationError,
+    "贷款{loan_id}不存在",
+    "no loan {loan_id}",
+)
+UNKNOWN_GRADE = ErrorCode(
+    "supervision.unknown_grade",
+    ValidationError,
+    "未知的五级分类{grade}（可选：{known}）",
+    "unknown loan grade {grade} (known: {known})",
+)
+CORRECTION_FUTURE = ErrorCode(
+    "supervision.correction_future",
+    ValidationError,
+    "更正生效日{effective_on}晚于营业日{today}，或早于放款日{disbursed_on}",
+    "a correction takes effect between the disbursement ({disbursed_on}) and today ({today}), not on {effective_on}",
+)

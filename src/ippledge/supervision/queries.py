@@ -42,15 +42,21 @@ def _kind_of(asset_ids: tuple[int, ...], kinds: dict[int, str]) -> str:
     return found.pop() if len(found) == 1 else "mixed"
 
 
-def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
-    """Every disbursed loan with its dimensions, and its balance and NPL state at the end of ``end``."""
-    loans = [ln for ln in lending.loans(session) if ln.disbursed_on is not None]
+def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) -> list[model.LoanFact]:
+    """Every disbursed loan with its dimensions (branch and the signing officer's team included), and its balance
+    and NPL state at the end of ``end``: the book's grade, or the grade of a back-dated correction effective by
+    ``end`` and recorded by ``known_on`` (None: every correction)."""
+    loans = lending.disbursed_loans(session)
+    branch_types = {b.id: b.branch_type for b in access.branches(session)}
+    teams = {
+        p.user_id: p.team for p in access.postings(session, {ln.officer_id for ln in loans if ln.officer_id}).values()
+    }
     book = lending.book_on(session, end)
     terms = credit.decision_terms(session, [ln.decision_id for ln in loans if ln.decision_id is not None])
     asset_ids = {a for t in terms.values() for a in t.pledged_asset_ids}
     kinds = {i: str(s.kind) for i, s in registry.asset_summaries(session, asset_ids).items()}
     profiles = registry.enterprise_profiles(session)
-    parties = access.parties(session, {ln.borrower_id for ln in loans})
+    regions = access.region_codes(session, {ln.borrower_id for ln in loans})
     first: dict[int, tuple[dt.date, int]] = {}  # borrower -> (date, id) of the first loan
     for ln in loans:
         assert ln.disbursed_on is not None
@@ -61,14 +67,13 @@ def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
     for ln in loans:
         t = None if ln.decision_id is None else terms.get(ln.decision_id)
         on = book.get(ln.id)
-        party = parties.get(ln.borrower_id)
         profile = profiles.get(ln.borrower_id)
         facts.append(
             model.LoanFact(
                 loan_id=ln.id,
                 bank_id=ln.bank_id,
                 borrower_id=ln.borrower_id,
-                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                district=regions.get(ln.borrower_id, UNKNOWN),
                 product=UNKNOWN if t is None else t.product_code,
                 ip_kind=UNKNOWN if t is None else _kind_of(t.pledged_asset_ids, kinds),
                 firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
@@ -79,9 +84,12 @@ def loan_facts(session: Session, end: dt.date) -> list[model.LoanFact]:
                 balance=Decimal("0.00") if on is None else on.outstanding,
                 npl=on is not None and on.grade in model.NPL_GRADES,
                 first_loan=first[ln.borrower_id][1] == ln.id,
+                branch_id=ln.branch_id,
+                branch_type="" if ln.branch_id is None else branch_types.get(ln.branch_id, ""),
+                team="" if ln.officer_id is None else teams.get(ln.officer_id, ""),
             )
         )
-    return facts
+    return model.apply_corrections(facts, store.corrections(session), end, known_on)
 
 
 def registration_facts(session: Session, period: Period) -> list[model.RegistrationFact]:
@@ -91,10 +99,9 @@ def registration_facts(session: Session, period: Period) -> list[model.Registrat
         i: str(s.kind) for i, s in registry.asset_summaries(session, {a for r in regs for a in r.ip_asset_ids}).items()
     }
     profiles = registry.enterprise_profiles(session)
-    parties = access.parties(session, {r.pledgor_id for r in regs})
+    regions = access.region_codes(session, {r.pledgor_id for r in regs})
     out = []
     for r in regs:
-        party = parties.get(r.pledgor_id)
         profile = profiles.get(r.pledgor_id)
         out.append(
             model.RegistrationFact(
@@ -104,7 +111,7 @@ def registration_facts(session: Session, period: Period) -> list[model.Registrat
                 effective_on=r.effective_on,
                 amount=r.amount,
                 ip_kind=_kind_of(r.ip_asset_ids, kinds),
-                district=(party.region_code if party is not None and party.region_code else UNKNOWN),
+                district=regions.get(r.pledgor_id, UNKNOWN),
                 firm_size=(profile.size if profile is not None and profile.size else UNKNOWN),
             )
         )
@@ -211,7 +218,7 @@ def statistics(
     platform's own edges, the demo and CLI)."""
     if principal is not None:
         require_reader(principal)
-    facts = loan_facts(session, period.end)
+    facts = loan_facts(session, period.end, known_on)
     regs = registration_facts(session, period)
     total = model.loan_cube(facts, period, ())
     reg_total = model.registration_cube(regs, period, ())
@@ -239,6 +246,51 @@ def ranking(
     rule = model.ranking_rule(rule_code)
     if principal is not None:
         require_reader(principal)
-    lines = bank_lines(session, period, loan_facts(session, period.end), known_on)
+    lines = bank_lines(session, period, loan_facts(session, period.end, known_on), known_on)
     rows = model.rank(rule, (model.BankFigures(x.bank_id, x.growth, x.npl) for x in lines))
     return rule, rows, {x.bank_id: x.name for x in lines}
+
+
+# -- branch KPIs --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """The KPI scores of every bank unit (or team) for a period under the version of the scheme in force on its
+    first day, with the names of banks and units."""
+
+    period: Period
+    known_on: dt.date | None
+    definition: model.KpiDefinition
+    by_team: bool
+    scores: list[model.KpiScore]
+    bank_names: dict[int, str]
+    branch_names: dict[int, str]
+
+
+def kpi_report(
+    session: Session,
+    principal: Principal | None,
+    period: Period,
+    code: str = "ip_financing",
+    by_team: bool = False,
+    known_on: dt.date | None = None,
+) -> KpiReport:
+    """网点考核: each branch (or team) scored on IP financing as a separate item (regulator and platform)."""
+    definition = model.kpi_definition(code, period.start)
+    if principal is not None:
+        require_reader(principal)
+    units = access.branches(session)
+    facts = loan_facts(session, period.end, known_on)
+    banks = {u.bank_id for u in units}
+    overall = store.overall_ratios(session, period.end, known_on)
+    scored = model.kpi_units(facts, period, {u.id: (u.bank_id, u.branch_type) for u in units}, overall, by_team)
+    return KpiReport(
+        period=period,
+        known_on=known_on,
+        definition=definition,
+        by_team=by_team,
+        scores=[model.score(definition, u, period) for u in scored],
+        bank_names=access.names_of(session, banks),
+        branch_names={u.id: u.name for u in units},
+    )

@@ -9,7 +9,9 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.supervision import model
-from ippledge.supervision.queries import BankLine, PoolLine, Statistics
+from ippledge.supervision.queries import BankLine, KpiReport, PoolLine, Statistics
+from ippledge.web.dates import BusinessDate
+from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan
 
 
@@ -252,5 +254,103 @@ def ranking_out(
                 npl=npl_out(r.figures.npl),
             )
             for r in rows
+        ],
+    )
+
+
+# -- back-dated corrections and branch KPIs ------------------------------------------------------------------------
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    loan_id: int = Field(ge=1, le=MAX_ID)
+    grade: str = Field(description="normal | special_mention | substandard | doubtful | loss", max_length=16)
+    effective_on: BusinessDate = Field(description="the date from which the corrected grade is true (back-dated)")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class CorrectionOut(BaseModel):
+    id: int
+    loan_id: int
+    grade: str
+    effective_on: dt.date
+    recorded_on: dt.date
+
+
+class ItemScoreOut(BaseModel):
+    metric: str
+    actual: Decimal | None = Field(description="yuan for disbursed, a count otherwise; npl_within: the excess")
+    target: Decimal | None = Field(description="the yearly target for the unit's type, pro rata for the period")
+    achievement: Decimal
+    points: Decimal
+    max_points: Decimal
+
+
+class KpiScoreOut(BaseModel):
+    bank_id: int
+    bank: str
+    branch_id: int
+    branch: str
+    branch_type: str
+    team: str
+    disbursed: Yuan
+    borrowers: int
+    first_time_borrowers: int
+    npl: NplCheckOut
+    items: list[ItemScoreOut]
+    total: Decimal
+    max_total: Decimal
+
+
+class KpiOut(BaseModel):
+    start: dt.date
+    end: dt.date
+    as_of: dt.date | None
+    code: str
+    version: str
+    name_zh: str
+    name_en: str
+    by: str = Field(description="branch | team")
+    scores: list[KpiScoreOut]
+
+
+def kpi_out(r: KpiReport) -> KpiOut:
+    return KpiOut(
+        start=r.period.start,
+        end=r.period.end,
+        as_of=r.known_on,
+        code=r.definition.code,
+        version=r.definition.version,
+        name_zh=r.definition.name_zh,
+        name_en=r.definition.name_en,
+        by="team" if r.by_team else "branch",
+        scores=[
+            KpiScoreOut(
+                bank_id=s.unit.bank_id,
+                bank=r.bank_names.get(s.unit.bank_id, str(s.unit.bank_id)),
+                branch_id=s.unit.branch_id,
+                branch=r.branch_names.get(s.unit.branch_id, str(s.unit.branch_id)),
+                branch_type=s.unit.branch_type,
+                team=s.unit.team,
+                disbursed=s.unit.disbursed,
+                borrowers=s.unit.borrowers,
+                first_time_borrowers=s.unit.first_time_borrowers,
+                npl=npl_out(s.unit.npl),
+                items=[
+                    ItemScoreOut(
+                        metric=i.metric.value,
+                        actual=i.actual,
+                        target=i.target,
+                        achievement=i.achievement,
+                        points=i.points,
+                        max_points=i.max_points,
+                    )
+                    for i in s.items
+                ],
+                total=s.total,
+                max_total=s.max_total,
+            )
+            for s in r.scores
         ],
     )

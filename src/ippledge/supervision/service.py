@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.supervision import errors, store
-from ippledge.supervision.tables import OverallNplRatio
+from ippledge.kernel.text import check_name
+from ippledge.lending import queries as lending
+from ippledge.supervision import errors, model, store
+from ippledge.supervision.tables import LoanCorrection, OverallNplRatio
 
 
 def record_overall_npl(
@@ -45,5 +47,49 @@ def record_overall_npl(
         "supervision_overall_npl",
         row.id,
         {"bank_id": bank_id, "period_end": period_end.isoformat(), "ratio": str(store.from_ppm(row.ratio_ppm))},
+    )
+    return row
+
+
+def record_correction(
+    session: Session,
+    principal: Principal,
+    loan_id: int,
+    grade: str,
+    effective_on: dt.date,
+    reason: str,
+    today: dt.date,
+) -> LoanCorrection:
+    """Record a back-dated correction of a loan's reported grade (报送更正), effective from ``effective_on`` (between
+    the disbursement and today): the regulator's admin or analyst only. Reports of periods ending before the
+    effective date do not change, and reports as of a date before today are reproduced without it."""
+    principal.require_kind(PartyKind.REGULATOR)
+    principal.require(Role.ADMIN, Role.ANALYST)
+    loan = lending.loan_summary(session, loan_id)
+    if loan is None or loan.disbursed_on is None:
+        raise errors.UNKNOWN_LOAN(loan_id=loan_id)
+    if grade not in model.GRADES:
+        raise errors.UNKNOWN_GRADE(grade=grade, known=", ".join(model.GRADES))
+    if not loan.disbursed_on <= effective_on <= today:
+        raise errors.CORRECTION_FUTURE(
+            effective_on=effective_on.isoformat(), today=today.isoformat(), disbursed_on=loan.disbursed_on.isoformat()
+        )
+    row = LoanCorrection(
+        loan_id=loan_id,
+        grade=grade,
+        effective_on=effective_on,
+        recorded_on=today,
+        reason=check_name(reason, "reason"),
+        recorded_by=principal.actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "supervision.grade_corrected",
+        "supervision_loan_correction",
+        row.id,
+        {"loan_id": loan_id, "grade": grade, "effective_on": effective_on.isoformat()},
     )
     return row

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ippledge.supervision.tables import OverallNplRatio
+from ippledge.supervision.model import Correction
+from ippledge.supervision.tables import LoanCorrection, OverallNplRatio
 
 PPM = Decimal(1_000_000)
 
@@ -32,3 +33,12 @@ def overall_ratios(session: Session, period_end: dt.date, known_on: dt.date | No
     for row in session.scalars(stmt.order_by(r.recorded_on, r.id)):
         out[row.bank_id] = from_ppm(row.ratio_ppm)
     return out
+
+
+def corrections(session: Session) -> list[Correction]:
+    """Every recorded grade correction (few: restatements), in record order."""
+    c = LoanCorrection
+    return [
+        Correction(r.loan_id, r.grade, r.effective_on, r.recorded_on, r.id)
+        for r in session.scalars(select(c).order_by(c.id))
+    ]

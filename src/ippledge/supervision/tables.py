@@ -27,3 +27,21 @@ class OverallNplRatio(IdMixin, Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_supervision_overall_npl_bank_period", "bank_id", "period_end"),)
+
+
+class LoanCorrection(IdMixin, Base):
+    """A back-dated correction of a loan's reported five-tier grade (报送更正), as the regulator recorded it.
+
+    Bitemporal: ``effective_on`` is the date from which the corrected grade is true, ``recorded_on`` the date it was
+    recorded. Never updated: a correction of a correction is a new row. Reports for periods ending before
+    ``effective_on`` are unchanged; a report as of a date before ``recorded_on`` is reproduced without it."""
+
+    __tablename__ = "supervision_loan_correction"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(16))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

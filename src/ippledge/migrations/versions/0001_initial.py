@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:05:00.278396
+Create Date: 2026-12-03 07:08:10.215818
 """
 
 from __future__ import annotations
@@ -269,6 +269,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_app_user_party_id'), ['party_id'], unique=False)
+
+    op.create_table('bank_branch',
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('parent_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('branch_type', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_bank_branch_bank_id_party')),
+    sa.ForeignKeyConstraint(['parent_id'], ['bank_branch.id'], name=op.f('fk_bank_branch_parent_id_bank_branch')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_branch'))
+    )
+    with op.batch_alter_table('bank_branch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_branch_bank_id'), ['bank_id'], unique=False)
 
     op.create_table('credit_product',
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -675,6 +692,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_approval_party_id'), ['party_id'], unique=False)
         batch_op.create_index('ix_approval_subject', ['subject_type', 'subject_id'], unique=False)
 
+    op.create_table('branch_posting',
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('team', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_branch_posting_branch_id_bank_branch')),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_branch_posting_user_id_app_user')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_branch_posting'))
+    )
+    with op.batch_alter_table('branch_posting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_branch_posting_branch_id'), ['branch_id'], unique=False)
+
     op.create_table('credit_product_version',
     sa.Column('product_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('version_no', sa.Integer(), nullable=False),
@@ -1043,6 +1071,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('assignee_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('channel', sa.String(length=8), nullable=False),
     sa.Column('limit_days', sa.Integer(), nullable=False),
@@ -1059,6 +1088,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_intake_task_application_id_loan_application'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['assignee_id'], ['party.id'], name=op.f('fk_intake_task_assignee_id_party')),
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_intake_task_bank_id_party')),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_intake_task_branch_id_bank_branch')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_task'))
     )
     with op.batch_alter_table('intake_task', schema=None) as batch_op:
@@ -1160,6 +1190,8 @@ def upgrade() -> None:
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('borrower_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('officer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('principal_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('annual_rate', sa.Numeric(precision=10, scale=6), nullable=False),
@@ -1188,7 +1220,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_loan_application_id_loan_application')),
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_loan_bank_id_party')),
     sa.ForeignKeyConstraint(['borrower_id'], ['party.id'], name=op.f('fk_loan_borrower_id_party')),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_loan_branch_id_bank_branch')),
     sa.ForeignKeyConstraint(['decision_id'], ['credit_decision.id'], name=op.f('fk_loan_decision_id_credit_decision')),
+    sa.ForeignKeyConstraint(['officer_id'], ['app_user.id'], name=op.f('fk_loan_officer_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan')),
     sa.UniqueConstraint('contract_no', name=op.f('uq_loan_contract_no')),
     sa.UniqueConstraint('decision_id', name=op.f('uq_loan_decision_id'))
@@ -1197,6 +1231,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_loan_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_loan_bank_id'), ['bank_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_loan_borrower_id'), ['borrower_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loan_branch_id'), ['branch_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_loan_status'), ['status'], unique=False)
         batch_op.create_index('ix_loan_status_bank', ['status', 'bank_id'], unique=False)
 
@@ -1437,6 +1472,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_risk_subsidy_application_loan_id'), ['loan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_risk_subsidy_application_rule_id'), ['rule_id'], unique=False)
 
+    op.create_table('supervision_loan_correction',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('grade', sa.String(length=16), nullable=False),
+    sa.Column('effective_on', sa.Date(), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('recorded_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_supervision_loan_correction_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_loan_correction'))
+    )
+    with op.batch_alter_table('supervision_loan_correction', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_loan_correction_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('valuation_report_item',
     sa.Column('report_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1616,6 +1666,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_valuation_report_item_ip_asset_id'))
 
     op.drop_table('valuation_report_item')
+    with op.batch_alter_table('supervision_loan_correction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_loan_correction_loan_id'))
+
+    op.drop_table('supervision_loan_correction')
     with op.batch_alter_table('risk_subsidy_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_rule_id'))
         batch_op.drop_index(batch_op.f('ix_risk_subsidy_application_loan_id'))
@@ -1673,6 +1727,7 @@ def downgrade() -> None:
     with op.batch_alter_table('loan', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_status_bank')
         batch_op.drop_index(batch_op.f('ix_loan_status'))
+        batch_op.drop_index(batch_op.f('ix_loan_branch_id'))
         batch_op.drop_index(batch_op.f('ix_loan_borrower_id'))
         batch_op.drop_index(batch_op.f('ix_loan_bank_id'))
         batch_op.drop_index(batch_op.f('ix_loan_application_id'))
@@ -1785,6 +1840,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
 
     op.drop_table('credit_product_version')
+    with op.batch_alter_table('branch_posting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_branch_posting_branch_id'))
+
+    op.drop_table('branch_posting')
     with op.batch_alter_table('approval', schema=None) as batch_op:
         batch_op.drop_index('ix_approval_subject')
         batch_op.drop_index(batch_op.f('ix_approval_party_id'))
@@ -1880,6 +1939,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
 
     op.drop_table('credit_product')
+    with op.batch_alter_table('bank_branch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bank_branch_bank_id'))
+
+    op.drop_table('bank_branch')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_party_id'))
 
