@@ -84,9 +84,9 @@ def logout(request: Request, viewer: ViewerDep, session: SessionDep, csrf: str =
 @router.get("/lang/{lang}")
 def switch_language(request: Request, lang: str) -> Response:
     """中文 / English: remembered in a cookie; the page reloads in the chosen language."""
-    back = request.headers.get("referer") or f"{PREFIX}/"
-    if not back.startswith(str(request.base_url).rstrip("/") + PREFIX):
-        back = f"{PREFIX}/"  # never redirect off this site
-    response = back(back)
+    to = request.headers.get("referer") or f"{PREFIX}/"
+    if not to.startswith(str(request.base_url).rstrip("/") + PREFIX):
+        to = f"{PREFIX}/"  # never redirect off this site
+    response = back(to)
     response.set_cookie(LANG_COOKIE, "en" if lang == "en" else "zh", samesite="lax", secure=secure(request), path="/")
     return response
