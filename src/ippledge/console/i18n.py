@@ -251,6 +251,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.window_queue": ("受理队列", "Intake queue"),
     "ui.open_tasks": ("在办事项", "Open tasks"),
     "ui.applicant": ("申请企业", "Applicant"),
+    "ui.checklist": ("登记预审（一次性告知）", "Registry pre-check (told once, in full)"),
     "ui.holder": ("承办机构", "Held by"),
     # lists, search, password
     "ui.search": ("搜索", "Search"),
@@ -266,6 +267,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.password_changed": ("密码已修改，请用新密码重新登录。", "Password changed; sign in with the new one."),
     "ui.watch_list": ("关注名单", "Watch list"),
     "ui.show_done": ("显示已办结", "Show finished"),
+    "watch.open": ("已列入", "Listed"),
+    "watch.acting": ("处置中", "Measures under way"),
+    "watch.cured": ("已化解", "Cured"),
+    "watch.escalated": ("已升级", "Escalated"),
+    "watch.closed": ("已移出", "Closed"),
 }
 
 # Bad form input: field -> (zh, en), shown beside the field.

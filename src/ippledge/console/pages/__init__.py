@@ -6,7 +6,18 @@ Importing this package registers every page on ``router``; the catch-all 404 pag
 
 from __future__ import annotations
 
-from ippledge.console.pages import bank, filings, firm, home, signin  # noqa: F401  (registers the pages)
+from ippledge.console.pages import (  # noqa: F401  (importing a module registers its pages)
+    bank,
+    filings,
+    firm,
+    fund,
+    home,
+    registry,
+    regulator,
+    signin,
+    valuer,
+    window,
+)
 from ippledge.console.pages.base import PREFIX, STATIC_DIR, router
 from ippledge.console.pages.fallback import fallback_router
 

@@ -20,14 +20,19 @@ from ippledge.web.deps import SessionDep, TodayDep
 
 
 @router.get("/queue")
-def queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, overdue: int = 0) -> HTMLResponse:
-    """The bank's work queue; ticking "overdue only" swaps just the table (HTMX), the page stays."""
+def queue(
+    request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, overdue: int = 0, done: int = 0
+) -> HTMLResponse:
+    """The bank's work queue: open and in-progress tasks (finished ones with ``done=1``); ticking "overdue only"
+    swaps just the table (HTMX), the page stays."""
     p = viewer.principal
     p.require_kind(PartyKind.BANK)
     rows = intake_api.my_tasks(p, session, today, overdue=True if overdue else None, status_=None)
+    if not done:
+        rows = [r for r in rows if r.status in ("open", "accepted")]
     apps = {a.id: a for a in intake_api.list_applications(p, session)}
     names = access_queries.names_of(session, [a.applicant_id for a in apps.values()])
-    ctx = {"rows": rows, "apps": apps, "names": names, "overdue_only": bool(overdue)}
+    ctx = {"rows": rows, "apps": apps, "names": names, "overdue_only": bool(overdue), "show_done": bool(done)}
     partial = request.headers.get("hx-request") == "true"
     return render(request, viewer, "_queue_table.html" if partial else "queue.html", ctx)
 

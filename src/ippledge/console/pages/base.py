@@ -67,6 +67,8 @@ def base_ctx(lang: str) -> dict[str, Any]:
         "yuan": i18n.yuan,
         "wan": i18n.wan,
         "pct": i18n.percent_bp,
+        "percent": i18n.percent,
+        "fmt": lambda key, **values: i18n.fmt(key, lang, **values),
         "static": f"{PREFIX}/static",
     }
 
@@ -83,6 +85,20 @@ def menu(p: Principal) -> list[tuple[str, str]]:
         ]
     if p.party_kind is PartyKind.BANK and p.roles & {Role.CREDIT_OFFICER, Role.APPROVER}:
         items += [("ui.queue", f"{PREFIX}/queue"), ("ui.book", f"{PREFIX}/book")]
+    if p.has(Role.REGISTRY_OFFICER):
+        items += [("ui.registry_queue", f"{PREFIX}/registry/queue")]
+    if p.party_kind is PartyKind.VALUER and p.has(Role.VALUER):
+        items += [("ui.valuer_tasks", f"{PREFIX}/valuer/tasks")]
+    if p.party_kind is PartyKind.FUND and p.roles & {Role.FUND_REVIEWER, Role.APPROVER}:
+        items += [("ui.pools", f"{PREFIX}/fund/pools"), ("ui.claims", f"{PREFIX}/fund/claims")]
+    if p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
+        items += [("ui.window_queue", f"{PREFIX}/window/queue")]
+    if (p.party_kind is PartyKind.REGULATOR and p.has(Role.ANALYST)) or (
+        p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR)
+    ):
+        items += [("ui.supervision", f"{PREFIX}/supervision"), ("ui.league", f"{PREFIX}/valuers/league")]
+    if p.user_id is not None:
+        items += [("ui.password_change", f"{PREFIX}/password")]
     return items
 
 

@@ -166,6 +166,10 @@ def application(
         for f in pledge_api.list_filings(p, session, today, status_=None)
         if {i.ip_asset_id for i in f.items} & set(app.ip_asset_ids)
     ]
+    try:  # the registry's pre-check on the offered IP: what the firm must be told at once (一次性告知)
+        checklist: list[Any] | None = intake_api.precheck(application_id, p, session, today)
+    except IppledgeError:
+        checklist = None  # not this viewer's to run
     consent_choices: list[tuple[int, str]] = []
     if p.party_id == app.applicant_id:  # the firm may let a valuer or insurer read the file (授权查询)
         granted = {c.party_id for c in consents if c.revoked_on is None}
@@ -174,6 +178,7 @@ def application(
             consent_choices += sorted((i, n) for i, n in named.items() if i not in granted)
     ctx = {
         "consent_choices": consent_choices,
+        "checklist": checklist,
         "app": app,
         "assets": assets,
         "tasks": tl.tasks,

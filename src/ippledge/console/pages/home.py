@@ -15,8 +15,12 @@ from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, render, router
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
+from ippledge.monitoring import api as monitoring_api
 from ippledge.pledge import api as pledge_api
+from ippledge.risk_sharing import api as risk_api
 from ippledge.web.deps import SessionDep, TodayDep
+
+LIVE_WATCH = ("open", "acting", "escalated")  # entries still needing the bank's attention (not cured or closed)
 
 
 def _task_item(viewer: Viewer, task: Any, title_prefix: str = "") -> dict[str, Any]:
@@ -75,6 +79,7 @@ def inbox(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, An
                         "overdue": False,
                     }
                 )
+    items += _other_desks(session, viewer, today)
     items.sort(key=lambda i: (not i["overdue"], i["due_on"] is None, i["due_on"] or dt.date.max))
     return items
 
@@ -90,3 +95,35 @@ def home(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayD
         "party": access_queries.party_name(session, viewer.principal.party_id),
     }
     return render(request, viewer, "home.html", ctx)
+
+
+def _item(title: str, href: str, due_on: dt.date | None = None, overdue: bool = False) -> dict[str, Any]:
+    return {"title": title, "href": href, "due_on": due_on, "elapsed": None, "limit": None, "overdue": overdue}
+
+
+def _other_desks(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
+    """The inbox of the registry, the valuer, the fund, and the bank's watch list (关注名单)."""
+    p, lang = viewer.principal, viewer.lang
+    items: list[dict[str, Any]] = []
+    if p.has(Role.REGISTRY_OFFICER):
+        for f in pledge_api.officer_queue(p, session, today, False):
+            title = f"{i18n.t('ui.registry_queue', lang)} · {f.filing_no}"
+            items.append(_item(title, f"{PREFIX}/filings/{f.id}", f.due_on, bool(f.due_on and f.due_on < today)))
+    if p.party_kind is PartyKind.VALUER and p.has(Role.VALUER):
+        for task in intake_api.my_tasks(p, session, today, overdue=None, status_=None):
+            if task.status in ("open", "accepted"):
+                item = _task_item(viewer, task)
+                item["href"] = f"{PREFIX}/valuer/tasks" if task.status == "open" else f"{PREFIX}/valuer/tasks/{task.id}"
+                items.append(item)
+    if p.party_kind is PartyKind.FUND:
+        wanted = ({"filed"} if p.has(Role.FUND_REVIEWER) else set()) | ({"proposed"} if p.has(Role.APPROVER) else set())
+        for c in risk_api.list_claims(p, session, today, False):
+            if c.status in wanted:
+                title = f"{i18n.t('ui.claims', lang)} #{c.id} · {i18n.t(f'claim.{c.status}', lang)}"
+                items.append(_item(title, f"{PREFIX}/fund/claims/{c.id}", c.review_due, c.overdue))
+    if p.party_kind is PartyKind.BANK and p.roles & {Role.CREDIT_OFFICER, Role.APPROVER}:
+        for w in monitoring_api.watch_list(session, p, state=None, loan_id=None):
+            if w.state in LIVE_WATCH:
+                title = f"{i18n.t('ui.watch_list', lang)} · {i18n.t(f'watch.{w.state}', lang)} · {w.reason}"
+                items.append(_item(title, f"{PREFIX}/loans/{w.loan_id}", w.act_by, bool(w.act_by and w.act_by < today)))
+    return items
