@@ -163,6 +163,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # the registry officer (登记审查)
     "ui.registry_queue": ("待审登记", "Filings to decide"),
     "ui.register": ("准予登记", "Register"),
+    "ui.debt_term": ("债务履行期限", "Debt term"),
     "ui.refuse": ("不予登记", "Refuse"),
     "ui.grounds": ("不予登记事由", "Refusal grounds"),
     "ui.precheck_clear": ("预审未发现不予登记事由", "The pre-check found no refusal ground"),
