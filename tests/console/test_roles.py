@@ -173,3 +173,32 @@ def test_password_change(world, app, session_factory) -> None:
         follow_redirects=False,
     )
     assert again.status_code == 303
+
+
+def test_every_desk_page_has_its_words_in_both_languages(world, app, session_factory) -> None:
+    """No page shows a label's key instead of its words, in Chinese or English."""
+    import re
+
+    m = market(world, app, session_factory)
+    d = m.desk
+    registry = [
+        "/console/registry/queue",
+        f"/console/filings/{m.to_register}",
+        f"/console/ip-assets/{m.registered_asset_id}",
+    ]
+    pages = [
+        (d.registry, ["/console/", *registry]),
+        (d.valuer, ["/console/", "/console/valuer/tasks", "/console/valuer/tasks?done=1", "/console/password"]),
+        (d.both, ["/console/", "/console/fund/pools", "/console/fund/claims", f"/console/fund/claims/{m.claim_id}"]),
+        (m.analyst, ["/console/", "/console/supervision", "/console/valuers/league"]),
+        (d.operator, ["/console/", "/console/window/queue", f"/console/applications/{m.valuation_app_id}"]),
+    ]
+    key = re.compile(r">[^<]*\b(?:ui|claim|task|tstatus|flag|method|watch|role|app|filing|grade|loan|dec)\.[a-z_]+")
+    for actor, paths in pages:
+        c = sign_in(app, actor)
+        for lang in ("zh", "en"):
+            c.cookies.set("ippledge_lang", lang)
+            for path in paths:
+                r = c.get(path)
+                assert r.status_code == 200, (path, lang, r.status_code)
+                assert not key.search(r.text), (path, lang, key.search(r.text))
