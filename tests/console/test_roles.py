@@ -109,8 +109,13 @@ def test_fund_reviews_and_a_different_approver_pays_once(world, app, session_fac
     export = approver.get("/console/fund/claims.csv?done=1")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert export.headers["content-type"].startswith("text/csv") and rows[0][0] == "编号" and len(rows) == 2
+    loans = approver.get("/console/fund/loans").text
+    assert loans.count("<tr><td>") == 1 and "test-city" in loans and "已核销" in loans  # the enrolled, written-off loan
+    assert "共 0 条" in approver.get("/console/fund/subsidies").text
     other = world.actor(PartyKind.FUND, Role.FUND_REVIEWER, Role.APPROVER)
-    assert sign_in(app, other).get(f"/console/fund/claims/{m.claim_id}").status_code == 404
+    stranger = sign_in(app, other)
+    assert stranger.get(f"/console/fund/claims/{m.claim_id}").status_code == 404
+    assert "共 0 条" in stranger.get("/console/fund/loans").text  # another fund's enrolments are not its to see
 
 
 def test_regulator_statistics_chart_and_workbook(world, app, session_factory) -> None:
@@ -190,6 +195,7 @@ def test_every_desk_page_has_its_words_in_both_languages(world, app, session_fac
         (d.registry, ["/console/", *registry]),
         (d.valuer, ["/console/", "/console/valuer/tasks", "/console/valuer/tasks?done=1", "/console/password"]),
         (d.both, ["/console/", "/console/fund/pools", "/console/fund/claims", f"/console/fund/claims/{m.claim_id}"]),
+        (d.both, ["/console/fund/loans", "/console/fund/subsidies"]),
         (m.analyst, ["/console/", "/console/supervision", "/console/valuers/league"]),
         (d.operator, ["/console/", "/console/window/queue", f"/console/applications/{m.valuation_app_id}"]),
     ]

@@ -91,6 +91,7 @@ def menu(p: Principal) -> list[tuple[str, str]]:
         items += [("ui.valuer_tasks", f"{PREFIX}/valuer/tasks")]
     if p.party_kind is PartyKind.FUND and p.roles & {Role.FUND_REVIEWER, Role.APPROVER}:
         items += [("ui.pools", f"{PREFIX}/fund/pools"), ("ui.claims", f"{PREFIX}/fund/claims")]
+        items += [("ui.enrolled", f"{PREFIX}/fund/loans"), ("ui.subsidies", f"{PREFIX}/fund/subsidies")]
     if p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
         items += [("ui.window_queue", f"{PREFIX}/window/queue")]
     if (p.party_kind is PartyKind.REGULATOR and p.has(Role.ANALYST)) or (

@@ -172,3 +172,25 @@ def decide_claim(
             lambda: {"id": risk_service.decide_claim(session, p, claim_id, yes, reason or None, today).id},
         )
     return back(f"{PREFIX}/fund/claims/{claim_id}")
+
+
+@router.get("/fund/loans")
+def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1) -> HTMLResponse:
+    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade."""
+    _require_fund(viewer)
+    rows = risk_queries.enrolled_loans(session, viewer.principal)
+    names = access_queries.names_of(session, [r.bank_id for r in rows] + [r.borrower_id for r in rows])
+    rows = search(rows, q, lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)])
+    return render(request, viewer, "fund_loans.html", {"names": names} | paginate(rows, page, q))
+
+
+@router.get("/fund/subsidies")
+def fund_subsidies(
+    request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1
+) -> HTMLResponse:
+    """补贴申请: the subsidy applications the fund pays, with their state."""
+    _require_fund(viewer)
+    rows = risk_queries.subsidy_applications(session, viewer.principal)
+    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
+    rows = search(rows, q, lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)])
+    return render(request, viewer, "fund_subsidies.html", {"names": names} | paginate(rows, page, q))
