@@ -114,7 +114,7 @@ def main() -> None:
             with TestClient(app, base_url="http://127.0.0.1") as client:
                 sign_in(client, username)
                 frame = statistics.median(timed(client, "/console/no-such-page", args.repeat))
-                for path in ["/console/", *pages_of(client)]:
+                for path in dict.fromkeys(["/console/", *pages_of(client)]):
                     ms = timed(client, path, args.repeat)
                     rows.append((role, path, statistics.median(ms), p95(ms), statistics.median(ms) / frame))
             progress.advance(task)

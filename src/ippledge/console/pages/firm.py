@@ -161,11 +161,15 @@ def application(
     decisions = [
         credit_api.get_decision(d, p, session) for d in credit_queries.visible_decision_ids(session, p, application_id)
     ]
-    filings = [
-        f
-        for f in pledge_api.list_filings(p, session, today, status_=None)
-        if {i.ip_asset_id for i in f.items} & set(app.ip_asset_ids)
-    ]
+    filings = []
+    if (
+        p.party_id == app.applicant_id or p.party_kind is PartyKind.BANK
+    ):  # the filing's parties; others see the register
+        filings = [
+            f
+            for f in pledge_api.list_filings(p, session, today, status_=None)
+            if {i.ip_asset_id for i in f.items} & set(app.ip_asset_ids)
+        ]
     try:  # the registry's pre-check on the offered IP: what the firm must be told at once (一次性告知)
         checklist: list[Any] | None = intake_api.precheck(application_id, p, session, today)
     except IppledgeError:

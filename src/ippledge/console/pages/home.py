@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
-from ippledge.access.model import CREDIT_DECISION, PartyKind, Role
+from ippledge.access.model import CREDIT_DECISION, PLEDGEE_KINDS, PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, render, router
 from ippledge.console.sessions import Viewer, ViewerDep
@@ -20,6 +20,7 @@ from ippledge.pledge import api as pledge_api
 from ippledge.risk_sharing import api as risk_api
 from ippledge.web.deps import SessionDep, TodayDep
 
+CONFIRMING_KINDS = frozenset({PartyKind.ENTERPRISE} | PLEDGEE_KINDS)
 LIVE_WATCH = ("open", "acting", "escalated")  # entries still needing the bank's attention (not cured or closed)
 
 
@@ -39,7 +40,10 @@ def inbox(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, An
     """What this person must do next: overdue first, then by deadline; items without a deadline last."""
     p = viewer.principal
     items: list[dict[str, Any]] = []
-    filings = pledge_api.list_filings(p, session, today, status_=None)
+    filings = []
+    if p.party_kind in CONFIRMING_KINDS:  # only a pledgor or a pledgee confirms; a registry or overseer never does
+        for status in ("draft", "awaiting_confirmations"):
+            filings += pledge_api.list_filings(p, session, today, status_=status)
     for f in filings:
         mine = f.pledgor_id == p.party_id and not f.pledgor_confirmed
         mine = mine or (f.pledgee_id == p.party_id and not f.pledgee_confirmed)

@@ -21,6 +21,7 @@ from ippledge.intake import api as intake_api
 from ippledge.web.deps import SessionDep, TodayDep
 
 LIVE = ("submitted", "in_review", "approved")
+WINDOW_PAGE = 20
 
 
 def _require_window(viewer: Viewer) -> None:
@@ -44,7 +45,7 @@ def window_queue(
     apps = [a for a in intake_api.list_applications(p, session) if done or a.status in LIVE]
     names = access_queries.names_of(session, [a.applicant_id for a in apps])
     apps = search(apps, q, lambda a: [a.application_no, names.get(a.applicant_id, ""), a.purpose])
-    ctx = paginate(apps, page, q)
+    ctx = paginate(apps, page, q, size=WINDOW_PAGE)  # each row reads its timeline: a shorter page keeps it quick
     tasks = {}
     for a in ctx["rows"]:
         tl = intake_api.timeline(a.id, p, session, today)
