@@ -101,6 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.on_time": ("未超时", "On time"),
     "ui.open": ("打开", "Open"),
     "ui.amount": ("金额（元）", "Amount (yuan)"),
+    "ui.sum": ("金额", "Amount"),  # a column whose cells carry their unit (万元)
     "ui.term": ("期限（月）", "Term (months)"),
     "ui.purpose": ("用途", "Purpose"),
     "ui.banks": ("申请银行", "Banks"),
