@@ -16,7 +16,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from ippledge.access import scope
 from ippledge.access.model import Principal
-from ippledge.intake import store
+from ippledge.intake import progress, store
 from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
 
@@ -133,3 +133,22 @@ def closed_task_times(session: Session) -> list[TaskTimes]:
     stmt = select(Task.kind, Task.opened_on, Task.due_on, Task.closed_on).where(Task.closed_on.is_not(None))
     rows = session.execute(stmt.order_by(Task.id))
     return [TaskTimes(k, o, d, c) for k, o, d, c in rows if c is not None]
+
+
+def active_tasks(
+    session: Session, principal: Principal, application_ids: Iterable[int], as_of: dt.date
+) -> dict[int, list[progress.TaskView]]:
+    """``application id -> its open and accepted tasks`` the caller may see (the task scope rule), with holder,
+    deadline and working days elapsed as on ``as_of``: a queue's page in one read instead of a timeline per row."""
+    ids = sorted(set(application_ids))
+    if not ids:
+        return {}
+    stmt = (
+        scope.scoped(Task, principal)
+        .where(Task.application_id.in_(ids), Task.status.in_(store.ACTIVE))
+        .order_by(Task.application_id, Task.due_on, Task.id)
+    )
+    out: dict[int, list[progress.TaskView]] = {i: [] for i in ids}
+    for view in progress.views(session, list(session.scalars(stmt)), as_of):
+        out[view.application_id].append(view)
+    return out

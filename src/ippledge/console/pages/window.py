@@ -18,10 +18,10 @@ from ippledge.console.pages.base import render, router
 from ippledge.console.pages.lists import csv_response, paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
+from ippledge.intake import queries as intake_queries
 from ippledge.web.deps import SessionDep, TodayDep
 
 LIVE = ("submitted", "in_review", "approved")
-WINDOW_PAGE = 20
 
 
 def _require_window(viewer: Viewer) -> None:
@@ -45,11 +45,8 @@ def window_queue(
     apps = [a for a in intake_api.list_applications(p, session) if done or a.status in LIVE]
     names = access_queries.names_of(session, [a.applicant_id for a in apps])
     apps = search(apps, q, lambda a: [a.application_no, names.get(a.applicant_id, ""), a.purpose])
-    ctx = paginate(apps, page, q, size=WINDOW_PAGE)  # each row reads its timeline: a shorter page keeps it quick
-    tasks = {}
-    for a in ctx["rows"]:
-        tl = intake_api.timeline(a.id, p, session, today)
-        tasks[a.id] = [t for t in tl.tasks if t.status in ("open", "accepted")]
+    ctx = paginate(apps, page, q)
+    tasks = intake_queries.active_tasks(session, p, [a.id for a in ctx["rows"]], today)
     ctx |= {"names": names, "tasks": tasks, "show_done": bool(done), "pager_extra": f"&done={int(bool(done))}"}
     return render(request, viewer, "window_queue.html", ctx)
 
