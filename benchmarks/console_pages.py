@@ -14,6 +14,7 @@ any page's p95 is over the budget.
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import statistics
 import sys
@@ -35,6 +36,7 @@ from ippledge.web.deps import business_date
 BUDGET_MS = 200.0  # issue 15: any page rendered on the demo database in under 200 ms, server-side
 MENU = re.compile(r'<nav aria-label="menu">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="(/console/[^"?#]*)"')
+PARTIAL = re.compile(r'hx-get="(/console/[^"]+)" hx-trigger="load"')  # a part a page loads after itself (HTMX)
 RECORD = re.compile(
     r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks)/\d+)"'
 )
@@ -66,16 +68,19 @@ def sign_in(client: TestClient, username: str) -> None:
 
 
 def pages_of(client: TestClient) -> list[str]:
-    """The user's menu (minus the password form) and the first record page each of those lists links to."""
+    """The user's menu (minus the password form), the first record page each of those lists links to, and any part
+    a list page loads after itself."""
     home = client.get("/console/").text
     menu = MENU.search(home)
     assert menu, home[:500]
     lists = [h for h in dict.fromkeys(HREF.findall(menu.group(1))) if h != "/console/password"]
     pages = list(lists)
     for href in lists:
-        found = RECORD.search(client.get(href).text)
-        if found and found.group(1) not in pages:
-            pages.append(found.group(1))
+        text = client.get(href).text
+        for found in (RECORD.search(text), PARTIAL.search(text)):
+            path = html.unescape(found.group(1)) if found else None
+            if path and path not in pages:
+                pages.append(path)
     return pages
 
 

@@ -123,12 +123,20 @@ def test_regulator_statistics_chart_and_workbook(world, app, session_factory) ->
     c = sign_in(app, m.analyst)
     page = c.get("/console/supervision?start=2025-01-01&end=2025-09-23")
     assert page.status_code == 200 and "累放金额" in page.text and 'id="bank-chart"' in page.text
-    assert "echarts.min.js" in page.text and "银行排名" in page.text
+    assert (
+        "echarts.min.js" in page.text
+        and "银行排名" in page.text
+        and 'hx-get="/console/supervision/ranking' in page.text
+    )
+    ranking = c.get("/console/supervision/ranking?start=2025-01-01&end=2025-09-23&rule=growth_within_tolerance")
+    assert ranking.status_code == 200 and 'id="ranking-table"' in ranking.text and "未参与排名" in ranking.text
     xlsx = c.get("/console/supervision/statistics.xlsx?start=2025-01-01&end=2025-09-23")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"  # a zip: the xlsx workbook
     bad = c.get("/console/supervision?start=2025-13-01")
     assert bad.status_code == 422 and "text/html" in bad.headers["content-type"]  # the bilingual error page
-    assert sign_in(app, m.desk.bank.officer).get("/console/supervision").status_code == 403
+    bank = sign_in(app, m.desk.bank.officer)
+    assert bank.get("/console/supervision").status_code == 403
+    assert bank.get("/console/supervision/ranking").status_code == 403
     league = sign_in(app, m.desk.operator).get("/console/valuers/league")
     assert league.status_code == 200 and "评估机构排行" in league.text
 
@@ -196,7 +204,7 @@ def test_every_desk_page_has_its_words_in_both_languages(world, app, session_fac
         (d.valuer, ["/console/", "/console/valuer/tasks", "/console/valuer/tasks?done=1", "/console/password"]),
         (d.both, ["/console/", "/console/fund/pools", "/console/fund/claims", f"/console/fund/claims/{m.claim_id}"]),
         (d.both, ["/console/fund/loans", "/console/fund/subsidies"]),
-        (m.analyst, ["/console/", "/console/supervision", "/console/valuers/league"]),
+        (m.analyst, ["/console/", "/console/supervision", "/console/supervision/ranking", "/console/valuers/league"]),
         (d.operator, ["/console/", "/console/window/queue", f"/console/applications/{m.valuation_app_id}"]),
     ]
     key = re.compile(r">[^<]*\b(?:ui|claim|task|tstatus|flag|method|watch|role|app|filing|grade|loan|dec)\.[a-z_]+")

@@ -39,22 +39,38 @@ def supervision(
     end: str = "",
     rule: str = "growth_within_tolerance",
 ) -> HTMLResponse:
-    """监管统计: totals, each bank's line, the pools; the ranking; a bar chart of 累放 and 余额 by bank (万元)."""
+    """监管统计: totals, each bank's line, the pools, a bar chart of 累放 and 余额 by bank (万元); the ranking under the
+    chosen rule follows as a partial (``/supervision/ranking``)."""
     p = viewer.principal
     s, e = _period(start, end, today)
     stats = supervision_api.statistics(p, session, today, s, e, [], None)
     rules = supervision_api.ranking_rules(p)
     if rule not in {r.code for r in rules}:
         rule = rules[0].code
-    ranking = supervision_api.rankings(p, session, today, s, e, rule, None)
     chart = {
         "banks": [b.name for b in stats.banks],
         "disbursed": [float(Decimal(b.loans.disbursed) / 10000) for b in stats.banks],
         "balance": [float(Decimal(b.loans.balance or 0) / 10000) for b in stats.banks],
         "labels": [i18n.t("ui.disbursed", viewer.lang), i18n.t("ui.outstanding", viewer.lang)],
     }
-    ctx = {"stats": stats, "ranking": ranking, "rules": rules, "rule": rule, "start": s, "end": e, "chart": chart}
+    ctx = {"stats": stats, "rules": rules, "rule": rule, "start": s, "end": e, "chart": chart}
     return render(request, viewer, "supervision.html", ctx)
+
+
+@router.get("/supervision/ranking")
+def supervision_ranking(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    start: str = "",
+    end: str = "",
+    rule: str = "growth_within_tolerance",
+) -> HTMLResponse:
+    """The ranking table alone: the statistics page loads it after itself (HTMX), so each answer stays quick."""
+    s, e = _period(start, end, today)
+    ranking = supervision_api.rankings(viewer.principal, session, today, s, e, rule, None)
+    return render(request, viewer, "_ranking.html", {"ranking": ranking})
 
 
 @router.get("/supervision/statistics.xlsx")
