@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.valuation_batch
 	$(BIN)/python -m benchmarks.supervision
 	$(BIN)/python -m benchmarks.api_fuzz
+	$(BIN)/python -m benchmarks.console_pages
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)

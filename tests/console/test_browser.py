@@ -186,3 +186,141 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     # offline: every request of every path went to 127.0.0.1, and there were many
     hosts = {urlsplit(u).hostname for u in requests}
     assert hosts == {"127.0.0.1"} and len(requests) > 30, hosts
+
+
+# -- the other desks (decision 0028): one test per role's path, each on the seeded market ----------------------------
+
+
+@pytest.fixture
+def desks(world: Any, app: Any, session_factory: Any, server: str, browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """The market, a way to open a signed-in browser, and the check that nothing left 127.0.0.1."""
+    from tests.console.factories import market
+
+    m = market(world, app, session_factory)
+    shots = Path(os.environ.get("IPPLEDGE_CONSOLE_SCREENSHOTS") or tmp_path / "shots")
+    requests: list[str] = []
+
+    def visit(actor: Any) -> Visit:
+        v = Visit(browser, server, shots, requests)
+        v.sign_in(actor.user.username, m.password)
+        return v
+
+    yield m, visit
+    hosts = {urlsplit(u).hostname for u in requests}
+    assert hosts == {"127.0.0.1"} and len(requests) > 5, hosts
+
+
+def test_registry_officer_path(desks: Any, server: str) -> None:
+    m, visit = desks
+    v = visit(m.desk.registry)
+    p = v.page
+    assert p.locator(f'#inbox a[href="/console/filings/{m.to_register}"]').count() == 1
+    v.shot("home-registry-officer")
+    p.get_by_role("link", name="待审登记", exact=True).click()
+    p.wait_for_url(f"{server}/console/registry/queue")
+    assert p.locator("#registry-queue tbody tr").count() == 2
+    p.locator(f'#registry-queue a[href="/console/filings/{m.to_refuse}"]').click()
+    p.get_by_role("button", name="不予登记").click()  # no ground ticked: the message beside the field
+    assert "请至少选择一项不予登记事由" in p.locator("#codes-error").inner_text()
+    p.get_by_label("其他不符合规定的情形", exact=False).check()
+    p.get_by_label("说明").fill("合同主体与申请不一致")
+    p.get_by_role("button", name="不予登记").click()
+    assert p.get_by_test_id("filing-status").inner_text() == "不予登记"
+    p.goto(f"{server}/console/filings/{m.to_register}")
+    assert "预审未发现不予登记事由" in p.locator("#precheck").inner_text()
+    v.shot("filing-registry-officer")
+    p.get_by_role("button", name="准予登记").click()
+    assert p.get_by_test_id("filing-status").inner_text() == "准予登记"
+    p.locator('a[href^="/console/ip-assets/"]').first.click()
+    assert p.locator("#pledges tbody tr").count() >= 1 and p.locator("#events").count() == 1
+    v.shot("register-registry-officer")
+    v.close()
+
+
+def test_valuer_path(desks: Any, server: str) -> None:
+    m, visit = desks
+    v = visit(m.desk.valuer)
+    p = v.page
+    v.shot("home-valuer")
+    p.get_by_role("link", name="评估任务", exact=True).click()
+    p.get_by_role("button", name="接收任务").click()
+    p.wait_for_url(f"{server}/console/valuer/tasks/{m.valuation_task_id}")
+    value = p.locator('input[name^="value_"]').first
+    value.fill("五百万")
+    p.get_by_role("button", name="提交").click()
+    assert "请输入大于零的评估值" in p.locator(".field-error").first.inner_text()
+    assert p.locator('input[name^="value_"]').first.input_value() == "五百万"
+    p.locator('input[name^="value_"]').first.fill("5000000")
+    p.get_by_label("评估方法").select_option("market")
+    v.shot("report-valuer")
+    p.get_by_role("button", name="提交").click()
+    p.wait_for_url(f"{server}/console/valuer/tasks?done=1")
+    assert p.get_by_test_id(f"task-status-{m.valuation_task_id}").inner_text() == "已完成"
+    v.close()
+
+
+def test_fund_path(desks: Any, server: str) -> None:
+    m, visit = desks
+    v = visit(m.desk.reviewer)
+    p = v.page
+    assert p.locator(f'#inbox a[href="/console/fund/claims/{m.claim_id}"]').count() == 1
+    p.get_by_role("link", name="资金池", exact=True).click()
+    p.wait_for_selector("#pool-chart canvas")
+    assert "200.00 万元" in p.get_by_test_id("pool-balance").inner_text()
+    v.shot("pools-fund")
+    p.get_by_role("link", name="补偿申请", exact=True).click()
+    p.locator(f'#claims a[href="/console/fund/claims/{m.claim_id}"]').click()
+    assert "doc:court-ruling" in p.locator("#evidence").inner_text()
+    p.get_by_label("说明").fill("材料齐全")
+    p.get_by_role("button", name="提出审核意见（经办）").click()
+    assert p.get_by_test_id("claim-status").inner_text() == "待复核"
+    v.close()
+    v = visit(m.desk.fund_approver)
+    p = v.page
+    p.locator(f'#inbox a[href="/console/fund/claims/{m.claim_id}"]').click()
+    p.get_by_label("意见").fill("同意")
+    v.shot("claim-fund")
+    p.get_by_role("button", name="批准").click()
+    assert p.get_by_test_id("claim-status").inner_text() == "已代偿"
+    assert p.locator("#shares tbody tr").count() >= 2
+    v.close()
+
+
+def test_regulator_path(desks: Any, server: str) -> None:
+    m, visit = desks
+    v = visit(m.analyst)
+    p = v.page
+    p.get_by_role("link", name="监管统计", exact=True).click()
+    p.get_by_label("起始日").fill("2025-01-01")
+    p.get_by_role("button", name="查询").click()
+    p.wait_for_selector("#bank-chart canvas")  # ECharts drew, from the vendored file
+    assert "万元" in p.get_by_test_id("disbursed").inner_text()
+    p.wait_for_selector("#ranking-table")  # the ranking arrives after the page (HTMX)
+    assert p.locator("#banks tbody tr").count() >= 1 and p.locator("#ranking-table tbody tr").count() >= 1
+    v.shot("supervision-analyst")
+    with p.expect_download() as dl:
+        p.locator("#xlsx").click()
+    path = dl.value.path()
+    assert dl.value.suggested_filename.endswith(".xlsx") and Path(path).read_bytes()[:2] == b"PK"
+    v.close()
+
+
+def test_window_officer_path(desks: Any, server: str) -> None:
+    m, visit = desks
+    v = visit(m.desk.operator)
+    p = v.page
+    p.get_by_role("link", name="受理队列", exact=True).click()
+    p.wait_for_url(f"{server}/console/window/queue")
+    link = p.locator(f'#window-queue a[href="/console/applications/{m.valuation_app_id}"]')
+    number = link.inner_text()
+    assert "资产评估" in p.locator("#window-queue").inner_text()
+    v.shot("queue-window")
+    p.get_by_label("搜索").fill(number)
+    p.get_by_role("button", name="搜索").click()
+    assert p.locator("#window-queue tbody tr").count() == 1
+    with p.expect_download() as dl:
+        p.get_by_role("link", name="导出 CSV", exact=True).click()
+    assert number in Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    p.locator(f'#window-queue a[href="/console/applications/{m.valuation_app_id}"]').click()
+    assert p.locator("#checklist").count() == 1 and p.locator("#timeline").count() == 1
+    v.close()

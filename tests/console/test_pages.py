@@ -184,3 +184,16 @@ def test_cookie_is_secure_behind_tls(world, app) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+
+
+def test_inbox_shows_the_banks_watch_list_and_queue_hides_finished(world, app) -> None:
+    s = seed(world, app)
+    d = s.desk
+    d.post(d.bank.officer, "/watch-list", {"loan_id": s.loan_id, "reason": "年费将到期"}, 201)
+    home = sign_in(app, d.bank.approver).get("/console/").text
+    assert "关注名单" in home and "年费将到期" in home and f'href="/console/loans/{s.loan_id}"' in home
+    assert "年费将到期" not in sign_in(app, d.bank2.officer).get("/console/").text  # another bank's list
+    officer = sign_in(app, d.bank.officer)
+    live = officer.get("/console/queue").text
+    every = officer.get("/console/queue?done=1").text
+    assert "已完成" not in live and "已完成" in every  # the active loan's finished tasks show only on request

@@ -174,3 +174,27 @@ def test_revoking_consent_hides_the_application_and_cancels_its_tasks(world, app
     # asking a valuer without consent is refused
     r = d.post(d.bank.officer, f"/applications/{a['id']}/valuation", {"valuer_id": d.valuer2.party.id})
     assert r.status_code == 409 and r.json()["code"] == "intake.no_consent"
+
+
+def test_active_tasks_face_reads_a_page_of_applications_within_scope(world, app, session_factory) -> None:
+    """``intake.queries.active_tasks`` (the console's queues): the open tasks of many applications in one read, each as
+    the timeline shows it, and only those the caller's scope allows."""
+    from ippledge.access import queries as access_queries
+    from ippledge.intake import queries
+
+    d = Desk(world, app)
+    one = d.apply([d.patent()], banks=[d.bank.id, d.bank2.id])
+    two = d.apply([d.patent()])
+    with session_factory() as s:
+        platform = access_queries.principal_of(s, d.operator.user.username)
+        bank2 = access_queries.principal_of(s, d.bank2.officer.user.username)
+        assert platform is not None and bank2 is not None
+        every = queries.active_tasks(s, platform, [one["id"], two["id"]], d.clock.today)
+        own = queries.active_tasks(s, bank2, [one["id"], two["id"]], d.clock.today)
+    assert {t.assignee_id for t in every[one["id"]]} == {d.bank.id, d.bank2.id} and len(every[two["id"]]) == 1
+    timeline = d.timeline(d.firm, one["id"])["tasks"]
+    assert [(t.id, t.due_on.isoformat(), t.limit_days) for t in every[one["id"]]] == sorted(
+        ((t["id"], t["due_on"], t["limit_days"]) for t in timeline if t["status"] in ("open", "accepted")),
+        key=lambda x: (x[1], x[0]),
+    )
+    assert [t.assignee_id for t in own[one["id"]]] == [d.bank2.id] and own[two["id"]] == []  # not bank2's

@@ -91,3 +91,36 @@ def test_premium_subsidy_from_the_premium_actually_paid(session_factory, risk_de
     app_ = d.post(d.firm, "/risk-subsidies", {"rule_id": rule, "loan_id": lid, "year": 2025}, 201).json()
     assert (app_["basis"], app_["amount"]) == ("9000.00", "4500.00")
     assert_ledger_ok(session_factory, loans=1)
+
+
+def test_read_faces_list_enrolments_and_subsidies_within_scope(session_factory, risk_desk: RiskDesk) -> None:
+    """``queries.enrolled_loans`` and ``queries.subsidy_applications`` (the console's fund lists) follow the access
+    rules: the fund and the bank see theirs, another bank nothing, the platform everything."""
+    from ippledge.access import queries as access_queries
+    from ippledge.risk_sharing import queries
+
+    d = risk_desk
+    d.scheme_with_pool("1000000")
+    lid, _ = _loan_with_interest_paid(d)
+    d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
+    rule = _rule(d, "bj-interest")
+    d.post(d.firm, "/risk-subsidies", {"rule_id": rule, "loan_id": lid, "year": 2025}, 201)
+    with session_factory() as s:
+        who = {}
+        for name, actor in (
+            ("fund", d.both),
+            ("bank", d.bank.officer),
+            ("bank2", d.bank2.officer),
+            ("platform", d.operator),
+        ):
+            p = access_queries.principal_of(s, actor.user.username)
+            assert p is not None
+            who[name] = p
+        for name, n in (("fund", 1), ("bank", 1), ("bank2", 0), ("platform", 1)):
+            loans = queries.enrolled_loans(s, who[name])
+            subs = queries.subsidy_applications(s, who[name], "test-city")
+            assert len(loans) == n and len(subs) == n, name
+        loan = queries.enrolled_loans(s, who["fund"], "test-city")[0]
+        assert loan.loan_id == lid and loan.status == "active" and loan.outstanding_principal < Decimal("600000")
+        assert queries.subsidy_applications(s, who["fund"])[0].amount == Decimal("700.00")
+        assert queries.enrolled_loans(s, who["fund"], "another-scheme") == []

@@ -12,10 +12,11 @@ from fastapi.staticfiles import StaticFiles
 
 
 def mount_console(app: FastAPI) -> None:
-    from ippledge.console.pages import PREFIX, STATIC_DIR, router
+    from ippledge.console.pages import PREFIX, STATIC_DIR, fallback_router, router
 
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC_DIR), name="console-static")
     app.include_router(router)
+    app.include_router(fallback_router)  # the 404 page for any other address, after every page
 
     @app.get(PREFIX, include_in_schema=False)
     def console_root() -> RedirectResponse:

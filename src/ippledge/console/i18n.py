@@ -101,6 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.on_time": ("未超时", "On time"),
     "ui.open": ("打开", "Open"),
     "ui.amount": ("金额（元）", "Amount (yuan)"),
+    "ui.sum": ("金额", "Amount"),  # a column whose cells carry their unit (万元)
     "ui.term": ("期限（月）", "Term (months)"),
     "ui.purpose": ("用途", "Purpose"),
     "ui.banks": ("申请银行", "Banks"),
@@ -153,6 +154,137 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.number": ("编号", "Number"),
     "ui.overdue_only": ("只看已超时", "Overdue only"),
     "ui.consent_to": ("授权以下机构查询本申请", "Let this party read the application"),
+    # roles of the other desks
+    "role.registry_officer": ("登记审查员", "Registry officer"),
+    "role.valuer": ("评估师", "Valuer"),
+    "role.underwriter": ("核保审查员", "Underwriter"),
+    "role.fund_reviewer": ("补偿审核员", "Fund reviewer"),
+    "role.analyst": ("监管统计员", "Regulator's analyst"),
+    "role.operator": ("窗口受理员", "Window officer"),
+    # the registry officer (登记审查)
+    "ui.registry_queue": ("待审登记", "Filings to decide"),
+    "ui.register": ("准予登记", "Register"),
+    "ui.debt_term": ("债务履行期限", "Debt term"),
+    "ui.refuse": ("不予登记", "Refuse"),
+    "ui.grounds": ("不予登记事由", "Refusal grounds"),
+    "ui.precheck_clear": ("预审未发现不予登记事由", "The pre-check found no refusal ground"),
+    "ui.note": ("说明", "Note"),
+    "ui.submitted_on": ("提交日", "Submitted"),
+    "ui.registration_no": ("登记号", "Registration no."),
+    "ui.register_page": ("登记簿", "Register"),
+    "ui.legal_events": ("法律状态事件", "Legal events"),
+    "ui.event_date": ("生效日", "Effective"),
+    "ui.event": ("事件", "Event"),
+    "ui.source": ("来源", "Source"),
+    "ui.owners": ("权利人", "Owners"),
+    "ui.expiry": ("期限届满日", "Expiry"),
+    "ui.filing_date": ("申请日", "Filed"),
+    "ui.kind": ("类型", "Kind"),
+    "ui.title_col": ("名称", "Title"),
+    "ui.pledges": ("质押记录", "Pledges"),
+    "ui.effective": ("生效日", "Effective"),
+    "ui.released": ("注销日", "Released"),
+    # the valuer (评估)
+    "ui.valuer_tasks": ("评估任务", "Valuation tasks"),
+    "ui.accept": ("接收任务", "Accept"),
+    "ui.report": ("提交评估报告", "Submit a report"),
+    "ui.value": ("评估值（元）", "Value (yuan)"),
+    "ui.method": ("评估方法", "Method"),
+    "ui.valuation_date": ("评估基准日", "Valuation date"),
+    "ui.my_flags": ("我的评估预警", "Flags on my reports"),
+    "ui.league": ("评估机构排行", "Valuers' league table"),
+    "ui.reports": ("报告数", "Reports"),
+    "ui.median_dev": ("偏离中位数（对数）", "Median abs. log deviation"),
+    "ui.outside_share": ("超出区间占比", "Share outside the band"),
+    "ui.flagged": ("需关注", "Flagged"),
+    "method.income": ("收益法", "Income"),
+    "method.market": ("市场法", "Market"),
+    "method.cost": ("成本法", "Cost"),
+    "ui.application_of": ("所属申请", "Application"),
+    # the fund (风险补偿资金池)
+    "ui.pools": ("资金池", "Pools"),
+    "ui.claims": ("补偿申请", "Claims"),
+    "ui.enrolled": ("纳入贷款", "Enrolled loans"),
+    "ui.subsidies": ("补贴申请", "Subsidies"),
+    "ui.enrolled_on": ("纳入日", "Enrolled"),
+    "ui.year": ("年度", "Year"),
+    "ui.rule_code": ("补贴政策", "Rule"),
+    "ui.paid_on": ("发放日", "Paid on"),
+    "sub.applied": ("已申请", "Applied"),
+    "sub.proposed": ("待复核", "Proposed"),
+    "sub.approved": ("已批准", "Approved"),
+    "sub.rejected": ("已驳回", "Rejected"),
+    "sub.paid": ("已发放", "Paid"),
+    "ui.balance": ("资金池余额", "Pool balance"),
+    "ui.contributed": ("累计注资", "Contributed"),
+    "ui.fund_paid": ("资金池承担", "Fund's share paid"),
+    "ui.owed": ("应付代偿", "Owed to banks"),
+    "ui.clawed_back": ("追偿返还", "Clawed back"),
+    "ui.claims_recovered": ("有追偿的补偿笔数", "Claims with recoveries"),
+    "ui.subsidies_paid": ("已发放补贴", "Subsidies paid"),
+    "ui.losses": ("净损失", "Net losses"),
+    "ui.enrolled_outstanding": ("纳入贷款余额", "Enrolled loans outstanding"),
+    "ui.scheme": ("补偿方案", "Scheme"),
+    "ui.loss": ("损失", "Loss"),
+    "ui.recovered": ("已追回", "Recovered"),
+    "ui.review_due": ("审核时限", "Review due"),
+    "ui.evidence": ("材料", "Evidence"),
+    "ui.shares": ("分担", "Shares"),
+    "ui.propose": ("提出审核意见（经办）", "Propose payment (maker)"),
+    "ui.trigger": ("触发条件", "Trigger"),
+    "claim.filed": ("已申请", "Filed"),
+    "claim.proposed": ("待复核", "Proposed"),
+    "claim.advanced": ("已预付", "Advanced"),
+    "claim.settling": ("清算中", "Settling"),
+    "claim.paid": ("已代偿", "Paid"),
+    "claim.rejected": ("已驳回", "Rejected"),
+    # the regulator (监管统计)
+    "ui.supervision": ("监管统计", "Supervision statistics"),
+    "ui.rankings": ("银行排名", "Bank rankings"),
+    "ui.period": ("统计期间", "Period"),
+    "ui.start": ("起始日", "From"),
+    "ui.end": ("截止日", "To"),
+    "ui.show": ("查询", "Show"),
+    "ui.excel": ("下载 Excel", "Download Excel"),
+    "ui.csv": ("导出 CSV", "Export CSV"),
+    "ui.disbursed": ("累放金额", "Disbursed"),
+    "ui.disbursed_count": ("累放笔数", "Loans disbursed"),
+    "ui.first_time": ("首贷户", "First-time borrowers"),
+    "ui.inclusive_share": ("普惠占比", "Inclusive share"),
+    "ui.npl_ratio": ("不良率", "NPL ratio"),
+    "ui.growth": ("同比增速", "Year-on-year growth"),
+    "ui.registrations": ("质押登记笔数", "Pledge registrations"),
+    "ui.registered_amount": ("质押登记金额", "Registered amount"),
+    "ui.rank": ("名次", "Rank"),
+    "ui.tier": ("档次", "Tier"),
+    "ui.not_ranked": ("未参与排名", "Not ranked"),
+    "ui.rule_name": ("排名规则", "Ranking rule"),
+    "ui.leverage": ("放大倍数", "Leverage"),
+    # the window officer (一站式受理窗口)
+    "ui.window_queue": ("受理队列", "Intake queue"),
+    "ui.open_tasks": ("在办事项", "Open tasks"),
+    "ui.applicant": ("申请企业", "Applicant"),
+    "ui.checklist": ("登记预审（一次性告知）", "Registry pre-check (told once, in full)"),
+    "ui.holder": ("承办机构", "Held by"),
+    # lists, search, password
+    "ui.search": ("搜索", "Search"),
+    "ui.search_hint": ("编号、企业或名称", "Number, firm or title"),
+    "ui.count": ("共 {n} 条", "{n} in all"),
+    "ui.page": ("第 {p} / {n} 页", "Page {p} of {n}"),
+    "ui.prev": ("上一页", "Previous"),
+    "ui.next": ("下一页", "Next"),
+    "ui.password_change": ("修改密码", "Change password"),
+    "ui.old_password": ("原密码", "Current password"),
+    "ui.new_password": ("新密码", "New password"),
+    "ui.new_password_again": ("再次输入新密码", "New password again"),
+    "ui.password_changed": ("密码已修改，请用新密码重新登录。", "Password changed; sign in with the new one."),
+    "ui.watch_list": ("关注名单", "Watch list"),
+    "ui.show_done": ("显示已办结", "Show finished"),
+    "watch.open": ("已列入", "Listed"),
+    "watch.acting": ("处置中", "Measures under way"),
+    "watch.cured": ("已化解", "Cured"),
+    "watch.escalated": ("已升级", "Escalated"),
+    "watch.closed": ("已移出", "Closed"),
 }
 
 # Bad form input: field -> (zh, en), shown beside the field.
@@ -162,6 +294,10 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "purpose": ("请填写贷款用途（200 字以内）", "State the purpose (200 characters at most)"),
     "ip_asset_ids": ("请至少选择一项知识产权", "Choose at least one IP"),
     "banks": ("请至少选择一家银行", "Choose at least one bank"),
+    "value": ("请输入大于零的评估值，最多两位小数", "Enter a value above zero, at most 2 decimals"),
+    "valuation_date": ("请输入评估基准日（YYYY-MM-DD）", "Enter the valuation date (YYYY-MM-DD)"),
+    "codes": ("请至少选择一项不予登记事由", "Choose at least one refusal ground"),
+    "new_password": ("两次输入的新密码不一致", "The two new passwords differ"),
 }
 
 
@@ -192,6 +328,18 @@ def wan(value: Any) -> str:
         return "—"
     d = (Decimal(str(value)) / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{d:,.2f} 万元"
+
+
+def fmt(key: str, lang: str, **values: Any) -> str:
+    """A label with figures in it: ``fmt("ui.count", "zh", n=3)`` -> ``共 3 条``."""
+    return t(key, lang).format(**values)
+
+
+def percent(fraction: Any) -> str:
+    """A fraction as a percentage: ``0.0123`` -> ``1.23%``; ``—`` when there is none."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{Decimal(str(fraction)) * 100:.2f}%"
 
 
 def percent_bp(bp: int | None) -> str:

@@ -8,14 +8,14 @@ The stories are the year's own (``Year.originate``) with a stopping point; they 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import FastAPI
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from ippledge.demo.console_users import console_loan
+from ippledge.demo.console_users import console_loan, console_valuer
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import LoanTrack, Year, pick_firms
 
@@ -44,6 +44,9 @@ def leave_open_work(app: FastAPI, year: Year, session: Session, today: dt.date) 
     if found is None:
         return []
     _, bank = found
+    valuer = console_valuer(session)
+    if valuer is not None:  # the valuer the console's sign-in list names gets the task to accept
+        year.cast = replace(year.cast, valuers=[valuer[0]])
     others = [b for b in year.cast.banks if b != bank]
     # files opened today reach the registry within days: clean for the month ahead, as the filing batch's were
     firms = pick_firms(session, year.cast, year.rng, len(STAGES), today, today + dt.timedelta(days=30), 30)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from ippledge.access import scope
 from ippledge.access.model import Principal
-from ippledge.intake import store
+from ippledge.intake import progress, store
 from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
 from ippledge.intake.tables import Application, Task
 
@@ -143,3 +143,22 @@ def branches_of_application(session: Session, application_id: int) -> dict[int, 
         Task.application_id == application_id, Task.kind == TaskKind.BANK_REVIEW.value, Task.branch_id.is_not(None)
     )
     return {int(bank): int(branch) for bank, branch in session.execute(stmt) if branch is not None}
+
+
+def active_tasks(
+    session: Session, principal: Principal, application_ids: Iterable[int], as_of: dt.date
+) -> dict[int, list[progress.TaskView]]:
+    """``application id -> its open and accepted tasks`` the caller may see (the task scope rule), with holder,
+    deadline and working days elapsed as on ``as_of``: a queue's page in one read instead of a timeline per row."""
+    ids = sorted(set(application_ids))
+    if not ids:
+        return {}
+    stmt = (
+        scope.scoped(Task, principal)
+        .where(Task.application_id.in_(ids), Task.status.in_(store.ACTIVE))
+        .order_by(Task.application_id, Task.due_on, Task.id)
+    )
+    out: dict[int, list[progress.TaskView]] = {i: [] for i in ids}
+    for view in progress.views(session, list(session.scalars(stmt)), as_of):
+        out[view.application_id].append(view)
+    return out

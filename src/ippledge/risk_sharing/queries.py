@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ippledge.access import scope
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.money import money
@@ -21,6 +22,7 @@ from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.covers import store as covers
 from ippledge.risk_sharing.enrolments import store as enrolments
+from ippledge.risk_sharing.enrolments.tables import Enrolment
 from ippledge.risk_sharing.liability import store as liability
 from ippledge.risk_sharing.model import Party, Scheme
 from ippledge.risk_sharing.pools import store as pools
@@ -28,6 +30,7 @@ from ippledge.risk_sharing.schemes import store as schemes
 from ippledge.risk_sharing.schemes.eligibility import LoanFacts
 from ippledge.risk_sharing.subsidies import store as subsidies
 from ippledge.risk_sharing.subsidies.model import LoanTerms
+from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 
 
 def scheme_in_force(session: Session, code: str, as_of: dt.date | None = None) -> Scheme:
@@ -96,6 +99,88 @@ def fund_report(session: Session, scheme_code: str) -> FundReport:
             (loan.outstanding_principal for loan in loans.values() if loan.status == "active"), Decimal("0.00")
         ),
     )
+
+
+@dataclass(frozen=True)
+class EnrolledLoan:
+    """A loan enrolled in a scheme (纳入风险补偿) with its standing today: principal, outstanding, status, grade."""
+
+    loan_id: int
+    contract_no: str
+    scheme_code: str
+    scheme_version: str
+    bank_id: int
+    borrower_id: int
+    enrolled_on: dt.date
+    principal: Decimal
+    outstanding_principal: Decimal
+    status: str
+    grade: str
+
+
+def enrolled_loans(session: Session, principal: Principal, scheme_code: str | None = None) -> list[EnrolledLoan]:
+    """The enrolments the caller may see (their scope rule: the lending bank, the fund, the borrower; the platform
+    and the regulator all), of one scheme when given, newest first, with each loan's standing."""
+    rows = enrolments.enrolments_in(session, scope.scoped(Enrolment, principal), scheme_code)
+    loans = lending.loan_summaries(session, [r.loan_id for r in rows])
+    return [
+        EnrolledLoan(
+            r.loan_id,
+            loans[r.loan_id].contract_no,
+            r.scheme_code,
+            r.scheme_version,
+            r.bank_id,
+            r.borrower_id,
+            r.enrolled_on,
+            loans[r.loan_id].principal,
+            loans[r.loan_id].outstanding_principal,
+            loans[r.loan_id].status,
+            loans[r.loan_id].grade,
+        )
+        for r in rows
+        if r.loan_id in loans
+    ]
+
+
+@dataclass(frozen=True)
+class SubsidyLine:
+    """A subsidy application (补贴申请) as a list shows it: the rule, the firm, the loan, the amounts, the state."""
+
+    id: int
+    rule_code: str
+    rule_kind: str
+    scheme_code: str
+    enterprise_id: int
+    loan_id: int
+    bank_id: int
+    year: int
+    applied_on: dt.date
+    amount: Decimal
+    status: str
+    paid_on: dt.date | None
+
+
+def subsidy_applications(session: Session, principal: Principal, scheme_code: str | None = None) -> list[SubsidyLine]:
+    """The subsidy applications the caller may see (their scope rule: the firm, the bank, the fund; the platform
+    and the regulator all), of one scheme's fund when given, newest first."""
+    rows = subsidies.applications_in(session, scope.scoped(SubsidyApplication, principal), scheme_code)
+    return [
+        SubsidyLine(
+            a.id,
+            r.code,
+            r.kind,
+            r.scheme_code,
+            a.enterprise_id,
+            a.loan_id,
+            a.bank_id,
+            a.year,
+            a.applied_on,
+            a.amount,
+            a.status,
+            a.paid_on,
+        )
+        for a, r in rows
+    ]
 
 
 def disposal_agent(session: Session, loan_id: int) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ippledge.risk_sharing.enrolments.tables import Enrolment
@@ -17,3 +17,9 @@ def enrolled_loan_ids(session: Session, scheme_code: str) -> list[int]:
     """Every loan enrolled in ``scheme_code``, by id."""
     stmt = select(Enrolment.loan_id).where(Enrolment.scheme_code == scheme_code).order_by(Enrolment.loan_id)
     return list(session.scalars(stmt))
+
+
+def enrolments_in(session: Session, visible: Select[Enrolment], scheme_code: str | None) -> list[Enrolment]:
+    """The enrolments of ``visible`` (the caller's scoped select), of one scheme when given, newest first."""
+    stmt = visible if scheme_code is None else visible.where(Enrolment.scheme_code == scheme_code)
+    return list(session.scalars(stmt.order_by(Enrolment.enrolled_on.desc(), Enrolment.id.desc())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import money
@@ -31,3 +31,15 @@ def paid_by_bank(session: Session, start: dt.date, end: dt.date) -> dict[int, De
         .group_by(a.bank_id)
     )
     return {int(b): money(total or 0) for b, total in session.execute(stmt)}
+
+
+def applications_in(
+    session: Session, visible: Select[SubsidyApplication], scheme_code: str | None
+) -> list[tuple[SubsidyApplication, SubsidyRule]]:
+    """The subsidy applications of ``visible`` (the caller's scoped select) with their rule, of one scheme's fund
+    when given, newest first."""
+    stmt = visible.add_columns(SubsidyRule).join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
+    if scheme_code is not None:
+        stmt = stmt.where(SubsidyRule.scheme_code == scheme_code)
+    rows = session.execute(stmt.order_by(SubsidyApplication.applied_on.desc(), SubsidyApplication.id.desc()))
+    return [(a, r) for a, r in rows]

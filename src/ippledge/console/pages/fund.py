@@ -1,0 +1,196 @@
+"""The fund administrator (风险补偿资金管理): its pools in figures (balance, contributions, what the fund paid and
+owes, clawbacks, subsidies paid, the enrolled book), the claims to review with their evidence, and the two-person
+decision on a claim (the reviewer proposes, a different approver pays or rejects: maker-checker is the service's).
+
+Deciding a claim moves money, so the form carries an idempotency key: a double submit pays once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from ippledge.access import queries as access_queries
+from ippledge.access.model import PartyKind, Role
+from ippledge.console import i18n
+from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.lists import csv_response, paginate, search
+from ippledge.console.sessions import Viewer, ViewerDep
+from ippledge.kernel.errors import IppledgeError
+from ippledge.risk_sharing import api as risk_api
+from ippledge.risk_sharing import queries as risk_queries
+from ippledge.risk_sharing import service as risk_service
+from ippledge.risk_sharing.schemas import NoteIn
+from ippledge.web.deps import SessionDep, TodayDep
+from ippledge.web.idempotency import run_once
+
+OPEN_CLAIMS = ("filed", "proposed", "settling")
+
+
+def _require_fund(viewer: Viewer) -> None:
+    viewer.principal.require_kind(PartyKind.FUND)
+    viewer.principal.require(Role.FUND_REVIEWER, Role.APPROVER)
+
+
+def pools_of(session: Session, viewer: Viewer) -> list[risk_queries.FundReport]:
+    """The figures of each pool the viewer may see (the pool's scope rule decides; the report is read only then)."""
+    out = []
+    for code in sorted({s.code for s in risk_api.list_schemes(viewer.principal, session)}):
+        try:
+            risk_queries.pool_position(session, code, viewer.principal)
+        except IppledgeError:
+            continue  # no pool, or not this viewer's
+        out.append(risk_queries.fund_report(session, code))
+    return out
+
+
+@router.get("/fund/pools")
+def fund_pools(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
+    """资金池: each pool's balance and where its money went, with a chart of the money in and out (万元)."""
+    _require_fund(viewer)
+    reports = pools_of(session, viewer)
+    keys = ("contributed", "fund_paid", "clawed_back", "subsidies_paid", "balance")
+    chart = {
+        "labels": [i18n.t(f"ui.{k}", viewer.lang) for k in keys],
+        "series": [{"name": r.scheme_code, "data": [float(getattr(r, k)) / 10000 for k in keys]} for r in reports],
+    }
+    return render(request, viewer, "fund_pools.html", {"reports": reports, "chart": chart})
+
+
+def _claims(
+    session: Session, viewer: Viewer, today: dt.date, done: bool, overdue: bool, q: str
+) -> tuple[list[Any], dict[int, str]]:
+    rows = risk_api.list_claims(viewer.principal, session, today, overdue)
+    if not done:
+        rows = [c for c in rows if c.status in OPEN_CLAIMS]
+    rows.sort(key=lambda c: (not c.overdue, c.review_due, c.id))
+    names = access_queries.names_of(session, [c.bank_id for c in rows])
+    rows = search(rows, q, lambda c: [c.id, c.loan_id, c.scheme_code, names.get(c.bank_id, ""), c.status])
+    return rows, names
+
+
+@router.get("/fund/claims")
+def fund_claims(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    done: int = 0,
+    overdue: int = 0,
+    q: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    """补偿申请: claims to review, overdue first; decided ones only with ``done=1``."""
+    _require_fund(viewer)
+    rows, names = _claims(session, viewer, today, bool(done), bool(overdue), q)
+    ctx = {"names": names, "show_done": bool(done), "overdue_only": bool(overdue), "today": today}
+    ctx |= paginate(rows, page, q) | {"pager_extra": f"&done={int(bool(done))}"}
+    return render(request, viewer, "fund_claims.html", ctx)
+
+
+@router.get("/fund/claims.csv")
+def fund_claims_csv(viewer: ViewerDep, session: SessionDep, today: TodayDep, done: int = 1, q: str = "") -> Response:
+    _require_fund(viewer)
+    rows, names = _claims(session, viewer, today, bool(done), False, q)
+    keys = ("ui.number", "ui.bank", "ui.scheme", "ui.status", "ui.loss", "ui.recovered", "ui.review_due")
+    header = [i18n.t(k, viewer.lang) for k in keys]
+    body = [
+        (c.id, names.get(c.bank_id, ""), c.scheme_code, i18n.t(f"claim.{c.status}", viewer.lang), *money)
+        for c in rows
+        for money in [(c.loss, c.recovered, c.review_due)]
+    ]
+    return csv_response(f"claims-{today}.csv", header, body)
+
+
+@router.get("/fund/claims/{claim_id}")
+def fund_claim(
+    request: Request, claim_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    """One claim: the evidence, each party's share and what recoveries returned, and the form this user may act on."""
+    _require_fund(viewer)
+    c = risk_api.get_claim(claim_id, viewer.principal, session, today)  # the 404 page when not this fund's
+    names = access_queries.names_of(session, [c.bank_id] + [s.party_id for s in c.shares.values() if s.party_id])
+    clawed = risk_queries.clawed_back_by_role(session, claim_id)
+    p = viewer.principal
+    ctx = {
+        "c": c,
+        "names": names,
+        "clawed": clawed,
+        "can_review": c.status == "filed" and p.has(Role.FUND_REVIEWER),
+        "can_decide": c.status == "proposed" and p.has(Role.APPROVER),
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    return render(request, viewer, "fund_claim.html", ctx)
+
+
+@router.post("/fund/claims/{claim_id}/review")
+def review_claim(
+    claim_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    note: str = Form("", max_length=2000),
+) -> Response:
+    """初审 (maker): the reviewer proposes paying."""
+    viewer.check_csrf(csrf)
+    _require_fund(viewer)
+    risk_api.review_claim(claim_id, NoteIn(note=note), viewer.principal, session, today)
+    return back(f"{PREFIX}/fund/claims/{claim_id}")
+
+
+@router.post("/fund/claims/{claim_id}/decision")
+def decide_claim(
+    claim_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    approve: str = Form("", max_length=10),
+    reason: str = Form("", max_length=2000),
+) -> Response:
+    """复核 (checker): a different approver pays the shares or rejects; the proposer is refused (the service's
+    maker-checker); the same key twice pays once."""
+    viewer.check_csrf(csrf)
+    _require_fund(viewer)
+    p = viewer.principal
+    yes = approve == "1"
+    body = {"id": claim_id, "approve": yes, "reason": reason or None}
+    with session.begin_nested():
+        run_once(
+            session,
+            p,
+            idempotency_key,
+            f"POST /console/fund/claims/{claim_id}/decision",
+            body,
+            lambda: {"id": risk_service.decide_claim(session, p, claim_id, yes, reason or None, today).id},
+        )
+    return back(f"{PREFIX}/fund/claims/{claim_id}")
+
+
+@router.get("/fund/loans")
+def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1) -> HTMLResponse:
+    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade."""
+    _require_fund(viewer)
+    rows = risk_queries.enrolled_loans(session, viewer.principal)
+    names = access_queries.names_of(session, [r.bank_id for r in rows] + [r.borrower_id for r in rows])
+    rows = search(rows, q, lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)])
+    return render(request, viewer, "fund_loans.html", {"names": names} | paginate(rows, page, q))
+
+
+@router.get("/fund/subsidies")
+def fund_subsidies(
+    request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1
+) -> HTMLResponse:
+    """补贴申请: the subsidy applications the fund pays, with their state."""
+    _require_fund(viewer)
+    rows = risk_queries.subsidy_applications(session, viewer.principal)
+    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
+    rows = search(rows, q, lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)])
+    return render(request, viewer, "fund_subsidies.html", {"names": names} | paginate(rows, page, q))

@@ -1,0 +1,128 @@
+"""The registry officer (登记审查员): the queue of submitted pledge filings, register or refuse with the ground, and an
+IP's register page with its legal events and pledges.
+
+Registering and refusing go through ``pledge.api.register`` / ``pledge.api.refuse``: the pre-check runs again at the
+decision, a ground the pre-check did not find is refused (``pledge.other`` needs the officer's note), and another
+registry's filing is the 404 page.
+"""
+
+from __future__ import annotations
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from ippledge.access import queries as access_queries
+from ippledge.access.model import Role
+from ippledge.console import i18n
+from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.filings import filing_ctx
+from ippledge.console.pages.lists import csv_response, paginate, search
+from ippledge.console.sessions import ViewerDep
+from ippledge.kernel.errors import IppledgeError
+from ippledge.pledge import api as pledge_api
+from ippledge.pledge.schemas import RefuseIn
+from ippledge.registry import api as registry_api
+from ippledge.web.deps import SessionDep, TodayDep
+
+
+@router.get("/registry/queue")
+def registry_queue(
+    request: Request,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    overdue: int = 0,
+    q: str = "",
+    page: int = 1,
+) -> HTMLResponse:
+    """Submitted filings, oldest deadline first, with a search over number, parties and IP."""
+    p = viewer.principal
+    p.require(Role.REGISTRY_OFFICER)
+    rows = sorted(pledge_api.officer_queue(p, session, today, bool(overdue)), key=lambda f: (f.due_on, f.id))
+    names = access_queries.names_of(session, [i for f in rows for i in (f.pledgor_id, f.pledgee_id)])
+    rows = search(
+        rows,
+        q,
+        lambda f: (
+            [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, "")]
+            + [x for i in f.items for x in (i.number, i.title)]
+        ),
+    )
+    ctx = {"names": names, "overdue_only": bool(overdue), "today": today} | paginate(rows, page, q)
+    return render(request, viewer, "registry_queue.html", ctx)
+
+
+@router.get("/registry/queue.csv")
+def registry_queue_csv(viewer: ViewerDep, session: SessionDep, today: TodayDep, q: str = "") -> Response:
+    """The queue as the officer searched it, as CSV."""
+    p = viewer.principal
+    p.require(Role.REGISTRY_OFFICER)
+    rows = sorted(pledge_api.officer_queue(p, session, today, False), key=lambda f: (f.due_on, f.id))
+    names = access_queries.names_of(session, [i for f in rows for i in (f.pledgor_id, f.pledgee_id)])
+    rows = search(rows, q, lambda f: [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, "")])
+    lang = viewer.lang
+    header = [i18n.t(k, lang) for k in ("ui.number", "ui.firm", "ui.bank", "ui.amount", "ui.submitted_on", "ui.due")]
+    body = [
+        [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, ""), f.debt_amount, f.submitted_on, f.due_on]
+        for f in rows
+    ]
+    return csv_response(f"registry-queue-{today}.csv", header, body)
+
+
+@router.post("/filings/{filing_id}/register")
+def register(
+    filing_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep, csrf: str = Form("", max_length=100)
+) -> Response:
+    """准予登记: refused with every ground when the pre-check at the decision finds any."""
+    viewer.check_csrf(csrf)
+    pledge_api.register(filing_id, viewer.principal, session, today)
+    return back(f"{PREFIX}/filings/{filing_id}")
+
+
+@router.post("/filings/{filing_id}/refuse")
+def refuse(
+    request: Request,
+    filing_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    codes: list[str] = Form(default_factory=list),
+    note: str = Form("", max_length=2000),
+) -> Response:
+    """不予登记 on the grounds ticked; no ground ticked, or a refused ground, re-renders the page with the message."""
+    viewer.check_csrf(csrf)
+    p = viewer.principal
+    errors: dict[str, str] = {}
+    form_error = None
+    try:
+        body = RefuseIn(codes=codes, note=note.strip() or None)
+        with session.begin_nested():  # a refused refusal writes nothing
+            pledge_api.refuse(filing_id, body, p, session, today)
+        return back(f"{PREFIX}/filings/{filing_id}")
+    except ValidationError:
+        errors["codes"] = i18n.both(i18n.FIELD_ERRORS["codes"], viewer.lang)
+    except IppledgeError as exc:
+        if exc.status == 404:
+            raise
+        form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
+    ctx = filing_ctx(session, viewer, filing_id, today) | {
+        "errors": errors,
+        "form_error": form_error,
+        "typed": {"codes": codes, "note": note},
+    }
+    return render(request, viewer, "filing.html", ctx, status=422)
+
+
+@router.get("/ip-assets/{asset_id}")
+def ip_asset(request: Request, asset_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """An IP's register page (登记簿): facts, owners, legal events oldest first, pledges in force and released."""
+    p = viewer.principal
+    asset = registry_api.get_asset(asset_id, p, session, today)  # the 404 page when not the viewer's to read
+    events = registry_api.history(asset_id, p, session)
+    pledges = pledge_api.asset_pledges(asset_id, p, session, on=None)
+    parties = [x.pledgee_id for x in pledges] + [x.pledgor_id for x in pledges] + [o.party_id for o in asset.owners]
+    names = access_queries.names_of(session, parties)
+    ctx = {"asset": asset, "events": events, "pledges": pledges, "names": names}
+    return render(request, viewer, "ip_asset.html", ctx)

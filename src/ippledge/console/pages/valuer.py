@@ -1,0 +1,161 @@
+"""The valuer (评估师): its valuation tasks (finished ones hidden unless asked), accepting one, submitting the signed
+report, and the governance flags on its own reports. The valuers' league table is the governance readers' page
+(regulator, platform, banks: ``valuation.governance``'s rule); a valuer reads only its own flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from ippledge.access import queries as access_queries
+from ippledge.access.model import PartyKind, Role
+from ippledge.console import i18n
+from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.sessions import Viewer, ViewerDep
+from ippledge.intake import api as intake_api
+from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.registry import queries as registry_queries
+from ippledge.valuation import api as valuation_api
+from ippledge.valuation.governance import api as governance_api
+from ippledge.valuation.schemas import ReportIn
+from ippledge.web.deps import SessionDep, TodayDep
+from ippledge.web.idempotency import run_once
+
+OPEN = ("open", "accepted")
+METHODS = ("income", "market", "cost")
+
+
+def _require_valuer(viewer: Viewer) -> None:
+    viewer.principal.require_kind(PartyKind.VALUER)
+    viewer.principal.require(Role.VALUER)
+
+
+@router.get("/valuer/tasks")
+def valuer_tasks(
+    request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, done: int = 0
+) -> HTMLResponse:
+    """评估任务: open and in-progress tasks by deadline; ``done=1`` shows the finished ones too."""
+    _require_valuer(viewer)
+    p = viewer.principal
+    rows = [t for t in intake_api.my_tasks(p, session, today, overdue=None, status_=None) if done or t.status in OPEN]
+    rows.sort(key=lambda t: (t.status not in OPEN, not t.overdue, t.due_on, t.id))
+    flags = governance_api.valuation_flags(p, session, today, valuer_id=None, kind=None, as_of=None)
+    names = access_queries.names_of(session, [t.bank_id for t in rows])
+    ctx = {"rows": rows, "show_done": bool(done), "flags": flags, "names": names}
+    return render(request, viewer, "valuer_tasks.html", ctx)
+
+
+@router.post("/valuer/tasks/{task_id}/accept")
+def accept_task(
+    task_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep, csrf: str = Form("", max_length=100)
+) -> Response:
+    viewer.check_csrf(csrf)
+    _require_valuer(viewer)
+    intake_api.accept(task_id, viewer.principal, session, today)
+    return back(f"{PREFIX}/valuer/tasks/{task_id}")
+
+
+def _task(session: Session, viewer: Viewer, task_id: int, today: dt.date) -> Any:
+    """The viewer's task (the 404 page for anyone else's)."""
+    for t in intake_api.my_tasks(viewer.principal, session, today, overdue=None, status_=None):
+        if t.id == task_id:
+            return t
+    raise not_found("任务", "task", id=task_id)
+
+
+def _report_ctx(session: Session, viewer: Viewer, task_id: int, today: dt.date) -> dict[str, Any]:
+    task = _task(session, viewer, task_id, today)
+    app = intake_api.get_application(task.application_id, viewer.principal, session)
+    assets = registry_queries.asset_summaries(session, app.ip_asset_ids)
+    names = access_queries.names_of(session, [app.applicant_id, task.bank_id])
+    return {"task": task, "app": app, "assets": assets, "names": names, "methods": METHODS}
+
+
+@router.get("/valuer/tasks/{task_id}")
+def report_form(
+    request: Request, task_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    """The task with the report form: a value for each IP, the method, the valuation date."""
+    _require_valuer(viewer)
+    ctx = _report_ctx(session, viewer, task_id, today)
+    typed = {"values": {}, "method": "income", "valuation_date": str(today)}
+    ctx |= {"typed": typed, "errors": {}, "form_error": None, "idempotency_key": uuid.uuid4().hex}
+    return render(request, viewer, "valuer_report.html", ctx)
+
+
+@router.post("/valuer/tasks/{task_id}/report")
+async def submit_report(
+    request: Request,
+    task_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+) -> Response:
+    """提交评估报告: the signed report (it never changes afterwards; a correction is a new report). A double submit
+    files one report (idempotency key)."""
+    form = await request.form()
+    viewer.check_csrf(str(form.get("csrf", "")))
+    _require_valuer(viewer)
+    p = viewer.principal
+    ctx = _report_ctx(session, viewer, task_id, today)
+    key = str(form.get("idempotency_key", ""))[:100]
+    method = str(form.get("method", ""))[:20]
+    valuation_date = str(form.get("valuation_date", ""))[:20].strip()
+    values = {a: str(form.get(f"value_{a}", ""))[:40] for a in ctx["app"].ip_asset_ids}
+    errors: dict[str, str] = {}
+    for asset_id, raw in values.items():
+        try:
+            v = Decimal(raw.replace(",", "").strip())
+            if v <= 0 or v != v.quantize(Decimal("0.01")):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors[f"value_{asset_id}"] = i18n.both(i18n.FIELD_ERRORS["value"], viewer.lang)
+    try:
+        dt.date.fromisoformat(valuation_date)
+    except ValueError:
+        errors["valuation_date"] = i18n.both(i18n.FIELD_ERRORS["valuation_date"], viewer.lang)
+    form_error = None
+    if not errors:
+        body = {
+            "items": [{"ip_asset_id": a, "value": v.replace(",", "").strip()} for a, v in values.items()],
+            "method": method if method in METHODS else "income",
+            "valuation_date": valuation_date,
+        }
+        try:
+            with session.begin_nested():  # a refused report writes nothing, the key included
+                run_once(
+                    session,
+                    p,
+                    key,
+                    f"POST /console/valuer/tasks/{task_id}/report",
+                    body,
+                    lambda: valuation_api.submit_report(task_id, ReportIn(**body), p, session, today).model_dump(
+                        mode="json"
+                    ),
+                    201,
+                )
+            return back(f"{PREFIX}/valuer/tasks?done=1")
+        except ValidationError:
+            errors["valuation_date"] = i18n.both(i18n.FIELD_ERRORS["valuation_date"], viewer.lang)
+        except IppledgeError as exc:
+            if exc.status == 404:
+                raise
+            form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
+    typed = {"values": values, "method": method, "valuation_date": valuation_date}
+    ctx |= {"typed": typed, "errors": errors, "form_error": form_error, "idempotency_key": key}
+    return render(request, viewer, "valuer_report.html", ctx, status=422)
+
+
+@router.get("/valuers/league")
+def league(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """评估机构排行: each valuer's deviation from the model and the flags behind it (governance readers only)."""
+    table = governance_api.league_table(viewer.principal, session, today, as_of=None)
+    return render(request, viewer, "league.html", {"table": table})
