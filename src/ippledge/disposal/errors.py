@@ -115,3 +115,9 @@ COSTS = ErrorCode(
     "处置费用{costs}超过处置款{proceeds}",
     "disposal costs {costs} exceed the proceeds {proceeds}",
 )
+SIMULATION = ErrorCode(
+    "disposal.simulation",
+    ValidationError,
+    "拍卖模拟参数无效：{reason}",
+    "invalid auction simulation input: {reason}",
+)
