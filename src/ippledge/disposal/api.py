@@ -66,6 +66,7 @@ def _lot(session: Session, lot: DisposalLot) -> LotOut:
         channel=lot.channel,
         rules=f"{lot.rules_name}/{lot.rules_version}",
         status=lot.status,
+        satisfied=lot.satisfied,
         buyer_id=lot.buyer_id,
         price=lot.price,
         rounds=[_round(r) for r in service.rounds_of(session, lot.id)],
@@ -97,7 +98,9 @@ def schedule_round(
     lot_id: IdPath, body: RoundIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> RoundOut:
     """公告: the next round (an auction, or the sale stage after the last failed one)."""
-    row = service.schedule_round(session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit)
+    row = service.schedule_round(
+        session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit, body.format
+    )
     return _round(row)
 
 
@@ -150,6 +153,18 @@ def renege(
         return _round(service.renege(session, principal, auction_id, today)).model_dump(mode="json")
 
     return once({"auction_id": auction_id}, act)
+
+
+@router.post("/disposal/lots/{lot_id}/satisfaction", response_model=LotOut)
+def take_in_satisfaction(
+    lot_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """以物抵债: after a failed auction the bank takes the lot at that round's reserve."""
+
+    def act() -> dict[str, Any]:
+        return _lot(session, service.take_in_satisfaction(session, principal, lot_id, today)).model_dump(mode="json")
+
+    return once({"lot_id": lot_id}, act)
 
 
 @router.post("/disposal/lots/{lot_id}/settlement", response_model=SettlementOut)

@@ -106,8 +106,8 @@ NOT_ENDED = ErrorCode(
 NOT_WRITTEN_OFF = ErrorCode(
     "disposal.settle_not_written_off",
     ConflictError,
-    "本版本只结算已核销贷款的处置款（核销后收回）",
-    "this version settles proceeds only for a written-off loan (recovery after write-off)",
+    "计算未核销贷款的担保债权须由贷款银行在营业日办理",
+    "the secured debt of a loan still on the books is quoted for the lending bank on a business date",
 )
 COSTS = ErrorCode(
     "disposal.costs",
@@ -120,4 +120,22 @@ SIMULATION = ErrorCode(
     ValidationError,
     "拍卖模拟参数无效：{reason}",
     "invalid auction simulation input: {reason}",
+)
+SEALED_ONCE = ErrorCode(
+    "disposal.sealed_once",
+    ConflictError,
+    "密封竞价每位竞买人只能出价一次",
+    "in a sealed-bid round each bidder bids once",
+)
+FORMAT = ErrorCode(
+    "disposal.format",
+    ValidationError,
+    "未知的竞价方式{format!r}",
+    "unknown auction format {format!r}",
+)
+SATISFACTION = ErrorCode(
+    "disposal.satisfaction",
+    ConflictError,
+    "以物抵债须在流拍之后、按该次拍卖的保留价进行（{reason}）",
+    "the creditor may take the asset in satisfaction only after a failed auction, at its reserve ({reason})",
 )

@@ -24,6 +24,7 @@ class RoundIn(_Body):
     announced_on: dt.date | None = Field(default=None, description="default: the business date")
     start_price: str | None = Field(default=None, description="default: the lowest the rules allow")
     deposit: str | None = Field(default=None, description="default: the lowest the rules allow")
+    format: str = Field(default="english", description="english | sealed_first | sealed_second (auctions only)")
 
 
 class BidderIn(_Body):
@@ -44,6 +45,7 @@ class RoundOut(BaseModel):
     lot_id: int
     number: int
     stage: str
+    format: str
     start_price: Yuan
     increment: Yuan
     deposit: Yuan
@@ -69,6 +71,7 @@ class LotOut(BaseModel):
     channel: str
     rules: str
     status: str
+    satisfied: bool  # 以物抵债: the bank took it at the reserve
     buyer_id: int | None
     price: Yuan | None
     rounds: list[RoundOut]

@@ -33,6 +33,7 @@ class DisposalLot(IdMixin, Base):
     rules_name: Mapped[str] = mapped_column(String(60))
     rules_version: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | sold | settled
+    satisfied: Mapped[bool] = mapped_column(Boolean, default=False)  # 以物抵债: the bank took it at the reserve
     created_on: Mapped[dt.date]
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     price: Mapped[Decimal | None] = mapped_column(Fen)
@@ -49,6 +50,7 @@ class DisposalAuction(IdMixin, Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("disposal_lot.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(10))  # auction | sale (变卖)
+    format: Mapped[str] = mapped_column(String(14), default="english")  # english | sealed_first | sealed_second
     start_price: Mapped[Decimal] = mapped_column(Fen)
     increment: Mapped[Decimal] = mapped_column(Fen)
     deposit: Mapped[Decimal] = mapped_column(Fen)

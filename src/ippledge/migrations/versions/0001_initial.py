@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:30:32.381833
+Create Date: 2026-12-03 06:05:49.220293
 """
 
 from __future__ import annotations
@@ -300,6 +300,7 @@ def upgrade() -> None:
     sa.Column('rules_name', sa.String(length=60), nullable=False),
     sa.Column('rules_version', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('satisfied', sa.Boolean(), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('buyer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('price', ippledge.db.Fen(), nullable=True),
@@ -668,6 +669,7 @@ def upgrade() -> None:
     sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('format', sa.String(length=14), nullable=False),
     sa.Column('start_price', ippledge.db.Fen(), nullable=False),
     sa.Column('increment', ippledge.db.Fen(), nullable=False),
     sa.Column('deposit', ippledge.db.Fen(), nullable=False),
