@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ippledge.cmd.options import DbUrl
 from ippledge.disposal import model
 from ippledge.kernel.errors import IppledgeError
 
@@ -129,4 +130,91 @@ def simulate(
             f"  {r.fmt:<13} revenue {r.revenue.mean:,.0f} ± {1.96 * r.revenue.se:,.0f}, "
             f"sell-through {r.sell_through.mean:.1%}, days to cash {days}, "
             f"sold by round {' / '.join(f'{x:.1%}' for x in r.sold_in_round)}"
+        )
+
+
+@disposal_app.command("feed-export")
+def feed_export(
+    out: Annotated[str | None, typer.Option("--out", help="write to this file (default: standard output)")] = None,
+    database_url: DbUrl = None,
+) -> None:
+    """联合挂牌: our lots as ippledge.listings-feed/1 lines (signed with IPPLEDGE_FEED_KEY when set)."""
+    from pathlib import Path
+
+    from ippledge.cmd.options import session_scope
+    from ippledge.disposal import listings
+
+    with session_scope(database_url) as session:
+        lines = list(listings.export_feed(session))
+    text = "".join(line + "\n" for line in lines)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        typer.echo(f"{len(lines)} listings written to {out} (source {listings.platform_source()})", err=True)
+
+
+@disposal_app.command("feed-import")
+def feed_import(
+    file: Annotated[str, typer.Argument(help="an ippledge.listings-feed/1 file from another platform")],
+    database_url: DbUrl = None,
+) -> None:
+    """导入: another platform's listings, read-only with their source; every line checked first, all or none."""
+    from pathlib import Path
+
+    from rich.progress import track
+
+    from ippledge.access.model import PartyKind, Principal, Role
+    from ippledge.cmd.options import session_scope
+    from ippledge.disposal import listings
+
+    # The command runs on the platform's own machine: it acts as the platform operator.
+    operator = Principal(0, PartyKind.PLATFORM, frozenset({Role.OPERATOR}), name="cli feed import")
+    try:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"错误 error: cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with session_scope(database_url) as session:
+            done = listings.import_feed(session, operator, track(lines, description="导入 importing", transient=True))
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"imported {done.created} new, {done.updated} updated from {', '.join(done.sources) or 'nothing'}")
+
+
+@disposal_app.command("listings")
+def listings_search(
+    ip_kind: Annotated[str | None, typer.Option("--ip-kind")] = None,
+    ipc: Annotated[str | None, typer.Option("--ipc", help="IPC prefix, e.g. G06F")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="GB/T 2260 prefix, e.g. 32")] = None,
+    price_min: Annotated[str | None, typer.Option("--price-min")] = None,
+    price_max: Annotated[str | None, typer.Option("--price-max")] = None,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    source: Annotated[str | None, typer.Option("--source")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """挂牌检索: our lots and imported listings, each with its source."""
+    from decimal import Decimal, InvalidOperation
+
+    from ippledge.cmd.options import session_scope
+    from ippledge.disposal import listings
+    from ippledge.disposal.feed_format import Search
+
+    try:
+        low = None if price_min is None else Decimal(price_min)
+        high = None if price_max is None else Decimal(price_max)
+    except InvalidOperation:
+        typer.echo("错误 error: --price-min / --price-max must be amounts", err=True)
+        raise typer.Exit(2) from None
+    with session_scope(database_url) as session:
+        found = listings.search(session, Search(ip_kind, ipc, region, low, high, status, source), listings.MAX_RESULTS)
+    if as_json:
+        typer.echo(json.dumps([x.doc for x in found], ensure_ascii=False, indent=2))
+        return
+    for x in found:
+        typer.echo(
+            f"{x.source}  {x.source_id}  {x.status:<8} {x.price:>16,}  {'/'.join(x.ip_kinds)} {' '.join(x.ipc)} "
+            f"{x.region or '-'}  {x.title[:60]}"
         )

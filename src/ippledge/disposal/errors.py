@@ -4,7 +4,7 @@ A bid refused for its order or timing is a conflict (409) with the reason; nothi
 
 from __future__ import annotations
 
-from ippledge.kernel.errors import ConflictError, ErrorCode, NotFoundError, ValidationError
+from ippledge.kernel.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, ValidationError
 
 RULES_UNKNOWN = ErrorCode(
     "disposal.rules_unknown", NotFoundError, "没有名为{name!r}的处置规则", "no disposal rule set named {name!r}"
@@ -138,4 +138,22 @@ SATISFACTION = ErrorCode(
     ConflictError,
     "以物抵债须在流拍之后、按该次拍卖的保留价进行（{reason}）",
     "the creditor may take the asset in satisfaction only after a failed auction, at its reserve ({reason})",
+)
+FEED_LINE = ErrorCode(
+    "disposal.feed_line",
+    ValidationError,
+    "挂牌信息第{line}行无效：{reason}（未导入任何一行）",
+    "listings feed line {line} is invalid: {reason} (nothing was imported)",
+)
+FEED_OWN_SOURCE = ErrorCode(
+    "disposal.feed_own_source",
+    ConflictError,
+    "第{line}行来源{source!r}是本平台：本平台的标的不从外部导入",
+    "line {line} comes from {source!r}, this platform: our own lots are never imported",
+)
+FEED_IMPORTER = ErrorCode(
+    "disposal.feed_importer",
+    PermissionDeniedError,
+    "只有平台运营方可以导入其他平台的挂牌信息",
+    "only the platform operator may import other platforms' listings",
 )

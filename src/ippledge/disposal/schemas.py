@@ -153,3 +153,31 @@ class FilingOut(BaseModel):
     reference: int | None
     filed_on: dt.date
     recorded_on: dt.date | None
+
+
+class ListingOut(BaseModel):
+    """One listing (挂牌) as a search returns it: ours or another platform's, with its source."""
+
+    source: str
+    id: str
+    kind: str
+    title: str
+    ip_kinds: list[str]
+    ipc: list[str]
+    region: str | None
+    price: Yuan
+    status: str
+    channel: str
+    updated_on: dt.date
+    verified: bool
+    line: dict[str, object]
+
+
+class FeedIn(_Body):
+    lines: list[str] = Field(max_length=10_000, description="ippledge.listings-feed/1 lines (JSON, one per item)")
+
+
+class FeedImportOut(BaseModel):
+    created: int
+    updated: int
+    sources: list[str]

@@ -106,3 +106,26 @@ class DisposalFiling(IdMixin, Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     filed_on: Mapped[dt.date]
     recorded_on: Mapped[dt.date | None]  # the registry recorded the transfer (TR01)
+
+
+class DisposalListing(IdMixin, Base):
+    """挂牌信息（外部）: a lot or offer imported from another platform's listings feed, read-only, with its source.
+    ``ip_kinds`` and ``ipc`` are space-padded lists (`` patent trademark ``) so a search can match one of them."""
+
+    __tablename__ = "disposal_listing"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    source: Mapped[str] = mapped_column(String(60), index=True)
+    source_id: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))  # lot | offer
+    title: Mapped[str] = mapped_column(String(500))
+    ip_kinds: Mapped[str] = mapped_column(String(200))
+    ipc: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(6))
+    price: Mapped[Decimal] = mapped_column(Fen, index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(20))
+    updated_on: Mapped[dt.date]
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)  # HMAC checked under the source's key
+    line: Mapped[str] = mapped_column(Text)  # the feed line as received
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

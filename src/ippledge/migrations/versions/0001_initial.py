@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:05:49.220293
+Create Date: 2026-12-03 06:13:52.818413
 """
 
 from __future__ import annotations
@@ -57,6 +57,29 @@ def upgrade() -> None:
     sa.Column('report', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('business_date', name=op.f('pk_business_day_close'))
     )
+    op.create_table('disposal_listing',
+    sa.Column('source', sa.String(length=60), nullable=False),
+    sa.Column('source_id', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('ip_kinds', sa.String(length=200), nullable=False),
+    sa.Column('ipc', sa.Text(), nullable=False),
+    sa.Column('region', sa.String(length=6), nullable=True),
+    sa.Column('price', ippledge.db.Fen(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('updated_on', sa.Date(), nullable=False),
+    sa.Column('verified', sa.Boolean(), nullable=False),
+    sa.Column('line', sa.Text(), nullable=False),
+    sa.Column('imported_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_listing')),
+    sa.UniqueConstraint('source', 'source_id', name=op.f('uq_disposal_listing_source_source_id'))
+    )
+    with op.batch_alter_table('disposal_listing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_listing_price'), ['price'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disposal_listing_source'), ['source'], unique=False)
+
     op.create_table('feed_batch',
     sa.Column('source_name', sa.String(length=200), nullable=False),
     sa.Column('fmt', sa.String(length=8), nullable=False),
@@ -1872,6 +1895,11 @@ def downgrade() -> None:
     op.drop_table('internal_valuation_threshold')
     op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
+    with op.batch_alter_table('disposal_listing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_listing_source'))
+        batch_op.drop_index(batch_op.f('ix_disposal_listing_price'))
+
+    op.drop_table('disposal_listing')
     op.drop_table('business_day_close')
     op.drop_table('business_day')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
