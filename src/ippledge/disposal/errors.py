@@ -157,3 +157,9 @@ FEED_IMPORTER = ErrorCode(
     "只有平台运营方可以导入其他平台的挂牌信息",
     "only the platform operator may import other platforms' listings",
 )
+BID_RACE = ErrorCode(
+    "disposal.bid_overtaken",
+    ConflictError,
+    "另一出价同时到达并已先行成交，请按最新价格重新出价",
+    "another bid arrived at the same time and was taken first: bid again on the new price",
+)

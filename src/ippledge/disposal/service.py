@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
@@ -368,7 +369,10 @@ def place_bid(
     if row.format == "english":  # a sealed round's leader and price stay hidden until the close
         row.price, row.leader_id, row.ends_at = accepted.amount, bidder.id, accepted.ends_at
     session.add(bid)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # UNIQUE (round, seq): a concurrent bid took the number first (SQLite has no row lock)
+        raise errors.BID_RACE() from None
     return bid
 
 
