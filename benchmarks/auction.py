@@ -158,7 +158,8 @@ def burst(base: str, n: int, threads: int, call: Call, progress: Callable[[], No
 def paced(
     base: str, n: int, rate: float, threads: int, call: Call, progress: Callable[[], None]
 ) -> tuple[list[float], list[int], float]:
-    """``n`` calls sent open-loop at ``rate`` per second: latencies (ms, from each call's scheduled time), codes, and the rate achieved."""
+    """``n`` calls sent open-loop at ``rate`` per second: latencies (ms, from each call's scheduled time), codes,
+    and the rate achieved."""
     local = threading.local()
     start = time.perf_counter() + 0.2
     lat: list[float] = [0.0] * n
