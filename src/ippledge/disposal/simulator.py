@@ -142,9 +142,11 @@ def auction(
             level = reserve + k * step
             tie = rival & (v1 < level)  # both drop at the same level: one of them won at the level before
             price = np.where(rival, np.where(tie, level - step, level), reserve)
-            second = np.argsort(values, axis=1)[:, -2] if values.shape[1] > 1 else who
             coin = rng.random(trials) < 0.5
-            who = np.where(tie & coin, second, who)
+            swap = np.flatnonzero(tie & coin)  # the runner-up won the tie: only those rows are sorted
+            if swap.size:
+                who = who.copy()
+                who[swap] = np.argsort(values[swap], axis=1)[:, -2]
     elif fmt == "first_price":
         if dist is None:
             raise _bad("first_price needs the value distribution")
