@@ -4,10 +4,11 @@ measured in the same run.
 * Simulator: auctions per second of :func:`ippledge.disposal.simulator.auction` (vectorised, English / second-price /
   first-price) against the straightforward per-auction Python loop (the baseline) on the same draws.
 * Bidding: a written-off loan's lot in its first round with ``--bidders`` registered bidders, served by uvicorn in
-  this process (the application's worker thread pool, as ``ippledge serve`` runs it). Two loads on the one lot:
-  a burst (``--bids`` bids from ``--threads`` clients at once: bids/s) and a paced open-loop load (``--rate`` bids/s
-  for ``--paced`` bids: p50/p99 latency measured from each bid's scheduled send time, so queueing counts). Amounts
-  rise by one increment per bid sent; a bid overtaken in flight is refused (409 ``disposal.bid_low``) and counted.
+  this process (the application's worker thread pool, as ``ippledge serve`` runs it). Loads on the one lot: a
+  burst (``--bids`` bids from ``--threads`` clients at once: bids/s) and paced open-loop loads (each of ``--rates``
+  bids/s for ``--paced`` bids: p50/p99 latency measured from each bid's scheduled send time, so queueing counts).
+  Amounts rise by one increment per bid sent; a bid overtaken in flight is refused (409 ``disposal.bid_low``, or
+  ``disposal.bid_overtaken`` on SQLite) and counted.
   Baseline: the same requests as reads of the lot (``GET /disposal/lots/{id}``: same authentication, session and
   lot, no row lock and no write). After the loads the bids are replayed: numbered 1..n without a gap, each at least
   the previous plus the increment; and ``ledger check`` passes.
@@ -184,7 +185,7 @@ def paced(
     return lat, codes, n / took
 
 
-def bench_bidding(url: str | None, bids: int, paced_n: int, rate: float, threads: int, n_bidders: int) -> None:
+def bench_bidding(url: str | None, bids: int, paced_n: int, rates: list[float], threads: int, n_bidders: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = url or f"sqlite:///{Path(tmp) / 'auction.db'}"
         schema = None
@@ -229,15 +230,18 @@ def bench_bidding(url: str | None, bids: int, paced_n: int, rate: float, threads
             return c.get(f"/disposal/lots/{lot_id}", headers=who[i % len(who)])
 
         with Server(app) as base, Progress(transient=True) as bar:
-            task = bar.add_task("bids 出价", total=2 * bids + 2 * paced_n)
+            task = bar.add_task("bids 出价", total=2 * bids + 2 * paced_n * len(rates))
 
             def tick() -> None:
                 bar.advance(task)
 
             read_rate, read_codes = burst(base, bids, threads, read, tick)
             bid_rate, bid_codes = burst(base, bids, threads, bid, tick)
-            read_lat, _, read_done = paced(base, paced_n, rate, threads, read, tick)
-            bid_lat, paced_codes, bid_done = paced(base, paced_n, rate, threads, bid, tick)
+            runs = []
+            for rate in rates:
+                read_lat, _, read_done = paced(base, paced_n, rate, threads, read, tick)
+                bid_lat, codes, bid_done = paced(base, paced_n, rate, threads, bid, tick)
+                runs.append((rate, read_lat, read_done, bid_lat, codes, bid_done))
         with factory() as s:
             rows = list(s.scalars(select(DisposalBid).where(DisposalBid.auction_id == rid).order_by(DisposalBid.seq)))
             report = check_ledger(s)
@@ -246,6 +250,7 @@ def bench_bidding(url: str | None, bids: int, paced_n: int, rate: float, threads
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+    paced_codes = [c for run in runs for c in run[4]]
     accepted = [c for c in bid_codes + paced_codes if c == 201]
     assert set(read_codes) == {200}, sorted(set(read_codes))
     assert set(bid_codes + paced_codes) <= {201, 409}, sorted(set(bid_codes + paced_codes))
@@ -261,12 +266,13 @@ def bench_bidding(url: str | None, bids: int, paced_n: int, rate: float, threads
         f"  burst of {bids:,}: bids {bid_rate:,.0f}/s ({bid_codes.count(201):,} accepted, {bid_codes.count(409):,} "
         f"overtaken 409) against baseline lot reads {read_rate:,.0f}/s: ratio {bid_rate / read_rate:.2f}"
     )
-    print(
-        f"  paced {rate:g}/s x {paced_n:,}: bid p50 {statistics.median(bid_lat):.1f} ms, p99 {_pct(bid_lat, 99):.1f} "
-        f"ms ({paced_codes.count(201):,} accepted); baseline reads p50 {statistics.median(read_lat):.1f} ms, "
-        f"p99 {_pct(read_lat, 99):.1f} ms; p99 ratio {_pct(bid_lat, 99) / _pct(read_lat, 99):.2f}"
-    )
-    print(f"  paced load achieved: bids {bid_done:,.0f}/s, reads {read_done:,.0f}/s (offered {rate:g}/s)")
+    for rate, read_lat, read_done, bid_lat, codes, bid_done in runs:
+        print(
+            f"  paced {rate:g}/s x {paced_n:,} (achieved bids {bid_done:,.0f}/s, reads {read_done:,.0f}/s): bid p50 "
+            f"{statistics.median(bid_lat):.1f} ms, p99 {_pct(bid_lat, 99):.1f} ms ({codes.count(201):,} accepted); "
+            f"baseline reads p50 {statistics.median(read_lat):.1f} ms, p99 {_pct(read_lat, 99):.1f} ms; "
+            f"p99 ratio {_pct(bid_lat, 99) / _pct(read_lat, 99):.2f}"
+        )
     print(f"  replayed {len(rows):,} bids: numbered without a gap, each >= previous + {step}; ledger check OK")
 
 
@@ -278,17 +284,18 @@ def main() -> None:
     ap.add_argument("--sim-bidders", type=int, default=5)
     ap.add_argument("--bids", type=int, default=1_000, help="bids in the burst")
     ap.add_argument("--paced", type=int, default=1_000, help="bids in the paced load")
-    ap.add_argument("--rate", type=float, default=200.0, help="paced bids per second")
+    ap.add_argument("--rates", default="200,20", help="paced loads, bids per second (comma-separated)")
     ap.add_argument("--threads", type=int, default=16)
     ap.add_argument("--bidders", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
-        args.trials, args.bids, args.paced = 100_000, 200, 200
+        args.trials, args.bids, args.paced = 100_000, 200, 100
     configure_hasher(time_cost=1, memory_cost_kib=8)  # the bidders' logins; production cost adds nothing here
     bench_simulator(args.trials, args.sim_bidders, args.seed)
-    bench_bidding(args.database_url, args.bids, args.paced, args.rate, args.threads, args.bidders)
+    rates = [float(x) for x in args.rates.split(",") if x.strip()]
+    bench_bidding(args.database_url, args.bids, args.paced, rates, args.threads, args.bidders)
 
 
 if __name__ == "__main__":

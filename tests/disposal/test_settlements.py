@@ -6,12 +6,16 @@ after every step."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
-from ippledge.disposal import postings, service
+from ippledge.cli import app
+from ippledge.disposal import postings, queries, service
+from ippledge.disposal.learning import RoundOutcome
 from ippledge.disposal.tables import DisposalAuction, DisposalBidder, DisposalFiling
 from ippledge.ledger.queries import balance
 from ippledge.lending import queries as loans
@@ -122,7 +126,7 @@ def test_sealed_first_price_pays_its_bid_and_a_short_sale_repays_in_part(session
         assert Decimal(0) < after.outstanding_principal < before.outstanding_principal - Decimal("300000")
 
 
-def test_taken_in_satisfaction_after_a_failed_auction(session_factory, risk_desk: RiskDesk) -> None:
+def test_taken_in_satisfaction_after_a_failed_auction(session_factory, risk_desk: RiskDesk, database_url: str) -> None:
     d, f = risk_desk, session_factory
     c = claimed_loan(d)
     agent, bank, today = c.agent.principal, d.bank.officer.principal, d.clock.today
@@ -167,3 +171,10 @@ def test_taken_in_satisfaction_after_a_failed_auction(session_factory, risk_desk
         assert registry.owner_ids(s, one_asset(s, lot_id)) == [d.bank.id]  # the bank now owns the patent
         assert balance(s, postings.account(d.bank.id, postings.FORECLOSED, lot_id)) == Decimal("5600000.00")
     assert_ledger_ok(f, loans=1)
+    with f() as s:  # what the round taught: one failed round at 70% of the appraisal
+        assert queries.round_outcomes(s) == [RoundOutcome("patent", 0.7, False, None)]
+    out = CliRunner().invoke(app, ["disposal", "outcomes", "--json", "--database-url", database_url])
+    assert out.exit_code == 0, out.output
+    (everything, patents) = json.loads(out.stdout)
+    assert everything["ip_kind"] == "all" and patents["rounds"] == 1 and patents["sell_through"] == 0
+    assert patents["suggested_start_share"] == 0.7  # nothing sold: no reason to ask above the legal minimum

@@ -218,3 +218,46 @@ def listings_search(
             f"{x.source}  {x.source_id}  {x.status:<8} {x.price:>16,}  {'/'.join(x.ip_kinds)} {' '.join(x.ipc)} "
             f"{x.region or '-'}  {x.title[:60]}"
         )
+
+
+@disposal_app.command("outcomes")
+def outcomes(
+    rules_name: Annotated[
+        str | None, typer.Option("--rules", help="rule set whose minimum start share bounds it")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """处置结果: sell-through against the start share of closed auction rounds, by IP kind, and the start share that
+    maximises the expected price at the start (never below the rules' minimum)."""
+    from ippledge.cmd.options import session_scope
+    from ippledge.disposal import learning, queries
+
+    try:
+        rules = model.load_rules(rules_name)
+        with session_scope(database_url) as session:
+            obs = queries.round_outcomes(session)
+        rows = learning.summarise(obs, float(rules.start_share_min))
+    except IppledgeError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        data = [
+            {
+                "ip_kind": k.ip_kind,
+                "rounds": k.rounds,
+                "sell_through": round(k.sell_through, 4),
+                "mean_price_ratio": None if k.mean_price_ratio is None else round(k.mean_price_ratio, 4),
+                "fit": {"a": round(k.fit.a, 4), "b": round(k.fit.b, 4)},
+                "suggested_start_share": k.suggested_share,
+                "suggested_sell_through": round(k.suggested_sell_through, 4),
+            }
+            for k in rows
+        ]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for k in rows:
+        price = "n/a" if k.mean_price_ratio is None else f"{k.mean_price_ratio:.1%}"
+        typer.echo(
+            f"{k.ip_kind:<10} {k.rounds:>5} rounds, sell-through {k.sell_through:.1%}, price/appraisal {price}; "
+            f"suggested start {k.suggested_share:.1%} of the appraisal (sell-through {k.suggested_sell_through:.1%})"
+        )
