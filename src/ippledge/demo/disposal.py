@@ -124,3 +124,13 @@ def run(
         f"  解押与过户 release filings {done.release_filings} submitted; TR01 transfers filed {done.transfer_filings}"
     )
     _check(factory, console, "settlement, clawback and filings")
+    with factory() as s:
+        registrar = parties.principal_of(s, "registry.patent.officer")
+    assert registrar is not None
+    with factory.begin() as s:
+        for filing_id in done.transfer_filings:
+            disposal.record_transfer(s, registrar, filing_id, today)
+    console.print(
+        f"  过户登记 the patent office recorded {len(done.transfer_filings)} TR01 transfers to party {bidder_ids[0]}"
+    )
+    _check(factory, console, "the transfers")
