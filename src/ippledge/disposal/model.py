@@ -13,6 +13,7 @@ Pure: no database and no framework; the service applies these rules under a row 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
@@ -115,8 +116,13 @@ def rule_set_names() -> list[str]:
 
 
 def load_rules(name: str | None = None) -> RuleSet:
-    """The rule set ``name`` (the default when ``None``); ``disposal.rules_unknown`` lists the known ones."""
-    wanted = name or DEFAULT_RULES
+    """The rule set ``name`` (the default when ``None``); ``disposal.rules_unknown`` lists the known ones. Read and
+    checked once per process (a bid judges under its round's lock: no file read there)."""
+    return _load_rules(name or DEFAULT_RULES)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_rules(wanted: str) -> RuleSet:
     known = rule_set_names()
     if wanted not in known:
         raise errors.RULES_UNKNOWN(name=wanted, known=known)
