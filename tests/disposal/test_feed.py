@@ -147,3 +147,16 @@ def test_listings_and_feed_over_http(risk_desk: RiskDesk, session_factory: sessi
     assert r.status_code == 403 and r.json()["code"] == "disposal.feed_importer"
     bad = get("/disposal/listings", params={"region": "x1"}, headers=d.firm.headers)
     assert bad.status_code in (400, 422)
+
+
+def test_hostile_lines_are_catalogued_refusals() -> None:
+    from ippledge.disposal.feed_format import parse_line
+
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    doc = {"format": "ippledge.listings-feed/1", "source": "p-a", "id": "x", "kind": "lot", "status": "open"}
+    surrogate = json.dumps({**doc, "title": "\ud800"})
+    nul = json.dumps({**doc, "title": "a\u0000b"})
+    for text in (deep[:99_000], "[" * 50_000, surrogate, nul, "x" * 100_001):
+        with pytest.raises(IppledgeError) as e:
+            parse_line(text, 3)
+        assert e.value.code == "disposal.feed_line" and e.value.details["line"] == 3

@@ -39,6 +39,7 @@ _SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 _IPC = re.compile(r"^[A-H][0-9]{2}[A-Z]$")
 _REGION = re.compile(r"^[0-9]{2}([0-9]{2}){0,2}$")
 FEN = Decimal("0.01")
+MAX_LINE = 100_000  # characters
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
@@ -89,12 +90,18 @@ def _bad(line: int, reason: str) -> Exception:
 def parse_line(text: str, line: int, keys: dict[str, bytes] | None = None) -> Listing:
     """One feed line checked field by field and by its signature (``disposal.feed_line`` names the line and why).
     A source whose key the importer holds must carry a valid HMAC; otherwise the digest must match."""
+    if len(text) > MAX_LINE or "\\u0000" in text:
+        raise _bad(line, f"longer than {MAX_LINE} characters or holding a NUL")
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _bad(line, "not JSON") from None
     if not isinstance(doc, dict) or doc.get("format") != FEED_FORMAT:
         raise _bad(line, f"format must be {FEED_FORMAT}")
+    try:
+        canonical(doc)
+    except (UnicodeEncodeError, ValueError, RecursionError):  # a lone surrogate, nesting too deep
+        raise _bad(line, "not valid UTF-8 text") from None
     source, sid = doc.get("source"), doc.get("id")
     if not isinstance(source, str) or not _SOURCE.match(source):
         raise _bad(line, "source must be a platform id (a-z, 0-9, . _ -)")

@@ -24,7 +24,9 @@ class RoundIn(_Body):
     announced_on: dt.date | None = Field(default=None, description="default: the business date")
     start_price: str | None = Field(default=None, description="default: the lowest the rules allow")
     deposit: str | None = Field(default=None, description="default: the lowest the rules allow")
-    format: str = Field(default="english", description="english | sealed_first | sealed_second (auctions only)")
+    format: str = Field(
+        default="english", max_length=20, description="english | sealed_first | sealed_second (auctions only)"
+    )
 
 
 class BidderIn(_Body):
