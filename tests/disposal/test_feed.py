@@ -160,3 +160,10 @@ def test_hostile_lines_are_catalogued_refusals() -> None:
         with pytest.raises(IppledgeError) as e:
             parse_line(text, 3)
         assert e.value.code == "disposal.feed_line" and e.value.details["line"] == 3
+
+
+def test_price_bounds_below_the_fen(risk_desk: RiskDesk) -> None:
+    d = risk_desk
+    params = {"price_max": "4.647096705003631e-291", "price_min": "0.001"}
+    r = d.client.get("/disposal/listings", params=params, headers=d.firm.headers)
+    assert r.status_code == 200 and r.json() == []  # found by the fuzzer: was a 500

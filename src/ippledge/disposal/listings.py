@@ -187,10 +187,11 @@ def _imported(q: Search) -> Select[DisposalListing]:
         stmt = stmt.where(DisposalListing.status == q.status)
     if q.source is not None:
         stmt = stmt.where(DisposalListing.source == q.source)
+    # prices are whole fen: a bound below the fen rounds to the fen it admits (the column takes fen only)
     if q.price_min is not None:
-        stmt = stmt.where(DisposalListing.price >= q.price_min)
+        stmt = stmt.where(DisposalListing.price >= model.ceil_fen(q.price_min))
     if q.price_max is not None:
-        stmt = stmt.where(DisposalListing.price <= q.price_max)
+        stmt = stmt.where(DisposalListing.price <= model.floor_fen(q.price_max))
     if q.region is not None:
         stmt = stmt.where(DisposalListing.region.startswith(q.region, autoescape=True))
     if q.ip_kind is not None:
