@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.supervision
 	$(BIN)/python -m benchmarks.api_fuzz
 	$(BIN)/python -m benchmarks.console_pages
+	$(BIN)/python -m benchmarks.auction
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)

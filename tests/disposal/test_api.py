@@ -70,3 +70,25 @@ def test_disposal_through_the_api(app: Any, session_factory, risk_desk: RiskDesk
     recorded = d.post(d.registry, f"/disposal/filings/{transfer}/record", None, 200).json()
     assert recorded["kind"] == "transfer" and recorded["recorded_on"] == str(d.clock.today)
     assert_ledger_ok(session_factory, loans=1)
+
+
+def test_sealed_round_and_satisfaction_through_the_api(app: Any, session_factory, risk_desk: RiskDesk) -> None:
+    d = risk_desk
+    c = claimed_loan(d)
+    agent = c.agent
+    lot = d.post(agent, "/disposal/lots", {"loan_id": c.loan_id}, 201).json()
+    bad = d.post(agent, f"/disposal/lots/{lot['id']}/rounds", {"format": "dutch"})
+    assert bad.status_code == 422 and bad.json()["code"] == "disposal.format"
+    rnd = d.post(agent, f"/disposal/lots/{lot['id']}/rounds", {"format": "sealed_second"}, 201).json()
+    assert rnd["format"] == "sealed_second" and rnd["price"] is None
+    app.dependency_overrides[server_time] = lambda: dt.datetime.fromisoformat(rnd["ends_at"])
+    try:
+        assert d.post(agent, f"/disposal/rounds/{rnd['id']}/close", None, 200).json()["status"] == "failed"
+    finally:
+        app.dependency_overrides.pop(server_time, None)
+    url = f"/disposal/lots/{lot['id']}/satisfaction"
+    assert d.post_key(agent, url, {}).json()["code"] == "disposal.not_agent"
+    taken = d.post_key(d.bank.officer, url, {}, 200).json()
+    assert taken["satisfied"] and taken["status"] == "sold" and taken["price"] == "5600000.00"
+    assert taken["buyer_id"] == d.bank.id
+    assert_ledger_ok(session_factory, loans=1)

@@ -97,6 +97,7 @@ PUBLIC.update(
             "/disposal/lots/{lot_id}",
             "/disposal/lots/{lot_id}/rounds",
             "/disposal/lots/{lot_id}/settlement",
+            "/disposal/lots/{lot_id}/satisfaction",
             "/disposal/rounds/{auction_id}/bidders",
             "/disposal/rounds/{auction_id}/bids",
             "/disposal/rounds/{auction_id}/close",

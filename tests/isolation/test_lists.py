@@ -58,6 +58,8 @@ NOT_PARTY_DATA = {
     "/health": "liveness",
     "/ready": "readiness",
     "/disposal/plan": "a calculation from the published auction rules",
+    "/disposal/listings": "public sale listings (公开挂牌): our lots and other platforms' imported listings",
+    "/disposal/feed": "the public listings feed (our lots as published notices)",
     "/supervision/statistics": "aggregates for the regulator and the platform only (others: 403 regulator_only)",
     "/supervision/statistics.xlsx": "the same aggregates as a workbook, regulator and platform only",
     "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",

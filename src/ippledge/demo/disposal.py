@@ -43,6 +43,15 @@ def _bidders(session: Session, exclude: int, n: int) -> list[int]:
     return out
 
 
+def _check(factory: sessionmaker[Session], console: Console, step: str) -> None:
+    """``ledger check`` after a step: the demo stops on a failure rather than telling a story the books deny."""
+    with factory() as s:
+        report = check_books(s)
+    if not report.ok:
+        raise RuntimeError(f"ledger check failed after {step}: {report}")
+    console.print(f"    总账核对 ledger check OK after {step} ({report.entries:,} entries)")
+
+
 def run(
     factory: sessionmaker[Session],
     console: Console,
@@ -75,6 +84,7 @@ def run(
         f"标的 lot {lot_id}: loan {lid}, appraisal of record {format_yuan(appraisal)}, "
         f"model forced-sale value {format_yuan(forced) if forced is not None else 'n/a'}; rules {p.rules.name}"
     )
+    _check(factory, console, "opening the lot")
     with factory() as s:
         bidder_ids = _bidders(s, pledgor, 2)
     buyers = [Principal(party_id=b, party_kind=PartyKind.ENTERPRISE, roles=frozenset()) for b in bidder_ids]
@@ -87,6 +97,7 @@ def run(
         console.print(
             f"  {'一拍' if number == 1 else '二拍'} start {format_yuan(price)}: no bid, 流拍 on {ends.date()}"
         )
+        _check(factory, console, f"round {number}")
         day = ends.date()
     with factory.begin() as s:
         r = disposal.schedule_round(s, officer, lot_id, day)
@@ -99,6 +110,7 @@ def run(
         disposal.close_round(s, officer, rid, ends)
         disposal.pay(s, officer, rid, ends.date())
     console.print(f"  变卖 sale stage at {format_yuan(price)}: sold to party {bidder_ids[0]} on {ends.date()}")
+    _check(factory, console, "the sale and payment")
     with factory.begin() as s:
         done = disposal.settle(s, officer, lot_id, (price * Decimal("0.02")).quantize(model.FEN), today)
     w = done.waterfall
@@ -111,8 +123,14 @@ def run(
     console.print(
         f"  解押与过户 release filings {done.release_filings} submitted; TR01 transfers filed {done.transfer_filings}"
     )
+    _check(factory, console, "settlement, clawback and filings")
     with factory() as s:
-        report = check_books(s)
+        registrar = parties.principal_of(s, "registry.patent.officer")
+    assert registrar is not None
+    with factory.begin() as s:
+        for filing_id in done.transfer_filings:
+            disposal.record_transfer(s, registrar, filing_id, today)
     console.print(
-        f"  总账核对 ledger check: {'OK' if report.ok else 'FAILED'} ({report.entries:,} entries) after disposal"
+        f"  过户登记 the patent office recorded {len(done.transfer_filings)} TR01 transfers to party {bidder_ids[0]}"
     )
+    _check(factory, console, "the transfers")

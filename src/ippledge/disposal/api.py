@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from ippledge.db import utcnow
-from ippledge.disposal import model, service
+from ippledge.disposal import listings, model, service
+from ippledge.disposal.feed_format import Listing, Search
 from ippledge.disposal.schemas import (
     BidderIn,
     BidderOut,
     BidIn,
     BidOut,
+    FeedImportOut,
+    FeedIn,
     FilingOut,
+    ListingOut,
     LotIn,
     LotOut,
     PlanOut,
@@ -66,6 +71,7 @@ def _lot(session: Session, lot: DisposalLot) -> LotOut:
         channel=lot.channel,
         rules=f"{lot.rules_name}/{lot.rules_version}",
         status=lot.status,
+        satisfied=lot.satisfied,
         buyer_id=lot.buyer_id,
         price=lot.price,
         rounds=[_round(r) for r in service.rounds_of(session, lot.id)],
@@ -97,7 +103,9 @@ def schedule_round(
     lot_id: IdPath, body: RoundIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> RoundOut:
     """公告: the next round (an auction, or the sale stage after the last failed one)."""
-    row = service.schedule_round(session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit)
+    row = service.schedule_round(
+        session, principal, lot_id, body.announced_on or today, body.start_price, body.deposit, body.format
+    )
     return _round(row)
 
 
@@ -152,6 +160,18 @@ def renege(
     return once({"auction_id": auction_id}, act)
 
 
+@router.post("/disposal/lots/{lot_id}/satisfaction", response_model=LotOut)
+def take_in_satisfaction(
+    lot_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """以物抵债: after a failed auction the bank takes the lot at that round's reserve."""
+
+    def act() -> dict[str, Any]:
+        return _lot(session, service.take_in_satisfaction(session, principal, lot_id, today)).model_dump(mode="json")
+
+    return once({"lot_id": lot_id}, act)
+
+
 @router.post("/disposal/lots/{lot_id}/settlement", response_model=SettlementOut)
 def settle(
     lot_id: IdPath, body: SettleIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
@@ -181,3 +201,53 @@ def settle(
 def record_transfer(filing_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> FilingOut:
     """登记过户: the registry officer records a filed TR01 transfer to the buyer (once)."""
     return FilingOut.model_validate(service.record_transfer(session, principal, filing_id, today), from_attributes=True)
+
+
+def _listing(x: Listing) -> ListingOut:
+    return ListingOut(
+        source=x.source,
+        id=x.source_id,
+        kind=x.kind,
+        title=x.title,
+        ip_kinds=list(x.ip_kinds),
+        ipc=list(x.ipc),
+        region=x.region,
+        price=x.price,
+        status=x.status,
+        channel=x.channel,
+        updated_on=x.updated_on,
+        verified=x.verified,
+        line=x.doc,
+    )
+
+
+@router.get("/disposal/listings", response_model=list[ListingOut])
+def search_listings(
+    _: PrincipalDep,
+    session: SessionDep,
+    ip_kind: str | None = Query(None, max_length=20),
+    ipc: str | None = Query(None, max_length=20, description="an IPC prefix: G06, G06F"),
+    region: str | None = Query(None, max_length=6, pattern=r"^[0-9]{1,6}$", description="a GB/T 2260 prefix"),
+    price_min: Decimal | None = Query(None, ge=0, le=1e14),
+    price_max: Decimal | None = Query(None, ge=0, le=1e14),
+    status: str | None = Query(None, max_length=10),
+    source: str | None = Query(None, max_length=60),
+    limit: int = Query(100, ge=1, le=listings.MAX_RESULTS),
+) -> list[ListingOut]:
+    """挂牌检索: our lots and other platforms' imported listings by IP kind, IPC class, region, price and status."""
+    q = Search(ip_kind, ipc, region, price_min, price_max, status, source)
+    return [_listing(x) for x in listings.search(session, q, limit)]
+
+
+@router.get("/disposal/feed", response_class=Response)
+def export_feed(_: PrincipalDep, session: SessionDep) -> Response:
+    """联合挂牌信息: our lots as ``ippledge.listings-feed/1`` lines (JSON lines, signed, with our source)."""
+    body = "".join(line + "\n" for line in listings.export_feed(session))
+    return Response(body, media_type="application/x-ndjson")
+
+
+@router.post("/disposal/feed", response_model=FeedImportOut)
+def import_feed(body: FeedIn, principal: PrincipalDep, session: SessionDep) -> FeedImportOut:
+    """导入: other platforms' feed lines, read-only with their source (the platform operator; all lines or none)."""
+    done = listings.import_feed(session, principal, body.lines)
+    return FeedImportOut(created=done.created, updated=done.updated, sources=list(done.sources))

@@ -1,7 +1,8 @@
 """The disposal ledger expectation (托管资金核对): each lot's custody accounts agree with its bidders and sale.
 
 expected deposits = the deposits still held; expected proceeds = forfeited deposits plus the price once sold, zero once
-settled; expected custody = deposits + proceeds. Registered with ``ledger.check.register_expectations("disposal",
+settled; expected custody = deposits + proceeds; a lot taken in satisfaction (以物抵债): the bank's foreclosed asset
+at the reserve. Registered with ``ledger.check.register_expectations("disposal",
 ...)`` so ``ippledge ledger check`` proves that no money left custody outside these rules.
 """
 
@@ -43,6 +44,8 @@ def expected_custody(session: Session) -> Mapping[str, Decimal]:
         out[postings.account(lot.agent_id, postings.DEPOSITS, lot.id)] = deposits
         out[postings.account(lot.agent_id, postings.PROCEEDS, lot.id)] = proceeds
         out[postings.account(lot.agent_id, postings.CUSTODY, lot.id)] = deposits + proceeds
+        if lot.satisfied:  # 以物抵债: the bank holds the IP at the reserve it took it at
+            out[postings.account(lot.bank_id, postings.FORECLOSED, lot.id)] = lot.price or ZERO
     return out
 
 

@@ -4,7 +4,7 @@ A bid refused for its order or timing is a conflict (409) with the reason; nothi
 
 from __future__ import annotations
 
-from ippledge.kernel.errors import ConflictError, ErrorCode, NotFoundError, ValidationError
+from ippledge.kernel.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError, ValidationError
 
 RULES_UNKNOWN = ErrorCode(
     "disposal.rules_unknown", NotFoundError, "没有名为{name!r}的处置规则", "no disposal rule set named {name!r}"
@@ -106,12 +106,60 @@ NOT_ENDED = ErrorCode(
 NOT_WRITTEN_OFF = ErrorCode(
     "disposal.settle_not_written_off",
     ConflictError,
-    "本版本只结算已核销贷款的处置款（核销后收回）",
-    "this version settles proceeds only for a written-off loan (recovery after write-off)",
+    "计算未核销贷款的担保债权须由贷款银行在营业日办理",
+    "the secured debt of a loan still on the books is quoted for the lending bank on a business date",
 )
 COSTS = ErrorCode(
     "disposal.costs",
     ConflictError,
     "处置费用{costs}超过处置款{proceeds}",
     "disposal costs {costs} exceed the proceeds {proceeds}",
+)
+SIMULATION = ErrorCode(
+    "disposal.simulation",
+    ValidationError,
+    "拍卖模拟参数无效：{reason}",
+    "invalid auction simulation input: {reason}",
+)
+SEALED_ONCE = ErrorCode(
+    "disposal.sealed_once",
+    ConflictError,
+    "密封竞价每位竞买人只能出价一次",
+    "in a sealed-bid round each bidder bids once",
+)
+FORMAT = ErrorCode(
+    "disposal.format",
+    ValidationError,
+    "未知的竞价方式{format!r}",
+    "unknown auction format {format!r}",
+)
+SATISFACTION = ErrorCode(
+    "disposal.satisfaction",
+    ConflictError,
+    "以物抵债须在流拍之后、按该次拍卖的保留价进行（{reason}）",
+    "the creditor may take the asset in satisfaction only after a failed auction, at its reserve ({reason})",
+)
+FEED_LINE = ErrorCode(
+    "disposal.feed_line",
+    ValidationError,
+    "挂牌信息第{line}行无效：{reason}（未导入任何一行）",
+    "listings feed line {line} is invalid: {reason} (nothing was imported)",
+)
+FEED_OWN_SOURCE = ErrorCode(
+    "disposal.feed_own_source",
+    ConflictError,
+    "第{line}行来源{source!r}是本平台：本平台的标的不从外部导入",
+    "line {line} comes from {source!r}, this platform: our own lots are never imported",
+)
+FEED_IMPORTER = ErrorCode(
+    "disposal.feed_importer",
+    PermissionDeniedError,
+    "只有平台运营方可以导入其他平台的挂牌信息",
+    "only the platform operator may import other platforms' listings",
+)
+BID_RACE = ErrorCode(
+    "disposal.bid_overtaken",
+    ConflictError,
+    "另一出价同时到达并已先行成交，请按最新价格重新出价",
+    "another bid arrived at the same time and was taken first: bid again on the new price",
 )

@@ -13,6 +13,7 @@ Pure: no database and no framework; the service applies these rules under a row 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
@@ -115,8 +116,13 @@ def rule_set_names() -> list[str]:
 
 
 def load_rules(name: str | None = None) -> RuleSet:
-    """The rule set ``name`` (the default when ``None``); ``disposal.rules_unknown`` lists the known ones."""
-    wanted = name or DEFAULT_RULES
+    """The rule set ``name`` (the default when ``None``); ``disposal.rules_unknown`` lists the known ones. Read and
+    checked once per process (a bid judges under its round's lock: no file read there)."""
+    return _load_rules(name or DEFAULT_RULES)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_rules(wanted: str) -> RuleSet:
     known = rule_set_names()
     if wanted not in known:
         raise errors.RULES_UNKNOWN(name=wanted, known=known)
@@ -335,3 +341,56 @@ def waterfall(proceeds: Decimal, costs: Decimal, secured_debt: Decimal) -> Water
         raise errors.COSTS(costs=str(costs), proceeds=str(proceeds))
     debt = min(proceeds - costs, max(secured_debt, ZERO))
     return Waterfall(proceeds, costs, debt, proceeds - costs - debt)
+
+
+# -- sealed bids (密封竞价) -------------------------------------------------------------------------------------------
+
+FORMATS = ("english", "sealed_first", "sealed_second")
+
+
+def judge_sealed_bid(
+    state: AuctionState, bidder: BidderStanding, amount: Decimal, at: dt.datetime, already_bid: bool
+) -> Accepted:
+    """Accept a sealed bid or raise the reason (each a 409): barred, unregistered, in notice, closed, a second bid
+    from the same bidder, below the start price. No extension: a sealed round ends when it was announced to."""
+    if bidder.barred:
+        raise errors.BIDDER_BARRED()
+    if not bidder.registered:
+        raise errors.NOT_REGISTERED()
+    if at < state.opens_at:
+        raise errors.IN_NOTICE(opens_at=state.opens_at.isoformat())
+    if at >= state.ends_at:
+        raise errors.CLOSED(ends_at=state.ends_at.isoformat())
+    if already_bid:
+        raise errors.SEALED_ONCE()
+    if amount < state.start_price:
+        raise errors.BID_LOW(amount=str(amount), minimum=str(state.start_price))
+    return Accepted(amount, state.ends_at, False)
+
+
+@dataclass(frozen=True)
+class SealedBid:
+    seq: int
+    bidder_id: int
+    amount: Decimal
+    preemptive: bool
+
+
+def sealed_outcome(fmt: str, bids: list[SealedBid], start_price: Decimal, rules: RuleSet) -> tuple[int, Decimal] | None:
+    """The winner and price of a sealed round (``None`` without a bid): the highest bid wins; at an equal amount a
+    pre-emption holder (when the rules give it) and then the earlier bid. First-price: the winner pays its bid;
+    second-price (Vickrey): the highest other bid, never below the start price."""
+    if fmt not in ("sealed_first", "sealed_second"):
+        raise errors.FORMAT(format=fmt, known=list(FORMATS))
+    if not bids:
+        return None
+
+    def rank(b: SealedBid) -> tuple[Decimal, int, int]:
+        return (b.amount, 1 if (b.preemptive and rules.preemption_at_equal_price) else 0, -b.seq)
+
+    ordered = sorted(bids, key=rank, reverse=True)
+    top = ordered[0]
+    if fmt == "sealed_first":
+        return top.bidder_id, top.amount
+    others = [b.amount for b in ordered[1:]]
+    return top.bidder_id, max([start_price, *others[:1]])

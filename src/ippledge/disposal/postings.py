@@ -15,6 +15,10 @@ disposal.debt       PH:disposal:L:proceeds             PH:disposal:L:custody (�
 disposal.surplus    PH:disposal:L:proceeds             PH:disposal:L:custody (余款退出质人)
 ==================  =================================  ==================================
 
+以物抵债 (the bank takes the IP at the reserve) is the bank buying it: ``disposal.satisfaction`` debits the bank's
+``PB:disposal:L:foreclosed`` (抵债资产, asset) and credits its cash, and the same price enters custody as a payment;
+the waterfall then pays the debt back to the bank, so the bank's net cash is what it paid over the debt (补交差价).
+
 So custody always equals deposits held plus proceeds not yet paid out, and all three are zero once a lot is
 settled. The bank's side of the debt payment is lending's recovery entry (Dr cash / Cr recovery income).
 """
@@ -34,6 +38,9 @@ DEPOSITS = AccountKind(
 PROCEEDS = AccountKind(
     "disposal_proceeds", "disposal:{subject}:proceeds", AccountType.LIABILITY, "待分配处置款", "proceeds to distribute"
 )
+FORECLOSED = AccountKind(
+    "disposal_foreclosed", "disposal:{subject}:foreclosed", AccountType.ASSET, "抵债资产", "asset taken in satisfaction"
+)
 CHART = (CUSTODY, DEPOSITS, PROCEEDS)
 
 _MOVES: dict[str, tuple[AccountKind, AccountKind, str]] = {
@@ -50,7 +57,7 @@ _MOVES: dict[str, tuple[AccountKind, AccountKind, str]] = {
 
 def register_rules() -> None:
     """Add the disposal accounts to the chart (called by ``bootstrap.wire``)."""
-    for kind in CHART:
+    for kind in (*CHART, FORECLOSED):
         register_kind(kind)
 
 
@@ -65,3 +72,12 @@ def move(
     debit, credit, memo = _MOVES[kind]
     lines = (Posting(account(holder, debit, lot_id), amount), Posting(account(holder, credit, lot_id), -amount))
     return EntryDraft(day, kind, lines, ref_type=ref[0], ref_id=str(ref[1]), memo=memo, idempotency_key=key)
+
+
+def satisfaction(bank: int, lot_id: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
+    """以物抵债: the bank's foreclosed asset at the reserve, paid from its cash (into the lot's custody)."""
+    lines = (Posting(account(bank, FORECLOSED, lot_id), amount), Posting(account_code(bank, "cash"), -amount))
+    memo = "以物抵债 asset taken in satisfaction at the reserve"
+    return EntryDraft(
+        day, "disposal.satisfaction", lines, ref_type="disposal_lot", ref_id=str(lot_id), memo=memo, idempotency_key=key
+    )

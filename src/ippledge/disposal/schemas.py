@@ -24,6 +24,9 @@ class RoundIn(_Body):
     announced_on: dt.date | None = Field(default=None, description="default: the business date")
     start_price: str | None = Field(default=None, description="default: the lowest the rules allow")
     deposit: str | None = Field(default=None, description="default: the lowest the rules allow")
+    format: str = Field(
+        default="english", max_length=20, description="english | sealed_first | sealed_second (auctions only)"
+    )
 
 
 class BidderIn(_Body):
@@ -44,6 +47,7 @@ class RoundOut(BaseModel):
     lot_id: int
     number: int
     stage: str
+    format: str
     start_price: Yuan
     increment: Yuan
     deposit: Yuan
@@ -69,6 +73,7 @@ class LotOut(BaseModel):
     channel: str
     rules: str
     status: str
+    satisfied: bool  # 以物抵债: the bank took it at the reserve
     buyer_id: int | None
     price: Yuan | None
     rounds: list[RoundOut]
@@ -150,3 +155,31 @@ class FilingOut(BaseModel):
     reference: int | None
     filed_on: dt.date
     recorded_on: dt.date | None
+
+
+class ListingOut(BaseModel):
+    """One listing (挂牌) as a search returns it: ours or another platform's, with its source."""
+
+    source: str
+    id: str
+    kind: str
+    title: str
+    ip_kinds: list[str]
+    ipc: list[str]
+    region: str | None
+    price: Yuan
+    status: str
+    channel: str
+    updated_on: dt.date
+    verified: bool
+    line: dict[str, object]
+
+
+class FeedIn(_Body):
+    lines: list[str] = Field(max_length=10_000, description="ippledge.listings-feed/1 lines (JSON, one per item)")
+
+
+class FeedImportOut(BaseModel):
+    created: int
+    updated: int
+    sources: list[str]

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
@@ -200,11 +201,15 @@ def schedule_round(
     announced_on: dt.date,
     start_price: Decimal | str | None = None,
     deposit: Decimal | str | None = None,
+    fmt: str = "english",
 ) -> DisposalAuction:
-    """公告: the next round. Rounds up to the rule set's count are auctions (the first at least the share of the
-    appraisal, each later one at most the step-down below the previous start price); after them comes the sale stage
-    (变卖) at the last start price. Bidding opens after the notice period; the default start price and deposit are the
-    lowest the rules allow."""
+    """公告: the next round, English (ascending online bids) or sealed (first- or second-price; auctions only).
+    Rounds up to the rule set's count are auctions (the first at least the share of the appraisal, each later one at
+    most the step-down below the previous start price); after them comes the sale stage (变卖, English) at the last
+    start price. Bidding opens after the notice period; the default start price and deposit are the lowest the rules
+    allow."""
+    if fmt not in model.FORMATS:
+        raise errors.FORMAT(format=fmt, known=list(model.FORMATS))
     lot = _lot(session, lot_id, lock=True)
     _require_agent(principal, lot)
     if lot.status != "open":
@@ -219,6 +224,10 @@ def schedule_round(
     if sale:
         if not rules.sale_at_last_start_price or last is None:
             raise errors.LOT_STATE(status="failed", action_zh="进入变卖", action_en="enter the sale stage")
+        if fmt != "english":
+            raise errors.LOT_STATE(
+                status="sale", action_zh="在变卖阶段密封竞价", action_en="take sealed bids in a sale"
+            )
         floor = last
     else:
         floor = model.min_start_price(rules, lot.appraisal, last)
@@ -237,6 +246,7 @@ def schedule_round(
         lot_id=lot.id,
         number=number,
         stage="sale" if sale else "auction",
+        format=fmt,
         start_price=price,
         increment=model.increment(rules, price),
         deposit=held,
@@ -335,8 +345,17 @@ def place_bid(
     )
     if row.status != "scheduled":
         raise errors.CLOSED(ends_at=(row.closed_at or row.ends_at).isoformat())
-    accepted = model.judge_bid(rules, state, standing, value, at)
-    assert bidder is not None  # judge_bid refused an unregistered bidder
+    if row.format == "english":
+        accepted = model.judge_bid(rules, state, standing, value, at)
+    else:
+        again = bidder is not None and (
+            session.scalars(
+                select(DisposalBid.id).where(DisposalBid.auction_id == row.id, DisposalBid.bidder_id == bidder.id)
+            ).first()
+            is not None
+        )
+        accepted = model.judge_sealed_bid(state, standing, value, at, again)
+    assert bidder is not None  # the judge refused an unregistered bidder
     row.bid_count += 1
     bid = DisposalBid(
         auction_id=row.id,
@@ -347,9 +366,13 @@ def place_bid(
         ends_at=accepted.ends_at,
         extended=accepted.extended,
     )
-    row.price, row.leader_id, row.ends_at = accepted.amount, bidder.id, accepted.ends_at
+    if row.format == "english":  # a sealed round's leader and price stay hidden until the close
+        row.price, row.leader_id, row.ends_at = accepted.amount, bidder.id, accepted.ends_at
     session.add(bid)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # UNIQUE (round, seq): a concurrent bid took the number first (SQLite has no row lock)
+        raise errors.BID_RACE() from None
     return bid
 
 
@@ -364,6 +387,18 @@ def close_round(session: Session, principal: Principal, auction_id: int, at: dt.
         return row
     if at < row.ends_at:
         raise errors.NOT_ENDED(ends_at=row.ends_at.isoformat())
+    if row.format != "english":  # open the envelopes: the highest bid wins, at its bid or the next highest
+        sealed = [
+            model.SealedBid(b.seq, b.bidder_id, b.amount, preemptive)
+            for b, preemptive in session.execute(
+                select(DisposalBid, DisposalBidder.preemptive)
+                .join(DisposalBidder, DisposalBidder.id == DisposalBid.bidder_id)
+                .where(DisposalBid.auction_id == row.id)
+            )
+        ]
+        outcome = model.sealed_outcome(row.format, sealed, row.start_price, rules_of(lot))
+        if outcome is not None:
+            row.leader_id, row.price = outcome
     row.status = "failed" if row.leader_id is None else "won"
     row.closed_at = at
     for b in session.scalars(select(DisposalBidder).where(DisposalBidder.auction_id == row.id)):
@@ -412,6 +447,32 @@ def renege(session: Session, principal: Principal, auction_id: int, today: dt.da
     return row
 
 
+def take_in_satisfaction(session: Session, principal: Principal, lot_id: int, today: dt.date) -> DisposalLot:
+    """以物抵债: after a failed auction (流拍) the bank, as creditor, takes the lot at that round's reserve (its start
+    price) in satisfaction of the debt, when the rule set provides for it. The bank pays the reserve into custody (its
+    foreclosed asset at that price); settlement then pays costs and the debt back to it and any surplus to the
+    pledgor (补交差价), and files the transfer to the bank and the release."""
+    lot = _lot(session, lot_id, lock=True)
+    if principal.party_kind is not PartyKind.BANK or principal.party_id != lot.bank_id:
+        raise errors.NOT_AGENT()
+    if lot.status != "open":
+        raise errors.LOT_STATE(status=lot.status, action_zh="以物抵债", action_en="take it in satisfaction")
+    if not rules_of(lot).satisfaction_at_reserve:
+        raise errors.SATISFACTION(reason=f"rule set {lot.rules_name} does not provide for it")
+    rounds = rounds_of(session, lot.id)
+    if not rounds or rounds[-1].status != "failed" or rounds[-1].stage != "auction":
+        raise errors.SATISFACTION(reason="the last round is not a failed auction")
+    price = rounds[-1].start_price
+    ledger.post(
+        session, principal, postings.satisfaction(lot.bank_id, lot.id, price, today, f"disposal.satisfy:{lot.id}")
+    )
+    _entry(session, principal, "disposal.payment", lot, price, today, f"disposal.payment:satisfaction:{lot.id}")
+    lot.status, lot.buyer_id, lot.price, lot.satisfied = "sold", lot.bank_id, price, True
+    session.flush()
+    audit.record(session, principal, "disposal.satisfied", "disposal_lot", lot.id, {"price": str(price)})
+    return lot
+
+
 # -- settlement -------------------------------------------------------------------------------------------------
 
 
@@ -427,27 +488,56 @@ class Settlement:
     transfer_filings: list[int]
 
 
-def secured_debt(session: Session, loan_id: int) -> Decimal:
-    """What the pledge still secures on a written-off loan: what the write-off took off the books (principal,
-    interest, penalty) less every recovery since."""
+def secured_debt(
+    session: Session, loan_id: int, principal: Principal | None = None, today: dt.date | None = None
+) -> Decimal:
+    """What the pledge still secures: on a written-off loan, what the write-off took off the books (principal,
+    interest, penalty) less every recovery since; on a defaulted loan still on the books, what paying it off on
+    ``today`` would take (lending's payoff quote: overdue principal, interest and penalty, the rest of the principal
+    and interest to the day), as the bank ``principal`` sees it; nothing once the loan is repaid."""
     wo = loans.approved_write_off(session, loan_id)
-    if wo is None:
+    if wo is not None:
+        return max(wo.principal + wo.interest + wo.penalty - loans.recoveries(session, loan_id).total, model.ZERO)
+    loan = loans.loan_summary(session, loan_id)
+    if loan is None or loan.status != "active":
+        return model.ZERO
+    if principal is None or today is None:
         raise errors.NOT_WRITTEN_OFF()
-    return max(wo.principal + wo.interest + wo.penalty - loans.recoveries(session, loan_id).total, model.ZERO)
+    return lending.payoff_quote(session, principal, loan_id, today).total
+
+
+def _pay_debt(
+    session: Session, principal: Principal, lot: DisposalLot, amount: Decimal, debt: Decimal, today: dt.date
+) -> None:
+    """The secured debt paid from the proceeds: a recovery on a written-off loan; on a loan still on the books the
+    proceeds enter the borrower's settlement account and repay it in lending's allocation order (overdue penalty,
+    interest, principal, then the rest of the principal), paying it off when they cover the payoff quote."""
+    key = f"disposal:{lot.id}"
+    if loans.approved_write_off(session, lot.loan_id) is not None:
+        lending.record_recovery(session, principal, lot.loan_id, amount, today, key, today=today)
+        return
+    loan = loans.loan_summary(session, lot.loan_id)
+    assert loan is not None
+    lending.deposit(session, principal, loan.borrower_id, amount, today, key, today=today)
+    if amount >= debt:
+        lending.payoff(session, principal, lot.loan_id, today, key, today=today)
+    else:
+        lending.repay(session, principal, lot.loan_id, amount, today, key, prepay=True, today=today)
 
 
 def settle(session: Session, principal: Principal, lot_id: int, costs: Decimal | str, today: dt.date) -> Settlement:
     """清偿: the bank pays the sold lot's proceeds (with any forfeited deposits) down the waterfall — disposal costs,
-    then the secured debt as a recovery on the written-off loan, then the surplus to the pledgor, each a ledger entry —
-    shares the recovery back to the fund, insurer and others on the loan's paid claim, and files the pledge release
-    (with the settlement as proof) and the transfer of each IP to the buyer (TR01)."""
+    then the secured debt (a recovery on a written-off loan; a repayment, or the payoff, of a defaulted loan still on
+    the books), then the surplus to the pledgor, each a ledger entry — shares a recovery back to the fund, insurer
+    and others on the loan's paid claim, and files the pledge release (with the settlement as proof) and the transfer
+    of each IP to the buyer (TR01)."""
     lot = _lot(session, lot_id, lock=True)
     if principal.party_kind is not PartyKind.BANK or principal.party_id != lot.bank_id:
         raise errors.NOT_AGENT()
     if lot.status != "sold" or lot.buyer_id is None:
         raise errors.LOT_STATE(status=lot.status, action_zh="结算", action_en="settle")
-    cost = model.ZERO if costs in (None, "", 0) else model.appraisal_amount(costs)
-    debt = secured_debt(session, lot.loan_id)
+    cost = model.ZERO if str(costs).strip() in ("", "0", "0.0", "0.00", "None") else model.appraisal_amount(costs)
+    debt = secured_debt(session, lot.loan_id, principal, today)
     proceeds = ledger.balance(session, postings.account(lot.agent_id, postings.PROCEEDS, lot.id))
     split = model.waterfall(proceeds, cost, debt)
     _entry(session, principal, "disposal.costs", lot, split.costs, today, f"disposal.costs:{lot.id}")
@@ -456,7 +546,7 @@ def settle(session: Session, principal: Principal, lot_id: int, costs: Decimal |
     claim_id = risk.paid_claim_of_loan(session, lot.loan_id)
     clawed: dict[str, Decimal] = {}
     if split.debt > 0:
-        lending.record_recovery(session, principal, lot.loan_id, split.debt, today, f"disposal:{lot.id}", today=today)
+        _pay_debt(session, principal, lot, split.debt, debt, today)
         if claim_id is not None:
             before = risk.clawed_back_by_role(session, claim_id)
             risk_service.share_back(session, principal, claim_id, today)

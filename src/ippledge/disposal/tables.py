@@ -33,6 +33,7 @@ class DisposalLot(IdMixin, Base):
     rules_name: Mapped[str] = mapped_column(String(60))
     rules_version: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | sold | settled
+    satisfied: Mapped[bool] = mapped_column(Boolean, default=False)  # 以物抵债: the bank took it at the reserve
     created_on: Mapped[dt.date]
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     price: Mapped[Decimal | None] = mapped_column(Fen)
@@ -49,6 +50,7 @@ class DisposalAuction(IdMixin, Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("disposal_lot.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(10))  # auction | sale (变卖)
+    format: Mapped[str] = mapped_column(String(14), default="english")  # english | sealed_first | sealed_second
     start_price: Mapped[Decimal] = mapped_column(Fen)
     increment: Mapped[Decimal] = mapped_column(Fen)
     deposit: Mapped[Decimal] = mapped_column(Fen)
@@ -104,3 +106,26 @@ class DisposalFiling(IdMixin, Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     filed_on: Mapped[dt.date]
     recorded_on: Mapped[dt.date | None]  # the registry recorded the transfer (TR01)
+
+
+class DisposalListing(IdMixin, Base):
+    """挂牌信息（外部）: a lot or offer imported from another platform's listings feed, read-only, with its source.
+    ``ip_kinds`` and ``ipc`` are space-padded lists (`` patent trademark ``) so a search can match one of them."""
+
+    __tablename__ = "disposal_listing"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    source: Mapped[str] = mapped_column(String(60), index=True)
+    source_id: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))  # lot | offer
+    title: Mapped[str] = mapped_column(String(500))
+    ip_kinds: Mapped[str] = mapped_column(String(200))
+    ipc: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(6))
+    price: Mapped[Decimal] = mapped_column(Fen, index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(20))
+    updated_on: Mapped[dt.date]
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)  # HMAC checked under the source's key
+    line: Mapped[str] = mapped_column(Text)  # the feed line as received
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -55,6 +55,18 @@ def asset_summaries(session: Session, asset_ids: Iterable[int]) -> dict[int, Ass
     return out
 
 
+def ipc_main_of(session: Session, asset_ids: Iterable[int]) -> dict[int, str | None]:
+    """``asset id -> main IPC symbol`` (主分类号; ``None`` for a trademark or an unclassified patent)."""
+    from ippledge.registry.tables import IpAsset
+
+    ids = sorted(set(asset_ids))
+    out: dict[int, str | None] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(IpAsset.id, IpAsset.ipc_main).where(IpAsset.id.in_(ids[start : start + _CHUNK]))
+        out.update({int(i): ipc for i, ipc in session.execute(stmt)})
+    return out
+
+
 def asset_id_by_number(session: Session, kind: IpKind | str, number: str) -> int | None:
     """The id of the asset of ``kind`` with the stored (normalised) ``number``, or ``None`` if not on the register."""
     kind_value = IpKind(kind).value

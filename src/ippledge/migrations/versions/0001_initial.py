@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:08:10.215818
+Create Date: 2026-12-03 07:14:55.438846
 """
 
 from __future__ import annotations
@@ -57,6 +57,29 @@ def upgrade() -> None:
     sa.Column('report', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('business_date', name=op.f('pk_business_day_close'))
     )
+    op.create_table('disposal_listing',
+    sa.Column('source', sa.String(length=60), nullable=False),
+    sa.Column('source_id', sa.String(length=80), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('ip_kinds', sa.String(length=200), nullable=False),
+    sa.Column('ipc', sa.Text(), nullable=False),
+    sa.Column('region', sa.String(length=6), nullable=True),
+    sa.Column('price', ippledge.db.Fen(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('updated_on', sa.Date(), nullable=False),
+    sa.Column('verified', sa.Boolean(), nullable=False),
+    sa.Column('line', sa.Text(), nullable=False),
+    sa.Column('imported_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_listing')),
+    sa.UniqueConstraint('source', 'source_id', name=op.f('uq_disposal_listing_source_source_id'))
+    )
+    with op.batch_alter_table('disposal_listing', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_listing_price'), ['price'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disposal_listing_source'), ['source'], unique=False)
+
     op.create_table('feed_batch',
     sa.Column('source_name', sa.String(length=200), nullable=False),
     sa.Column('fmt', sa.String(length=8), nullable=False),
@@ -317,6 +340,7 @@ def upgrade() -> None:
     sa.Column('rules_name', sa.String(length=60), nullable=False),
     sa.Column('rules_version', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('satisfied', sa.Boolean(), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('buyer_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('price', ippledge.db.Fen(), nullable=True),
@@ -737,6 +761,7 @@ def upgrade() -> None:
     sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('format', sa.String(length=14), nullable=False),
     sa.Column('start_price', ippledge.db.Fen(), nullable=False),
     sa.Column('increment', ippledge.db.Fen(), nullable=False),
     sa.Column('deposit', ippledge.db.Fen(), nullable=False),
@@ -1985,6 +2010,11 @@ def downgrade() -> None:
     op.drop_table('internal_valuation_threshold')
     op.drop_table('idempotency_record')
     op.drop_table('feed_batch')
+    with op.batch_alter_table('disposal_listing', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_listing_source'))
+        batch_op.drop_index(batch_op.f('ix_disposal_listing_price'))
+
+    op.drop_table('disposal_listing')
     op.drop_table('business_day_close')
     op.drop_table('business_day')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
