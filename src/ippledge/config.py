@@ -24,6 +24,8 @@ class Settings:
     # them from IPPLEDGE_DB_MAX_CONNECTIONS so that N pools stay under the server's max_connections.
     db_pool_size: int = 20
     db_max_overflow: int = 60
+    # Requests admitted into the application at once per process (decision 0017); None: the worker threads less 8.
+    admission_limit: int | None = None
     # Login throttling (登录限速): failures in a row before logins pause, per account and per source address; the
     # first pause, doubling per further failure up to the longest; how long after the last failure (or the end of the
     # pause) the count is forgotten.
@@ -49,6 +51,9 @@ class Settings:
             database_url=os.environ.get("IPPLEDGE_DATABASE_URL") or _default_url(),
             db_pool_size=number("IPPLEDGE_DB_POOL_SIZE", cls.db_pool_size),
             db_max_overflow=int(os.environ.get("IPPLEDGE_DB_MAX_OVERFLOW", "60")),
+            admission_limit=number("IPPLEDGE_ADMISSION_LIMIT", 0)
+            if os.environ.get("IPPLEDGE_ADMISSION_LIMIT")
+            else None,
             token_ttl_minutes=number("IPPLEDGE_TOKEN_TTL_MINUTES", 480),
             login_account_threshold=number("IPPLEDGE_LOGIN_ACCOUNT_THRESHOLD", cls.login_account_threshold),
             login_address_threshold=number("IPPLEDGE_LOGIN_ADDRESS_THRESHOLD", cls.login_address_threshold),
