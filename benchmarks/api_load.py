@@ -53,9 +53,9 @@ from ippledge.access import queries as parties
 from ippledge.access.credentials import configure_hasher
 from ippledge.bootstrap import wire
 from ippledge.db import make_engine, make_session_factory
+from ippledge.kernel.clock import business_date
 from ippledge.lending import queries as lending
 from ippledge.simulation.accounts import DEMO_PASSWORD
-from ippledge.web.deps import business_date
 
 console = Console(stderr=True)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -423,11 +423,11 @@ def usernames(database_url: str, banks: int = 3, firms_per_bank: int = 3) -> tup
     return officers, admins, regulator
 
 
-def prepare(base: str, officers: list[str], admins: list[str], others: list[str], password: str) -> list[Caller]:
-    """Log everyone in, find what each reads, fund the borrowers' repayments; the callers of the plan."""
+def prepare(base: str, bank_users: list[str], borrowers: list[str], others: list[str], password: str) -> list[Caller]:
+    """Log everyone in, find what each reads, have the banks fund their borrowers' repayments; the plan's callers."""
     with httpx.Client(base_url=base, timeout=60) as client:
-        banks = [login(client, u, password) for u in officers]
-        firms = [login(client, u, password) for u in admins]
+        banks = [login(client, u, password) for u in bank_users]
+        firms = [login(client, u, password) for u in borrowers]
         rest = [login(client, u, password) for u in others]
         callers = banks + firms + rest
         for c in callers:
