@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.daily_close
 	$(BIN)/python -m benchmarks.valuation_batch
 	$(BIN)/python -m benchmarks.api_fuzz
+	$(BIN)/python -m benchmarks.api_load
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)

@@ -456,7 +456,8 @@ def report(backend: str, workers: int, serial_result: Result, load: Result, cpu:
     )
     errors = load.errors()
     print("  errors     : " + (", ".join(f"{k} x{v}" for k, v in sorted(errors.items())) if errors else "none"))
-    print(f"  server CPU : {cpu:.1f} s = {cpu / max(1, n) * 1000:.1f} ms per request")
+    answered = sum(1 for s in load.samples if s.status != "not sent")
+    print(f"  server CPU : {cpu:.1f} s = {cpu / max(1, answered) * 1000:.1f} ms per request answered")
     print(f"    {'route':<30} {'n':>6} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}")
     for route, (k, e, p50, p95, p99) in load.by_route().items():
         print(row(route, k, e, p50, p95, p99))
