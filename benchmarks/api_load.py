@@ -518,7 +518,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=120, help="days of lending in the book (default 120)")
     ap.add_argument("--firms", type=int, default=14, help="borrowing firms in the book (default 14)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="50 requests/s for 10 s on a 60-day book")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.rate, args.duration, args.days, args.serial = 50.0, 10.0, 60, 100
     wire()
     configure_hasher(time_cost=1, memory_cost_kib=8)  # the book's users: logins are not what is measured
     ok = True
