@@ -14,9 +14,9 @@ assets); each borrower's bank deposits repayment money for it.
 
 The load is OPEN-LOOP: request *i* is due at ``start + i / rate`` whatever happened to the earlier ones, so a slow
 server builds a queue and the latency of a request is measured from its due time (queueing included), not from when
-it could be sent. The mix (seeded): reads of loans (list, detail, payoff quote), IP assets (detail, history), pledges
-and pledge filings (list), and prepaid repayments of 1.00 with a fresh ``Idempotency-Key`` each. Bounded: at most
-``--max-in-flight`` requests outstanding (more are counted "not sent"), each given ``--timeout`` seconds.
+it could be sent. The mix (seeded): reads of loans (list, detail, payoff quote), IP assets (detail, history), pledges,
+pledge filings (list) and ``/me``, and prepaid repayments of 1.00 with a fresh ``Idempotency-Key`` each. Bounded: at
+most ``--max-in-flight`` requests outstanding (more are counted "not sent"), each given ``--timeout`` seconds.
 
 Prints the achieved rate, errors by status, p50/p95/p99 per route and overall, the server's CPU time per request,
 the machine's load average, and the same mix sent one request at a time first (the serial baseline) with the ratios.
@@ -46,6 +46,7 @@ import httpx
 import numpy as np
 import psutil
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -59,6 +60,7 @@ from ippledge.simulation.accounts import DEMO_PASSWORD
 
 console = Console(stderr=True)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+COLUMNS = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
 # The mix: route label -> weight. Reads of loans, IP assets, pledges and lists; some money writes.
 MIX: dict[str, int] = {
@@ -247,7 +249,9 @@ def _status(exc: Exception) -> str:
     return "timeout" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
 
 
-def serial(base: str, calls: Sequence[Call], timeout: float = 30.0) -> Result:
+def serial(
+    base: str, calls: Sequence[Call], timeout: float = 30.0, progress: tuple[Progress, TaskID] | None = None
+) -> Result:
     """The baseline: the same kind of mix, one request at a time on one kept-alive connection."""
     samples: list[Sample] = []
     with httpx.Client(base_url=base, timeout=timeout) as client:
@@ -260,12 +264,23 @@ def serial(base: str, calls: Sequence[Call], timeout: float = 30.0) -> Result:
             except httpx.HTTPError as exc:
                 status = _status(exc)
             samples.append(Sample(call.route, status, time.perf_counter() - t))
+            if progress:
+                progress[0].advance(progress[1])
         elapsed = time.perf_counter() - started
     return Result(samples, elapsed, 0.0)
 
 
-async def _open_loop(base: str, calls: Sequence[Call], rate: float, timeout: float, max_in_flight: int) -> Result:
-    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+async def _open_loop(
+    base: str,
+    calls: Sequence[Call],
+    rate: float,
+    timeout: float,
+    max_in_flight: int,
+    progress: tuple[Progress, TaskID] | None,
+) -> Result:
+    # Idle connections are dropped by the client before uvicorn's keep-alive timeout (5 s) closes them: the same 5 s
+    # on both sides races, and a request sent on a connection the server is closing fails with a ReadError.
+    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight, keepalive_expiry=2.0)
     samples: list[Sample] = []
     lags: list[float] = []
     pending: set[asyncio.Task[None]] = set()
@@ -283,6 +298,8 @@ async def _open_loop(base: str, calls: Sequence[Call], rate: float, timeout: flo
                 status = _status(exc)
             samples.append(Sample(call.route, status, loop.time() - due))
             in_flight -= 1
+            if progress:
+                progress[0].advance(progress[1])
 
         start = loop.time() + 0.1
         for i, call in enumerate(calls):
@@ -291,6 +308,8 @@ async def _open_loop(base: str, calls: Sequence[Call], rate: float, timeout: flo
                 await asyncio.sleep(wait)
             if in_flight >= max_in_flight:
                 samples.append(Sample(call.route, "not sent", 0.0))
+                if progress:
+                    progress[0].advance(progress[1])
                 continue
             in_flight += 1
             task = asyncio.create_task(send(call, due))
@@ -303,9 +322,16 @@ async def _open_loop(base: str, calls: Sequence[Call], rate: float, timeout: flo
     return Result(samples, elapsed, rate, lag99)
 
 
-def open_loop(base: str, calls: Sequence[Call], rate: float, timeout: float = 30.0, max_in_flight: int = 512) -> Result:
+def open_loop(
+    base: str,
+    calls: Sequence[Call],
+    rate: float,
+    timeout: float = 30.0,
+    max_in_flight: int = 512,
+    progress: tuple[Progress, TaskID] | None = None,
+) -> Result:
     """Send ``calls`` at ``rate`` per second by the clock (open loop); latency from each request's due time."""
-    return asyncio.run(_open_loop(base, calls, rate, timeout, max_in_flight))
+    return asyncio.run(_open_loop(base, calls, rate, timeout, max_in_flight, progress))
 
 
 # --- the server ---------------------------------------------------------------------------------------------------
@@ -490,13 +516,16 @@ def run_backend(args: argparse.Namespace, backend: str, tmp: Path) -> bool:
             warm = plan(callers, 100, args.seed + 2, f"{backend}-warm")
             serial(base, warm)  # first requests pay imports and caches
             base_calls = plan(callers, args.serial, args.seed + 1, f"{backend}-serial-{uuid.uuid4().hex[:6]}")
-            serial_result = serial(base, base_calls, args.timeout)
             calls = plan(callers, n, args.seed, f"{backend}-load-{uuid.uuid4().hex[:6]}")
-            loads = [loadavg()]
-            cpu0 = cpu_seconds(pid)
-            load = open_loop(base, calls, args.rate, args.timeout, args.max_in_flight)
-            cpu = cpu_seconds(pid) - cpu0
-            loads.append(loadavg())
+            with Progress(*COLUMNS, console=console, transient=True, refresh_per_second=2) as bar:
+                task = bar.add_task(f"{backend}: serial baseline", total=len(base_calls))
+                serial_result = serial(base, base_calls, args.timeout, (bar, task))
+                task = bar.add_task(f"{backend}: open loop at {args.rate:g}/s", total=len(calls))
+                loads = [loadavg()]
+                cpu0 = cpu_seconds(pid)
+                load = open_loop(base, calls, args.rate, args.timeout, args.max_in_flight, (bar, task))
+                cpu = cpu_seconds(pid) - cpu0
+                loads.append(loadavg())
     console.print(f"{len(callers)} callers: {', '.join(c.username for c in callers)}")
     report(backend, workers, serial_result, load, cpu, loads)
     return not load.errors() and not serial_result.errors()
