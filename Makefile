@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.api_fuzz
 	$(BIN)/python -m benchmarks.console_pages
 	$(BIN)/python -m benchmarks.auction
+	$(BIN)/python -m benchmarks.api_load
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migration: $(STAMP)

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
 
     mount_console(app)  # the web console (网页工作台) on the same services
-    app.add_middleware(Admission)  # inside the log, so a request's logged time includes its wait to be admitted
+    # inside the log, so a request's logged time includes its wait to be admitted
+    app.add_middleware(Admission, limit=settings.admission_limit)
     app.add_middleware(RequestLog)
     document_errors(app)  # 403/404/409/422 and the required Idempotency-Key in /openapi.json
 

@@ -192,7 +192,7 @@ def demo(
 ) -> None:
     """Fresh SQLite database, simulated market, pledge filings and a year of lending, a summary; then the API."""
     from ippledge.demo.main import run_demo
-    from ippledge.web.deps import business_date
+    from ippledge.kernel.clock import business_date
 
     url = run_demo(business_date(), seed=seed, year_days=days).url  # the edge picks "today"
     if serve_api:

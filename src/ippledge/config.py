@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,20 @@ DEFAULT_SQLITE_PATH = Path("var") / "ippledge.db"
 
 def _default_url() -> str:
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+WORKER_THREADS = 40  # anyio's default thread limiter: the threads sync routes and dependencies run on
+
+
+def _admission_limit(number: Callable[[str, int], int]) -> int | None:
+    """IPPLEDGE_ADMISSION_LIMIT, refused at start when it would admit as many requests as there are worker threads
+    (decision 0017: a request holding a lock must always find a thread to commit)."""
+    if not os.environ.get("IPPLEDGE_ADMISSION_LIMIT"):
+        return None
+    limit = number("IPPLEDGE_ADMISSION_LIMIT", 0)
+    if limit >= WORKER_THREADS:
+        raise ValueError(f"IPPLEDGE_ADMISSION_LIMIT must be below the {WORKER_THREADS} worker threads, not {limit}")
+    return limit
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,8 @@ class Settings:
     # them from IPPLEDGE_DB_MAX_CONNECTIONS so that N pools stay under the server's max_connections.
     db_pool_size: int = 20
     db_max_overflow: int = 60
+    # Requests admitted into the application at once per process (decision 0017); None: the worker threads less 8.
+    admission_limit: int | None = None
     # Login throttling (登录限速): failures in a row before logins pause, per account and per source address; the
     # first pause, doubling per further failure up to the longest; how long after the last failure (or the end of the
     # pause) the count is forgotten.
@@ -49,6 +66,7 @@ class Settings:
             database_url=os.environ.get("IPPLEDGE_DATABASE_URL") or _default_url(),
             db_pool_size=number("IPPLEDGE_DB_POOL_SIZE", cls.db_pool_size),
             db_max_overflow=int(os.environ.get("IPPLEDGE_DB_MAX_OVERFLOW", "60")),
+            admission_limit=_admission_limit(number),
             token_ttl_minutes=number("IPPLEDGE_TOKEN_TTL_MINUTES", 480),
             login_account_threshold=number("IPPLEDGE_LOGIN_ACCOUNT_THRESHOLD", cls.login_account_threshold),
             login_address_threshold=number("IPPLEDGE_LOGIN_ADDRESS_THRESHOLD", cls.login_address_threshold),

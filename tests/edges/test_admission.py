@@ -47,3 +47,26 @@ def test_a_limit_as_large_as_the_thread_pool_is_refused() -> None:
             Admission(lambda *_: None, limit=threads).limit()  # type: ignore[arg-type,return-value]
 
     anyio.run(main)
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, engine: Any) -> None:
+    from ippledge.app import create_app
+    from ippledge.config import WORKER_THREADS, Settings
+
+    monkeypatch.delenv("IPPLEDGE_ADMISSION_LIMIT", raising=False)
+    assert Settings.from_env().admission_limit is None  # the default: the worker threads less RESERVE_THREADS
+    monkeypatch.setenv("IPPLEDGE_ADMISSION_LIMIT", "6")
+    settings = Settings.from_env()
+    assert settings.admission_limit == 6
+    app = create_app(settings, engine=engine)
+    gates = [m for m in app.user_middleware if m.cls is Admission]
+    assert len(gates) == 1 and gates[0].kwargs == {"limit": 6}
+
+    async def main() -> None:
+        assert Admission(lambda *_: None, limit=6).limit() == 6  # type: ignore[arg-type,return-value]
+
+    anyio.run(main)
+    for bad in ("0", "-3", str(WORKER_THREADS), "1000"):
+        monkeypatch.setenv("IPPLEDGE_ADMISSION_LIMIT", bad)
+        with pytest.raises(ValueError, match="IPPLEDGE_ADMISSION_LIMIT"):
+            Settings.from_env()

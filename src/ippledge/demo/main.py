@@ -131,14 +131,19 @@ def run_demo(
     console: Console | None = None,
     year_days: int = YEAR_DAYS,
     firms: int = 40,
+    database_url: str | None = None,
 ) -> DemoResult:
-    """Build everything and print the summary; returns the database URL for serving and what happened."""
+    """Build everything and print the summary; returns the database URL for serving and what happened.
+
+    By default a fresh SQLite file at ``db_path``; ``database_url`` builds into that (EMPTY) database instead, for
+    example a private PostgreSQL schema (the API load benchmark)."""
     wire()
     console = console or Console(width=max(Console().width, 130))
     started = time.perf_counter()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db_path}"
+    if database_url is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = database_url or f"sqlite:///{db_path}"
     engine = make_engine(url)
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -219,7 +224,8 @@ def run_demo(
         f"营业日 business date {today} (China time); days closed through {today - dt.timedelta(days=1)}; "
         "the API and CLI act on the business date unless a date is given"
     )
-    console.print(f"demo built in {time.perf_counter() - started:.1f} s · database {db_path}")
+    where = db_path if database_url is None else engine.url.render_as_string(hide_password=True)
+    console.print(f"demo built in {time.perf_counter() - started:.1f} s · database {where}")
     console.print(
         f"登录 log in as bank1.officer, ent0001.admin, registry.patent.officer … password '{DEMO_PASSWORD}' (demo only)"
     )

@@ -29,7 +29,7 @@ from ippledge.access.queries import lock_party
 from ippledge.kernel.money import FEN
 from ippledge.ledger import service as ledger
 from ippledge.ledger.accounts import account_code
-from ippledge.ledger.queries import entry_by_key
+from ippledge.ledger.queries import balances_of, entry_by_key
 from ippledge.lending import store
 from ippledge.lending.contracts import bank_system
 from ippledge.lending.errors import INSUFFICIENT_FUNDS, NOT_A_PARTY
@@ -109,6 +109,15 @@ def require_funds(session: Session, loan: Loan, amount: Decimal) -> None:
 
 def receivable(session: Session, loan: Loan, part: str) -> Decimal:
     return ledger.balance(session, account_code(loan.bank_id, f"loan_{part}", loan.id))
+
+
+def receivables(
+    session: Session, loan: Loan, parts: Sequence[str] = ("principal", "interest", "penalty")
+) -> dict[str, Decimal]:
+    """``receivable`` of several parts in one ledger query (a loan's detail reads all three)."""
+    codes = {part: account_code(loan.bank_id, f"loan_{part}", loan.id) for part in parts}
+    found = balances_of(session, codes.values())
+    return {part: found[code] for part, code in codes.items()}
 
 
 def book(

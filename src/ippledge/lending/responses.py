@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.lending import store
 from ippledge.lending.model.delinquency import days_past_due, is_non_accrual
-from ippledge.lending.receipts import receivable
+from ippledge.lending.receipts import receivables
 from ippledge.lending.schemas import (
     AllocationLineOut,
     BalancesOut,
@@ -65,7 +65,7 @@ def loan_detail(session: Session, loan: Loan, today: dt.date) -> LoanDetailOut:
         **dict(loan_out(loan)),
         dpd_today=days_past_due(oldest, today) if loan.status == "active" else 0,
         pledge_ids=store.linked_pledges(session, loan.id),
-        balances=BalancesOut(**{p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}),
+        balances=BalancesOut(**receivables(session, loan)),
         schedule=[
             InstalmentOut(
                 period=r.period,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
@@ -47,12 +49,43 @@ def _items(assets: list[AssetSummary]) -> list[ItemOut]:
     return [ItemOut(ip_asset_id=a.id, kind=a.kind.value, number=a.number, title=a.title) for a in assets]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What a list of filings reads for all of them at once (not a few queries per filing)."""
+
+    registration_nos: dict[int, str]
+    consents: dict[int, list[int]]
+    assets: dict[int, list[AssetSummary]]
+    settings: dict[int, registry_settings.Settings]
+
+
+def _read_for(session: Session, filings: Sequence[PledgeFiling]) -> _Read:
+    ids = [f.id for f in filings]
+    pledge_ids = sorted({f.pledge_id for f in filings if f.pledge_id is not None})
+    numbers: dict[int, str] = {}
+    for start in range(0, len(pledge_ids), 500):
+        stmt = select(Pledge.id, Pledge.registration_no).where(Pledge.id.in_(pledge_ids[start : start + 500]))
+        numbers.update({int(i): str(n) for i, n in session.execute(stmt)})
+    registries = {f.registry_id for f in filings}
+    return _Read(
+        numbers,
+        service.consents_of_many(session, ids),
+        store.filings_assets(session, ids),
+        {r: registry_settings.effective(session, r) for r in registries},
+    )
+
+
 def _filing_out(
-    session: Session, filing: PledgeFiling, principal: Principal, today: dt.date, with_precheck: bool = False
+    session: Session,
+    filing: PledgeFiling,
+    principal: Principal,
+    today: dt.date,
+    with_precheck: bool = False,
+    read: _Read | None = None,
 ) -> FilingOut:
-    reg_no = None
-    if filing.pledge_id is not None:
-        reg_no = session.scalar(select(Pledge.registration_no).where(Pledge.id == filing.pledge_id))
+    read = read or _read_for(session, [filing])
+    reg_no = read.registration_nos.get(filing.pledge_id) if filing.pledge_id is not None else None
+    consents = read.consents[filing.id]
     checks = None
     status_ = FilingStatus(filing.status)
     if with_precheck and not status_.decided and status_ is not FilingStatus.WITHDRAWN:
@@ -75,7 +108,7 @@ def _filing_out(
         forfeiture_clause=filing.forfeiture_clause,
         confirms_same_day_dual=filing.confirms_same_day_dual,
         confirms_invalidation_pending=filing.confirms_invalidation_pending,
-        consenting_coowner_ids=service.consents_of(session, filing.id),
+        consenting_coowner_ids=consents,
         coowner_agreement=filing.coowner_agreement,
         change=json.loads(filing.change_payload) if filing.change_payload else None,
         pledgor_confirmed=filing.pledgor_confirmed_at is not None,
@@ -86,9 +119,12 @@ def _filing_out(
         refusal_codes=json.loads(filing.refusal_codes) if filing.refusal_codes else None,
         decision_note=filing.decision_note,
         registration_no=reg_no,
-        items=_items(store.filing_assets(session, filing.id)),
+        items=_items(read.assets[filing.id]),
         precheck=checks,
-        warnings=[WarningOut(**w.to_dict()) for w in decision.filing_warnings(session, filing)],
+        warnings=[
+            WarningOut(**w.to_dict())
+            for w in decision.filing_warnings(session, filing, consents, read.settings[filing.registry_id])
+        ],
     )
 
 
@@ -125,8 +161,9 @@ def list_filings(
     stmt = scope.scoped(PledgeFiling, principal)
     if status_:
         stmt = stmt.where(PledgeFiling.status == status_)
-    rows = session.scalars(stmt.order_by(PledgeFiling.id.desc()).limit(500))
-    return [_filing_out(session, f, principal, today) for f in rows]
+    rows = list(session.scalars(stmt.order_by(PledgeFiling.id.desc()).limit(500)))
+    read = _read_for(session, rows)
+    return [_filing_out(session, f, principal, today, read=read) for f in rows]
 
 
 @router.get("/pledge-filings/{filing_id}", response_model=FilingOut)
@@ -170,7 +207,9 @@ def officer_queue(
     principal: PrincipalDep, session: SessionDep, today: TodayDep, overdue: bool = False
 ) -> list[FilingOut]:
     """The registry officer's queue of submitted filings; ``overdue=true`` lists those past their deadline."""
-    return [_filing_out(session, f, principal, today) for f in decision.queue(session, principal, today, overdue)]
+    rows = decision.queue(session, principal, today, overdue)
+    read = _read_for(session, rows)
+    return [_filing_out(session, f, principal, today, read=read) for f in rows]
 
 
 @router.get("/registry/settings", response_model=SettingsOut)

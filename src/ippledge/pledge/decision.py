@@ -58,9 +58,16 @@ def _payload(filing: PledgeFiling) -> dict[str, Any]:
     return json.loads(filing.change_payload) if filing.change_payload else {}
 
 
-def _facts(session: Session, filing: PledgeFiling) -> FilingFacts:
+def _facts(
+    session: Session,
+    filing: PledgeFiling,
+    consents: Sequence[int] | None = None,
+    settings: registry_settings.Settings | None = None,
+) -> FilingFacts:
+    """The filing's facts for the rules; ``consents`` and ``settings`` when the caller already read them."""
     payload = _payload(filing)
-    settings = registry_settings.effective(session, filing.registry_id)
+    settings = settings or registry_settings.effective(session, filing.registry_id)
+    consents = consents_of(session, filing.id) if consents is None else consents
     return FilingFacts(
         pledgor_id=int(payload.get("pledgor_id", filing.pledgor_id)),
         pledgee_id=int(payload.get("pledgee_id", filing.pledgee_id)),
@@ -70,7 +77,7 @@ def _facts(session: Session, filing: PledgeFiling) -> FilingFacts:
         debt_end=filing.debt_end,
         security_scope=filing.security_scope,
         forfeiture_clause=filing.forfeiture_clause,
-        consenting_party_ids=frozenset(consents_of(session, filing.id)),
+        consenting_party_ids=frozenset(consents),
         coowner_agreement=bool(filing.coowner_agreement),
         confirms_same_day_dual=filing.confirms_same_day_dual,
         confirms_invalidation_pending=filing.confirms_invalidation_pending,
@@ -78,11 +85,16 @@ def _facts(session: Session, filing: PledgeFiling) -> FilingFacts:
     )
 
 
-def filing_warnings(session: Session, filing: PledgeFiling) -> list[FilingWarning]:
+def filing_warnings(
+    session: Session,
+    filing: PledgeFiling,
+    consents: Sequence[int] | None = None,
+    settings: registry_settings.Settings | None = None,
+) -> list[FilingWarning]:
     """What the registry records and warns about on this filing without refusing it (a forfeiture clause)."""
     if FilingKind(filing.kind) is FilingKind.RELEASE:
         return []
-    return warnings(_facts(session, filing))
+    return warnings(_facts(session, filing, consents, settings))
 
 
 def preview(session: Session, filing: PledgeFiling, as_of: dt.date) -> list[Refusal]:

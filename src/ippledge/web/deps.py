@@ -13,6 +13,7 @@ from ippledge.access import errors as access_errors
 from ippledge.access import service as access_service
 from ippledge.access.model import Principal
 from ippledge.db import unit_of_work, utcnow
+from ippledge.kernel import clock
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -40,12 +41,15 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-CHINA = dt.timezone(dt.timedelta(hours=8))  # China Standard Time, no daylight saving
+CHINA = clock.CHINA  # China Standard Time, no daylight saving
 
 
-def business_date() -> dt.date:
-    """The business date (营业日) at the edge: today in China. Rules never read the clock; they take this."""
-    return dt.datetime.now(CHINA).date()
+async def business_date() -> dt.date:
+    """The business date (营业日) at the edge: today in China. Rules never read the clock; they take this.
+
+    ``async`` because it does no I/O: a sync dependency costs a hop to the worker thread pool and back on every
+    request (decision 0022). Code outside a request asks ``kernel.clock.business_date``."""
+    return clock.business_date()
 
 
 TodayDep = Annotated[dt.date, Depends(business_date)]

@@ -62,10 +62,11 @@ def _integer_parameters(dependant: Dependant) -> frozenset[str]:
 _INTEGERS: dict[int, frozenset[str]] = {}  # route id -> its integer parameters; routes live as long as the app
 
 
-def check_integer_parameters(request: Request) -> None:
+async def check_integer_parameters(request: Request) -> None:
     """An app-wide dependency: a path or query integer beyond BIGINT is a 422 on both backends (SQLite cannot even
     bind it) instead of a driver error. Only parameters the route declares as integers are checked: a string that
-    happens to be all digits (a registration number) is the route's to judge."""
+    happens to be all digits (a registration number) is the route's to judge. ``async`` (no I/O): a sync one would
+    cost every request a hop to the worker thread pool and back (decision 0022)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
