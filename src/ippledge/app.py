@@ -130,6 +130,7 @@ def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
     from ippledge.credit.api import router as credit_router
     from ippledge.delivery.api import router as delivery_router
+    from ippledge.demand.api import router as demand_router
     from ippledge.disposal.api import router as disposal_router
     from ippledge.intake.api import router as intake_router
     from ippledge.ledger.api import router as ledger_router
@@ -144,6 +145,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine.api import router as model_valuation_router
     from ippledge.valuation.governance.api import router as governance_router
+    from ippledge.whitelist.api import router as whitelist_router
 
     return [
         registry_router,
@@ -162,4 +164,6 @@ def _capability_routers() -> list[Any]:
         monitoring_router,
         delivery_router,
         disposal_router,
+        whitelist_router,
+        demand_router,
     ]

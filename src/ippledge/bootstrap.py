@@ -22,6 +22,7 @@ def wire() -> None:
     from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
+    from ippledge.demand import scope_rules as demand_scope
     from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
     from ippledge.intake import ports as intake_ports
@@ -43,6 +44,8 @@ def wire() -> None:
     from ippledge.risk_sharing.pools import postings as risk_chart
     from ippledge.valuation import ports as valuation_ports
     from ippledge.valuation import store as valuation_store
+    from ippledge.whitelist import ports as whitelist_ports
+    from ippledge.whitelist import scope_rules as whitelist_scope
 
     audit.install_hooks()
     registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
@@ -62,6 +65,8 @@ def wire() -> None:
         risk_scope.register_rules,
         risk_pool_check.register_rules,
         delivery_store.register_rules,
+        whitelist_scope.register_rules,
+        demand_scope.register_rules,
     ):
         register_rules()
     # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).
@@ -71,4 +76,6 @@ def wire() -> None:
     close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
     # Borrower signals: the stand-in source until the data gateway fills the port (tests and the demo feed it).
     monitoring_ports.plug_borrower_signals(monitoring_ports.FAKE)
+    # Tax credit grades: none known until the data gateway is wired in (whitelist criteria on it stay 'unknown').
+    whitelist_ports.plug_tax_grades(whitelist_ports.NO_TAX_SOURCE)
     _wired = True

@@ -49,6 +49,7 @@ def _wire(ctx: typer.Context) -> None:
 
 def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
+    from ippledge.demand.cli import demand_app
     from ippledge.disposal.cli import disposal_app
     from ippledge.ledger.cli import ledger_app
     from ippledge.lending.cli import loan_app
@@ -59,6 +60,7 @@ def _add_capability_commands() -> None:
     from ippledge.supervision.cli import supervise_app
     from ippledge.valuation.cli import value
     from ippledge.valuation.governance.cli import valuers_app
+    from ippledge.whitelist.cli import whitelist_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")
@@ -71,6 +73,8 @@ def _add_capability_commands() -> None:
     app.add_typer(supervise_app, name="supervise")
     app.add_typer(disposal_app, name="disposal")
     app.add_typer(monitor_app, name="monitor")
+    app.add_typer(demand_app, name="demand")
+    app.add_typer(whitelist_app, name="whitelist")
 
 
 _add_capability_commands()

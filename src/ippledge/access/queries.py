@@ -246,3 +246,16 @@ def principal_for_user(session: Session, user: User) -> Principal:
         user_id=user.id,
         name=user.display_name,
     )
+
+
+def enterprises_by_uscc(session: Session, usccs: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """``USCC -> (party id, name)`` of the enterprises among the given codes (in chunks: a bank's batch of 10,000
+    codes in two queries)."""
+    codes = sorted(set(usccs))
+    out: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(codes), _CHUNK):
+        stmt = select(Party.uscc, Party.id, Party.name).where(
+            Party.uscc.in_(codes[start : start + _CHUNK]), Party.kind == PartyKind.ENTERPRISE.value
+        )
+        out.update({str(u): (int(i), str(n)) for u, i, n in session.execute(stmt)})
+    return out
