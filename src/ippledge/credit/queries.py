@@ -279,5 +279,5 @@ def product_offers(session: Session, as_of: dt.date) -> list[ProductOffer]:
     )
     return [
         ProductOffer(p.bank_id, p.id, p.code, p.name, v.version_no, rules_of(v, p.kind))
-        for p, v in session.execute(stmt).tuples()
+        for p, v in session.execute(stmt)
     ]

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Final
 
+from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.money import money
 
 MAX_AMOUNT: Final = Decimal("1000000000")  # 10亿元: above any single IP pledge deal (DOMAIN.md §9: ~72% under 10m)
@@ -61,7 +62,7 @@ class Problem:
 def parse_amount(text: str) -> Decimal | Problem:
     try:
         value = money(text.replace(",", "").strip())
-    except (InvalidOperation, ValueError, ArithmeticError, TypeError):
+    except (InvalidOperation, ValueError, ArithmeticError, TypeError, IppledgeError):
         return Problem("amount", "demand.amount", "金额应为数字（元）", "the amount is a number of yuan")
     if not Decimal(0) < value <= MAX_AMOUNT:
         return Problem("amount", "demand.amount", "金额应大于0且不超过10亿元", "the amount is above 0 and at most 1bn")

@@ -117,7 +117,7 @@ def items_pushed_between(session: Session, start: dt.date, end: dt.date) -> list
         .where(WhitelistPush.pushed_on >= start, WhitelistPush.pushed_on <= end)
         .order_by(PushItem.id)
     )
-    return [(i, d) for i, d in session.execute(stmt).tuples()]
+    return [(i, d) for i, d in session.execute(stmt)]
 
 
 def pushed_banks(session: Session, list_id: int) -> set[int]:
