@@ -19,6 +19,7 @@ from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import ApiKey, Approval, Party
 from ippledge.credit.tables import CreditDecision, CreditProduct
 from ippledge.delivery.tables import Delivery, Subscription
+from ippledge.demand.tables import Demand
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
@@ -31,6 +32,7 @@ from ippledge.risk_sharing.liability.tables import LiabilityClaim, LiabilityPoli
 from ippledge.risk_sharing.pools.tables import FundPool
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 from ippledge.valuation.tables import ValuationReport
+from ippledge.whitelist.tables import PushItem, Whitelist, WhitelistCriteria, WhitelistPush
 
 OVERSEERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
@@ -71,6 +73,12 @@ BY_PREFIX: dict[str, Resource] = {
     "webhooks": Resource(Subscription),
     "webhook-deliveries": Resource(Delivery),
     "watch-list": Resource(WatchEntry, owners=("bank_id",), readers=OVERSEERS),
+    # whitelists and criteria: no party's; the platform and the regulator read them (scope rules with no owner)
+    "whitelists": Resource(Whitelist),
+    "whitelist-criteria": Resource(WhitelistCriteria),
+    "whitelist-pushes": Resource(WhitelistPush),  # the receiving bank's
+    "whitelist-push-items": Resource(PushItem),
+    "demands": Resource(Demand),  # the firm's
 }
 MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)
 

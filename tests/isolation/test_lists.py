@@ -34,6 +34,10 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/valuation-flags": (BY_PREFIX["valuation-reports"], "report_id"),
     "/watch-list": (BY_PREFIX["watch-list"], "id"),
     "/monitoring/alerts": (MONITORING_ALERT, "id"),
+    "/whitelists": (BY_PREFIX["whitelists"], "id"),
+    "/whitelist-criteria": (BY_PREFIX["whitelist-criteria"], "id"),
+    "/whitelist-pushes": (BY_PREFIX["whitelist-pushes"], "id"),
+    "/demands": (BY_PREFIX["demands"], "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}
@@ -53,6 +57,7 @@ NOT_PARTY_DATA = {
     "/supervision/statistics.xlsx": "the same aggregates as a workbook, regulator and platform only",
     "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",
     "/supervision/ranking-rules": "the published ranking rules",
+    "/funnel": "conversion-funnel aggregates: platform and regulator all rows, a bank its own rows only, others 403",
 }
 
 

@@ -101,6 +101,7 @@ def test_time_limits_in_working_days_over_a_holiday() -> None:
 
 
 def test_annuity_risk() -> None:
-    assert model.annuity_risk(1, 3) is model.AnnuityRisk.IN_GRACE
-    assert model.annuity_risk(0, 1) is model.AnnuityRisk.DUE_SOON
-    assert model.annuity_risk(0, 0) is model.AnnuityRisk.NONE
+    assert model.annuity_risk(1, 1, 3) is model.AnnuityRisk.PAST_GRACE
+    assert model.annuity_risk(0, 1, 3) is model.AnnuityRisk.IN_GRACE
+    assert model.annuity_risk(0, 0, 1) is model.AnnuityRisk.DUE_SOON
+    assert model.annuity_risk(0, 0, 0) is model.AnnuityRisk.NONE

@@ -18,6 +18,7 @@ def test_batch_answers_and_line_errors(world, app, session_factory, database_url
     listed = d.make_firm(kinds=("ip_demonstration",), inventions=2, utility=1, score=80)
     risky = d.make_firm(inventions=1, utility=2, abnormal=True, unpaid_due=dt.date(2025, 5, 1))
     soon = d.make_firm(inventions=0, utility=1, unpaid_due=dt.date(2025, 7, 1))
+    lapsing = d.make_firm(inventions=1, unpaid_due=dt.date(2024, 11, 1))  # grace ended 1 May 2025
     pledge_in_force(session_factory, risky.patents[0], risky.id, d.bank.id, d.registry.party.id)
     lst = d.published(RULES)
     unknown = new_uscc()  # well-formed, no such firm
@@ -29,9 +30,10 @@ def test_batch_answers_and_line_errors(world, app, session_factory, database_url
         soon.uscc,
         unknown,
         d.bank.party.uscc or "91350100M000100Y43",  # not an enterprise: not found
+        lapsing.uscc,
     ]
     r = d.post(d.bank.officer, "/reverse-push", {"usccs": batch}, 200).json()
-    assert (r["asked"], r["answered"], r["rejected"]) == (7, 5, 2)
+    assert (r["asked"], r["answered"], r["rejected"]) == (8, 6, 2)
     assert [(e["line"], e["code"]) for e in r["errors"]] == [(2, "id.uscc.checksum"), (4, "id.uscc.length")]
     assert all(e["message_zh"] and e["message_en"] for e in r["errors"])
     by_line = {a["line"]: a for a in r["answers"]}
@@ -50,6 +52,7 @@ def test_batch_answers_and_line_errors(world, app, session_factory, database_url
     )
     assert not b["whitelisted"]
     assert by_line[5]["annuity_risk"] == "due_soon"  # due 1 July, within 60 days of 3 June
+    assert (by_line[8]["annuity_risk"], by_line[8]["annuities_past_grace"]) == ("past_grace", 1)
     assert by_line[6]["found"] is False and by_line[7]["found"] is False
 
     # banks only; an empty or oversized batch is refused whole

@@ -28,6 +28,7 @@ from ippledge.demo import (
     run,
     scenario,
     supervision_report,
+    whitelist_run,
     year_report,
 )
 from ippledge.demo import disposal as disposal_demo
@@ -184,6 +185,7 @@ def run_demo(
     )
     if year_days:
         supervision_report.print_supervision(factory, console, market_day, today - dt.timedelta(days=1), today)
+        whitelist_run.run(factory, console, today, calendar, seed)
     with factory() as s:
         count, problems = audit.verify(s)
         ledger = check_books(s, as_of=today)  # nothing may be booked after the business date

@@ -407,15 +407,23 @@ def designations(session: Session, party_ids: Sequence[int], on: dt.date) -> dic
 @dataclass(frozen=True)
 class FirmIpFacts:
     """An enterprise's IP on the register on a date, for a bank's reverse push (反向推送) and whitelist criteria:
-    patents in force (有效专利) and among them inventions (有效发明专利); annuities unpaid past their due date (in the
-    six-month grace, 滞纳期) and falling due within ``soon_days``; open abnormal-application flags (非正常专利申请)."""
+    patents in force (有效专利) and among them inventions (有效发明专利); unpaid annuities of patents in force past
+    their six-month grace (the right terminates: 宽限期已过), within it (滞纳期), and falling due within ``soon_days``;
+    open abnormal-application flags (非正常专利申请)."""
 
     party_id: int
     valid_patents: int = 0
     valid_inventions: int = 0
+    annuities_past_grace: int = 0
     annuities_in_grace: int = 0
     annuities_due_soon: int = 0
     abnormal_applications: int = 0
+
+
+def _unindexed(col: Any) -> Any:
+    """``col || ''``: the same test, but no index on ``col`` is used, so the planner drives the join from the
+    owners of the requested firms (SQLite otherwise scans every asset in force through the status index)."""
+    return col.concat("")
 
 
 def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_days: int) -> dict[int, FirmIpFacts]:
@@ -423,6 +431,8 @@ def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_
     grouped queries per chunk of 5,000 firms, never one query per firm."""
     from sqlalchemy import case
 
+    from ippledge.kernel.calendar import add_months
+    from ippledge.registry.model import ANNUITY_GRACE_MONTHS
     from ippledge.registry.tables import AbnormalApplication
 
     ids = sorted(set(party_ids))
@@ -430,6 +440,8 @@ def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_
     patent = IpKind.PATENT.value
     alive = LegalState.IN_FORCE.value
     soon = on + dt.timedelta(days=soon_days)
+    # in grace while on <= due + 6 months (registry.model.grace_end), i.e. due >= on - 6 months
+    grace_cutoff = add_months(on, -ANNUITY_GRACE_MONTHS)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         owned = (
@@ -439,7 +451,7 @@ def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_
                 func.sum(case((IpAsset.subtype == Subtype.INVENTION.value, 1), else_=0)),
             )
             .join(IpAsset, IpAsset.id == IpOwner.ip_asset_id)
-            .where(IpOwner.party_id.in_(chunk), IpAsset.kind == patent, IpAsset.status == alive)
+            .where(IpOwner.party_id.in_(chunk), _unindexed(IpAsset.kind) == patent, _unindexed(IpAsset.status) == alive)
             .group_by(IpOwner.party_id)
         )
         for pid, n, inv in session.execute(owned):
@@ -447,21 +459,26 @@ def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_
         fees = (
             select(
                 IpOwner.party_id,
-                func.sum(case((Annuity.due_date < on, 1), else_=0)),
+                func.sum(case((Annuity.due_date < grace_cutoff, 1), else_=0)),
+                func.sum(case(((Annuity.due_date >= grace_cutoff) & (Annuity.due_date < on), 1), else_=0)),
                 func.sum(case((Annuity.due_date >= on, 1), else_=0)),
             )
             .join(IpAsset, IpAsset.id == IpOwner.ip_asset_id)
             .join(Annuity, Annuity.ip_asset_id == IpAsset.id)
             .where(
                 IpOwner.party_id.in_(chunk),
-                IpAsset.status == alive,
+                _unindexed(IpAsset.status) == alive,
                 Annuity.paid_on.is_(None),
                 Annuity.due_date <= soon,
             )
             .group_by(IpOwner.party_id)
         )
-        for pid, grace, due in session.execute(fees):
-            counts[int(pid)].update(annuities_in_grace=int(grace or 0), annuities_due_soon=int(due or 0))
+        for pid, past, grace, due in session.execute(fees):
+            counts[int(pid)].update(
+                annuities_past_grace=int(past or 0),
+                annuities_in_grace=int(grace or 0),
+                annuities_due_soon=int(due or 0),
+            )
         flags = (
             select(IpOwner.party_id, func.count())
             .join(AbnormalApplication, AbnormalApplication.ip_asset_id == IpOwner.ip_asset_id)
@@ -487,8 +504,8 @@ def patents_in_force_of(session: Session, party_ids: Sequence[int]) -> dict[int,
             .join(IpAsset, IpAsset.id == IpOwner.ip_asset_id)
             .where(
                 IpOwner.party_id.in_(ids[start : start + _CHUNK]),
-                IpAsset.kind == IpKind.PATENT.value,
-                IpAsset.status == LegalState.IN_FORCE.value,
+                _unindexed(IpAsset.kind) == IpKind.PATENT.value,
+                _unindexed(IpAsset.status) == LegalState.IN_FORCE.value,
             )
             .order_by(IpOwner.party_id, IpAsset.id)
         )

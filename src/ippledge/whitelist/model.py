@@ -364,11 +364,15 @@ MAX_REVERSE_BATCH: Final = 10_000
 
 class AnnuityRisk(StrEnum):
     NONE = "none"  # 无
+    PAST_GRACE = "past_grace"  # 年费滞纳期已过仍未缴：专利权终止（登记簿待更新）
     DUE_SOON = "due_soon"  # 60日内有年费到期未缴
     IN_GRACE = "in_grace"  # 年费逾期未缴，处于滞纳期（6个月内不缴则专利权终止）
 
 
-def annuity_risk(in_grace: int, due_soon: int) -> AnnuityRisk:
+def annuity_risk(past_grace: int, in_grace: int, due_soon: int) -> AnnuityRisk:
+    """The worst annuity state among a firm's patents in force."""
+    if past_grace:
+        return AnnuityRisk.PAST_GRACE
     if in_grace:
         return AnnuityRisk.IN_GRACE
     return AnnuityRisk.DUE_SOON if due_soon else AnnuityRisk.NONE

@@ -150,6 +150,7 @@ class AnswerOut(BaseModel):
     pledges_in_force: int
     pledged_assets: int
     annuity_risk: str
+    annuities_past_grace: int
     annuities_in_grace: int
     annuities_due_soon: int
     abnormal_applications: int

@@ -464,6 +464,7 @@ class ReverseAnswer:
     pledges_in_force: int = 0
     pledged_assets: int = 0
     annuity_risk: str = model.AnnuityRisk.NONE.value
+    annuities_past_grace: int = 0
     annuities_in_grace: int = 0
     annuities_due_soon: int = 0
     abnormal_applications: int = 0
@@ -529,7 +530,10 @@ def reverse_push(session: Session, principal: Principal, usccs: Sequence[str], t
                 pledged=p is not None,
                 pledges_in_force=p.pledges if p else 0,
                 pledged_assets=p.assets if p else 0,
-                annuity_risk=model.annuity_risk(f.annuities_in_grace, f.annuities_due_soon).value,
+                annuity_risk=model.annuity_risk(
+                    f.annuities_past_grace, f.annuities_in_grace, f.annuities_due_soon
+                ).value,
+                annuities_past_grace=f.annuities_past_grace,
                 annuities_in_grace=f.annuities_in_grace,
                 annuities_due_soon=f.annuities_due_soon,
                 abnormal_applications=f.abnormal_applications,
