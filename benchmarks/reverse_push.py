@@ -13,8 +13,8 @@ run, one USCC per request (a sample, scaled to the batch).
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import time
 
