@@ -90,7 +90,7 @@ def funnel(
     to the firm on or after the push (from lending, not the bank's word). The supervision capability calls this with
     no principal (aggregates); a bank sees its own rows only; the platform and the regulator see all."""
     if end < start:
-        raise errors.PERIOD(start=start, end=end)
+        raise errors.PERIOD(start=str(start), end=str(end))
     bank_only: int | None = None
     if principal is not None:
         if principal.party_kind is PartyKind.BANK:

@@ -46,7 +46,7 @@ def record_designation(
     if kind not in {d.value for d in Designation}:
         raise errors.DESIGNATION_KIND(kind=kind, allowed=allowed)
     if valid_to is not None and valid_to < valid_from:
-        raise errors.DESIGNATION_DATES(valid_from=valid_from, valid_to=valid_to)
+        raise errors.DESIGNATION_DATES(valid_from=str(valid_from), valid_to=str(valid_to))
     if kind == Designation.PARK and not (detail and detail.strip()):
         raise errors.DESIGNATION_PARK()
     if session.get(Enterprise, party_id) is None:
@@ -84,7 +84,7 @@ def flag_abnormal(
         )
     )
     if open_flag is not None:
-        raise errors.ABNORMAL_DUPLICATE(flagged_on=open_flag.flagged_on)
+        raise errors.ABNORMAL_DUPLICATE(flagged_on=str(open_flag.flagged_on))
     row = AbnormalApplication(
         ip_asset_id=asset_id, flagged_on=flagged_on, notice=check_name(notice, "notice"), recorded_by=principal.actor
     )

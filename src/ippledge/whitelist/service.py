@@ -168,7 +168,7 @@ def build_list(
     if crit_row is None:
         raise errors.CRITERIA_NOT_FOUND(id=criteria_id)
     if valid_to < valid_from:
-        raise errors.LIST_DATES(valid_from=valid_from, valid_to=valid_to)
+        raise errors.LIST_DATES(valid_from=str(valid_from), valid_to=str(valid_to))
     crit = criteria_of(crit_row)
     ids = registry_queries.enterprise_ids(session)
     facts = firm_facts(session, ids, as_of)
