@@ -131,6 +131,7 @@ def _capability_routers() -> list[Any]:
     """Routers of the capabilities; each capability owns its ``api.py``."""
     from ippledge.credit.api import router as credit_router
     from ippledge.delivery.api import router as delivery_router
+    from ippledge.demand.api import router as demand_router
     from ippledge.disposal.api import router as disposal_router
     from ippledge.gateway.api import router as gateway_router
     from ippledge.intake.api import router as intake_router
@@ -147,6 +148,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.valuation.api import router as valuation_router
     from ippledge.valuation.engine.api import router as model_valuation_router
     from ippledge.valuation.governance.api import router as governance_router
+    from ippledge.whitelist.api import router as whitelist_router
 
     return [
         registry_router,
@@ -167,4 +169,6 @@ def _capability_routers() -> list[Any]:
         disposal_router,
         gateway_router,
         policy_router,
+        whitelist_router,
+        demand_router,
     ]

@@ -23,6 +23,7 @@ def wire() -> None:
     from ippledge.credit import queries as credit_queries
     from ippledge.credit import store as credit_store
     from ippledge.delivery import store as delivery_store
+    from ippledge.demand import scope_rules as demand_scope
     from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
     from ippledge.gateway import fakes as gateway_fakes
@@ -48,6 +49,8 @@ def wire() -> None:
     from ippledge.risk_sharing.pools import postings as risk_chart
     from ippledge.valuation import ports as valuation_ports
     from ippledge.valuation import store as valuation_store
+    from ippledge.whitelist import ports as whitelist_ports
+    from ippledge.whitelist import scope_rules as whitelist_scope
 
     audit.install_hooks()
     gateway_store.install_hooks()  # access-log rows outlive a failed request (record 0027)
@@ -70,6 +73,8 @@ def wire() -> None:
         risk_scope.register_rules,
         risk_pool_check.register_rules,
         delivery_store.register_rules,
+        whitelist_scope.register_rules,
+        demand_scope.register_rules,
     ):
         register_rules()
     # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).
@@ -81,4 +86,7 @@ def wire() -> None:
     monitoring_ports.plug_borrower_signals(monitoring_ports.GatewaySignals(monitoring_ports.FAKE))
     # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).
     gateway_ports.plug_sources(gateway_fakes.FAKE.as_sources())
+    # Tax credit grades for whitelist criteria: none until a consent lets the platform read the gateway's tax source
+    # (consents name banks only, record 0027), so criteria on the grade stay 'unknown'.
+    whitelist_ports.plug_tax_grades(whitelist_ports.NO_TAX_SOURCE)
     _wired = True

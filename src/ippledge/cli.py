@@ -50,6 +50,7 @@ def _wire(ctx: typer.Context) -> None:
 
 def _add_capability_commands() -> None:
     from ippledge.delivery.cli import events_app
+    from ippledge.demand.cli import demand_app
     from ippledge.disposal.cli import disposal_app
     from ippledge.gateway.cli import gateway_app
     from ippledge.ledger.cli import ledger_app
@@ -62,6 +63,7 @@ def _add_capability_commands() -> None:
     from ippledge.supervision.cli import supervise_app
     from ippledge.valuation.cli import value
     from ippledge.valuation.governance.cli import valuers_app
+    from ippledge.whitelist.cli import whitelist_app
 
     app.add_typer(registry_app, name="registry")
     app.add_typer(ledger_app, name="ledger")
@@ -76,6 +78,8 @@ def _add_capability_commands() -> None:
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(gateway_app, name="gateway")
     app.add_typer(policy_app, name="policy")
+    app.add_typer(demand_app, name="demand")
+    app.add_typer(whitelist_app, name="whitelist")
 
 
 _add_capability_commands()

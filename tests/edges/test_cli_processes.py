@@ -102,6 +102,22 @@ def _feed(s: Scratch) -> str:
     return str(path)
 
 
+def _survey(s: Scratch) -> str:
+    path = s.dir / "survey.csv"
+    path.write_text("uscc,amount,term_months,use\n91110000600037341X,1000000,12,research\n", encoding="utf-8")
+    return str(path)
+
+
+def _applicants(s: Scratch) -> list[str]:
+    """A bank's USCC file (two lines: a firm of the market and a malformed code) and the bank's id."""
+    with sqlite3.connect(s.dir / "scratch.db") as conn:
+        (uscc,) = conn.execute("SELECT uscc FROM party WHERE kind = 'enterprise' ORDER BY id LIMIT 1").fetchone()
+        (bank,) = conn.execute("SELECT id FROM party WHERE kind = 'bank' ORDER BY id LIMIT 1").fetchone()
+    path = s.dir / "applicants.txt"
+    path.write_text(f"{uscc}\nnot-a-code\n", encoding="utf-8")
+    return [str(path), "--bank-id", str(bank)]
+
+
 # One real call per command. Calls that write run one after another; the rest run in parallel beside them.
 Call = Callable[[Scratch], list[str]]
 WRITES: dict[Path_, Call] = {
@@ -113,6 +129,11 @@ WRITES: dict[Path_, Call] = {
     ("close",): lambda s: ["close", "--date", MARKET_DAY, "--database-url", s.url],
     ("monitor", "run"): lambda s: ["monitor", "run", "--date", MARKET_DAY, "--database-url", s.url],
     ("events", "deliver"): lambda s: ["events", "deliver", "--once", "--database-url", s.url],
+    ("whitelist", "escalate"): lambda s: ["whitelist", "escalate", "--date", MARKET_DAY, "--database-url", s.url],
+    ("whitelist", "reverse-push"): lambda s: [
+        "whitelist", "reverse-push", *_applicants(s), "--date", MARKET_DAY, "--database-url", s.url,
+    ],
+    ("demand", "import"): lambda s: ["demand", "import", _survey(s), "--database-url", s.url],
     ("events", "reseal"): lambda s: ["events", "reseal", "--database-url", s.url],
     ("demo",): lambda s: ["demo", "--no-serve", "--days", "0"],  # its own var/demo.db in the scratch folder
     ("db", "backup"): lambda s: ["db", "backup", "--to", str(s.dir / "scratch.bak"), "--database-url", s.url],
@@ -148,6 +169,10 @@ READS: dict[Path_, Call] = {
         "supervise", "rank", "--start", "2020-01-01", "--end", MARKET_DAY, "--json", "--database-url", s.url,
     ],
     ("monitor", "watch"): lambda s: ["monitor", "watch", "--database-url", s.url],
+    ("whitelist", "lists"): lambda s: ["whitelist", "lists", "--database-url", s.url],
+    ("demand", "funnel"): lambda s: [
+        "demand", "funnel", "--from", "2024-01-01", "--to", MARKET_DAY, "--database-url", s.url,
+    ],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.
@@ -157,6 +182,8 @@ EXPECT: dict[Path_, str] = {
     ("errors",): "| Code | HTTP |",
     ("supervise", "stats"): "监管统计",
     ("supervise", "rank"): '"rows"',
+    ("whitelist", "reverse-push"): '"code": "id.uscc.length"',
+    ("demand", "import"): "0 loaded, 1 rejected",
 }
 SPECIAL = {("db", "upgrade"), ("simulate",), ("serve",)}  # made the scratch database; serve: see _serve
 

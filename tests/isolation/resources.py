@@ -19,6 +19,7 @@ from ippledge.access.model import PartyKind, Principal
 from ippledge.access.tables import ApiKey, Approval, Party
 from ippledge.credit.tables import CreditDecision, CreditProduct
 from ippledge.delivery.tables import Delivery, Subscription
+from ippledge.demand.tables import Demand
 from ippledge.gateway.tables import GatewayAccess, GatewayConsent
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
@@ -32,6 +33,7 @@ from ippledge.risk_sharing.liability.tables import LiabilityClaim, LiabilityPoli
 from ippledge.risk_sharing.pools.tables import FundPool
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication
 from ippledge.valuation.tables import ValuationReport
+from ippledge.whitelist.tables import PushItem, Whitelist, WhitelistCriteria, WhitelistPush
 
 OVERSEERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM})
 
@@ -76,6 +78,12 @@ BY_PREFIX: dict[str, Resource] = {
     # a firm's outside data through the gateway: only the firm itself, or a bank it consented to (none in the
     # matrix's world reads without one), so every other party's read is the same 404 as a missing firm's
     "gateway": Resource(Party, owners=("id",)),
+    # whitelists and criteria: no party's; the platform and the regulator read them (scope rules with no owner)
+    "whitelists": Resource(Whitelist),
+    "whitelist-criteria": Resource(WhitelistCriteria),
+    "whitelist-pushes": Resource(WhitelistPush),  # the receiving bank's
+    "whitelist-push-items": Resource(PushItem),
+    "demands": Resource(Demand),  # the firm's
 }
 GATEWAY_ACCESS = Resource(GatewayAccess)  # the firm's (whose data) and the reader's (gateway.scope_rules)
 MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)

@@ -43,6 +43,10 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/monitoring/alerts": (MONITORING_ALERT, "id"),
     "/consents": (BY_PREFIX["consents"], "id"),
     "/access-log": (GATEWAY_ACCESS, "id"),
+    "/whitelists": (BY_PREFIX["whitelists"], "id"),
+    "/whitelist-criteria": (BY_PREFIX["whitelist-criteria"], "id"),
+    "/whitelist-pushes": (BY_PREFIX["whitelist-pushes"], "id"),
+    "/demands": (BY_PREFIX["demands"], "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}
@@ -65,6 +69,7 @@ NOT_PARTY_DATA = {
     "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",
     "/supervision/ranking-rules": "the published ranking rules",
     "/supervision/kpi": "branch KPI scores on aggregates, regulator and platform only (others: 403 regulator_only)",
+    "/funnel": "conversion-funnel aggregates: platform and regulator all rows, a bank its own rows only, others 403",
 }
 
 

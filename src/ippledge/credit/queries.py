@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
-from ippledge.credit.model import OtherSecurity, SecurityKind, ip_share_bp
+from ippledge.credit.model import OtherSecurity, ProductRules, SecurityKind, ip_share_bp
 from ippledge.credit.store import in_effect
 from ippledge.credit.tables import CreditAttestation, CreditDecision, CreditProduct, CreditProductVersion
 
@@ -253,3 +253,31 @@ def decision_terms(session: Session, decision_ids: Iterable[int]) -> dict[int, D
         for i, code, lpr_bp, rate_bp, assets in session.execute(stmt):
             out[int(i)] = DecisionTerms(int(i), str(code), int(lpr_bp), int(rate_bp), tuple(json.loads(assets)))
     return out
+
+
+@dataclass(frozen=True)
+class ProductOffer:
+    """A product version in effect (在售产品) as matchmaking reads it: the bank, the product and its rules."""
+
+    bank_id: int
+    product_id: int
+    code: str
+    name: str
+    version_no: int
+    rules: ProductRules
+
+
+def product_offers(session: Session, as_of: dt.date) -> list[ProductOffer]:
+    """Every product version in effect on ``as_of``, by bank and product code."""
+    from ippledge.credit.store import rules_of
+
+    stmt = (
+        select(CreditProduct, CreditProductVersion)
+        .join(CreditProductVersion, CreditProductVersion.product_id == CreditProduct.id)
+        .where(*in_effect(as_of))
+        .order_by(CreditProduct.bank_id, CreditProduct.code, CreditProductVersion.version_no)
+    )
+    return [
+        ProductOffer(p.bank_id, p.id, p.code, p.name, v.version_no, rules_of(v, p.kind))
+        for p, v in session.execute(stmt)
+    ]

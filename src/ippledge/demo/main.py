@@ -30,6 +30,7 @@ from ippledge.demo import (
     run,
     scenario,
     supervision_report,
+    whitelist_run,
     year_report,
 )
 from ippledge.demo import disposal as disposal_demo
@@ -199,6 +200,7 @@ def run_demo(
     )
     if year_days:
         supervision_report.print_supervision(factory, console, market_day, today - dt.timedelta(days=1), today)
+        whitelist_run.run(factory, console, today, calendar, seed)
     open_files: list[today_work.OpenFile] = []
     if played:
         with factory() as s:

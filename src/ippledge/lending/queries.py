@@ -525,3 +525,34 @@ def open_loans_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[in
         for pid, lid in session.execute(stmt):
             out.setdefault(int(pid), []).append(int(lid))
     return out
+
+
+@dataclass(frozen=True)
+class Disbursement:
+    """A loan paid out (放款): who lent to whom, when and how much (yuan)."""
+
+    loan_id: int
+    bank_id: int
+    borrower_id: int
+    disbursed_on: dt.date
+    principal: Decimal
+
+
+def disbursements_to(session: Session, borrower_ids: Iterable[int], since: dt.date) -> list[Disbursement]:
+    """Loans disbursed to these borrowers on or after ``since``, oldest first (the funnel's "lent" stage)."""
+    ids = sorted(set(borrower_ids))
+    out: list[Disbursement] = []
+    for start in range(0, len(ids), 5_000):
+        stmt = (
+            select(Loan.id, Loan.bank_id, Loan.borrower_id, Loan.disbursed_on, Loan.principal)
+            .where(
+                Loan.borrower_id.in_(ids[start : start + 5_000]),
+                Loan.disbursed_on.is_not(None),
+                Loan.disbursed_on >= since,
+            )
+            .order_by(Loan.disbursed_on, Loan.id)
+        )
+        out.extend(
+            Disbursement(int(a), int(b), int(c), d, p) for a, b, c, d, p in session.execute(stmt) if d is not None
+        )
+    return out

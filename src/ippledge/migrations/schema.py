@@ -8,6 +8,7 @@ from ippledge.access import tables as access_tables
 from ippledge.credit import tables as credit_tables
 from ippledge.db import Base
 from ippledge.delivery import tables as delivery_tables
+from ippledge.demand import tables as demand_tables
 from ippledge.disposal import tables as disposal_tables
 from ippledge.gateway import tables as gateway_tables
 from ippledge.intake import tables as intake_tables
@@ -30,6 +31,7 @@ from ippledge.supervision import tables as supervision_tables
 from ippledge.valuation import tables as valuation_tables
 from ippledge.valuation.engine import tables as valuation_engine_tables
 from ippledge.web import idempotency
+from ippledge.whitelist import tables as whitelist_tables
 
 metadata = Base.metadata
 SIMULATOR_PREFIX = "sim_"  # the simulator's own tables (``sim_truth``) live beside the schema, never in a migration
@@ -45,6 +47,7 @@ __all__ = [
     "access_tables",
     "credit_tables",
     "delivery_tables",
+    "demand_tables",
     "disposal_tables",
     "events",
     "gateway_tables",
@@ -69,4 +72,5 @@ __all__ = [
     "supervision_tables",
     "valuation_engine_tables",
     "valuation_tables",
+    "whitelist_tables",
 ]

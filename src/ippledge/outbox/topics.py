@@ -41,6 +41,10 @@ TOPICS: dict[str, str] = {
     "policy_id, risk_claim_id, loss, cause",
     "risk.liability_claim_settled": "职业责任保险理算 the insurer settled or declined: liability_claim_id, policy_id, "
     "risk_claim_id, status, indemnity, limited_by",
+    "whitelist.pushed": "白名单推送 a list's top firms pushed to a bank: push_id, whitelist_id, list_name, pushed_on, "
+    "respond_by, firms (item_id, rank, enterprise_id, name, uscc, score, reasons)",
+    "whitelist.follow_up_overdue": "白名单跟进逾期督办 a pushed firm not followed up in time, to the bank and the "
+    "regulator: item_id, push_id, whitelist_id, bank_id, enterprise_id, state, due_on, as_of",
     "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
 }
 

@@ -233,3 +233,27 @@ def registrations(session: Session, start: dt.date, end: dt.date) -> list[Regist
     return [
         Registration(int(i), int(e), int(o), on, amount, tuple(sorted(assets[int(i)]))) for i, e, o, on, amount in rows
     ]
+
+
+@dataclass(frozen=True)
+class PledgorStanding:
+    """An enterprise's pledges in force as pledgor (出质情况): how many pledges, how many IP under them."""
+
+    pledges: int
+    assets: int
+
+
+def standing_of_pledgors(session: Session, party_ids: Sequence[int]) -> dict[int, PledgorStanding]:
+    """``pledgor -> its pledges in force`` for the given parties that have any (one grouped query per chunk)."""
+    ids = sorted(set(party_ids))
+    out: dict[int, PledgorStanding] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(Pledge.pledgor_id, func.count(func.distinct(Pledge.id)), func.count(PledgeItem.ip_asset_id))
+            .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
+            .where(Pledge.pledgor_id.in_(ids[start : start + _CHUNK]), PledgeItem.in_force)
+            .group_by(Pledge.pledgor_id)
+        )
+        for pid, pledges, assets in session.execute(stmt):
+            out[int(pid)] = PledgorStanding(int(pledges), int(assets))
+    return out

@@ -27,6 +27,9 @@ from ippledge.registry import (
 from ippledge.registry.model import IpKind, LegalState
 from ippledge.registry.numbers import display
 from ippledge.registry.schemas import (
+    AbnormalClearIn,
+    AbnormalIn,
+    AbnormalOut,
     AgeingOut,
     AnnuityOut,
     AssetIn,
@@ -34,6 +37,8 @@ from ippledge.registry.schemas import (
     BatchItemOut,
     BatchQueryIn,
     BatchQueryOut,
+    DesignationIn,
+    DesignationOut,
     EnterpriseIn,
     EnterpriseOut,
     EventIn,
@@ -314,3 +319,35 @@ def load_feed(
         **{k: v for k, v in vars(report).items() if k != "errors"},
         errors=[FeedErrorOut(**e.to_dict()) for e in report.errors],
     )
+
+
+# -- designations and abnormal-application flags (企业认定与非正常专利申请标记) -----------------------------------
+
+
+@router.post("/enterprises/{party_id}/designations", response_model=DesignationOut, status_code=status.HTTP_201_CREATED)
+def add_designation(party_id: IdPath, body: DesignationIn, session: SessionDep, principal: PrincipalDep) -> Any:
+    """Record a designation (示范/优势企业, 专精特新, 高新技术企业, 园区) with its validity and source."""
+    from ippledge.registry import designations
+
+    row = designations.record_designation(
+        session, principal, party_id, body.kind, body.valid_from, body.source, body.valid_to, body.detail
+    )
+    return DesignationOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/ip-assets/{asset_id}/abnormal-flags", response_model=AbnormalOut, status_code=status.HTTP_201_CREATED)
+def flag_abnormal(asset_id: IdPath, body: AbnormalIn, session: SessionDep, principal: PrincipalDep) -> Any:
+    """Flag a patent application as abnormal (非正常专利申请) under an IP office notice."""
+    from ippledge.registry import designations
+
+    row = designations.flag_abnormal(session, principal, asset_id, body.flagged_on, body.notice)
+    return AbnormalOut.model_validate(row, from_attributes=True)
+
+
+@router.post("/ip-assets/{asset_id}/abnormal-flags/clear", response_model=AbnormalOut)
+def clear_abnormal(asset_id: IdPath, body: AbnormalClearIn, session: SessionDep, principal: PrincipalDep) -> Any:
+    """Clear the open flag (notice withdrawn or correction accepted)."""
+    from ippledge.registry import designations
+
+    row = designations.clear_abnormal(session, principal, asset_id, body.cleared_on)
+    return AbnormalOut.model_validate(row, from_attributes=True)

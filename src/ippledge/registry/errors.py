@@ -288,3 +288,42 @@ NOT_A_MARK = ErrorCode(
     "只有注册商标可以续展、撤销或注销（该知识产权为{kind}）",
     "only a registered trademark can be renewed, revoked or cancelled (this IP is a {kind})",
 )
+DESIGNATION_KIND = ErrorCode(
+    "registry.designation_kind",
+    ValidationError,
+    "企业认定类型{kind}无效（应为{allowed}）",
+    "unknown designation {kind} (one of {allowed})",
+)
+DESIGNATION_DATES = ErrorCode(
+    "registry.designation_dates",
+    ValidationError,
+    "认定有效期截止日{valid_to}早于起始日{valid_from}",
+    "the designation ends on {valid_to}, before it starts on {valid_from}",
+)
+DESIGNATION_PARK = ErrorCode(
+    "registry.designation_park", ValidationError, "园区认定须写明园区名称", "a park designation needs the park's name"
+)
+NOT_AN_ENTERPRISE = ErrorCode(
+    "registry.not_an_enterprise", NotFoundError, "企业{party_id}未登记", "enterprise {party_id} is not on the register"
+)
+ABNORMAL_NOT_PATENT = ErrorCode(
+    "registry.abnormal_not_patent",
+    ValidationError,
+    "非正常申请标记只适用于专利（该知识产权为{kind}）",
+    "an abnormal-application flag applies to patents only (this IP is a {kind})",
+)
+ABNORMAL_NOT_FOUND = ErrorCode(
+    "registry.abnormal_not_found",
+    NotFoundError,
+    "该专利没有未撤销的非正常申请标记",
+    "this patent has no open abnormal-application flag",
+)
+ABNORMAL_DUPLICATE = ErrorCode(
+    "registry.abnormal_duplicate",
+    ConflictError,
+    "该专利在{flagged_on}已有非正常申请标记",
+    "this patent was already flagged as an abnormal application on {flagged_on}",
+)
+ABNORMAL_ASSET = ErrorCode(
+    "registry.abnormal_asset", NotFoundError, "知识产权{asset_id}不存在", "IP asset {asset_id} not found"
+)

@@ -31,6 +31,16 @@ class Subtype(StrEnum):
     SOFTWARE = "software"  # 计算机软件
 
 
+class Designation(StrEnum):
+    """Public designations of an enterprise (企业认定) a whitelist criterion may cite."""
+
+    IP_DEMONSTRATION = "ip_demonstration"  # 国家/市知识产权示范企业
+    IP_ADVANTAGE = "ip_advantage"  # 国家/市知识产权优势企业
+    SPECIALISED = "specialised"  # 专精特新（中小企业）
+    HIGH_TECH = "high_tech"  # 高新技术企业
+    PARK = "park"  # 入驻园区 (detail: the park)
+
+
 KIND_OF: dict[Subtype, IpKind] = {
     Subtype.INVENTION: IpKind.PATENT,
     Subtype.UTILITY_MODEL: IpKind.PATENT,

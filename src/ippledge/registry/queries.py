@@ -379,3 +379,155 @@ def pledged_asset_facts(session: Session, asset_ids: Sequence[int]) -> dict[int,
         for row in session.execute(stmt):
             out[row[0]] = PledgedAssetFacts(*row)
     return out
+
+
+# -- whitelists and the reverse push (白名单与反向推送): designations and IP facts of many firms at once ---------------
+
+
+@dataclass(frozen=True)
+class DesignationFact:
+    """A designation an enterprise holds on a date (企业认定): kind, detail (the park's name) and source."""
+
+    kind: str
+    detail: str | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+
+
+def designations(session: Session, party_ids: Sequence[int], on: dt.date) -> dict[int, list[DesignationFact]]:
+    """``party id -> designations valid on ``on```` for the given enterprises (set-based, in chunks)."""
+    from ippledge.registry.tables import EnterpriseDesignation as D
+
+    ids = sorted(set(party_ids))
+    out: dict[int, list[DesignationFact]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(D.party_id, D.kind, D.detail, D.valid_from, D.valid_to, D.source)
+            .where(
+                D.party_id.in_(ids[start : start + _CHUNK]),
+                D.valid_from <= on,
+                (D.valid_to.is_(None)) | (D.valid_to >= on),
+            )
+            .order_by(D.party_id, D.kind, D.valid_from)
+        )
+        for pid, kind, detail, vf, vt, source in session.execute(stmt):
+            out.setdefault(int(pid), []).append(DesignationFact(kind, detail, vf, vt, source))
+    return out
+
+
+@dataclass(frozen=True)
+class FirmIpFacts:
+    """An enterprise's IP on the register on a date, for a bank's reverse push (反向推送) and whitelist criteria:
+    patents in force (有效专利) and among them inventions (有效发明专利); unpaid annuities of patents in force past
+    their six-month grace (the right terminates: 宽限期已过), within it (滞纳期), and falling due within ``soon_days``;
+    open abnormal-application flags (非正常专利申请)."""
+
+    party_id: int
+    valid_patents: int = 0
+    valid_inventions: int = 0
+    annuities_past_grace: int = 0
+    annuities_in_grace: int = 0
+    annuities_due_soon: int = 0
+    abnormal_applications: int = 0
+
+
+def _unindexed(col: Any) -> Any:
+    """``col || ''``: the same test, but no index on ``col`` is used, so the planner drives the join from the
+    owners of the requested firms (SQLite otherwise scans every asset in force through the status index)."""
+    return col.concat("")
+
+
+def firm_ip_facts(session: Session, party_ids: Sequence[int], on: dt.date, soon_days: int) -> dict[int, FirmIpFacts]:
+    """The :class:`FirmIpFacts` of every given enterprise, by party id (zero counts for a firm without IP): two
+    grouped queries per chunk of 5,000 firms, never one query per firm."""
+    from sqlalchemy import case
+
+    from ippledge.kernel.calendar import add_months
+    from ippledge.registry.model import ANNUITY_GRACE_MONTHS
+    from ippledge.registry.tables import AbnormalApplication
+
+    ids = sorted(set(party_ids))
+    counts: dict[int, dict[str, int]] = {pid: {} for pid in ids}
+    patent = IpKind.PATENT.value
+    alive = LegalState.IN_FORCE.value
+    soon = on + dt.timedelta(days=soon_days)
+    # in grace while on <= due + 6 months (registry.model.grace_end), i.e. due >= on - 6 months
+    grace_cutoff = add_months(on, -ANNUITY_GRACE_MONTHS)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        # One pass over the firms' patents in force, each joined to its open annuities up to ``soon`` (usually none
+        # or one): distinct counts for the patents, conditional sums for the annuities.
+        open_fee = (Annuity.ip_asset_id == IpAsset.id) & Annuity.paid_on.is_(None) & (Annuity.due_date <= soon)
+        stmt = (
+            select(
+                IpOwner.party_id,
+                func.count(func.distinct(IpAsset.id)),
+                func.count(func.distinct(case((IpAsset.subtype == Subtype.INVENTION.value, IpAsset.id)))),
+                func.sum(case((Annuity.due_date < grace_cutoff, 1), else_=0)),
+                func.sum(case(((Annuity.due_date >= grace_cutoff) & (Annuity.due_date < on), 1), else_=0)),
+                func.sum(case((Annuity.due_date >= on, 1), else_=0)),
+            )
+            .join(IpAsset, IpAsset.id == IpOwner.ip_asset_id)
+            .outerjoin(Annuity, open_fee)
+            .where(IpOwner.party_id.in_(chunk), _unindexed(IpAsset.kind) == patent, _unindexed(IpAsset.status) == alive)
+            .group_by(IpOwner.party_id)
+        )
+        for pid, n, inv, past, grace, due in session.execute(stmt):
+            counts[int(pid)].update(
+                valid_patents=int(n),
+                valid_inventions=int(inv or 0),
+                annuities_past_grace=int(past or 0),
+                annuities_in_grace=int(grace or 0),
+                annuities_due_soon=int(due or 0),
+            )
+        flags = (
+            select(IpOwner.party_id, func.count())
+            .join(AbnormalApplication, AbnormalApplication.ip_asset_id == IpOwner.ip_asset_id)
+            .where(
+                IpOwner.party_id.in_(chunk),
+                AbnormalApplication.flagged_on <= on,
+                (AbnormalApplication.cleared_on.is_(None)) | (AbnormalApplication.cleared_on > on),
+            )
+            .group_by(IpOwner.party_id)
+        )
+        for pid, n in session.execute(flags):
+            counts[int(pid)]["abnormal_applications"] = int(n)
+    return {pid: FirmIpFacts(pid, **c) for pid, c in counts.items()}
+
+
+def patents_in_force_of(session: Session, party_ids: Sequence[int]) -> dict[int, list[int]]:
+    """``party id -> ids of the patents in force it owns`` (whitelist criteria score them)."""
+    ids = sorted(set(party_ids))
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = (
+            select(IpOwner.party_id, IpAsset.id)
+            .join(IpAsset, IpAsset.id == IpOwner.ip_asset_id)
+            .where(
+                IpOwner.party_id.in_(ids[start : start + _CHUNK]),
+                _unindexed(IpAsset.kind) == IpKind.PATENT.value,
+                _unindexed(IpAsset.status) == LegalState.IN_FORCE.value,
+            )
+            .order_by(IpOwner.party_id, IpAsset.id)
+        )
+        for pid, aid in session.execute(stmt):
+            out.setdefault(int(pid), []).append(int(aid))
+    return out
+
+
+def enterprise_ids(session: Session) -> list[int]:
+    """Every enterprise on the register (a whitelist build considers them all)."""
+    return [int(p) for p in session.scalars(select(Enterprise.party_id).order_by(Enterprise.party_id))]
+
+
+def high_tech_flags(session: Session, party_ids: Sequence[int]) -> set[int]:
+    """The enterprises whose profile says 高新技术企业 (the profile flag, beside any dated designation)."""
+    ids = sorted(set(party_ids))
+    out: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(Enterprise.party_id).where(
+            Enterprise.party_id.in_(ids[start : start + _CHUNK]), Enterprise.high_tech.is_(True)
+        )
+        out.update(int(p) for p in session.scalars(stmt))
+    return out

@@ -259,3 +259,40 @@ class BatchQueryOut(BaseModel):
     not_found: int
     invalid: int
     items: list[BatchItemOut]
+
+
+class DesignationIn(_In):
+    kind: str = Field(
+        max_length=20, description="ip_demonstration | ip_advantage | specialised | high_tech | park (企业认定)"
+    )
+    valid_from: BusinessDate
+    valid_to: BusinessDate | None = None
+    source: str = Field(min_length=1, max_length=200, description="the list or notice it comes from")
+    detail: str | None = Field(None, max_length=100, description="the park's name, for a park")
+
+
+class DesignationOut(BaseModel):
+    id: int
+    party_id: int
+    kind: str
+    detail: str | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+
+
+class AbnormalIn(_In):
+    flagged_on: BusinessDate
+    notice: str = Field(min_length=1, max_length=200, description="the IP office notice (非正常专利申请通知)")
+
+
+class AbnormalClearIn(_In):
+    cleared_on: BusinessDate
+
+
+class AbnormalOut(BaseModel):
+    id: int
+    ip_asset_id: int
+    flagged_on: dt.date
+    notice: str
+    cleared_on: dt.date | None

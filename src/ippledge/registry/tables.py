@@ -136,4 +136,49 @@ class FeedBatch(IdMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
 
 
-__all__ = ["Annuity", "BigId", "Enterprise", "FeedBatch", "IpAsset", "IpOwner", "LegalStatusEvent", "Licence"]
+class EnterpriseDesignation(IdMixin, Base):
+    """A public designation of an enterprise (企业认定), valid for a period: IP demonstration or advantage firm
+    (知识产权示范/优势企业), 专精特新, 高新技术企业, or a park it sits in (园区). Recorded as data with its source, so a
+    whitelist criterion can cite it."""
+
+    __tablename__ = "enterprise_designation"
+
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # registry.model.Designation
+    detail: Mapped[str | None] = mapped_column(String(100))  # e.g. the park's name, the designation level
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(200))  # the list or notice it comes from
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("party_id", "kind", "valid_from"),)
+
+
+class AbnormalApplication(IdMixin, Base):
+    """An IP office notice that an application is abnormal (非正常专利申请): flagged on a date, cleared when the notice
+    is withdrawn or the applicant's correction is accepted."""
+
+    __tablename__ = "abnormal_application"
+
+    ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), index=True)
+    flagged_on: Mapped[dt.date] = mapped_column(Date)
+    notice: Mapped[str] = mapped_column(String(200))
+    cleared_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("ip_asset_id", "flagged_on"),)
+
+
+__all__ = [
+    "AbnormalApplication",
+    "Annuity",
+    "BigId",
+    "Enterprise",
+    "EnterpriseDesignation",
+    "FeedBatch",
+    "IpAsset",
+    "IpOwner",
+    "LegalStatusEvent",
+    "Licence",
+]

@@ -5,7 +5,7 @@ Typed, and party-scoped where a caller is given."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -162,3 +162,36 @@ def report_authors(session: Session, report_ids: Iterable[int]) -> dict[int, Rep
         return {}
     rows = session.execute(select(r.id, r.valuer_id, r.internal).where(r.id.in_(ids)))
     return {int(i): ReportAuthor(int(i), int(v), bool(internal)) for i, v, internal in rows}
+
+
+def latest_scores(session: Session, asset_ids: Sequence[int], as_of: dt.date) -> dict[int, float]:
+    """``asset id -> the score (0-100) of its newest model valuation on or before ``as_of```` (the batch score,
+    模型评分), for the assets the engine has valued; one grouped query per chunk."""
+    from sqlalchemy import and_, func
+
+    from ippledge.valuation.engine.tables import ModelValuation as MV
+
+    ids = sorted(set(asset_ids))
+    out: dict[int, float] = {}
+    for start in range(0, len(ids), 5_000):
+        chunk = ids[start : start + 5_000]
+        newest = (
+            select(MV.ip_asset_id, func.max(MV.id).label("mid"))
+            .where(MV.ip_asset_id.in_(chunk), MV.as_of <= as_of)
+            .group_by(MV.ip_asset_id, MV.as_of)
+            .subquery()
+        )
+        last_day = (
+            select(MV.ip_asset_id, func.max(MV.as_of).label("d"))
+            .where(MV.ip_asset_id.in_(chunk), MV.as_of <= as_of)
+            .group_by(MV.ip_asset_id)
+            .subquery()
+        )
+        stmt = (
+            select(MV.ip_asset_id, MV.score)
+            .join(newest, newest.c.mid == MV.id)
+            .join(last_day, and_(last_day.c.ip_asset_id == MV.ip_asset_id, last_day.c.d == MV.as_of))
+        )
+        for aid, score in session.execute(stmt):
+            out[int(aid)] = float(score)
+    return out

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:14:55.438846
+Create Date: 2026-12-03 07:19:32.191479
 """
 
 from __future__ import annotations
@@ -56,6 +56,19 @@ def upgrade() -> None:
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('report', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('business_date', name=op.f('pk_business_day_close'))
+    )
+    op.create_table('demand_import',
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('fmt', sa.String(length=8), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('loaded', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.Text(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('submitted_by', sa.String(length=64), nullable=False),
+    sa.Column('received_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_import'))
     )
     op.create_table('disposal_listing',
     sa.Column('source', sa.String(length=60), nullable=False),
@@ -265,6 +278,32 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_task_time_limit')),
     sa.UniqueConstraint('task_kind', 'channel', 'effective_from', name=op.f('uq_task_time_limit_task_kind_channel_effective_from'))
     )
+    op.create_table('whitelist_criteria',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('version_no', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('rules', sa.Text(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_criteria')),
+    sa.UniqueConstraint('code', 'version_no', name=op.f('uq_whitelist_criteria_code_version_no'))
+    )
+    op.create_table('abnormal_application',
+    sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('flagged_on', sa.Date(), nullable=False),
+    sa.Column('notice', sa.String(length=200), nullable=False),
+    sa.Column('cleared_on', sa.Date(), nullable=True),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['ip_asset_id'], ['ip_asset.id'], name=op.f('fk_abnormal_application_ip_asset_id_ip_asset'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_abnormal_application')),
+    sa.UniqueConstraint('ip_asset_id', 'flagged_on', name=op.f('uq_abnormal_application_ip_asset_id_flagged_on'))
+    )
+    with op.batch_alter_table('abnormal_application', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_abnormal_application_ip_asset_id'), ['ip_asset_id'], unique=False)
+
     op.create_table('annuity',
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('year_no', sa.SmallInteger(), nullable=False),
@@ -325,6 +364,28 @@ def upgrade() -> None:
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_bank_id'), ['bank_id'], unique=False)
 
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('use', sa.String(length=20), nullable=False),
+    sa.Column('ip_offered', sa.Text(), nullable=False),
+    sa.Column('needed_by', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('import_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('line_no', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_demand_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['import_id'], ['demand_import.id'], name=op.f('fk_demand_import_id_demand_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+
     op.create_table('disposal_lot',
     sa.Column('loan_id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -368,6 +429,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_enterprise_party_id_party')),
     sa.PrimaryKeyConstraint('party_id', name=op.f('pk_enterprise'))
     )
+    op.create_table('enterprise_designation',
+    sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('detail', sa.String(length=100), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('recorded_by', sa.String(length=64), nullable=False),
+    sa.Column('recorded_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_enterprise_designation_party_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enterprise_designation')),
+    sa.UniqueConstraint('party_id', 'kind', 'valid_from', name=op.f('uq_enterprise_designation_party_id_kind_valid_from'))
+    )
+    with op.batch_alter_table('enterprise_designation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enterprise_designation_party_id'), ['party_id'], unique=False)
+
     op.create_table('gateway_access',
     sa.Column('firm_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('reader_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -660,6 +738,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('webhook_subscription', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_subscription_party_id'), ['party_id'], unique=False)
+
+    op.create_table('whitelist',
+    sa.Column('criteria_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('as_of', sa.Date(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('considered', sa.Integer(), nullable=False),
+    sa.Column('unknown', sa.Integer(), nullable=False),
+    sa.Column('built_by', sa.String(length=64), nullable=False),
+    sa.Column('built_by_user', sa.Integer(), nullable=True),
+    sa.Column('reviewed_by', sa.String(length=64), nullable=True),
+    sa.Column('review_note', sa.Text(), nullable=True),
+    sa.Column('published_on', sa.Date(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['criteria_id'], ['whitelist_criteria.id'], name=op.f('fk_whitelist_criteria_id_whitelist_criteria')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist'))
+    )
+    with op.batch_alter_table('whitelist', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_whitelist_criteria_id'), ['criteria_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_status'), ['status'], unique=False)
 
     op.create_table('access_token',
     sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -981,6 +1082,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_webhook_delivery_party_id'), ['party_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_subscription_id'), ['subscription_id'], unique=False)
 
+    op.create_table('whitelist_member',
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_whitelist_member_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['whitelist_id'], ['whitelist.id'], name=op.f('fk_whitelist_member_whitelist_id_whitelist'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('whitelist_id', 'enterprise_id', name=op.f('pk_whitelist_member'))
+    )
+    with op.batch_alter_table('whitelist_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_whitelist_member_enterprise_id'), ['enterprise_id'], unique=False)
+
+    op.create_table('whitelist_push',
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('pushed_on', sa.Date(), nullable=False),
+    sa.Column('first_contact_days', sa.Integer(), nullable=False),
+    sa.Column('next_step_days', sa.Integer(), nullable=False),
+    sa.Column('firms', sa.Integer(), nullable=False),
+    sa.Column('pushed_by', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_whitelist_push_bank_id_party')),
+    sa.ForeignKeyConstraint(['whitelist_id'], ['whitelist.id'], name=op.f('fk_whitelist_push_whitelist_id_whitelist')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_push')),
+    sa.UniqueConstraint('whitelist_id', 'bank_id', name=op.f('uq_whitelist_push_whitelist_id_bank_id'))
+    )
+    with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_whitelist_push_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_pushed_on'), ['pushed_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_whitelist_id'), ['whitelist_id'], unique=False)
+
     op.create_table('credit_attestation',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1192,6 +1325,33 @@ def upgrade() -> None:
     with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_attempt_delivery_id'), ['delivery_id'], unique=False)
 
+    op.create_table('whitelist_push_item',
+    sa.Column('push_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('state_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('branch', sa.String(length=100), nullable=True),
+    sa.Column('furthest', sa.String(length=12), nullable=False),
+    sa.Column('decline_reason', sa.String(length=24), nullable=True),
+    sa.Column('escalated_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_whitelist_push_item_bank_id_party')),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_whitelist_push_item_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['push_id'], ['whitelist_push.id'], name=op.f('fk_whitelist_push_item_push_id_whitelist_push'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['whitelist_id'], ['whitelist.id'], name=op.f('fk_whitelist_push_item_whitelist_id_whitelist')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_push_item'))
+    )
+    with op.batch_alter_table('whitelist_push_item', schema=None) as batch_op:
+        batch_op.create_index('ix_push_item_state_due', ['state', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_item_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_item_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_item_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_item_push_id'), ['push_id'], unique=False)
+
     op.create_table('disposal_bid',
     sa.Column('auction_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -1297,6 +1457,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_valuation_report_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_valuer_id'), ['valuer_id'], unique=False)
+
+    op.create_table('whitelist_push_feedback',
+    sa.Column('item_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('from_state', sa.String(length=12), nullable=True),
+    sa.Column('to_state', sa.String(length=12), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('reason_code', sa.String(length=24), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['whitelist_push_item.id'], name=op.f('fk_whitelist_push_feedback_item_id_whitelist_push_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_push_feedback'))
+    )
+    with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_whitelist_push_feedback_item_id'), ['item_id'], unique=False)
 
     op.create_table('loan_grade_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1741,6 +1917,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_grade_change_loan_id'))
 
     op.drop_table('loan_grade_change')
+    with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_feedback_item_id'))
+
+    op.drop_table('whitelist_push_feedback')
     with op.batch_alter_table('valuation_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_valuation_report_valuer_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_task_id'))
@@ -1762,6 +1942,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_bid_auction_id'))
 
     op.drop_table('disposal_bid')
+    with op.batch_alter_table('whitelist_push_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_item_push_id'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_item_enterprise_id'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_item_due_on'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_item_bank_id'))
+        batch_op.drop_index('ix_push_item_state_due')
+
+    op.drop_table('whitelist_push_item')
     with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_attempt_delivery_id'))
 
@@ -1814,6 +2002,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_attestation_application_id'))
 
     op.drop_table('credit_attestation')
+    with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_whitelist_id'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_pushed_on'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_bank_id'))
+
+    op.drop_table('whitelist_push')
+    with op.batch_alter_table('whitelist_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whitelist_member_enterprise_id'))
+
+    op.drop_table('whitelist_member')
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_party_id'))
@@ -1882,6 +2080,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_access_token_user_id'))
 
     op.drop_table('access_token')
+    with op.batch_alter_table('whitelist', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_whitelist_status'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_criteria_id'))
+
+    op.drop_table('whitelist')
     with op.batch_alter_table('webhook_subscription', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_subscription_party_id'))
 
@@ -1955,11 +2158,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_gateway_access_firm_id'))
 
     op.drop_table('gateway_access')
+    with op.batch_alter_table('enterprise_designation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enterprise_designation_party_id'))
+
+    op.drop_table('enterprise_designation')
     op.drop_table('enterprise')
     with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))
 
     op.drop_table('disposal_lot')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+
+    op.drop_table('demand')
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
 
@@ -1976,6 +2187,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_annuity_due_date'))
 
     op.drop_table('annuity')
+    with op.batch_alter_table('abnormal_application', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_abnormal_application_ip_asset_id'))
+
+    op.drop_table('abnormal_application')
+    op.drop_table('whitelist_criteria')
     op.drop_table('task_time_limit')
     with op.batch_alter_table('risk_subsidy_rule', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_subsidy_rule_code'))
@@ -2015,6 +2231,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_listing_price'))
 
     op.drop_table('disposal_listing')
+    op.drop_table('demand_import')
     op.drop_table('business_day_close')
     op.drop_table('business_day')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
