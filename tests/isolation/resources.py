@@ -22,7 +22,7 @@ from ippledge.delivery.tables import Delivery, Subscription
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
-from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
+from ippledge.monitoring.tables import MonitoringAction, MonitoringAlert, WatchEntry
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import Enterprise, IpAsset, Licence
 from ippledge.risk_sharing.claims.tables import Claim
@@ -71,6 +71,8 @@ BY_PREFIX: dict[str, Resource] = {
     "webhooks": Resource(Subscription),
     "webhook-deliveries": Resource(Delivery),
     "watch-list": Resource(WatchEntry, owners=("bank_id",), readers=OVERSEERS),
+    # /monitoring/actions/{action_id}: post-loan actions (贷后措施) are the lending bank's; overseers read them
+    "monitoring": Resource(MonitoringAction, owners=("bank_id",), readers=OVERSEERS),
 }
 MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)
 

@@ -34,6 +34,7 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/valuation-flags": (BY_PREFIX["valuation-reports"], "report_id"),
     "/watch-list": (BY_PREFIX["watch-list"], "id"),
     "/monitoring/alerts": (MONITORING_ALERT, "id"),
+    "/monitoring/actions": (BY_PREFIX["monitoring"], "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}

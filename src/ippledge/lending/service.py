@@ -1,6 +1,7 @@
 """Loan service (贷款服务): the use cases other capabilities, the daily close and the demo call.
 
-Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``repay``
+Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
+(代垫费用), ``repay``
 (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Credit risk: ``declare_default``,
 ``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check``
 runs the whole ledger check with the ``lending`` expectation (every loan's principal account equals its
@@ -10,6 +11,7 @@ Services flush and never commit.
 
 from __future__ import annotations
 
+from ippledge.lending.advances import advance_outstanding, post_advance
 from ippledge.lending.contracts import attach_pledges, bank_system, create_contract
 from ippledge.lending.disbursement import disburse, disbursement_key
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
@@ -19,6 +21,7 @@ from ippledge.lending.store import check, expected_balances, instalments, visibl
 from ippledge.lending.writeoff import decide_write_off, declare_default, propose_write_off, record_recovery, set_grade
 
 __all__ = [
+    "advance_outstanding",
     "attach_pledges",
     "bank_system",
     "check",
@@ -33,6 +36,7 @@ __all__ = [
     "instalments",
     "payoff",
     "payoff_quote",
+    "post_advance",
     "propose_write_off",
     "record_recovery",
     "repay",

@@ -132,7 +132,7 @@ def propose_write_off(session: Session, officer: Principal, loan_id: int, today:
     existing = session.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == loan.id)).one_or_none()
     if existing is not None and existing.status != "rejected":
         raise WRITE_OFF_EXISTS(status=existing.status)
-    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty", "advance")}
     approval = access.propose(
         session,
         officer,
@@ -168,7 +168,7 @@ def decide_write_off(
         return row
     if loan.status != "active":
         raise NOT_ACTIVE(status=loan.status)
-    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty", "advance")}
     allowance = loan.allowance
     used, released = postings.allowance_split(allowance, amounts["principal"])
     entry = None

@@ -197,3 +197,46 @@ ACTIVE_STATES: Final = frozenset({WatchState.OPEN, WatchState.ACTING, WatchState
 
 def can_move(current: WatchState, to: WatchState) -> bool:
     return to in TRANSITIONS[current]
+
+
+# -- actions (贷后措施) ----------------------------------------------------------------------------------------------
+
+
+class ActionKind(StrEnum):
+    """Post-loan actions a bank takes as commands, each proposed by an officer and decided by an approver."""
+
+    ANNUITY_PAYMENT = "annuity_payment"  # 代缴年费: pay a pledged patent's annuity on the pledgor's behalf
+
+
+class ActionState(StrEnum):
+    PROPOSED = "proposed"  # 待复核
+    DONE = "done"  # 已执行
+    REJECTED = "rejected"  # 已否决
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """What an action is (名称), its time limit in working days from the proposal, and the watch rule it cures."""
+
+    name: Text
+    act_within: int
+    cures: str | None
+
+
+ACTIONS: Final[dict[ActionKind, ActionRule]] = {
+    # The approver decides within the limit the grace alert gives (FINDINGS[ANNUITY_GRACE].act_within), and never
+    # after the grace ends (then the patent lapses: act_by is the earlier of the two).
+    ActionKind.ANNUITY_PAYMENT: ActionRule(
+        Text("代缴年费", "annuity paid on the pledgor's behalf"), 5, "annuity_in_grace"
+    ),
+}
+
+
+def action_act_by(working_day_limit: dt.date, due: dt.date | None) -> dt.date:
+    """An annuity payment must be decided by the working-day limit and, at the latest, on the last day of grace."""
+    return working_day_limit if due is None else min(working_day_limit, grace_end(due))
+
+
+def overdue(state: ActionState, act_by: dt.date, on: dt.date) -> bool:
+    """A proposal still undecided after its time limit is overdue (escalated by the next monitoring pass)."""
+    return state is ActionState.PROPOSED and on > act_by

@@ -23,6 +23,7 @@ class RunOut(BaseModel):
     watch_opened: int
     revalued: bool
     already_run: bool
+    escalated: int = 0
 
 
 class WatchOpenIn(BaseModel):
@@ -71,3 +72,36 @@ class AlertOut(BaseModel):
     subject: str
     act_by: dt.date
     payload: dict[str, Any]
+
+
+class AnnuityPaymentIn(BaseModel):
+    """代缴年费: pay one unpaid annuity of IP pledged for the loan on the pledgor's behalf (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    asset_id: int = Field(ge=1)
+    year_no: int = Field(ge=1, le=30)
+
+
+class ActionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    reason: str | None = Field(None, max_length=2000, description="required to reject")
+
+
+class ActionOut(BaseModel):
+    id: int
+    loan_id: int
+    bank_id: int
+    kind: str
+    state: str
+    subject: str
+    approval_id: int
+    proposed_on: dt.date
+    proposed_by: str
+    act_by: dt.date
+    escalated_on: dt.date | None
+    decided_on: dt.date | None
+    decided_by: str | None
+    entry_id: int | None
+    details: dict[str, Any]

@@ -8,7 +8,8 @@
 3. the term check: pledged IP whose protection ends before the loan matures;
 4. on the last day of a month, the revaluation of pledged IP (``valuation.revaluation``) and the loans whose LTV
    crossed the trigger, with the LTV against the appraisal of record beside the model's;
-5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere).
+5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere);
+6. post-loan actions (``monitoring.actions``, e.g. 代缴年费) still undecided after their time limit: escalated.
 
 Each finding is an alert stored once (``monitoring_alert``, unique per loan, finding and subject) and published as
 ``monitoring.alert`` to everyone who shares the loan's risk: the bank (pledgee), the borrower (pledgor) and, for a loan
@@ -36,7 +37,7 @@ from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
 from ippledge.lending.close import service as close_service
-from ippledge.monitoring import errors, model, ports, store
+from ippledge.monitoring import actions, errors, model, ports, store
 from ippledge.monitoring.model import FINDINGS, Finding, WatchState
 from ippledge.monitoring.tables import MonitoringAlert, MonitoringRun, WatchEntry, WatchHistory
 from ippledge.outbox import events
@@ -73,6 +74,7 @@ class MonitoringReport:
     watch_opened: int = 0
     revalued: bool = False
     already_run: bool = False
+    escalated: int = 0  # post-loan actions past their time limit, escalated by this pass
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class MonitoringReport:
             "watch_opened": self.watch_opened,
             "revalued": self.revalued,
             "already_run": self.already_run,
+            "escalated": self.escalated,
         }
 
     @classmethod
@@ -94,6 +97,7 @@ class MonitoringReport:
             dict(data["by_finding"]),
             data["watch_opened"],
             data["revalued"],
+            escalated=data.get("escalated", 0),
         )
 
 
@@ -231,6 +235,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     report = _raise(session, day, drafts, loans)
     report.loans = len(loan_ids)
     report.revalued = revalued
+    report.escalated = actions.escalate_overdue(session, day)
     session.add(MonitoringRun(business_date=day, event_watermark=mark, report=json.dumps(report.to_dict())))
     audit.record(session, SYSTEM, "monitoring.run", "monitoring_run", day.isoformat(), report.to_dict())
     session.flush()
@@ -488,3 +493,9 @@ def move_entry(
     )
     session.flush()
     return entry
+
+
+# -- actions (贷后措施): the commands live in ``monitoring.actions``; this is the face others call -----------------
+
+propose_annuity_payment = actions.propose_annuity_payment
+decide_action = actions.decide

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 03:30:32.381833
+Create Date: 2026-12-03 06:04:15.644104
 """
 
 from __future__ import annotations
@@ -1275,6 +1275,34 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_write_off')),
     sa.UniqueConstraint('loan_id', name=op.f('uq_loan_write_off_loan_id'))
     )
+    op.create_table('monitoring_action',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('subject', sa.String(length=80), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('proposed_on', sa.Date(), nullable=False),
+    sa.Column('proposed_by', sa.String(length=64), nullable=False),
+    sa.Column('act_by', sa.Date(), nullable=False),
+    sa.Column('escalated_on', sa.Date(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('decided_by', sa.String(length=64), nullable=True),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_monitoring_action_approval_id_approval')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_monitoring_action_bank_id_party')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_monitoring_action_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_monitoring_action_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_action'))
+    )
+    with op.batch_alter_table('monitoring_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_monitoring_action_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_action_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index('ix_monitoring_action_loan_subject', ['loan_id', 'subject'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_action_state'), ['state'], unique=False)
+
     op.create_table('monitoring_alert',
     sa.Column('business_date', sa.Date(), nullable=False),
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1607,6 +1635,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_monitoring_alert_bank_id'))
 
     op.drop_table('monitoring_alert')
+    with op.batch_alter_table('monitoring_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_state'))
+        batch_op.drop_index('ix_monitoring_action_loan_subject')
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_bank_id'))
+
+    op.drop_table('monitoring_action')
     op.drop_table('loan_write_off')
     with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
