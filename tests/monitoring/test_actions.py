@@ -59,7 +59,9 @@ def test_grace_warning_then_annuity_paid_on_behalf_averts_cf01(world, app, sessi
     grace = [a for a in alerts if a["finding"] == "annuity_grace"]
     assert len(grace) == 1 and grace[0]["business_date"] == "2025-07-21"  # warned on the first day of grace
     assert not any(a["finding"] == "legal_event" for a in alerts)  # no CF01
-    entry = next(e for e in d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json() if e["rule"] == "annuity_in_grace")
+    entry = next(
+        e for e in d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json() if e["rule"] == "annuity_in_grace"
+    )
     assert entry["state"] == "open"
 
     body = {"loan_id": lid, "asset_id": aid, "year_no": 8}

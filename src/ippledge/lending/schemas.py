@@ -207,3 +207,24 @@ class WriteOffOut(BaseModel):
     allowance_used: Yuan
     allowance_released: Yuan
     entry_id: int | None
+
+
+class ExtensionIn(_Body):
+    months: int = Field(ge=1, le=36, description="months added to the maturity (贷款通则 art. 12 caps the total)")
+    reason: str = Field(min_length=1, max_length=2000)
+    debtor_in_difficulty: bool = Field(
+        default=False, description="债务人财务困难: the extension is then also a restructuring (2023 rules art. 19)"
+    )
+
+
+class ExtensionOut(BaseModel):
+    id: int
+    loan_id: int
+    seq: int
+    applied_on: dt.date
+    months: int
+    from_maturity: dt.date
+    to_maturity: dt.date
+    reason: str
+    debtor_in_difficulty: bool
+    pledge_change_filings: list[int]

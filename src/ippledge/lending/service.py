@@ -1,8 +1,8 @@
 """Loan service (贷款服务): the use cases other capabilities, the daily close and the demo call.
 
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
-(代垫费用), ``repay``
-(``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Credit risk: ``declare_default``,
+(代垫费用), ``repay`` (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Servicing: ``extend``
+(展期), ``extensions_of``. Credit risk: ``declare_default``,
 ``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check``
 runs the whole ledger check with the ``lending`` expectation (every loan's principal account equals its
 outstanding principal).
@@ -14,6 +14,7 @@ from __future__ import annotations
 from ippledge.lending.advances import advance_outstanding, post_advance
 from ippledge.lending.contracts import attach_pledges, bank_system, create_contract
 from ippledge.lending.disbursement import disburse, disbursement_key
+from ippledge.lending.extension import extend, extensions_of
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
 from ippledge.lending.repayment import quote as payoff_quote
 from ippledge.lending.restructure import restructure
@@ -33,6 +34,8 @@ __all__ = [
     "disburse",
     "disbursement_key",
     "expected_balances",
+    "extend",
+    "extensions_of",
     "instalments",
     "payoff",
     "payoff_quote",

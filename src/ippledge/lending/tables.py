@@ -87,6 +87,24 @@ class LoanInstalment(Base):
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class LoanExtension(IdMixin, Base):
+    """One extension (展期) of a loan: the maturity it moved, why, and the pledge change filings it filed."""
+
+    __tablename__ = "loan_extension"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1 for the first extension
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+    from_maturity: Mapped[dt.date] = mapped_column(Date)
+    to_maturity: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then also a restructuring (2023 art. 19)
+    filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class LoanRepayment(IdMixin, Base):
     """Money received (还款/提前还款/核销后收回) and how it was allocated."""
 

@@ -3,8 +3,9 @@
 - ``declare_default``: the bank records the borrower's default (``defaulted_on``); the loan stays on the books.
 - ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``model.classification.classify``:
   better than the floor is refused; worse needs a reason), raised by a restructuring's floor during its observation
-  period; an NPL is upgraded to 正常/关注 only when ``model.classification.upgrade_blockers`` finds nothing in the
-  way (``lending.upgrade_refused`` names what is); every change is a ``LoanGradeChange`` row.
+  period (a better grade then: ``lending.upgrade_in_observation``, 409, with the period's end); an NPL is upgraded
+  to 正常/关注 only when ``model.classification.upgrade_blockers`` finds nothing in the way
+  (``lending.upgrade_refused`` names what is); every change is a ``LoanGradeChange`` row.
 - ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
   an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
   (``access.service.decide``: the proposer is refused ``access.self_approval``). On approval one ``loan.writeoff``
@@ -38,12 +39,22 @@ from ippledge.lending.errors import (
     NOT_WRITABLE,
     NOT_WRITTEN_OFF,
     REASON_REQUIRED,
+    UPGRADE_IN_OBSERVATION,
     UPGRADE_REASON_REQUIRED,
     UPGRADE_REFUSED,
     WRITE_OFF_EXISTS,
 )
 from ippledge.lending.model import postings
-from ippledge.lending.model.classification import Grade, classify, grade_of, loan_floor, parse_grade, upgrade_blockers
+from ippledge.lending.model.classification import (
+    Grade,
+    classify,
+    floor_for,
+    grade_of,
+    loan_floor,
+    observation_ends,
+    parse_grade,
+    upgrade_blockers,
+)
 from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
@@ -89,6 +100,15 @@ def set_grade(
     current = parse_grade(loan.grade)
     restructure = grade_of(loan.restructure_floor) if loan.restructure_floor else None
     floor = loan_floor(loan.dpd, today, loan.restructured_on, restructure)
+    if floor > floor_for(loan.dpd) and wanted < floor:  # the restructuring's observation period holds the floor
+        assert loan.restructured_on is not None
+        raise UPGRADE_IN_OBSERVATION(
+            observation_ends=observation_ends(loan.restructured_on).isoformat(),
+            floor=floor.code,
+            floor_zh=floor.zh,
+            requested=wanted.code,
+            requested_zh=wanted.zh,
+        )
     result = classify(loan.dpd, wanted, reason, floor=floor)
     if result != current and result < current and not (reason or "").strip():
         raise UPGRADE_REASON_REQUIRED()

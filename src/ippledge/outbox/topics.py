@@ -18,6 +18,8 @@ TOPICS: dict[str, str] = {
     "lending.written_off": "核销 loan written off: loan_id, on, principal, interest, penalty",
     "lending.restructured": "贷款重组 loan restructured: loan_id, on, floor, observation_ends, reason",
     "lending.advance": "代垫费用 the bank paid for the borrower, owed on the loan: loan_id, amount, on, reason, entry",
+    "lending.extended": "展期 loan extended: loan_id, extension_id, on, months, from_maturity, to_maturity, "
+    "pledge_change_filings, restructured",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",

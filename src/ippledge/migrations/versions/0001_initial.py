@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:04:15.644104
+Create Date: 2026-12-03 06:13:57.354987
 """
 
 from __future__ import annotations
@@ -1197,6 +1197,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_valuation_report_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_valuation_report_valuer_id'), ['valuer_id'], unique=False)
 
+    op.create_table('loan_extension',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('applied_on', sa.Date(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=False),
+    sa.Column('from_maturity', sa.Date(), nullable=False),
+    sa.Column('to_maturity', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
+    sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_extension_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_extension'))
+    )
+    with op.batch_alter_table('loan_extension', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_extension_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('loan_grade_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
@@ -1656,6 +1675,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_grade_change_loan_id'))
 
     op.drop_table('loan_grade_change')
+    with op.batch_alter_table('loan_extension', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
+
+    op.drop_table('loan_extension')
     with op.batch_alter_table('valuation_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_valuation_report_valuer_id'))
         batch_op.drop_index(batch_op.f('ix_valuation_report_task_id'))
