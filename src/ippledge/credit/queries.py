@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
+from ippledge.credit.lpr import lpr_on
 from ippledge.credit.model import OtherSecurity, SecurityKind, ip_share_bp
 from ippledge.credit.store import in_effect
 from ippledge.credit.tables import CreditAttestation, CreditDecision, CreditProduct, CreditProductVersion
@@ -253,3 +254,10 @@ def decision_terms(session: Session, decision_ids: Iterable[int]) -> dict[int, D
         for i, code, lpr_bp, rate_bp, assets in session.execute(stmt):
             out[int(i)] = DecisionTerms(int(i), str(code), int(lpr_bp), int(rate_bp), tuple(json.loads(assets)))
     return out
+
+
+def lpr_fixing(session: Session, as_of: dt.date, tenor: str = "1y") -> tuple[dt.date, int]:
+    """The LPR fixing in force on ``as_of`` (the latest published on or before it): ``(its date, rate in bp)``; a
+    date before any fixing is ``credit.no_lpr``. Lending reprices floating-rate loans from it."""
+    fixing = lpr_on(session, as_of, tenor)
+    return fixing.effective_date, fixing.rate_bp

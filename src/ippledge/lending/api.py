@@ -27,6 +27,8 @@ from ippledge.lending.schemas import (
     DisburseIn,
     ExtensionIn,
     ExtensionOut,
+    FloatingIn,
+    FloatingOut,
     GradeIn,
     LoanDetailOut,
     LoanOut,
@@ -34,6 +36,7 @@ from ippledge.lending.schemas import (
     PayoffIn,
     PayoffQuoteOut,
     PledgesOut,
+    RateChangeOut,
     ReasonIn,
     RepayIn,
     RepaymentOut,
@@ -240,6 +243,40 @@ def extensions(loan_id: IdPath, principal: PrincipalDep, session: SessionDep) ->
     """The loan's extensions (展期记录), first first."""
     loan = service.visible_loan(session, principal, loan_id)
     return [_extension_out(e) for e in service.extensions_of(session, loan.id)]
+
+
+@router.post("/loans/{loan_id}/floating-rate", status_code=201, response_model=FloatingOut)
+def set_floating(
+    loan_id: IdPath, body: FloatingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FloatingOut:
+    """浮动利率条款: LPR + spread, repriced by the daily close on each repricing date (every N months from
+    disbursement) for the periods that start then."""
+    row = service.set_floating(session, principal, loan_id, body.every_months, today, body.spread_bp)
+    return FloatingOut(
+        loan_id=row.loan_id,
+        tenor=row.tenor,
+        spread_bp=row.spread_bp,
+        every_months=row.every_months,
+        next_on=row.next_on,
+    )
+
+
+@router.get("/loans/{loan_id}/rate-changes", response_model=list[RateChangeOut])
+def rate_changes(loan_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[RateChangeOut]:
+    """The loan's repricings (重定价记录), oldest first."""
+    loan = service.visible_loan(session, principal, loan_id)
+    return [
+        RateChangeOut(
+            on=c.on,
+            lpr_date=c.lpr_date,
+            lpr_bp=c.lpr_bp,
+            spread_bp=c.spread_bp,
+            from_rate=f"{c.from_rate:.6f}",
+            to_rate=f"{c.to_rate:.6f}",
+            from_period=c.from_period,
+        )
+        for c in service.rate_changes(session, loan.id)
+    ]
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)

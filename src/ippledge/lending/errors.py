@@ -299,3 +299,19 @@ UPGRADE_IN_OBSERVATION = ErrorCode(
     "the restructured loan is in its observation period until {observation_ends}: it stays at least {floor}, "
     "not {requested}",
 )
+
+FLOATING_EXISTS = ErrorCode(
+    "lending.floating_exists", ConflictError, "该贷款已约定浮动利率", "the loan already has a floating-rate clause"
+)
+FLOATING_PERIOD = ErrorCode(
+    "lending.floating_period",
+    ValidationError,
+    "重定价周期应为1、3、6或12个月：{every_months}",
+    "the repricing period must be 1, 3, 6 or 12 months: {every_months}",
+)
+FLOATING_SPREAD = ErrorCode(
+    "lending.floating_spread",
+    ValidationError,
+    "加点应在-300至1000个基点之间：{spread_bp}",
+    "the spread must be between -300 and 1000 bp: {spread_bp}",
+)

@@ -228,3 +228,28 @@ class ExtensionOut(BaseModel):
     reason: str
     debtor_in_difficulty: bool
     pledge_change_filings: list[int]
+
+
+class FloatingIn(_Body):
+    every_months: int = Field(description="repricing period in months: 1, 3, 6 or 12 (dates anchored on disbursement)")
+    spread_bp: int | None = Field(
+        default=None, description="spread over the 1-year LPR in bp (default: the credit decision's rate minus its LPR)"
+    )
+
+
+class FloatingOut(BaseModel):
+    loan_id: int
+    tenor: str
+    spread_bp: int
+    every_months: int
+    next_on: dt.date
+
+
+class RateChangeOut(BaseModel):
+    on: dt.date
+    lpr_date: dt.date
+    lpr_bp: int
+    spread_bp: int
+    from_rate: str
+    to_rate: str
+    from_period: int

@@ -2,10 +2,10 @@
 
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
 (代垫费用), ``repay`` (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Servicing: ``extend``
-(展期), ``extensions_of``. Credit risk: ``declare_default``,
-``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check``
-runs the whole ledger check with the ``lending`` expectation (every loan's principal account equals its
-outstanding principal).
+(展期), ``extensions_of``, ``set_floating`` and ``reprice_due`` (LPR 重定价), ``rate_changes``. Credit risk:
+``declare_default``, ``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``,
+``record_recovery``. Proof: ``check`` runs the whole ledger check with the ``lending`` expectation (every loan's
+principal account equals its outstanding principal).
 Services flush and never commit.
 """
 
@@ -17,6 +17,7 @@ from ippledge.lending.disbursement import disburse, disbursement_key
 from ippledge.lending.extension import extend, extensions_of
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
 from ippledge.lending.repayment import quote as payoff_quote
+from ippledge.lending.repricing import rate_changes, reprice_due, set_floating
 from ippledge.lending.restructure import restructure
 from ippledge.lending.store import check, expected_balances, instalments, visible_loan
 from ippledge.lending.writeoff import decide_write_off, declare_default, propose_write_off, record_recovery, set_grade
@@ -41,9 +42,12 @@ __all__ = [
     "payoff_quote",
     "post_advance",
     "propose_write_off",
+    "rate_changes",
     "record_recovery",
     "repay",
+    "reprice_due",
     "restructure",
+    "set_floating",
     "set_grade",
     "visible_loan",
 ]

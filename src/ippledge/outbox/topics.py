@@ -20,6 +20,8 @@ TOPICS: dict[str, str] = {
     "lending.advance": "代垫费用 the bank paid for the borrower, owed on the loan: loan_id, amount, on, reason, entry",
     "lending.extended": "展期 loan extended: loan_id, extension_id, on, months, from_maturity, to_maturity, "
     "pledge_change_filings, restructured",
+    "lending.repriced": "浮动利率重定价 floating rate repriced from the LPR: loan_id, on, lpr_date, lpr_bp, spread_bp, "
+    "from_rate, to_rate, from_period",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:13:57.354987
+Create Date: 2026-12-03 06:23:28.868288
 """
 
 from __future__ import annotations
@@ -1216,6 +1216,19 @@ def upgrade() -> None:
     with op.batch_alter_table('loan_extension', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_extension_loan_id'), ['loan_id'], unique=False)
 
+    op.create_table('loan_floating_rate',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('tenor', sa.String(length=4), nullable=False),
+    sa.Column('spread_bp', sa.Integer(), nullable=False),
+    sa.Column('every_months', sa.Integer(), nullable=False),
+    sa.Column('next_k', sa.Integer(), nullable=False),
+    sa.Column('next_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_floating_rate_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('loan_id', name=op.f('pk_loan_floating_rate'))
+    )
+    with op.batch_alter_table('loan_floating_rate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_floating_rate_next_on'), ['next_on'], unique=False)
+
     op.create_table('loan_grade_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
@@ -1255,6 +1268,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_loan_pledge_pledge_id_pledge')),
     sa.PrimaryKeyConstraint('loan_id', 'pledge_id', name=op.f('pk_loan_pledge'))
     )
+    op.create_table('loan_rate_change',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('lpr_date', sa.Date(), nullable=False),
+    sa.Column('lpr_bp', sa.Integer(), nullable=False),
+    sa.Column('spread_bp', sa.Integer(), nullable=False),
+    sa.Column('from_rate', sa.Numeric(precision=10, scale=6), nullable=False),
+    sa.Column('to_rate', sa.Numeric(precision=10, scale=6), nullable=False),
+    sa.Column('from_period', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_rate_change_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_rate_change'))
+    )
+    with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_rate_change_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('loan_repayment',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -1666,6 +1695,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
 
     op.drop_table('loan_repayment')
+    with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
+
+    op.drop_table('loan_rate_change')
     op.drop_table('loan_pledge')
     with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_instalment_due_date'))
@@ -1675,6 +1708,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_grade_change_loan_id'))
 
     op.drop_table('loan_grade_change')
+    with op.batch_alter_table('loan_floating_rate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_floating_rate_next_on'))
+
+    op.drop_table('loan_floating_rate')
     with op.batch_alter_table('loan_extension', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
 
