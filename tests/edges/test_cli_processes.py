@@ -148,6 +148,8 @@ READS: dict[Path_, Call] = {
         "supervise", "rank", "--start", "2020-01-01", "--end", MARKET_DAY, "--json", "--database-url", s.url,
     ],
     ("monitor", "watch"): lambda s: ["monitor", "watch", "--database-url", s.url],
+    ("monitor", "actions"): lambda s: ["monitor", "actions", "--json", "--database-url", s.url],
+    ("loan", "servicing"): lambda s: ["loan", "servicing", "--json", "--database-url", s.url],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.

@@ -115,6 +115,7 @@ class BalancesOut(BaseModel):
     principal: Yuan
     interest: Yuan
     penalty: Yuan
+    advance: Yuan = Field(default=Decimal(0), description="代垫费用: what the bank paid for the borrower, owed first")
 
 
 class InstalmentOut(BaseModel):
