@@ -112,7 +112,8 @@ def test_grace_warning_then_annuity_paid_on_behalf_averts_cf01(world, app, sessi
     assert_ledger_ok(session_factory)
     events = _events(d, session_factory, d.firm)
     assert any(e["topic"] == "lending.advance" for e in events)
-    assert [e["payload"]["state"] for e in events if e["topic"] == "monitoring.action"] == ["proposed", "done"]
+    mine = [e["payload"] for e in events if e["topic"] == "monitoring.action"]
+    assert [a["state"] for a in mine if a["kind"] == "annuity_payment"] == ["proposed", "done"]
 
 
 def test_self_approval_rejection_and_a_lapsed_grace_are_refused(world, app, session_factory) -> None:
@@ -144,4 +145,49 @@ def test_an_undecided_proposal_is_escalated_after_its_time_limit(world, app, ses
     got = d.get(d.bank.officer, f"/monitoring/actions/{action['id']}").json()
     assert got["escalated_on"] == str(act_by + dt.timedelta(days=1)) and got["state"] == "proposed"
     events = _events(d, session_factory, d.bank.officer)
-    assert [e["payload"]["state"] for e in events if e["topic"] == "monitoring.action"] == ["proposed", "overdue"]
+    mine = [e["payload"] for e in events if e["topic"] == "monitoring.action"]
+    assert [a["state"] for a in mine if a["action_id"] == action["id"]] == ["proposed", "overdue"]
+
+
+def test_downgrade_proposal_site_visit_and_inspections(world, app, session_factory) -> None:
+    d, lid, _aid = _desk(world, app, session_factory)
+    start = d.clock.today
+    _close(d, start)
+    # 贷后检查: the pass opened the first inspection at disbursement, due 15 days later
+    opened = d.get(d.bank.officer, f"/monitoring/actions?loan_id={lid}").json()
+    assert [(a["kind"], a["act_by"]) for a in opened] == [("inspection", str(start + dt.timedelta(days=15)))]
+    insp = opened[0]["id"]
+    d.post(d.bank.approver, f"/monitoring/actions/{insp}/decision", {"approve": True}, 409)  # nothing to decide
+    d.post(d.bank2.officer, f"/monitoring/actions/{insp}/findings", {"findings": "正常"}, 404)
+    body = {"findings": "生产经营正常，质押专利在产品中使用", "evidence": ["检查记录-1.pdf"]}
+    done = d.post(d.bank.officer, f"/monitoring/actions/{insp}/findings", body, 200).json()
+    assert done["state"] == "done" and done["details"]["evidence"] == ["检查记录-1.pdf"]
+    assert done["details"]["late"] is False
+    d.post(d.bank.officer, f"/monitoring/actions/{insp}/findings", body, 409)  # done already
+
+    # 现场走访: planned with a limit of 10 working days; not done in time, the pass escalates it
+    visit = d.post(d.bank.officer, "/monitoring/actions/site-visits", {"loan_id": lid, "purpose": "核实经营"}, 201)
+    v = visit.json()
+    d.post(d.bank.officer, "/monitoring/actions/site-visits", {"loan_id": lid, "purpose": "再次"}, 409)
+    _close(d, dt.date.fromisoformat(v["act_by"]) + dt.timedelta(days=1))
+    assert d.get(d.bank.officer, f"/monitoring/actions/{v['id']}").json()["escalated_on"] is not None
+    late = d.post(d.bank.officer, f"/monitoring/actions/{v['id']}/findings", {"findings": "已走访"}, 200).json()
+    assert late["details"]["late"] is True
+    # the second inspection opens 15 days before it falls due (disbursement + 105 days)
+    _close(d, start + dt.timedelta(days=90))
+    kinds = [
+        (a["kind"], a["details"].get("number"))
+        for a in d.get(d.bank.officer, f"/monitoring/actions?loan_id={lid}").json()
+    ]
+    assert kinds.count(("inspection", 2)) == 1
+
+    # 下调分类建议: an officer proposes, another approver decides; the grade moves through lending's rules
+    url = "/monitoring/actions/downgrades"
+    d.post(d.bank.officer, url, {"loan_id": lid, "grade": "normal", "reason": "x"}, 409)  # not a downgrade
+    d.post(d.bank2.officer, url, {"loan_id": lid, "grade": "substandard", "reason": "x"}, 404)
+    p = d.post(d.bank.officer, url, {"loan_id": lid, "grade": "substandard", "reason": "主要客户破产，现金流紧张"}, 201)
+    pid = p.json()["id"]
+    d.post(d.bank.officer, f"/monitoring/actions/{pid}/findings", {"findings": "x"}, 409)  # decided, not completed
+    d.post(d.bank.approver, f"/monitoring/actions/{pid}/decision", {"approve": True}, 200)
+    assert d.get(d.bank.officer, f"/loans/{lid}").json()["grade"] == "substandard"
+    assert_ledger_ok(session_factory)

@@ -112,7 +112,7 @@ def _year(
         year_report.print_losses(console, tracks, s)
         monitoring_report.print_monitoring(console, s)  # annuity warnings, the watch list (贷后监测)
         extended = [
-            (t.loan_id, f"extended on {t.extended_on} by 3 months, pledge change filed and registered")
+            (t.loan_id, f"extended on {t.extended_on} by 3 months, pledge change filings {t.extension_filings}")
             for t in tracks
             if t.loan_id is not None and t.extended_on is not None
         ]

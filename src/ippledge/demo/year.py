@@ -60,6 +60,7 @@ class LoanTrack:
     chose_other: list[int] = field(default_factory=list)  # banks the firm passed over for another (客户选择他行)
     annuities_paid: list[str] = field(default_factory=list)  # 代缴年费: the annuities the bank paid (asset:year)
     extended_on: dt.date | None = None  # 展期
+    extension_filings: list[int] = field(default_factory=list)  # the pledge change filings it lodged
     withdrawn_from: list[int] = field(default_factory=list)  # banks left when the firm withdrew (客户撤回)
 
 
@@ -311,13 +312,20 @@ def lend(year: Year, track: LoanTrack) -> Story:
         yield _d(inst["due_date"]) + dt.timedelta(days=delay)
         track.late_payments += int(delay > 0)
         pay_annuities_in_grace(year, track)  # 代缴年费 before the repayment: the borrower owes the advance first
+        inspect(year, track)  # 贷后检查 the pass has opened for the loan
         due = amount_due(d.get(officer, f"/loans/{lid}"), d.today)
         if due > 0:  # (a late payment may already have covered this instalment too)
             body = {"borrower_id": track.firm.party_id, "amount": str(due), "value_date": d.today.isoformat()}
             d.post(officer, "/deposits", body, money=True)
             repay = {"amount": str(due), "value_date": d.today.isoformat()}
             d.post(officer, f"/loans/{lid}/repayments", repay, money=True)
-        if track.firm.profile == "good" and year.extensions == 0 and len(schedule) >= 12 and paid == len(schedule) - 3:
+        if (
+            track.firm.profile == "good"
+            and year.extensions == 0
+            and len(schedule) >= 12
+            and paid == len(schedule) - 3
+            and d.get(officer, f"/loans/{lid}")["pledge_ids"]  # a pledge loan: the extension files its change
+        ):
             extend(year, track)
             schedule = d.get(officer, f"/loans/{lid}")["schedule"]
             stop_after = len(schedule)
@@ -362,6 +370,21 @@ def pay_annuities_in_grace(year: Year, track: LoanTrack) -> None:
         track.annuities_paid.append(alert["subject"])
 
 
+def inspect(year: Year, track: LoanTrack) -> None:
+    """贷后检查: the officer carries out the loan's open inspections and records the findings."""
+    d = year.desk
+    officer = year.cast.officer(track.bank_id)
+    for action in d.get(officer, "/monitoring/actions", {"loan_id": track.loan_id, "state": "proposed"}):
+        if action["kind"] != "inspection":
+            continue
+        n = action["details"]["number"]
+        body = {
+            "findings": "借款人生产经营正常，质押专利仍在使用，未发现影响还款的重大事项",
+            "evidence": [f"贷后检查记录-{track.loan_id}-{n}.pdf"],
+        }
+        d.post(officer, f"/monitoring/actions/{action['id']}/findings", body)
+
+
 def extend(year: Year, track: LoanTrack) -> None:
     """展期 by three months before maturity (the borrower's orders pay late); the pledgor confirms and files the
     pledge change extending the registered debt term, which the registry registers that day (``decide_filings``)."""
@@ -372,6 +395,7 @@ def extend(year: Year, track: LoanTrack) -> None:
         d.post(track.firm.user, f"/pledge-filings/{fid}/confirm")
         d.post(track.firm.user, f"/pledge-filings/{fid}/submit")
     track.extended_on = d.today
+    track.extension_filings = list(ext["pledge_change_filings"])
     year.extensions += 1
 
 

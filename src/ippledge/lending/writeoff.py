@@ -92,8 +92,9 @@ def declare_default(session: Session, officer: Principal, loan_id: int, today: d
 def set_grade(
     session: Session, officer: Principal, loan_id: int, grade: Grade | str, reason: str | None, today: dt.date
 ) -> Loan:
-    """The bank's classification; never better than the floor for the loan's days past due."""
-    loan = _bank_loan(session, officer, loan_id)
+    """The bank's classification (a credit officer, or the approver deciding a downgrade proposal); never better
+    than the floor for the loan's days past due."""
+    loan = _bank_loan(session, officer, loan_id, Role.CREDIT_OFFICER, Role.APPROVER)
     if loan.status not in ("active",):
         raise NOT_ACTIVE(status=loan.status)
     wanted = grade if isinstance(grade, Grade) else parse_grade(grade)

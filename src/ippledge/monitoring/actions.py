@@ -12,9 +12,16 @@ the proposal day). A different approver of the bank decides (``decide``): on app
 3. the loan's ``annuity_in_grace`` watch-list entry is cured when no other annuity of its pledged IP is late.
 
 Anything refused on the way (the annuity paid meanwhile, grace over, loan repaid) rolls the whole decision back.
-An action on a loan the caller's bank does not hold is a 404; out of order (decided twice, grace over) a 409.
-The monitoring pass after each close escalates proposals still undecided after ``act_by`` (``escalate_overdue``).
-Flushes only.
+下调分类建议 (``ActionKind.DOWNGRADE``): an officer proposes a worse grade with the reason; approving sets it through
+``lending.service.set_grade`` (the floor and the classification rules still apply there). 现场走访
+(``SITE_VISIT``): an officer plans a visit; it is done when an officer records the findings (and evidence
+references) within the limit. 贷后检查 (``INSPECTION``): the monitoring pass opens each loan's inspections by
+``model.INSPECTION_POLICY`` — the first within 15 days of disbursement, then every 90 days — due on their date, and
+an officer records the findings.
+
+An action on a loan the caller's bank does not hold is a 404; out of order (decided twice, grace over, findings on a
+decided kind, a decision on a visit) a 409. The monitoring pass after each close escalates actions still open after
+``act_by`` (``escalate_overdue``). Flushes only.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
@@ -35,6 +42,7 @@ from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
 from ippledge.lending import service as lending_service
+from ippledge.lending.model.classification import parse_grade
 from ippledge.monitoring import errors, model
 from ippledge.monitoring.model import ACTIONS, ActionKind, ActionState, WatchState
 from ippledge.monitoring.tables import MonitoringAction, WatchEntry, WatchHistory
@@ -55,7 +63,7 @@ class ActionView:
     kind: str
     state: str
     subject: str
-    approval_id: int
+    approval_id: int | None
     proposed_on: dt.date
     proposed_by: str
     act_by: dt.date
@@ -130,6 +138,138 @@ def _publish(session: Session, action: MonitoringAction, borrower_id: int, state
     events.publish(session, "monitoring.action", payload, action.bank_id, also=(borrower_id,))
 
 
+def _pending(session: Session, loan_id: int, subject: str) -> None:
+    pending = session.scalars(
+        select(MonitoringAction.id).where(
+            MonitoringAction.loan_id == loan_id,
+            MonitoringAction.subject == subject,
+            MonitoringAction.state == ActionState.PROPOSED.value,
+        )
+    ).first()
+    if pending is not None:
+        raise errors.ACTION_PENDING(action_id=pending)
+
+
+def _new_action(
+    session: Session,
+    maker: Principal | str,
+    loan: lending_queries.LoanSummary,
+    kind: ActionKind,
+    subject: str,
+    day: dt.date,
+    act_by: dt.date,
+    details: dict[str, Any],
+) -> MonitoringAction:
+    approval_id = None
+    if kind in model.DECIDED:
+        assert isinstance(maker, Principal)
+        approval_id = access.propose(session, maker, MONITORING_ACTION, loan.id, kind.value, details).id
+    actor = maker.actor if isinstance(maker, Principal) else maker
+    action = MonitoringAction(
+        loan_id=loan.id,
+        bank_id=loan.bank_id,
+        kind=kind.value,
+        state=ActionState.PROPOSED.value,
+        subject=subject,
+        approval_id=approval_id,
+        proposed_on=day,
+        proposed_by=actor[:64],
+        act_by=act_by,
+        details=json.dumps(details, sort_keys=True, ensure_ascii=False),
+    )
+    session.add(action)
+    session.flush()
+    audit.record(session, maker, "monitoring.action_proposed", "monitoring_action", action.id, details)
+    _publish(session, action, loan.borrower_id, action.state)
+    return action
+
+
+def propose_downgrade(
+    session: Session, maker: Principal, loan_id: int, grade: str, reason: str, day: dt.date
+) -> MonitoringAction:
+    """下调分类建议: an officer proposes a worse grade than the loan's, with the reason; an approver decides."""
+    loan = _bank_loan(session, maker, loan_id, Role.CREDIT_OFFICER)
+    if not (reason or "").strip():
+        raise errors.REASON_REQUIRED()
+    wanted, current = parse_grade(grade), parse_grade(loan.grade)
+    if wanted <= current:
+        raise errors.NOT_A_DOWNGRADE(
+            current=current.code, current_zh=current.zh, requested=wanted.code, requested_zh=wanted.zh
+        )
+    _pending(session, loan.id, "grade")
+    rule = ACTIONS[ActionKind.DOWNGRADE]
+    act_by = default_calendar().add_working_days(day, rule.act_within)
+    details = {"from_grade": current.code, "grade": wanted.code, "reason": reason.strip()}
+    return _new_action(session, maker, loan, ActionKind.DOWNGRADE, "grade", day, act_by, details)
+
+
+def plan_site_visit(session: Session, officer: Principal, loan_id: int, purpose: str, day: dt.date) -> MonitoringAction:
+    """现场走访: an officer plans a visit to the borrower, to be done (findings recorded) within the limit."""
+    loan = _bank_loan(session, officer, loan_id, Role.CREDIT_OFFICER)
+    if not (purpose or "").strip():
+        raise errors.REASON_REQUIRED()
+    _pending(session, loan.id, "site_visit")
+    act_by = default_calendar().add_working_days(day, ACTIONS[ActionKind.SITE_VISIT].act_within)
+    details = {"purpose": purpose.strip()}
+    return _new_action(session, officer, loan, ActionKind.SITE_VISIT, "site_visit", day, act_by, details)
+
+
+def record_findings(
+    session: Session, officer: Principal, action_id: int, findings: str, evidence: list[str], day: dt.date
+) -> MonitoringAction:
+    """A site visit or an inspection is done: an officer of the bank records what was found and the evidence."""
+    action = visible_action(session, officer, action_id)
+    if officer.party_kind is not PartyKind.BANK or officer.party_id != action.bank_id:
+        raise errors.ACTION_NOT_FOUND(action_id=action_id)
+    kind = ActionKind(action.kind)
+    if kind in model.DECIDED:
+        raise errors.NEEDS_DECISION(kind=kind.value)
+    if action.state != ActionState.PROPOSED.value:
+        raise errors.ACTION_STATE(state=action.state, what_zh="再次填写发现", what_en="completed again")
+    loan = _bank_loan(session, officer, action.loan_id, Role.CREDIT_OFFICER)
+    if not (findings or "").strip():
+        raise errors.FINDINGS_REQUIRED()
+    details = json.loads(action.details)
+    details.update({"findings": findings.strip(), "evidence": [e.strip() for e in evidence if e.strip()]})
+    details["late"] = day > action.act_by
+    action.state, action.decided_on, action.decided_by = ActionState.DONE.value, day, officer.actor[:64]
+    action.details = json.dumps(details, sort_keys=True, ensure_ascii=False)
+    session.flush()
+    audit.record(session, officer, "monitoring.action_done", "monitoring_action", action.id, details)
+    _publish(session, action, loan.borrower_id, action.state)
+    return action
+
+
+def open_inspections(session: Session, loans: list[lending_queries.LoanSummary], day: dt.date) -> int:
+    """贷后检查 by ``model.INSPECTION_POLICY``: open each active loan's inspections that come within reach on ``day``
+    (the first at disbursement, due 15 days later; the next ones 15 days before their due date), once each."""
+    if not loans:
+        return 0
+    ids = [ln.id for ln in loans]
+    opened: dict[int, int] = {}
+    for start in range(0, len(ids), 5_000):
+        stmt = (
+            select(MonitoringAction.loan_id, func.count())
+            .where(
+                MonitoringAction.loan_id.in_(ids[start : start + 5_000]),
+                MonitoringAction.kind == ActionKind.INSPECTION.value,
+            )
+            .group_by(MonitoringAction.loan_id)
+        )
+        opened.update({int(lid): int(n) for lid, n in session.execute(stmt)})
+    lead = model.INSPECTION_POLICY.first_within_days
+    n = 0
+    for loan in loans:
+        if loan.status != "active" or loan.disbursed_on is None:
+            continue
+        for k in model.inspections_to_open(loan.disbursed_on, opened.get(loan.id, 0), day, lead):
+            due = model.inspection_due(loan.disbursed_on, k)
+            details = {"number": k, "due": due.isoformat()}
+            _new_action(session, SYSTEM, loan, ActionKind.INSPECTION, f"inspection:{k}", day, due, details)
+            n += 1
+    return n
+
+
 def propose_annuity_payment(
     session: Session, maker: Principal, loan_id: int, asset_id: int, year_no: int, day: dt.date
 ) -> MonitoringAction:
@@ -139,15 +279,7 @@ def propose_annuity_payment(
         raise errors.NOT_PLEDGED(asset_id=asset_id)
     annuity = _open_annuity(session, asset_id, year_no, day)
     subject = f"annuity:{asset_id}:{year_no}"
-    pending = session.scalars(
-        select(MonitoringAction.id).where(
-            MonitoringAction.loan_id == loan.id,
-            MonitoringAction.subject == subject,
-            MonitoringAction.state == ActionState.PROPOSED.value,
-        )
-    ).first()
-    if pending is not None:
-        raise errors.ACTION_PENDING(action_id=pending)
+    _pending(session, loan.id, subject)
     rate = surcharge_rate(annuity.due_date, day)
     quote = model.amount_due(annuity.amount, annuity.due_date, day)
     details = {
@@ -161,24 +293,7 @@ def propose_annuity_payment(
     }
     rule = ACTIONS[ActionKind.ANNUITY_PAYMENT]
     act_by = model.action_act_by(default_calendar().add_working_days(day, rule.act_within), annuity.due_date)
-    approval = access.propose(session, maker, MONITORING_ACTION, loan.id, ActionKind.ANNUITY_PAYMENT.value, details)
-    action = MonitoringAction(
-        loan_id=loan.id,
-        bank_id=loan.bank_id,
-        kind=ActionKind.ANNUITY_PAYMENT.value,
-        state=ActionState.PROPOSED.value,
-        subject=subject,
-        approval_id=approval.id,
-        proposed_on=day,
-        proposed_by=maker.actor[:64],
-        act_by=act_by,
-        details=json.dumps(details, sort_keys=True),
-    )
-    session.add(action)
-    session.flush()
-    audit.record(session, maker, "monitoring.action_proposed", "monitoring_action", action.id, details)
-    _publish(session, action, loan.borrower_id, action.state)
-    return action
+    return _new_action(session, maker, loan, ActionKind.ANNUITY_PAYMENT, subject, day, act_by, details)
 
 
 def visible_action(session: Session, principal: Principal, action_id: int) -> MonitoringAction:
@@ -195,6 +310,9 @@ def decide(
     action = visible_action(session, checker, action_id)
     if checker.party_kind is not PartyKind.BANK or checker.party_id != action.bank_id:
         raise errors.ACTION_NOT_FOUND(action_id=action_id)  # the regulator reads, never decides
+    kind = ActionKind(action.kind)
+    if kind not in model.DECIDED or action.approval_id is None:
+        raise errors.NOT_DECIDED_HERE(kind=kind.value)
     if action.state != ActionState.PROPOSED.value:
         raise errors.ACTION_STATE(state=action.state, what_zh="再次决定", what_en="decided again")
     loan = _bank_loan(session, checker, action.loan_id, Role.APPROVER)
@@ -207,6 +325,14 @@ def decide(
         action.details = json.dumps(details, sort_keys=True)
         session.flush()
         audit.record(session, checker, "monitoring.action_rejected", "monitoring_action", action.id, {"reason": reason})
+        _publish(session, action, loan.borrower_id, action.state)
+        return action
+    if kind is ActionKind.DOWNGRADE:
+        lending_service.set_grade(session, checker, loan.id, details["grade"], details["reason"], day)
+        action.state = ActionState.DONE.value
+        action.details = json.dumps(details, sort_keys=True, ensure_ascii=False)
+        session.flush()
+        audit.record(session, checker, "monitoring.action_done", "monitoring_action", action.id, details)
         _publish(session, action, loan.borrower_id, action.state)
         return action
     asset_id, year_no = int(details["asset_id"]), int(details["year_no"])

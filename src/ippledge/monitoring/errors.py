@@ -84,3 +84,23 @@ ANNUITY_LAPSED = ErrorCode(
     "年费宽限期已于{grace_ends}届满，不能代缴",
     "the grace period ended on {grace_ends}: the annuity can no longer be paid",
 )
+NOT_A_DOWNGRADE = ErrorCode(
+    "monitoring.not_a_downgrade",
+    ConflictError,
+    "贷款现为{current_zh}类，{requested_zh}类不是下调",
+    "the loan is {current}: {requested} is not a downgrade",
+)
+REASON_REQUIRED = ErrorCode("monitoring.reason_required", ValidationError, "请说明理由", "a reason is required")
+FINDINGS_REQUIRED = ErrorCode("monitoring.findings_required", ValidationError, "请填写检查发现", "record the findings")
+NOT_DECIDED_HERE = ErrorCode(
+    "monitoring.not_decided",
+    ConflictError,
+    "{kind}由客户经理执行并填写发现，无需审批",
+    "a {kind} is carried out by an officer who records the findings: there is nothing to decide",
+)
+NEEDS_DECISION = ErrorCode(
+    "monitoring.needs_decision",
+    ConflictError,
+    "{kind}须经审批人决定",
+    "a {kind} is decided by an approver, not completed with findings",
+)

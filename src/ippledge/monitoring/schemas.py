@@ -24,6 +24,7 @@ class RunOut(BaseModel):
     revalued: bool
     already_run: bool
     escalated: int = 0
+    inspections_opened: int = 0
 
 
 class WatchOpenIn(BaseModel):
@@ -96,7 +97,7 @@ class ActionOut(BaseModel):
     kind: str
     state: str
     subject: str
-    approval_id: int
+    approval_id: int | None
     proposed_on: dt.date
     proposed_by: str
     act_by: dt.date
@@ -105,3 +106,24 @@ class ActionOut(BaseModel):
     decided_by: str | None
     entry_id: int | None
     details: dict[str, Any]
+
+
+class DowngradeIn(BaseModel):
+    """下调分类建议: a worse grade than the loan's, with the reason (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    grade: str = Field(min_length=1, max_length=16, description="special_mention, substandard, doubtful or loss")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SiteVisitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    purpose: str = Field(min_length=1, max_length=2000, description="why the bank visits (走访目的)")
+
+
+class FindingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    findings: str = Field(min_length=1, max_length=4000, description="what was found (检查发现)")
+    evidence: list[str] = Field(default_factory=list, max_length=20, description="references of evidence files")

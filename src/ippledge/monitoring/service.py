@@ -9,7 +9,8 @@
 4. on the last day of a month, the revaluation of pledged IP (``valuation.revaluation``) and the loans whose LTV
    crossed the trigger, with the LTV against the appraisal of record beside the model's;
 5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere);
-6. post-loan actions (``monitoring.actions``, e.g. 代缴年费) still undecided after their time limit: escalated.
+6. post-loan actions (``monitoring.actions``, e.g. 代缴年费) still open after their time limit: escalated; and
+   each loan's post-loan inspections (贷后检查) opened as they come due.
 
 Each finding is an alert stored once (``monitoring_alert``, unique per loan, finding and subject) and published as
 ``monitoring.alert`` to everyone who shares the loan's risk: the bank (pledgee), the borrower (pledgor) and, for a loan
@@ -75,6 +76,7 @@ class MonitoringReport:
     revalued: bool = False
     already_run: bool = False
     escalated: int = 0  # post-loan actions past their time limit, escalated by this pass
+    inspections_opened: int = 0  # 贷后检查 opened by this pass (first after disbursement, then periodic)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class MonitoringReport:
             "revalued": self.revalued,
             "already_run": self.already_run,
             "escalated": self.escalated,
+            "inspections_opened": self.inspections_opened,
         }
 
     @classmethod
@@ -98,6 +101,7 @@ class MonitoringReport:
             data["watch_opened"],
             data["revalued"],
             escalated=data.get("escalated", 0),
+            inspections_opened=data.get("inspections_opened", 0),
         )
 
 
@@ -236,6 +240,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     report.loans = len(loan_ids)
     report.revalued = revalued
     report.escalated = actions.escalate_overdue(session, day)
+    report.inspections_opened = actions.open_inspections(session, [loans[lid] for lid in loan_ids], day)
     session.add(MonitoringRun(business_date=day, event_watermark=mark, report=json.dumps(report.to_dict())))
     audit.record(session, SYSTEM, "monitoring.run", "monitoring_run", day.isoformat(), report.to_dict())
     session.flush()
@@ -498,4 +503,7 @@ def move_entry(
 # -- actions (贷后措施): the commands live in ``monitoring.actions``; this is the face others call -----------------
 
 propose_annuity_payment = actions.propose_annuity_payment
+propose_downgrade = actions.propose_downgrade
+plan_site_visit = actions.plan_site_visit
+record_findings = actions.record_findings
 decide_action = actions.decide

@@ -84,7 +84,7 @@ class MonitoringAction(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(24))
     state: Mapped[str] = mapped_column(String(12), index=True)
     subject: Mapped[str] = mapped_column(String(80))  # e.g. annuity:7:9 (asset, year)
-    approval_id: Mapped[int] = mapped_column(ForeignKey("approval.id"))
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))  # None: carried out by an officer
     proposed_on: Mapped[dt.date] = mapped_column(Date)
     proposed_by: Mapped[str] = mapped_column(String(64))
     act_by: Mapped[dt.date] = mapped_column(Date)

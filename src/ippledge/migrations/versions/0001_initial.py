@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 06:23:28.868288
+Create Date: 2026-12-03 06:34:01.522677
 """
 
 from __future__ import annotations
@@ -1329,7 +1329,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=24), nullable=False),
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('subject', sa.String(length=80), nullable=False),
-    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('proposed_on', sa.Date(), nullable=False),
     sa.Column('proposed_by', sa.String(length=64), nullable=False),
     sa.Column('act_by', sa.Date(), nullable=False),
