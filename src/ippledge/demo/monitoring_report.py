@@ -44,7 +44,10 @@ def print_servicing(console: Console, session: Session, extended: list[tuple[int
     """代缴年费 (each annuity paid in grace keeps the patent from lapsing: the CF01 that register ageing would record
     after the grace never comes) and the year's extensions ``(loan id, line)``."""
     overseer = Principal(0, PartyKind.PLATFORM, frozenset({Role.OPERATOR}), name="demo:report")
-    done = monitoring.actions(session, overseer, state="done")
+    done = [a for a in monitoring.actions(session, overseer, state="done") if a.kind == "annuity_payment"]
+    inspections = [a for a in monitoring.actions(session, overseer) if a.kind == "inspection"]
+    finished = sum(1 for a in inspections if a.state == "done")
+    late = sum(1 for a in inspections if a.escalated_on is not None)
     t = Table(title="代缴年费 annuities paid on the pledgor's behalf (CF01 averted)")
     for col in ("loan", "patent asset", "year", "due", "grace ends", "paid on", "paid (CNY)", "surcharge"):
         t.add_column(col)
@@ -61,6 +64,10 @@ def print_servicing(console: Console, session: Session, extended: list[tuple[int
             f"{float(d['surcharge_rate']):.0%}",
         )
     console.print(t)
+    console.print(
+        f"贷后检查 post-loan inspections: {len(inspections):,} opened, {finished:,} done with findings, "
+        f"{late:,} escalated as overdue"
+    )
     for loan_id, line in extended:
         console.print(f"展期 extension: loan {loan_id}: {line}")
     return done

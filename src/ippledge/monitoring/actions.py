@@ -258,16 +258,47 @@ def open_inspections(session: Session, loans: list[lending_queries.LoanSummary],
         )
         opened.update({int(lid): int(n) for lid, n in session.execute(stmt)})
     lead = model.INSPECTION_POLICY.first_within_days
-    n = 0
+    rows: list[MonitoringAction] = []
+    borrower: dict[int, int] = {}
     for loan in loans:
         if loan.status != "active" or loan.disbursed_on is None:
             continue
         for k in model.inspections_to_open(loan.disbursed_on, opened.get(loan.id, 0), day, lead):
             due = model.inspection_due(loan.disbursed_on, k)
             details = {"number": k, "due": due.isoformat()}
-            _new_action(session, SYSTEM, loan, ActionKind.INSPECTION, f"inspection:{k}", day, due, details)
-            n += 1
-    return n
+            rows.append(
+                MonitoringAction(
+                    loan_id=loan.id,
+                    bank_id=loan.bank_id,
+                    kind=ActionKind.INSPECTION.value,
+                    state=ActionState.PROPOSED.value,
+                    subject=f"inspection:{k}",
+                    approval_id=None,
+                    proposed_on=day,
+                    proposed_by=SYSTEM,
+                    act_by=due,
+                    details=json.dumps(details, sort_keys=True),
+                )
+            )
+            borrower[loan.id] = loan.borrower_id
+    if not rows:
+        return 0
+    session.add_all(rows)
+    session.flush()  # one batch for every inspection of the day
+    items: list[tuple[str, dict[str, Any], int | None, list[int]]] = []
+    for a in rows:
+        payload = {
+            "action_id": a.id,
+            "loan_id": a.loan_id,
+            "kind": a.kind,
+            "state": a.state,
+            "act_by": a.act_by.isoformat(),
+            "details": json.loads(a.details),
+        }
+        items.append(("monitoring.action", payload, a.bank_id, [borrower[a.loan_id]]))
+    events.publish_many(session, items)
+    audit.record(session, SYSTEM, "monitoring.inspections_opened", "monitoring_run", day.isoformat(), {"n": len(rows)})
+    return len(rows)
 
 
 def propose_annuity_payment(
