@@ -414,7 +414,7 @@ def _cure_annuity_watch(session: Session, checker: Principal, loan_id: int, day:
 
 
 def escalate_overdue(session: Session, day: dt.date) -> int:
-    """Proposals still undecided after their time limit are escalated once (``monitoring.action``, state
+    """Actions of active loans still open after their time limit are escalated once (``monitoring.action``, state
     ``overdue``, to the bank and the borrower); the count escalated on ``day``."""
     stmt = select(MonitoringAction).where(
         MonitoringAction.state == ActionState.PROPOSED.value,
@@ -422,10 +422,12 @@ def escalate_overdue(session: Session, day: dt.date) -> int:
         MonitoringAction.escalated_on.is_(None),
     )
     n = 0
-    for action in session.scalars(stmt):
-        action.escalated_on = day
+    for action in list(session.scalars(stmt)):
         loan = lending_queries.loan_summary(session, action.loan_id)
-        _publish(session, action, loan.borrower_id if loan else action.bank_id, "overdue")
+        if loan is None or loan.status != "active":  # repaid or written off meanwhile: nothing left to chase
+            continue
+        action.escalated_on = day
+        _publish(session, action, loan.borrower_id, "overdue")
         audit.record(session, SYSTEM, "monitoring.action_overdue", "monitoring_action", action.id, {"on": str(day)})
         n += 1
     session.flush()
