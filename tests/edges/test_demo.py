@@ -49,7 +49,7 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     assert "贷款依据 lending basis" in text and "report" in text and "internal" in text
     # risk sharing: loans enrolled, a claim paid on a written-off loan, subsidies paid, the sustainability table
     assert "fund sustainability" in text and "leverage" in text
-    # post-loan: annuities in grace paid on the pledgors' behalf (CF01 averted), one loan extended with its pledge change
+    # post-loan: annuities in grace paid on the pledgors' behalf (CF01 averted), one loan extended with its change
     assert "代缴年费" in text and any(t.annuities_paid for t in result.tracks)
     extended = [t for t in result.tracks if t.extended_on is not None]
     assert len(extended) == 1 and extended[0].extension_filings
