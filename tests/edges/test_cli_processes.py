@@ -173,6 +173,8 @@ READS: dict[Path_, Call] = {
     ("demand", "funnel"): lambda s: [
         "demand", "funnel", "--from", "2024-01-01", "--to", MARKET_DAY, "--database-url", s.url,
     ],
+    ("monitor", "actions"): lambda s: ["monitor", "actions", "--json", "--database-url", s.url],
+    ("loan", "servicing"): lambda s: ["loan", "servicing", "--json", "--database-url", s.url],
 }  # fmt: skip
 # What a real call must print, where its exit code alone says too little. ``loan provisions`` once crashed in a fresh
 # process with ``LookupError: no scope rule registered for Loan``.

@@ -53,3 +53,10 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     stages = {f.stage for f in result.open_work}
     assert {"applied", "valuing", "valued"} <= stages, stages
     assert "今日待办 open work" in text
+    # post-loan: annuities in grace paid on the pledgors' behalf (CF01 averted), one loan extended with its change
+    assert "代缴年费" in text and any(t.annuities_paid for t in result.tracks)
+    extended = [t for t in result.tracks if t.extended_on is not None]
+    assert len(extended) == 1 and extended[0].extension_filings
+    with create_engine(result.url).connect() as conn:
+        changes = select(PledgeFiling.status).where(PledgeFiling.id.in_(extended[0].extension_filings))
+        assert set(conn.scalars(changes)) == {"registered"}

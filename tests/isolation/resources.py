@@ -24,7 +24,7 @@ from ippledge.gateway.tables import GatewayAccess, GatewayConsent
 from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
-from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
+from ippledge.monitoring.tables import MonitoringAction, MonitoringAlert, WatchEntry
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import Enterprise, IpAsset, Licence
 from ippledge.risk_sharing.claims.tables import Claim
@@ -84,6 +84,8 @@ BY_PREFIX: dict[str, Resource] = {
     "whitelist-pushes": Resource(WhitelistPush),  # the receiving bank's
     "whitelist-push-items": Resource(PushItem),
     "demands": Resource(Demand),  # the firm's
+    # /monitoring/actions/{action_id}: post-loan actions (贷后措施) are the lending bank's; overseers read them
+    "monitoring": Resource(MonitoringAction, owners=("bank_id",), readers=OVERSEERS),
 }
 GATEWAY_ACCESS = Resource(GatewayAccess)  # the firm's (whose data) and the reader's (gateway.scope_rules)
 MONITORING_ALERT = Resource(MonitoringAlert, owners=("bank_id",), readers=OVERSEERS)

@@ -47,6 +47,7 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/whitelist-criteria": (BY_PREFIX["whitelist-criteria"], "id"),
     "/whitelist-pushes": (BY_PREFIX["whitelist-pushes"], "id"),
     "/demands": (BY_PREFIX["demands"], "id"),
+    "/monitoring/actions": (BY_PREFIX["monitoring"], "id"),
 }
 # Checked by their own code below.
 SPECIAL = {"/events", "/ledger/entries", "/provisions", "/pledges", "/green-channel", "/ip-assets/batch-query"}

@@ -119,7 +119,7 @@ def test_a_loan_that_stops_paying_is_written_off_and_recovers_a_little(world, ap
     assert done.json()["status"] == "approved" and Decimal(done.json()["principal"]) == outstanding
     view = d.get(d.bank.officer, f"/loans/{lid}").json()
     assert view["status"] == "written_off" and view["outstanding_principal"] == "0.00"
-    assert view["balances"] == {"principal": "0.00", "interest": "0.00", "penalty": "0.00"}
+    assert view["balances"] == {"principal": "0.00", "interest": "0.00", "penalty": "0.00", "advance": "0.00"}
     assert_ledger_ok(session_factory, loans=1)
     with session_factory() as s:
         assert balance(s, f"P{d.bank.id}:loss:writeoff") == outstanding

@@ -191,7 +191,7 @@ def test_a_restructured_loan_keeps_its_floor_through_the_observation_period(sess
         assert (hard.grade, hard.restructure_floor) == ("doubtful", "substandard")  # already worse: kept
     with pytest.raises(IppledgeError) as below, session_factory.begin() as s:
         service.set_grade(s, officer, plain, "normal", "还款正常", D(2025, 9, 1))
-    assert below.value.code == "lending.classification_below_floor"
+    assert below.value.code == "lending.upgrade_in_observation" and "2026-03-01" in below.value.message_en
     with pytest.raises(IppledgeError) as future, session_factory.begin() as s:
         service.restructure(s, officer, plain, "再次重组", on=D(2030, 1, 1), today=on)
     assert future.value.code == "lending.value_date_future"

@@ -58,7 +58,7 @@ def test_prepay_reduce_term_then_reduce_payment_then_pay_off(world, app, session
     done = d.post_key(d.firm, f"/loans/{lid}/payoff", {}, 201).json()
     assert done["amount"] == q["total"] and done["loan_status"] == "repaid"
     final = d.get(d.firm, f"/loans/{lid}").json()
-    assert final["balances"] == {"principal": "0.00", "interest": "0.00", "penalty": "0.00"}
+    assert final["balances"] == {"principal": "0.00", "interest": "0.00", "penalty": "0.00", "advance": "0.00"}
     assert all(r["settled_on"] for r in final["schedule"])
     assert [f.status for f in release_filings(session_factory)] == ["submitted"]
     with session_factory() as s:

@@ -15,3 +15,7 @@ def test_monitor_run_refuses_an_unclosed_or_malformed_date(database_url: str) ->
     assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
     r = runner.invoke(app, ["monitor", "watch", "--json", "--database-url", database_url])
     assert r.exit_code == 0 and r.output.strip() == "[]"
+    r = runner.invoke(app, ["monitor", "actions", "--json", "--database-url", database_url])
+    assert r.exit_code == 0 and r.output.strip() == "[]"
+    r = runner.invoke(app, ["loan", "servicing", "--loan-id", "99", "--database-url", database_url])
+    assert r.exit_code == 2 and "not_found" in r.output

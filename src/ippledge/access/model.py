@@ -138,11 +138,13 @@ CREDIT_DECISION = "credit_decision"
 LOAN_WRITE_OFF = "loan_write_off"
 RISK_CLAIM = "risk_claim"
 RISK_SUBSIDY = "risk_subsidy"
+MONITORING_ACTION = "monitoring_action"
 DECIDED_WHERE: dict[str, str] = {
     CREDIT_DECISION: "POST /credit-decisions/{id}/approve | /reject",
     LOAN_WRITE_OFF: "POST /loan-write-offs/{id}/decision",
     RISK_CLAIM: "POST /risk-claims/{id}/decision",
     RISK_SUBSIDY: "POST /risk-subsidies/{id}/decision",
+    MONITORING_ACTION: "POST /monitoring/actions/{id}/decision",
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
+from ippledge.credit.lpr import lpr_on
 from ippledge.credit.model import OtherSecurity, ProductRules, SecurityKind, ip_share_bp
 from ippledge.credit.store import in_effect
 from ippledge.credit.tables import CreditAttestation, CreditDecision, CreditProduct, CreditProductVersion
@@ -281,3 +282,10 @@ def product_offers(session: Session, as_of: dt.date) -> list[ProductOffer]:
         ProductOffer(p.bank_id, p.id, p.code, p.name, v.version_no, rules_of(v, p.kind))
         for p, v in session.execute(stmt)
     ]
+
+
+def lpr_fixing(session: Session, as_of: dt.date, tenor: str = "1y") -> tuple[dt.date, int]:
+    """The LPR fixing in force on ``as_of`` (the latest published on or before it): ``(its date, rate in bp)``; a
+    date before any fixing is ``credit.no_lpr``. Lending reprices floating-rate loans from it."""
+    fixing = lpr_on(session, as_of, tenor)
+    return fixing.effective_date, fixing.rate_bp

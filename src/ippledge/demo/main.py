@@ -117,6 +117,12 @@ def _year(
         basis.print_basis(console, s, tracks)
         year_report.print_losses(console, tracks, s)
         monitoring_report.print_monitoring(console, s)  # annuity warnings, the watch list (贷后监测)
+        extended = [
+            (t.loan_id, f"extended on {t.extended_on} by 3 months, pledge change filings {t.extension_filings}")
+            for t in tracks
+            if t.loan_id is not None and t.extended_on is not None
+        ]
+        monitoring_report.print_servicing(console, s, extended)  # 代缴年费 (CF01 averted), 展期
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))

@@ -1,5 +1,6 @@
 """Registry desk in the demo (登记机关): ages the register before the filings, brings the trademark grounds into the
-filing batch, and decides the release filings that repayments lodge during the year.
+filing batch, and decides the release filings that repayments lodge during the year and the change filings of an
+extension.
 
 The trademark cases are made the way they arise: the trademark office records a revocation (TM02), a cancellation
 (TM03) and a court's freezing order (PP01) on live marks, and records a second mark of one firm's with the same text
@@ -128,14 +129,15 @@ def _similar_mark(session: Session, officer: Principal, asset_id: int, day: dt.d
     )
 
 
-def decide_releases(desk: Desk, registries: tuple[str, ...] = ("registry.patent",)) -> int:
-    """Each registry officer registers the release filings (注销登记) in its queue on the desk's day; a release
-    needs no pre-check beyond the parties' confirmations and the proof the debt is extinguished."""
+def decide_filings(desk: Desk, registries: tuple[str, ...] = ("registry.patent",)) -> int:
+    """Each registry officer registers the release filings (注销登记) and change filings (变更登记, an extension's
+    longer debt term) in its queue on the desk's day; neither needs a pre-check beyond the parties' confirmations
+    (and, for a release, the proof the debt is extinguished)."""
     done = 0
     for registry in registries:
         officer = f"{registry}.officer"
         for f in desk.get(officer, "/registry/pledge-filings"):
-            if f["kind"] == "release":
+            if f["kind"] in ("release", "change"):
                 desk.post(officer, f"/pledge-filings/{f['id']}/register")
                 done += 1
     return done

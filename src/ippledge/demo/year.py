@@ -58,6 +58,9 @@ class LoanTrack:
     late_payments: int = 0
     declined_by: list[int] = field(default_factory=list)  # banks that declined on credit grounds (授信拒绝)
     chose_other: list[int] = field(default_factory=list)  # banks the firm passed over for another (客户选择他行)
+    annuities_paid: list[str] = field(default_factory=list)  # 代缴年费: the annuities the bank paid (asset:year)
+    extended_on: dt.date | None = None  # 展期
+    extension_filings: list[int] = field(default_factory=list)  # the pledge change filings it lodged
     withdrawn_from: list[int] = field(default_factory=list)  # banks left when the firm withdrew (客户撤回)
     valuer_id: int | None = None  # the external valuer the bank instructed; None for its own valuation
 
@@ -122,6 +125,7 @@ class Year:
     on_loan: Callable[[LoanTrack], Story] | None = None
     on_event: Callable[[str, LoanTrack], None] | None = None  # "disbursed" | "written_off" | "recovered"
     appraiser: Appraiser | None = None  # plays the valuers from the hidden truth (demo.appraisal)
+    extensions: int = 0  # loans extended so far (the demo extends one)
 
     def appraise(self, assets: list[int], valuer: int | None) -> list[Decimal]:
         """The report's value per IP: from the hidden truth when the demo stored it (``demo.appraisal``), else a
@@ -321,17 +325,32 @@ def lend(year: Year, track: LoanTrack) -> Story:
     year.notify("disbursed", track)
     schedule = d.get(officer, f"/loans/{lid}")["schedule"]
     stop_after = int(rng.integers(1, 5)) if track.firm.profile == "default" else len(schedule)
-    for inst in schedule[:stop_after]:
+    paid = 0
+    while paid < min(stop_after, len(schedule)):
+        inst = schedule[paid]
+        paid += 1
         late = track.firm.profile == "late" and rng.random() < 0.5
         delay = int(rng.integers(3, 45)) if late else 0
         yield _d(inst["due_date"]) + dt.timedelta(days=delay)
         track.late_payments += int(delay > 0)
+        pay_annuities_in_grace(year, track)  # 代缴年费 before the repayment: the borrower owes the advance first
+        inspect(year, track)  # 贷后检查 the pass has opened for the loan
         due = amount_due(d.get(officer, f"/loans/{lid}"), d.today)
-        if due <= 0:  # a late payment already covered this instalment too
-            continue
-        body = {"borrower_id": track.firm.party_id, "amount": str(due), "value_date": d.today.isoformat()}
-        d.post(officer, "/deposits", body, money=True)
-        d.post(officer, f"/loans/{lid}/repayments", {"amount": str(due), "value_date": d.today.isoformat()}, money=True)
+        if due > 0:  # (a late payment may already have covered this instalment too)
+            body = {"borrower_id": track.firm.party_id, "amount": str(due), "value_date": d.today.isoformat()}
+            d.post(officer, "/deposits", body, money=True)
+            repay = {"amount": str(due), "value_date": d.today.isoformat()}
+            d.post(officer, f"/loans/{lid}/repayments", repay, money=True)
+        if (
+            track.firm.profile == "good"
+            and year.extensions == 0
+            and len(schedule) >= 12
+            and paid == len(schedule) - 3
+            and d.get(officer, f"/loans/{lid}")["pledge_ids"]  # a pledge loan: the extension files its change
+        ):
+            extend(year, track)
+            schedule = d.get(officer, f"/loans/{lid}")["schedule"]
+            stop_after = len(schedule)
     if track.firm.profile != "default":
         track.repaid_on = d.today if d.get(officer, f"/loans/{lid}")["status"] == "repaid" else None
         return
@@ -355,9 +374,57 @@ def lend(year: Year, track: LoanTrack) -> Story:
     year.notify("recovered", track)
 
 
+def pay_annuities_in_grace(year: Year, track: LoanTrack) -> None:
+    """代缴年费: the bank pays, on the pledgor's behalf, every annuity of the loan's pledged patents that monitoring
+    announced in its grace period (officer proposes, approver decides); the borrower owes it on the loan."""
+    d, cast = year.desk, year.cast
+    officer, approver = cast.officer(track.bank_id), cast.approver(track.bank_id)
+    for alert in d.get(officer, "/monitoring/alerts", {"loan_id": track.loan_id}):
+        if alert["finding"] != "annuity_grace" or alert["subject"] in track.annuities_paid:
+            continue
+        payload = alert["payload"]
+        body = {"loan_id": track.loan_id, "asset_id": payload["asset_id"], "year_no": payload["details"]["year_no"]}
+        status, action = d.try_post(officer, "/monitoring/actions/annuity-payments", body)
+        if status != 201:  # paid meanwhile, or the grace is over: nothing to pay
+            continue
+        reason = "出质人未缴年费，质权人代缴以保全质物"
+        d.post(approver, f"/monitoring/actions/{action['id']}/decision", {"approve": True, "reason": reason})
+        track.annuities_paid.append(alert["subject"])
+
+
+def inspect(year: Year, track: LoanTrack) -> None:
+    """贷后检查: the officer carries out the loan's open inspections and records the findings."""
+    d = year.desk
+    officer = year.cast.officer(track.bank_id)
+    for action in d.get(officer, "/monitoring/actions", {"loan_id": track.loan_id, "state": "proposed"}):
+        if action["kind"] != "inspection":
+            continue
+        n = action["details"]["number"]
+        body = {
+            "findings": "借款人生产经营正常，质押专利仍在使用，未发现影响还款的重大事项",
+            "evidence": [f"贷后检查记录-{track.loan_id}-{n}.pdf"],
+        }
+        d.post(officer, f"/monitoring/actions/{action['id']}/findings", body)
+
+
+def extend(year: Year, track: LoanTrack) -> None:
+    """展期 by three months before maturity (the borrower's orders pay late); the pledgor confirms and files the
+    pledge change extending the registered debt term, which the registry registers that day (``decide_filings``)."""
+    d, cast = year.desk, year.cast
+    body = {"months": 3, "reason": "借款人主要客户回款周期延长，申请展期三个月"}
+    ext = d.post(cast.approver(track.bank_id), f"/loans/{track.loan_id}/extension", body)
+    for fid in ext["pledge_change_filings"]:
+        d.post(track.firm.user, f"/pledge-filings/{fid}/confirm")
+        d.post(track.firm.user, f"/pledge-filings/{fid}/submit")
+    track.extended_on = d.today
+    track.extension_filings = list(ext["pledge_change_filings"])
+    year.extensions += 1
+
+
 def amount_due(loan: dict[str, Any], today: dt.date) -> Decimal:
-    """Everything due today: unpaid principal and interest of instalments due, plus the penalty interest accrued."""
-    due = Decimal(str(loan["balances"]["penalty"]))
+    """Everything due today: unpaid principal and interest of instalments due, plus the penalty interest accrued
+    and any advance the bank made (代垫费用, e.g. an annuity paid on the borrower's behalf)."""
+    due = Decimal(str(loan["balances"]["penalty"])) + Decimal(str(loan["balances"].get("advance", 0)))
     for row in loan["schedule"]:
         if _d(row["due_date"]) <= today:
             due += Decimal(row["principal"]) - Decimal(row["paid_principal"])
@@ -398,7 +465,7 @@ def run_year(
             day = start + dt.timedelta(days=n)
             desk.today = day
             scheduler.run_day(day)
-            registry_desk.decide_releases(desk)  # repayments lodge releases; the registry decides them that day
+            registry_desk.decide_filings(desk)  # releases (repayments) and changes (extensions), decided that day
             desk.post("platform.operator", "/close", {"date": day.isoformat()})
             if progress is not None and task is not None:
                 progress.advance(task)

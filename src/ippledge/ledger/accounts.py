@@ -108,6 +108,11 @@ LOAN_INTEREST = register_kind(
 LOAN_PENALTY = register_kind(
     AccountKind("loan_penalty", "loan:{subject}:penalty", AccountType.ASSET, "应收罚息", "penalty receivable")
 )
+# 代垫费用: money the bank paid for the borrower (an annuity paid on the pledgor's behalf, 代缴年费), owed back by it
+# and settled first by the next repayment (实现债权的费用 before interest and principal, Civil Code art. 561).
+LOAN_ADVANCE = register_kind(
+    AccountKind("loan_advance", "loan:{subject}:advance", AccountType.ASSET, "代垫费用", "advances to recover")
+)
 INTEREST_INCOME = register_kind(
     AccountKind("interest_income", "income:interest", AccountType.INCOME, "利息收入", "interest income")
 )

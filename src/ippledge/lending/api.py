@@ -7,6 +7,7 @@ the regulator and the platform); anyone else gets 404.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,10 @@ from ippledge.lending.schemas import (
     DepositIn,
     DepositOut,
     DisburseIn,
+    ExtensionIn,
+    ExtensionOut,
+    FloatingIn,
+    FloatingOut,
     GradeIn,
     LoanDetailOut,
     LoanOut,
@@ -31,6 +36,7 @@ from ippledge.lending.schemas import (
     PayoffIn,
     PayoffQuoteOut,
     PledgesOut,
+    RateChangeOut,
     ReasonIn,
     RepayIn,
     RepaymentOut,
@@ -38,7 +44,7 @@ from ippledge.lending.schemas import (
     WriteOffDecisionIn,
     WriteOffOut,
 )
-from ippledge.lending.tables import Loan, LoanRepayment
+from ippledge.lending.tables import Loan, LoanExtension, LoanRepayment
 from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
@@ -202,6 +208,75 @@ def restructure(
         today=today,
     )
     return responses.loan_out(loan)
+
+
+def _extension_out(e: LoanExtension) -> ExtensionOut:
+    return ExtensionOut(
+        id=e.id,
+        loan_id=e.loan_id,
+        seq=e.seq,
+        applied_on=e.applied_on,
+        months=e.months,
+        from_maturity=e.from_maturity,
+        to_maturity=e.to_maturity,
+        reason=e.reason,
+        debtor_in_difficulty=e.debtor_in_difficulty,
+        pledge_change_filings=json.loads(e.filing_ids),
+    )
+
+
+@router.post("/loans/{loan_id}/extension", status_code=201, response_model=ExtensionOut)
+def extend(
+    loan_id: IdPath, body: ExtensionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> ExtensionOut:
+    """展期: the bank's approver moves the maturity before it arrives; the remaining principal is re-amortised, a
+    pledge change extending the registered debt term is filed for each pledge (the pledgor confirms it: its written
+    consent), and with a debtor in difficulty the loan is also restructured (2023 rules art. 19)."""
+    ext = service.extend(
+        session, principal, loan_id, body.months, body.reason, today, debtor_in_difficulty=body.debtor_in_difficulty
+    )
+    return _extension_out(ext)
+
+
+@router.get("/loans/{loan_id}/extensions", response_model=list[ExtensionOut])
+def extensions(loan_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[ExtensionOut]:
+    """The loan's extensions (展期记录), first first."""
+    loan = service.visible_loan(session, principal, loan_id)
+    return [_extension_out(e) for e in service.extensions_of(session, loan.id)]
+
+
+@router.post("/loans/{loan_id}/floating-rate", status_code=201, response_model=FloatingOut)
+def set_floating(
+    loan_id: IdPath, body: FloatingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> FloatingOut:
+    """浮动利率条款: LPR + spread, repriced by the daily close on each repricing date (every N months from
+    disbursement) for the periods that start then."""
+    row = service.set_floating(session, principal, loan_id, body.every_months, today, body.spread_bp)
+    return FloatingOut(
+        loan_id=row.loan_id,
+        tenor=row.tenor,
+        spread_bp=row.spread_bp,
+        every_months=row.every_months,
+        next_on=row.next_on,
+    )
+
+
+@router.get("/loans/{loan_id}/rate-changes", response_model=list[RateChangeOut])
+def rate_changes(loan_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[RateChangeOut]:
+    """The loan's repricings (重定价记录), oldest first."""
+    loan = service.visible_loan(session, principal, loan_id)
+    return [
+        RateChangeOut(
+            on=c.on,
+            lpr_date=c.lpr_date,
+            lpr_bp=c.lpr_bp,
+            spread_bp=c.spread_bp,
+            from_rate=f"{c.from_rate:.6f}",
+            to_rate=f"{c.to_rate:.6f}",
+            from_period=c.from_period,
+        )
+        for c in service.rate_changes(session, loan.id)
+    ]
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201)

@@ -1,11 +1,13 @@
-"""Loan commands (贷款命令): ``ippledge loan schedule`` prints a repayment schedule as a table or JSON."""
+"""Loan commands (贷款命令): ``ippledge loan schedule`` prints a repayment schedule as a table or JSON;
+``ippledge loan provisions`` the loan-loss provisions; ``ippledge loan servicing`` a loan's extensions (展期) and
+repricings (重定价)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -140,6 +142,72 @@ def provisions_report(
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     print_provisions(Console(), out)
+
+
+@loan_app.command("servicing")
+def servicing(
+    loan_id: Annotated[
+        int | None, typer.Option("--loan-id", help="one loan (default: every loan with a change)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Loans' extensions (展期) and floating-rate repricings (重定价); exit 2 for an unknown loan."""
+    from ippledge.access.model import SYSTEM
+    from ippledge.lending import service
+    from ippledge.lending.queries import serviced_loan_ids
+
+    out: list[dict[str, Any]] = []
+    try:
+        with session_scope(database_url) as session:
+            ids = [loan_id] if loan_id is not None else serviced_loan_ids(session)
+            for lid in ids:
+                loan = service.visible_loan(session, SYSTEM, lid)
+                out.append(
+                    {
+                        "loan_id": loan.id,
+                        "maturity_date": str(loan.maturity_date),
+                        "annual_rate": f"{loan.annual_rate:.6f}",
+                        "extensions": [
+                            {
+                                "seq": e.seq,
+                                "applied_on": e.applied_on.isoformat(),
+                                "months": e.months,
+                                "from_maturity": e.from_maturity.isoformat(),
+                                "to_maturity": e.to_maturity.isoformat(),
+                                "pledge_change_filings": json.loads(e.filing_ids),
+                                "reason": e.reason,
+                            }
+                            for e in service.extensions_of(session, loan.id)
+                        ],
+                        "repricings": [
+                            {
+                                "on": c.on.isoformat(),
+                                "lpr_date": c.lpr_date.isoformat(),
+                                "lpr_bp": c.lpr_bp,
+                                "spread_bp": c.spread_bp,
+                                "from_rate": f"{c.from_rate:.6f}",
+                                "to_rate": f"{c.to_rate:.6f}",
+                                "from_period": c.from_period,
+                            }
+                            for c in service.rate_changes(session, loan.id)
+                        ],
+                    }
+                )
+    except IppledgeError as exc:
+        raise fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"展期与重定价 servicing changes: {len(out)} loans")
+    for row in out:
+        typer.echo(
+            f"贷款 loan {row['loan_id']}: 到期日 maturity {row['maturity_date']}, 利率 rate {row['annual_rate']}"
+        )
+        for e in row["extensions"]:
+            typer.echo(f"  展期 extension #{e['seq']} on {e['applied_on']}: {e['from_maturity']} -> {e['to_maturity']}")
+        for c in row["repricings"]:
+            typer.echo(f"  重定价 repriced {c['on']}: LPR {c['lpr_bp']}bp + {c['spread_bp']}bp -> {c['to_rate']}")
 
 
 def print_provisions(console: object, out: dict[str, object]) -> None:

@@ -270,3 +270,48 @@ PROVISION_VERSION_OVERLAP = ErrorCode(
     "已有{effective_from}生效的版本，新版本须晚于它",
     "a version in force from {effective_from} exists; a new one must start later",
 )
+
+EXTENSION_STATE = ErrorCode(
+    "lending.extension_state",
+    ConflictError,
+    "贷款状态为{status}，不能展期",
+    "the loan is {status}: only an active loan can be extended",
+)
+EXTENSION_MATURED = ErrorCode(
+    "lending.extension_matured",
+    ConflictError,
+    "展期须在贷款到期日{maturity}前申请",
+    "an extension must be applied for before the loan matures on {maturity}",
+)
+EXTENSION_LIMIT = ErrorCode(
+    "lending.extension_limit", ConflictError, "不能展期：{reason_zh}", "no extension: {reason_en}"
+)
+EXTENSION_MONTHS = ErrorCode(
+    "lending.extension_months",
+    ValidationError,
+    "展期月数应为1至36：{months}",
+    "extension months must be 1-36: {months}",
+)
+UPGRADE_IN_OBSERVATION = ErrorCode(
+    "lending.upgrade_in_observation",
+    ConflictError,
+    "重组贷款观察期至{observation_ends}，观察期内不能优于{floor_zh}类（不能调为{requested_zh}类）",
+    "the restructured loan is in its observation period until {observation_ends}: it stays at least {floor}, "
+    "not {requested}",
+)
+
+FLOATING_EXISTS = ErrorCode(
+    "lending.floating_exists", ConflictError, "该贷款已约定浮动利率", "the loan already has a floating-rate clause"
+)
+FLOATING_PERIOD = ErrorCode(
+    "lending.floating_period",
+    ValidationError,
+    "重定价周期应为1、3、6或12个月：{every_months}",
+    "the repricing period must be 1, 3, 6 or 12 months: {every_months}",
+)
+FLOATING_SPREAD = ErrorCode(
+    "lending.floating_spread",
+    ValidationError,
+    "加点应在-300至1000个基点之间：{spread_bp}",
+    "the spread must be between -300 and 1000 bp: {spread_bp}",
+)

@@ -18,7 +18,15 @@ from ippledge.db import Fen
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.queries import balance
 from ippledge.lending import store
-from ippledge.lending.tables import Loan, LoanGradeChange, LoanPledge, LoanRepayment, LoanWriteOff
+from ippledge.lending.tables import (
+    Loan,
+    LoanExtension,
+    LoanGradeChange,
+    LoanPledge,
+    LoanRateChange,
+    LoanRepayment,
+    LoanWriteOff,
+)
 
 _CHUNK = 5_000  # stay under bind-parameter limits (SQLite 32,766; PostgreSQL 65,535)
 ZERO = Decimal("0.00")
@@ -556,3 +564,9 @@ def disbursements_to(session: Session, borrower_ids: Iterable[int], since: dt.da
             Disbursement(int(a), int(b), int(c), d, p) for a, b, c, d, p in session.execute(stmt) if d is not None
         )
     return out
+
+
+def serviced_loan_ids(session: Session) -> list[int]:
+    """The loans with a servicing change on record: an extension (展期) or a repricing (重定价), ascending."""
+    ids = set(session.scalars(select(LoanExtension.loan_id))) | set(session.scalars(select(LoanRateChange.loan_id)))
+    return sorted(ids)

@@ -44,8 +44,8 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Line:
-    """One allocation line: ``bucket`` is penalty, interest, principal (of an instalment), or for a prepayment
-    ``prepaid_principal``, ``prepaid_interest``, ``fee`` (not part of any instalment)."""
+    """One allocation line: ``bucket`` is advance (period 0), penalty, interest, principal (of an instalment), or
+    for a prepayment ``prepaid_principal``, ``prepaid_interest``, ``fee`` (not part of any instalment)."""
 
     period: int
     due_date: dt.date
@@ -139,6 +139,7 @@ def book(
     for period, accrued in receipt.accrual.items():
         by_period[period].interest_accrued += accrued
     penalty = receipt.total("penalty")
+    advance = receipt.total("advance")
     interest = receipt.total("interest", "prepaid_interest")
     repaid = receipt.total("principal", "prepaid_principal")
     fee = receipt.total("fee")
@@ -163,6 +164,7 @@ def book(
         fee=fee,
         kind=receipt.kind,
         interest_off=off,
+        advance=advance,
     )
     entry = ledger.post(session, principal, draft)
     for ln in receipt.lines:
@@ -208,11 +210,11 @@ def book(
 
 
 def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_date: dt.date) -> bool:
-    """结清: no principal, no unsettled instalment, no penalty left -> repaid; file every pledge's release."""
+    """结清: no principal, no unsettled instalment, no penalty or advance left -> repaid; file the releases."""
     rows = store.instalments(session, loan.id)
     if loan.outstanding_principal != 0 or any(r.settled_on is None for r in rows):
         return False
-    if receivable(session, loan, "penalty") != 0:
+    if receivable(session, loan, "penalty") != 0 or receivable(session, loan, "advance") != 0:
         return False
     loan.status = "repaid"
     loan.closed_on = value_date

@@ -1,8 +1,9 @@
 """Repayments (还款), deposits, partial prepayment (部分提前还款) and payoff (提前结清).
 
 - ``deposit``: the bank records cash received for a borrower (Dr bank cash / Cr borrower settlement).
-- ``repay``: settles what is due on ``value_date`` (instalments with due date <= value date): penalty, then
-  interest, then principal, oldest first (``model.repayment_order.allocate``). Money beyond what is due is
+- ``repay``: settles what is due on ``value_date`` (instalments with due date <= value date, and any advance the
+  bank paid for the borrower, 代垫费用, due at once): advances, penalty, then interest, then principal, oldest
+  first (``model.repayment_order.allocate``). Money beyond what is due is
   ``lending.overpayment`` (422) unless ``prepay=True``: then it repays principal early
   (``model.prepayment.partial_prepayment``, reduce payment by default or reduce term) with broken-period interest at
   annual / 360 on the principal repaid early (and a fee if ``fee_rate``). The prepaid principal is the largest
@@ -110,9 +111,10 @@ def _dues(session: Session, loan: Loan, rows: list[LoanInstalment], value_date: 
     receipt = Receipt("repayment")
     dues: list[Due] = []
     penalty = receivable(session, loan, "penalty")
-    if penalty > 0:
+    advance = receivable(session, loan, "advance")  # 代垫费用 (e.g. 代缴年费): due at once, settled first
+    if penalty > 0 or advance > 0:
         oldest = due_rows[0].due_date if due_rows else value_date
-        dues.append(Due(0, oldest, penalty=penalty))
+        dues.append(Due(0, oldest, penalty=penalty, advance=advance))
     for r in due_rows:
         if r.interest_accrued != r.interest:
             receipt.accrual[r.period] = r.interest - r.interest_accrued
@@ -235,7 +237,7 @@ def quote(
         raise NOT_ACTIVE(status=loan.status)
     rows = store.instalments(session, loan.id)
     dues, _receipt, q = _payoff_parts(session, loan, rows, on, fee_rate)
-    due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
+    due_total = sum((d.principal + d.interest + d.penalty + d.advance for d in dues), ZERO)
     return PayoffQuoteOut(
         on=on,
         overdue=due_total,
@@ -275,7 +277,7 @@ def payoff(
     loan = _open_loan(session, principal, loan_id, value_date, today)
     rows = store.instalments(session, loan.id)
     dues, receipt, q = _payoff_parts(session, loan, rows, value_date, fee_rate)
-    due_total = sum((d.principal + d.interest + d.penalty for d in dues), ZERO)
+    due_total = sum((d.principal + d.interest + d.penalty + d.advance for d in dues), ZERO)
     if due_total:
         _allocate(dues, due_total, receipt)
     receipt.kind = "payoff"

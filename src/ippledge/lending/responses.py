@@ -65,7 +65,7 @@ def loan_detail(session: Session, loan: Loan, today: dt.date) -> LoanDetailOut:
         **dict(loan_out(loan)),
         dpd_today=days_past_due(oldest, today) if loan.status == "active" else 0,
         pledge_ids=store.linked_pledges(session, loan.id),
-        balances=BalancesOut(**receivables(session, loan)),
+        balances=BalancesOut(**receivables(session, loan, ("principal", "interest", "penalty", "advance"))),
         schedule=[
             InstalmentOut(
                 period=r.period,

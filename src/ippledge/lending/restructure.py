@@ -46,6 +46,13 @@ def restructure(
         raise REASON_REQUIRED(action_zh="贷款重组", action_en="a restructuring")
     limit = today or business_date()
     day = check_value_date(on or limit, limit, what_zh="重组日")
+    return flag_restructured(session, officer, loan, reason, day, debtor_in_difficulty)
+
+
+def flag_restructured(
+    session: Session, officer: Principal, loan: Loan, reason: str, day: dt.date, debtor_in_difficulty: bool
+) -> Loan:
+    """Set the restructuring floor on a loan the caller has already checked and locked (also used by extension)."""
     before = grade_of(loan.grade)
     floor = restructure_floor(before, debtor_in_difficulty)
     loan.restructured_on, loan.restructure_floor = day, floor.code

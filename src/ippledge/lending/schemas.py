@@ -115,6 +115,7 @@ class BalancesOut(BaseModel):
     principal: Yuan
     interest: Yuan
     penalty: Yuan
+    advance: Yuan = Field(default=Decimal(0), description="代垫费用: what the bank paid for the borrower, owed first")
 
 
 class InstalmentOut(BaseModel):
@@ -207,3 +208,49 @@ class WriteOffOut(BaseModel):
     allowance_used: Yuan
     allowance_released: Yuan
     entry_id: int | None
+
+
+class ExtensionIn(_Body):
+    months: int = Field(ge=1, le=36, description="months added to the maturity (贷款通则 art. 12 caps the total)")
+    reason: str = Field(min_length=1, max_length=2000)
+    debtor_in_difficulty: bool = Field(
+        default=False, description="债务人财务困难: the extension is then also a restructuring (2023 rules art. 19)"
+    )
+
+
+class ExtensionOut(BaseModel):
+    id: int
+    loan_id: int
+    seq: int
+    applied_on: dt.date
+    months: int
+    from_maturity: dt.date
+    to_maturity: dt.date
+    reason: str
+    debtor_in_difficulty: bool
+    pledge_change_filings: list[int]
+
+
+class FloatingIn(_Body):
+    every_months: int = Field(description="repricing period in months: 1, 3, 6 or 12 (dates anchored on disbursement)")
+    spread_bp: int | None = Field(
+        default=None, description="spread over the 1-year LPR in bp (default: the credit decision's rate minus its LPR)"
+    )
+
+
+class FloatingOut(BaseModel):
+    loan_id: int
+    tenor: str
+    spread_bp: int
+    every_months: int
+    next_on: dt.date
+
+
+class RateChangeOut(BaseModel):
+    on: dt.date
+    lpr_date: dt.date
+    lpr_bp: int
+    spread_bp: int
+    from_rate: str
+    to_rate: str
+    from_period: int

@@ -90,6 +90,52 @@ class LoanInstalment(Base):
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class LoanExtension(IdMixin, Base):
+    """One extension (展期) of a loan: the maturity it moved, why, and the pledge change filings it filed."""
+
+    __tablename__ = "loan_extension"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # 1 for the first extension
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)
+    from_maturity: Mapped[dt.date] = mapped_column(Date)
+    to_maturity: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then also a restructuring (2023 art. 19)
+    filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoanFloatingRate(Base):
+    """A floating-rate loan's clause (浮动利率条款): LPR tenor, spread and repricing period; the next repricing date."""
+
+    __tablename__ = "loan_floating_rate"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), primary_key=True)
+    tenor: Mapped[str] = mapped_column(String(4), default="1y")
+    spread_bp: Mapped[int] = mapped_column(Integer)
+    every_months: Mapped[int] = mapped_column(Integer)
+    next_k: Mapped[int] = mapped_column(Integer)  # the number of the next repricing date
+    next_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+class LoanRateChange(IdMixin, Base):
+    """One repricing (重定价): the LPR fixing used and the rate before and after, from which period."""
+
+    __tablename__ = "loan_rate_change"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    lpr_date: Mapped[dt.date] = mapped_column(Date)
+    lpr_bp: Mapped[int] = mapped_column(Integer)
+    spread_bp: Mapped[int] = mapped_column(Integer)
+    from_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))
+    to_rate: Mapped[Decimal] = mapped_column(Numeric(10, 6))
+    from_period: Mapped[int] = mapped_column(Integer)
+
+
 class LoanRepayment(IdMixin, Base):
     """Money received (还款/提前还款/核销后收回) and how it was allocated."""
 

@@ -3,8 +3,9 @@
 - ``declare_default``: the bank records the borrower's default (``defaulted_on``); the loan stays on the books.
 - ``set_grade``: the bank classifies the loan at or below the days-past-due floor (``model.classification.classify``:
   better than the floor is refused; worse needs a reason), raised by a restructuring's floor during its observation
-  period; an NPL is upgraded to 正常/关注 only when ``model.classification.upgrade_blockers`` finds nothing in the
-  way (``lending.upgrade_refused`` names what is); every change is a ``LoanGradeChange`` row.
+  period (a better grade then: ``lending.upgrade_in_observation``, 409, with the period's end); an NPL is upgraded
+  to 正常/关注 only when ``model.classification.upgrade_blockers`` finds nothing in the way
+  (``lending.upgrade_refused`` names what is); every change is a ``LoanGradeChange`` row.
 - ``propose_write_off``: a credit officer proposes writing off a non-performing (次级 or worse) or defaulted loan;
   an ``Approval`` (maker-checker) is created. ``decide_write_off``: a different approver of the bank decides
   (``access.service.decide``: the proposer is refused ``access.self_approval``). On approval one ``loan.writeoff``
@@ -38,12 +39,22 @@ from ippledge.lending.errors import (
     NOT_WRITABLE,
     NOT_WRITTEN_OFF,
     REASON_REQUIRED,
+    UPGRADE_IN_OBSERVATION,
     UPGRADE_REASON_REQUIRED,
     UPGRADE_REFUSED,
     WRITE_OFF_EXISTS,
 )
 from ippledge.lending.model import postings
-from ippledge.lending.model.classification import Grade, classify, grade_of, loan_floor, parse_grade, upgrade_blockers
+from ippledge.lending.model.classification import (
+    Grade,
+    classify,
+    floor_for,
+    grade_of,
+    loan_floor,
+    observation_ends,
+    parse_grade,
+    upgrade_blockers,
+)
 from ippledge.lending.model.value_date import check_value_date
 from ippledge.lending.receipts import receipt_key, receivable, replayed
 from ippledge.lending.tables import Loan, LoanGradeChange, LoanRepayment, LoanWriteOff
@@ -81,14 +92,24 @@ def declare_default(session: Session, officer: Principal, loan_id: int, today: d
 def set_grade(
     session: Session, officer: Principal, loan_id: int, grade: Grade | str, reason: str | None, today: dt.date
 ) -> Loan:
-    """The bank's classification; never better than the floor for the loan's days past due."""
-    loan = _bank_loan(session, officer, loan_id)
+    """The bank's classification (a credit officer, or the approver deciding a downgrade proposal); never better
+    than the floor for the loan's days past due."""
+    loan = _bank_loan(session, officer, loan_id, Role.CREDIT_OFFICER, Role.APPROVER)
     if loan.status not in ("active",):
         raise NOT_ACTIVE(status=loan.status)
     wanted = grade if isinstance(grade, Grade) else parse_grade(grade)
     current = parse_grade(loan.grade)
     restructure = grade_of(loan.restructure_floor) if loan.restructure_floor else None
     floor = loan_floor(loan.dpd, today, loan.restructured_on, restructure)
+    if floor > floor_for(loan.dpd) and wanted < floor:  # the restructuring's observation period holds the floor
+        assert loan.restructured_on is not None
+        raise UPGRADE_IN_OBSERVATION(
+            observation_ends=observation_ends(loan.restructured_on).isoformat(),
+            floor=floor.code,
+            floor_zh=floor.zh,
+            requested=wanted.code,
+            requested_zh=wanted.zh,
+        )
     result = classify(loan.dpd, wanted, reason, floor=floor)
     if result != current and result < current and not (reason or "").strip():
         raise UPGRADE_REASON_REQUIRED()
@@ -132,7 +153,7 @@ def propose_write_off(session: Session, officer: Principal, loan_id: int, today:
     existing = session.scalars(select(LoanWriteOff).where(LoanWriteOff.loan_id == loan.id)).one_or_none()
     if existing is not None and existing.status != "rejected":
         raise WRITE_OFF_EXISTS(status=existing.status)
-    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty", "advance")}
     approval = access.propose(
         session,
         officer,
@@ -168,7 +189,7 @@ def decide_write_off(
         return row
     if loan.status != "active":
         raise NOT_ACTIVE(status=loan.status)
-    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty")}
+    amounts = {p: receivable(session, loan, p) for p in ("principal", "interest", "penalty", "advance")}
     allowance = loan.allowance
     used, released = postings.allowance_split(allowance, amounts["principal"])
     entry = None

@@ -1,5 +1,10 @@
 """Monitoring routes (贷后监测接口): ``POST /monitoring/runs`` (the platform operator), ``GET /monitoring/alerts``,
-and the watch list (关注名单): ``GET/POST /watch-list``, ``GET /watch-list/{id}``, ``POST /watch-list/{id}/moves``.
+the watch list (关注名单): ``GET/POST /watch-list``, ``GET /watch-list/{id}``, ``POST /watch-list/{id}/moves``,
+and post-loan actions (贷后措施): ``POST /monitoring/actions/annuity-payments`` (代缴年费, an officer proposes),
+``POST /monitoring/actions/{id}/decision`` (another approver decides; approving acts), ``GET /monitoring/actions``
+and ``GET /monitoring/actions/{id}``; ``POST /monitoring/actions/downgrades`` (下调分类建议, decided the same way),
+``POST /monitoring/actions/site-visits`` (现场走访) and ``POST /monitoring/actions/{id}/findings`` (a visit's or an
+inspection's findings).
 
 A bank sees and moves only its own entries (another bank's is a 404); a move out of order is a 409.
 """
@@ -11,8 +16,21 @@ import dataclasses
 from fastapi import APIRouter, Query
 
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.monitoring import queries, service
-from ippledge.monitoring.schemas import AlertOut, RunIn, RunOut, WatchMoveIn, WatchOpenIn, WatchOut
+from ippledge.monitoring import actions, queries, service
+from ippledge.monitoring.schemas import (
+    ActionDecisionIn,
+    ActionOut,
+    AlertOut,
+    AnnuityPaymentIn,
+    DowngradeIn,
+    FindingsIn,
+    RunIn,
+    RunOut,
+    SiteVisitIn,
+    WatchMoveIn,
+    WatchOpenIn,
+    WatchOut,
+)
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.ids import IdPath
 
@@ -73,3 +91,60 @@ def move(
     """Move an entry (open → acting → cured/escalated → closed) with what was done."""
     entry = service.move_entry(session, principal, entry_id, body.to, body.note, today, body.owner)
     return _watch(queries.view(session, entry))
+
+
+def _action(v: actions.ActionView) -> ActionOut:
+    return ActionOut.model_validate(dataclasses.asdict(v))
+
+
+@router.post("/monitoring/actions/annuity-payments", response_model=ActionOut, status_code=201)
+def propose_annuity_payment(
+    body: AnnuityPaymentIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> ActionOut:
+    """代缴年费: a credit officer proposes paying a pledged patent's annuity on the pledgor's behalf."""
+    action = service.propose_annuity_payment(session, principal, body.loan_id, body.asset_id, body.year_no, today)
+    return _action(actions.view(action))
+
+
+@router.post("/monitoring/actions/downgrades", response_model=ActionOut, status_code=201)
+def propose_downgrade(body: DowngradeIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ActionOut:
+    """下调分类建议: a credit officer proposes a worse grade; another approver decides (approving sets it)."""
+    action = service.propose_downgrade(session, principal, body.loan_id, body.grade, body.reason, today)
+    return _action(actions.view(action))
+
+
+@router.post("/monitoring/actions/site-visits", response_model=ActionOut, status_code=201)
+def plan_site_visit(body: SiteVisitIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ActionOut:
+    """现场走访: a credit officer plans a visit, done when the findings are recorded within the limit."""
+    return _action(actions.view(service.plan_site_visit(session, principal, body.loan_id, body.purpose, today)))
+
+
+@router.post("/monitoring/actions/{action_id}/findings", response_model=ActionOut)
+def record_findings(
+    action_id: IdPath, body: FindingsIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> ActionOut:
+    """A site visit or a post-loan inspection (贷后检查) is done: the findings and the evidence references."""
+    action = service.record_findings(session, principal, action_id, body.findings, body.evidence, today)
+    return _action(actions.view(action))
+
+
+@router.post("/monitoring/actions/{action_id}/decision", response_model=ActionOut)
+def decide_action(
+    action_id: IdPath, body: ActionDecisionIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> ActionOut:
+    """Another approver of the bank decides; approving pays, records it on the register and posts the advance."""
+    action = service.decide_action(session, principal, action_id, body.approve, body.reason, today)
+    return _action(actions.view(action))
+
+
+@router.get("/monitoring/actions", response_model=list[ActionOut])
+def list_actions(
+    session: SessionDep, principal: PrincipalDep, loan_id: int | None = None, state: str | None = None
+) -> list[ActionOut]:
+    """The post-loan actions of the caller's bank, oldest first."""
+    return [_action(v) for v in actions.actions(session, principal, loan_id, state)]
+
+
+@router.get("/monitoring/actions/{action_id}", response_model=ActionOut)
+def get_action(action_id: IdPath, session: SessionDep, principal: PrincipalDep) -> ActionOut:
+    return _action(actions.view(actions.visible_action(session, principal, action_id)))

@@ -1,4 +1,5 @@
-"""Monitoring commands (贷后监测命令): ``ippledge monitor run --date D`` and ``ippledge monitor watch``.
+"""Monitoring commands (贷后监测命令): ``ippledge monitor run --date D``, ``ippledge monitor watch`` and
+``ippledge monitor actions`` (贷后措施: 代缴年费 and the rest, with their time limits and escalation).
 
 ``run`` monitors a closed business date (the close does it after every date; this catches up a missed one); ``watch``
 lists the watch list (关注名单) with each entry's state and owner. Exit 0 on success, 2 on bad input.
@@ -94,3 +95,40 @@ def watch(
             f"#{e['id']} loan {e['loan_id']} bank {e['bank_id']} {e['rule']} {e['state']} "
             f"owner={e['owner'] or '-'} since {e['opened_on']}: {e['reason']}"
         )
+
+
+@monitor_app.command("actions")
+def list_actions(
+    database_url: DbUrl = None,
+    state: Annotated[str | None, typer.Option("--state", help="proposed, done or rejected")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the actions as JSON")] = False,
+) -> None:
+    """List every bank's post-loan actions (贷后措施): loan, kind, state, time limit, escalation, what was done."""
+    from ippledge.access.model import PartyKind, Principal, Role
+    from ippledge.monitoring.queries import actions
+
+    operator = Principal(0, PartyKind.PLATFORM, frozenset({Role.OPERATOR}), name="cli:monitor")
+    with session_scope(database_url) as session:
+        rows = actions(session, operator, state=state)
+    out = [
+        {
+            "id": a.id,
+            "loan_id": a.loan_id,
+            "bank_id": a.bank_id,
+            "kind": a.kind,
+            "state": a.state,
+            "proposed_on": a.proposed_on.isoformat(),
+            "act_by": a.act_by.isoformat(),
+            "escalated_on": a.escalated_on.isoformat() if a.escalated_on else None,
+            "decided_on": a.decided_on.isoformat() if a.decided_on else None,
+            "details": a.details,
+        }
+        for a in rows
+    ]
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"贷后措施 post-loan actions: {len(out)}")
+    for a in out:
+        late = f" escalated {a['escalated_on']}" if a["escalated_on"] else ""
+        typer.echo(f"#{a['id']} loan {a['loan_id']} {a['kind']} {a['state']} act by {a['act_by']}{late}")

@@ -44,3 +44,63 @@ NOT_THE_BANK = ErrorCode(
     "只有贷款银行可以维护关注名单",
     "only the lending bank keeps its watch list",
 )
+
+ACTION_NOT_FOUND = ErrorCode(
+    "monitoring.action_not_found", NotFoundError, "贷后措施不存在", "post-loan action not found"
+)
+ACTION_STATE = ErrorCode(
+    "monitoring.action_state",
+    ConflictError,
+    "贷后措施状态为{state}，不能{what_zh}",
+    "the action is {state}: it cannot be {what_en}",
+)
+ACTION_PENDING = ErrorCode(
+    "monitoring.action_pending",
+    ConflictError,
+    "同一事项已有待复核的措施（{action_id}）",
+    "an action on the same subject awaits its decision (action {action_id})",
+)
+LOAN_NOT_ACTIVE = ErrorCode(
+    "monitoring.loan_not_active",
+    ConflictError,
+    "贷款状态为{status}，不能采取贷后措施",
+    "the loan is {status}: no post-loan action can be taken",
+)
+NOT_PLEDGED = ErrorCode(
+    "monitoring.not_pledged",
+    ConflictError,
+    "知识产权{asset_id}不是本贷款在押质物",
+    "IP {asset_id} is not pledged in force for this loan",
+)
+ANNUITY_NOT_OPEN = ErrorCode(
+    "monitoring.annuity_not_open",
+    ConflictError,
+    "质物{asset_id}第{year_no}年度年费不存在、已缴纳或权利已不在有效状态",
+    "year {year_no} of IP {asset_id}: no such unpaid annuity of a right in force",
+)
+ANNUITY_LAPSED = ErrorCode(
+    "monitoring.annuity_lapsed",
+    ConflictError,
+    "年费宽限期已于{grace_ends}届满，不能代缴",
+    "the grace period ended on {grace_ends}: the annuity can no longer be paid",
+)
+NOT_A_DOWNGRADE = ErrorCode(
+    "monitoring.not_a_downgrade",
+    ConflictError,
+    "贷款现为{current_zh}类，{requested_zh}类不是下调",
+    "the loan is {current}: {requested} is not a downgrade",
+)
+REASON_REQUIRED = ErrorCode("monitoring.reason_required", ValidationError, "请说明理由", "a reason is required")
+FINDINGS_REQUIRED = ErrorCode("monitoring.findings_required", ValidationError, "请填写检查发现", "record the findings")
+NOT_DECIDED_HERE = ErrorCode(
+    "monitoring.not_decided",
+    ConflictError,
+    "{kind}由客户经理执行并填写发现，无需审批",
+    "a {kind} is carried out by an officer who records the findings: there is nothing to decide",
+)
+NEEDS_DECISION = ErrorCode(
+    "monitoring.needs_decision",
+    ConflictError,
+    "{kind}须经审批人决定",
+    "a {kind} is decided by an approver, not completed with findings",
+)

@@ -197,3 +197,84 @@ ACTIVE_STATES: Final = frozenset({WatchState.OPEN, WatchState.ACTING, WatchState
 
 def can_move(current: WatchState, to: WatchState) -> bool:
     return to in TRANSITIONS[current]
+
+
+# -- actions (贷后措施) ----------------------------------------------------------------------------------------------
+
+
+class ActionKind(StrEnum):
+    """Post-loan actions a bank takes as commands, each proposed by an officer and decided by an approver."""
+
+    ANNUITY_PAYMENT = "annuity_payment"  # 代缴年费: pay a pledged patent's annuity on the pledgor's behalf
+    DOWNGRADE = "downgrade_proposal"  # 下调分类建议: an officer proposes a worse grade, an approver decides
+    SITE_VISIT = "site_visit"  # 现场走访: an officer visits the borrower and records the findings
+    INSPECTION = "inspection"  # 贷后检查: scheduled by the pass (first after disbursement, then periodic)
+
+
+class ActionState(StrEnum):
+    PROPOSED = "proposed"  # 待复核 (a visit or an inspection: planned, 待执行)
+    DONE = "done"  # 已执行
+    REJECTED = "rejected"  # 已否决
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """What an action is (名称), its time limit in working days from the proposal, and the watch rule it cures."""
+
+    name: Text
+    act_within: int
+    cures: str | None
+
+
+ACTIONS: Final[dict[ActionKind, ActionRule]] = {
+    # The approver decides within the limit the grace alert gives (FINDINGS[ANNUITY_GRACE].act_within), and never
+    # after the grace ends (then the patent lapses: act_by is the earlier of the two).
+    ActionKind.ANNUITY_PAYMENT: ActionRule(
+        Text("代缴年费", "annuity paid on the pledgor's behalf"), 5, "annuity_in_grace"
+    ),
+    ActionKind.DOWNGRADE: ActionRule(Text("下调分类建议", "downgrade proposal"), 5, None),
+    ActionKind.SITE_VISIT: ActionRule(Text("现场走访", "site visit"), 10, None),
+    # an inspection's limit is its due date (INSPECTION_POLICY), not a count from the day it was opened
+    ActionKind.INSPECTION: ActionRule(Text("贷后检查", "post-loan inspection"), 0, None),
+}
+# Actions an approver decides (maker-checker); the others are carried out by an officer who records the findings.
+DECIDED: Final = frozenset({ActionKind.ANNUITY_PAYMENT, ActionKind.DOWNGRADE})
+
+
+@dataclass(frozen=True)
+class InspectionPolicy:
+    """贷后检查 cadence (assumption, a bank's own rule in practice; data): the first inspection within
+    ``first_within_days`` calendar days of disbursement, then one every ``every_days`` days."""
+
+    first_within_days: int = 15
+    every_days: int = 90
+
+
+INSPECTION_POLICY: Final = InspectionPolicy()
+
+
+def inspection_due(disbursed_on: dt.date, n: int, policy: InspectionPolicy = INSPECTION_POLICY) -> dt.date:
+    """When the ``n``-th inspection (n >= 1) is due: the first ``first_within_days`` after disbursement, then every
+    ``every_days``."""
+    return disbursed_on + dt.timedelta(days=policy.first_within_days + (n - 1) * policy.every_days)
+
+
+def inspections_to_open(disbursed_on: dt.date, opened: int, on: dt.date, lead_days: int = 0) -> list[int]:
+    """The numbers of the inspections that should have been opened by ``on`` (due within ``lead_days`` of it)
+    beyond the ``opened`` ones already: each is opened once, when it comes within reach."""
+    out: list[int] = []
+    n = opened + 1
+    while inspection_due(disbursed_on, n) - dt.timedelta(days=lead_days) <= on:
+        out.append(n)
+        n += 1
+    return out
+
+
+def action_act_by(working_day_limit: dt.date, due: dt.date | None) -> dt.date:
+    """An annuity payment must be decided by the working-day limit and, at the latest, on the last day of grace."""
+    return working_day_limit if due is None else min(working_day_limit, grace_end(due))
+
+
+def overdue(state: ActionState, act_by: dt.date, on: dt.date) -> bool:
+    """A proposal still undecided after its time limit is overdue (escalated by the next monitoring pass)."""
+    return state is ActionState.PROPOSED and on > act_by

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.access.model import Principal
 from ippledge.monitoring import errors, store
+from ippledge.monitoring.actions import ActionView as ActionView  # the post-loan actions' read face
+from ippledge.monitoring.actions import actions as actions
 from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
 
 

@@ -23,6 +23,8 @@ class RunOut(BaseModel):
     watch_opened: int
     revalued: bool
     already_run: bool
+    escalated: int = 0
+    inspections_opened: int = 0
 
 
 class WatchOpenIn(BaseModel):
@@ -71,3 +73,57 @@ class AlertOut(BaseModel):
     subject: str
     act_by: dt.date
     payload: dict[str, Any]
+
+
+class AnnuityPaymentIn(BaseModel):
+    """代缴年费: pay one unpaid annuity of IP pledged for the loan on the pledgor's behalf (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    asset_id: int = Field(ge=1)
+    year_no: int = Field(ge=1, le=30)
+
+
+class ActionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    reason: str | None = Field(None, max_length=2000, description="required to reject")
+
+
+class ActionOut(BaseModel):
+    id: int
+    loan_id: int
+    bank_id: int
+    kind: str
+    state: str
+    subject: str
+    approval_id: int | None
+    proposed_on: dt.date
+    proposed_by: str
+    act_by: dt.date
+    escalated_on: dt.date | None
+    decided_on: dt.date | None
+    decided_by: str | None
+    entry_id: int | None
+    details: dict[str, Any]
+
+
+class DowngradeIn(BaseModel):
+    """下调分类建议: a worse grade than the loan's, with the reason (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    grade: str = Field(min_length=1, max_length=16, description="special_mention, substandard, doubtful or loss")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SiteVisitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    purpose: str = Field(min_length=1, max_length=2000, description="why the bank visits (走访目的)")
+
+
+class FindingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    findings: str = Field(min_length=1, max_length=4000, description="what was found (检查发现)")
+    evidence: list[str] = Field(default_factory=list, max_length=20, description="references of evidence files")

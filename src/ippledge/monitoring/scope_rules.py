@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind
-from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
+from ippledge.monitoring.tables import MonitoringAction, MonitoringAlert, WatchEntry
 
 OVERSEERS = frozenset({PartyKind.PLATFORM, PartyKind.REGULATOR})
 
@@ -17,3 +17,4 @@ def register_rules() -> None:
     """Called by the composition root (``ippledge.bootstrap``), never on import."""
     scope.register(WatchEntry, scope.ScopeRule(("bank_id",), OVERSEERS, "关注名单条目", "watch-list entry"))
     scope.register(MonitoringAlert, scope.ScopeRule(("bank_id",), OVERSEERS, "监测预警", "monitoring alert"))
+    scope.register(MonitoringAction, scope.ScopeRule(("bank_id",), OVERSEERS, "贷后措施", "post-loan action"))

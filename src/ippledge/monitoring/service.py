@@ -8,7 +8,9 @@
 3. the term check: pledged IP whose protection ends before the loan matures;
 4. on the last day of a month, the revaluation of pledged IP (``valuation.revaluation``) and the loans whose LTV
    crossed the trigger, with the LTV against the appraisal of record beside the model's;
-5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere).
+5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere);
+6. post-loan actions (``monitoring.actions``, e.g. 代缴年费) still open after their time limit: escalated; and
+   each loan's post-loan inspections (贷后检查) opened as they come due.
 
 Each finding is an alert stored once (``monitoring_alert``, unique per loan, finding and subject) and published as
 ``monitoring.alert`` to everyone who shares the loan's risk: the bank (pledgee), the borrower (pledgor) and, for a loan
@@ -36,7 +38,7 @@ from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
 from ippledge.lending.close import service as close_service
-from ippledge.monitoring import errors, model, ports, store
+from ippledge.monitoring import actions, errors, model, ports, store
 from ippledge.monitoring.model import FINDINGS, Finding, WatchState
 from ippledge.monitoring.tables import MonitoringAlert, MonitoringRun, WatchEntry, WatchHistory
 from ippledge.outbox import events
@@ -73,6 +75,8 @@ class MonitoringReport:
     watch_opened: int = 0
     revalued: bool = False
     already_run: bool = False
+    escalated: int = 0  # post-loan actions past their time limit, escalated by this pass
+    inspections_opened: int = 0  # 贷后检查 opened by this pass (first after disbursement, then periodic)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +87,8 @@ class MonitoringReport:
             "watch_opened": self.watch_opened,
             "revalued": self.revalued,
             "already_run": self.already_run,
+            "escalated": self.escalated,
+            "inspections_opened": self.inspections_opened,
         }
 
     @classmethod
@@ -94,6 +100,8 @@ class MonitoringReport:
             dict(data["by_finding"]),
             data["watch_opened"],
             data["revalued"],
+            escalated=data.get("escalated", 0),
+            inspections_opened=data.get("inspections_opened", 0),
         )
 
 
@@ -233,6 +241,8 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     report = _raise(session, day, drafts, loans)
     report.loans = len(loan_ids)
     report.revalued = revalued
+    report.escalated = actions.escalate_overdue(session, day)
+    report.inspections_opened = actions.open_inspections(session, [loans[lid] for lid in loan_ids], day)
     session.add(MonitoringRun(business_date=day, event_watermark=mark, report=json.dumps(report.to_dict())))
     audit.record(session, SYSTEM, "monitoring.run", "monitoring_run", day.isoformat(), report.to_dict())
     session.flush()
@@ -303,35 +313,48 @@ def _raise(
     sharers = risk_queries.risk_sharers(session, {d.loan_id for d in fresh}, day)
     active = store.active_entries(session, [d.loan_id for d in fresh])
     cal = default_calendar()
-    items: list[tuple[str, dict[str, Any], int | None, list[int]]] = []
-    counts: Counter[str] = Counter()
-    for d in fresh:
-        loan = loans[d.loan_id]
-        rule = FINDINGS[d.finding]
-        act_by = cal.add_working_days(day, rule.act_within)
-        others = sharers.get(d.loan_id)
-        audience = sorted({loan.borrower_id, *(others.party_ids() if others else [])})
-        alert = MonitoringAlert(
+    act_by_of = {f: cal.add_working_days(day, FINDINGS[f].act_within) for f in {d.finding for d in fresh}}
+    # One batch of alerts (ids back in one flush), then one batch of the watch-list entries they open.
+    alerts = [
+        MonitoringAlert(
             business_date=day,
             loan_id=d.loan_id,
-            bank_id=loan.bank_id,
+            bank_id=loans[d.loan_id].bank_id,
             finding=d.finding.value,
             subject=d.subject,
             ip_asset_id=d.asset_id,
-            act_by=act_by,
+            act_by=act_by_of[d.finding],
             payload="{}",
         )
-        session.add(alert)
-        session.flush()
-        entry_id = None
+        for d in fresh
+    ]
+    session.add_all(alerts)
+    session.flush()
+    opened: list[tuple[Draft, MonitoringAlert, WatchEntry]] = []
+    entry_of: list[WatchEntry | None] = []
+    for d, alert in zip(fresh, alerts, strict=True):
         watch = model.watch_rule_of(d.finding, d.code)
+        entry = None
         if watch is not None:
             entry = active.get((d.loan_id, watch))
             if entry is None:
-                entry = _open(session, loan.id, loan.bank_id, watch, d.what.zh, day, SYSTEM, alert.id, act_by)
+                loan = loans[d.loan_id]
+                entry = _new_entry(loan.id, loan.bank_id, watch, d.what.zh, day, SYSTEM, alert.id, alert.act_by)
                 active[(d.loan_id, watch)] = entry
-                report.watch_opened += 1
-            entry_id = entry.id
+                opened.append((d, alert, entry))
+        entry_of.append(entry)
+    if opened:
+        session.add_all([e for _, _, e in opened])
+        session.flush()
+        _opened_history(session, [e for _, _, e in opened], day, SYSTEM)
+        report.watch_opened += len(opened)
+    items: list[tuple[str, dict[str, Any], int | None, list[int]]] = []
+    counts: Counter[str] = Counter()
+    for d, alert, entry in zip(fresh, alerts, entry_of, strict=True):
+        loan = loans[d.loan_id]
+        rule = FINDINGS[d.finding]
+        others = sharers.get(d.loan_id)
+        audience = sorted({loan.borrower_id, *(others.party_ids() if others else [])})
         payload = {
             "alert_id": alert.id,
             "loan_id": loan.id,
@@ -345,10 +368,10 @@ def _raise(
             "what": {"zh": d.what.zh, "en": d.what.en},
             "why": {"zh": rule.why.zh, "en": rule.why.en},
             "action": {"zh": rule.action.zh, "en": rule.action.en},
-            "act_by": act_by.isoformat(),
+            "act_by": alert.act_by.isoformat(),
             "act_within_working_days": rule.act_within,
             "scheme_code": others.scheme_code if others else None,
-            "watch_entry_id": entry_id,
+            "watch_entry_id": entry.id if entry is not None else None,
             "rules_version": model.RULES_VERSION,
             "details": d.details,
         }
@@ -364,8 +387,7 @@ def _raise(
 # -- the watch list (关注名单) ---------------------------------------------------------------------------------------
 
 
-def _open(
-    session: Session,
+def _new_entry(
     loan_id: int,
     bank_id: int,
     rule: str,
@@ -376,7 +398,7 @@ def _open(
     act_by: dt.date | None,
     owner: str | None = None,
 ) -> WatchEntry:
-    entry = WatchEntry(
+    return WatchEntry(
         loan_id=loan_id,
         bank_id=bank_id,
         rule=rule,
@@ -389,24 +411,51 @@ def _open(
         act_by=act_by,
         updated_on=day,
     )
+
+
+def _opened_history(session: Session, entries: list[WatchEntry], day: dt.date, actor: str) -> None:
+    """The first history step and the ``monitoring.watch_changed`` event of entries just inserted (ids known)."""
+    session.add_all(
+        [
+            WatchHistory(entry_id=e.id, from_state=None, to_state=e.state, on=day, actor=actor[:64], note=e.reason)
+            for e in entries
+        ]
+    )
+    items: list[tuple[str, dict[str, Any], int | None, list[int]]] = [
+        (
+            "monitoring.watch_changed",
+            {
+                "entry_id": e.id,
+                "loan_id": e.loan_id,
+                "rule": e.rule,
+                "from": None,
+                "to": e.state,
+                "on": day.isoformat(),
+            },
+            e.bank_id,
+            [],
+        )
+        for e in entries
+    ]
+    events.publish_many(session, items)
+
+
+def _open(
+    session: Session,
+    loan_id: int,
+    bank_id: int,
+    rule: str,
+    reason: str,
+    day: dt.date,
+    actor: str,
+    alert_id: int | None,
+    act_by: dt.date | None,
+    owner: str | None = None,
+) -> WatchEntry:
+    entry = _new_entry(loan_id, bank_id, rule, reason, day, actor, alert_id, act_by, owner)
     session.add(entry)
     session.flush()
-    session.add(
-        WatchHistory(entry_id=entry.id, from_state=None, to_state=entry.state, on=day, actor=actor[:64], note=reason)
-    )
-    events.publish(
-        session,
-        "monitoring.watch_changed",
-        {
-            "entry_id": entry.id,
-            "loan_id": loan_id,
-            "rule": rule,
-            "from": None,
-            "to": entry.state,
-            "on": day.isoformat(),
-        },
-        bank_id,
-    )
+    _opened_history(session, [entry], day, actor)
     return entry
 
 
@@ -490,3 +539,12 @@ def move_entry(
     )
     session.flush()
     return entry
+
+
+# -- actions (贷后措施): the commands live in ``monitoring.actions``; this is the face others call -----------------
+
+propose_annuity_payment = actions.propose_annuity_payment
+propose_downgrade = actions.propose_downgrade
+plan_site_visit = actions.plan_site_visit
+record_findings = actions.record_findings
+decide_action = actions.decide

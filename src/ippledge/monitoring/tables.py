@@ -73,4 +73,28 @@ class WatchHistory(IdMixin, Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-__all__ = ["MonitoringAlert", "MonitoringRun", "WatchEntry", "WatchHistory"]
+class MonitoringAction(IdMixin, Base):
+    """A post-loan action (贷后措施, e.g. 代缴年费) on one loan: proposed by an officer, decided by an approver
+    (maker-checker, ``approval``), with its time limit (``act_by``, working days) and when it was escalated."""
+
+    __tablename__ = "monitoring_action"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    subject: Mapped[str] = mapped_column(String(80))  # e.g. annuity:7:9 (asset, year)
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))  # None: carried out by an officer
+    proposed_on: Mapped[dt.date] = mapped_column(Date)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    act_by: Mapped[dt.date] = mapped_column(Date)
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    details: Mapped[str] = mapped_column(Text)  # JSON: what was proposed (asset, year, quoted amount) and done
+
+    __table_args__ = (Index("ix_monitoring_action_loan_subject", "loan_id", "subject"),)
+
+
+__all__ = ["MonitoringAction", "MonitoringAlert", "MonitoringRun", "WatchEntry", "WatchHistory"]

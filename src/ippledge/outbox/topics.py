@@ -17,11 +17,18 @@ TOPICS: dict[str, str] = {
     "lending.defaulted": "认定违约 loan declared in default: loan_id, on",
     "lending.written_off": "核销 loan written off: loan_id, on, principal, interest, penalty",
     "lending.restructured": "贷款重组 loan restructured: loan_id, on, floor, observation_ends, reason",
+    "lending.advance": "代垫费用 the bank paid for the borrower, owed on the loan: loan_id, amount, on, reason, entry",
+    "lending.extended": "展期 loan extended: loan_id, extension_id, on, months, from_maturity, to_maturity, "
+    "pledge_change_filings, restructured",
+    "lending.repriced": "浮动利率重定价 floating rate repriced from the LPR: loan_id, on, lpr_date, lpr_bp, spread_bp, "
+    "from_rate, to_rate, from_period",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",
     "monitoring.alert": "贷后监测预警 post-loan alert to every risk sharer: alert_id, loan_id, finding, subject, what, "
     "why, action, act_by, watch_entry_id, details",
+    "monitoring.action": "贷后措施 a post-loan action proposed, done, refused or overdue: action_id, loan_id, kind, "
+    "state, act_by, details",
     "monitoring.watch_changed": "关注名单变化 watch-list entry opened or moved: entry_id, loan_id, rule, from, to, on",
     "pledge.filing_submitted": "质押登记申请已提交 filing submitted: filing_id, filing_no, kind, due_on",
     "pledge.registered": "质押登记生效 pledge registered: pledge_id, registration_no, asset_ids, effective_on",

@@ -75,3 +75,41 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
         {"year": year_no, "paid_on": paid_on.isoformat(), "paid_fen": to_fen(paid), "surcharge_rate": str(rate)},
     )
     return row
+
+
+def pay_on_behalf(
+    session: Session, payer_party_id: int, asset_id: int, year_no: int, paid_on: dt.date, reference: str
+) -> Annuity:
+    """A fee paid for the owner by a third party (代缴年费: the pledgee keeps its security alive), recorded on the
+    register like the owner's own payment: the same refusals (unknown or paid year, right not in force, grace
+    over) and the surcharge of ``paid_on``. Called by the capability that decided the payment (maker-checker)."""
+    asset = session.get(IpAsset, asset_id)
+    if asset is None:
+        raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
+    row = session.get(Annuity, (asset.id, year_no))
+    if row is None:
+        raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
+    if row.paid_on is not None:
+        raise errors.ANNUITY_ALREADY_PAID(year_no=year_no, paid_on=row.paid_on.isoformat())
+    if asset.status != LegalState.IN_FORCE.value:
+        raise errors.ANNUITY_NOT_IN_FORCE(status=asset.status, status_zh=model.LEGAL_STATE_ZH[LegalState(asset.status)])
+    rate = model.surcharge_rate(row.due_date, paid_on)
+    row.paid_on = paid_on
+    row.paid = paid = round_fen(row.amount * (1 + rate))
+    schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
+    audit.record(
+        session,
+        f"party:{payer_party_id}",
+        "annuity.paid_on_behalf",
+        "ip_asset",
+        asset.id,
+        {
+            "year": year_no,
+            "paid_on": paid_on.isoformat(),
+            "paid_fen": to_fen(paid),
+            "surcharge_rate": str(rate),
+            "payer_party_id": payer_party_id,
+            "reference": reference,
+        },
+    )
+    return row

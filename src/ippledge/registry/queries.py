@@ -348,6 +348,22 @@ def open_annuities(session: Session, asset_ids: Sequence[int], due_from: dt.date
     return out
 
 
+def open_annuity(session: Session, asset_id: int, year_no: int) -> OpenAnnuity | None:
+    """One unpaid annuity of a patent in force (None: unknown, paid, or the right is not in force)."""
+    stmt = (
+        select(Annuity.ip_asset_id, Annuity.year_no, Annuity.due_date, Annuity.amount)
+        .join(IpAsset, IpAsset.id == Annuity.ip_asset_id)
+        .where(
+            Annuity.ip_asset_id == asset_id,
+            Annuity.year_no == year_no,
+            Annuity.paid_on.is_(None),
+            IpAsset.status == LegalState.IN_FORCE.value,
+        )
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else OpenAnnuity(*row)
+
+
 @dataclass(frozen=True)
 class PledgedAssetFacts:
     """What monitoring reads of a pledged IP: number, title, state and expiry."""

@@ -27,6 +27,7 @@ from ippledge.access.model import Principal
 from ippledge.db import RowChunks, bulk_copy
 from ippledge.kernel.identifiers import copyright, ipc, patent_application, trademark
 from ippledge.registry import errors, model
+from ippledge.registry.annuities import pay_on_behalf as pay_on_behalf  # 代缴年费 (the face for monitoring)
 from ippledge.registry.annuities import schedule_annuities
 from ippledge.registry.guards import require_registry_writer
 from ippledge.registry.model import EventCode, IpKind, LegalState, Subtype

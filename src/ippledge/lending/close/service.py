@@ -59,6 +59,7 @@ from ippledge.lending.errors import CLOSE_DATE, CLOSE_FUTURE, CLOSE_GAP
 from ippledge.lending.model import postings
 from ippledge.lending.provisioning.model import general_reserve_needed, is_year_end, required_allowance
 from ippledge.lending.provisioning.queries import PolicyBook, policies_on
+from ippledge.lending.repricing import reprice_due
 from ippledge.lending.tables import BusinessDay
 
 MAX_CATCH_UP_DAYS: Final = 1100  # about three years: a larger gap is almost surely a mistyped date
@@ -285,6 +286,7 @@ def general_reserve_drafts(
 
 def _close_one(session: Session, actor: Actor, day: dt.date, bd: BusinessDay) -> CloseReport:
     started = time.perf_counter()
+    reprice_due(session, actor, day)  # floating rates first: the day's accrual runs on the repriced schedule
     loans = store.load_loans(session, day)
     current = store.load_current_periods(session, day)
     overdue = store.load_overdue(session, day)

@@ -8,10 +8,12 @@ entry kind           debit (借)                                 credit (贷)
 loan.disbursement    PB:loan:L:principal                        PE:settlement (money credited to the borrower)
 loan.deposit         PB:cash                                    PE:settlement (cash received for the borrower)
 loan.accrual         PB:loan:L:interest                         PB:income:interest (a reversal swaps sides)
-loan.repayment       PE:settlement (what the borrower pays)     PB:loan:L:penalty, PB:loan:L:interest,
-loan.prepayment                                                 PB:loan:L:principal, PB:income:fee
+loan.advance         PB:loan:L:advance (代垫费用)               PB:cash (the bank paid a fee for the borrower)
+loan.repayment       PE:settlement (what the borrower pays)     PB:loan:L:advance, PB:loan:L:penalty,
+loan.prepayment                                                 PB:loan:L:interest, PB:loan:L:principal,
+                                                                PB:income:fee
 loan.payoff
-loan.writeoff        PB:loan:L:allowance (up to the principal),  PB:loan:L:principal, interest, penalty,
+loan.writeoff        PB:loan:L:allowance (up to the principal),  PB:loan:L:principal, interest, penalty, advance,
                      PB:loss:writeoff (the rest)                PB:loss:provision (allowance beyond principal)
 loan.recovery        PB:cash                                    PB:income:recovery
 loan.interest_off    PB:memo:loan:L:interest (表外应收利息)       PB:memo:interest (memo contra; received:
@@ -70,6 +72,12 @@ def deposit(bank: int, borrower: int, amount: Decimal, day: dt.date, key: str) -
     return _draft(day, "loan.deposit", lines, None, "存入还款资金 deposit", key)
 
 
+def advance(bank: int, loan: int, amount: Decimal, day: dt.date, key: str, memo: str) -> EntryDraft:
+    """代垫费用: the bank pays a fee for the borrower (e.g. 代缴年费); the borrower owes it back on the loan."""
+    lines = [(account_code(bank, "loan_advance", loan), amount), (account_code(bank, "cash"), -amount)]
+    return _draft(day, "loan.advance", lines, loan, f"代垫费用 advance: {memo}"[:200], key)
+
+
 def interest_accrual(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:
     """计提利息 (``amount`` > 0) or its reversal (< 0): interest receivable against interest income."""
     lines = [(account_code(bank, "loan_interest", loan), amount), (account_code(bank, "interest_income"), -amount)]
@@ -89,12 +97,14 @@ def repayment(
     fee: Decimal = ZERO,
     kind: str = "repayment",
     interest_off: Decimal = ZERO,
+    advance: Decimal = ZERO,
 ) -> EntryDraft:
     """还款 / 提前还款 / 结清: the borrower's settlement funds settle receivables (and a prepayment fee);
     ``interest_off`` of the interest paid was off balance sheet (non-accrual) and is income now it is received."""
-    total = penalty + interest + principal + fee
+    total = advance + penalty + interest + principal + fee
     lines = [
         (account_code(borrower, "settlement"), total),
+        (account_code(bank, "loan_advance", loan), -advance),
         (account_code(bank, "loan_penalty", loan), -penalty),
         (account_code(bank, "loan_interest", loan), -(interest - interest_off)),
         (account_code(bank, "interest_income"), -interest_off),
@@ -130,16 +140,18 @@ def write_off(
     interest: Decimal,
     penalty: Decimal,
     allowance: Decimal = ZERO,
+    advance: Decimal = ZERO,
 ) -> EntryDraft:
     """核销: the loan's allowance absorbs the principal first; the rest of the receivables is write-off loss."""
     used, released = allowance_split(allowance, principal)
     lines = [
         (account_code(bank, "loan_allowance", loan), used + released),
         (account_code(bank, "provision_expense"), -released),
-        (account_code(bank, "writeoff_loss"), principal - used + interest + penalty),
+        (account_code(bank, "writeoff_loss"), principal - used + interest + penalty + advance),
         (account_code(bank, "loan_principal", loan), -principal),
         (account_code(bank, "loan_interest", loan), -interest),
         (account_code(bank, "loan_penalty", loan), -penalty),
+        (account_code(bank, "loan_advance", loan), -advance),
     ]
     return _draft(day, "loan.writeoff", lines, loan, "贷款核销 write-off", key)
 

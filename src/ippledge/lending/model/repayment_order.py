@@ -1,6 +1,8 @@
 """Repayment allocation (还款冲抵顺序): which dues a payment settles, in which order.
 
-Default order: penalty interest (罚息), then compound interest (复利), then interest (利息), then principal (本金),
+Default order: advances the bank paid for the borrower (代垫费用, e.g. an annuity paid on the pledgor's behalf: the
+costs of enforcing the claim come first, Civil Code art. 561), then penalty interest (罚息), then compound interest
+(复利), then interest (利息), then principal (本金),
 each oldest due date first (``Sequence.BY_BUCKET``: all overdue penalty before any interest, as loan contracts and
 the usual 先罚息、复利，后利息，再本金 rule say). ``Sequence.BY_INSTALMENT`` settles the oldest instalment whole (in
 the bucket order) before the next one. Whatever is left after every due is paid is returned as ``leftover``: the
@@ -22,6 +24,7 @@ ZERO: Final = Decimal("0.00")
 
 
 class Bucket(StrEnum):
+    ADVANCE = "advance"  # 代垫费用
     PENALTY = "penalty"  # 罚息
     COMPOUND = "compound"  # 复利
     INTEREST = "interest"  # 利息
@@ -33,7 +36,7 @@ class Sequence(StrEnum):
     BY_INSTALMENT = "by_instalment"
 
 
-DEFAULT_ORDER: Final = (Bucket.PENALTY, Bucket.COMPOUND, Bucket.INTEREST, Bucket.PRINCIPAL)
+DEFAULT_ORDER: Final = (Bucket.ADVANCE, Bucket.PENALTY, Bucket.COMPOUND, Bucket.INTEREST, Bucket.PRINCIPAL)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Due:
     interest: Decimal = ZERO
     penalty: Decimal = ZERO
     compound: Decimal = ZERO
+    advance: Decimal = ZERO
 
     def amount(self, bucket: Bucket) -> Decimal:
         value: Decimal = getattr(self, bucket.value)
@@ -89,8 +93,11 @@ def allocate(
     order: tuple[Bucket, ...] = DEFAULT_ORDER,
     sequence: Sequence = Sequence.BY_BUCKET,
 ) -> Allocation:
-    """Split ``amount`` over ``dues`` (oldest due date first, then period) in ``order``."""
+    """Split ``amount`` over ``dues`` (oldest due date first, then period) in ``order`` (one without ``ADVANCE``
+    settles advances first)."""
     _fen(amount, "还款金额", "payment")
+    if Bucket.ADVANCE not in order:  # an order written before advances existed: the costs still come first
+        order = (Bucket.ADVANCE, *order)
     if sorted(order) != sorted(Bucket):
         raise ALLOCATION_ORDER()
     for d in dues:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:19:32.191479
+Create Date: 2026-12-03 07:23:09.213670
 """
 
 from __future__ import annotations
@@ -1474,6 +1474,38 @@ def upgrade() -> None:
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_whitelist_push_feedback_item_id'), ['item_id'], unique=False)
 
+    op.create_table('loan_extension',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('applied_on', sa.Date(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=False),
+    sa.Column('from_maturity', sa.Date(), nullable=False),
+    sa.Column('to_maturity', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
+    sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_extension_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_extension'))
+    )
+    with op.batch_alter_table('loan_extension', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_extension_loan_id'), ['loan_id'], unique=False)
+
+    op.create_table('loan_floating_rate',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('tenor', sa.String(length=4), nullable=False),
+    sa.Column('spread_bp', sa.Integer(), nullable=False),
+    sa.Column('every_months', sa.Integer(), nullable=False),
+    sa.Column('next_k', sa.Integer(), nullable=False),
+    sa.Column('next_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_floating_rate_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('loan_id', name=op.f('pk_loan_floating_rate'))
+    )
+    with op.batch_alter_table('loan_floating_rate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_floating_rate_next_on'), ['next_on'], unique=False)
+
     op.create_table('loan_grade_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
@@ -1513,6 +1545,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_loan_pledge_pledge_id_pledge')),
     sa.PrimaryKeyConstraint('loan_id', 'pledge_id', name=op.f('pk_loan_pledge'))
     )
+    op.create_table('loan_rate_change',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('lpr_date', sa.Date(), nullable=False),
+    sa.Column('lpr_bp', sa.Integer(), nullable=False),
+    sa.Column('spread_bp', sa.Integer(), nullable=False),
+    sa.Column('from_rate', sa.Numeric(precision=10, scale=6), nullable=False),
+    sa.Column('to_rate', sa.Numeric(precision=10, scale=6), nullable=False),
+    sa.Column('from_period', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_rate_change_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_rate_change'))
+    )
+    with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_rate_change_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('loan_repayment',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -1552,6 +1600,34 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_write_off')),
     sa.UniqueConstraint('loan_id', name=op.f('uq_loan_write_off_loan_id'))
     )
+    op.create_table('monitoring_action',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('subject', sa.String(length=80), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('proposed_on', sa.Date(), nullable=False),
+    sa.Column('proposed_by', sa.String(length=64), nullable=False),
+    sa.Column('act_by', sa.Date(), nullable=False),
+    sa.Column('escalated_on', sa.Date(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('decided_by', sa.String(length=64), nullable=True),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_monitoring_action_approval_id_approval')),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_monitoring_action_bank_id_party')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_monitoring_action_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_monitoring_action_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_action'))
+    )
+    with op.batch_alter_table('monitoring_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_monitoring_action_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_action_loan_id'), ['loan_id'], unique=False)
+        batch_op.create_index('ix_monitoring_action_loan_subject', ['loan_id', 'subject'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monitoring_action_state'), ['state'], unique=False)
+
     op.create_table('monitoring_alert',
     sa.Column('business_date', sa.Date(), nullable=False),
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1903,11 +1979,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_monitoring_alert_bank_id'))
 
     op.drop_table('monitoring_alert')
+    with op.batch_alter_table('monitoring_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_state'))
+        batch_op.drop_index('ix_monitoring_action_loan_subject')
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_loan_id'))
+        batch_op.drop_index(batch_op.f('ix_monitoring_action_bank_id'))
+
+    op.drop_table('monitoring_action')
     op.drop_table('loan_write_off')
     with op.batch_alter_table('loan_repayment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
 
     op.drop_table('loan_repayment')
+    with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
+
+    op.drop_table('loan_rate_change')
     op.drop_table('loan_pledge')
     with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_instalment_due_date'))
@@ -1917,6 +2004,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_grade_change_loan_id'))
 
     op.drop_table('loan_grade_change')
+    with op.batch_alter_table('loan_floating_rate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_floating_rate_next_on'))
+
+    op.drop_table('loan_floating_rate')
+    with op.batch_alter_table('loan_extension', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
+
+    op.drop_table('loan_extension')
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_whitelist_push_feedback_item_id'))
 

@@ -1,0 +1,182 @@
+"""Extension (展期), 贷款通则 art. 12: the bank moves the maturity of an active loan before it matures.
+
+``extend`` (the bank's approver decides; the borrower applied):
+
+1. refuses a loan that is not active (repaid, written off: ``lending.extension_state``, 409), one already matured
+   (``lending.extension_matured``, 409) and an extension beyond the product's count or the statutory cumulative
+   cap (``model.extension``; ``lending.extension_limit``, 409, with the reason);
+2. re-amortises the principal not yet due over the remaining periods plus the extension (same method and rate;
+   due dates stay anchored on the disbursement date; a bullet loan's one instalment moves to the new maturity with
+   the interest of the longer term). Instalments already due are untouched: what is overdue stays overdue, so days
+   past due and the grade carry on as they were — an extension does not cure arrears;
+3. files a pledge change (变更登记) for every pledge in force securing the loan, extending the registered debt term
+   (债务履行期限) to the new maturity, through the pledge capability's face; the bank confirms it, the pledgor's
+   confirmation is its written consent, and the registry registers it (then the pledge's ``debt_end`` moves);
+4. when the debtor is in financial difficulty, the extension is also a restructuring (2023 rules art. 19:
+   ``restructure.flag_restructured``, its floor and a year's observation); otherwise the grade is unchanged.
+
+Nothing is written when any step refuses (the caller's transaction rolls back). Flushes only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ippledge.access import audit
+from ippledge.access.model import Principal, Role
+from ippledge.ledger import service as ledger
+from ippledge.lending import store
+from ippledge.lending.contracts import require_bank_staff
+from ippledge.lending.errors import (
+    EXTENSION_LIMIT,
+    EXTENSION_MATURED,
+    EXTENSION_MONTHS,
+    EXTENSION_STATE,
+    REASON_REQUIRED,
+)
+from ippledge.lending.model import postings
+from ippledge.lending.model.extension import MAX_EXTENSION_MONTHS, before_maturity, extension_refusal
+from ippledge.lending.model.schedule import RepaymentMethod, build_schedule
+from ippledge.lending.restructure import flag_restructured
+from ippledge.lending.tables import Loan, LoanExtension, LoanInstalment
+from ippledge.outbox.events import publish
+from ippledge.pledge import queries as pledge_queries
+from ippledge.pledge import service as pledge_service
+
+ZERO = Decimal("0.00")
+
+
+def extensions_of(session: Session, loan_id: int) -> list[LoanExtension]:
+    stmt = select(LoanExtension).where(LoanExtension.loan_id == loan_id).order_by(LoanExtension.seq)
+    return list(session.scalars(stmt))
+
+
+def _reschedule(
+    session: Session, actor: Principal, loan: Loan, rows: list[LoanInstalment], months: int, today: dt.date
+) -> dt.date:
+    """Re-amortise what is not yet due over the rest of the term plus ``months``; the new maturity."""
+    assert loan.disbursed_on is not None
+    future = [r for r in rows if r.settled_on is None and r.due_date > today]
+    if not future:  # pragma: no cover - an active loan before maturity always has an instalment to come
+        raise EXTENSION_MATURED(maturity=str(loan.maturity_date))
+    rest = sum((r.principal - r.paid_principal for r in future), ZERO)
+    method = RepaymentMethod(loan.method)
+    if method is RepaymentMethod.BULLET:
+        new = build_schedule(rest, loan.annual_rate, loan.term_months + months, loan.disbursed_on, method)
+    else:
+        first = future[0].period
+        new = build_schedule(
+            rest, loan.annual_rate, len(future) + months, loan.disbursed_on, method, first_period=first
+        )
+    by_period = {r.period: r for r in future}
+    carried = ZERO  # interest already accrued on a row the new schedule drops (a bullet's old maturity row)
+    for r in future:
+        if r.period not in {i.period for i in new.instalments}:
+            carried += r.interest_accrued
+            session.delete(r)
+    prev_due = future[0].start_date
+    accrual_fix = ZERO
+    for i in new.instalments:
+        row = by_period.get(i.period)
+        if row is None:
+            start = prev_due if method is not RepaymentMethod.BULLET else future[0].start_date
+            row = LoanInstalment(
+                loan_id=loan.id,
+                period=i.period,
+                start_date=start,
+                due_date=i.due_date,
+                principal=i.principal,
+                interest=i.interest,
+                interest_accrued=carried,
+            )
+            carried = ZERO
+            session.add(row)
+        else:
+            row.principal, row.interest, row.due_date = i.principal + row.paid_principal, i.interest, i.due_date
+            if row.interest_accrued > row.interest:  # accrued ahead of the smaller interest now owed: reverse
+                accrual_fix += row.interest - row.interest_accrued
+                row.interest_accrued = row.interest
+        prev_due = i.due_date
+    if accrual_fix:
+        key = f"extension:{loan.id}:{today.isoformat()}:accrual"
+        ledger.post(session, actor, postings.interest_accrual(loan.bank_id, loan.id, accrual_fix, today, key))
+    session.flush()
+    return new.instalments[-1].due_date
+
+
+def extend(
+    session: Session,
+    approver: Principal,
+    loan_id: int,
+    months: int,
+    reason: str,
+    today: dt.date,
+    *,
+    debtor_in_difficulty: bool = False,
+) -> LoanExtension:
+    """展期 by ``months`` months, decided by the bank's approver on ``today`` (see the module docstring)."""
+    store.visible_loan(session, approver, loan_id)
+    loan = store.lock_loan(session, loan_id)
+    require_bank_staff(approver, loan, Role.APPROVER)
+    if loan.status != "active":
+        raise EXTENSION_STATE(status=loan.status)
+    if not 1 <= months <= MAX_EXTENSION_MONTHS:
+        raise EXTENSION_MONTHS(months=months)
+    if not (reason or "").strip():
+        raise REASON_REQUIRED(action_zh="展期", action_en="an extension")
+    if not before_maturity(today, loan.maturity_date):
+        raise EXTENSION_MATURED(maturity=str(loan.maturity_date))
+    done = extensions_of(session, loan.id)
+    extended = sum(e.months for e in done)
+    refusal = extension_refusal(loan.term_months - extended, extended, len(done), months)
+    if refusal is not None:
+        raise EXTENSION_LIMIT(reason_zh=refusal.zh, reason_en=refusal.en)
+    before = loan.maturity_date
+    assert before is not None
+    rows = store.instalments(session, loan.id)
+    new_maturity = _reschedule(session, approver, loan, rows, months, today)
+    loan.maturity_date = new_maturity
+    loan.term_months += months
+    filings: list[int] = []
+    for pid in store.linked_pledges(session, loan.id):
+        standing = pledge_queries.pledge_standing(session, pid)
+        if standing is None or not standing.in_force:
+            continue
+        change = pledge_service.PledgeChangeRequest(debt_end=new_maturity)
+        filing = pledge_service.create_change_filing(session, approver, pid, change, today)
+        pledge_service.confirm(session, approver, filing.id)
+        filings.append(filing.id)
+    ext = LoanExtension(
+        loan_id=loan.id,
+        seq=len(done) + 1,
+        applied_on=today,
+        months=months,
+        from_maturity=before,
+        to_maturity=new_maturity,
+        reason=reason.strip(),
+        debtor_in_difficulty=debtor_in_difficulty,
+        filing_ids=json.dumps(filings),
+        actor=approver.actor[:64],
+    )
+    session.add(ext)
+    session.flush()
+    if debtor_in_difficulty:  # 2023 rules art. 19: changed terms for a debtor in difficulty are a restructuring
+        flag_restructured(session, approver, loan, f"展期（债务人财务困难）：{reason.strip()}", today, True)
+    payload = {
+        "loan_id": loan.id,
+        "extension_id": ext.id,
+        "on": today.isoformat(),
+        "months": months,
+        "from_maturity": before.isoformat(),
+        "to_maturity": new_maturity.isoformat(),
+        "pledge_change_filings": filings,
+        "restructured": debtor_in_difficulty,
+    }
+    audit.record(session, approver, "lending.extended", "loan", loan.id, payload)
+    publish(session, "lending.extended", payload, loan.bank_id, also=(loan.borrower_id,))
+    return ext
