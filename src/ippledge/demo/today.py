@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from ippledge.demo.console_users import console_loan, console_valuer
 from ippledge.demo.desk import Desk
 from ippledge.demo.year import LoanTrack, Year, pick_firms
+from ippledge.registry import queries as register
+
+PAYABLE_LATE_DAYS = 150  # this late, an annuity is still inside its six-month grace (DOMAIN.md, registry.model)
 
 # Where each file is left, and whose move it is next.
 STAGES: tuple[tuple[str, str], ...] = (
@@ -48,12 +51,16 @@ def leave_open_work(app: FastAPI, year: Year, session: Session, today: dt.date) 
     if valuer is not None:  # the valuer the console's sign-in list names gets the task to accept
         year.cast = replace(year.cast, valuers=[valuer[0]])
     others = [b for b in year.cast.banks if b != bank]
-    # files opened today reach the registry within days: clean for the month ahead, as the filing batch's were
-    firms = pick_firms(session, year.cast, year.rng, len(STAGES), today, today + dt.timedelta(days=30), 30)
+    # A year on, most owners have annuities falling due: take firms whose unpaid annuities are all still payable
+    # (inside the six-month grace or due within the month) and let each pay them before applying, as a firm does.
+    firms = pick_firms(
+        session, year.cast, year.rng, len(STAGES), today, today + dt.timedelta(days=30), -PAYABLE_LATE_DAYS
+    )
     opened: list[OpenFile] = []
     year.desk = Desk(app, today)
     try:
         for (stage, next_step), firm in zip(STAGES, firms, strict=False):
+            _pay_annuities(year, session, firm.assets, today)
             firm.banks = [bank, others[len(opened) % len(others)]] if others else [bank]
             for _ in year.originate(firm, until=stage):
                 pass  # every step on the business date: the dates the story asks for are ignored
@@ -64,6 +71,17 @@ def leave_open_work(app: FastAPI, year: Year, session: Session, today: dt.date) 
     finally:
         year.desk.close()
     return opened
+
+
+def _pay_annuities(year: Year, session: Session, assets: list[int], today: dt.date) -> None:
+    """The owner pays what falls due by the month's end (with the surcharge in grace); the registry records it."""
+    registry_officer = f"{year.cast.users[year.cast.patent_registry]}.officer"
+    due = register.open_annuities(session, assets, dt.date.min, today + dt.timedelta(days=30))
+    for a in due:
+        year.desk.post(
+            registry_officer, f"/ip-assets/{a.asset_id}/annuities/{a.year_no}/payment", {"paid_on": str(today)}
+        )
+    session.rollback()  # the next read sees the payments
 
 
 def _next_user(year: Year, track: LoanTrack, stage: str) -> str:
