@@ -13,21 +13,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ippledge.cmd.options import DbUrl, session_factory
+from ippledge.cmd.options import DbUrl, fail, session_factory
 from ippledge.delivery import errors
 from ippledge.kernel.errors import ErrorCode, IppledgeError
 
 events_app = typer.Typer(no_args_is_help=True, help="Event delivery: webhooks and the outbox relay (事件投递)")
 
 
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
 def _check(ok: bool, refusal: ErrorCode) -> None:
     if not ok:
-        raise _fail(refusal())
+        raise fail(refusal())
 
 
 def _stop(_signum: int, _frame: object) -> None:
@@ -68,7 +63,7 @@ def deliver(
         targets = TargetPolicy.parse(networks)
         sealer = sealer_for(Settings.from_env().secret_key)  # the key the API sealed the secrets with
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     how = Sending(batch=batch, timeout=timeout, clock=utcnow, sealer=sealer)
     if loop:
         signal.signal(signal.SIGTERM, _stop)
@@ -110,7 +105,7 @@ def reseal(database_url: DbUrl = None) -> None:
     try:
         sealer = sealer_for(Settings.from_env().secret_key)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     with session_factory(database_url) as factory:
         try:
             with unit_of_work(factory) as session:

@@ -3,30 +3,16 @@ and ``ippledge demand funnel --from D --to D --by bank``. Exit 0 on success, 2 o
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ippledge.cmd.options import DbUrl, session_scope
+from ippledge.cmd.options import DbUrl, fail, parse_date, session_scope
 from ippledge.kernel.errors import IppledgeError
 
 demand_app = typer.Typer(no_args_is_help=True, help="Demand database (融资需求库) and the conversion funnel")
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"错误 error: 日期格式应为YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}", err=True)
-        raise typer.Exit(2) from None
 
 
 @demand_app.command("import")
@@ -52,7 +38,7 @@ def import_file(
             session.commit()
             summary = (batch.id, batch.total, batch.loaded, batch.rejected, json.loads(batch.errors))
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     bid, total, loaded, rejected, problems = summary
     typer.echo(f"import {bid}: {total} lines, {loaded} loaded, {rejected} rejected")
     for p in problems:
@@ -78,9 +64,9 @@ def funnel(
         raise typer.Exit(2) from None
     try:
         with session_scope(database_url) as session:
-            rows = queries.funnel(session, None, _date(start), _date(end), group)
+            rows = queries.funnel(session, None, parse_date(start), parse_date(end), group)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -7,18 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ippledge.cmd.options import DbUrl
+from ippledge.cmd.options import DbUrl, fail
 from ippledge.disposal import model
 from ippledge.kernel.errors import IppledgeError
 
 disposal_app = typer.Typer(no_args_is_help=True, help="Disposal of collateral (押品处置)")
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    known = exc.details.get("known")
-    hint = f" (known: {', '.join(known)})" if isinstance(known, list) else ""
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}{hint}", err=True)
-    return typer.Exit(2)
 
 
 @disposal_app.command("rules")
@@ -39,7 +32,7 @@ def plan(
     try:
         p = model.plan(model.load_rules(rules_name), appraisal)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps(model.plan_dict(p), ensure_ascii=False, indent=2))
         return
@@ -115,7 +108,7 @@ def simulate(
                 runs.append(simulator.simulate_disposal(rules, value, dist, bidders, trials, seed, f, fresh))
                 bar.update(task, completed=i + 1)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps([simulator.run_dict(r) for r in runs], ensure_ascii=False, indent=2))
         return
@@ -179,7 +172,7 @@ def feed_import(
         with session_scope(database_url) as session:
             done = listings.import_feed(session, operator, track(lines, description="导入 importing", transient=True))
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(f"imported {done.created} new, {done.updated} updated from {', '.join(done.sources) or 'nothing'}")
 
 
@@ -239,7 +232,7 @@ def outcomes(
             obs = queries.round_outcomes(session)
         rows = learning.summarise(obs, float(rules.start_share_min))
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         data = [
             {

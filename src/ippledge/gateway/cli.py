@@ -13,26 +13,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
+from ippledge.cmd.options import AsOf, AsUser, DbUrl, business_day, fail, principal_named, session_scope
 from ippledge.kernel.errors import IppledgeError
 
 gateway_app = typer.Typer(no_args_is_help=True, help="Data gateway: consents and access logs (数据授权与访问记录)")
-AsUser = Annotated[str, typer.Option("--as", help="username to act as (e.g. ent0001.admin, bank1.officer)")]
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _principal(session: Any, username: str) -> Any:
-    from ippledge.access import queries as access
-
-    principal = access.principal_of(session, username)
-    if principal is None:
-        typer.echo(f"错误 error: 用户不存在 no such user: {username}", err=True)
-        raise typer.Exit(2)
-    return principal
 
 
 def _print(rows: list[Any]) -> None:
@@ -45,7 +29,7 @@ def list_consents(who: AsUser, database_url: DbUrl = None, as_of: AsOf = None) -
     from ippledge.gateway import queries
 
     with session_scope(database_url) as session:
-        _print(queries.consents(session, _principal(session, who), business_day(as_of)))
+        _print(queries.consents(session, principal_named(session, who), business_day(as_of)))
 
 
 @gateway_app.command("grant")
@@ -65,11 +49,11 @@ def grant(
     today, until = business_day(as_of), business_day(expires)
     try:
         with session_scope(database_url) as session:
-            principal = _principal(session, who)
+            principal = principal_named(session, who)
             row = service.grant(session, principal, grantee, source, fields.split(","), purpose, until, today)
             _print([queries.consent_view(row, today)])
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @gateway_app.command("revoke")
@@ -81,10 +65,10 @@ def revoke(
 
     try:
         with session_scope(database_url) as session:
-            row = service.revoke(session, _principal(session, who), consent_id)
+            row = service.revoke(session, principal_named(session, who), consent_id)
             _print([queries.consent_view(row, business_day(as_of))])
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @gateway_app.command("access-log")
@@ -97,7 +81,7 @@ def access_log(
     from ippledge.gateway import queries
 
     with session_scope(database_url) as session:
-        _print(queries.access_log(session, _principal(session, who), None, limit))
+        _print(queries.access_log(session, principal_named(session, who), None, limit))
 
 
 @gateway_app.command("read")
@@ -117,8 +101,8 @@ def read(
     try:
         with session_scope(database_url) as session:
             values = service.read_fields(
-                session, _principal(session, who), firm, source, wanted, purpose, business_day(as_of)
+                session, principal_named(session, who), firm, source, wanted, purpose, business_day(as_of)
             )
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     typer.echo(json.dumps(values, ensure_ascii=False, indent=2, default=str))

@@ -7,29 +7,15 @@ lists the watch list (关注名单) with each entry's state and owner. Exit 0 on
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
 import typer
 
-from ippledge.cmd.options import DbUrl, session_scope
+from ippledge.cmd.options import DbUrl, fail, parse_date, session_scope
 from ippledge.kernel.errors import IppledgeError
 
 monitor_app = typer.Typer(no_args_is_help=True, help="Post-loan monitoring (贷后监测) and the watch list (关注名单)")
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"错误 error: 日期格式应为YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}", err=True)
-        raise typer.Exit(2) from None
 
 
 @monitor_app.command("run")
@@ -41,12 +27,12 @@ def run(
     """Monitor a closed date (missed dates first): legal events, annuities, terms, revaluation, borrower signals."""
     from ippledge.monitoring.service import run_through
 
-    day = _date(date)
+    day = parse_date(date)
     try:
         with session_scope(database_url) as session:
             reports = [r.to_dict() for r in run_through(session, day)]
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps(reports, ensure_ascii=False, indent=2))
         return

@@ -10,27 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ippledge.cmd.options import AsOf, DbUrl, business_day, session_scope
+from ippledge.cmd.options import AsOf, AsUser, DbUrl, business_day, fail, principal_named, session_scope
 from ippledge.kernel.errors import IppledgeError
 
 policy_app = typer.Typer(no_args_is_help=True, help="Policy matching for firms (政策匹配)")
-AsUser = Annotated[str, typer.Option("--as", help="username to act as (e.g. ent0001.admin, bank1.officer)")]
 AsJson = Annotated[bool, typer.Option("--json", help="print the report as JSON")]
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _principal(session: Any, username: str) -> Any:
-    from ippledge.access import queries as access
-
-    principal = access.principal_of(session, username)
-    if principal is None:
-        typer.echo(f"错误 error: 用户不存在 no such user: {username}", err=True)
-        raise typer.Exit(2)
-    return principal
 
 
 def _decimal(text: str, what: str) -> Decimal:
@@ -66,9 +50,9 @@ def loan(
 
     try:
         with session_scope(database_url) as session:
-            report = service.for_loan(session, _principal(session, who), loan_id, business_day(as_of)).to_dict()
+            report = service.for_loan(session, principal_named(session, who), loan_id, business_day(as_of)).to_dict()
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _show(report, as_json)
 
 
@@ -98,7 +82,7 @@ def plan(
     )
     try:
         with session_scope(database_url) as session:
-            report = service.for_plan(session, _principal(session, who), p, business_day(as_of)).to_dict()
+            report = service.for_plan(session, principal_named(session, who), p, business_day(as_of)).to_dict()
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _show(report, as_json)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ippledge.cmd.options import DbUrl
+from ippledge.cmd.options import DbUrl, fail
 from ippledge.kernel.errors import ErrorCode, IppledgeError
 from ippledge.risk_sharing import errors
 
@@ -16,13 +16,6 @@ if TYPE_CHECKING:
     from ippledge.risk_sharing.simulation.simulate import Case
 
 risk_app = typer.Typer(no_args_is_help=True, help="Risk sharing and compensation (风险分担与补偿)")
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    known = exc.details.get("known")
-    hint = f" (known: {', '.join(known)})" if isinstance(known, list) else ""
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}{hint}", err=True)
-    return typer.Exit(2)
 
 
 def _check(ok: bool, error: ErrorCode, **details: Any) -> None:
@@ -75,7 +68,7 @@ def split(
         s = get_preset(scheme)
         a = preview_split(s, loss, balance, interest, ip_share_bp, fund_balance)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
         from ippledge.risk_sharing.schemas import SplitOut
 
@@ -184,7 +177,7 @@ def simulate_cmd(
         if pair is not None:
             case.check_parties(*pair)  # before any work
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     client = None
     mapper = None
     if dask:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ippledge.cmd.options import DbUrl, business_day, session_factory
+from ippledge.cmd.options import DbUrl, business_day, fail, parse_date, session_factory
 from ippledge.kernel.errors import IppledgeError
 from ippledge.supervision import errors, model, queries
 from ippledge.supervision.queries import Statistics
@@ -29,22 +29,9 @@ KnownOn = Annotated[
 Json = Annotated[bool, typer.Option("--json", help="print the API's JSON body")]
 
 
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"{what} 日期无效 invalid date: {text}", err=True)
-        raise typer.Exit(2) from None
-
-
 def _args(start: str, end: str, as_of: str | None) -> tuple[model.Period, dt.date | None]:
-    period = model.Period(_date(start, "--start"), _date(end, "--end"))
-    known = None if as_of is None else _date(as_of, "--as-of")
+    period = model.Period(parse_date(start, "--start"), parse_date(end, "--end"))
+    known = None if as_of is None else parse_date(as_of, "--as-of")
     today = business_day(None)
     if known is not None and known > today:
         raise errors.AS_OF_FUTURE(as_of=known.isoformat(), today=today.isoformat())
@@ -140,7 +127,7 @@ def stats(
         with session_factory(database_url) as factory, factory() as session:  # read only
             result = queries.statistics(session, None, period, dims, known)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if xlsx:
         from pathlib import Path
 
@@ -206,7 +193,7 @@ def rank(
         with session_factory(database_url) as factory, factory() as session:  # read only
             chosen, rows, names = queries.ranking(session, None, period, rule, known)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if json_out:
         typer.echo(ranking_out(period, known, chosen, rows, names).model_dump_json(indent=2))
         return
@@ -246,7 +233,7 @@ def kpi(
         with session_factory(database_url) as factory, factory() as session:  # read only
             report = queries.kpi_report(session, None, period, code, by_team, known)
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     body = kpi_out(report)
     if json_out:
         typer.echo(body.model_dump_json(indent=2))

@@ -5,30 +5,16 @@ a line, answered in one batch). Exit 0 on success, 2 on bad input."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ippledge.cmd.options import DbUrl, session_scope
+from ippledge.cmd.options import DbUrl, fail, parse_date, session_scope
 from ippledge.kernel.errors import IppledgeError
 
 whitelist_app = typer.Typer(no_args_is_help=True, help="Whitelists and the two-way push (白名单双向推送)")
-
-
-def _fail(exc: IppledgeError) -> typer.Exit:
-    typer.echo(f"错误 error [{exc.code}]: {exc.message_zh} / {exc.message_en}", err=True)
-    return typer.Exit(2)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"错误 error: 日期格式应为YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}", err=True)
-        raise typer.Exit(2) from None
 
 
 @whitelist_app.command("lists")
@@ -52,7 +38,7 @@ def escalate(
     from ippledge.whitelist import service
 
     with session_scope(database_url) as session:
-        n = service.escalate_overdue(session, "cli:whitelist-escalate", _date(date))
+        n = service.escalate_overdue(session, "cli:whitelist-escalate", parse_date(date))
         session.commit()
     typer.echo(f"escalated {n} overdue follow-ups")
 
@@ -77,10 +63,10 @@ def reverse_push(
                 typer.echo(f"错误 error: {bank_id} 不是银行 / is not a bank", err=True)
                 raise typer.Exit(2)
             who = Principal(bank_id, PartyKind.BANK, frozenset({Role.CREDIT_OFFICER}), name="cli reverse push")
-            result = service.reverse_push(session, who, lines, _date(date))
+            result = service.reverse_push(session, who, lines, parse_date(date))
             session.commit()
     except IppledgeError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     out = {
         "as_of": str(result.as_of),
         "answers": [dataclasses.asdict(a) for a in result.answers],
