@@ -239,7 +239,12 @@ def search_listings(
     return [_listing(x) for x in listings.search(session, q, limit)]
 
 
-@router.get("/disposal/feed", response_class=Response)
+@router.get(
+    "/disposal/feed",
+    response_class=Response,
+    # one JSON object a line (ippledge.listings-feed/1, docs/decisions/0024): declared as text so clients stream it
+    responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+)
 def export_feed(_: PrincipalDep, session: SessionDep) -> Response:
     """联合挂牌信息: our lots as ``ippledge.listings-feed/1`` lines (JSON lines, signed, with our source)."""
     body = "".join(line + "\n" for line in listings.export_feed(session))
