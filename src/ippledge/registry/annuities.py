@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,10 +52,9 @@ def schedule_annuities(
     return added
 
 
-def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: int, paid_on: dt.date) -> Annuity:
-    """Record a fee payment; late payments in grace carry the surcharge (滞纳金), after grace they are refused."""
-    require_registry_writer(principal)
-    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+def _settle(session: Session, asset: IpAsset, year_no: int, paid_on: dt.date) -> tuple[Annuity, Decimal, Decimal]:
+    """Mark one year paid on ``paid_on`` with its surcharge and schedule the next years: ``(row, paid, rate)``. The
+    refusals are the same whoever pays: unknown or paid year, right not in force, grace over."""
     row = session.get(Annuity, (asset.id, year_no))
     if row is None:
         raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
@@ -66,6 +66,14 @@ def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: 
     row.paid_on = paid_on
     row.paid = paid = round_fen(row.amount * (1 + rate))
     schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
+    return row, paid, rate
+
+
+def pay_annuity(session: Session, principal: Principal, asset_id: int, year_no: int, paid_on: dt.date) -> Annuity:
+    """Record a fee payment; late payments in grace carry the surcharge (滞纳金), after grace they are refused."""
+    require_registry_writer(principal)
+    asset = scope.get_visible(session, IpAsset, asset_id, principal)
+    row, paid, rate = _settle(session, asset, year_no, paid_on)
     audit.record(
         session,
         principal,
@@ -86,17 +94,7 @@ def pay_on_behalf(
     asset = session.get(IpAsset, asset_id)
     if asset is None:
         raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
-    row = session.get(Annuity, (asset.id, year_no))
-    if row is None:
-        raise errors.ANNUITY_NOT_FOUND(year_no=year_no)
-    if row.paid_on is not None:
-        raise errors.ANNUITY_ALREADY_PAID(year_no=year_no, paid_on=row.paid_on.isoformat())
-    if asset.status != LegalState.IN_FORCE.value:
-        raise errors.ANNUITY_NOT_IN_FORCE(status=asset.status, status_zh=model.LEGAL_STATE_ZH[LegalState(asset.status)])
-    rate = model.surcharge_rate(row.due_date, paid_on)
-    row.paid_on = paid_on
-    row.paid = paid = round_fen(row.amount * (1 + rate))
-    schedule_annuities(session, asset, max(paid_on, row.due_date) + dt.timedelta(days=1), paid_through=year_no)
+    row, paid, rate = _settle(session, asset, year_no, paid_on)
     audit.record(
         session,
         f"party:{payer_party_id}",
