@@ -82,6 +82,15 @@ def fen(yuan: F64) -> NDArray[np.int64]:
     return out
 
 
+_KIND_OF_SUBTYPE = np.array(["", "patent", "patent", "patent", "trademark", "copyright", "copyright"])
+
+
+def kind_of(subtype: NDArray[np.int64]) -> NDArray[np.str_]:
+    """The IP kind (patent, trademark, copyright) of each subtype code (``features.SUBTYPES``, 1-based; 0 unknown)."""
+    out: NDArray[np.str_] = _KIND_OF_SUBTYPE[np.clip(np.asarray(subtype, np.int64), 0, 6)]
+    return out
+
+
 def take(cols: Columns, index: slice | NDArray[np.int64]) -> Columns:
     return {k: v[index] for k, v in cols.items()}
 
@@ -133,7 +142,7 @@ class ValuationEngine:
             mean=mean,
             market=market_value(self.comparables, subtype, block.score),
             cost=cost_value(subtype, block.score, f["legal_left"], f["term"]),
-            collateral=self.liquidity.collateral(p50, pledgeable),
+            collateral=self.liquidity.collateral(p50, pledgeable, kind_of(subtype), ipc3),
         )
 
     def _revenue(self, cols: Columns, per_asset: F64) -> tuple[F64, NDArray[np.int64]]:

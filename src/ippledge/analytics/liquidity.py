@@ -7,10 +7,15 @@ reserve by <= 20% (80%, 64%, 51%); assuming sales spread over the first and seco
 the reserve, a sold lot fetches ~70% of the valuation: discount 0.30 (assumption). ``LiquidityModel.fit`` learns
 both from recorded disposals (value, sold, price) with the defaults as a prior worth ``prior_weight`` disposals, so
 a handful of records moves the estimate only a little and an empty history gives the defaults.
+
+``cells`` carries figures calibrated per IP kind and IPC class from realised disposals (``valuation.outcomes``):
+``(kind, field) -> (sell-through, discount)``, a kind-level figure under field ``""``. An asset takes its kind and
+field's cell, else its kind's, else the model's own figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Self
 
 import numpy as np
@@ -20,7 +25,14 @@ F64 = NDArray[np.float64]
 
 
 class LiquidityModel:
-    def __init__(self, sell_through: float = 0.40, discount: float = 0.30, prior_weight: float = 20.0) -> None:
+    def __init__(
+        self,
+        sell_through: float = 0.40,
+        discount: float = 0.30,
+        prior_weight: float = 20.0,
+        cells: Mapping[tuple[str, str], tuple[float, float]] | None = None,
+    ) -> None:
+        self.cells = dict(cells or {})
         self.sell_through = sell_through
         self.discount = discount
         self.prior_weight = prior_weight
@@ -46,9 +58,28 @@ class LiquidityModel:
     def factor(self) -> float:
         return self.sell_through_ * (1.0 - self.discount_)
 
-    def collateral(self, value: F64, pledgeable: NDArray[np.bool_]) -> F64:
+    def factors(self, kinds: NDArray[np.str_] | None = None, fields: NDArray[np.str_] | None = None) -> F64 | float:
+        """The recovery factor of each asset (its cell's, else its kind's, else the model's); one number when there
+        are no cells or no kinds given."""
+        if not self.cells or kinds is None:
+            return self.factor
+        fields = np.full(len(kinds), "") if fields is None else fields
+        out: F64 = np.full(len(kinds), self.factor)
+        for (kind, field), (st, d) in sorted(self.cells.items(), key=lambda kv: kv[0][1] != ""):
+            # kind-level cells first, so a field's own cell overwrites its kind's
+            hit = (kinds == kind) if field == "" else (kinds == kind) & (fields == field)
+            out[hit] = st * (1.0 - d)
+        return out
+
+    def collateral(
+        self,
+        value: F64,
+        pledgeable: NDArray[np.bool_],
+        kinds: NDArray[np.str_] | None = None,
+        fields: NDArray[np.str_] | None = None,
+    ) -> F64:
         """Expected forced-sale recovery; nothing for a right that cannot be pledged or sold (lapsed, frozen)."""
-        out: F64 = np.where(pledgeable, value * self.factor, 0.0)
+        out: F64 = np.where(pledgeable, value * self.factors(kinds, fields), 0.0)
         return out
 
     def assumptions(self) -> dict[str, Any]:
@@ -59,4 +90,11 @@ class LiquidityModel:
             "disposals_learned_from": self.n_disposals_,
             "prior": {"sell_through": self.sell_through, "discount": self.discount, "weight": self.prior_weight},
             "basis": "collateral = P50 value x sell-through x (1 - forced-sale discount)",
+            "calibrated_cells": {
+                f"{kind}/{field}" if field else kind: {
+                    "sell_through": round(st, 6),
+                    "forced_sale_discount": round(d, 6),
+                }
+                for (kind, field), (st, d) in sorted(self.cells.items())
+            },
         }

@@ -232,6 +232,15 @@ def plan(rules: RuleSet, appraisal: Decimal | str | int) -> Plan:
     )
 
 
+def satisfaction_price(stage: str, start_price: Decimal) -> Decimal:
+    """以物抵债 price after a failed round: a failed auction's reserve (its start price), or after a failed sale stage
+    (变卖不成) the sale stage's price (the last auction's start price, at which it was offered). The creditor takes the
+    asset at the price nobody would pay, never below it."""
+    if stage not in ("auction", "sale"):
+        raise ValueError(f"unknown stage {stage!r}")
+    return start_price
+
+
 def plan_dict(p: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data (amounts as strings)."""
     return {

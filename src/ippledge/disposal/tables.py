@@ -26,6 +26,7 @@ class DisposalLot(IdMixin, Base):
     pledge_ids: Mapped[str] = mapped_column(Text)  # JSON list
     asset_ids: Mapped[str] = mapped_column(Text)  # JSON list
     appraisal: Mapped[Decimal] = mapped_column(Fen)  # 评估价 of record
+    report_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list: the appraisal reports of record
     model_value: Mapped[Decimal | None] = mapped_column(Fen)  # 模型估值 P50
     forced_sale_value: Mapped[Decimal | None] = mapped_column(Fen)  # 强制变现价值
     facts: Mapped[str] = mapped_column(Text)  # JSON: legal status, encumbrances, remaining term per asset

@@ -30,6 +30,7 @@ from ippledge.risk_sharing.subsidies import tables as risk_subsidy_tables
 from ippledge.supervision import tables as supervision_tables
 from ippledge.valuation import tables as valuation_tables
 from ippledge.valuation.engine import tables as valuation_engine_tables
+from ippledge.valuation.outcomes import tables as valuation_outcome_tables
 from ippledge.web import idempotency
 from ippledge.whitelist import tables as whitelist_tables
 
@@ -71,6 +72,7 @@ __all__ = [
     "risk_subsidy_tables",
     "supervision_tables",
     "valuation_engine_tables",
+    "valuation_outcome_tables",
     "valuation_tables",
     "whitelist_tables",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:23:09.213670
+Create Date: 2026-12-03 09:23:35.804792
 """
 
 from __future__ import annotations
@@ -278,6 +278,27 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_task_time_limit')),
     sa.UniqueConstraint('task_kind', 'channel', 'effective_from', name=op.f('uq_task_time_limit_task_kind_channel_effective_from'))
     )
+    op.create_table('valuation_realised_sale',
+    sa.Column('reference', sa.String(length=80), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('asset_ids', sa.Text(), nullable=False),
+    sa.Column('report_ids', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('ipc_field', sa.String(length=8), nullable=False),
+    sa.Column('appraised', ippledge.db.Fen(), nullable=False),
+    sa.Column('model_value', ippledge.db.Fen(), nullable=True),
+    sa.Column('sold', sa.Boolean(), nullable=False),
+    sa.Column('price', ippledge.db.Fen(), nullable=True),
+    sa.Column('rounds', sa.Integer(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=False),
+    sa.Column('recorded_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_valuation_realised_sale')),
+    sa.UniqueConstraint('reference', name=op.f('uq_valuation_realised_sale_reference'))
+    )
+    with op.batch_alter_table('valuation_realised_sale', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_valuation_realised_sale_kind'), ['kind'], unique=False)
+
     op.create_table('whitelist_criteria',
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('version_no', sa.Integer(), nullable=False),
@@ -394,6 +415,7 @@ def upgrade() -> None:
     sa.Column('pledge_ids', sa.Text(), nullable=False),
     sa.Column('asset_ids', sa.Text(), nullable=False),
     sa.Column('appraisal', ippledge.db.Fen(), nullable=False),
+    sa.Column('report_ids', sa.Text(), nullable=False),
     sa.Column('model_value', ippledge.db.Fen(), nullable=True),
     sa.Column('forced_sale_value', ippledge.db.Fen(), nullable=True),
     sa.Column('facts', sa.Text(), nullable=False),
@@ -2287,6 +2309,10 @@ def downgrade() -> None:
 
     op.drop_table('abnormal_application')
     op.drop_table('whitelist_criteria')
+    with op.batch_alter_table('valuation_realised_sale', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_valuation_realised_sale_kind'))
+
+    op.drop_table('valuation_realised_sale')
     op.drop_table('task_time_limit')
     with op.batch_alter_table('risk_subsidy_rule', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_risk_subsidy_rule_code'))

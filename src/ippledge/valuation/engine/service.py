@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
+from ippledge.analytics.liquidity import LiquidityModel
 from ippledge.analytics.single import asset_assumptions, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry
 from ippledge.valuation.engine import store
 from ippledge.valuation.engine.tables import ModelValuation
+from ippledge.valuation.outcomes import queries as outcomes
 
 Progress = Callable[[int, int], None]  # (done, total)
 _DIMS = ("legal_score", "technical_score", "economic_score")
@@ -45,9 +47,17 @@ def resolve(session: Session, number_or_id: str | int) -> int:
     return found
 
 
+def liquidity_on(session: Session, as_of: dt.date) -> LiquidityModel:
+    """The engine's liquidity model on ``as_of``: the prior, with the cells realised disposals calibrated by IP kind
+    and field (``valuation.outcomes``; none until enough disposals ended: then exactly the prior)."""
+    cal = outcomes.calibration(session, as_of)
+    p = cal.params
+    return LiquidityModel(p.prior_sell_through, p.prior_discount, p.weight, cal.factors())
+
+
 def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, dict[str, np.ndarray]]:
     cols = store.register_columns(session, as_of)
-    return ValuationEngine().fit(cols, as_of), cols
+    return ValuationEngine(liquidity=liquidity_on(session, as_of)).fit(cols, as_of), cols
 
 
 def _rows(

@@ -45,7 +45,8 @@ def league(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"评估机构排行榜 valuer league table, as of {day} ({Thresholds().version})")
-    heads = ("valuer", "reports", "median |log dev|", "mean |log dev|", "bias", "outside", "vs realised", "flags")
+    heads: tuple[str, ...] = ("valuer", "reports", "median |log dev|", "mean |log dev|", "bias", "outside")
+    heads = (*heads, "vs realised", "realised/appraised", "flags")
     for h in (*heads, "flagged"):
         table.add_column(h, justify="left" if h == "valuer" else "right")
     for r in rows:
@@ -57,6 +58,7 @@ def league(
             _fmt(r.bias),
             _fmt(r.outside_share, pct=True),
             _fmt(r.realised_median_abs_log_dev).lstrip("+"),
+            "-" if r.realised_over_appraised is None else f"{r.realised_over_appraised:.2f} ({r.realised_reports})",
             str(r.flags),
             "FLAGGED " + ",".join(r.reasons) if r.flagged else "",
         )

@@ -105,6 +105,8 @@ class ValuerStats:
     flags: int  # report flags on this valuer's reports
     flagged: bool
     reasons: tuple[str, ...]
+    realised_over_appraised: float | None = None  # median realised price / appraised value of its reports sold
+    realised_reports: int = 0  # its reports behind a lot sold on the market
 
 
 def _outside(value: int, m: ModelRange, margin: float) -> bool:
@@ -193,9 +195,12 @@ def league_table(
     t: Thresholds,
     realised_fen: Mapping[int, int] | None = None,
     flags: Sequence[Flag] | None = None,
+    realised_ratio: Mapping[int, float] | None = None,
 ) -> list[ValuerStats]:
-    """Per valuer: reports, deviations against the model P50 (and realised disposal prices), bias, flagged."""
+    """Per valuer: reports, deviations against the model P50 (and realised disposal prices), bias, flagged.
+    ``realised_ratio`` maps a report to the realised / appraised ratio of the lot it appraised (成交价/评估价)."""
     realised_fen = realised_fen or {}
+    realised_ratio = realised_ratio or {}
     flags = report_flags(reports, models, t) if flags is None else flags
     flag_count: dict[int, int] = defaultdict(int)
     for f in flags:
@@ -225,6 +230,7 @@ def league_table(
             for r in by_valuer[v]
             if realised_fen.get(r.ip_asset_id, 0) > 0 and r.value_fen > 0
         ]
+        ratios = [realised_ratio[rid] for rid in sorted({r.report_id for r in by_valuer[v]}) if rid in realised_ratio]
         bias = raw_bias[v] - base_bias if v in raw_bias else None
         reasons: list[str] = []
         if v in eligible and bias is not None and abs(bias) > t.bias_threshold:
@@ -246,6 +252,8 @@ def league_table(
                 flags=flag_count[v],
                 flagged=bool(reasons),
                 reasons=tuple(reasons),
+                realised_over_appraised=median(ratios) if ratios else None,
+                realised_reports=len(ratios),
             )
         )
     return rows

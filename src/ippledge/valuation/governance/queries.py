@@ -3,7 +3,8 @@
 Reads the reports (task reports and external historical ones; superseded reports are left out: their correction
 stands for them), the latest model valuation of each IP on or before ``as_of``, and applies the pure rules of
 ``governance.model``. Flags are computed on request from the stored facts (nothing to keep in sync); the thresholds
-version is part of every answer. Realised disposal prices are optional input (no disposal capability yet).
+version is part of every answer. Realised disposal prices are valuation's own record of ended disposals
+(``valuation.outcomes``, pushed in by disposal).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ippledge.valuation.governance.model import (
     league_table,
     report_flags,
 )
+from ippledge.valuation.outcomes import queries as outcomes
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
 
 GOVERNANCE_READERS = frozenset({PartyKind.REGULATOR, PartyKind.PLATFORM, PartyKind.BANK})
@@ -136,11 +138,18 @@ def league(
     thresholds: Thresholds | None = None,
     realised_fen: Mapping[int, int] | None = None,
 ) -> list[ValuerStats]:
-    """The valuer league table on ``as_of`` (no access check: the API and CLI call it after theirs)."""
+    """The valuer league table on ``as_of`` (no access check: the API and CLI call it after theirs). Realised
+    disposal prices come from ``valuation.outcomes`` unless ``realised_fen`` is given."""
     t = thresholds or Thresholds()
     obs = observations(session, as_of=as_of)
     models = model_ranges(session, [o.ip_asset_id for o in obs], as_of)
-    return league_table(obs, models, t, realised_fen, report_flags(obs, models, t))
+    if realised_fen is None:
+        appraised: dict[int, int] = {}
+        for o in obs:  # the latest report's value of each IP weighs its share of a portfolio lot's price
+            appraised[o.ip_asset_id] = o.value_fen
+        realised_fen = outcomes.realised_by_asset(session, appraised, as_of)
+    ratios = outcomes.realised_by_report(session, as_of)
+    return league_table(obs, models, t, realised_fen, report_flags(obs, models, t), ratios)
 
 
 def league_for(

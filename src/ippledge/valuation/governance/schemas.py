@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ippledge.valuation.engine.schemas import ModelValuationOut
 from ippledge.web.money import Yuan
@@ -55,6 +55,10 @@ class ValuerRowOut(BaseModel):
     flags: int
     flagged: bool
     reasons: list[str]
+    realised_over_appraised: float | None = Field(
+        None, description="median realised price / appraised value (成交价/评估价) of its reports behind lots sold"
+    )
+    realised_reports: int = 0
 
 
 class LeagueTableOut(BaseModel):
