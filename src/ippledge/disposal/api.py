@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from ippledge.db import utcnow
-from ippledge.disposal import listings, model, service
+from ippledge.disposal import listings, model, offers, service
 from ippledge.disposal.feed_format import Listing, Search
 from ippledge.disposal.schemas import (
     BidderIn,
@@ -30,13 +30,15 @@ from ippledge.disposal.schemas import (
     ListingOut,
     LotIn,
     LotOut,
+    OfferIn,
+    OfferOut,
     PlanOut,
     RoundIn,
     RoundOut,
     SettleIn,
     SettlementOut,
 )
-from ippledge.disposal.tables import DisposalAuction, DisposalLot
+from ippledge.disposal.tables import DisposalAuction, DisposalLot, DisposalOffer
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
 from ippledge.web.ids import IdPath
@@ -232,10 +234,12 @@ def search_listings(
     price_max: Decimal | None = Query(None, ge=0, le=1e14),
     status: str | None = Query(None, max_length=10),
     source: str | None = Query(None, max_length=60),
+    kind: str | None = Query(None, pattern=r"^(lot|offer)$", description="lot (in disposal) or offer"),
     limit: int = Query(100, ge=1, le=listings.MAX_RESULTS),
 ) -> list[ListingOut]:
-    """挂牌检索: our lots and other platforms' imported listings by IP kind, IPC class, region, price and status."""
-    q = Search(ip_kind, ipc, region, price_min, price_max, status, source)
+    """挂牌检索: our lots and offers and other platforms' imported listings by IP kind, IPC class, region, price,
+    status and kind of listing."""
+    q = Search(ip_kind, ipc, region, price_min, price_max, status, source, kind)
     return [_listing(x) for x in listings.search(session, q, limit)]
 
 
@@ -246,7 +250,7 @@ def search_listings(
     responses={200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
 )
 def export_feed(_: PrincipalDep, session: SessionDep) -> Response:
-    """联合挂牌信息: our lots as ``ippledge.listings-feed/1`` lines (JSON lines, signed, with our source)."""
+    """联合挂牌信息: our lots and offers as ``ippledge.listings-feed/1`` lines (JSON lines, signed, with our source)."""
     body = "".join(line + "\n" for line in listings.export_feed(session))
     return Response(body, media_type="application/x-ndjson")
 
@@ -256,3 +260,41 @@ def import_feed(body: FeedIn, principal: PrincipalDep, session: SessionDep) -> F
     """导入: other platforms' feed lines, read-only with their source (the platform operator; all lines or none)."""
     done = listings.import_feed(session, principal, body.lines)
     return FeedImportOut(created=done.created, updated=done.updated, sources=list(done.sources))
+
+
+def _offer(row: DisposalOffer) -> OfferOut:
+    return OfferOut(
+        id=row.id,
+        owner_id=row.owner_id,
+        asset_ids=json.loads(row.asset_ids),
+        deal=row.deal,
+        title=row.title,
+        price=row.price,
+        region=row.region,
+        facts=json.loads(row.facts),
+        status=row.status,
+        created_on=row.created_on,
+        withdrawn_on=row.withdrawn_on,
+    )
+
+
+@router.post("/disposal/offers", status_code=201, response_model=OfferOut)
+def create_offer(body: OfferIn, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> OfferOut:
+    """挂牌: an owner's transfer or licence offer of IP the register names it owner of (高校知识产权转化, firms'
+    own offers); searched beside the lots and exported in the feed."""
+    row = offers.create_offer(
+        session, principal, body.asset_ids, body.deal, str(body.price), today, body.region, body.title
+    )
+    return _offer(row)
+
+
+@router.get("/disposal/offers/{offer_id}", response_model=OfferOut)
+def get_offer(offer_id: IdPath, _: PrincipalDep, session: SessionDep) -> OfferOut:
+    """One offer (a public listing)."""
+    return _offer(offers.get_offer(session, offer_id))
+
+
+@router.post("/disposal/offers/{offer_id}/withdraw", response_model=OfferOut)
+def withdraw_offer(offer_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep) -> OfferOut:
+    """撤回: the owner withdraws its open offer."""
+    return _offer(offers.withdraw_offer(session, principal, offer_id, today))

@@ -1,4 +1,5 @@
-"""Disposal commands (押品处置命令): ``ippledge disposal plan | rules``; bad input exits 2."""
+"""Disposal commands (押品处置命令): ``ippledge disposal plan | rules | simulate | feed-export | feed-import |
+listings | outcomes``, and ``offer create | withdraw`` (``offer_cli``); bad input exits 2."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import typer
 
 from ippledge.cmd.options import DbUrl, fail
 from ippledge.disposal import model
+from ippledge.disposal.offer_cli import offer_app
 from ippledge.kernel.errors import IppledgeError
 
 disposal_app = typer.Typer(no_args_is_help=True, help="Disposal of collateral (押品处置)")
+disposal_app.add_typer(offer_app, name="offer")
 
 
 @disposal_app.command("rules")
@@ -185,10 +188,11 @@ def listings_search(
     price_max: Annotated[str | None, typer.Option("--price-max")] = None,
     status: Annotated[str | None, typer.Option("--status")] = None,
     source: Annotated[str | None, typer.Option("--source")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="lot | offer")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     database_url: DbUrl = None,
 ) -> None:
-    """挂牌检索: our lots and imported listings, each with its source."""
+    """挂牌检索: our lots and offers and imported listings, each with its source."""
     from decimal import Decimal, InvalidOperation
 
     from ippledge.cmd.options import session_scope
@@ -202,7 +206,8 @@ def listings_search(
         typer.echo("错误 error: --price-min / --price-max must be amounts", err=True)
         raise typer.Exit(2) from None
     with session_scope(database_url) as session:
-        found = listings.search(session, Search(ip_kind, ipc, region, low, high, status, source), listings.MAX_RESULTS)
+        q = Search(ip_kind, ipc, region, low, high, status, source, kind)
+        found = listings.search(session, q, listings.MAX_RESULTS)
     if as_json:
         typer.echo(json.dumps([x.doc for x in found], ensure_ascii=False, indent=2))
         return

@@ -136,8 +136,9 @@ FORMAT = ErrorCode(
 SATISFACTION = ErrorCode(
     "disposal.satisfaction",
     ConflictError,
-    "以物抵债须在流拍之后、按该次拍卖的保留价进行（{reason}）",
-    "the creditor may take the asset in satisfaction only after a failed auction, at its reserve ({reason})",
+    "以物抵债须在流拍或变卖不成之后、按该次拍卖的保留价或变卖价进行（{reason}）",
+    "the creditor may take the asset in satisfaction only after a failed auction or sale stage, at its reserve or "
+    "the sale price ({reason})",
 )
 FEED_LINE = ErrorCode(
     "disposal.feed_line",
@@ -162,4 +163,47 @@ BID_RACE = ErrorCode(
     ConflictError,
     "另一出价同时到达并已先行成交，请按最新价格重新出价",
     "another bid arrived at the same time and was taken first: bid again on the new price",
+)
+OFFER_PRICE = ErrorCode(
+    "disposal.offer_price",
+    ValidationError,
+    "挂牌价必须为正的金额（元，精确到分）：{value!r}",
+    "the asking price must be a positive amount in yuan to the fen: {value!r}",
+)
+OFFER_DEAL = ErrorCode(
+    "disposal.offer_deal",
+    ValidationError,
+    "未知的交易方式{deal!r}（可选：{known}）",
+    "unknown kind of deal {deal!r} (one of: {known})",
+)
+OFFER_INPUT = ErrorCode(
+    "disposal.offer_input",
+    ValidationError,
+    "挂牌信息无效：{reason}",
+    "invalid offer: {reason}",
+)
+OFFER_NOT_OWNER = ErrorCode(
+    "disposal.offer_not_owner",
+    ConflictError,
+    "登记簿上{number}的权利人不是本机构，不能挂牌",
+    "the register does not name your organisation as an owner of {number}: you cannot offer it",
+)
+OFFER_CO_OWNED = ErrorCode(
+    "disposal.offer_co_owned",
+    ConflictError,
+    "{number}为共有，转让、独占许可或开放许可须全体共有人同意；单个共有人只能挂牌普通许可",
+    "{number} is co-owned: a transfer, exclusive or open licence needs every co-owner; one co-owner may offer only "
+    "an ordinary licence",
+)
+OFFER_NOT_IN_FORCE = ErrorCode(
+    "disposal.offer_not_in_force",
+    ConflictError,
+    "{number}的法律状态为{status}，不能挂牌",
+    "{number} is {status} on the register: it cannot be offered",
+)
+OFFER_STATE = ErrorCode(
+    "disposal.offer_state",
+    ConflictError,
+    "挂牌状态为{status}，不能撤回",
+    "the offer is {status}: it cannot be withdrawn",
 )

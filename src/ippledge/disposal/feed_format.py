@@ -38,6 +38,7 @@ STATUSES = ("open", "sold", "settled", "withdrawn")
 _SOURCE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 _IPC = re.compile(r"^[A-H][0-9]{2}[A-Z]$")
 _REGION = re.compile(r"^[0-9]{2}([0-9]{2}){0,2}$")
+IPC_SUBCLASS, REGION_CODE = _IPC, _REGION  # what an offer entered here is checked against, as a line would be
 FEN = Decimal("0.01")
 MAX_LINE = 100_000  # characters
 
@@ -165,7 +166,7 @@ def parse_line(text: str, line: int, keys: dict[str, bytes] | None = None) -> Li
 @dataclass(frozen=True)
 class Search:
     """What a listings search filters on (each optional): IP kind, IPC prefix, region prefix, price range, status,
-    source."""
+    source, and the kind of listing (a lot in disposal, or an offer)."""
 
     ip_kind: str | None = None
     ipc: str | None = None
@@ -174,6 +175,7 @@ class Search:
     price_max: Decimal | None = None
     status: str | None = None
     source: str | None = None
+    kind: str | None = None  # lot | offer
 
     def matches(self, x: Listing) -> bool:
         ipc = (self.ipc or "").strip().upper()
@@ -185,4 +187,5 @@ class Search:
             and (self.price_max is None or x.price <= self.price_max)
             and (self.status is None or x.status == self.status)
             and (self.source is None or x.source == self.source)
+            and (self.kind is None or x.kind == self.kind)
         )

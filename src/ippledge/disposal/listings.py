@@ -1,10 +1,11 @@
-"""Listings and the federated feed (挂牌与联合挂牌): our lots exported as ``ippledge.listings-feed/1`` lines with
-their source, other platforms' lines imported read-only, and one search over both.
+"""Listings and the federated feed (挂牌与联合挂牌): our lots and offers exported as ``ippledge.listings-feed/1`` lines
+with their source, other platforms' lines imported read-only, and one search over all of them.
 
-Our own lots are read from the disposal tables when exported or searched (their price and status change as rounds
-run); imported lines are stored as received in ``disposal_listing`` (upserted by source and id, all lines of an
-import or none). This platform's source id is ``IPPLEDGE_PLATFORM_SOURCE`` (default ``ippledge``); the HMAC key it
-signs its feed with, when it has one, is ``IPPLEDGE_FEED_KEY`` (never stored in the repository).
+Our own lots and offers (``offers``) are read from the disposal tables when exported or searched (a lot's price
+and status change as rounds run); imported lines are stored as received in ``disposal_listing`` (upserted by source
+and id, all lines of an import or none). This platform's source id is ``IPPLEDGE_PLATFORM_SOURCE`` (default
+``ippledge``); the HMAC key it signs its feed with, when it has one, is ``IPPLEDGE_FEED_KEY`` (never stored in the
+repository).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access import queries as parties
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.disposal import errors, model
+from ippledge.disposal import errors, model, offers
 from ippledge.disposal.feed_format import FEED_FORMAT, Listing, Search, ipc_subclass, parse_line, sign
 from ippledge.disposal.tables import DisposalAuction, DisposalListing, DisposalLot
 from ippledge.registry import queries as registry
@@ -117,10 +118,15 @@ def lot_docs(session: Session, source: str, lot_ids: Iterable[int] | None = None
     return docs
 
 
+def own_docs(session: Session, source: str) -> list[dict[str, object]]:
+    """Our lots, then our offers, as feed documents (unsigned)."""
+    return lot_docs(session, source) + offers.offer_docs(session, source)
+
+
 def export_feed(session: Session, source: str | None = None, key: bytes | None = None) -> Iterator[str]:
-    """Our lots as signed feed lines (JSON, one a line)."""
+    """Our lots and offers as signed feed lines (JSON, one a line)."""
     who = source or platform_source()
-    for doc in lot_docs(session, who):
+    for doc in own_docs(session, who):
         yield json.dumps(sign(doc, key if key is not None else platform_key()), ensure_ascii=False, sort_keys=True)
 
 
@@ -187,6 +193,8 @@ def _imported(q: Search) -> Select[DisposalListing]:
         stmt = stmt.where(DisposalListing.status == q.status)
     if q.source is not None:
         stmt = stmt.where(DisposalListing.source == q.source)
+    if q.kind is not None:
+        stmt = stmt.where(DisposalListing.kind == q.kind)
     # prices are whole fen: a bound below the fen rounds to the fen it admits (the column takes fen only)
     if q.price_min is not None:
         stmt = stmt.where(DisposalListing.price >= model.ceil_fen(q.price_min))
@@ -202,11 +210,11 @@ def _imported(q: Search) -> Select[DisposalListing]:
 
 
 def search(session: Session, q: Search, limit: int = 100) -> list[Listing]:
-    """挂牌检索: our lots and the imported listings that match ``q``, ours first, each with its source."""
+    """挂牌检索: our lots and offers and the imported listings that match ``q``, ours first, each with its source."""
     own = platform_source()
     out: list[Listing] = []
     if q.source in (None, own):
-        for doc in lot_docs(session, own):
+        for doc in own_docs(session, own):
             x = parse_line(json.dumps(sign(doc, None), ensure_ascii=False), 0)
             if q.matches(x):
                 out.append(x)

@@ -183,3 +183,27 @@ class FeedImportOut(BaseModel):
     created: int
     updated: int
     sources: list[str]
+
+
+class OfferIn(_Body):
+    """挂牌: IP the caller's organisation owns, offered for transfer or licence."""
+
+    asset_ids: list[int] = Field(min_length=1, max_length=50, description="the IP assets offered together")
+    deal: str = Field(max_length=20, description="transfer | exclusive_licence | ordinary_licence | open_licence")
+    price: str | int = Field(description="asking price (a licence: its fee), yuan to the fen, positive")
+    region: str | None = Field(default=None, max_length=6, description="GB/T 2260 code (default: the owner's)")
+    title: str | None = Field(default=None, max_length=500, description="default: the IP titles")
+
+
+class OfferOut(BaseModel):
+    id: int
+    owner_id: int
+    asset_ids: list[int]
+    deal: str
+    title: str
+    price: Yuan
+    region: str | None
+    facts: dict[str, dict[str, object]]
+    status: str
+    created_on: dt.date
+    withdrawn_on: dt.date | None

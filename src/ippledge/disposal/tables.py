@@ -130,3 +130,22 @@ class DisposalListing(IdMixin, Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)  # HMAC checked under the source's key
     line: Mapped[str] = mapped_column(Text)  # the feed line as received
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DisposalOffer(IdMixin, Base):
+    """挂牌（非处置）: an owner's transfer or licence offer of IP it holds (高校知识产权转化, a firm's own offer),
+    searched beside the lots and exported in the feed as ``offer``."""
+
+    __tablename__ = "disposal_offer"
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
+    asset_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    deal: Mapped[str] = mapped_column(String(20))  # transfer | exclusive_licence | ordinary_licence | open_licence
+    title: Mapped[str] = mapped_column(String(500))
+    price: Mapped[Decimal] = mapped_column(Fen)  # asking price (a licence: its fee)
+    region: Mapped[str | None] = mapped_column(String(6))  # GB/T 2260
+    facts: Mapped[str] = mapped_column(Text)  # JSON: number, kind, title, legal status, IPC per asset at offering
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | withdrawn
+    created_on: Mapped[dt.date]
+    withdrawn_on: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

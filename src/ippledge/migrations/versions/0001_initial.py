@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:23:35.804792
+Create Date: 2026-12-03 09:30:50.682524
 """
 
 from __future__ import annotations
@@ -438,6 +438,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_disposal_lot_loan_id'), ['loan_id'], unique=False)
+
+    op.create_table('disposal_offer',
+    sa.Column('owner_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('asset_ids', sa.Text(), nullable=False),
+    sa.Column('deal', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('price', ippledge.db.Fen(), nullable=False),
+    sa.Column('region', sa.String(length=6), nullable=True),
+    sa.Column('facts', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_on', sa.Date(), nullable=False),
+    sa.Column('withdrawn_on', sa.Date(), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['party.id'], name=op.f('fk_disposal_offer_owner_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposal_offer'))
+    )
+    with op.batch_alter_table('disposal_offer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposal_offer_owner_id'), ['owner_id'], unique=False)
 
     op.create_table('enterprise',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -2280,6 +2299,10 @@ def downgrade() -> None:
 
     op.drop_table('enterprise_designation')
     op.drop_table('enterprise')
+    with op.batch_alter_table('disposal_offer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposal_offer_owner_id'))
+
+    op.drop_table('disposal_offer')
     with op.batch_alter_table('disposal_lot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))
 
