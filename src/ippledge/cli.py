@@ -63,6 +63,7 @@ def _add_capability_commands() -> None:
     from ippledge.supervision.cli import supervise_app
     from ippledge.valuation.cli import value
     from ippledge.valuation.governance.cli import valuers_app
+    from ippledge.valuation.outcomes.cli import liquidity
     from ippledge.whitelist.cli import whitelist_app
 
     app.add_typer(registry_app, name="registry")
@@ -70,6 +71,7 @@ def _add_capability_commands() -> None:
     app.add_typer(loan_app, name="loan")
     app.command("close")(close)
     app.command("value")(value)
+    app.command("liquidity")(liquidity)
     app.add_typer(risk_app, name="risk")
     app.add_typer(valuers_app, name="valuers")
     app.add_typer(events_app, name="events")

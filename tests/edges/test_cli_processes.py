@@ -123,6 +123,18 @@ def _user(s: Scratch, kind: str, suffix: str) -> str:
     return str(name)
 
 
+def _owned(s: Scratch) -> list[str]:
+    """``--as`` the admin of a firm that alone owns an in-force patent, and ``--asset`` that patent's id."""
+    stmt = (
+        "SELECT u.username, a.id FROM ip_asset a JOIN ip_owner o ON o.ip_asset_id = a.id "
+        "JOIN app_user u ON u.party_id = o.party_id AND u.username LIKE '%.admin' "
+        "WHERE a.status = 'in_force' AND o.share_bp = 10000 ORDER BY a.id LIMIT 1"
+    )
+    with sqlite3.connect(s.dir / "scratch.db") as conn:
+        (user, asset) = conn.execute(stmt).fetchone()
+    return ["--as", str(user), "--asset", str(asset)]
+
+
 def _applicants(s: Scratch) -> list[str]:
     """A bank's USCC file (two lines: a firm of the market and a malformed code) and the bank's id."""
     with sqlite3.connect(s.dir / "scratch.db") as conn:
@@ -155,6 +167,15 @@ WRITES: dict[Path_, Call] = {
     ],
     ("disposal", "feed-import"): lambda s: [
         "disposal", "feed-import", str(s.dir / "listings.jsonl"), "--database-url", s.url,
+    ],
+    # a firm offers a patent it alone owns for an ordinary licence, then withdraws the offer (offer 1: the first)
+    ("disposal", "offer", "create"): lambda s: [
+        "disposal", "offer", "create", *_owned(s), "--deal", "ordinary_licence", "--price", "50000",
+        "--as-of", MARKET_DAY, "--database-url", s.url,
+    ],
+    ("disposal", "offer", "withdraw"): lambda s: [
+        "disposal", "offer", "withdraw", "1", _owned(s)[0], _owned(s)[1], "--as-of", MARKET_DAY,
+        "--database-url", s.url,
     ],
     # a firm consents to a bank, the bank reads under it, the firm revokes (consent 1: the first of this database)
     ("gateway", "grant"): lambda s: [
@@ -195,6 +216,7 @@ READS: dict[Path_, Call] = {
         "--loans", "100", "--pd", "0.02",
     ],
     ("valuers", "league"): lambda s: ["valuers", "league", "--as-of", MARKET_DAY, "--database-url", s.url],
+    ("liquidity",): lambda s: ["liquidity", "--as-of", MARKET_DAY, "--json", "--database-url", s.url],
     ("events", "status"): lambda s: ["events", "status", "--database-url", s.url],
     ("events", "new-key"): lambda s: ["events", "new-key"],
     ("errors",): lambda s: ["errors", "--markdown"],
@@ -241,6 +263,7 @@ EXPECT: dict[Path_, str] = {
     ("loan", "provisions"): '"total"',
     ("audit", "verify"): "audit chain intact",
     ("errors",): "| Code | HTTP |",
+    ("liquidity",): '"prior_discount": 0.3',
     ("supervise", "stats"): "监管统计",
     ("supervise", "rank"): '"rows"',
     ("whitelist", "reverse-push"): '"code": "id.uscc.length"',

@@ -117,6 +117,14 @@ PUBLIC.update(
         )
     }
 )
+# An offer (挂牌) is a public listing too: any party may read it; only its owner may withdraw it (404 for others,
+# tested in tests/disposal/test_offers.py).
+PUBLIC.update(
+    {
+        path: "a public transfer or licence offer (挂牌); only its owner may withdraw it"
+        for path in ("/disposal/offers/{offer_id}", "/disposal/offers/{offer_id}/withdraw")
+    }
+)
 
 
 def resource_of(path: str) -> Resource | None:
