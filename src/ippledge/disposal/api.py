@@ -166,7 +166,7 @@ def renege(
 def take_in_satisfaction(
     lot_id: IdPath, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
 ) -> JSONResponse:
-    """以物抵债: after a failed auction the bank takes the lot at that round's reserve."""
+    """以物抵债: after a failed auction (at its reserve) or sale stage (at the sale price) the bank takes the lot."""
 
     def act() -> dict[str, Any]:
         return _lot(session, service.take_in_satisfaction(session, principal, lot_id, today)).model_dump(mode="json")
