@@ -196,6 +196,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.reports": ("报告数", "Reports"),
     "ui.median_dev": ("偏离中位数（对数）", "Median abs. log deviation"),
     "ui.outside_share": ("超出区间占比", "Share outside the band"),
+    "ui.realised_over_appraised": ("成交价/评估价", "Realised / appraised"),
     "ui.flagged": ("需关注", "Flagged"),
     "method.income": ("收益法", "Income"),
     "method.market": ("市场法", "Market"),
