@@ -96,6 +96,9 @@ class AssetOut(BaseModel):
     status_date: dt.date | None
     preserved: bool
     invalidation_pending: bool
+    open_licence: bool = Field(False, description="开放许可 declared (OL01) and not withdrawn (OL02)")
+    holder_name: str | None = Field(None, description="holder's name as the register prints it after CP01/CP03")
+    holder_address: str | None = Field(None, description="holder's address after CP02/CP03")
     same_day_twin: str | None
     ipc: list[str]
     nice_classes: list[int]
