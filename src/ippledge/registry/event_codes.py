@@ -147,6 +147,17 @@ def resolve(reported: str, effective_date: dt.date, expiry: dt.date | None, pres
     return Resolved(code, event.value, event)
 
 
+def stored_codes(reported: str) -> frozenset[str]:
+    """Every code ``reported`` may be stored under: a line loaded again is a duplicate whichever way its rule
+    resolved the first time (RINS was PP01 then, the right is preserved now)."""
+    code = reported.strip().upper()
+    if code in GENERIC_CESSATION:
+        return frozenset({"CF01", "CX01"})
+    if code in PRESERVATION_TOGGLE:
+        return frozenset({"PP01", "PD01"})
+    return frozenset({ALIASES[code].value if code in ALIASES else code})
+
+
 def with_reported(resolved: Resolved, details: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The details to store: the reported code added where it differs from the stored one."""
     if resolved.reported == resolved.code:

@@ -141,7 +141,7 @@ def ingest_feed(
                 errors.add(r.line, exc, r.number)
                 continue
             key = (asset_id, resolved.code, r.date)
-            if key in existing:
+            if any((asset_id, c, r.date) in existing for c in event_codes.stored_codes(r.code)):
                 duplicates += 1
                 continue
             details = _details(r.details)
