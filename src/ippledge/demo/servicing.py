@@ -7,12 +7,14 @@ for the observation year); the next instalment paid on time cures the entry, and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
 
-if TYPE_CHECKING:  # year imports this module: the types only, never at run time
-    from ippledge.demo.year import LoanTrack, Year
+# ``year`` calls these with its ``Year`` and ``LoanTrack``; typed ``Any`` here so that the demo's modules stay acyclic.
+Year = Any
+LoanTrack = Any
 
 
 def restructure_late_payer(year: Year, track: LoanTrack, instalments_left: int) -> None:
@@ -51,7 +53,7 @@ def close_when_repaid(year: Year, track: LoanTrack) -> None:
     )
 
 
-def print_restructured(console: Console, tracks: list[LoanTrack]) -> None:
+def print_restructured(console: Console, tracks: Sequence[LoanTrack]) -> None:
     for t in tracks:
         if t.restructured_on is None:
             continue
