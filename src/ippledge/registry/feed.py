@@ -64,14 +64,14 @@ class FeedReport:
 
 
 def _details(text: str | None) -> dict[str, Any] | None:
-    """A row's details as a mapping (a feed's details are JSON; anything but an object reads as none)."""
+    """A row's details as a mapping (a feed's details are JSON; anything but an object is kept under ``value``)."""
     if not text:
         return None
     try:
         got = json.loads(text)
     except ValueError:
         return None
-    return got if isinstance(got, dict) else None
+    return got if isinstance(got, dict) else {"value": got}
 
 
 def ingest_feed(
@@ -144,8 +144,11 @@ def ingest_feed(
             if any((asset_id, c, r.date) in existing for c in event_codes.stored_codes(r.code)):
                 duplicates += 1
                 continue
-            details = _details(r.details)
             code = resolved.event
+            aliased = resolved.reported != resolved.code
+            changing = code in event_codes.TERM_EVENTS or code in event_codes.HOLDER_EVENTS
+            details = _details(r.details) if aliased or changing else None  # most rows: never parsed
+            shifted: dict[str, Any] = {}
             try:
                 if code is not None:
                     late = backdated(code, r.date, status_date)
@@ -156,22 +159,22 @@ def ingest_feed(
                     if code is EventCode.TM01:
                         raise FEED_RENEWAL()
                     after = apply_event(state, code)
-                    shifted = register_changes(code, a.subtype, expiry, details)
+                    if changing:
+                        shifted = register_changes(code, a.subtype, expiry, details)
             except IppledgeError as exc:
                 errors.add(r.line, exc, r.number)
                 continue
             existing.add(key)
-            if code is not None and "expiry_date" in shifted and expiry is not None:
-                details = {**(details or {}), "expiry_before": expiry.isoformat()}
-                details["expiry_after"] = shifted["expiry_date"].isoformat()
-                expiry = shifted["expiry_date"]
-            if code is not None and shifted:
-                attributes.setdefault(asset_id, {}).update(shifted)
             stored = r.details
-            if details is not None and (resolved.reported != resolved.code or "expiry_after" in details):
+            if shifted:
+                attributes.setdefault(asset_id, {}).update(shifted)
+                if "expiry_date" in shifted and expiry is not None:
+                    details = {**(details or {}), "expiry_before": expiry.isoformat()}
+                    details["expiry_after"] = shifted["expiry_date"].isoformat()
+                    expiry = shifted["expiry_date"]
+                    stored = json.dumps(details, ensure_ascii=False, default=str)
+            if aliased:
                 stored = json.dumps(event_codes.with_reported(resolved, details), ensure_ascii=False, default=str)
-            elif resolved.reported != resolved.code:
-                stored = json.dumps({"reported_code": resolved.reported})
             inserts.append((asset_id, resolved.code, r.date, stored))
             if code is None:
                 continue  # informational: recorded, the register unchanged
