@@ -108,9 +108,13 @@ class AssetOut(BaseModel):
 
 
 class EventIn(_In):
-    code: str
+    code: str = Field(description="any of the 110 CN legal-status codes; a legacy one is stored as its equivalent")
     effective_date: BusinessDate
-    details: dict[str, Any] | None = None
+    details: dict[str, Any] | None = Field(
+        None,
+        description="TG01/TP01: expiry_after (YYYY-MM-DD) or days; CP01-CP03: name and/or address; "
+        "OL01 on a pledged right: pledgee_consent_id",
+    )
 
 
 class EventOut(BaseModel):
