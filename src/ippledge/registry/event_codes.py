@@ -131,22 +131,27 @@ def resolve(reported: str, effective_date: dt.date, expiry: dt.date | None, pres
     """What ``reported`` does on ``effective_date`` to a right with this expiry and preservation; an unknown code
     raises ``registry.event_code``."""
     code = reported.strip().upper()
-    if code in EventCode.__members__:
-        return Resolved(code, code, EventCode(code))
+    fixed = _FIXED.get(code)
+    if fixed is not None:  # every code but the few resolved by a rule: one lookup (a feed resolves every row)
+        return fixed
     event: EventCode | None
-    if code in ALIASES:
-        event = ALIASES[code]
-    elif code in GENERIC_CESSATION:
+    if code in GENERIC_CESSATION:
         event = E.CX01 if expiry is not None and effective_date > expiry else E.CF01
     elif code in PRESERVATION_TOGGLE:
         event = E.PD01 if preserved else E.PP01
-    elif code in INFORMATIONAL:
-        return Resolved(code, code, None)
     else:
         raise errors.EVENT_CODE(code=reported, known=sorted(table()))
     return Resolved(code, event.value, event)
 
 
+_FIXED: Final[dict[str, Resolved]] = {
+    **{c.value: Resolved(c.value, c.value, c) for c in EventCode},
+    **{code: Resolved(code, event.value, event) for code, event in ALIASES.items()},
+    **{code: Resolved(code, code, None) for code in INFORMATIONAL},
+}
+
+
+@functools.cache
 def stored_codes(reported: str) -> frozenset[str]:
     """Every code ``reported`` may be stored under: a line loaded again is a duplicate whichever way its rule
     resolved the first time (RINS was PP01 then, the right is preserved now)."""
