@@ -48,6 +48,7 @@ from ippledge.registry.model import TRADEMARK_EVENTS, EventCode, IpKind, LegalSt
 from ippledge.registry.tables import FeedBatch
 
 FORMATS = ("csv", "jsonl")
+_REPORTED: dict[str, str] = {}  # reported code -> the details JSON of an aliased line that had none
 
 
 @dataclass
@@ -173,7 +174,11 @@ def ingest_feed(
                     details["expiry_after"] = shifted["expiry_date"].isoformat()
                     expiry = shifted["expiry_date"]
                     stored = json.dumps(details, ensure_ascii=False, default=str)
-            if aliased:
+            if aliased and details is None:  # the usual legacy line: no details of its own
+                stored = _REPORTED.get(resolved.reported) or _REPORTED.setdefault(
+                    resolved.reported, json.dumps({"reported_code": resolved.reported})
+                )
+            elif aliased:
                 stored = json.dumps(event_codes.with_reported(resolved, details), ensure_ascii=False, default=str)
             inserts.append((asset_id, resolved.code, r.date, stored))
             if code is None:
