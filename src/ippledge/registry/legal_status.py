@@ -135,8 +135,9 @@ def record_event(
         for column, value in changes.items():
             setattr(row, column, value)
     if event_code is EventCode.OL01 and source != "feed":
-        consent = (details or {}).get("pledgee_consent_id")
-        check_pledgee_consent(session, row.id, isinstance(consent, int), consent if isinstance(consent, int) else None)
+        given = (details or {}).get("pledgee_consent_id")
+        consent = given if isinstance(given, int) and not isinstance(given, bool) else None
+        check_pledgee_consent(session, row.id, consent is not None, consent)
     ev = None
     if exists is None:
         ev = LegalStatusEvent(
