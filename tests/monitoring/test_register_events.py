@@ -68,3 +68,22 @@ def test_a_term_short_of_the_loan_is_still_found_without_an_extension(world, app
     _close(d, day)
     alerts = [a for a in _alerts(d, session_factory, d.bank.officer) if a["loan_id"] == lid]
     assert [a["details"]["expiry_date"] for a in alerts if a["finding"] == "term_short"] == [str(short)]
+
+
+def test_a_legacy_lapse_in_a_feed_alerts_like_cf01(world, app, session_factory) -> None:
+    """A historical provider's C19 (lapse for the fee, pre-2015 code) on a pledged patent is recorded as CF01 and
+    alerts the bank as one; a publication line (C06) beside it alerts no one."""
+    d = RiskDesk(world, app, session_factory)
+    lid = d.active_loan(months=6)
+    day = d.clock.today
+    with session_factory() as s:
+        pledged = pledge_asset_ids(s, pledges_of_loan(s, lid)[0])[0]
+    number = d.get(d.bank.officer, f"/ip-assets/{pledged}").json()["number"]
+    body = f"number,code,effective_date\n{number},C06,{day}\n{number},C19,{day}\n"
+    r = d.client.post("/legal-status/feeds?format=csv", content=body.encode(), headers=d.registry.headers)
+    assert r.status_code == 201 and r.json()["rejected"] == 0, r.text
+    _close(d, day)
+    alerts = [a for a in _alerts(d, session_factory, d.bank.officer) if a["finding"] == "legal_event"]
+    assert [(a["loan_id"], a["details"]["code"]) for a in alerts] == [(lid, "CF01")]
+    entries = d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json()
+    assert [(e["rule"], e["state"]) for e in entries] == [("collateral_lost", "open")]
