@@ -7,6 +7,7 @@ for unpaid annuity and restoration, abandonment ...) plus a sprinkling of bad ro
 
     python benchmarks/registry_bulk.py            # 1,000,000 events against the full beijing market
     python benchmarks/registry_bulk.py --quick    # 50,000 events against a 1/20 beijing-shaped market
+    python benchmarks/registry_bulk.py --quick --legacy   # the same feed in legacy pre-2015 codes (decision 0031)
 """
 
 from __future__ import annotations
@@ -41,8 +42,14 @@ SEQUENCES: list[tuple[tuple[str, ...], float]] = [
 ]
 
 
-def make_feed(numbers: list[str], n_events: int, rng: np.random.Generator) -> tuple[bytes, int]:
-    """CSV feed of about ``n_events`` rows over distinct assets; 0.1% of rows are deliberately bad."""
+# The same facts in the codes a historical (pre-2015) feed carries: each resolves to the register's code on loading.
+LEGACY = {"CF01": "C19", "RR01": "C49", "EE01": "LIC", "PP01": "RINS", "PD01": "RINS", "IP01": "C26", "AV01": "C20"}
+LEGACY |= {"IW01": "C28"}
+
+
+def make_feed(numbers: list[str], n_events: int, rng: np.random.Generator, legacy: bool = False) -> tuple[bytes, int]:
+    """CSV feed of about ``n_events`` rows over distinct assets; 0.1% of rows are deliberately bad. ``legacy``:
+    the facts in legacy codes (EM01 and EC01 have no older code and stay)."""
     seqs = [s for s, _ in SEQUENCES]
     p = np.array([w for _, w in SEQUENCES])
     lengths = np.array([len(s) for s in seqs])
@@ -56,7 +63,8 @@ def make_feed(numbers: list[str], n_events: int, rng: np.random.Generator) -> tu
     rows = 0
     for i, k, d in zip(picks, kinds, start, strict=True):
         day = MARKET_DAY + dt.timedelta(days=int(d))
-        for j, code in enumerate(seqs[k]):
+        for j, modern in enumerate(seqs[k]):
+            code = LEGACY.get(modern, modern) if legacy else modern
             if rows >= n_events:
                 break
             out.write(f"{numbers[i]},{code},{(day + dt.timedelta(days=30 * j)).isoformat()}\n")
@@ -75,6 +83,7 @@ def main() -> None:
     ap.add_argument("--baseline", type=int, default=2_000, help="events loaded one at a time for the baseline")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="50,000 events on a 1/20 beijing-shaped market")
+    ap.add_argument("--legacy", action="store_true", help="the feed in legacy pre-2015 codes (C19, C49, LIC, RINS …)")
     args = ap.parse_args()
     factor = 0.05 if args.quick else 1.0
     events = 50_000 if args.quick else args.events
@@ -91,7 +100,7 @@ def main() -> None:
     order = rng.permutation(len(rows))
     baseline_rows = [rows[i] for i in order[: args.baseline]]
     feed_numbers = [rows[i][1] for i in order[args.baseline :]]
-    feed, n_rows = make_feed(feed_numbers, events, rng)
+    feed, n_rows = make_feed(feed_numbers, events, rng, args.legacy)
     console.print(f"feed: {n_rows:,} rows, {len(feed) / 1e6:.1f} MB; baseline sample: {len(baseline_rows):,} events")
 
     # Baseline: one row at a time through the ORM, one transaction each (how a naive integration loads a feed).
@@ -109,7 +118,10 @@ def main() -> None:
     bulk_s = time.perf_counter() - started
     bulk_rate = report.total / bulk_s
 
-    print(f"registry_bulk: backend sqlite, market {'beijing/20' if args.quick else 'beijing'} (seed {args.seed})")
+    codes = "legacy codes" if args.legacy else "current codes"
+    print(
+        f"registry_bulk: backend sqlite, market {'beijing/20' if args.quick else 'beijing'} (seed {args.seed}), {codes}"
+    )
     print(
         f"  bulk feed : {report.total:,} rows in {bulk_s:.1f} s = {bulk_rate:,.0f} events/s "
         f"(loaded {report.loaded:,}, duplicates {report.duplicates:,}, rejected {report.rejected:,})"

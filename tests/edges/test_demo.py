@@ -60,3 +60,7 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     with create_engine(result.url).connect() as conn:
         changes = select(PledgeFiling.status).where(PledgeFiling.id.in_(extended[0].extension_filings))
         assert set(conn.scalars(changes)) == {"registered"}
+    # a late payer's loan restructured, with the watch-list entry its officer opened and cured (issue 16 item 7)
+    restructured = [t for t in result.tracks if t.restructured_on is not None]
+    assert len(restructured) == 1 and restructured[0].watch_cured_on is not None, restructured
+    assert "贷款重组 restructuring" in text and "cured on" in text

@@ -58,8 +58,10 @@ def test_cancellations_happen_in_any_state(state: LegalState, code: EventCode) -
 
 def test_restoration_only_after_termination_for_fees() -> None:
     assert model.next_state(LegalState.TERMINATED, EventCode.RR01) is LegalState.IN_FORCE
+    # an application that ended ungranted for a missed time limit is restored too: back to pending (r. 6)
+    assert model.next_state(LegalState.NOT_GRANTED, EventCode.RR01) is LegalState.PENDING
     for state in LegalState:
-        if state is not LegalState.TERMINATED:
+        if state not in (LegalState.TERMINATED, LegalState.NOT_GRANTED):
             with pytest.raises(ConflictError):
                 model.next_state(state, EventCode.RR01)
 

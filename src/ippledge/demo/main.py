@@ -29,6 +29,7 @@ from ippledge.demo import (
     risk,
     run,
     scenario,
+    servicing,
     supervision_report,
     whitelist_run,
     year_report,
@@ -123,6 +124,7 @@ def _year(
             if t.loan_id is not None and t.extended_on is not None
         ]
         monitoring_report.print_servicing(console, s, extended)  # 代缴年费 (CF01 averted), 展期
+        servicing.print_restructured(console, tracks)  # 贷款重组 and the watch-list entry cured
     console.rule("[bold]风险分担 risk sharing[/bold]")
     with factory() as s:
         risk.run_subsidies_and_report(app, s, console, risk_demo, tracks, start + dt.timedelta(days=days))

@@ -19,6 +19,7 @@ FINDING_ZH = {
     "term_short": "保护期短于贷款 IP expires before the loan",
     "ltv_breach": "质押率超限 LTV above trigger",
     "borrower_signal": "借款人预警 borrower signal",
+    "register_notice": "登记事项变更 register notice",
 }
 
 

@@ -23,7 +23,7 @@ from rich.progress import Progress
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as parties
-from ippledge.demo import registry_desk
+from ippledge.demo import registry_desk, servicing
 from ippledge.demo.appraisal import Appraiser
 from ippledge.demo.desk import Desk
 from ippledge.kernel.calendar import WorkingCalendar
@@ -63,6 +63,10 @@ class LoanTrack:
     extension_filings: list[int] = field(default_factory=list)  # the pledge change filings it lodged
     withdrawn_from: list[int] = field(default_factory=list)  # banks left when the firm withdrew (客户撤回)
     valuer_id: int | None = None  # the external valuer the bank instructed; None for its own valuation
+    restructured_on: dt.date | None = None  # 贷款重组 (demo.servicing), with the officer's watch-list entry
+    restructure_grade: str | None = None
+    watch_entry_id: int | None = None
+    watch_cured_on: dt.date | None = None
 
 
 @dataclass
@@ -126,6 +130,7 @@ class Year:
     on_event: Callable[[str, LoanTrack], None] | None = None  # "disbursed" | "written_off" | "recovered"
     appraiser: Appraiser | None = None  # plays the valuers from the hidden truth (demo.appraisal)
     extensions: int = 0  # loans extended so far (the demo extends one)
+    restructurings: int = 0  # loans restructured so far (the demo restructures one late payer's)
 
     def appraise(self, assets: list[int], valuer: int | None) -> list[Decimal]:
         """The report's value per IP: from the hidden truth when the demo stored it (``demo.appraisal``), else a
@@ -341,6 +346,10 @@ def lend(year: Year, track: LoanTrack) -> Story:
             d.post(officer, "/deposits", body, money=True)
             repay = {"amount": str(due), "value_date": d.today.isoformat()}
             d.post(officer, f"/loans/{lid}/repayments", repay, money=True)
+        if delay:  # 贷款重组 of the first late payer, with a watch-list entry its officer cures later
+            servicing.restructure_late_payer(year, track, len(schedule) - paid)
+        else:
+            servicing.cure_on_time(year, track, delay)
         if (
             track.firm.profile == "good"
             and year.extensions == 0
@@ -353,6 +362,7 @@ def lend(year: Year, track: LoanTrack) -> Story:
             stop_after = len(schedule)
     if track.firm.profile != "default":
         track.repaid_on = d.today if d.get(officer, f"/loans/{lid}")["status"] == "repaid" else None
+        servicing.close_when_repaid(year, track)
         return
     first_missed = _d(schedule[stop_after]["due_date"])
     yield first_missed + dt.timedelta(days=95)  # past 90 days: the floor is 次级 (substandard)

@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import Final
 
 from ippledge.kernel.money import round_fen
-from ippledge.registry.model import grace_end, surcharge_rate  # the register's rules (one place)
+from ippledge.registry.model import EVENT_ZH as REGISTER_EVENT_ZH
+from ippledge.registry.model import EventCode, grace_end, surcharge_rate  # the register's rules (one place)
 
 ANNUITY_WATCH_DAYS: Final = 60  # an annuity falling due within this many days is announced (年费到期预警)
 RULES_VERSION: Final = "2026-12"  # the version of FINDINGS and WATCH_RULES below; alerts carry it
@@ -32,6 +33,7 @@ class Finding(StrEnum):
     TERM_SHORT = "term_short"  # the IP expires before the loan matures (保护期短于贷款期限)
     LTV_BREACH = "ltv_breach"  # loan-to-value above the trigger at revaluation (质押率超限)
     BORROWER_SIGNAL = "borrower_signal"  # tax arrears, revenue drop, litigation, NPL elsewhere (借款人预警信号)
+    REGISTER_NOTICE = "register_notice"  # the register changed, the right did not: holder, term (登记事项变更)
 
 
 # Legal-status codes that hurt the collateral (DOMAIN.md §3), and the rule they open on the watch list.
@@ -40,7 +42,12 @@ PRESERVATION: Final = frozenset({"PP01"})  # court preservation (保全)
 INVALIDATION_REQUEST: Final = frozenset({"IP01", "IR01"})  # (partial) invalidation
 # The pledge's own registration events: the pledge capability announces them (pledge.*); they say nothing new of risk.
 QUIET_EVENTS: Final = frozenset({"PE01", "PM01", "PC01"})
+# Register changes that leave the right and its owners as they were (decision 0031): the holder's name or address,
+# a longer term, an open licence withdrawn. The pledgee is told, for its file; nothing is at risk.
+NOTICE_EVENTS: Final = frozenset({"CP01", "CP02", "CP03", "TG01", "TP01", "OL02"})
+_REGISTER_CODES: Final = frozenset(c.value for c in EventCode)
 EVENT_ZH: Final = {
+    **{c.value: zh for c, zh in REGISTER_EVENT_ZH.items()},
     "CF01": "未缴年费专利权终止",
     "IW01": "专利权全部无效",
     "IP01": "专利权部分无效",
@@ -51,7 +58,18 @@ EVENT_ZH: Final = {
     "TR01": "专利权转移",
     "EE01": "许可备案",
     "RR01": "权利恢复",
+    "OL01": "开放许可声明（质物上的负担）",
 }
+
+
+def quiet_event(code: str) -> bool:
+    """An event the pass says nothing of: the pledge's own (``pledge.*`` announces them), and the informational
+    codes the register records as reported (publication, examination, corrections: history, not news)."""
+    return code in QUIET_EVENTS or code not in _REGISTER_CODES
+
+
+def finding_for_event(code: str) -> Finding:
+    return Finding.REGISTER_NOTICE if code in NOTICE_EVENTS else Finding.LEGAL_EVENT
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,16 @@ FINDINGS: Final[dict[Finding, FindingRule]] = {
         Text("要求追加担保或部分还款", "ask for more security or a partial repayment"),
         10,
         "ltv_above_trigger",
+    ),
+    Finding.REGISTER_NOTICE: FindingRule(
+        Text(
+            "质物登记事项变更（权利人名称或地址、保护期限、开放许可撤回），权属与担保效力不变",
+            "the pledged IP's register entry changed (holder name or address, term, open licence withdrawn); "
+            "ownership and the security are unchanged",
+        ),
+        Text("更新贷款档案与质押登记信息，核对合同当事人名称", "update the loan file; check the parties' names match"),
+        10,
+        None,
     ),
     Finding.BORROWER_SIGNAL: FindingRule(
         Text("借款人经营或信用出现预警信号，还款能力可能下降", "a warning sign on the borrower: it may fail to pay"),

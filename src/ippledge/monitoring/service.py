@@ -164,8 +164,9 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     since_first = day - dt.timedelta(days=FIRST_PASS_LOOKBACK_DAYS) if first else None
     for ev in registry_queries.status_events_after(session, mark, day, since_first):
         mark = max(mark, ev.id)
-        if ev.code in model.QUIET_EVENTS:
+        if model.quiet_event(ev.code):
             continue
+        finding = model.finding_for_event(ev.code)
         for pledge_id, lid in loans_of_asset.get(ev.asset_id, []):
             name = model.EVENT_ZH.get(ev.code, ev.code)
             what = model.Text(
@@ -173,7 +174,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
             )
             details = {"code": ev.code, "effective_date": ev.effective_date.isoformat(), "pledge_id": pledge_id}
             details["feed_batch_id"] = ev.batch_id
-            drafts.append(Draft(lid, Finding.LEGAL_EVENT, f"event:{ev.id}", what, details, ev.asset_id, ev.code))
+            drafts.append(Draft(lid, finding, f"event:{ev.id}", what, details, ev.asset_id, ev.code))
 
     if first:  # the history before the lookback is not news: start the watermark after it
         mark = max(mark, registry_queries.last_event_id(session))

@@ -18,6 +18,7 @@ from ippledge.registry import (
     batch,
     enterprises,
     errors,
+    event_codes,
     feed,
     legal_status,
     licences,
@@ -80,6 +81,9 @@ def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
         status_date=a.status_date,
         preserved=a.preserved,
         invalidation_pending=a.invalidation_pending,
+        open_licence=bool(a.open_licence),
+        holder_name=a.holder_name,
+        holder_address=a.holder_address,
         same_day_twin=a.same_day_twin,
         ipc=(a.ipc_all or "").split(),
         nice_classes=[int(n) for n in (a.nice_classes or "").split()],
@@ -103,12 +107,12 @@ def _asset_out(session: SessionDep, a: IpAsset, as_of: dt.date) -> AssetOut:
 
 
 def _event_out(e: LegalStatusEvent) -> EventOut:
-    code = model.EventCode(e.code)
+    title_zh, title_en = event_codes.title(e.code)
     return EventOut(
         id=e.id,
         code=e.code,
-        title_zh=model.EVENT_ZH[code],
-        title_en=model.EVENT_EN[code],
+        title_zh=title_zh,
+        title_en=title_en,
         effective_date=e.effective_date,
         details=json.loads(e.details) if e.details else None,
         source=e.source,

@@ -276,6 +276,37 @@ RENEWAL_TOO_LATE = ErrorCode(
     "宽展期已过（{grace_end}），注册商标期满未续展，不能再续展",
     "the renewal grace period ended on {grace_end}: the mark expired unrenewed and cannot be renewed",
 )
+# Register changes that are not a change of state (decision 0031)
+TERM_CHANGE_SUBTYPE = ErrorCode(
+    "registry.term_change_subtype",
+    ConflictError,
+    "只有发明专利可以补偿专利权期限（{event}），此为{subtype}",
+    "only an invention patent's term can be adjusted or extended ({event}); this is a {subtype}",
+)
+TERM_CHANGE_DATE = ErrorCode(
+    "registry.term_change_date",
+    ValidationError,
+    "期限补偿（{event}）须给出补偿后的届满日 details.expiry_after（YYYY-MM-DD）或补偿天数 details.days",
+    "a term change ({event}) needs the new last day details.expiry_after (YYYY-MM-DD) or details.days",
+)
+TERM_CHANGE_SHORTER = ErrorCode(
+    "registry.term_change_shorter",
+    ConflictError,
+    "期限补偿（{event}）后的届满日{expiry_after}须晚于现届满日{expiry}",
+    "after a term change ({event}) the last day {expiry_after} must be later than the current {expiry}",
+)
+TERM_EXTENSION_TOO_LONG = ErrorCode(
+    "registry.term_extension_too_long",
+    ConflictError,
+    "药品专利权期限补偿不超过五年：届满日{expiry}最迟补偿至{limit}，而非{expiry_after}",
+    "a pharmaceutical term extension adds at most five years: from {expiry} to {limit} at most, not {expiry_after}",
+)
+HOLDER_DETAILS = ErrorCode(
+    "registry.holder_details",
+    ValidationError,
+    "权利人信息变更（{event}）的 details.{field} 应为不超过{limit}字的文字",
+    "a holder change ({event}) needs details.{field} as text of at most {limit} characters",
+)
 FEED_RENEWAL = ErrorCode(
     "registry.feed_renewal",
     ValidationError,

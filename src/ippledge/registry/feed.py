@@ -15,8 +15,12 @@ Side effects per batch: one ``FeedBatch`` row (counts, per-line errors, SHA-256 
 one ``ip.status_changed`` outbox event carrying the counts, not one per row: subscribers that need the rows read the
 batch's events by ``batch_id``; and one ``pledge.collateral_status_changed`` per *pledged* asset whose status changed,
 to its pledgee and owners (:mod:`ippledge.registry.collateral_alerts`). Feeds come from the registry itself, so
-no pledgee-consent check applies to TR01 or EE01 rows, and a TR01 row records the event without changing owners
-(owners change through ``transfer``).
+no pledgee-consent check applies to TR01, EE01 or OL01 rows, and a TR01 row records the event without changing
+owners (owners change through ``transfer``).
+
+Any of the 110 Chinese codes loads (``event_codes``, decision 0031): a legacy code as the register's equivalent with
+``reported_code`` in its details, an informational one as reported with no change; so a historical feed loads. A
+term change (TG01/TP01) moves the expiry date and a holder change (CP01-CP03) the holder line, from the row's details.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
@@ -35,15 +39,16 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError
 from ippledge.outbox import events
-from ippledge.registry import collateral_alerts, feed_store
+from ippledge.registry import collateral_alerts, event_codes, feed_store
 from ippledge.registry.errors import ASSET_NOT_FOUND, FEED_FORMAT, FEED_RENEWAL, NOT_A_MARK
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines
 from ippledge.registry.guards import require_registry_writer
-from ippledge.registry.legal_status import backdated
+from ippledge.registry.legal_status import backdated, register_changes
 from ippledge.registry.model import TRADEMARK_EVENTS, EventCode, IpKind, LegalState, RegisterState, apply_event
 from ippledge.registry.tables import FeedBatch
 
 FORMATS = ("csv", "jsonl")
+_REPORTED: dict[str, str] = {}  # reported code -> the details JSON of an aliased line that had none
 
 
 @dataclass
@@ -57,6 +62,17 @@ class FeedReport:
     sha256: str
     errors: list[FeedError] = field(default_factory=list)
     errors_truncated: bool = False
+
+
+def _details(text: str | None) -> dict[str, Any] | None:
+    """A row's details as a mapping (a feed's details are JSON; anything but an object is kept under ``value``)."""
+    if not text:
+        return None
+    try:
+        got = json.loads(text)
+    except ValueError:
+        return None
+    return got if isinstance(got, dict) else {"value": got}
 
 
 def ingest_feed(
@@ -110,34 +126,64 @@ def ingest_feed(
     session.flush()
     inserts: list[tuple[int, str, dt.date, str | None]] = []
     changes: list[feed_store.Change] = []
+    attributes: dict[int, dict[str, Any]] = {}
     duplicates = 0
     last_code: dict[int, str] = {}
     asset_index = {a.id: a for a in assets.values()}
     kind_of = {a.id: kind for (kind, _), a in assets.items()}
     for asset_id, asset_rows in by_asset.items():
         a = asset_index[asset_id]
-        start = RegisterState(LegalState(a.status), a.preserved, a.invalidation_pending)
-        state, status_date = start, a.status_date
+        start = RegisterState(LegalState(a.status), a.preserved, a.invalidation_pending, a.open_licence)
+        state, status_date, expiry = start, a.status_date, a.expiry_date
         for r in sorted(asset_rows, key=lambda x: (x.date, x.line)):
-            key = (asset_id, r.code.value, r.date)
-            if key in existing:
+            try:
+                resolved = event_codes.resolve(r.code, r.date, expiry, state.preserved)
+            except IppledgeError as exc:
+                errors.add(r.line, exc, r.number)
+                continue
+            key = (asset_id, resolved.code, r.date)
+            if any((asset_id, c, r.date) in existing for c in event_codes.stored_codes(r.code)):
                 duplicates += 1
                 continue
+            code = resolved.event
+            aliased = resolved.reported != resolved.code
+            changing = code in event_codes.TERM_EVENTS or code in event_codes.HOLDER_EVENTS
+            details = _details(r.details) if aliased or changing else None  # most rows: never parsed
+            shifted: dict[str, Any] = {}
             try:
-                late = backdated(r.code, r.date, status_date)
-                if late is not None:
-                    raise late
-                if r.code in TRADEMARK_EVENTS and kind_of[asset_id] is not IpKind.TRADEMARK:
-                    raise NOT_A_MARK(kind=kind_of[asset_id].value, asset_id=asset_id)
-                if r.code is EventCode.TM01:
-                    raise FEED_RENEWAL()
-                after = apply_event(state, r.code)
+                if code is not None:
+                    late = backdated(code, r.date, status_date)
+                    if late is not None:
+                        raise late
+                    if code in TRADEMARK_EVENTS and kind_of[asset_id] is not IpKind.TRADEMARK:
+                        raise NOT_A_MARK(kind=kind_of[asset_id].value, asset_id=asset_id)
+                    if code is EventCode.TM01:
+                        raise FEED_RENEWAL()
+                    after = apply_event(state, code)
+                    if changing:
+                        shifted = register_changes(code, a.subtype, expiry, details)
             except IppledgeError as exc:
                 errors.add(r.line, exc, r.number)
                 continue
             existing.add(key)
-            inserts.append((asset_id, r.code.value, r.date, r.details))
-            last_code[asset_id] = r.code.value
+            stored = r.details
+            if shifted:
+                attributes.setdefault(asset_id, {}).update(shifted)
+                if "expiry_date" in shifted and expiry is not None:
+                    details = {**(details or {}), "expiry_before": expiry.isoformat()}
+                    details["expiry_after"] = shifted["expiry_date"].isoformat()
+                    expiry = shifted["expiry_date"]
+                    stored = json.dumps(details, ensure_ascii=False, default=str)
+            if aliased and details is None:  # the usual legacy line: no details of its own
+                stored = _REPORTED.get(resolved.reported) or _REPORTED.setdefault(
+                    resolved.reported, json.dumps({"reported_code": resolved.reported})
+                )
+            elif aliased:
+                stored = json.dumps(event_codes.with_reported(resolved, details), ensure_ascii=False, default=str)
+            inserts.append((asset_id, resolved.code, r.date, stored))
+            if code is None:
+                continue  # informational: recorded, the register unchanged
+            last_code[asset_id] = resolved.code
             if after != state:
                 state, status_date = after, max(r.date, status_date or r.date)
         if state != start or status_date != a.status_date:
@@ -145,6 +191,7 @@ def ingest_feed(
 
     feed_store.insert_events(session, batch.id, inserts)
     feed_store.apply_changes(session, changes)
+    feed_store.apply_attributes(session, attributes)
     batch.total, batch.loaded, batch.duplicates, batch.rejected = total, len(inserts), duplicates, errors.count
     batch.errors = json.dumps([e.to_dict() for e in errors.errors], ensure_ascii=False)
     batch.sha256 = sha = digest.hexdigest()

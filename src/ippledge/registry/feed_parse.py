@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ippledge.kernel.errors import IppledgeError
-from ippledge.registry import errors
-from ippledge.registry.model import EventCode
+from ippledge.registry import errors, event_codes
 from ippledge.registry.numbers import Candidate, read
 
 MAX_STORED_ERRORS = 10_000  # counts stay exact; the stored list is capped so one broken feed cannot bloat the row
-_CODES = {c.value: c for c in EventCode}
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class FeedError:
 class Row:
     line: int
     number: str
-    code: EventCode
+    code: str  # as reported: one of the 110 known codes (``event_codes``), resolved per asset on loading
     date: dt.date
     details: str | None
 
@@ -185,8 +183,8 @@ class Parser:
                 self.errors.add(line, errors.FEED_FIELD_MISSING(field=name))
                 return None
         assert isinstance(number, str) and isinstance(code, str) and isinstance(when, str)
-        event = _CODES.get(code.strip().upper())
-        if event is None:
+        event = code.strip().upper()
+        if not event_codes.is_known(event):
             err = errors.EVENT_CODE(code=code)
             self.errors.add(line, err, number)
             return None

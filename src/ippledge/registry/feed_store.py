@@ -30,6 +30,9 @@ class AssetRow:
     preserved: bool
     invalidation_pending: bool
     status_date: dt.date | None
+    open_licence: bool = False
+    expiry_date: dt.date | None = None
+    subtype: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,16 @@ def resolve(session: Session, candidates: Iterable[Candidate]) -> dict[Candidate
     numbers = sorted({n for _, n in candidates})
     t = _ASSETS
     cols = (t.c.id, t.c.kind, t.c.number, t.c.status, t.c.preserved, t.c.invalidation_pending, t.c.status_date)
+    more = (t.c.open_licence, t.c.expiry_date, t.c.subtype)
     out: dict[Candidate, AssetRow] = {}
     conn = session.connection()
     for start in range(0, len(numbers), CHUNK):
         chunk = numbers[start : start + CHUNK]
-        for aid, kind, number, status, preserved, pending, status_date in conn.execute(
-            select(*cols).where(in_values(session, t.c.number, chunk))
+        for aid, kind, number, status, preserved, pending, status_date, licence, expiry, subtype in conn.execute(
+            select(*cols, *more).where(in_values(session, t.c.number, chunk))
         ):
-            out[(IpKind(kind), number)] = AssetRow(aid, status, bool(preserved), bool(pending), status_date)
+            row = AssetRow(aid, status, bool(preserved), bool(pending), status_date, bool(licence), expiry, subtype)
+            out[(IpKind(kind), number)] = row
     return out
 
 
@@ -141,18 +146,20 @@ def _apply_changes_pg(session: Session, changes: Sequence[Change], now: dt.datet
     with raw.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE feed_change (id bigint PRIMARY KEY, b_status varchar(16), b_preserved boolean, "
-            "b_pending boolean, n_status varchar(16), n_preserved boolean, n_pending boolean, n_date date)"
+            "b_pending boolean, b_open boolean, n_status varchar(16), n_preserved boolean, n_pending boolean, "
+            "n_open boolean, n_date date)"
         )
         with cur.copy("COPY feed_change FROM STDIN") as copy:
             for c in changes:
                 b, a = c.before, c.after
-                before = (b.id, b.status, b.preserved, b.invalidation_pending)
-                copy.write_row((*before, a.status.value, a.preserved, a.invalidation_pending, c.status_date))
+                before = (b.id, b.status, b.preserved, b.invalidation_pending, b.open_licence)
+                after = (a.status.value, a.preserved, a.invalidation_pending, a.open_licence)
+                copy.write_row((*before, *after, c.status_date))
         cur.execute(
             "UPDATE ip_asset AS a SET status = c.n_status, preserved = c.n_preserved, "
-            "invalidation_pending = c.n_pending, status_date = c.n_date, updated_at = %s FROM feed_change AS c "
-            "WHERE a.id = c.id AND a.status = c.b_status AND a.preserved = c.b_preserved "
-            "AND a.invalidation_pending = c.b_pending",
+            "invalidation_pending = c.n_pending, open_licence = c.n_open, status_date = c.n_date, updated_at = %s "
+            "FROM feed_change AS c WHERE a.id = c.id AND a.status = c.b_status AND a.preserved = c.b_preserved "
+            "AND a.invalidation_pending = c.b_pending AND a.open_licence = c.b_open",
             (now,),
         )
         matched = int(cur.rowcount)
@@ -170,12 +177,14 @@ def _apply_changes_many(session: Session, changes: Sequence[Change], now: dt.dat
                 t.c.status == bindparam("b_status"),
                 t.c.preserved == bindparam("b_preserved"),
                 t.c.invalidation_pending == bindparam("b_pending"),
+                t.c.open_licence == bindparam("b_open"),
             )
         )
         .values(
             status=bindparam("n_status"),
             preserved=bindparam("n_preserved"),
             invalidation_pending=bindparam("n_pending"),
+            open_licence=bindparam("n_open"),
             status_date=bindparam("n_date"),
             updated_at=bindparam("n_at"),
         )
@@ -189,6 +198,8 @@ def _apply_changes_many(session: Session, changes: Sequence[Change], now: dt.dat
                 "b_status": c.before.status,
                 "b_preserved": c.before.preserved,
                 "b_pending": c.before.invalidation_pending,
+                "b_open": c.before.open_licence,
+                "n_open": c.after.open_licence,
                 "n_status": c.after.status.value,
                 "n_preserved": c.after.preserved,
                 "n_pending": c.after.invalidation_pending,
@@ -199,3 +210,11 @@ def _apply_changes_many(session: Session, changes: Sequence[Change], now: dt.dat
         ]
         matched += conn.execute(stmt, params).rowcount
     return matched
+
+
+def apply_attributes(session: Session, changes: dict[int, dict[str, Any]]) -> None:
+    """Register columns a feed's term or holder events rewrote (expiry, holder line): few rows, one update each."""
+    t = _ASSETS
+    now = utcnow()
+    for asset_id, values in sorted(changes.items()):
+        session.execute(update(t).where(t.c.id == asset_id).values(**values, updated_at=now))

@@ -7,6 +7,12 @@ pledgee in force (Civil Code art. 444); the consenting pledgee named in the requ
 
 Pledge events (PE01/PM01/PC01) are accepted here and from feeds so that the asset's history is complete; the
 register of pledges itself (``pledge`` tables) is written by the pledge capability when it registers a pledge.
+
+Any of the 110 Chinese codes is accepted (``event_codes``): a legacy code recorded as the register's equivalent
+with the code reported kept, or as reported when informational. A term adjustment or extension (TG01/TP01) moves
+the expiry date; a holder name or address change (CP01-CP03) rewrites the holder line; an open licence (OL01) on a
+pledged right needs the consent of the pledgee in force (Implementing Rules 2023 r. 86), named in
+``details.pledgee_consent_id``.
 """
 
 from __future__ import annotations
@@ -23,18 +29,30 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.outbox import events
-from ippledge.registry import collateral_alerts, errors, model
+from ippledge.registry import collateral_alerts, errors, event_codes, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, IpKind, LegalState, RegisterState
 from ippledge.registry.service import OwnerShare, check_owners, get_asset, owners_of
 from ippledge.registry.tables import IpAsset, IpOwner, LegalStatusEvent
 
 
-def parse_code(code: str | EventCode) -> EventCode:
-    try:
-        return EventCode(code.strip().upper() if isinstance(code, str) else code)
-    except ValueError:
-        raise errors.EVENT_CODE(code=str(code), known=[c.value for c in EventCode]) from None
+def parse_code(code: str | EventCode) -> str:
+    """The code as reported, upper case; one of the 110 known (``event_codes``) or ``registry.event_code``."""
+    text = code.value if isinstance(code, EventCode) else str(code).strip().upper()
+    if not event_codes.is_known(text):
+        raise errors.EVENT_CODE(code=str(code), known=sorted(event_codes.table()))
+    return text
+
+
+def register_changes(
+    code: EventCode, subtype: str, expiry: dt.date | None, details: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Columns a term or holder event rewrites (``expiry_date``, ``holder_name``, ``holder_address``); none else."""
+    if code in event_codes.TERM_EVENTS:
+        return {"expiry_date": event_codes.term_change(code, subtype, expiry, details)}
+    if code in event_codes.HOLDER_EVENTS:
+        return event_codes.holder_change(code, details)
+    return {}
 
 
 def backdated(code: EventCode, effective_date: dt.date, status_date: dt.date | None) -> IppledgeError | None:
@@ -69,7 +87,7 @@ def record_event(
     day) is not an error; the state is still checked and ``None`` returned instead of a second event row.
     """
     require_registry_writer(principal)
-    event_code = parse_code(code)
+    reported = parse_code(code)
     if not isinstance(effective_date, dt.date):
         raise errors.EFFECTIVE_DATE.kind(
             "缺少生效日", "the effective date is required", code=errors.EFFECTIVE_DATE.code
@@ -77,9 +95,14 @@ def record_event(
     if as_of is not None and effective_date > as_of:
         raise errors.EVENT_IN_FUTURE(effective_date=effective_date.isoformat(), as_of=as_of.isoformat())
     row = _lock(session, asset if isinstance(asset, int) else asset.id)
+    resolved = event_codes.resolve(reported, effective_date, row.expiry_date, row.preserved)
+    details = event_codes.with_reported(resolved, details)
+    if resolved.event is None:
+        return _record_informational(session, principal, row, resolved.code, effective_date, details, source)
+    event_code = resolved.event
     if event_code in model.TRADEMARK_EVENTS and row.kind != IpKind.TRADEMARK.value:
         raise errors.NOT_A_MARK(kind=row.kind, asset_id=row.id)
-    before = RegisterState(LegalState(row.status), row.preserved, row.invalidation_pending)
+    before = RegisterState(LegalState(row.status), row.preserved, row.invalidation_pending, bool(row.open_licence))
     exists = session.scalar(
         select(LegalStatusEvent.id).where(
             LegalStatusEvent.ip_asset_id == row.id,
@@ -104,6 +127,17 @@ def record_event(
             "expiry_after": new_expiry.isoformat(),
         }
         row.expiry_date = new_expiry
+    if exists is None:
+        changes = register_changes(event_code, row.subtype, row.expiry_date, details)
+        if "expiry_date" in changes and row.expiry_date is not None:
+            details = {**(details or {}), "expiry_before": row.expiry_date.isoformat()}
+            details["expiry_after"] = changes["expiry_date"].isoformat()
+        for column, value in changes.items():
+            setattr(row, column, value)
+    if event_code is EventCode.OL01 and source != "feed":
+        given = (details or {}).get("pledgee_consent_id")
+        consent = given if isinstance(given, int) and not isinstance(given, bool) else None
+        check_pledgee_consent(session, row.id, consent is not None, consent)
     ev = None
     if exists is None:
         ev = LegalStatusEvent(
@@ -115,10 +149,11 @@ def record_event(
         )
         session.add(ev)
     if after != before:
-        row.status, row.preserved, row.invalidation_pending = (
+        row.status, row.preserved, row.invalidation_pending, row.open_licence = (
             after.status.value,
             after.preserved,
             after.invalidation_pending,
+            after.open_licence,
         )
         row.status_date = max(effective_date, row.status_date or effective_date)
     session.flush()
@@ -140,6 +175,51 @@ def record_event(
             row.id, event_code.value, effective_date, before.status.value, after.status.value, after.preserved
         )
         collateral_alerts.publish_collateral_alerts(session, [change])
+    return ev
+
+
+def _record_informational(
+    session: Session,
+    principal: Principal,
+    row: IpAsset,
+    code: str,
+    effective_date: dt.date,
+    details: Mapping[str, Any] | None,
+    source: str,
+) -> LegalStatusEvent | None:
+    """An informational code (publication, examination, grant, corrections): recorded as reported, no change."""
+    exists = session.scalar(
+        select(LegalStatusEvent.id).where(
+            LegalStatusEvent.ip_asset_id == row.id,
+            LegalStatusEvent.code == code,
+            LegalStatusEvent.effective_date == effective_date,
+        )
+    )
+    if exists is not None:
+        raise errors.EVENT_DUPLICATE(event=code, effective_date=effective_date.isoformat(), event_id=exists)
+    ev = LegalStatusEvent(
+        ip_asset_id=row.id,
+        code=code,
+        effective_date=effective_date,
+        details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
+        source=source,
+    )
+    session.add(ev)
+    session.flush()
+    payload = {
+        "asset_id": row.id,
+        "kind": row.kind,
+        "number": row.number,
+        "code": code,
+        "effective_date": effective_date.isoformat(),
+        "status_before": row.status,
+        "status_after": row.status,
+        "preserved": row.preserved,
+        "informational": True,
+    }
+    audit.record(session, principal, "ip.event_recorded", "ip_asset", row.id, payload)
+    owners = [o.party_id for o in owners_of(session, row.id)]
+    events.publish(session, "ip.status_changed", payload, owners[0] if owners else None, also=owners[1:])
     return ev
 
 

@@ -14,6 +14,12 @@ from enum import StrEnum
 from ippledge.kernel.calendar import add_months
 from ippledge.kernel.errors import IppledgeError
 from ippledge.registry import errors
+from ippledge.registry.mark_terms import RENEWAL_GRACE_MONTHS as RENEWAL_GRACE_MONTHS
+from ippledge.registry.mark_terms import RENEWAL_WINDOW_MONTHS as RENEWAL_WINDOW_MONTHS
+from ippledge.registry.mark_terms import MarkTerm as MarkTerm
+from ippledge.registry.mark_terms import mark_term as mark_term
+from ippledge.registry.mark_terms import renewal_grace_end as renewal_grace_end
+from ippledge.registry.mark_terms import renewed_expiry as renewed_expiry
 
 
 class IpKind(StrEnum):
@@ -60,6 +66,7 @@ class LegalState(StrEnum):
     ABANDONED = "abandoned"  # 放弃
     REVOKED = "revoked"  # 商标被撤销 (Trademark Law art. 49)
     CANCELLED = "cancelled"  # 商标被注销 (surrendered by the owner)
+    NOT_GRANTED = "not_granted"  # 申请终止：公布后驳回、撤回或视为撤回 (an application that ended ungranted)
 
     @property
     def alive(self) -> bool:
@@ -75,6 +82,7 @@ LEGAL_STATE_ZH: dict[LegalState, str] = {
     LegalState.ABANDONED: "放弃",
     LegalState.REVOKED: "商标已撤销",
     LegalState.CANCELLED: "商标已注销",
+    LegalState.NOT_GRANTED: "申请已终止（未授权）",
 }
 
 
@@ -100,6 +108,18 @@ class EventCode(StrEnum):
     TM01 = "TM01"  # 商标续展注册
     TM02 = "TM02"  # 注册商标的撤销
     TM03 = "TM03"  # 注册商标的注销
+    # Added by decision 0031 (issue 16 item 6): term changes, open licences, the holder's name or address, and the
+    # end of an application after publication (the register holds pending applications too).
+    TG01 = "TG01"  # 专利权期限补偿（审查延迟）
+    TP01 = "TP01"  # 药品专利权期限补偿
+    OL01 = "OL01"  # 专利开放许可声明
+    OL02 = "OL02"  # 撤回专利开放许可声明
+    CP01 = "CP01"  # 专利权人的姓名或者名称变更
+    CP02 = "CP02"  # 专利权人的地址变更
+    CP03 = "CP03"  # 专利权人的姓名或者名称、地址变更
+    WD01 = "WD01"  # 发明专利申请公布后的视为撤回
+    WW01 = "WW01"  # 发明专利申请公布后的撤回
+    RJ01 = "RJ01"  # 发明专利申请公布后的驳回
 
 
 EVENT_ZH: dict[EventCode, str] = {
@@ -121,6 +141,16 @@ EVENT_ZH: dict[EventCode, str] = {
     EventCode.TM01: "商标续展注册",
     EventCode.TM02: "注册商标的撤销",
     EventCode.TM03: "注册商标的注销",
+    EventCode.TG01: "专利权期限补偿",
+    EventCode.TP01: "药品专利权期限补偿",
+    EventCode.OL01: "专利开放许可声明",
+    EventCode.OL02: "撤回专利开放许可声明",
+    EventCode.CP01: "专利权人的姓名或者名称变更",
+    EventCode.CP02: "专利权人的地址变更",
+    EventCode.CP03: "专利权人的姓名或者名称、地址变更",
+    EventCode.WD01: "发明专利申请公布后的视为撤回",
+    EventCode.WW01: "发明专利申请公布后的撤回",
+    EventCode.RJ01: "发明专利申请公布后的驳回",
 }
 
 EVENT_EN: dict[EventCode, str] = {
@@ -142,6 +172,16 @@ EVENT_EN: dict[EventCode, str] = {
     EventCode.TM01: "trademark renewed",
     EventCode.TM02: "trademark revoked",
     EventCode.TM03: "trademark cancelled",
+    EventCode.TG01: "patent term adjustment",
+    EventCode.TP01: "patent term extension (pharmaceutical)",
+    EventCode.OL01: "open licence declared",
+    EventCode.OL02: "open licence withdrawn",
+    EventCode.CP01: "holder's name changed",
+    EventCode.CP02: "holder's address changed",
+    EventCode.CP03: "holder's name or address changed",
+    EventCode.WD01: "application deemed withdrawn after publication",
+    EventCode.WW01: "application withdrawn after publication",
+    EventCode.RJ01: "application rejected after publication",
 }
 
 # State a terminal event leads to, and which states it may start from.
@@ -164,8 +204,13 @@ _NEEDS_ALIVE = frozenset(
         EventCode.IP01,
         EventCode.PP01,
         EventCode.TM01,  # a renewal keeps a live mark alive; a dead one cannot be renewed
+        EventCode.TG01,  # a term is adjusted or extended only on a patent in force
+        EventCode.TP01,
+        EventCode.OL01,  # an open licence is declared on a right in force (Implementing Rules 2023 r. 86)
     }
 )
+# The end of an application after publication: only a pending application, and it never becomes a right.
+_APPLICATION_ENDED = frozenset({EventCode.WD01, EventCode.WW01, EventCode.RJ01})
 
 
 def next_state(state: LegalState, code: EventCode) -> LegalState:
@@ -175,23 +220,32 @@ def next_state(state: LegalState, code: EventCode) -> LegalState:
             raise _out_of_order(state, code)
         return _TERMINAL[code]
     if code is EventCode.RR01:
-        # Restoration (恢复) is only possible after termination for a missed fee (Implementing Rules r. 6).
-        if state is not LegalState.TERMINATED:
+        # Restoration (恢复) of a right terminated for a missed fee, or of an application deemed withdrawn for a
+        # missed time limit (Implementing Rules r. 6): the right back in force, the application back pending.
+        if state is LegalState.TERMINATED:
+            return LegalState.IN_FORCE
+        if state is LegalState.NOT_GRANTED:
+            return LegalState.PENDING
+        raise _out_of_order(state, code)
+    if code in _APPLICATION_ENDED:
+        if state is not LegalState.PENDING:
             raise _out_of_order(state, code)
-        return LegalState.IN_FORCE
+        return LegalState.NOT_GRANTED
     if code in _NEEDS_ALIVE and state is not LegalState.IN_FORCE:
         raise _out_of_order(state, code)
     return state
 
 
 # Events that change the register state (status or flags); a backdated one would rewrite history.
-STATE_EVENTS = frozenset(_TERMINAL) | {EventCode.RR01, EventCode.PP01, EventCode.PD01}
+STATE_EVENTS = frozenset(_TERMINAL) | _APPLICATION_ENDED | {EventCode.RR01, EventCode.PP01, EventCode.PD01}
+STATE_EVENTS |= {EventCode.OL01, EventCode.OL02}
 # Events only a trademark can have; the rest are the patent gazette's (copyright uses the pledge and preservation ones).
 TRADEMARK_EVENTS = frozenset({EventCode.TM01, EventCode.TM02, EventCode.TM03})
 # Pledge events: the register of pledges itself belongs to the pledge capability; registry only records them.
 PLEDGE_EVENTS = frozenset({EventCode.PE01, EventCode.PM01, EventCode.PC01})
 # While preserved (保全) the owner may neither transfer nor abandon the right.
-_BLOCKED_WHILE_PRESERVED = frozenset({EventCode.TR01, EventCode.AV01})
+# An open licence is not declared while preserved either (Implementing Rules 2023 r. 86(2)).
+_BLOCKED_WHILE_PRESERVED = frozenset({EventCode.TR01, EventCode.AV01, EventCode.OL01})
 
 
 @dataclass(frozen=True)
@@ -201,6 +255,7 @@ class RegisterState:
     status: LegalState
     preserved: bool = False
     invalidation_pending: bool = False
+    open_licence: bool = False  # 开放许可 declared and not withdrawn: an encumbrance on the register (OL01/OL02)
 
 
 def apply_event(state: RegisterState, code: EventCode) -> RegisterState:
@@ -218,15 +273,25 @@ def apply_event(state: RegisterState, code: EventCode) -> RegisterState:
         return RegisterState(state.status, False, state.invalidation_pending)
     if code is EventCode.PP01 and state.preserved:
         raise _out_of_order(state.status, code, "already preserved")
+    if code is EventCode.OL01 and state.open_licence:
+        raise _out_of_order(state.status, code, "open licence declared")
+    if code is EventCode.OL02 and not state.open_licence:
+        raise _out_of_order(state.status, code, "no open licence")
     status = next_state(state.status, code)
     preserved = state.preserved or code is EventCode.PP01
     pending = state.invalidation_pending and code not in (EventCode.IW01, EventCode.IP01)
-    return RegisterState(status, preserved, pending)
+    licence = (state.open_licence or code is EventCode.OL01) and code is not EventCode.OL02
+    return RegisterState(status, preserved, pending, licence)
 
 
 def _out_of_order(state: LegalState, code: EventCode, why: str | None = None) -> IppledgeError:
     if why is not None:
-        why_zh = {"not preserved": "未处于保全状态", "already preserved": "已处于保全状态"}[why]
+        why_zh = {
+            "not preserved": "未处于保全状态",
+            "already preserved": "已处于保全状态",
+            "open licence declared": "已声明开放许可",
+            "no open licence": "未声明开放许可",
+        }[why]
         return errors.EVENT_OUT_OF_ORDER.kind(
             f"{why_zh}，不能发生「{EVENT_ZH[code]}」（{code.value}）",
             f"event {code.value} ({EVENT_EN[code]}) cannot happen: the right is {why}",
@@ -270,43 +335,6 @@ def legal_expiry(subtype: Subtype, filing_date: dt.date, grant_date: dt.date | N
     if subtype is Subtype.MARK:
         return None if grant_date is None else _add_years(grant_date, 10) - dt.timedelta(days=1)
     return None
-
-
-# --- trademark renewal (商标续展): Trademark Law art. 40 -------------------------------------------------------------
-
-RENEWAL_WINDOW_MONTHS = 12  # renewal may be filed in the last 12 months of the term
-RENEWAL_GRACE_MONTHS = 6  # 宽展期: six more months after expiry, then the mark is cancelled
-
-
-class MarkTerm(StrEnum):
-    """Where a registered mark stands against its ten-year term on a date."""
-
-    RUNNING = "running"  # more than 12 months left
-    RENEWABLE = "renewable"  # last 12 months: renewal may be filed
-    IN_GRACE = "in_grace"  # 宽展期: expired, still renewable; not a valid mark to pledge
-    LAPSED = "lapsed"  # grace passed unrenewed: the registration ends (期满未续展)
-
-
-def renewal_grace_end(expiry: dt.date) -> dt.date:
-    return add_months(expiry, RENEWAL_GRACE_MONTHS)
-
-
-def mark_term(expiry: dt.date, as_of: dt.date) -> MarkTerm:
-    if as_of <= expiry:
-        return MarkTerm.RENEWABLE if as_of > add_months(expiry, -RENEWAL_WINDOW_MONTHS) else MarkTerm.RUNNING
-    return MarkTerm.IN_GRACE if as_of <= renewal_grace_end(expiry) else MarkTerm.LAPSED
-
-
-def renewed_expiry(expiry: dt.date, on: dt.date) -> dt.date:
-    """The new last day after a renewal filed on ``on``: ten more years from the old term's end (art. 40).
-
-    Raises ``ConflictError`` outside the window (earlier than 12 months before expiry, or after the grace)."""
-    term = mark_term(expiry, on)
-    if term is MarkTerm.RUNNING:
-        raise errors.RENEWAL_TOO_EARLY(expiry=expiry.isoformat(), opens=add_months(expiry, -12).isoformat())
-    if term is MarkTerm.LAPSED:
-        raise errors.RENEWAL_TOO_LATE(expiry=expiry.isoformat(), grace_end=renewal_grace_end(expiry).isoformat())
-    return _add_years(expiry + dt.timedelta(days=1), 10) - dt.timedelta(days=1)
 
 
 # --- ageing (登记簿老化): what the passing of time does to a right in force ------------------------------------------

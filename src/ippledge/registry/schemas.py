@@ -96,6 +96,9 @@ class AssetOut(BaseModel):
     status_date: dt.date | None
     preserved: bool
     invalidation_pending: bool
+    open_licence: bool = Field(False, description="开放许可 declared (OL01) and not withdrawn (OL02)")
+    holder_name: str | None = Field(None, description="holder's name as the register prints it after CP01/CP03")
+    holder_address: str | None = Field(None, description="holder's address after CP02/CP03")
     same_day_twin: str | None
     ipc: list[str]
     nice_classes: list[int]
@@ -105,9 +108,13 @@ class AssetOut(BaseModel):
 
 
 class EventIn(_In):
-    code: str
+    code: str = Field(description="any of the 110 CN legal-status codes; a legacy one is stored as its equivalent")
     effective_date: BusinessDate
-    details: dict[str, Any] | None = None
+    details: dict[str, Any] | None = Field(
+        None,
+        description="TG01/TP01: expiry_after (YYYY-MM-DD) or days; CP01-CP03: name and/or address; "
+        "OL01 on a pledged right: pledgee_consent_id",
+    )
 
 
 class EventOut(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ippledge.db import Base, BigId, Fen, IdMixin, utcnow
@@ -55,6 +55,13 @@ class IpAsset(IdMixin, Base):
     invalidation_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     same_day_twin: Mapped[str | None] = mapped_column(String(32))  # 同日申请的发明/实用新型
     status_date: Mapped[dt.date | None] = mapped_column(Date)  # effective date of the last status change
+    # 开放许可 declared (OL01) and not withdrawn (OL02): an encumbrance the pledgee hears of (decision 0031). The
+    # server default keeps rows bulk-loaded without the column (the simulator) comparable in a feed's update.
+    open_licence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # The holder line as the register prints it after a name or address change (CP01-CP03); None: as first recorded
+    # (the owners' party records). Ownership never changes through these: a transfer (TR01) does.
+    holder_name: Mapped[str | None] = mapped_column(String(300))
+    holder_address: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (UniqueConstraint("kind", "number"), Index("ix_ip_asset_number", "number"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:30:50.682524
+Create Date: 2026-12-03 10:31:55.641400
 """
 
 from __future__ import annotations
@@ -150,6 +150,9 @@ def upgrade() -> None:
     sa.Column('invalidation_pending', sa.Boolean(), nullable=False),
     sa.Column('same_day_twin', sa.String(length=32), nullable=True),
     sa.Column('status_date', sa.Date(), nullable=True),
+    sa.Column('open_licence', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('holder_name', sa.String(length=300), nullable=True),
+    sa.Column('holder_address', sa.String(length=300), nullable=True),
     sa.Column('updated_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ip_asset')),
