@@ -43,6 +43,18 @@ REGULATOR_ONLY = ErrorCode(
     "监管统计仅向监管机构和平台开放",
     "supervision statistics are for the regulator and the platform only",
 )
+MARKET_READERS = ErrorCode(
+    "supervision.market_readers",
+    PermissionDeniedError,
+    "同业对标仅向银行、监管机构和平台开放",
+    "the market view is for banks, the regulator and the platform only",
+)
+BANK_REQUIRED = ErrorCode(
+    "supervision.bank_required",
+    ValidationError,
+    "请指定要查看哪家银行的对标视图（bank_id）",
+    "name the bank whose market view to show (bank_id)",
+)
 AS_OF_FUTURE = ErrorCode(
     "supervision.as_of_future",
     ValidationError,

@@ -1,13 +1,15 @@
 """Published read face (查询接口) of supervision: the regulator's statistics cube, bank lines and rankings.
 
 Facts are read only through the published faces of lending, credit, pledge, risk sharing, the register and access
-(never their tables), then cut by the pure rules of ``model``. Only the regulator and the platform may read them
-(``supervision.regulator_only`` otherwise); a bank's view of the anonymised market is for a later slice.
+(never their tables), then cut by the pure rules of ``model``. Only the regulator and the platform read the named
+figures of every bank (``supervision.regulator_only`` otherwise); a bank reads its own line and the anonymised market
+(``market_view``, the rules in ``market``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -20,7 +22,7 @@ from ippledge.lending import queries as lending
 from ippledge.pledge import queries as pledge
 from ippledge.registry import queries as registry
 from ippledge.risk_sharing import queries as risk
-from ippledge.supervision import errors, model, store
+from ippledge.supervision import errors, market, model, store
 from ippledge.supervision.model import Dimension, Period
 
 UNKNOWN = "unknown"
@@ -293,4 +295,120 @@ def kpi_report(
         scores=[model.score(definition, u, period) for u in scored],
         bank_names=access.names_of(session, banks),
         branch_names={u.id: u.name for u in units},
+    )
+
+
+# -- a bank's view: itself, named, and the anonymised market -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnRank:
+    """The viewer's place under a ranking rule among the market's eligible banks (no other bank named)."""
+
+    rule: model.RankingRule
+    rank: int | None
+    out_of: int
+    tier: model.RewardTier | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MarketView:
+    """What a bank sees (同业匿名对标): its own line and the market in aggregate, each aggregate suppressed when
+    fewer than ``market.MIN_OTHER_BANKS`` other banks stand behind it. ``substituted``: the caller asked for
+    another bank's named figures and is given this instead."""
+
+    period: Period
+    known_on: dt.date | None
+    own: BankLine
+    market_banks: int
+    suppressed: bool
+    market_total: model.LoanCell | None
+    metrics: list[market.MetricSpread]
+    rank: OwnRank | None
+    substituted: bool
+
+
+def _market_metrics(lines: list[BankLine], own_id: int) -> list[market.MetricSpread]:
+    def col(get: Callable[[BankLine], Decimal | int | None]) -> dict[int, Decimal | None]:
+        out: dict[int, Decimal | None] = {}
+        for x in lines:
+            v = get(x)
+            out[x.bank_id] = None if v is None else Decimal(v)
+        return out
+
+    cent, one = Decimal("0.01"), Decimal("1")
+    return [
+        market.spread("disbursed", col(lambda x: x.loans.disbursed), own_id, True, cent),
+        market.spread("disbursed_count", col(lambda x: x.loans.disbursed_count), own_id, True, one),
+        market.spread("first_time_borrowers", col(lambda x: x.loans.first_time_borrowers), own_id, True, one),
+        market.spread("balance", col(lambda x: x.loans.balance), own_id, True, cent),
+        market.spread("growth_rate", col(lambda x: x.growth.rate), own_id, False),
+        market.spread("npl_ratio", col(lambda x: x.npl.ip_ratio), own_id, False),
+        market.spread("inclusive_share", col(lambda x: x.loans.inclusive_share), own_id, False),
+        market.spread("average_spread_bp", col(lambda x: x.loans.average_spread_bp), own_id, False, Decimal("0.1")),
+    ]
+
+
+def market_view(
+    session: Session,
+    principal: Principal | None,
+    period: Period,
+    known_on: dt.date | None = None,
+    bank_id: int | None = None,
+    rule_code: str = "growth_within_tolerance",
+    facts: list[model.LoanFact] | None = None,
+) -> MarketView:
+    """A bank's view of ``period``. A bank's user always gets its own bank's view: asking for another bank
+    (``bank_id``) gets its own view with ``substituted`` set, never the other's names. The regulator and the
+    platform name the bank whose view they want to see (``supervision.bank_required`` without one)."""
+    rule = model.ranking_rule(rule_code)
+    substituted = False
+    if principal is not None and principal.party_kind is PartyKind.BANK:
+        substituted = bank_id is not None and bank_id != principal.party_id
+        bank_id = principal.party_id
+    elif principal is not None:
+        if principal.party_kind not in _READERS:
+            raise errors.MARKET_READERS()
+        require_reader(principal)
+    if bank_id is None:
+        raise errors.BANK_REQUIRED()
+    if access.party_kind(session, bank_id) is not PartyKind.BANK:
+        raise errors.NOT_A_BANK(bank_id=bank_id)
+    if facts is None:
+        facts = loan_facts(session, period.end, known_on)
+    lines = bank_lines(session, period, facts, known_on)
+    own = next((x for x in lines if x.bank_id == bank_id), None)
+    if own is None:  # a bank with nothing in the period: its line is zeros, named
+        own = BankLine(
+            bank_id,
+            access.names_of(session, [bank_id]).get(bank_id, str(bank_id)),
+            replace(_empty(), key=(str(bank_id),)),
+            model.growth(Decimal("0.00"), Decimal("0.00")),
+            model.npl_check(Decimal("0.00"), Decimal("0.00"), None),
+            Decimal("0.00"),
+        )
+    shown = market.enough_others([x.bank_id for x in lines], bank_id)
+    total = model.loan_cube(facts, period, ())
+    rank: OwnRank | None = None
+    if shown:
+        rows = model.rank(rule, (model.BankFigures(x.bank_id, x.growth, x.npl) for x in lines))
+        mine = next((r for r in rows if r.bank_id == bank_id), None)
+        rank = OwnRank(
+            rule=rule,
+            rank=None if mine is None else mine.rank,
+            out_of=sum(1 for r in rows if r.rank is not None),
+            tier=None if mine is None else mine.tier,
+            reasons=("no_activity",) if mine is None else mine.reasons,
+        )
+    return MarketView(
+        period=period,
+        known_on=known_on,
+        own=own,
+        market_banks=len({x.bank_id for x in lines} | {bank_id}),
+        suppressed=not shown,
+        market_total=(total[0] if total else _empty()) if shown else None,
+        metrics=_market_metrics(lines, bank_id),
+        rank=rank,
+        substituted=substituted,
     )

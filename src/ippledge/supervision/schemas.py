@@ -9,7 +9,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.supervision import model
-from ippledge.supervision.queries import BankLine, KpiReport, PoolLine, Statistics
+from ippledge.supervision.market import MIN_OTHER_BANKS
+from ippledge.supervision.queries import BankLine, KpiReport, MarketView, PoolLine, Statistics
 from ippledge.web.dates import BusinessDate
 from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan
@@ -353,4 +354,80 @@ def kpi_out(r: KpiReport) -> KpiOut:
             )
             for s in r.scores
         ],
+    )
+
+
+# -- a bank's view: itself and the anonymised market -------------------------------------------------------------
+
+
+class MetricSpreadOut(BaseModel):
+    metric: str = Field(
+        description="disbursed, disbursed_count, first_time_borrowers, balance (元 or counts); "
+        "growth_rate, npl_ratio, inclusive_share (fractions); average_spread_bp (bp)"
+    )
+    banks: int = Field(description="banks in the market with this figure, the viewer included")
+    suppressed: bool = Field(description="fewer than the minimum of other banks behind it: no aggregate shown")
+    total: Decimal | None = Field(description="market total (additive figures only)")
+    p25: Decimal | None
+    median: Decimal | None
+    p75: Decimal | None
+    own: Decimal | None = Field(description="the viewer's own figure")
+    own_place: int | None = Field(description="the viewer's place, 1 = highest, equal values sharing a place")
+
+
+class OwnRankOut(BaseModel):
+    rule: str
+    rank: int | None = Field(description="the viewer's rank; null when not eligible (see reasons)")
+    out_of: int = Field(description="banks ranked under the rule (no other bank is named)")
+    tier: TierOut | None
+    reasons: list[str]
+
+
+class MarketOut(BaseModel):
+    """同业匿名对标: the bank's own line, named, and the market only in aggregate."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date | None
+    bank: BankLineOut = Field(description="the viewer's own line, named")
+    market_banks: int = Field(description="banks in the market for the period, the viewer included")
+    min_other_banks: int = Field(description="minimum cell size: an aggregate needs this many other banks")
+    suppressed: bool = Field(description="the market has too few other banks: no aggregate at all is shown")
+    market_total: LoanCellOut | None = Field(description="the whole market's loan cell (the viewer included)")
+    metrics: list[MetricSpreadOut]
+    rank: OwnRankOut | None
+    substituted: bool = Field(
+        description="another bank's named figures were asked for; this anonymised view is given instead"
+    )
+
+
+def market_out(v: MarketView) -> MarketOut:
+    r = v.rank
+    return MarketOut(
+        start=v.period.start,
+        end=v.period.end,
+        as_of=v.known_on,
+        bank=_bank(v.own),
+        market_banks=v.market_banks,
+        min_other_banks=MIN_OTHER_BANKS,
+        suppressed=v.suppressed,
+        market_total=None if v.market_total is None else _cell(v.market_total, ()),
+        metrics=[
+            MetricSpreadOut(
+                metric=m.metric,
+                banks=m.banks,
+                suppressed=m.suppressed,
+                total=m.total,
+                p25=m.p25,
+                median=m.median,
+                p75=m.p75,
+                own=m.own,
+                own_place=m.own_place,
+            )
+            for m in v.metrics
+        ],
+        rank=None
+        if r is None
+        else OwnRankOut(rule=r.rule.code, rank=r.rank, out_of=r.out_of, tier=_tier(r.tier), reasons=list(r.reasons)),
+        substituted=v.substituted,
     )
