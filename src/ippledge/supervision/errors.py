@@ -91,3 +91,15 @@ CORRECTION_FUTURE = ErrorCode(
     "更正生效日{effective_on}晚于营业日{today}，或早于放款日{disbursed_on}",
     "a correction takes effect between the disbursement ({disbursed_on}) and today ({today}), not on {effective_on}",
 )
+UNKNOWN_REPORT = ErrorCode(
+    "supervision.unknown_report",
+    ValidationError,
+    "未知的报表{name}（可选：{known}）",
+    "unknown report {name} (known: {known})",
+)
+BAD_PERIOD = ErrorCode(
+    "supervision.bad_period",
+    ValidationError,
+    "统计期间{period}无法识别（例：2022、2022-H1、2022-Q3、2022-09、2022-01-01..2022-09-30）",
+    "cannot read the period {period} (e.g. 2022, 2022-H1, 2022-Q3, 2022-09, 2022-01-01..2022-09-30)",
+)

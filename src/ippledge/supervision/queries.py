@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.credit import queries as credit
+from ippledge.demand import queries as demand
+from ippledge.demand.model import GroupBy
 from ippledge.lending import queries as lending
 from ippledge.pledge import queries as pledge
 from ippledge.registry import queries as registry
 from ippledge.risk_sharing import queries as risk
-from ippledge.supervision import errors, market, model, store
+from ippledge.supervision import errors, market, model, outcomes, ports, store
 from ippledge.supervision.model import Dimension, Period
 
 UNKNOWN = "unknown"
@@ -138,9 +140,9 @@ class BankLine:
 
 @dataclass(frozen=True)
 class PoolLine:
-    """A risk-sharing fund pool (风险补偿资金池): its cash and the book it stands behind (放大倍数 = loans / pool).
-
-    As of now: pool figures are not yet reproducible on a past date."""
+    """A risk-sharing fund pool (风险补偿资金池) at the period's end: its cash from the ledger's entries dated up to
+    then, the principal outstanding then on the loans enrolled by then (放大倍数 = loans / pool), and the subsidies
+    paid by then."""
 
     scheme_code: str
     balance: Decimal
@@ -163,6 +165,17 @@ class Statistics:
     registration_total: model.RegistrationCell
     banks: list[BankLine]
     pools: list[PoolLine]
+    outcomes: Outcomes
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What became of the book in the period: claims paid and how fast, disposal rounds (None: the disposal port is
+    not plugged), the whitelist push's engagements and conversion."""
+
+    time_to_cash: outcomes.TimeToCash
+    disposal: outcomes.Disposal | None
+    whitelist: outcomes.Whitelist
 
 
 def _empty() -> model.LoanCell:
@@ -201,12 +214,32 @@ def bank_lines(
     return out
 
 
-def pool_lines(session: Session) -> list[PoolLine]:
+def pool_lines(session: Session, end: dt.date, facts: list[model.LoanFact]) -> list[PoolLine]:
+    """The pools at the end of ``end``; the loans' balances are the facts' (the book at ``end``)."""
+    balances = {f.loan_id: f.balance for f in facts}
     out = []
-    for f in risk.fund_reports(session):
-        leverage = None if f.balance <= 0 else (f.enrolled_outstanding / f.balance).quantize(Decimal("0.01"))
-        out.append(PoolLine(f.scheme_code, f.balance, f.enrolled_outstanding, leverage, f.subsidies_paid))
+    for p in risk.pools_on(session, end):
+        covered = sum((balances.get(i, Decimal("0.00")) for i in p.enrolled_loan_ids), Decimal("0.00"))
+        leverage = None if p.balance <= 0 else (covered / p.balance).quantize(Decimal("0.01"))
+        out.append(PoolLine(p.scheme_code, p.balance, covered, leverage, p.subsidies_paid))
     return out
+
+
+def outcome_figures(session: Session, period: Period) -> Outcomes:
+    """Claims, disposal and the whitelist push in ``period`` (through the risk-sharing and demand faces, and the
+    disposal port)."""
+    paid = risk.claims_paid(session, period.start, period.end)
+    rounds = ports.rounds_closed(session, period.start, period.end)
+    rows = demand.funnel(session, None, period.start, period.end, GroupBy.BANK)
+    return Outcomes(
+        time_to_cash=outcomes.time_to_cash((c.filed_on, c.paid_on) for c in paid),
+        disposal=None if rounds is None else outcomes.disposal(rounds),
+        whitelist=outcomes.whitelist(
+            sum(r["counts"]["pushed"] for r in rows),
+            sum(r["counts"]["lent"] for r in rows),
+            sum((Decimal(r["lent_amount"]) for r in rows), Decimal("0.00")),
+        ),
+    )
 
 
 def statistics(
@@ -215,12 +248,15 @@ def statistics(
     period: Period,
     by: tuple[Dimension, ...] = (),
     known_on: dt.date | None = None,
+    facts: list[model.LoanFact] | None = None,
 ) -> Statistics:
     """The statistics of ``period`` cut by ``by`` for the regulator or the platform (``principal`` None: the
-    platform's own edges, the demo and CLI)."""
+    platform's own edges, the demo and CLI). ``facts``: the book already read by ``loan_facts`` for the same period
+    end and ``known_on`` (a workbook reads it once for all its reports)."""
     if principal is not None:
         require_reader(principal)
-    facts = loan_facts(session, period.end, known_on)
+    if facts is None:
+        facts = loan_facts(session, period.end, known_on)
     regs = registration_facts(session, period)
     total = model.loan_cube(facts, period, ())
     reg_total = model.registration_cube(regs, period, ())
@@ -233,7 +269,8 @@ def statistics(
         registrations=model.registration_cube(regs, period, by),
         registration_total=reg_total[0] if reg_total else model.RegistrationCell((), 0, Decimal("0.00")),
         banks=bank_lines(session, period, facts, known_on),
-        pools=pool_lines(session),
+        pools=pool_lines(session, period.end, facts),
+        outcomes=outcome_figures(session, period),
     )
 
 
@@ -243,12 +280,16 @@ def ranking(
     period: Period,
     rule_code: str = "growth_within_tolerance",
     known_on: dt.date | None = None,
+    facts: list[model.LoanFact] | None = None,
 ) -> tuple[model.RankingRule, list[model.RankRow], dict[int, str]]:
-    """The banks ranked by the rule ``rule_code`` with the inputs of each, and the banks' names."""
+    """The banks ranked by the rule ``rule_code`` with the inputs of each, and the banks' names (``facts`` as in
+    ``statistics``)."""
     rule = model.ranking_rule(rule_code)
     if principal is not None:
         require_reader(principal)
-    lines = bank_lines(session, period, loan_facts(session, period.end, known_on), known_on)
+    if facts is None:
+        facts = loan_facts(session, period.end, known_on)
+    lines = bank_lines(session, period, facts, known_on)
     rows = model.rank(rule, (model.BankFigures(x.bank_id, x.growth, x.npl) for x in lines))
     return rule, rows, {x.bank_id: x.name for x in lines}
 
@@ -277,13 +318,16 @@ def kpi_report(
     code: str = "ip_financing",
     by_team: bool = False,
     known_on: dt.date | None = None,
+    facts: list[model.LoanFact] | None = None,
 ) -> KpiReport:
-    """网点考核: each branch (or team) scored on IP financing as a separate item (regulator and platform)."""
+    """网点考核: each branch (or team) scored on IP financing as a separate item (regulator and platform; ``facts``
+    as in ``statistics``)."""
     definition = model.kpi_definition(code, period.start)
     if principal is not None:
         require_reader(principal)
     units = access.branches(session)
-    facts = loan_facts(session, period.end, known_on)
+    if facts is None:
+        facts = loan_facts(session, period.end, known_on)
     banks = {u.bank_id for u in units}
     overall = store.overall_ratios(session, period.end, known_on)
     scored = model.kpi_units(facts, period, {u.id: (u.bank_id, u.branch_type) for u in units}, overall, by_team)

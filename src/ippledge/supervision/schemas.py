@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.supervision import model
 from ippledge.supervision.market import MIN_OTHER_BANKS
-from ippledge.supervision.queries import BankLine, KpiReport, MarketView, PoolLine, Statistics
+from ippledge.supervision.queries import BankLine, KpiReport, MarketView, Outcomes, PoolLine, Statistics
 from ippledge.web.dates import BusinessDate
 from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan
@@ -69,10 +69,38 @@ class BankLineOut(BaseModel):
 
 class PoolLineOut(BaseModel):
     scheme_code: str
-    balance: Yuan = Field(description="资金池余额 (now)")
-    enrolled_outstanding: Yuan
+    balance: Yuan = Field(description="资金池余额 at the period's end (ledger entries dated up to then)")
+    enrolled_outstanding: Yuan = Field(description="principal outstanding at the period's end on the loans enrolled")
     leverage: Decimal | None = Field(description="放大倍数 = loans covered / pool")
-    subsidies_paid: Yuan
+    subsidies_paid: Yuan = Field(description="subsidies paid by the period's end")
+
+
+class TimeToCashOut(BaseModel):
+    claims: int = Field(description="claims paid (or advanced) in the period")
+    median_days: Decimal | None = Field(description="working days from filing to payment, median")
+    p90_days: int | None = Field(description="working days, 90th percentile (nearest rank)")
+
+
+class DisposalOut(BaseModel):
+    rounds_closed: int
+    rounds_sold: int
+    sell_through: Decimal | None = Field(description="成交率: rounds sold / rounds closed")
+    appraisal_sold: Yuan
+    proceeds: Yuan
+    realisation: Decimal | None = Field(description="处置回收率 against appraisal: proceeds / appraisal of lots sold")
+
+
+class WhitelistOut(BaseModel):
+    engagements: int = Field(description="firms pushed to a bank in the period (推送对接)")
+    lent: int = Field(description="of them, lent to by that bank after the push")
+    conversion: Decimal | None
+    lent_amount: Yuan
+
+
+class OutcomesOut(BaseModel):
+    time_to_cash: TimeToCashOut
+    disposal: DisposalOut | None = Field(description="null when the disposal figures are not available")
+    whitelist: WhitelistOut
 
 
 class StatisticsOut(BaseModel):
@@ -86,6 +114,7 @@ class StatisticsOut(BaseModel):
     registrations: list[RegistrationCellOut]
     banks: list[BankLineOut]
     pools: list[PoolLineOut]
+    outcomes: OutcomesOut
 
 
 class TierOut(BaseModel):
@@ -211,6 +240,27 @@ def statistics_out(s: Statistics) -> StatisticsOut:
         ],
         banks=[_bank(b) for b in s.banks],
         pools=[_pool(p) for p in s.pools],
+        outcomes=_outcomes(s.outcomes),
+    )
+
+
+def _outcomes(o: Outcomes) -> OutcomesOut:
+    t, d, w = o.time_to_cash, o.disposal, o.whitelist
+    return OutcomesOut(
+        time_to_cash=TimeToCashOut(claims=t.claims, median_days=t.median_days, p90_days=t.p90_days),
+        disposal=None
+        if d is None
+        else DisposalOut(
+            rounds_closed=d.rounds_closed,
+            rounds_sold=d.rounds_sold,
+            sell_through=d.sell_through,
+            appraisal_sold=d.appraisal_sold,
+            proceeds=d.proceeds,
+            realisation=d.realisation,
+        ),
+        whitelist=WhitelistOut(
+            engagements=w.engagements, lent=w.lent, conversion=w.conversion, lent_amount=w.lent_amount
+        ),
     )
 
 
