@@ -156,7 +156,7 @@ def stats(
             )
         console.print(cube)
     if result.pools:
-        pools = Table(title="风险补偿资金池 pools (now)")
+        pools = Table(title=f"风险补偿资金池 pools at {result.period.end}")
         for head in (
             "scheme",
             "余额 balance 万元",

@@ -46,15 +46,19 @@ def _kind_of(asset_ids: tuple[int, ...], kinds: dict[int, str]) -> str:
     return found.pop() if len(found) == 1 else "mixed"
 
 
+def _signed(ln: lending.LoanSummary) -> dt.date:
+    """The day the loan was signed (its branch and team were stamped then)."""
+    return ln.contracted_on
+
+
 def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) -> list[model.LoanFact]:
     """Every disbursed loan with its dimensions (branch and the signing officer's team included), and its balance
     and NPL state at the end of ``end``: the book's grade, or the grade of a back-dated correction effective by
     ``end`` and recorded by ``known_on`` (None: every correction)."""
     loans = lending.disbursed_loans(session)
     branch_types = {b.id: b.branch_type for b in access.branches(session)}
-    teams = {
-        p.user_id: p.team for p in access.postings(session, {ln.officer_id for ln in loans if ln.officer_id}).values()
-    }
+    # the team the officer was in when the loan was signed (posting history), not the one they are in now
+    teams = access.teams_on(session, {(ln.officer_id, _signed(ln)) for ln in loans if ln.officer_id})
     book = lending.book_on(session, end)
     terms = credit.decision_terms(session, [ln.decision_id for ln in loans if ln.decision_id is not None])
     asset_ids = {a for t in terms.values() for a in t.pledged_asset_ids}
@@ -90,7 +94,7 @@ def loan_facts(session: Session, end: dt.date, known_on: dt.date | None = None) 
                 first_loan=first[ln.borrower_id][1] == ln.id,
                 branch_id=ln.branch_id,
                 branch_type="" if ln.branch_id is None else branch_types.get(ln.branch_id, ""),
-                team="" if ln.officer_id is None else teams.get(ln.officer_id, ""),
+                team="" if ln.officer_id is None else teams.get((ln.officer_id, _signed(ln)), ""),
             )
         )
     return model.apply_corrections(facts, store.corrections(session), end, known_on)
