@@ -26,6 +26,7 @@ def wire() -> None:
     from ippledge.demand import scope_rules as demand_scope
     from ippledge.disposal import custody_check as disposal_check
     from ippledge.disposal import postings as disposal_chart
+    from ippledge.disposal import queries as disposal_queries
     from ippledge.gateway import fakes as gateway_fakes
     from ippledge.gateway import ports as gateway_ports
     from ippledge.gateway import scope_rules as gateway_scope
@@ -47,6 +48,7 @@ def wire() -> None:
     from ippledge.risk_sharing import scope_rules as risk_scope
     from ippledge.risk_sharing.liability import postings as liability_chart
     from ippledge.risk_sharing.pools import postings as risk_chart
+    from ippledge.supervision import ports as supervision_ports
     from ippledge.valuation import ports as valuation_ports
     from ippledge.valuation import store as valuation_store
     from ippledge.whitelist import ports as whitelist_ports
@@ -55,6 +57,12 @@ def wire() -> None:
     audit.install_hooks()
     gateway_store.install_hooks()  # access-log rows outlive a failed request (record 0027)
     registry_ports.plug_pledges_in_force(pledge_queries.pledges_in_force)
+    supervision_ports.plug_rounds_closed(  # disposal sits above supervision (record 0034)
+        lambda s, start, end: [
+            supervision_ports.RoundResult(r.sold, r.appraisal, r.price)
+            for r in disposal_queries.rounds_closed(s, start, end)
+        ]
+    )
     for register_rules in (
         risk_chart.register_rules,
         liability_chart.register_rules,

@@ -60,7 +60,7 @@ def _add_capability_commands() -> None:
     from ippledge.policy.cli import policy_app
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
-    from ippledge.supervision.cli import supervise_app
+    from ippledge.supervision.cli import report, supervise_app
     from ippledge.valuation.cli import value
     from ippledge.valuation.governance.cli import valuers_app
     from ippledge.valuation.outcomes.cli import liquidity
@@ -76,6 +76,7 @@ def _add_capability_commands() -> None:
     app.add_typer(valuers_app, name="valuers")
     app.add_typer(events_app, name="events")
     app.add_typer(supervise_app, name="supervise")
+    app.command("report")(report)
     app.add_typer(disposal_app, name="disposal")
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(gateway_app, name="gateway")

@@ -236,6 +236,10 @@ READS: dict[Path_, Call] = {
     ("supervise", "kpi"): lambda s: [
         "supervise", "kpi", "--start", "2024-01-01", "--end", MARKET_DAY, "--json", "--database-url", s.url,
     ],
+    ("report",): lambda s: [
+        "report", "statistics", "--period", f"2024-01-01..{MARKET_DAY}", "--csv", str(s.dir / "report.csv"),
+        "--xlsx", str(s.dir / "report.xlsx"), "--database-url", s.url,
+    ],
     ("disposal", "simulate"): lambda s: [
         "disposal", "simulate", "--appraisal", "1000000", "--trials", "2000", "--json",
     ],
@@ -266,6 +270,7 @@ EXPECT: dict[Path_, str] = {
     ("liquidity",): '"prior_discount": 0.3',
     ("supervise", "stats"): "监管统计",
     ("supervise", "rank"): '"rows"',
+    ("report",): '"loan_total"',
     ("whitelist", "reverse-push"): '"code": "id.uscc.length"',
     ("demand", "import"): "0 loaded, 1 rejected",
 }

@@ -70,6 +70,7 @@ NOT_PARTY_DATA = {
     "/supervision/rankings": "banks ranked on aggregates, regulator and platform only",
     "/supervision/ranking-rules": "the published ranking rules",
     "/supervision/kpi": "branch KPI scores on aggregates, regulator and platform only (others: 403 regulator_only)",
+    "/supervision/market": "a bank's own line and market aggregates under the minimum cell size, never another's name",
     "/funnel": "conversion-funnel aggregates: platform and regulator all rows, a bank its own rows only, others 403",
 }
 

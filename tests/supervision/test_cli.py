@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -64,3 +65,46 @@ def test_kpi_command(world, app, database_url) -> None:
     assert r.exit_code == 0 and "网点考核" in r.output and "科技" in r.output and "7.87/" in r.output, r.output
     r = runner.invoke(cli_app, ["supervise", "kpi", *base, "--code", "nope"])
     assert r.exit_code == 2 and "supervision.unknown_kpi" in r.output
+
+
+def test_report_by_name_with_files_and_bad_input(world, app, database_url, tmp_path) -> None:
+    """``ippledge report NAME --period``: the API's body, the workbook and the CSV agree; every refusal is catalogued
+    with exit code 2 and both languages."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from ippledge.supervision.workbook import BANK_HEADERS, as_decimal
+
+    d = LoanDesk(world, app)
+    d.active_loan(amount="1200000")
+    db = ["--database-url", database_url]
+    xlsx, table = tmp_path / "s.xlsx", tmp_path / "s.csv"
+    files = ["--xlsx", str(xlsx), "--csv", str(table)]
+    r = runner.invoke(cli_app, ["report", "statistics", "--period", "2025", *files, *db])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert (doc["start"], doc["end"]) == ("2025-01-01", "2025-12-31")
+    assert doc["banks"][0]["loans"]["disbursed"] == "1200000.00"
+    wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
+    assert as_decimal(wb["银行 banks"].cell(row=2, column=3).value) == Decimal("1200000.00")
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == BANK_HEADERS and Decimal(rows[1][2]) == Decimal("1200000.00")
+    r = runner.invoke(cli_app, ["report", "rankings", "--period", "2025-H1", "--rule", "disbursed", *db])
+    assert r.exit_code == 0 and json.loads(r.output)["end"] == "2025-06-30", r.output
+    kpi = tmp_path / "k.xlsx"
+    r = runner.invoke(cli_app, ["report", "kpi", "--period", "2025-Q2", "--xlsx", str(kpi), *db])
+    assert r.exit_code == 0 and load_workbook(kpi).sheetnames == ["kpi"], r.output
+    r = runner.invoke(cli_app, ["report", "market", "--period", "2025-06", "--bank", str(d.bank.id), *db])
+    body = json.loads(r.output)
+    assert r.exit_code == 0 and body["bank"]["bank_id"] == d.bank.id and body["suppressed"] is True
+    for args, code in [
+        (["report", "galaxy", "--period", "2025"], "supervision.unknown_report"),
+        (["report", "statistics", "--period", "2025-Q5"], "supervision.bad_period"),
+        (["report", "statistics", "--period", "2025-03-01..2025-01-01"], "supervision.period_reversed"),
+        (["report", "statistics", "--period", "2025", "--as-of", "2999-01-01"], "supervision.as_of_future"),
+        (["report", "market", "--period", "2025"], "supervision.bank_required"),
+    ]:
+        r = runner.invoke(cli_app, [*args, *db])
+        assert r.exit_code == 2 and code in r.output and "错误 error" in r.output, (args, r.output)

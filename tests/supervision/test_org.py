@@ -160,6 +160,16 @@ def test_loans_carry_their_branch_and_kpis_are_scored_per_branch_and_team(world,
 
     teams = d.get(regulator, f"/supervision/kpi?{Q}&by=team").json()["scores"]
     assert [(x["branch_id"], x["team"]) for x in teams] == [(units["tech"], "A组"), (units["culture"], "B组")]
+    # the officer moves to team C the next day (posting history): the loan signed in team A stays with team A, and
+    # a loan the officer signs now goes to team C
+    d.clock.today = d.clock.today + dt.timedelta(days=1)
+    d.post(admin, postings, {"user_id": d.bank.officer.user.id, "branch_id": units["tech"], "team": "C组"}, 201)
+    teams = d.get(regulator, f"/supervision/kpi?{Q}&by=team").json()["scores"]
+    assert [(x["branch_id"], x["team"]) for x in teams] == [(units["tech"], "A组"), (units["culture"], "B组")]
+    d.active_loan(amount="500000")
+    teams = d.get(regulator, f"/supervision/kpi?{Q}&by=team").json()["scores"]
+    by_team = {x["team"]: x["disbursed"] for x in teams}
+    assert by_team == {"A组": "1200000.00", "B组": "800000.00", "C组": "500000.00"}
     for url, code in [
         (f"/supervision/kpi?{Q}&code=nope", "supervision.unknown_kpi"),
         ("/supervision/kpi?start=2020-01-01&end=2020-12-31", "supervision.kpi_not_in_force"),

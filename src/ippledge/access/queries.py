@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.access.tables import ApiKey, Approval, BankBranch, BranchPosting, Party, User, UserRole
+from ippledge.access.tables import (
+    ApiKey,
+    Approval,
+    BankBranch,
+    BranchPosting,
+    BranchPostingSpell,
+    Party,
+    User,
+    UserRole,
+)
 from ippledge.kernel.errors import not_found
 
 # -- parties as lending reads them: borrowers, banks -----------------------------------------------------------------
@@ -320,6 +329,29 @@ def postings(session: Session, user_ids: Iterable[int]) -> dict[int, Posting]:
     for start in range(0, len(wanted), _CHUNK):
         stmt = select(BranchPosting).where(BranchPosting.user_id.in_(wanted[start : start + _CHUNK]))
         out.update((r.user_id, Posting(r.user_id, r.branch_id, r.team)) for r in session.scalars(stmt))
+    return out
+
+
+def teams_on(session: Session, signed: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
+    """``(user id, date) -> team`` the user was posted to on that date, from the posting history (任职期间); a
+    pair no spell covers (posted before the history was kept) takes the user's current team, or none."""
+    wanted = set(signed)
+    users = sorted({u for u, _ in wanted})
+    spells: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+    sp = BranchPostingSpell
+    for start in range(0, len(users), _CHUNK):
+        stmt = select(sp.user_id, sp.valid_from, sp.valid_until, sp.team).where(
+            sp.user_id.in_(users[start : start + _CHUNK])
+        )
+        for user_id, since, until, team in session.execute(stmt):
+            spells.setdefault(int(user_id), []).append((since, until, str(team)))
+    current = {u: p.team for u, p in postings(session, users).items()}
+    out: dict[tuple[int, dt.date], str] = {}
+    for user_id, on in wanted:
+        found = next(
+            (t for since, until, t in spells.get(user_id, []) if since <= on and (until is None or on < until)), None
+        )
+        out[(user_id, on)] = found if found is not None else current.get(user_id, "")
     return out
 
 

@@ -53,12 +53,14 @@ from ippledge.access.tables import (
     Approval,
     BankBranch,
     BranchPosting,
+    BranchPostingSpell,
     LoginThrottle,
     Party,
     User,
     UserRole,
 )
 from ippledge.db import RowChunks, bulk_copy, is_postgres, utcnow
+from ippledge.kernel.clock import business_date
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.text import check_name
 
@@ -661,8 +663,17 @@ def create_branch(
     return row
 
 
-def post_officer(session: Session, actor: Principal | str, user_id: int, branch_id: int, team: str = "") -> None:
-    """Post one of the bank's people to one of its branches and a team (a new posting replaces the old one)."""
+def post_officer(
+    session: Session,
+    actor: Principal | str,
+    user_id: int,
+    branch_id: int,
+    team: str = "",
+    on: dt.date | None = None,
+) -> None:
+    """Post one of the bank's people to one of its branches and a team from ``on`` (default: today in China). The
+    new posting replaces the current one, and the history keeps both spells: the open one ends on ``on`` (a second
+    posting on the same day replaces that day's spell)."""
     row = session.get(BankBranch, branch_id)
     if row is None:
         raise errors.BRANCH_UNKNOWN(branch_id=branch_id)
@@ -677,6 +688,7 @@ def post_officer(session: Session, actor: Principal | str, user_id: int, branch_
         session.add(BranchPosting(user_id=user_id, branch_id=branch_id, team=team))
     else:
         posting.branch_id, posting.team = branch_id, team
+    _open_spell(session, user_id, branch_id, team, on or business_date())
     session.flush()
     audit.record(
         session,
@@ -686,3 +698,14 @@ def post_officer(session: Session, actor: Principal | str, user_id: int, branch_
         user_id,
         {"branch_id": branch_id, "team": team, "was": before},
     )
+
+
+def _open_spell(session: Session, user_id: int, branch_id: int, team: str, on: dt.date) -> None:
+    s = BranchPostingSpell
+    current = session.scalars(select(s).where(s.user_id == user_id, s.valid_until.is_(None))).first()
+    if current is not None and current.valid_from >= on:  # re-posted the same day: that day's spell is replaced
+        current.branch_id, current.team = branch_id, team
+        return
+    if current is not None:
+        current.valid_until = on
+    session.add(BranchPostingSpell(user_id=user_id, branch_id=branch_id, team=team, valid_from=on, valid_until=None))

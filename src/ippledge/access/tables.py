@@ -154,3 +154,17 @@ class BranchPosting(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("bank_branch.id"), index=True)
     team: Mapped[str] = mapped_column(String(40), default="")
+
+
+class BranchPostingSpell(IdMixin, Base):
+    """One spell of a person's posting (任职期间): the branch and team from ``valid_from`` until the day before
+    ``valid_until`` (None: still posted there). A re-posting closes the open spell and opens a new one, so a team's
+    past loans stay with the team they were signed in (record 0034). Never deleted."""
+
+    __tablename__ = "branch_posting_spell"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("bank_branch.id"))
+    team: Mapped[str] = mapped_column(String(40), default="")
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.disposal.learning import RoundOutcome
 from ippledge.disposal.tables import DisposalAuction, DisposalLot
+from ippledge.kernel.clock import CHINA
 
 CLOSED = ("failed", "won", "paid", "reneged")
 SOLD = ("won", "paid", "reneged")
@@ -36,4 +40,38 @@ def round_outcomes(session: Session) -> list[RoundOutcome]:
                 price_ratio=float(row.price / appraisal) if sold and row.price is not None else None,
             )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class ClosedRound:
+    """An auction round (not the sale stage) closed on ``closed_on``: sold or not, its lot's appraisal, its price."""
+
+    auction_id: int
+    closed_on: dt.date
+    sold: bool
+    appraisal: Decimal
+    price: Decimal | None
+
+
+def rounds_closed(session: Session, start: dt.date, end: dt.date) -> list[ClosedRound]:
+    """The auction rounds closed from ``start`` to ``end`` inclusive (by the date of ``closed_at``), by id; for the
+    regulator's statistics (plugged into ``supervision.ports``). Days are China's (closed_at is a UTC instant)."""
+    stmt = (
+        select(DisposalAuction, DisposalLot.appraisal)
+        .join(DisposalLot, DisposalLot.id == DisposalAuction.lot_id)
+        .where(
+            DisposalAuction.stage == "auction",
+            DisposalAuction.status.in_(CLOSED),
+            DisposalAuction.closed_at >= dt.datetime.combine(start, dt.time(), CHINA),
+            DisposalAuction.closed_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA),
+        )
+        .order_by(DisposalAuction.id)
+    )
+    out = []
+    for row, appraisal in session.execute(stmt):
+        assert row.closed_at is not None
+        sold = row.status in SOLD
+        on = row.closed_at.astimezone(CHINA).date()  # the business day in China
+        out.append(ClosedRound(row.id, on, sold, appraisal, row.price if sold else None))
     return out

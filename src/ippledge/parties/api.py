@@ -38,7 +38,7 @@ from ippledge.parties.schemas import (
     UserIn,
     UserOut,
 )
-from ippledge.web.deps import PrincipalDep, SessionDep
+from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.ids import IdPath
 
 router = APIRouter(tags=["access"])
@@ -348,10 +348,13 @@ def open_branch(bank_id: IdPath, body: BranchIn, principal: PrincipalDep, sessio
 
 
 @router.post("/banks/{bank_id}/postings", status_code=status.HTTP_201_CREATED)
-def post_officer(bank_id: IdPath, body: PostingIn, principal: PrincipalDep, session: SessionDep) -> PostingOut:
-    """Post one of the bank's people to one of its units and a team (its admin); loans they sign carry both."""
+def post_officer(
+    bank_id: IdPath, body: PostingIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> PostingOut:
+    """Post one of the bank's people to one of its units and a team from today (its admin); loans they sign carry
+    both, and keep the team they were signed in when the person moves (the posting history)."""
     target = queries.branch(session, body.branch_id)
     if target is None or target.bank_id != bank_id:
         raise not_found("银行机构", "bank branch", id=body.branch_id)
-    service.post_officer(session, principal, body.user_id, body.branch_id, body.team)
+    service.post_officer(session, principal, body.user_id, body.branch_id, body.team, today)
     return PostingOut(user_id=body.user_id, branch_id=body.branch_id, team=body.team.strip())

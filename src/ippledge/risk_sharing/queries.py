@@ -202,6 +202,51 @@ def fund_reports(session: Session) -> list[FundReport]:
     return [fund_report(session, code) for code in pools.scheme_codes(session)]
 
 
+@dataclass(frozen=True)
+class PoolOnDate:
+    """A scheme's pool as it stood at the end of a day (资金池时点数): its cash from the ledger's entries dated up to
+    then, the loans enrolled by then, and the subsidies paid by then."""
+
+    scheme_code: str
+    balance: Decimal
+    enrolled_loan_ids: tuple[int, ...]
+    subsidies_paid: Decimal
+
+
+def pools_on(session: Session, on: dt.date) -> list[PoolOnDate]:
+    """Every scheme's pool at the end of ``on``, in scheme code order (for the regulator's as-of reports)."""
+    out = []
+    for row in pools.pools(session):
+        e = Enrolment
+        enrolled = session.scalars(
+            select(e.loan_id).where(e.scheme_code == row.scheme_code, e.enrolled_on <= on).order_by(e.loan_id)
+        )
+        paid = subsidies.paid_total(session, row.scheme_code, on)
+        out.append(PoolOnDate(row.scheme_code, pools.pool_balance(session, row, on), tuple(enrolled), paid))
+    return out
+
+
+@dataclass(frozen=True)
+class PaidClaim:
+    """A compensation claim whose money reached the bank (赔付到账): filed on ``filed_on``, paid (or advanced) on
+    ``paid_on``, the fund's decision date."""
+
+    claim_id: int
+    bank_id: int
+    scheme_code: str
+    filed_on: dt.date
+    paid_on: dt.date
+
+
+def claims_paid(session: Session, start: dt.date, end: dt.date) -> list[PaidClaim]:
+    """The claims paid or advanced from ``start`` to ``end`` inclusive, by id (unscoped: aggregates for overseers)."""
+    return [
+        PaidClaim(c.id, c.bank_id, c.scheme_code, c.filed_on, c.decided_on)
+        for c in claims.paid_between(session, start, end)
+        if c.decided_on is not None
+    ]
+
+
 def paid_claim_of_loan(session: Session, loan_id: int) -> int | None:
     """The id of the loan's paid compensation claim (recoveries on the loan are shared back on it), if any."""
     claim = claims.open_claim(session, loan_id)

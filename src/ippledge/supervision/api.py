@@ -5,7 +5,8 @@
 ``GET /supervision/rankings?start=&end=&rule=&as_of=`` the banks ranked by a rule, with their inputs;
 ``GET /supervision/ranking-rules`` the rules (data); ``POST /supervision/overall-npl`` a bank's overall NPL ratio
 for a period (the regulator's admin or analyst); ``POST /supervision/corrections`` a back-dated correction of a
-loan's reported grade (bitemporal); ``GET /supervision/kpi?start=&end=&code=&by=branch|team&as_of=`` branch KPIs.
+loan's reported grade (bitemporal); ``GET /supervision/kpi?start=&end=&code=&by=branch|team&as_of=`` branch KPIs;
+``GET /supervision/market?start=&end=&as_of=&bank_id=`` a bank's own line and the anonymised market (banks too).
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ from ippledge.supervision.schemas import (
     CorrectionIn,
     CorrectionOut,
     KpiOut,
+    MarketOut,
     OverallNplIn,
     OverallNplOut,
     RankingOut,
     RuleOut,
     StatisticsOut,
     kpi_out,
+    market_out,
     ranking_out,
     rule_out,
     statistics_out,
 )
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
+from ippledge.web.ids import MAX_ID
 
 router = APIRouter(tags=["supervision"])
 
@@ -157,3 +161,22 @@ def kpi(
     period = model.Period(start, end)
     report = queries.kpi_report(session, principal, period, code, by == "team", _as_of(as_of, today))
     return kpi_out(report)
+
+
+@router.get("/supervision/market")
+def market_view(
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date | None = None,
+    bank_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    rule: str = "growth_within_tolerance",
+) -> MarketOut:
+    """同业匿名对标: the bank's own line, named, and the market as aggregates (totals, quartiles, its place and rank
+    out of N), each suppressed under three other banks. A bank asking for another bank gets its own view, marked
+    ``substituted``; the regulator and the platform name the bank (``bank_id``) whose view they want."""
+    period = model.Period(start, end)
+    view = queries.market_view(session, principal, period, _as_of(as_of, today), bank_id, rule)
+    return market_out(view)

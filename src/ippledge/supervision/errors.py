@@ -43,6 +43,18 @@ REGULATOR_ONLY = ErrorCode(
     "监管统计仅向监管机构和平台开放",
     "supervision statistics are for the regulator and the platform only",
 )
+MARKET_READERS = ErrorCode(
+    "supervision.market_readers",
+    PermissionDeniedError,
+    "同业对标仅向银行、监管机构和平台开放",
+    "the market view is for banks, the regulator and the platform only",
+)
+BANK_REQUIRED = ErrorCode(
+    "supervision.bank_required",
+    ValidationError,
+    "请指定要查看哪家银行的对标视图（bank_id）",
+    "name the bank whose market view to show (bank_id)",
+)
 AS_OF_FUTURE = ErrorCode(
     "supervision.as_of_future",
     ValidationError,
@@ -78,4 +90,16 @@ CORRECTION_FUTURE = ErrorCode(
     ValidationError,
     "更正生效日{effective_on}晚于营业日{today}，或早于放款日{disbursed_on}",
     "a correction takes effect between the disbursement ({disbursed_on}) and today ({today}), not on {effective_on}",
+)
+UNKNOWN_REPORT = ErrorCode(
+    "supervision.unknown_report",
+    ValidationError,
+    "未知的报表{name}（可选：{known}）",
+    "unknown report {name} (known: {known})",
+)
+BAD_PERIOD = ErrorCode(
+    "supervision.bad_period",
+    ValidationError,
+    "统计期间{period}无法识别（例：2022、2022-H1、2022-Q3、2022-09、2022-01-01..2022-09-30）",
+    "cannot read the period {period} (e.g. 2022, 2022-H1, 2022-Q3, 2022-09, 2022-01-01..2022-09-30)",
 )

@@ -9,7 +9,8 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.supervision import model
-from ippledge.supervision.queries import BankLine, KpiReport, PoolLine, Statistics
+from ippledge.supervision.market import MIN_OTHER_BANKS
+from ippledge.supervision.queries import BankLine, KpiReport, MarketView, Outcomes, PoolLine, Statistics
 from ippledge.web.dates import BusinessDate
 from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan
@@ -68,10 +69,38 @@ class BankLineOut(BaseModel):
 
 class PoolLineOut(BaseModel):
     scheme_code: str
-    balance: Yuan = Field(description="资金池余额 (now)")
-    enrolled_outstanding: Yuan
+    balance: Yuan = Field(description="资金池余额 at the period's end (ledger entries dated up to then)")
+    enrolled_outstanding: Yuan = Field(description="principal outstanding at the period's end on the loans enrolled")
     leverage: Decimal | None = Field(description="放大倍数 = loans covered / pool")
-    subsidies_paid: Yuan
+    subsidies_paid: Yuan = Field(description="subsidies paid by the period's end")
+
+
+class TimeToCashOut(BaseModel):
+    claims: int = Field(description="claims paid (or advanced) in the period")
+    median_days: Decimal | None = Field(description="working days from filing to payment, median")
+    p90_days: int | None = Field(description="working days, 90th percentile (nearest rank)")
+
+
+class DisposalOut(BaseModel):
+    rounds_closed: int
+    rounds_sold: int
+    sell_through: Decimal | None = Field(description="成交率: rounds sold / rounds closed")
+    appraisal_sold: Yuan
+    proceeds: Yuan
+    realisation: Decimal | None = Field(description="处置回收率 against appraisal: proceeds / appraisal of lots sold")
+
+
+class WhitelistOut(BaseModel):
+    engagements: int = Field(description="firms pushed to a bank in the period (推送对接)")
+    lent: int = Field(description="of them, lent to by that bank after the push")
+    conversion: Decimal | None
+    lent_amount: Yuan
+
+
+class OutcomesOut(BaseModel):
+    time_to_cash: TimeToCashOut
+    disposal: DisposalOut | None = Field(description="null when the disposal figures are not available")
+    whitelist: WhitelistOut
 
 
 class StatisticsOut(BaseModel):
@@ -85,6 +114,7 @@ class StatisticsOut(BaseModel):
     registrations: list[RegistrationCellOut]
     banks: list[BankLineOut]
     pools: list[PoolLineOut]
+    outcomes: OutcomesOut
 
 
 class TierOut(BaseModel):
@@ -210,6 +240,27 @@ def statistics_out(s: Statistics) -> StatisticsOut:
         ],
         banks=[_bank(b) for b in s.banks],
         pools=[_pool(p) for p in s.pools],
+        outcomes=_outcomes(s.outcomes),
+    )
+
+
+def _outcomes(o: Outcomes) -> OutcomesOut:
+    t, d, w = o.time_to_cash, o.disposal, o.whitelist
+    return OutcomesOut(
+        time_to_cash=TimeToCashOut(claims=t.claims, median_days=t.median_days, p90_days=t.p90_days),
+        disposal=None
+        if d is None
+        else DisposalOut(
+            rounds_closed=d.rounds_closed,
+            rounds_sold=d.rounds_sold,
+            sell_through=d.sell_through,
+            appraisal_sold=d.appraisal_sold,
+            proceeds=d.proceeds,
+            realisation=d.realisation,
+        ),
+        whitelist=WhitelistOut(
+            engagements=w.engagements, lent=w.lent, conversion=w.conversion, lent_amount=w.lent_amount
+        ),
     )
 
 
@@ -353,4 +404,80 @@ def kpi_out(r: KpiReport) -> KpiOut:
             )
             for s in r.scores
         ],
+    )
+
+
+# -- a bank's view: itself and the anonymised market -------------------------------------------------------------
+
+
+class MetricSpreadOut(BaseModel):
+    metric: str = Field(
+        description="disbursed, disbursed_count, first_time_borrowers, balance (元 or counts); "
+        "growth_rate, npl_ratio, inclusive_share (fractions); average_spread_bp (bp)"
+    )
+    banks: int = Field(description="banks in the market with this figure, the viewer included")
+    suppressed: bool = Field(description="fewer than the minimum of other banks behind it: no aggregate shown")
+    total: Decimal | None = Field(description="market total (additive figures only)")
+    p25: Decimal | None
+    median: Decimal | None
+    p75: Decimal | None
+    own: Decimal | None = Field(description="the viewer's own figure")
+    own_place: int | None = Field(description="the viewer's place, 1 = highest, equal values sharing a place")
+
+
+class OwnRankOut(BaseModel):
+    rule: str
+    rank: int | None = Field(description="the viewer's rank; null when not eligible (see reasons)")
+    out_of: int = Field(description="banks ranked under the rule (no other bank is named)")
+    tier: TierOut | None
+    reasons: list[str]
+
+
+class MarketOut(BaseModel):
+    """同业匿名对标: the bank's own line, named, and the market only in aggregate."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date | None
+    bank: BankLineOut = Field(description="the viewer's own line, named")
+    market_banks: int = Field(description="banks in the market for the period, the viewer included")
+    min_other_banks: int = Field(description="minimum cell size: an aggregate needs this many other banks")
+    suppressed: bool = Field(description="the market has too few other banks: no aggregate at all is shown")
+    market_total: LoanCellOut | None = Field(description="the whole market's loan cell (the viewer included)")
+    metrics: list[MetricSpreadOut]
+    rank: OwnRankOut | None
+    substituted: bool = Field(
+        description="another bank's named figures were asked for; this anonymised view is given instead"
+    )
+
+
+def market_out(v: MarketView) -> MarketOut:
+    r = v.rank
+    return MarketOut(
+        start=v.period.start,
+        end=v.period.end,
+        as_of=v.known_on,
+        bank=_bank(v.own),
+        market_banks=v.market_banks,
+        min_other_banks=MIN_OTHER_BANKS,
+        suppressed=v.suppressed,
+        market_total=None if v.market_total is None else _cell(v.market_total, ()),
+        metrics=[
+            MetricSpreadOut(
+                metric=m.metric,
+                banks=m.banks,
+                suppressed=m.suppressed,
+                total=m.total,
+                p25=m.p25,
+                median=m.median,
+                p75=m.p75,
+                own=m.own,
+                own_place=m.own_place,
+            )
+            for m in v.metrics
+        ],
+        rank=None
+        if r is None
+        else OwnRankOut(rule=r.rule.code, rank=r.rank, out_of=r.out_of, tier=_tier(r.tier), reasons=list(r.reasons)),
+        substituted=v.substituted,
     )

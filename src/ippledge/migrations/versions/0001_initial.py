@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:31:55.641400
+Create Date: 2026-12-03 10:32:24.209920
 """
 
 from __future__ import annotations
@@ -871,6 +871,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('branch_posting', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_branch_posting_branch_id'), ['branch_id'], unique=False)
+
+    op.create_table('branch_posting_spell',
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('team', sa.String(length=40), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_branch_posting_spell_branch_id_bank_branch')),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_branch_posting_spell_user_id_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_branch_posting_spell'))
+    )
+    with op.batch_alter_table('branch_posting_spell', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_branch_posting_spell_user_id'), ['user_id'], unique=False)
 
     op.create_table('credit_product_version',
     sa.Column('product_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -2202,6 +2216,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
 
     op.drop_table('credit_product_version')
+    with op.batch_alter_table('branch_posting_spell', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_branch_posting_spell_user_id'))
+
+    op.drop_table('branch_posting_spell')
     with op.batch_alter_table('branch_posting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_branch_posting_branch_id'))
 

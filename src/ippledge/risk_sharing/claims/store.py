@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -80,3 +81,16 @@ def losses(session: Session, code: str) -> Decimal:
     """The net losses of the claims of scheme ``code`` (those decided so far)."""
     stmt = select(func.coalesce(func.sum(Claim.loss), 0)).where(Claim.scheme_code == code)
     return money(session.scalar(stmt) or 0)
+
+
+PAID = ("paid", "advanced", "settling")  # the money reached the bank at the decision (an advance is paid too)
+
+
+def paid_between(session: Session, start: dt.date, end: dt.date) -> list[Claim]:
+    """The claims paid or advanced with a decision dated from ``start`` to ``end`` inclusive, by id."""
+    stmt = (
+        select(Claim)
+        .where(Claim.status.in_(PAID), Claim.decided_on >= start, Claim.decided_on <= end)
+        .order_by(Claim.id)
+    )
+    return list(session.scalars(stmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -45,9 +46,15 @@ def visible_pool(session: Session, principal: Principal, code: str, lock: bool =
     return row
 
 
-def pool_balance(session: Session, pool_row: FundPool) -> Decimal:
-    """The pool's cash, read from the ledger (the book of record)."""
-    return ledger.balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code))
+def pool_balance(session: Session, pool_row: FundPool, as_of: dt.date | None = None) -> Decimal:
+    """The pool's cash, read from the ledger (the book of record): from the entries dated on or before ``as_of``
+    (every entry when None)."""
+    return ledger.balance(session, account_code(pool_row.fund_id, FUND_POOL, pool_row.scheme_code), as_of)
+
+
+def pools(session: Session) -> list[FundPool]:
+    """Every fund pool, in scheme code order."""
+    return list(session.scalars(select(FundPool).order_by(FundPool.scheme_code)))
 
 
 def contributed(session: Session, pool_row: FundPool) -> Decimal:

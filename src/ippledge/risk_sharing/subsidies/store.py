@@ -12,13 +12,15 @@ from ippledge.kernel.money import money
 from ippledge.risk_sharing.subsidies.tables import SubsidyApplication, SubsidyRule
 
 
-def paid_total(session: Session, scheme_code: str) -> Decimal:
-    """Every subsidy the fund of ``scheme_code`` has paid."""
+def paid_total(session: Session, scheme_code: str, on: dt.date | None = None) -> Decimal:
+    """Every subsidy the fund of ``scheme_code`` has paid (by the end of ``on`` when given)."""
     stmt = (
         select(func.coalesce(func.sum(SubsidyApplication.amount), 0))
         .join(SubsidyRule, SubsidyRule.id == SubsidyApplication.rule_id)
         .where(SubsidyRule.scheme_code == scheme_code, SubsidyApplication.status == "paid")
     )
+    if on is not None:
+        stmt = stmt.where(SubsidyApplication.paid_on <= on)
     return money(session.scalar(stmt) or 0)
 
 
