@@ -6,16 +6,20 @@ from decimal import Decimal
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.sessions import ViewerDep
+from ippledge.console.pages.lists import Column, ListState, export, page_ctx, view
+from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit.schemas import DecideIn
 from ippledge.intake import api as intake_api
+from ippledge.kernel.errors import not_found
 from ippledge.lending import api as lending_api
+from ippledge.lending.schemas import LoanOut
 from ippledge.web.deps import SessionDep, TodayDep
 
 
@@ -73,16 +77,63 @@ def reject(
     return back(f"{PREFIX}/decisions/{decision_id}")
 
 
+LOAN_STATUSES = [(s, f"loan.{s}") for s in ("contracted", "active", "repaid", "written_off")]
+TIER = {g: i for i, g in enumerate(("normal", "special_mention", "substandard", "doubtful", "loss"))}
+
+
+def _grade_text(r: LoanOut, lang: str) -> str:
+    return i18n.t(f"grade.{r.grade}", lang)
+
+
+def _book_columns(names: dict[int, str]) -> list[Column[LoanOut]]:
+    return [
+        Column("contract", "ui.contract", lambda r: r.contract_no),
+        Column("firm", "ui.firm", lambda r: names.get(r.borrower_id, "")),
+        Column("principal", "ui.principal", lambda r: r.principal, money=True),
+        Column("outstanding", "ui.outstanding", lambda r: r.outstanding_principal, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"loan.{r.status}", lang)),
+        # the grade sorts by its tier (正常 first), not by its code's spelling
+        Column("grade", "ui.grade", lambda r: TIER.get(r.grade, len(TIER)), text=_grade_text),
+        Column("dpd", "ui.dpd", lambda r: r.dpd),
+        Column("contracted", "ui.contracted_on", lambda r: r.contracted_on),
+    ]
+
+
+Book = tuple[ListState, list[LoanOut], list[Column[LoanOut]], dict[int, str]]
+
+
+def _book(request: Request, viewer: Viewer, session: Session) -> Book:
+    state = ListState.of(request, viewer.lang, extra=("overdue",))
+    rows = lending_api.list_loans(viewer.principal, session, status=None)
+    if state.extra.get("overdue") == "1":  # the book's overdue loans (逾期贷款): any day past due
+        rows = [r for r in rows if r.dpd > 0]
+    names = access_queries.names_of(session, [r.borrower_id for r in rows])
+    columns = _book_columns(names)
+    fields = lambda r: [r.contract_no, names.get(r.borrower_id, "")]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.contracted_on)
+    return state, rows, columns, names
+
+
 @router.get("/book")
 def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
-    p = viewer.principal
-    rows = lending_api.list_loans(p, session, status=None)
-    names = access_queries.names_of(session, [r.borrower_id for r in rows])
+    """贷款台账: the loans the viewer may see (a bank's book, a firm's own loans), by grade as a chart; sortable,
+    filtered by status, contract date and overdue, downloadable."""
+    state, rows, columns, names = _book(request, viewer, session)
     by_grade: dict[str, Decimal] = {}
     for r in rows:
         by_grade[r.grade] = by_grade.get(r.grade, Decimal(0)) + Decimal(str(r.outstanding_principal))
     chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": float(v / 10000)} for g, v in by_grade.items()]
-    return render(request, viewer, "book.html", {"rows": rows, "names": names, "chart": chart})
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/book") | {"names": names, "chart": chart}
+    ctx |= {"statuses": LOAN_STATUSES, "overdue_only": state.extra.get("overdue") == "1"}
+    return render(request, viewer, "book.html", ctx)
+
+
+@router.get("/book.{fmt}")
+def book_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    if fmt not in ("csv", "xlsx"):
+        raise not_found("页面", "page", path=request.url.path)
+    _, rows, columns, _ = _book(request, viewer, session)
+    return export(fmt, "loans", columns, rows, viewer.lang)
 
 
 @router.get("/loans/{loan_id}")
