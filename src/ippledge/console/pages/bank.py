@@ -134,17 +134,3 @@ def book_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep
         raise not_found("页面", "page", path=request.url.path)
     _, rows, columns, _ = _book(request, viewer, session)
     return export(fmt, "loans", columns, rows, viewer.lang)
-
-
-@router.get("/loans/{loan_id}")
-def loan(request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
-    detail = lending_api.get_loan(loan_id, viewer.principal, session, today)
-    balance = Decimal(str(detail.principal))
-    # the principal outstanding after each instalment, from the disbursement on (万元)
-    dates, values = [str(detail.disbursed_on or detail.contracted_on or "")], [float(balance / 10000)]
-    for row in detail.schedule:
-        balance -= Decimal(str(row.principal))
-        dates.append(str(row.due_date))
-        values.append(float(balance / 10000))
-    rate = (Decimal(detail.annual_rate) * 100).quantize(Decimal("0.01"))
-    return render(request, viewer, "loan.html", {"loan": detail, "dates": dates, "values": values, "rate": rate})
