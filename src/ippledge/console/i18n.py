@@ -299,6 +299,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "receipt.payoff": ("提前结清", "Payoff"),
     "receipt.recovery": ("核销后收回", "Recovery"),
     "ui.done_ok": ("已办理", "Done"),
+    # the centre's window: accept or return, the one-time checklist (decision 0035)
+    "ui.window_desk": ("窗口受理", "Window"),
+    "ui.documents": ("申请材料清单", "Documents checklist"),
+    "ui.presented": ("已提交", "Presented"),
+    "ui.window_accept": ("受理", "Accept"),
+    "ui.return": ("退回补正", "Return for completion"),
+    "ui.window_notice": ("一次性告知书", "One-time notice"),
+    "ui.missing": ("须补正的材料", "Documents still to bring"),
+    "ui.print": ("打印", "Print"),
+    "ui.handoffs": ("流转记录（银行、评估、登记）", "Hand-offs (banks, valuers, registry)"),
+    "window.accepted": ("窗口已受理", "Accepted at the window"),
+    "window.returned": ("已退回补正", "Returned for completion"),
     "ui.password_change": ("修改密码", "Change password"),
     "ui.old_password": ("原密码", "Current password"),
     "ui.new_password": ("新密码", "New password"),
@@ -326,6 +338,10 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "new_password": ("两次输入的新密码不一致", "The two new passwords differ"),
     "date": ("请输入日期（YYYY-MM-DD）", "Enter a date (YYYY-MM-DD)"),
     "reason": ("请填写理由（2000 字以内）", "State the reason (2000 characters at most)"),
+    "documents": (
+        "材料不全，不能受理：请勾选已提交的材料，或退回并一次性告知",
+        "Documents missing: tick those presented, or return the application with the full list",
+    ),
 }
 
 

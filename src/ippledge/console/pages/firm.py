@@ -24,6 +24,7 @@ from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit import queries as credit_queries
 from ippledge.intake import api as intake_api
+from ippledge.intake import service as intake_service
 from ippledge.intake.schemas import ApplicationIn, ApplicationOut, PartyIn
 from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.pledge import api as pledge_api
@@ -208,6 +209,7 @@ def application(
             named = access_queries.party_names(session, kind)
             consent_choices += sorted((i, n) for i, n in named.items() if i not in granted)
     ctx = {
+        "receipt": intake_service.window_receipt(session, p, application_id),  # the window's one-time notice
         "consent_choices": consent_choices,
         "checklist": checklist,
         "app": app,

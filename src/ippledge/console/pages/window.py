@@ -1,6 +1,8 @@
 """The centre's window officer (窗口受理员, the platform's operator): the intake queue across every bank, with the
 tasks open on each application, who holds them and their working-day limits; an application's page shows the
-registry's pre-check on the offered IP (what the firm must be told at once, 一次性告知).
+registry's pre-check on the offered IP (what the firm must be told at once, 一次性告知). The window's desk for one
+application (``/window/applications/{id}``) ticks the documents of intake's checklist and accepts the application or
+returns it with the reason and the whole list of what is missing (``intake.service.window_decide``).
 
 The queue is a shared list (``pages.lists``): sortable by any column, filtered by status and submission date,
 downloadable as CSV or Excel.
@@ -8,22 +10,25 @@ downloadable as CSV or Excel.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import render, router
+from ippledge.console.pages.base import PREFIX, back, render, router
 from ippledge.console.pages.lists import Column, ListState, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
 from ippledge.intake import queries as intake_queries
+from ippledge.intake import service as intake_service
 from ippledge.intake.schemas import ApplicationOut
-from ippledge.kernel.errors import not_found
+from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.registry import queries as registry_queries
 from ippledge.web.deps import SessionDep, TodayDep
 
 LIVE = ("submitted", "in_review", "approved")
@@ -78,3 +83,73 @@ def window_queue_file(request: Request, fmt: str, viewer: ViewerDep, session: Se
         raise not_found("页面", "page", path=request.url.path)
     _, rows, columns, _ = _queue(request, viewer, session)
     return export(fmt, "applications", columns, rows, viewer.lang)
+
+
+def _desk_ctx(viewer: Viewer, session: Session, application_id: int, today: dt.date) -> dict[str, Any]:
+    p = viewer.principal
+    tl = intake_api.timeline(application_id, p, session, today)  # the hand-offs: each party's task and its holder
+    app = tl.application
+    return {
+        "app": app,
+        "names": access_queries.names_of(session, [app.applicant_id]),
+        "assets": registry_queries.asset_summaries(session, app.ip_asset_ids),
+        "documents": intake_service.window_checklist(session, p, application_id),
+        "receipt": intake_service.window_receipt(session, p, application_id),
+        "precheck": intake_api.precheck(application_id, p, session, today),
+        "tasks": tl.tasks,
+        "today": today,
+        "typed": {"presented": [], "reason": ""},
+        "errors": {},
+        "form_error": None,
+    }
+
+
+@router.get("/window/applications/{application_id}")
+def window_desk(
+    request: Request, application_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    """窗口受理: the checklist to tick, the registry's pre-check, the hand-offs so far, accept or return."""
+    _require_window(viewer)
+    return render(request, viewer, "window_desk.html", _desk_ctx(viewer, session, application_id, today))
+
+
+@router.post("/window/applications/{application_id}/decision")
+def window_decision(
+    request: Request,
+    application_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    outcome: str = Form("", max_length=10),
+    presented: list[str] = Form(default_factory=list, max_length=200),
+    reason: str = Form("", max_length=4000),
+) -> Response:
+    """Accept (every document ticked) or return with the reason and the whole list of what is missing."""
+    viewer.check_csrf(csrf)
+    _require_window(viewer)
+    accept = outcome == "accept"
+    bad: dict[str, str] = {}
+    form_error = None
+    if not accept and (not reason.strip() or len(reason) > 2000):
+        bad["reason"] = "reason"
+    if not bad:
+        try:
+            with session.begin_nested():  # a refused decision writes nothing
+                p = viewer.principal
+                intake_service.window_decide(session, p, application_id, accept, presented, reason, today)
+            return back(f"{PREFIX}/window/applications/{application_id}")
+        except IppledgeError as exc:
+            if exc.status in (403, 404):
+                raise
+            if exc.code == "intake.documents_missing":
+                bad["documents"] = "documents"
+            else:
+                form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
+    ctx = _desk_ctx(viewer, session, application_id, today)
+    ctx |= {
+        "typed": {"presented": presented, "reason": reason},
+        "errors": {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in bad},
+        "form_error": form_error,
+    }
+    return render(request, viewer, "window_desk.html", ctx, status=422)
