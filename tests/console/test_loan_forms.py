@@ -108,3 +108,18 @@ def test_write_off_maker_checker_and_recoveries_once(world, app, session_factory
         assert r.status_code == 303
     assert receipts(session_factory, s.loan_id, "recovery") == 1
     assert "30,000.00" in officer.get(f"/console/loans/{s.loan_id}").text
+
+
+def test_loan_page_loads_policy_matches_and_subsidies_for_its_parties_only(world, app) -> None:
+    s = seed(world, app)
+    d = s.desk
+    firm = sign_in(app, d.firm)
+    page = firm.get(f"/console/loans/{s.loan_id}").text
+    assert f'hx-get="/console/loans/{s.loan_id}/policy"' in page
+    part = firm.get(f"/console/loans/{s.loan_id}/policy")
+    assert part.status_code == 200 and "政策匹配" in part.text and 'id="loan-subsidies"' in part.text
+    assert "<html" not in part.text  # a partial, swapped into the page
+    firm.cookies.set("ippledge_lang", "en")
+    assert "Policy matches" in firm.get(f"/console/loans/{s.loan_id}/policy").text
+    other = sign_in(app, world.actor(PartyKind.ENTERPRISE, Role.ENTERPRISE_USER))
+    assert other.get(f"/console/loans/{s.loan_id}/policy").status_code == 404

@@ -311,6 +311,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.handoffs": ("流转记录（银行、评估、登记）", "Hand-offs (banks, valuers, registry)"),
     "window.accepted": ("窗口已受理", "Accepted at the window"),
     "window.returned": ("已退回补正", "Returned for completion"),
+    # the firm's policy matches and subsidies on a loan (decision 0035)
+    "ui.policy_matches": ("政策匹配", "Policy matches"),
+    "ui.qualifies": ("符合", "Qualifies"),
+    "ui.not_qualified": ("不符合", "Does not qualify"),
+    "ui.saving": ("预计节省（元）", "Estimated saving (yuan)"),
+    "ui.subsidy_saving": ("补贴合计预计节省", "Subsidies' estimated saving in all"),
     "ui.password_change": ("修改密码", "Change password"),
     "ui.old_password": ("原密码", "Current password"),
     "ui.new_password": ("新密码", "New password"),

@@ -29,6 +29,8 @@ from ippledge.lending import api as lending_api
 from ippledge.lending import queries as lending_queries
 from ippledge.lending import service as lending_service
 from ippledge.lending.schemas import LoanDetailOut
+from ippledge.policy import api as policy_api
+from ippledge.risk_sharing import queries as risk_queries
 from ippledge.web.deps import SessionDep, TodayDep
 from ippledge.web.idempotency import run_once
 
@@ -257,3 +259,16 @@ def record_recovery(
         msg = _refused(exc, viewer.lang)
         return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
     return back(f"{PREFIX}/loans/{loan_id}?done=recovery")
+
+
+@router.get("/loans/{loan_id}/policy")
+def loan_policy(
+    request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    """政策匹配与补贴 (an HTMX partial the loan's page loads after itself: matching runs every scheme's rules): each
+    scheme and subsidy the loan qualifies for or fails with the deciding rules and the saving, and the subsidy
+    applications on the loan with their state (applied, approved, paid)."""
+    p = viewer.principal
+    report = policy_api.loan_matches(loan_id, session, p, today, None, None, None)  # 404 when not the viewer's
+    subsidies = [s for s in risk_queries.subsidy_applications(session, p) if s.loan_id == loan_id]
+    return render(request, viewer, "_loan_policy.html", {"report": report, "subsidies": subsidies})
