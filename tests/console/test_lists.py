@@ -102,3 +102,22 @@ def test_book_sorts_filters_and_exports_as_shown(world, app) -> None:
     assert mine["A1"].value == "编号" and mine.max_row >= 2
     other = sign_in(app, d.bank2.officer).get("/console/book.csv").content.decode("utf-8-sig").splitlines()
     assert len(other) == 1  # another bank's book holds none of these loans
+
+
+def test_fund_lists_sort_filter_and_export(world, app, session_factory) -> None:
+    from ippledge.access.model import PartyKind, Role
+    from tests.console.factories import market
+
+    m = market(world, app, session_factory)
+    c = sign_in(app, m.desk.fund_approver)
+    loans = c.get("/console/fund/loans?sort=outstanding&dir=desc&status=written_off")
+    assert loans.status_code == 200 and loans.text.count("<tr><td>") == 1 and "已核销" in loans.text
+    assert "共 0 条" in c.get("/console/fund/loans?status=active").text
+    assert "共 0 条" in c.get("/console/fund/loans?until=2000-01-01").text
+    ws = load_workbook(io.BytesIO(c.get("/console/fund/loans.xlsx?status=written_off").content)).active
+    assert ws["A1"].value == "合同编号" and ws.max_row == 2 and ws["H2"].value == "已核销"
+    assert isinstance(ws["F2"].value, (int, float, Decimal)) and ws["F2"].number_format == "#,##0.00"
+    subs = c.get("/console/fund/subsidies.csv").content.decode("utf-8-sig").splitlines()
+    assert subs[0].startswith("编号") and len(subs) == 1
+    stranger = sign_in(app, world.actor(PartyKind.FUND, Role.FUND_REVIEWER, Role.APPROVER))
+    assert len(stranger.get("/console/fund/loans.csv").content.decode("utf-8-sig").splitlines()) == 1

@@ -12,12 +12,11 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.lists import Column, ListState, export, page_ctx, view
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit.schemas import DecideIn
 from ippledge.intake import api as intake_api
-from ippledge.kernel.errors import not_found
 from ippledge.lending import api as lending_api
 from ippledge.lending.schemas import LoanOut
 from ippledge.web.deps import SessionDep, TodayDep
@@ -130,7 +129,6 @@ def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLRespon
 
 @router.get("/book.{fmt}")
 def book_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
-    if fmt not in ("csv", "xlsx"):
-        raise not_found("页面", "page", path=request.url.path)
+    check_format(request, fmt)
     _, rows, columns, _ = _book(request, viewer, session)
     return export(fmt, "loans", columns, rows, viewer.lang)

@@ -19,14 +19,14 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.lists import Column, ListState, export, page_ctx, view
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit import queries as credit_queries
 from ippledge.intake import api as intake_api
 from ippledge.intake import service as intake_service
 from ippledge.intake.schemas import ApplicationIn, ApplicationOut, PartyIn
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import IppledgeError
 from ippledge.pledge import api as pledge_api
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.model import IpKind
@@ -165,8 +165,7 @@ def applications(request: Request, viewer: ViewerDep, session: SessionDep) -> HT
 
 @router.get("/applications.{fmt}")
 def applications_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
-    if fmt not in ("csv", "xlsx"):
-        raise not_found("页面", "page", path=request.url.path)
+    check_format(request, fmt)
     _, rows = _applications(request, viewer, session)
     return export(fmt, "applications", APP_COLUMNS, rows, viewer.lang)
 

@@ -19,7 +19,17 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.lists import csv_response, paginate, search
+from ippledge.console.pages.lists import (
+    Column,
+    ListState,
+    check_format,
+    csv_response,
+    export,
+    page_ctx,
+    paginate,
+    search,
+    view,
+)
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.kernel.errors import IppledgeError
 from ippledge.risk_sharing import api as risk_api
@@ -30,6 +40,8 @@ from ippledge.web.deps import SessionDep, TodayDep
 from ippledge.web.idempotency import run_once
 
 OPEN_CLAIMS = ("filed", "proposed", "settling")
+LOAN_STATUSES = [(s, f"loan.{s}") for s in ("active", "repaid", "written_off")]
+SUBSIDY_STATUSES = [(s, f"sub.{s}") for s in ("applied", "proposed", "approved", "rejected", "paid")]
 
 
 def _require_fund(viewer: Viewer) -> None:
@@ -174,23 +186,94 @@ def decide_claim(
     return back(f"{PREFIX}/fund/claims/{claim_id}")
 
 
-@router.get("/fund/loans")
-def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1) -> HTMLResponse:
-    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade."""
+GRADE_TIER = {g: i for i, g in enumerate(("normal", "special_mention", "substandard", "doubtful", "loss"))}
+
+
+def _loan_columns(names: dict[int, str]) -> list[Column[risk_queries.EnrolledLoan]]:
+    return [
+        Column("contract", "ui.contract", lambda r: r.contract_no),
+        Column("scheme", "ui.scheme", lambda r: r.scheme_code),
+        Column("bank", "ui.bank", lambda r: names.get(r.bank_id, "")),
+        Column("firm", "ui.firm", lambda r: names.get(r.borrower_id, "")),
+        Column("enrolled", "ui.enrolled_on", lambda r: r.enrolled_on),
+        Column("principal", "ui.principal", lambda r: r.principal, money=True),
+        Column("outstanding", "ui.outstanding", lambda r: r.outstanding_principal, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"loan.{r.status}", lang)),
+        Column(
+            "grade",
+            "ui.grade",
+            lambda r: GRADE_TIER.get(r.grade, len(GRADE_TIER)),
+            text=lambda r, lang: i18n.t(f"grade.{r.grade}", lang),
+        ),
+    ]
+
+
+def _fund_loans(
+    request: Request, viewer: Viewer, session: Session
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
     _require_fund(viewer)
+    state = ListState.of(request, viewer.lang)
     rows = risk_queries.enrolled_loans(session, viewer.principal)
     names = access_queries.names_of(session, [r.bank_id for r in rows] + [r.borrower_id for r in rows])
-    rows = search(rows, q, lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)])
-    return render(request, viewer, "fund_loans.html", {"names": names} | paginate(rows, page, q))
+    columns = _loan_columns(names)
+    fields = lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.enrolled_on)
+    return state, rows, columns, names
+
+
+@router.get("/fund/loans")
+def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
+    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade; sortable,
+    filtered by status and enrolment date, downloadable."""
+    state, rows, columns, names = _fund_loans(request, viewer, session)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/loans") | {"names": names, "statuses": LOAN_STATUSES}
+    return render(request, viewer, "fund_loans.html", ctx)
+
+
+@router.get("/fund/loans.{fmt}")
+def fund_loans_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _fund_loans(request, viewer, session)
+    return export(fmt, "enrolled-loans", columns, rows, viewer.lang)
+
+
+def _subsidy_columns(names: dict[int, str]) -> list[Column[risk_queries.SubsidyLine]]:
+    return [
+        Column("no", "ui.number", lambda r: r.id),
+        Column("rule", "ui.rule_code", lambda r: r.rule_code),
+        Column("firm", "ui.firm", lambda r: names.get(r.enterprise_id, "")),
+        Column("bank", "ui.bank", lambda r: names.get(r.bank_id, "")),
+        Column("year", "ui.year", lambda r: r.year),
+        Column("amount", "ui.amount", lambda r: r.amount, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"sub.{r.status}", lang)),
+        Column("paid", "ui.paid_on", lambda r: r.paid_on),
+    ]
+
+
+def _fund_subsidies(
+    request: Request, viewer: Viewer, session: Session
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
+    _require_fund(viewer)
+    state = ListState.of(request, viewer.lang)
+    rows = risk_queries.subsidy_applications(session, viewer.principal)
+    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
+    columns = _subsidy_columns(names)
+    fields = lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.applied_on)
+    return state, rows, columns, names
 
 
 @router.get("/fund/subsidies")
-def fund_subsidies(
-    request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1
-) -> HTMLResponse:
-    """补贴申请: the subsidy applications the fund pays, with their state."""
-    _require_fund(viewer)
-    rows = risk_queries.subsidy_applications(session, viewer.principal)
-    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
-    rows = search(rows, q, lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)])
-    return render(request, viewer, "fund_subsidies.html", {"names": names} | paginate(rows, page, q))
+def fund_subsidies(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
+    """补贴申请: the subsidy applications the fund pays, with their state; sortable, filtered by state and the day
+    applied, downloadable."""
+    state, rows, columns, names = _fund_subsidies(request, viewer, session)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/subsidies") | {"names": names, "statuses": SUBSIDY_STATUSES}
+    return render(request, viewer, "fund_subsidies.html", ctx)
+
+
+@router.get("/fund/subsidies.{fmt}")
+def fund_subsidies_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _fund_subsidies(request, viewer, session)
+    return export(fmt, "subsidies", columns, rows, viewer.lang)

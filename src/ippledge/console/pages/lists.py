@@ -26,11 +26,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ippledge.console import i18n
+from ippledge.kernel.errors import not_found
 
 PAGE_SIZE = 50
 T = TypeVar("T")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
+FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -212,6 +214,12 @@ def page_ctx(rows: Sequence[Any], state: ListState, columns: Sequence[Column[Any
         "pager_extra": "&" + urlencode(state.params(page="", q="")) if state.params(page="", q="") else "",
     }
     return ctx
+
+
+def check_format(request: Request, fmt: str) -> None:
+    """A list downloads as ``csv`` or ``xlsx``; any other ending is the 404 page."""
+    if fmt not in FORMATS:
+        raise not_found("页面", "page", path=request.url.path)
 
 
 def export(fmt: str, filename: str, columns: Sequence[Column[T]], rows: Iterable[T], lang: str) -> Response:

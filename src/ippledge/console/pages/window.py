@@ -21,13 +21,13 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.lists import Column, ListState, export, page_ctx, view
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
 from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake_service
 from ippledge.intake.schemas import ApplicationOut
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import IppledgeError
 from ippledge.registry import queries as registry_queries
 from ippledge.web.deps import SessionDep, TodayDep
 
@@ -79,8 +79,7 @@ def window_queue(request: Request, viewer: ViewerDep, session: SessionDep, today
 @router.get("/window/queue.{fmt}")
 def window_queue_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
     """The queue as shown (every page) as ``csv`` or ``xlsx``."""
-    if fmt not in ("csv", "xlsx"):
-        raise not_found("页面", "page", path=request.url.path)
+    check_format(request, fmt)
     _, rows, columns, _ = _queue(request, viewer, session)
     return export(fmt, "applications", columns, rows, viewer.lang)
 
