@@ -123,3 +123,28 @@ def test_loan_page_loads_policy_matches_and_subsidies_for_its_parties_only(world
     assert "Policy matches" in firm.get(f"/console/loans/{s.loan_id}/policy").text
     other = sign_in(app, world.actor(PartyKind.ENTERPRISE, Role.ENTERPRISE_USER))
     assert other.get(f"/console/loans/{s.loan_id}/policy").status_code == 404
+
+
+def test_officer_plans_a_site_visit_on_the_loan_page(world, app) -> None:
+    s = seed(world, app)
+    d = s.desk
+    officer = sign_in(app, d.bank.officer)
+    page = officer.get(f"/console/loans/{s.loan_id}").text
+    assert "安排现场走访" in page
+    form = {"csrf": csrf_of(page), "idempotency_key": key_of(page)}
+    empty = officer.post(f"/console/loans/{s.loan_id}/site-visits", data=form | {"purpose": " "})
+    assert empty.status_code == 422 and 'id="purpose-error"' in empty.text and "请填写走访目的" in empty.text
+    ok = officer.post(
+        f"/console/loans/{s.loan_id}/site-visits", data=form | {"purpose": "核实经营"}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    after = officer.get(f"/console/loans/{s.loan_id}").text
+    table = after.split('id="post-loan"')[1].split("</table>")[0]
+    assert "现场走访" in table and "待办理" in table
+    assert 'id="post-loan"' not in sign_in(app, d.firm).get(f"/console/loans/{s.loan_id}").text  # the bank's own work
+    other = sign_in(app, d.bank2.officer)
+    r = other.post(
+        f"/console/loans/{s.loan_id}/site-visits",
+        data={"csrf": csrf_of(other.get("/console/").text), "purpose": "窥探"},
+    )
+    assert r.status_code == 404

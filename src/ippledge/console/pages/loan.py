@@ -29,6 +29,8 @@ from ippledge.lending import api as lending_api
 from ippledge.lending import queries as lending_queries
 from ippledge.lending import service as lending_service
 from ippledge.lending.schemas import LoanDetailOut
+from ippledge.monitoring import api as monitoring_api
+from ippledge.monitoring.schemas import SiteVisitIn
 from ippledge.policy import api as policy_api
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.web.deps import SessionDep, TodayDep
@@ -82,7 +84,10 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "propose": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active" and npl and not wo_open,
         "decide": bank_side and p.has(Role.APPROVER) and write_off is not None and write_off.status == "proposed",
         "recover": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "written_off",
+        "visit": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
     }
+    # the bank's post-loan actions on the loan (代缴年费, site visits, inspections, downgrade proposals)
+    post_loan = monitoring_api.list_actions(session, p, loan_id=detail.id) if bank_side else []
     return {
         "loan": detail,
         "dates": dates,
@@ -92,7 +97,8 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "recovered": lending_queries.recoveries(session, detail.id).total if detail.status == "written_off" else None,
         "due_now": _due_now(detail, today),
         "forms": forms,
-        "typed": {"amount": "", "prepay": False, "reason": ""},
+        "actions": post_loan,
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": ""},
         "errors": {},
         "form_error": None,
         "idempotency_key": uuid.uuid4().hex,
@@ -259,6 +265,35 @@ def record_recovery(
         msg = _refused(exc, viewer.lang)
         return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
     return back(f"{PREFIX}/loans/{loan_id}?done=recovery")
+
+
+@router.post("/loans/{loan_id}/site-visits")
+def plan_site_visit(
+    request: Request,
+    loan_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    purpose: str = Form("", max_length=4000),
+) -> Response:
+    """现场走访 (monitoring's post-loan action): the credit officer plans a visit with its purpose; it is done when the
+    findings are recorded within the limit (the API's findings route)."""
+    viewer.check_csrf(csrf)
+    if not purpose.strip() or len(purpose) > 2000:
+        errors = {"purpose_visit": ""}
+        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, errors, None, idempotency_key)
+    try:
+        with session.begin_nested():
+            body = SiteVisitIn(loan_id=loan_id, purpose=purpose.strip())
+            monitoring_api.plan_site_visit(body, session, viewer.principal, today)
+    except IppledgeError as exc:
+        if exc.status in (403, 404):
+            raise
+        msg = _refused(exc, viewer.lang)
+        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, {}, msg, idempotency_key)
+    return back(f"{PREFIX}/loans/{loan_id}")
 
 
 @router.get("/loans/{loan_id}/policy")
