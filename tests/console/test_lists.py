@@ -121,3 +121,18 @@ def test_fund_lists_sort_filter_and_export(world, app, session_factory) -> None:
     assert subs[0].startswith("编号") and len(subs) == 1
     stranger = sign_in(app, world.actor(PartyKind.FUND, Role.FUND_REVIEWER, Role.APPROVER))
     assert len(stranger.get("/console/fund/loans.csv").content.decode("utf-8-sig").splitlines()) == 1
+
+
+def test_registry_queue_sorts_and_exports_excel(world, app, session_factory) -> None:
+    from tests.console.factories import market
+
+    m = market(world, app, session_factory)
+    c = sign_in(app, m.desk.registry)
+    up = c.get("/console/registry/queue?sort=no").text
+    down = c.get("/console/registry/queue?sort=no&dir=desc").text
+    order = [f'href="/console/filings/{i}"' for i in (m.to_register, m.to_refuse)]
+    assert all(o in up for o in order)
+    assert (up.index(order[0]) < up.index(order[1])) != (down.index(order[0]) < down.index(order[1]))
+    ws = load_workbook(io.BytesIO(c.get("/console/registry/queue.xlsx?sort=no").content)).active
+    assert ws["A1"].value == "编号" and ws.max_row == 3 and ws["D1"].value == "质押知识产权"
+    assert c.get("/console/registry/queue.csv").headers["content-type"].startswith("text/csv")
