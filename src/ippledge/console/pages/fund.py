@@ -23,11 +23,8 @@ from ippledge.console.pages.lists import (
     Column,
     ListState,
     check_format,
-    csv_response,
     export,
     page_ctx,
-    paginate,
-    search,
     view,
 )
 from ippledge.console.sessions import Viewer, ViewerDep
@@ -74,49 +71,53 @@ def fund_pools(request: Request, viewer: ViewerDep, session: SessionDep) -> HTML
     return render(request, viewer, "fund_pools.html", {"reports": reports, "chart": chart})
 
 
+CLAIM_STATUSES = [(s, f"claim.{s}") for s in ("filed", "proposed", "advanced", "settling", "paid", "rejected")]
+
+
+def _claim_columns(names: dict[int, str]) -> list[Column[Any]]:
+    return [
+        Column("no", "ui.number", lambda c: c.id),
+        Column("bank", "ui.bank", lambda c: names.get(c.bank_id, "")),
+        Column("scheme", "ui.scheme", lambda c: c.scheme_code),
+        Column("status", "ui.status", lambda c: c.status, text=lambda c, lang: i18n.t(f"claim.{c.status}", lang)),
+        Column("loss", "ui.loss", lambda c: c.loss, money=True),
+        Column("recovered", "ui.recovered", lambda c: c.recovered, money=True),
+        Column("due", "ui.review_due", lambda c: c.review_due),
+    ]
+
+
 def _claims(
-    session: Session, viewer: Viewer, today: dt.date, done: bool, overdue: bool, q: str
-) -> tuple[list[Any], dict[int, str]]:
-    rows = risk_api.list_claims(viewer.principal, session, today, overdue)
-    if not done:
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
+    """Claims to review, overdue first (or by any column); decided ones with ``done=1`` or a chosen status."""
+    _require_fund(viewer)
+    state = ListState.of(request, viewer.lang, extra=("done", "overdue"))
+    rows = risk_api.list_claims(viewer.principal, session, today, state.extra.get("overdue") == "1")
+    if state.extra.get("done") != "1" and not state.status:
         rows = [c for c in rows if c.status in OPEN_CLAIMS]
     rows.sort(key=lambda c: (not c.overdue, c.review_due, c.id))
     names = access_queries.names_of(session, [c.bank_id for c in rows])
-    rows = search(rows, q, lambda c: [c.id, c.loan_id, c.scheme_code, names.get(c.bank_id, ""), c.status])
-    return rows, names
+    columns = _claim_columns(names)
+    fields = lambda c: [c.id, c.loan_id, c.scheme_code, names.get(c.bank_id, ""), c.status]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda c: c.status, day=lambda c: c.triggered_on)
+    return state, rows, columns, names
 
 
 @router.get("/fund/claims")
-def fund_claims(
-    request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
-    today: TodayDep,
-    done: int = 0,
-    overdue: int = 0,
-    q: str = "",
-    page: int = 1,
-) -> HTMLResponse:
-    """补偿申请: claims to review, overdue first; decided ones only with ``done=1``."""
-    _require_fund(viewer)
-    rows, names = _claims(session, viewer, today, bool(done), bool(overdue), q)
-    ctx = {"names": names, "show_done": bool(done), "overdue_only": bool(overdue), "today": today}
-    ctx |= paginate(rows, page, q) | {"pager_extra": f"&done={int(bool(done))}"}
-    return render(request, viewer, "fund_claims.html", ctx)
+def fund_claims(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """补偿申请: claims to review, overdue first; decided ones only with ``done=1``; sortable, filtered by status and
+    the day the claim arose, downloadable."""
+    state, rows, columns, names = _claims(request, viewer, session, today)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/claims") | {"names": names, "statuses": CLAIM_STATUSES}
+    ctx |= {"show_done": state.extra.get("done") == "1", "overdue_only": state.extra.get("overdue") == "1"}
+    return render(request, viewer, "fund_claims.html", ctx | {"today": today})
 
 
-@router.get("/fund/claims.csv")
-def fund_claims_csv(viewer: ViewerDep, session: SessionDep, today: TodayDep, done: int = 1, q: str = "") -> Response:
-    _require_fund(viewer)
-    rows, names = _claims(session, viewer, today, bool(done), False, q)
-    keys = ("ui.number", "ui.bank", "ui.scheme", "ui.status", "ui.loss", "ui.recovered", "ui.review_due")
-    header = [i18n.t(k, viewer.lang) for k in keys]
-    body = [
-        (c.id, names.get(c.bank_id, ""), c.scheme_code, i18n.t(f"claim.{c.status}", viewer.lang), *money)
-        for c in rows
-        for money in [(c.loss, c.recovered, c.review_due)]
-    ]
-    return csv_response(f"claims-{today}.csv", header, body)
+@router.get("/fund/claims.{fmt}")
+def fund_claims_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _claims(request, viewer, session, today)
+    return export(fmt, f"claims-{today}", columns, rows, viewer.lang)
 
 
 @router.get("/fund/claims/{claim_id}")
