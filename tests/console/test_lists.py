@@ -136,3 +136,18 @@ def test_registry_queue_sorts_and_exports_excel(world, app, session_factory) -> 
     ws = load_workbook(io.BytesIO(c.get("/console/registry/queue.xlsx?sort=no").content)).active
     assert ws["A1"].value == "编号" and ws.max_row == 3 and ws["D1"].value == "质押知识产权"
     assert c.get("/console/registry/queue.csv").headers["content-type"].startswith("text/csv")
+
+
+def test_valuer_tasks_sort_and_export(world, app, session_factory) -> None:
+    from tests.console.factories import market
+
+    m = market(world, app, session_factory)
+    c = sign_in(app, m.desk.valuer)
+    page = c.get("/console/valuer/tasks?sort=due&dir=desc")
+    assert page.status_code == 200 and f"task-status-{m.valuation_task_id}" in page.text
+    assert 'aria-sort="descending"' in page.text and "接收任务" in page.text
+    ws = load_workbook(io.BytesIO(c.get("/console/valuer/tasks.xlsx").content)).active
+    assert ws["A1"].value == "所属申请"  # the header in Chinese
+    assert ws.max_row == 2 and ws["C2"].value == "待接收"  # the open task only, as the page shows
+    done = c.get("/console/valuer/tasks?status=done").text
+    assert f"task-status-{m.valuation_task_id}" not in done and "待接收" not in done.split('id="valuer-tasks"')[1]
