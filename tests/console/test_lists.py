@@ -151,3 +151,18 @@ def test_valuer_tasks_sort_and_export(world, app, session_factory) -> None:
     assert ws.max_row == 2 and ws["C2"].value == "待接收"  # the open task only, as the page shows
     done = c.get("/console/valuer/tasks?status=done").text
     assert f"task-status-{m.valuation_task_id}" not in done and "待接收" not in done.split('id="valuer-tasks"')[1]
+
+
+def test_bank_queue_sorts_filters_and_exports(world, app) -> None:
+    s = seed(world, app)
+    c = sign_in(app, s.desk.bank.officer)
+    page = c.get("/console/queue?sort=due&dir=desc")
+    assert page.status_code == 200 and 'aria-sort="descending"' in page.text and "导出 Excel" in page.text
+    assert 'hx-get="/console/queue?sort=due&amp;dir=desc"' in page.text  # the overdue switch keeps the sort
+    partial = c.get("/console/queue?overdue=1&sort=due", headers={"hx-request": "true"}).text
+    assert partial.lstrip().startswith("<table") and 'data-overdue-only="1"' in partial
+    ws = load_workbook(io.BytesIO(c.get("/console/queue.xlsx?done=1").content)).active
+    assert ws["A1"].value == "贷款申请" and ws.max_row >= 2
+    assert isinstance(ws["C2"].value, (int, float, Decimal)) and ws["C2"].number_format == "#,##0.00"
+    done = c.get("/console/queue.csv?status=done").content.decode("utf-8-sig").splitlines()
+    assert len(done) >= 2 and all("已完成" in line for line in done[1:])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,23 +23,62 @@ from ippledge.lending import api as lending_api
 from ippledge.lending.schemas import LoanOut
 from ippledge.web.deps import SessionDep, TodayDep
 
+TASK_STATUSES = [(s, f"tstatus.{s}") for s in ("open", "accepted", "done", "declined", "cancelled")]
 
-@router.get("/queue")
-def queue(
-    request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, overdue: int = 0, done: int = 0
-) -> HTMLResponse:
-    """The bank's work queue: open and in-progress tasks (finished ones with ``done=1``); ticking "overdue only"
-    swaps just the table (HTMX), the page stays."""
+
+def _queue_columns(apps: dict[int, Any], names: dict[int, str]) -> list[Column[Any]]:
+    def app_of(k: Any) -> Any:
+        return apps.get(k.application_id)
+
+    return [
+        Column("application", "ui.application", lambda k: app_of(k).application_no if app_of(k) else k.application_id),
+        Column("firm", "ui.firm", lambda k: names.get(app_of(k).applicant_id, "") if app_of(k) else ""),
+        Column("amount", "ui.amount", lambda k: app_of(k).amount if app_of(k) else None, money=True),
+        Column("kind", "ui.timeline", lambda k: k.kind, text=lambda k, lang: i18n.t(f"task.{k.kind}", lang)),
+        Column("status", "ui.status", lambda k: k.status, text=lambda k, lang: i18n.t(f"tstatus.{k.status}", lang)),
+        Column("due", "ui.due", lambda k: k.due_on),
+        Column("elapsed", "ui.elapsed", lambda k: k.working_days_elapsed),
+    ]
+
+
+def _queue(
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[str, Any]]:
     p = viewer.principal
     p.require_kind(PartyKind.BANK)
+    state = ListState.of(request, viewer.lang, extra=("done", "overdue"))
+    overdue = state.extra.get("overdue") == "1"
     rows = intake_api.my_tasks(p, session, today, overdue=True if overdue else None, status_=None)
-    if not done:
+    if state.extra.get("done") != "1" and not state.status:
         rows = [r for r in rows if r.status in ("open", "accepted")]
     apps = {a.id: a for a in intake_api.list_applications(p, session)}
     names = access_queries.names_of(session, [a.applicant_id for a in apps.values()])
-    ctx = {"rows": rows, "apps": apps, "names": names, "overdue_only": bool(overdue), "show_done": bool(done)}
+    columns = _queue_columns(apps, names)
+
+    def fields(k: Any) -> list[Any]:
+        a = apps.get(k.application_id)
+        return [a.application_no, names.get(a.applicant_id, "")] if a else [k.application_id]
+
+    rows = view(rows, state, columns, fields, status=lambda k: k.status, day=lambda k: k.due_on)
+    extras = {"apps": apps, "names": names, "overdue_only": overdue, "show_done": state.extra.get("done") == "1"}
+    return state, rows, columns, extras
+
+
+@router.get("/queue")
+def queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The bank's work queue: open and in-progress tasks (finished ones with ``done=1``); ticking "overdue only"
+    swaps just the table (HTMX), the page stays; sortable, filtered by status and deadline, downloadable."""
+    state, rows, columns, extras = _queue(request, viewer, session, today)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/queue") | extras | {"statuses": TASK_STATUSES}
     partial = request.headers.get("hx-request") == "true"
     return render(request, viewer, "_queue_table.html" if partial else "queue.html", ctx)
+
+
+@router.get("/queue.{fmt}")
+def queue_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _queue(request, viewer, session, today)
+    return export(fmt, f"queue-{today}", columns, rows, viewer.lang)
 
 
 @router.get("/decisions/{decision_id}")
