@@ -30,15 +30,16 @@ from ippledge.bootstrap import wire
 from ippledge.cmd.options import settings_for
 from ippledge.db import make_engine, make_session_factory
 from ippledge.demo.console_users import console_users
+from ippledge.kernel.clock import business_date
 from ippledge.simulation.accounts import DEMO_PASSWORD
-from ippledge.web.deps import business_date
 
 BUDGET_MS = 200.0  # issue 15: any page rendered on the demo database in under 200 ms, server-side
 MENU = re.compile(r'<nav aria-label="menu">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="(/console/[^"?#]*)"')
 PARTIAL = re.compile(r'hx-get="(/console/[^"]+)" hx-trigger="load"')  # a part a page loads after itself (HTMX)
 RECORD = re.compile(
-    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks)/\d+)"'
+    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks'
+    r'|window/applications)/\d+)"'
 )
 
 
@@ -68,19 +69,24 @@ def sign_in(client: TestClient, username: str) -> None:
 
 
 def pages_of(client: TestClient) -> list[str]:
-    """The user's menu (minus the password form), the first record page each of those lists links to, and any part
-    a list page loads after itself."""
+    """The user's menu (minus the password form), the first record page of each kind those lists link to (an
+    application and the window's desk for it are two kinds), and any part a list or record page loads after itself."""
     home = client.get("/console/").text
     menu = MENU.search(home)
     assert menu, home[:500]
     lists = [h for h in dict.fromkeys(HREF.findall(menu.group(1))) if h != "/console/password"]
     pages = list(lists)
+    kinds: set[str] = set()
     for href in lists:
         text = client.get(href).text
-        for found in (RECORD.search(text), PARTIAL.search(text)):
-            path = html.unescape(found.group(1)) if found else None
-            if path and path not in pages:
-                pages.append(path)
+        found = [html.unescape(m) for m in PARTIAL.findall(text)]
+        for record in RECORD.findall(text):
+            kind = record.rsplit("/", 1)[0]
+            if kind not in kinds:
+                kinds.add(kind)
+                found.append(record)
+                found += [html.unescape(m) for m in PARTIAL.findall(client.get(record).text)]
+        pages += [path for path in found if path not in pages]
     return pages
 
 

@@ -7,6 +7,7 @@ Set ``IPPLEDGE_CONSOLE_SCREENSHOTS=docs/console`` to refresh the screenshots of 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -173,12 +174,25 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     p.locator(f'a[href="/console/filings/{filing_id}"]').click()
     p.get_by_role("button", name="确认").click()
     assert p.get_by_test_id("filing-status").inner_text() == "待对方确认"
+    # the first instalment falls due: the firm repays it from the loan's page (the amount due is filled in)
+    first = d.get(d.firm, f"/loans/{s.loan_id}").json()["schedule"][0]
+    d.clock.today = dt.date.fromisoformat(first["due_date"])
+    d.deposit("100000")
     p.get_by_role("link", name="我的贷款").click()
     p.locator(f'a[href="/console/loans/{s.loan_id}"]').click()
     p.wait_for_url(f"{server}/console/loans/{s.loan_id}")
     assert p.locator("#schedule tbody tr").count() == 6
     p.wait_for_selector("#balance-chart canvas")
+    p.wait_for_selector("#policy-matches")  # the policy matches arrive after the page (HTMX)
     v.shot("schedule-firm")
+    p.get_by_label("还款金额（元）").fill("一万")
+    p.get_by_role("button", name="还款").click()
+    assert "请输入大于零的金额" in p.locator("#amount-error").inner_text()
+    assert p.get_by_label("还款金额（元）").input_value() == "一万"
+    p.get_by_label("还款金额（元）").fill(first["payment"])
+    p.get_by_role("button", name="还款").click()
+    p.wait_for_selector('[data-testid="done"]')
+    assert first["due_date"] in p.locator("#schedule tbody tr").first.inner_text()  # settled on its due date
     p.goto(f"{server}/console/decisions/{s.decision_id + 10_000}")
     assert "无权查看" in p.content()  # the 404 page, not JSON
     v.close()
@@ -321,6 +335,28 @@ def test_window_officer_path(desks: Any, server: str) -> None:
     with p.expect_download() as dl:
         p.get_by_role("link", name="导出 CSV", exact=True).click()
     assert number in Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    with p.expect_download() as dl:
+        p.get_by_role("link", name="导出 Excel", exact=True).click()
+    assert dl.value.suggested_filename == "applications.xlsx" and Path(dl.value.path()).read_bytes()[:2] == b"PK"
+    p.get_by_role("link", name="提交日").click()  # sort by the column; the search stays
+    assert p.locator('th[aria-sort="ascending"]').count() == 1 and p.get_by_label("搜索").input_value() == number
     p.locator(f'#window-queue a[href="/console/applications/{m.valuation_app_id}"]').click()
     assert p.locator("#checklist").count() == 1 and p.locator("#timeline").count() == 1
+    # the window's desk: tick what the firm brought; accepting with documents missing is refused beside the list
+    p.goto(f"{server}/console/window/applications/{m.valuation_app_id}")
+    assert "资产评估" in p.locator("#timeline").inner_text()  # the hand-off to the valuer
+    p.get_by_label("营业执照（副本）").check()
+    p.get_by_label("法定代表人身份证明").check()
+    p.get_by_role("button", name="受理", exact=True).click()
+    assert "材料不全" in p.locator("#documents-error").inner_text()
+    assert p.get_by_label("营业执照（副本）").is_checked()
+    p.get_by_label("意见").fill("请补齐财务报表、决议和专利证书")
+    v.shot("window-desk")
+    p.get_by_role("button", name="退回补正").click()
+    assert p.get_by_test_id("window-outcome").inner_text() == "已退回补正"
+    assert p.locator("#missing li").count() == 3  # every missing document, told once
+    v.close()
+    v = visit(m.desk.firm)
+    v.page.goto(f"{server}/console/applications/{m.valuation_app_id}")
+    assert "近两年财务报表" in v.page.locator("#window-notice").inner_text()
     v.close()

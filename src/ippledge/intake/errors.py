@@ -109,3 +109,29 @@ GREEN_DATES = ErrorCode("intake.green_dates", ValidationError, "截止日早于�
 THRESHOLD_EXISTS = ErrorCode(
     "intake.threshold_exists", ConflictError, "该日期已有门槛记录", "a threshold from this date exists"
 )
+
+# -- the centre's window (窗口受理与一次性告知) --------------------------------------------------------------------
+WINDOW_DOCUMENT = ErrorCode(
+    "intake.window_document",
+    ValidationError,
+    "材料清单中没有这些材料：{codes}",
+    "these documents are not on the checklist: {codes}",
+)
+DOCUMENTS_MISSING = ErrorCode(
+    "intake.documents_missing",
+    ValidationError,
+    "材料不全，不能受理：{missing}；请退回并一次性告知",
+    "documents missing, the application cannot be accepted: {missing}; return it and tell the firm once",
+)
+WINDOW_DECIDED = ErrorCode(
+    "intake.window_decided",
+    ConflictError,
+    "窗口已对该申请作出处理（{outcome}）",
+    "the window has already dealt with this application ({outcome})",
+)
+WINDOW_CLOSED = ErrorCode(
+    "intake.window_closed",
+    ConflictError,
+    "申请已{status}，窗口不能再受理或退回",
+    "the application is {status}; the window can no longer accept or return it",
+)

@@ -157,3 +157,62 @@ def check_limit_days(days: int) -> int:
     if not 1 <= days <= 60:
         raise errors.LIMIT_DAYS(working_days=days)
     return days
+
+
+# -- the window's one-time checklist (一次性告知) -------------------------------------------------------------------
+# What the centre's window asks a firm to bring with an application. The list is an *assumption* drawn from the
+# pledge-registration and loan practice the article describes (licence, the representative, accounts, the owners'
+# resolution, one title document per IP); a centre that asks for more records it here. Whatever is missing is told
+# once, in full, when the window returns the application (一次性告知), never one item per visit.
+
+
+class WindowOutcome(StrEnum):
+    ACCEPTED = "accepted"  # 窗口受理
+    RETURNED = "returned"  # 退回补正
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document the window checks: ``code`` (``ip:<asset id>`` for an IP's title document), its name in both
+    languages and, for an IP, the asset's number."""
+
+    code: str
+    zh: str
+    en: str
+    ref: str | None = None
+
+
+BASE_DOCUMENTS: tuple[Document, ...] = (
+    Document("business_licence", "营业执照（副本）", "Business licence (copy)"),
+    Document("legal_rep_id", "法定代表人身份证明", "Legal representative's identity document"),
+    Document("financials", "近两年财务报表", "Financial statements of the last two years"),
+    Document("resolution", "同意以知识产权出质的股东会或董事会决议", "Owners' resolution consenting to the IP pledge"),
+)
+IP_DOCUMENTS: dict[str, tuple[str, str]] = {
+    "patent": ("专利证书及最近一期年费缴纳凭证", "Patent certificate and the latest annuity receipt"),
+    "trademark": ("商标注册证", "Trademark registration certificate"),
+    "copyright": ("著作权登记证书", "Copyright registration certificate"),
+}
+
+
+def required_documents(assets: Iterable[tuple[int, str, str]]) -> list[Document]:
+    """Every document the window asks for an application offering ``assets`` (asset id, IP kind, number)."""
+    docs = list(BASE_DOCUMENTS)
+    for asset_id, kind, number in assets:
+        zh, en = IP_DOCUMENTS.get(kind, ("权属证明", "Proof of title"))
+        docs.append(Document(f"ip:{asset_id}", zh, en, number))
+    return docs
+
+
+def window_missing(required: Iterable[Document], presented: Iterable[str], accept: bool) -> list[Document]:
+    """What is missing from ``presented``. A code the checklist does not hold is refused; so is accepting with
+    anything missing: the window then returns the application with the whole list."""
+    required = list(required)
+    known = {d.code for d in required}
+    given = set(presented)
+    if unknown := sorted(given - known):
+        raise errors.WINDOW_DOCUMENT(codes=unknown)
+    missing = [d for d in required if d.code not in given]
+    if accept and missing:
+        raise errors.DOCUMENTS_MISSING(missing="、".join(d.zh for d in missing))
+    return missing

@@ -24,6 +24,10 @@ from ippledge.intake import errors, ports, store, tasks
 from ippledge.intake.model import ApplicationStatus, TaskKind, check_reason, check_term
 from ippledge.intake.queries import TaskRef, task_ref
 from ippledge.intake.tables import Application, ApplicationAsset, DataConsent, Task
+from ippledge.intake.window import WindowFacts as WindowFacts  # the centre's window, published here
+from ippledge.intake.window import window_checklist as window_checklist
+from ippledge.intake.window import window_decide as window_decide
+from ippledge.intake.window import window_receipt as window_receipt
 from ippledge.kernel.calendar import add_months
 from ippledge.kernel.errors import ErrorCode, not_found
 from ippledge.kernel.money import CNY, positive_money, to_fen

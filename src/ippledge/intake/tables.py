@@ -119,3 +119,19 @@ class InternalValuationThreshold(IdMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class WindowReceipt(IdMixin, Base):
+    """The centre window's handling of an application (窗口受理/退回补正): the checklist as it stood, what the firm
+    presented, what was missing (told once, in full) and why it was returned. Read through the application."""
+
+    __tablename__ = "intake_window_receipt"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("loan_application.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # intake.model.WindowOutcome
+    presented: Mapped[str] = mapped_column(Text)  # JSON list of document codes
+    missing: Mapped[str] = mapped_column(Text)  # JSON list of {code, zh, en, ref}
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

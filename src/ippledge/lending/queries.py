@@ -307,6 +307,16 @@ def approved_write_off(session: Session, loan_id: int) -> WriteOffFacts | None:
     return WriteOffFacts(*(getattr(row, f.name) for f in fields(WriteOffFacts)))
 
 
+def write_off_of(session: Session, loan_id: int) -> WriteOffFacts | None:
+    """The loan's latest write-off in any status (proposed, approved or rejected), or ``None``: what the loan's page
+    shows and which decision the checker takes. The caller has already been allowed to see the loan."""
+    w = LoanWriteOff
+    row = session.scalars(select(w).where(w.loan_id == loan_id).order_by(w.id.desc())).first()
+    if row is None:
+        return None
+    return WriteOffFacts(*(getattr(row, f.name) for f in fields(WriteOffFacts)))
+
+
 # Reads for the edges (the demo's year in numbers).
 
 

@@ -87,9 +87,11 @@ def _facts_json(facts: LoanFacts) -> dict[str, Any]:
     }
 
 
-def _schemes(session: Session, facts: LoanFacts, firm_id: int) -> list[model.Match]:
+def _schemes(session: Session, facts: LoanFacts, firm_id: int, schemes: list[Any] | None = None) -> list[model.Match]:
+    """Each scheme in force on ``facts.as_of`` (``schemes`` when the caller already read them: reading every
+    scheme's versions is most of a match's cost) matched against the facts."""
     out = []
-    for scheme in risk.schemes_in_force(session, facts.as_of):
+    for scheme in risk.schemes_in_force(session, facts.as_of) if schemes is None else schemes:
         listed = risk.on_whitelist(session, scheme.code, firm_id, facts.as_of)
         out.append(model.match_scheme(scheme, dataclasses.replace(facts, on_whitelist=listed)))
     return out
@@ -127,7 +129,7 @@ def for_loan(
     schedule = build_schedule(
         loan.principal, loan.annual_rate, loan.term_months, start, RepaymentMethod.parse(loan.method)
     )
-    matches = _schemes(session, facts, loan.borrower_id)
+    matches = _schemes(session, facts, loan.borrower_id, schemes)
     matches += _subsidies(
         session,
         loan.borrower_id,

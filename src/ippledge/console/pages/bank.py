@@ -2,39 +2,83 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.sessions import ViewerDep
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
+from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit.schemas import DecideIn
 from ippledge.intake import api as intake_api
 from ippledge.lending import api as lending_api
+from ippledge.lending.schemas import LoanOut
 from ippledge.web.deps import SessionDep, TodayDep
 
+TASK_STATUSES = [(s, f"tstatus.{s}") for s in ("open", "accepted", "done", "declined", "cancelled")]
 
-@router.get("/queue")
-def queue(
-    request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, overdue: int = 0, done: int = 0
-) -> HTMLResponse:
-    """The bank's work queue: open and in-progress tasks (finished ones with ``done=1``); ticking "overdue only"
-    swaps just the table (HTMX), the page stays."""
+
+def _queue_columns(apps: dict[int, Any], names: dict[int, str]) -> list[Column[Any]]:
+    def app_of(k: Any) -> Any:
+        return apps.get(k.application_id)
+
+    return [
+        Column("application", "ui.application", lambda k: app_of(k).application_no if app_of(k) else k.application_id),
+        Column("firm", "ui.firm", lambda k: names.get(app_of(k).applicant_id, "") if app_of(k) else ""),
+        Column("amount", "ui.amount", lambda k: app_of(k).amount if app_of(k) else None, money=True),
+        Column("kind", "ui.timeline", lambda k: k.kind, text=lambda k, lang: i18n.t(f"task.{k.kind}", lang)),
+        Column("status", "ui.status", lambda k: k.status, text=lambda k, lang: i18n.t(f"tstatus.{k.status}", lang)),
+        Column("due", "ui.due", lambda k: k.due_on),
+        Column("elapsed", "ui.elapsed", lambda k: k.working_days_elapsed),
+    ]
+
+
+def _queue(
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[str, Any]]:
     p = viewer.principal
     p.require_kind(PartyKind.BANK)
+    state = ListState.of(request, viewer.lang, extra=("done", "overdue"))
+    overdue = state.extra.get("overdue") == "1"
     rows = intake_api.my_tasks(p, session, today, overdue=True if overdue else None, status_=None)
-    if not done:
+    if state.extra.get("done") != "1" and not state.status:
         rows = [r for r in rows if r.status in ("open", "accepted")]
     apps = {a.id: a for a in intake_api.list_applications(p, session)}
     names = access_queries.names_of(session, [a.applicant_id for a in apps.values()])
-    ctx = {"rows": rows, "apps": apps, "names": names, "overdue_only": bool(overdue), "show_done": bool(done)}
+    columns = _queue_columns(apps, names)
+
+    def fields(k: Any) -> list[Any]:
+        a = apps.get(k.application_id)
+        return [a.application_no, names.get(a.applicant_id, "")] if a else [k.application_id]
+
+    rows = view(rows, state, columns, fields, status=lambda k: k.status, day=lambda k: k.due_on)
+    extras = {"apps": apps, "names": names, "overdue_only": overdue, "show_done": state.extra.get("done") == "1"}
+    return state, rows, columns, extras
+
+
+@router.get("/queue")
+def queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The bank's work queue: open and in-progress tasks (finished ones with ``done=1``); ticking "overdue only"
+    swaps just the table (HTMX), the page stays; sortable, filtered by status and deadline, downloadable."""
+    state, rows, columns, extras = _queue(request, viewer, session, today)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/queue") | extras | {"statuses": TASK_STATUSES}
     partial = request.headers.get("hx-request") == "true"
     return render(request, viewer, "_queue_table.html" if partial else "queue.html", ctx)
+
+
+@router.get("/queue.{fmt}")
+def queue_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _queue(request, viewer, session, today)
+    return export(fmt, f"queue-{today}", columns, rows, viewer.lang)
 
 
 @router.get("/decisions/{decision_id}")
@@ -73,27 +117,59 @@ def reject(
     return back(f"{PREFIX}/decisions/{decision_id}")
 
 
+LOAN_STATUSES = [(s, f"loan.{s}") for s in ("contracted", "active", "repaid", "written_off")]
+TIER = {g: i for i, g in enumerate(("normal", "special_mention", "substandard", "doubtful", "loss"))}
+
+
+def _grade_text(r: LoanOut, lang: str) -> str:
+    return i18n.t(f"grade.{r.grade}", lang)
+
+
+def _book_columns(names: dict[int, str]) -> list[Column[LoanOut]]:
+    return [
+        Column("contract", "ui.contract", lambda r: r.contract_no),
+        Column("firm", "ui.firm", lambda r: names.get(r.borrower_id, "")),
+        Column("principal", "ui.principal", lambda r: r.principal, money=True),
+        Column("outstanding", "ui.outstanding", lambda r: r.outstanding_principal, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"loan.{r.status}", lang)),
+        # the grade sorts by its tier (正常 first), not by its code's spelling
+        Column("grade", "ui.grade", lambda r: TIER.get(r.grade, len(TIER)), text=_grade_text),
+        Column("dpd", "ui.dpd", lambda r: r.dpd),
+        Column("contracted", "ui.contracted_on", lambda r: r.contracted_on),
+    ]
+
+
+Book = tuple[ListState, list[LoanOut], list[Column[LoanOut]], dict[int, str]]
+
+
+def _book(request: Request, viewer: Viewer, session: Session) -> Book:
+    state = ListState.of(request, viewer.lang, extra=("overdue",))
+    rows = lending_api.list_loans(viewer.principal, session, status=None)
+    if state.extra.get("overdue") == "1":  # the book's overdue loans (逾期贷款): any day past due
+        rows = [r for r in rows if r.dpd > 0]
+    names = access_queries.names_of(session, [r.borrower_id for r in rows])
+    columns = _book_columns(names)
+    fields = lambda r: [r.contract_no, names.get(r.borrower_id, "")]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.contracted_on)
+    return state, rows, columns, names
+
+
 @router.get("/book")
 def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
-    p = viewer.principal
-    rows = lending_api.list_loans(p, session, status=None)
-    names = access_queries.names_of(session, [r.borrower_id for r in rows])
+    """贷款台账: the loans the viewer may see (a bank's book, a firm's own loans), by grade as a chart; sortable,
+    filtered by status, contract date and overdue, downloadable."""
+    state, rows, columns, names = _book(request, viewer, session)
     by_grade: dict[str, Decimal] = {}
     for r in rows:
         by_grade[r.grade] = by_grade.get(r.grade, Decimal(0)) + Decimal(str(r.outstanding_principal))
     chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": float(v / 10000)} for g, v in by_grade.items()]
-    return render(request, viewer, "book.html", {"rows": rows, "names": names, "chart": chart})
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/book") | {"names": names, "chart": chart}
+    ctx |= {"statuses": LOAN_STATUSES, "overdue_only": state.extra.get("overdue") == "1"}
+    return render(request, viewer, "book.html", ctx)
 
 
-@router.get("/loans/{loan_id}")
-def loan(request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
-    detail = lending_api.get_loan(loan_id, viewer.principal, session, today)
-    balance = Decimal(str(detail.principal))
-    # the principal outstanding after each instalment, from the disbursement on (万元)
-    dates, values = [str(detail.disbursed_on or detail.contracted_on or "")], [float(balance / 10000)]
-    for row in detail.schedule:
-        balance -= Decimal(str(row.principal))
-        dates.append(str(row.due_date))
-        values.append(float(balance / 10000))
-    rate = (Decimal(detail.annual_rate) * 100).quantize(Decimal("0.01"))
-    return render(request, viewer, "loan.html", {"loan": detail, "dates": dates, "values": values, "rate": rate})
+@router.get("/book.{fmt}")
+def book_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _book(request, viewer, session)
+    return export(fmt, "loans", columns, rows, viewer.lang)

@@ -19,11 +19,13 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit import queries as credit_queries
 from ippledge.intake import api as intake_api
-from ippledge.intake.schemas import ApplicationIn, PartyIn
+from ippledge.intake import service as intake_service
+from ippledge.intake.schemas import ApplicationIn, ApplicationOut, PartyIn
 from ippledge.kernel.errors import IppledgeError
 from ippledge.pledge import api as pledge_api
 from ippledge.registry import queries as registry_queries
@@ -137,10 +139,35 @@ def apply(
     return render(request, viewer, "apply.html", ctx | {"idempotency_key": idempotency_key}, status=422)
 
 
+APP_STATUSES = [(s, f"app.{s}") for s in ("submitted", "in_review", "approved", "declined", "withdrawn")]
+APP_COLUMNS: list[Column[ApplicationOut]] = [
+    Column("no", "ui.number", lambda a: a.application_no),
+    Column("amount", "ui.amount", lambda a: a.amount, money=True),
+    Column("term", "ui.term", lambda a: a.term_months),
+    Column("status", "ui.status", lambda a: a.status, text=lambda a, lang: i18n.t(f"app.{a.status}", lang)),
+    Column("submitted", "ui.submitted_on", lambda a: a.submitted_on),
+]
+
+
+def _applications(request: Request, viewer: Viewer, session: Session) -> tuple[ListState, list[ApplicationOut]]:
+    state = ListState.of(request, viewer.lang)
+    rows = intake_api.list_applications(viewer.principal, session)
+    fields = lambda a: [a.application_no, a.purpose]  # noqa: E731
+    return state, view(rows, state, APP_COLUMNS, fields, status=lambda a: a.status, day=lambda a: a.submitted_on)
+
+
 @router.get("/applications")
 def applications(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
-    rows = intake_api.list_applications(viewer.principal, session)
-    return render(request, viewer, "applications.html", {"rows": rows})
+    state, rows = _applications(request, viewer, session)
+    ctx = page_ctx(rows, state, APP_COLUMNS, f"{PREFIX}/applications") | {"statuses": APP_STATUSES}
+    return render(request, viewer, "applications.html", ctx)
+
+
+@router.get("/applications.{fmt}")
+def applications_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows = _applications(request, viewer, session)
+    return export(fmt, "applications", APP_COLUMNS, rows, viewer.lang)
 
 
 @router.get("/applications/{application_id}")
@@ -181,6 +208,7 @@ def application(
             named = access_queries.party_names(session, kind)
             consent_choices += sorted((i, n) for i, n in named.items() if i not in granted)
     ctx = {
+        "receipt": intake_service.window_receipt(session, p, application_id),  # the window's one-time notice
         "consent_choices": consent_choices,
         "checklist": checklist,
         "app": app,

@@ -19,7 +19,14 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.lists import csv_response, paginate, search
+from ippledge.console.pages.lists import (
+    Column,
+    ListState,
+    check_format,
+    export,
+    page_ctx,
+    view,
+)
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.kernel.errors import IppledgeError
 from ippledge.risk_sharing import api as risk_api
@@ -30,6 +37,8 @@ from ippledge.web.deps import SessionDep, TodayDep
 from ippledge.web.idempotency import run_once
 
 OPEN_CLAIMS = ("filed", "proposed", "settling")
+LOAN_STATUSES = [(s, f"loan.{s}") for s in ("active", "repaid", "written_off")]
+SUBSIDY_STATUSES = [(s, f"sub.{s}") for s in ("applied", "proposed", "approved", "rejected", "paid")]
 
 
 def _require_fund(viewer: Viewer) -> None:
@@ -62,49 +71,53 @@ def fund_pools(request: Request, viewer: ViewerDep, session: SessionDep) -> HTML
     return render(request, viewer, "fund_pools.html", {"reports": reports, "chart": chart})
 
 
+CLAIM_STATUSES = [(s, f"claim.{s}") for s in ("filed", "proposed", "advanced", "settling", "paid", "rejected")]
+
+
+def _claim_columns(names: dict[int, str]) -> list[Column[Any]]:
+    return [
+        Column("no", "ui.number", lambda c: c.id),
+        Column("bank", "ui.bank", lambda c: names.get(c.bank_id, "")),
+        Column("scheme", "ui.scheme", lambda c: c.scheme_code),
+        Column("status", "ui.status", lambda c: c.status, text=lambda c, lang: i18n.t(f"claim.{c.status}", lang)),
+        Column("loss", "ui.loss", lambda c: c.loss, money=True),
+        Column("recovered", "ui.recovered", lambda c: c.recovered, money=True),
+        Column("due", "ui.review_due", lambda c: c.review_due),
+    ]
+
+
 def _claims(
-    session: Session, viewer: Viewer, today: dt.date, done: bool, overdue: bool, q: str
-) -> tuple[list[Any], dict[int, str]]:
-    rows = risk_api.list_claims(viewer.principal, session, today, overdue)
-    if not done:
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
+    """Claims to review, overdue first (or by any column); decided ones with ``done=1`` or a chosen status."""
+    _require_fund(viewer)
+    state = ListState.of(request, viewer.lang, extra=("done", "overdue"))
+    rows = risk_api.list_claims(viewer.principal, session, today, state.extra.get("overdue") == "1")
+    if state.extra.get("done") != "1" and not state.status:
         rows = [c for c in rows if c.status in OPEN_CLAIMS]
     rows.sort(key=lambda c: (not c.overdue, c.review_due, c.id))
     names = access_queries.names_of(session, [c.bank_id for c in rows])
-    rows = search(rows, q, lambda c: [c.id, c.loan_id, c.scheme_code, names.get(c.bank_id, ""), c.status])
-    return rows, names
+    columns = _claim_columns(names)
+    fields = lambda c: [c.id, c.loan_id, c.scheme_code, names.get(c.bank_id, ""), c.status]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda c: c.status, day=lambda c: c.triggered_on)
+    return state, rows, columns, names
 
 
 @router.get("/fund/claims")
-def fund_claims(
-    request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
-    today: TodayDep,
-    done: int = 0,
-    overdue: int = 0,
-    q: str = "",
-    page: int = 1,
-) -> HTMLResponse:
-    """补偿申请: claims to review, overdue first; decided ones only with ``done=1``."""
-    _require_fund(viewer)
-    rows, names = _claims(session, viewer, today, bool(done), bool(overdue), q)
-    ctx = {"names": names, "show_done": bool(done), "overdue_only": bool(overdue), "today": today}
-    ctx |= paginate(rows, page, q) | {"pager_extra": f"&done={int(bool(done))}"}
-    return render(request, viewer, "fund_claims.html", ctx)
+def fund_claims(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """补偿申请: claims to review, overdue first; decided ones only with ``done=1``; sortable, filtered by status and
+    the day the claim arose, downloadable."""
+    state, rows, columns, names = _claims(request, viewer, session, today)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/claims") | {"names": names, "statuses": CLAIM_STATUSES}
+    ctx |= {"show_done": state.extra.get("done") == "1", "overdue_only": state.extra.get("overdue") == "1"}
+    return render(request, viewer, "fund_claims.html", ctx | {"today": today})
 
 
-@router.get("/fund/claims.csv")
-def fund_claims_csv(viewer: ViewerDep, session: SessionDep, today: TodayDep, done: int = 1, q: str = "") -> Response:
-    _require_fund(viewer)
-    rows, names = _claims(session, viewer, today, bool(done), False, q)
-    keys = ("ui.number", "ui.bank", "ui.scheme", "ui.status", "ui.loss", "ui.recovered", "ui.review_due")
-    header = [i18n.t(k, viewer.lang) for k in keys]
-    body = [
-        (c.id, names.get(c.bank_id, ""), c.scheme_code, i18n.t(f"claim.{c.status}", viewer.lang), *money)
-        for c in rows
-        for money in [(c.loss, c.recovered, c.review_due)]
-    ]
-    return csv_response(f"claims-{today}.csv", header, body)
+@router.get("/fund/claims.{fmt}")
+def fund_claims_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _claims(request, viewer, session, today)
+    return export(fmt, f"claims-{today}", columns, rows, viewer.lang)
 
 
 @router.get("/fund/claims/{claim_id}")
@@ -174,23 +187,94 @@ def decide_claim(
     return back(f"{PREFIX}/fund/claims/{claim_id}")
 
 
-@router.get("/fund/loans")
-def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1) -> HTMLResponse:
-    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade."""
+GRADE_TIER = {g: i for i, g in enumerate(("normal", "special_mention", "substandard", "doubtful", "loss"))}
+
+
+def _loan_columns(names: dict[int, str]) -> list[Column[risk_queries.EnrolledLoan]]:
+    return [
+        Column("contract", "ui.contract", lambda r: r.contract_no),
+        Column("scheme", "ui.scheme", lambda r: r.scheme_code),
+        Column("bank", "ui.bank", lambda r: names.get(r.bank_id, "")),
+        Column("firm", "ui.firm", lambda r: names.get(r.borrower_id, "")),
+        Column("enrolled", "ui.enrolled_on", lambda r: r.enrolled_on),
+        Column("principal", "ui.principal", lambda r: r.principal, money=True),
+        Column("outstanding", "ui.outstanding", lambda r: r.outstanding_principal, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"loan.{r.status}", lang)),
+        Column(
+            "grade",
+            "ui.grade",
+            lambda r: GRADE_TIER.get(r.grade, len(GRADE_TIER)),
+            text=lambda r, lang: i18n.t(f"grade.{r.grade}", lang),
+        ),
+    ]
+
+
+def _fund_loans(
+    request: Request, viewer: Viewer, session: Session
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
     _require_fund(viewer)
+    state = ListState.of(request, viewer.lang)
     rows = risk_queries.enrolled_loans(session, viewer.principal)
     names = access_queries.names_of(session, [r.bank_id for r in rows] + [r.borrower_id for r in rows])
-    rows = search(rows, q, lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)])
-    return render(request, viewer, "fund_loans.html", {"names": names} | paginate(rows, page, q))
+    columns = _loan_columns(names)
+    fields = lambda r: [r.contract_no, r.scheme_code, names.get(r.bank_id), names.get(r.borrower_id)]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.enrolled_on)
+    return state, rows, columns, names
+
+
+@router.get("/fund/loans")
+def fund_loans(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
+    """纳入贷款: the loans enrolled in the fund's schemes, with their outstanding principal and grade; sortable,
+    filtered by status and enrolment date, downloadable."""
+    state, rows, columns, names = _fund_loans(request, viewer, session)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/loans") | {"names": names, "statuses": LOAN_STATUSES}
+    return render(request, viewer, "fund_loans.html", ctx)
+
+
+@router.get("/fund/loans.{fmt}")
+def fund_loans_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _fund_loans(request, viewer, session)
+    return export(fmt, "enrolled-loans", columns, rows, viewer.lang)
+
+
+def _subsidy_columns(names: dict[int, str]) -> list[Column[risk_queries.SubsidyLine]]:
+    return [
+        Column("no", "ui.number", lambda r: r.id),
+        Column("rule", "ui.rule_code", lambda r: r.rule_code),
+        Column("firm", "ui.firm", lambda r: names.get(r.enterprise_id, "")),
+        Column("bank", "ui.bank", lambda r: names.get(r.bank_id, "")),
+        Column("year", "ui.year", lambda r: r.year),
+        Column("amount", "ui.amount", lambda r: r.amount, money=True),
+        Column("status", "ui.status", lambda r: r.status, text=lambda r, lang: i18n.t(f"sub.{r.status}", lang)),
+        Column("paid", "ui.paid_on", lambda r: r.paid_on),
+    ]
+
+
+def _fund_subsidies(
+    request: Request, viewer: Viewer, session: Session
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
+    _require_fund(viewer)
+    state = ListState.of(request, viewer.lang)
+    rows = risk_queries.subsidy_applications(session, viewer.principal)
+    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
+    columns = _subsidy_columns(names)
+    fields = lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda r: r.status, day=lambda r: r.applied_on)
+    return state, rows, columns, names
 
 
 @router.get("/fund/subsidies")
-def fund_subsidies(
-    request: Request, viewer: ViewerDep, session: SessionDep, q: str = "", page: int = 1
-) -> HTMLResponse:
-    """补贴申请: the subsidy applications the fund pays, with their state."""
-    _require_fund(viewer)
-    rows = risk_queries.subsidy_applications(session, viewer.principal)
-    names = access_queries.names_of(session, [r.enterprise_id for r in rows] + [r.bank_id for r in rows])
-    rows = search(rows, q, lambda r: [r.rule_code, r.scheme_code, names.get(r.enterprise_id), names.get(r.bank_id)])
-    return render(request, viewer, "fund_subsidies.html", {"names": names} | paginate(rows, page, q))
+def fund_subsidies(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
+    """补贴申请: the subsidy applications the fund pays, with their state; sortable, filtered by state and the day
+    applied, downloadable."""
+    state, rows, columns, names = _fund_subsidies(request, viewer, session)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/fund/subsidies") | {"names": names, "statuses": SUBSIDY_STATUSES}
+    return render(request, viewer, "fund_subsidies.html", ctx)
+
+
+@router.get("/fund/subsidies.{fmt}")
+def fund_subsidies_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _fund_subsidies(request, viewer, session)
+    return export(fmt, "subsidies", columns, rows, viewer.lang)

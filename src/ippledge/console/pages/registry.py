@@ -8,66 +8,76 @@ registry's filing is the 404 page.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
 from ippledge.console.pages.filings import filing_ctx
-from ippledge.console.pages.lists import csv_response, paginate, search
-from ippledge.console.sessions import ViewerDep
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
+from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.kernel.errors import IppledgeError
 from ippledge.pledge import api as pledge_api
-from ippledge.pledge.schemas import RefuseIn
+from ippledge.pledge.schemas import FilingOut, RefuseIn
 from ippledge.registry import api as registry_api
 from ippledge.web.deps import SessionDep, TodayDep
 
 
-@router.get("/registry/queue")
-def registry_queue(
-    request: Request,
-    viewer: ViewerDep,
-    session: SessionDep,
-    today: TodayDep,
-    overdue: int = 0,
-    q: str = "",
-    page: int = 1,
-) -> HTMLResponse:
-    """Submitted filings, oldest deadline first, with a search over number, parties and IP."""
+def _queue_columns(names: dict[int, str]) -> list[Column[FilingOut]]:
+    return [
+        Column("no", "ui.number", lambda f: f.filing_no),
+        Column("firm", "ui.firm", lambda f: names.get(f.pledgor_id, "")),
+        Column("bank", "ui.bank", lambda f: names.get(f.pledgee_id, "")),
+        Column("ip", "ui.ip", lambda f: "；".join(f"{i.title} ({i.number})" for i in f.items), sortable=False),
+        Column("amount", "ui.amount", lambda f: f.debt_amount, money=True),
+        Column("submitted", "ui.submitted_on", lambda f: f.submitted_on),
+        Column("due", "ui.due", lambda f: f.due_on),
+    ]
+
+
+def _queue(
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[FilingOut], list[Column[FilingOut]], dict[int, str]]:
     p = viewer.principal
     p.require(Role.REGISTRY_OFFICER)
-    rows = sorted(pledge_api.officer_queue(p, session, today, bool(overdue)), key=lambda f: (f.due_on, f.id))
+    state = ListState.of(request, viewer.lang, extra=("overdue",))
+    overdue = state.extra.get("overdue") == "1"
+    rows = sorted(pledge_api.officer_queue(p, session, today, overdue), key=lambda f: (f.due_on or today, f.id))
     names = access_queries.names_of(session, [i for f in rows for i in (f.pledgor_id, f.pledgee_id)])
-    rows = search(
-        rows,
-        q,
-        lambda f: (
-            [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, "")]
-            + [x for i in f.items for x in (i.number, i.title)]
-        ),
-    )
-    ctx = {"names": names, "overdue_only": bool(overdue), "today": today} | paginate(rows, page, q)
+    columns = _queue_columns(names)
+
+    def fields(f: FilingOut) -> list[Any]:
+        parties = [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, "")]
+        return parties + [x for i in f.items for x in (i.number, i.title)]
+
+    return state, view(rows, state, columns, fields, day=lambda f: f.submitted_on), columns, names
+
+
+@router.get("/registry/queue")
+def registry_queue(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """Submitted filings, oldest deadline first (or by any column), searchable over number, parties and IP, filtered
+    by submission date and overdue, downloadable."""
+    state, rows, columns, names = _queue(request, viewer, session, today)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/registry/queue")
+    ctx |= {"names": names, "overdue_only": state.extra.get("overdue") == "1", "today": today}
     return render(request, viewer, "registry_queue.html", ctx)
 
 
-@router.get("/registry/queue.csv")
-def registry_queue_csv(viewer: ViewerDep, session: SessionDep, today: TodayDep, q: str = "") -> Response:
-    """The queue as the officer searched it, as CSV."""
-    p = viewer.principal
-    p.require(Role.REGISTRY_OFFICER)
-    rows = sorted(pledge_api.officer_queue(p, session, today, False), key=lambda f: (f.due_on, f.id))
-    names = access_queries.names_of(session, [i for f in rows for i in (f.pledgor_id, f.pledgee_id)])
-    rows = search(rows, q, lambda f: [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, "")])
-    lang = viewer.lang
-    header = [i18n.t(k, lang) for k in ("ui.number", "ui.firm", "ui.bank", "ui.amount", "ui.submitted_on", "ui.due")]
-    body = [
-        [f.filing_no, names.get(f.pledgor_id, ""), names.get(f.pledgee_id, ""), f.debt_amount, f.submitted_on, f.due_on]
-        for f in rows
-    ]
-    return csv_response(f"registry-queue-{today}.csv", header, body)
+@router.get("/registry/queue.{fmt}")
+def registry_queue_file(
+    request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> Response:
+    """The queue as the officer searched, filtered and sorted it, as CSV or Excel."""
+    check_format(request, fmt)
+    _, rows, columns, _ = _queue(request, viewer, session, today)
+    return export(fmt, f"registry-queue-{today}", columns, rows, viewer.lang)
 
 
 @router.post("/filings/{filing_id}/register")

@@ -19,6 +19,7 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
 from ippledge.kernel.errors import IppledgeError, not_found
@@ -38,19 +39,52 @@ def _require_valuer(viewer: Viewer) -> None:
     viewer.principal.require(Role.VALUER)
 
 
-@router.get("/valuer/tasks")
-def valuer_tasks(
-    request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep, done: int = 0
-) -> HTMLResponse:
-    """评估任务: open and in-progress tasks by deadline; ``done=1`` shows the finished ones too."""
+TASK_STATUSES = [(s, f"tstatus.{s}") for s in ("open", "accepted", "done", "declined", "cancelled")]
+
+
+def _task_columns(names: dict[int, str]) -> list[Column[Any]]:
+    return [
+        Column("application", "ui.application_of", lambda k: k.application_id),
+        Column("bank", "ui.bank", lambda k: names.get(k.bank_id, "")),
+        Column("status", "ui.status", lambda k: k.status, text=lambda k, lang: i18n.t(f"tstatus.{k.status}", lang)),
+        Column("due", "ui.due", lambda k: k.due_on),
+        Column("elapsed", "ui.elapsed", lambda k: k.working_days_elapsed),
+    ]
+
+
+def _tasks(
+    request: Request, viewer: Viewer, session: Session, today: dt.date
+) -> tuple[ListState, list[Any], list[Column[Any]], dict[int, str]]:
+    """The valuer's tasks: open and in progress by deadline (finished with ``done=1`` or a chosen status)."""
     _require_valuer(viewer)
-    p = viewer.principal
-    rows = [t for t in intake_api.my_tasks(p, session, today, overdue=None, status_=None) if done or t.status in OPEN]
+    state = ListState.of(request, viewer.lang, extra=("done",))
+    every = state.extra.get("done") == "1" or bool(state.status)
+    tasks = intake_api.my_tasks(viewer.principal, session, today, overdue=None, status_=None)
+    rows = [t for t in tasks if every or t.status in OPEN]
     rows.sort(key=lambda t: (t.status not in OPEN, not t.overdue, t.due_on, t.id))
-    flags = governance_api.valuation_flags(p, session, today, valuer_id=None, kind=None, as_of=None)
     names = access_queries.names_of(session, [t.bank_id for t in rows])
-    ctx = {"rows": rows, "show_done": bool(done), "flags": flags, "names": names}
+    columns = _task_columns(names)
+    fields = lambda t: [t.application_id, names.get(t.bank_id, ""), t.status]  # noqa: E731
+    rows = view(rows, state, columns, fields, status=lambda t: t.status, day=lambda t: t.due_on)
+    return state, rows, columns, names
+
+
+@router.get("/valuer/tasks")
+def valuer_tasks(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """评估任务: open and in-progress tasks by deadline; ``done=1`` shows the finished ones too; sortable, filtered
+    by status and deadline, downloadable."""
+    state, rows, columns, names = _tasks(request, viewer, session, today)
+    flags = governance_api.valuation_flags(viewer.principal, session, today, valuer_id=None, kind=None, as_of=None)
+    ctx = page_ctx(rows, state, columns, f"{PREFIX}/valuer/tasks") | {"names": names, "statuses": TASK_STATUSES}
+    ctx |= {"show_done": state.extra.get("done") == "1", "flags": flags}
     return render(request, viewer, "valuer_tasks.html", ctx)
+
+
+@router.get("/valuer/tasks.{fmt}")
+def valuer_tasks_file(request: Request, fmt: str, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> Response:
+    check_format(request, fmt)
+    _, rows, columns, _ = _tasks(request, viewer, session, today)
+    return export(fmt, f"valuation-tasks-{today}", columns, rows, viewer.lang)
 
 
 @router.post("/valuer/tasks/{task_id}/accept")

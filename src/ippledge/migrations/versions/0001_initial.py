@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:32:24.209920
+Create Date: 2026-12-03 10:32:40.262276
 """
 
 from __future__ import annotations
@@ -1315,6 +1315,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_intake_task_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_intake_task_status'), ['status'], unique=False)
 
+    op.create_table('intake_window_receipt',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('presented', sa.Text(), nullable=False),
+    sa.Column('missing', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('decided_by', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['loan_application.id'], name=op.f('fk_intake_window_receipt_application_id_loan_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by'], ['app_user.id'], name=op.f('fk_intake_window_receipt_decided_by_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_intake_window_receipt'))
+    )
+    with op.batch_alter_table('intake_window_receipt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_intake_window_receipt_application_id'), ['application_id'], unique=False)
+
     op.create_table('loan_application_asset',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('ip_asset_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -2124,6 +2141,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_application_asset_ip_asset_id'))
 
     op.drop_table('loan_application_asset')
+    with op.batch_alter_table('intake_window_receipt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_intake_window_receipt_application_id'))
+
+    op.drop_table('intake_window_receipt')
     with op.batch_alter_table('intake_task', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_intake_task_status'))
         batch_op.drop_index(batch_op.f('ix_intake_task_due_on'))

@@ -1,0 +1,309 @@
+"""A loan's page and its money forms (贷款详情、还款、核销与核销后收回); decision record 0035.
+
+The firm repays from its settlement account (还款: the amount, and whether money beyond what is due repays principal
+early); the bank's credit officer proposes a write-off of a non-performing loan (核销申请) and a different approver
+decides it (maker-checker, the access service's); once written off the officer records cash recovered (核销后收回).
+Every money form carries an idempotency key made when the page is drawn, so a double submit moves money once; the
+same key is also the receipt's ledger key, as in the API. Bad input re-renders the page with the message beside the
+field and the typed values kept; a refused service call (too little in the account, the maker deciding) writes
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from ippledge.access.model import PartyKind, Role
+from ippledge.console import i18n
+from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.sessions import Viewer, ViewerDep
+from ippledge.kernel.errors import IppledgeError
+from ippledge.lending import api as lending_api
+from ippledge.lending import queries as lending_queries
+from ippledge.lending import service as lending_service
+from ippledge.lending.schemas import LoanDetailOut
+from ippledge.monitoring import api as monitoring_api
+from ippledge.monitoring.schemas import SiteVisitIn
+from ippledge.policy import api as policy_api
+from ippledge.risk_sharing import queries as risk_queries
+from ippledge.web.deps import SessionDep, TodayDep
+from ippledge.web.idempotency import run_once
+
+NPL = ("substandard", "doubtful", "loss")
+
+
+def _money(text: str) -> Decimal | None:
+    """An amount typed in 元 (commas allowed), above zero with at most two decimals; ``None`` when it is not one."""
+    try:
+        value = Decimal(text.replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value >= 10**13:
+        return None
+    return value
+
+
+def _due_now(detail: LoanDetailOut, today: dt.date) -> Decimal:
+    """What the schedule asks of the firm up to today (or the next instalment when nothing is due yet)."""
+    owed, upcoming = Decimal(0), None
+    for s in detail.schedule:
+        if s.settled_on is not None:
+            continue
+        left = Decimal(str(s.payment)) - Decimal(str(s.paid_principal)) - Decimal(str(s.paid_interest))
+        if s.due_date <= today:
+            owed += left
+        elif upcoming is None:
+            upcoming = left
+    return owed if owed > 0 else (upcoming or Decimal(0))
+
+
+def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict[str, Any]:
+    p = viewer.principal
+    detail = lending_api.get_loan(loan_id, p, session, today)  # the 404 page when not the viewer's to see
+    balance = Decimal(str(detail.principal))
+    # the principal outstanding after each instalment, from the disbursement on (万元)
+    dates, values = [str(detail.disbursed_on or detail.contracted_on or "")], [float(balance / 10000)]
+    for row in detail.schedule:
+        balance -= Decimal(str(row.principal))
+        dates.append(str(row.due_date))
+        values.append(float(balance / 10000))
+    rate = (Decimal(detail.annual_rate) * 100).quantize(Decimal("0.01"))
+    write_off = lending_queries.write_off_of(session, detail.id)
+    bank_side = p.party_kind is PartyKind.BANK and p.party_id == detail.bank_id
+    wo_open = write_off is not None and write_off.status in ("proposed", "approved")
+    npl = detail.grade in NPL or detail.defaulted_on is not None
+    forms = {
+        "repay": detail.status == "active" and p.party_id == detail.borrower_id and p.has(Role.ENTERPRISE_USER),
+        "propose": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active" and npl and not wo_open,
+        "decide": bank_side and p.has(Role.APPROVER) and write_off is not None and write_off.status == "proposed",
+        "recover": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "written_off",
+        "visit": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
+    }
+    # the bank's post-loan actions on the loan (代缴年费, site visits, inspections, downgrade proposals)
+    post_loan = monitoring_api.list_actions(session, p, loan_id=detail.id) if bank_side else []
+    return {
+        "loan": detail,
+        "dates": dates,
+        "values": values,
+        "rate": rate,
+        "write_off": write_off,
+        "recovered": lending_queries.recoveries(session, detail.id).total if detail.status == "written_off" else None,
+        "due_now": _due_now(detail, today),
+        "forms": forms,
+        "actions": post_loan,
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": ""},
+        "errors": {},
+        "form_error": None,
+        "idempotency_key": uuid.uuid4().hex,
+    }
+
+
+@router.get("/loans/{loan_id}")
+def loan(request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    return render(request, viewer, "loan.html", _ctx(viewer, session, loan_id, today))
+
+
+def _again(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    loan_id: int,
+    today: dt.date,
+    typed: dict[str, Any],
+    errors: dict[str, str],
+    form_error: str | None,
+    key: str,
+) -> HTMLResponse:
+    """The page again with the message beside the field, what was typed, and the same key: a corrected resubmission
+    is still the one payment."""
+    ctx = _ctx(viewer, session, loan_id, today)
+    msgs = {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in errors}
+    ctx |= {"typed": ctx["typed"] | typed, "errors": msgs, "form_error": form_error, "idempotency_key": key}
+    return render(request, viewer, "loan.html", ctx, status=422)
+
+
+def _refused(exc: IppledgeError, lang: str) -> str:
+    return i18n.both((exc.message_zh, exc.message_en), lang)
+
+
+@router.post("/loans/{loan_id}/repay")
+def repay(
+    request: Request,
+    loan_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    amount: str = Form("", max_length=40),
+    prepay: str = Form("", max_length=10),
+) -> Response:
+    """还款 from the firm's settlement account on the business date; the same key twice repays once."""
+    viewer.check_csrf(csrf)
+    p = viewer.principal
+    typed = {"amount": amount, "prepay": prepay == "1"}
+    value = _money(amount)
+    if value is None:
+        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, idempotency_key)
+    body = {"loan_id": loan_id, "amount": str(value), "prepay": prepay == "1", "value_date": today.isoformat()}
+    try:
+        with session.begin_nested():  # a refused repayment writes nothing, the key included
+            run_once(
+                session,
+                p,
+                idempotency_key,
+                f"POST /console/loans/{loan_id}/repay",
+                body,
+                lambda: {
+                    "id": lending_service.repay(
+                        session, p, loan_id, value, today, idempotency_key, prepay=prepay == "1", today=today
+                    ).id
+                },
+                201,
+            )
+    except IppledgeError as exc:
+        if exc.status in (403, 404):
+            raise
+        msg = _refused(exc, viewer.lang)
+        return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
+    return back(f"{PREFIX}/loans/{loan_id}?done=repay")
+
+
+@router.post("/loans/{loan_id}/write-off")
+def propose_write_off(
+    request: Request,
+    loan_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    reason: str = Form("", max_length=4000),
+) -> Response:
+    """核销申请 (maker): the credit officer proposes writing off a non-performing loan, with the reason."""
+    viewer.check_csrf(csrf)
+    if not reason.strip() or len(reason) > 2000:
+        errors = {"reason": ""}
+        return _again(request, viewer, session, loan_id, today, {"reason": reason}, errors, None, idempotency_key)
+    try:
+        with session.begin_nested():
+            lending_service.propose_write_off(session, viewer.principal, loan_id, today, reason.strip())
+    except IppledgeError as exc:
+        if exc.status in (403, 404):
+            raise
+        msg = _refused(exc, viewer.lang)
+        return _again(request, viewer, session, loan_id, today, {"reason": reason}, {}, msg, idempotency_key)
+    return back(f"{PREFIX}/loans/{loan_id}")
+
+
+@router.post("/loan-write-offs/{write_off_id}/decision")
+def decide_write_off(
+    write_off_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    approve: str = Form("", max_length=10),
+    reason: str = Form("", max_length=2000),
+) -> Response:
+    """核销审批 (checker): a different approver of the lending bank approves or rejects; the proposer is refused by
+    the access service (a 403 page); the same key twice decides once."""
+    viewer.check_csrf(csrf)
+    p = viewer.principal
+    yes = approve == "1"
+    body = {"id": write_off_id, "approve": yes, "reason": reason or None}
+
+    def act() -> dict[str, Any]:
+        return {
+            "loan_id": lending_service.decide_write_off(session, p, write_off_id, yes, reason or None, today).loan_id
+        }
+
+    operation = f"POST /console/loan-write-offs/{write_off_id}/decision"
+    with session.begin_nested():
+        outcome = run_once(session, p, idempotency_key, operation, body, act)
+    return back(f"{PREFIX}/loans/{outcome.body['loan_id']}")
+
+
+@router.post("/loans/{loan_id}/recoveries")
+def record_recovery(
+    request: Request,
+    loan_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    amount: str = Form("", max_length=40),
+) -> Response:
+    """核销后收回: cash recovered on a written-off loan, booked once per key."""
+    viewer.check_csrf(csrf)
+    p = viewer.principal
+    typed = {"amount": amount}
+    value = _money(amount)
+    if value is None:
+        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, idempotency_key)
+    body = {"loan_id": loan_id, "amount": str(value), "value_date": today.isoformat()}
+
+    def act() -> dict[str, Any]:
+        return {"id": lending_service.record_recovery(session, p, loan_id, value, today, key, today=today).id}
+
+    key = idempotency_key
+    try:
+        with session.begin_nested():
+            run_once(session, p, key, f"POST /console/loans/{loan_id}/recoveries", body, act, 201)
+    except IppledgeError as exc:
+        if exc.status in (403, 404):
+            raise
+        msg = _refused(exc, viewer.lang)
+        return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
+    return back(f"{PREFIX}/loans/{loan_id}?done=recovery")
+
+
+@router.post("/loans/{loan_id}/site-visits")
+def plan_site_visit(
+    request: Request,
+    loan_id: int,
+    viewer: ViewerDep,
+    session: SessionDep,
+    today: TodayDep,
+    csrf: str = Form("", max_length=100),
+    idempotency_key: str = Form("", max_length=100),
+    purpose: str = Form("", max_length=4000),
+) -> Response:
+    """现场走访 (monitoring's post-loan action): the credit officer plans a visit with its purpose; it is done when the
+    findings are recorded within the limit (the API's findings route)."""
+    viewer.check_csrf(csrf)
+    if not purpose.strip() or len(purpose) > 2000:
+        errors = {"purpose_visit": ""}
+        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, errors, None, idempotency_key)
+    try:
+        with session.begin_nested():
+            body = SiteVisitIn(loan_id=loan_id, purpose=purpose.strip())
+            monitoring_api.plan_site_visit(body, session, viewer.principal, today)
+    except IppledgeError as exc:
+        if exc.status in (403, 404):
+            raise
+        msg = _refused(exc, viewer.lang)
+        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, {}, msg, idempotency_key)
+    return back(f"{PREFIX}/loans/{loan_id}")
+
+
+@router.get("/loans/{loan_id}/policy")
+def loan_policy(
+    request: Request, loan_id: int, viewer: ViewerDep, session: SessionDep, today: TodayDep
+) -> HTMLResponse:
+    """政策匹配与补贴 (an HTMX partial the loan's page loads after itself: matching runs every scheme's rules): each
+    scheme and subsidy the loan qualifies for or fails with the deciding rules and the saving, and the subsidy
+    applications on the loan with their state (applied, approved, paid)."""
+    p = viewer.principal
+    report = policy_api.loan_matches(loan_id, session, p, today, None, None, None)  # 404 when not the viewer's
+    subsidies = [s for s in risk_queries.subsidy_applications(session, p) if s.loan_id == loan_id]
+    return render(request, viewer, "_loan_policy.html", {"report": report, "subsidies": subsidies})
