@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ippledge.console.i18n_desks import DESK_FIELD_ERRORS, DESK_LABELS
+
 LANGS = ("zh", "en")
 
 # key -> (zh, en). Keys are the codes the services use, prefixed by what they label.
@@ -299,6 +301,9 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "codes": ("请至少选择一项不予登记事由", "Choose at least one refusal ground"),
     "new_password": ("两次输入的新密码不一致", "The two new passwords differ"),
 }
+
+LABELS.update(DESK_LABELS)  # the later desks' words (i18n_desks)
+FIELD_ERRORS.update(DESK_FIELD_ERRORS)
 
 
 def t(key: str, lang: str) -> str:

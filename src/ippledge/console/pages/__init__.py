@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ippledge.console.pages import (  # noqa: F401  (importing a module registers its pages)
     bank,
+    disposal,
     filings,
     firm,
     fund,
