@@ -76,7 +76,7 @@ def test_bidder_bids_once_and_sees_refusals_beside_the_field(world, app, session
 
 
 def test_listings_search_and_bad_fields(world, app, session_factory) -> None:
-    d, lot_id, _, a, _ = lot_with_round(world, app, session_factory)
+    d, lot_id, _, _a, _ = lot_with_round(world, app, session_factory)
     c = sign_in(app, d.bank.officer)
     found = c.get("/console/disposal/listings?ip_kind=patent&price_min=100&price_max=1000")
     assert found.status_code == 200 and f'href="/console/disposal/lots/{lot_id}"' in found.text
@@ -93,5 +93,5 @@ def test_listings_search_and_bad_fields(world, app, session_factory) -> None:
 
 
 KEY = __import__("re").compile(
-    r">[^<]*\b(?:ui|lot|channel|stage|format|round|ipkind|ip|wl|fb|gw|alert|watch|ins|set)\.[a-z_]+"
+    r">[^<]*\b(?:ui|lot|channel|stage|format|round|ipkind|ip|gwsource|gwfield|purpose|consent|wl|push|fb|alert|watch|ins|set)\.[a-z_]+"
 )

@@ -12,6 +12,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     filings,
     firm,
     fund,
+    gateway,
     home,
     registry,
     regulator,

@@ -55,8 +55,8 @@ def lots(
 
 def _lot_ctx(session: Session, viewer: Viewer, lot: LotOut) -> dict[str, Any]:
     p = viewer.principal
-    names = access_queries.names_of(session, [lot.bank_id, lot.agent_id, lot.pledgor_id] + [lot.buyer_id or 0])
-    rounds = []
+    names = access_queries.names_of(session, [lot.bank_id, lot.agent_id, lot.pledgor_id, lot.buyer_id or 0])
+    rounds: list[dict[str, Any]] = []
     for r in lot.rounds:
         rounds.append(
             {
