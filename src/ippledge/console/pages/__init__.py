@@ -18,6 +18,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     regulator,
     signin,
     valuer,
+    whitelist,
     window,
 )
 from ippledge.console.pages.base import PREFIX, STATIC_DIR, router

@@ -54,7 +54,12 @@ def _ctx(session: Session, viewer: Viewer, today: dt.date) -> dict[str, Any]:
 def consents(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
     """数据授权: the firm's consents, newest first, each revocable while in force, and the form to grant one."""
     _require_firm(viewer)
-    typed = {"grantee_id": None, "fields": [], "purpose": "", "expires_on": str(today + dt.timedelta(days=365))}
+    typed: dict[str, Any] = {
+        "grantee_id": None,
+        "fields": [],
+        "purpose": "",
+        "expires_on": str(today + dt.timedelta(days=365)),
+    }
     ctx = _ctx(session, viewer, today) | {"typed": typed, "errors": {}, "form_error": None}
     return render(request, viewer, "gateway_consents.html", ctx)
 
