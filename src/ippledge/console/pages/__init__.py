@@ -7,6 +7,7 @@ Importing this package registers every page on ``router``; the catch-all 404 pag
 from __future__ import annotations
 
 from ippledge.console.pages import (  # noqa: F401  (importing a module registers its pages)
+    alerts,
     bank,
     disposal,
     filings,
