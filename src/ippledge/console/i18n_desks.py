@@ -186,6 +186,25 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "wrule.term_short": ("质物保护期短于贷款期限", "IP expires before the loan"),
     "wrule.borrower_signal": ("借款人预警信号", "Borrower warning signal"),
     "wrule.officer": ("客户经理列入", "Listed by an officer"),
+    # the insurer and guarantor (保险/担保机构)
+    "ui.premiums_received": ("已收保费", "Premiums received"),
+    "ui.shares_borne": ("已承担代偿", "Shares borne"),
+    "ui.net_position": ("净额", "Net"),
+    "ui.my_share": ("本机构分担", "Our share"),
+    "ui.triggered_on": ("触发日", "Triggered on"),
+    "ui.fund_decides": (
+        "补偿由风险补偿资金管理机构审核决定，本机构的分担比例按方案规则计算。",
+        "The fund decides the claim; our share follows the scheme's rules.",
+    ),
+    "ui.cover_kind": ("险种", "Cover"),
+    "ui.policyholder": ("投保人", "Policyholder"),
+    "ui.premium": ("应收保费", "Premium"),
+    "ui.premium_paid": ("已收保费", "Paid"),
+    "cover.pooled_insurance": ("资金池统保", "Pooled insurance"),
+    "cover.loan_insurance": ("贷款保证保险", "Loan insurance"),
+    "cover.guarantee": ("融资担保", "Guarantee"),
+    "coverstatus.active": ("有效", "In force"),
+    "coverstatus.ended": ("已终止", "Ended"),
 }
 
 DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {

@@ -15,6 +15,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     fund,
     gateway,
     home,
+    insurer,
     registry,
     regulator,
     signin,
