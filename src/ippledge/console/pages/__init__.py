@@ -18,6 +18,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     insurer,
     registry,
     regulator,
+    settings,
     signin,
     valuer,
     whitelist,
