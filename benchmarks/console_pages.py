@@ -38,7 +38,8 @@ MENU = re.compile(r'<nav aria-label="menu">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="(/console/[^"?#]*)"')
 PARTIAL = re.compile(r'hx-get="(/console/[^"]+)" hx-trigger="load"')  # a part a page loads after itself (HTMX)
 RECORD = re.compile(
-    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks)/\d+)"'
+    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks|disposal/lots|'
+    r'whitelist/items|whitelists|watch-list|insurer/claims)/\d+)"'
 )
 
 
