@@ -46,3 +46,22 @@ def test_operator_records_lpr_and_a_time_limit_regulator_reads(world, app, sessi
         for path in ("/console/settings", "/console/settings/schemes/test-city"):
             r = op.get(path)
             assert r.status_code == 200 and not KEY.search(r.text), (path, lang, KEY.search(r.text))
+
+
+def test_overdue_work_across_institutions(world, app, session_factory) -> None:
+    """The regulator's analyst sees the fund's claim once past its review limit, counted under the fund."""
+    import datetime as dt
+
+    m = market(world, app, session_factory)
+    reg = sign_in(app, m.analyst)
+    assert 'href="/console/overdue"' in reg.get("/console/").text
+    page = reg.get("/console/overdue")
+    assert page.status_code == 200 and "超时事项" in page.text and f"#{m.claim_id}" not in page.text
+    m.desk.clock.today = m.today + dt.timedelta(days=120)
+    late = reg.get("/console/overdue").text
+    assert f"#{m.claim_id}" in late and 'id="overdue-by-institution"' in late
+    assert sign_in(app, m.desk.bank.officer).get("/console/overdue").status_code == 403
+    for lang in ("zh", "en"):
+        reg.cookies.set("ippledge_lang", lang)
+        r = reg.get("/console/overdue")
+        assert r.status_code == 200 and not KEY.search(r.text), (lang, KEY.search(r.text))

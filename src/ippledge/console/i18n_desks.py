@@ -223,6 +223,13 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "tenor.5y": ("五年期以上", "5 years and over"),
     "ichannel.standard": ("常规", "Standard"),
     "ichannel.green": ("绿色通道", "Green channel"),
+    # overdue work across institutions (跨机构超时事项)
+    "ui.overdue_work": ("超时事项", "Overdue work"),
+    "ui.institution": ("机构", "Institution"),
+    "ui.overdue_tasks": ("超时办理任务", "Tasks past their limit"),
+    "ui.overdue_pushes": ("超时未跟进的推送企业", "Pushed firms not followed up in time"),
+    "ui.overdue_claims": ("超时未审核的补偿申请", "Claims past the review limit"),
+    "ui.fund": ("资金管理机构", "Fund"),
 }
 
 DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {

@@ -16,6 +16,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     gateway,
     home,
     insurer,
+    overdue,
     registry,
     regulator,
     settings,

@@ -25,7 +25,7 @@ def desk_menu(p: Principal) -> list[tuple[str, str]]:
     if kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
         items += [("ui.whitelists", f"{PREFIX}/whitelists")]
     if kind in (PartyKind.PLATFORM, PartyKind.REGULATOR) and p.roles & {Role.OPERATOR, Role.ANALYST}:
-        items += [("ui.settings", f"{PREFIX}/settings")]
+        items += [("ui.overdue_work", f"{PREFIX}/overdue"), ("ui.settings", f"{PREFIX}/settings")]
     if kind in (PartyKind.BANK, PartyKind.ENTERPRISE, PartyKind.IP_OPERATOR, PartyKind.PLATFORM):
         items += [("ui.lots", f"{PREFIX}/disposal/lots"), ("ui.listings", f"{PREFIX}/disposal/listings")]
     return items
