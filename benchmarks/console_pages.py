@@ -30,8 +30,8 @@ from ippledge.bootstrap import wire
 from ippledge.cmd.options import settings_for
 from ippledge.db import make_engine, make_session_factory
 from ippledge.demo.console_users import console_users
+from ippledge.kernel.clock import business_date  # the sync one: web.deps.business_date is a request dependency
 from ippledge.simulation.accounts import DEMO_PASSWORD
-from ippledge.web.deps import business_date
 
 BUDGET_MS = 200.0  # issue 15: any page rendered on the demo database in under 200 ms, server-side
 MENU = re.compile(r'<nav aria-label="menu">(.*?)</nav>', re.S)
