@@ -21,6 +21,8 @@ def test_firm_grants_revokes_and_reads_its_access_log(world, app, session_factor
     bad = c.post("/console/gateway/consents", data=form | {"fields": ["revenue"], "expires_on": "2099-01-01"})
     assert bad.status_code == 422 and 'id="expires_on-error"' in bad.text and "三年" in bad.text
     assert 'value="2099-01-01"' in bad.text and 'value="revenue" checked' in bad.text
+    no_bank = c.post("/console/gateway/consents", data=form | {"grantee_id": "", "fields": ["revenue"]})
+    assert no_bank.status_code == 422 and "请选择被授权的银行" in no_bank.text  # the empty choice of the select
     none = c.post("/console/gateway/consents", data=form | {"expires_on": "2026-01-01"})
     assert none.status_code == 422 and "请至少勾选一个数据项" in none.text
     assert c.get("/console/gateway/consents").text.count('data-testid="consent-state-') == 0  # nothing written

@@ -170,6 +170,7 @@ def listings(
 ) -> HTMLResponse:
     """挂牌检索: our lots and other platforms' listings by IPC class, IP kind, region and price (万元)."""
     typed = {"ipc": ipc, "ip_kind": ip_kind, "region": region, "price_min": price_min, "price_max": price_max}
+    status = status[:10]  # the API's bound on a listing's status
     typed["status"] = status
     query, bad = _listing_query(ipc, ip_kind, region, price_min, price_max)
     rows: list[Any] = []
