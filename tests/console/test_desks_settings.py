@@ -60,6 +60,7 @@ def test_overdue_work_across_institutions(world, app, session_factory) -> None:
     m.desk.clock.today = m.today + dt.timedelta(days=120)
     late = reg.get("/console/overdue").text
     assert f"#{m.claim_id}" in late and 'id="overdue-by-institution"' in late
+    assert f'href="/console/applications/{m.valuation_app_id}"' in late  # the valuer's task past its limit
     assert sign_in(app, m.desk.bank.officer).get("/console/overdue").status_code == 403
     for lang in ("zh", "en"):
         reg.cookies.set("ippledge_lang", lang)

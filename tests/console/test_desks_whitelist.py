@@ -57,6 +57,8 @@ def test_publish_push_follow_up_and_overdue(world, app, session_factory) -> None
     d.clock.today = dt.date(2025, 7, 31)
     late = b.get("/console/whitelist/pushes?overdue=1").text
     assert "已超时" in late and f'data-testid="overdue-{item}"' in late
+    across = sign_in(app, d.regulator).get("/console/overdue").text  # the regulator sees it across banks
+    assert across.count("已推送") >= 1 and "超时未跟进的推送企业" in across
     assert b.get("/console/whitelists").status_code == 403
     assert sign_in(app, d.firm).get("/console/whitelist/pushes").status_code == 403
     assert top.id

@@ -259,3 +259,21 @@ def item_reasons(session: Session, principal: Principal, item_id: int) -> Member
     return MemberView(
         member.rank, member.enterprise_id, party.name, party.uscc, member.score, json.loads(member.reasons)
     )
+
+
+def overdue_items(session: Session, principal: Principal, today: dt.date) -> list[tuple[int, ItemView]]:
+    """``(bank, item)`` of the pushed firms the caller may see (the item's scope rule) still open and past their
+    follow-up limit, by deadline: the overseers' view across banks, in one read."""
+    from ippledge.whitelist.model import TERMINAL
+
+    stmt = (
+        scope.scoped(PushItem, principal)
+        .where(
+            PushItem.state.not_in([s.value for s in TERMINAL]),
+            PushItem.due_on.is_not(None),
+            PushItem.due_on < today,
+        )
+        .order_by(PushItem.due_on, PushItem.id)
+    )
+    rows = list(session.scalars(stmt))
+    return [(r.bank_id, i) for r, i in zip(rows, _items(session, rows, today), strict=True) if i.overdue]
