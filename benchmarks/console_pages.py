@@ -30,7 +30,7 @@ from ippledge.bootstrap import wire
 from ippledge.cmd.options import settings_for
 from ippledge.db import make_engine, make_session_factory
 from ippledge.demo.console_users import console_users
-from ippledge.kernel.clock import business_date
+from ippledge.kernel.clock import business_date  # the sync one: web.deps.business_date is a request dependency
 from ippledge.simulation.accounts import DEMO_PASSWORD
 
 BUDGET_MS = 200.0  # issue 15: any page rendered on the demo database in under 200 ms, server-side
@@ -38,8 +38,8 @@ MENU = re.compile(r'<nav aria-label="menu">(.*?)</nav>', re.S)
 HREF = re.compile(r'href="(/console/[^"?#]*)"')
 PARTIAL = re.compile(r'hx-get="(/console/[^"]+)" hx-trigger="load"')  # a part a page loads after itself (HTMX)
 RECORD = re.compile(
-    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks'
-    r'|window/applications)/\d+)"'
+    r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks|window/applications|'
+    r'disposal/lots|whitelist/items|whitelists|watch-list|insurer/claims)/\d+)"'
 )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ippledge.console.i18n_desks import DESK_FIELD_ERRORS, DESK_LABELS
+
 LANGS = ("zh", "en")
 
 # key -> (zh, en). Keys are the codes the services use, prefixed by what they label.
@@ -363,6 +365,9 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
         "Documents missing: tick those presented, or return the application with the full list",
     ),
 }
+
+LABELS.update(DESK_LABELS)  # the later desks' words (i18n_desks)
+FIELD_ERRORS.update(DESK_FIELD_ERRORS)
 
 
 def t(key: str, lang: str) -> str:

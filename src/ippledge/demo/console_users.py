@@ -1,6 +1,6 @@
 """Who to sign in as on the demo's console (演示账号): a firm with a loan and its bank's officer and approver, then
-each other desk: the registry officer, a valuer, the fund's reviewer and approver, the regulator's analyst and the
-platform's window officer (those the demo's market has)."""
+each other desk: the registry officer, a valuer, the fund's reviewer and approver, the regulator's analyst, the
+platform's window officer, the insurer's underwriter (those the demo's market has)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ DESKS: tuple[tuple[str, str], ...] = (
     ("资金审批人 fund approver", "fund1.approver"),
     ("监管统计员 regulator's analyst", "regulator.analyst"),
     ("窗口受理员 window officer", "platform.operator"),
+    ("保险核保员 insurer's underwriter", "insurer1.underwriter"),
 )
 
 

@@ -1,4 +1,5 @@
-"""Disposal as other capabilities and reports read it (published read face): the outcomes of closed auction rounds."""
+"""Disposal as other capabilities, reports and the console read it (published read face): the outcomes of closed
+auction rounds, a round's bids as the public notice shows them, a party's registration in a round."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.disposal.learning import RoundOutcome
-from ippledge.disposal.tables import DisposalAuction, DisposalLot
+from ippledge.disposal.tables import DisposalAuction, DisposalBid, DisposalBidder, DisposalLot
 from ippledge.kernel.clock import CHINA
 
 CLOSED = ("failed", "won", "paid", "reneged")
@@ -75,3 +76,44 @@ def rounds_closed(session: Session, start: dt.date, end: dt.date) -> list[Closed
         on = row.closed_at.astimezone(CHINA).date()  # the business day in China
         out.append(ClosedRound(row.id, on, sold, appraisal, row.price if sold else None))
     return out
+
+
+@dataclass(frozen=True)
+class BidView:
+    """One bid as the public notice shows it (出价记录): the bidder only by its number (竞买号), and whether it is the
+    reader's own."""
+
+    seq: int
+    amount: Decimal
+    at: dt.datetime
+    extended: bool
+    bidder_no: int
+    mine: bool
+
+
+def round_bids(session: Session, auction_id: int, party_id: int) -> list[BidView]:
+    """A round's bids, newest first. A sealed round still open shows the reader only its own bids: the others stay
+    sealed until the close (decision 0024)."""
+    row = session.get(DisposalAuction, auction_id)
+    if row is None:
+        return []
+    sealed = row.format != "english" and row.status == "scheduled"
+    stmt = (
+        select(DisposalBid, DisposalBidder.party_id)
+        .join(DisposalBidder, DisposalBidder.id == DisposalBid.bidder_id)
+        .where(DisposalBid.auction_id == auction_id)
+        .order_by(DisposalBid.seq.desc())
+    )
+    return [
+        BidView(b.seq, b.amount, b.at, b.extended, b.bidder_id, pid == party_id)
+        for b, pid in session.execute(stmt)
+        if not sealed or pid == party_id
+    ]
+
+
+def registration(session: Session, auction_id: int, party_id: int) -> str | None:
+    """The party's standing in a round (报名状态: held, refunded, applied, forfeited), or None when not registered."""
+    stmt = select(DisposalBidder.status).where(
+        DisposalBidder.auction_id == auction_id, DisposalBidder.party_id == party_id
+    )
+    return session.scalars(stmt).first()

@@ -162,3 +162,14 @@ def active_tasks(
     for view in progress.views(session, list(session.scalars(stmt)), as_of):
         out[view.application_id].append(view)
     return out
+
+
+def overdue_tasks(session: Session, principal: Principal, as_of: dt.date) -> list[progress.TaskView]:
+    """Open and accepted tasks the caller may see (the task scope rule) past their working-day limit on ``as_of``,
+    by deadline: the overseers' view of overdue work across institutions, in one read."""
+    stmt = (
+        scope.scoped(Task, principal)
+        .where(Task.status.in_(store.ACTIVE), Task.due_on <= as_of)
+        .order_by(Task.due_on, Task.id)
+    )
+    return [v for v in progress.views(session, list(session.scalars(stmt)), as_of) if v.overdue]

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import Principal
-from ippledge.kernel.errors import IppledgeError
+from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.kernel.money import money
 from ippledge.lending import queries as lending
 from ippledge.risk_sharing.claims import store as claims
 from ippledge.risk_sharing.covers import store as covers
+from ippledge.risk_sharing.covers.tables import Cover
 from ippledge.risk_sharing.enrolments import store as enrolments
 from ippledge.risk_sharing.enrolments.tables import Enrolment
 from ippledge.risk_sharing.liability import store as liability
@@ -371,3 +372,83 @@ def subsidy_terms(session: Session, body: dict[str, Any], loan: lending.LoanSumm
     from ippledge.risk_sharing.subsidies.service import loan_terms
 
     return loan_terms(session, body, loan, today)
+
+
+# -- the insurer's and guarantor's desk (保险/担保机构): the covers it wrote and the claims on them --------------------
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    """A cover as its provider reads it (承保): one loan's or a scheme pool's, its premium and what was paid."""
+
+    id: int
+    kind: str
+    loan_id: int | None
+    scheme_code: str | None
+    payer_id: int
+    premium: Decimal
+    paid: Decimal
+    start_on: dt.date
+    end_on: dt.date
+    status: str
+
+
+def covers_provided(session: Session, principal: Principal) -> list[CoverLine]:
+    """The covers the caller's party wrote (the cover's scope rule applies), newest first."""
+    rows = covers.provided_by(session, scope.scoped(Cover, principal), principal.party_id)
+    return [
+        CoverLine(r.id, r.kind, r.loan_id, r.scheme_code, r.payer_id, r.premium, r.paid, r.start_on, r.end_on, r.status)
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CoveredClaim:
+    """A compensation claim on a loan the caller covers, with the evidence and the caller's own share only."""
+
+    id: int
+    loan_id: int
+    scheme_code: str
+    bank_id: int
+    status: str
+    triggered_on: dt.date
+    review_due: dt.date
+    loss: Decimal
+    recovered: Decimal
+    evidence: dict[str, Any]
+    role: str | None  # insurer | guarantor: the share the caller bore, once the fund decided
+    share: Decimal | None
+    share_clawed_back: Decimal
+    capped_by: str
+
+
+def covered_claims(session: Session, principal: Principal, claim_id: int | None = None) -> list[CoveredClaim]:
+    """Claims on loans the caller's party covers (or where it bore a share), newest first; with ``claim_id`` that
+    claim alone, a 404 when it is not such a claim. Other parties' shares are not shown."""
+    rows = claims.claims_covered_by(session, principal.party_id)
+    if claim_id is not None:
+        rows = [r for r in rows if r.id == claim_id]
+        if not rows:
+            raise not_found("补偿申请", "compensation claim", id=claim_id)
+    out = []
+    for r in rows:
+        share = next((s for s in claims.shares_of(session, r.id) if s.party_id == principal.party_id), None)
+        out.append(
+            CoveredClaim(
+                r.id,
+                r.loan_id,
+                r.scheme_code,
+                r.bank_id,
+                r.status,
+                r.triggered_on,
+                r.review_due,
+                r.loss,
+                r.recovered,
+                json.loads(r.evidence),
+                share.role if share else None,
+                share.amount if share else None,
+                share.clawed_back if share else Decimal(0),
+                share.capped_by if share else "",
+            )
+        )
+    return out

@@ -246,3 +246,34 @@ def pushed_firms(session: Session, start: dt.date, end: dt.date) -> list[PushedF
 def listed_on(session: Session, party_ids: Sequence[int], on: dt.date) -> dict[int, list[tuple[int, str, int]]]:
     """``enterprise -> [(list id, name, rank)]`` of the published lists valid on ``on`` naming it."""
     return store.listed_on(session, party_ids, on)
+
+
+def item_reasons(session: Session, principal: Principal, item_id: int) -> MemberView | None:
+    """Why a pushed firm is on the list (its rank score and each criterion's verdict): what the push event already
+    sent the receiving bank, for its console. Another bank's item is a 404, as ``item`` is."""
+    row = scope.get_visible(session, PushItem, item_id, principal)
+    member = next((m for m in store.members(session, row.whitelist_id) if m.enterprise_id == row.enterprise_id), None)
+    if member is None:
+        return None
+    party = access_queries.parties(session, [member.enterprise_id])[member.enterprise_id]
+    return MemberView(
+        member.rank, member.enterprise_id, party.name, party.uscc, member.score, json.loads(member.reasons)
+    )
+
+
+def overdue_items(session: Session, principal: Principal, today: dt.date) -> list[tuple[int, ItemView]]:
+    """``(bank, item)`` of the pushed firms the caller may see (the item's scope rule) still open and past their
+    follow-up limit, by deadline: the overseers' view across banks, in one read."""
+    from ippledge.whitelist.model import TERMINAL
+
+    stmt = (
+        scope.scoped(PushItem, principal)
+        .where(
+            PushItem.state.not_in([s.value for s in TERMINAL]),
+            PushItem.due_on.is_not(None),
+            PushItem.due_on < today,
+        )
+        .order_by(PushItem.due_on, PushItem.id)
+    )
+    rows = list(session.scalars(stmt))
+    return [(r.bank_id, i) for r, i in zip(rows, _items(session, rows, today), strict=True) if i.overdue]

@@ -7,16 +7,23 @@ Importing this package registers every page on ``router``; the catch-all 404 pag
 from __future__ import annotations
 
 from ippledge.console.pages import (  # noqa: F401  (importing a module registers its pages)
+    alerts,
     bank,
+    disposal,
     filings,
     firm,
     fund,
+    gateway,
     home,
+    insurer,
     loan,
+    overdue,
     registry,
     regulator,
+    settings,
     signin,
     valuer,
+    whitelist,
     window,
 )
 from ippledge.console.pages.base import PREFIX, STATIC_DIR, router

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.console import i18n
+from ippledge.console.pages.desk_menu import desk_menu
 from ippledge.console.sessions import CsrfRefused, SignInRequired, Viewer, clear_session_cookie, lang_of
 from ippledge.kernel.errors import IppledgeError
 
@@ -98,6 +99,7 @@ def menu(p: Principal) -> list[tuple[str, str]]:
         p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR)
     ):
         items += [("ui.supervision", f"{PREFIX}/supervision"), ("ui.league", f"{PREFIX}/valuers/league")]
+    items += desk_menu(p)
     if p.user_id is not None:
         items += [("ui.password_change", f"{PREFIX}/password")]
     return items

@@ -13,6 +13,7 @@ from ippledge.access import queries as access_queries
 from ippledge.access.model import CREDIT_DECISION, PLEDGEE_KINDS, PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, render, router
+from ippledge.console.pages.desk_inbox import desk_items
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
 from ippledge.monitoring import api as monitoring_api
@@ -84,6 +85,7 @@ def inbox(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, An
                     }
                 )
     items += _other_desks(session, viewer, today)
+    items += desk_items(session, viewer, today)
     items.sort(key=lambda i: (not i["overdue"], i["due_on"] is None, i["due_on"] or dt.date.max))
     return items
 

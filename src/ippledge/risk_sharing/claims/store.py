@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import money
@@ -94,3 +94,19 @@ def paid_between(session: Session, start: dt.date, end: dt.date) -> list[Claim]:
         .order_by(Claim.id)
     )
     return list(session.scalars(stmt))
+
+
+def claims_covered_by(session: Session, provider_id: int) -> list[Claim]:
+    """Claims on loans a cover of ``provider_id`` protects (one loan's, or every loan of its scheme), and claims where
+    it bore a share: what an insurer or guarantor reviews, newest first."""
+    from ippledge.risk_sharing.covers.tables import Cover
+
+    mine = select(Cover).where(Cover.provider_id == provider_id).subquery()
+    stmt = select(Claim).where(
+        or_(
+            Claim.loan_id.in_(select(mine.c.loan_id).where(mine.c.loan_id.is_not(None))),
+            Claim.scheme_code.in_(select(mine.c.scheme_code).where(mine.c.scheme_code.is_not(None))),
+            Claim.id.in_(select(ClaimShare.claim_id).where(ClaimShare.party_id == provider_id)),
+        )
+    )
+    return list(session.scalars(stmt.order_by(Claim.id.desc())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import Select, and_, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ippledge.kernel.money import money
@@ -47,3 +47,8 @@ def premiums_paid(session: Session, loan_id: int, kinds: tuple[str, ...], year: 
         Cover.loan_id == loan_id, Cover.kind.in_(kinds), extract("year", Cover.start_on) == year
     )
     return money(session.scalar(stmt) or 0)
+
+
+def provided_by(session: Session, visible: Select[Cover], provider_id: int) -> list[Cover]:
+    """The covers ``provider_id`` wrote, among those the caller may see (its scoped select), newest first."""
+    return list(session.scalars(visible.where(Cover.provider_id == provider_id).order_by(Cover.id.desc())))
