@@ -37,7 +37,7 @@ IP_KINDS = ("patent", "trademark", "copyright")
 def _lots(session: Session, viewer: Viewer, status: str | None) -> list[ListingOut]:
     """Our lots as the listings search returns them (source: this platform)."""
     return disposal_api.search_listings(
-        viewer.principal, session, None, None, None, None, None, status, platform_source(), 500
+        viewer.principal, session, None, None, None, None, None, status, platform_source(), kind="lot", limit=500
     )
 
 
@@ -185,7 +185,8 @@ def listings(
             query["price_max"],
             status or None,
             None,
-            200,
+            kind=None,
+            limit=200,
         )
     errors = {f: i18n.both(i18n.FIELD_ERRORS[f"listing_{k}"], viewer.lang) for f, k in bad.items()}
     ctx = {"rows": rows, "typed": typed, "errors": errors, "kinds": IP_KINDS, "own": platform_source()}
