@@ -53,6 +53,7 @@ def loan_out(loan: Loan) -> LoanOut:
         accrued_through=loan.accrued_through,
         restructured_on=loan.restructured_on,
         restructure_floor=loan.restructure_floor,
+        recalled_on=loan.recalled_on,
         non_accrual=is_non_accrual(loan.dpd),
         interest_off=loan.interest_off if loan.interest_off is not None else Decimal("0.00"),
     )

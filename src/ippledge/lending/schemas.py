@@ -105,6 +105,7 @@ class LoanOut(BaseModel):
     accrued_through: dt.date | None
     restructured_on: dt.date | None = Field(None, description="贷款重组日 (its floor holds for a year's observation)")
     restructure_floor: str | None = Field(None, description="the grade the loan may not be better than meanwhile")
+    recalled_on: dt.date | None = Field(None, description="提前收回日: all principal fell due on it")
     non_accrual: bool = Field(False, description="非应计: more than 90 days past due, interest accrues off balance")
     interest_off: Yuan = Field(Decimal("0.00"), description="表外利息: off-balance interest not yet received")
 

@@ -2,10 +2,10 @@
 
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
 (代垫费用), ``repay`` (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Servicing: ``extend``
-(展期), ``extensions_of``, ``set_floating`` and ``reprice_due`` (LPR 重定价), ``rate_changes``. Credit risk:
-``declare_default``, ``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``,
-``record_recovery``. Proof: ``check`` runs the whole ledger check with the ``lending`` expectation (every loan's
-principal account equals its outstanding principal).
+(展期), ``extensions_of``, ``set_floating`` and ``reprice_due`` (LPR 重定价), ``rate_changes``, ``recall``
+(提前收回). Credit risk: ``declare_default``, ``set_grade``, ``restructure``, ``propose_write_off``,
+``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole ledger check with the ``lending``
+expectation (every loan's principal account equals its outstanding principal).
 Services flush and never commit.
 """
 
@@ -15,6 +15,7 @@ from ippledge.lending.advances import advance_outstanding, post_advance
 from ippledge.lending.contracts import attach_pledges, bank_system, create_contract
 from ippledge.lending.disbursement import disburse, disbursement_key
 from ippledge.lending.extension import extend, extensions_of
+from ippledge.lending.recall import recall
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
 from ippledge.lending.repayment import quote as payoff_quote
 from ippledge.lending.repricing import rate_changes, reprice_due, set_floating
@@ -43,6 +44,7 @@ __all__ = [
     "post_advance",
     "propose_write_off",
     "rate_changes",
+    "recall",
     "record_recovery",
     "repay",
     "reprice_due",

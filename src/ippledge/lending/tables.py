@@ -55,6 +55,8 @@ class Loan(IdMixin, Base):
     # observation period that follows (model.classification.RESTRUCTURE_OBSERVATION_MONTHS)
     restructured_on: Mapped[dt.date | None] = mapped_column(Date)
     restructure_floor: Mapped[str | None] = mapped_column(String(16))
+    # 提前收回: the date the bank declared the loan due at once (lending.recall); the maturity moved to it
+    recalled_on: Mapped[dt.date | None] = mapped_column(Date)
     # 表外利息: interest accrued off balance sheet while non-accrual (> 90 days past due) and not yet received;
     # mirrors the memo account P{bank}:memo:loan:{id}:interest
     interest_off: Mapped[Decimal] = mapped_column("interest_off_fen", Fen, default=Decimal("0.00"))

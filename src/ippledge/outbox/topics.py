@@ -22,6 +22,8 @@ TOPICS: dict[str, str] = {
     "pledge_change_filings, restructured",
     "lending.repriced": "浮动利率重定价 floating rate repriced from the LPR: loan_id, on, lpr_date, lpr_bp, spread_bp, "
     "from_rate, to_rate, from_period",
+    "lending.recalled": "提前收回 loan recalled, all principal due at once: loan_id, recalled_on, decided_on, period, "
+    "principal_due, interest, interest_adjustment, dropped_periods, reason",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",

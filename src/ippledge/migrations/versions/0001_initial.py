@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:23:09.213670
+Create Date: 2026-12-03 09:25:26.971427
 """
 
 from __future__ import annotations
@@ -1399,6 +1399,7 @@ def upgrade() -> None:
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('restructured_on', sa.Date(), nullable=True),
     sa.Column('restructure_floor', sa.String(length=16), nullable=True),
+    sa.Column('recalled_on', sa.Date(), nullable=True),
     sa.Column('interest_off_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
