@@ -316,6 +316,15 @@ FLOATING_SPREAD = ErrorCode(
     "the spread must be between -300 and 1000 bp: {spread_bp}",
 )
 
+RENEWAL_STATE = ErrorCode(
+    "lending.renewal_state",
+    ConflictError,
+    "贷款状态为{status}，不能续贷",
+    "the loan is {status}: only an active loan can be renewed",
+)
+RENEWAL_REFUSED = ErrorCode(
+    "lending.renewal_refused", ConflictError, "不能续贷：{reason_zh}", "no renewal: {reason_en}"
+)
 RECALL_STATE = ErrorCode(
     "lending.recall_state",
     ConflictError,

@@ -268,9 +268,12 @@ def payoff(
     key: str,
     fee_rate: Decimal = ZERO,
     today: dt.date | None = None,
+    *,
+    keep_pledges: bool = False,
 ) -> LoanRepayment:
     """提前结清: pay everything due and the rest of the principal with interest to ``value_date`` (not after
-    ``today``, the business date; ``None``: today in China)."""
+    ``today``, the business date; ``None``: today in China). ``keep_pledges``: a renewal repays the loan and keeps
+    its pledges for the new one (no release is filed)."""
     entry_key = receipt_key("payoff", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done
@@ -304,6 +307,7 @@ def payoff(
         rest[0].settled_on = value_date
         loan.maturity_date = value_date
     session.flush()
-    if not close_if_repaid(session, principal, loan, value_date):  # pragma: no cover - payoff settles everything
+    repaid = close_if_repaid(session, principal, loan, value_date, release=not keep_pledges)
+    if not repaid:  # pragma: no cover - payoff settles everything
         raise PAYOFF_INCOMPLETE()
     return rec

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.web.dates import BusinessDate
-from ippledge.web.money import FeeRate, PaymentAmount, Yuan
+from ippledge.web.money import FeeRate, LoanAmount, PaymentAmount, Yuan
 
 
 class _Body(BaseModel):
@@ -227,6 +228,33 @@ class ExtensionOut(BaseModel):
     months: int
     from_maturity: dt.date
     to_maturity: dt.date
+    reason: str
+    debtor_in_difficulty: bool
+    pledge_change_filings: list[int]
+
+
+class RenewalIn(_Body):
+    kind: Literal["repay_first", "no_repayment"] = Field(
+        description="repay_first: 续贷 (the old loan repaid from the borrower's funds first); no_repayment: 无还本续贷 "
+        "(the new loan's proceeds repay the old principal; no cash to the borrower)"
+    )
+    months: int = Field(ge=1, le=36, description="the new loan's term")
+    reason: str = Field(min_length=1, max_length=2000)
+    amount: LoanAmount | None = Field(None, description="续贷 only: the new principal (default: the outstanding)")
+    annual_rate: str | None = Field(None, max_length=12, description="new rate: 0.0385 or 3.85% (default: same)")
+    repayment_method: str | None = Field(None, max_length=20, description="default: the old loan's method")
+    debtor_in_difficulty: bool = Field(
+        default=False, description="债务人财务困难: the renewal is then a restructuring (2023 rules art. 19)"
+    )
+
+
+class RenewalOut(BaseModel):
+    id: int
+    kind: str
+    old_loan_id: int
+    new_loan_id: int
+    on: dt.date
+    amount: Yuan
     reason: str
     debtor_in_difficulty: bool
     pledge_change_filings: list[int]

@@ -3,9 +3,9 @@
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
 (代垫费用), ``repay`` (``prepay=True`` for a partial prepayment), ``payoff``, ``payoff_quote``. Servicing: ``extend``
 (展期), ``extensions_of``, ``set_floating`` and ``reprice_due`` (LPR 重定价), ``rate_changes``, ``recall``
-(提前收回). Credit risk: ``declare_default``, ``set_grade``, ``restructure``, ``propose_write_off``,
-``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole ledger check with the ``lending``
-expectation (every loan's principal account equals its outstanding principal).
+(提前收回), ``renew`` (续贷 / 无还本续贷), ``renewal_of``. Credit risk: ``declare_default``, ``set_grade``,
+``restructure``, ``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole
+ledger check with the ``lending`` expectation (every loan's principal account equals its outstanding principal).
 Services flush and never commit.
 """
 
@@ -16,6 +16,7 @@ from ippledge.lending.contracts import attach_pledges, bank_system, create_contr
 from ippledge.lending.disbursement import disburse, disbursement_key
 from ippledge.lending.extension import extend, extensions_of
 from ippledge.lending.recall import recall
+from ippledge.lending.renewal import renew, renewal_of
 from ippledge.lending.repayment import current_schedule, deposit, payoff, repay
 from ippledge.lending.repayment import quote as payoff_quote
 from ippledge.lending.repricing import rate_changes, reprice_due, set_floating
@@ -46,6 +47,8 @@ __all__ = [
     "rate_changes",
     "recall",
     "record_recovery",
+    "renew",
+    "renewal_of",
     "repay",
     "reprice_due",
     "restructure",

@@ -110,6 +110,23 @@ class LoanExtension(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class LoanRenewal(IdMixin, Base):
+    """A renewal (续贷 / 无还本续贷): the maturing loan repaid and replaced by a new loan on the same pledge."""
+
+    __tablename__ = "loan_renewal"
+
+    old_loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), unique=True)
+    new_loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lending.model.renewal.RenewalKind
+    on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    reason: Mapped[str] = mapped_column(Text)
+    debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then a restructuring (2023 art. 19)
+    filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class LoanFloatingRate(Base):
     """A floating-rate loan's clause (浮动利率条款): LPR tenor, spread and repricing period; the next repricing date."""
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:25:26.971427
+Create Date: 2026-12-03 09:33:51.157405
 """
 
 from __future__ import annotations
@@ -1562,6 +1562,24 @@ def upgrade() -> None:
     with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_rate_change_loan_id'), ['loan_id'], unique=False)
 
+    op.create_table('loan_renewal',
+    sa.Column('old_loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('new_loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
+    sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['new_loan_id'], ['loan.id'], name=op.f('fk_loan_renewal_new_loan_id_loan')),
+    sa.ForeignKeyConstraint(['old_loan_id'], ['loan.id'], name=op.f('fk_loan_renewal_old_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_renewal')),
+    sa.UniqueConstraint('new_loan_id', name=op.f('uq_loan_renewal_new_loan_id')),
+    sa.UniqueConstraint('old_loan_id', name=op.f('uq_loan_renewal_old_loan_id'))
+    )
     op.create_table('loan_repayment',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -1992,6 +2010,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
 
     op.drop_table('loan_repayment')
+    op.drop_table('loan_renewal')
     with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
 
