@@ -9,8 +9,12 @@ amount for a no-repayment renewal, a repaid loan; another bank's loan is a 404. 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from typer.testing import CliRunner
+
+from ippledge.cli import app as cli_app
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.store import balance
 from ippledge.lending.model.classification import Grade
@@ -46,7 +50,7 @@ def _settlement(session_factory, d: LoanDesk) -> Decimal:  # type: ignore[no-unt
         return balance(s, account_code(d.firm.party.id, "settlement"))
 
 
-def test_no_repayment_renewal_keeps_the_pledge_and_moves_no_cash(world, app, session_factory) -> None:
+def test_no_repayment_renewal_keeps_the_pledge_and_moves_no_cash(world, app, session_factory, database_url) -> None:
     d = LoanDesk(world, app)
     lid = d.active_loan(amount="600000", months=6, method="bullet")
     old = d.get(d.bank.officer, f"/loans/{lid}").json()
@@ -87,6 +91,14 @@ def test_no_repayment_renewal_keeps_the_pledge_and_moves_no_cash(world, app, ses
     assert d.get(d.bank.officer, f"/pledges/{pid}").json()["debt_end"] == new["maturity_date"]
     assert d.post(d.bank.approver, url, body, 409).json()["code"] == "lending.renewal_state"  # repaid already
     assert_ledger_ok(session_factory)
+    # ippledge loan servicing: both loans, each naming the renewal
+    r = CliRunner().invoke(cli_app, ["loan", "servicing", "--json", "--database-url", database_url])
+    assert r.exit_code == 0, r.output
+    listed = {x["loan_id"]: x["renewal"] for x in json.loads(r.output)}
+    assert (
+        listed[lid]["new_loan_id"] == renewal["new_loan_id"]
+        and listed[renewal["new_loan_id"]]["kind"] == "no_repayment"
+    )
 
 
 def test_renewal_repaid_first_for_a_debtor_in_difficulty_is_a_restructuring(world, app, session_factory) -> None:

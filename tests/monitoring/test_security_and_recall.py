@@ -13,10 +13,14 @@ interest to that date (computed by hand here), days past due then count from it;
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from typer.testing import CliRunner
+
 from ippledge.access.model import PartyKind, Role
+from ippledge.cli import app as cli_app
 from ippledge.kernel.calendar import default_calendar
 from tests.ledger.factories import assert_ledger_ok
 from tests.lending.factories import LoanDesk
@@ -131,7 +135,9 @@ def _repay_first(d: LoanDesk, lid: int) -> dict[str, Any]:
     return dict(d.get(d.bank.officer, f"/loans/{lid}").json())
 
 
-def test_early_recall_makes_all_principal_due_with_interest_to_the_recall_date(world, app, session_factory) -> None:
+def test_early_recall_makes_all_principal_due_with_interest_to_the_recall_date(
+    world, app, session_factory, database_url
+) -> None:
     d = LoanDesk(world, app)
     lid = d.active_loan(amount="600000", months=6)
     _close(d, d.clock.today)
@@ -168,6 +174,16 @@ def test_early_recall_makes_all_principal_due_with_interest_to_the_recall_date(w
     assert Decimal(row["interest"]) == interest and Decimal(row["interest_accrued"]) == interest
     assert Decimal(done["details"]["interest"]) == interest
     assert_ledger_ok(session_factory)
+
+    r = CliRunner().invoke(
+        cli_app, ["loan", "servicing", "--loan-id", str(lid), "--json", "--database-url", database_url]
+    )
+    assert r.exit_code == 0 and json.loads(r.output)[0]["recalled_on"] == str(recall_day)
+    r = CliRunner().invoke(cli_app, ["monitor", "actions", "--json", "--database-url", database_url])
+    assert [(a["kind"], a["state"]) for a in json.loads(r.output) if a["loan_id"] == lid][-1] == (
+        "early_recall",
+        "done",
+    )
 
     # unpaid, the recalled principal is past due from the recall date
     _close(d, recall_day + dt.timedelta(days=5))
