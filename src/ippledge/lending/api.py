@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.lending import receipts, repayment, responses, service
 from ippledge.lending.errors import PREPAYMENT_MODE
+from ippledge.lending.model.charges import ChargeKind, Collect, Payee
 from ippledge.lending.model.interest import parse_rate
 from ippledge.lending.model.prepayment import PrepaymentMode
 from ippledge.lending.model.renewal import RenewalKind
 from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.schemas import (
     AttachIn,
+    ChargeIn,
+    ChargeOut,
     ContractIn,
     DepositIn,
     DepositOut,
@@ -164,6 +167,23 @@ def payoff(
         return _receipt(session, rec)
 
     return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
+
+
+@router.post("/loans/{loan_id}/charges", status_code=201, response_model=ChargeOut)
+def charge(
+    loan_id: IdPath, body: ChargeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """贷款费用: the bank charges a valuation, insurance, guarantee or registration fee on the loan, owed (settled
+    first by the next repayment, Civil Code art. 561) or paid by the borrower at once."""
+
+    def act() -> dict[str, Any]:
+        row = service.post_charge(
+            session, principal, loan_id, ChargeKind(body.kind), body.amount, Collect(body.collect),
+            Payee(body.payee), today, str(once.key), body.memo,
+        )  # fmt: skip
+        return ChargeOut.model_validate(row, from_attributes=True).model_dump(mode="json")
+
+    return once({"loan_id": loan_id, **body.model_dump(mode="json")}, act, 201)
 
 
 @router.post("/deposits", status_code=201, response_model=DepositOut)

@@ -117,7 +117,9 @@ class BalancesOut(BaseModel):
     principal: Yuan
     interest: Yuan
     penalty: Yuan
-    advance: Yuan = Field(default=Decimal(0), description="代垫费用: what the bank paid for the borrower, owed first")
+    advance: Yuan = Field(
+        default=Decimal(0), description="代垫费用及应收费用: advances and fees charged on the loan, owed first"
+    )
 
 
 class InstalmentOut(BaseModel):
@@ -135,13 +137,39 @@ class InstalmentOut(BaseModel):
     settled_on: dt.date | None
 
 
+class ChargeIn(_Body):
+    kind: Literal["valuation", "insurance", "guarantee", "registration"]
+    amount: PaymentAmount
+    collect: Literal["receivable", "paid"] = Field(
+        "receivable", description="receivable: owed on the loan, settled first; paid: from the borrower's account now"
+    )
+    payee: Literal["third_party", "bank"] = Field(
+        "third_party", description="third_party: the bank paid a valuer, insurer, guarantor or registry; bank: its fee"
+    )
+    memo: str | None = Field(None, max_length=500)
+
+
+class ChargeOut(BaseModel):
+    """A fee charged on the loan (贷款费用)."""
+
+    id: int
+    kind: str
+    on: dt.date
+    amount: Yuan
+    collect: str
+    payee: str
+    memo: str
+    entry_id: int
+
+
 class LoanDetailOut(LoanOut):
-    """The loan with its schedule, its ledger balances, its pledges and its days past due today."""
+    """The loan with its schedule, its ledger balances, its pledges, its charges and its days past due today."""
 
     dpd_today: int
     pledge_ids: list[int]
     balances: BalancesOut
     schedule: list[InstalmentOut]
+    charges: list[ChargeOut] = Field(default_factory=list, description="贷款费用, oldest first")
 
 
 class PledgesOut(BaseModel):

@@ -127,6 +127,22 @@ class LoanRenewal(IdMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class LoanCharge(IdMixin, Base):
+    """A fee charged on the loan (贷款费用: valuation, insurance, guarantee, registration), owed or paid at once."""
+
+    __tablename__ = "loan_charge"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lending.model.charges.ChargeKind
+    on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    collect: Mapped[str] = mapped_column(String(12))  # receivable | paid
+    payee: Mapped[str] = mapped_column(String(12))  # third_party | bank
+    memo: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
+    actor: Mapped[str] = mapped_column(String(64))
+
+
 class LoanFloatingRate(Base):
     """A floating-rate loan's clause (浮动利率条款): LPR tenor, spread and repricing period; the next repricing date."""
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:33:51.157405
+Create Date: 2026-12-03 09:50:29.466720
 """
 
 from __future__ import annotations
@@ -1475,6 +1475,24 @@ def upgrade() -> None:
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_whitelist_push_feedback_item_id'), ['item_id'], unique=False)
 
+    op.create_table('loan_charge',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('collect', sa.String(length=12), nullable=False),
+    sa.Column('payee', sa.String(length=12), nullable=False),
+    sa.Column('memo', sa.Text(), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_loan_charge_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_charge_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_charge'))
+    )
+    with op.batch_alter_table('loan_charge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_charge_loan_id'), ['loan_id'], unique=False)
+
     op.create_table('loan_extension',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -2032,6 +2050,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
 
     op.drop_table('loan_extension')
+    with op.batch_alter_table('loan_charge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_charge_loan_id'))
+
+    op.drop_table('loan_charge')
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_whitelist_push_feedback_item_id'))
 
