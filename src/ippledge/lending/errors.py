@@ -325,6 +325,12 @@ RENEWAL_STATE = ErrorCode(
 RENEWAL_REFUSED = ErrorCode(
     "lending.renewal_refused", ConflictError, "不能续贷：{reason_zh}", "no renewal: {reason_en}"
 )
+NOT_FOR_QUARTERLY = ErrorCode(
+    "lending.not_for_quarterly",
+    ConflictError,
+    "按季结息贷款暂不支持{what_zh}",
+    "{what_en} is not available for a loan with quarterly interest settlement (按季结息) yet",
+)
 RECALL_STATE = ErrorCode(
     "lending.recall_state",
     ConflictError,

@@ -29,7 +29,14 @@ from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
-from ippledge.lending.errors import NOT_ACTIVE, OVERPAYMENT, PAYOFF_INCOMPLETE, USE_PAYOFF, VALUE_DATE
+from ippledge.lending.errors import (
+    NOT_ACTIVE,
+    NOT_FOR_QUARTERLY,
+    OVERPAYMENT,
+    PAYOFF_INCOMPLETE,
+    USE_PAYOFF,
+    VALUE_DATE,
+)
 from ippledge.lending.model import postings
 from ippledge.lending.model.prepayment import (
     PayoffQuote,
@@ -198,6 +205,8 @@ def repay(
     applied = value
     reschedule: Schedule | None = None
     if leftover > 0:
+        if loan.method == RepaymentMethod.INTEREST_QUARTERLY.value:  # re-amortising needs monthly periods
+            raise NOT_FOR_QUARTERLY(what_zh="部分提前还款（可提前结清）", what_en="a partial prepayment (a payoff is)")
         unsettled = [r for r in rows if r.settled_on is None and r.due_date > value_date]
         if not unsettled:
             raise OVERPAYMENT(due=str(value - leftover), leftover=str(leftover))
