@@ -19,6 +19,9 @@ references) within the limit. 贷后检查 (``INSPECTION``): the monitoring pass
 ``model.INSPECTION_POLICY`` — the first within 15 days of disbursement, then every 90 days — due on their date, and
 an officer records the findings.
 
+追加担保 and 提前收回 live in ``security.py`` and ``recall.py``; approving them runs their handler
+(``decisions.HANDLERS``) inside ``decide``.
+
 An action on a loan the caller's bank does not hold is a 404; out of order (decided twice, grace over, findings on a
 decided kind, a decision on a visit) a 409. The monitoring pass after each close escalates actions still open after
 ``act_by`` (``escalate_overdue``). Flushes only.
