@@ -38,6 +38,7 @@ class RepaymentMethod(StrEnum):
     EQUAL_PRINCIPAL = "equal_principal"  # 等额本金
     INTEREST_FIRST = "interest_first"  # 先息后本
     BULLET = "bullet"  # 到期一次还本付息
+    INTEREST_QUARTERLY = "interest_quarterly"  # 按季结息（3/6/9/12月20日），到期还本
 
 
 class Underwriting(StrEnum):

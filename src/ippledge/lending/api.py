@@ -18,9 +18,15 @@ from sqlalchemy.orm import Session
 from ippledge.access import scope
 from ippledge.lending import receipts, repayment, responses, service
 from ippledge.lending.errors import PREPAYMENT_MODE
+from ippledge.lending.model.charges import ChargeKind, Collect, Payee
+from ippledge.lending.model.interest import parse_rate
 from ippledge.lending.model.prepayment import PrepaymentMode
+from ippledge.lending.model.renewal import RenewalKind
+from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.schemas import (
     AttachIn,
+    ChargeIn,
+    ChargeOut,
     ContractIn,
     DepositIn,
     DepositOut,
@@ -38,13 +44,15 @@ from ippledge.lending.schemas import (
     PledgesOut,
     RateChangeOut,
     ReasonIn,
+    RenewalIn,
+    RenewalOut,
     RepayIn,
     RepaymentOut,
     RestructureIn,
     WriteOffDecisionIn,
     WriteOffOut,
 )
-from ippledge.lending.tables import Loan, LoanExtension, LoanRepayment
+from ippledge.lending.tables import Loan, LoanExtension, LoanRenewal, LoanRepayment
 from ippledge.web.dates import BusinessDate
 from ippledge.web.deps import PrincipalDep, SessionDep, TodayDep
 from ippledge.web.idempotency import OnceDep
@@ -161,6 +169,23 @@ def payoff(
     return once({"loan_id": loan_id, "value_date": value_date, "fee_rate": body.fee_rate}, act, 201)
 
 
+@router.post("/loans/{loan_id}/charges", status_code=201, response_model=ChargeOut)
+def charge(
+    loan_id: IdPath, body: ChargeIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
+) -> JSONResponse:
+    """贷款费用: the bank charges a valuation, insurance, guarantee or registration fee on the loan, owed (settled
+    first by the next repayment, Civil Code art. 561) or paid by the borrower at once."""
+
+    def act() -> dict[str, Any]:
+        row = service.post_charge(
+            session, principal, loan_id, ChargeKind(body.kind), body.amount, Collect(body.collect),
+            Payee(body.payee), today, str(once.key), body.memo,
+        )  # fmt: skip
+        return ChargeOut.model_validate(row, from_attributes=True).model_dump(mode="json")
+
+    return once({"loan_id": loan_id, **body.model_dump(mode="json")}, act, 201)
+
+
 @router.post("/deposits", status_code=201, response_model=DepositOut)
 def deposit(
     body: DepositIn, principal: PrincipalDep, session: SessionDep, today: TodayDep, once: OnceDep
@@ -236,6 +261,42 @@ def extend(
         session, principal, loan_id, body.months, body.reason, today, debtor_in_difficulty=body.debtor_in_difficulty
     )
     return _extension_out(ext)
+
+
+def _renewal_out(r: LoanRenewal) -> RenewalOut:
+    return RenewalOut(
+        id=r.id,
+        kind=r.kind,
+        old_loan_id=r.old_loan_id,
+        new_loan_id=r.new_loan_id,
+        on=r.on,
+        amount=r.amount,
+        reason=r.reason,
+        debtor_in_difficulty=r.debtor_in_difficulty,
+        pledge_change_filings=json.loads(r.filing_ids),
+    )
+
+
+@router.post("/loans/{loan_id}/renewal", status_code=201, response_model=RenewalOut)
+def renew(
+    loan_id: IdPath, body: RenewalIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
+) -> RenewalOut:
+    """续贷 / 无还本续贷: the bank's approver replaces the maturing loan with a new one on the same pledge (no release);
+    a pledge change moves the secured amount and term; a debtor in difficulty makes it a restructuring."""
+    row = service.renew(
+        session,
+        principal,
+        loan_id,
+        RenewalKind(body.kind),
+        body.months,
+        body.reason,
+        today,
+        amount=body.amount,
+        annual_rate=parse_rate(body.annual_rate) if body.annual_rate else None,
+        method=RepaymentMethod.parse(body.repayment_method) if body.repayment_method else None,
+        debtor_in_difficulty=body.debtor_in_difficulty,
+    )
+    return _renewal_out(row)
 
 
 @router.get("/loans/{loan_id}/extensions", response_model=list[ExtensionOut])

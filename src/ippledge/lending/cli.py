@@ -152,7 +152,8 @@ def servicing(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
     database_url: DbUrl = None,
 ) -> None:
-    """Loans' extensions (展期) and floating-rate repricings (重定价); exit 2 for an unknown loan."""
+    """Loans' extensions (展期), floating-rate repricings (重定价), early recall (提前收回) and renewal (续贷); exit 2
+    for an unknown loan."""
     from ippledge.access.model import SYSTEM
     from ippledge.lending import service
     from ippledge.lending.queries import serviced_loan_ids
@@ -163,11 +164,23 @@ def servicing(
             ids = [loan_id] if loan_id is not None else serviced_loan_ids(session)
             for lid in ids:
                 loan = service.visible_loan(session, SYSTEM, lid)
+                renewal = service.renewal_of(session, loan.id)
                 out.append(
                     {
                         "loan_id": loan.id,
                         "maturity_date": str(loan.maturity_date),
                         "annual_rate": f"{loan.annual_rate:.6f}",
+                        "recalled_on": loan.recalled_on.isoformat() if loan.recalled_on else None,
+                        "renewal": None
+                        if renewal is None
+                        else {
+                            "kind": renewal.kind,
+                            "on": renewal.on.isoformat(),
+                            "old_loan_id": renewal.old_loan_id,
+                            "new_loan_id": renewal.new_loan_id,
+                            "amount": str(renewal.amount),
+                            "pledge_change_filings": json.loads(renewal.filing_ids),
+                        },
                         "extensions": [
                             {
                                 "seq": e.seq,

@@ -315,3 +315,43 @@ FLOATING_SPREAD = ErrorCode(
     "加点应在-300至1000个基点之间：{spread_bp}",
     "the spread must be between -300 and 1000 bp: {spread_bp}",
 )
+
+RENEWAL_STATE = ErrorCode(
+    "lending.renewal_state",
+    ConflictError,
+    "贷款状态为{status}，不能续贷",
+    "the loan is {status}: only an active loan can be renewed",
+)
+RENEWAL_REFUSED = ErrorCode(
+    "lending.renewal_refused", ConflictError, "不能续贷：{reason_zh}", "no renewal: {reason_en}"
+)
+NOT_FOR_QUARTERLY = ErrorCode(
+    "lending.not_for_quarterly",
+    ConflictError,
+    "按季结息贷款暂不支持{what_zh}",
+    "{what_en} is not available for a loan with quarterly interest settlement (按季结息) yet",
+)
+RECALL_STATE = ErrorCode(
+    "lending.recall_state",
+    ConflictError,
+    "贷款状态为{status}，不能提前收回",
+    "the loan is {status}: only an active loan can be recalled",
+)
+RECALLED_ALREADY = ErrorCode(
+    "lending.recalled_already",
+    ConflictError,
+    "贷款已于{recalled_on}提前收回",
+    "the loan was already recalled on {recalled_on}",
+)
+RECALL_NOTHING = ErrorCode(
+    "lending.recall_nothing",
+    ConflictError,
+    "贷款本金均已到期，无可提前收回的本金",
+    "all principal is already due: there is nothing to accelerate",
+)
+RECALL_DATE = ErrorCode(
+    "lending.recall_date",
+    ValidationError,
+    "提前收回日{recall_on}不能早于营业日{today}",
+    "the recall date {recall_on} cannot be before the business date {today}",
+)

@@ -37,6 +37,7 @@ from ippledge.lending.errors import (
     EXTENSION_MATURED,
     EXTENSION_MONTHS,
     EXTENSION_STATE,
+    NOT_FOR_QUARTERLY,
     REASON_REQUIRED,
 )
 from ippledge.lending.model import postings
@@ -125,6 +126,8 @@ def extend(
     require_bank_staff(approver, loan, Role.APPROVER)
     if loan.status != "active":
         raise EXTENSION_STATE(status=loan.status)
+    if loan.method == RepaymentMethod.INTEREST_QUARTERLY.value:  # its dates are settlement days, not months
+        raise NOT_FOR_QUARTERLY(what_zh="展期", what_en="an extension")
     if not 1 <= months <= MAX_EXTENSION_MONTHS:
         raise EXTENSION_MONTHS(months=months)
     if not (reason or "").strip():

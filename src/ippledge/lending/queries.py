@@ -24,6 +24,7 @@ from ippledge.lending.tables import (
     LoanGradeChange,
     LoanPledge,
     LoanRateChange,
+    LoanRenewal,
     LoanRepayment,
     LoanWriteOff,
 )
@@ -577,6 +578,10 @@ def disbursements_to(session: Session, borrower_ids: Iterable[int], since: dt.da
 
 
 def serviced_loan_ids(session: Session) -> list[int]:
-    """The loans with a servicing change on record: an extension (展期) or a repricing (重定价), ascending."""
+    """The loans with a servicing change on record: an extension (展期), a repricing (重定价), a recall (提前收回) or a
+    renewal (续贷, both loans), ascending."""
     ids = set(session.scalars(select(LoanExtension.loan_id))) | set(session.scalars(select(LoanRateChange.loan_id)))
+    ids |= set(session.scalars(select(Loan.id).where(Loan.recalled_on.is_not(None))))
+    for old, new in session.execute(select(LoanRenewal.old_loan_id, LoanRenewal.new_loan_id)):
+        ids |= {old, new}
     return sorted(ids)

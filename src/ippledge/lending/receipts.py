@@ -209,8 +209,11 @@ def book(
     return rec
 
 
-def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_date: dt.date) -> bool:
-    """结清: no principal, no unsettled instalment, no penalty or advance left -> repaid; file the releases."""
+def close_if_repaid(
+    session: Session, principal: Principal, loan: Loan, value_date: dt.date, *, release: bool = True
+) -> bool:
+    """结清: no principal, no unsettled instalment, no penalty or advance left -> repaid; file the releases (not
+    for a renewal, whose new loan keeps the pledges: ``release=False``)."""
     rows = store.instalments(session, loan.id)
     if loan.outstanding_principal != 0 or any(r.settled_on is None for r in rows):
         return False
@@ -221,7 +224,7 @@ def close_if_repaid(session: Session, principal: Principal, loan: Loan, value_da
     bank = principal if principal.party_id == loan.bank_id and principal.has(Role.CREDIT_OFFICER) else None
     acting = bank or bank_system(loan)
     filings: list[int] = []
-    for pid in store.linked_pledges(session, loan.id):
+    for pid in store.linked_pledges(session, loan.id) if release else []:
         pledge = pledge_standing(session, pid)
         if pledge is not None and pledge.in_force:
             filings.append(release_for_repayment(session, acting, pid, value_date, loan.contract_no).id)

@@ -29,7 +29,14 @@ from ippledge.kernel.errors import not_found
 from ippledge.kernel.money import positive_money
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
-from ippledge.lending.errors import NOT_ACTIVE, OVERPAYMENT, PAYOFF_INCOMPLETE, USE_PAYOFF, VALUE_DATE
+from ippledge.lending.errors import (
+    NOT_ACTIVE,
+    NOT_FOR_QUARTERLY,
+    OVERPAYMENT,
+    PAYOFF_INCOMPLETE,
+    USE_PAYOFF,
+    VALUE_DATE,
+)
 from ippledge.lending.model import postings
 from ippledge.lending.model.prepayment import (
     PayoffQuote,
@@ -198,6 +205,8 @@ def repay(
     applied = value
     reschedule: Schedule | None = None
     if leftover > 0:
+        if loan.method == RepaymentMethod.INTEREST_QUARTERLY.value:  # re-amortising needs monthly periods
+            raise NOT_FOR_QUARTERLY(what_zh="部分提前还款（可提前结清）", what_en="a partial prepayment (a payoff is)")
         unsettled = [r for r in rows if r.settled_on is None and r.due_date > value_date]
         if not unsettled:
             raise OVERPAYMENT(due=str(value - leftover), leftover=str(leftover))
@@ -268,9 +277,12 @@ def payoff(
     key: str,
     fee_rate: Decimal = ZERO,
     today: dt.date | None = None,
+    *,
+    keep_pledges: bool = False,
 ) -> LoanRepayment:
     """提前结清: pay everything due and the rest of the principal with interest to ``value_date`` (not after
-    ``today``, the business date; ``None``: today in China)."""
+    ``today``, the business date; ``None``: today in China). ``keep_pledges``: a renewal repays the loan and keeps
+    its pledges for the new one (no release is filed)."""
     entry_key = receipt_key("payoff", loan_id, key)
     if (done := replayed(session, entry_key)) is not None:
         return done
@@ -304,6 +316,7 @@ def payoff(
         rest[0].settled_on = value_date
         loan.maturity_date = value_date
     session.flush()
-    if not close_if_repaid(session, principal, loan, value_date):  # pragma: no cover - payoff settles everything
+    repaid = close_if_repaid(session, principal, loan, value_date, release=not keep_pledges)
+    if not repaid:  # pragma: no cover - payoff settles everything
         raise PAYOFF_INCOMPLETE()
     return rec

@@ -26,7 +26,7 @@ from ippledge.kernel.money import round_fen
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import require_bank_staff
-from ippledge.lending.errors import FLOATING_EXISTS, FLOATING_PERIOD, FLOATING_SPREAD, NOT_ACTIVE
+from ippledge.lending.errors import FLOATING_EXISTS, FLOATING_PERIOD, FLOATING_SPREAD, NOT_ACTIVE, NOT_FOR_QUARTERLY
 from ippledge.lending.model import postings
 from ippledge.lending.model.repricing import (
     PERIODS,
@@ -60,6 +60,8 @@ def set_floating(
         raise NOT_ACTIVE(status=loan.status)
     if session.get(LoanFloatingRate, loan.id) is not None:
         raise FLOATING_EXISTS()
+    if loan.method == RepaymentMethod.INTEREST_QUARTERLY.value:  # repricing dates are months from disbursement
+        raise NOT_FOR_QUARTERLY(what_zh="浮动利率重定价", what_en="floating-rate repricing")
     if every_months not in PERIODS:
         raise FLOATING_PERIOD(every_months=every_months)
     if spread_bp is None:

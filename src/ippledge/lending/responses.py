@@ -9,11 +9,13 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ippledge.lending import store
+from ippledge.lending.charges import charges_of
 from ippledge.lending.model.delinquency import days_past_due, is_non_accrual
 from ippledge.lending.receipts import receivables
 from ippledge.lending.schemas import (
     AllocationLineOut,
     BalancesOut,
+    ChargeOut,
     InstalmentOut,
     LoanDetailOut,
     LoanOut,
@@ -53,6 +55,7 @@ def loan_out(loan: Loan) -> LoanOut:
         accrued_through=loan.accrued_through,
         restructured_on=loan.restructured_on,
         restructure_floor=loan.restructure_floor,
+        recalled_on=loan.recalled_on,
         non_accrual=is_non_accrual(loan.dpd),
         interest_off=loan.interest_off if loan.interest_off is not None else Decimal("0.00"),
     )
@@ -65,6 +68,19 @@ def loan_detail(session: Session, loan: Loan, today: dt.date) -> LoanDetailOut:
         **dict(loan_out(loan)),
         dpd_today=days_past_due(oldest, today) if loan.status == "active" else 0,
         pledge_ids=store.linked_pledges(session, loan.id),
+        charges=[
+            ChargeOut(
+                id=c.id,
+                kind=c.kind,
+                on=c.on,
+                amount=c.amount,
+                collect=c.collect,
+                payee=c.payee,
+                memo=c.memo,
+                entry_id=c.entry_id,
+            )
+            for c in charges_of(session, loan.id)
+        ],
         balances=BalancesOut(**receivables(session, loan, ("principal", "interest", "penalty", "advance"))),
         schedule=[
             InstalmentOut(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.web.dates import BusinessDate
-from ippledge.web.money import FeeRate, PaymentAmount, Yuan
+from ippledge.web.money import FeeRate, LoanAmount, PaymentAmount, Yuan
 
 
 class _Body(BaseModel):
@@ -105,6 +106,7 @@ class LoanOut(BaseModel):
     accrued_through: dt.date | None
     restructured_on: dt.date | None = Field(None, description="贷款重组日 (its floor holds for a year's observation)")
     restructure_floor: str | None = Field(None, description="the grade the loan may not be better than meanwhile")
+    recalled_on: dt.date | None = Field(None, description="提前收回日: all principal fell due on it")
     non_accrual: bool = Field(False, description="非应计: more than 90 days past due, interest accrues off balance")
     interest_off: Yuan = Field(Decimal("0.00"), description="表外利息: off-balance interest not yet received")
 
@@ -115,7 +117,9 @@ class BalancesOut(BaseModel):
     principal: Yuan
     interest: Yuan
     penalty: Yuan
-    advance: Yuan = Field(default=Decimal(0), description="代垫费用: what the bank paid for the borrower, owed first")
+    advance: Yuan = Field(
+        default=Decimal(0), description="代垫费用及应收费用: advances and fees charged on the loan, owed first"
+    )
 
 
 class InstalmentOut(BaseModel):
@@ -133,13 +137,39 @@ class InstalmentOut(BaseModel):
     settled_on: dt.date | None
 
 
+class ChargeIn(_Body):
+    kind: Literal["valuation", "insurance", "guarantee", "registration"]
+    amount: PaymentAmount
+    collect: Literal["receivable", "paid"] = Field(
+        "receivable", description="receivable: owed on the loan, settled first; paid: from the borrower's account now"
+    )
+    payee: Literal["third_party", "bank"] = Field(
+        "third_party", description="third_party: the bank paid a valuer, insurer, guarantor or registry; bank: its fee"
+    )
+    memo: str | None = Field(None, max_length=500)
+
+
+class ChargeOut(BaseModel):
+    """A fee charged on the loan (贷款费用)."""
+
+    id: int
+    kind: str
+    on: dt.date
+    amount: Yuan
+    collect: str
+    payee: str
+    memo: str
+    entry_id: int
+
+
 class LoanDetailOut(LoanOut):
-    """The loan with its schedule, its ledger balances, its pledges and its days past due today."""
+    """The loan with its schedule, its ledger balances, its pledges, its charges and its days past due today."""
 
     dpd_today: int
     pledge_ids: list[int]
     balances: BalancesOut
     schedule: list[InstalmentOut]
+    charges: list[ChargeOut] = Field(default_factory=list, description="贷款费用, oldest first")
 
 
 class PledgesOut(BaseModel):
@@ -226,6 +256,33 @@ class ExtensionOut(BaseModel):
     months: int
     from_maturity: dt.date
     to_maturity: dt.date
+    reason: str
+    debtor_in_difficulty: bool
+    pledge_change_filings: list[int]
+
+
+class RenewalIn(_Body):
+    kind: Literal["repay_first", "no_repayment"] = Field(
+        description="repay_first: 续贷 (the old loan repaid from the borrower's funds first); no_repayment: 无还本续贷 "
+        "(the new loan's proceeds repay the old principal; no cash to the borrower)"
+    )
+    months: int = Field(ge=1, le=36, description="the new loan's term")
+    reason: str = Field(min_length=1, max_length=2000)
+    amount: LoanAmount | None = Field(None, description="续贷 only: the new principal (default: the outstanding)")
+    annual_rate: str | None = Field(None, max_length=12, description="new rate: 0.0385 or 3.85% (default: same)")
+    repayment_method: str | None = Field(None, max_length=20, description="default: the old loan's method")
+    debtor_in_difficulty: bool = Field(
+        default=False, description="债务人财务困难: the renewal is then a restructuring (2023 rules art. 19)"
+    )
+
+
+class RenewalOut(BaseModel):
+    id: int
+    kind: str
+    old_loan_id: int
+    new_loan_id: int
+    on: dt.date
+    amount: Yuan
     reason: str
     debtor_in_difficulty: bool
     pledge_change_filings: list[int]

@@ -55,6 +55,8 @@ class Loan(IdMixin, Base):
     # observation period that follows (model.classification.RESTRUCTURE_OBSERVATION_MONTHS)
     restructured_on: Mapped[dt.date | None] = mapped_column(Date)
     restructure_floor: Mapped[str | None] = mapped_column(String(16))
+    # 提前收回: the date the bank declared the loan due at once (lending.recall); the maturity moved to it
+    recalled_on: Mapped[dt.date | None] = mapped_column(Date)
     # 表外利息: interest accrued off balance sheet while non-accrual (> 90 days past due) and not yet received;
     # mirrors the memo account P{bank}:memo:loan:{id}:interest
     interest_off: Mapped[Decimal] = mapped_column("interest_off_fen", Fen, default=Decimal("0.00"))
@@ -106,6 +108,39 @@ class LoanExtension(IdMixin, Base):
     filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
     actor: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoanRenewal(IdMixin, Base):
+    """A renewal (续贷 / 无还本续贷): the maturing loan repaid and replaced by a new loan on the same pledge."""
+
+    __tablename__ = "loan_renewal"
+
+    old_loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), unique=True)
+    new_loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lending.model.renewal.RenewalKind
+    on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    reason: Mapped[str] = mapped_column(Text)
+    debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then a restructuring (2023 art. 19)
+    filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
+    actor: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LoanCharge(IdMixin, Base):
+    """A fee charged on the loan (贷款费用: valuation, insurance, guarantee, registration), owed or paid at once."""
+
+    __tablename__ = "loan_charge"
+
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lending.model.charges.ChargeKind
+    on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
+    collect: Mapped[str] = mapped_column(String(12))  # receivable | paid
+    payee: Mapped[str] = mapped_column(String(12))  # third_party | bank
+    memo: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"))
+    actor: Mapped[str] = mapped_column(String(64))
 
 
 class LoanFloatingRate(Base):

@@ -19,6 +19,9 @@ references) within the limit. 贷后检查 (``INSPECTION``): the monitoring pass
 ``model.INSPECTION_POLICY`` — the first within 15 days of disbursement, then every 90 days — due on their date, and
 an officer records the findings.
 
+追加担保 and 提前收回 live in ``security.py`` and ``recall.py``; approving them runs their handler
+(``decisions.HANDLERS``) inside ``decide``.
+
 An action on a loan the caller's bank does not hold is a 404; out of order (decided twice, grace over, findings on a
 decided kind, a decision on a visit) a 409. The monitoring pass after each close escalates actions still open after
 ``act_by`` (``escalate_overdue``). Flushes only.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -143,7 +147,7 @@ def _pending(session: Session, loan_id: int, subject: str) -> None:
         select(MonitoringAction.id).where(
             MonitoringAction.loan_id == loan_id,
             MonitoringAction.subject == subject,
-            MonitoringAction.state == ActionState.PROPOSED.value,
+            MonitoringAction.state.in_([s.value for s in model.OPEN_ACTION_STATES]),
         )
     ).first()
     if pending is not None:
@@ -334,8 +338,19 @@ def visible_action(session: Session, principal: Principal, action_id: int) -> Mo
     return action
 
 
+# What approving an action of a kind does, beyond the two kinds carried out here (``decisions.HANDLERS``): it
+# updates ``details`` in place and sets ``action.state`` (``done``, or ``requested`` for a request to the borrower).
+Handler = Callable[[Session, Principal, MonitoringAction, lending_queries.LoanSummary, dict[str, Any], dt.date], None]
+
+
 def decide(
-    session: Session, checker: Principal, action_id: int, approve: bool, reason: str | None, day: dt.date
+    session: Session,
+    checker: Principal,
+    action_id: int,
+    approve: bool,
+    reason: str | None,
+    day: dt.date,
+    handlers: Mapping[ActionKind, Handler] | None = None,
 ) -> MonitoringAction:
     """The approver's decision; approving carries the action out (see the module docstring)."""
     action = visible_action(session, checker, action_id)
@@ -356,6 +371,14 @@ def decide(
         action.details = json.dumps(details, sort_keys=True)
         session.flush()
         audit.record(session, checker, "monitoring.action_rejected", "monitoring_action", action.id, {"reason": reason})
+        _publish(session, action, loan.borrower_id, action.state)
+        return action
+    handler = (handlers or {}).get(kind)
+    if handler is not None:
+        handler(session, checker, action, loan, details, day)
+        action.details = json.dumps(details, sort_keys=True, ensure_ascii=False)
+        session.flush()
+        audit.record(session, checker, f"monitoring.action_{action.state}", "monitoring_action", action.id, details)
         _publish(session, action, loan.borrower_id, action.state)
         return action
     if kind is ActionKind.DOWNGRADE:
@@ -417,7 +440,7 @@ def escalate_overdue(session: Session, day: dt.date) -> int:
     """Actions of active loans still open after their time limit are escalated once (``monitoring.action``, state
     ``overdue``, to the bank and the borrower); the count escalated on ``day``."""
     stmt = select(MonitoringAction).where(
-        MonitoringAction.state == ActionState.PROPOSED.value,
+        MonitoringAction.state.in_([s.value for s in model.OPEN_ACTION_STATES]),
         MonitoringAction.act_by < day,
         MonitoringAction.escalated_on.is_(None),
     )

@@ -4,7 +4,9 @@ and post-loan actions (贷后措施): ``POST /monitoring/actions/annuity-payment
 ``POST /monitoring/actions/{id}/decision`` (another approver decides; approving acts), ``GET /monitoring/actions``
 and ``GET /monitoring/actions/{id}``; ``POST /monitoring/actions/downgrades`` (下调分类建议, decided the same way),
 ``POST /monitoring/actions/site-visits`` (现场走访) and ``POST /monitoring/actions/{id}/findings`` (a visit's or an
-inspection's findings).
+inspection's findings); ``POST /monitoring/actions/additional-security`` (追加担保, decided, then
+``POST /monitoring/actions/{id}/security-offer`` files the pledge change adding the offered IP) and
+``POST /monitoring/actions/early-recalls`` (提前收回, decided; approving accelerates the loan).
 
 A bank sees and moves only its own entries (another bank's is a 404); a move out of order is a 409.
 """
@@ -16,7 +18,7 @@ import dataclasses
 from fastapi import APIRouter, Query
 
 from ippledge.access.model import PartyKind, Principal, Role
-from ippledge.monitoring import actions, queries, service
+from ippledge.monitoring import actions, queries, recall, security, service
 from ippledge.monitoring.schemas import (
     ActionDecisionIn,
     ActionOut,
@@ -24,8 +26,11 @@ from ippledge.monitoring.schemas import (
     AnnuityPaymentIn,
     DowngradeIn,
     FindingsIn,
+    RecallIn,
     RunIn,
     RunOut,
+    SecurityOfferIn,
+    SecurityRequestIn,
     SiteVisitIn,
     WatchMoveIn,
     WatchOpenIn,
@@ -117,6 +122,34 @@ def propose_downgrade(body: DowngradeIn, session: SessionDep, principal: Princip
 def plan_site_visit(body: SiteVisitIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ActionOut:
     """现场走访: a credit officer plans a visit, done when the findings are recorded within the limit."""
     return _action(actions.view(service.plan_site_visit(session, principal, body.loan_id, body.purpose, today)))
+
+
+@router.post("/monitoring/actions/additional-security", response_model=ActionOut, status_code=201)
+def request_security(
+    body: SecurityRequestIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> ActionOut:
+    """追加担保: a credit officer asks for more IP under the loan's pledge; another approver decides."""
+    action = security.request_security(session, principal, body.loan_id, body.reason, today, body.watch_entry_id)
+    return _action(actions.view(action))
+
+
+@router.post("/monitoring/actions/{action_id}/security-offer", response_model=ActionOut)
+def record_security_offer(
+    action_id: IdPath, body: SecurityOfferIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> ActionOut:
+    """The borrower offered more IP: the change filing adding it to the pledge is drafted and confirmed by the bank
+    (the pledgor confirms and submits it; the action is done when the registry registers it)."""
+    action = security.record_offer(
+        session, principal, action_id, body.asset_ids, today, body.pledge_id, body.ip_numbers
+    )
+    return _action(actions.view(action))
+
+
+@router.post("/monitoring/actions/early-recalls", response_model=ActionOut, status_code=201)
+def propose_recall(body: RecallIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ActionOut:
+    """提前收回: a credit officer proposes accelerating the loan; another approver decides (approving recalls it)."""
+    action = recall.propose_recall(session, principal, body.loan_id, body.reason, today, body.recall_on)
+    return _action(actions.view(action))
 
 
 @router.post("/monitoring/actions/{action_id}/findings", response_model=ActionOut)

@@ -86,7 +86,7 @@ def watch(
 @monitor_app.command("actions")
 def list_actions(
     database_url: DbUrl = None,
-    state: Annotated[str | None, typer.Option("--state", help="proposed, done or rejected")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="proposed, requested, filed, done or rejected")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the actions as JSON")] = False,
 ) -> None:
     """List every bank's post-loan actions (贷后措施): loan, kind, state, time limit, escalation, what was done."""

@@ -104,3 +104,27 @@ NEEDS_DECISION = ErrorCode(
     "{kind}须经审批人决定",
     "a {kind} is decided by an approver, not completed with findings",
 )
+NO_PLEDGE_IN_FORCE = ErrorCode(
+    "monitoring.no_pledge_in_force",
+    ConflictError,
+    "贷款没有有效的质押登记，无法补充质押",
+    "the loan has no pledge in force to add security to",
+)
+NOT_LOAN_PLEDGE = ErrorCode(
+    "monitoring.not_loan_pledge",
+    ConflictError,
+    "质押{pledge_id}不是担保本贷款的有效质押",
+    "pledge {pledge_id} is not a pledge in force securing this loan",
+)
+NOT_A_SECURITY_REQUEST = ErrorCode(
+    "monitoring.not_security_request",
+    ConflictError,
+    "{kind}不是追加担保措施，不能登记补充质物",
+    "a {kind} is not a request for additional security: no IP can be offered under it",
+)
+RECALL_DATE = ErrorCode(
+    "monitoring.recall_date",
+    ValidationError,
+    "提前收回日{recall_on}不能早于营业日{today}",
+    "the recall date {recall_on} cannot be before the business date {today}",
+)

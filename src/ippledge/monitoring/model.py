@@ -237,12 +237,21 @@ class ActionKind(StrEnum):
     DOWNGRADE = "downgrade_proposal"  # 下调分类建议: an officer proposes a worse grade, an approver decides
     SITE_VISIT = "site_visit"  # 现场走访: an officer visits the borrower and records the findings
     INSPECTION = "inspection"  # 贷后检查: scheduled by the pass (first after disbursement, then periodic)
+    ADDITIONAL_SECURITY = "additional_security"  # 追加担保/补充质押: more IP under the pledge by a change filing
+    EARLY_RECALL = "early_recall"  # 提前收回: all principal falls due at once on the recall date
 
 
 class ActionState(StrEnum):
     PROPOSED = "proposed"  # 待复核 (a visit or an inspection: planned, 待执行)
     DONE = "done"  # 已执行
     REJECTED = "rejected"  # 已否决
+    # 追加担保 only: approved and sent to the borrower (已要求), then the offered IP's change filing lodged (待登记)
+    REQUESTED = "requested"
+    FILED = "filed"
+
+
+# States in which an action is still open: its time limit runs and the pass escalates it once past ``act_by``.
+OPEN_ACTION_STATES: Final = frozenset({ActionState.PROPOSED, ActionState.REQUESTED, ActionState.FILED})
 
 
 @dataclass(frozen=True)
@@ -252,6 +261,9 @@ class ActionRule:
     name: Text
     act_within: int
     cures: str | None
+    # 追加担保: once approved, the borrower has this many working days from the approval to have the added IP
+    # registered (an assumption; a bank's notice names its own); None: the action ends with its decision
+    complete_within: int | None = None
 
 
 ACTIONS: Final[dict[ActionKind, ActionRule]] = {
@@ -264,9 +276,14 @@ ACTIONS: Final[dict[ActionKind, ActionRule]] = {
     ActionKind.SITE_VISIT: ActionRule(Text("现场走访", "site visit"), 10, None),
     # an inspection's limit is its due date (INSPECTION_POLICY), not a count from the day it was opened
     ActionKind.INSPECTION: ActionRule(Text("贷后检查", "post-loan inspection"), 0, None),
+    # the watch entry it cures is the one named in the request (an LTV breach, a lost or short-lived right ...)
+    ActionKind.ADDITIONAL_SECURITY: ActionRule(Text("追加担保（补充质押）", "additional security"), 5, None, 15),
+    ActionKind.EARLY_RECALL: ActionRule(Text("提前收回", "early recall"), 5, None),
 }
 # Actions an approver decides (maker-checker); the others are carried out by an officer who records the findings.
-DECIDED: Final = frozenset({ActionKind.ANNUITY_PAYMENT, ActionKind.DOWNGRADE})
+DECIDED: Final = frozenset(
+    {ActionKind.ANNUITY_PAYMENT, ActionKind.DOWNGRADE, ActionKind.ADDITIONAL_SECURITY, ActionKind.EARLY_RECALL}
+)
 
 
 @dataclass(frozen=True)
@@ -304,5 +321,5 @@ def action_act_by(working_day_limit: dt.date, due: dt.date | None) -> dt.date:
 
 
 def overdue(state: ActionState, act_by: dt.date, on: dt.date) -> bool:
-    """A proposal still undecided after its time limit is overdue (escalated by the next monitoring pass)."""
-    return state is ActionState.PROPOSED and on > act_by
+    """An action still open after its time limit is overdue (escalated by the next monitoring pass)."""
+    return state in OPEN_ACTION_STATES and on > act_by

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.monitoring.model import WatchState
+from ippledge.web.dates import BusinessDate
 
 
 class RunIn(BaseModel):
@@ -127,3 +128,30 @@ class FindingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     findings: str = Field(min_length=1, max_length=4000, description="what was found (检查发现)")
     evidence: list[str] = Field(default_factory=list, max_length=20, description="references of evidence files")
+
+
+class SecurityRequestIn(BaseModel):
+    """追加担保: ask the borrower for more IP under the loan's pledge (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=2000)
+    watch_entry_id: int | None = Field(None, ge=1, description="the watch-list entry it answers, cured when done")
+
+
+class SecurityOfferIn(BaseModel):
+    """The borrower's offer of more IP: a pledge change filing adding it is drafted and confirmed by the bank."""
+
+    model_config = ConfigDict(extra="forbid")
+    asset_ids: list[int] = Field(default_factory=list, max_length=50)
+    ip_numbers: list[str] = Field(default_factory=list, max_length=50, description="patent or mark numbers")
+    pledge_id: int | None = Field(None, ge=1, description="the loan's pledge to add it to (default: its first)")
+
+
+class RecallIn(BaseModel):
+    """提前收回: accelerate the loan (an approver decides)."""
+
+    model_config = ConfigDict(extra="forbid")
+    loan_id: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=2000)
+    recall_on: BusinessDate | None = Field(None, description="the recall date (default: the day it is approved)")

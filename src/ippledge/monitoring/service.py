@@ -38,7 +38,7 @@ from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
 from ippledge.lending.close import service as close_service
-from ippledge.monitoring import actions, errors, model, ports, store
+from ippledge.monitoring import actions, decisions, errors, model, ports, security, store
 from ippledge.monitoring.model import FINDINGS, Finding, WatchState
 from ippledge.monitoring.tables import MonitoringAlert, MonitoringRun, WatchEntry, WatchHistory
 from ippledge.outbox import events
@@ -242,6 +242,7 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
     report = _raise(session, day, drafts, loans)
     report.loans = len(loan_ids)
     report.revalued = revalued
+    security.settle_filed(session, day)  # 追加担保 registered (or refused) since the last pass
     report.escalated = actions.escalate_overdue(session, day)
     report.inspections_opened = actions.open_inspections(session, [loans[lid] for lid in loan_ids], day)
     session.add(MonitoringRun(business_date=day, event_watermark=mark, report=json.dumps(report.to_dict())))
@@ -548,4 +549,4 @@ propose_annuity_payment = actions.propose_annuity_payment
 propose_downgrade = actions.propose_downgrade
 plan_site_visit = actions.plan_site_visit
 record_findings = actions.record_findings
-decide_action = actions.decide
+decide_action = decisions.decide

@@ -22,6 +22,11 @@ TOPICS: dict[str, str] = {
     "pledge_change_filings, restructured",
     "lending.repriced": "浮动利率重定价 floating rate repriced from the LPR: loan_id, on, lpr_date, lpr_bp, spread_bp, "
     "from_rate, to_rate, from_period",
+    "lending.recalled": "提前收回 loan recalled, all principal due at once: loan_id, recalled_on, decided_on, period, "
+    "principal_due, interest, interest_adjustment, dropped_periods, reason",
+    "lending.renewed": "续贷/无还本续贷 loan renewed on the same pledge: renewal_id, kind, old_loan_id, new_loan_id, "
+    "on, amount, maturity_date, pledge_change_filings, restructured",
+    "lending.charged": "贷款费用 a fee charged on the loan: loan_id, charge_id, kind, amount, collect, payee, on",
     "lending.recovered": "核销后收回 recovery on a written-off loan: loan_id, amount",
     "loan.overdue": "贷款逾期 loan newly past due at the daily close: loan_id, on, dpd, overdue_principal_fen",
     "loan.reclassified": "五级分类变化 loan grade moved at the daily close: loan_id, on, from, to, dpd",

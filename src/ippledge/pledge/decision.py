@@ -239,7 +239,7 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     pledge = _locked_pledge(session, filing)
     payload = _payload(filing)
     fields = ("debt_amount_fen", "debt_end", "pledgor_id", "pledgee_id")
-    before = {
+    before: dict[str, Any] = {
         "debt_amount_fen": terms_fen(pledge.debt_amount),
         "debt_end": pledge.debt_end.isoformat(),
         "pledgor_id": pledge.pledgor_id,
@@ -252,6 +252,12 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
     pledge.pledgee_id = int(after["pledgee_id"])
     pledge.version += 1
     changed = {k for k in fields if after[k] != before[k]}
+    asset_ids = [a.id for a in store.pledge_assets(session, pledge.id)]
+    added = [int(a) for a in payload.get("add_asset_ids", ())]
+    if added:  # 补充质押: the added IP comes under the same pledge (the partial unique index still guards it)
+        _add_pledge_items(session, pledge.id, added)
+        before["asset_ids"], after["asset_ids"] = asset_ids, sorted(asset_ids + added)
+        changed.add("asset_ids")
     session.add(
         PledgeChange(
             pledge_id=pledge.id,
@@ -261,16 +267,30 @@ def _register_change(session: Session, filing: PledgeFiling, today: dt.date) -> 
             after=json.dumps({k: after[k] for k in changed}, sort_keys=True),
         )
     )
-    asset_ids = [a.id for a in store.pledge_assets(session, pledge.id)]
     details = {"registration_no": pledge.registration_no, "changed": sorted(changed)}
     registry_service.record_pledge_events(session, asset_ids, EventCode.PM01, today, details)
+    if added:  # the added IP's pledge takes effect today (质押登记生效)
+        registry_service.record_pledge_events(session, added, EventCode.PE01, today, details)
     events.publish(
         session,
         "pledge.changed",
-        {**details, "pledge_id": pledge.id, "version": pledge.version},
+        {**details, "pledge_id": pledge.id, "version": pledge.version, "added_asset_ids": added},
         pledge.pledgee_id,
         also=(pledge.pledgor_id,),
     )
+
+
+def _add_pledge_items(session: Session, pledge_id: int, asset_ids: list[int]) -> None:
+    try:
+        with session.begin_nested():
+            session.add_all(PledgeItem(pledge_id=pledge_id, ip_asset_id=a, in_force=True) for a in asset_ids)
+            session.flush()
+    except IntegrityError as exc:
+        if not _is_double_pledge(exc):
+            raise
+        taken = store.registrations_in_force(session, asset_ids)
+        numbers = registry_queries.asset_summaries(session, asset_ids)
+        raise already_pledged_error([numbers[a].number for a in asset_ids if a in taken]) from None
 
 
 def _register_release(session: Session, filing: PledgeFiling, today: dt.date) -> None:

@@ -53,6 +53,12 @@ DEBT_DATES = ErrorCode(
     "pledge.debt_dates", ValidationError, "债务履行期限早于起始日", "the debt ends before it starts"
 )  # a change: 债务履行期限早于质押生效日
 NO_CHANGE = ErrorCode("pledge.no_change", ValidationError, "没有需要变更的内容", "nothing to change")
+ALREADY_UNDER_PLEDGE = ErrorCode(
+    "pledge.already_under_pledge",
+    ConflictError,
+    "知识产权{asset_ids}已是本质押的质物，无需补充质押",
+    "IP {asset_ids} is already under this pledge: nothing to add",
+)
 NOT_CONFIRMED = ErrorCode(
     "pledge.not_confirmed",
     ConflictError,

@@ -5,6 +5,7 @@ Typed, and party-scoped where a caller is given."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ippledge.pledge import registry_settings, store
 from ippledge.pledge.decision import pledgor_marks
 from ippledge.pledge.model import Refusal, asset_precheck, blocking
 from ippledge.pledge.store import PledgeOnDate
-from ippledge.pledge.tables import Pledge, PledgeFilingItem, PledgeItem
+from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingItem, PledgeItem
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.ports import PledgeInForce
 
@@ -141,6 +142,27 @@ def filing_asset_ids(session: Session, filing_id: int) -> list[int]:
     """The ids of the IP listed in a pledge filing (质押登记申请), ascending."""
     stmt = select(PledgeFilingItem.ip_asset_id).where(PledgeFilingItem.filing_id == filing_id)
     return sorted(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class FilingStanding:
+    """Where a filing stands (登记申请状态): ``registered``, ``refused``, ``withdrawn`` or still on its way."""
+
+    id: int
+    kind: str
+    pledge_id: int | None
+    status: str
+    decided_on: dt.date | None
+    refusal_codes: tuple[str, ...]
+
+
+def filing_standing(session: Session, filing_id: int) -> FilingStanding | None:
+    """The status of a filing, for a capability that filed it through this face (a post-loan action waits on it)."""
+    f = session.get(PledgeFiling, filing_id)
+    if f is None:
+        return None
+    codes = tuple(json.loads(f.refusal_codes)) if f.refusal_codes else ()
+    return FilingStanding(f.id, f.kind, f.pledge_id, f.status, f.decided_on, codes)
 
 
 def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:

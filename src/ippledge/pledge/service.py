@@ -78,12 +78,15 @@ class NewFiling:
 
 @dataclass(frozen=True)
 class PledgeChangeRequest:
-    """A change (变更) of amount, term or parties; ``None`` leaves a term unchanged."""
+    """A change (变更) of amount, term or parties; ``None`` leaves a term unchanged. ``add_asset_ids`` adds IP to
+    the pledge (补充质押, the pledgor's further IP securing the same debt): the registry pre-checks the added IP
+    like a new registration (owner, legal state, no other pledge in force) when it decides the change."""
 
     debt_amount: Decimal | str | int | None = None
     debt_end: dt.date | None = None
     pledgor_id: int | None = None
     pledgee_id: int | None = None
+    add_asset_ids: Sequence[int] = ()
 
 
 def side_of(principal: Principal, pledgor_id: int, pledgee_id: int) -> Side | None:
@@ -348,6 +351,7 @@ def _follow_up_filing(
     session.add(filing)
     session.flush()
     assets = [a.id for a in store.pledge_assets(session, pledge.id)]
+    assets += [int(a) for a in payload.get("add_asset_ids", ())]
     _add_items(session, filing.id, assets, consents_of(session, origin.id))
     audit.record(
         session,
@@ -384,6 +388,12 @@ def create_change_filing(
     if change.pledgee_id is not None and change.pledgee_id != pledge.pledgee_id:
         _party(session, change.pledgee_id, PLEDGEE_KINDS, "质权人", "pledgee")
         payload["pledgee_id"] = change.pledgee_id
+    if change.add_asset_ids:
+        added = resolve_assets(session, (), list(change.add_asset_ids))
+        under = {a.id for a in store.pledge_assets(session, pledge.id)}
+        if already := sorted(set(added) & under):
+            raise errors.ALREADY_UNDER_PLEDGE(asset_ids=already)
+        payload["add_asset_ids"] = sorted(added)
     if not payload:
         raise errors.NO_CHANGE()
     return _follow_up_filing(session, principal, pledge, FilingKind.CHANGE, payload, today)

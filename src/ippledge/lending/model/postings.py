@@ -41,6 +41,7 @@ from typing import Final
 
 from ippledge.ledger.accounts import account_code
 from ippledge.ledger.model import EntryDraft, Posting
+from ippledge.lending.model.charges import Collect, Payee, lines
 
 ZERO: Final = Decimal("0.00")
 
@@ -76,6 +77,21 @@ def advance(bank: int, loan: int, amount: Decimal, day: dt.date, key: str, memo:
     """代垫费用: the bank pays a fee for the borrower (e.g. 代缴年费); the borrower owes it back on the loan."""
     lines = [(account_code(bank, "loan_advance", loan), amount), (account_code(bank, "cash"), -amount)]
     return _draft(day, "loan.advance", lines, loan, f"代垫费用 advance: {memo}"[:200], key)
+
+
+def charge(
+    bank: int, borrower: int, loan: int, amount: Decimal, day: dt.date, key: str, memo: str, collect: str, payee: str
+) -> EntryDraft:
+    """贷款费用: a fee charged on the loan (``model.charges``): owed on the loan's receivable or paid from the
+    borrower's settlement account, to a third party through the bank's cash or as the bank's fee income."""
+    codes = (
+        account_code(bank, "loan_advance", loan),
+        account_code(borrower, "settlement"),
+        account_code(bank, "cash"),
+        account_code(bank, "fee_income"),
+    )
+    debit, credit = lines(codes, Collect(collect), Payee(payee))
+    return _draft(day, "loan.charge", [(debit, amount), (credit, -amount)], loan, f"贷款费用 charge: {memo}"[:200], key)
 
 
 def interest_accrual(bank: int, loan: int, amount: Decimal, day: dt.date, key: str) -> EntryDraft:

@@ -1,7 +1,8 @@
 """Repayment allocation (还款冲抵顺序): which dues a payment settles, in which order.
 
-Default order: advances the bank paid for the borrower (代垫费用, e.g. an annuity paid on the pledgor's behalf: the
-costs of enforcing the claim come first, Civil Code art. 561), then penalty interest (罚息), then compound interest
+Default order: advances the bank paid for the borrower (代垫费用, e.g. an annuity paid on the pledgor's behalf) and the
+fees charged on the loan (贷款费用: valuation, insurance, guarantee, registration; ``model.charges``) — the costs of
+realising the claim come first, Civil Code art. 561 — then penalty interest (罚息), then compound interest
 (复利), then interest (利息), then principal (本金),
 each oldest due date first (``Sequence.BY_BUCKET``: all overdue penalty before any interest, as loan contracts and
 the usual 先罚息、复利，后利息，再本金 rule say). ``Sequence.BY_INSTALMENT`` settles the oldest instalment whole (in

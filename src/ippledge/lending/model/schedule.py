@@ -27,6 +27,7 @@ from typing import Final
 from ippledge.kernel.calendar import WorkingCalendar, add_months, default_calendar
 from ippledge.lending.errors import METHOD, MONTHS, PRINCIPAL
 from ippledge.lending.model.interest import FEN, PRECISION, check_rate, monthly_rate, round_fen
+from ippledge.lending.model.quarterly import quarterly_rows
 
 MAX_MONTHS: Final = 600
 ZERO: Final = Decimal("0.00")
@@ -37,6 +38,7 @@ class RepaymentMethod(StrEnum):
     EQUAL_PRINCIPAL = "equal-principal"  # 等额本金
     INTEREST_FIRST = "interest-first"  # 先息后本（按月付息，到期还本）
     BULLET = "bullet"  # 到期一次还本付息
+    INTEREST_QUARTERLY = "interest-quarterly"  # 按季结息（每季末月20日），到期还本 (model.quarterly)
 
     @property
     def zh(self) -> str:
@@ -56,6 +58,7 @@ _ZH = {
     RepaymentMethod.EQUAL_PRINCIPAL: "等额本金",
     RepaymentMethod.INTEREST_FIRST: "先息后本",
     RepaymentMethod.BULLET: "到期一次还本付息",
+    RepaymentMethod.INTEREST_QUARTERLY: "按季结息，到期还本",
 }
 
 
@@ -138,6 +141,15 @@ def build_schedule(
         d = add_months(start, period)
         return d if not shift_to_working_day or cal.is_working_day(d) else cal.next_working_day(d)
 
+    if method is RepaymentMethod.INTEREST_QUARTERLY:  # settlement dates, not monthly anniversaries
+        maturity = due(first_period + months - 1)
+        quarterly = [
+            Instalment(first_period + k, d, p + i, p, i, principal - p)
+            for k, (d, p, i) in enumerate(quarterly_rows(principal, annual_rate, start, maturity))
+        ]
+        return Schedule(
+            method, principal, annual_rate, months, start, tuple(quarterly), first_period, shift_to_working_day
+        )
     r = monthly_rate(annual_rate)
     periods = range(first_period, first_period + months)
     rows: list[Instalment] = []

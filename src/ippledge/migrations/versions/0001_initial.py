@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:32:40.262276
+Create Date: 2026-12-03 10:37:26.706664
 """
 
 from __future__ import annotations
@@ -1474,6 +1474,7 @@ def upgrade() -> None:
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('restructured_on', sa.Date(), nullable=True),
     sa.Column('restructure_floor', sa.String(length=16), nullable=True),
+    sa.Column('recalled_on', sa.Date(), nullable=True),
     sa.Column('interest_off_fen', ippledge.db.Fen(), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
@@ -1548,6 +1549,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_whitelist_push_feedback_item_id'), ['item_id'], unique=False)
+
+    op.create_table('loan_charge',
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('collect', sa.String(length=12), nullable=False),
+    sa.Column('payee', sa.String(length=12), nullable=False),
+    sa.Column('memo', sa.Text(), nullable=False),
+    sa.Column('entry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_loan_charge_entry_id_journal_entry')),
+    sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_charge_loan_id_loan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_charge'))
+    )
+    with op.batch_alter_table('loan_charge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_charge_loan_id'), ['loan_id'], unique=False)
 
     op.create_table('loan_extension',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -1636,6 +1655,24 @@ def upgrade() -> None:
     with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_rate_change_loan_id'), ['loan_id'], unique=False)
 
+    op.create_table('loan_renewal',
+    sa.Column('old_loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('new_loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
+    sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['new_loan_id'], ['loan.id'], name=op.f('fk_loan_renewal_new_loan_id_loan')),
+    sa.ForeignKeyConstraint(['old_loan_id'], ['loan.id'], name=op.f('fk_loan_renewal_old_loan_id_loan')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_renewal')),
+    sa.UniqueConstraint('new_loan_id', name=op.f('uq_loan_renewal_new_loan_id')),
+    sa.UniqueConstraint('old_loan_id', name=op.f('uq_loan_renewal_old_loan_id'))
+    )
     op.create_table('loan_repayment',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -2066,6 +2103,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_repayment_loan_id'))
 
     op.drop_table('loan_repayment')
+    op.drop_table('loan_renewal')
     with op.batch_alter_table('loan_rate_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
 
@@ -2087,6 +2125,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_extension_loan_id'))
 
     op.drop_table('loan_extension')
+    with op.batch_alter_table('loan_charge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_charge_loan_id'))
+
+    op.drop_table('loan_charge')
     with op.batch_alter_table('whitelist_push_feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_whitelist_push_feedback_item_id'))
 
