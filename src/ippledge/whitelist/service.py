@@ -116,17 +116,19 @@ _DESIGNATION_FACT: Final = {
 }
 
 
-def firm_facts(session: Session, enterprise_ids: Sequence[int], on: dt.date) -> dict[int, dict[Fact, Any]]:
+def firm_facts(
+    session: Session, reader: Principal, enterprise_ids: Sequence[int], on: dt.date
+) -> dict[int, dict[Fact, Any]]:
     """Every fact a criterion may test, for many firms at once. A designation the register does not record is
     *false* (the published lists are complete for their kind); an IP score without any valued patent and a tax grade
-    the gateway does not give are *unknown* (``None``)."""
+    the gateway does not give ``reader`` under the firm's consent are *unknown* (``None``)."""
     ids = sorted(set(enterprise_ids))
     designations = registry_queries.designations(session, ids, on)
     high_tech = registry_queries.high_tech_flags(session, ids)
     ip = registry_queries.firm_ip_facts(session, ids, on, ANNUITY_SOON_DAYS)
     patents = registry_queries.patents_in_force_of(session, ids)
     scores = valuation_queries.latest_scores(session, [a for v in patents.values() for a in v], on)
-    grades = ports.tax_grades(session, ids, on)
+    grades = ports.tax_grades(session, reader, ids, on)
     out: dict[int, dict[Fact, Any]] = {}
     for pid in ids:
         facts: dict[Fact, Any] = {f: False for f in model.BOOLEAN_FACTS}
@@ -171,7 +173,7 @@ def build_list(
         raise errors.LIST_DATES(valid_from=str(valid_from), valid_to=str(valid_to))
     crit = criteria_of(crit_row)
     ids = registry_queries.enterprise_ids(session)
-    facts = firm_facts(session, ids, as_of)
+    facts = firm_facts(session, principal, ids, as_of)
     verdicts = [Candidate(pid, model.evaluate(crit, facts[pid])) for pid in ids]
     ranked = model.rank(verdicts)
     unknown = sum(1 for c in verdicts if c.verdict.outcome is Outcome.UNKNOWN)
