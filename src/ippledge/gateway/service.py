@@ -200,6 +200,27 @@ def credit_facts(
     return CreditFacts(debt, clean, tuple(sorted(values)))
 
 
+def consented_data(
+    session: Session, reader: Principal, firm_ids: Iterable[int], purpose: Purpose, on: dt.date
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """``firm -> source -> field values``: everything the firms' consents in force let ``reader`` read for
+    ``purpose`` now, each read through :func:`read_fields` (checked in the database at this moment, so a consent
+    revoked a moment ago gives nothing; logged per field). A source that cannot be asked (no USCC, outage) is left
+    out. Firms without such a consent are absent."""
+    live = [c for c in store.live_consents(session, firm_ids, purpose, on) if c.grantee_id == reader.party_id]
+    pairs = sorted({(c.firm_id, c.source) for c in live})
+    out: dict[int, dict[str, dict[str, Any]]] = {}
+    for firm_id, src in pairs:
+        try:
+            values = read_fields(session, reader, firm_id, src.value, None, purpose.value, on)
+        except IppledgeError as exc:
+            if exc.code in (NO_USCC.code, SOURCE_UNAVAILABLE.code, NO_CONSENT.code):
+                continue
+            raise
+        out.setdefault(firm_id, {})[src.value] = values
+    return out
+
+
 def tax_grades(session: Session, reader: Principal, firm_ids: Iterable[int], on: dt.date) -> dict[int, str]:
     """``firm -> 纳税信用等级`` for the firms whose consent in force lets ``reader`` (the platform operator building a
     whitelist) read the tax source's ``credit_grade`` for the purpose ``whitelist``; each read logged as any other.

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access import scope
-from ippledge.access.model import Principal
+from ippledge.access.model import PartyKind, Principal
+from ippledge.gateway import service as gateway_service
+from ippledge.gateway.model import Purpose
 from ippledge.whitelist import errors, service, store
 from ippledge.whitelist.tables import PushItem, Whitelist, WhitelistCriteria, WhitelistPush
 
@@ -150,6 +152,8 @@ class ItemView:
     decline_reason: str | None
     branch: str | None
     history: list[StepView]
+    reasons: list[dict[str, Any]]  # why the firm is on the list (empty for an event's follow-up)
+    consented: dict[str, dict[str, Any]]  # source -> fields the firm lets this bank see now (record 0032)
 
 
 @dataclass(frozen=True)
@@ -164,9 +168,33 @@ class PushView:
     items: list[ItemView]
 
 
-def _items(session: Session, rows: Sequence[PushItem], today: dt.date) -> list[ItemView]:
+def _consented(
+    session: Session, reader: Principal | None, rows: Sequence[PushItem], today: dt.date
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """What each pushed firm lets the bank reading the push see under its consents for the purpose ``whitelist``,
+    read now through the gateway (logged there). Only the receiving bank reads: the platform and the regulator see
+    the reasons alone, as does a bank without consent."""
+    if reader is None or reader.party_kind is not PartyKind.BANK:
+        return {}
+    firms = [i.enterprise_id for i in rows if i.bank_id == reader.party_id]
+    return gateway_service.consented_data(session, reader, firms, Purpose.WHITELIST, today)
+
+
+def _reasons(session: Session, rows: Sequence[PushItem]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    out: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for list_id in sorted({i.whitelist_id for i in rows if i.whitelist_id is not None}):
+        found = store.reasons(session, list_id, [i.enterprise_id for i in rows if i.whitelist_id == list_id])
+        out.update({(list_id, e): json.loads(r) for e, r in found.items()})
+    return out
+
+
+def _items(
+    session: Session, rows: Sequence[PushItem], today: dt.date, reader: Principal | None = None
+) -> list[ItemView]:
     parties = access_queries.parties(session, [i.enterprise_id for i in rows])
     steps = store.history(session, [i.id for i in rows])
+    reasons = _reasons(session, rows)
+    seen = _consented(session, reader, rows, today)
     from ippledge.whitelist.model import FeedbackState, overdue
 
     return [
@@ -185,13 +213,17 @@ def _items(session: Session, rows: Sequence[PushItem], today: dt.date) -> list[I
             i.decline_reason,
             i.branch,
             [StepView(s.from_state, s.to_state, s.on, s.reason_code, s.note, s.actor) for s in steps.get(i.id, [])],
+            reasons.get((i.whitelist_id, i.enterprise_id), []) if i.whitelist_id is not None else [],
+            seen.get(i.enterprise_id, {}),
         )
         for i in rows
     ]
 
 
-def push_view(session: Session, push: WhitelistPush, today: dt.date, with_items: bool = True) -> PushView:
-    items = _items(session, store.items(session, push.id), today) if with_items else []
+def push_view(
+    session: Session, push: WhitelistPush, today: dt.date, with_items: bool = True, reader: Principal | None = None
+) -> PushView:
+    items = _items(session, store.items(session, push.id), today, reader) if with_items else []
     return PushView(
         push.id,
         push.whitelist_id,
@@ -212,12 +244,12 @@ def pushes(session: Session, principal: Principal, today: dt.date, list_id: int 
 
 def push(session: Session, principal: Principal, push_id: int, today: dt.date) -> PushView:
     row = scope.get_visible(session, WhitelistPush, push_id, principal)
-    return push_view(session, row, today)
+    return push_view(session, row, today, reader=principal)
 
 
 def item(session: Session, principal: Principal, item_id: int, today: dt.date) -> ItemView:
     row = scope.get_visible(session, PushItem, item_id, principal)
-    return _items(session, [row], today)[0]
+    return _items(session, [row], today, principal)[0]
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,10 @@ class ItemOut(BaseModel):
     decline_reason: str | None
     branch: str | None
     history: list[StepOut]
+    reasons: list[dict[str, Any]] = Field(description="each criterion's verdict on the firm (empty for an event)")
+    consented: dict[str, dict[str, Any]] = Field(
+        description="source -> fields the firm's consents in force (purpose whitelist) let this bank see, read now"
+    )
 
 
 class PushOut(BaseModel):

@@ -48,6 +48,14 @@ def members(session: Session, list_id: int, limit: int | None = None) -> list[Wh
     return list(session.scalars(stmt))
 
 
+def reasons(session: Session, list_id: int, party_ids: Sequence[int]) -> dict[int, str]:
+    """``enterprise -> reasons (JSON)`` of these members of one list."""
+    stmt = select(WhitelistMember.enterprise_id, WhitelistMember.reasons).where(
+        WhitelistMember.whitelist_id == list_id, WhitelistMember.enterprise_id.in_(sorted(set(party_ids)))
+    )
+    return {int(e): str(r) for e, r in session.execute(stmt)}
+
+
 def pushes(session: Session, visible: Select[WhitelistPush], list_id: int | None) -> list[WhitelistPush]:
     stmt = visible.order_by(WhitelistPush.id)
     if list_id is not None:
