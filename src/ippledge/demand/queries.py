@@ -86,9 +86,10 @@ def funnel(
     session: Session, principal: Principal | None, start: dt.date, end: dt.date, by: GroupBy
 ) -> list[dict[str, Any]]:
     """The conversion funnel (pushed → contacted → applied → approved → lent) of the firms pushed from ``start`` to
-    ``end``, by list, bank, branch or month pushed, with the amount lent. "Lent" is the first loan the bank disbursed
-    to the firm on or after the push (from lending, not the bank's word). The supervision capability calls this with
-    no principal (aggregates); a bank sees its own rows only; the platform and the regulator see all."""
+    ``end`` (events' follow-up tasks included), by list, bank, branch, month pushed or event, with the amount lent.
+    "Lent" is the first loan the bank disbursed to the firm on or after the push (from lending, not the bank's word).
+    The supervision capability calls this with no principal (aggregates); a bank sees its own rows only; the
+    platform and the regulator see all."""
     if end < start:
         raise errors.PERIOD(start=str(start), end=str(end))
     bank_only: int | None = None
@@ -108,5 +109,7 @@ def funnel(
         lent = next(
             (d.principal for d in loans.get((f.bank_id, f.enterprise_id), []) if d.disbursed_on >= f.pushed_on), None
         )
-        rows.append(model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent))
+        rows.append(
+            model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent, f.event_id)
+        )
     return [model.as_dict(r) for r in model.funnel(rows, by)]

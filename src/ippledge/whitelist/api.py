@@ -100,10 +100,16 @@ def push(list_id: IdPath, body: PushIn, session: SessionDep, principal: Principa
 
 @router.get("/whitelist-pushes", response_model=list[PushOut])
 def list_pushes(
-    session: SessionDep, principal: PrincipalDep, today: TodayDep, whitelist_id: int | None = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    whitelist_id: int | None = None,
+    event_id: int | None = None,
 ) -> list[PushOut]:
-    """The pushes the caller may see (a bank: the ones it received), without their firms."""
-    return [PushOut.model_validate(_d(p)) for p in queries.pushes(session, principal, today, whitelist_id)]
+    """The pushes the caller may see (a bank: the ones it received, events' follow-up tasks included), without
+    their firms."""
+    rows = queries.pushes(session, principal, today, whitelist_id, event_id)
+    return [PushOut.model_validate(_d(p)) for p in rows]
 
 
 @router.get("/whitelist-pushes/{push_id}", response_model=PushOut)

@@ -17,7 +17,7 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind, Principal
 from ippledge.gateway import service as gateway_service
 from ippledge.gateway.model import Purpose
-from ippledge.whitelist import errors, service, store
+from ippledge.whitelist import errors, guards, store
 from ippledge.whitelist.tables import PushItem, Whitelist, WhitelistCriteria, WhitelistPush
 
 
@@ -39,12 +39,12 @@ def _criteria(row: WhitelistCriteria) -> CriteriaView:
 
 
 def criteria_list(session: Session, principal: Principal) -> list[CriteriaView]:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     return [_criteria(r) for r in store.criteria(session)]
 
 
 def criteria(session: Session, principal: Principal, criteria_id: int) -> CriteriaView:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     row = session.get(WhitelistCriteria, criteria_id)
     if row is None:
         raise errors.CRITERIA_NOT_FOUND(id=criteria_id)
@@ -114,12 +114,12 @@ def list_view(session: Session, row: Whitelist, with_members: bool = True) -> Li
 
 
 def whitelists(session: Session, principal: Principal, status: str | None = None) -> list[ListView]:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     return [list_view(session, r, with_members=False) for r in store.lists(session, status)]
 
 
 def whitelist(session: Session, principal: Principal, list_id: int) -> ListView:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     row = session.get(Whitelist, list_id)
     if row is None:
         raise errors.LIST_NOT_FOUND(id=list_id)
@@ -159,7 +159,8 @@ class ItemView:
 @dataclass(frozen=True)
 class PushView:
     id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None  # an event's follow-up tasks (no list)
     bank_id: int
     pushed_on: dt.date
     first_contact_days: int
@@ -227,6 +228,7 @@ def push_view(
     return PushView(
         push.id,
         push.whitelist_id,
+        push.event_id,
         push.bank_id,
         push.pushed_on,
         push.first_contact_days,
@@ -236,9 +238,15 @@ def push_view(
     )
 
 
-def pushes(session: Session, principal: Principal, today: dt.date, list_id: int | None = None) -> list[PushView]:
-    """The caller's pushes (a bank: those it received), without their firms."""
-    rows = store.pushes(session, scope.scoped(WhitelistPush, principal), list_id)
+def pushes(
+    session: Session,
+    principal: Principal,
+    today: dt.date,
+    list_id: int | None = None,
+    event_id: int | None = None,
+) -> list[PushView]:
+    """The caller's pushes (a bank: those it received, an event's follow-up tasks included), without their firms."""
+    rows = store.pushes(session, scope.scoped(WhitelistPush, principal), list_id, event_id)
     return [push_view(session, p, today, with_items=False) for p in rows]
 
 
@@ -252,13 +260,17 @@ def item(session: Session, principal: Principal, item_id: int, today: dt.date) -
     return _items(session, [row], today, principal)[0]
 
 
+_NO = "declined"
+
+
 @dataclass(frozen=True)
 class PushedFirm:
     """One pushed firm as the conversion funnel counts it (漏斗): list, bank, branch, date pushed, the furthest step
     reached and whether it was declined."""
 
     item_id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None
     bank_id: int
     branch: str | None
     enterprise_id: int
@@ -270,7 +282,7 @@ class PushedFirm:
 def pushed_firms(session: Session, start: dt.date, end: dt.date) -> list[PushedFirm]:
     """Every firm pushed from ``start`` to ``end`` inclusive, by item id (unscoped: aggregates for overseers)."""
     return [
-        PushedFirm(i.id, i.whitelist_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, i.state == "declined")
+        PushedFirm(i.id, i.whitelist_id, i.event_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, i.state == _NO)
         for i, on in store.items_pushed_between(session, start, end)
     ]
 

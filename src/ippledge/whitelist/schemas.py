@@ -113,7 +113,8 @@ class ItemOut(BaseModel):
 
 class PushOut(BaseModel):
     id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None = Field(description="set for an event's follow-up tasks (活动后续对接), which have no list")
     bank_id: int
     pushed_on: dt.date
     first_contact_days: int

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 07:23:09.213670
+Create Date: 2026-12-03 09:27:30.151748
 """
 
 from __future__ import annotations
@@ -1096,7 +1096,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_whitelist_member_enterprise_id'), ['enterprise_id'], unique=False)
 
     op.create_table('whitelist_push',
-    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pushed_on', sa.Date(), nullable=False),
     sa.Column('first_contact_days', sa.Integer(), nullable=False),
@@ -1107,10 +1108,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_whitelist_push_bank_id_party')),
     sa.ForeignKeyConstraint(['whitelist_id'], ['whitelist.id'], name=op.f('fk_whitelist_push_whitelist_id_whitelist')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_push')),
+    sa.UniqueConstraint('event_id', 'bank_id', name=op.f('uq_whitelist_push_event_id_bank_id')),
     sa.UniqueConstraint('whitelist_id', 'bank_id', name=op.f('uq_whitelist_push_whitelist_id_bank_id'))
     )
     with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_whitelist_push_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_whitelist_push_pushed_on'), ['pushed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_whitelist_push_whitelist_id'), ['whitelist_id'], unique=False)
 
@@ -1327,7 +1330,8 @@ def upgrade() -> None:
 
     op.create_table('whitelist_push_item',
     sa.Column('push_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
@@ -2100,6 +2104,7 @@ def downgrade() -> None:
     with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_whitelist_push_whitelist_id'))
         batch_op.drop_index(batch_op.f('ix_whitelist_push_pushed_on'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_event_id'))
         batch_op.drop_index(batch_op.f('ix_whitelist_push_bank_id'))
 
     op.drop_table('whitelist_push')
