@@ -109,7 +109,5 @@ def funnel(
         lent = next(
             (d.principal for d in loans.get((f.bank_id, f.enterprise_id), []) if d.disbursed_on >= f.pushed_on), None
         )
-        rows.append(
-            model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent, f.event_id)
-        )
+        rows.append(model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent, f.event_id))
     return [model.as_dict(r) for r in model.funnel(rows, by)]

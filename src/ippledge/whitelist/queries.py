@@ -281,10 +281,13 @@ class PushedFirm:
 
 def pushed_firms(session: Session, start: dt.date, end: dt.date) -> list[PushedFirm]:
     """Every firm pushed from ``start`` to ``end`` inclusive, by item id (unscoped: aggregates for overseers)."""
-    return [
-        PushedFirm(i.id, i.whitelist_id, i.event_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, i.state == _NO)
-        for i, on in store.items_pushed_between(session, start, end)
-    ]
+    out = []
+    for i, on in store.items_pushed_between(session, start, end):
+        declined = i.state == _NO
+        out.append(
+            PushedFirm(i.id, i.whitelist_id, i.event_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, declined)
+        )
+    return out
 
 
 def listed_on(session: Session, party_ids: Sequence[int], on: dt.date) -> dict[int, list[tuple[int, str, int]]]:
