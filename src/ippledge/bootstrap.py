@@ -40,6 +40,7 @@ def wire() -> None:
     from ippledge.monitoring import ports as monitoring_ports
     from ippledge.monitoring import scope_rules as monitoring_scope
     from ippledge.monitoring import service as monitoring_service
+    from ippledge.outreach import scope_rules as outreach_scope
     from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
     from ippledge.registry import ports as registry_ports
@@ -76,6 +77,7 @@ def wire() -> None:
         delivery_store.register_rules,
         whitelist_scope.register_rules,
         demand_scope.register_rules,
+        outreach_scope.register_rules,
     ):
         register_rules()
     # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).

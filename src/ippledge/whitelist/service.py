@@ -295,6 +295,8 @@ def push_list(
 # The follow-up machinery (shared with events' follow-up tasks) lives in ``follow_ups``; these names stay here.
 report_feedback = follow_ups.report_feedback
 escalate_overdue = follow_ups.escalate_overdue
+open_event_follow_ups = follow_ups.open_event_follow_ups  # an event's follow-up tasks (outreach, record 0032)
+FollowUpFirm = follow_ups.Firm
 
 
 # -- reverse push -------------------------------------------------------------------------------------------------

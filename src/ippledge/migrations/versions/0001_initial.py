@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:27:30.151748
+Create Date: 2026-12-03 09:32:13.565907
 """
 
 from __future__ import annotations
@@ -600,6 +600,25 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_audience_party_event', ['party_id', 'event_id'], unique=False)
 
+    op.create_table('outreach_event',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('park', sa.String(length=100), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=True),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('organiser_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('follow_ups_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['organiser_id'], ['party.id'], name=op.f('fk_outreach_event_organiser_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outreach_event'))
+    )
+    with op.batch_alter_table('outreach_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outreach_event_held_on'), ['held_on'], unique=False)
+
     op.create_table('pledge',
     sa.Column('registration_no', sa.String(length=32), nullable=False),
     sa.Column('registry_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -935,6 +954,32 @@ def upgrade() -> None:
     with op.batch_alter_table('loan_application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_application_applicant_id'), ['applicant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_loan_application_status'), ['status'], unique=False)
+
+    op.create_table('outreach_invite',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_outreach_invite_bank_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_outreach_invite_event_id_outreach_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'bank_id', name=op.f('pk_outreach_invite'))
+    )
+    op.create_table('outreach_signup',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=True),
+    sa.Column('attended', sa.Boolean(), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_outreach_signup_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_outreach_signup_event_id_outreach_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outreach_signup')),
+    sa.UniqueConstraint('event_id', 'enterprise_id', name=op.f('uq_outreach_signup_event_id_enterprise_id'))
+    )
+    with op.batch_alter_table('outreach_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outreach_signup_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outreach_signup_event_id'), ['event_id'], unique=False)
 
     op.create_table('pledge_filing',
     sa.Column('filing_no', sa.String(length=32), nullable=False),
@@ -2141,6 +2186,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_pledgee_id'))
 
     op.drop_table('pledge_filing')
+    with op.batch_alter_table('outreach_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outreach_signup_event_id'))
+        batch_op.drop_index(batch_op.f('ix_outreach_signup_enterprise_id'))
+
+    op.drop_table('outreach_signup')
+    op.drop_table('outreach_invite')
     with op.batch_alter_table('loan_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_application_status'))
         batch_op.drop_index(batch_op.f('ix_loan_application_applicant_id'))
@@ -2219,6 +2270,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_pledgee_id'))
 
     op.drop_table('pledge')
+    with op.batch_alter_table('outreach_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outreach_event_held_on'))
+
+    op.drop_table('outreach_event')
     with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_audience_party_event')
 
