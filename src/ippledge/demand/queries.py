@@ -30,6 +30,7 @@ class DemandView:
     ip_asset_ids: list[int]
     needed_by: dt.date | None
     source: str
+    event_id: int | None
     import_id: int | None
     line_no: int | None
     note: str
@@ -46,6 +47,7 @@ def view(row: Demand) -> DemandView:
         [int(a) for a in row.ip_offered.split()],
         row.needed_by,
         row.source,
+        row.event_id,
         row.import_id,
         row.line_no,
         row.note,
@@ -54,9 +56,14 @@ def view(row: Demand) -> DemandView:
 
 
 def demands(
-    session: Session, principal: Principal, enterprise_id: int | None = None, limit: int = 200
+    session: Session,
+    principal: Principal,
+    enterprise_id: int | None = None,
+    limit: int = 200,
+    event_id: int | None = None,
 ) -> list[DemandView]:
-    return [view(d) for d in store.demands(session, scope.scoped(Demand, principal), enterprise_id, limit)]
+    rows = store.demands(session, scope.scoped(Demand, principal), enterprise_id, limit, event_id)
+    return [view(d) for d in rows]
 
 
 def demand(session: Session, principal: Principal, demand_id: int) -> DemandView:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:32:13.565907
+Create Date: 2026-12-03 09:32:46.171176
 """
 
 from __future__ import annotations
@@ -363,28 +363,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_bank_id'), ['bank_id'], unique=False)
-
-    op.create_table('demand',
-    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('term_months', sa.Integer(), nullable=False),
-    sa.Column('use', sa.String(length=20), nullable=False),
-    sa.Column('ip_offered', sa.Text(), nullable=False),
-    sa.Column('needed_by', sa.Date(), nullable=True),
-    sa.Column('source', sa.String(length=8), nullable=False),
-    sa.Column('import_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('line_no', sa.Integer(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('created_by', sa.String(length=64), nullable=False),
-    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_demand_enterprise_id_party')),
-    sa.ForeignKeyConstraint(['import_id'], ['demand_import.id'], name=op.f('fk_demand_import_id_demand_import')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand'))
-    )
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
 
     op.create_table('disposal_lot',
     sa.Column('loan_id', sa.Integer(), nullable=False),
@@ -876,6 +854,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_version_product_id'), ['product_id'], unique=False)
+
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('use', sa.String(length=20), nullable=False),
+    sa.Column('ip_offered', sa.Text(), nullable=False),
+    sa.Column('needed_by', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('import_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('line_no', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_demand_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_demand_event_id_outreach_event')),
+    sa.ForeignKeyConstraint(['import_id'], ['demand_import.id'], name=op.f('fk_demand_import_id_demand_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_event_id'), ['event_id'], unique=False)
 
     op.create_table('disposal_auction',
     sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -2210,6 +2213,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_auction_lot_id'))
 
     op.drop_table('disposal_auction')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_event_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+
+    op.drop_table('demand')
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
 
@@ -2322,10 +2330,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))
 
     op.drop_table('disposal_lot')
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
-
-    op.drop_table('demand')
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
 
