@@ -3,7 +3,9 @@
 escalation of overdue follow-ups (``/whitelist-escalations``) and the reverse push (``/reverse-push``).
 
 Lists and criteria: the platform operator writes, the platform and the regulator read (403 for others). A push and
-its firms are the receiving bank's (another bank's is a 404).
+its firms are the receiving bank's (another bank's is a 404); an event's follow-up tasks are pushes with an
+``event_id`` and no list (``/whitelist-pushes?event_id=``). A bank reading a push sees each firm's reasons and the
+gateway fields the firm granted it for the purpose ``whitelist``, read at that moment (record 0032).
 """
 
 from __future__ import annotations
