@@ -140,6 +140,7 @@ def _capability_routers() -> list[Any]:
     from ippledge.lending.close.api import router as close_router
     from ippledge.lending.provisioning.api import router as provision_router
     from ippledge.monitoring.api import router as monitoring_router
+    from ippledge.outreach.api import router as outreach_router
     from ippledge.pledge.api import router as pledge_router
     from ippledge.policy.api import router as policy_router
     from ippledge.registry.api import router as registry_router
@@ -170,5 +171,6 @@ def _capability_routers() -> list[Any]:
         gateway_router,
         policy_router,
         whitelist_router,
+        outreach_router,
         demand_router,
     ]

@@ -30,6 +30,7 @@ def wire() -> None:
     from ippledge.gateway import fakes as gateway_fakes
     from ippledge.gateway import ports as gateway_ports
     from ippledge.gateway import scope_rules as gateway_scope
+    from ippledge.gateway import service as gateway_service
     from ippledge.gateway import store as gateway_store
     from ippledge.intake import ports as intake_ports
     from ippledge.intake import store as intake_store
@@ -40,6 +41,7 @@ def wire() -> None:
     from ippledge.monitoring import ports as monitoring_ports
     from ippledge.monitoring import scope_rules as monitoring_scope
     from ippledge.monitoring import service as monitoring_service
+    from ippledge.outreach import scope_rules as outreach_scope
     from ippledge.pledge import queries as pledge_queries
     from ippledge.pledge import store as pledge_store
     from ippledge.registry import ports as registry_ports
@@ -83,6 +85,7 @@ def wire() -> None:
         delivery_store.register_rules,
         whitelist_scope.register_rules,
         demand_scope.register_rules,
+        outreach_scope.register_rules,
     ):
         register_rules()
     # Ports: a lower capability reads a higher one's data through a function plugged here (decision record 0005).
@@ -94,7 +97,7 @@ def wire() -> None:
     monitoring_ports.plug_borrower_signals(monitoring_ports.GatewaySignals(monitoring_ports.FAKE))
     # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).
     gateway_ports.plug_sources(gateway_fakes.FAKE.as_sources())
-    # Tax credit grades for whitelist criteria: none until a consent lets the platform read the gateway's tax source
-    # (consents name banks only, record 0027), so criteria on the grade stay 'unknown'.
-    whitelist_ports.plug_tax_grades(whitelist_ports.NO_TAX_SOURCE)
+    # Tax credit grades for whitelist criteria: read through the gateway where the firm consented to the platform
+    # operator reading them for the purpose 'whitelist' (record 0032); without consent the criterion is 'unknown'.
+    whitelist_ports.plug_tax_grades(gateway_service.tax_grades)
     _wired = True

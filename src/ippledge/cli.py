@@ -57,6 +57,7 @@ def _add_capability_commands() -> None:
     from ippledge.lending.cli import loan_app
     from ippledge.lending.close.cli import close
     from ippledge.monitoring.cli import monitor_app
+    from ippledge.outreach.cli import outreach_app
     from ippledge.policy.cli import policy_app
     from ippledge.registry.cli import registry_app
     from ippledge.risk_sharing.cli import risk_app
@@ -83,6 +84,7 @@ def _add_capability_commands() -> None:
     app.add_typer(policy_app, name="policy")
     app.add_typer(demand_app, name="demand")
     app.add_typer(whitelist_app, name="whitelist")
+    app.add_typer(outreach_app, name="outreach")
 
 
 _add_capability_commands()

@@ -161,6 +161,10 @@ WRITES: dict[Path_, Call] = {
         "whitelist", "reverse-push", *_applicants(s), "--date", MARKET_DAY, "--database-url", s.url,
     ],
     ("demand", "import"): lambda s: ["demand", "import", _survey(s), "--database-url", s.url],
+    # the simulated market has no events: the answer is the catalogued not-found error (FAILS_CLEANLY)
+    ("outreach", "follow-ups"): lambda s: [
+        "outreach", "follow-ups", "1", "--date", MARKET_DAY, "--database-url", s.url,
+    ],
     # the feed this platform exports (no lots yet: an empty feed) imports as nothing, in order: export, then import
     ("disposal", "feed-export"): lambda s: [
         "disposal", "feed-export", "--out", str(s.dir / "listings.jsonl"), "--database-url", s.url,
@@ -228,6 +232,7 @@ READS: dict[Path_, Call] = {
     ],
     ("monitor", "watch"): lambda s: ["monitor", "watch", "--database-url", s.url],
     ("whitelist", "lists"): lambda s: ["whitelist", "lists", "--database-url", s.url],
+    ("outreach", "events"): lambda s: ["outreach", "events", "--json", "--database-url", s.url],
     ("demand", "funnel"): lambda s: [
         "demand", "funnel", "--from", "2024-01-01", "--to", MARKET_DAY, "--database-url", s.url,
     ],
@@ -276,7 +281,7 @@ EXPECT: dict[Path_, str] = {
 }
 # Calls whose right answer on the scratch database is a catalogued error (non-zero exit, the code printed, no
 # traceback).
-FAILS_CLEANLY: dict[Path_, str] = {("policy", "loan"): "not_found"}
+FAILS_CLEANLY: dict[Path_, str] = {("policy", "loan"): "not_found", ("outreach", "follow-ups"): "event_not_found"}
 SPECIAL = {("db", "upgrade"), ("simulate",), ("serve",)}  # made the scratch database; serve: see _serve
 
 

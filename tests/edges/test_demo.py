@@ -55,6 +55,11 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     assert "今日待办 open work" in text
     # post-loan: annuities in grace paid on the pledgors' behalf (CF01 averted), one loan extended with its change
     assert "代缴年费" in text and any(t.annuities_paid for t in result.tracks)
+    # connecting the parties: a whitelist published and worked by two banks, its funnel, a firm's policy matches, and
+    # an event with sign-ups (a bad file line reported), attendance and the banks' follow-ups (record 0032)
+    assert "reviewed by a second operator" in text and "conversion funnel by bank" in text
+    assert "补贴节省合计" in text
+    assert "对接活动 event" in text and "id.uscc" in text and "funnel of event" in text
     extended = [t for t in result.tracks if t.extended_on is not None]
     assert len(extended) == 1 and extended[0].extension_filings
     with create_engine(result.url).connect() as conn:

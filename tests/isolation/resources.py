@@ -25,6 +25,7 @@ from ippledge.intake.tables import Application, Task
 from ippledge.ledger.tables import LedgerAccount
 from ippledge.lending.tables import Loan, LoanWriteOff
 from ippledge.monitoring.tables import MonitoringAction, MonitoringAlert, WatchEntry
+from ippledge.outreach.tables import OutreachSignup
 from ippledge.pledge.tables import Pledge, PledgeFiling
 from ippledge.registry.tables import Enterprise, IpAsset, Licence
 from ippledge.risk_sharing.claims.tables import Claim
@@ -84,6 +85,7 @@ BY_PREFIX: dict[str, Resource] = {
     "whitelist-pushes": Resource(WhitelistPush),  # the receiving bank's
     "whitelist-push-items": Resource(PushItem),
     "demands": Resource(Demand),  # the firm's
+    "outreach-signups": Resource(OutreachSignup),  # the firm's (outreach.scope_rules)
     # /monitoring/actions/{action_id}: post-loan actions (贷后措施) are the lending bank's; overseers read them
     "monitoring": Resource(MonitoringAction, owners=("bank_id",), readers=OVERSEERS),
 }
@@ -95,6 +97,11 @@ PUBLIC = {
     "/risk-schemes/{code}": "a risk-sharing scheme is published policy (风险补偿方案), the same for every participant",
     "/risk-schemes/{code}/split": "the published scheme's split of a loss",
     "/risk-schemes/{code}/whitelist": "the scheme is public; who may list an enterprise is a role rule (fund reviewer)",
+    "/outreach-events/{event_id}": "an event is an announcement to every firm (对接活动通知): title, date, places",
+    "/outreach-events/{event_id}/signups": "signing up for an announced event: the firm or the operator (service)",
+    "/outreach-events/{event_id}/signup-files": "the operator's sign-up file for an announced event (service)",
+    "/outreach-events/{event_id}/attendance": "the organisers record attendance (service: platform or regulator)",
+    "/outreach-events/{event_id}/follow-ups": "the operator opens the banks' tasks (service: platform operator)",
 }
 # An auction lot and its rounds are a public sale listing (公开拍卖, the 2016 online judicial auction rules publish
 # them to every bidder): any party may read a lot and register to bid; acting on a lot (rounds, closing, payment,

@@ -47,6 +47,7 @@ LISTS: dict[str, tuple[Resource, str]] = {
     "/whitelist-criteria": (BY_PREFIX["whitelist-criteria"], "id"),
     "/whitelist-pushes": (BY_PREFIX["whitelist-pushes"], "id"),
     "/demands": (BY_PREFIX["demands"], "id"),
+    "/outreach-signups": (BY_PREFIX["outreach-signups"], "id"),
     "/monitoring/actions": (BY_PREFIX["monitoring"], "id"),
 }
 # Checked by their own code below.
@@ -71,6 +72,7 @@ NOT_PARTY_DATA = {
     "/supervision/ranking-rules": "the published ranking rules",
     "/supervision/kpi": "branch KPI scores on aggregates, regulator and platform only (others: 403 regulator_only)",
     "/supervision/market": "a bank's own line and market aggregates under the minimum cell size, never another's name",
+    "/outreach-events": "event announcements (对接活动通知) every party reads: title, date, places, banks invited",
     "/funnel": "conversion-funnel aggregates: platform and regulator all rows, a bank its own rows only, others 403",
 }
 

@@ -105,3 +105,21 @@ def test_annuity_risk() -> None:
     assert model.annuity_risk(0, 1, 3) is model.AnnuityRisk.IN_GRACE
     assert model.annuity_risk(0, 0, 1) is model.AnnuityRisk.DUE_SOON
     assert model.annuity_risk(0, 0, 0) is model.AnnuityRisk.NONE
+
+
+def test_minimum_tax_grade() -> None:
+    """``tax_grade >= B`` passes A and B, fails M, C and D, and is unknown without a grade (record 0032)."""
+    crit = model.parse_criteria({"require": [{"fact": "tax_grade", "op": ">=", "value": "B"}]})
+    assert [model.evaluate(crit, facts(tax_grade=g)).outcome for g in ("A", "B", "M", "C", "D")] == [
+        Outcome.PASS,
+        Outcome.PASS,
+        Outcome.FAIL,
+        Outcome.FAIL,
+        Outcome.FAIL,
+    ]
+    assert model.evaluate(crit, facts()).outcome is Outcome.UNKNOWN
+    assert model.parse_criteria(crit.to_dict()) == crit
+    with pytest.raises(model.RuleError):
+        model.parse_criteria({"require": [{"fact": "tax_grade", "op": ">=", "value": "Z"}]})
+    with pytest.raises(model.RuleError):
+        model.parse_criteria({"require": [{"fact": "tax_grade", "op": "<=", "value": "B"}]})

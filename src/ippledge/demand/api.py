@@ -39,6 +39,7 @@ def submit(body: DemandIn, session: SessionDep, principal: PrincipalDep) -> Dema
         enterprise_id=body.enterprise_id,
         source=Source.API,
         note=body.note,
+        event_id=body.event_id,
     )
     return DemandOut.model_validate(dataclasses.asdict(queries.view(row)))
 
@@ -49,10 +50,12 @@ def list_demands(
     principal: PrincipalDep,
     enterprise_id: int | None = None,
     limit: int = Query(200, ge=1, le=1000),
+    event_id: int | None = None,
 ) -> list[DemandOut]:
+    """The demands the caller may see, newest first; ``event_id``: those collected at one event."""
     return [
         DemandOut.model_validate(dataclasses.asdict(v))
-        for v in queries.demands(session, principal, enterprise_id, limit)
+        for v in queries.demands(session, principal, enterprise_id, limit, event_id)
     ]
 
 

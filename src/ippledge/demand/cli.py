@@ -49,7 +49,7 @@ def import_file(
 def funnel(
     start: Annotated[str, typer.Option("--from", help="first push date, YYYY-MM-DD")],
     end: Annotated[str, typer.Option("--to", help="last push date, YYYY-MM-DD")],
-    by: Annotated[str, typer.Option("--by", help="list | bank | branch | period")] = "bank",
+    by: Annotated[str, typer.Option("--by", help="list | bank | branch | period | event")] = "bank",
     database_url: DbUrl = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -60,7 +60,7 @@ def funnel(
     try:
         group = GroupBy(by)
     except ValueError:
-        typer.echo(f"错误 error: --by 应为 list, bank, branch 或 period / --by is list, bank, branch or period: {by!r}")
+        typer.echo(f"错误 error: --by 应为 {' | '.join(GroupBy)} / --by is one of {', '.join(GroupBy)}: {by!r}")
         raise typer.Exit(2) from None
     try:
         with session_scope(database_url) as session:

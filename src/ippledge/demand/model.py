@@ -255,16 +255,18 @@ class GroupBy(StrEnum):
     BANK = "bank"
     BRANCH = "branch"
     PERIOD = "period"  # the month pushed, YYYY-MM
+    EVENT = "event"  # the event whose follow-up tasks these are (活动); "-" for whitelist pushes
 
 
 @dataclass(frozen=True)
 class FunnelInput:
-    whitelist_id: int
+    whitelist_id: int | None  # None: an event's follow-up task
     bank_id: int
     branch: str | None
     pushed_on: dt.date
     furthest: str  # the furthest feedback step reached
     lent: Decimal | None  # the first loan the bank disbursed to the firm after the push, yuan; None when none
+    event_id: int | None = None  # the event the firm attended, for an event's follow-up task
 
 
 @dataclass
@@ -284,7 +286,9 @@ class FunnelRow:
 
 def key_of(row: FunnelInput, by: GroupBy) -> str:
     if by is GroupBy.LIST:
-        return str(row.whitelist_id)
+        return str(row.whitelist_id) if row.whitelist_id is not None else "-"
+    if by is GroupBy.EVENT:
+        return str(row.event_id) if row.event_id is not None else "-"
     if by is GroupBy.BANK:
         return str(row.bank_id)
     if by is GroupBy.BRANCH:

@@ -30,6 +30,7 @@ class DemandView:
     ip_asset_ids: list[int]
     needed_by: dt.date | None
     source: str
+    event_id: int | None
     import_id: int | None
     line_no: int | None
     note: str
@@ -46,6 +47,7 @@ def view(row: Demand) -> DemandView:
         [int(a) for a in row.ip_offered.split()],
         row.needed_by,
         row.source,
+        row.event_id,
         row.import_id,
         row.line_no,
         row.note,
@@ -54,9 +56,14 @@ def view(row: Demand) -> DemandView:
 
 
 def demands(
-    session: Session, principal: Principal, enterprise_id: int | None = None, limit: int = 200
+    session: Session,
+    principal: Principal,
+    enterprise_id: int | None = None,
+    limit: int = 200,
+    event_id: int | None = None,
 ) -> list[DemandView]:
-    return [view(d) for d in store.demands(session, scope.scoped(Demand, principal), enterprise_id, limit)]
+    rows = store.demands(session, scope.scoped(Demand, principal), enterprise_id, limit, event_id)
+    return [view(d) for d in rows]
 
 
 def demand(session: Session, principal: Principal, demand_id: int) -> DemandView:
@@ -86,9 +93,10 @@ def funnel(
     session: Session, principal: Principal | None, start: dt.date, end: dt.date, by: GroupBy
 ) -> list[dict[str, Any]]:
     """The conversion funnel (pushed → contacted → applied → approved → lent) of the firms pushed from ``start`` to
-    ``end``, by list, bank, branch or month pushed, with the amount lent. "Lent" is the first loan the bank disbursed
-    to the firm on or after the push (from lending, not the bank's word). The supervision capability calls this with
-    no principal (aggregates); a bank sees its own rows only; the platform and the regulator see all."""
+    ``end`` (events' follow-up tasks included), by list, bank, branch, month pushed or event, with the amount lent.
+    "Lent" is the first loan the bank disbursed to the firm on or after the push (from lending, not the bank's word).
+    The supervision capability calls this with no principal (aggregates); a bank sees its own rows only; the
+    platform and the regulator see all."""
     if end < start:
         raise errors.PERIOD(start=str(start), end=str(end))
     bank_only: int | None = None
@@ -108,5 +116,5 @@ def funnel(
         lent = next(
             (d.principal for d in loans.get((f.bank_id, f.enterprise_id), []) if d.disbursed_on >= f.pushed_on), None
         )
-        rows.append(model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent))
+        rows.append(model.FunnelInput(f.whitelist_id, f.bank_id, f.branch, f.pushed_on, f.furthest, lent, f.event_id))
     return [model.as_dict(r) for r in model.funnel(rows, by)]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.demand.model import GroupBy, Use
 from ippledge.web.dates import BusinessDate
+from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan, YuanIn
 
 
@@ -21,6 +22,7 @@ class DemandIn(BaseModel):
     ip_asset_ids: list[int] = Field(default_factory=list, max_length=200, description="IP the firm offers to pledge")
     needed_by: BusinessDate | None = None
     note: str = Field("", max_length=2000)
+    event_id: int | None = Field(None, ge=1, le=MAX_ID, description="the event where the demand was collected")
 
 
 class DemandOut(BaseModel):
@@ -32,6 +34,7 @@ class DemandOut(BaseModel):
     ip_asset_ids: list[int]
     needed_by: dt.date | None
     source: str
+    event_id: int | None
     import_id: int | None
     line_no: int | None
     note: str

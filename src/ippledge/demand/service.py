@@ -29,6 +29,8 @@ from ippledge.demand.model import DemandFacts, Match, Offer, OfferedIp, Problem,
 from ippledge.demand.tables import Demand, DemandImport
 from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.identifiers import uscc as uscc_id
+from ippledge.outreach import errors as outreach_errors
+from ippledge.outreach import queries as outreach_queries
 from ippledge.registry import queries as registry_queries
 from ippledge.valuation import queries as valuation_queries
 
@@ -63,8 +65,10 @@ def submit_demand(
     enterprise_id: int | None = None,
     source: Source = Source.API,
     note: str = "",
+    event_id: int | None = None,
 ) -> Demand:
-    """A demand from the firm itself, or entered by the operator for a firm (``enterprise_id``)."""
+    """A demand from the firm itself, or entered by the operator for a firm (``enterprise_id``); with ``event_id``
+    it was collected at that event (source ``event``), so the funnel and the demand list can be cut by event."""
     if principal.party_kind is PartyKind.ENTERPRISE:
         if enterprise_id not in (None, principal.party_id):
             raise errors.WHO_SUBMITS()
@@ -74,6 +78,10 @@ def submit_demand(
     party = access_queries.party(session, enterprise_id)
     if party is None or party.kind is not PartyKind.ENTERPRISE:
         raise errors.NOT_AN_ENTERPRISE(party_id=enterprise_id)
+    if event_id is not None:
+        if not outreach_queries.exists(session, event_id):
+            raise outreach_errors.EVENT_NOT_FOUND(id=event_id)
+        source = Source.EVENT
     amount_v, term_v, use_v = model.parse_amount(str(amount)), model.parse_term(str(term_months)), model.parse_use(use)
     for parsed in (amount_v, term_v, use_v):
         if isinstance(parsed, Problem):
@@ -88,6 +96,7 @@ def submit_demand(
         ip_offered=" ".join(str(a) for a in sorted(set(ip_asset_ids))),
         needed_by=needed_by,
         source=source.value,
+        event_id=event_id,
         note=note,
         created_by=principal.actor,
     )

@@ -25,6 +25,7 @@ class Demand(IdMixin, Base):
     ip_offered: Mapped[str] = mapped_column(Text, default="")  # space-separated ip_asset ids
     needed_by: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(8))  # demand.model.Source
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("outreach_event.id"), index=True)  # collected at an event
     import_id: Mapped[int | None] = mapped_column(ForeignKey("demand_import.id"))
     line_no: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")

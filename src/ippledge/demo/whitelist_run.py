@@ -22,6 +22,7 @@ from ippledge.access.model import PartyKind
 from ippledge.db import unit_of_work
 from ippledge.demand import queries as demand_queries
 from ippledge.demand.model import STAGES, GroupBy
+from ippledge.demo import outreach_run
 from ippledge.demo.run import Actors
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.registry import designations
@@ -124,6 +125,7 @@ def run(factory: sessionmaker[Session], console: Console, today: dt.date, calend
             for r in rows:
                 t.add_row(r["key"], *(str(r["counts"][st]) for st in STAGES), r["lent_amount"])
             console.print(t)
+    outreach_run.run(factory, console, banks, pushed_on, today, calendar, seed)
 
 
 def _work(

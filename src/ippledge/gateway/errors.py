@@ -17,8 +17,8 @@ CONSENT_INVALID = ErrorCode(
 GRANTEE_NOT_BANK = ErrorCode(
     "gateway.grantee_not_bank",
     ValidationError,
-    "被授权方须为银行（{grantee_id}）",
-    "the grantee must be a bank ({grantee_id})",
+    "被授权方须为银行，或用途为白名单时的平台运营方（{grantee_id}）",
+    "the grantee must be a bank, or the platform operator for the purpose whitelist ({grantee_id})",
 )
 NOT_THE_FIRM = ErrorCode(
     "gateway.not_the_firm",

@@ -1,11 +1,11 @@
 """Consent and data-gateway rules (授权与数据网关规则). Pure: no database, no framework.
 
-A firm (the data subject) grants a bank (the grantee) the right to read some *fields* of one *source*, for one
-*purpose*, until an expiry date; it may revoke the grant at any moment. A read names the source, the fields and the
-purpose; it is allowed only when one unrevoked, unexpired consent of that firm to that grantee covers the source, the
-purpose and every field asked for (DOMAIN.md §10: PIPL -- every access needs a purpose, consent with scope and expiry,
-and a log the firm can see). The firm reads its own data without a consent (the data subject's right of access); that
-read is logged too.
+A firm (the data subject) grants a bank (the grantee; for building whitelists also the platform operator) the right to
+read some *fields* of one *source*, for one *purpose*, until an expiry date; it may revoke the grant at any moment. A
+read names the source, the fields and the purpose; it is allowed only when one unrevoked, unexpired consent of that
+firm to that grantee covers the source, the purpose and every field asked for (DOMAIN.md §10: PIPL -- every access
+needs a purpose, consent with scope and expiry, and a log the firm can see). The firm reads its own data without a
+consent (the data subject's right of access); that read is logged too.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Purpose(StrEnum):
     SCHEME_ELIGIBILITY = "scheme_eligibility"  # 风险补偿准入
     POST_LOAN = "post_loan"  # 贷后监测
     POLICY_MATCHING = "policy_matching"  # 政策匹配
+    WHITELIST = "whitelist"  # 白名单：平台遴选名单、银行查看推送企业 (record 0032)
 
 
 SOURCE_ZH: dict[Source, str] = {
@@ -199,6 +200,14 @@ def consent_problems(
     elif (expires_on - today).days > MAX_CONSENT_DAYS:
         out.append(("expires_on", "授权期限不得超过三年", "a consent runs at most three years"))
     return out
+
+
+def grantee_may_hold(grantee_kind: str | None, purpose: str) -> bool:
+    """Who may be a grantee: a bank, for any purpose; the platform operator (贷款服务中心) only for ``whitelist``
+    (building lists on the firm's tax grade, record 0032). Any other party kind holds no consent."""
+    if grantee_kind == "bank":
+        return True
+    return grantee_kind == "platform" and purpose == Purpose.WHITELIST.value
 
 
 def select_fields(values: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:

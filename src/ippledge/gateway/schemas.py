@@ -12,11 +12,13 @@ from ippledge.web.ids import MAX_ID
 
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    grantee_id: int = Field(ge=1, le=MAX_ID, description="the bank that may read")
+    grantee_id: int = Field(
+        ge=1, le=MAX_ID, description="the bank that may read (for the purpose whitelist also the platform operator)"
+    )
     source: str = Field(max_length=16, description="ip_office, copyright, tax, sci_tech or credit_bureau")
     fields: list[str] = Field(min_length=1, max_length=8, description="the source's fields the bank may read")
     purpose: str = Field(
-        max_length=24, description="credit_assessment, scheme_eligibility, post_loan or policy_matching"
+        max_length=24, description="credit_assessment, scheme_eligibility, post_loan, policy_matching or whitelist"
     )
     expires_on: dt.date = Field(description="last day the consent is in force (at most three years)")
 

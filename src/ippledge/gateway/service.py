@@ -45,7 +45,8 @@ def grant(
     expires_on: dt.date,
     today: dt.date,
 ) -> GatewayConsent:
-    """The firm grants a bank a consent; every bad part is listed and nothing is written."""
+    """The firm grants a bank (or, for ``whitelist``, the platform operator) a consent; every bad part is listed and
+    nothing is written."""
     if principal.party_kind is not PartyKind.ENTERPRISE:
         raise NOT_THE_FIRM()
     problems = model.consent_problems(source, fields, purpose, expires_on, today)
@@ -55,7 +56,8 @@ def grant(
             why_en="; ".join(p[2] for p in problems),
             problems=[{"path": p[0], "message_zh": p[1], "message_en": p[2]} for p in problems],
         )
-    if access.party_kind(session, grantee_id) is not PartyKind.BANK:
+    kind = access.party_kind(session, grantee_id)
+    if not model.grantee_may_hold(kind.value if kind is not None else None, purpose):
         raise GRANTEE_NOT_BANK(grantee_id=grantee_id)
     row = GatewayConsent(
         firm_id=principal.party_id,
@@ -196,6 +198,49 @@ def credit_facts(
     if debt is None and clean is None:
         return None
     return CreditFacts(debt, clean, tuple(sorted(values)))
+
+
+def consented_data(
+    session: Session, reader: Principal, firm_ids: Iterable[int], purpose: Purpose, on: dt.date
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """``firm -> source -> field values``: everything the firms' consents in force let ``reader`` read for
+    ``purpose`` now, each read through :func:`read_fields` (checked in the database at this moment, so a consent
+    revoked a moment ago gives nothing; logged per field). A source that cannot be asked (no USCC, outage) is left
+    out. Firms without such a consent are absent."""
+    live = [c for c in store.live_consents(session, firm_ids, purpose, on) if c.grantee_id == reader.party_id]
+    pairs = sorted({(c.firm_id, c.source) for c in live})
+    out: dict[int, dict[str, dict[str, Any]]] = {}
+    for firm_id, src in pairs:
+        try:
+            values = read_fields(session, reader, firm_id, src.value, None, purpose.value, on)
+        except IppledgeError as exc:
+            if exc.code in (NO_USCC.code, SOURCE_UNAVAILABLE.code, NO_CONSENT.code):
+                continue
+            raise
+        out.setdefault(firm_id, {})[src.value] = values
+    return out
+
+
+def tax_grades(session: Session, reader: Principal, firm_ids: Iterable[int], on: dt.date) -> dict[int, str]:
+    """``firm -> 纳税信用等级`` for the firms whose consent in force lets ``reader`` (the platform operator building a
+    whitelist) read the tax source's ``credit_grade`` for the purpose ``whitelist``; each read logged as any other.
+    A firm without such a consent, without a USCC or whose source does not answer is absent (its grade unknown)."""
+    field, why = "credit_grade", Purpose.WHITELIST
+    live = store.live_consents(session, firm_ids, why, on)
+    firms = sorted(
+        {c.firm_id for c in live if model.covering([c], reader.party_id, Source.TAX, why, [field], on) is not None}
+    )
+    out: dict[int, str] = {}
+    for firm_id in firms:
+        try:
+            grade = read_fields(session, reader, firm_id, Source.TAX.value, [field], why.value, on)[field]
+        except IppledgeError as exc:
+            if exc.code in (NO_USCC.code, SOURCE_UNAVAILABLE.code, NO_CONSENT.code):
+                continue  # cannot be asked: the grade stays unknown
+            raise
+        if grade in model.TAX_GRADES:
+            out[firm_id] = str(grade)
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from ippledge.db import utcnow
 from ippledge.gateway import model
 from ippledge.gateway.tables import GatewayAccess, GatewayConsent
 
+_CHUNK = 5_000
+
 
 def as_consent(row: GatewayConsent) -> model.Consent:
     return model.Consent(
@@ -47,18 +49,20 @@ def consents_between(
 def live_consents(
     session: Session, firm_ids: Iterable[int], purpose: model.Purpose, on: dt.date
 ) -> list[model.Consent]:
-    """Unrevoked consents of these firms for ``purpose`` in force on ``on``."""
+    """Unrevoked consents of these firms for ``purpose`` in force on ``on`` (chunked: a whitelist build asks for every
+    firm on the register, beyond SQLite's bound-parameter limit)."""
     ids = sorted(set(firm_ids))
-    if not ids:
-        return []
-    stmt = select(GatewayConsent).where(
-        GatewayConsent.firm_id.in_(ids),
-        GatewayConsent.purpose == purpose.value,
-        GatewayConsent.revoked_at.is_(None),
-        GatewayConsent.granted_on <= on,
-        GatewayConsent.expires_on >= on,
-    )
-    return [as_consent(r) for r in session.scalars(stmt)]
+    out: list[model.Consent] = []
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(GatewayConsent).where(
+            GatewayConsent.firm_id.in_(ids[start : start + _CHUNK]),
+            GatewayConsent.purpose == purpose.value,
+            GatewayConsent.revoked_at.is_(None),
+            GatewayConsent.granted_on <= on,
+            GatewayConsent.expires_on >= on,
+        )
+        out.extend(as_consent(r) for r in session.scalars(stmt))
+    return out
 
 
 def log_reads(

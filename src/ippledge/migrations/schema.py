@@ -18,6 +18,7 @@ from ippledge.lending.close import tables as lending_close_tables
 from ippledge.lending.provisioning import tables as lending_provisioning_tables
 from ippledge.monitoring import tables as monitoring_tables
 from ippledge.outbox import events
+from ippledge.outreach import tables as outreach_tables
 from ippledge.pledge import tables as pledge_tables
 from ippledge.registry import tables as registry_tables
 from ippledge.risk_sharing.claims import tables as risk_claim_tables
@@ -61,6 +62,7 @@ __all__ = [
     "lending_tables",
     "metadata",
     "monitoring_tables",
+    "outreach_tables",
     "pledge_tables",
     "registry_tables",
     "risk_claim_tables",

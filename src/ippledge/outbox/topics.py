@@ -56,7 +56,9 @@ TOPICS: dict[str, str] = {
     "whitelist.pushed": "白名单推送 a list's top firms pushed to a bank: push_id, whitelist_id, list_name, pushed_on, "
     "respond_by, firms (item_id, rank, enterprise_id, name, uscc, score, reasons)",
     "whitelist.follow_up_overdue": "白名单跟进逾期督办 a pushed firm not followed up in time, to the bank and the "
-    "regulator: item_id, push_id, whitelist_id, bank_id, enterprise_id, state, due_on, as_of",
+    "regulator: item_id, push_id, whitelist_id, event_id, bank_id, enterprise_id, state, due_on, as_of",
+    "outreach.follow_ups": "活动后续对接 an event's attending firms to follow up, to each invited bank: event_id, "
+    "push_id, title, held_on, respond_by, firms (item_id, enterprise_id, name, uscc)",
     "valuation.ltv_breach": "质押率超限 loan-to-value above the threshold: pledge_id, loan_ltv_bp, threshold_bp",
 }
 

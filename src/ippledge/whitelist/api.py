@@ -3,7 +3,9 @@
 escalation of overdue follow-ups (``/whitelist-escalations``) and the reverse push (``/reverse-push``).
 
 Lists and criteria: the platform operator writes, the platform and the regulator read (403 for others). A push and
-its firms are the receiving bank's (another bank's is a 404).
+its firms are the receiving bank's (another bank's is a 404); an event's follow-up tasks are pushes with an
+``event_id`` and no list (``/whitelist-pushes?event_id=``). A bank reading a push sees each firm's reasons and the
+gateway fields the firm granted it for the purpose ``whitelist``, read at that moment (record 0032).
 """
 
 from __future__ import annotations
@@ -100,10 +102,16 @@ def push(list_id: IdPath, body: PushIn, session: SessionDep, principal: Principa
 
 @router.get("/whitelist-pushes", response_model=list[PushOut])
 def list_pushes(
-    session: SessionDep, principal: PrincipalDep, today: TodayDep, whitelist_id: int | None = None
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    whitelist_id: int | None = None,
+    event_id: int | None = None,
 ) -> list[PushOut]:
-    """The pushes the caller may see (a bank: the ones it received), without their firms."""
-    return [PushOut.model_validate(_d(p)) for p in queries.pushes(session, principal, today, whitelist_id)]
+    """The pushes the caller may see (a bank: the ones it received, events' follow-up tasks included), without
+    their firms."""
+    rows = queries.pushes(session, principal, today, whitelist_id, event_id)
+    return [PushOut.model_validate(_d(p)) for p in rows]
 
 
 @router.get("/whitelist-pushes/{push_id}", response_model=PushOut)

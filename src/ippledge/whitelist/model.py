@@ -49,12 +49,12 @@ BOOLEAN_FACTS: Final = frozenset({Fact.IP_DEMONSTRATION, Fact.IP_ADVANTAGE, Fact
 NUMBER_FACTS: Final = frozenset({Fact.IP_SCORE, Fact.VALID_INVENTIONS, Fact.VALID_PATENTS, Fact.ABNORMAL_APPLICATIONS})
 SET_FACTS: Final = frozenset({Fact.PARK})
 TEXT_FACTS: Final = frozenset({Fact.TAX_GRADE})
-TAX_GRADES: Final = ("A", "B", "M", "C", "D")  # 纳税信用等级 (DOMAIN.md §10)
+TAX_GRADES: Final = ("A", "B", "M", "C", "D")  # 纳税信用等级, best first (M: a new firm; DOMAIN.md §10)
 
 
 class Op(StrEnum):
     IS = "is"  # boolean fact equals value (true/false)
-    GE = ">="
+    GE = ">="  # a number, or a minimum tax grade (A best, then B, M, C, D)
     LE = "<="
     IN = "in"  # text fact is one of the values; a set fact shares at least one value
 
@@ -86,6 +86,8 @@ class Criterion:
         got = facts[self.fact]
         if self.op is Op.IS:
             ok = bool(got) is bool(self.value)
+        elif self.op is Op.GE and self.fact is Fact.TAX_GRADE:  # "at least B": A or B
+            ok = got in TAX_GRADES and TAX_GRADES.index(got) <= TAX_GRADES.index(self.value)
         elif self.op is Op.GE:
             ok = float(got) >= float(self.value)
         elif self.op is Op.LE:
@@ -141,6 +143,10 @@ def _criterion(raw: Any, where: str, problems: list[str]) -> Criterion | None:
             return None
         if fact is Fact.IP_SCORE and not 0 <= value <= 100:
             problems.append(f"{where}: ip_score is between 0 and 100")
+            return None
+    elif fact is Fact.TAX_GRADE and op is Op.GE:
+        if value not in TAX_GRADES:
+            problems.append(f"{where}: tax_grade '>=' takes one grade of {', '.join(TAX_GRADES)}")
             return None
     else:
         if op is not Op.IN or not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access import scope
-from ippledge.access.model import Principal
-from ippledge.whitelist import errors, service, store
+from ippledge.access.model import PartyKind, Principal
+from ippledge.gateway import service as gateway_service
+from ippledge.gateway.model import Purpose
+from ippledge.whitelist import errors, guards, store
 from ippledge.whitelist.tables import PushItem, Whitelist, WhitelistCriteria, WhitelistPush
 
 
@@ -37,12 +39,12 @@ def _criteria(row: WhitelistCriteria) -> CriteriaView:
 
 
 def criteria_list(session: Session, principal: Principal) -> list[CriteriaView]:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     return [_criteria(r) for r in store.criteria(session)]
 
 
 def criteria(session: Session, principal: Principal, criteria_id: int) -> CriteriaView:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     row = session.get(WhitelistCriteria, criteria_id)
     if row is None:
         raise errors.CRITERIA_NOT_FOUND(id=criteria_id)
@@ -112,12 +114,12 @@ def list_view(session: Session, row: Whitelist, with_members: bool = True) -> Li
 
 
 def whitelists(session: Session, principal: Principal, status: str | None = None) -> list[ListView]:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     return [list_view(session, r, with_members=False) for r in store.lists(session, status)]
 
 
 def whitelist(session: Session, principal: Principal, list_id: int) -> ListView:
-    service.require_overseer(principal)
+    guards.require_overseer(principal)
     row = session.get(Whitelist, list_id)
     if row is None:
         raise errors.LIST_NOT_FOUND(id=list_id)
@@ -150,12 +152,15 @@ class ItemView:
     decline_reason: str | None
     branch: str | None
     history: list[StepView]
+    reasons: list[dict[str, Any]]  # why the firm is on the list (empty for an event's follow-up)
+    consented: dict[str, dict[str, Any]]  # source -> fields the firm lets this bank see now (record 0032)
 
 
 @dataclass(frozen=True)
 class PushView:
     id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None  # an event's follow-up tasks (no list)
     bank_id: int
     pushed_on: dt.date
     first_contact_days: int
@@ -164,9 +169,33 @@ class PushView:
     items: list[ItemView]
 
 
-def _items(session: Session, rows: Sequence[PushItem], today: dt.date) -> list[ItemView]:
+def _consented(
+    session: Session, reader: Principal | None, rows: Sequence[PushItem], today: dt.date
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """What each pushed firm lets the bank reading the push see under its consents for the purpose ``whitelist``,
+    read now through the gateway (logged there). Only the receiving bank reads: the platform and the regulator see
+    the reasons alone, as does a bank without consent."""
+    if reader is None or reader.party_kind is not PartyKind.BANK:
+        return {}
+    firms = [i.enterprise_id for i in rows if i.bank_id == reader.party_id]
+    return gateway_service.consented_data(session, reader, firms, Purpose.WHITELIST, today)
+
+
+def _reasons(session: Session, rows: Sequence[PushItem]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    out: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for list_id in sorted({i.whitelist_id for i in rows if i.whitelist_id is not None}):
+        found = store.reasons(session, list_id, [i.enterprise_id for i in rows if i.whitelist_id == list_id])
+        out.update({(list_id, e): json.loads(r) for e, r in found.items()})
+    return out
+
+
+def _items(
+    session: Session, rows: Sequence[PushItem], today: dt.date, reader: Principal | None = None
+) -> list[ItemView]:
     parties = access_queries.parties(session, [i.enterprise_id for i in rows])
     steps = store.history(session, [i.id for i in rows])
+    reasons = _reasons(session, rows)
+    seen = _consented(session, reader, rows, today)
     from ippledge.whitelist.model import FeedbackState, overdue
 
     return [
@@ -185,16 +214,21 @@ def _items(session: Session, rows: Sequence[PushItem], today: dt.date) -> list[I
             i.decline_reason,
             i.branch,
             [StepView(s.from_state, s.to_state, s.on, s.reason_code, s.note, s.actor) for s in steps.get(i.id, [])],
+            reasons.get((i.whitelist_id, i.enterprise_id), []) if i.whitelist_id is not None else [],
+            seen.get(i.enterprise_id, {}),
         )
         for i in rows
     ]
 
 
-def push_view(session: Session, push: WhitelistPush, today: dt.date, with_items: bool = True) -> PushView:
-    items = _items(session, store.items(session, push.id), today) if with_items else []
+def push_view(
+    session: Session, push: WhitelistPush, today: dt.date, with_items: bool = True, reader: Principal | None = None
+) -> PushView:
+    items = _items(session, store.items(session, push.id), today, reader) if with_items else []
     return PushView(
         push.id,
         push.whitelist_id,
+        push.event_id,
         push.bank_id,
         push.pushed_on,
         push.first_contact_days,
@@ -204,20 +238,29 @@ def push_view(session: Session, push: WhitelistPush, today: dt.date, with_items:
     )
 
 
-def pushes(session: Session, principal: Principal, today: dt.date, list_id: int | None = None) -> list[PushView]:
-    """The caller's pushes (a bank: those it received), without their firms."""
-    rows = store.pushes(session, scope.scoped(WhitelistPush, principal), list_id)
+def pushes(
+    session: Session,
+    principal: Principal,
+    today: dt.date,
+    list_id: int | None = None,
+    event_id: int | None = None,
+) -> list[PushView]:
+    """The caller's pushes (a bank: those it received, an event's follow-up tasks included), without their firms."""
+    rows = store.pushes(session, scope.scoped(WhitelistPush, principal), list_id, event_id)
     return [push_view(session, p, today, with_items=False) for p in rows]
 
 
 def push(session: Session, principal: Principal, push_id: int, today: dt.date) -> PushView:
     row = scope.get_visible(session, WhitelistPush, push_id, principal)
-    return push_view(session, row, today)
+    return push_view(session, row, today, reader=principal)
 
 
 def item(session: Session, principal: Principal, item_id: int, today: dt.date) -> ItemView:
     row = scope.get_visible(session, PushItem, item_id, principal)
-    return _items(session, [row], today)[0]
+    return _items(session, [row], today, principal)[0]
+
+
+_NO = "declined"
 
 
 @dataclass(frozen=True)
@@ -226,7 +269,8 @@ class PushedFirm:
     reached and whether it was declined."""
 
     item_id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None
     bank_id: int
     branch: str | None
     enterprise_id: int
@@ -237,10 +281,13 @@ class PushedFirm:
 
 def pushed_firms(session: Session, start: dt.date, end: dt.date) -> list[PushedFirm]:
     """Every firm pushed from ``start`` to ``end`` inclusive, by item id (unscoped: aggregates for overseers)."""
-    return [
-        PushedFirm(i.id, i.whitelist_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, i.state == "declined")
-        for i, on in store.items_pushed_between(session, start, end)
-    ]
+    out = []
+    for i, on in store.items_pushed_between(session, start, end):
+        declined = i.state == _NO
+        out.append(
+            PushedFirm(i.id, i.whitelist_id, i.event_id, i.bank_id, i.branch, i.enterprise_id, on, i.furthest, declined)
+        )
+    return out
 
 
 def listed_on(session: Session, party_ids: Sequence[int], on: dt.date) -> dict[int, list[tuple[int, str, int]]]:

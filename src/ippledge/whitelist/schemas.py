@@ -105,11 +105,16 @@ class ItemOut(BaseModel):
     decline_reason: str | None
     branch: str | None
     history: list[StepOut]
+    reasons: list[dict[str, Any]] = Field(description="each criterion's verdict on the firm (empty for an event)")
+    consented: dict[str, dict[str, Any]] = Field(
+        description="source -> fields the firm's consents in force (purpose whitelist) let this bank see, read now"
+    )
 
 
 class PushOut(BaseModel):
     id: int
-    whitelist_id: int
+    whitelist_id: int | None
+    event_id: int | None = Field(description="set for an event's follow-up tasks (活动后续对接), which have no list")
     bank_id: int
     pushed_on: dt.date
     first_contact_days: int

@@ -27,10 +27,10 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from ippledge.access import audit, scope
+from ippledge.access import audit
 from ippledge.access import queries as access_queries
 from ippledge.access.approval_rules import check_four_eyes
-from ippledge.access.model import PartyKind, Principal, Role
+from ippledge.access.model import PartyKind, Principal
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.identifiers import uscc as uscc_id
@@ -40,12 +40,12 @@ from ippledge.pledge import queries as pledge_queries
 from ippledge.registry import queries as registry_queries
 from ippledge.registry.model import Designation
 from ippledge.valuation import queries as valuation_queries
-from ippledge.whitelist import errors, model, ports, store
+from ippledge.whitelist import errors, follow_ups, model, ports, store
+from ippledge.whitelist.guards import require_operator
 from ippledge.whitelist.model import (
     ANNUITY_SOON_DAYS,
     MAX_REVERSE_BATCH,
     Candidate,
-    DeclineReason,
     Fact,
     FeedbackState,
     ListStatus,
@@ -53,8 +53,6 @@ from ippledge.whitelist.model import (
     TimeLimits,
 )
 from ippledge.whitelist.tables import (
-    PushFeedback,
-    PushItem,
     Whitelist,
     WhitelistCriteria,
     WhitelistMember,
@@ -62,17 +60,7 @@ from ippledge.whitelist.tables import (
 )
 
 SYSTEM: Final = "system:whitelist"
-MAX_PUSH: Final = 500  # firms per push
-
-
-def require_operator(principal: Principal) -> None:
-    if principal.party_kind is not PartyKind.PLATFORM or not principal.roles & {Role.OPERATOR, Role.ADMIN}:
-        raise errors.OPERATOR_ONLY()
-
-
-def require_overseer(principal: Principal) -> None:
-    if principal.party_kind not in (PartyKind.PLATFORM, PartyKind.REGULATOR):
-        raise errors.OVERSEER_ONLY()
+MAX_PUSH: Final = store.MAX_PUSH
 
 
 # -- criteria -----------------------------------------------------------------------------------------------------
@@ -116,17 +104,19 @@ _DESIGNATION_FACT: Final = {
 }
 
 
-def firm_facts(session: Session, enterprise_ids: Sequence[int], on: dt.date) -> dict[int, dict[Fact, Any]]:
+def firm_facts(
+    session: Session, reader: Principal, enterprise_ids: Sequence[int], on: dt.date
+) -> dict[int, dict[Fact, Any]]:
     """Every fact a criterion may test, for many firms at once. A designation the register does not record is
     *false* (the published lists are complete for their kind); an IP score without any valued patent and a tax grade
-    the gateway does not give are *unknown* (``None``)."""
+    the gateway does not give ``reader`` under the firm's consent are *unknown* (``None``)."""
     ids = sorted(set(enterprise_ids))
     designations = registry_queries.designations(session, ids, on)
     high_tech = registry_queries.high_tech_flags(session, ids)
     ip = registry_queries.firm_ip_facts(session, ids, on, ANNUITY_SOON_DAYS)
     patents = registry_queries.patents_in_force_of(session, ids)
     scores = valuation_queries.latest_scores(session, [a for v in patents.values() for a in v], on)
-    grades = ports.tax_grades(session, ids, on)
+    grades = ports.tax_grades(session, reader, ids, on)
     out: dict[int, dict[Fact, Any]] = {}
     for pid in ids:
         facts: dict[Fact, Any] = {f: False for f in model.BOOLEAN_FACTS}
@@ -171,7 +161,7 @@ def build_list(
         raise errors.LIST_DATES(valid_from=str(valid_from), valid_to=str(valid_to))
     crit = criteria_of(crit_row)
     ids = registry_queries.enterprise_ids(session)
-    facts = firm_facts(session, ids, as_of)
+    facts = firm_facts(session, principal, ids, as_of)
     verdicts = [Candidate(pid, model.evaluate(crit, facts[pid])) for pid in ids]
     ranked = model.rank(verdicts)
     unknown = sum(1 for c in verdicts if c.verdict.outcome is Outcome.UNKNOWN)
@@ -255,55 +245,27 @@ def push_list(
 ) -> list[WhitelistPush]:
     """Push the ``top_n`` firms of a published list to each bank (once per bank and list), through the outbox."""
     require_operator(principal)
-    if not 1 <= top_n <= MAX_PUSH or not all(1 <= d <= 60 for d in (limits.first_contact_days, limits.next_step_days)):
+    if not 1 <= top_n <= MAX_PUSH:
         raise errors.PUSH_LIMITS(max=MAX_PUSH)
+    follow_ups.check_limits(limits)
     row = _list(session, list_id)
     if row.status != ListStatus.PUBLISHED:
         raise errors.LIST_STATE(status=row.status, action="pushed")
     if not row.valid_from <= today <= row.valid_to:
         raise errors.LIST_STATE(status=f"valid {row.valid_from}..{row.valid_to}", action=f"pushed on {today}")
-    banks = access_queries.parties(session, bank_ids)
-    bad = sorted(
-        b for b in set(bank_ids) if b not in banks or banks[b].kind is not PartyKind.BANK or not banks[b].active
-    )
-    if bad or not bank_ids:
-        raise errors.PUSH_BANKS(party_ids=bad)
+    follow_ups.check_banks(session, bank_ids)
     again = store.pushed_banks(session, list_id) & set(bank_ids)
     if again:
         raise errors.PUSH_AGAIN(party_ids=sorted(again))
     members = store.members(session, list_id, top_n)
     names = access_queries.parties(session, [m.enterprise_id for m in members])
-    cal = default_calendar()
-    due = limits.due(cal, FeedbackState.PUSHED, today)
+    due = limits.due(default_calendar(), FeedbackState.PUSHED, today)
     out: list[WhitelistPush] = []
     for bank_id in sorted(set(bank_ids)):
-        push = WhitelistPush(
-            whitelist_id=list_id,
-            bank_id=bank_id,
-            pushed_on=today,
-            first_contact_days=limits.first_contact_days,
-            next_step_days=limits.next_step_days,
-            firms=len(members),
-            pushed_by=principal.actor,
+        firms_in = [follow_ups.Firm(m.enterprise_id, m.rank) for m in members]
+        push, items = follow_ups.open_push(
+            session, principal.actor, bank_id, firms_in, today, limits, whitelist_id=list_id
         )
-        session.add(push)
-        session.flush()
-        items = [
-            PushItem(
-                push_id=push.id,
-                whitelist_id=list_id,
-                bank_id=bank_id,
-                enterprise_id=m.enterprise_id,
-                rank=m.rank,
-                state=FeedbackState.PUSHED.value,
-                state_on=today,
-                due_on=due,
-                furthest=FeedbackState.PUSHED.value,
-            )
-            for m in members
-        ]
-        session.add_all(items)
-        session.flush()
         firms = [
             {
                 "item_id": it.id,
@@ -330,120 +292,11 @@ def push_list(
     return out
 
 
-def _visible_item(session: Session, principal: Principal, item_id: int) -> PushItem:
-    stmt = scope.scoped(PushItem, principal).where(PushItem.id == item_id).with_for_update()
-    item = session.scalars(stmt).first()
-    if item is None:
-        raise errors.ITEM_NOT_FOUND(id=item_id)
-    return item
-
-
-def report_feedback(
-    session: Session,
-    principal: Principal,
-    item_id: int,
-    to: str,
-    today: dt.date,
-    reason_code: str | None = None,
-    note: str = "",
-    branch: str | None = None,
-) -> PushItem:
-    """The bank reports a step on a pushed firm; the next step's due date follows in working days."""
-    item = _visible_item(session, principal, item_id)
-    if principal.party_kind is not PartyKind.BANK or principal.party_id != item.bank_id:
-        raise errors.FEEDBACK_BANK_ONLY()
-    principal.require(Role.CREDIT_OFFICER, Role.APPROVER, Role.ADMIN)
-    allowed = ", ".join(s.value for s in FeedbackState if s is not FeedbackState.PUSHED)
-    try:
-        target = FeedbackState(to)
-    except ValueError:
-        raise errors.FEEDBACK_STATE(to=to, allowed=allowed) from None
-    current = FeedbackState(item.state)
-    if not model.can_move(current, target):
-        raise errors.FEEDBACK_MOVE(state=current.value, to=target.value)
-    reasons = ", ".join(r.value for r in DeclineReason)
-    if target is FeedbackState.DECLINED:
-        if reason_code not in {r.value for r in DeclineReason} or (
-            reason_code == DeclineReason.OTHER and not note.strip()
-        ):
-            raise errors.DECLINE_REASON(allowed=reasons)
-    elif reason_code is not None:
-        raise errors.DECLINE_REASON(allowed=reasons)
-    push = session.get(WhitelistPush, item.push_id)
-    assert push is not None
-    limits = TimeLimits(push.first_contact_days, push.next_step_days)
-    session.add(
-        PushFeedback(
-            item_id=item.id,
-            from_state=current.value,
-            to_state=target.value,
-            on=today,
-            reason_code=reason_code,
-            note=note,
-            actor=principal.actor,
-        )
-    )
-    item.state = target.value
-    item.state_on = today
-    item.due_on = limits.due(default_calendar(), target, today)
-    item.escalated_on = None  # a new step starts a new time limit
-    if target is not FeedbackState.DECLINED:
-        item.furthest = target.value
-    item.decline_reason = reason_code
-    if branch is not None:
-        item.branch = check_name(branch, "branch")
-    session.flush()
-    audit.record(
-        session, principal, "whitelist.feedback", "whitelist_push_item", item.id, {"to": target.value, "on": str(today)}
-    )
-    return item
-
-
-def escalate_overdue(session: Session, principal: Principal | str, today: dt.date) -> int:
-    """Report every follow-up past its working-day limit to the regulator(s) and the bank, once per limit (督办)."""
-    if isinstance(principal, Principal):
-        require_operator(principal)
-    overdue = store.overdue_items(session, today)
-    if not overdue:
-        return 0
-    regulators = access_queries.party_ids(session, PartyKind.REGULATOR)
-    actor = principal.actor if isinstance(principal, Principal) else principal
-    for item in overdue:
-        item.escalated_on = today
-        session.add(
-            PushFeedback(
-                item_id=item.id,
-                from_state=item.state,
-                to_state=item.state,
-                on=today,
-                note=f"逾期未跟进（应于{item.due_on}前） overdue since {item.due_on}: escalated to the regulator",
-                actor=actor,
-            )
-        )
-    session.flush()
-    events.publish_many(
-        session,
-        [
-            (
-                "whitelist.follow_up_overdue",
-                {
-                    "item_id": i.id,
-                    "push_id": i.push_id,
-                    "whitelist_id": i.whitelist_id,
-                    "bank_id": i.bank_id,
-                    "enterprise_id": i.enterprise_id,
-                    "state": i.state,
-                    "due_on": str(i.due_on),
-                    "as_of": str(today),
-                },
-                i.bank_id,
-                regulators,
-            )
-            for i in overdue
-        ],
-    )
-    audit.record(session, principal, "whitelist.escalated", "whitelist", "-", {"items": len(overdue), "on": str(today)})
-    return len(overdue)
+# The follow-up machinery (shared with events' follow-up tasks) lives in ``follow_ups``; these names stay here.
+report_feedback = follow_ups.report_feedback
+escalate_overdue = follow_ups.escalate_overdue
+open_event_follow_ups = follow_ups.open_event_follow_ups  # an event's follow-up tasks (outreach, record 0032)
+FollowUpFirm = follow_ups.Firm
 
 
 # -- reverse push -------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ippledge.whitelist.tables import (
 )
 
 _CHUNK = 5_000
+MAX_PUSH = 500  # firms per push (a list's top firms, or an event's attending firms)
 
 
 def next_version(session: Session, code: str) -> int:
@@ -48,10 +49,22 @@ def members(session: Session, list_id: int, limit: int | None = None) -> list[Wh
     return list(session.scalars(stmt))
 
 
-def pushes(session: Session, visible: Select[WhitelistPush], list_id: int | None) -> list[WhitelistPush]:
+def reasons(session: Session, list_id: int, party_ids: Sequence[int]) -> dict[int, str]:
+    """``enterprise -> reasons (JSON)`` of these members of one list."""
+    stmt = select(WhitelistMember.enterprise_id, WhitelistMember.reasons).where(
+        WhitelistMember.whitelist_id == list_id, WhitelistMember.enterprise_id.in_(sorted(set(party_ids)))
+    )
+    return {int(e): str(r) for e, r in session.execute(stmt)}
+
+
+def pushes(
+    session: Session, visible: Select[WhitelistPush], list_id: int | None, event_id: int | None = None
+) -> list[WhitelistPush]:
     stmt = visible.order_by(WhitelistPush.id)
     if list_id is not None:
         stmt = stmt.where(WhitelistPush.whitelist_id == list_id)
+    if event_id is not None:
+        stmt = stmt.where(WhitelistPush.event_id == event_id)
     return list(session.scalars(stmt))
 
 
@@ -122,3 +135,7 @@ def items_pushed_between(session: Session, start: dt.date, end: dt.date) -> list
 
 def pushed_banks(session: Session, list_id: int) -> set[int]:
     return {int(b) for b in session.scalars(select(WhitelistPush.bank_id).where(WhitelistPush.whitelist_id == list_id))}
+
+
+def event_banks(session: Session, event_id: int) -> set[int]:
+    return {int(b) for b in session.scalars(select(WhitelistPush.bank_id).where(WhitelistPush.event_id == event_id))}

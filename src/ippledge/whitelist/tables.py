@@ -61,11 +61,13 @@ class WhitelistMember(Base):
 
 
 class WhitelistPush(IdMixin, Base):
-    """One push of a published list's top firms to one bank (推送), with the time limits it set."""
+    """One push of a published list's top firms to one bank (推送), with the time limits it set -- or an event's
+    follow-up tasks for one invited bank (活动后续对接: ``event_id`` set, no list), worked the same way."""
 
     __tablename__ = "whitelist_push"
 
-    whitelist_id: Mapped[int] = mapped_column(ForeignKey("whitelist.id"), index=True)
+    whitelist_id: Mapped[int | None] = mapped_column(ForeignKey("whitelist.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)  # outreach.tables.OutreachEvent (a layer up)
     bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     pushed_on: Mapped[dt.date] = mapped_column(Date, index=True)
     first_contact_days: Mapped[int] = mapped_column(Integer)
@@ -73,16 +75,18 @@ class WhitelistPush(IdMixin, Base):
     firms: Mapped[int] = mapped_column(Integer)
     pushed_by: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("whitelist_id", "bank_id"),)
+    __table_args__ = (UniqueConstraint("whitelist_id", "bank_id"), UniqueConstraint("event_id", "bank_id"))
 
 
 class PushItem(IdMixin, Base):
-    """One firm pushed to one bank (推送企业) and where the bank's follow-up stands."""
+    """One firm pushed to one bank (推送企业), or one attending firm of an event to follow up (活动对接任务), and where
+    the bank's follow-up stands."""
 
     __tablename__ = "whitelist_push_item"
 
     push_id: Mapped[int] = mapped_column(ForeignKey("whitelist_push.id", ondelete="CASCADE"), index=True)
-    whitelist_id: Mapped[int] = mapped_column(ForeignKey("whitelist.id"))
+    whitelist_id: Mapped[int | None] = mapped_column(ForeignKey("whitelist.id"))
+    event_id: Mapped[int | None] = mapped_column(Integer)  # an event's follow-up task (no list)
     bank_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     rank: Mapped[int] = mapped_column(Integer)

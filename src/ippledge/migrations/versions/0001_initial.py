@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:37:26.706664
+Create Date: 2026-12-03 10:37:37.320776
 """
 
 from __future__ import annotations
@@ -388,28 +388,6 @@ def upgrade() -> None:
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_bank_id'), ['bank_id'], unique=False)
 
-    op.create_table('demand',
-    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('term_months', sa.Integer(), nullable=False),
-    sa.Column('use', sa.String(length=20), nullable=False),
-    sa.Column('ip_offered', sa.Text(), nullable=False),
-    sa.Column('needed_by', sa.Date(), nullable=True),
-    sa.Column('source', sa.String(length=8), nullable=False),
-    sa.Column('import_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
-    sa.Column('line_no', sa.Integer(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('created_by', sa.String(length=64), nullable=False),
-    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_demand_enterprise_id_party')),
-    sa.ForeignKeyConstraint(['import_id'], ['demand_import.id'], name=op.f('fk_demand_import_id_demand_import')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand'))
-    )
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
-
     op.create_table('disposal_lot',
     sa.Column('loan_id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -643,6 +621,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_audience_party_event', ['party_id', 'event_id'], unique=False)
+
+    op.create_table('outreach_event',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('park', sa.String(length=100), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=True),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('organiser_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('follow_ups_on', sa.Date(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['organiser_id'], ['party.id'], name=op.f('fk_outreach_event_organiser_id_party')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outreach_event'))
+    )
+    with op.batch_alter_table('outreach_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outreach_event_held_on'), ['held_on'], unique=False)
 
     op.create_table('pledge',
     sa.Column('registration_no', sa.String(length=32), nullable=False),
@@ -916,6 +913,31 @@ def upgrade() -> None:
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_credit_product_version_product_id'), ['product_id'], unique=False)
 
+    op.create_table('demand',
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', ippledge.db.Fen(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('term_months', sa.Integer(), nullable=False),
+    sa.Column('use', sa.String(length=20), nullable=False),
+    sa.Column('ip_offered', sa.Text(), nullable=False),
+    sa.Column('needed_by', sa.Date(), nullable=True),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('import_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('line_no', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_demand_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_demand_event_id_outreach_event')),
+    sa.ForeignKeyConstraint(['import_id'], ['demand_import.id'], name=op.f('fk_demand_import_id_demand_import')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand'))
+    )
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_demand_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_demand_event_id'), ['event_id'], unique=False)
+
     op.create_table('disposal_auction',
     sa.Column('lot_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
@@ -993,6 +1015,32 @@ def upgrade() -> None:
     with op.batch_alter_table('loan_application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_application_applicant_id'), ['applicant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_loan_application_status'), ['status'], unique=False)
+
+    op.create_table('outreach_invite',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_outreach_invite_bank_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_outreach_invite_event_id_outreach_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'bank_id', name=op.f('pk_outreach_invite'))
+    )
+    op.create_table('outreach_signup',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=True),
+    sa.Column('attended', sa.Boolean(), nullable=True),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['enterprise_id'], ['party.id'], name=op.f('fk_outreach_signup_enterprise_id_party')),
+    sa.ForeignKeyConstraint(['event_id'], ['outreach_event.id'], name=op.f('fk_outreach_signup_event_id_outreach_event'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outreach_signup')),
+    sa.UniqueConstraint('event_id', 'enterprise_id', name=op.f('uq_outreach_signup_event_id_enterprise_id'))
+    )
+    with op.batch_alter_table('outreach_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outreach_signup_enterprise_id'), ['enterprise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outreach_signup_event_id'), ['event_id'], unique=False)
 
     op.create_table('pledge_filing',
     sa.Column('filing_no', sa.String(length=32), nullable=False),
@@ -1154,7 +1202,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_whitelist_member_enterprise_id'), ['enterprise_id'], unique=False)
 
     op.create_table('whitelist_push',
-    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('pushed_on', sa.Date(), nullable=False),
     sa.Column('first_contact_days', sa.Integer(), nullable=False),
@@ -1165,10 +1214,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_whitelist_push_bank_id_party')),
     sa.ForeignKeyConstraint(['whitelist_id'], ['whitelist.id'], name=op.f('fk_whitelist_push_whitelist_id_whitelist')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_whitelist_push')),
+    sa.UniqueConstraint('event_id', 'bank_id', name=op.f('uq_whitelist_push_event_id_bank_id')),
     sa.UniqueConstraint('whitelist_id', 'bank_id', name=op.f('uq_whitelist_push_whitelist_id_bank_id'))
     )
     with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_whitelist_push_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_whitelist_push_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_whitelist_push_pushed_on'), ['pushed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_whitelist_push_whitelist_id'), ['whitelist_id'], unique=False)
 
@@ -1402,7 +1453,8 @@ def upgrade() -> None:
 
     op.create_table('whitelist_push_item',
     sa.Column('push_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
-    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
+    sa.Column('whitelist_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('bank_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('enterprise_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
@@ -2221,6 +2273,7 @@ def downgrade() -> None:
     with op.batch_alter_table('whitelist_push', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_whitelist_push_whitelist_id'))
         batch_op.drop_index(batch_op.f('ix_whitelist_push_pushed_on'))
+        batch_op.drop_index(batch_op.f('ix_whitelist_push_event_id'))
         batch_op.drop_index(batch_op.f('ix_whitelist_push_bank_id'))
 
     op.drop_table('whitelist_push')
@@ -2257,6 +2310,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_filing_pledgee_id'))
 
     op.drop_table('pledge_filing')
+    with op.batch_alter_table('outreach_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outreach_signup_event_id'))
+        batch_op.drop_index(batch_op.f('ix_outreach_signup_enterprise_id'))
+
+    op.drop_table('outreach_signup')
+    op.drop_table('outreach_invite')
     with op.batch_alter_table('loan_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_application_status'))
         batch_op.drop_index(batch_op.f('ix_loan_application_applicant_id'))
@@ -2275,6 +2334,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_auction_lot_id'))
 
     op.drop_table('disposal_auction')
+    with op.batch_alter_table('demand', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_demand_event_id'))
+        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
+
+    op.drop_table('demand')
     with op.batch_alter_table('credit_product_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_version_product_id'))
 
@@ -2339,6 +2403,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_pledge_pledgee_id'))
 
     op.drop_table('pledge')
+    with op.batch_alter_table('outreach_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outreach_event_held_on'))
+
+    op.drop_table('outreach_event')
     with op.batch_alter_table('outbox_audience', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_audience_party_event')
 
@@ -2391,10 +2459,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposal_lot_loan_id'))
 
     op.drop_table('disposal_lot')
-    with op.batch_alter_table('demand', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_demand_enterprise_id'))
-
-    op.drop_table('demand')
     with op.batch_alter_table('credit_product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_credit_product_bank_id'))
 
