@@ -299,6 +299,8 @@ def item_reasons(session: Session, principal: Principal, item_id: int) -> Member
     """Why a pushed firm is on the list (its rank score and each criterion's verdict): what the push event already
     sent the receiving bank, for its console. Another bank's item is a 404, as ``item`` is."""
     row = scope.get_visible(session, PushItem, item_id, principal)
+    if row.whitelist_id is None:  # an event's follow-up task: the firm attended, no list ranked it
+        return None
     member = next((m for m in store.members(session, row.whitelist_id) if m.enterprise_id == row.enterprise_id), None)
     if member is None:
         return None
