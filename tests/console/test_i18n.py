@@ -26,6 +26,7 @@ def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.credit.model import BasisKind
     from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
     from ippledge.lending.queries import grade_labels
+    from ippledge.monitoring.model import Finding
     from ippledge.pledge.model import FilingStatus
     from ippledge.registry.model import LegalState
     from ippledge.valuation.governance.model import FlagKind
@@ -34,7 +35,7 @@ def test_every_grade_and_status_has_a_label() -> None:
     keys += [f"app.{s.value}" for s in ApplicationStatus] + [f"task.{k.value}" for k in TaskKind]
     keys += [f"tstatus.{s.value}" for s in TaskStatus] + [f"filing.{s.value}" for s in FilingStatus]
     keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
-    keys += [f"flag.{f.value}" for f in FlagKind]
+    keys += [f"flag.{f.value}" for f in FlagKind] + [f"finding.{f.value}" for f in Finding]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}

@@ -66,6 +66,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ip.abandoned": ("放弃", "Abandoned"),
     "ip.revoked": ("被撤销", "Revoked"),
     "ip.cancelled": ("被注销", "Cancelled"),
+    "ip.not_granted": ("未授权（驳回或撤回）", "Not granted (rejected or withdrawn)"),
     # lending basis (授信依据)
     "basis.report": ("外部评估报告", "Valuer's report"),
     "basis.internal": ("银行内部评估", "Bank's internal valuation"),

@@ -178,6 +178,7 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "finding.term_short": ("保护期短于贷款期限", "IP expires before the loan"),
     "finding.ltv_breach": ("质押率超限", "LTV above the trigger"),
     "finding.borrower_signal": ("借款人预警信号", "Borrower warning signal"),
+    "finding.register_notice": ("登记事项变更", "Register entry changed"),
     "wrule.annuity_in_grace": ("年费处于宽限期", "Annuity in grace"),
     "wrule.ltv_above_trigger": ("质押率超过触发线", "LTV above trigger"),
     "wrule.preservation": ("质物被保全", "Pledged IP under court preservation"),
