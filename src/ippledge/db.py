@@ -12,15 +12,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.sql import ColumnElement, Select, bindparam
-from sqlalchemy.types import Boolean, TypeDecorator
+from sqlalchemy.types import TypeDecorator
 
 from ippledge.kernel.money import from_fen, to_fen
 
@@ -126,36 +125,14 @@ def sqlite_index(stmt: _S, entity: Any, index: str) -> _S:
     return stmt.with_hint(entity, f"INDEXED BY {index}", "sqlite")
 
 
-class among(ColumnElement[bool]):
-    """``column IN (values)`` with all the values in ONE bound parameter: a JSON array read by ``json_each`` on SQLite,
-    an array with ``= ANY`` on PostgreSQL. For sets of thousands of ids: ``column.in_(ids)`` binds one parameter per
-    value, which SQLAlchemy expands at every execution (a third of a second per 50,000 ids) and which must be chunked
-    under the backends' parameter limits; this needs neither (decision 0033). Values are ints or strings."""
-
-    inherit_cache = False  # the values are the statement's whole point: nothing to cache
-    type = Boolean()
-    _is_implicitly_boolean = True  # a comparison already: no ``= 1`` around it on SQLite
-
-    def __init__(self, column: ColumnElement[Any] | Any, values: Iterable[int | str]) -> None:
-        self.column = column
-        self.values = list(values)
-
-
-@compiles(among)
-def _among_sqlite(element: among, compiler: Any, **kw: Any) -> str:
-    import json
-
-    param = bindparam(None, json.dumps(element.values), type_=String(), unique=True)
-    return f"{compiler.process(element.column, **kw)} IN (SELECT value FROM json_each({compiler.process(param, **kw)}))"
-
-
-@compiles(among, "postgresql")
-def _among_postgresql(element: among, compiler: Any, **kw: Any) -> str:
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    item = BigInteger() if all(isinstance(v, int) for v in element.values) else String()
-    param = bindparam(None, element.values, type_=ARRAY(item), unique=True)
-    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(param, **kw)})"
+def among(column: Any, values: Iterable[int | str]) -> ColumnElement[bool]:
+    """``column IN (values)`` for sets of thousands of ids, in ONE query whatever their number: the values are written
+    into the SQL when it runs (SQLAlchemy's ``literal_execute``), not bound one parameter each, so there is no
+    backend parameter limit to chunk under (SQLite 32,766; PostgreSQL 65,535) and no per-value parameter naming,
+    while the planner still sees the exact list (a ``json_each``/``unnest`` subquery hides its size from SQLite's
+    planner, which then picks a broader index). The statement stays cached; only the list is rendered each time.
+    Values are ints or strings (escaped by the column type's literal rendering). Decision 0033."""
+    return cast(ColumnElement[bool], column.in_(bindparam(None, list(values), expanding=True, literal_execute=True)))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
