@@ -149,6 +149,17 @@ def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:
     return sorted(session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id)))
 
 
+def pledge_asset_ids_of(session: Session, pledge_ids: Sequence[int]) -> dict[int, list[int]]:
+    """:func:`pledge_asset_ids` of many pledges in one query: ``pledge id -> its IP ids (released or not)``."""
+    out: dict[int, list[int]] = {}
+    stmt = select(PledgeItem.pledge_id, PledgeItem.ip_asset_id).where(
+        among(PledgeItem.pledge_id, sorted(set(pledge_ids)))
+    )
+    for pid, aid in session.execute(stmt.order_by(PledgeItem.pledge_id, PledgeItem.ip_asset_id)):
+        out.setdefault(int(pid), []).append(int(aid))
+    return out
+
+
 def count_in_force(session: Session) -> int:
     """How many registered pledges are in force (有效质权)."""
     stmt = select(func.count()).select_from(Pledge).where(Pledge.status == "in_force")

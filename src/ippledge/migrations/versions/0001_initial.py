@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 09:27:05.026094
+Create Date: 2026-12-03 09:58:48.459994
 """
 
 from __future__ import annotations
@@ -1547,6 +1547,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_loan_pledge_pledge_id_pledge')),
     sa.PrimaryKeyConstraint('loan_id', 'pledge_id', name=op.f('pk_loan_pledge'))
     )
+    with op.batch_alter_table('loan_pledge', schema=None) as batch_op:
+        batch_op.create_index('ix_loan_pledge_pledge', ['pledge_id', 'loan_id'], unique=False)
+
     op.create_table('loan_rate_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
@@ -1997,6 +2000,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
 
     op.drop_table('loan_rate_change')
+    with op.batch_alter_table('loan_pledge', schema=None) as batch_op:
+        batch_op.drop_index('ix_loan_pledge_pledge')
+
     op.drop_table('loan_pledge')
     with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_instalment_due_date'))
