@@ -35,6 +35,7 @@ def pristine(scale: str, seed: int, factor: float = 1.0) -> Path:
     name = f"{scale}-s{seed}" + (f"-x{factor:g}" if factor != 1.0 else "") + ".db"
     path = BENCH_DIR / name
     if path.exists():
+        _add_missing_indexes(path)
         return path
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".building")
@@ -54,6 +55,22 @@ def pristine(scale: str, seed: int, factor: float = 1.0) -> Path:
     tmp.rename(path)
     console.print(f"market built in {time.perf_counter() - started:.0f} s")
     return path
+
+
+def _add_missing_indexes(path: Path) -> None:
+    """A market cached before an index was added to the schema gets it now (the tables themselves are unchanged)."""
+    from ippledge.db import Base
+    from ippledge.migrations import schema  # noqa: F401  (every table)
+
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        existing = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+        for table in Base.metadata.sorted_tables:
+            for index in table.indexes:
+                if index.name not in existing and conn.dialect.has_table(conn, table.name):
+                    console.print(f"adding index {index.name} to the cached market")
+                    index.create(conn)
+    engine.dispose()
 
 
 def working_copy(src: Path, name: str) -> Path:

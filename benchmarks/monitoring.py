@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import os
 import pstats
 import sys
 import time
@@ -231,14 +232,14 @@ def main() -> None:
         s.rollback()
 
     profiler = cProfile.Profile() if args.profile else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with unit_of_work(factory) as s:
         if profiler is not None:
             profiler.enable()
         report = run_day(s, DAY, revalue=True)
         if profiler is not None:
             profiler.disable()
-    bulk_s = time.perf_counter() - started
+    bulk_s, bulk_cpu = time.perf_counter() - started, time.process_time() - cpu
     if profiler is not None:
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
     bulk_rate = n / bulk_s
@@ -250,15 +251,23 @@ def main() -> None:
         f"(alerts {report.alerts:,}: {findings}; watch list opened {report.watch_opened:,}; "
         f"inspections opened {report.inspections_opened:,})"
     )
+    print(
+        f"  CPU time   : {bulk_cpu:.2f} s for the pass (one core; the wall time above includes waiting for a shared "
+        f"machine: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print(f"  of which   : revaluation of {len(summary.ltv_bp):,} pledges alone {reval_s:.2f} s")
     print(
         f"  baseline   : {len(sample):,} pledges one at a time in {naive_s:.2f} s = {naive_rate:,.0f} pledges/s "
         f"({found:,} findings in the sample), revaluation not included"
     )
     at_100k = bulk_s * 100_000 / max(n, 1)
+    cpu_100k = bulk_cpu * 100_000 / max(n, 1)
     verdict = "met" if at_100k < 10 else "NOT met"
     ratio = bulk_rate / naive_rate
-    print(f"  ratio      : {ratio:,.1f}x; at 100,000 pledges ~{at_100k:,.0f} s (linear): aim < 10 s {verdict}")
+    print(
+        f"  ratio      : {ratio:,.1f}x; at 100,000 pledges ~{at_100k:,.0f} s wall, ~{cpu_100k:,.0f} s CPU (linear; the "
+        f"engine fit over the whole register does not scale with the pledges): aim < 10 s {verdict}"
+    )
     engine.dispose()
 
 

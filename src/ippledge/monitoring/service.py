@@ -264,11 +264,13 @@ def _ltv_findings(
     facts: dict[int, registry_queries.PledgedAssetFacts],
 ) -> list[Draft]:
     """Revalue pledged IP (valuation's own pass) and turn its breaches into findings, with the LTV against the
-    appraisal of record (the valid report the loan was granted on) beside the model's."""
+    appraisal of record (the valid report the loan was granted on) beside the model's. The breached pledges' assets
+    are read in one query, not one per breach (decision 0033)."""
     summary = revaluation.revalue_pledged(session, day)
     out: list[Draft] = []
+    assets_of = pledge_queries.pledge_asset_ids_of(session, summary.breaches)
     for pid in summary.breaches:
-        assets = pledge_queries.pledge_asset_ids(session, pid)
+        assets = assets_of.get(pid, [])
         for lid in by_pledge.get(pid, []):
             loan = loans[lid]
             appraised = 0

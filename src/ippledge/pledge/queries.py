@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access.model import Principal
+from ippledge.db import among
 from ippledge.pledge import registry_settings, store
 from ippledge.pledge.decision import pledgor_marks
 from ippledge.pledge.model import Refusal, asset_precheck, blocking
@@ -170,6 +171,17 @@ def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:
     return sorted(session.scalars(select(PledgeItem.ip_asset_id).where(PledgeItem.pledge_id == pledge_id)))
 
 
+def pledge_asset_ids_of(session: Session, pledge_ids: Sequence[int]) -> dict[int, list[int]]:
+    """:func:`pledge_asset_ids` of many pledges in one query: ``pledge id -> its IP ids (released or not)``."""
+    out: dict[int, list[int]] = {}
+    stmt = select(PledgeItem.pledge_id, PledgeItem.ip_asset_id).where(
+        among(PledgeItem.pledge_id, sorted(set(pledge_ids)))
+    )
+    for pid, aid in session.execute(stmt.order_by(PledgeItem.pledge_id, PledgeItem.ip_asset_id)):
+        out.setdefault(int(pid), []).append(int(aid))
+    return out
+
+
 def count_in_force(session: Session) -> int:
     """How many registered pledges are in force (有效质权)."""
     stmt = select(func.count()).select_from(Pledge).where(Pledge.status == "in_force")
@@ -266,16 +278,16 @@ class PledgorStanding:
 
 
 def standing_of_pledgors(session: Session, party_ids: Sequence[int]) -> dict[int, PledgorStanding]:
-    """``pledgor -> its pledges in force`` for the given parties that have any (one grouped query per chunk)."""
+    """``pledgor -> its pledges in force`` for the given parties that have any (one grouped query, the ids in one
+    parameter)."""
     ids = sorted(set(party_ids))
     out: dict[int, PledgorStanding] = {}
-    for start in range(0, len(ids), _CHUNK):
-        stmt = (
-            select(Pledge.pledgor_id, func.count(func.distinct(Pledge.id)), func.count(PledgeItem.ip_asset_id))
-            .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
-            .where(Pledge.pledgor_id.in_(ids[start : start + _CHUNK]), PledgeItem.in_force)
-            .group_by(Pledge.pledgor_id)
-        )
-        for pid, pledges, assets in session.execute(stmt):
-            out[int(pid)] = PledgorStanding(int(pledges), int(assets))
+    stmt = (
+        select(Pledge.pledgor_id, func.count(func.distinct(Pledge.id)), func.count(PledgeItem.ip_asset_id))
+        .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
+        .where(among(Pledge.pledgor_id, ids), PledgeItem.in_force)
+        .group_by(Pledge.pledgor_id)
+    )
+    for pid, pledges, assets in session.execute(stmt):
+        out[int(pid)] = PledgorStanding(int(pledges), int(assets))
     return out

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ippledge.db import Base, BigId, Fen, IdMixin, utcnow
+
+PATENT_IN_FORCE_INDEX: Final = "ix_ip_asset_patent_in_force"
 
 
 class Enterprise(Base):
@@ -64,7 +67,19 @@ class IpAsset(IdMixin, Base):
     holder_address: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (UniqueConstraint("kind", "number"), Index("ix_ip_asset_number", "number"))
+    __table_args__ = (
+        UniqueConstraint("kind", "number"),
+        Index("ix_ip_asset_number", "number"),
+        # Narrow and partial: a firm's patents in force (their count, inventions among them) are read from this
+        # index alone, not from the wide asset rows (the reverse push, whitelist facts; decision 0033).
+        Index(
+            PATENT_IN_FORCE_INDEX,
+            "id",
+            "subtype",
+            sqlite_where=text("kind = 'patent' AND status = 'in_force'"),
+            postgresql_where=text("kind = 'patent' AND status = 'in_force'"),
+        ),
+    )
 
 
 class IpOwner(Base):
@@ -73,9 +88,12 @@ class IpOwner(Base):
     __tablename__ = "ip_owner"
 
     ip_asset_id: Mapped[int] = mapped_column(ForeignKey("ip_asset.id", ondelete="CASCADE"), primary_key=True)
-    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True, index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), primary_key=True)
     share_bp: Mapped[int] = mapped_column(Integer, default=10_000)
     since: Mapped[dt.date | None] = mapped_column(Date)
+
+    # By owner, covering the asset id: a firm's rights are found without reading the owner rows (decision 0033).
+    __table_args__ = (Index("ix_ip_owner_party_asset", "party_id", "ip_asset_id"),)
 
 
 class Annuity(Base):
@@ -89,6 +107,17 @@ class Annuity(Base):
     amount: Mapped[Decimal] = mapped_column("amount_fen", Fen)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
     paid: Mapped[Decimal | None] = mapped_column("paid_fen", Fen)  # includes any late surcharge
+
+    # The unpaid annuities only (a small share of the rows): the reverse push and the annuity watch (decision 0033).
+    __table_args__ = (
+        Index(
+            "ix_annuity_open",
+            "ip_asset_id",
+            "due_date",
+            sqlite_where=text("paid_on IS NULL"),
+            postgresql_where=text("paid_on IS NULL"),
+        ),
+    )
 
 
 class Licence(IdMixin, Base):

@@ -279,7 +279,11 @@ class RiskSharers:
 def risk_sharers(session: Session, loan_ids: Iterable[int], on: dt.date) -> dict[int, RiskSharers]:
     """``loan id -> its risk sharers on ``on````, for the loans enrolled in a scheme (others are left out)."""
     out: dict[int, RiskSharers] = {}
-    for loan_id in sorted(set(loan_ids)):
+    wanted = sorted(set(loan_ids))
+    enrolled = enrolments.enrolled_among(session, wanted) if len(wanted) > 1 else set(wanted)  # one read, not n
+    for loan_id in wanted:
+        if loan_id not in enrolled:
+            continue
         e = enrolments.enrolment_of(session, loan_id)
         if e is None:
             continue

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from ippledge.db import among
 from ippledge.whitelist.model import TERMINAL, ListStatus
 from ippledge.whitelist.tables import (
     PushFeedback,
@@ -106,20 +107,19 @@ def listed_on(session: Session, party_ids: Sequence[int], on: dt.date) -> dict[i
     """``enterprise -> [(list id, list name, rank)]`` of the published lists valid on ``on`` that name it."""
     ids = sorted(set(party_ids))
     out: dict[int, list[tuple[int, str, int]]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        stmt = (
-            select(WhitelistMember.enterprise_id, Whitelist.id, Whitelist.name, WhitelistMember.rank)
-            .join(Whitelist, Whitelist.id == WhitelistMember.whitelist_id)
-            .where(
-                WhitelistMember.enterprise_id.in_(ids[start : start + _CHUNK]),
-                Whitelist.status == ListStatus.PUBLISHED.value,
-                Whitelist.valid_from <= on,
-                Whitelist.valid_to >= on,
-            )
-            .order_by(WhitelistMember.enterprise_id, Whitelist.id)
+    stmt = (
+        select(WhitelistMember.enterprise_id, Whitelist.id, Whitelist.name, WhitelistMember.rank)
+        .join(Whitelist, Whitelist.id == WhitelistMember.whitelist_id)
+        .where(
+            among(WhitelistMember.enterprise_id, ids),
+            Whitelist.status == ListStatus.PUBLISHED.value,
+            Whitelist.valid_from <= on,
+            Whitelist.valid_to >= on,
         )
-        for eid, lid, name, rank in session.execute(stmt):
-            out.setdefault(int(eid), []).append((int(lid), str(name), int(rank)))
+        .order_by(WhitelistMember.enterprise_id, Whitelist.id)
+    )
+    for eid, lid, name, rank in session.execute(stmt):
+        out.setdefault(int(eid), []).append((int(lid), str(name), int(rank)))
     return out
 
 

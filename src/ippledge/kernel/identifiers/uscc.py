@@ -13,6 +13,8 @@ Conversely stdnum insists that characters 1-2 are digits, but GB 32100 also has 
 
 from __future__ import annotations
 
+import re
+
 from stdnum.cn import uscc as _stdnum_uscc
 
 from ippledge.kernel.identifiers._text import clean, is_ascii_digits
@@ -30,8 +32,13 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
+_PLAIN = re.compile(r"[0-9A-Za-z]+")
+
+
 def compact(number: str) -> str:
     """Strip spaces and dashes, fold full-width characters and upper-case."""
+    if number.isascii() and _PLAIN.fullmatch(number):  # already compact (a bank's batch): NFKC would change nothing
+        return number.upper()
     return clean(number, " -")
 
 
@@ -40,9 +47,13 @@ def _org_value(char: str) -> int:
     return int(char) if char.isdigit() else ord(char) - ord("A") + 10
 
 
+_ORG_VALUES = {c: _org_value(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
 def calc_org_check(org_body: str) -> str:
     """GB 11714 check character for the first 8 characters of an organisation code."""
-    total = sum(_org_value(c) * w for c, w in zip(org_body, _ORG_WEIGHTS, strict=True))
+    values = _ORG_VALUES
+    total = sum((values[c] if c in values else _org_value(c)) * w for c, w in zip(org_body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -52,7 +63,12 @@ def calc_check_digit(first17: str) -> str:
     return str(_stdnum_uscc.calc_check_digit(first17))
 
 
+_ALPHABET_SET = frozenset(ALPHABET)
+
+
 def _check_chars(code: str) -> None:
+    if _ALPHABET_SET.issuperset(code):
+        return
     for pos, char in enumerate(code, start=1):
         if char not in ALPHABET:
             raise USCC_FORMAT(number=code, position=pos, char=char)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:37:37.320776
+Create Date: 2026-12-03 10:39:15.084030
 """
 
 from __future__ import annotations
@@ -160,6 +160,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ip_asset', schema=None) as batch_op:
         batch_op.create_index('ix_ip_asset_number', ['number'], unique=False)
+        batch_op.create_index('ix_ip_asset_patent_in_force', ['id', 'subtype'], unique=False, sqlite_where=sa.text("kind = 'patent' AND status = 'in_force'"), postgresql_where=sa.text("kind = 'patent' AND status = 'in_force'"))
         batch_op.create_index(batch_op.f('ix_ip_asset_status'), ['status'], unique=False)
 
     op.create_table('journal_entry',
@@ -340,6 +341,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('annuity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_annuity_due_date'), ['due_date'], unique=False)
+        batch_op.create_index('ix_annuity_open', ['ip_asset_id', 'due_date'], unique=False, sqlite_where=sa.text('paid_on IS NULL'), postgresql_where=sa.text('paid_on IS NULL'))
 
     op.create_table('app_user',
     sa.Column('party_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
@@ -533,7 +535,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('ip_asset_id', 'party_id', name=op.f('pk_ip_owner'))
     )
     with op.batch_alter_table('ip_owner', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ip_owner_party_id'), ['party_id'], unique=False)
+        batch_op.create_index('ix_ip_owner_party_asset', ['party_id', 'ip_asset_id'], unique=False)
 
     op.create_table('ledger_account',
     sa.Column('code', sa.String(length=200), nullable=False),
@@ -1691,6 +1693,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['pledge_id'], ['pledge.id'], name=op.f('fk_loan_pledge_pledge_id_pledge')),
     sa.PrimaryKeyConstraint('loan_id', 'pledge_id', name=op.f('pk_loan_pledge'))
     )
+    with op.batch_alter_table('loan_pledge', schema=None) as batch_op:
+        batch_op.create_index('ix_loan_pledge_pledge', ['pledge_id', 'loan_id'], unique=False)
+
     op.create_table('loan_rate_change',
     sa.Column('loan_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
@@ -2160,6 +2165,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_loan_rate_change_loan_id'))
 
     op.drop_table('loan_rate_change')
+    with op.batch_alter_table('loan_pledge', schema=None) as batch_op:
+        batch_op.drop_index('ix_loan_pledge_pledge')
+
     op.drop_table('loan_pledge')
     with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loan_instalment_due_date'))
@@ -2428,7 +2436,7 @@ def downgrade() -> None:
 
     op.drop_table('ledger_account')
     with op.batch_alter_table('ip_owner', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ip_owner_party_id'))
+        batch_op.drop_index('ix_ip_owner_party_asset')
 
     op.drop_table('ip_owner')
     with op.batch_alter_table('green_channel_entry', schema=None) as batch_op:
@@ -2472,6 +2480,7 @@ def downgrade() -> None:
 
     op.drop_table('app_user')
     with op.batch_alter_table('annuity', schema=None) as batch_op:
+        batch_op.drop_index('ix_annuity_open', sqlite_where=sa.text('paid_on IS NULL'), postgresql_where=sa.text('paid_on IS NULL'))
         batch_op.drop_index(batch_op.f('ix_annuity_due_date'))
 
     op.drop_table('annuity')
@@ -2512,6 +2521,7 @@ def downgrade() -> None:
     op.drop_table('journal_entry')
     with op.batch_alter_table('ip_asset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ip_asset_status'))
+        batch_op.drop_index('ix_ip_asset_patent_in_force', sqlite_where=sa.text("kind = 'patent' AND status = 'in_force'"), postgresql_where=sa.text("kind = 'patent' AND status = 'in_force'"))
         batch_op.drop_index('ix_ip_asset_number')
 
     op.drop_table('ip_asset')

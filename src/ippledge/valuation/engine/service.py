@@ -176,9 +176,18 @@ def value_all(
     return BatchSummary(valued, errors, MODEL_VERSION)
 
 
-def value_subset(session: Session, asset_ids: list[int], as_of: dt.date, seed: int = 1) -> dict[int, ModelValuation]:
+@dataclass(frozen=True)
+class SubsetValue:
+    """What a revaluation needs of one IP's model valuation (whole fen): the collateral (forced-sale) value and P50."""
+
+    collateral_value_fen: int
+    value_p50_fen: int
+
+
+def value_subset(session: Session, asset_ids: list[int], as_of: dt.date, seed: int = 1) -> dict[int, SubsetValue]:
     """Value just these IPs (the engine fitted on the whole register, so cohorts are the same as in ``value_all``);
-    earlier rows of the same date, version and seed for them are replaced. Returns ``asset id -> row``."""
+    earlier rows of the same date, version and seed for them are replaced. Returns ``asset id -> values``, taken
+    from the rows as they are written (not read back as ORM objects: decision 0033)."""
     ids = sorted(set(asset_ids))
     if not ids:
         return {}
@@ -193,14 +202,10 @@ def value_subset(session: Session, asset_ids: list[int], as_of: dt.date, seed: i
                 ModelValuation.seed == seed,
             )
         )
+    out: dict[int, SubsetValue] = {}
     for start in range(0, len(index), 20_000):
-        session.execute(insert(ModelValuation), _rows(engine, take(cols, index[start : start + 20_000]), seed, as_of))
+        rows = _rows(engine, take(cols, index[start : start + 20_000]), seed, as_of)
+        session.execute(insert(ModelValuation), rows)
+        out.update((r["ip_asset_id"], SubsetValue(r["collateral_value_fen"], r["value_p50_fen"])) for r in rows)
     session.flush()
-    stmt = select(ModelValuation).where(
-        ModelValuation.as_of == as_of, ModelValuation.model_version == MODEL_VERSION, ModelValuation.seed == seed
-    )
-    out: dict[int, ModelValuation] = {}
-    for start in range(0, len(ids), 5_000):
-        chunk = ids[start : start + 5_000]
-        out.update((mv.ip_asset_id, mv) for mv in session.scalars(stmt.where(ModelValuation.ip_asset_id.in_(chunk))))
     return out
