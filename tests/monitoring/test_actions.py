@@ -181,12 +181,22 @@ def test_downgrade_proposal_site_visit_and_inspections(world, app, session_facto
     ]
     assert kinds.count(("inspection", 2)) == 1
 
-    # 下调分类建议: an officer proposes, another approver decides; the grade moves through lending's rules
+    assert opened[0]["branch_id"] is None and v["branch_id"] is None  # the pass's own; an officer not posted
+
+    # 下调分类建议: an officer proposes, another approver decides; the grade moves through lending's rules.
+    # The proposal carries the bank unit its officer is posted to (as a loan carries its signer's).
+    from ippledge.access.model import Role
+
+    admin = world.user(d.bank.party, Role.ADMIN)
+    head = {"name": "总行", "level": "head_office", "region_code": "110102", "opened_on": "2020-01-01"}
+    branch = d.post(admin, f"/banks/{d.bank.id}/branches", head, 201).json()["id"]
+    d.post(admin, f"/banks/{d.bank.id}/postings", {"user_id": d.bank.officer.user.id, "branch_id": branch}, 201)
     url = "/monitoring/actions/downgrades"
     d.post(d.bank.officer, url, {"loan_id": lid, "grade": "normal", "reason": "x"}, 409)  # not a downgrade
     d.post(d.bank2.officer, url, {"loan_id": lid, "grade": "substandard", "reason": "x"}, 404)
     p = d.post(d.bank.officer, url, {"loan_id": lid, "grade": "substandard", "reason": "主要客户破产，现金流紧张"}, 201)
     pid = p.json()["id"]
+    assert p.json()["branch_id"] == branch
     d.post(d.bank.officer, f"/monitoring/actions/{pid}/findings", {"findings": "x"}, 409)  # decided, not completed
     d.post(d.bank.approver, f"/monitoring/actions/{pid}/decision", {"approve": True}, 200)
     assert d.get(d.bank.officer, f"/loans/{lid}").json()["grade"] == "substandard"

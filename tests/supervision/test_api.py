@@ -86,7 +86,7 @@ def test_workbook_round_trips_the_api(world, app) -> None:
 
     from openpyxl import load_workbook
 
-    from ippledge.supervision.workbook import BANK_HEADERS, as_decimal
+    from ippledge.supervision.workbook import BANK_HEADERS, OUTCOME_HEADERS, OUTCOME_ROWS, as_decimal
 
     d = LoanDesk(world, app)
     regulator = world.actor(PartyKind.REGULATOR, Role.ANALYST)
@@ -97,7 +97,14 @@ def test_workbook_round_trips_the_api(world, app) -> None:
     r = d.get(regulator, f"/supervision/statistics.xlsx?{Q}&by=month")
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["说明 about", "银行 banks", "分组 cube", "质押登记 registrations", "资金池 pools"]
+    assert wb.sheetnames == [
+        "说明 about",
+        "银行 banks",
+        "分组 cube",
+        "质押登记 registrations",
+        "资金池 pools",
+        "成效 outcomes",
+    ]
     about = {r[0].value: r[1].value for r in wb["说明 about"].iter_rows()}
     assert about["金额单位 amounts"] == "元 CNY, to the fen" and about["期间 period"] == "2025-01-01 – 2025-12-31"
     # every money column says 元 in its header, every ratio column says %, on every sheet
@@ -134,6 +141,39 @@ def test_workbook_round_trips_the_api(world, app) -> None:
     assert [c.value for c in regs[1]][-1] == "登记金额 registered amount (元 CNY)"
     reg_total = [c.value for c in regs[regs.max_row]]
     assert reg_total[0] == "合计 total" and reg_total[1] == doc["registration_total"]["registrations"] == 2
+    # the outcomes sheet: one figure a row with its unit, each equal to the API's figure
+    out = wb["成效 outcomes"]
+    assert out.freeze_panes == "A2" and [c.value for c in out[1]] == OUTCOME_HEADERS
+    api = doc["outcomes"]
+    expected = {
+        "已赔付笔数 claims paid": api["time_to_cash"]["claims"],
+        "中位数 median": api["time_to_cash"]["median_days"],
+        "90分位 90th percentile (nearest rank)": api["time_to_cash"]["p90_days"],
+        **{
+            metric: (api["disposal"] or {}).get(key)
+            for metric, key in (
+                ("结束轮次 rounds closed", "rounds_closed"),
+                ("成交轮次 rounds sold", "rounds_sold"),
+                ("成交率 sell-through", "sell_through"),
+                ("成交标的评估值 appraisal of lots sold", "appraisal_sold"),
+                ("成交价款 proceeds", "proceeds"),
+                ("处置回收率 realisation", "realisation"),
+            )
+        },
+        "推送对接 engagements": api["whitelist"]["engagements"],
+        "获贷 lent to": api["whitelist"]["lent"],
+        "转化率 conversion": api["whitelist"]["conversion"],
+        "获贷金额 amount lent": api["whitelist"]["lent_amount"],
+    }
+    rows = list(out.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [m for _, m, _, _, _ in OUTCOME_ROWS] == list(expected)
+    for _section, metric, value, unit in rows:
+        want = expected[metric]
+        assert (as_decimal(value), unit) == (None if want is None else Decimal(str(want)), unit), metric
+        assert unit and ("元 CNY" in unit or "%" in unit or "days" in unit or " " in unit), metric
+    money = [r for r in rows if r[3] == "元 CNY"]
+    assert money and all(out.cell(row=2 + rows.index(r), column=3).number_format == "#,##0.00" for r in money)
+    assert out.cell(row=2 + [r[1] for r in rows].index("成交率 sell-through"), column=3).number_format == "0.00%"
 
 
 def test_period_end_book_follows_value_dates(world, app) -> None:

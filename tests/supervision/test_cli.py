@@ -25,6 +25,7 @@ def test_stats_and_rank(world, app, database_url) -> None:
     r = runner.invoke(cli_app, ["supervise", "stats", *base])
     assert r.exit_code == 0, r.output
     assert "监管统计" in r.output and "120.00" in r.output  # 1.2m CNY in 万元
+    assert "成效" in r.output and "推送对接" in r.output and "代偿时效" in r.output  # the outcomes are printed too
     r = runner.invoke(cli_app, ["supervise", "rank", *base, "--rule", "disbursed", "--json"])
     assert r.exit_code == 0, r.output
     assert [x["rank"] for x in json.loads(r.output)["rows"]] == [1]

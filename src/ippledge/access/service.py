@@ -1,5 +1,8 @@
 """Access use cases (参与方与凭证): parties, users, login, tokens, API keys, maker-checker approvals.
 
+API keys (``api_keys``), bulk loads (``bulk``) and bank organisation (``branches``) are their own modules, their
+names re-exported here.
+
 Services flush but never commit: the caller's unit of work does.
 """
 
@@ -9,23 +12,31 @@ import datetime as dt
 import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Executable, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, errors
+
+# API keys, bulk loads and bank organisation are their own modules, published here too (``service.X``).
+from ippledge.access.api_keys import API_KEY_MAX_DAYS as API_KEY_MAX_DAYS
+from ippledge.access.api_keys import authenticate_api_key as authenticate_api_key
+from ippledge.access.api_keys import create_api_key as create_api_key
+from ippledge.access.api_keys import revoke_api_key as revoke_api_key
 from ippledge.access.approval_rules import check_four_eyes
+from ippledge.access.branches import create_branch as create_branch
+from ippledge.access.branches import post_officer as post_officer
+from ippledge.access.bulk import PARTY_COLUMNS as PARTY_COLUMNS
+from ippledge.access.bulk import BulkUser as BulkUser
+from ippledge.access.bulk import bulk_create_users as bulk_create_users
+from ippledge.access.bulk import bulk_load_parties as bulk_load_parties
 from ippledge.access.credentials import (
     digest,
     hash_password,
-    new_api_key,
     new_token,
-    same_digest,
-    split_api_key,
     verify_dummy,
     verify_password,
 )
@@ -33,39 +44,29 @@ from ippledge.access.model import (
     ACCOUNT,
     ADDRESS,
     DECIDED_WHERE,
-    BranchLevel,
     LoginPolicy,
     PartyKind,
     Principal,
     Role,
-    branch_level,
-    check_parent,
     check_roles_allowed,
     lock_seconds,
-    region_name,
 )
-from ippledge.access.model import branch_type as branch_type_of
 from ippledge.access.passwords import DEFAULT_PASSWORD_POLICY, PasswordPolicy, check_password
 from ippledge.access.queries import PartyView, principal_for_user  # noqa: F401  (published here too)
 from ippledge.access.tables import (
     AccessToken,
     ApiKey,
     Approval,
-    BankBranch,
-    BranchPosting,
-    BranchPostingSpell,
     LoginThrottle,
     Party,
     User,
     UserRole,
 )
-from ippledge.db import RowChunks, bulk_copy, is_postgres, utcnow
-from ippledge.kernel.clock import business_date
+from ippledge.db import is_postgres, utcnow
 from ippledge.kernel.errors import not_found
 from ippledge.kernel.text import check_name
 
 DEFAULT_LOGIN_POLICY = LoginPolicy()
-API_KEY_MAX_DAYS = 365  # the longest (and the default) life of an API key unless settings say otherwise
 
 
 def create_party(
@@ -388,89 +389,6 @@ def authenticate_token(session: Session, token: str, now: dt.datetime) -> Princi
     )
 
 
-def create_api_key(
-    session: Session,
-    actor: Principal,
-    party: Party | PartyView,
-    name: str,
-    roles: Iterable[Role],
-    now: dt.datetime | None = None,
-    expires_at: dt.datetime | None = None,
-    max_days: int = API_KEY_MAX_DAYS,
-) -> tuple[ApiKey, str]:
-    """A system-to-system key for ``party``; the full key is returned once and never stored.
-
-    Only a signed-in person makes keys, for its own party, carrying only roles it holds itself; every key expires
-    (``expires_at``, by default and at most ``max_days`` ahead)."""
-    if actor.user_id is None:
-        raise errors.HUMAN_REQUIRED()
-    if party.id != actor.party_id:
-        raise not_found("机构", "party", id=party.id)
-    role_set = frozenset(roles)
-    check_roles_allowed(PartyKind(party.kind), role_set)
-    not_held = sorted(r.value for r in role_set - actor.roles)
-    if not_held:
-        raise errors.ROLE_NOT_HELD(roles=not_held, listed=", ".join(not_held))
-    name = check_name(name, "key name")
-    now = now or utcnow()
-    latest = now + dt.timedelta(days=max_days)
-    expires = expires_at or latest
-    if expires.tzinfo is None:
-        expires = expires.replace(tzinfo=dt.UTC)
-    if not now < expires <= latest:
-        raise errors.API_KEY_EXPIRY(max_days=max_days)
-    prefix, key = new_api_key()
-    row = ApiKey(
-        party_id=party.id,
-        name=name,
-        prefix=prefix,
-        key_hash=digest(key),
-        roles=",".join(sorted(role_set)),
-        created_by=actor.user_id,
-        expires_at=expires,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "api_key.created",
-        "api_key",
-        row.id,
-        {"name": name, "roles": sorted(role_set), "expires_at": expires.isoformat()},
-    )
-    return row, key
-
-
-def revoke_api_key(session: Session, actor: Principal, key_id: int, now: dt.datetime) -> None:
-    if actor.user_id is None:
-        raise errors.HUMAN_REQUIRED()
-    row = session.get(ApiKey, key_id)
-    if row is None or row.party_id != actor.party_id:
-        raise not_found("接口密钥", "API key", id=key_id)
-    row.revoked_at = now
-    audit.record(session, actor, "api_key.revoked", "api_key", row.id, {})
-
-
-def authenticate_api_key(session: Session, key: str, now: dt.datetime | None = None) -> Principal:
-    prefix = split_api_key(key)
-    row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
-    if row is None or row.revoked_at is not None or not same_digest(key, row.key_hash):
-        raise errors.BAD_API_KEY()
-    if row.expires_at is not None and row.expires_at <= (now or utcnow()):
-        raise errors.API_KEY_EXPIRED()
-    party = session.get(Party, row.party_id)
-    if party is None or not party.active:
-        raise errors.PARTY_DISABLED()
-    return Principal(
-        party_id=party.id,
-        party_kind=PartyKind(party.kind),
-        roles=frozenset(Role(r) for r in row.roles.split(",") if r),
-        api_key_id=row.id,
-        name=row.name,
-    )
-
-
 # --- maker-checker (双人复核) -------------------------------------------------------------------------------------
 
 
@@ -545,167 +463,3 @@ def decide(
         {"approval_id": row.id, "reason": reason},
     )
     return row
-
-
-# Bulk loads (批量装载) for the simulated market: explicit ids, rows straight through the driver.
-# (Imports appended with the functions, so that parallel additions to this face merge cleanly.)
-
-
-PARTY_COLUMNS = ("id", "kind", "name", "uscc", "region_code", "active", "created_at")
-
-
-def bulk_load_parties(session: Session, chunks: RowChunks, advance: Callable[[int], None] | None = None) -> int:
-    """Write parties given as tuples in ``PARTY_COLUMNS`` order (explicit ids, see ``queries.next_party_id``);
-    unaudited: the caller audits the whole load once. Returns the rows written."""
-    return bulk_copy(session, "party", PARTY_COLUMNS, chunks, advance, reset_id_sequence=True)
-
-
-@dataclass(frozen=True)
-class BulkUser:
-    """One user of a bulk load: its party, username, display name and roles."""
-
-    party_id: int
-    username: str
-    display_name: str
-    roles: frozenset[Role]
-
-
-def bulk_create_users(session: Session, users: Sequence[BulkUser], password_hash: str) -> int:
-    """Create users with their roles in a few statements, all with the same ``password_hash``; ids follow the
-    highest existing one. Unaudited: the caller audits the whole load once. Returns the users created."""
-    if not users:
-        return 0
-    user0 = int(session.scalar(select(func.coalesce(func.max(User.id), 0))) or 0) + 1
-    rows = [
-        {
-            "id": user0 + k,
-            "party_id": u.party_id,
-            "username": u.username,
-            "display_name": u.display_name,
-            "password_hash": password_hash,
-        }
-        for k, u in enumerate(users)
-    ]
-    roles = [{"user_id": user0 + k, "role": r.value} for k, u in enumerate(users) for r in sorted(u.roles)]
-    session.execute(insert(User), rows)
-    session.execute(insert(UserRole), roles)
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql(
-            "SELECT setval(pg_get_serial_sequence('app_user', 'id'), (SELECT max(id) FROM app_user))"
-        )
-    return len(rows)
-
-
-# -- bank organisation (银行机构) -----------------------------------------------------------------------------------
-
-
-def _authorize_bank_admin(actor: Principal | str, bank_id: int) -> None:
-    """The bank's own admin, or the system (a string actor: bootstrap, the simulator)."""
-    if isinstance(actor, str):
-        return
-    if actor.party_id != bank_id:
-        raise not_found("机构", "party", id=bank_id)
-    actor.require(Role.ADMIN)
-
-
-def create_branch(
-    session: Session,
-    actor: Principal | str,
-    bank_id: int,
-    name: str,
-    level: str,
-    branch_type: str,
-    region_code: str,
-    opened_on: dt.date,
-    parent_id: int | None = None,
-) -> BankBranch:
-    """Open a unit of ``bank_id``: its head office (one per bank), a branch under it or a sub-branch under a branch,
-    in a known county-level division; nothing is written when a rule refuses."""
-    _authorize_bank_admin(actor, bank_id)
-    bank = session.get(Party, bank_id)
-    if bank is None or bank.kind != PartyKind.BANK.value:
-        raise not_found("银行", "bank", id=bank_id)
-    lvl, kind = branch_level(level), branch_type_of(branch_type)
-    region_name(region_code)
-    name = check_name(name, "branch name")
-    parent = None if parent_id is None else session.get(BankBranch, parent_id)
-    if parent_id is not None and parent is None:
-        raise errors.BRANCH_UNKNOWN(branch_id=parent_id)
-    check_parent(
-        lvl,
-        None if parent is None else BranchLevel(parent.level),
-        parent is None or parent.bank_id == bank_id,
-    )
-    if lvl is BranchLevel.HEAD_OFFICE:
-        session.scalars(select(Party.id).where(Party.id == bank_id).with_for_update()).one()
-        head = select(BankBranch.id).where(BankBranch.bank_id == bank_id, BankBranch.level == lvl.value)
-        if session.scalar(head) is not None:
-            raise errors.HEAD_OFFICE_EXISTS(bank_id=bank_id)
-    row = BankBranch(
-        bank_id=bank_id,
-        parent_id=parent_id,
-        level=lvl.value,
-        branch_type=kind.value,
-        name=name,
-        region_code=region_code,
-        opened_on=opened_on,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "bank.branch_opened",
-        "bank_branch",
-        row.id,
-        {"bank_id": bank_id, "level": lvl.value, "type": kind.value, "region": region_code, "parent": parent_id},
-    )
-    return row
-
-
-def post_officer(
-    session: Session,
-    actor: Principal | str,
-    user_id: int,
-    branch_id: int,
-    team: str = "",
-    on: dt.date | None = None,
-) -> None:
-    """Post one of the bank's people to one of its branches and a team from ``on`` (default: today in China). The
-    new posting replaces the current one, and the history keeps both spells: the open one ends on ``on`` (a second
-    posting on the same day replaces that day's spell)."""
-    row = session.get(BankBranch, branch_id)
-    if row is None:
-        raise errors.BRANCH_UNKNOWN(branch_id=branch_id)
-    _authorize_bank_admin(actor, row.bank_id)
-    user = session.get(User, user_id)
-    if user is None or user.party_id != row.bank_id:
-        raise errors.NOT_BANK_STAFF(user_id=user_id)
-    team = check_name(team, "team") if team.strip() else ""
-    posting = session.get(BranchPosting, user_id)
-    before = None if posting is None else {"branch_id": posting.branch_id, "team": posting.team}
-    if posting is None:
-        session.add(BranchPosting(user_id=user_id, branch_id=branch_id, team=team))
-    else:
-        posting.branch_id, posting.team = branch_id, team
-    _open_spell(session, user_id, branch_id, team, on or business_date())
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "bank.officer_posted",
-        "app_user",
-        user_id,
-        {"branch_id": branch_id, "team": team, "was": before},
-    )
-
-
-def _open_spell(session: Session, user_id: int, branch_id: int, team: str, on: dt.date) -> None:
-    s = BranchPostingSpell
-    current = session.scalars(select(s).where(s.user_id == user_id, s.valid_until.is_(None))).first()
-    if current is not None and current.valid_from >= on:  # re-posted the same day: that day's spell is replaced
-        current.branch_id, current.team = branch_id, team
-        return
-    if current is not None:
-        current.valid_until = on
-    session.add(BranchPostingSpell(user_id=user_id, branch_id=branch_id, team=team, valid_from=on, valid_until=None))

@@ -40,6 +40,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
+from ippledge.access import queries as access_queries
 from ippledge.access import service as access
 from ippledge.access.model import MONITORING_ACTION, PartyKind, Principal, Role
 from ippledge.kernel.calendar import default_calendar
@@ -70,6 +71,7 @@ class ActionView:
     approval_id: int | None
     proposed_on: dt.date
     proposed_by: str
+    branch_id: int | None
     act_by: dt.date
     escalated_on: dt.date | None
     decided_on: dt.date | None
@@ -89,6 +91,7 @@ def view(action: MonitoringAction) -> ActionView:
         action.approval_id,
         action.proposed_on,
         action.proposed_by,
+        action.branch_id,
         action.act_by,
         action.escalated_on,
         action.decided_on,
@@ -169,6 +172,7 @@ def _new_action(
         assert isinstance(maker, Principal)
         approval_id = access.propose(session, maker, MONITORING_ACTION, loan.id, kind.value, details).id
     actor = maker.actor if isinstance(maker, Principal) else maker
+    posting = access_queries.posting_of(session, maker.user_id) if isinstance(maker, Principal) else None
     action = MonitoringAction(
         loan_id=loan.id,
         bank_id=loan.bank_id,
@@ -178,6 +182,7 @@ def _new_action(
         approval_id=approval_id,
         proposed_on=day,
         proposed_by=actor[:64],
+        branch_id=None if posting is None else posting.branch_id,
         act_by=act_by,
         details=json.dumps(details, sort_keys=True, ensure_ascii=False),
     )

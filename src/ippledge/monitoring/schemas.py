@@ -101,6 +101,7 @@ class ActionOut(BaseModel):
     approval_id: int | None
     proposed_on: dt.date
     proposed_by: str
+    branch_id: int | None = Field(description="the proposing officer's bank unit (银行机构); null: the pass, unposted")
     act_by: dt.date
     escalated_on: dt.date | None
     decided_on: dt.date | None

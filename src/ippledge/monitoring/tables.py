@@ -87,6 +87,9 @@ class MonitoringAction(IdMixin, Base):
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))  # None: carried out by an officer
     proposed_on: Mapped[dt.date] = mapped_column(Date)
     proposed_by: Mapped[str] = mapped_column(String(64))
+    # the bank unit of the officer who proposed it (银行机构), as a loan carries its signer's; None: the monitoring
+    # pass (a system actor), an API key or an officer not posted
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("bank_branch.id"))
     act_by: Mapped[dt.date] = mapped_column(Date)
     escalated_on: Mapped[dt.date | None] = mapped_column(Date)
     decided_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from ippledge.cmd.options import DbUrl, business_day, fail, parse_date, session_
 from ippledge.kernel.errors import IppledgeError
 from ippledge.supervision import errors, model, queries
 from ippledge.supervision.queries import Statistics
+
+if TYPE_CHECKING:  # the schemas are imported when a command runs, not when the CLI starts
+    from ippledge.supervision.schemas import OutcomesOut
 
 supervise_app = typer.Typer(no_args_is_help=True, help="Supervision statistics and rankings (监管统计与排名)")
 
@@ -174,6 +177,30 @@ def stats(
                 _wan(pl.subsidies_paid),
             )
         console.print(pools)
+    console.print(outcome_table(statistics_out(result).outcomes, result.period.start, result.period.end))
+
+
+def outcome_table(o: OutcomesOut, start: dt.date, end: dt.date) -> Table:
+    """The outcomes as the workbook's outcomes sheet has them (the same rows, so the two cannot drift)."""
+    from ippledge.supervision.workbook import OUTCOME_ROWS
+
+    t = Table(title=f"成效 outcomes {start} – {end}")
+    for head in ("板块 section", "指标 metric"):
+        t.add_column(head)
+    t.add_column("数值 value", justify="right")
+    t.add_column("单位 unit")
+    for section, metric, unit, _, get in OUTCOME_ROWS:
+        value = get(o)
+        t.add_row(section, metric, "—" if value is None else _shown(value, unit), unit)
+    return t
+
+
+def _shown(value: object, unit: str) -> str:
+    if unit.startswith("%"):
+        return f"{Decimal(str(value)) * 100:.2f}%"
+    if unit.startswith("元"):
+        return f"{Decimal(str(value)):,.2f}"
+    return str(value)
 
 
 @supervise_app.command("rank")

@@ -2,7 +2,9 @@
 
 Built from the API's own body (``StatisticsOut``), so the workbook and the API cannot disagree. Headers are Chinese
 with English beside and the unit stated; amounts in 元 (yuan, to the fen) so that they round-trip exactly; ratios as
-fractions formatted as percentages; header rows frozen; a total row on the bank and cube sheets.
+fractions formatted as percentages; header rows frozen; a total row on the bank, cube and pool sheets. The outcomes
+(成效: claim time-to-cash, disposal sell-through and realisation, whitelist engagements and conversion) go on their own
+sheet, one figure a row with its unit, since they are of different kinds and have no total.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ippledge.supervision.schemas import BankLineOut, LoanCellOut, StatisticsOut
+from ippledge.supervision.schemas import BankLineOut, LoanCellOut, OutcomesOut, StatisticsOut
 
 MONEY = "#,##0.00"
 RATIO = "0.00%"
@@ -63,6 +65,50 @@ _BANK: list[Column] = [
 BANK_HEADERS = [h for h, _, _ in _BANK]
 BANK_COLUMNS = _BANK  # for the CSV of ``ippledge report statistics`` (reports.py)
 CELL_HEADERS = [h for h, _, _ in _CELL]
+
+
+# The outcomes sheet (成效): one figure per row -- the figures differ in kind, so a column each would be a one-row
+# table. (section, metric, unit, number format, getter); a getter returns None when the figure is not available
+# (no claim paid, no round closed, disposal figures not wired) and the cell is left empty.
+OutcomeRow = tuple[str, str, str, str, Callable[[OutcomesOut], Any]]
+OUTCOME_HEADERS = ["板块 section", "指标 metric", "数值 value", "单位 unit"]
+_TTC = "代偿时效 claim time-to-cash"
+_DSP = "处置 disposal"
+_WL = "白名单 whitelist push"
+
+
+def _of_disposal(name: str) -> Callable[[OutcomesOut], Any]:
+    return lambda o: None if o.disposal is None else getattr(o.disposal, name)
+
+
+OUTCOME_ROWS: list[OutcomeRow] = [
+    (_TTC, "已赔付笔数 claims paid", "笔 claims", COUNT, lambda o: o.time_to_cash.claims),
+    (_TTC, "中位数 median", "工作日 working days", "0.0", lambda o: o.time_to_cash.median_days),
+    (_TTC, "90分位 90th percentile (nearest rank)", "工作日 working days", COUNT, lambda o: o.time_to_cash.p90_days),
+    (_DSP, "结束轮次 rounds closed", "轮 rounds", COUNT, _of_disposal("rounds_closed")),
+    (_DSP, "成交轮次 rounds sold", "轮 rounds", COUNT, _of_disposal("rounds_sold")),
+    (_DSP, "成交率 sell-through", "% of rounds closed", RATIO, _of_disposal("sell_through")),
+    (_DSP, "成交标的评估值 appraisal of lots sold", "元 CNY", MONEY, _of_disposal("appraisal_sold")),
+    (_DSP, "成交价款 proceeds", "元 CNY", MONEY, _of_disposal("proceeds")),
+    (_DSP, "处置回收率 realisation", "% of appraisal", RATIO, _of_disposal("realisation")),
+    (_WL, "推送对接 engagements", "户 firms", COUNT, lambda o: o.whitelist.engagements),
+    (_WL, "获贷 lent to", "户 firms", COUNT, lambda o: o.whitelist.lent),
+    (_WL, "转化率 conversion", "% of engagements", RATIO, lambda o: o.whitelist.conversion),
+    (_WL, "获贷金额 amount lent", "元 CNY", MONEY, lambda o: o.whitelist.lent_amount),
+]
+
+
+def _outcome_sheet(ws: Worksheet, outcomes: OutcomesOut) -> None:
+    ws.append(OUTCOME_HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for at, (section, metric, unit, fmt, get) in enumerate(OUTCOME_ROWS, start=2):
+        value = get(outcomes)
+        ws.append([section, metric, value, unit])
+        ws.cell(row=at, column=3).number_format = fmt
+    ws.freeze_panes = "A2"
+    for letter, width in (("A", 30), ("B", 40), ("C", 18), ("D", 22)):
+        ws.column_dimensions[letter].width = width
 
 
 def _yes(flag: bool | None) -> str:
@@ -138,7 +184,18 @@ def workbook(stats: StatisticsOut) -> Workbook:
         "补贴 subsidies paid (元 CNY)",
     ]
     pool_rows = [[p.scheme_code, p.balance, p.enrolled_outstanding, p.leverage, p.subsidies_paid] for p in stats.pools]
+    if stats.pools:  # balances, loans covered and subsidies add up across schemes; leverage does not
+        pool_rows.append(
+            [
+                "合计 total",
+                sum((p.balance for p in stats.pools), Decimal("0.00")),
+                sum((p.enrolled_outstanding for p in stats.pools), Decimal("0.00")),
+                None,
+                sum((p.subsidies_paid for p in stats.pools), Decimal("0.00")),
+            ]
+        )
     _sheet(wb.create_sheet("资金池 pools"), pool_headers, pool_rows, [None, MONEY, MONEY, "0.00", MONEY])
+    _outcome_sheet(wb.create_sheet("成效 outcomes"), stats.outcomes)
     return wb
 
 

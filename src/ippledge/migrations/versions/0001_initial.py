@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:39:15.084030
+Create Date: 2026-12-03 10:47:38.474530
 """
 
 from __future__ import annotations
@@ -1778,6 +1778,7 @@ def upgrade() -> None:
     sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('proposed_on', sa.Date(), nullable=False),
     sa.Column('proposed_by', sa.String(length=64), nullable=False),
+    sa.Column('branch_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
     sa.Column('act_by', sa.Date(), nullable=False),
     sa.Column('escalated_on', sa.Date(), nullable=True),
     sa.Column('decided_on', sa.Date(), nullable=True),
@@ -1787,6 +1788,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_monitoring_action_approval_id_approval')),
     sa.ForeignKeyConstraint(['bank_id'], ['party.id'], name=op.f('fk_monitoring_action_bank_id_party')),
+    sa.ForeignKeyConstraint(['branch_id'], ['bank_branch.id'], name=op.f('fk_monitoring_action_branch_id_bank_branch')),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], name=op.f('fk_monitoring_action_entry_id_journal_entry')),
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_monitoring_action_loan_id_loan')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monitoring_action'))
