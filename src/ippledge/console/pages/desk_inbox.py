@@ -1,6 +1,6 @@
-"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核): what ``home.inbox`` adds for the bank's
-pushed firms still to follow up, the insurer's open claims, and the platform's draft whitelists another operator
-built (the builder cannot publish its own)."""
+"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核、对接活动): what ``home.inbox`` adds for the
+bank's pushed firms still to follow up, the insurer's open claims, the platform's draft whitelists another operator
+built (the builder cannot publish its own), and the events a firm or the operator must attend to."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.sessions import Viewer
+from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.whitelist import api as whitelist_api
 from ippledge.whitelist.model import TERMINAL, FeedbackState
@@ -44,4 +45,22 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
             if lst.built_by != p.actor:
                 title = f"{i18n.t('ui.whitelists', lang)} · {lst.name} · {i18n.t('wl.draft', lang)}"
                 items.append(_item(title, f"{PREFIX}/whitelists/{lst.id}"))
+    return items + event_items(session, viewer, today)
+
+
+def event_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
+    """对接活动: a firm's coming events it signed up for; the platform operator's held events whose attendance is
+    marked but whose banks' follow-up tasks are not yet opened."""
+    p, lang = viewer.principal, viewer.lang
+    items: list[dict[str, Any]] = []
+    if p.party_kind is PartyKind.ENTERPRISE and p.has(Role.ENTERPRISE_USER):
+        mine = {s.event_id for s in outreach_api.list_signups(session, p, None, 5000)}
+        for e in outreach_api.list_events(p, session, 200):
+            if e.id in mine and e.held_on >= today:
+                items.append(_item(f"{i18n.t('ui.events', lang)} · {e.title}", f"{PREFIX}/events/{e.id}", e.held_on))
+    if p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
+        for e in outreach_api.list_events(p, session, 200):
+            if e.held_on <= today and e.attended and e.follow_ups_on is None:
+                title = f"{i18n.t('ui.events', lang)} · {e.title} · {i18n.t('ui.ev_open_follow_ups', lang)}"
+                items.append(_item(title, f"{PREFIX}/events/{e.id}"))
     return items
