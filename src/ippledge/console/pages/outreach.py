@@ -86,7 +86,7 @@ def announce(
     viewer.check_csrf(csrf)
     p = viewer.principal
     outreach_service.require_organiser(p)  # the service's own refusal (the 403 page), nothing written
-    typed = {"kind": kind, "title": title, "held_on": held_on, "capacity": capacity, "park": park}
+    typed: dict[str, Any] = {"kind": kind, "title": title, "held_on": held_on, "capacity": capacity, "park": park}
     typed |= {"region_code": region_code, "note": note, "bank_ids": bank_ids}
     bad: dict[str, str] = {}
     if kind not in KINDS:
