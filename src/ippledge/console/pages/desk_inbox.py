@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
+from ippledge.console.pages.post_loan import open_for_approver
 from ippledge.console.sessions import Viewer
+from ippledge.monitoring import api as monitoring_api
 from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.whitelist import api as whitelist_api
@@ -34,6 +36,11 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
                 if FeedbackState(i.state) not in TERMINAL:
                     title = f"{i18n.t('ui.pushes', lang)} · {i.name} · {i18n.t(f'fb.{i.state}', lang)}"
                     items.append(_item(title, f"{PREFIX}/whitelist/items/{i.id}", i.due_on, i.overdue))
+    if p.party_kind is PartyKind.BANK and p.has(Role.APPROVER):
+        for a in open_for_approver(monitoring_api.list_actions(session, p, None, "proposed")):
+            if a.proposed_by != p.actor:  # the proposer cannot decide its own (maker-checker)
+                title = f"{i18n.t('ui.actions_to_decide', lang)} · {i18n.t(f'act.{a.kind}', lang)} · {a.subject}"
+                items.append(_item(title, f"{PREFIX}/loans/{a.loan_id}", a.act_by, a.act_by < today))
     if p.party_kind in (PartyKind.INSURER, PartyKind.GUARANTOR) and p.roles & {Role.UNDERWRITER, Role.APPROVER}:
         for c in risk_queries.covered_claims(session, p):
             if c.status in INSURER_OPEN:
