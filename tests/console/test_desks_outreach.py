@@ -74,6 +74,7 @@ def test_announce_sign_up_attend_follow_up(world, app, session_factory) -> None:
     assert 'href="/console/events"' in b.get("/console/").text
     tasks = b.get(f"/console/whitelist/pushes?event_id={ev}&done=1").text
     assert d.firm.party.name in tasks and "已推送" in tasks
+    assert f'name="event_id" value="{ev}"' in tasks  # a search stays within the event's tasks
     assert "已推送" not in b.get("/console/whitelist/pushes?event_id=999999").text.split('id="pushed-firms"')[1]
 
     for who, paths in ((op, ["/console/events", url]), (firm, ["/console/events", url]), (b, ["/console/events", url])):
