@@ -39,7 +39,7 @@ HREF = re.compile(r'href="(/console/[^"?#]*)"')
 PARTIAL = re.compile(r'hx-get="(/console/[^"]+)" hx-trigger="load"')  # a part a page loads after itself (HTMX)
 RECORD = re.compile(
     r'href="(/console/(?:applications|filings|decisions|loans|ip-assets|fund/claims|valuer/tasks|window/applications|'
-    r'disposal/lots|whitelist/items|whitelists|watch-list|insurer/claims)/\d+)"'
+    r'disposal/lots|whitelist/items|whitelists|watch-list|insurer/claims|events)/\d+)"'
 )
 
 

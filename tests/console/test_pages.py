@@ -189,9 +189,9 @@ def test_cookie_is_secure_behind_tls(world, app) -> None:
 def test_inbox_shows_the_banks_watch_list_and_queue_hides_finished(world, app) -> None:
     s = seed(world, app)
     d = s.desk
-    d.post(d.bank.officer, "/watch-list", {"loan_id": s.loan_id, "reason": "年费将到期"}, 201)
+    entry = d.post(d.bank.officer, "/watch-list", {"loan_id": s.loan_id, "reason": "年费将到期"}, 201).json()["id"]
     home = sign_in(app, d.bank.approver).get("/console/").text
-    assert "关注名单" in home and "年费将到期" in home and f'href="/console/loans/{s.loan_id}"' in home
+    assert "关注名单" in home and "年费将到期" in home and f'href="/console/watch-list/{entry}"' in home
     assert "年费将到期" not in sign_in(app, d.bank2.officer).get("/console/").text  # another bank's list
     officer = sign_in(app, d.bank.officer)
     live = officer.get("/console/queue").text.split('id="queue"')[1]  # the table (the status filter names 已完成)

@@ -17,6 +17,8 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     home,
     insurer,
     loan,
+    loan_actions,
+    outreach,
     overdue,
     registry,
     regulator,

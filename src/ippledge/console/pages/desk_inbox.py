@@ -1,6 +1,6 @@
-"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核): what ``home.inbox`` adds for the bank's
-pushed firms still to follow up, the insurer's open claims, and the platform's draft whitelists another operator
-built (the builder cannot publish its own)."""
+"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核、对接活动): what ``home.inbox`` adds for the
+bank's pushed firms still to follow up, the insurer's open claims, the platform's draft whitelists another operator
+built (the builder cannot publish its own), and the events a firm or the operator must attend to."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
+from ippledge.console.pages.post_loan import open_for_approver
 from ippledge.console.sessions import Viewer
+from ippledge.monitoring import api as monitoring_api
+from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.whitelist import api as whitelist_api
 from ippledge.whitelist.model import TERMINAL, FeedbackState
@@ -33,6 +36,11 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
                 if FeedbackState(i.state) not in TERMINAL:
                     title = f"{i18n.t('ui.pushes', lang)} · {i.name} · {i18n.t(f'fb.{i.state}', lang)}"
                     items.append(_item(title, f"{PREFIX}/whitelist/items/{i.id}", i.due_on, i.overdue))
+    if p.party_kind is PartyKind.BANK and p.has(Role.APPROVER):
+        for a in open_for_approver(monitoring_api.list_actions(session, p, None, "proposed")):
+            if a.proposed_by != p.actor:  # the proposer cannot decide its own (maker-checker)
+                title = f"{i18n.t('ui.actions_to_decide', lang)} · {i18n.t(f'act.{a.kind}', lang)} · {a.subject}"
+                items.append(_item(title, f"{PREFIX}/loans/{a.loan_id}", a.act_by, a.act_by < today))
     if p.party_kind in (PartyKind.INSURER, PartyKind.GUARANTOR) and p.roles & {Role.UNDERWRITER, Role.APPROVER}:
         for c in risk_queries.covered_claims(session, p):
             if c.status in INSURER_OPEN:
@@ -44,4 +52,22 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
             if lst.built_by != p.actor:
                 title = f"{i18n.t('ui.whitelists', lang)} · {lst.name} · {i18n.t('wl.draft', lang)}"
                 items.append(_item(title, f"{PREFIX}/whitelists/{lst.id}"))
+    return items + event_items(session, viewer, today)
+
+
+def event_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
+    """对接活动: a firm's coming events it signed up for; the platform operator's held events whose attendance is
+    marked but whose banks' follow-up tasks are not yet opened."""
+    p, lang = viewer.principal, viewer.lang
+    items: list[dict[str, Any]] = []
+    if p.party_kind is PartyKind.ENTERPRISE and p.has(Role.ENTERPRISE_USER):
+        mine = {s.event_id for s in outreach_api.list_signups(session, p, None, 5000)}
+        for e in outreach_api.list_events(p, session, 200):
+            if e.id in mine and e.held_on >= today:
+                items.append(_item(f"{i18n.t('ui.events', lang)} · {e.title}", f"{PREFIX}/events/{e.id}", e.held_on))
+    if p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
+        for e in outreach_api.list_events(p, session, 200):
+            if e.held_on <= today and e.attended and e.follow_ups_on is None:
+                title = f"{i18n.t('ui.events', lang)} · {e.title} · {i18n.t('ui.ev_open_follow_ups', lang)}"
+                items.append(_item(title, f"{PREFIX}/events/{e.id}"))
     return items

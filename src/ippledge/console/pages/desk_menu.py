@@ -1,4 +1,4 @@
-"""The later desks' menu entries (菜单：保险、设置、处置、白名单、数据网关、预警), by party kind and role.
+"""The later desks' menu entries (菜单：保险、设置、处置、白名单、对接活动、数据网关、预警), by party kind and role.
 
 ``base.menu`` appends these before the password entry; pure, so the menu of a role is testable without a page.
 """
@@ -12,7 +12,7 @@ BANK_DESK = frozenset({Role.CREDIT_OFFICER, Role.APPROVER})
 
 
 def desk_menu(p: Principal) -> list[tuple[str, str]]:
-    """(label key, address) of the insurer, settings, disposal, whitelist, gateway and alert pages this user has."""
+    """(label key, address) of the insurer, settings, disposal, whitelist, event, gateway and alert pages."""
     items: list[tuple[str, str]] = []
     kind = p.party_kind
     if kind is PartyKind.ENTERPRISE and p.has(Role.ENTERPRISE_USER):
@@ -26,6 +26,15 @@ def desk_menu(p: Principal) -> list[tuple[str, str]]:
         items += [("ui.whitelists", f"{PREFIX}/whitelists")]
     if kind in (PartyKind.PLATFORM, PartyKind.REGULATOR) and p.roles & {Role.OPERATOR, Role.ANALYST}:
         items += [("ui.overdue_work", f"{PREFIX}/overdue"), ("ui.settings", f"{PREFIX}/settings")]
+    organiser = (kind is PartyKind.PLATFORM and p.has(Role.OPERATOR)) or (
+        kind is PartyKind.REGULATOR and p.has(Role.ANALYST)
+    )
+    if (
+        organiser
+        or (kind is PartyKind.ENTERPRISE and p.has(Role.ENTERPRISE_USER))
+        or (kind is PartyKind.BANK and p.roles & BANK_DESK)
+    ):
+        items += [("ui.events", f"{PREFIX}/events")]
     if kind in (PartyKind.BANK, PartyKind.ENTERPRISE, PartyKind.IP_OPERATOR, PartyKind.PLATFORM):
         items += [("ui.lots", f"{PREFIX}/disposal/lots"), ("ui.listings", f"{PREFIX}/disposal/listings")]
     return items

@@ -131,5 +131,5 @@ def _other_desks(session: Session, viewer: Viewer, today: dt.date) -> list[dict[
         for w in monitoring_api.watch_list(session, p, state=None, loan_id=None):
             if w.state in LIVE_WATCH:
                 title = f"{i18n.t('ui.watch_list', lang)} · {i18n.t(f'watch.{w.state}', lang)} · {w.reason}"
-                items.append(_item(title, f"{PREFIX}/loans/{w.loan_id}", w.act_by, bool(w.act_by and w.act_by < today)))
+                items.append(_item(title, f"{PREFIX}/watch-list/{w.id}", w.act_by, bool(w.act_by and w.act_by < today)))
     return items

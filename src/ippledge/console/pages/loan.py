@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
+from ippledge.console.pages import post_loan as post_loan_options
 from ippledge.console.pages.base import PREFIX, back, render, router
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.kernel.errors import IppledgeError
@@ -85,9 +86,14 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "decide": bank_side and p.has(Role.APPROVER) and write_off is not None and write_off.status == "proposed",
         "recover": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "written_off",
         "visit": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
+        "annuity": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
+        "decide_action": bank_side and p.has(Role.APPROVER),
     }
     # the bank's post-loan actions on the loan (代缴年费, site visits, inspections, downgrade proposals)
     post_loan = monitoring_api.list_actions(session, p, loan_id=detail.id) if bank_side else []
+    # the approver decides others' proposals (maker-checker); the proposer sees no buttons on its own
+    open_ones = post_loan_options.open_for_approver(post_loan) if forms["decide_action"] else []
+    to_decide = {a.id for a in open_ones if a.proposed_by != p.actor}
     return {
         "loan": detail,
         "dates": dates,
@@ -98,7 +104,9 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "due_now": _due_now(detail, today),
         "forms": forms,
         "actions": post_loan,
-        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": ""},
+        "to_decide": to_decide,
+        "annuities": post_loan_options.annuities(session, detail.pledge_ids, today) if forms["annuity"] else [],
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""},
         "errors": {},
         "form_error": None,
         "idempotency_key": uuid.uuid4().hex,

@@ -46,12 +46,14 @@ def pushes(
     overdue: int = 0,
     q: str = "",
     page: int = 1,
+    event_id: int | None = None,
 ) -> HTMLResponse:
-    """白名单推送: every firm pushed to this bank, overdue first; finished ones (approved, declined) with ``done=1``."""
+    """白名单推送: every firm pushed to this bank, overdue first; finished ones (approved, declined) with ``done=1``;
+    ``event_id`` narrows to one event's follow-up tasks (对接活动跟进)."""
     _require_bank(viewer)
     p = viewer.principal
     rows: list[tuple[Any, Any]] = []
-    for head in whitelist_api.list_pushes(session, p, today, None):
+    for head in whitelist_api.list_pushes(session, p, today, None, event_id):
         full = whitelist_api.get_push(head.id, session, p, today)
         rows += [(full, i) for i in full.items]
     if not done:
@@ -61,7 +63,8 @@ def pushes(
     rows.sort(key=lambda r: (not r[1].overdue, r[1].due_on or dt.date.max, r[0].id, r[1].rank))
     rows = search(rows, q, lambda r: [r[1].name, r[1].uscc, r[1].branch, r[1].state])
     ctx = {"show_done": bool(done), "overdue_only": bool(overdue), "today": today}
-    ctx |= paginate(rows, page, q) | {"pager_extra": f"&done={int(bool(done))}&overdue={int(bool(overdue))}"}
+    extra = f"&done={int(bool(done))}&overdue={int(bool(overdue))}" + (f"&event_id={event_id}" if event_id else "")
+    ctx |= paginate(rows, page, q) | {"pager_extra": extra, "event_id": event_id}
     return render(request, viewer, "wl_pushes.html", ctx)
 
 

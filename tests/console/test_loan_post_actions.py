@@ -1,0 +1,45 @@
+"""Post-loan actions on the bank's loan page (decision 0036): the officer proposes 代缴年费 for a pledged patent's
+annuity due soon (a pick not on the list is refused beside the field, nothing written), the proposal is in another
+approver's inbox, who rejects without a reason (refused beside the field) and then approves; another bank's action
+is the 404 page."""
+
+from __future__ import annotations
+
+from ippledge.registry.tables import Annuity
+from tests.console.test_pages import csrf_of, sign_in
+from tests.monitoring.test_actions import _desk
+
+
+def test_officer_proposes_annuity_payment_approver_decides(world, app, session_factory) -> None:
+    d, lid, aid = _desk(world, app, session_factory)
+    officer = sign_in(app, d.bank.officer)
+    page = officer.get(f"/console/loans/{lid}").text
+    assert f'<option value="{aid}:8"' in page and "代缴年费" in page
+    url = f"/console/loans/{lid}/annuity-payments"
+    bad = officer.post(url, data={"csrf": csrf_of(page), "annuity": "x"})
+    assert bad.status_code == 422 and 'id="annuity-error"' in bad.text
+    assert d.get(d.bank.officer, f"/monitoring/actions?loan_id={lid}").json() == []  # nothing written
+    ok = officer.post(url, data={"csrf": csrf_of(page), "annuity": f"{aid}:8"}, follow_redirects=False)
+    assert ok.status_code == 303
+    action = d.get(d.bank.officer, f"/monitoring/actions?loan_id={lid}").json()[0]
+    assert action["state"] == "proposed"
+    again = officer.post(url, data={"csrf": csrf_of(page), "annuity": f"{aid}:8"})  # one pending proposal per subject
+    assert again.status_code == 422 and 'class="form-error"' in again.text
+    assert 'data-testid="decide-' not in officer.get(f"/console/loans/{lid}").text  # the maker cannot decide
+
+    approver = sign_in(app, d.bank.approver)
+    inbox = approver.get("/console/").text
+    assert "待复核的贷后处置" in inbox and f'href="/console/loans/{lid}"' in inbox  # in the approver's inbox
+    page = approver.get(f"/console/loans/{lid}").text
+    assert f'data-testid="decide-{action["id"]}"' in page
+    dec = f"/console/monitoring-actions/{action['id']}/decision"
+    no_reason = approver.post(dec, data={"csrf": csrf_of(page), "decision": "reject"})
+    assert no_reason.status_code == 422 and f'id="reason-{action["id"]}-error"' in no_reason.text
+    other = sign_in(app, d.bank2.approver)
+    other_csrf = csrf_of(other.get("/console/").text)  # the sign-out form carries the session's token
+    assert other.post(dec, data={"csrf": other_csrf, "decision": "approve"}).status_code == 404
+    done = approver.post(dec, data={"csrf": csrf_of(page), "decision": "approve"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert d.get(d.bank.officer, f"/monitoring/actions/{action['id']}").json()["state"] == "done"
+    with session_factory() as s:
+        assert s.get(Annuity, (aid, 8)).paid_on is not None  # type: ignore[union-attr]
