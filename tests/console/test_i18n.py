@@ -24,6 +24,7 @@ def test_labels_in_both_languages() -> None:
 
 def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.credit.model import BasisKind
+    from ippledge.gateway.model import Purpose, Source
     from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
     from ippledge.lending.queries import grade_labels
     from ippledge.monitoring.model import Finding
@@ -36,6 +37,7 @@ def test_every_grade_and_status_has_a_label() -> None:
     keys += [f"tstatus.{s.value}" for s in TaskStatus] + [f"filing.{s.value}" for s in FilingStatus]
     keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
     keys += [f"flag.{f.value}" for f in FlagKind] + [f"finding.{f.value}" for f in Finding]
+    keys += [f"purpose.{p.value}" for p in Purpose] + [f"gwsource.{s.value}" for s in Source]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}

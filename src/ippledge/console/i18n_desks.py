@@ -118,6 +118,7 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "purpose.scheme_eligibility": ("风险补偿准入", "Scheme eligibility"),
     "purpose.post_loan": ("贷后监测", "Post-loan monitoring"),
     "purpose.policy_matching": ("政策匹配", "Policy matching"),
+    "purpose.whitelist": ("白名单遴选与推送", "Whitelist selection and push"),
     # whitelist push (白名单推送)
     "ui.pushed_on": ("推送日", "Pushed on"),
     "ui.uscc": ("统一社会信用代码", "USCC"),
