@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 # Reads for the edges (the simulator's hidden truth, the demo's scenario, the benchmarks).
 from sqlalchemy import Date, String, func, literal, select, type_coerce
@@ -119,7 +119,8 @@ def asset_columns(session: Session, names: Sequence[str], raw_dates: bool = Fals
         col = getattr(IpAsset, n)
         cols.append(type_coerce(col, String).label(n) if raw_dates and isinstance(col.type, Date) else col)
     session.flush()
-    return [tuple(r) for r in session.connection().execute(select(*cols).order_by(IpAsset.id))]
+    # ``all()`` fetches in one driver call (iterating fetches row by row); rows are tuple-like
+    return cast(list[tuple[Any, ...]], session.connection().execute(select(*cols).order_by(IpAsset.id)).all())
 
 
 def owner_rows(session: Session) -> list[tuple[int, int]]:
@@ -129,7 +130,29 @@ def owner_rows(session: Session) -> list[tuple[int, int]]:
         IpOwner.ip_asset_id, IpOwner.share_bp.desc(), IpOwner.party_id
     )
     session.flush()
-    return [(a, p) for a, p in session.connection().execute(stmt)]
+    return cast(list[tuple[int, int]], session.connection().execute(stmt).all())
+
+
+def register_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of what the valuation engine reads of the register (assets, owners, enterprise profiles,
+    legal-status events): aggregates that change when a row is added, removed or updated through the ORM or Core
+    (``ip_asset.updated_at``), so a reader may keep something computed from the register while it is unchanged.
+    Four aggregate scans, no rows fetched."""
+    asset = session.execute(select(func.count(), func.max(IpAsset.id), func.max(IpAsset.updated_at))).one()
+    owner = session.execute(
+        select(func.count(), func.sum(IpOwner.ip_asset_id), func.sum(IpOwner.party_id), func.sum(IpOwner.share_bp))
+    ).one()
+    firm = session.execute(
+        select(
+            func.count(),
+            func.sum(Enterprise.annual_revenue_fen),
+            func.count(Enterprise.annual_revenue_fen),
+            func.count(Enterprise.size),
+            func.sum(func.length(Enterprise.size)),
+        )
+    ).one()
+    event = session.execute(select(func.count(), func.max(LegalStatusEvent.id))).one()
+    return (*asset, *owner, *firm, *event)
 
 
 @dataclass(frozen=True)

@@ -74,16 +74,16 @@ def _owners(session: Session, cols: dict[str, np.ndarray], ids: np.ndarray) -> N
     # The owner's profile by a sorted lookup over the whole column, not a dict probe per asset.
     profiles = registry.enterprise_profiles(session)
     pids = np.array(sorted(profiles), np.int64)
-    revenue = np.array(
-        [-1 if (r := profiles[int(p)].annual_revenue) is None else to_fen(r) for p in pids], np.int64
-    )
+    revenue = np.array([-1 if (r := profiles[int(p)].annual_revenue) is None else to_fen(r) for p in pids], np.int64)
     sizes = np.array([profiles[int(p)].size for p in pids], object)
-    at = np.clip(np.searchsorted(pids, owner), 0, max(len(pids) - 1, 0))
-    known = (owner >= 0) & (len(pids) > 0)
-    if len(pids):
-        known &= pids[at] == owner
-    cols["owner_revenue_fen"] = np.where(known, revenue[at] if len(pids) else -1, -1).astype(np.int64)
-    cols["owner_size"] = np.where(known, sizes[at] if len(pids) else None, None).astype(object)
+    if len(pids) == 0:
+        pids, revenue, sizes = np.array([-2], np.int64), np.array([-1], np.int64), np.array([None], object)
+    at = np.clip(np.searchsorted(pids, owner), 0, len(pids) - 1)
+    known = (owner >= 0) & (pids[at] == owner)
+    cols["owner_revenue_fen"] = np.where(known, revenue[at], -1).astype(np.int64)
+    owner_size = np.full(len(owner), None, object)
+    owner_size[known] = sizes[at[known]]
+    cols["owner_size"] = owner_size
     kind_code = np.select([cols["kind"] == "patent", cols["kind"] == "trademark"], [0, 1], default=2)
     key = np.where(owner >= 0, owner * 3 + kind_code, -1)
     uniq, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
