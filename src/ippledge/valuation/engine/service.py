@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
 from ippledge.analytics.liquidity import LiquidityModel
-from ippledge.analytics.single import asset_assumptions, explain
+from ippledge.analytics.single import asset_part, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry
 from ippledge.valuation.engine import store
@@ -98,6 +98,7 @@ def _rows(
         raise ValueError("the engine returned no value for some assets of the chunk")
     p10, p50, p90, collateral, cost = (fen(a) for a in amounts)  # integer fen, as stored (and as the batch writes)
     market = fen(c.market)
+    assumptions = _assumptions_json(engine, seed)
     out = []
     for i in range(len(c.scores.score)):
         dims = c.scores.dimension_scores[i]
@@ -116,11 +117,23 @@ def _rows(
                 "market_value_fen": None if np.isnan(c.market[i]) else int(market[i]),
                 "cost_value_fen": int(cost[i]),
                 "currency": "CNY",
-                "assumptions": _json(asset_assumptions(engine, c, i, seed)),
+                "assumptions": assumptions(_json(asset_part(engine, c, i))),
                 "explanation": _json(explain(engine, c, i)),
             }
         )
     return out
+
+
+def _assumptions_json(engine: ValuationEngine, seed: int) -> Callable[[str], str]:
+    """``_json(asset_assumptions(...))`` built from the engine's part encoded once per chunk and the asset's part: the
+    same text (a top-level object is its sorted ``key: value`` pairs joined by ``, ``), without converting and encoding
+    the engine's dataclasses again for every asset (decision 0033: most of the per-asset cost of a revaluation)."""
+    shared = engine.describe(seed)
+    before = [f"{json.dumps(k)}: {_json(v)}" for k, v in sorted(shared.items()) if k < "asset"]
+    after = [f"{json.dumps(k)}: {_json(v)}" for k, v in sorted(shared.items()) if k > "asset"]
+    head = "{" + "".join(f"{p}, " for p in before) + '"asset": '
+    tail = "".join(f", {p}" for p in after) + "}"
+    return lambda asset: head + asset + tail
 
 
 def _stored(session: Session, asset_id: int, as_of: dt.date, seed: int) -> ModelValuation | None:
