@@ -84,20 +84,22 @@ def explain(engine: ValuationEngine, c: Chunk, i: int) -> dict[str, Any]:
 
 
 def asset_assumptions(engine: ValuationEngine, c: Chunk, i: int, seed: int) -> dict[str, Any]:
+    return {**engine.describe(seed), "asset": asset_part(engine, c, i)}
+
+
+def asset_part(engine: ValuationEngine, c: Chunk, i: int) -> dict[str, Any]:
+    """The asset's own assumptions (the rest of ``asset_assumptions`` is the engine's, the same for every asset)."""
     f = c.scores.features
     return {
-        **engine.describe(seed),
-        "asset": {
-            "royalty_rate": float(c.royalty[i]),
-            "revenue_basis_yuan": float(c.revenue[i]),
-            "revenue_source": REVENUE_SOURCES[int(c.revenue_source[i])],
-            "economic_life_years": float(c.life[i]),
-            "life_cap_years": float(c.cap[i]),
-            "legal_term_left_years": float(f["legal_left"][i]),
-            "grant_probability": engine.assumptions.pending_grant_probability if bool(f["pending"][i]) else None,
-            "mean_value_yuan": float(c.mean[i]),
-            "value_basis_for_collateral": "P50",
-        },
+        "royalty_rate": float(c.royalty[i]),
+        "revenue_basis_yuan": float(c.revenue[i]),
+        "revenue_source": REVENUE_SOURCES[int(c.revenue_source[i])],
+        "economic_life_years": float(c.life[i]),
+        "life_cap_years": float(c.cap[i]),
+        "legal_term_left_years": float(f["legal_left"][i]),
+        "grant_probability": engine.assumptions.pending_grant_probability if bool(f["pending"][i]) else None,
+        "mean_value_yuan": float(c.mean[i]),
+        "value_basis_for_collateral": "P50",
     }
 
 

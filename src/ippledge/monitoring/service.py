@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
@@ -318,49 +319,51 @@ def _raise(
     active = store.active_entries(session, [d.loan_id for d in fresh])
     cal = default_calendar()
     act_by_of = {f: cal.add_working_days(day, FINDINGS[f].act_within) for f in {d.finding for d in fresh}}
-    # One batch of alerts (ids back in one flush), then one batch of the watch-list entries they open.
-    alerts = [
-        MonitoringAlert(
-            business_date=day,
-            loan_id=d.loan_id,
-            bank_id=loans[d.loan_id].bank_id,
-            finding=d.finding.value,
-            subject=d.subject,
-            ip_asset_id=d.asset_id,
-            act_by=act_by_of[d.finding],
-            payload="{}",
-        )
-        for d in fresh
-    ]
-    session.add_all(alerts)
-    session.flush()
-    opened: list[tuple[Draft, MonitoringAlert, WatchEntry]] = []
-    entry_of: list[WatchEntry | None] = []
-    for d, alert in zip(fresh, alerts, strict=True):
+    # One Core insert of the alerts (ids returned in order), then one of the watch-list entries they open, their
+    # first history steps, and one bulk update of the alerts' payloads: no ORM object per row (decision 0033).
+    alert_ids = _insert_ids(
+        session,
+        MonitoringAlert,
+        [
+            {
+                "business_date": day,
+                "loan_id": d.loan_id,
+                "bank_id": loans[d.loan_id].bank_id,
+                "finding": d.finding.value,
+                "subject": d.subject,
+                "ip_asset_id": d.asset_id,
+                "act_by": act_by_of[d.finding],
+                "payload": "{}",
+            }
+            for d in fresh
+        ],
+    )
+    entry_ids: dict[tuple[int, str], int] = {key: e.id for key, e in active.items()}
+    new_rows: dict[tuple[int, str], dict[str, Any]] = {}
+    watch_of: list[tuple[int, str] | None] = []
+    for d, alert_id in zip(fresh, alert_ids, strict=True):
         watch = model.watch_rule_of(d.finding, d.code)
-        entry = None
-        if watch is not None:
-            entry = active.get((d.loan_id, watch))
-            if entry is None:
-                loan = loans[d.loan_id]
-                entry = _new_entry(loan.id, loan.bank_id, watch, d.what.zh, day, SYSTEM, alert.id, alert.act_by)
-                active[(d.loan_id, watch)] = entry
-                opened.append((d, alert, entry))
-        entry_of.append(entry)
-    if opened:
-        session.add_all([e for _, _, e in opened])
-        session.flush()
-        _opened_history(session, [e for _, _, e in opened], day, SYSTEM)
-        report.watch_opened += len(opened)
+        wkey = None if watch is None else (d.loan_id, watch)
+        if wkey is not None and wkey not in entry_ids and wkey not in new_rows:
+            loan = loans[d.loan_id]
+            e = _new_entry(loan.id, loan.bank_id, wkey[1], d.what.zh, day, SYSTEM, alert_id, act_by_of[d.finding])
+            new_rows[wkey] = {c: getattr(e, c) for c in _ENTRY_COLUMNS}
+        watch_of.append(wkey)
+    if new_rows:
+        ids = _insert_ids(session, WatchEntry, list(new_rows.values()))
+        entry_ids.update(zip(new_rows, ids, strict=True))
+        _opened_history_rows(session, [(i, r) for i, r in zip(ids, new_rows.values(), strict=True)], day, SYSTEM)
+        report.watch_opened += len(new_rows)
     items: list[tuple[str, dict[str, Any], int | None, list[int]]] = []
     counts: Counter[str] = Counter()
-    for d, alert, entry in zip(fresh, alerts, entry_of, strict=True):
+    updates: list[dict[str, Any]] = []
+    for d, alert_id, wkey in zip(fresh, alert_ids, watch_of, strict=True):
         loan = loans[d.loan_id]
         rule = FINDINGS[d.finding]
         others = sharers.get(d.loan_id)
         audience = sorted({loan.borrower_id, *(others.party_ids() if others else [])})
         payload = {
-            "alert_id": alert.id,
+            "alert_id": alert_id,
             "loan_id": loan.id,
             "contract_no": loan.contract_no,
             "bank_id": loan.bank_id,
@@ -372,16 +375,17 @@ def _raise(
             "what": {"zh": d.what.zh, "en": d.what.en},
             "why": {"zh": rule.why.zh, "en": rule.why.en},
             "action": {"zh": rule.action.zh, "en": rule.action.en},
-            "act_by": alert.act_by.isoformat(),
+            "act_by": act_by_of[d.finding].isoformat(),
             "act_within_working_days": rule.act_within,
             "scheme_code": others.scheme_code if others else None,
-            "watch_entry_id": entry.id if entry is not None else None,
+            "watch_entry_id": None if wkey is None else entry_ids[wkey],
             "rules_version": model.RULES_VERSION,
             "details": d.details,
         }
-        alert.payload = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        updates.append({"id": alert_id, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)})
         items.append(("monitoring.alert", payload, loan.bank_id, audience))
         counts[d.finding.value] += 1
+    session.execute(update(MonitoringAlert), updates)  # ORM bulk update by primary key: one executemany
     events.publish_many(session, items)
     report.alerts = len(items)
     report.by_finding = dict(sorted(counts.items()))
@@ -417,29 +421,55 @@ def _new_entry(
     )
 
 
+_ENTRY_COLUMNS: Final = (
+    "loan_id", "bank_id", "rule", "state", "owner", "reason", "alert_id", "opened_on", "opened_by", "act_by",
+    "updated_on",
+)  # fmt: skip
+
+
+def _insert_ids(
+    session: Session, entity: type[MonitoringAlert] | type[WatchEntry], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` in one statement per batch and return their ids in the rows' order."""
+    stmt = insert(entity).returning(entity.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, rows)) if rows else []
+
+
 def _opened_history(session: Session, entries: list[WatchEntry], day: dt.date, actor: str) -> None:
     """The first history step and the ``monitoring.watch_changed`` event of entries just inserted (ids known)."""
-    session.add_all(
+    _opened_history_rows(session, [(e.id, {c: getattr(e, c) for c in _ENTRY_COLUMNS}) for e in entries], day, actor)
+
+
+def _opened_history_rows(session: Session, entries: list[tuple[int, dict[str, Any]]], day: dt.date, actor: str) -> None:
+    session.execute(
+        insert(WatchHistory),
         [
-            WatchHistory(entry_id=e.id, from_state=None, to_state=e.state, on=day, actor=actor[:64], note=e.reason)
-            for e in entries
-        ]
+            {
+                "entry_id": i,
+                "from_state": None,
+                "to_state": e["state"],
+                "on": day,
+                "actor": actor[:64],
+                "note": e["reason"],
+            }
+            for i, e in entries
+        ],
     )
     items: list[tuple[str, dict[str, Any], int | None, list[int]]] = [
         (
             "monitoring.watch_changed",
             {
-                "entry_id": e.id,
-                "loan_id": e.loan_id,
-                "rule": e.rule,
+                "entry_id": i,
+                "loan_id": e["loan_id"],
+                "rule": e["rule"],
                 "from": None,
-                "to": e.state,
+                "to": e["state"],
                 "on": day.isoformat(),
             },
-            e.bank_id,
+            e["bank_id"],
             [],
         )
-        for e in entries
+        for i, e in entries
     ]
     events.publish_many(session, items)
 

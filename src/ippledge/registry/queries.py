@@ -8,10 +8,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 # Reads for the edges (the simulator's hidden truth, the demo's scenario, the benchmarks).
-from sqlalchemy import func, literal, select
+from sqlalchemy import Date, String, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ippledge.access import scope
@@ -106,19 +106,53 @@ def assets_owned_by(session: Session, party_id: int, asset_ids: Iterable[int]) -
     return out
 
 
-def asset_columns(session: Session, names: Sequence[str]) -> list[tuple[Any, ...]]:
+def asset_columns(session: Session, names: Sequence[str], raw_dates: bool = False) -> list[tuple[Any, ...]]:
     """Every IP on the register as rows of the named ``ip_asset`` attributes (``id``, ``kind``, ``filing_date`` ...),
-    in id order: one query for the whole register (the valuation engine's input)."""
-    return [tuple(r) for r in session.execute(select(*(getattr(IpAsset, n) for n in names)).order_by(IpAsset.id))]
+    in id order: one query for the whole register (the valuation engine's input).
+
+    ``raw_dates``: dates as the driver gives them (ISO text on SQLite, ``date`` on PostgreSQL) for a reader that
+    converts a whole column at once (NumPy parses ISO text in C): SQLAlchemy's per-value date parsing on SQLite was a
+    third of the engine's register read (decision 0033). Read on the session's connection, past the ORM's row
+    loading (plain values, the same rows); pending changes are flushed first, as the ORM would."""
+    cols = []
+    for n in names:
+        col = getattr(IpAsset, n)
+        cols.append(type_coerce(col, String).label(n) if raw_dates and isinstance(col.type, Date) else col)
+    session.flush()
+    # ``all()`` fetches in one driver call (iterating fetches row by row); rows are tuple-like
+    return cast(list[tuple[Any, ...]], session.connection().execute(select(*cols).order_by(IpAsset.id)).all())
 
 
 def owner_rows(session: Session) -> list[tuple[int, int]]:
     """``(asset id, party id)`` of every owner, by asset, then the largest share first, then the lowest party id: the
-    first row of each asset is its main owner."""
+    first row of each asset is its main owner. Read on the session's connection, past the ORM's row loading."""
     stmt = select(IpOwner.ip_asset_id, IpOwner.party_id).order_by(
         IpOwner.ip_asset_id, IpOwner.share_bp.desc(), IpOwner.party_id
     )
-    return [(int(a), int(p)) for a, p in session.execute(stmt)]
+    session.flush()
+    return cast(list[tuple[int, int]], session.connection().execute(stmt).all())
+
+
+def register_version(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of what the valuation engine reads of the register (assets, owners, enterprise profiles,
+    legal-status events): aggregates that change when a row is added, removed or updated through the ORM or Core
+    (``ip_asset.updated_at``), so a reader may keep something computed from the register while it is unchanged.
+    Four aggregate scans, no rows fetched."""
+    asset = session.execute(select(func.count(), func.max(IpAsset.id), func.max(IpAsset.updated_at))).one()
+    owner = session.execute(
+        select(func.count(), func.sum(IpOwner.ip_asset_id), func.sum(IpOwner.party_id), func.sum(IpOwner.share_bp))
+    ).one()
+    firm = session.execute(
+        select(
+            func.count(),
+            func.sum(Enterprise.annual_revenue_fen),
+            func.count(Enterprise.annual_revenue_fen),
+            func.count(Enterprise.size),
+            func.sum(func.length(Enterprise.size)),
+        )
+    ).one()
+    event = session.execute(select(func.count(), func.max(LegalStatusEvent.id))).one()
+    return (*asset, *owner, *firm, *event)
 
 
 @dataclass(frozen=True)

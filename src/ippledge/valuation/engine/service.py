@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
 from ippledge.analytics.liquidity import LiquidityModel
-from ippledge.analytics.single import asset_assumptions, explain
+from ippledge.analytics.single import asset_part, explain
 from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry
 from ippledge.valuation.engine import store
 from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.outcomes import queries as outcomes
+from ippledge.valuation.outcomes.model import Calibration
 
 Progress = Callable[[int, int], None]  # (done, total)
 _DIMS = ("legal_score", "technical_score", "economic_score")
@@ -50,14 +51,42 @@ def resolve(session: Session, number_or_id: str | int) -> int:
 def liquidity_on(session: Session, as_of: dt.date) -> LiquidityModel:
     """The engine's liquidity model on ``as_of``: the prior, with the cells realised disposals calibrated by IP kind
     and field (``valuation.outcomes``; none until enough disposals ended: then exactly the prior)."""
-    cal = outcomes.calibration(session, as_of)
+    return _liquidity(outcomes.calibration(session, as_of))
+
+
+def _liquidity(cal: Calibration) -> LiquidityModel:
     p = cal.params
     return LiquidityModel(p.prior_sell_through, p.prior_discount, p.weight, cal.factors())
 
 
+# The last fit (decision 0033): the engine read the whole register and learnt its cohorts; a later call for the same
+# database, date, register fingerprint (``registry.queries.register_version``) and liquidity calibration reuses it
+# (a single value_one after the close's revaluation, the CLI's ``value --pledged`` on a monitored date, value_all
+# after value_subset). One entry only: the columns of a national register are large.
+_FIT: dict[tuple[Any, ...], tuple[ValuationEngine, dict[str, np.ndarray]]] = {}
+
+
 def fitted_engine(session: Session, as_of: dt.date) -> tuple[ValuationEngine, dict[str, np.ndarray]]:
+    """The engine fitted on the register on ``as_of``, with the register's columns (reused while unchanged)."""
+    cal = outcomes.calibration(session, as_of)
+    p = cal.params
+    factors = tuple(sorted(cal.factors().items()))
+    bind = session.get_bind()
+    where = (bind.engine.url.render_as_string(hide_password=True), id(bind.engine))
+    key = (*where, as_of, registry.register_version(session), p.prior_sell_through, p.prior_discount, p.weight, factors)
+    hit = _FIT.get(key)
+    if hit is not None:
+        return hit
     cols = store.register_columns(session, as_of)
-    return ValuationEngine(liquidity=liquidity_on(session, as_of)).fit(cols, as_of), cols
+    fitted = (ValuationEngine(liquidity=_liquidity(cal)).fit(cols, as_of), cols)
+    _FIT.clear()
+    _FIT[key] = fitted
+    return fitted
+
+
+def forget_fit() -> None:
+    """Drop the kept fit (a benchmark measuring a cold pass; a test that edits the register behind the ORM)."""
+    _FIT.clear()
 
 
 def _rows(
@@ -69,6 +98,7 @@ def _rows(
         raise ValueError("the engine returned no value for some assets of the chunk")
     p10, p50, p90, collateral, cost = (fen(a) for a in amounts)  # integer fen, as stored (and as the batch writes)
     market = fen(c.market)
+    assumptions = _assumptions_json(engine, seed)
     out = []
     for i in range(len(c.scores.score)):
         dims = c.scores.dimension_scores[i]
@@ -87,11 +117,23 @@ def _rows(
                 "market_value_fen": None if np.isnan(c.market[i]) else int(market[i]),
                 "cost_value_fen": int(cost[i]),
                 "currency": "CNY",
-                "assumptions": _json(asset_assumptions(engine, c, i, seed)),
+                "assumptions": assumptions(_json(asset_part(engine, c, i))),
                 "explanation": _json(explain(engine, c, i)),
             }
         )
     return out
+
+
+def _assumptions_json(engine: ValuationEngine, seed: int) -> Callable[[str], str]:
+    """``_json(asset_assumptions(...))`` built from the engine's part encoded once per chunk and the asset's part: the
+    same text (a top-level object is its sorted ``key: value`` pairs joined by ``, ``), without converting and encoding
+    the engine's dataclasses again for every asset (decision 0033: most of the per-asset cost of a revaluation)."""
+    shared = engine.describe(seed)
+    before = [f"{json.dumps(k)}: {_json(v)}" for k, v in sorted(shared.items()) if k < "asset"]
+    after = [f"{json.dumps(k)}: {_json(v)}" for k, v in sorted(shared.items()) if k > "asset"]
+    head = "{" + "".join(f"{p}, " for p in before) + '"asset": '
+    tail = "".join(f", {p}" for p in after) + "}"
+    return lambda asset: head + asset + tail
 
 
 def _stored(session: Session, asset_id: int, as_of: dt.date, seed: int) -> ModelValuation | None:
