@@ -30,6 +30,7 @@ from ippledge.lending.errors import (
 from ippledge.lending.model.schedule import RepaymentMethod
 from ippledge.lending.tables import Loan, LoanPledge
 from ippledge.outbox.events import publish
+from ippledge.pledge import service as pledge_service
 from ippledge.pledge.queries import pledge_standing
 
 
@@ -63,6 +64,23 @@ def link_pledges(session: Session, loan: Loan, pledge_ids: Sequence[int]) -> lis
         session.add(LoanPledge(loan_id=loan.id, pledge_id=pid))
     session.flush()
     return added
+
+
+def file_debt_change(
+    session: Session,
+    approver: Principal,
+    pledge_ids: Sequence[int],
+    change: pledge_service.PledgeChangeRequest,
+    today: dt.date,
+) -> list[int]:
+    """Draft and confirm, as the pledgee, one change filing per pledge for a new secured debt (质押变更登记: an
+    extension's new end, a renewal's new loan); the pledgor's confirmation and the registry do the rest."""
+    filings: list[int] = []
+    for pid in pledge_ids:
+        filing = pledge_service.create_change_filing(session, approver, pid, change, today)
+        pledge_service.confirm(session, approver, filing.id)
+        filings.append(filing.id)
+    return filings
 
 
 def create_contract(

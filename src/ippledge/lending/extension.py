@@ -31,7 +31,7 @@ from ippledge.access import audit
 from ippledge.access.model import Principal, Role
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
-from ippledge.lending.contracts import require_bank_staff
+from ippledge.lending.contracts import file_debt_change, require_bank_staff
 from ippledge.lending.errors import (
     EXTENSION_LIMIT,
     EXTENSION_MATURED,
@@ -145,15 +145,13 @@ def extend(
     new_maturity = _reschedule(session, approver, loan, rows, months, today)
     loan.maturity_date = new_maturity
     loan.term_months += months
-    filings: list[int] = []
-    for pid in store.linked_pledges(session, loan.id):
-        standing = pledge_queries.pledge_standing(session, pid)
-        if standing is None or not standing.in_force:
-            continue
-        change = pledge_service.PledgeChangeRequest(debt_end=new_maturity)
-        filing = pledge_service.create_change_filing(session, approver, pid, change, today)
-        pledge_service.confirm(session, approver, filing.id)
-        filings.append(filing.id)
+    in_force = [
+        pid
+        for pid in store.linked_pledges(session, loan.id)
+        if (standing := pledge_queries.pledge_standing(session, pid)) is not None and standing.in_force
+    ]
+    change = pledge_service.PledgeChangeRequest(debt_end=new_maturity)
+    filings = file_debt_change(session, approver, in_force, change, today)
     ext = LoanExtension(
         loan_id=loan.id,
         seq=len(done) + 1,

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import audit
 from ippledge.access.model import Principal, Role
 from ippledge.lending import store
-from ippledge.lending.contracts import bank_system, link_pledges, require_bank_staff
+from ippledge.lending.contracts import bank_system, file_debt_change, link_pledges, require_bank_staff
 from ippledge.lending.disbursement import disburse
 from ippledge.lending.errors import REASON_REQUIRED, RENEWAL_REFUSED, RENEWAL_STATE
 from ippledge.lending.model.classification import grade_of
@@ -125,12 +125,8 @@ def renew(
         disburse(session, system, new.id, today, key, today=today)
         payoff(session, system, old.id, today, key, today=today, keep_pledges=True)
     assert new.maturity_date is not None
-    filings: list[int] = []
-    for pid in pledges:
-        change = pledge_service.PledgeChangeRequest(debt_amount=new.principal, debt_end=new.maturity_date)
-        filing = pledge_service.create_change_filing(session, approver, pid, change, today)
-        pledge_service.confirm(session, approver, filing.id)
-        filings.append(filing.id)
+    change = pledge_service.PledgeChangeRequest(debt_amount=new.principal, debt_end=new.maturity_date)
+    filings = file_debt_change(session, approver, pledges, change, today)
     row = LoanRenewal(
         old_loan_id=old.id,
         new_loan_id=new.id,
