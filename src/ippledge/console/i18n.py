@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ippledge.console.i18n_desks import DESK_FIELD_ERRORS, DESK_LABELS
+from ippledge.console.i18n_disposal import DISPOSAL_FIELD_ERRORS, DISPOSAL_LABELS
 
 LANGS = ("zh", "en")
 
@@ -369,6 +370,8 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
 
 LABELS.update(DESK_LABELS)  # the later desks' words (i18n_desks)
 FIELD_ERRORS.update(DESK_FIELD_ERRORS)
+LABELS.update(DISPOSAL_LABELS)  # the disposal agent's desk and the reverse push (i18n_disposal)
+FIELD_ERRORS.update(DISPOSAL_FIELD_ERRORS)
 
 
 def t(key: str, lang: str) -> str:

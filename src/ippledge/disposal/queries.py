@@ -1,5 +1,6 @@
 """Disposal as other capabilities, reports and the console read it (published read face): the outcomes of closed
-auction rounds, a round's bids as the public notice shows them, a party's registration in a round."""
+auction rounds, a round's bids as the public notice shows them, a party's registration in a round, and for the
+disposal agent (处置机构) a round's bidders, a lot's filings and the lots with work to do."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.disposal.learning import RoundOutcome
-from ippledge.disposal.tables import DisposalAuction, DisposalBid, DisposalBidder, DisposalLot
+from ippledge.disposal.tables import DisposalAuction, DisposalBid, DisposalBidder, DisposalFiling, DisposalLot
 from ippledge.kernel.clock import CHINA
 
 CLOSED = ("failed", "won", "paid", "reneged")
@@ -117,3 +118,85 @@ def registration(session: Session, auction_id: int, party_id: int) -> str | None
         DisposalBidder.auction_id == auction_id, DisposalBidder.party_id == party_id
     )
     return session.scalars(stmt).first()
+
+
+@dataclass(frozen=True)
+class BidderView:
+    """A registered bidder (竞买人) as its round's agent sees it: the party, its deposit and the deposit's state."""
+
+    id: int
+    party_id: int
+    preemptive: bool
+    deposit: Decimal
+    status: str
+    registered_at: dt.datetime
+
+
+def round_bidders(session: Session, auction_id: int) -> list[BidderView]:
+    """A round's registered bidders in the order they registered (for the lot's bank and agent only: callers check)."""
+    stmt = select(DisposalBidder).where(DisposalBidder.auction_id == auction_id).order_by(DisposalBidder.id)
+    return [
+        BidderView(b.id, b.party_id, b.preemptive, b.deposit, b.status, b.registered_at) for b in session.scalars(stmt)
+    ]
+
+
+@dataclass(frozen=True)
+class FilingView:
+    """A filing a settlement made (过户/解押): the asset or pledge it is about, and whether the registry recorded it."""
+
+    id: int
+    kind: str
+    subject_id: int
+    filed_on: dt.date
+    recorded_on: dt.date | None
+
+
+def filings_of(session: Session, lot_id: int) -> list[FilingView]:
+    stmt = select(DisposalFiling).where(DisposalFiling.lot_id == lot_id).order_by(DisposalFiling.id)
+    return [FilingView(f.id, f.kind, f.subject_id, f.filed_on, f.recorded_on) for f in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class LotWork:
+    """A lot with a step due from its bank or agent (待办): ``close`` (bidding ended), ``payment`` (won, unpaid),
+    ``next_round`` (the last round failed or was reneged), ``settle`` (sold; the bank's), with the round and when."""
+
+    lot_id: int
+    step: str
+    round_number: int | None
+    due_at: dt.datetime | None
+
+
+def lots_to_work(session: Session, party_id: int, bank: bool, now: dt.datetime) -> list[LotWork]:
+    """The unsettled lots where ``party_id`` is the bank or the agent, each with its next step (``bank``: the party
+    is the lot's bank, which alone settles). One query for the lots and one for their rounds."""
+    lots = list(
+        session.scalars(
+            select(DisposalLot)
+            .where(
+                DisposalLot.status != "settled",
+                (DisposalLot.bank_id == party_id) | (DisposalLot.agent_id == party_id),
+            )
+            .order_by(DisposalLot.id)
+        )
+    )
+    last: dict[int, DisposalAuction] = {}
+    if lots:
+        stmt = select(DisposalAuction).where(DisposalAuction.lot_id.in_([x.id for x in lots]))
+        for r in session.scalars(stmt.order_by(DisposalAuction.number)):
+            last[r.lot_id] = r
+    out: list[LotWork] = []
+    for lot in lots:
+        r = last.get(lot.id)
+        if lot.status == "sold":
+            if bank and lot.bank_id == party_id:
+                out.append(LotWork(lot.id, "settle", None, None))
+        elif r is None:
+            out.append(LotWork(lot.id, "next_round", None, None))
+        elif r.status == "scheduled" and r.ends_at <= now:
+            out.append(LotWork(lot.id, "close", r.number, r.ends_at))
+        elif r.status == "won":
+            out.append(LotWork(lot.id, "payment", r.number, r.closed_at))
+        elif r.status in ("failed", "reneged"):
+            out.append(LotWork(lot.id, "next_round", r.number, r.closed_at))
+    return out

@@ -13,6 +13,8 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.post_loan import open_for_approver
 from ippledge.console.sessions import Viewer
+from ippledge.disposal import api as disposal_api
+from ippledge.disposal import queries as disposal_queries
 from ippledge.monitoring import api as monitoring_api
 from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
@@ -52,7 +54,22 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
             if lst.built_by != p.actor:
                 title = f"{i18n.t('ui.whitelists', lang)} · {lst.name} · {i18n.t('wl.draft', lang)}"
                 items.append(_item(title, f"{PREFIX}/whitelists/{lst.id}"))
-    return items + event_items(session, viewer, today)
+    return items + event_items(session, viewer, today) + lot_items(session, viewer)
+
+
+def lot_items(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
+    """押品处置: the lots where the viewer's bank or agent has the next step (a round to close or announce, a payment
+    due, a settlement to make: the bank's)."""
+    p, lang = viewer.principal, viewer.lang
+    bank = p.party_kind is PartyKind.BANK and bool(p.roles & {Role.CREDIT_OFFICER, Role.APPROVER})
+    if not (bank or (p.party_kind is PartyKind.IP_OPERATOR and p.has(Role.OPERATOR))):
+        return []
+    items: list[dict[str, Any]] = []
+    for w in disposal_queries.lots_to_work(session, p.party_id, bank, disposal_api.server_time()):
+        title = f"{i18n.t('ui.lot_work', lang)} lot:{w.lot_id} · {i18n.t(f'work.{w.step}', lang)}"
+        due = w.due_at.date() if w.due_at is not None else None
+        items.append(_item(title, f"{PREFIX}/disposal/lots/{w.lot_id}", due))
+    return items
 
 
 def event_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:

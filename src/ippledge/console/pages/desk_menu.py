@@ -12,14 +12,15 @@ BANK_DESK = frozenset({Role.CREDIT_OFFICER, Role.APPROVER})
 
 
 def desk_menu(p: Principal) -> list[tuple[str, str]]:
-    """(label key, address) of the insurer, settings, disposal, whitelist, event, gateway and alert pages."""
+    """(label key, address) of the insurer, settings, disposal, whitelist, reverse push, event, gateway and alert
+    pages."""
     items: list[tuple[str, str]] = []
     kind = p.party_kind
     if kind is PartyKind.ENTERPRISE and p.has(Role.ENTERPRISE_USER):
         items += [("ui.gateway_consents", f"{PREFIX}/gateway/consents"), ("ui.access_log", f"{PREFIX}/gateway/log")]
     if kind is PartyKind.BANK and p.roles & BANK_DESK:
         items += [("ui.alerts", f"{PREFIX}/alerts"), ("ui.watch_list", f"{PREFIX}/watch-list")]
-        items += [("ui.pushes", f"{PREFIX}/whitelist/pushes")]
+        items += [("ui.pushes", f"{PREFIX}/whitelist/pushes"), ("ui.reverse_push", f"{PREFIX}/reverse-push")]
     if kind is PartyKind.INSURER and p.roles & {Role.UNDERWRITER, Role.APPROVER}:
         items += [("ui.insurer_claims", f"{PREFIX}/insurer/claims"), ("ui.insurer_loans", f"{PREFIX}/insurer/loans")]
     if kind is PartyKind.PLATFORM and p.has(Role.OPERATOR):
@@ -37,4 +38,6 @@ def desk_menu(p: Principal) -> list[tuple[str, str]]:
         items += [("ui.events", f"{PREFIX}/events")]
     if kind in (PartyKind.BANK, PartyKind.ENTERPRISE, PartyKind.IP_OPERATOR, PartyKind.PLATFORM):
         items += [("ui.lots", f"{PREFIX}/disposal/lots"), ("ui.listings", f"{PREFIX}/disposal/listings")]
+    if (kind is PartyKind.BANK and p.roles & BANK_DESK) or (kind is PartyKind.IP_OPERATOR and p.has(Role.OPERATOR)):
+        items += [("ui.open_lot", f"{PREFIX}/disposal/open")]  # the bank or its disposal agent (处置机构)
     return items

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.disposal_desk import MONEY_FORMS, agent_ctx
 from ippledge.console.pages.lists import paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.disposal import api as disposal_api
@@ -53,7 +54,8 @@ def lots(
     return render(request, viewer, "disposal_lots.html", ctx)
 
 
-def _lot_ctx(session: Session, viewer: Viewer, lot: LotOut) -> dict[str, Any]:
+def lot_ctx(session: Session, viewer: Viewer, lot: LotOut) -> dict[str, Any]:
+    """The lot's facts, rounds and bids as the viewer may see them, and its bank's or agent's forms (disposal_desk)."""
     p = viewer.principal
     names = access_queries.names_of(session, [lot.bank_id, lot.agent_id, lot.pledgor_id, lot.buyer_id or 0])
     rounds: list[dict[str, Any]] = []
@@ -67,7 +69,7 @@ def _lot_ctx(session: Session, viewer: Viewer, lot: LotOut) -> dict[str, Any]:
             }
         )
     live = next((x for x in reversed(rounds) if x["r"].status == "scheduled"), None)
-    return {"lot": lot, "names": names, "rounds": rounds, "live": live}
+    return {"lot": lot, "names": names, "rounds": rounds, "live": live} | agent_ctx(session, viewer, lot)
 
 
 @router.get("/disposal/lots/{lot_id}")
@@ -75,7 +77,8 @@ def lot_page(request: Request, lot_id: int, viewer: ViewerDep, session: SessionD
     """One lot: the appraisal and model value, each asset's facts, every round with its current price and bids, and
     the bid form when the viewer is a registered bidder of the live round."""
     lot = disposal_api.get_lot(lot_id, viewer.principal, session)  # the 404 page when there is none
-    ctx = _lot_ctx(session, viewer, lot) | {"typed": "", "errors": {}, "idempotency_key": uuid.uuid4().hex}
+    ctx = lot_ctx(session, viewer, lot) | {"typed": "", "errors": {}, "idempotency_key": uuid.uuid4().hex, "form": {}}
+    ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS}
     return render(request, viewer, "disposal_lot.html", ctx)
 
 
@@ -125,7 +128,8 @@ def place_bid(
             if exc.status == 404:
                 raise
             error, status = i18n.both((exc.message_zh, exc.message_en), viewer.lang), exc.status
-    ctx = _lot_ctx(session, viewer, lot) | {"typed": amount, "errors": {"amount": error}}
+    ctx = lot_ctx(session, viewer, lot) | {"typed": amount, "errors": {"amount": error}, "form": {}}
+    ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS}
     return render(request, viewer, "disposal_lot.html", ctx | {"idempotency_key": idempotency_key}, status=status)
 
 
