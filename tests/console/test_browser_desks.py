@@ -1,5 +1,6 @@
-"""The later desks in a real browser (decision 0036): a bank works a pushed firm from its inbox to a follow-up, and
-a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid); every request
+"""The later desks in a real browser (decisions 0036, 0039): a bank works a pushed firm from its inbox to a follow-up,
+a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid), and the disposal
+agent announces a round (a start price below the rules' floor refused beside the field) and closes it; every request
 stays on 127.0.0.1. Screenshots go to ``IPPLEDGE_CONSOLE_SCREENSHOTS`` when set (as in test_browser)."""
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
+from ippledge.disposal import service
 from ippledge.disposal.api import server_time
+from ippledge.disposal.tables import DisposalAuction
 from tests.access.factories import PASSWORD
 from tests.console.test_browser import CHROMIUM, Visit, browser, server  # noqa: F401  (fixtures)
 from tests.console.test_desks_disposal import H, lot_with_round
+from tests.disposal.factories import claimed_loan
+from tests.risk_sharing.factories import RiskDesk
 from tests.whitelist.factories import RULES, WhitelistDesk
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
@@ -71,6 +77,40 @@ def test_bidder_bids_on_a_lot(world, app, session_factory, server: str, browser:
         assert "我的出价" in p.locator(f"#bids-{rid}").inner_text()
         assert "5,600,000.00 元" in p.get_by_test_id(f"current-price-{rid}").inner_text()
         v.shot("disposal-lot-bidder")
+    finally:
+        app.dependency_overrides.pop(server_time, None)
+    v.close()
+    hosts = {urlsplit(u).hostname for u in requests}
+    assert hosts == {"127.0.0.1"} and len(requests) > 5, hosts
+
+
+def test_agent_announces_and_closes_a_round(world, app, session_factory, server: str, browser: Any, tmp_path) -> None:  # noqa: F811
+    d = RiskDesk(world, app, session_factory)
+    c = claimed_loan(d)
+    with session_factory.begin() as s:
+        lot_id = service.open_lot(s, c.agent.principal, c.loan_id, d.clock.today).id
+    requests: list[str] = []
+    v = Visit(browser, server, _shots(tmp_path), requests)
+    v.sign_in(c.agent.user.username, PASSWORD)
+    p = v.page
+    p.get_by_role("link", name="处置标的").click()
+    p.locator(f'#lots a[href="/console/disposal/lots/{lot_id}"]').click()
+    assert "560.00 万元" in p.locator("#round-limits").inner_text()  # the rule set's lowest start price
+    p.get_by_label("起拍价（万元，空白为规则最低价）").fill("100")
+    p.get_by_role("button", name="发布拍卖公告").click()  # below the rules' floor: the reason beside the field
+    assert "最低价" in p.locator("#start_price-error").inner_text()
+    assert p.get_by_label("起拍价（万元，空白为规则最低价）").input_value() == "100"
+    p.get_by_label("起拍价（万元，空白为规则最低价）").fill("600")
+    p.get_by_role("button", name="发布拍卖公告").click()
+    p.wait_for_selector("#bidders-h")
+    v.shot("disposal-agent")
+    with session_factory() as s:
+        ends = s.scalars(select(DisposalAuction)).one().ends_at
+    app.dependency_overrides[server_time] = lambda: ends
+    try:
+        p.get_by_role("button", name="结束本轮竞价").click()
+        p.wait_for_selector("#round-h")  # failed without bids: the next round may be announced
+        assert "流拍" in p.locator("#rounds").inner_text()
     finally:
         app.dependency_overrides.pop(server_time, None)
     v.close()

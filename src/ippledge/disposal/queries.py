@@ -183,11 +183,11 @@ def lots_to_work(session: Session, party_id: int, bank: bool, now: dt.datetime) 
     last: dict[int, DisposalAuction] = {}
     if lots:
         stmt = select(DisposalAuction).where(DisposalAuction.lot_id.in_([x.id for x in lots]))
-        for r in session.scalars(stmt.order_by(DisposalAuction.number)):
-            last[r.lot_id] = r
+        for row in session.scalars(stmt.order_by(DisposalAuction.number)):
+            last[row.lot_id] = row
     out: list[LotWork] = []
     for lot in lots:
-        r = last.get(lot.id)
+        r: DisposalAuction | None = last.get(lot.id)
         if lot.status == "sold":
             if bank and lot.bank_id == party_id:
                 out.append(LotWork(lot.id, "settle", None, None))

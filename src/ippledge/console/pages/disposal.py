@@ -82,6 +82,25 @@ def lot_page(request: Request, lot_id: int, viewer: ViewerDep, session: SessionD
     return render(request, viewer, "disposal_lot.html", ctx)
 
 
+def lot_again(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    lot_id: int,
+    errors: dict[str, str],
+    form: dict[str, str],
+    status: int,
+    keys: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The lot's page drawn again after a refused form: the message beside its field, the typed values kept, and the
+    refused money form's idempotency key kept (a refusal wrote nothing, the key included)."""
+    lot = disposal_api.get_lot(lot_id, viewer.principal, session)
+    ctx = lot_ctx(session, viewer, lot) | {"typed": "", "errors": errors, "form": form}
+    ctx["idempotency_key"] = uuid.uuid4().hex
+    ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS} | (keys or {})
+    return render(request, viewer, "disposal_lot.html", ctx, status=status)
+
+
 @router.post("/disposal/lots/{lot_id}/rounds/{auction_id}/bid")
 def place_bid(
     request: Request,

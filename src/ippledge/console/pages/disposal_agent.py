@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, router
-from ippledge.console.pages.disposal_desk import lot_again, parse_day, refusal, wan_to_yuan
+from ippledge.console.pages.disposal import lot_again
+from ippledge.console.pages.disposal_desk import parse_day, refusal, wan_to_yuan
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import model

@@ -1,6 +1,6 @@
 """The disposal agent's part of a lot's page (处置机构工作台): who may act for a lot, the rule set's plan and the next
 round's limits, the live round's bidders, and what the bank or agent can do next; plus the helpers its forms share
-(an amount typed in 万元, a refusal beside its field, the lot page drawn again with the typed values).
+(an amount typed in 万元, a refusal beside its field, a typed date).
 
 Whoever the API lets act draws the forms: the lot's bank (its credit officers and approvers) or its appointed
 disposal agent (the institution's operators); 以物抵债 and settlement are the bank's alone, as in the service.
@@ -9,18 +9,14 @@ disposal agent (the institution's operators); 以物抵债 and settlement are th
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import render
 from ippledge.console.sessions import Viewer
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import model
@@ -114,27 +110,6 @@ def agent_ctx(session: Session, viewer: Viewer, lot: LotOut) -> dict[str, Any]:
         "bank": is_bank(p, lot),
     }
     return ctx
-
-
-def lot_again(
-    request: Request,
-    viewer: Viewer,
-    session: Session,
-    lot_id: int,
-    errors: dict[str, str],
-    form: dict[str, str],
-    status: int,
-    keys: dict[str, str] | None = None,
-) -> HTMLResponse:
-    """The lot's page drawn again after a refused form: the message beside its field, the typed values kept, and the
-    refused money form's idempotency key kept (a refusal wrote nothing, the key included)."""
-    from ippledge.console.pages.disposal import lot_ctx  # the lot page's own reads (that module draws the page)
-
-    lot = disposal_api.get_lot(lot_id, viewer.principal, session)
-    ctx = lot_ctx(session, viewer, lot) | {"typed": "", "errors": errors, "form": form}
-    ctx["idempotency_key"] = uuid.uuid4().hex
-    ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS} | (keys or {})
-    return render(request, viewer, "disposal_lot.html", ctx, status=status)
 
 
 def parse_day(text: str, default: dt.date) -> dt.date | None:

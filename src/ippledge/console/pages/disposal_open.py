@@ -55,7 +55,8 @@ def _preview(session: Session, viewer: Viewer, body: LotIn, today: dt.date) -> d
         lot = disposal_service.open_lot(
             session, viewer.principal, body.loan_id, today, body.channel, body.rules, body.appraisal
         )
-        out = {"appraisal": lot.appraisal, "model_value": lot.model_value, "forced_sale": lot.forced_sale_value}
+        out: dict[str, Any] = {"appraisal": lot.appraisal, "model_value": lot.model_value}
+        out["forced_sale"] = lot.forced_sale_value
         out["assets"] = len(json.loads(lot.asset_ids))
     finally:
         sp.rollback()
@@ -86,7 +87,7 @@ def _page(
                     raise
                 errors["loan_id"] = refusal(exc, viewer.lang)
                 status = exc.status if status == 200 else status
-    ctx = {"loans": loans, "form": form, "errors": errors, "preview": preview, "channels": CHANNELS}
+    ctx: dict[str, Any] = {"loans": loans, "form": form, "errors": errors, "preview": preview, "channels": CHANNELS}
     ctx["rule_sets"] = model.rule_set_names()
     return render(request, viewer, "disposal_open.html", ctx, status=status)
 

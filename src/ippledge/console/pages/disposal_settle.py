@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
-from ippledge.console.pages.disposal_desk import is_bank, lot_again, refusal
+from ippledge.console.pages.disposal import lot_again
+from ippledge.console.pages.disposal_desk import is_bank, refusal
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import errors as disposal_errors
