@@ -93,5 +93,5 @@ def test_listings_search_and_bad_fields(world, app, session_factory) -> None:
 
 
 KEY = __import__("re").compile(
-    r">[^<]*\b(?:ui|lot|channel|stage|format|round|ipkind|ip|gwsource|gwfield|purpose|consent|wl|fb|decline|outcome|finding|wrule|watch|cover|coverstatus|claim|tenor|ichannel|task)\.[a-z_]+"
+    r">[^<]*\b(?:ui|lot|channel|stage|format|round|ipkind|ip|gwsource|gwfield|purpose|consent|wl|fb|decline|outcome|finding|wrule|watch|cover|coverstatus|claim|tenor|ichannel|task|bidder|dfiling|sharer|arisk|work)\.[a-z_]+"
 )

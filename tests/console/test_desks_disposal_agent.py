@@ -126,6 +126,9 @@ def test_agent_opens_a_lot_and_works_a_round(world, app, session_factory) -> Non
     with session_factory() as s:
         assert s.get(DisposalLot, lot_id).status == "sold"
     assert_ledger_ok(session_factory)
+    # a round that is not this lot's, and a lot that does not exist, are the 404 page
+    assert agent.post(f"{url}/rounds/999999/close", data={"csrf": token}).status_code == 404
+    assert agent.get("/console/disposal/lots/999999/settlement").status_code == 404
     # settlement: the bank's alone, the split shown before confirming, a double submit settles once
     assert agent.get(f"{url}/settlement").status_code == 409
     assert 'id="settle-link"' not in agent.get(url).text
@@ -166,8 +169,8 @@ def test_agent_opens_a_lot_and_works_a_round(world, app, session_factory) -> Non
             assert r.status_code == 200 and not KEY.search(r.text), (path, lang, KEY.search(r.text))
 
 
-def test_satisfaction_after_a_failed_round(world, app, session_factory) -> None:
-    d, _c, agent, lot_id = opened(world, app, session_factory)
+def test_renege_then_satisfaction_after_a_failed_round(world, app, session_factory) -> None:
+    d, c, agent, lot_id = opened(world, app, session_factory)
     url = f"/console/disposal/lots/{lot_id}"
     bank = sign_in(app, d.bank.officer)
     page = bank.get(url).text
@@ -179,16 +182,44 @@ def test_satisfaction_after_a_failed_round(world, app, session_factory) -> None:
     assert bank.post(f"{url}/rounds", data={"csrf": token}).status_code == 200  # the bank may announce too
     with session_factory() as s:
         r = s.scalars(select(DisposalAuction)).one()
-        rid, ends = r.id, r.ends_at
+        rid, opens, ends = r.id, r.opens_at, r.ends_at
+    a = bidder(d)
+    with session_factory.begin() as s:
+        service.register_bidder(s, c.agent.principal, rid, a.party.id, opens - H)
+    with session_factory.begin() as s:
+        service.place_bid(s, a.principal, rid, "5600000", opens + H)
     app.dependency_overrides[server_time] = lambda: ends
     try:
-        assert agent.post(f"{url}/rounds/{rid}/close", data={"csrf": csrf_of(agent.get(url).text)}).status_code == 200
+        agent_token = csrf_of(agent.get(url).text)
+        assert agent.post(f"{url}/rounds/{rid}/close", data={"csrf": agent_token}).status_code == 200
+        page = agent.get(url).text
+        renege_key = page.split('value="renege"')[0].rsplit('name="idempotency_key" value="', 1)[1].split('"')[0]
+        for _ in range(2):  # a double click forfeits the deposit once
+            r = agent.post(
+                f"{url}/rounds/{rid}/outcome",
+                data={"csrf": agent_token, "idempotency_key": renege_key, "step": "renege"},
+                follow_redirects=False,
+            )
+            assert r.status_code == 303
+        with session_factory() as s:
+            assert s.scalars(select(DisposalBidder.status)).all() == ["forfeited"]
+        page = agent.get(url).text
+        assert "悔拍" in page and 'id="round-h"' in page  # the next round may be announced
+        assert agent.post(f"{url}/rounds", data={"csrf": agent_token}).status_code == 200
+        with session_factory() as s:
+            r2 = s.scalars(select(DisposalAuction).where(DisposalAuction.number == 2)).one()
+            rid2, ends2 = r2.id, r2.ends_at
+        app.dependency_overrides[server_time] = lambda: ends2
+        assert agent.post(f"{url}/rounds/{rid2}/close", data={"csrf": agent_token}).status_code == 200
     finally:
         app.dependency_overrides.pop(server_time, None)
     page = bank.get(url).text
-    assert 'id="satisfy-h"' in page and "5,600,000.00 元" in page
+    assert 'id="satisfy-h"' in page and "4,480,000.00 元" in page  # the second round's reserve
     assert 'id="satisfy-h"' not in agent.get(url).text  # the agent does not take the lot: the bank does
-    assert "轮次 2" in agent.get(url).text  # the next round may be announced instead
+    for lang in ("zh", "en"):
+        agent.cookies.set("ippledge_lang", lang)
+        seen = agent.get(url)
+        assert 'id="round-h"' in seen.text and not KEY.search(seen.text), (lang, KEY.search(seen.text))
     k = key_of(page, f"{url}/satisfaction")
     for _ in range(2):
         r = bank.post(f"{url}/satisfaction", data={"csrf": token, "idempotency_key": k}, follow_redirects=False)

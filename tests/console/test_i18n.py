@@ -30,7 +30,9 @@ def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.monitoring.model import Finding
     from ippledge.pledge.model import FilingStatus
     from ippledge.registry.model import LegalState
+    from ippledge.risk_sharing.model import Party
     from ippledge.valuation.governance.model import FlagKind
+    from ippledge.whitelist.model import AnnuityRisk
 
     keys = [f"grade.{g.code}" for g in grade_labels()]
     keys += [f"app.{s.value}" for s in ApplicationStatus] + [f"task.{k.value}" for k in TaskKind]
@@ -38,6 +40,10 @@ def test_every_grade_and_status_has_a_label() -> None:
     keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
     keys += [f"flag.{f.value}" for f in FlagKind] + [f"finding.{f.value}" for f in Finding]
     keys += [f"purpose.{p.value}" for p in Purpose] + [f"gwsource.{s.value}" for s in Source]
+    keys += [f"sharer.{p.value}" for p in Party] + [f"arisk.{r.value}" for r in AnnuityRisk]
+    keys += [f"bidder.{s}" for s in ("held", "refunded", "applied", "forfeited")]  # disposal_bidder.status
+    keys += [f"work.{s}" for s in ("close", "payment", "next_round", "settle")]  # disposal.queries.LotWork.step
+    keys += [f"dfiling.{k}" for k in ("transfer", "release")]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}
