@@ -261,6 +261,8 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "ui.overdue_pushes": ("超时未跟进的推送企业", "Pushed firms not followed up in time"),
     "ui.overdue_claims": ("超时未审核的补偿申请", "Claims past the review limit"),
     "ui.fund": ("资金管理机构", "Fund"),
+    # session 22: the window's inbox, sign-up by file, the firm's subsidy form
+    "ui.window_pending": ("窗口待受理", "Awaiting the window"),
 }
 
 DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {
