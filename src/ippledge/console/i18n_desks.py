@@ -263,6 +263,27 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "ui.fund": ("资金管理机构", "Fund"),
     # session 22: the window's inbox, sign-up by file, the firm's subsidy form
     "ui.window_pending": ("窗口待受理", "Awaiting the window"),
+    "ui.signup_file": ("按文件批量报名", "Sign up by file"),
+    "ui.signup_file_rule": (
+        "上传CSV或Excel（.xlsx）报名表，首行为表头，须含 uscc 列（统一社会信用代码），其他列不读取。"
+        "先逐行检查：任一行有误则不为任何企业报名，并列出有误的行号和原因；"
+        "此时可修改文件后重新上传，或点击“仅为无误的行报名”。",
+        "Upload a CSV or Excel (.xlsx) file whose header row has a uscc column (the unified social credit code); other"
+        " columns are not read. Every line is checked first: if any line is bad, no firm is signed up and the bad lines"
+        " are listed with their number and reason; then fix the file and upload it again, or press 'Sign up the good"
+        " lines only'.",
+    ),
+    "ui.signup_template": ("报名表模板", "Template"),
+    "ui.signup_file_field": ("报名表文件（CSV或Excel）", "Sign-up file (CSV or Excel)"),
+    "ui.signup_check": ("检查并报名", "Check and sign up"),
+    "ui.signup_file_result": ("检查结果", "Check result"),
+    "ui.signup_lines": ("行数", "Lines"),
+    "ui.signup_loaded": ("已报名", "Signed up"),
+    "ui.signup_bad": ("有误", "Bad"),
+    "ui.signup_nothing_written": ("文件中有误的行，未为任何企业报名。", "Bad lines in the file: no firm signed up."),
+    "ui.signup_good_only": ("仅为无误的行报名", "Sign up the good lines only"),
+    "ui.line_no": ("行号", "Line"),
+    "ui.line_reason": ("原因", "Reason"),
 }
 
 DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {
@@ -291,5 +312,6 @@ DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "listing_ipc": ("请输入 IPC 分类号前缀，如 G06 或 G06F", "Enter an IPC prefix such as G06 or G06F"),
     "listing_ip_kind": ("请选择列表中的知识产权类型", "Choose a kind from the list"),
     "listing_region": ("请输入 1 至 6 位数字的行政区划代码", "Enter 1 to 6 digits of a region code"),
+    "signup_file": ("请选择不超过512 KB的CSV或Excel文件", "Choose a CSV or Excel file of at most 512 KB"),
     "listing_price": ("请输入不小于零的金额（万元）", "Enter an amount of zero or more (10k yuan)"),
 }

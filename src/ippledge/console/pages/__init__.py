@@ -19,6 +19,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     loan,
     loan_actions,
     outreach,
+    outreach_file,
     overdue,
     registry,
     regulator,
