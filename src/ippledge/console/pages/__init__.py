@@ -25,6 +25,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     regulator,
     settings,
     signin,
+    subsidy,
     valuer,
     whitelist,
     window,
