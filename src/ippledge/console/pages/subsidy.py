@@ -79,10 +79,12 @@ def _ctx(session: Session, viewer: Viewer, loan_id: int, today: dt.date) -> dict
 
 def _fee(text: str) -> Decimal | None:
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
+        value = Decimal(text.replace(",", "").strip())
+    except (InvalidOperation, ValueError):
         return None
-    return value if value.is_finite() and 0 < value < Decimal("1e10") and -value.as_tuple().exponent <= 2 else None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")) or value >= 10**10:
+        return None
+    return value
 
 
 def _check(ctx: dict[str, Any], typed: dict[str, str]) -> tuple[dict[str, str], Any]:
