@@ -1,10 +1,12 @@
-"""The later desks in a real browser (decisions 0036, 0039): a bank works a pushed firm from its inbox to a follow-up,
-a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid), and the disposal
-agent announces a round (a start price below the rules' floor refused beside the field) and closes it; every request
-stays on 127.0.0.1. Screenshots go to ``IPPLEDGE_CONSOLE_SCREENSHOTS`` when set (as in test_browser)."""
+"""The later desks in a real browser (decisions 0036, 0039, 0040): a bank works a pushed firm from its inbox to a
+follow-up, a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid), the
+disposal agent announces a round (a start price below the rules' floor refused beside the field) and closes it, and
+the insurer goes from its inbox to its covers and to a decided claim with its own share; every request stays on
+127.0.0.1. Screenshots go to ``IPPLEDGE_CONSOLE_SCREENSHOTS`` when set (as in test_browser)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from ippledge.access.model import Role
 from ippledge.disposal import service
 from ippledge.disposal.api import server_time
 from ippledge.disposal.tables import DisposalAuction
@@ -113,6 +116,45 @@ def test_agent_announces_and_closes_a_round(world, app, session_factory, server:
         assert "流拍" in p.locator("#rounds").inner_text()
     finally:
         app.dependency_overrides.pop(server_time, None)
+
+
+def test_insurer_from_inbox_to_covers_and_a_claims_share(
+    world,
+    app,
+    session_factory,
+    server: str,  # noqa: F811
+    browser: Any,  # noqa: F811
+    tmp_path,
+) -> None:
+    d = RiskDesk(world, app, session_factory)
+    d.scheme_with_pool("1000000", liability_limited_to_fund=True)
+    lid = d.active_loan(amount="600000", months=6)
+    d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
+    cover = d.post(d.insurer, "/risk-covers", d.loan_insurance(lid), 201).json()
+    d.post_key(d.insurer, f"/risk-covers/{cover['id']}/premium", {}, 200)
+    d.clock.today = dt.date(2025, 9, 22)
+    d.write_off(lid)
+    ev = {"loan_id": lid, "statement": "核销后申请补偿", "documents": ["doc:writeoff-approval"]}
+    cid = d.post(d.bank.officer, "/risk-claims", ev, 201).json()["id"]
+    d.post(d.both, f"/risk-claims/{cid}/review", {"note": "材料齐全"}, 200)
+    underwriter = world.user(d.insurer.party, Role.UNDERWRITER, username="insurer1.underwriter")  # as in the demo
+    requests: list[str] = []
+    v = Visit(browser, server, _shots(tmp_path), requests)
+    v.sign_in(underwriter.user.username, PASSWORD)
+    p = v.page
+    assert p.locator(f'#inbox a[href="/console/insurer/claims/{cid}"]').count() == 1  # the claim under review
+    v.shot("home-insurer")
+    p.get_by_role("link", name="承保贷款").first.click()
+    p.wait_for_url(f"{server}/console/insurer/loans")
+    assert "贷款保证保险" in p.locator("#covers").inner_text()
+    out = d.post_key(d.fund_approver, f"/risk-claims/{cid}/decision", {"approve": True, "reason": "同意"}, 200).json()
+    share = f"{float(out['shares']['insurer']['amount']):,.2f} 元"
+    p.get_by_role("link", name="保险理赔审核").first.click()
+    p.get_by_role("link", name="显示已办结").click()
+    p.locator(f'#covered-claims a[href="/console/insurer/claims/{cid}"]').click()
+    p.wait_for_url(f"{server}/console/insurer/claims/{cid}")
+    assert p.get_by_test_id("my-share").inner_text().startswith(share)
+    v.shot("claim-insurer")
     v.close()
     hosts = {urlsplit(u).hostname for u in requests}
     assert hosts == {"127.0.0.1"} and len(requests) > 5, hosts

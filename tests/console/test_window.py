@@ -90,3 +90,38 @@ def test_window_returns_with_the_whole_list_then_accepts_another(world, app) -> 
         .status_code
         == 403
     )
+
+
+def test_window_inbox_lists_unhandled_applications_overdue_first(world, app) -> None:
+    import datetime as dt
+
+    from ippledge.intake import queries as intake_queries
+    from ippledge.intake.model import WINDOW_LIMIT_DAYS
+
+    s = seed(world, app)
+    d = s.desk
+    with world.factory() as session:
+        pending = intake_queries.unhandled_at_window(session, d.operator.principal, d.clock.today)
+        assert s.application_id in {w.application_id for w in pending}
+        w = next(w for w in pending if w.application_id == s.application_id)
+        assert w.due_on > w.submitted_on and WINDOW_LIMIT_DAYS == 1
+        late = intake_queries.unhandled_at_window(session, d.operator.principal, w.due_on + dt.timedelta(days=1))
+        assert late[0].overdue and late[0].application_id == s.application_id
+    c = sign_in(app, d.operator)
+    home = c.get("/console/").text
+    assert f'href="/console/window/applications/{s.application_id}"' in home and "窗口待受理" in home
+    c.cookies.set("ippledge_lang", "en")
+    assert "Awaiting the window" in c.get("/console/").text
+    # the bank's officer and the firm get no window items; the window's decision takes the item off
+    assert "/console/window/applications/" not in sign_in(app, d.bank.officer).get("/console/").text
+    assert "/console/window/applications/" not in sign_in(app, d.firm).get("/console/").text
+    c.cookies.set("ippledge_lang", "zh")
+    desk = c.get(f"/console/window/applications/{s.application_id}").text
+    codes = re.findall(r'name="presented" value="([^"]+)"', desk)
+    form = {"csrf": csrf_of(desk), "presented": codes, "outcome": "accept"}
+    assert c.post(f"/console/window/applications/{s.application_id}/decision", data=form).status_code == 200
+    assert f'href="/console/window/applications/{s.application_id}"' not in c.get("/console/").text
+    with world.factory() as session:
+        assert s.application_id not in {
+            w.application_id for w in intake_queries.unhandled_at_window(session, d.operator.principal, d.clock.today)
+        }

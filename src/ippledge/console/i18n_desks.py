@@ -261,6 +261,51 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "ui.overdue_pushes": ("超时未跟进的推送企业", "Pushed firms not followed up in time"),
     "ui.overdue_claims": ("超时未审核的补偿申请", "Claims past the review limit"),
     "ui.fund": ("资金管理机构", "Fund"),
+    # session 22: the window's inbox, sign-up by file, the firm's subsidy form
+    "ui.window_pending": ("窗口待受理", "Awaiting the window"),
+    "ui.signup_file": ("按文件批量报名", "Sign up by file"),
+    "ui.signup_file_rule": (
+        "上传CSV或Excel（.xlsx）报名表，首行为表头，须含 uscc 列（统一社会信用代码），其他列不读取。"
+        "先逐行检查：任一行有误则不为任何企业报名，并列出有误的行号和原因；"
+        "此时可修改文件后重新上传，或点击“仅为无误的行报名”。",
+        "Upload a CSV or Excel (.xlsx) file whose header row has a uscc column (the unified social credit code); other"
+        " columns are not read. Every line is checked first: if any line is bad, no firm is signed up and the bad lines"
+        " are listed with their number and reason; then fix the file and upload it again, or press 'Sign up the good"
+        " lines only'.",
+    ),
+    "ui.signup_template": ("报名表模板", "Template"),
+    "ui.signup_file_field": ("报名表文件（CSV或Excel）", "Sign-up file (CSV or Excel)"),
+    "ui.signup_check": ("检查并报名", "Check and sign up"),
+    "ui.signup_file_result": ("检查结果", "Check result"),
+    "ui.signup_lines": ("行数", "Lines"),
+    "ui.signup_loaded": ("已报名", "Signed up"),
+    "ui.signup_bad": ("有误", "Bad"),
+    "ui.signup_nothing_written": ("文件中有误的行，未为任何企业报名。", "Bad lines in the file: no firm signed up."),
+    "ui.signup_good_only": ("仅为无误的行报名", "Sign up the good lines only"),
+    "ui.line_no": ("行号", "Line"),
+    "ui.line_reason": ("原因", "Reason"),
+    "ui.subsidy_apply": ("申请补贴", "Apply for a subsidy"),
+    "ui.subsidy_rule": ("补贴政策", "Subsidy rule"),
+    "ui.subsidy_year": ("补贴年度", "Year"),
+    "ui.declared_fee": ("已付评估费（元，仅评估费补贴）", "Valuation fee paid (yuan, valuation-fee subsidy only)"),
+    "ui.subsidy_quote": ("按规则测算", "Work out by the rule"),
+    "ui.subsidy_basis": ("当年已付金额", "Paid in the year"),
+    "ui.subsidy_computed": ("按规则计算", "By the rule"),
+    "ui.subsidy_used": ("本年度已申请", "Already granted this year"),
+    "ui.subsidy_cap": ("每户年度上限", "Annual cap per firm"),
+    "ui.subsidy_amount": ("可申请金额", "Amount to apply for"),
+    "ui.subsidy_documents": ("随附材料（平台记录）", "Documents (the platform's records)"),
+    "ui.subsidy_submit": ("提交补贴申请", "Submit the application"),
+    "ui.subsidy_submitted": ("补贴申请已提交，待资金管理机构审核", "Submitted: the fund reviews it next"),
+    "subkind.interest": ("贴息", "Interest subsidy"),
+    "subkind.valuation_fee": ("评估费补贴", "Valuation-fee subsidy"),
+    "subkind.premium": ("保费补贴", "Premium subsidy"),
+    "subkind.guarantee_fee": ("担保费补贴", "Guarantee-fee subsidy"),
+    "subdoc.contract": ("贷款合同", "The loan contract"),
+    "subdoc.interest_paid": ("当年利息支付记录", "The interest paid in the year"),
+    "subdoc.premium_paid": ("当年保费缴纳记录", "The premiums paid in the year"),
+    "subdoc.guarantee_fee_paid": ("当年担保费缴纳记录", "The guarantee fees paid in the year"),
+    "subdoc.valuation_invoice": ("评估费发票（按申报金额）", "The valuation invoice (the declared amount)"),
 }
 
 DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {
@@ -289,5 +334,9 @@ DESK_FIELD_ERRORS: dict[str, tuple[str, str]] = {
     "listing_ipc": ("请输入 IPC 分类号前缀，如 G06 或 G06F", "Enter an IPC prefix such as G06 or G06F"),
     "listing_ip_kind": ("请选择列表中的知识产权类型", "Choose a kind from the list"),
     "listing_region": ("请输入 1 至 6 位数字的行政区划代码", "Enter 1 to 6 digits of a region code"),
+    "signup_file": ("请选择不超过512 KB的CSV或Excel文件", "Choose a CSV or Excel file of at most 512 KB"),
+    "subsidy_rule": ("请选择补贴政策", "Choose a subsidy rule"),
+    "subsidy_year": ("请选择年度", "Choose the year"),
+    "subsidy_fee": ("请输入大于零的已付评估费，最多两位小数", "Enter the fee paid, above zero, at most 2 decimals"),
     "listing_price": ("请输入不小于零的金额（万元）", "Enter an amount of zero or more (10k yuan)"),
 }

@@ -83,6 +83,9 @@ DEFAULT_LIMITS: dict[Channel, dict[TaskKind, int]] = {
 }
 # Beijing 2025 plan: banks may value IP internally (no external valuer) for loans under 10m CNY (DOMAIN.md §4).
 DEFAULT_INTERNAL_VALUATION_THRESHOLD = Decimal("10000000.00")
+# Assumption (no published figure for the window itself): the window checks an application's documents within one
+# working day of its submission, the Beijing window's one-day figure (DOMAIN.md, time limits).
+WINDOW_LIMIT_DAYS = 1
 MAX_TERM_MONTHS = 120
 MAX_ASSETS = 200
 

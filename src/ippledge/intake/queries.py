@@ -17,8 +17,9 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from ippledge.access import scope
 from ippledge.access.model import Principal
 from ippledge.intake import progress, store
-from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
-from ippledge.intake.tables import Application, Task
+from ippledge.intake.model import WINDOW_LIMIT_DAYS, ApplicationStatus, TaskKind, TaskStatus, due_on
+from ippledge.intake.tables import Application, Task, WindowReceipt
+from ippledge.kernel.calendar import default_calendar
 
 # -- applications and tasks as valuation and credit read them --------------------------------------------------------
 
@@ -173,3 +174,41 @@ def overdue_tasks(session: Session, principal: Principal, as_of: dt.date) -> lis
         .order_by(Task.due_on, Task.id)
     )
     return [v for v in progress.views(session, list(session.scalars(stmt)), as_of) if v.overdue]
+
+
+# -- the centre's window: what it has not handled yet ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowPending:
+    """A live application the window has not accepted or returned yet, with its working-day deadline."""
+
+    application_id: int
+    application_no: str
+    applicant_id: int
+    submitted_on: dt.date
+    due_on: dt.date
+    overdue: bool
+
+
+def unhandled_at_window(session: Session, principal: Principal, as_of: dt.date) -> list[WindowPending]:
+    """Live applications the caller may see (their scope rule) with no window receipt: received and not yet checked
+    against the one-time checklist (``window_decide`` not called). The deadline is ``WINDOW_LIMIT_DAYS`` working days
+    after submission; overdue first, then by deadline. One read."""
+    live = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value)
+    stmt = (
+        scope.scoped(Application, principal)
+        .where(
+            Application.status.in_(live),
+            Application.withdrawn_on.is_(None),
+            ~exists().where(WindowReceipt.application_id == Application.id),
+        )
+        .order_by(Application.submitted_on, Application.id)
+    )
+    cal = default_calendar()
+    out = []
+    for a in session.scalars(stmt):
+        due = due_on(a.submitted_on, WINDOW_LIMIT_DAYS, cal)
+        out.append(WindowPending(a.id, a.application_no, a.applicant_id, a.submitted_on, due, due < as_of))
+    out.sort(key=lambda w: (not w.overdue, w.due_on, w.application_id))
+    return out

@@ -81,12 +81,13 @@ def sign_up(
 def sign_up_file(
     event_id: IdPath, body: SignupFileIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
 ) -> SignupFileOut:
-    """Sign up the firms of a CSV file: good lines signed up, each bad line listed with its number and reason."""
+    """Sign up the firms of a CSV or Excel file: each bad line listed with its number and reason; the good lines
+    signed up, or none when ``all_or_nothing`` and any line is bad."""
     try:
         content = base64.b64decode(body.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise errors.FILE_FORMAT() from None
-    result = service.import_signups(session, principal, event_id, content, today)
+    result = service.import_signups(session, principal, event_id, content, today, all_or_nothing=body.all_or_nothing)
     return SignupFileOut.model_validate(dataclasses.asdict(result))
 
 

@@ -68,6 +68,6 @@ FOLLOW_UPS_DONE = ErrorCode(
 FILE_FORMAT = ErrorCode(
     "outreach.file_format",
     ValidationError,
-    "报名表应为UTF-8编码的CSV，首行为表头，含uscc列",
-    "a sign-up file is CSV (UTF-8) with a header row holding a uscc column",
+    "报名表应为UTF-8编码的CSV或Excel（.xlsx）文件，首行为表头，含uscc列",
+    "a sign-up file is CSV (UTF-8) or Excel (.xlsx) with a header row holding a uscc column",
 )

@@ -57,7 +57,10 @@ class SignupOut(BaseModel):
 
 class SignupFileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    content_base64: str = Field(max_length=1_500_000, description="CSV (UTF-8) with a header holding a uscc column")
+    content_base64: str = Field(
+        max_length=1_500_000, description="CSV (UTF-8) or Excel (.xlsx) with a header row holding a uscc column"
+    )
+    all_or_nothing: bool = Field(False, description="sign up no one when any line is bad (the bad lines still listed)")
 
 
 class LineErrorOut(BaseModel):

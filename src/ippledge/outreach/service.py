@@ -8,9 +8,7 @@ collected at an event are entered through ``demand`` with the event's id. Flushe
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -25,7 +23,7 @@ from ippledge.kernel.errors import IppledgeError
 from ippledge.kernel.identifiers import uscc as uscc_id
 from ippledge.kernel.text import check_name
 from ippledge.outbox import events as outbox
-from ippledge.outreach import errors, model, store
+from ippledge.outreach import errors, files, model, store
 from ippledge.outreach.model import EventKind, SignupSource
 from ippledge.outreach.tables import OutreachEvent, OutreachInvite, OutreachSignup
 from ippledge.whitelist import guards as whitelist_guards
@@ -148,18 +146,23 @@ def _line_error(line: int, value: str, exc: IppledgeError) -> dict[str, Any]:
 
 
 def import_signups(
-    session: Session, principal: Principal, event_id: int, content: bytes, today: dt.date
+    session: Session,
+    principal: Principal,
+    event_id: int,
+    content: bytes,
+    today: dt.date,
+    *,
+    all_or_nothing: bool = False,
 ) -> ImportResult:
-    """Sign up the firms of a CSV file (header with a ``uscc`` column), one a line: good lines are signed up, each
-    bad one (malformed code, unknown firm, already signed up, no place left) is listed with its line number."""
+    """Sign up the firms of a CSV or Excel (.xlsx) file (header with a ``uscc`` column; other columns are ignored),
+    one a line. Every line is checked first (malformed code, unknown firm, already signed up, twice in the file, no
+    place left) and each bad one listed with its line number. Then the good lines are signed up -- or, with
+    ``all_or_nothing``, none at all when any line is bad (``loaded`` 0, nothing written, not even the audit)."""
     if not _is_operator(principal):
         raise errors.WHO_SIGNS_UP()
     if len(content) > MAX_FILE_BYTES:
         raise errors.FILE_FORMAT()
-    try:
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    except (UnicodeDecodeError, csv.Error):
-        raise errors.FILE_FORMAT() from None
+    rows = files.rows(content)
     header = [h.strip().lower() for h in rows[0]] if rows else []
     if "uscc" not in header:
         raise errors.FILE_FORMAT()
@@ -172,6 +175,7 @@ def import_signups(
     firms = access_queries.enterprises_by_uscc(session, codes)
     taken = set(store.signed_up(session, event_id))
     problems: list[dict[str, Any]] = []
+    good: list[tuple[int, int]] = []
     for n, value in body:
         try:
             code = uscc_id.validate(value)
@@ -186,18 +190,22 @@ def import_signups(
             problems.append(_line_error(n, value, exc))
             continue
         taken.add(hit[0])
-        session.add(
-            OutreachSignup(
-                event_id=event_id,
-                enterprise_id=hit[0],
-                signed_on=today,
-                source=SignupSource.IMPORT.value,
-                line_no=n,
-                created_by=principal.actor,
-            )
+        good.append((n, hit[0]))
+    if all_or_nothing and problems:
+        return ImportResult(event_id, len(body), 0, len(problems), problems)
+    session.add_all(
+        OutreachSignup(
+            event_id=event_id,
+            enterprise_id=firm_id,
+            signed_on=today,
+            source=SignupSource.IMPORT.value,
+            line_no=n,
+            created_by=principal.actor,
         )
+        for n, firm_id in good
+    )
     session.flush()
-    result = ImportResult(event_id, len(body), len(body) - len(problems), len(problems), problems)
+    result = ImportResult(event_id, len(body), len(good), len(problems), problems)
     audit.record(
         session,
         principal,

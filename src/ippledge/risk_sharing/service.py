@@ -44,6 +44,7 @@ recover = clawback.recover  # 追偿: a recovery on a claimed loan
 share_back = clawback.share_back  # 返还: recoveries shared back in the borne proportions
 add_subsidy_rule = subsidies.add_rule  # 补贴规则
 apply_subsidy = subsidies.apply  # 补贴申请
+quote_subsidy = subsidies.quote  # 补贴测算: the application worked out, nothing written
 review_subsidy = subsidies.propose  # 补贴初审 (maker)
 decide_subsidy = subsidies.decide  # 补贴复核 (checker)
 pay_subsidy = subsidies.pay  # 补贴拨付

@@ -70,6 +70,7 @@ def base_ctx(lang: str) -> dict[str, Any]:
         "pct": i18n.percent_bp,
         "percent": i18n.percent,
         "fmt": lambda key, **values: i18n.fmt(key, lang, **values),
+        "both": lambda pair: i18n.both((pair[0], pair[1]), lang),
         "static": f"{PREFIX}/static",
     }
 

@@ -1,6 +1,7 @@
-"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核、对接活动): what ``home.inbox`` adds for the
-bank's pushed firms still to follow up, the insurer's open claims, the platform's draft whitelists another operator
-built (the builder cannot publish its own), and the events a firm or the operator must attend to."""
+"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核、窗口待受理、对接活动): what
+``home.inbox`` adds for the bank's pushed firms still to follow up, the insurer's open claims, the platform's draft
+whitelists another operator built (the builder cannot publish its own), the applications the window has not handled
+yet, and the events a firm or the operator must attend to."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.post_loan import open_for_approver
 from ippledge.console.sessions import Viewer
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import queries as disposal_queries
+from ippledge.intake import queries as intake_queries
 from ippledge.monitoring import api as monitoring_api
 from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
@@ -54,7 +57,8 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
             if lst.built_by != p.actor:
                 title = f"{i18n.t('ui.whitelists', lang)} · {lst.name} · {i18n.t('wl.draft', lang)}"
                 items.append(_item(title, f"{PREFIX}/whitelists/{lst.id}"))
-    return items + event_items(session, viewer, today) + lot_items(session, viewer)
+    desks = window_items(session, viewer, today) + event_items(session, viewer, today) + lot_items(session, viewer)
+    return items + desks
 
 
 def lot_items(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
@@ -70,6 +74,26 @@ def lot_items(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
         due = w.due_at.date() if w.due_at is not None else None
         items.append(_item(title, f"{PREFIX}/disposal/lots/{w.lot_id}", due))
     return items
+
+
+def window_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:
+    """窗口待受理: the window officer's (the platform operator's) applications received and not yet accepted or
+    returned, each with its working-day deadline; the inbox's sort puts the overdue first."""
+    p, lang = viewer.principal, viewer.lang
+    if not (p.party_kind is PartyKind.PLATFORM and p.has(Role.OPERATOR)):
+        return []
+    pending = intake_queries.unhandled_at_window(session, p, today)
+    names = access_queries.names_of(session, {w.applicant_id for w in pending})
+    label = i18n.t("ui.window_pending", lang)
+    return [
+        _item(
+            f"{label} · {w.application_no} · {names.get(w.applicant_id, '')}",
+            f"{PREFIX}/window/applications/{w.application_id}",
+            w.due_on,
+            w.overdue,
+        )
+        for w in pending
+    ]
 
 
 def event_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[str, Any]]:

@@ -314,4 +314,10 @@ def loan_policy(
     p = viewer.principal
     report = policy_api.loan_matches(loan_id, session, p, today, None, None, None)  # 404 when not the viewer's
     subsidies = [s for s in risk_queries.subsidy_applications(session, p) if s.loan_id == loan_id]
-    return render(request, viewer, "_loan_policy.html", {"report": report, "subsidies": subsidies})
+    rule_ids = (
+        {f"{r.code}/{r.version}": r.id for r in risk_queries.subsidy_rules(session)}
+        if p.has(Role.ENTERPRISE_USER)
+        else {}
+    )
+    ctx = {"report": report, "subsidies": subsidies, "rule_ids": rule_ids}
+    return render(request, viewer, "_loan_policy.html", ctx)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -97,7 +98,26 @@ def loan_terms(session: Session, body: dict[str, Any], loan: LoanSummary, today:
     return model.LoanTerms(loan.annual_rate, lpr, revenue, share, loan.disbursed_on, registered)
 
 
-def apply(
+@dataclass(frozen=True)
+class Quote:
+    """What an application would be (补贴测算): the basis paid in the year, the subsidy before and after the per-firm
+    annual cap, the workings, and every reason it would be refused (empty when it qualifies)."""
+
+    rule_id: int
+    rule_code: str
+    kind: str
+    scheme_code: str
+    loan_id: int
+    year: int
+    basis: Decimal
+    computed: Decimal
+    amount: Decimal
+    used: Decimal
+    workings: dict[str, Any]
+    reasons: list[Problem]
+
+
+def quote(
     session: Session,
     principal: Principal,
     rule_id: int,
@@ -105,8 +125,9 @@ def apply(
     year: int,
     today: dt.date,
     declared_fee: Decimal | str | None = None,
-) -> SubsidyApplication:
-    """The borrower applies; the amount is computed from what was paid and capped per firm per year."""
+) -> Quote:
+    """The borrower's application worked out as ``apply`` would, writing nothing: the form shows it before the
+    firm submits. A rule or loan that is not there (or not the caller's) is a 404; one already applied for, 409."""
     principal.require_kind(PartyKind.ENTERPRISE)
     rule = session.get(SubsidyRule, rule_id)
     if rule is None:
@@ -142,38 +163,54 @@ def apply(
                 "nothing to subsidise (nothing paid or cap reached)",
             )
         )
-    if reasons:
+    workings = {
+        **assessed.workings,
+        "basis": str(paid),
+        "rate_bp": body["rate_bp"],
+        "used_this_year": str(used),
+        "cap": body["per_firm_annual_cap"],
+    }
+    return Quote(
+        rule.id, rule.code, rule.kind, rule.scheme_code, loan.id, year, paid, computed, amount, used, workings, reasons
+    )
+
+
+def apply(
+    session: Session,
+    principal: Principal,
+    rule_id: int,
+    loan_id: int,
+    year: int,
+    today: dt.date,
+    declared_fee: Decimal | str | None = None,
+) -> SubsidyApplication:
+    """The borrower applies; the amount is computed from what was paid and capped per firm per year (``quote``)."""
+    q = quote(session, principal, rule_id, loan_id, year, today, declared_fee)
+    if q.reasons:
         raise SUBSIDY_REFUSED(
-            why_zh="；".join(r.message_zh for r in reasons),
-            why_en="; ".join(r.message_en for r in reasons),
-            reasons=[r.to_dict() for r in reasons],
+            why_zh="；".join(r.message_zh for r in q.reasons),
+            why_en="; ".join(r.message_en for r in q.reasons),
+            reasons=[r.to_dict() for r in q.reasons],
         )
-    pool = pools.pool(session, rule.scheme_code)
+    loan = lending.visible_loan(session, principal, loan_id)
+    pool = pools.pool(session, q.scheme_code)
     row = SubsidyApplication(
-        rule_id=rule.id,
+        rule_id=q.rule_id,
         enterprise_id=principal.party_id,
         loan_id=loan.id,
         bank_id=loan.bank_id,
         fund_id=pool.fund_id,
         year=year,
         applied_on=today,
-        basis=paid,
-        computed=computed,
-        amount=amount,
-        workings=json.dumps(
-            {
-                **assessed.workings,
-                "basis": str(paid),
-                "rate_bp": body["rate_bp"],
-                "used_this_year": str(used),
-                "cap": body["per_firm_annual_cap"],
-            }
-        ),
+        basis=q.basis,
+        computed=q.computed,
+        amount=q.amount,
+        workings=json.dumps(q.workings),
     )
     session.add(row)
     session.flush()
     audit.record(
-        session, principal, "risk.subsidy_applied", "risk_subsidy_application", row.id, {"amount": str(amount)}
+        session, principal, "risk.subsidy_applied", "risk_subsidy_application", row.id, {"amount": str(q.amount)}
     )
     return row
 
