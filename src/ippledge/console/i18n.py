@@ -326,7 +326,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.post_loan": ("贷后措施", "Post-loan actions"),
     "ui.visit_purpose": ("走访目的", "Purpose of the visit"),
     "ui.plan_visit": ("安排现场走访", "Plan a site visit"),
-    "ui.act_by": ("办理期限", "Act by"),
     "act.annuity_payment": ("代缴年费", "Annuity paid for the pledgor"),
     "act.downgrade_proposal": ("下调分类建议", "Downgrade proposal"),
     "act.site_visit": ("现场走访", "Site visit"),
@@ -368,10 +367,21 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
     ),
 }
 
-LABELS.update(DESK_LABELS)  # the later desks' words (i18n_desks)
-FIELD_ERRORS.update(DESK_FIELD_ERRORS)
-LABELS.update(DISPOSAL_LABELS)  # the disposal agent's desk and the reverse push (i18n_disposal)
-FIELD_ERRORS.update(DISPOSAL_FIELD_ERRORS)
+
+
+def _merge(into: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add a desk's words; a key already defined differently is a bug (one desk would silently relabel another's
+    page, as 原因 once replaced the approver's 意见), so importing fails instead."""
+    clash = sorted(k for k, v in part.items() if k in into and into[k] != v)
+    if clash:
+        raise ValueError(f"console labels defined twice with different words: {clash}")
+    into.update(part)
+
+
+_merge(LABELS, DESK_LABELS)  # the later desks' words (i18n_desks)
+_merge(FIELD_ERRORS, DESK_FIELD_ERRORS)
+_merge(LABELS, DISPOSAL_LABELS)  # the disposal agent's desk and the reverse push (i18n_disposal)
+_merge(FIELD_ERRORS, DISPOSAL_FIELD_ERRORS)
 
 
 def t(key: str, lang: str) -> str:

@@ -88,7 +88,6 @@ DISPOSAL_LABELS: dict[str, tuple[str, str]] = {
     "ui.annuity_risk": ("年费风险", "Annuity risk"),
     "ui.abnormal": ("非正常申请", "Abnormal filings"),
     "ui.on_whitelists": ("所在白名单", "On whitelists"),
-    "ui.reason": ("原因", "Reason"),
     "arisk.none": ("无", "None"),
     "arisk.due_soon": ("60日内到期", "Due within 60 days"),
     "arisk.in_grace": ("滞纳期内", "In grace"),
