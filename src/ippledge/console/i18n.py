@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ippledge.console.i18n_charts import CHART_LABELS
 from ippledge.console.i18n_desks import DESK_FIELD_ERRORS, DESK_LABELS
 
 LANGS = ("zh", "en")
@@ -368,6 +369,7 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 LABELS.update(DESK_LABELS)  # the later desks' words (i18n_desks)
+LABELS.update(CHART_LABELS)  # the charts' words (i18n_charts)
 FIELD_ERRORS.update(DESK_FIELD_ERRORS)
 
 
