@@ -546,12 +546,12 @@ def book_by_grade_over(
     def mine(loan_id: int) -> bool:
         return wanted is None or loan_id in wanted
 
-    book = [
+    book: list[tuple[int, dt.date, Decimal]] = [
         (int(i), on, p)
         for i, on, p in session.execute(
             select(Loan.id, Loan.disbursed_on, Loan.principal).where(Loan.disbursed_on <= last, Loan.principal > 0)
         )
-        if mine(int(i))
+        if on is not None and mine(int(i))
     ]
     r = LoanRepayment
     repaid: dict[int, list[tuple[dt.date, Decimal]]] = {}
