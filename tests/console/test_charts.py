@@ -69,7 +69,7 @@ def test_option_builders_draw_wan_and_keep_the_order() -> None:
         [Decimal("0.1234")],
         {"new_amount": "a", "outstanding": "o", "new_count": "n", "npl": "r"},
     )
-    assert [s["data"] for s in tr["series"]] == [[3.0], [5.0], [2], [12.34]]
+    assert [s["data"] for s in tr["series"]] == [[3.0], [5.0], [12.34], [2]]
 
 
 # -- the bank's book by grade over the last 12 month-ends ----------------------------------------------------------
@@ -199,6 +199,6 @@ def test_supervision_trends_by_month(world, app, session_factory) -> None:
     assert _row(page, "trends", "2025-09") == ["2025-09", "2", "120.00 万元", "120.00 万元", "66.67%"]
     option = _option(page, "trend-chart")
     assert option["xAxis"]["data"][0] == "2024-10" and len(option["xAxis"]["data"]) == 12
-    assert option["series"][3]["data"][-1] == 66.67 and option["series"][2]["data"][-1] == 2
+    assert option["series"][2]["data"][-1] == 66.67 and option["series"][3]["data"][-1] == 2
     c.cookies.set("ippledge_lang", "en")
     _clean(c.get("/console/supervision").text)

@@ -69,7 +69,8 @@ def drivers(items: Sequence[tuple[str, float]], title: str) -> dict[str, Any]:
 def book_over_time(
     dates: Sequence[str], by_grade: Mapping[str, Sequence[Number]], grade_names: Mapping[str, str], title: str
 ) -> dict[str, Any]:
-    """Outstanding at each month-end as bars stacked by five-tier grade (only the grades that ever held money)."""
+    """Outstanding at each month-end as bars stacked by five-tier grade (only the grades that ever held money); the
+    page's heading names the chart, so ``title`` goes to the canvas's description, not above the bars."""
     series = [
         {
             "name": grade_names[g],
@@ -82,9 +83,9 @@ def book_over_time(
         if g in by_grade and any(by_grade[g])
     ]
     return _base() | {
-        "title": {"text": title, "textStyle": {"fontSize": 13}},
-        "legend": {"top": 24},
-        "grid": {"containLabel": True, "top": 60},
+        "aria": {"enabled": True, "label": {"description": title}},
+        "legend": {"top": 0},
+        "grid": {"containLabel": True, "top": 48},
         "xAxis": {"type": "category", "data": list(dates)},
         "yAxis": {"type": "value", "name": "万元"},
         "series": series,
@@ -117,9 +118,9 @@ def pool_outlook(
 ) -> dict[str, Any]:
     """The pool's balance by year end: expected line, a P5–P95 band (stacked area), and P(dry) on a second axis."""
     return _base() | {
-        "title": {"text": labels["title"], "textStyle": {"fontSize": 13}},
-        "legend": {"top": 24, "data": [labels["mean"], labels["band"], labels["p_dry"]]},
-        "grid": {"containLabel": True, "top": 60},
+        "aria": {"enabled": True, "label": {"description": labels["title"]}},
+        "legend": {"top": 0, "data": [labels["mean"], labels["band"], labels["p_dry"]]},
+        "grid": {"containLabel": True, "top": 48},
         "xAxis": {"type": "category", "data": list(years), "boundaryGap": False},
         "yAxis": [
             {"type": "value", "name": "万元"},
@@ -162,20 +163,33 @@ def trends(
     npl_ratio: Sequence[Decimal | None],
     labels: Mapping[str, str],
 ) -> dict[str, Any]:
-    """Lines by month: new lending and the balance (万元, left), new loans (count) and the NPL ratio (%, right)."""
+    """By month: new lending and the balance (万元, left axis), the NPL ratio (%, right axis), and the number of new
+    loans as labelled bars on an axis of their own (hidden: the label says the count)."""
     return _base() | {
-        "legend": {"data": [labels["new_amount"], labels["outstanding"], labels["new_count"], labels["npl"]]},
+        "legend": {"data": [labels["new_amount"], labels["outstanding"], labels["npl"], labels["new_count"]]},
         "xAxis": {"type": "category", "data": list(months)},
-        "yAxis": [{"type": "value", "name": "万元"}, {"type": "value", "name": f"{labels['new_count']} / %"}],
+        "yAxis": [
+            {"type": "value", "name": "万元"},
+            {"type": "value", "name": labels["npl"], "min": 0, "axisLabel": {"formatter": "{value}%"}},
+            {"type": "value", "show": False, "min": 0, "max": max([*new_count, 1]) * 4},
+        ],
         "series": [
             {"name": labels["new_amount"], "type": "line", "data": [wan(v) for v in new_amount]},
             {"name": labels["outstanding"], "type": "line", "data": [wan(v) for v in outstanding]},
-            {"name": labels["new_count"], "type": "bar", "yAxisIndex": 1, "data": list(new_count)},
             {
                 "name": labels["npl"],
                 "type": "line",
                 "yAxisIndex": 1,
                 "data": [None if r is None else round(float(r) * 100, 2) for r in npl_ratio],
+            },
+            {
+                "name": labels["new_count"],
+                "type": "bar",
+                "yAxisIndex": 2,
+                "barWidth": "30%",
+                "itemStyle": {"opacity": 0.5},
+                "label": {"show": True, "position": "top"},
+                "data": list(new_count),
             },
         ],
     }
