@@ -87,7 +87,11 @@ def test_book_by_grade_at_each_month_end(world, app, session_factory) -> None:
     left = Decimal("1200000.00") - Decimal(first["principal"])
     assert Decimal("190000") < Decimal(first["principal"]) < Decimal("200000")  # 1.2m / 6 less the interest share
 
-    page = sign_in(app, d.bank.approver).get("/console/book").text
+    c = sign_in(app, d.bank.approver)
+    book = c.get("/console/book").text
+    _clean(book)
+    assert 'hx-get="/console/book/history"' in book  # the history arrives after the page
+    page = c.get("/console/book/history").text
     _clean(page)
     wan = lambda x: f"{x / 10000:,.2f} 万元"  # noqa: E731
     zero = "0.00 万元"
@@ -96,6 +100,8 @@ def test_book_by_grade_at_each_month_end(world, app, session_factory) -> None:
     assert _row(page, "history", "2025-06") == ["2025-06", "120.00 万元", zero, zero, zero, zero, "120.00 万元"]
     assert _row(page, "history", "2025-07") == ["2025-07", wan(left), zero, zero, zero, zero, wan(left)]
     assert _row(page, "history", "2025-08-12") == ["2025-08-12", zero, wan(left), zero, zero, zero, wan(left)]
+    other = sign_in(app, d.bank2.officer).get("/console/book/history").text  # another bank's book: its own only
+    assert "history-chart" not in other and "120.00 万元" not in other
     option = _option(page, "history-chart")
     assert len(option["xAxis"]["data"]) == 12 and option["xAxis"]["data"][0] == "2024-09"
     assert [x["name"] for x in option["series"]] == ["正常", "关注"]
@@ -189,7 +195,10 @@ def test_supervision_trends_by_month(world, app, session_factory) -> None:
     d.active_loan(amount="400000", months=12)
     d.post(d.bank.approver2, f"/loans/{weak}/grade", {"grade": "substandard", "reason": "连续两期未还"}, 200)
     c = sign_in(app, m.analyst)
-    page = c.get("/console/supervision").text
+    stats = c.get("/console/supervision").text
+    _clean(stats)
+    assert 'hx-get="/console/supervision/trends"' in stats  # the trends arrive after the page
+    page = c.get("/console/supervision/trends").text
     _clean(page)
     # month, new loans, new lending, outstanding, NPL ratio
     assert _row(page, "trends", "2025-05") == ["2025-05", "0", "0.00 万元", "0.00 万元", "—"]
@@ -201,4 +210,5 @@ def test_supervision_trends_by_month(world, app, session_factory) -> None:
     assert option["xAxis"]["data"][0] == "2024-10" and len(option["xAxis"]["data"]) == 12
     assert option["series"][2]["data"][-1] == 66.67 and option["series"][3]["data"][-1] == 2
     c.cookies.set("ippledge_lang", "en")
-    _clean(c.get("/console/supervision").text)
+    _clean(c.get("/console/supervision/trends").text)
+    assert sign_in(app, d.bank.officer).get("/console/supervision/trends").status_code == 403

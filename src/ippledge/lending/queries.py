@@ -574,21 +574,24 @@ def book_by_grade_over(
     ):
         if mine(int(loan_id)):
             changes.setdefault(int(loan_id), []).append((day, str(grade)))
-    out: dict[dt.date, dict[str, Decimal]] = {}
-    for on in dates:
-        by_grade: dict[str, Decimal] = {}
-        for loan_id, disbursed_on, principal in book:
-            if disbursed_on > on or (loan_id in gone and gone[loan_id] <= on):
+    order = sorted(set(dates))
+    out: dict[dt.date, dict[str, Decimal]] = {on: {} for on in order}
+    for loan_id, disbursed_on, principal in book:  # one walk per loan along the dates, oldest first
+        pays, steps, end = sorted(repaid.get(loan_id, ())), changes.get(loan_id, []), gone.get(loan_id)
+        i = j = 0
+        paid, grade = ZERO, "normal"
+        for on in order:
+            while i < len(pays) and pays[i][0] <= on:
+                paid += pays[i][1]
+                i += 1
+            while j < len(steps) and steps[j][0] <= on:
+                grade = steps[j][1]
+                j += 1
+            if disbursed_on > on or (end is not None and end <= on):
                 continue
-            paid = sum((a for day, a in repaid.get(loan_id, ()) if day <= on), ZERO)
-            grade = "normal"
-            for day, g in changes.get(loan_id, ()):
-                if day > on:
-                    break
-                grade = g
-            by_grade[grade] = by_grade.get(grade, ZERO) + max(ZERO, principal - paid)
-        out[on] = by_grade
-    return out
+            cell = out[on]
+            cell[grade] = cell.get(grade, ZERO) + max(ZERO, principal - paid)
+    return {on: out[on] for on in dates}
 
 
 def open_loans_by_pledge(session: Session, pledge_ids: Sequence[int]) -> dict[int, list[int]]:

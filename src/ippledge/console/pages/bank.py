@@ -177,9 +177,10 @@ def book_history(session: Session, viewer: Viewer, loans: list[LoanOut], today: 
 
 
 @router.get("/book")
-def book(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
     """贷款台账: the loans the viewer may see (a bank's book, a firm's own loans), by grade as a chart and by grade
-    at each of the last 12 month-ends; sortable, filtered by status, contract date and overdue, downloadable."""
+    at each of the last 12 month-ends (loaded after the page: ``/book/history``); sortable, filtered by status,
+    contract date and overdue, downloadable."""
     loans = lending_api.list_loans(viewer.principal, session, status=None)
     state, rows, columns, names = _book(request, viewer, session, loans)
     by_grade: dict[str, Decimal] = {}
@@ -188,8 +189,17 @@ def book(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayD
     chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": float(v / 10000)} for g, v in by_grade.items()]
     ctx = page_ctx(rows, state, columns, f"{PREFIX}/book") | {"names": names, "chart": chart}
     ctx |= {"statuses": LOAN_STATUSES, "overdue_only": state.extra.get("overdue") == "1"}
-    ctx["history"] = book_history(session, viewer, loans, today) if loans else None
+    ctx["has_history"] = bool(loans)
     return render(request, viewer, "book.html", ctx)
+
+
+@router.get("/book/history")
+def book_history_part(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The book by grade at the last 12 month-ends alone: the book page loads it after itself (HTMX), so each answer
+    stays quick on a large book."""
+    loans = lending_api.list_loans(viewer.principal, session, status=None)
+    history = book_history(session, viewer, loans, today) if loans else None
+    return render(request, viewer, "_book_history.html", {"history": history})
 
 
 @router.get("/book.{fmt}")

@@ -42,7 +42,8 @@ def supervision(
     rule: str = "growth_within_tolerance",
 ) -> HTMLResponse:
     """监管统计: totals, each bank's line, the pools, a bar chart of 累放 and 余额 by bank (万元), the last 12 months'
-    trends (月度趋势); the ranking under the chosen rule follows as a partial (``/supervision/ranking``)."""
+    trends (月度趋势, ``/supervision/trends``) and the ranking under the chosen rule (``/supervision/ranking``) follow
+    as partials."""
     p = viewer.principal
     s, e = _period(start, end, today)
     stats = supervision_api.statistics(p, session, today, s, e, [], None)
@@ -56,7 +57,6 @@ def supervision(
         "labels": [i18n.t("ui.disbursed", viewer.lang), i18n.t("ui.outstanding", viewer.lang)],
     }
     ctx = {"stats": stats, "rules": rules, "rule": rule, "start": s, "end": e, "chart": chart}
-    ctx["trends"] = trends_view(supervision_trends.monthly_trends(session, p, today), viewer.lang)
     return render(request, viewer, "supervision.html", ctx)
 
 
@@ -77,6 +77,13 @@ def trends_view(lines: list[supervision_trends.MonthLine], lang: str) -> dict[st
         labels,
     )
     return {"option": option, "lines": lines}
+
+
+@router.get("/supervision/trends")
+def supervision_trends_part(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The last 12 months' trends alone: the statistics page loads them after itself (HTMX)."""
+    lines = supervision_trends.monthly_trends(session, viewer.principal, today)
+    return render(request, viewer, "_trends.html", {"trends": trends_view(lines, viewer.lang)})
 
 
 @router.get("/supervision/ranking")
