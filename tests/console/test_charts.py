@@ -44,6 +44,18 @@ def _row(text: str, table_id: str, first_cell: str) -> list[str]:
 # -- the option builders ----------------------------------------------------------------------------------------------
 
 
+def test_last_months_end_on_month_ends_and_today() -> None:
+    from ippledge.kernel.calendar import last_months
+
+    d = dt.date
+    assert last_months(d(2024, 3, 15), 3) == [
+        (d(2024, 1, 1), d(2024, 1, 31)),
+        (d(2024, 2, 1), d(2024, 2, 29)),  # a leap year
+        (d(2024, 3, 1), d(2024, 3, 15)),
+    ]
+    assert last_months(d(2025, 1, 31), 2)[0] == (d(2024, 12, 1), d(2024, 12, 31))
+
+
 def test_option_builders_draw_wan_and_keep_the_order() -> None:
     assert charts.wan(Decimal("1234567.89")) == 123.46 and charts.wan(None) is None
     r = charts.valuation_range(
