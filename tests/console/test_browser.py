@@ -86,9 +86,16 @@ class Visit:
         self.context.close()
 
 
-def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: Any, tmp_path: Path) -> None:
+def test_daily_paths_in_the_browser(
+    world: Any, app: Any, server: str, browser: Any, tmp_path: Path, session_factory: Any
+) -> None:
+    from ippledge.valuation.engine import service as engine_service
+
     s: Seeded = seed(world, app)
     d = s.desk
+    with session_factory.begin() as session:  # the engine values the offered IP: the model's band beside the report
+        for asset_id in d.get(d.bank.officer, f"/applications/{s.application_id}").json()["ip_asset_ids"]:
+            engine_service.value_one(session, asset_id, d.clock.today)
     shots = Path(os.environ.get("IPPLEDGE_CONSOLE_SCREENSHOTS") or tmp_path / "shots")
     requests: list[str] = []
 
@@ -109,6 +116,10 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     p.locator(f'#queue a[href="/console/applications/{s.application_id}"]').first.click()
     assert "模型区间" in p.locator("#valuations").inner_text()  # the appraisal beside the model's band
     assert "万元" in p.locator("#valuations").inner_text()
+    p.wait_for_selector("#range-chart canvas")  # the band, P50 and the appraisal; what drives the score
+    p.wait_for_selector("#drivers-chart-1 canvas")
+    assert "法律价值" in p.locator("#drivers-1").inner_text()
+    v.shot("valuations-credit-officer")
     p.locator(f'a[href="/console/decisions/{s.decision_id}"]').click()
     p.wait_for_url(f"{server}/console/decisions/{s.decision_id}")
     assert p.get_by_test_id("decision-status").inner_text() == "待审批"
@@ -131,6 +142,8 @@ def test_daily_paths_in_the_browser(world: Any, app: Any, server: str, browser: 
     book = p.locator("#book").inner_text()
     assert "正常" in book and "万元" in book
     p.wait_for_selector("#grade-chart canvas")  # ECharts drew, from the vendored file
+    p.wait_for_selector("#history-chart canvas")  # and the book at each of the last 12 month-ends
+    assert p.locator("#history tbody tr").count() == 12
     v.shot("book-approver")
     v.close()
 
@@ -275,11 +288,20 @@ def test_valuer_path(desks: Any, server: str) -> None:
 
 def test_fund_path(desks: Any, server: str) -> None:
     m, visit = desks
+    d = m.desk
+    for amount, grade in (("800000", None), ("500000", "special_mention")):  # a live enrolled book to simulate
+        lid = d.active_loan(amount=amount, months=12)
+        d.post(d.bank.officer, "/risk-enrolments", {"loan_id": lid, "scheme_code": "test-city"}, 201)
+        if grade:
+            d.post(d.bank.approver2, f"/loans/{lid}/grade", {"grade": grade, "reason": "经营下滑"}, 200)
     v = visit(m.desk.reviewer)
     p = v.page
     assert p.locator(f'#inbox a[href="/console/fund/claims/{m.claim_id}"]').count() == 1
     p.get_by_role("link", name="资金池", exact=True).click()
     p.wait_for_selector("#pool-chart canvas")
+    p.wait_for_selector("#loss-chart-1 canvas")  # the outlook arrives after the page (HTMX), then draws
+    p.wait_for_selector("#outlook-chart-1 canvas")
+    assert p.locator("#outlook-1 tbody tr").count() == 5 and "随机种子" in p.locator(".assumptions").inner_text()
     assert "200.00 万元" in p.get_by_test_id("pool-balance").inner_text()
     v.shot("pools-fund")
     p.get_by_role("link", name="补偿申请", exact=True).click()
@@ -308,6 +330,7 @@ def test_regulator_path(desks: Any, server: str) -> None:
     p.get_by_label("起始日").fill("2025-01-01")
     p.get_by_role("button", name="查询").click()
     p.wait_for_selector("#bank-chart canvas")  # ECharts drew, from the vendored file
+    p.wait_for_selector("#trend-chart canvas")  # the last 12 months by month
     assert "万元" in p.get_by_test_id("disbursed").inner_text()
     p.wait_for_selector("#ranking-table")  # the ranking arrives after the page (HTMX)
     assert p.locator("#banks tbody tr").count() >= 1 and p.locator("#ranking-table tbody tr").count() >= 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ippledge.console.i18n_charts import CHART_LABELS
 from ippledge.console.i18n_desks import DESK_FIELD_ERRORS, DESK_LABELS
 from ippledge.console.i18n_disposal import DISPOSAL_FIELD_ERRORS, DISPOSAL_LABELS
 
@@ -382,6 +383,7 @@ _merge(LABELS, DESK_LABELS)  # the later desks' words (i18n_desks)
 _merge(FIELD_ERRORS, DESK_FIELD_ERRORS)
 _merge(LABELS, DISPOSAL_LABELS)  # the disposal agent's desk and the reverse push (i18n_disposal)
 _merge(FIELD_ERRORS, DISPOSAL_FIELD_ERRORS)
+_merge(LABELS, CHART_LABELS)  # the charts' words (i18n_charts)
 
 
 def t(key: str, lang: str) -> str:

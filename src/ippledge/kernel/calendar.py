@@ -130,6 +130,17 @@ def add_months(d: dt.date, n: int) -> dt.date:
     return d.replace(year=year, month=month, day=min(d.day, monthrange(year, month)[1]))
 
 
+def last_months(today: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
+    """``(first day, end)`` of the ``months`` calendar months up to ``today``'s, oldest first; the last month ends on
+    ``today`` (月末 for the months before it): the points of a chart of the last year by month."""
+    first = today.replace(day=1)
+    out = []
+    for k in range(months - 1, -1, -1):
+        start = add_months(first, -k)
+        out.append((start, min(add_months(start, 1) - dt.timedelta(days=1), today)))
+    return out
+
+
 def days_between(a: dt.date, b: dt.date) -> int:
     """Calendar days from ``a`` to ``b`` (negative when ``b`` is earlier); interest accrues per day."""
     return (_as_date(b) - _as_date(a)).days

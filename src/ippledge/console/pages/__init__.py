@@ -16,6 +16,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     filings,
     firm,
     fund,
+    fund_outlook,
     gateway,
     home,
     insurer,

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
-from ippledge.console import i18n
+from ippledge.console import charts, i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit.schemas import DecideIn
 from ippledge.intake import api as intake_api
+from ippledge.kernel.calendar import last_months
 from ippledge.lending import api as lending_api
+from ippledge.lending import queries as lending_queries
 from ippledge.lending.schemas import LoanOut
 from ippledge.web.deps import SessionDep, TodayDep
 
@@ -142,9 +144,10 @@ def _book_columns(names: dict[int, str]) -> list[Column[LoanOut]]:
 Book = tuple[ListState, list[LoanOut], list[Column[LoanOut]], dict[int, str]]
 
 
-def _book(request: Request, viewer: Viewer, session: Session) -> Book:
+def _book(request: Request, viewer: Viewer, session: Session, rows: list[LoanOut] | None = None) -> Book:
     state = ListState.of(request, viewer.lang, extra=("overdue",))
-    rows = lending_api.list_loans(viewer.principal, session, status=None)
+    if rows is None:
+        rows = lending_api.list_loans(viewer.principal, session, status=None)
     if state.extra.get("overdue") == "1":  # the book's overdue loans (逾期贷款): any day past due
         rows = [r for r in rows if r.dpd > 0]
     names = access_queries.names_of(session, [r.borrower_id for r in rows])
@@ -154,18 +157,49 @@ def _book(request: Request, viewer: Viewer, session: Session) -> Book:
     return state, rows, columns, names
 
 
+def book_history(session: Session, viewer: Viewer, loans: list[LoanOut], today: dt.date) -> dict[str, Any]:
+    """The viewer's book at each of the last 12 month-ends (this month: today) by five-tier grade: the chart's
+    option and the rows of the table beside it (yuan)."""
+    spans = last_months(today, 12)
+    ends = [end for _, end in spans]
+    over = lending_queries.book_by_grade_over(session, ends, [r.id for r in loans])
+    by_grade = {g: [over[e].get(g, Decimal("0.00")) for e in ends] for g in charts.GRADES}
+    names = {g: i18n.t(f"grade.{g}", viewer.lang) for g in charts.GRADES}
+    labels = [e.isoformat() if e == today else e.strftime("%Y-%m") for e in ends]
+    title = i18n.t("ui.book_over_time", viewer.lang)
+    rows = [(labels[i], [by_grade[g][i] for g in charts.GRADES]) for i in range(len(ends))]
+    totals = [sum(v, Decimal("0.00")) for _, v in rows]
+    return {
+        "option": charts.book_over_time(labels, by_grade, names, title),
+        "grades": charts.GRADES,
+        "rows": [(label, v, total) for (label, v), total in zip(rows, totals, strict=True)],
+    }
+
+
 @router.get("/book")
 def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
-    """贷款台账: the loans the viewer may see (a bank's book, a firm's own loans), by grade as a chart; sortable,
-    filtered by status, contract date and overdue, downloadable."""
-    state, rows, columns, names = _book(request, viewer, session)
+    """贷款台账: the loans the viewer may see (a bank's book, a firm's own loans), by grade as a chart and by grade
+    at each of the last 12 month-ends (loaded after the page: ``/book/history``); sortable, filtered by status,
+    contract date and overdue, downloadable."""
+    loans = lending_api.list_loans(viewer.principal, session, status=None)
+    state, rows, columns, names = _book(request, viewer, session, loans)
     by_grade: dict[str, Decimal] = {}
     for r in rows:
         by_grade[r.grade] = by_grade.get(r.grade, Decimal(0)) + Decimal(str(r.outstanding_principal))
     chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": float(v / 10000)} for g, v in by_grade.items()]
     ctx = page_ctx(rows, state, columns, f"{PREFIX}/book") | {"names": names, "chart": chart}
     ctx |= {"statuses": LOAN_STATUSES, "overdue_only": state.extra.get("overdue") == "1"}
+    ctx["has_history"] = bool(loans)
     return render(request, viewer, "book.html", ctx)
+
+
+@router.get("/book/history")
+def book_history_part(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The book by grade at the last 12 month-ends alone: the book page loads it after itself (HTMX), so each answer
+    stays quick on a large book."""
+    loans = lending_api.list_loans(viewer.principal, session, status=None)
+    history = book_history(session, viewer, loans, today) if loans else None
+    return render(request, viewer, "_book_history.html", {"history": history})
 
 
 @router.get("/book.{fmt}")

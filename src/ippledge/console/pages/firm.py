@@ -20,6 +20,7 @@ from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages.base import PREFIX, back, render, router
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
+from ippledge.console.pages.valuation_view import valuation_charts
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit import queries as credit_queries
@@ -217,6 +218,7 @@ def application(
         "consents": consents,
         "names": names,
         "valuations": valuations,
+        "valuation_charts": valuation_charts(valuations, viewer.lang),
         "decisions": decisions,
         "filings": filings,
         "today": today,

@@ -60,7 +60,8 @@ def pools_of(session: Session, viewer: Viewer) -> list[risk_queries.FundReport]:
 
 @router.get("/fund/pools")
 def fund_pools(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLResponse:
-    """资金池: each pool's balance and where its money went, with a chart of the money in and out (万元)."""
+    """资金池: each pool's balance and where its money went, with a chart of the money in and out (万元), and each
+    pool's outlook from the Monte Carlo of its enrolled book, loaded after the page (``fund_outlook``)."""
     _require_fund(viewer)
     reports = pools_of(session, viewer)
     keys = ("contributed", "fund_paid", "clawed_back", "subsidies_paid", "balance")

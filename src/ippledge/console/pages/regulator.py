@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from ippledge.console import i18n
+from ippledge.console import charts, i18n
 from ippledge.console.pages.base import render, router
 from ippledge.console.sessions import ViewerDep
 from ippledge.kernel.errors import DATE_INVALID
 from ippledge.supervision import api as supervision_api
+from ippledge.supervision import trends as supervision_trends
 from ippledge.web.deps import SessionDep, TodayDep
 
 
@@ -39,8 +41,9 @@ def supervision(
     end: str = "",
     rule: str = "growth_within_tolerance",
 ) -> HTMLResponse:
-    """监管统计: totals, each bank's line, the pools, a bar chart of 累放 and 余额 by bank (万元); the ranking under the
-    chosen rule follows as a partial (``/supervision/ranking``)."""
+    """监管统计: totals, each bank's line, the pools, a bar chart of 累放 and 余额 by bank (万元), the last 12 months'
+    trends (月度趋势, ``/supervision/trends``) and the ranking under the chosen rule (``/supervision/ranking``) follow
+    as partials."""
     p = viewer.principal
     s, e = _period(start, end, today)
     stats = supervision_api.statistics(p, session, today, s, e, [], None)
@@ -55,6 +58,32 @@ def supervision(
     }
     ctx = {"stats": stats, "rules": rules, "rule": rule, "start": s, "end": e, "chart": chart}
     return render(request, viewer, "supervision.html", ctx)
+
+
+def trends_view(lines: list[supervision_trends.MonthLine], lang: str) -> dict[str, Any]:
+    """The monthly trends as the chart's option and the table's rows."""
+    labels = {
+        "new_amount": i18n.t("ui.new_amount", lang),
+        "outstanding": i18n.t("ui.outstanding", lang),
+        "new_count": i18n.t("ui.new_loans", lang),
+        "npl": i18n.t("ui.npl_ratio", lang),
+    }
+    option = charts.trends(
+        [x.month for x in lines],
+        [x.new_count for x in lines],
+        [x.new_amount for x in lines],
+        [x.outstanding for x in lines],
+        [x.npl_ratio for x in lines],
+        labels,
+    )
+    return {"option": option, "lines": lines}
+
+
+@router.get("/supervision/trends")
+def supervision_trends_part(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
+    """The last 12 months' trends alone: the statistics page loads them after itself (HTMX)."""
+    lines = supervision_trends.monthly_trends(session, viewer.principal, today)
+    return render(request, viewer, "_trends.html", {"trends": trends_view(lines, viewer.lang)})
 
 
 @router.get("/supervision/ranking")
