@@ -1,10 +1,10 @@
 """Extension (展期, 贷款通则 art. 12) through the API on both backends: the bank's credit officer proposes and a
 different approver decides (maker-checker: the proposer cannot approve, a rejection writes nothing to the loan or the
-pledge); approved, it extends an active loan before maturity; the principal not yet due is re-amortised, a pledge change extending the registered debt term is
-filed and (once the pledgor confirms and the registry registers it) the pledge's term moves; days past due and the
-grade are kept (arrears stay arrears); a debtor in difficulty makes it a restructuring, whose observation period
-refuses an upgrade (409 with the reason); a second extension beyond the product rule and an extension of a repaid
-loan are 409; ``ledger check`` passes."""
+pledge); approved, it extends an active loan before maturity; the principal not yet due is re-amortised, a pledge
+change extending the registered debt term is filed and (once the pledgor confirms and the registry registers it) the
+pledge's term moves; days past due and the grade are kept (arrears stay arrears); a debtor in difficulty makes it a
+restructuring, whose observation period refuses an upgrade (409 with the reason); a second extension beyond the
+product rule and an extension of a repaid loan are 409; ``ledger check`` passes."""
 
 from __future__ import annotations
 

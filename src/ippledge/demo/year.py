@@ -419,8 +419,8 @@ def inspect(year: Year, track: LoanTrack) -> None:
 
 def extend(year: Year, track: LoanTrack) -> None:
     """展期 by three months before maturity (the borrower's orders pay late): the officer proposes, the approver
-    approves; the pledgor confirms and files the
-    pledge change extending the registered debt term, which the registry registers that day (``decide_filings``)."""
+    approves; the pledgor confirms and files the pledge change extending the registered debt term, which the
+    registry registers that day (``decide_filings``)."""
     d, cast = year.desk, year.cast
     body = {"months": 3, "reason": "借款人主要客户回款周期延长，申请展期三个月"}
     proposed = d.post(cast.officer(track.bank_id), f"/loans/{track.loan_id}/extension", body)

@@ -2,11 +2,11 @@
 
 Contract and pledges: ``create_contract``, ``attach_pledges``. Money: ``disburse``, ``deposit``, ``post_advance``
 (代垫费用), ``post_charge`` and ``charges_of`` (贷款费用), ``repay`` (``prepay=True`` for a partial prepayment),
-``payoff``, ``payoff_quote``. Servicing: ``propose_extension`` and ``decide_extension`` (展期, maker-checker), ``extensions_of``, ``set_floating`` and ``reprice_due``
-(LPR 重定价), ``rate_changes``, ``recall`` (提前收回), ``renew`` (续贷 / 无还本续贷), ``renewal_of``. Credit risk:
-``declare_default``, ``set_grade``, ``restructure``, ``propose_write_off``, ``decide_write_off``,
-``record_recovery``. Proof: ``check`` runs the whole ledger check with the ``lending`` expectation (every loan's
-principal account equals its outstanding principal).
+``payoff``, ``payoff_quote``. Servicing: ``propose_extension`` and ``decide_extension`` (展期, maker-checker),
+``extensions_of``, ``set_floating`` and ``reprice_due`` (LPR 重定价), ``rate_changes``, ``recall`` (提前收回),
+``renew`` (续贷 / 无还本续贷), ``renewal_of``. Credit risk: ``declare_default``, ``set_grade``, ``restructure``,
+``propose_write_off``, ``decide_write_off``, ``record_recovery``. Proof: ``check`` runs the whole ledger check with the
+``lending`` expectation (every loan's principal account equals its outstanding principal).
 Services flush and never commit.
 """
 
