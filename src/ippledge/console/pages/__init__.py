@@ -18,6 +18,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     insurer,
     loan,
     loan_actions,
+    loan_servicing,
     outreach,
     overdue,
     registry,

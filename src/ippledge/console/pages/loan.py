@@ -37,6 +37,26 @@ from ippledge.risk_sharing import queries as risk_queries
 from ippledge.web.deps import SessionDep, TodayDep
 
 NPL = ("substandard", "doubtful", "loss")
+# the field a servicing form's refusal is shown beside, and that form (decision 0038)
+REFUSED_FORM = {"ext_months": "extend", "rn_kind": "renew", "ch_kind": "charge", "rc_reason": "recall"}
+SERVICING_TYPED: dict[str, Any] = {
+    "ext_months": "",
+    "ext_reason": "",
+    "ext_difficulty": False,
+    "ext_decision_reason": "",
+    "rn_kind": "repay_first",
+    "rn_months": "12",
+    "rn_amount": "",
+    "rn_reason": "",
+    "rn_difficulty": False,
+    "ch_kind": "",
+    "ch_amount": "",
+    "ch_collect": "receivable",
+    "ch_payee": "third_party",
+    "ch_memo": "",
+    "rc_on": "",
+    "rc_reason": "",
+}
 
 
 def _money(text: str) -> Decimal | None:
@@ -88,6 +108,18 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "annuity": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
         "decide_action": bank_side and p.has(Role.APPROVER),
     }
+    # 展期 (maker-checker), 续贷 (the approver's), fees, 提前收回 (monitoring's action): decision 0038
+    active = detail.status == "active"
+    extensions = lending_api.extensions(detail.id, p, session) if bank_side else []
+    ext_open = any(e.status == "proposed" for e in extensions)
+    forms |= {
+        "extend": bank_side and p.has(Role.CREDIT_OFFICER) and active and not ext_open,
+        "renew": bank_side and p.has(Role.APPROVER) and active,
+        "charge": bank_side and bool(p.roles & {Role.CREDIT_OFFICER, Role.APPROVER}) and active,
+        "recall": bank_side and p.has(Role.CREDIT_OFFICER) and active and detail.recalled_on is None,
+    }
+    ext_to_decide = {e.id for e in extensions if e.status == "proposed" and p.has(Role.APPROVER)}
+    ext_to_decide -= {e.id for e in extensions if e.proposed_by == p.actor[:64]}  # never one's own proposal
     # the bank's post-loan actions on the loan (代缴年费, site visits, inspections, downgrade proposals)
     post_loan = monitoring_api.list_actions(session, p, loan_id=detail.id) if bank_side else []
     # the approver decides others' proposals (maker-checker); the proposer sees no buttons on its own
@@ -105,7 +137,9 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "actions": post_loan,
         "to_decide": to_decide,
         "annuities": post_loan_options.annuities(session, detail.pledge_ids, today) if forms["annuity"] else [],
-        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""},
+        "extensions": extensions,
+        "ext_to_decide": ext_to_decide,
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""} | SERVICING_TYPED,
         "errors": {},
         "form_error": None,
         "idempotency_key": uuid.uuid4().hex,
@@ -133,8 +167,11 @@ def _again(
     is still the one payment. ``refused_at`` puts a refusal (``form_error``) beside that field instead of on top."""
     ctx = _ctx(viewer, session, loan_id, today)
     msgs = {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in errors}
-    if refused_at is not None and form_error is not None:
-        msgs[refused_at], form_error = form_error, None
+    if refused_at is not None and form_error is not None:  # beside the field, its form shown again to say so
+        if (form := REFUSED_FORM.get(refused_at)) is not None:
+            ctx["forms"][form] = True
+        if form is not None or (refused_at == "ext_decision" and ctx["ext_to_decide"]):
+            msgs[refused_at], form_error = form_error, None
     ctx |= {"typed": ctx["typed"] | typed, "errors": msgs, "form_error": form_error, "idempotency_key": key}
     return render(request, viewer, "loan.html", ctx, status=422)
 
