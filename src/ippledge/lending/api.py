@@ -241,7 +241,7 @@ def _extension_out(e: LoanExtension) -> ExtensionOut:
         id=e.id,
         loan_id=e.loan_id,
         seq=e.seq,
-        status=e.status,  # type: ignore[arg-type]  # one of the three, written by lending.extension only
+        status=e.status,  # one of the three, written by lending.extension only
         applied_on=e.applied_on,
         months=e.months,
         from_maturity=e.from_maturity,

@@ -123,7 +123,7 @@ def renew(
     """续贷 / 无还本续贷 (the approver's decision): the new loan on the same pledge; the same key twice renews once."""
     viewer.check_csrf(csrf)
     key = idempotency_key
-    typed = {"rn_kind": kind, "rn_months": months, "rn_amount": amount, "rn_reason": reason}
+    typed: dict[str, Any] = {"rn_kind": kind, "rn_months": months, "rn_amount": amount, "rn_reason": reason}
     typed["rn_difficulty"] = difficulty == "1"
     value = loan_page._money(amount) if amount.strip() else None
     checks = (
@@ -136,7 +136,7 @@ def renew(
     if errors:
         return loan_page._again(request, viewer, session, loan_id, today, typed, errors, None, key)
     body = RenewalIn(
-        kind=kind,  # type: ignore[arg-type]  # one of RENEWAL_KINDS, checked above
+        kind=kind,  # one of RENEWAL_KINDS, checked above
         months=_months(months) or 0,
         reason=reason.strip(),
         amount=value,
