@@ -26,8 +26,10 @@ def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.credit.model import BasisKind
     from ippledge.gateway.model import Purpose, Source
     from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
+    from ippledge.lending.model.charges import ChargeKind, Collect, Payee
+    from ippledge.lending.model.renewal import RenewalKind
     from ippledge.lending.queries import grade_labels
-    from ippledge.monitoring.model import Finding
+    from ippledge.monitoring.model import ActionKind, Finding
     from ippledge.pledge.model import FilingStatus
     from ippledge.registry.model import LegalState
     from ippledge.valuation.governance.model import FlagKind
@@ -38,6 +40,9 @@ def test_every_grade_and_status_has_a_label() -> None:
     keys += [f"ip.{s.value}" for s in LegalState] + [f"basis.{b.value}" for b in BasisKind]
     keys += [f"flag.{f.value}" for f in FlagKind] + [f"finding.{f.value}" for f in Finding]
     keys += [f"purpose.{p.value}" for p in Purpose] + [f"gwsource.{s.value}" for s in Source]
+    keys += [f"act.{k.value}" for k in ActionKind] + [f"fee.{k.value}" for k in ChargeKind]
+    keys += [f"collect.{c.value}" for c in Collect] + [f"payee.{p.value}" for p in Payee]
+    keys += [f"renew.{k.value}" for k in RenewalKind] + [f"ext.{s}" for s in ("proposed", "approved", "rejected")]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}

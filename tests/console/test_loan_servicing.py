@@ -7,6 +7,7 @@ the field with what was typed, an action out of order is the 409 reason beside t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +40,7 @@ def test_forms_show_to_the_roles_allowed(world, app) -> None:
     en.cookies.set("ippledge_lang", "en")
     page = en.get(url).text
     assert _shown(page) == set(FORMS) and "Renewal without repaying principal" in page and "Valuation fee" in page
+    assert not re.search(r">\s*(ui|ext|fee|collect|payee|renew|act)\.[a-z_]+", page)  # no label key shows
     assert sign_in(app, d.bank2.officer).get(url).status_code == 404
 
 
