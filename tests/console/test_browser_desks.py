@@ -80,13 +80,7 @@ def test_bidder_bids_on_a_lot(world, app, session_factory, server: str, browser:
     assert hosts == {"127.0.0.1"} and len(requests) > 5, hosts
 
 
-def test_officer_proposes_an_extension_approver_approves_from_the_inbox(
-    world,
-    app,
-    server: str,
-    browser: Any,
-    tmp_path,  # noqa: F811
-) -> None:
+def test_extension_approved_from_the_inbox(world, app, server: str, browser: Any, tmp_path) -> None:  # noqa: F811
     s = seed(world, app)
     d, lid = s.desk, s.loan_id
     requests: list[str] = []
