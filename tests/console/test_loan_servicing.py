@@ -146,3 +146,22 @@ def test_recall_proposed_and_renewal_refused_out_of_order(world, app) -> None:
     assert refused.status_code == 422 and 'id="rn_kind-error"' in refused.text  # too early: 409's reason beside
     assert '<option value="no_repayment" selected>' in refused.text
     assert d.get(d.bank.officer, f"/loans/{lid}").json()["status"] == "active"
+
+
+def test_a_double_submitted_renewal_renews_once(world, app) -> None:
+    s = seed(world, app)
+    d, lid = s.desk, s.loan_id
+    loan = d.get(d.bank.officer, f"/loans/{lid}").json()
+    d.clock.today = dt.date.fromisoformat(loan["maturity_date"]) - dt.timedelta(days=10)  # in the renewal window
+    d.deposit("2000000")  # the borrower's own funds pay the old loan off first (续贷)
+    approver = sign_in(app, d.bank.approver)
+    page = approver.get(f"/console/loans/{lid}").text
+    form = {"csrf": csrf_of(page), "idempotency_key": key_of(page)}
+    body = form | {"kind": "repay_first", "months": "12", "reason": "经营正常，续贷一年"}
+    one = approver.post(f"/console/loans/{lid}/renewal", data=body, follow_redirects=False)
+    two = approver.post(f"/console/loans/{lid}/renewal", data=body, follow_redirects=False)
+    assert one.status_code == two.status_code == 303 and one.headers["location"] == two.headers["location"]
+    new_id = int(one.headers["location"].split("/loans/")[1].split("?")[0])
+    assert new_id != lid and d.get(d.bank.officer, f"/loans/{lid}").json()["status"] == "repaid"
+    assert d.get(d.bank.officer, f"/loans/{new_id}").json()["status"] == "active"
+    assert "已办理" in approver.get(one.headers["location"]).text
