@@ -1,8 +1,9 @@
-"""The later desks in a real browser (decisions 0036, 0039, 0040): a bank works a pushed firm from its inbox to a
-follow-up, a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid), the
-disposal agent announces a round (a start price below the rules' floor refused beside the field) and closes it, and
-the insurer goes from its inbox to its covers and to a decided claim with its own share; every request stays on
-127.0.0.1. Screenshots go to ``IPPLEDGE_CONSOLE_SCREENSHOTS`` when set (as in test_browser)."""
+"""The later desks in a real browser (decisions 0036, 0038, 0039, 0040): a bank works a pushed firm from its inbox to
+a follow-up, a registered bidder bids on a lot (an early bid's reason beside the field, then an accepted bid), the
+disposal agent announces a round (a start price below the rules' floor refused beside the field) and closes it, an
+officer proposes an extension (展期) that another approver approves from the inbox, and the insurer goes from its inbox
+to its covers and to a decided claim with its own share; every request stays on 127.0.0.1. Screenshots go to
+``IPPLEDGE_CONSOLE_SCREENSHOTS`` when set (as in test_browser)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ippledge.disposal import service
 from ippledge.disposal.api import server_time
 from ippledge.disposal.tables import DisposalAuction
 from tests.access.factories import PASSWORD
+from tests.console.factories import seed
 from tests.console.test_browser import CHROMIUM, Visit, browser, server  # noqa: F401  (fixtures)
 from tests.console.test_desks_disposal import H, lot_with_round
 from tests.disposal.factories import claimed_loan
@@ -156,5 +158,36 @@ def test_insurer_from_inbox_to_covers_and_a_claims_share(
     assert p.get_by_test_id("my-share").inner_text().startswith(share)
     v.shot("claim-insurer")
     v.close()
+
+
+def test_extension_approved_from_the_inbox(world, app, server: str, browser: Any, tmp_path) -> None:  # noqa: F811
+    s = seed(world, app)
+    d, lid = s.desk, s.loan_id
+    requests: list[str] = []
+    v = Visit(browser, server, _shots(tmp_path), requests)
+    v.sign_in(d.bank.officer.user.username, PASSWORD)
+    p = v.page
+    p.goto(f"{server}/console/loans/{lid}")
+    p.get_by_label("展期月数").fill("三")
+    p.get_by_role("button", name="提交展期申请").click()  # not a number: the message beside the field
+    assert "请输入 1 至 36" in p.locator("#ext_months-error").inner_text()
+    assert p.get_by_label("展期月数").input_value() == "三"
+    p.get_by_label("展期月数").fill("3")
+    p.locator("#ext-reason").fill("主要客户回款周期延长")
+    p.get_by_role("button", name="提交展期申请").click()
+    assert "待审批" in p.locator("#extensions").inner_text()
+    v.close()
+
+    v = Visit(browser, server, _shots(tmp_path), requests)
+    v.sign_in(d.bank.approver.user.username, PASSWORD)
+    p = v.page
+    p.locator(f'#inbox a[href="/console/loans/{lid}#extensions"]').click()
+    p.wait_for_url(f"{server}/console/loans/{lid}#extensions")
+    v.shot("loan-extension-approver")
+    p.locator("#extensions").get_by_role("button", name="批准").click()
+    p.wait_for_selector('[data-testid="done"]')
+    assert "已批准" in p.locator("#extensions").inner_text()
+    v.close()
+    assert d.get(d.bank.officer, f"/loans/{lid}/extensions").json()[0]["status"] == "approved"
     hosts = {urlsplit(u).hostname for u in requests}
     assert hosts == {"127.0.0.1"} and len(requests) > 5, hosts

@@ -26,8 +26,10 @@ def test_every_grade_and_status_has_a_label() -> None:
     from ippledge.credit.model import BasisKind
     from ippledge.gateway.model import Purpose, Source
     from ippledge.intake.model import ApplicationStatus, TaskKind, TaskStatus
+    from ippledge.lending.model.charges import ChargeKind, Collect, Payee
+    from ippledge.lending.model.renewal import RenewalKind
     from ippledge.lending.queries import grade_labels
-    from ippledge.monitoring.model import Finding
+    from ippledge.monitoring.model import ActionKind, Finding
     from ippledge.pledge.model import FilingStatus
     from ippledge.registry.model import LegalState
     from ippledge.risk_sharing.model import Party
@@ -44,6 +46,9 @@ def test_every_grade_and_status_has_a_label() -> None:
     keys += [f"bidder.{s}" for s in ("held", "refunded", "applied", "forfeited")]  # disposal_bidder.status
     keys += [f"work.{s}" for s in ("close", "payment", "next_round", "settle")]  # disposal.queries.LotWork.step
     keys += [f"dfiling.{k}" for k in ("transfer", "release")]
+    keys += [f"act.{k.value}" for k in ActionKind] + [f"fee.{k.value}" for k in ChargeKind]
+    keys += [f"collect.{c.value}" for c in Collect] + [f"payee.{p.value}" for p in Payee]
+    keys += [f"renew.{k.value}" for k in RenewalKind] + [f"ext.{s}" for s in ("proposed", "approved", "rejected")]
     missing = [k for k in keys if k not in i18n.LABELS]
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}

@@ -16,6 +16,7 @@ from ippledge.access import scope
 from ippledge.access.model import PartyKind
 from ippledge.access.tables import Party, User
 from ippledge.kernel.identifiers.patent_application import calc_check_digit
+from ippledge.lending.tables import LoanExtension
 from ippledge.registry.tables import IpAsset
 from tests.isolation.bodies import body_for
 from tests.isolation.conftest import Iso
@@ -67,6 +68,9 @@ def _url(s: Session, path: str, res: Resource, row: Any, caller: Caller) -> str:
             values[name] = caller.party_id
         elif name == "year_no":
             values[name] = 1
+        elif name == "extension_id":  # /loans/{loan_id}/extensions/{extension_id}/decision: the loan's own
+            ext = s.query(LoanExtension.id).filter(LoanExtension.loan_id == row.id) if row is not None else None
+            values[name] = (ext.limit(1).scalar() if ext is not None else None) or MISSING_INT
         elif name == "source":  # /gateway/firms/{firm_id}/{source}: a read that states its purpose
             return path.format(**values, source="credit_bureau") + "?purpose=credit_assessment"
         else:

@@ -136,12 +136,14 @@ SYSTEM = Principal(party_id=0, party_kind=PartyKind.PLATFORM, roles=frozenset({R
 # subsidy). The generic ``POST /approvals/{id}/decision`` refuses them: approving there would act on nothing.
 CREDIT_DECISION = "credit_decision"
 LOAN_WRITE_OFF = "loan_write_off"
+LOAN_EXTENSION = "loan_extension"
 RISK_CLAIM = "risk_claim"
 RISK_SUBSIDY = "risk_subsidy"
 MONITORING_ACTION = "monitoring_action"
 DECIDED_WHERE: dict[str, str] = {
     CREDIT_DECISION: "POST /credit-decisions/{id}/approve | /reject",
     LOAN_WRITE_OFF: "POST /loan-write-offs/{id}/decision",
+    LOAN_EXTENSION: "POST /loans/{loan_id}/extensions/{id}/decision",
     RISK_CLAIM: "POST /risk-claims/{id}/decision",
     RISK_SUBSIDY: "POST /risk-subsidies/{id}/decision",
     MONITORING_ACTION: "POST /monitoring/actions/{id}/decision",

@@ -369,7 +369,6 @@ FIELD_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-
 def _merge(into: dict[str, Any], part: dict[str, Any]) -> None:
     """Add a desk's words; a key already defined differently is a bug (one desk would silently relabel another's
     page, as 原因 once replaced the approver's 意见), so importing fails instead."""

@@ -418,11 +418,15 @@ def inspect(year: Year, track: LoanTrack) -> None:
 
 
 def extend(year: Year, track: LoanTrack) -> None:
-    """展期 by three months before maturity (the borrower's orders pay late); the pledgor confirms and files the
-    pledge change extending the registered debt term, which the registry registers that day (``decide_filings``)."""
+    """展期 by three months before maturity (the borrower's orders pay late): the officer proposes, the approver
+    approves; the pledgor confirms and files the pledge change extending the registered debt term, which the
+    registry registers that day (``decide_filings``)."""
     d, cast = year.desk, year.cast
     body = {"months": 3, "reason": "借款人主要客户回款周期延长，申请展期三个月"}
-    ext = d.post(cast.approver(track.bank_id), f"/loans/{track.loan_id}/extension", body)
+    proposed = d.post(cast.officer(track.bank_id), f"/loans/{track.loan_id}/extension", body)
+    decision = {"approve": True, "reason": "同意展期"}  # maker-checker: another person of the bank approves
+    url = f"/loans/{track.loan_id}/extensions/{proposed['id']}/decision"
+    ext = d.post(cast.approver(track.bank_id), url, decision)
     for fid in ext["pledge_change_filings"]:
         d.post(track.firm.user, f"/pledge-filings/{fid}/confirm")
         d.post(track.firm.user, f"/pledge-filings/{fid}/submit")

@@ -31,6 +31,7 @@ from ippledge.lending.schemas import (
     DepositIn,
     DepositOut,
     DisburseIn,
+    ExtensionDecisionIn,
     ExtensionIn,
     ExtensionOut,
     FloatingIn,
@@ -240,6 +241,7 @@ def _extension_out(e: LoanExtension) -> ExtensionOut:
         id=e.id,
         loan_id=e.loan_id,
         seq=e.seq,
+        status=e.status,  # one of the three, written by lending.extension only
         applied_on=e.applied_on,
         months=e.months,
         from_maturity=e.from_maturity,
@@ -247,6 +249,9 @@ def _extension_out(e: LoanExtension) -> ExtensionOut:
         reason=e.reason,
         debtor_in_difficulty=e.debtor_in_difficulty,
         pledge_change_filings=json.loads(e.filing_ids),
+        proposed_by=e.actor,
+        decide_by=e.decide_by,
+        decided_on=e.decided_on,
     )
 
 
@@ -254,13 +259,28 @@ def _extension_out(e: LoanExtension) -> ExtensionOut:
 def extend(
     loan_id: IdPath, body: ExtensionIn, principal: PrincipalDep, session: SessionDep, today: TodayDep
 ) -> ExtensionOut:
-    """展期: the bank's approver moves the maturity before it arrives; the remaining principal is re-amortised, a
-    pledge change extending the registered debt term is filed for each pledge (the pledgor confirms it: its written
-    consent), and with a debtor in difficulty the loan is also restructured (2023 rules art. 19)."""
-    ext = service.extend(
+    """展期申请: the bank's credit officer proposes moving the maturity before it arrives; a different approver
+    decides (``POST /loans/{loan_id}/extensions/{id}/decision``)."""
+    ext = service.propose_extension(
         session, principal, loan_id, body.months, body.reason, today, debtor_in_difficulty=body.debtor_in_difficulty
     )
     return _extension_out(ext)
+
+
+@router.post("/loans/{loan_id}/extensions/{extension_id}/decision", response_model=ExtensionOut)
+def decide_extension(
+    loan_id: IdPath,
+    extension_id: IdPath,
+    body: ExtensionDecisionIn,
+    principal: PrincipalDep,
+    session: SessionDep,
+    today: TodayDep,
+) -> ExtensionOut:
+    """展期审批: approving re-amortises the principal not yet due, files a pledge change extending the registered
+    debt term for each pledge (the pledgor confirms it: its written consent) and, with a debtor in difficulty,
+    restructures the loan (2023 rules art. 19); rejecting (with the reason) changes nothing. Never the proposer."""
+    row = service.decide_extension(session, principal, loan_id, extension_id, body.approve, body.reason, today)
+    return _extension_out(row)
 
 
 def _renewal_out(r: LoanRenewal) -> RenewalOut:

@@ -184,10 +184,11 @@ def servicing(
                         "extensions": [
                             {
                                 "seq": e.seq,
+                                "status": e.status,
                                 "applied_on": e.applied_on.isoformat(),
                                 "months": e.months,
                                 "from_maturity": e.from_maturity.isoformat(),
-                                "to_maturity": e.to_maturity.isoformat(),
+                                "to_maturity": e.to_maturity.isoformat() if e.to_maturity else None,
                                 "pledge_change_filings": json.loads(e.filing_ids),
                                 "reason": e.reason,
                             }

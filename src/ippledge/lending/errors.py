@@ -286,6 +286,12 @@ EXTENSION_MATURED = ErrorCode(
 EXTENSION_LIMIT = ErrorCode(
     "lending.extension_limit", ConflictError, "不能展期：{reason_zh}", "no extension: {reason_en}"
 )
+EXTENSION_PENDING = ErrorCode(
+    "lending.extension_pending",
+    ConflictError,
+    "该贷款已有待审批的展期申请（第{extension_id}号）",
+    "an extension of this loan (no. {extension_id}) is already waiting for a decision",
+)
 EXTENSION_MONTHS = ErrorCode(
     "lending.extension_months",
     ValidationError,

@@ -1,6 +1,11 @@
 """Extension (展期), 贷款通则 art. 12: the bank moves the maturity of an active loan before it matures.
 
-``extend`` (the bank's approver decides; the borrower applied):
+Maker-checker (双人复核, the write-off's shape): ``propose_extension`` — a credit officer of the lending bank proposes
+it on the borrower's application (an ``access`` approval is opened; one open proposal per loan,
+``lending.extension_pending``; the checker's deadline ``decide_by`` is ``DECIDE_WITHIN`` working days);
+``decide_extension`` — a different approver of the bank approves or rejects (``access.service.decide``: the proposer
+is refused ``access.self_approval``; a rejection needs its reason and writes nothing else). Both check the rules;
+approving checks them again on the decision day and then:
 
 1. refuses a loan that is not active (repaid, written off: ``lending.extension_state``, 409), one already matured
    (``lending.extension_matured``, 409) and an extension beyond the product's count or the statutory cumulative
@@ -28,7 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
-from ippledge.access.model import Principal, Role
+from ippledge.access import service as access
+from ippledge.access.model import LOAN_EXTENSION, Principal, Role
+from ippledge.kernel.calendar import default_calendar
+from ippledge.kernel.errors import not_found
 from ippledge.ledger import service as ledger
 from ippledge.lending import store
 from ippledge.lending.contracts import file_debt_change, require_bank_staff
@@ -36,6 +44,7 @@ from ippledge.lending.errors import (
     EXTENSION_LIMIT,
     EXTENSION_MATURED,
     EXTENSION_MONTHS,
+    EXTENSION_PENDING,
     EXTENSION_STATE,
     NOT_FOR_QUARTERLY,
     REASON_REQUIRED,
@@ -50,10 +59,12 @@ from ippledge.pledge import queries as pledge_queries
 from ippledge.pledge import service as pledge_service
 
 ZERO = Decimal("0.00")
+DECIDE_WITHIN = 5  # working days the approver has to decide a proposed extension
 
 
 def extensions_of(session: Session, loan_id: int) -> list[LoanExtension]:
-    stmt = select(LoanExtension).where(LoanExtension.loan_id == loan_id).order_by(LoanExtension.seq)
+    """Every extension of the loan, proposed, approved or rejected, in the order proposed."""
+    stmt = select(LoanExtension).where(LoanExtension.loan_id == loan_id).order_by(LoanExtension.id)
     return list(session.scalars(stmt))
 
 
@@ -110,20 +121,8 @@ def _reschedule(
     return new.instalments[-1].due_date
 
 
-def extend(
-    session: Session,
-    approver: Principal,
-    loan_id: int,
-    months: int,
-    reason: str,
-    today: dt.date,
-    *,
-    debtor_in_difficulty: bool = False,
-) -> LoanExtension:
-    """展期 by ``months`` months, decided by the bank's approver on ``today`` (see the module docstring)."""
-    store.visible_loan(session, approver, loan_id)
-    loan = store.lock_loan(session, loan_id)
-    require_bank_staff(approver, loan, Role.APPROVER)
+def _check(session: Session, loan: Loan, months: int, reason: str, today: dt.date) -> list[LoanExtension]:
+    """The extension rules on ``today``; the loan's approved extensions."""
     if loan.status != "active":
         raise EXTENSION_STATE(status=loan.status)
     if loan.method == RepaymentMethod.INTEREST_QUARTERLY.value:  # its dates are settlement days, not months
@@ -134,11 +133,87 @@ def extend(
         raise REASON_REQUIRED(action_zh="展期", action_en="an extension")
     if not before_maturity(today, loan.maturity_date):
         raise EXTENSION_MATURED(maturity=str(loan.maturity_date))
-    done = extensions_of(session, loan.id)
+    done = [e for e in extensions_of(session, loan.id) if e.status == "approved"]
     extended = sum(e.months for e in done)
     refusal = extension_refusal(loan.term_months - extended, extended, len(done), months)
     if refusal is not None:
         raise EXTENSION_LIMIT(reason_zh=refusal.zh, reason_en=refusal.en)
+    return done
+
+
+def propose_extension(
+    session: Session,
+    officer: Principal,
+    loan_id: int,
+    months: int,
+    reason: str,
+    today: dt.date,
+    *,
+    debtor_in_difficulty: bool = False,
+) -> LoanExtension:
+    """展期申请 (maker): the bank's credit officer proposes extending by ``months`` months on ``today``."""
+    store.visible_loan(session, officer, loan_id)
+    loan = store.lock_loan(session, loan_id)
+    require_bank_staff(officer, loan, Role.CREDIT_OFFICER)
+    _check(session, loan, months, reason, today)
+    open_one = next((e for e in extensions_of(session, loan.id) if e.status == "proposed"), None)
+    if open_one is not None:
+        raise EXTENSION_PENDING(extension_id=open_one.id)
+    assert loan.maturity_date is not None
+    details = {"months": months, "reason": reason.strip(), "debtor_in_difficulty": debtor_in_difficulty}
+    approval = access.propose(session, officer, LOAN_EXTENSION, loan.id, "extension", details)
+    ext = LoanExtension(
+        loan_id=loan.id,
+        seq=0,
+        applied_on=today,
+        months=months,
+        from_maturity=loan.maturity_date,
+        reason=reason.strip(),
+        debtor_in_difficulty=debtor_in_difficulty,
+        filing_ids="[]",
+        actor=officer.actor[:64],
+        status="proposed",
+        approval_id=approval.id,
+        decide_by=default_calendar().add_working_days(today, DECIDE_WITHIN),
+    )
+    session.add(ext)
+    session.flush()
+    audit.record(session, officer, "lending.extension_proposed", "loan", loan.id, {"extension_id": ext.id, **details})
+    return ext
+
+
+def decide_extension(
+    session: Session,
+    approver: Principal,
+    loan_id: int,
+    extension_id: int,
+    approve: bool,
+    reason: str | None,
+    today: dt.date,
+) -> LoanExtension:
+    """展期审批 (checker): a different approver of the bank approves (the extension is carried out, see the module
+    docstring) or rejects (nothing but the decision is written)."""
+    store.visible_loan(session, approver, loan_id)
+    ext = session.get(LoanExtension, extension_id)
+    if ext is None or ext.loan_id != loan_id or ext.approval_id is None:
+        raise not_found("展期申请", "extension", id=extension_id)
+    loan = store.lock_loan(session, loan_id)
+    if approver.party_id != loan.bank_id:
+        raise not_found("展期申请", "extension", id=extension_id)
+    access.decide(session, approver, ext.approval_id, approve, reason)
+    ext.decided_on, ext.decided_by = today, approver.actor[:64]
+    if not approve:
+        ext.status = "rejected"
+        session.flush()
+        audit.record(session, approver, "lending.extension_rejected", "loan", loan.id, {"extension_id": ext.id})
+        return ext
+    return _apply(session, approver, loan, ext, today)
+
+
+def _apply(session: Session, approver: Principal, loan: Loan, ext: LoanExtension, today: dt.date) -> LoanExtension:
+    """Carry out the approved extension on ``today``: the rules again, the new schedule, the pledge changes."""
+    months, reason, debtor_in_difficulty = ext.months, ext.reason, ext.debtor_in_difficulty
+    done = _check(session, loan, months, reason, today)
     before = loan.maturity_date
     assert before is not None
     rows = store.instalments(session, loan.id)
@@ -152,22 +227,11 @@ def extend(
     ]
     change = pledge_service.PledgeChangeRequest(debt_end=new_maturity)
     filings = file_debt_change(session, approver, in_force, change, today)
-    ext = LoanExtension(
-        loan_id=loan.id,
-        seq=len(done) + 1,
-        applied_on=today,
-        months=months,
-        from_maturity=before,
-        to_maturity=new_maturity,
-        reason=reason.strip(),
-        debtor_in_difficulty=debtor_in_difficulty,
-        filing_ids=json.dumps(filings),
-        actor=approver.actor[:64],
-    )
-    session.add(ext)
+    ext.seq, ext.status, ext.from_maturity, ext.to_maturity = len(done) + 1, "approved", before, new_maturity
+    ext.filing_ids = json.dumps(filings)
     session.flush()
     if debtor_in_difficulty:  # 2023 rules art. 19: changed terms for a debtor in difficulty are a restructuring
-        flag_restructured(session, approver, loan, f"展期（债务人财务困难）：{reason.strip()}", today, True)
+        flag_restructured(session, approver, loan, f"展期（债务人财务困难）：{reason}", today, True)
     payload = {
         "loan_id": loan.id,
         "extension_id": ext.id,

@@ -73,6 +73,10 @@ class WriteOffDecisionIn(_Body):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class ExtensionDecisionIn(WriteOffDecisionIn):
+    """展期审批: approve, or reject with the reason."""
+
+
 # ---- responses (贷款接口应答): money as ``Yuan`` (a decimal string with two places), dates ISO -------------------
 
 
@@ -249,16 +253,22 @@ class ExtensionIn(_Body):
 
 
 class ExtensionOut(BaseModel):
+    """An extension (展期): proposed by a credit officer, approved or rejected by a different approver."""
+
     id: int
     loan_id: int
-    seq: int
+    seq: int = Field(description="1 for the loan's first approved extension; 0 until approved")
+    status: Literal["proposed", "approved", "rejected"]
     applied_on: dt.date
     months: int
     from_maturity: dt.date
-    to_maturity: dt.date
+    to_maturity: dt.date | None = Field(description="the new maturity, once approved")
     reason: str
     debtor_in_difficulty: bool
     pledge_change_filings: list[int]
+    proposed_by: str
+    decide_by: dt.date | None = Field(description="the approver's deadline (working days)")
+    decided_on: dt.date | None
 
 
 class RenewalIn(_Body):

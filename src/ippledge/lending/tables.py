@@ -97,20 +97,26 @@ class LoanInstalment(Base):
 
 
 class LoanExtension(IdMixin, Base):
-    """One extension (展期) of a loan: the maturity it moved, why, and the pledge change filings it filed."""
+    """One extension (展期) of a loan: proposed by a credit officer, decided by a different approver (maker-checker);
+    once approved, the maturity it moved and the pledge change filings it filed."""
 
     __tablename__ = "loan_extension"
 
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id", ondelete="CASCADE"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)  # 1 for the first extension
-    applied_on: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)  # 1 for the first approved extension; 0 until approved
+    applied_on: Mapped[dt.date] = mapped_column(Date)  # the day it was proposed
     months: Mapped[int] = mapped_column(Integer)
     from_maturity: Mapped[dt.date] = mapped_column(Date)
-    to_maturity: Mapped[dt.date] = mapped_column(Date)
+    to_maturity: Mapped[dt.date | None] = mapped_column(Date)  # set when approved
     reason: Mapped[str] = mapped_column(Text)
     debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then also a restructuring (2023 art. 19)
-    filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
-    actor: Mapped[str] = mapped_column(String(64))
+    filing_ids: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of the pledge change filings (变更登记)
+    actor: Mapped[str] = mapped_column(String(64))  # the proposer
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed | approved | rejected
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approval.id"))
+    decide_by: Mapped[dt.date | None] = mapped_column(Date)  # the checker's deadline, in working days
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

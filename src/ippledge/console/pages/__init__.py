@@ -22,6 +22,7 @@ from ippledge.console.pages import (  # noqa: F401  (importing a module register
     insurer,
     loan,
     loan_actions,
+    loan_servicing,
     outreach,
     outreach_file,
     overdue,

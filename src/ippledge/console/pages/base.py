@@ -2,12 +2,14 @@
 
 Every page calls the same route functions the JSON API serves (in-process, with the viewer's principal), so party
 scoping (another party's record is a 404 page), maker-checker and every business rule hold exactly as in the API;
-decision records 0021 and 0028. Each role's pages live in their own module of this package.
+decision records 0021 and 0028. Each role's pages live in their own module of this package. Every form's write goes
+through ``submit_once`` (表单提交: a savepoint, the idempotency key, the refusal beside the field).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +17,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.console import i18n
 from ippledge.console.pages.desk_menu import desk_menu
 from ippledge.console.sessions import CsrfRefused, SignInRequired, Viewer, clear_session_cookie, lang_of
 from ippledge.kernel.errors import IppledgeError
+from ippledge.web.idempotency import run_once
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -120,3 +124,42 @@ def render(request: Request, viewer: Viewer, name: str, ctx: dict[str, Any], sta
 
 def back(to: str) -> RedirectResponse:
     return RedirectResponse(to, status_code=303)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A money form's idempotency (幂等): the key drawn with the page, the operation and what was asked."""
+
+    key: str
+    operation: str
+    payload: Mapping[str, Any]
+    status: int = 200
+
+
+def submit_once(
+    session: Session,
+    viewer: Viewer,
+    act: Callable[[], Any],
+    done: Callable[[Any], Response],
+    again: Callable[[str], Response] | None = None,
+    *,
+    once: Keyed | None = None,
+    passes: tuple[int, ...] = (403, 404),
+) -> Response:
+    """A form's write, the one way: ``act`` in a savepoint, so a refusal writes nothing (the key included); with
+    ``once``, through ``run_once``, so a double submit acts once and ``done`` gets the first result; then ``done``'s
+    page. A refused rule re-renders the form through ``again`` with the bilingual message beside the field, except
+    the statuses in ``passes`` (another party's record, a role refused), which become the error page, as every
+    refusal does when there is no ``again``."""
+    try:
+        with session.begin_nested():
+            if once is None:
+                result = act()
+            else:
+                p = viewer.principal
+                result = run_once(session, p, once.key, once.operation, once.payload, act, once.status).body
+    except IppledgeError as exc:
+        if again is None or exc.status in passes:
+            raise
+        return again(i18n.both((exc.message_zh, exc.message_en), viewer.lang))
+    return done(result)

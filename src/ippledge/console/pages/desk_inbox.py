@@ -1,7 +1,8 @@
-"""The later desks' inbox items (待办事项：白名单跟进、保险理赔、名单复核、窗口待受理、对接活动): what
-``home.inbox`` adds for the bank's pushed firms still to follow up, the insurer's open claims, the platform's draft
-whitelists another operator built (the builder cannot publish its own), the applications the window has not handled
-yet, and the events a firm or the operator must attend to."""
+"""The later desks' inbox items (待办事项：白名单跟进、展期审批、保险理赔、名单复核、窗口待受理、对接活动、押品处置):
+what ``home.inbox`` adds for the bank's pushed firms still to follow up, the extensions (展期) its approver must decide
+by their working-day deadline, the insurer's open claims, the platform's draft whitelists another operator built (the
+builder cannot publish its own), the applications the window has not handled yet, the events a firm or the operator
+must attend to, and the lots where the bank or its agent has the next step."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ippledge.console.sessions import Viewer
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import queries as disposal_queries
 from ippledge.intake import queries as intake_queries
+from ippledge.lending import queries as lending_queries
 from ippledge.monitoring import api as monitoring_api
 from ippledge.outreach import api as outreach_api
 from ippledge.risk_sharing import queries as risk_queries
@@ -46,6 +48,12 @@ def desk_items(session: Session, viewer: Viewer, today: dt.date) -> list[dict[st
             if a.proposed_by != p.actor:  # the proposer cannot decide its own (maker-checker)
                 title = f"{i18n.t('ui.actions_to_decide', lang)} · {i18n.t(f'act.{a.kind}', lang)} · {a.subject}"
                 items.append(_item(title, f"{PREFIX}/loans/{a.loan_id}", a.act_by, a.act_by < today))
+        for e in lending_queries.extensions_to_decide(session, p.party_id):
+            if e.proposed_by != p.actor[:64]:  # 展期: the proposer cannot decide its own either
+                what = f"{e.contract_no} · {e.months} {i18n.t('ui.months', lang)}"
+                title = f"{i18n.t('ui.extensions_to_decide', lang)} · {what}"
+                late = e.decide_by is not None and e.decide_by < today
+                items.append(_item(title, f"{PREFIX}/loans/{e.loan_id}#extensions", e.decide_by, late))
     if p.party_kind in (PartyKind.INSURER, PartyKind.GUARANTOR) and p.roles & {Role.UNDERWRITER, Role.APPROVER}:
         for c in risk_queries.covered_claims(session, p):
             if c.status in INSURER_OPEN:

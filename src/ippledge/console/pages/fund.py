@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.pages.lists import (
     Column,
     ListState,
@@ -34,7 +34,6 @@ from ippledge.risk_sharing import queries as risk_queries
 from ippledge.risk_sharing import service as risk_service
 from ippledge.risk_sharing.schemas import NoteIn
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 OPEN_CLAIMS = ("filed", "proposed", "settling")
 LOAN_STATUSES = [(s, f"loan.{s}") for s in ("active", "repaid", "written_off")]
@@ -176,16 +175,14 @@ def decide_claim(
     p = viewer.principal
     yes = approve == "1"
     body = {"id": claim_id, "approve": yes, "reason": reason or None}
-    with session.begin_nested():
-        run_once(
-            session,
-            p,
-            idempotency_key,
-            f"POST /console/fund/claims/{claim_id}/decision",
-            body,
-            lambda: {"id": risk_service.decide_claim(session, p, claim_id, yes, reason or None, today).id},
-        )
-    return back(f"{PREFIX}/fund/claims/{claim_id}")
+    once = Keyed(idempotency_key, f"POST /console/fund/claims/{claim_id}/decision", body)
+    return submit_once(
+        session,
+        viewer,
+        lambda: {"id": risk_service.decide_claim(session, p, claim_id, yes, reason or None, today).id},
+        lambda _out: back(f"{PREFIX}/fund/claims/{claim_id}"),
+        once=once,
+    )
 
 
 GRADE_TIER = {g: i for i, g in enumerate(("normal", "special_mention", "substandard", "doubtful", "loss"))}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,9 +24,8 @@ from sqlalchemy.orm import Session
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
 from ippledge.console.pages import post_loan as post_loan_options
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.lending import api as lending_api
 from ippledge.lending import queries as lending_queries
 from ippledge.lending import service as lending_service
@@ -35,9 +35,28 @@ from ippledge.monitoring.schemas import SiteVisitIn
 from ippledge.policy import api as policy_api
 from ippledge.risk_sharing import queries as risk_queries
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 NPL = ("substandard", "doubtful", "loss")
+# the field a servicing form's refusal is shown beside, and that form (decision 0038)
+REFUSED_FORM = {"ext_months": "extend", "rn_kind": "renew", "ch_kind": "charge", "rc_reason": "recall"}
+SERVICING_TYPED: dict[str, Any] = {
+    "ext_months": "",
+    "ext_reason": "",
+    "ext_difficulty": False,
+    "ext_decision_reason": "",
+    "rn_kind": "repay_first",
+    "rn_months": "12",
+    "rn_amount": "",
+    "rn_reason": "",
+    "rn_difficulty": False,
+    "ch_kind": "",
+    "ch_amount": "",
+    "ch_collect": "receivable",
+    "ch_payee": "third_party",
+    "ch_memo": "",
+    "rc_on": "",
+    "rc_reason": "",
+}
 
 
 def _money(text: str) -> Decimal | None:
@@ -89,6 +108,18 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "annuity": bank_side and p.has(Role.CREDIT_OFFICER) and detail.status == "active",
         "decide_action": bank_side and p.has(Role.APPROVER),
     }
+    # 展期 (maker-checker), 续贷 (the approver's), fees, 提前收回 (monitoring's action): decision 0038
+    active = detail.status == "active"
+    extensions = lending_api.extensions(detail.id, p, session) if bank_side else []
+    ext_open = any(e.status == "proposed" for e in extensions)
+    forms |= {
+        "extend": bank_side and p.has(Role.CREDIT_OFFICER) and active and not ext_open,
+        "renew": bank_side and p.has(Role.APPROVER) and active,
+        "charge": bank_side and bool(p.roles & {Role.CREDIT_OFFICER, Role.APPROVER}) and active,
+        "recall": bank_side and p.has(Role.CREDIT_OFFICER) and active and detail.recalled_on is None,
+    }
+    ext_to_decide = {e.id for e in extensions if e.status == "proposed" and p.has(Role.APPROVER)}
+    ext_to_decide -= {e.id for e in extensions if e.proposed_by == p.actor[:64]}  # never one's own proposal
     # the bank's post-loan actions on the loan (代缴年费, site visits, inspections, downgrade proposals)
     post_loan = monitoring_api.list_actions(session, p, loan_id=detail.id) if bank_side else []
     # the approver decides others' proposals (maker-checker); the proposer sees no buttons on its own
@@ -106,7 +137,9 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "actions": post_loan,
         "to_decide": to_decide,
         "annuities": post_loan_options.annuities(session, detail.pledge_ids, today) if forms["annuity"] else [],
-        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""},
+        "extensions": extensions,
+        "ext_to_decide": ext_to_decide,
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""} | SERVICING_TYPED,
         "errors": {},
         "form_error": None,
         "idempotency_key": uuid.uuid4().hex,
@@ -128,17 +161,38 @@ def _again(
     errors: dict[str, str],
     form_error: str | None,
     key: str,
+    refused_at: str | None = None,
 ) -> HTMLResponse:
     """The page again with the message beside the field, what was typed, and the same key: a corrected resubmission
-    is still the one payment."""
+    is still the one payment. ``refused_at`` puts a refusal (``form_error``) beside that field instead of on top."""
     ctx = _ctx(viewer, session, loan_id, today)
     msgs = {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in errors}
+    if refused_at is not None and form_error is not None:  # beside the field, its form shown again to say so
+        if (form := REFUSED_FORM.get(refused_at)) is not None:
+            ctx["forms"][form] = True
+        if form is not None or (refused_at == "ext_decision" and ctx["ext_to_decide"]):
+            msgs[refused_at], form_error = form_error, None
     ctx |= {"typed": ctx["typed"] | typed, "errors": msgs, "form_error": form_error, "idempotency_key": key}
     return render(request, viewer, "loan.html", ctx, status=422)
 
 
-def _refused(exc: IppledgeError, lang: str) -> str:
-    return i18n.both((exc.message_zh, exc.message_en), lang)
+def again_with(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    loan_id: int,
+    today: dt.date,
+    typed: dict[str, Any],
+    key: str,
+    refused_at: str | None = None,
+) -> Callable[[str], HTMLResponse]:
+    """``submit_once``'s re-render of this page with a refusal's message."""
+    return lambda msg: _again(request, viewer, session, loan_id, today, typed, {}, msg, key, refused_at)
+
+
+def to_loan(loan_id: int, done: str | None = None) -> Callable[[Any], Response]:
+    """``submit_once``'s page after the write: the loan's page (``?done=`` for a money form's confirmation)."""
+    return lambda _result: back(f"{PREFIX}/loans/{loan_id}" + (f"?done={done}" if done else ""))
 
 
 @router.post("/loans/{loan_id}/repay")
@@ -155,33 +209,20 @@ def repay(
 ) -> Response:
     """还款 from the firm's settlement account on the business date; the same key twice repays once."""
     viewer.check_csrf(csrf)
-    p = viewer.principal
+    p, key = viewer.principal, idempotency_key
     typed = {"amount": amount, "prepay": prepay == "1"}
     value = _money(amount)
     if value is None:
-        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, idempotency_key)
+        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, key)
     body = {"loan_id": loan_id, "amount": str(value), "prepay": prepay == "1", "value_date": today.isoformat()}
-    try:
-        with session.begin_nested():  # a refused repayment writes nothing, the key included
-            run_once(
-                session,
-                p,
-                idempotency_key,
-                f"POST /console/loans/{loan_id}/repay",
-                body,
-                lambda: {
-                    "id": lending_service.repay(
-                        session, p, loan_id, value, today, idempotency_key, prepay=prepay == "1", today=today
-                    ).id
-                },
-                201,
-            )
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = _refused(exc, viewer.lang)
-        return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
-    return back(f"{PREFIX}/loans/{loan_id}?done=repay")
+
+    def act() -> dict[str, Any]:
+        rec = lending_service.repay(session, p, loan_id, value, today, key, prepay=prepay == "1", today=today)
+        return {"id": rec.id}
+
+    once = Keyed(key, f"POST /console/loans/{loan_id}/repay", body, 201)
+    again = again_with(request, viewer, session, loan_id, today, typed, key)
+    return submit_once(session, viewer, act, to_loan(loan_id, "repay"), again, once=once)
 
 
 @router.post("/loans/{loan_id}/write-off")
@@ -197,18 +238,16 @@ def propose_write_off(
 ) -> Response:
     """核销申请 (maker): the credit officer proposes writing off a non-performing loan, with the reason."""
     viewer.check_csrf(csrf)
+    typed, key = {"reason": reason}, idempotency_key
     if not reason.strip() or len(reason) > 2000:
-        errors = {"reason": ""}
-        return _again(request, viewer, session, loan_id, today, {"reason": reason}, errors, None, idempotency_key)
-    try:
-        with session.begin_nested():
-            lending_service.propose_write_off(session, viewer.principal, loan_id, today, reason.strip())
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = _refused(exc, viewer.lang)
-        return _again(request, viewer, session, loan_id, today, {"reason": reason}, {}, msg, idempotency_key)
-    return back(f"{PREFIX}/loans/{loan_id}")
+        return _again(request, viewer, session, loan_id, today, typed, {"reason": ""}, None, key)
+    return submit_once(
+        session,
+        viewer,
+        lambda: lending_service.propose_write_off(session, viewer.principal, loan_id, today, reason.strip()),
+        to_loan(loan_id),
+        again_with(request, viewer, session, loan_id, today, typed, key),
+    )
 
 
 @router.post("/loan-write-offs/{write_off_id}/decision")
@@ -234,10 +273,8 @@ def decide_write_off(
             "loan_id": lending_service.decide_write_off(session, p, write_off_id, yes, reason or None, today).loan_id
         }
 
-    operation = f"POST /console/loan-write-offs/{write_off_id}/decision"
-    with session.begin_nested():
-        outcome = run_once(session, p, idempotency_key, operation, body, act)
-    return back(f"{PREFIX}/loans/{outcome.body['loan_id']}")
+    once = Keyed(idempotency_key, f"POST /console/loan-write-offs/{write_off_id}/decision", body)
+    return submit_once(session, viewer, act, lambda out: back(f"{PREFIX}/loans/{out['loan_id']}"), once=once)
 
 
 @router.post("/loans/{loan_id}/recoveries")
@@ -253,26 +290,19 @@ def record_recovery(
 ) -> Response:
     """核销后收回: cash recovered on a written-off loan, booked once per key."""
     viewer.check_csrf(csrf)
-    p = viewer.principal
+    p, key = viewer.principal, idempotency_key
     typed = {"amount": amount}
     value = _money(amount)
     if value is None:
-        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, idempotency_key)
+        return _again(request, viewer, session, loan_id, today, typed, {"amount": ""}, None, key)
     body = {"loan_id": loan_id, "amount": str(value), "value_date": today.isoformat()}
 
     def act() -> dict[str, Any]:
         return {"id": lending_service.record_recovery(session, p, loan_id, value, today, key, today=today).id}
 
-    key = idempotency_key
-    try:
-        with session.begin_nested():
-            run_once(session, p, key, f"POST /console/loans/{loan_id}/recoveries", body, act, 201)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = _refused(exc, viewer.lang)
-        return _again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
-    return back(f"{PREFIX}/loans/{loan_id}?done=recovery")
+    once = Keyed(key, f"POST /console/loans/{loan_id}/recoveries", body, 201)
+    again = again_with(request, viewer, session, loan_id, today, typed, key)
+    return submit_once(session, viewer, act, to_loan(loan_id, "recovery"), again, once=once)
 
 
 @router.post("/loans/{loan_id}/site-visits")
@@ -289,19 +319,17 @@ def plan_site_visit(
     """现场走访 (monitoring's post-loan action): the credit officer plans a visit with its purpose; it is done when the
     findings are recorded within the limit (the API's findings route)."""
     viewer.check_csrf(csrf)
+    typed, key = {"purpose": purpose}, idempotency_key
     if not purpose.strip() or len(purpose) > 2000:
-        errors = {"purpose_visit": ""}
-        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, errors, None, idempotency_key)
-    try:
-        with session.begin_nested():
-            body = SiteVisitIn(loan_id=loan_id, purpose=purpose.strip())
-            monitoring_api.plan_site_visit(body, session, viewer.principal, today)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = _refused(exc, viewer.lang)
-        return _again(request, viewer, session, loan_id, today, {"purpose": purpose}, {}, msg, idempotency_key)
-    return back(f"{PREFIX}/loans/{loan_id}")
+        return _again(request, viewer, session, loan_id, today, typed, {"purpose_visit": ""}, None, key)
+    body = SiteVisitIn(loan_id=loan_id, purpose=purpose.strip())
+    return submit_once(
+        session,
+        viewer,
+        lambda: monitoring_api.plan_site_visit(body, session, viewer.principal, today),
+        to_loan(loan_id),
+        again_with(request, viewer, session, loan_id, today, typed, key),
+    )
 
 
 @router.get("/loans/{loan_id}/policy")

@@ -12,9 +12,8 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from ippledge.console.pages import loan as loan_page
-from ippledge.console.pages.base import PREFIX, back, router
+from ippledge.console.pages.base import PREFIX, back, router, submit_once
 from ippledge.console.sessions import ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.monitoring import api as monitoring_api
 from ippledge.monitoring.schemas import ActionDecisionIn, AnnuityPaymentIn
 from ippledge.web.deps import SessionDep, TodayDep
@@ -40,15 +39,13 @@ def propose_annuity(
             request, viewer, session, loan_id, today, typed, {"annuity_choice": ""}, None, idempotency_key
         )
     body = AnnuityPaymentIn(loan_id=loan_id, asset_id=int(parts[0]), year_no=min(int(parts[1]), 30))
-    try:
-        with session.begin_nested():
-            monitoring_api.propose_annuity_payment(body, session, viewer.principal, today)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = loan_page._refused(exc, viewer.lang)
-        return loan_page._again(request, viewer, session, loan_id, today, typed, {}, msg, idempotency_key)
-    return back(f"{PREFIX}/loans/{loan_id}")
+    return submit_once(
+        session,
+        viewer,
+        lambda: monitoring_api.propose_annuity_payment(body, session, viewer.principal, today),
+        loan_page.to_loan(loan_id),
+        loan_page.again_with(request, viewer, session, loan_id, today, typed, idempotency_key),
+    )
 
 
 @router.post("/monitoring-actions/{action_id}/decision")
@@ -71,12 +68,11 @@ def decide(
         typed = {"reason": reason}
         return loan_page._again(request, viewer, session, action.loan_id, today, typed, {"reason_action": ""}, None, "")
     body = ActionDecisionIn(approve=decision == "approve", reason=reason.strip() or None)
-    try:
-        with session.begin_nested():
-            monitoring_api.decide_action(action_id, body, session, viewer.principal, today)
-    except IppledgeError as exc:
-        if exc.status == 404:
-            raise
-        msg = loan_page._refused(exc, viewer.lang)
-        return loan_page._again(request, viewer, session, action.loan_id, today, {}, {}, msg, "")
-    return back(f"{PREFIX}/loans/{action.loan_id}")
+    return submit_once(
+        session,
+        viewer,
+        lambda: monitoring_api.decide_action(action_id, body, session, viewer.principal, today),
+        loan_page.to_loan(action.loan_id),
+        loan_page.again_with(request, viewer, session, action.loan_id, today, {}, ""),
+        passes=(404,),  # the proposer's own decision (403) is shown beside the form
+    )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, back, render, router, submit_once
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.credit import api as credit_api
 from ippledge.credit.lpr import TENORS
@@ -27,7 +27,7 @@ from ippledge.credit.schemas import LprIn
 from ippledge.intake import api as intake_api
 from ippledge.intake.model import Channel, TaskKind
 from ippledge.intake.schemas import TimeLimitIn
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.risk_sharing import api as risk_api
 from ippledge.web.deps import SessionDep, TodayDep
 
@@ -65,6 +65,15 @@ def _page(request: Request, viewer: Viewer, session: Session, today: dt.date, **
     return render(request, viewer, "settings.html", ctx, status=form.get("status", 200))
 
 
+def msg_at(field: str, msg: str) -> dict[str, str]:
+    """A refusal's message beside ``field`` (none when the fields themselves were refused)."""
+    return {field: msg} if msg else {}
+
+
+def _to_settings(_result: object) -> Response:
+    return back(f"{PREFIX}/settings")
+
+
 @router.get("/settings")
 def settings(request: Request, viewer: ViewerDep, session: SessionDep, today: TodayDep) -> HTMLResponse:
     """参数设置: LPR fixings newest first, the time limits in force today, the schemes and their versions."""
@@ -99,17 +108,23 @@ def add_lpr(
             raise ValueError
     except ValueError:
         errors["lpr_rate"] = i18n.both(i18n.FIELD_ERRORS["lpr_rate"], viewer.lang)
-    if not errors:
-        try:
-            with session.begin_nested():
-                body = LprIn(effective_date=day, tenor=tenor, rate_bp=bp, source=source.strip() or None)
-                credit_api.add_lpr(body, viewer.principal, session)
-            return back(f"{PREFIX}/settings")
-        except IppledgeError as exc:
-            if exc.status in (401, 403):
-                raise
-            errors["lpr_date"] = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    return _page(request, viewer, session, today, typed={"lpr": typed}, errors=errors, status=422)
+
+    def again(msg: str) -> Response:
+        return _page(
+            request, viewer, session, today, typed={"lpr": typed}, errors=errors | msg_at("lpr_date", msg), status=422
+        )
+
+    if errors:
+        return again("")
+    body = LprIn(effective_date=day, tenor=tenor, rate_bp=bp, source=source.strip() or None)
+    return submit_once(
+        session,
+        viewer,
+        lambda: credit_api.add_lpr(body, viewer.principal, session),
+        _to_settings,
+        again,
+        passes=(401, 403),
+    )
 
 
 @router.post("/settings/time-limits")
@@ -138,19 +153,29 @@ def set_limit(
         since = dt.date.fromisoformat(effective_from.strip())
     except ValueError:
         errors["effective_from"] = i18n.both(i18n.FIELD_ERRORS["limit_from"], viewer.lang)
-    if not errors:
-        try:
-            with session.begin_nested():
-                body = TimeLimitIn(
-                    task_kind=task_kind, channel=channel, working_days=days, effective_from=since, note=note or None
-                )
-                intake_api.set_time_limit(body, viewer.principal, session)
-            return back(f"{PREFIX}/settings")
-        except IppledgeError as exc:
-            if exc.status in (401, 403):
-                raise
-            errors["task_kind"] = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    return _page(request, viewer, session, today, typed={"limit": typed}, errors=errors, status=422)
+
+    def again(msg: str) -> Response:
+        return _page(
+            request,
+            viewer,
+            session,
+            today,
+            typed={"limit": typed},
+            errors=errors | msg_at("task_kind", msg),
+            status=422,
+        )
+
+    if errors:
+        return again("")
+    body = TimeLimitIn(task_kind=task_kind, channel=channel, working_days=days, effective_from=since, note=note or None)
+    return submit_once(
+        session,
+        viewer,
+        lambda: intake_api.set_time_limit(body, viewer.principal, session),
+        _to_settings,
+        again,
+        passes=(401, 403),
+    )
 
 
 @router.get("/settings/schemes/{code}")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:47:38.474530
+Create Date: 2026-12-03 13:28:20.782595
 """
 
 from __future__ import annotations
@@ -1628,13 +1628,19 @@ def upgrade() -> None:
     sa.Column('applied_on', sa.Date(), nullable=False),
     sa.Column('months', sa.Integer(), nullable=False),
     sa.Column('from_maturity', sa.Date(), nullable=False),
-    sa.Column('to_maturity', sa.Date(), nullable=False),
+    sa.Column('to_maturity', sa.Date(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
     sa.Column('filing_ids', sa.Text(), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('approval_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),
+    sa.Column('decide_by', sa.Date(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('decided_by', sa.String(length=64), nullable=True),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['approval_id'], ['approval.id'], name=op.f('fk_loan_extension_approval_id_approval')),
     sa.ForeignKeyConstraint(['loan_id'], ['loan.id'], name=op.f('fk_loan_extension_loan_id_loan'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_extension'))
     )
