@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 10:47:38.474530
+Create Date: 2026-12-03 12:54:42.081921
 """
 
 from __future__ import annotations
@@ -1721,6 +1721,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
     sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('scheme_carry', sa.Text(), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),
