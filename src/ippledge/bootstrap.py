@@ -36,6 +36,7 @@ def wire() -> None:
     from ippledge.intake import store as intake_store
     from ippledge.ledger import scope_rules as ledger_scope
     from ippledge.lending import queries as lending_queries
+    from ippledge.lending import renewal_ports
     from ippledge.lending import store as lending_store
     from ippledge.lending.close import ports as close_ports
     from ippledge.monitoring import ports as monitoring_ports
@@ -48,6 +49,7 @@ def wire() -> None:
     from ippledge.registry import scope_rules as registry_scope
     from ippledge.risk_sharing import pool_check as risk_pool_check
     from ippledge.risk_sharing import scope_rules as risk_scope
+    from ippledge.risk_sharing import service as risk_service
     from ippledge.risk_sharing.liability import postings as liability_chart
     from ippledge.risk_sharing.pools import postings as risk_chart
     from ippledge.supervision import ports as supervision_ports
@@ -93,6 +95,7 @@ def wire() -> None:
     valuation_ports.plug_secured_outstanding(lending_queries.outstanding_by_pledge)
     valuation_ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)
     close_ports.plug_after_close(monitoring_service.after_close)  # post-loan monitoring after each close (0018)
+    renewal_ports.plug_after_renewal(risk_service.carry_enrolment)  # a renewal keeps the scheme's share (0042)
     # Borrower signals: the data gateway under post-loan consents, plus the stand-in tests and the demo feed by hand.
     monitoring_ports.plug_borrower_signals(monitoring_ports.GatewaySignals(monitoring_ports.FAKE))
     # The data gateway's outside systems: the seeded stand-ins until adapters exist (docs/gateway.md, record 0027).

@@ -9,6 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import create_engine, func, select
 
+from ippledge.access.queries import principal_of
+from ippledge.console.pages.home import inbox
+from ippledge.console.sessions import Viewer
+from ippledge.db import make_session_factory
+from ippledge.demo.console_users import console_users
 from ippledge.demo.main import run_demo
 from ippledge.pledge.model import RefusalGround
 from ippledge.pledge.tables import PledgeFiling
@@ -69,3 +74,15 @@ def test_demo_refuses_each_filing_for_its_own_ground(tmp_path: Path) -> None:
     restructured = [t for t in result.tracks if t.restructured_on is not None]
     assert len(restructured) == 1 and restructured[0].watch_cured_on is not None, restructured
     assert "贷款重组 restructuring" in text and "cured on" in text
+    # a newcomer signing in finds work to do and little of it overdue (issue 16): the banks work their pushed firms
+    # to an outcome and review their watch lists weekly, so every console user's inbox is nearly all on time
+    with make_session_factory(create_engine(result.url))() as s:
+        users = [name for _, name in console_users(s)] + ["bank1.officer"]
+        counts = {}
+        for name in users:
+            principal = principal_of(s, name)
+            assert principal is not None, name
+            items = inbox(s, Viewer(principal, "token", "en"), dt.date(2025, 11, 20))
+            counts[name] = (len(items), sum(1 for i in items if i["overdue"]))
+    assert counts["bank1.officer"][0] >= 1 and counts["bank1.officer"][1] <= 3, counts
+    assert all(overdue <= 3 for _, overdue in counts.values()), counts

@@ -1,6 +1,7 @@
 """An event in the demo (对接活动演示): a park campaign (入园惠企) announced with two banks invited, firms signed up by
 the operator and by a sign-up file (a malformed line and a duplicate reported on their lines), attendance, demands
-collected at the event, each bank's follow-up tasks worked like a whitelist push, and the funnel by event.
+collected at the event, each bank's follow-up tasks worked like a whitelist push (to applied, approved or declined
+with a reason), and the funnel by event.
 
 Attendance and the banks' progress are the demo's own assumptions (seeded), not published figures.
 """
@@ -19,6 +20,7 @@ from ippledge.db import unit_of_work
 from ippledge.demand import queries as demand_queries
 from ippledge.demand import service as demand
 from ippledge.demand.model import STAGES, GroupBy
+from ippledge.demo import follow_up
 from ippledge.demo.run import Actors
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.outreach import queries as outreach_queries
@@ -26,11 +28,13 @@ from ippledge.outreach import service as outreach
 from ippledge.outreach.model import EventKind
 from ippledge.registry import queries as registry_queries
 from ippledge.whitelist import queries as whitelist_queries
-from ippledge.whitelist import service as whitelist
-from ippledge.whitelist.model import TimeLimits
+from ippledge.whitelist.model import FeedbackState, TimeLimits
 
 ATTEND_SHARE = 0.75  # demo assumption: three in four signed-up firms come
 CONTACT_SHARE = 0.7  # demo assumption: a bank contacts seven in ten attending firms within the limit
+# then (demo assumptions) half of those it reached apply, and half of the applications are approved; the rest are
+# declined with a reason, so the follow-up tasks end instead of sitting overdue
+STEPS = ((FeedbackState.CONTACTED, CONTACT_SHARE), (FeedbackState.APPLIED, 0.5), (FeedbackState.APPROVED, 0.5))
 CAPACITY = 12
 
 
@@ -86,9 +90,7 @@ def run(
             officer = Actors(s).for_party(bank, "officer")
             for push in whitelist_queries.pushes(s, officer, today, event_id=event_id):
                 for item in whitelist_queries.push(s, officer, push.id, today).items:
-                    day = calendar.add_working_days(held, int(rng.integers(1, 5)))
-                    if day <= today and rng.random() < CONTACT_SHARE:
-                        whitelist.report_feedback(s, officer, item.id, "contacted", day, branch="中关村支行")
+                    follow_up.work_item(s, officer, item.id, held, STEPS, today, calendar, rng, "中关村支行", (1, 5))
     with factory() as s:
         rows = demand_queries.funnel(s, None, announced, today, GroupBy.EVENT)
         at_event = len(demand_queries.demands(s, Actors(s).user("platform.operator"), event_id=event_id))

@@ -22,13 +22,13 @@ from ippledge.access.model import PartyKind
 from ippledge.db import unit_of_work
 from ippledge.demand import queries as demand_queries
 from ippledge.demand.model import STAGES, GroupBy
-from ippledge.demo import outreach_run
+from ippledge.demo import follow_up, outreach_run
 from ippledge.demo.run import Actors
 from ippledge.kernel.calendar import WorkingCalendar
 from ippledge.registry import designations
 from ippledge.registry import queries as registry_queries
 from ippledge.whitelist import service as whitelist
-from ippledge.whitelist.model import FEEDBACK_ZH, DeclineReason, FeedbackState, TimeLimits
+from ippledge.whitelist.model import FEEDBACK_ZH, FeedbackState, TimeLimits
 
 # Demo assumptions (not published figures): shares of firms holding each designation among firms with patents.
 DESIGNATION_SHARES = {"ip_demonstration": 0.06, "ip_advantage": 0.10, "specialised": 0.12}
@@ -136,31 +136,30 @@ def _work(
     today: dt.date,
     calendar: WorkingCalendar,
 ) -> Counter[str]:
-    """Each bank works its pushed firms: each next step with the bank's chance, a few working days apart."""
+    """Each bank works its pushed firms (``follow_up.work_item``): each next step with the bank's chance, a few
+    working days apart, a step that does not come declined with a reason. The last firm of each push is left
+    untouched (overdue: escalated to the regulator below) and the one before it was first reached only days ago
+    (its next step due, not overdue), so the officer's inbox shows one of each."""
     from ippledge.whitelist import queries as whitelist_queries
 
     order = (FeedbackState.CONTACTED, FeedbackState.VISITED, FeedbackState.APPLIED, FeedbackState.APPROVED)
-    reasons = [r for r in DeclineReason if r is not DeclineReason.OTHER]
     states: Counter[str] = Counter()
     for bank, chances in zip(banks, STEP_CHANCE.values(), strict=False):
+        steps = list(zip(order, chances, strict=True))
         with unit_of_work(factory) as s:
             officer = Actors(s).for_party(bank, "officer")
             push = whitelist_queries.pushes(s, officer, today)[0]
             items = whitelist_queries.push(s, officer, push.id, today).items
-            for item in items:
-                day = pushed_on
+            late_start = max(pushed_on, today - dt.timedelta(days=7))  # reached late: one step, its next one due
+            for n, item in enumerate(items):
                 branch = BRANCHES[int(rng.integers(len(BRANCHES)))]
-                for step, chance in zip(order, chances, strict=True):
-                    day = calendar.add_working_days(day, int(rng.integers(2, 9)))
-                    if day > today:
-                        break
-                    if rng.random() < chance:
-                        whitelist.report_feedback(s, officer, item.id, step.value, day, branch=branch)
-                    else:
-                        if step is not FeedbackState.CONTACTED:  # never reached: left open (and escalated later)
-                            code = reasons[int(rng.integers(len(reasons)))].value
-                            whitelist.report_feedback(s, officer, item.id, "declined", day, reason_code=code)
-                        break
+                if n == len(items) - 1 and n > 0:
+                    continue  # never reached: overdue, escalated
+                if n == len(items) - 2:
+                    reached = [(FeedbackState.CONTACTED, 1.0)]
+                    follow_up.work_item(s, officer, item.id, late_start, reached, today, calendar, rng, branch, (1, 3))
+                    continue
+                follow_up.work_item(s, officer, item.id, pushed_on, steps, today, calendar, rng, branch)
             for v in whitelist_queries.push(s, officer, push.id, today).items:
                 states[v.state] += 1
     return states

@@ -23,7 +23,7 @@ from rich.progress import Progress
 from sqlalchemy.orm import Session
 
 from ippledge.access import queries as parties
-from ippledge.demo import registry_desk, servicing
+from ippledge.demo import registry_desk, servicing, watch_review
 from ippledge.demo.appraisal import Appraiser
 from ippledge.demo.desk import Desk
 from ippledge.kernel.calendar import WorkingCalendar
@@ -479,6 +479,7 @@ def run_year(
             day = start + dt.timedelta(days=n)
             desk.today = day
             scheduler.run_day(day)
+            watch_review.review(year, day, pay_annuities_in_grace)  # Mondays: entries due within the week
             registry_desk.decide_filings(desk)  # releases (repayments) and changes (extensions), decided that day
             desk.post("platform.operator", "/close", {"date": day.isoformat()})
             if progress is not None and task is not None:

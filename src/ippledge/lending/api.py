@@ -50,6 +50,7 @@ from ippledge.lending.schemas import (
     RepayIn,
     RepaymentOut,
     RestructureIn,
+    SchemeCarryOut,
     WriteOffDecisionIn,
     WriteOffOut,
 )
@@ -294,6 +295,7 @@ def _renewal_out(r: LoanRenewal) -> RenewalOut:
         reason=r.reason,
         debtor_in_difficulty=r.debtor_in_difficulty,
         pledge_change_filings=json.loads(r.filing_ids),
+        risk_sharing=None if r.scheme_carry is None else SchemeCarryOut(**json.loads(r.scheme_carry)),
     )
 
 

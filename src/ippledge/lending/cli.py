@@ -180,6 +180,7 @@ def servicing(
                             "new_loan_id": renewal.new_loan_id,
                             "amount": str(renewal.amount),
                             "pledge_change_filings": json.loads(renewal.filing_ids),
+                            "risk_sharing": json.loads(renewal.scheme_carry) if renewal.scheme_carry else None,
                         },
                         "extensions": [
                             {

@@ -17,7 +17,10 @@
 4. files a pledge change (变更登记) for each pledge: the secured amount and the debt term become the new loan's; the
    bank confirms it, the pledgor's confirmation is its written consent, the registry registers it;
 5. classification: the new loan carries the old one's grade and restructuring observation; with the debtor in
-   financial difficulty the renewal is a restructuring (2023 rules art. 19: ``restructure.flag_restructured``).
+   financial difficulty the renewal is a restructuring (2023 rules art. 19: ``restructure.flag_restructured``);
+6. risk sharing: a loan enrolled in a scheme has the new loan enrolled in the same scheme (``renewal_ports``: the
+   scheme's eligibility is checked again on the renewal date); a refusal does not stop the renewal, it is recorded
+   on it (``scheme_carry``) with the scheme's reasons (decision record 0042).
 
 A shortfall of funds (``lending.insufficient_funds``) or any other refusal rolls everything back. Flushes only.
 """
@@ -33,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.access.model import Principal, Role
-from ippledge.lending import store
+from ippledge.lending import renewal_ports, store
 from ippledge.lending.contracts import bank_system, file_debt_change, link_pledges, require_bank_staff
 from ippledge.lending.disbursement import disburse
 from ippledge.lending.errors import REASON_REQUIRED, RENEWAL_REFUSED, RENEWAL_STATE
@@ -142,6 +145,8 @@ def renew(
     session.flush()
     if debtor_in_difficulty:  # 2023 rules art. 19: a renewal for a debtor in difficulty is a restructuring
         flag_restructured(session, approver, new, f"{kind.zh}（债务人财务困难）：{reason.strip()}", today, True)
+    carry = renewal_ports.after_renewal(session, approver, old.id, new.id, today)  # the scheme share follows
+    row.scheme_carry = None if carry is None else json.dumps(carry.to_dict(), ensure_ascii=False)
     payload = {
         "renewal_id": row.id,
         "kind": kind.value,
@@ -152,6 +157,7 @@ def renew(
         "maturity_date": new.maturity_date.isoformat(),
         "pledge_change_filings": filings,
         "restructured": debtor_in_difficulty,
+        "risk_sharing": None if carry is None else carry.to_dict(),
     }
     audit.record(session, approver, "lending.renewed", "loan", old.id, payload)
     publish(session, "lending.renewed", payload, old.bank_id, also=(old.borrower_id,))

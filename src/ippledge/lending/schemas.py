@@ -286,6 +286,16 @@ class RenewalIn(_Body):
     )
 
 
+class SchemeCarryOut(BaseModel):
+    """The old loan's risk-sharing enrolment on the renewal (续贷纳入): carried to the new loan, or refused and why."""
+
+    scheme_code: str
+    enrolled: bool
+    code: str | None = Field(None, description="the refusal's error code, e.g. risk.enrol.ineligible")
+    reason_zh: str | None = None
+    reason_en: str | None = None
+
+
 class RenewalOut(BaseModel):
     id: int
     kind: str
@@ -296,6 +306,9 @@ class RenewalOut(BaseModel):
     reason: str
     debtor_in_difficulty: bool
     pledge_change_filings: list[int]
+    risk_sharing: SchemeCarryOut | None = Field(
+        None, description="the old loan's scheme enrolment carried to the new loan (null: the old loan had none)"
+    )
 
 
 class FloatingIn(_Body):

@@ -133,6 +133,8 @@ class LoanRenewal(IdMixin, Base):
     reason: Mapped[str] = mapped_column(Text)
     debtor_in_difficulty: Mapped[bool] = mapped_column(default=False)  # then a restructuring (2023 art. 19)
     filing_ids: Mapped[str] = mapped_column(Text)  # JSON list of the pledge change filings (变更登记)
+    # JSON of lending.renewal_ports.SchemeCarry: the old loan's scheme enrolment carried over, or why not; None: none
+    scheme_carry: Mapped[str | None] = mapped_column(Text, default=None)
     actor: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -5,7 +5,8 @@
 1. the legal-status events recorded since the last pass on its pledged IP (feeds and single events alike);
 2. the annuity watch: every unpaid annuity of a pledged patent falling due within 60 days, and every one in its
    six-month grace with the surcharge that applies on ``D`` (a warning before any CF01);
-3. the term check: pledged IP whose protection ends before the loan matures;
+3. the term check: pledged IP whose protection ends before the loan matures (its watch entry cured by the first
+   pass that finds the IP outliving the loan again: ``self_cure``);
 4. on the last day of a month, the revaluation of pledged IP (``valuation.revaluation``) and the loans whose LTV
    crossed the trigger, with the LTV against the appraisal of record beside the model's;
 5. borrower signals from ``monitoring.ports`` (tax arrears, revenue drop, litigation, NPL elsewhere);
@@ -39,7 +40,7 @@ from ippledge.kernel.calendar import add_months, default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
 from ippledge.lending.close import service as close_service
-from ippledge.monitoring import actions, decisions, errors, model, ports, security, store
+from ippledge.monitoring import actions, decisions, errors, model, ports, security, self_cure, store
 from ippledge.monitoring.model import FINDINGS, Finding, WatchState
 from ippledge.monitoring.tables import MonitoringAlert, MonitoringRun, WatchEntry, WatchHistory
 from ippledge.outbox import events
@@ -221,9 +222,8 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
                     f"{f.number} expires {f.expiry_date}, before the loan matures {loan.maturity_date}",
                 )
                 details = {"expiry_date": str(f.expiry_date), "maturity_date": str(loan.maturity_date)}
-                drafts.append(
-                    Draft(lid, Finding.TERM_SHORT, f"term:{aid}", what, {**details, "pledge_id": pledge_id}, aid)
-                )
+                subject = f"term:{aid}:{loan.maturity_date}"  # a maturity moved (展期) is a new finding
+                drafts.append(Draft(lid, Finding.TERM_SHORT, subject, what, {**details, "pledge_id": pledge_id}, aid))
 
     revalued = (is_revaluation_day(day) if revalue is None else revalue) and bool(loan_ids)
     if revalued:
@@ -241,6 +241,8 @@ def run_day(session: Session, day: dt.date, revalue: bool | None = None) -> Moni
             drafts.append(Draft(lid, Finding.BORROWER_SIGNAL, f"signal:{s.kind}:{s.ref}", what, {"kind": s.kind}))
 
     report = _raise(session, day, drafts, loans)
+    holding = {(d.loan_id, rule) for d in drafts if (rule := model.watch_rule_of(d.finding, d.code)) is not None}
+    self_cure.cure_gone(session, day, set(loan_ids), holding)  # e.g. term_short once the IP outlives the loan
     report.loans = len(loan_ids)
     report.revalued = revalued
     security.settle_filed(session, day)  # 追加担保 registered (or refused) since the last pass

@@ -1,4 +1,5 @@
-"""Annuities (年费): the schedule of patent years and fee payments with the late surcharge (滞纳金)."""
+"""Annuities (年费): the schedule of patent years and fee payments with the late surcharge (滞纳金); a term adjustment
+or extension (专利权期限补偿, TG01/TP01) adds years past the 20th, each at the 20th year's fee."""
 
 from __future__ import annotations
 
@@ -29,14 +30,15 @@ def schedule_annuities(
     if asset.kind != IpKind.PATENT.value or asset.grant_date is None:
         return []
     subtype = Subtype(asset.subtype)
-    years = model.annuity_years(subtype, asset.filing_date, asset.grant_date, as_of)
+    years = model.annuity_years(subtype, asset.filing_date, asset.grant_date, as_of, asset.expiry_date)
+    statutory = model.patent_term_years(subtype, asset.filing_date)
     have = set(session.scalars(select(Annuity.year_no).where(Annuity.ip_asset_id == asset.id)))
     added: list[Annuity] = []
     for year in years:
         if year in have:
             continue
         due = model.annuity_due(asset.filing_date, year)
-        fee = model.annuity_fee(subtype, year)
+        fee = model.annuity_fee(subtype, year, extended_term=year > statutory)  # 补偿期: the last year's fee
         paid = year <= paid_through if paid_through is not None else due <= as_of
         row = Annuity(
             ip_asset_id=asset.id,
@@ -49,6 +51,15 @@ def schedule_annuities(
         session.add(row)
         added.append(row)
     session.flush()
+    return added
+
+
+def extend_for_term(session: Session, asset_ids: list[int], as_of: dt.date) -> int:
+    """After a term adjustment or extension (TG01/TP01) moved the expiry date of ``asset_ids``: schedule the years
+    the longer term adds that have started or come next on ``as_of`` (each at the last year's fee); the rows added."""
+    added = 0
+    for asset in session.scalars(select(IpAsset).where(IpAsset.id.in_(sorted(set(asset_ids))))):
+        added += len(schedule_annuities(session, asset, as_of))
     return added
 
 

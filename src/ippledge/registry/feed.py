@@ -20,7 +20,8 @@ owners (owners change through ``transfer``).
 
 Any of the 110 Chinese codes loads (``event_codes``, decision 0031): a legacy code as the register's equivalent with
 ``reported_code`` in its details, an informational one as reported with no change; so a historical feed loads. A
-term change (TG01/TP01) moves the expiry date and a holder change (CP01-CP03) the holder line, from the row's details.
+term change (TG01/TP01) moves the expiry date (and schedules the annuities of the years it adds) and a holder change
+(CP01-CP03) the holder line, from the row's details.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError
 from ippledge.outbox import events
-from ippledge.registry import collateral_alerts, event_codes, feed_store
+from ippledge.registry import annuities, collateral_alerts, event_codes, feed_store
 from ippledge.registry.errors import ASSET_NOT_FOUND, FEED_FORMAT, FEED_RENEWAL, NOT_A_MARK
 from ippledge.registry.feed_parse import Collector, FeedError, Parser, Row, csv_records, jsonl_records, lines
 from ippledge.registry.guards import require_registry_writer
@@ -222,6 +223,8 @@ def ingest_feed(
     ]
     collateral_alerts.publish_collateral_alerts(session, alerts, batch.id)
     session.expire_all()  # asset rows were changed behind the identity map
+    moved_term = [aid for aid, new in attributes.items() if "expiry_date" in new and kind_of[aid] is IpKind.PATENT]
+    annuities.extend_for_term(session, moved_term, as_of)  # TG01/TP01: the years past the 20th (补偿期)
     return FeedReport(
         batch_id=batch_id,
         total=total,

@@ -29,7 +29,7 @@ from ippledge.access import audit
 from ippledge.access.model import Principal
 from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.outbox import events
-from ippledge.registry import collateral_alerts, errors, event_codes, model
+from ippledge.registry import annuities, collateral_alerts, errors, event_codes, model
 from ippledge.registry.guards import check_pledgee_consent, require_registry_writer
 from ippledge.registry.model import EventCode, IpKind, LegalState, RegisterState
 from ippledge.registry.service import OwnerShare, check_owners, get_asset, owners_of
@@ -134,6 +134,8 @@ def record_event(
             details["expiry_after"] = changes["expiry_date"].isoformat()
         for column, value in changes.items():
             setattr(row, column, value)
+        if "expiry_date" in changes and row.kind == IpKind.PATENT.value:  # 补偿期: the years the term now adds
+            annuities.schedule_annuities(session, row, as_of or effective_date)
     if event_code is EventCode.OL01 and source != "feed":
         given = (details or {}).get("pledgee_consent_id")
         consent = given if isinstance(given, int) and not isinstance(given, bool) else None

@@ -385,14 +385,19 @@ _FEE_INVENTION = ((3, 900), (6, 1_200), (9, 2_000), (12, 4_000), (15, 6_000), (2
 _FEE_UTILITY_DESIGN = ((3, 600), (5, 900), (8, 1_200), (10, 2_000), (15, 3_000))
 
 
-def annuity_fee(subtype: Subtype, year_no: int) -> Decimal:
-    """Official fee for patent year ``year_no`` (1-based) of a patent of ``subtype``."""
+def annuity_fee(subtype: Subtype, year_no: int, *, extended_term: bool = False) -> Decimal:
+    """Official fee for patent year ``year_no`` (1-based) of a patent of ``subtype``.
+
+    ``extended_term``: the year lies in a term adjustment or extension (专利权期限补偿, TG01/TP01: inventions only),
+    past the table's last year; it is charged at the last year's fee (the 20th year's, 8,000 yuan)."""
     table = _FEE_INVENTION if subtype is Subtype.INVENTION else _FEE_UTILITY_DESIGN
     if KIND_OF[subtype] is not IpKind.PATENT or year_no < 1:
         raise ValueError(f"no annuity for {subtype.value} year {year_no}")
     for last_year, fee in table:
         if year_no <= last_year:
             return Decimal(fee)
+    if extended_term and subtype is Subtype.INVENTION:
+        return Decimal(table[-1][1])
     raise ValueError(f"no annuity for {subtype.value} year {year_no}")
 
 
@@ -411,13 +416,26 @@ def annuity_due(filing_date: dt.date, year_no: int) -> dt.date:
     return add_months(filing_date, 12 * (year_no - 1))
 
 
-def annuity_years(subtype: Subtype, filing_date: dt.date, grant_date: dt.date, as_of: dt.date) -> list[int]:
-    """Patent years to schedule on ``as_of``: from the year of grant, every year already started plus the next one.
+def patent_years(subtype: Subtype, filing_date: dt.date, expiry: dt.date | None = None) -> int:
+    """How many patent years the right has: the statutory term, or, when a term adjustment or extension (TG01/TP01)
+    moved ``expiry`` past it, every year that starts on or before the new last day (a part year counts whole: its
+    annuity is due when it starts)."""
+    term = patent_term_years(subtype, filing_date)
+    while expiry is not None and annuity_due(filing_date, term + 1) <= expiry:
+        term += 1
+    return term
+
+
+def annuity_years(
+    subtype: Subtype, filing_date: dt.date, grant_date: dt.date, as_of: dt.date, expiry: dt.date | None = None
+) -> list[int]:
+    """Patent years to schedule on ``as_of``: from the year of grant, every year already started plus the next one,
+    up to the last year of the term (``patent_years``: past year 20 after a TG01/TP01 moved ``expiry``).
 
     Fees before grant are not annuities (the grant-year fee is paid with the grant formalities, counted as the
     year in which the grant falls).
     """
-    term = patent_term_years(subtype, filing_date)
+    term = patent_years(subtype, filing_date, expiry)
     first = 1
     while first < term and annuity_due(filing_date, first + 1) <= grant_date:
         first += 1

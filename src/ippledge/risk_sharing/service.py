@@ -19,6 +19,7 @@ from ippledge.risk_sharing.claims import service as claims
 from ippledge.risk_sharing.claims import store as claim_store
 from ippledge.risk_sharing.claims.tables import Claim
 from ippledge.risk_sharing.covers import service as covers
+from ippledge.risk_sharing.enrolments import renewal as enrolment_renewal
 from ippledge.risk_sharing.enrolments import service as enrolments
 from ippledge.risk_sharing.errors import CLAIM_EVIDENCE, LIABILITY_NO_SHARE
 from ippledge.risk_sharing.liability import service as liability
@@ -34,6 +35,9 @@ add_scheme_version = schemes.add_version  # 方案版本: a scheme document as a
 record_whitelisting = whitelist.record_listing  # 白名单: an enterprise named on a scheme's whitelist
 create_pool = pools.create_pool  # 资金池: the fund's pool for a scheme
 enrol = enrolments.enrol  # 纳入: the lending bank enrols its loan; a refusal lists every reason
+carry_enrolment = (
+    enrolment_renewal.carry_enrolment
+)  # 续贷纳入: a renewal's new loan joins the old loan's scheme, or says why not
 add_cover = covers.add_cover  # 保险/担保: a cover of a loan, or pooled over a scheme
 pay_premium = covers.pay_premium  # 保费: the payer pays the cover's premium
 file_claim = claims.file_claim  # 补偿申请: the bank files a claim on a loan in default

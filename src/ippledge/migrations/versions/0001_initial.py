@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 13:28:20.782595
+Create Date: 2026-12-03 13:28:31.201042
 """
 
 from __future__ import annotations
@@ -1727,6 +1727,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('debtor_in_difficulty', sa.Boolean(), nullable=False),
     sa.Column('filing_ids', sa.Text(), nullable=False),
+    sa.Column('scheme_carry', sa.Text(), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('created_at', ippledge.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), autoincrement=True, nullable=False),

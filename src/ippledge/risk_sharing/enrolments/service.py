@@ -1,6 +1,7 @@
 """Enrolment (纳入风险补偿): build the eligibility facts from the loan and its borrower, check, record.
 
-Facts: loan amount, term and rate from the contract; the 1-year LPR the credit decision priced against; the
+Facts: loan amount, term and rate from the contract; the 1-year LPR the credit decision priced against (for a
+renewal's loan, which has no decision of its own, the fixing in force on its contract date); the
 borrower's revenue and founding date from its registry profile; the kinds of the pledged IP; the borrower's bank debt,
 credit record and the loan's other security from the bank's attestation on the application (``credit.queries.
 bank_attestation``), which fix the IP-pledged share (unknown without an attestation); whitelist membership on the
@@ -25,6 +26,7 @@ from ippledge.access.model import PartyKind, Principal
 from ippledge.credit import queries as credit
 from ippledge.gateway import service as gateway
 from ippledge.gateway.model import Purpose
+from ippledge.kernel.errors import IppledgeError
 from ippledge.lending import queries as lending
 from ippledge.lending.queries import LoanSummary
 from ippledge.outbox import events
@@ -79,6 +81,8 @@ def loan_facts(
     lpr: Decimal | None = None
     if loan.decision_id is not None and (basis := credit.decision_facts(session, loan.decision_id)) is not None:
         lpr = Decimal(basis.lpr_bp) / BP_TOTAL
+    elif loan.decision_id is None:  # a renewal's loan has no decision of its own: priced on the day's fixing
+        lpr = _lpr_on(session, loan.contracted_on)
     firm = registry.enterprise_facts(session, loan.borrower_id)
     ip_types = pledged_ip_types(session, loan.id)
     attested = None
@@ -100,6 +104,13 @@ def loan_facts(
         borrower_bank_debt=debt,
         credit_source=source,
     )
+
+
+def _lpr_on(session: Session, day: dt.date) -> Decimal | None:
+    try:
+        return Decimal(credit.lpr_fixing(session, day)[1]) / BP_TOTAL
+    except IppledgeError:  # no fixing yet: the fact is unknown and the rate cap says so
+        return None
 
 
 def facts_json(facts: LoanFacts) -> str:
