@@ -5,7 +5,7 @@ basis, no model valuation, low forced-sale coverage. Warnings never block the de
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -23,12 +23,12 @@ class CreditWarning:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            **{"details": dict(self.details)},
-        }
+        return finding_dict(self)
+
+
+def finding_dict(finding: Any) -> dict[str, Any]:
+    """A rule check or a warning as the decision records it: its fields in order, the details a plain dict."""
+    return {f.name: getattr(finding, f.name) for f in fields(finding)} | {"details": dict(finding.details)}
 
 
 def basis_warnings(basis: LendingBasis, rules: ProductRules, amount: Decimal, margin: Decimal) -> list[CreditWarning]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ippledge.credit.model.basis import Collateral, LendingBasis, basis_of
-from ippledge.credit.model.challenges import CreditWarning, basis_warnings
+from ippledge.credit.model.challenges import CreditWarning, basis_warnings, finding_dict
 from ippledge.credit.model.product import ProductRules, RepaymentMethod, Underwriting
 
 
@@ -25,13 +25,7 @@ class RuleCheck:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "ok": self.ok,
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            "details": dict(self.details),
-        }
+        return finding_dict(self)
 
 
 @dataclass(frozen=True)
