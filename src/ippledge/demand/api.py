@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import datetime as dt
 import json
 
@@ -26,7 +25,7 @@ router = APIRouter(tags=["demand"])
 
 
 @router.post("/demands", response_model=DemandOut, status_code=201)
-def submit(body: DemandIn, session: SessionDep, principal: PrincipalDep) -> DemandOut:
+def submit(body: DemandIn, session: SessionDep, principal: PrincipalDep) -> queries.DemandView:
     """A financing demand (融资需求): amount, term, use, the IP offered and when the money is needed."""
     row = service.submit_demand(
         session,
@@ -41,7 +40,7 @@ def submit(body: DemandIn, session: SessionDep, principal: PrincipalDep) -> Dema
         note=body.note,
         event_id=body.event_id,
     )
-    return DemandOut.model_validate(dataclasses.asdict(queries.view(row)))
+    return queries.view(row)
 
 
 @router.get("/demands", response_model=list[DemandOut])
@@ -51,17 +50,14 @@ def list_demands(
     enterprise_id: int | None = None,
     limit: int = Query(200, ge=1, le=1000),
     event_id: int | None = None,
-) -> list[DemandOut]:
+) -> list[queries.DemandView]:
     """The demands the caller may see, newest first; ``event_id``: those collected at one event."""
-    return [
-        DemandOut.model_validate(dataclasses.asdict(v))
-        for v in queries.demands(session, principal, enterprise_id, limit, event_id)
-    ]
+    return queries.demands(session, principal, enterprise_id, limit, event_id)
 
 
 @router.get("/demands/{demand_id}", response_model=DemandOut)
-def get_demand(demand_id: IdPath, session: SessionDep, principal: PrincipalDep) -> DemandOut:
-    return DemandOut.model_validate(dataclasses.asdict(queries.demand(session, principal, demand_id)))
+def get_demand(demand_id: IdPath, session: SessionDep, principal: PrincipalDep) -> queries.DemandView:
+    return queries.demand(session, principal, demand_id)
 
 
 @router.get("/demands/{demand_id}/matches", response_model=list[MatchOut])

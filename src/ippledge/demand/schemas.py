@@ -1,4 +1,5 @@
-"""Request and response models of the demand routes (融资需求接口)."""
+"""Request and response models of the demand routes (融资需求接口); a demand answers with the fields of its query
+view."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.demand.model import GroupBy, Use
+from ippledge.demand.queries import DemandView
 from ippledge.web.dates import BusinessDate
 from ippledge.web.ids import MAX_ID
 from ippledge.web.money import Yuan, YuanIn
+from ippledge.web.views import ViewModel
 
 
 class DemandIn(BaseModel):
@@ -25,20 +28,8 @@ class DemandIn(BaseModel):
     event_id: int | None = Field(None, ge=1, le=MAX_ID, description="the event where the demand was collected")
 
 
-class DemandOut(BaseModel):
-    id: int
-    enterprise_id: int
-    amount: Yuan
-    term_months: int
-    use: str
-    ip_asset_ids: list[int]
-    needed_by: dt.date | None
-    source: str
-    event_id: int | None
-    import_id: int | None
-    line_no: int | None
-    note: str
-    created_at: dt.datetime
+class DemandOut(ViewModel, view=DemandView):
+    amount: Yuan  # the view's Decimal as a yuan string
 
 
 class SurveyIn(BaseModel):

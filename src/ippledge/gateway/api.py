@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from fastapi import APIRouter, Query
 
 from ippledge.gateway import queries, service
@@ -21,17 +19,13 @@ from ippledge.web.ids import IdPath, IdQuery
 router = APIRouter(tags=["gateway"])
 
 
-def _out(v: queries.ConsentView) -> ConsentOut:
-    return ConsentOut.model_validate(dataclasses.asdict(v))
-
-
 @router.post("/consents", response_model=ConsentOut, status_code=201)
-def grant(body: ConsentIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ConsentOut:
+def grant(body: ConsentIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> queries.ConsentView:
     """The firm grants a bank the right to read some fields of one source for one purpose, until the expiry."""
     row = service.grant(
         session, principal, body.grantee_id, body.source, body.fields, body.purpose, body.expires_on, today
     )
-    return _out(queries.consent_view(row, today))
+    return queries.consent_view(row, today)
 
 
 @router.get("/consents", response_model=list[ConsentOut])
@@ -42,20 +36,22 @@ def list_consents(
     firm_id: IdQuery | None = None,
     grantee_id: IdQuery | None = None,
     active: bool = False,
-) -> list[ConsentOut]:
+) -> list[queries.ConsentView]:
     """The consents the caller granted (a firm) or holds (a bank), newest first."""
-    return [_out(v) for v in queries.consents(session, principal, today, firm_id, grantee_id, active)]
+    return queries.consents(session, principal, today, firm_id, grantee_id, active)
 
 
 @router.get("/consents/{consent_id}", response_model=ConsentOut)
-def get_consent(consent_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ConsentOut:
-    return _out(queries.consent(session, principal, consent_id, today))
+def get_consent(
+    consent_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> queries.ConsentView:
+    return queries.consent(session, principal, consent_id, today)
 
 
 @router.post("/consents/{consent_id}/revoke", response_model=ConsentOut)
-def revoke(consent_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ConsentOut:
+def revoke(consent_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> queries.ConsentView:
     """The firm revokes its consent; the next read under it is refused."""
-    return _out(queries.consent_view(service.revoke(session, principal, consent_id), today))
+    return queries.consent_view(service.revoke(session, principal, consent_id), today)
 
 
 @router.get("/access-log", response_model=list[AccessOut])
@@ -64,11 +60,9 @@ def access_log(
     principal: PrincipalDep,
     firm_id: IdQuery | None = None,
     limit: int = Query(200, ge=1, le=1000),
-) -> list[AccessOut]:
+) -> list[queries.AccessView]:
     """Who read what of the caller's data, when and why (a firm); the reads the caller made (a bank)."""
-    return [
-        AccessOut.model_validate(dataclasses.asdict(a)) for a in queries.access_log(session, principal, firm_id, limit)
-    ]
+    return queries.access_log(session, principal, firm_id, limit)
 
 
 @router.get("/gateway/firms/{firm_id}/{source}", response_model=ReadOut)

@@ -1,4 +1,5 @@
-"""Request and response models of the gateway routes (数据网关接口)."""
+"""Request and response models of the gateway routes (数据网关接口); a consent and an access answer with the fields
+of their query views."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.gateway.queries import AccessView, ConsentView
 from ippledge.web.ids import MAX_ID
+from ippledge.web.views import ViewModel
 
 
 class ConsentIn(BaseModel):
@@ -23,32 +26,12 @@ class ConsentIn(BaseModel):
     expires_on: dt.date = Field(description="last day the consent is in force (at most three years)")
 
 
-class ConsentOut(BaseModel):
-    id: int
-    firm_id: int
-    grantee_id: int
-    source: str
-    fields: list[str]
-    purpose: str
-    granted_on: dt.date
-    expires_on: dt.date
-    granted_by: str
-    revoked_at: dt.datetime | None
-    revoked_by: str | None
-    state: str
+class ConsentOut(ViewModel, view=ConsentView):
+    pass
 
 
-class AccessOut(BaseModel):
-    id: int
-    firm_id: int
-    reader_id: int
-    actor: str
-    consent_id: int | None
-    source: str
-    field: str
-    purpose: str
-    business_date: dt.date
-    read_at: dt.datetime
+class AccessOut(ViewModel, view=AccessView):
+    pass
 
 
 class ReadOut(BaseModel):

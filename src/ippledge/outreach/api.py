@@ -34,12 +34,8 @@ from ippledge.whitelist.model import TimeLimits
 router = APIRouter(tags=["outreach"])
 
 
-def _event(v: queries.EventView) -> EventOut:
-    return EventOut.model_validate(dataclasses.asdict(v))
-
-
 @router.post("/outreach-events", response_model=EventOut, status_code=201)
-def create(body: EventIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> EventOut:
+def create(body: EventIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> queries.EventView:
     """Announce an event (培训、路演、入园惠企) with its date, capacity and the banks invited."""
     row = service.create_event(
         session,
@@ -54,27 +50,29 @@ def create(body: EventIn, session: SessionDep, principal: PrincipalDep, today: T
         region_code=body.region_code,
         note=body.note,
     )
-    return _event(queries.event(session, row.id))
+    return queries.event(session, row.id)
 
 
 @router.get("/outreach-events", response_model=list[EventOut])
-def list_events(principal: PrincipalDep, session: SessionDep, limit: int = Query(200, ge=1, le=1000)) -> list[EventOut]:
+def list_events(
+    principal: PrincipalDep, session: SessionDep, limit: int = Query(200, ge=1, le=1000)
+) -> list[queries.EventView]:
     """Every event, latest first, with the places left."""
-    return [_event(v) for v in queries.events(session, limit)]
+    return queries.events(session, limit)
 
 
 @router.get("/outreach-events/{event_id}", response_model=EventOut)
-def get_event(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> EventOut:
-    return _event(queries.event(session, event_id))
+def get_event(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> queries.EventView:
+    return queries.event(session, event_id)
 
 
 @router.post("/outreach-events/{event_id}/signups", response_model=SignupOut, status_code=201)
 def sign_up(
     event_id: IdPath, body: SignupIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
-) -> SignupOut:
+) -> queries.SignupView:
     """A firm signs up (the operator may sign a firm up): 409 when full or after the event's day."""
     row = service.sign_up(session, principal, event_id, today, body.enterprise_id)
-    return SignupOut.model_validate(dataclasses.asdict(queries.signup_view(row)))
+    return queries.signup_view(row)
 
 
 @router.post("/outreach-events/{event_id}/signup-files", response_model=SignupFileOut, status_code=201)
@@ -94,10 +92,10 @@ def sign_up_file(
 @router.post("/outreach-events/{event_id}/attendance", response_model=EventOut)
 def attendance(
     event_id: IdPath, body: AttendanceIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
-) -> EventOut:
+) -> queries.EventView:
     """Record which signed-up firms came (签到), on or after the event's day."""
     service.record_attendance(session, principal, event_id, body.enterprise_ids, today, body.attended)
-    return _event(queries.event(session, event_id))
+    return queries.event(session, event_id)
 
 
 @router.post("/outreach-events/{event_id}/follow-ups", response_model=list[FollowUpOut], status_code=201)
@@ -116,7 +114,6 @@ def list_signups(
     principal: PrincipalDep,
     event_id: IdQuery | None = None,
     limit: int = Query(500, ge=1, le=5000),
-) -> list[SignupOut]:
+) -> list[queries.SignupView]:
     """The sign-ups the caller may see: a firm its own; the platform and the regulator all."""
-    rows = queries.signups(session, principal, event_id, limit)
-    return [SignupOut.model_validate(dataclasses.asdict(v)) for v in rows]
+    return queries.signups(session, principal, event_id, limit)

@@ -1,4 +1,5 @@
-"""Request and response models of the event routes (对接活动接口)."""
+"""Request and response models of the event routes (对接活动接口); an event and a sign-up answer with the fields of
+their query views."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.outreach.model import MAX_BANKS, MAX_CAPACITY, EventKind
+from ippledge.outreach.queries import EventView, SignupView
 from ippledge.web.ids import MAX_ID
+from ippledge.web.views import ViewModel
 
 
 class EventIn(BaseModel):
@@ -22,22 +25,8 @@ class EventIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-class EventOut(BaseModel):
-    id: int
-    kind: str
-    kind_zh: str
-    title: str
-    park: str | None
-    region_code: str | None
-    held_on: dt.date
-    capacity: int
-    signed_up: int
-    places_left: int
-    attended: int
-    bank_ids: list[int]
-    organiser_id: int
-    follow_ups_on: dt.date | None
-    note: str
+class EventOut(ViewModel, view=EventView):
+    pass
 
 
 class SignupIn(BaseModel):
@@ -45,14 +34,8 @@ class SignupIn(BaseModel):
     enterprise_id: int | None = Field(None, ge=1, le=MAX_ID, description="the operator signs a firm up; a firm omits")
 
 
-class SignupOut(BaseModel):
-    id: int
-    event_id: int
-    enterprise_id: int
-    signed_on: dt.date
-    source: str
-    line_no: int | None
-    attended: bool | None
+class SignupOut(ViewModel, view=SignupView):
+    pass
 
 
 class SignupFileIn(BaseModel):

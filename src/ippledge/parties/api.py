@@ -309,16 +309,7 @@ def decide(approval_id: IdPath, body: ApprovalDecisionIn, principal: PrincipalDe
 
 
 def _branch_out(b: queries.BranchView) -> BranchOut:
-    return BranchOut(
-        id=b.id,
-        bank_id=b.bank_id,
-        parent_id=b.parent_id,
-        level=b.level,
-        branch_type=b.branch_type,
-        name=b.name,
-        region_code=b.region_code,
-        opened_on=b.opened_on,
-    )
+    return BranchOut.model_validate(b)
 
 
 @router.get("/banks/{bank_id}/branches")

@@ -8,9 +8,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ippledge.access.model import PartyKind, Role
+from ippledge.access.queries import BranchView
 from ippledge.kernel.text import name_validator
 from ippledge.web.dates import RecordDate
 from ippledge.web.ids import MAX_ID
+from ippledge.web.views import ViewModel
 
 # Names people read: no control, bidirectional or invisible characters (kernel.text).
 PartyName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(name_validator("party name"))]
@@ -138,15 +140,8 @@ class BranchIn(BaseModel):
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
-class BranchOut(BaseModel):
-    id: int
-    bank_id: int
-    parent_id: int | None
-    level: str
-    branch_type: str
-    name: str
-    region_code: str
-    opened_on: dt.date
+class BranchOut(ViewModel, view=BranchView):
+    pass
 
 
 class PostingIn(BaseModel):

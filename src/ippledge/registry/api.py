@@ -44,7 +44,6 @@ from ippledge.registry.schemas import (
     EnterpriseOut,
     EventIn,
     EventOut,
-    FeedErrorOut,
     FeedReportOut,
     InvalidationIn,
     LicenceCancelIn,
@@ -319,10 +318,7 @@ def load_feed(
 ) -> FeedReportOut:
     """Bulk legal-status feed (批量导入); bad lines come back with line number and reason, good lines load."""
     report = feed.ingest_feed(session, principal, data, format, source_name, today)
-    return FeedReportOut(
-        **{k: v for k, v in vars(report).items() if k != "errors"},
-        errors=[FeedErrorOut(**e.to_dict()) for e in report.errors],
-    )
+    return FeedReportOut.model_validate(report)
 
 
 # -- designations and abnormal-application flags (企业认定与非正常专利申请标记) -----------------------------------

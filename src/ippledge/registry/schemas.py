@@ -7,9 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ippledge.registry.feed import FeedReport
+from ippledge.registry.feed_parse import FeedError
 from ippledge.registry.model import IpKind, LegalState, Subtype
 from ippledge.web.dates import BusinessDate, RecordDate
 from ippledge.web.money import RevenueAmountOrZero, Yuan
+from ippledge.web.views import ViewModel
 
 
 class _In(BaseModel):
@@ -193,24 +196,12 @@ class InvalidationIn(_In):
     note: str | None = Field(default=None, max_length=500)
 
 
-class FeedErrorOut(BaseModel):
-    line: int
-    code: str
-    message_zh: str
-    message_en: str
-    number: str | None
+class FeedErrorOut(ViewModel, view=FeedError):
+    pass
 
 
-class FeedReportOut(BaseModel):
-    batch_id: int
-    total: int
-    loaded: int
-    duplicates: int
-    rejected: int
-    status_changes: int
-    sha256: str
-    errors: list[FeedErrorOut]
-    errors_truncated: bool
+class FeedReportOut(ViewModel, view=FeedReport, nested={FeedError: FeedErrorOut}):
+    pass
 
 
 class BatchQueryIn(_In):

@@ -45,59 +45,59 @@ def _flat(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: getattr(row, n) for n in names}
 
 
-def _d(v: Any) -> dict[str, Any]:
-    return dataclasses.asdict(v)
-
-
 @router.post("/whitelist-criteria", response_model=CriteriaOut, status_code=201)
-def add_criteria(body: CriteriaIn, session: SessionDep, principal: PrincipalDep) -> CriteriaOut:
+def add_criteria(body: CriteriaIn, session: SessionDep, principal: PrincipalDep) -> queries.CriteriaView:
     """A new version of whitelist criteria (白名单标准); a criterion on a fact the platform lacks is 'unknown'."""
     row = service.add_criteria(session, principal, body.code, body.name, body.rules, body.effective_from)
-    return CriteriaOut.model_validate(_d(queries.criteria(session, principal, row.id)))
+    return queries.criteria(session, principal, row.id)
 
 
 @router.get("/whitelist-criteria", response_model=list[CriteriaOut])
-def list_criteria(session: SessionDep, principal: PrincipalDep) -> list[CriteriaOut]:
-    return [CriteriaOut.model_validate(_d(c)) for c in queries.criteria_list(session, principal)]
+def list_criteria(session: SessionDep, principal: PrincipalDep) -> list[queries.CriteriaView]:
+    return queries.criteria_list(session, principal)
 
 
 @router.get("/whitelist-criteria/{criteria_id}", response_model=CriteriaOut)
-def get_criteria(criteria_id: IdPath, session: SessionDep, principal: PrincipalDep) -> CriteriaOut:
-    return CriteriaOut.model_validate(_d(queries.criteria(session, principal, criteria_id)))
+def get_criteria(criteria_id: IdPath, session: SessionDep, principal: PrincipalDep) -> queries.CriteriaView:
+    return queries.criteria(session, principal, criteria_id)
 
 
 @router.post("/whitelists", response_model=ListOut, status_code=201)
-def build(body: BuildIn, session: SessionDep, principal: PrincipalDep) -> ListOut:
+def build(body: BuildIn, session: SessionDep, principal: PrincipalDep) -> queries.ListView:
     """Build a draft list: every enterprise judged on the criteria, the passing ones ranked with their reasons."""
     row = service.build_list(
         session, principal, body.criteria_id, body.name, body.as_of, body.valid_from, body.valid_to
     )
-    return ListOut.model_validate(_d(queries.list_view(session, row)))
+    return queries.list_view(session, row)
 
 
 @router.get("/whitelists", response_model=list[ListOut])
-def list_lists(session: SessionDep, principal: PrincipalDep, status: str | None = None) -> list[ListOut]:
-    return [ListOut.model_validate(_d(v)) for v in queries.whitelists(session, principal, status)]
+def list_lists(session: SessionDep, principal: PrincipalDep, status: str | None = None) -> list[queries.ListView]:
+    return queries.whitelists(session, principal, status)
 
 
 @router.get("/whitelists/{list_id}", response_model=ListOut)
-def get_list(list_id: IdPath, session: SessionDep, principal: PrincipalDep) -> ListOut:
-    return ListOut.model_validate(_d(queries.whitelist(session, principal, list_id)))
+def get_list(list_id: IdPath, session: SessionDep, principal: PrincipalDep) -> queries.ListView:
+    return queries.whitelist(session, principal, list_id)
 
 
 @router.post("/whitelists/{list_id}/review", response_model=ListOut)
-def review(list_id: IdPath, body: ReviewIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ListOut:
+def review(
+    list_id: IdPath, body: ReviewIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> queries.ListView:
     """A second operator publishes or rejects a draft (双人复核)."""
     row = service.review_list(session, principal, list_id, body.decision, body.note, today)
-    return ListOut.model_validate(_d(queries.list_view(session, row)))
+    return queries.list_view(session, row)
 
 
 @router.post("/whitelists/{list_id}/pushes", response_model=list[PushOut], status_code=201)
-def push(list_id: IdPath, body: PushIn, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> list[PushOut]:
+def push(
+    list_id: IdPath, body: PushIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
+) -> list[queries.PushView]:
     """Push the list's top firms to the chosen banks (event ``whitelist.pushed``: webhooks and the pull feed)."""
     limits = TimeLimits(body.first_contact_days, body.next_step_days)
     rows = service.push_list(session, principal, list_id, body.bank_ids, body.top_n, today, limits)
-    return [PushOut.model_validate(_d(queries.push_view(session, p, today))) for p in rows]
+    return [queries.push_view(session, p, today) for p in rows]
 
 
 @router.get("/whitelist-pushes", response_model=list[PushOut])
@@ -107,31 +107,30 @@ def list_pushes(
     today: TodayDep,
     whitelist_id: int | None = None,
     event_id: int | None = None,
-) -> list[PushOut]:
+) -> list[queries.PushView]:
     """The pushes the caller may see (a bank: the ones it received, events' follow-up tasks included), without
     their firms."""
-    rows = queries.pushes(session, principal, today, whitelist_id, event_id)
-    return [PushOut.model_validate(_d(p)) for p in rows]
+    return queries.pushes(session, principal, today, whitelist_id, event_id)
 
 
 @router.get("/whitelist-pushes/{push_id}", response_model=PushOut)
-def get_push(push_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> PushOut:
-    return PushOut.model_validate(_d(queries.push(session, principal, push_id, today)))
+def get_push(push_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> queries.PushView:
+    return queries.push(session, principal, push_id, today)
 
 
 @router.get("/whitelist-push-items/{item_id}", response_model=ItemOut)
-def get_item(item_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> ItemOut:
-    return ItemOut.model_validate(_d(queries.item(session, principal, item_id, today)))
+def get_item(item_id: IdPath, session: SessionDep, principal: PrincipalDep, today: TodayDep) -> queries.ItemView:
+    return queries.item(session, principal, item_id, today)
 
 
 @router.post("/whitelist-push-items/{item_id}/feedback", response_model=ItemOut)
 def feedback(
     item_id: IdPath, body: FeedbackIn, session: SessionDep, principal: PrincipalDep, today: TodayDep
-) -> ItemOut:
+) -> queries.ItemView:
     """The bank reports a step on a pushed firm (forward only; a decline needs a reason code)."""
     reason = body.reason_code.value if body.reason_code is not None else None
     service.report_feedback(session, principal, item_id, body.state, today, reason, body.note, body.branch)
-    return ItemOut.model_validate(_d(queries.item(session, principal, item_id, today)))
+    return queries.item(session, principal, item_id, today)
 
 
 @router.post("/whitelist-escalations", response_model=EscalationOut)

@@ -1,4 +1,5 @@
-"""Request and response models of the whitelist routes (白名单接口)."""
+"""Request and response models of the whitelist routes (白名单接口); the answers carry the fields of the query views
+and of the reverse push's results."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ippledge.web.dates import BusinessDate
+from ippledge.web.views import ViewModel
+from ippledge.whitelist import queries
 from ippledge.whitelist.model import MAX_REVERSE_BATCH, DeclineReason
+from ippledge.whitelist.service import LineError, ReverseAnswer
 
 
 class CriteriaIn(BaseModel):
@@ -22,14 +26,8 @@ class CriteriaIn(BaseModel):
     )
 
 
-class CriteriaOut(BaseModel):
-    id: int
-    code: str
-    version_no: int
-    name: str
-    rules: dict[str, Any]
-    effective_from: dt.date
-    created_by: str
+class CriteriaOut(ViewModel, view=queries.CriteriaView):
+    pass
 
 
 class BuildIn(BaseModel):
@@ -47,30 +45,12 @@ class ReviewIn(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-class MemberOut(BaseModel):
-    rank: int
-    enterprise_id: int
-    name: str
-    uscc: str | None
-    score: float
-    reasons: list[dict[str, Any]]
+class MemberOut(ViewModel, view=queries.MemberView):
+    pass
 
 
-class ListOut(BaseModel):
-    id: int
-    criteria_id: int
-    name: str
-    as_of: dt.date
-    valid_from: dt.date
-    valid_to: dt.date
-    status: str
-    considered: int
-    unknown: int
-    built_by: str
-    reviewed_by: str | None
-    review_note: str | None
-    published_on: dt.date | None
-    members: list[MemberOut]
+class ListOut(ViewModel, view=queries.ListView, nested={queries.MemberView: MemberOut}):
+    pass
 
 
 class PushIn(BaseModel):
@@ -81,46 +61,29 @@ class PushIn(BaseModel):
     next_step_days: int = Field(20, ge=1, le=60, description="working days for each later step")
 
 
-class StepOut(BaseModel):
-    from_state: str | None
-    to_state: str
-    on: dt.date
-    reason_code: str | None
-    note: str
-    actor: str
+class StepOut(ViewModel, view=queries.StepView):
+    pass
 
 
-class ItemOut(BaseModel):
-    id: int
-    rank: int
-    enterprise_id: int
-    name: str
-    uscc: str | None
-    state: str
-    state_on: dt.date
-    due_on: dt.date | None
-    overdue: bool
-    escalated_on: dt.date | None
-    furthest: str
-    decline_reason: str | None
-    branch: str | None
-    history: list[StepOut]
-    reasons: list[dict[str, Any]] = Field(description="each criterion's verdict on the firm (empty for an event)")
-    consented: dict[str, dict[str, Any]] = Field(
-        description="source -> fields the firm's consents in force (purpose whitelist) let this bank see, read now"
-    )
+class ItemOut(
+    ViewModel,
+    view=queries.ItemView,
+    nested={queries.StepView: StepOut},
+    descriptions={
+        "reasons": "each criterion's verdict on the firm (empty for an event)",
+        "consented": "source -> fields the firm's consents in force (purpose whitelist) let this bank see, read now",
+    },
+):
+    pass
 
 
-class PushOut(BaseModel):
-    id: int
-    whitelist_id: int | None
-    event_id: int | None = Field(description="set for an event's follow-up tasks (活动后续对接), which have no list")
-    bank_id: int
-    pushed_on: dt.date
-    first_contact_days: int
-    next_step_days: int
-    firms: int
-    items: list[ItemOut]
+class PushOut(
+    ViewModel,
+    view=queries.PushView,
+    nested={queries.ItemView: ItemOut},
+    descriptions={"event_id": "set for an event's follow-up tasks (活动后续对接), which have no list"},
+):
+    pass
 
 
 class FeedbackIn(BaseModel):
@@ -143,33 +106,12 @@ class ReverseIn(BaseModel):
     usccs: list[str] = Field(min_length=1, max_length=MAX_REVERSE_BATCH, description="applicants' USCCs, one a line")
 
 
-class AnswerOut(BaseModel):
-    line: int
-    uscc: str
-    found: bool
-    enterprise_id: int | None
-    name: str | None
-    valid_patents: int
-    valid_inventions: int
-    pledged: bool
-    pledges_in_force: int
-    pledged_assets: int
-    annuity_risk: str
-    annuities_past_grace: int
-    annuities_in_grace: int
-    annuities_due_soon: int
-    abnormal_applications: int
-    ip_abuse_flag: bool
-    whitelisted: bool
-    whitelists: list[dict[str, Any]]
+class AnswerOut(ViewModel, view=ReverseAnswer):
+    pass
 
 
-class LineErrorOut(BaseModel):
-    line: int
-    uscc: str
-    code: str
-    message_zh: str
-    message_en: str
+class LineErrorOut(ViewModel, view=LineError):
+    pass
 
 
 class ReverseOut(BaseModel):
