@@ -53,3 +53,13 @@ def test_every_grade_and_status_has_a_label() -> None:
     assert missing == []
     zh = {g.code: g.zh for g in grade_labels()}
     assert all(i18n.t(f"grade.{c}", "zh") == z for c, z in zh.items())  # the console says what lending says
+
+
+def test_an_operator_is_named_by_where_it_works() -> None:
+    """The platform's operator is the centre's window officer; an IP operator's is its operations officer."""
+    from ippledge.console.pages.base import role_label
+
+    assert role_label("operator", "platform", "zh") == "窗口受理员"
+    assert role_label("operator", "ip_operator", "zh") == "运营专员"
+    assert role_label("operator", "ip_operator", "en") == "IP operations officer"
+    assert role_label("approver", "bank", "zh") == "审批人"

@@ -166,6 +166,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "role.fund_reviewer": ("补偿审核员", "Fund reviewer"),
     "role.analyst": ("监管统计员", "Regulator's analyst"),
     "role.operator": ("窗口受理员", "Window officer"),
+    "role.operator.ip_operator": ("运营专员", "IP operations officer"),
     # the registry officer (登记审查)
     "ui.registry_queue": ("待审登记", "Filings to decide"),
     "ui.register": ("准予登记", "Register"),

@@ -110,6 +110,13 @@ def menu(p: Principal) -> list[tuple[str, str]]:
     return items
 
 
+def role_label(role: str, party_kind: str, lang: str) -> str:
+    """A role's name at this kind of party: an operator is the centre's window officer at the platform but the
+    operations officer at an IP operations institution (``role.<role>.<kind>`` where one is defined)."""
+    key = f"role.{role}.{party_kind}"
+    return i18n.t(key if key in i18n.LABELS else f"role.{role}", lang)
+
+
 def render(request: Request, viewer: Viewer, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     p = viewer.principal
     base = base_ctx(viewer.lang) | {
@@ -117,7 +124,7 @@ def render(request: Request, viewer: Viewer, name: str, ctx: dict[str, Any], sta
         "csrf": viewer.csrf,
         "menu": menu(p),
         "who": p.name,
-        "roles": [i18n.t(f"role.{r.value}", viewer.lang) for r in sorted(p.roles)],
+        "roles": [role_label(r.value, p.party_kind.value, viewer.lang) for r in sorted(p.roles)],
     }
     return TEMPLATES.TemplateResponse(request, name, base | ctx, status_code=status)
 
