@@ -142,7 +142,8 @@ def build_book(session: Session, n: int, seed: int, progress: Progress) -> int:
     progress.advance(task, n - n // 2)
     # one day's legal-status events: 1% of the pledged patents, as many unpledged
     hit = [int(a) for a in rng.choice(chosen, size=max(1, int(n * EVENT_SHARE)), replace=False)]
-    loose = [a for a in assets if a not in set(chosen)]
+    taken = set(chosen)
+    loose = [a for a in assets if a not in taken]  # one set, not one per asset
     miss = [int(a) for a in rng.choice(loose, size=min(len(loose), len(hit)), replace=False)] if loose else []
     codes = rng.choice(["PP01", "CF01", "IP01"], size=len(hit) + len(miss), p=[0.5, 0.3, 0.2])
     events = [
