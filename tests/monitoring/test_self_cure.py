@@ -42,7 +42,8 @@ def test_term_short_cured_by_the_pass_once_the_ip_outlives_the_loan(world, app, 
     day += dt.timedelta(days=1)
     d.clock.today = day
     with session_factory.begin() as s:
-        ext = lending.extend(s, d.bank.approver.principal, lid, 3, "客户回款周期延长", day)
+        proposed = lending.propose_extension(s, d.bank.officer.principal, lid, 3, "客户回款周期延长", day)
+        ext = lending.decide_extension(s, d.bank.approver.principal, lid, proposed.id, True, None, day)
         new_maturity = ext.to_maturity
     _close(d, day)
     shorts = [a for a in _alerts(d, session_factory, d.bank.officer) if a["finding"] == "term_short"]

@@ -156,3 +156,30 @@ def test_the_trigger_stands_on_the_cap_the_loan_was_lent_at(
             assert (body["threshold_bp"], body["ltv_cap_bp"]) == (3_125, 2_500)
     finally:
         ports.plug_ltv_caps(lending_queries.ltv_cap_by_pledge)  # as the composition root plugs it
+
+
+def test_a_revaluation_writes_the_numbers_and_explains_them_when_opened(
+    engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """Decision 0041: the monitoring revaluation stores model values without assumptions and explanation; opening the
+    valuation (value_one, the asset's valuation page) writes them, the same as an eager valuation, numbers unchanged."""
+    from ippledge.valuation.engine import service as engine_service
+
+    _pledge_with_loan(engine, session_factory)
+    with session_factory.begin() as s:
+        revalue_pledged(s, AS_OF, seed=1)
+    with session_factory() as s:
+        mv = s.scalars(select(ModelValuation).where(ModelValuation.as_of == AS_OF)).one()
+        assert mv.explanation == engine_service.UNEXPLAINED and mv.assumptions == engine_service.UNEXPLAINED
+        asset, numbers = mv.ip_asset_id, (mv.value_p50_fen, mv.collateral_value_fen, mv.score, mv.legal_score)
+    with session_factory.begin() as s:
+        opened = engine_service.value_one(s, asset, AS_OF, seed=1)
+        assert (opened.value_p50_fen, opened.collateral_value_fen, opened.score, opened.legal_score) == numbers
+        lazy = (json.loads(opened.explanation), json.loads(opened.assumptions))
+        assert "register_changed" not in lazy[0]
+    with session_factory.begin() as s:  # an eager valuation of the same IP and date gives the same text
+        s.execute(ModelValuation.__table__.delete())
+        engine_service.value_subset(s, [asset], AS_OF, seed=1)
+        eager = s.scalars(select(ModelValuation).where(ModelValuation.ip_asset_id == asset)).one()
+        assert (json.loads(eager.explanation), json.loads(eager.assumptions)) == lazy
+        assert (eager.value_p50_fen, eager.collateral_value_fen, eager.score, eager.legal_score) == numbers

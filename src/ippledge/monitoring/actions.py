@@ -34,15 +34,16 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit, scope
 from ippledge.access import queries as access_queries
 from ippledge.access import service as access
 from ippledge.access.model import MONITORING_ACTION, PartyKind, Principal, Role
+from ippledge.db import insert_ids
 from ippledge.kernel.calendar import default_calendar
 from ippledge.kernel.money import to_fen
 from ippledge.lending import queries as lending_queries
@@ -293,10 +294,7 @@ def open_inspections(session: Session, loans: list[lending_queries.LoanSummary],
     if not rows:
         return 0
     # One bulk insert for every inspection of the day, ids back in order (no ORM object per row: decision 0033).
-    bulk = insert(MonitoringAction).returning(MonitoringAction.id, sort_by_parameter_order=True)
-    new_ids: list[int] = []
-    for start in range(0, len(rows), 5_000):
-        new_ids.extend(session.execute(bulk, rows[start : start + 5_000]).scalars())
+    new_ids = insert_ids(session, cast(Table, MonitoringAction.__table__), rows)
     items: list[tuple[str, dict[str, Any], int | None, list[int]]] = []
     for action_id, a in zip(new_ids, rows, strict=True):
         payload = {

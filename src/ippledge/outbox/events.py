@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ippledge.access.audit_chain import canonical_json
-from ippledge.db import Base, BigId, IdMixin, utcnow
+from ippledge.db import Base, BigId, IdMixin, insert_ids, utcnow
 from ippledge.outbox.topics import known_topic
 
 
@@ -96,7 +96,7 @@ def publish_many(
         {"topic": t, "payload": canonical_json(p), "party_id": party, "created_at": now} for t, p, party, _ in items
     ]
     conn = session.connection()
-    ids = conn.execute(insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    ids = insert_ids(conn, OUTBOX, rows)  # ids in row order, in one executemany on SQLite (decision 0041)
     audience = [
         {"event_id": i, "party_id": p}
         for i, (_, _, party, also) in zip(ids, items, strict=True)

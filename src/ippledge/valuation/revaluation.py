@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION
+from ippledge.db import among
 from ippledge.kernel.money import to_fen
-from ippledge.outbox.events import publish
+from ippledge.outbox.events import publish_many
 from ippledge.pledge import queries as pledge_queries
 from ippledge.valuation import ports
 from ippledge.valuation.engine import service as engine_service
@@ -38,6 +39,7 @@ from ippledge.valuation.tables import PledgeRevaluation
 TRIGGER_OVER_CAP: Final = 1.25
 DEFAULT_LTV_THRESHOLD_BP: Final = 6_000
 _CHUNK = 5_000
+_PR = cast(Table, PledgeRevaluation.__table__)
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,14 @@ def revalue_pledged(
     pledgee = {h.pledge_id: h.pledgee_id for h in holdings}
     pledgor = {h.pledge_id: h.pledgor_id for h in holdings}
     pledge_ids = sorted(assets_of)
-    valued = engine_service.value_subset(session, [aid for h in holdings for aid in h.ip_asset_ids], as_of, seed)
+    pledged = [aid for h in holdings for aid in h.ip_asset_ids]
+    valued = engine_service.value_subset(session, pledged, as_of, seed, explained=False)  # explained when opened
     outstanding = {pid: to_fen(owed) for pid, owed in ports.secured_outstanding(session, pledge_ids).items()}
     caps = ports.ltv_caps(session, pledge_ids)
     trigger = {pid: round(caps[pid] * TRIGGER_OVER_CAP) if pid in caps else ltv_threshold_bp for pid in pledge_ids}
     previous, prev_ltv, done_today = _history(session, pledge_ids, as_of)
     rows, breaches, ltvs = [], [], {}
+    alerts: list[tuple[str, dict[str, Any], int | None, list[int | None]]] = []
     for pid in pledge_ids:
         values = {aid: valued[aid].collateral_value_fen if aid in valued else 0 for aid in assets_of[pid]}
         market = {aid: valued[aid].value_p50_fen if aid in valued else 0 for aid in assets_of[pid]}
@@ -110,30 +114,23 @@ def revalue_pledged(
         was_above = was is None or was > limit
         if owed and above and not was_above and pid not in done_today:
             breaches.append(pid)
-            publish(
-                session,
-                "valuation.ltv_breach",
-                {
-                    "pledge_id": pid,
-                    "as_of": as_of.isoformat(),
-                    "loan_ltv_bp": ltv,
-                    "previous_ltv_bp": prev_ltv.get(pid),
-                    "threshold_bp": limit,
-                    "ltv_cap_bp": caps.get(pid),
-                    "market_value_fen": market_total,
-                    "collateral_value_fen": total,  # forced sale: what a disposal would likely fetch
-                    "outstanding_fen": owed,
-                },
-                pledgee[pid],
-                also=(pledgor[pid],),  # the pledgor may be asked for more security (追加担保)
-            )
-    for start in range(0, len(pledge_ids), _CHUNK):
-        chunk = pledge_ids[start : start + _CHUNK]
-        session.execute(
-            delete(PledgeRevaluation).where(PledgeRevaluation.pledge_id.in_(chunk), PledgeRevaluation.as_of == as_of)
-        )
+            payload = {
+                "pledge_id": pid,
+                "as_of": as_of.isoformat(),
+                "loan_ltv_bp": ltv,
+                "previous_ltv_bp": prev_ltv.get(pid),
+                "threshold_bp": limit,
+                "ltv_cap_bp": caps.get(pid),
+                "market_value_fen": market_total,
+                "collateral_value_fen": total,  # forced sale: what a disposal would likely fetch
+                "outstanding_fen": owed,
+            }
+            # the pledgor may be asked for more security (追加担保)
+            alerts.append(("valuation.ltv_breach", payload, pledgee[pid], [pledgor[pid]]))
+    publish_many(session, alerts)  # one insert for the events and one for their audience, not an ORM object each
+    session.execute(delete(_PR).where(among(_PR.c.pledge_id, pledge_ids), _PR.c.as_of == as_of))
     if rows:
-        session.execute(insert(PledgeRevaluation), rows)
+        session.execute(insert(_PR), rows)  # Core executemany (decision 0041)
     session.flush()
     summary = RevaluationSummary(as_of, len(pledge_ids), len(rows), breaches, ltvs)
     audit.record(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from ippledge.access import scope
 from ippledge.registry import queries as registry
 from ippledge.valuation import store as report_store
-from ippledge.valuation.engine import store
+from ippledge.valuation.engine import service, store
 from ippledge.valuation.engine.schemas import AssetValuationOut, ModelValuationOut, ReportValueOut
 from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.tables import ValuationReport, ValuationReportItem
@@ -80,4 +80,5 @@ def asset_valuation(
         )
         for r, value in rows
     ]
-    return AssetValuationOut(ip_asset_id=visible_id, model=None if mv is None else model_out(mv), reports=reports)
+    model = None if mv is None else model_out(service.explained(session, mv))  # written now if left out (0041)
+    return AssetValuationOut(ip_asset_id=visible_id, model=model, reports=reports)

@@ -12,16 +12,17 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, cast
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ippledge.access import audit
 from ippledge.analytics.engine import MODEL_VERSION, Chunk, ChunkMapper, ValuationEngine, fen, take
 from ippledge.analytics.liquidity import LiquidityModel
 from ippledge.analytics.single import asset_part, explain
+from ippledge.db import among, utcnow
 from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry
 from ippledge.valuation.engine import store
@@ -152,7 +153,7 @@ def value_one(session: Session, number_or_id: str | int, as_of: dt.date, seed: i
     asset_id = resolve(session, number_or_id)
     found = _stored(session, asset_id, as_of, seed)
     if found is not None:
-        return found
+        return explained(session, found)
     engine, cols = fitted_engine(session, as_of)
     index = np.flatnonzero(cols["id"] == asset_id)
     session.execute(insert(ModelValuation), _rows(engine, take(cols, index), seed, as_of))
@@ -226,28 +227,102 @@ class SubsetValue:
     value_p50_fen: int
 
 
-def value_subset(session: Session, asset_ids: list[int], as_of: dt.date, seed: int = 1) -> dict[int, SubsetValue]:
+# A row written by a monitoring revaluation carries the numbers only; its assumptions and explanation are this
+# marker until someone opens the valuation (``explained``, decision 0041).
+UNEXPLAINED: Final = ""
+_MV = cast(Table, ModelValuation.__table__)
+
+
+def value_subset(
+    session: Session, asset_ids: list[int], as_of: dt.date, seed: int = 1, explained: bool = True
+) -> dict[int, SubsetValue]:
     """Value just these IPs (the engine fitted on the whole register, so cohorts are the same as in ``value_all``);
     earlier rows of the same date, version and seed for them are replaced. Returns ``asset id -> values``, taken
-    from the rows as they are written (not read back as ORM objects: decision 0033)."""
+    from the rows as they are written (not read back as ORM objects: decision 0033). ``explained=False`` writes the
+    numbers only, built column-wise, with the assumptions and explanation left for ``explained`` (decision 0041)."""
     ids = sorted(set(asset_ids))
     if not ids:
         return {}
     engine, cols = fitted_engine(session, as_of)
     index = np.flatnonzero(np.isin(cols["id"], ids))
-    for start in range(0, len(ids), 5_000):
-        session.execute(
-            delete(ModelValuation).where(
-                ModelValuation.ip_asset_id.in_(ids[start : start + 5_000]),
-                ModelValuation.as_of == as_of,
-                ModelValuation.model_version == MODEL_VERSION,
-                ModelValuation.seed == seed,
-            )
+    session.execute(
+        delete(_MV).where(
+            among(_MV.c.ip_asset_id, ids),
+            _MV.c.as_of == as_of,
+            _MV.c.model_version == MODEL_VERSION,
+            _MV.c.seed == seed,
         )
+    )
     out: dict[int, SubsetValue] = {}
     for start in range(0, len(index), 20_000):
-        rows = _rows(engine, take(cols, index[start : start + 20_000]), seed, as_of)
-        session.execute(insert(ModelValuation), rows)
+        part = take(cols, index[start : start + 20_000])
+        rows = _rows(engine, part, seed, as_of) if explained else _number_rows(engine, part, seed, as_of)
+        session.execute(insert(_MV), rows)  # Core: no ORM bulk bookkeeping per row
         out.update((r["ip_asset_id"], SubsetValue(r["collateral_value_fen"], r["value_p50_fen"])) for r in rows)
     session.flush()
     return out
+
+
+def _number_rows(
+    engine: ValuationEngine, cols: dict[str, np.ndarray], seed: int, as_of: dt.date
+) -> list[dict[str, Any]]:
+    """The rows of ``_rows`` without assumptions and explanation, built from whole columns (``tolist``), not per
+    asset: the same numbers (the same chunk code and rounding)."""
+    c = engine.value_chunk(cols, seed)
+    amounts = (c.p10, c.p50, c.p90, c.collateral, c.cost)
+    if not all(np.isfinite(a).all() for a in amounts):
+        raise ValueError("the engine returned no value for some assets of the chunk")
+    p10, p50, p90, collateral, cost = (fen(a).tolist() for a in amounts)
+    market_fen = fen(np.nan_to_num(c.market)).tolist()
+    market = [None if m else v for m, v in zip(np.isnan(c.market).tolist(), market_fen, strict=True)]
+    dims = np.asarray(c.scores.dimension_scores, np.float64)
+    dim_lists = [[None if np.isnan(v) else v for v in dims[:, k].tolist()] for k in range(len(_DIMS))]
+    ids = np.asarray(cols["id"], np.int64).tolist()
+    score = np.asarray(c.scores.score, np.float64).tolist()
+    const = {"as_of": as_of, "model_version": MODEL_VERSION, "seed": seed, "currency": "CNY"}
+    now = utcnow()
+    return [
+        {
+            **const,
+            "ip_asset_id": ids[i],
+            "score": score[i],
+            "legal_score": dim_lists[0][i],
+            "technical_score": dim_lists[1][i],
+            "economic_score": dim_lists[2][i],
+            "value_p10_fen": p10[i],
+            "value_p50_fen": p50[i],
+            "value_p90_fen": p90[i],
+            "collateral_value_fen": collateral[i],
+            "market_value_fen": market[i],
+            "cost_value_fen": cost[i],
+            "assumptions": UNEXPLAINED,
+            "explanation": UNEXPLAINED,
+            "computed_at": now,
+        }
+        for i in range(len(ids))
+    ]
+
+
+_NUMBERS: Final = ("value_p10_fen", "value_p50_fen", "value_p90_fen", "collateral_value_fen", "cost_value_fen")
+
+
+def explained(session: Session, mv: ModelValuation) -> ModelValuation:
+    """``mv`` with its assumptions and explanation, written now if a monitoring revaluation left them out: the engine
+    fitted on the register on the valuation's date (the kept fit when the register has not changed) runs the same
+    chunk code on the one asset. The stored numbers are never changed; if the register changed since and the engine
+    now gives other numbers, the explanation says so (``register_changed``)."""
+    if mv.explanation != UNEXPLAINED:
+        return mv
+    engine, cols = fitted_engine(session, mv.as_of)
+    index = np.flatnonzero(cols["id"] == mv.ip_asset_id)
+    if len(index) == 0:  # the IP left the register: nothing to explain it with
+        mv.assumptions, mv.explanation = _json({"register_changed": True}), _json({"register_changed": True})
+        session.flush()
+        return mv
+    row = _rows(engine, take(cols, index), mv.seed, mv.as_of)[0]
+    explanation = json.loads(row["explanation"])
+    if any(row[k] != getattr(mv, k) for k in _NUMBERS):
+        explanation["register_changed"] = True
+    mv.assumptions, mv.explanation = row["assumptions"], _json(explanation)
+    session.flush()
+    return mv

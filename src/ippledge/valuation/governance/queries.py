@@ -24,6 +24,7 @@ from ippledge.intake import queries as intake
 from ippledge.kernel.money import to_fen
 from ippledge.registry import queries as registry
 from ippledge.valuation import store as report_store
+from ippledge.valuation.engine import service as engine_service
 from ippledge.valuation.engine import store
 from ippledge.valuation.engine.tables import ModelValuation
 from ippledge.valuation.governance.model import (
@@ -193,6 +194,7 @@ def side_by_side(session: Session, principal: Principal, asset_id: int, as_of: d
     visible_id = registry.visible_asset_id(session, principal, asset_id)
     t = Thresholds()
     mv = store.latest(session, visible_id, as_of)
+    mv = None if mv is None else engine_service.explained(session, mv)  # written now if left out (decision 0041)
     obs = observations(session, visible_id, as_of)
     models = {} if mv is None else {visible_id: ModelRange(mv.value_p10_fen, mv.value_p50_fen, mv.value_p90_fen)}
     visible = set(
