@@ -184,9 +184,10 @@ def book(request: Request, viewer: ViewerDep, session: SessionDep) -> HTMLRespon
     loans = lending_api.list_loans(viewer.principal, session, status=None)
     state, rows, columns, names = _book(request, viewer, session, loans)
     by_grade: dict[str, Decimal] = {}
-    for r in rows:
-        by_grade[r.grade] = by_grade.get(r.grade, Decimal(0)) + Decimal(str(r.outstanding_principal))
-    chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": float(v / 10000)} for g, v in by_grade.items()]
+    for loan in loans:  # the whole book the viewer may see, not the page shown; settled loans hold nothing
+        if loan.outstanding_principal:
+            by_grade[loan.grade] = by_grade.get(loan.grade, Decimal(0)) + Decimal(str(loan.outstanding_principal))
+    chart = [{"name": i18n.t(f"grade.{g}", viewer.lang), "value": charts.wan(v)} for g, v in by_grade.items() if v]
     ctx = page_ctx(rows, state, columns, f"{PREFIX}/book") | {"names": names, "chart": chart}
     ctx |= {"statuses": LOAN_STATUSES, "overdue_only": state.extra.get("overdue") == "1"}
     ctx["has_history"] = bool(loans)
