@@ -262,6 +262,12 @@ DESK_LABELS: dict[str, tuple[str, str]] = {
     "ui.overdue_tasks": ("超时办理任务", "Tasks past their limit"),
     "ui.overdue_pushes": ("超时未跟进的推送企业", "Pushed firms not followed up in time"),
     "ui.overdue_claims": ("超时未审核的补偿申请", "Claims past the review limit"),
+    "ui.overdue_actions": ("超时未办结的贷后措施", "Post-loan actions past their limit"),
+    "ui.overdue_filings": ("超时未决的质押登记申请", "Pledge filings past the registry's limit"),
+    "ui.registry": ("登记机关", "Registry"),
+    "fkind.register": ("设立登记", "Registration"),
+    "fkind.change": ("变更登记", "Change"),
+    "fkind.release": ("注销登记", "Release"),
     "ui.fund": ("资金管理机构", "Fund"),
     # session 22: the window's inbox, sign-up by file, the firm's subsidy form
     "ui.window_pending": ("窗口待受理", "Awaiting the window"),
