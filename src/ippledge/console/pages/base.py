@@ -146,11 +146,13 @@ class Keyed:
 @dataclass(frozen=True)
 class Refused:
     """A refused rule as a form shows it (驳回): the bilingual message, the status the page keeps (a 409 stays a
-    409) and the machine code that says which field it belongs beside."""
+    409), the machine code that says which field it belongs beside, and the error's details (a gateway lists each bad
+    part with its field)."""
 
     message: str
     status: int
     code: str
+    details: Mapping[str, Any]
 
 
 def submit_once(
@@ -182,7 +184,7 @@ def submit_once(
             raise
         message = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
         if refused is not None:
-            return refused(Refused(message, exc.status, exc.code))
+            return refused(Refused(message, exc.status, exc.code, exc.details))
         assert again is not None
         return again(message)
     return done(result)
