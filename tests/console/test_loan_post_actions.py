@@ -43,3 +43,68 @@ def test_officer_proposes_annuity_payment_approver_decides(world, app, session_f
     assert d.get(d.bank.officer, f"/monitoring/actions/{action['id']}").json()["state"] == "done"
     with session_factory() as s:
         assert s.get(Annuity, (aid, 8)).paid_on is not None  # type: ignore[union-attr]
+
+
+def test_officer_puts_the_loan_on_the_watch_list(world, app, session_factory) -> None:
+    """列入关注名单 from the loan page: the form for the bank's officer and approver only, a missing reason or a long
+    owner refused beside the field with the typed values kept (nothing written), another bank's loan the 404 page,
+    a second officer entry while one is active the service's refusal beside the reason."""
+    d, lid, _ = _desk(world, app, session_factory)
+    officer, approver = sign_in(app, d.bank.officer), sign_in(app, d.bank.approver)
+    page = officer.get(f"/console/loans/{lid}").text
+    assert 'data-testid="watch-open"' in page and "列入关注名单" in page
+    stale = approver.get(f"/console/loans/{lid}").text
+    assert 'data-testid="watch-open"' in stale
+    url = f"/console/loans/{lid}/watch-list"
+    bad = officer.post(url, data={"csrf": csrf_of(page), "reason": " ", "owner": "张" * 65})
+    assert bad.status_code == 422 and 'id="watch-reason-error"' in bad.text and 'id="watch-owner-error"' in bad.text
+    assert "张" * 65 in bad.text  # typed values kept
+    assert d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json() == []  # nothing written
+    other = sign_in(app, d.bank2.officer)
+    other_csrf = csrf_of(other.get("/console/").text)
+    assert other.get(f"/console/loans/{lid}").status_code == 404
+    assert other.post(url, data={"csrf": other_csrf, "reason": "经营异常"}).status_code == 404
+    ok = officer.post(
+        url, data={"csrf": csrf_of(page), "reason": "经营异常", "owner": "王经理"}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    [entry] = d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json()
+    assert (entry["rule"], entry["state"], entry["owner"]) == ("officer", "open", "王经理")
+    shown = officer.get(f"/console/loans/{lid}").text
+    assert f'href="/console/watch-list/{entry["id"]}"' in shown and 'data-testid="watch-open"' not in shown
+    twice = approver.post(
+        url, data={"csrf": csrf_of(stale), "reason": "再次列入"}
+    )  # drawn before the officer listed it
+    assert twice.status_code == 422 and 'id="watch-reason-error"' in twice.text and "再次列入" in twice.text
+    assert len(d.get(d.bank.officer, f"/watch-list?loan_id={lid}").json()) == 1
+
+
+def test_overdue_page_lists_post_loan_actions_and_registry_filings(world, app, session_factory) -> None:
+    """The overdue page (decision 0036): a site visit past its act-by date counted under its bank, a filing the
+    registry has not decided within its limit counted under the registry, for the regulator's analyst and the
+    platform; a bank is refused."""
+    import datetime as dt
+
+    from ippledge.access.model import PartyKind, Role
+    from tests.console.test_desks_disposal import KEY
+
+    d, lid, _ = _desk(world, app, session_factory)
+    visit = d.post(d.bank.officer, "/monitoring/actions/site-visits", {"loan_id": lid, "purpose": "核实经营"}, 201)
+    filing_id = d.approved().filing_id
+    filing = d.get(d.bank.officer, f"/pledge-filings/{filing_id}").json()
+    reg = sign_in(app, world.actor(PartyKind.REGULATOR, Role.ANALYST))
+    before = reg.get("/console/overdue").text
+    assert 'id="overdue-actions"' in before and f"#{visit.json()['id']}<" not in before
+    assert filing["filing_no"] not in before
+    d.clock.today += dt.timedelta(days=40)
+    for who in (reg, sign_in(app, d.operator)):
+        late = who.get("/console/overdue").text
+        assert f"<td>#{visit.json()['id']}</td>" in late and "现场走访" in late
+        assert f"<td>{filing['filing_no']}</td>" in late and "设立登记" in late
+        counts = late.split('id="overdue-by-institution"')[1].split("</table>")[0]
+        assert d.bank.party.name in counts and d.registry.party.name in counts
+    assert sign_in(app, d.bank.officer).get("/console/overdue").status_code == 403
+    for lang in ("zh", "en"):
+        reg.cookies.set("ippledge_lang", lang)
+        r = reg.get("/console/overdue")
+        assert r.status_code == 200 and not KEY.search(r.text), (lang, KEY.search(r.text))

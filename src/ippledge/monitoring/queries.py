@@ -1,4 +1,5 @@
-"""Published read face (查询接口) of monitoring: alerts and the watch list, scoped by ``monitoring.scope_rules``."""
+"""Published read face (查询接口) of monitoring: alerts, the watch list and overdue post-loan actions (超时贷后措施),
+scoped by ``monitoring.scope_rules``."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import scope
 from ippledge.access.model import Principal
+from ippledge.lending import queries as lending_queries
 from ippledge.monitoring import errors, store
 from ippledge.monitoring.actions import ActionView as ActionView  # the post-loan actions' read face
 from ippledge.monitoring.actions import actions as actions
-from ippledge.monitoring.tables import MonitoringAlert, WatchEntry
+from ippledge.monitoring.actions import view as action_view
+from ippledge.monitoring.model import OPEN_ACTION_STATES
+from ippledge.monitoring.tables import MonitoringAction, MonitoringAlert, WatchEntry
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,20 @@ class MonitoringSummary:
 def summary(session: Session) -> MonitoringSummary:
     alerts, watch, days = store.summary(session)
     return MonitoringSummary(alerts, watch, days)
+
+
+def overdue_actions(session: Session, principal: Principal, today: dt.date) -> list[ActionView]:
+    """Post-loan actions the caller may see (the action's scope rule: the bank's own, overseers all) still open past
+    their ``act_by`` on loans still active (as the pass escalates them), by deadline: one read of the actions and one
+    of their loans, not a loop."""
+    stmt = (
+        scope.scoped(MonitoringAction, principal)
+        .where(
+            MonitoringAction.state.in_([s.value for s in OPEN_ACTION_STATES]),
+            MonitoringAction.act_by < today,
+        )
+        .order_by(MonitoringAction.act_by, MonitoringAction.id)
+    )
+    rows = list(session.scalars(stmt))
+    loans = lending_queries.loan_summaries(session, {a.loan_id for a in rows})
+    return [action_view(a) for a in rows if (loan := loans.get(a.loan_id)) is not None and loan.status == "active"]

@@ -15,11 +15,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ippledge.access import scope
 from ippledge.access.model import Principal
 from ippledge.db import among
 from ippledge.pledge import registry_settings, store
 from ippledge.pledge.decision import pledgor_marks
-from ippledge.pledge.model import Refusal, asset_precheck, blocking
+from ippledge.pledge.model import FilingStatus, Refusal, asset_precheck, blocking
 from ippledge.pledge.store import PledgeOnDate
 from ippledge.pledge.tables import Pledge, PledgeFiling, PledgeFilingItem, PledgeItem
 from ippledge.registry import queries as registry_queries
@@ -164,6 +165,39 @@ def filing_standing(session: Session, filing_id: int) -> FilingStanding | None:
         return None
     codes = tuple(json.loads(f.refusal_codes)) if f.refusal_codes else ()
     return FilingStanding(f.id, f.kind, f.pledge_id, f.status, f.decided_on, codes)
+
+
+@dataclass(frozen=True)
+class OverdueFiling:
+    """A filing lodged with a registry and still undecided past the registry's time limit (超时未决的登记申请)."""
+
+    id: int
+    filing_no: str
+    kind: str
+    registry_id: int
+    pledgor_id: int
+    pledgee_id: int
+    submitted_on: dt.date | None
+    due_on: dt.date
+
+
+def overdue_filings(session: Session, principal: Principal, today: dt.date) -> list[OverdueFiling]:
+    """Submitted filings the caller may see (the filing's scope rule: a registry its own, overseers every registry)
+    whose decision is past due, by deadline, in one read."""
+    stmt = (
+        scope.scoped(PledgeFiling, principal)
+        .where(
+            PledgeFiling.status == FilingStatus.SUBMITTED.value,
+            PledgeFiling.due_on.is_not(None),
+            PledgeFiling.due_on < today,
+        )
+        .order_by(PledgeFiling.due_on, PledgeFiling.id)
+    )
+    return [
+        OverdueFiling(f.id, f.filing_no, f.kind, f.registry_id, f.pledgor_id, f.pledgee_id, f.submitted_on, f.due_on)
+        for f in session.scalars(stmt)
+        if f.due_on is not None
+    ]
 
 
 def pledge_asset_ids(session: Session, pledge_id: int) -> list[int]:

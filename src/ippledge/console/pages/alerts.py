@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, back, render, router, submit_once
 from ippledge.console.pages.lists import paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.monitoring import api as monitoring_api
 from ippledge.monitoring.model import ACTIVE_STATES, Finding, WatchState, can_move
 from ippledge.monitoring.schemas import WatchMoveIn
@@ -109,18 +108,20 @@ def move(
     if not note.strip():
         bad["note"] = "watch_note"
     errors = {f: i18n.both(i18n.FIELD_ERRORS[k], viewer.lang) for f, k in bad.items()}
-    status = 422
-    if not errors:
-        if current.state == to and current.history and current.history[-1].note == note.strip():
-            return back(f"{PREFIX}/watch-list/{entry_id}")  # the same move submitted twice: done once
-        try:
-            with session.begin_nested():
-                body = WatchMoveIn(to=WatchState(to), note=note.strip(), owner=owner.strip() or None)
-                monitoring_api.move(entry_id, body, session, viewer.principal, today)
-            return back(f"{PREFIX}/watch-list/{entry_id}")
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            errors["to"], status = i18n.both((exc.message_zh, exc.message_en), viewer.lang), exc.status
-    ctx = _entry_ctx(session, viewer, entry_id, today) | {"typed": typed, "errors": errors}
-    return render(request, viewer, "watch_entry.html", ctx, status=status)
+
+    def again(msgs: dict[str, str], status: int) -> Response:
+        ctx = _entry_ctx(session, viewer, entry_id, today) | {"typed": typed, "errors": msgs}
+        return render(request, viewer, "watch_entry.html", ctx, status=status)
+
+    if errors:
+        return again(errors, 422)
+    if current.state == to and current.history and current.history[-1].note == note.strip():
+        return back(f"{PREFIX}/watch-list/{entry_id}")  # the same move submitted twice: done once
+    body = WatchMoveIn(to=WatchState(to), note=note.strip(), owner=owner.strip() or None)
+    return submit_once(
+        session,
+        viewer,
+        lambda: monitoring_api.move(entry_id, body, session, viewer.principal, today),
+        lambda _: back(f"{PREFIX}/watch-list/{entry_id}"),
+        refused=lambda r: again({"to": r.message}, r.status),
+    )

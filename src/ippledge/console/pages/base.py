@@ -143,6 +143,18 @@ class Keyed:
     status: int = 200
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A refused rule as a form shows it (驳回): the bilingual message, the status the page keeps (a 409 stays a
+    409), the machine code that says which field it belongs beside, and the error's details (a gateway lists each bad
+    part with its field)."""
+
+    message: str
+    status: int
+    code: str
+    details: Mapping[str, Any]
+
+
 def submit_once(
     session: Session,
     viewer: Viewer,
@@ -152,12 +164,14 @@ def submit_once(
     *,
     once: Keyed | None = None,
     passes: tuple[int, ...] = (403, 404),
+    refused: Callable[[Refused], Response] | None = None,
 ) -> Response:
     """A form's write, the one way: ``act`` in a savepoint, so a refusal writes nothing (the key included); with
     ``once``, through ``run_once``, so a double submit acts once and ``done`` gets the first result; then ``done``'s
-    page. A refused rule re-renders the form through ``again`` with the bilingual message beside the field, except
-    the statuses in ``passes`` (another party's record, a role refused), which become the error page, as every
-    refusal does when there is no ``again``."""
+    page. A refused rule re-renders the form through ``again`` with the bilingual message beside the field (or
+    through ``refused``, for a page that also needs the refusal's status or code), except the statuses in ``passes``
+    (another party's record, a role refused), which become the error page, as every refusal does when there is no
+    ``again`` nor ``refused``."""
     try:
         with session.begin_nested():
             if once is None:
@@ -166,7 +180,11 @@ def submit_once(
                 p = viewer.principal
                 result = run_once(session, p, once.key, once.operation, once.payload, act, once.status).body
     except IppledgeError as exc:
-        if again is None or exc.status in passes:
+        if (again is None and refused is None) or exc.status in passes:
             raise
-        return again(i18n.both((exc.message_zh, exc.message_en), viewer.lang))
+        message = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
+        if refused is not None:
+            return refused(Refused(message, exc.status, exc.code, exc.details))
+        assert again is not None
+        return again(message)
     return done(result)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.pages.disposal_desk import MONEY_FORMS, agent_ctx
 from ippledge.console.pages.lists import paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
@@ -27,9 +27,8 @@ from ippledge.disposal import api as disposal_api
 from ippledge.disposal import queries as disposal_queries
 from ippledge.disposal.listings import platform_source
 from ippledge.disposal.schemas import BidIn, ListingOut, LotOut
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.web.deps import SessionDep
-from ippledge.web.idempotency import run_once
 
 LOT_STATUSES = ("open", "sold", "settled")
 IP_KINDS = ("patent", "trademark", "copyright")
@@ -119,37 +118,29 @@ def place_bid(
     lot = disposal_api.get_lot(lot_id, p, session)
     if auction_id not in {r.id for r in lot.rounds}:
         raise not_found("竞价轮次", "auction round", id=auction_id)  # a round of another lot
-    error, status = None, 422
+
+    def again(error: str, status: int) -> Response:
+        ctx = lot_ctx(session, viewer, lot) | {"typed": amount, "errors": {"amount": error}, "form": {}}
+        ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS}
+        return render(request, viewer, "disposal_lot.html", ctx | {"idempotency_key": idempotency_key}, status=status)
+
     try:
         value = Decimal(amount.replace(",", "").strip())
         ok = value > 0 and value == value.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         ok = False
     if not ok:
-        error = i18n.both(i18n.FIELD_ERRORS["bid_amount"], viewer.lang)
-    else:
-        body = {"auction_id": auction_id, "amount": str(value)}
-        try:
-            with session.begin_nested():  # a refused bid writes nothing, the key included
-                run_once(
-                    session,
-                    p,
-                    idempotency_key,
-                    f"POST /console/disposal/rounds/{auction_id}/bid",
-                    body,
-                    lambda: disposal_api.bid(auction_id, BidIn(amount=str(value)), p, session, now).model_dump(
-                        mode="json"
-                    ),
-                    201,
-                )
-            return back(f"{PREFIX}/disposal/lots/{lot_id}")
-        except IppledgeError as exc:
-            if exc.status == 404:
-                raise
-            error, status = i18n.both((exc.message_zh, exc.message_en), viewer.lang), exc.status
-    ctx = lot_ctx(session, viewer, lot) | {"typed": amount, "errors": {"amount": error}, "form": {}}
-    ctx["keys"] = {k: uuid.uuid4().hex for k in MONEY_FORMS}
-    return render(request, viewer, "disposal_lot.html", ctx | {"idempotency_key": idempotency_key}, status=status)
+        return again(i18n.both(i18n.FIELD_ERRORS["bid_amount"], viewer.lang), 422)
+    body = {"auction_id": auction_id, "amount": str(value)}
+    return submit_once(
+        session,
+        viewer,
+        lambda: disposal_api.bid(auction_id, BidIn(amount=str(value)), p, session, now).model_dump(mode="json"),
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        once=Keyed(idempotency_key, f"POST /console/disposal/rounds/{auction_id}/bid", body, 201),
+        passes=(404,),  # a refused role or rule is shown beside the amount; a refused bid writes nothing, key included
+        refused=lambda r: again(r.message, r.status),
+    )
 
 
 def _listing_query(

@@ -3,8 +3,9 @@
 close a round once bidding ended, record the winner's payment or its default (悔拍).
 
 Through ``disposal.api`` and ``disposal.service`` only, so the API's rules hold. Moving deposits (registration,
-payment, 悔拍) carries an idempotency key made when the form is drawn and runs through ``run_once`` in a savepoint:
-a double click moves money once, and a refusal writes nothing, the key included; its reason is shown beside the field.
+payment, 悔拍) carries an idempotency key made when the form is drawn and runs through ``submit_once`` (``run_once``
+in a savepoint): a double click moves money once, and a refusal writes nothing, the key included; its reason is shown
+beside the field.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from sqlalchemy.orm import Session
 
 from ippledge.access import queries as access_queries
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, router, submit_once
 from ippledge.console.pages.disposal import lot_again
-from ippledge.console.pages.disposal_desk import parse_day, refusal, wan_to_yuan
+from ippledge.console.pages.disposal_desk import parse_day, wan_to_yuan
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.disposal import api as disposal_api
 from ippledge.disposal import model
 from ippledge.disposal import service as disposal_service
 from ippledge.disposal.schemas import BidderOut, LotOut, RoundIn
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 # a refusal's code -> the field it is shown beside (others go above the form)
 ROUND_FIELDS = {"disposal.start_price": "start_price", "disposal.deposit_range": "deposit", "disposal.format": "format"}
@@ -78,15 +78,15 @@ def schedule(
         deposit=None if held is None else str(held),
         format=format,
     )
-    try:
-        with session.begin_nested():
-            disposal_api.schedule_round(lot_id, body, viewer.principal, session, today)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        field = ROUND_FIELDS.get(exc.code, "round")
-        return lot_again(request, viewer, session, lot_id, {field: refusal(exc, lang)}, form, exc.status)
-    return back(f"{PREFIX}/disposal/lots/{lot_id}")
+    return submit_once(
+        session,
+        viewer,
+        lambda: disposal_api.schedule_round(lot_id, body, viewer.principal, session, today),
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        refused=lambda r: lot_again(
+            request, viewer, session, lot_id, {ROUND_FIELDS.get(r.code, "round"): r.message}, form, r.status
+        ),
+    )
 
 
 def _money(
@@ -103,15 +103,16 @@ def _money(
     field: str,
 ) -> Response:
     """One money step through ``run_once`` in a savepoint; a refusal is drawn beside ``field`` with the key kept."""
-    try:
-        with session.begin_nested():
-            run_once(session, viewer.principal, key, operation, payload, act)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = refusal(exc, viewer.lang)
-        return lot_again(request, viewer, session, lot_id, {field: msg}, form, exc.status, {form_name: key})
-    return back(f"{PREFIX}/disposal/lots/{lot_id}")
+    return submit_once(
+        session,
+        viewer,
+        act,
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        once=Keyed(key, operation, payload),
+        refused=lambda r: lot_again(
+            request, viewer, session, lot_id, {field: r.message}, form, r.status, {form_name: key}
+        ),
+    )
 
 
 @router.post("/disposal/lots/{lot_id}/rounds/{auction_id}/bidders")
@@ -161,14 +162,13 @@ def close(
     """成交或流拍 at the server's time, once (a second close changes nothing); too early is refused beside it."""
     viewer.check_csrf(csrf)
     _round_of(session, viewer, lot_id, auction_id)
-    try:
-        with session.begin_nested():
-            disposal_api.close(auction_id, viewer.principal, session, now)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        return lot_again(request, viewer, session, lot_id, {"close": refusal(exc, viewer.lang)}, {}, exc.status)
-    return back(f"{PREFIX}/disposal/lots/{lot_id}")
+    return submit_once(
+        session,
+        viewer,
+        lambda: disposal_api.close(auction_id, viewer.principal, session, now),
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        refused=lambda r: lot_again(request, viewer, session, lot_id, {"close": r.message}, {}, r.status),
+    )
 
 
 @router.post("/disposal/lots/{lot_id}/rounds/{auction_id}/outcome")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Refused, back, render, router, submit_once
 from ippledge.console.pages.disposal_desk import BANK_DESK, refusal, wan_to_yuan
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.disposal import api as disposal_api
@@ -153,12 +153,16 @@ def open_lot(
     body = _body(viewer, form, errors)
     if body is None:
         return _page(request, viewer, session, today, form, errors, 422)
-    try:
-        with session.begin_nested():
-            lot = disposal_api.open_lot(body, viewer.principal, session, today)
-    except IppledgeError as exc:
-        if exc.status == 403:
-            raise
-        errors["loan_id" if exc.code != "disposal.appraisal" else "appraisal"] = refusal(exc, viewer.lang)
-        return _page(request, viewer, session, today, form, errors, exc.status, want_preview=False)
-    return back(f"{PREFIX}/disposal/lots/{lot.id}")
+
+    def again(r: Refused) -> Response:
+        errors["loan_id" if r.code != "disposal.appraisal" else "appraisal"] = r.message
+        return _page(request, viewer, session, today, form, errors, r.status, want_preview=False)
+
+    return submit_once(
+        session,
+        viewer,
+        lambda: disposal_api.open_lot(body, viewer.principal, session, today),
+        lambda lot: back(f"{PREFIX}/disposal/lots/{lot.id}"),
+        passes=(403,),  # another bank's loan is refused beside the loan, as a rule is
+        refused=again,
+    )

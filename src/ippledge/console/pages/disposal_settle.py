@@ -5,8 +5,8 @@ the transfer to the buyer.
 The split is the service's own: ``disposal.service.settle`` runs in a savepoint that is rolled back, so the page shows
 exactly what confirming will post (costs, the secured debt to the bank, the surplus to the pledgor, and what the
 recovery returns to the fund and the insurer on the loan's paid claim), with no second copy of the waterfall's rules.
-Confirming carries the idempotency key drawn with the preview and runs through ``run_once`` in a savepoint: a double
-submit settles once.
+Confirming carries the idempotency key drawn with the preview and runs through ``submit_once`` (``run_once`` in a
+savepoint): a double submit settles once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.pages.disposal import lot_again
 from ippledge.console.pages.disposal_desk import is_bank, refusal
 from ippledge.console.sessions import Viewer, ViewerDep
@@ -31,7 +31,6 @@ from ippledge.disposal import service as disposal_service
 from ippledge.disposal.schemas import LotOut
 from ippledge.kernel.errors import IppledgeError
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 
 @router.post("/disposal/lots/{lot_id}/satisfaction")
@@ -53,15 +52,15 @@ def satisfy(
         lot = disposal_service.take_in_satisfaction(session, p, lot_id, today)
         return {"lot_id": lot.id, "status": lot.status, "price": str(lot.price)}
 
-    try:
-        with session.begin_nested():
-            run_once(session, p, idempotency_key, f"POST /disposal/lots/{lot_id}/satisfaction", {"lot_id": lot_id}, act)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        errors = {"satisfaction": refusal(exc, viewer.lang)}
-        return lot_again(request, viewer, session, lot_id, errors, {}, exc.status, {"satisfaction": idempotency_key})
-    return back(f"{PREFIX}/disposal/lots/{lot_id}")
+    keys = {"satisfaction": idempotency_key}
+    return submit_once(
+        session,
+        viewer,
+        act,
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        once=Keyed(idempotency_key, f"POST /disposal/lots/{lot_id}/satisfaction", {"lot_id": lot_id}),
+        refused=lambda r: lot_again(request, viewer, session, lot_id, {"satisfaction": r.message}, {}, r.status, keys),
+    )
 
 
 def _costs(text: str) -> Decimal | None:
@@ -159,15 +158,16 @@ def settle(
         return {"lot_id": lot_id, "debt": str(w.debt), "surplus": str(w.surplus), "costs": str(w.costs)}
 
     payload = {"lot_id": lot_id, "costs": str(value)}
-    try:
-        with session.begin_nested():
-            run_once(session, p, idempotency_key, f"POST /disposal/lots/{lot_id}/settlement", payload, act)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        msg = refusal(exc, viewer.lang)
-        return _settle_page(request, viewer, session, lot_id, today, costs, idempotency_key, msg, exc.status)
-    return back(f"{PREFIX}/disposal/lots/{lot_id}")
+    return submit_once(
+        session,
+        viewer,
+        act,
+        lambda _: back(f"{PREFIX}/disposal/lots/{lot_id}"),
+        once=Keyed(idempotency_key, f"POST /disposal/lots/{lot_id}/settlement", payload),
+        refused=lambda r: _settle_page(
+            request, viewer, session, lot_id, today, costs, idempotency_key, r.message, r.status
+        ),
+    )
 
 
 @router.post("/disposal/lots/{lot_id}/filings/{filing_id}/record")
@@ -182,11 +182,10 @@ def record(
 ) -> Response:
     """登记过户: the registry officer records the transfer to the buyer (recording twice changes nothing)."""
     viewer.check_csrf(csrf)
-    try:
-        with session.begin_nested():
-            done = disposal_api.record_transfer(filing_id, viewer.principal, session, today)
-    except IppledgeError as exc:
-        if exc.status in (403, 404):
-            raise
-        return lot_again(request, viewer, session, lot_id, {"filing": refusal(exc, viewer.lang)}, {}, exc.status)
-    return back(f"{PREFIX}/disposal/lots/{done.lot_id}")
+    return submit_once(
+        session,
+        viewer,
+        lambda: disposal_api.record_transfer(filing_id, viewer.principal, session, today),
+        lambda done: back(f"{PREFIX}/disposal/lots/{done.lot_id}"),
+        refused=lambda r: lot_again(request, viewer, session, lot_id, {"filing": r.message}, {}, r.status),
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.pages.valuation_view import valuation_charts
 from ippledge.console.sessions import Viewer, ViewerDep
@@ -33,7 +33,6 @@ from ippledge.registry import queries as registry_queries
 from ippledge.registry.model import IpKind
 from ippledge.valuation.governance import api as governance_api
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 
 def _my_assets(session: Session, party_id: int) -> list[registry_queries.AssetSummary]:
@@ -106,38 +105,39 @@ def apply(
     typed = {"amount": amount, "term_months": term_months, "purpose": purpose, "ip_asset_ids": ip_asset_ids}
     typed["banks"] = banks
     bad = _field_errors(typed)
-    form_error = None
-    if not bad:
-        body = {
-            "amount": amount.replace(",", "").strip(),
-            "term_months": int(term_months),
-            "purpose": purpose.strip(),
-            "ip_asset_ids": ip_asset_ids,
-            "banks": banks,
-            "consent_party_ids": banks,  # applying to a bank consents to its reading the file (一次授权)
-        }
-        try:
-            with session.begin_nested():  # a refused application writes nothing, the key included
-                outcome = run_once(
-                    session,
-                    p,
-                    idempotency_key,
-                    "POST /console/apply",
-                    body,
-                    lambda: intake_api.submit(ApplicationIn(**body), p, session, today).model_dump(mode="json"),
-                    201,
-                )
-            return back(f"{PREFIX}/applications/{outcome.body['id']}")
-        except ValidationError as exc:
-            for e in exc.errors():
-                field = str(e["loc"][0]) if e.get("loc") else ""
-                bad[field if field in i18n.FIELD_ERRORS else "amount"] = field
-        except IppledgeError as exc:
-            form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    errors = {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in bad if f in i18n.FIELD_ERRORS}
-    ctx = _apply_ctx(session, viewer, today) | {"typed": typed, "errors": errors, "form_error": form_error}
-    # the same key again: a resubmission after fixing the input is still the one application
-    return render(request, viewer, "apply.html", ctx | {"idempotency_key": idempotency_key}, status=422)
+
+    def again(form_error: str | None) -> Response:
+        errors = {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in bad if f in i18n.FIELD_ERRORS}
+        ctx = _apply_ctx(session, viewer, today) | {"typed": typed, "errors": errors, "form_error": form_error}
+        # the same key again: a resubmission after fixing the input is still the one application
+        return render(request, viewer, "apply.html", ctx | {"idempotency_key": idempotency_key}, status=422)
+
+    if bad:
+        return again(None)
+    body = {
+        "amount": amount.replace(",", "").strip(),
+        "term_months": int(term_months),
+        "purpose": purpose.strip(),
+        "ip_asset_ids": ip_asset_ids,
+        "banks": banks,
+        "consent_party_ids": banks,  # applying to a bank consents to its reading the file (一次授权)
+    }
+    try:
+        application = ApplicationIn(**body)
+    except ValidationError as exc:
+        for e in exc.errors():
+            field = str(e["loc"][0]) if e.get("loc") else ""
+            bad[field if field in i18n.FIELD_ERRORS else "amount"] = field
+        return again(None)
+    return submit_once(  # a refused application writes nothing, the key included
+        session,
+        viewer,
+        lambda: intake_api.submit(application, p, session, today).model_dump(mode="json"),
+        lambda out: back(f"{PREFIX}/applications/{out['id']}"),
+        again,
+        once=Keyed(idempotency_key, "POST /console/apply", body, 201),
+        passes=(),  # every refusal (an IP not the firm's included) is shown above the form
+    )
 
 
 APP_STATUSES = [(s, f"app.{s}") for s in ("submitted", "in_review", "approved", "declined", "withdrawn")]

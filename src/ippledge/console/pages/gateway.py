@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Refused, back, render, router, submit_once
 from ippledge.console.pages.lists import paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.gateway import api as gateway_api
 from ippledge.gateway.model import FIELDS, SOURCE_ZH, Purpose
 from ippledge.gateway.schemas import ConsentIn
-from ippledge.kernel.errors import IppledgeError
 from ippledge.web.deps import SessionDep, TodayDep
 
 SOURCE_OF = {f: s.value for s, fields in FIELDS.items() for f in fields}
@@ -92,34 +91,43 @@ def grant(
     except ValueError:
         bad["expires_on"] = "consent_expires"
     errors = {f: i18n.both(i18n.FIELD_ERRORS[k], viewer.lang) for f, k in bad.items()}
-    form_error = None
-    if not bad and grantee_id is not None:
-        by_source: dict[str, list[str]] = {}
-        for f in fields:
-            by_source.setdefault(SOURCE_OF[f], []).append(f)
-        try:
-            with session.begin_nested():  # every source's consent or none
-                for source, picked in sorted(by_source.items()):
-                    body = ConsentIn(
-                        grantee_id=grantee_id, source=source, fields=picked, purpose=purpose, expires_on=until
-                    )
-                    gateway_api.grant(body, session, viewer.principal, today)
-            return back(f"{PREFIX}/gateway/consents")
-        except ValidationError:
-            errors["grantee_id"] = i18n.both(i18n.FIELD_ERRORS["consent_grantee"], viewer.lang)
-        except IppledgeError as exc:
-            problems = exc.details.get("problems") or []
-            for pr in problems:  # the gateway lists every bad part with the field it is about
-                errors[str(pr.get("path"))] = pr["message_en"] if viewer.lang == "en" else pr["message_zh"]
-            if not problems:
-                where = "grantee_id" if exc.code == "gateway.grantee_not_bank" else None
-                message = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-                if where:
-                    errors[where] = message
-                else:
-                    form_error = message
-    ctx = _ctx(session, viewer, today) | {"typed": typed, "errors": errors, "form_error": form_error}
-    return render(request, viewer, "gateway_consents.html", ctx, status=422)
+
+    def again(form_error: str | None = None) -> Response:
+        ctx = _ctx(session, viewer, today) | {"typed": typed, "errors": errors, "form_error": form_error}
+        return render(request, viewer, "gateway_consents.html", ctx, status=422)
+
+    def refused(r: Refused) -> Response:
+        problems = r.details.get("problems") or []
+        for pr in problems:  # the gateway lists every bad part with the field it is about
+            errors[str(pr.get("path"))] = pr["message_en"] if viewer.lang == "en" else pr["message_zh"]
+        if problems:
+            return again()
+        if r.code == "gateway.grantee_not_bank":
+            errors["grantee_id"] = r.message
+            return again()
+        return again(r.message)
+
+    if bad or grantee_id is None:
+        return again()
+    by_source: dict[str, list[str]] = {}
+    for f in fields:
+        by_source.setdefault(SOURCE_OF[f], []).append(f)
+    try:
+        bodies = [
+            ConsentIn(grantee_id=grantee_id, source=source, fields=picked, purpose=purpose, expires_on=until)
+            for source, picked in sorted(by_source.items())
+        ]
+    except ValidationError:
+        errors["grantee_id"] = i18n.both(i18n.FIELD_ERRORS["consent_grantee"], viewer.lang)
+        return again()
+    return submit_once(  # every source's consent or none
+        session,
+        viewer,
+        lambda: [gateway_api.grant(body, session, viewer.principal, today) for body in bodies],
+        lambda _: back(f"{PREFIX}/gateway/consents"),
+        passes=(),
+        refused=refused,
+    )
 
 
 @router.post("/gateway/consents/{consent_id}/revoke")

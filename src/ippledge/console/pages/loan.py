@@ -31,6 +31,7 @@ from ippledge.lending import queries as lending_queries
 from ippledge.lending import service as lending_service
 from ippledge.lending.schemas import LoanDetailOut
 from ippledge.monitoring import api as monitoring_api
+from ippledge.monitoring.model import ACTIVE_STATES, WatchState
 from ippledge.monitoring.schemas import SiteVisitIn
 from ippledge.policy import api as policy_api
 from ippledge.risk_sharing import queries as risk_queries
@@ -38,7 +39,13 @@ from ippledge.web.deps import SessionDep, TodayDep
 
 NPL = ("substandard", "doubtful", "loss")
 # the field a servicing form's refusal is shown beside, and that form (decision 0038)
-REFUSED_FORM = {"ext_months": "extend", "rn_kind": "renew", "ch_kind": "charge", "rc_reason": "recall"}
+REFUSED_FORM = {
+    "ext_months": "extend",
+    "rn_kind": "renew",
+    "ch_kind": "charge",
+    "rc_reason": "recall",
+    "watch_reason": "watch",  # 列入关注名单 (decision 0036)
+}
 SERVICING_TYPED: dict[str, Any] = {
     "ext_months": "",
     "ext_reason": "",
@@ -125,6 +132,11 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
     # the approver decides others' proposals (maker-checker); the proposer sees no buttons on its own
     open_ones = post_loan_options.open_for_approver(post_loan) if forms["decide_action"] else []
     to_decide = {a.id for a in open_ones if a.proposed_by != p.actor}
+    # the loan's active watch-list entries; an officer or approver lists it (rule officer) unless already so listed
+    listing = monitoring_api.watch_list(session, p, None, detail.id) if bank_side else []
+    watch = [w for w in listing if WatchState(w.state) in ACTIVE_STATES]
+    listed = any(w.rule == "officer" for w in watch)
+    forms["watch"] = bank_side and bool(p.roles & {Role.CREDIT_OFFICER, Role.APPROVER}) and active and not listed
     return {
         "loan": detail,
         "dates": dates,
@@ -135,11 +147,14 @@ def _ctx(viewer: Viewer, session: Session, loan_id: int, today: dt.date) -> dict
         "due_now": _due_now(detail, today),
         "forms": forms,
         "actions": post_loan,
+        "watch": watch,
         "to_decide": to_decide,
         "annuities": post_loan_options.annuities(session, detail.pledge_ids, today) if forms["annuity"] else [],
         "extensions": extensions,
         "ext_to_decide": ext_to_decide,
-        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""} | SERVICING_TYPED,
+        "typed": {"amount": "", "prepay": False, "reason": "", "purpose": "", "annuity": ""}
+        | SERVICING_TYPED
+        | {"watch_reason": "", "watch_owner": ""},
         "errors": {},
         "form_error": None,
         "idempotency_key": uuid.uuid4().hex,

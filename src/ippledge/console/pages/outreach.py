@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Principal, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Refused, back, render, router, submit_once
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.outreach import api as outreach_api
 from ippledge.outreach import service as outreach_service
 from ippledge.outreach.model import MAX_CAPACITY, EventKind
@@ -105,30 +104,35 @@ def announce(
     if not banks:
         bad["bank_ids"] = "ev_banks"
     errors = {f: i18n.both(i18n.FIELD_ERRORS[k], viewer.lang) for f, k in bad.items()}
-    status = 422
-    if not errors and day is not None:
-        body = EventIn(
-            kind=EventKind(kind),
-            title=title.strip(),
-            held_on=day,
-            capacity=places,
-            bank_ids=banks,
-            park=park.strip() or None,
-            region_code=region_code.strip() or None,
-            note=note.strip(),
-        )
-        try:
-            with session.begin_nested():
-                made = outreach_api.create(body, session, p, today)
-            return back(f"{PREFIX}/events/{made.id}")
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            for prob in exc.details.get("problems") or [{"path": "bank_ids"}]:
-                errors[str(prob["path"])] = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-            status = exc.status
-    ctx = _events_ctx(session, viewer, today) | {"typed": typed, "errors": errors} | _roles(p)
-    return render(request, viewer, "outreach_events.html", ctx, status=status)
+
+    def again(status: int = 422) -> Response:
+        ctx = _events_ctx(session, viewer, today) | {"typed": typed, "errors": errors} | _roles(p)
+        return render(request, viewer, "outreach_events.html", ctx, status=status)
+
+    def refused(r: Refused) -> Response:
+        for prob in r.details.get("problems") or [{"path": "bank_ids"}]:
+            errors[str(prob["path"])] = r.message
+        return again(r.status)
+
+    if errors or day is None:
+        return again()
+    body = EventIn(
+        kind=EventKind(kind),
+        title=title.strip(),
+        held_on=day,
+        capacity=places,
+        bank_ids=banks,
+        park=park.strip() or None,
+        region_code=region_code.strip() or None,
+        note=note.strip(),
+    )
+    return submit_once(
+        session,
+        viewer,
+        lambda: outreach_api.create(body, session, p, today),
+        lambda made: back(f"{PREFIX}/events/{made.id}"),
+        refused=refused,
+    )
 
 
 def _date(text: str) -> dt.date | None:

@@ -19,10 +19,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, back, render, router, submit_once
 from ippledge.console.pages.lists import check_format, csv_response, xlsx_response
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.outreach import api as outreach_api
 from ippledge.outreach.schemas import SignupFileIn
 from ippledge.web.deps import SessionDep, TodayDep
@@ -94,17 +93,23 @@ async def signup_file(
     else:
         encoded = base64.b64encode(content).decode()
         body = SignupFileIn(content_base64=encoded, all_or_nothing=mode != "good")
-        try:
-            with session.begin_nested():  # the service's one transaction: a refusal writes nothing
-                result = outreach_api.sign_up_file(event_id, body, session, viewer.principal, today)
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            ctx["errors"]["file"] = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-        else:
+        ctx["filename"] = file.filename if file is not None and file.filename else ""
+
+        def done(result: Any) -> Response:
             if not result.errors:
                 return back(f"{PREFIX}/events/{event_id}")
-            ctx |= {"result": result, "carried": encoded if not result.loaded else ""}
-            status = 200 if result.loaded else 422
-        ctx["filename"] = file.filename if file is not None and file.filename else ""
+            ctx.update(result=result, carried=encoded if not result.loaded else "")
+            return render(request, viewer, "outreach_signup_file.html", ctx, status=200 if result.loaded else 422)
+
+        def again(message: str) -> Response:
+            ctx["errors"]["file"] = message
+            return render(request, viewer, "outreach_signup_file.html", ctx, status=422)
+
+        return submit_once(  # the service's one transaction: a refusal writes nothing
+            session,
+            viewer,
+            lambda: outreach_api.sign_up_file(event_id, body, session, viewer.principal, today),
+            done,
+            again,
+        )
     return render(request, viewer, "outreach_signup_file.html", ctx, status=status)

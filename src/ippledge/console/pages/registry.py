@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, back, render, router, submit_once
 from ippledge.console.pages.filings import filing_ctx
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.pledge import api as pledge_api
 from ippledge.pledge.schemas import FilingOut, RefuseIn
 from ippledge.registry import api as registry_api
@@ -105,24 +104,28 @@ def refuse(
     viewer.check_csrf(csrf)
     p = viewer.principal
     errors: dict[str, str] = {}
-    form_error = None
+
+    def again(form_error: str | None = None) -> Response:
+        ctx = filing_ctx(session, viewer, filing_id, today) | {
+            "errors": errors,
+            "form_error": form_error,
+            "typed": {"codes": codes, "note": note},
+        }
+        return render(request, viewer, "filing.html", ctx, status=422)
+
     try:
         body = RefuseIn(codes=codes, note=note.strip() or None)
-        with session.begin_nested():  # a refused refusal writes nothing
-            pledge_api.refuse(filing_id, body, p, session, today)
-        return back(f"{PREFIX}/filings/{filing_id}")
     except ValidationError:
         errors["codes"] = i18n.both(i18n.FIELD_ERRORS["codes"], viewer.lang)
-    except IppledgeError as exc:
-        if exc.status == 404:
-            raise
-        form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    ctx = filing_ctx(session, viewer, filing_id, today) | {
-        "errors": errors,
-        "form_error": form_error,
-        "typed": {"codes": codes, "note": note},
-    }
-    return render(request, viewer, "filing.html", ctx, status=422)
+        return again()
+    return submit_once(  # a refused refusal writes nothing
+        session,
+        viewer,
+        lambda: pledge_api.refuse(filing_id, body, p, session, today),
+        lambda _: back(f"{PREFIX}/filings/{filing_id}"),
+        again,
+        passes=(404,),
+    )
 
 
 @router.get("/ip-assets/{asset_id}")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, Refused, back, render, router, submit_once
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.kernel.errors import IppledgeError, not_found
 from ippledge.lending import queries as lending_queries
@@ -29,7 +29,6 @@ from ippledge.risk_sharing import queries as risk_queries
 from ippledge.risk_sharing import service as risk_service
 from ippledge.risk_sharing.schemas import SubsidyApplyIn
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 # the records the fund reads for each kind of subsidy (the platform holds them; the firm uploads nothing here)
 DOCUMENTS = {
@@ -100,10 +99,9 @@ def _check(ctx: dict[str, Any], typed: dict[str, str]) -> tuple[dict[str, str], 
     return bad, rule
 
 
-def _refusal(exc: IppledgeError, lang: str) -> dict[str, str]:
+def _refusal(code: str, message: str) -> dict[str, str]:
     """Already applied for that year: beside the year; not eligible (every reason): beside the rule."""
-    field = "year" if exc.code == "risk.subsidy.exists" else "rule_id"
-    return {field: i18n.both((exc.message_zh, exc.message_en), lang)}
+    return {"year" if code == "risk.subsidy.exists" else "rule_id": message}
 
 
 @router.get("/loans/{loan_id}/subsidy")
@@ -132,7 +130,7 @@ def subsidy_form(
             except IppledgeError as exc:
                 if exc.status in (403, 404):
                     raise
-                ctx["errors"] = _refusal(exc, viewer.lang)
+                ctx["errors"] = _refusal(exc.code, i18n.both((exc.message_zh, exc.message_en), viewer.lang))
             else:
                 ctx["quote"] = q
                 if q.reasons:
@@ -162,24 +160,20 @@ def subsidy_apply(
     ctx |= {"typed": typed, "idempotency_key": idempotency_key}
     bad, rule = _check(ctx, typed)
     ctx["errors"] = {f: i18n.both(i18n.FIELD_ERRORS[k], viewer.lang) for f, k in bad.items()}
-    if not bad and rule is not None:
-        fee = str(_fee(declared_fee)) if rule.kind == "valuation_fee" else None
-        body = SubsidyApplyIn(rule_id=rule.id, loan_id=loan_id, year=int(year), declared_fee=fee)
-        try:
-            with session.begin_nested():  # a refused application writes nothing, the key included
-                run_once(
-                    session,
-                    p,
-                    idempotency_key,
-                    "POST /risk-subsidies",
-                    body.model_dump(mode="json"),
-                    lambda: {"id": risk_api.apply_subsidy(body, p, session, today).id},
-                    201,
-                )
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            ctx["errors"] = _refusal(exc, viewer.lang)
-        else:
-            return back(f"{PREFIX}/loans/{loan_id}/subsidy?done=1")
-    return render(request, viewer, "subsidy_form.html", ctx, status=422)
+
+    def refused(r: Refused) -> Response:
+        ctx["errors"] = _refusal(r.code, r.message)
+        return render(request, viewer, "subsidy_form.html", ctx, status=422)
+
+    if bad or rule is None:
+        return render(request, viewer, "subsidy_form.html", ctx, status=422)
+    fee = str(_fee(declared_fee)) if rule.kind == "valuation_fee" else None
+    body = SubsidyApplyIn(rule_id=rule.id, loan_id=loan_id, year=int(year), declared_fee=fee)
+    return submit_once(  # a refused application writes nothing, the key included
+        session,
+        viewer,
+        lambda: {"id": risk_api.apply_subsidy(body, p, session, today).id},
+        lambda _: back(f"{PREFIX}/loans/{loan_id}/subsidy?done=1"),
+        once=Keyed(idempotency_key, "POST /risk-subsidies", body.model_dump(mode="json"), 201),
+        refused=refused,
+    )

@@ -18,17 +18,16 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Keyed, back, render, router, submit_once
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
-from ippledge.kernel.errors import IppledgeError, not_found
+from ippledge.kernel.errors import not_found
 from ippledge.registry import queries as registry_queries
 from ippledge.valuation import api as valuation_api
 from ippledge.valuation.governance import api as governance_api
 from ippledge.valuation.schemas import ReportIn
 from ippledge.web.deps import SessionDep, TodayDep
-from ippledge.web.idempotency import run_once
 
 OPEN = ("open", "accepted")
 METHODS = ("income", "market", "cost")
@@ -156,36 +155,33 @@ async def submit_report(
         dt.date.fromisoformat(valuation_date)
     except ValueError:
         errors["valuation_date"] = i18n.both(i18n.FIELD_ERRORS["valuation_date"], viewer.lang)
-    form_error = None
-    if not errors:
-        body = {
-            "items": [{"ip_asset_id": a, "value": v.replace(",", "").strip()} for a, v in values.items()],
-            "method": method if method in METHODS else "income",
-            "valuation_date": valuation_date,
-        }
-        try:
-            with session.begin_nested():  # a refused report writes nothing, the key included
-                run_once(
-                    session,
-                    p,
-                    key,
-                    f"POST /console/valuer/tasks/{task_id}/report",
-                    body,
-                    lambda: valuation_api.submit_report(task_id, ReportIn(**body), p, session, today).model_dump(
-                        mode="json"
-                    ),
-                    201,
-                )
-            return back(f"{PREFIX}/valuer/tasks?done=1")
-        except ValidationError:
-            errors["valuation_date"] = i18n.both(i18n.FIELD_ERRORS["valuation_date"], viewer.lang)
-        except IppledgeError as exc:
-            if exc.status == 404:
-                raise
-            form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    typed = {"values": values, "method": method, "valuation_date": valuation_date}
-    ctx |= {"typed": typed, "errors": errors, "form_error": form_error, "idempotency_key": key}
-    return render(request, viewer, "valuer_report.html", ctx, status=422)
+
+    def again(form_error: str | None = None) -> Response:
+        typed = {"values": values, "method": method, "valuation_date": valuation_date}
+        page = ctx | {"typed": typed, "errors": errors, "form_error": form_error, "idempotency_key": key}
+        return render(request, viewer, "valuer_report.html", page, status=422)
+
+    if errors:
+        return again()
+    body = {
+        "items": [{"ip_asset_id": a, "value": v.replace(",", "").strip()} for a, v in values.items()],
+        "method": method if method in METHODS else "income",
+        "valuation_date": valuation_date,
+    }
+    try:
+        report = ReportIn(**body)
+    except ValidationError:
+        errors["valuation_date"] = i18n.both(i18n.FIELD_ERRORS["valuation_date"], viewer.lang)
+        return again()
+    return submit_once(  # a refused report writes nothing, the key included
+        session,
+        viewer,
+        lambda: valuation_api.submit_report(task_id, report, p, session, today).model_dump(mode="json"),
+        lambda _: back(f"{PREFIX}/valuer/tasks?done=1"),
+        again,
+        once=Keyed(key, f"POST /console/valuer/tasks/{task_id}/report", body, 201),
+        passes=(404,),
+    )
 
 
 @router.get("/valuers/league")

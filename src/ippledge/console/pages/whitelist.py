@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Refused, back, render, router, submit_once
 from ippledge.console.pages.lists import paginate, search
 from ippledge.console.sessions import Viewer, ViewerDep
-from ippledge.kernel.errors import IppledgeError
 from ippledge.web.deps import SessionDep, TodayDep
 from ippledge.whitelist import api as whitelist_api
 from ippledge.whitelist import queries as whitelist_queries
@@ -113,27 +112,32 @@ def feedback(
     if state == "declined" and reason_code == "other" and not note.strip():
         bad["note"] = "wl_note"
     errors = {f: i18n.both(i18n.FIELD_ERRORS[k], viewer.lang) for f, k in bad.items()}
-    status = 422
-    if not errors:
-        if current.state == state:
-            return back(f"{PREFIX}/whitelist/items/{item_id}")
-        body = FeedbackIn(
-            state=state,
-            reason_code=DeclineReason(reason_code) if state == "declined" else None,
-            note=note.strip(),
-            branch=branch.strip() or None,
-        )
-        try:
-            with session.begin_nested():
-                whitelist_api.feedback(item_id, body, session, p, today)
-            return back(f"{PREFIX}/whitelist/items/{item_id}")
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            field = "reason_code" if exc.code == "whitelist.decline_reason" else "state"
-            errors[field], status = i18n.both((exc.message_zh, exc.message_en), viewer.lang), exc.status
-    ctx = _item_ctx(session, viewer, item_id, today) | {"typed": typed, "errors": errors}
-    return render(request, viewer, "wl_item.html", ctx, status=status)
+
+    def again(status: int = 422) -> Response:
+        ctx = _item_ctx(session, viewer, item_id, today) | {"typed": typed, "errors": errors}
+        return render(request, viewer, "wl_item.html", ctx, status=status)
+
+    def refused(r: Refused) -> Response:
+        errors["reason_code" if r.code == "whitelist.decline_reason" else "state"] = r.message
+        return again(r.status)
+
+    if errors:
+        return again()
+    if current.state == state:
+        return back(f"{PREFIX}/whitelist/items/{item_id}")
+    body = FeedbackIn(
+        state=state,
+        reason_code=DeclineReason(reason_code) if state == "declined" else None,
+        note=note.strip(),
+        branch=branch.strip() or None,
+    )
+    return submit_once(
+        session,
+        viewer,
+        lambda: whitelist_api.feedback(item_id, body, session, p, today),
+        lambda _: back(f"{PREFIX}/whitelist/items/{item_id}"),
+        refused=refused,
+    )
 
 
 @router.get("/whitelists")

@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session
 from ippledge.access import queries as access_queries
 from ippledge.access.model import PartyKind, Role
 from ippledge.console import i18n
-from ippledge.console.pages.base import PREFIX, back, render, router
+from ippledge.console.pages.base import PREFIX, Refused, back, render, router, submit_once
 from ippledge.console.pages.lists import Column, ListState, check_format, export, page_ctx, view
 from ippledge.console.sessions import Viewer, ViewerDep
 from ippledge.intake import api as intake_api
 from ippledge.intake import queries as intake_queries
 from ippledge.intake import service as intake_service
 from ippledge.intake.schemas import ApplicationOut
-from ippledge.kernel.errors import IppledgeError
 from ippledge.registry import queries as registry_queries
 from ippledge.web.deps import SessionDep, TodayDep
 
@@ -129,26 +128,30 @@ def window_decision(
     _require_window(viewer)
     accept = outcome == "accept"
     bad: dict[str, str] = {}
-    form_error = None
+
+    def again(form_error: str | None = None) -> Response:
+        ctx = _desk_ctx(viewer, session, application_id, today)
+        ctx |= {
+            "typed": {"presented": presented, "reason": reason},
+            "errors": {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in bad},
+            "form_error": form_error,
+        }
+        return render(request, viewer, "window_desk.html", ctx, status=422)
+
+    def refused(r: Refused) -> Response:
+        if r.code != "intake.documents_missing":
+            return again(r.message)
+        bad["documents"] = "documents"  # the whole list of what is missing, beside the checklist
+        return again()
+
     if not accept and (not reason.strip() or len(reason) > 2000):
         bad["reason"] = "reason"
-    if not bad:
-        try:
-            with session.begin_nested():  # a refused decision writes nothing
-                p = viewer.principal
-                intake_service.window_decide(session, p, application_id, accept, presented, reason, today)
-            return back(f"{PREFIX}/window/applications/{application_id}")
-        except IppledgeError as exc:
-            if exc.status in (403, 404):
-                raise
-            if exc.code == "intake.documents_missing":
-                bad["documents"] = "documents"
-            else:
-                form_error = i18n.both((exc.message_zh, exc.message_en), viewer.lang)
-    ctx = _desk_ctx(viewer, session, application_id, today)
-    ctx |= {
-        "typed": {"presented": presented, "reason": reason},
-        "errors": {f: i18n.both(i18n.FIELD_ERRORS[f], viewer.lang) for f in bad},
-        "form_error": form_error,
-    }
-    return render(request, viewer, "window_desk.html", ctx, status=422)
+        return again()
+    p = viewer.principal
+    return submit_once(  # a refused decision writes nothing
+        session,
+        viewer,
+        lambda: intake_service.window_decide(session, p, application_id, accept, presented, reason, today),
+        lambda _: back(f"{PREFIX}/window/applications/{application_id}"),
+        refused=refused,
+    )
